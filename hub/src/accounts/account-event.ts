@@ -1,0 +1,31 @@
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+
+export enum AccountEventKind {
+  API_KEY_CREATED = 'API_KEY_CREATED',
+  API_KEY_REVOKED = 'API_KEY_REVOKED',
+  NODE_REGISTERED = 'NODE_REGISTERED',
+  NODE_TOKEN_REVOKED = 'NODE_TOKEN_REVOKED',
+  NODE_CONNECTED = 'NODE_CONNECTED',
+  NODE_DISCONNECTED = 'NODE_DISCONNECTED',
+  MEMBERSHIP_CHANGED = 'MEMBERSHIP_CHANGED',
+}
+registerEnumType(AccountEventKind, { name: 'AccountEventKind' });
+
+@ObjectType('AccountEvent', { description: 'Something changed on your account; delivered by the accountEvents subscription.' })
+export class AccountEvent {
+  @Field(() => AccountEventKind)
+  kind: AccountEventKind;
+
+  @Field(() => ID, { description: 'The API key, node token or organization the event is about' })
+  subjectId: string;
+
+  @Field(() => String)
+  message: string;
+
+  @Field(() => Date)
+  at: Date;
+}
+
+export function accountEvent(kind: AccountEventKind, subjectId: string, message: string): AccountEvent {
+  return Object.assign(new AccountEvent(), { kind, subjectId, message, at: new Date() });
+}

@@ -1,0 +1,71 @@
+import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import { ApiKey } from './api-key.entity.js';
+import { OrgRole } from './membership.entity.js';
+import { NodeToken } from './node-token.entity.js';
+import { Scope } from './scopes.js';
+import { User } from './user.entity.js';
+
+@InputType()
+export class SignUpInput {
+  @Field(() => String, { description: '1–39 letters, digits or single hyphens' }) username: string;
+  @Field(() => String) email: string;
+  @Field(() => String, { description: 'At least 8 characters' }) password: string;
+  @Field(() => String, { nullable: true }) displayName?: string | null;
+}
+
+@InputType()
+export class LogInInput {
+  @Field(() => String, { description: 'Username or email' }) login: string;
+  @Field(() => String) password: string;
+}
+
+@ObjectType()
+export class AuthPayload {
+  @Field(() => String, { description: 'Session token: send as "Authorization: Bearer <token>"' }) token: string;
+  @Field(() => User) user: User;
+  @Field(() => Date) expiresAt: Date;
+}
+
+@InputType()
+export class CreateApiKeyInput {
+  @Field(() => String) name: string;
+  @Field(() => [Scope]) scopes: Scope[];
+  @Field(() => Int, { nullable: true, description: 'Days until it expires; omit for no expiry' }) expiresInDays?: number | null;
+}
+
+@ObjectType()
+export class CreateApiKeyPayload {
+  @Field(() => ApiKey) apiKey: ApiKey;
+  @Field(() => String, { description: 'The key itself. Shown this once; store it now.' }) secret: string;
+}
+
+@InputType()
+export class RegisterNodeInput {
+  @Field(() => String) name: string;
+}
+
+@ObjectType()
+export class RegisterNodePayload {
+  @Field(() => NodeToken) nodeToken: NodeToken;
+  @Field(() => String, { description: 'Pass to `npm run agent -- --token`. Shown this once.' }) token: string;
+}
+
+@InputType()
+export class CreateOrganizationInput {
+  @Field(() => String) handle: string;
+  @Field(() => String, { nullable: true }) displayName?: string | null;
+  @Field(() => String, { nullable: true }) description?: string | null;
+}
+
+@InputType()
+export class UpdateOrganizationInput {
+  @Field(() => String, { nullable: true }) displayName?: string | null;
+  @Field(() => String, { nullable: true }) description?: string | null;
+}
+
+@InputType()
+export class MemberInput {
+  @Field(() => String) organization: string;
+  @Field(() => String) username: string;
+  @Field(() => OrgRole, { nullable: true, description: 'Default member' }) role?: OrgRole | null;
+}

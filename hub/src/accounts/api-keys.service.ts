@@ -1,0 +1,74 @@
+/** API keys: created (the secret shown once), listed, revoked. Stored as SHA-256 only. */
+import { IsNull, type DataSource } from 'typeorm';
+import { asUuid } from '../db/ids.js';
+import { paginate, type Page, type PageArgs } from '../graphql/connection.js';
+import { notFound } from '../errors.js';
+import type { EventBus } from '../pubsub.js';
+import { AccountEventKind, accountEvent } from './account-event.js';
+import { ApiKey } from './api-key.entity.js';
+import type { Principal } from './principal.js';
+import { ALL_SCOPES, Scope } from './scopes.js';
+import { issueToken } from './tokens.js';
+import { checks } from './validation.js';
+
+export interface CreateApiKeyInput {
+  name: string;
+  scopes: Scope[];
+  /** Days until the key stops working; none means it does not expire. */
+  expiresInDays?: number | null;
+}
+
+const MAX_KEYS_PER_USER = 100;
+
+export class ApiKeysService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly events: EventBus,
+  ) {}
+
+  async create(principal: Principal, input: CreateApiKeyInput): Promise<{ apiKey: ApiKey; secret: string }> {
+    const c = checks().text('name', input.name.trim(), { max: 100 });
+    if (input.scopes.length === 0) c.add('scopes', 'choose at least one scope');
+    for (const scope of input.scopes) if (!ALL_SCOPES.includes(scope)) c.add('scopes', `unknown scope "${scope}"`);
+    if (input.expiresInDays != null && (!Number.isInteger(input.expiresInDays) || input.expiresInDays < 1 || input.expiresInDays > 3650)) {
+      c.add('expiresInDays', 'must be a whole number of days between 1 and 3650');
+    }
+    const active = await this.db.getRepository(ApiKey).countBy({ userId: principal.user.id, revokedAt: IsNull() });
+    if (active >= MAX_KEYS_PER_USER) c.add('name', `you already have ${MAX_KEYS_PER_USER} API keys; revoke one first`);
+    c.throwIfAny();
+
+    const { token, prefix, hash } = issueToken('amk');
+    const repo = this.db.getRepository(ApiKey);
+    const apiKey = await repo.save(
+      repo.create({
+        userId: principal.user.id,
+        name: input.name.trim(),
+        prefix,
+        tokenHash: hash,
+        scopes: [...new Set(input.scopes)],
+        expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null,
+      }),
+    );
+    this.events.publish('ACCOUNT_EVENT', principal.user.id, accountEvent(AccountEventKind.API_KEY_CREATED, apiKey.id, `API key "${apiKey.name}" created`));
+    return { apiKey, secret: token };
+  }
+
+  list(principal: Principal, args: PageArgs & { includeRevoked?: boolean | null }): Promise<Page<ApiKey>> {
+    const qb = this.db.getRepository(ApiKey).createQueryBuilder('k').where('k.userId = :userId', { userId: principal.user.id });
+    if (!args.includeRevoked) qb.andWhere('k.revokedAt IS NULL');
+    return paginate(qb, args);
+  }
+
+  /** Revokes one of the caller's keys. Someone else's key is NOT_FOUND. Revoking twice is harmless. */
+  async revoke(principal: Principal, id: string): Promise<ApiKey> {
+    const repo = this.db.getRepository(ApiKey);
+    const key = await repo.findOneBy({ id: asUuid(id), userId: principal.user.id });
+    if (!key) throw notFound('API key');
+    if (!key.revokedAt) {
+      key.revokedAt = new Date();
+      await repo.save(key);
+      this.events.publish('ACCOUNT_EVENT', principal.user.id, accountEvent(AccountEventKind.API_KEY_REVOKED, key.id, `API key "${key.name}" revoked`));
+    }
+    return key;
+  }
+}

@@ -1,0 +1,16 @@
+import type { Scope } from './scopes.js';
+import type { User } from './user.entity.js';
+
+/** Who is calling, and with what. Built once per request (or per graphql-ws connection). */
+export interface Principal {
+  user: User;
+  via: 'session' | 'apiKey';
+  /** Session id or API key id. */
+  credentialId: string;
+  /** A session carries every scope; an API key only those it was created with. */
+  scopes: ReadonlySet<Scope> | 'all';
+}
+
+export function hasScope(principal: Principal, scope: Scope): boolean {
+  return principal.scopes === 'all' || principal.scopes.has(scope);
+}

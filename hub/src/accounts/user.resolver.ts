@@ -1,0 +1,16 @@
+import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../graphql/context.js';
+import { User } from './user.entity.js';
+
+@Resolver(() => User)
+export class UserResolver {
+  @Query(() => User, { description: 'A user by username (case-insensitive)' })
+  user(@Arg('username', () => String) username: string, @Ctx() ctx: Context): Promise<User> {
+    return ctx.services.accounts.userByUsername(username);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Only you see your own email' })
+  email(@Root() user: User, @Ctx() ctx: Context): string | null {
+    return ctx.principal?.user.id === user.id ? user.email : null;
+  }
+}

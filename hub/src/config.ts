@@ -1,0 +1,230 @@
+/**
+ * The hub's configuration: the one place that reads `process.env`.
+ *
+ * Every variable is declared once in {@link VARIABLES} with its default and a parser; the README
+ * table and the docker-compose test are checked against this list, so a variable cannot be
+ * documented or deployed without existing here.
+ */
+import path from 'node:path';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Parser<T> = (raw: string, name: string) => T;
+
+interface Variable<T> {
+  default: string | undefined;
+  description: string;
+  parse: Parser<T>;
+}
+
+const int =
+  (min: number, max: number): Parser<number> =>
+  (raw, name) => {
+    if (!/^-?\d+$/.test(raw.trim())) throw new Error(`${name} must be an integer, got "${raw}"`);
+    const value = Number(raw);
+    if (value < min || value > max) throw new Error(`${name} must be between ${min} and ${max}, got ${value}`);
+    return value;
+  };
+
+const bool: Parser<boolean> = (raw, name) => {
+  const v = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  throw new Error(`${name} must be true or false, got "${raw}"`);
+};
+
+const oneOf =
+  <T extends string>(...values: T[]): Parser<T> =>
+  (raw, name) => {
+    if (!values.includes(raw as T)) throw new Error(`${name} must be one of ${values.join(', ')}, got "${raw}"`);
+    return raw as T;
+  };
+
+const text: Parser<string> = (raw) => raw;
+
+const postgresUrl: Parser<string> = (raw, name) => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`${name} must be a URL like postgres://user:pass@host:5432/db`);
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new Error(`${name} must start with postgres:// or postgresql://, got "${url.protocol}//"`);
+  }
+  return raw;
+};
+
+const httpUrl: Parser<string> = (raw, name) => {
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
+  } catch {
+    throw new Error(`${name} must be an http(s) URL, got "${raw}"`);
+  }
+  return raw.replace(/\/+$/, '');
+};
+
+/** Every environment variable the hub reads, with its default. */
+export const VARIABLES = {
+  NODE_ENV: {
+    default: 'production',
+    description: 'development shows error details to clients; production and test never do',
+    parse: oneOf('development', 'production', 'test'),
+  },
+  PORT: { default: '4000', description: 'HTTP port (0 picks a free one)', parse: int(0, 65535) },
+  HOST: { default: '127.0.0.1', description: 'interface to listen on (0.0.0.0 in containers)', parse: text },
+  AIMASS_PUBLIC_URL: {
+    default: undefined,
+    description: 'URL users and agents reach the hub at; default http://localhost:PORT',
+    parse: httpUrl,
+  },
+  DATABASE_URL: {
+    default: undefined,
+    description: 'PostgreSQL server to use; without it the hub runs embedded PGlite in AIMASS_DATA_DIR',
+    parse: postgresUrl,
+  },
+  AIMASS_DATA_DIR: {
+    default: './.aimass',
+    description: 'where embedded PGlite and local files live',
+    parse: (raw) => path.resolve(raw),
+  },
+  DATABASE_POOL_SIZE: { default: '10', description: 'database connections per hub process', parse: int(1, 200) },
+  LOG_LEVEL: {
+    default: 'info',
+    description: 'pino level: fatal, error, warn, info, debug, trace, silent',
+    parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
+  },
+  AIMASS_SESSION_TTL_SECONDS: {
+    default: '1209600',
+    description: 'how long a login session lasts (14 days)',
+    parse: int(1, 31536000),
+  },
+  AIMASS_LOGIN_MAX_FAILURES: {
+    default: '10',
+    description: 'failed logins allowed per account within the window before RATE_LIMITED',
+    parse: int(1, 100000),
+  },
+  AIMASS_LOGIN_MAX_ATTEMPTS_PER_IP: {
+    default: '60',
+    description: 'login attempts allowed per client IP within the window',
+    parse: int(1, 1000000),
+  },
+  AIMASS_LOGIN_WINDOW_SECONDS: {
+    default: '900',
+    description: 'length of the login rate-limit window',
+    parse: int(1, 86400),
+  },
+  AIMASS_TRUST_PROXY: {
+    default: 'false',
+    description: 'trust X-Forwarded-For for the client IP (set behind a load balancer)',
+    parse: bool,
+  },
+  AIMASS_MAX_BODY_BYTES: {
+    default: '262144',
+    description: 'largest JSON request body accepted at /graphql',
+    parse: int(1024, 104857600),
+  },
+  AIMASS_GRAPHQL_MAX_DEPTH: { default: '12', description: 'deepest GraphQL selection allowed', parse: int(2, 100) },
+  AIMASS_GRAPHQL_MAX_ALIASES: { default: '15', description: 'aliases allowed per operation', parse: int(1, 1000) },
+  AIMASS_GRAPHQL_MAX_COST: { default: '5000', description: 'graphql-armor cost limit', parse: int(10, 1000000) },
+  AIMASS_GRAPHQL_MAX_TOKENS: { default: '2000', description: 'tokens allowed in one document', parse: int(50, 1000000) },
+  AIMASS_GRAPHQL_MAX_DIRECTIVES: { default: '20', description: 'directives allowed per operation', parse: int(1, 1000) },
+  AIMASS_AGENT_MAX_FRAME_BYTES: {
+    default: '1048576',
+    description: 'largest WebSocket frame an agent may send',
+    parse: int(1024, 268435456),
+  },
+  AIMASS_AGENT_HEARTBEAT_SECONDS: {
+    default: '15',
+    description: 'heartbeat interval the hub asks agents for in welcome',
+    parse: int(1, 3600),
+  },
+  AIMASS_LOCAL_AGENT: {
+    default: 'false',
+    description: 'start one agent on this machine beside the hub (npm start sets it to true)',
+    parse: bool,
+  },
+  AIMASS_WEB_DIR: {
+    default: './dist/web',
+    description: 'built portal served at / (npm run build makes it)',
+    parse: (raw) => path.resolve(raw),
+  },
+} satisfies Record<string, Variable<unknown>>;
+
+export type VariableName = keyof typeof VARIABLES;
+
+type Parsed = { [K in VariableName]: ReturnType<(typeof VARIABLES)[K]['parse']> };
+
+export interface Config {
+  env: Parsed['NODE_ENV'];
+  port: number;
+  host: string;
+  publicUrl: string | undefined;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  poolSize: number;
+  logLevel: Parsed['LOG_LEVEL'];
+  sessionTtlSeconds: number;
+  login: { maxFailuresPerAccount: number; maxAttemptsPerIp: number; windowSeconds: number };
+  trustProxy: boolean;
+  maxBodyBytes: number;
+  graphqlLimits: { depth: number; aliases: number; cost: number; tokens: number; directives: number };
+  agent: { maxFrameBytes: number; heartbeatSeconds: number };
+  localAgent: boolean;
+  webDir: string;
+}
+
+/** Reads and validates `env`; throws {@link ConfigError} naming every bad variable at once. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const problems: string[] = [];
+  const values = {} as Record<string, unknown>;
+  for (const [name, variable] of Object.entries(VARIABLES) as [string, Variable<unknown>][]) {
+    const raw = env[name] === '' ? undefined : env[name];
+    const source = raw ?? variable.default;
+    if (source === undefined) {
+      values[name] = undefined;
+      continue;
+    }
+    try {
+      values[name] = variable.parse(source, name);
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const v = values as Parsed;
+  return {
+    env: v.NODE_ENV,
+    port: v.PORT,
+    host: v.HOST,
+    publicUrl: v.AIMASS_PUBLIC_URL,
+    databaseUrl: v.DATABASE_URL,
+    dataDir: v.AIMASS_DATA_DIR,
+    poolSize: v.DATABASE_POOL_SIZE,
+    logLevel: v.LOG_LEVEL,
+    sessionTtlSeconds: v.AIMASS_SESSION_TTL_SECONDS,
+    login: {
+      maxFailuresPerAccount: v.AIMASS_LOGIN_MAX_FAILURES,
+      maxAttemptsPerIp: v.AIMASS_LOGIN_MAX_ATTEMPTS_PER_IP,
+      windowSeconds: v.AIMASS_LOGIN_WINDOW_SECONDS,
+    },
+    trustProxy: v.AIMASS_TRUST_PROXY,
+    maxBodyBytes: v.AIMASS_MAX_BODY_BYTES,
+    graphqlLimits: {
+      depth: v.AIMASS_GRAPHQL_MAX_DEPTH,
+      aliases: v.AIMASS_GRAPHQL_MAX_ALIASES,
+      cost: v.AIMASS_GRAPHQL_MAX_COST,
+      tokens: v.AIMASS_GRAPHQL_MAX_TOKENS,
+      directives: v.AIMASS_GRAPHQL_MAX_DIRECTIVES,
+    },
+    agent: { maxFrameBytes: v.AIMASS_AGENT_MAX_FRAME_BYTES, heartbeatSeconds: v.AIMASS_AGENT_HEARTBEAT_SECONDS },
+    localAgent: v.AIMASS_LOCAL_AGENT,
+    webDir: v.AIMASS_WEB_DIR,
+  };
+}

@@ -1,0 +1,9 @@
+/** Every TypeORM entity, for the DataSource. Each domain adds its own here. */
+import { ApiKey } from './accounts/api-key.entity.js';
+import { Membership } from './accounts/membership.entity.js';
+import { NodeToken } from './accounts/node-token.entity.js';
+import { Organization } from './accounts/organization.entity.js';
+import { Session } from './accounts/session.entity.js';
+import { User } from './accounts/user.entity.js';
+
+export const entities = [User, Session, Organization, Membership, ApiKey, NodeToken];

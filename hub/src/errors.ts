@@ -1,0 +1,69 @@
+/**
+ * Typed errors. Services throw {@link AppError} (or a domain subclass) with one of the codes
+ * below; `graphql/format-error.ts` and `http/error-handler.ts` turn them into
+ * `extensions.code` / HTTP JSON exactly once. Anything else that escapes is INTERNAL and its
+ * message never reaches a client outside development.
+ */
+export const ERROR_CODES = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** One problem with one input field, as clients see it in `extensions.fields`. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly fields: FieldProblem[] = [],
+    /** For RATE_LIMITED: seconds until a retry may succeed. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
+export const forbidden = (message = 'You are not allowed to do this') => new AppError('FORBIDDEN', message);
+export const conflict = (message: string, field?: string) =>
+  new AppError('CONFLICT', message, field ? [{ field, message }] : []);
+export const badInput = (field: string, message: string) =>
+  new AppError('BAD_USER_INPUT', `${field}: ${message}`, [{ field, message }]);
+export const unauthenticated = (message = 'Sign in first') => new AppError('UNAUTHENTICATED', message);
+
+/** HTTP status for each code, used by REST routes and by GraphQL-over-HTTP for request errors. */
+export function httpStatus(code: ErrorCode): number {
+  switch (code) {
+    case 'UNAUTHENTICATED':
+      return 401;
+    case 'FORBIDDEN':
+      return 403;
+    case 'NOT_FOUND':
+      return 404;
+    case 'BAD_USER_INPUT':
+      return 400;
+    case 'CONFLICT':
+      return 409;
+    case 'RATE_LIMITED':
+      return 429;
+    case 'INTERNAL':
+      return 500;
+    default:
+      return assertUnreachable(code);
+  }
+}
+
+export function assertUnreachable(value: never): never {
+  throw new Error(`Unreachable: ${String(value)}`);
+}

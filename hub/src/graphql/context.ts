@@ -1,0 +1,67 @@
+/**
+ * The per-operation GraphQL context, built the same way for HTTP requests and graphql-ws
+ * connections: who is calling (from `Authorization: Bearer …` or the connection's
+ * `authorization` param), request-scoped logger and DataLoaders, and the services.
+ */
+import DataLoader from 'dataloader';
+import type { Organization } from '../accounts/organization.entity.js';
+import type { Principal } from '../accounts/principal.js';
+import type { User } from '../accounts/user.entity.js';
+import { AppError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Services } from '../services.js';
+
+export interface Context {
+  requestId: string;
+  log: Logger;
+  client: { ip: string; userAgent?: string };
+  principal: Principal | null;
+  /** Why the credential the client sent was refused; thrown when an operation needs a principal. */
+  authError: AppError | null;
+  services: Services;
+  loaders: {
+    user: DataLoader<string, User | null>;
+    organization: DataLoader<string, Organization | null>;
+  };
+}
+
+/** `Bearer <token>` → token; anything else → undefined. */
+export function bearerToken(header: unknown): string | undefined {
+  if (typeof header !== 'string') return undefined;
+  const match = /^Bearer\s+(\S{1,512})\s*$/i.exec(header);
+  return match?.[1];
+}
+
+export async function buildContext(
+  services: Services,
+  init: { requestId: string; log: Logger; client: Context['client']; authorization: unknown },
+): Promise<Context> {
+  let principal: Principal | null = null;
+  let authError: AppError | null = null;
+  const token = bearerToken(init.authorization);
+  if (init.authorization !== undefined && init.authorization !== '' && !token) {
+    authError = new AppError('UNAUTHENTICATED', 'Authorization must be "Bearer <token>"');
+  } else if (token) {
+    try {
+      principal = await services.accounts.authenticate(token);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      authError = error;
+    }
+  }
+  const byId = <T extends { id: string }>(load: (ids: readonly string[]) => Promise<T[]>) =>
+    new DataLoader<string, T | null>(async (ids) => {
+      const rows = new Map((await load(ids)).map((row) => [row.id, row]));
+      return ids.map((id) => rows.get(id) ?? null);
+    });
+  return {
+    ...init,
+    principal,
+    authError,
+    services,
+    loaders: {
+      user: byId((ids) => services.accounts.usersByIds(ids)),
+      organization: byId((ids) => services.organizations.byIds(ids)),
+    },
+  };
+}

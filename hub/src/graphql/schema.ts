@@ -1,0 +1,32 @@
+import 'reflect-metadata';
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { AccountEventsResolver } from '../accounts/account-events.resolver.js';
+import { ApiKeyResolver } from '../accounts/api-key.resolver.js';
+import { AuthResolver } from '../accounts/auth.resolver.js';
+import { NodeTokenResolver } from '../accounts/node-token.resolver.js';
+import { MembershipResolver, OrganizationResolver } from '../accounts/organization.resolver.js';
+import { UserResolver } from '../accounts/user.resolver.js';
+import type { EventBus } from '../pubsub.js';
+import { authChecker } from './auth-checker.js';
+
+/** Every resolver class. Each domain adds its own here. */
+export const resolvers = [
+  AuthResolver,
+  UserResolver,
+  ApiKeyResolver,
+  NodeTokenResolver,
+  OrganizationResolver,
+  MembershipResolver,
+  AccountEventsResolver,
+] as const;
+
+export function createSchema(pubSub: EventBus): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers,
+    authChecker,
+    // Input rules live in the services (accounts/validation.ts), shared by every door.
+    validate: false,
+    pubSub,
+  });
+}

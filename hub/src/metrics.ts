@@ -1,0 +1,67 @@
+/**
+ * Prometheus metrics (prom-client), served at /metrics. One registry per hub instance so tests
+ * can run several hubs in one process.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const seconds = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: 'aimass_http_requests_total',
+      help: 'HTTP requests by method, route and status',
+      labelNames: ['method', 'route', 'status'] as const,
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: 'aimass_http_request_duration_seconds',
+      help: 'HTTP request latency by method and route',
+      labelNames: ['method', 'route'] as const,
+      buckets: seconds,
+      registers: [registry],
+    }),
+    graphqlOperations: new Counter({
+      name: 'aimass_graphql_operations_total',
+      help: 'GraphQL operations by name, type and outcome (ok or the first error code)',
+      labelNames: ['operation', 'type', 'outcome'] as const,
+      registers: [registry],
+    }),
+    graphqlDuration: new Histogram({
+      name: 'aimass_graphql_operation_duration_seconds',
+      help: 'GraphQL operation latency by name and type',
+      labelNames: ['operation', 'type'] as const,
+      buckets: seconds,
+      registers: [registry],
+    }),
+    agentsConnected: new Gauge({
+      name: 'aimass_agents_connected',
+      help: 'Agents connected to this hub',
+      registers: [registry],
+    }),
+    agentFramesRejected: new Counter({
+      name: 'aimass_agent_frames_rejected_total',
+      help: 'Agent frames refused, by reason',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+const seen = new Set<string>();
+/**
+ * Operation names come from clients, so they are bounded before becoming a label: a valid name
+ * is kept (up to 500 distinct ones per process), anything else is "anonymous" or "other".
+ */
+export function operationLabel(name: string | null | undefined): string {
+  if (!name) return 'anonymous';
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name)) return 'other';
+  if (seen.has(name)) return name;
+  if (seen.size >= 500) return 'other';
+  seen.add(name);
+  return name;
+}

@@ -1,0 +1,16 @@
+/**
+ * The one event bus. GraphQL subscriptions read from it (type-graphql's `pubSub` option); the
+ * inbox and webhooks will too. In process for one hub; a Postgres LISTEN/NOTIFY (or Redis)
+ * event target replaces it when several hubs share a database.
+ */
+import { createPubSub } from '@graphql-yoga/subscription';
+import type { AccountEvent } from './accounts/account-event.js';
+
+/** Topic → [routing id, payload]. */
+export type Topics = {
+  /** Events about one user's account, routed by user id. */
+  ACCOUNT_EVENT: [userId: string, event: AccountEvent];
+};
+
+export const createEventBus = () => createPubSub<Topics>();
+export type EventBus = ReturnType<typeof createEventBus>;

@@ -1,0 +1,183 @@
+/**
+ * The hub process: one HTTP server carrying GraphQL (HTTP and graphql-ws), health, metrics, the
+ * agent WebSocket and the portal. Everything is built here from a Config, so tests start real
+ * hubs on random ports and nothing is read at import time.
+ */
+import { createServer } from 'node:http';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import express, { type Request } from 'express';
+import cron from 'node-cron';
+import { AgentGateway } from './compute/agent-gateway.js';
+import type { Config } from './config.js';
+import { openDatabase, type Database } from './db/database.js';
+import { buildContext, type Context } from './graphql/context.js';
+import { formatError } from './graphql/format-error.js';
+import { metricsPlugin } from './graphql/metrics-plugin.js';
+import { createSchema } from './graphql/schema.js';
+import { createSubscriptionServer } from './graphql/subscriptions.js';
+import { errorHandler, sendError } from './http/error-handler.js';
+import { requestContext } from './http/request-context.js';
+import { createLogger, type Logger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import { createEventBus } from './pubsub.js';
+import { createServices, type Services } from './services.js';
+
+export interface Hub {
+  /** Where the hub listens, e.g. http://127.0.0.1:4000 */
+  url: string;
+  port: number;
+  db: Database;
+  services: Services;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+export async function startHub(config: Config, log: Logger = createLogger(config)): Promise<Hub> {
+  const development = config.env === 'development';
+  const db = await openDatabase(config, log);
+  const events = createEventBus();
+  const services = createServices(db.dataSource, config, events);
+  const metrics = createMetrics();
+  const schema = await createSchema(events);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  const httpServer = createServer(app);
+
+  const gateway = new AgentGateway(services, metrics, log.child({ component: 'agent-gateway' }));
+  services.isNodeConnected = (id) => gateway.isConnected(id);
+
+  const armor = new ApolloArmor({
+    maxDepth: { n: config.graphqlLimits.depth, ignoreIntrospection: true },
+    maxAliases: { n: config.graphqlLimits.aliases },
+    costLimit: { maxCost: config.graphqlLimits.cost },
+    maxTokens: { n: config.graphqlLimits.tokens },
+    maxDirectives: { n: config.graphqlLimits.directives },
+    blockFieldSuggestion: { enabled: !development },
+  }).protect();
+
+  const subscriptions = createSubscriptionServer({ schema, services, log, validationRules: armor.validationRules, development });
+
+  httpServer.on('upgrade', (request, socket, head) => {
+    const pathname = new URL(request.url ?? '/', 'http://hub').pathname;
+    const target = pathname === '/graphql' ? subscriptions.wss : pathname === '/agents' ? gateway.wss : undefined;
+    if (!target) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    target.handleUpgrade(request, socket, head, (ws) => target.emit('connection', ws, request));
+  });
+
+  const apollo = new ApolloServer<Context>({
+    schema,
+    validationRules: armor.validationRules,
+    plugins: [
+      // armor's types come from Apollo's CommonJS build; the objects are the same at run time.
+      ...(armor.plugins as unknown as ApolloServerPlugin<Context>[]),
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Apollo's landing page loads its sandbox from a CDN; nothing here may.
+      ApolloServerPluginLandingPageDisabled(),
+      metricsPlugin(metrics),
+    ],
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: development,
+    formatError: (formatted, error) => formatError(formatted, error, { development, log }),
+  });
+  await apollo.start();
+
+  const routeLabel = (req: Request) =>
+    req.route ? `${req.baseUrl}${req.route.path}` : req.baseUrl || (req.method === 'GET' ? 'static' : 'other');
+  app.use((req, res, next) => {
+    const end = metrics.httpDuration.startTimer();
+    res.on('finish', () => {
+      const labels = { method: req.method, route: res.statusCode === 404 ? 'not_found' : routeLabel(req) };
+      end(labels);
+      metrics.httpRequests.inc({ ...labels, status: String(res.statusCode) });
+    });
+    next();
+  });
+  app.use(requestContext(log));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const ready = await db.ready();
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', database: db.kind });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: config.maxBodyBytes }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) =>
+        buildContext(services, {
+          requestId: String(req.id),
+          log: req.log,
+          client: { ip: req.ip ?? 'unknown', userAgent: req.headers['user-agent'] },
+          authorization: req.headers.authorization,
+        }),
+    }),
+  );
+
+  app.use('/api', (req, res) => sendError(res, 404, 'NOT_FOUND', `No API route ${req.method} ${req.path}`));
+
+  // The portal: static files, and index.html for every other GET so deep links work.
+  const indexHtml = path.join(config.webDir, 'index.html');
+  app.use(express.static(config.webDir, { index: false, maxAge: '1h' }));
+  app.get('/{*path}', (_req, res) => {
+    if (existsSync(indexHtml)) res.sendFile(indexHtml, { maxAge: 0 });
+    else res.status(503).type('text/plain').send('The portal is not built. Run `npm run build`.');
+  });
+  app.use((req, res) => sendError(res, 404, 'NOT_FOUND', `No route ${req.method} ${req.path}`));
+  app.use(errorHandler(development));
+
+  // Housekeeping: expired sessions and old login attempts.
+  const housekeeping = cron.schedule('*/10 * * * *', async () => {
+    try {
+      await services.accounts.sweepSessions();
+      await services.loginLimiter.sweep();
+    } catch (error) {
+      log.error({ err: error }, 'housekeeping failed');
+    }
+  }, { name: 'accounts-housekeeping' });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const address = httpServer.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    db,
+    services,
+    log,
+    close() {
+      closing ??= (async () => {
+        await housekeeping.stop();
+        await gateway.close();
+        await subscriptions.dispose();
+        await apollo.stop();
+        await db.close();
+      })();
+      return closing;
+    },
+  };
+}

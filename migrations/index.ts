@@ -1,0 +1,4 @@
+/** Every migration, in order. Add new ones at the end (see README, "Writing a migration"). */
+import { Foundation1764300000000 } from './1764300000000-Foundation.js';
+
+export const migrations = [Foundation1764300000000];

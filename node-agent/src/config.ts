@@ -1,0 +1,72 @@
+/**
+ * The agent's configuration: command-line flags, falling back to environment variables. The one
+ * place the agent reads either.
+ */
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+
+export interface AgentConfig {
+  hubUrl: string;
+  token: string;
+  name: string;
+  slots: number;
+  labels: string[];
+}
+
+export class AgentConfigError extends Error {}
+
+export const USAGE = `Usage: npm run agent -- --hub URL --token TOKEN [--name NAME] [--slots N] [--label L]...
+
+  --hub    hub URL, e.g. http://localhost:4000     (env AIMASS_HUB_URL)
+  --token  node token from the portal (Account → Compute nodes)  (env AIMASS_NODE_TOKEN)
+  --name   how this machine calls itself in logs   (default: hostname)
+  --slots  jobs run at once                        (default: 1)
+  --label  free-form label for job matching, repeatable`;
+
+export function loadAgentConfig(argv: string[], env: Record<string, string | undefined>): AgentConfig {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        hub: { type: 'string' },
+        token: { type: 'string' },
+        name: { type: 'string' },
+        slots: { type: 'string' },
+        label: { type: 'string', multiple: true },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    throw new AgentConfigError(`${(error as Error).message}\n\n${USAGE}`);
+  }
+  if (values.help) throw new AgentConfigError(USAGE);
+  const hubUrl = values.hub ?? env.AIMASS_HUB_URL;
+  const token = values.token ?? env.AIMASS_NODE_TOKEN;
+  const problems: string[] = [];
+  if (!hubUrl) problems.push('--hub is required');
+  else {
+    try {
+      const url = new URL(hubUrl);
+      if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol)) problems.push('--hub must be an http(s) or ws(s) URL');
+    } catch {
+      problems.push(`--hub is not a URL: ${hubUrl}`);
+    }
+  }
+  if (!token) problems.push('--token is required (or set AIMASS_NODE_TOKEN)');
+  const slots = Number(values.slots ?? '1');
+  if (!Number.isInteger(slots) || slots < 1 || slots > 1024) problems.push('--slots must be a whole number from 1 to 1024');
+  const labels = values.label ?? [];
+  for (const label of labels) if (!/^[A-Za-z0-9._:=-]{1,64}$/.test(label)) problems.push(`--label "${label}" may use letters, digits and . _ : = - (at most 64)`);
+  if (problems.length > 0) throw new AgentConfigError(`${problems.join('\n')}\n\n${USAGE}`);
+  return { hubUrl: hubUrl!, token: token!, name: values.name ?? os.hostname(), slots, labels };
+}
+
+/** ws(s)://host/agents for any http(s)/ws(s) hub URL. */
+export function agentSocketUrl(hubUrl: string): string {
+  const url = new URL(hubUrl);
+  url.protocol = url.protocol === 'https:' || url.protocol === 'wss:' ? 'wss:' : 'ws:';
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/agents`;
+  return url.toString();
+}

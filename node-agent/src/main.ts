@@ -1,0 +1,50 @@
+/**
+ * `npm run agent -- --hub URL --token TOKEN`: contribute this machine to an AI Mass hub.
+ * Exit codes: 0 stopped by a signal, 2 refused by the hub (bad token, wrong protocol version),
+ * 64 bad command line.
+ */
+import { Agent, AgentRefused } from './agent.js';
+import { AgentConfigError, loadAgentConfig } from './config.js';
+
+function log(level: 'info' | 'warn' | 'error', message: string, fields: object = {}): void {
+  const line = JSON.stringify({ level, time: new Date().toISOString(), service: 'aimass-agent', message, ...fields });
+  (level === 'info' ? process.stdout : process.stderr).write(`${line}\n`);
+}
+
+async function main(): Promise<number> {
+  let config;
+  try {
+    config = loadAgentConfig(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (error instanceof AgentConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return 64;
+    }
+    throw error;
+  }
+  const agent = new Agent(config, log);
+  const stop = () => void agent.stop();
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  log('info', 'starting agent', { hub: config.hubUrl, name: config.name });
+  agent.start();
+  try {
+    await agent.done;
+    log('info', 'agent stopped');
+    return 0;
+  } catch (error) {
+    if (error instanceof AgentRefused) {
+      log('error', error.message, { code: error.code });
+      return 2;
+    }
+    throw error;
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    log('error', 'agent crashed', { error: String(error?.stack ?? error) });
+    process.exit(1);
+  },
+);
