@@ -21,6 +21,8 @@ export interface Database {
 export async function openDatabase(config: Config, log: Logger): Promise<Database> {
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir, config.poolSize + 4);
   const url = config.databaseUrl ?? embedded!.url;
+  // Loopback only and without a password: embedded mode is for one machine. Handy for psql while developing.
+  if (embedded) log.info({ url: embedded.url }, 'embedded PostgreSQL (PGlite) listening');
   const dataSource = new DataSource({
     type: 'postgres',
     url,
