@@ -101,14 +101,15 @@ export class AgentGateway {
       }
       const parsed = parseFrame(AgentToHub, data.toString());
       if (!parsed.ok) {
-        if (!connection) return this.refuse(socket, 'BAD_FRAME', `Expected hello: ${parsed.error}`, CloseCode.BadFrame);
+        // Before hello nothing about the peer is known yet: refuse it. After, report and carry on.
+        if (!handshaking) return this.refuse(socket, 'BAD_FRAME', `Expected hello: ${parsed.error}`, CloseCode.BadFrame);
         this.metrics.agentFramesRejected.inc({ reason: 'BAD_FRAME' });
         this.send(socket, { type: 'error', code: 'BAD_FRAME', message: parsed.error, fatal: false });
         return;
       }
       const message = parsed.message;
       if (message.type === 'hello') {
-        if (connection || handshaking) {
+        if (handshaking) {
           this.metrics.agentFramesRejected.inc({ reason: 'UNEXPECTED' });
           this.send(socket, { type: 'error', code: 'UNEXPECTED', message: 'hello was already received', fatal: false });
           return;
@@ -126,9 +127,10 @@ export class AgentGateway {
         );
         return;
       }
-      if (!connection) {
+      if (!handshaking) {
         return this.refuse(socket, 'UNEXPECTED', `Expected hello, got ${message.type}`, CloseCode.BadFrame);
       }
+      if (!connection) return; // hello is still being checked; nothing else is acted on before welcome
       // heartbeat: liveness only for now; the compute issue renews leases here.
     });
   }

@@ -1,0 +1,117 @@
+/** API keys and scopes, against PostgreSQL and PGlite. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS, startTestHub, type TestHub } from './support/hub.js';
+import { codeOf, signUp } from './support/users.js';
+
+const CREATE = `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { id name prefix scopes expiresAt } } }`;
+const LIST = `query($first: Int, $after: String, $all: Boolean) { apiKeys(first: $first, after: $after, includeRevoked: $all) {
+  totalCount edges { cursor node { id name prefix scopes lastUsedAt revokedAt } } pageInfo { hasNextPage endCursor } } }`;
+const REGISTER = `mutation($name: String!) { registerNode(input: { name: $name }) { token nodeToken { id name } } }`;
+
+describe.each(BACKENDS)('API keys on %s', (backend) => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await startTestHub({ backend });
+  });
+  afterAll(() => hub?.close());
+
+  it('shows the secret once, lists the key by prefix, and stores only a hash', async () => {
+    const user = await signUp(hub);
+    const created = await hub.graphql(CREATE, { input: { name: 'ci', scopes: ['MODELS_READ', 'INFERENCE'], expiresInDays: 30 } }, user.token);
+    const { secret, apiKey } = created.data.createApiKey;
+    expect(secret).toMatch(/^amk_[A-Za-z0-9_-]{43}$/);
+    expect(secret.startsWith(apiKey.prefix)).toBe(true);
+    expect(new Date(apiKey.expiresAt).getTime()).toBeGreaterThan(Date.now() + 29 * 86_400_000);
+
+    const list = await hub.graphql(LIST, {}, user.token);
+    expect(list.data.apiKeys.totalCount).toBe(1);
+    const listed = list.data.apiKeys.edges[0].node;
+    expect(listed).toMatchObject({ id: apiKey.id, prefix: apiKey.prefix, scopes: ['MODELS_READ', 'INFERENCE'] });
+    expect(JSON.stringify(list)).not.toContain(secret);
+    const stored = await hub.sql(`SELECT * FROM api_keys WHERE id = $1`, [apiKey.id]);
+    expect(JSON.stringify(stored)).not.toContain(secret.slice(4));
+  });
+
+  it('authenticates with the key, records last use, and answers me', async () => {
+    const user = await signUp(hub);
+    const { secret, apiKey } = (await hub.graphql(CREATE, { input: { name: 'k', scopes: ['MODELS_READ'] } }, user.token)).data.createApiKey;
+    const me = await hub.graphql(`{ me { username } }`, {}, secret);
+    expect(me.data.me.username).toBe(user.username);
+    const list = await hub.graphql(LIST, {}, user.token);
+    expect(list.data.apiKeys.edges.find((e: any) => e.node.id === apiKey.id).node.lastUsedAt).not.toBeNull();
+  });
+
+  it('allows an operation only when the key carries its scope', async () => {
+    const user = await signUp(hub);
+    const withScope = (await hub.graphql(CREATE, { input: { name: 'nodes', scopes: ['NODES_MANAGE'] } }, user.token)).data.createApiKey.secret;
+    const without = (await hub.graphql(CREATE, { input: { name: 'read', scopes: ['MODELS_READ'] } }, user.token)).data.createApiKey.secret;
+
+    const ok = await hub.graphql(REGISTER, { name: 'gpu-box' }, withScope);
+    expect(ok.data.registerNode.nodeToken.name).toBe('gpu-box');
+    const refused = await hub.graphql(REGISTER, { name: 'gpu-box-2' }, without);
+    expect(codeOf(refused)).toBe('FORBIDDEN');
+    expect(refused.errors![0].message).toContain('nodes:manage');
+    // A key can never mint more keys, whatever its scopes.
+    const mint = await hub.graphql(CREATE, { input: { name: 'child', scopes: ['NODES_MANAGE'] } }, withScope);
+    expect(codeOf(mint)).toBe('FORBIDDEN');
+  });
+
+  it('revokes a key: it stops working at once and leaves the active list', async () => {
+    const user = await signUp(hub);
+    const { secret, apiKey } = (await hub.graphql(CREATE, { input: { name: 'gone', scopes: ['MODELS_READ'] } }, user.token)).data.createApiKey;
+    const revoked = await hub.graphql(`mutation($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }`, { id: apiKey.id }, user.token);
+    expect(revoked.data.revokeApiKey.revokedAt).not.toBeNull();
+    expect(codeOf(await hub.graphql(`{ me { id } }`, {}, secret))).toBe('UNAUTHENTICATED');
+    expect((await hub.graphql(LIST, {}, user.token)).data.apiKeys.totalCount).toBe(0);
+    expect((await hub.graphql(LIST, { all: true }, user.token)).data.apiKeys.totalCount).toBe(1);
+  });
+
+  it("treats someone else's key as not found", async () => {
+    const owner = await signUp(hub);
+    const other = await signUp(hub);
+    const { apiKey } = (await hub.graphql(CREATE, { input: { name: 'mine', scopes: ['MODELS_READ'] } }, owner.token)).data.createApiKey;
+    const res = await hub.graphql(`mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: apiKey.id }, other.token);
+    expect(codeOf(res)).toBe('NOT_FOUND');
+    expect(codeOf(await hub.graphql(`mutation { revokeApiKey(id: "not-a-uuid") { id } }`, {}, other.token))).toBe('NOT_FOUND');
+  });
+
+  it('refuses an expired key', async () => {
+    const user = await signUp(hub);
+    const { secret, apiKey } = (await hub.graphql(CREATE, { input: { name: 'old', scopes: ['MODELS_READ'], expiresInDays: 1 } }, user.token)).data.createApiKey;
+    await hub.sql(`UPDATE api_keys SET expires_at = now() - interval '1 minute' WHERE id = $1`, [apiKey.id]);
+    expect(codeOf(await hub.graphql(`{ me { id } }`, {}, secret))).toBe('UNAUTHENTICATED');
+  });
+
+  it('validates the input field by field', async () => {
+    const user = await signUp(hub);
+    const res = await hub.graphql(CREATE, { input: { name: '', scopes: [], expiresInDays: 0 } }, user.token);
+    expect(codeOf(res)).toBe('BAD_USER_INPUT');
+    expect(res.errors![0].extensions!.fields!.map((f) => f.field).sort()).toEqual(['expiresInDays', 'name', 'scopes']);
+    const badScope = await hub.graphql(CREATE, { input: { name: 'x', scopes: ['EVERYTHING'] } }, user.token);
+    expect(codeOf(badScope)).toBe('BAD_USER_INPUT');
+  });
+
+  it('pages through keys with cursors, newest first, without gaps or repeats', async () => {
+    const user = await signUp(hub);
+    for (let i = 0; i < 5; i++) await hub.graphql(CREATE, { input: { name: `key-${i}`, scopes: ['MODELS_READ'] } }, user.token);
+    const all = (await hub.graphql(LIST, { first: 100 }, user.token)).data.apiKeys.edges.map((e: any) => e.node.name);
+    expect([...all].sort()).toEqual(['key-0', 'key-1', 'key-2', 'key-3', 'key-4']);
+    expect(all[0]).toBe('key-4');
+    expect(all[4]).toBe('key-0');
+
+    const seen: string[] = [];
+    let after: string | undefined;
+    const pages: boolean[] = [];
+    do {
+      const page = (await hub.graphql(LIST, { first: 2, after }, user.token)).data.apiKeys;
+      expect(page.totalCount).toBe(5);
+      seen.push(...page.edges.map((e: any) => e.node.name));
+      pages.push(page.pageInfo.hasNextPage);
+      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : undefined;
+    } while (after);
+    expect(seen).toEqual(all);
+    expect(pages).toEqual([true, true, false]);
+    expect(codeOf(await hub.graphql(LIST, { after: 'garbage' }, user.token))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await hub.graphql(LIST, { first: 1000 }, user.token))).toBe('BAD_USER_INPUT');
+  });
+});
