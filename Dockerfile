@@ -1,0 +1,30 @@
+# AI Mass hub and agent image (docker-compose.yml runs both from it).
+#   docker build -t aimass .
+#   docker run -p 4000:4000 -v aimass-data:/data aimass          # hub on embedded PGlite in /data
+# The agent is the same image with another command:
+#   docker run -e AIMASS_NODE_TOKEN=... aimass node dist/node-agent/src/main.js --hub http://HUB:4000
+
+# --- build: all dependencies, compile the hub and agent with tsc, build the portal with Vite ---
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# No dependency needs its install script (package.json "allowScripts" denies them); skipping them
+# also keeps this image's npm (10) behaving like npm 11 does on our machines.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY . .
+RUN npm run build
+
+# --- runtime: production dependencies and the compiled output only ---
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+# /data holds embedded PGlite (when DATABASE_URL is unset) and local files; a named volume mounted
+# there starts out owned by the unprivileged `node` user that the image runs as.
+RUN mkdir -p /data && chown node:node /data
+USER node
+ENV HOST=0.0.0.0 PORT=4000 AIMASS_DATA_DIR=/data
+EXPOSE 4000
+CMD ["node", "dist/hub/src/main.js"]
