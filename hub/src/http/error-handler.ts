@@ -13,7 +13,7 @@ export function sendError(res: Response, status: number, code: ErrorCode, messag
   const extra = fields?.length ? { fields } : {};
   res
     .status(status)
-    .json(res.req.baseUrl === '/graphql' ? { errors: [{ message, extensions: { code, ...extra } }] } : { error: { code, message, ...extra } });
+    .json(res.req.originalUrl.startsWith('/graphql') ? { errors: [{ message, extensions: { code, ...extra } }] } : { error: { code, message, ...extra } });
 }
 
 export function errorHandler(development: boolean): ErrorRequestHandler {
