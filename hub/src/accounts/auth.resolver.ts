@@ -1,4 +1,5 @@
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import type { AppError } from '../errors.js';
 import type { Context } from '../graphql/context.js';
 import type { LoginResult } from './accounts.service.js';
 import { SESSION_ONLY } from '../graphql/auth-checker.js';
@@ -20,7 +21,15 @@ export class AuthResolver {
 
   @Mutation(() => AuthPayload, { description: 'Start a session. Rate-limited per account and per IP.' })
   async logIn(@Arg('input', () => LogInInput) input: LogInInput, @Ctx() ctx: Context): Promise<AuthPayload> {
-    return signedIn(ctx, await ctx.services.accounts.logIn(input.login, input.password, ctx.client));
+    try {
+      const result = await ctx.services.accounts.logIn(input.login, input.password, ctx.client);
+      ctx.log.info({ userId: result.user.id, ip: ctx.client.ip }, 'login succeeded');
+      return signedIn(ctx, result);
+    } catch (error) {
+      // An audit trail of refused logins; the login name is not logged, it may be a mistyped password.
+      ctx.log.warn({ ip: ctx.client.ip, code: (error as AppError).code }, 'login refused');
+      throw error;
+    }
   }
 
   @Authorized(SESSION_ONLY)

@@ -17,7 +17,8 @@ export function requestContext(log: Logger): RequestHandler {
       res.setHeader('X-Request-Id', id);
       return id;
     },
-    customAttributeKeys: { reqId: 'requestId' },
+    // customProps become bindings of req.log, so every line logged for this request carries the id.
+    customProps: (req) => ({ requestId: req.id }),
     // Health probes and metrics scrapes would drown the log.
     autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
     serializers: {
