@@ -102,6 +102,6 @@ describe.each(BACKENDS)('Accounts on %s', (backend) => {
       { input: { username: uniqueName(), email: `${frank.username}@EXAMPLE.com`, password: PASSWORD } },
     );
     expect(codeOf(sameEmail)).toBe('CONFLICT');
-    expect(sameEmail.errors![0].extensions!.fields[0].field).toBe('email');
+    expect(sameEmail.errors![0].extensions!.fields![0].field).toBe('email');
   });
 });

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, VARIABLES } from '../config.js';
+
+describe('Configuration', () => {
+  it('has a default for everything but the optional URLs', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(4000);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.dataDir).toMatch(/\.aimass$/);
+    expect(config.env).toBe('production');
+    expect(config.localAgent).toBe(false);
+    expect(config.login).toEqual({ maxFailuresPerAccount: 10, maxAttemptsPerIp: 60, windowSeconds: 900 });
+  });
+
+  it('reads every variable it documents', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      DATABASE_URL: 'postgresql://u:p@db:5432/aimass',
+      AIMASS_LOCAL_AGENT: 'yes',
+      AIMASS_PUBLIC_URL: 'https://hub.example.org/',
+      AIMASS_GRAPHQL_MAX_DEPTH: '7',
+    });
+    expect(config).toMatchObject({ port: 8080, databaseUrl: 'postgresql://u:p@db:5432/aimass', localAgent: true, publicUrl: 'https://hub.example.org' });
+    expect(config.graphqlLimits.depth).toBe(7);
+    for (const [name, variable] of Object.entries(VARIABLES)) {
+      expect(variable.description.length, name).toBeGreaterThan(10);
+    }
+  });
+
+  it('names every bad variable at once with what it expected', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', AIMASS_TRUST_PROXY: 'maybe', AIMASS_SESSION_TTL_SECONDS: '0' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toEqual([
+      'PORT must be an integer, got "eighty"',
+      'DATABASE_URL must start with postgres:// or postgresql://, got "mysql://"',
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+      'AIMASS_SESSION_TTL_SECONDS must be between 1 and 31536000, got 0',
+      'AIMASS_TRUST_PROXY must be true or false, got "maybe"',
+    ]);
+    expect((error as Error).message).toContain('Invalid configuration');
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' })).toMatchObject({ port: 4000, databaseUrl: undefined });
+  });
+});

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { AgentConfigError, agentSocketUrl, loadAgentConfig } from '../config.js';
+
+describe('Agent configuration', () => {
+  it('reads flags, falling back to the environment', () => {
+    const config = loadAgentConfig(['--hub', 'http://hub:4000', '--slots', '3', '--label', 'gpu', '--label', 'eu-west'], { AIMASS_NODE_TOKEN: 'amn_t' });
+    expect(config).toMatchObject({ hubUrl: 'http://hub:4000', token: 'amn_t', slots: 3, labels: ['gpu', 'eu-west'] });
+  });
+
+  it('explains every problem with the usage', () => {
+    expect(() => loadAgentConfig(['--hub', 'ftp://x', '--slots', '0', '--label', 'no spaces'], {})).toThrowError(AgentConfigError);
+    try {
+      loadAgentConfig(['--hub', 'ftp://x', '--slots', '0'], {});
+    } catch (error) {
+      expect((error as Error).message).toMatch(/--hub must be an http\(s\) or ws\(s\) URL\n--token is required.*\n--slots must be/);
+    }
+    expect(() => loadAgentConfig(['--bogus'], {})).toThrowError(/Unknown option '--bogus'/);
+  });
+
+  it('derives the agent socket URL from the hub URL', () => {
+    expect(agentSocketUrl('http://localhost:4000')).toBe('ws://localhost:4000/agents');
+    expect(agentSocketUrl('https://hub.example.org/base/')).toBe('wss://hub.example.org/base/agents');
+  });
+});
