@@ -22,6 +22,7 @@ async function startLocalAgent(hub: Hub, hubUrl: string): Promise<ChildProcess> 
     stdio: ['ignore', 'inherit', 'inherit'],
     env: { ...process.env, AIMASS_NODE_TOKEN: token },
   });
+  hub.log.info({ pid: child.pid, node: LOCAL_NODE }, 'local agent started');
   child.on('exit', (code, signal) => hub.log.warn({ code, signal }, 'local agent exited'));
   return child;
 }
@@ -61,7 +62,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    agent?.kill('SIGTERM');
+    if (agent && agent.exitCode === null) {
+      const exited = new Promise((resolve) => agent.once('exit', resolve));
+      agent.kill('SIGTERM');
+      await exited;
+    }
     await hub.close();
     process.exit(0);
   };

@@ -1,0 +1,33 @@
+/**
+ * What `npm start` promises a newcomer: the hub on embedded PGlite, the portal at /, and one local
+ * agent connected, all from one process tree that stops cleanly.
+ */
+import { describe, expect, it } from 'vitest';
+import { startTestHub } from './support/hub.js';
+
+describe('npm start', () => {
+  it('runs the hub on embedded PGlite with the portal and one connected local agent, and stops them together', async () => {
+    const hub = await startTestHub({ backend: 'pglite', env: { AIMASS_LOCAL_AGENT: 'true' } });
+    let agentPid: number | undefined;
+    try {
+      const deadline = Date.now() + 30_000;
+      while (!hub.logs.some((l) => l.includes('"agent connected"')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      const connected = JSON.parse(hub.logs.find((l) => l.includes('"agent connected"'))!);
+      expect(connected.capabilities).toMatchObject({ cpuCores: expect.any(Number), slots: 1 });
+      agentPid = JSON.parse(hub.logs.find((l) => l.includes('"local agent started"'))!).pid;
+      expect(await (await fetch(`${hub.url}/metrics`)).text()).toMatch(/^aimass_agents_connected 1$/m);
+      expect((await fetch(`${hub.url}/readyz`)).status).toBe(200);
+      expect(await (await fetch(`${hub.url}/`)).text()).toContain('<div id="root">');
+    } finally {
+      await hub.close();
+    }
+    expect(hub.process.exitCode).toBe(0);
+    expect(() => process.kill(agentPid!, 0)).toThrow(); // the agent went with the hub
+  });
+
+  it('refuses to start on a bad configuration, naming the variable', async () => {
+    await expect(startTestHub({ env: { PORT: 'eighty', AIMASS_SESSION_TTL_SECONDS: '-5' } })).rejects.toThrow(
+      /exited with 78[\s\S]*PORT must be an integer, got "eighty"\n {2}- AIMASS_SESSION_TTL_SECONDS must be between 1 and 31536000, got -5/,
+    );
+  });
+});
