@@ -102,3 +102,23 @@ describe('Subscriptions over graphql-ws', () => {
     await bad.dispose();
   });
 });
+
+describe('Subscriptions after logout', () => {
+  it('refuses new subscriptions on a connection whose session has ended', async () => {
+    const hub = await startTestHub();
+    try {
+      const user = await signUp(hub);
+      const c = client(hub, user.token);
+      const first = collect(c, EVENTS);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(first.error()).toBeUndefined();
+      await hub.graphql(`mutation { logOut }`, {}, user.token);
+      const second = collect(c, EVENTS);
+      await second.until(1).catch(() => undefined);
+      expect(JSON.stringify(second.events[0] ?? second.error())).toContain('UNAUTHENTICATED');
+      await c.dispose();
+    } finally {
+      await hub.close();
+    }
+  });
+});

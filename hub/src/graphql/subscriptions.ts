@@ -9,7 +9,6 @@ import type { ValidationRule } from 'graphql';
 import { specifiedRules, validate, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import type { Principal } from '../accounts/principal.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services.js';
@@ -17,7 +16,7 @@ import { bearerToken, buildContext } from './context.js';
 import { formatError } from './format-error.js';
 
 /** What we keep per connection, beside graphql-ws's own socket and request. */
-type Extra = { principal?: Principal | null } & Record<PropertyKey, unknown>;
+type Extra = { authorization?: string } & Record<PropertyKey, unknown>;
 
 export function createSubscriptionServer(options: {
   schema: GraphQLSchema;
@@ -37,19 +36,17 @@ export function createSubscriptionServer(options: {
       validate: (s, document) => validate(s, document, rules),
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
-        if (authorization === undefined) {
-          ctx.extra.principal = null;
-          return true;
-        }
+        if (authorization === undefined) return true;
         const token = bearerToken(authorization);
         if (!token) return false;
         try {
-          ctx.extra.principal = await services.accounts.authenticate(token);
-          return true;
+          await services.accounts.authenticate(token);
         } catch (error) {
           if (error instanceof AppError) return false;
           throw error;
         }
+        ctx.extra.authorization = `Bearer ${token}`;
+        return true;
       },
       context: async (ctx) => {
         const requestId = randomUUID();
@@ -57,9 +54,9 @@ export function createSubscriptionServer(options: {
           requestId,
           log: log.child({ requestId, transport: 'graphql-ws' }),
           client: { ip: ctx.extra.request.socket.remoteAddress ?? 'unknown', userAgent: ctx.extra.request.headers['user-agent'] },
-          authorization: undefined,
+          // Checked again for every operation, so a session ended after connecting can't start new ones.
+          authorization: ctx.extra.authorization,
         });
-        context.principal = ctx.extra.principal ?? null;
         return context;
       },
       onError: (_ctx, _id, _payload, errors) => format(errors),
