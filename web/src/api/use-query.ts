@@ -1,0 +1,41 @@
+/**
+ * Loads a query when a component mounts and again whenever its variables change, `refresh`
+ * changes (a counter the caller bumps, e.g. on a live event) or `reload()` is called. An
+ * answer that arrives after a newer request was started is dropped.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { request, type Variables } from './graphql-client';
+import { GraphQLRequestError } from './graphql-request-error';
+
+export interface QueryState<TData> {
+  data: TData | undefined;
+  error: GraphQLRequestError | undefined;
+  loading: boolean;
+  reload(): void;
+}
+
+export function useQuery<TData>(query: string, variables?: Variables, refresh = 0): QueryState<TData> {
+  const [state, setState] = useState<{ data?: TData; error?: GraphQLRequestError; loading: boolean }>({ loading: true });
+  const [nonce, setNonce] = useState(0);
+  const variablesKey = JSON.stringify(variables ?? {});
+
+  useEffect(() => {
+    let current = true;
+    setState((s) => ({ ...s, loading: true }));
+    request<TData>(query, JSON.parse(variablesKey) as Variables).then(
+      (data) => {
+        if (current) setState({ data, loading: false });
+      },
+      (error: unknown) => {
+        // Keep showing the last good data beside the error.
+        if (current) setState((s) => ({ data: s.data, error: GraphQLRequestError.from(error), loading: false }));
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [query, variablesKey, refresh, nonce]);
+
+  const reload = useCallback(() => setNonce((n) => n + 1), []);
+  return { data: state.data, error: state.error, loading: state.loading, reload };
+}

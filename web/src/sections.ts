@@ -1,0 +1,44 @@
+/**
+ * The portal's sections, in navigation order. Those not built yet say, in one sentence, what is
+ * coming; they show no made-up data.
+ */
+export interface Section {
+  path: string;
+  label: string;
+  /** One sentence shown on a section that is not built yet */
+  comingNext?: string;
+}
+
+export const SECTIONS: readonly Section[] = [
+  {
+    path: '/models',
+    label: 'Models',
+    comingNext: 'Coming next: publish, version, fork and star models, each with a model card, tags and a license.',
+  },
+  {
+    path: '/datasets',
+    label: 'Datasets',
+    comingNext: 'Coming next: upload datasets that are cleaned and profiled on arrival, then share them or grant access on request.',
+  },
+  {
+    path: '/leaderboards',
+    label: 'Leaderboards',
+    comingNext: 'Coming next: benchmarks with hidden test sets, verified evaluations and leaderboards that update live.',
+  },
+  {
+    path: '/lab',
+    label: 'Lab',
+    comingNext: 'Coming next: train and evaluate models with SQL (CREATE MODEL … AS SELECT …) on contributed compute.',
+  },
+  {
+    path: '/deployments',
+    label: 'Deployments',
+    comingNext: 'Coming next: serve a model from replicas on compute nodes and call it over REST or GraphQL with an API key.',
+  },
+  {
+    path: '/nodes',
+    label: 'Nodes',
+    comingNext: 'Coming next: see what each of your compute nodes runs and its reputation; register nodes on your Account page today.',
+  },
+  { path: '/account', label: 'Account' },
+];
