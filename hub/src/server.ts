@@ -86,6 +86,9 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       ApolloServerPluginLandingPageDisabled(),
       metricsPlugin(metrics),
     ],
+    // main.ts owns SIGINT/SIGTERM (it stops the agent, then the hub). Apollo's own handlers would
+    // re-raise the signal into a handler that is already stopping, and the process would never exit.
+    stopOnTerminationSignals: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: development,

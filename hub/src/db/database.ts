@@ -31,7 +31,12 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
     migrationsTableName: 'migrations',
     synchronize: false,
     logging: false,
-    poolSize: config.poolSize,
+    // PGlite runs one statement at a time, and pglite-socket interleaves the extended-protocol
+    // messages of concurrent connections ("unnamed prepared statement does not exist" under
+    // load). One connection costs no throughput here and keeps every statement whole. The rule
+    // that follows: never await a query outside a transaction while holding one (it would wait
+    // for the very connection the transaction holds).
+    poolSize: embedded ? 1 : config.poolSize,
     extra: { connectionTimeoutMillis: 10_000 },
   });
   try {
