@@ -7,12 +7,19 @@
  * hub refuses a `hello` carrying another version with an `error` frame (code PROTOCOL_VERSION)
  * and closes with {@link CloseCode.ProtocolVersion}.
  *
- * Handshake: agent sends `hello` first → hub answers `welcome` (node id, heartbeat interval) or
- * `error` and closes. The compute issue extends the unions with jobs, replicas and inference.
+ * Handshake: agent sends `hello` first (with the jobs it still runs after a reconnect) → hub answers
+ * `welcome` (node id, heartbeat interval, lease length) or `error` and closes.
+ *
+ * Jobs: hub `job.assign` (job, attempt, lease, job token) → agent `job.started`, `job.progress`…,
+ * then exactly one of `job.succeeded`, `job.failed`, `job.released`. Every report names the
+ * attempt; a report for a job or attempt not leased to the sender is refused (`NOT_LEASED`).
+ * `heartbeat` lists the jobs running and renews their leases. The hub may send `job.cancel` at any
+ * time; the agent stops the job and reports nothing more for it. `draining` says the agent takes no
+ * more work. Large payloads go over HTTP with the job token, never over this socket.
  */
 import { z } from 'zod';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** WebSocket close codes (4000–4999 are for applications, RFC 6455 §7.4.2). */
 export const CloseCode = {
@@ -22,21 +29,32 @@ export const CloseCode = {
   HandshakeTimeout: 4004,
   Replaced: 4005,
   Revoked: 4006,
+  Disabled: 4007,
+  Deleted: 4008,
 } as const;
+
+const id = z.string().uuid();
+const attempt = z.number().int().min(1).max(10_000);
+/** A job this agent holds: the attempt number ties a report to one lease. */
+const heldJob = z.object({ jobId: id, attempt }).strict();
 
 const capabilities = z
   .object({
+    /** The TF.js backend the agent loaded: tensorflow-gpu, tensorflow, wasm or cpu. */
     backend: z.string().max(64),
     cpuCores: z.number().int().min(1).max(4096),
     memoryBytes: z.number().int().min(0),
     gpu: z
       .object({ name: z.string().max(200), memoryBytes: z.number().int().min(0).nullable() })
+      .strict()
       .nullable(),
     slots: z.number().int().min(1).max(1024),
     labels: z.array(z.string().min(1).max(64)).max(64),
   })
   .strict();
 export type Capabilities = z.infer<typeof capabilities>;
+
+// ---- agent → hub ----------------------------------------------------------------------------
 
 export const hello = z
   .object({
@@ -45,15 +63,88 @@ export const hello = z
     token: z.string().min(1).max(512),
     agentVersion: z.string().max(64),
     capabilities,
+    /** Jobs still running from before a reconnect, so the hub keeps their leases instead of giving them out again. */
+    running: z.array(heldJob).max(1024).default([]),
   })
   .strict();
 
-export const heartbeat = z.object({ type: z.literal('heartbeat'), load: z.number().min(0).max(1e6) }).strict();
+export const heartbeat = z
+  .object({
+    type: z.literal('heartbeat'),
+    /** 1-minute load average divided by cores. */
+    load: z.number().min(0).max(1e6),
+    running: z.array(heldJob).max(1024),
+  })
+  .strict();
 
-export const AgentToHub = z.discriminatedUnion('type', [hello, heartbeat]);
+export const jobStarted = z.object({ type: z.literal('job.started'), jobId: id, attempt }).strict();
+
+export const jobProgress = z
+  .object({
+    type: z.literal('job.progress'),
+    jobId: id,
+    attempt,
+    /** 0 to 1. */
+    progress: z.number().min(0).max(1),
+    message: z.string().max(500).optional(),
+    metrics: z.record(z.string().max(64), z.number()).optional(),
+  })
+  .strict();
+
+export const jobSucceeded = z
+  .object({
+    type: z.literal('job.succeeded'),
+    jobId: id,
+    attempt,
+    /** Small results ride here; the kind's result schema (schema/job-kinds.ts) is checked by the hub. */
+    result: z.unknown(),
+  })
+  .strict();
+
+export const jobFailed = z
+  .object({
+    type: z.literal('job.failed'),
+    jobId: id,
+    attempt,
+    error: z.string().max(2000),
+    /** False when running it again cannot help (bad payload); the job then fails at once. */
+    retryable: z.boolean(),
+  })
+  .strict();
+
+/** The agent gives a job back without running it to the end (draining); it is requeued at once. */
+export const jobReleased = z
+  .object({ type: z.literal('job.released'), jobId: id, attempt, reason: z.string().max(500) })
+  .strict();
+
+/** The agent stops taking work (SIGTERM); it finishes or releases what it runs, then leaves. */
+export const draining = z.object({ type: z.literal('draining') }).strict();
+
+export const AgentToHub = z.discriminatedUnion('type', [
+  hello,
+  heartbeat,
+  jobStarted,
+  jobProgress,
+  jobSucceeded,
+  jobFailed,
+  jobReleased,
+  draining,
+]);
 export type AgentToHub = z.infer<typeof AgentToHub>;
 
-export const ErrorCode = z.enum(['BAD_TOKEN', 'PROTOCOL_VERSION', 'BAD_FRAME', 'UNEXPECTED', 'HANDSHAKE_TIMEOUT']);
+// ---- hub → agent ----------------------------------------------------------------------------
+
+export const ErrorCode = z.enum([
+  'BAD_TOKEN',
+  'PROTOCOL_VERSION',
+  'BAD_FRAME',
+  'UNEXPECTED',
+  'HANDSHAKE_TIMEOUT',
+  /** A report about a job (or an attempt of it) that is not leased to this node. */
+  'NOT_LEASED',
+  'RATE_LIMITED',
+  'DISABLED',
+]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
 export const welcome = z
@@ -63,15 +154,46 @@ export const welcome = z
     nodeId: z.string(),
     nodeName: z.string(),
     heartbeatSeconds: z.number().int().min(1),
+    /** A lease lasts this long after each heartbeat that reports the job. */
+    leaseSeconds: z.number().int().min(1),
   })
   .strict();
 
-export const errorFrame = z
-  .object({ type: z.literal('error'), code: ErrorCode, message: z.string(), fatal: z.boolean() })
+export const jobAssign = z
+  .object({
+    type: z.literal('job.assign'),
+    jobId: id,
+    attempt,
+    kind: z.string().max(64),
+    /** Validated by the agent against the kind's payload schema. */
+    payload: z.unknown(),
+    leaseExpiresAt: z.string(),
+    /**
+     * Job-scoped bearer token for the job's HTTP endpoints (large inputs and outputs), valid while
+     * the lease lasts and only for this job and attempt.
+     */
+    jobToken: z.string(),
+  })
   .strict();
 
-export const HubToAgent = z.discriminatedUnion('type', [welcome, errorFrame]);
+export const jobCancel = z
+  .object({ type: z.literal('job.cancel'), jobId: id, attempt: attempt.optional(), reason: z.string().max(500) })
+  .strict();
+
+export const errorFrame = z
+  .object({
+    type: z.literal('error'),
+    code: ErrorCode,
+    message: z.string(),
+    fatal: z.boolean(),
+    jobId: z.string().optional(),
+  })
+  .strict();
+
+export const HubToAgent = z.discriminatedUnion('type', [welcome, jobAssign, jobCancel, errorFrame]);
 export type HubToAgent = z.infer<typeof HubToAgent>;
+
+export type Message<U extends { type: string }, T extends U['type']> = Extract<U, { type: T }>;
 
 export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: string };
 

@@ -1,1 +1,2 @@
 export * from './agent-protocol.js';
+export * from './job-kinds.js';

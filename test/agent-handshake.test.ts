@@ -39,7 +39,7 @@ const hello = (token: string, protocolVersion = PROTOCOL_VERSION) =>
 describe.each(BACKENDS)('Agent handshake on %s', (backend) => {
   let hub: TestHub;
   beforeAll(async () => {
-    hub = await startTestHub({ backend });
+    hub = await startTestHub({ backend, env: { AIMASS_BENCHMARK_ON_JOIN: 'false' } });
   });
   afterAll(() => hub?.close());
 
@@ -100,7 +100,7 @@ describe.each(BACKENDS)('Agent handshake on %s', (backend) => {
     const unknownType = await rawAgent(hub, [JSON.stringify({ type: 'launch-missiles' })]);
     expect(unknownType.received[0]).toMatchObject({ type: 'error', code: 'BAD_FRAME' });
 
-    const beforeHello = await rawAgent(hub, [JSON.stringify({ type: 'heartbeat', load: 1 })]);
+    const beforeHello = await rawAgent(hub, [JSON.stringify({ type: 'heartbeat', load: 1, running: [] })]);
     expect(beforeHello.received[0]).toMatchObject({ type: 'error', code: 'UNEXPECTED' });
 
     const extraField = await rawAgent(hub, [hello('amn_x').replace('"type":"hello"', '"type":"hello","admin":true')]);

@@ -8,7 +8,7 @@ import { startTestHub } from './support/hub.js';
 describe('npm start', () => {
   it('runs the hub on embedded PGlite with the portal and one connected local agent, and stops them together', async () => {
     // NODE_ENV=production as for a user: Apollo behaves differently under NODE_ENV=test (signals).
-    const hub = await startTestHub({ backend: 'pglite', env: { AIMASS_LOCAL_AGENT: 'true', NODE_ENV: 'production' } });
+    const hub = await startTestHub({ backend: 'pglite', env: { AIMASS_LOCAL_AGENTS: '1', NODE_ENV: 'production' } });
     let agentPid: number | undefined;
     try {
       const deadline = Date.now() + 30_000;

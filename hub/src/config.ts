@@ -145,10 +145,31 @@ export const VARIABLES = {
     description: 'heartbeat interval the hub asks agents for in welcome',
     parse: int(1, 3600),
   },
-  AIMASS_LOCAL_AGENT: {
-    default: 'false',
-    description: 'start one agent on this machine beside the hub (npm start sets it to true)',
+  AIMASS_JOB_LEASE_SECONDS: {
+    default: '60',
+    description: 'a job lease lasts this long after each heartbeat that reports the job; then the job is requeued',
+    parse: int(2, 86400),
+  },
+  AIMASS_JOB_RETRY_BASE_SECONDS: {
+    default: '2',
+    description: 'first retry delay of a failed or lost job; doubles with each failure',
+    parse: int(0, 3600),
+  },
+  AIMASS_JOB_RETRY_MAX_SECONDS: { default: '300', description: 'longest retry delay', parse: int(0, 86400) },
+  AIMASS_SCHEDULER_TICK_SECONDS: {
+    default: '5',
+    description: 'housekeeping interval (node-cron): expired leases, stale nodes, delayed retries',
+    parse: int(1, 59),
+  },
+  AIMASS_BENCHMARK_ON_JOIN: {
+    default: 'true',
+    description: 'run the benchmark job on a node the first time it connects',
     parse: bool,
+  },
+  AIMASS_LOCAL_AGENTS: {
+    default: '0',
+    description: 'agents to start on this machine beside the hub (npm start passes --agents, default 1)',
+    parse: int(0, 64),
   },
   AIMASS_WEB_DIR: {
     default: './dist/web',
@@ -176,7 +197,8 @@ export interface Config {
   maxBodyBytes: number;
   graphqlLimits: { depth: number; aliases: number; cost: number; tokens: number; directives: number };
   agent: { maxFrameBytes: number; heartbeatSeconds: number };
-  localAgent: boolean;
+  jobs: { leaseSeconds: number; retryBaseSeconds: number; retryMaxSeconds: number; tickSeconds: number; benchmarkOnJoin: boolean };
+  localAgents: number;
   webDir: string;
 }
 
@@ -224,7 +246,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       directives: v.AIMASS_GRAPHQL_MAX_DIRECTIVES,
     },
     agent: { maxFrameBytes: v.AIMASS_AGENT_MAX_FRAME_BYTES, heartbeatSeconds: v.AIMASS_AGENT_HEARTBEAT_SECONDS },
-    localAgent: v.AIMASS_LOCAL_AGENT,
+    jobs: {
+      leaseSeconds: v.AIMASS_JOB_LEASE_SECONDS,
+      retryBaseSeconds: v.AIMASS_JOB_RETRY_BASE_SECONDS,
+      retryMaxSeconds: v.AIMASS_JOB_RETRY_MAX_SECONDS,
+      tickSeconds: v.AIMASS_SCHEDULER_TICK_SECONDS,
+      benchmarkOnJoin: v.AIMASS_BENCHMARK_ON_JOIN,
+    },
+    localAgents: v.AIMASS_LOCAL_AGENTS,
     webDir: v.AIMASS_WEB_DIR,
   };
 }

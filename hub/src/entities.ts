@@ -5,5 +5,8 @@ import { NodeToken } from './accounts/node-token.entity.js';
 import { Organization } from './accounts/organization.entity.js';
 import { Session } from './accounts/session.entity.js';
 import { User } from './accounts/user.entity.js';
+import { JobAttempt } from './compute/job-attempt.entity.js';
+import { Job } from './compute/job.entity.js';
+import { Node } from './compute/node.entity.js';
 
-export const entities = [User, Session, Organization, Membership, ApiKey, NodeToken];
+export const entities = [User, Session, Organization, Membership, ApiKey, NodeToken, Node, Job, JobAttempt];

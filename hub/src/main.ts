@@ -1,36 +1,49 @@
 /**
- * `npm start`: read the configuration, start the hub, and (with AIMASS_LOCAL_AGENT) one agent on
- * this machine, then print where everything is. SIGINT/SIGTERM close it cleanly.
+ * `npm start`: read the configuration, start the hub, and the local agents (`--agents N`, default
+ * AIMASS_LOCAL_AGENTS; `npm start` passes 1), then print where everything is. SIGINT/SIGTERM
+ * drain the agents, then close the hub.
  */
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { startHub, type Hub } from './server.js';
 
 const LOCAL_USER = 'local';
-const LOCAL_NODE = 'this-machine';
 
-async function startLocalAgent(hub: Hub, hubUrl: string): Promise<ChildProcess> {
+async function startLocalAgent(hub: Hub, name: string): Promise<ChildProcess> {
   const owner = await hub.services.accounts.ensureSystemUser(LOCAL_USER);
-  const token = await hub.services.nodeTokens.issueLocal(owner.id, LOCAL_NODE);
+  const token = await hub.services.nodes.issueLocal(owner.id, name);
   const entry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../node-agent/src/main.js');
   // The token travels in the environment, not argv, so it does not show in `ps`.
-  const child = spawn(process.execPath, [entry, '--hub', hubUrl, '--name', LOCAL_NODE], {
+  const child = spawn(process.execPath, [entry, '--hub', hub.url, '--name', name], {
     stdio: ['ignore', 'inherit', 'inherit'],
     env: { ...process.env, AIMASS_NODE_TOKEN: token },
   });
-  hub.log.info({ pid: child.pid, node: LOCAL_NODE }, 'local agent started');
-  child.on('exit', (code, signal) => hub.log.warn({ code, signal }, 'local agent exited'));
+  hub.log.info({ pid: child.pid, node: name }, 'local agent started');
+  child.on('exit', (code, signal) => hub.log.warn({ code, signal, node: name }, 'local agent exited'));
   return child;
+}
+
+/** `--agents N` on the command line wins over AIMASS_LOCAL_AGENTS; the last one given counts. */
+function agentCount(argv: string[], config: Config): number {
+  const { values } = parseArgs({ args: argv, options: { agents: { type: 'string', multiple: true } }, strict: false });
+  const given = (values.agents as string[] | undefined)?.at(-1);
+  if (given === undefined) return config.localAgents;
+  const n = Number(given);
+  if (!Number.isInteger(n) || n < 0 || n > 64) throw new ConfigError([`--agents must be a whole number from 0 to 64, got "${given}"`]);
+  return n;
 }
 
 async function main(): Promise<void> {
   let config: Config;
+  let agents: number;
   try {
     config = loadConfig();
+    agents = agentCount(process.argv.slice(2), config);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -41,8 +54,9 @@ async function main(): Promise<void> {
   const log = createLogger(config);
   const hub = await startHub(config, log);
   const publicUrl = config.publicUrl ?? hub.url.replace('127.0.0.1', 'localhost');
-  const agent = config.localAgent ? await startLocalAgent(hub, hub.url) : undefined;
-  log.info({ url: hub.url, database: hub.db.kind }, 'hub listening');
+  const children: ChildProcess[] = [];
+  for (let i = 1; i <= agents; i++) children.push(await startLocalAgent(hub, agents === 1 ? 'this-machine' : `this-machine-${i}`));
+  log.info({ url: hub.url, database: hub.db.kind, agents }, 'hub listening');
   if (process.stdout.isTTY || config.env === 'development') {
     console.log(
       [
@@ -52,7 +66,7 @@ async function main(): Promise<void> {
         `  GraphQL       ${publicUrl}/graphql  (subscriptions: ${publicUrl.replace(/^http/, 'ws')}/graphql)`,
         `  Agents        ${publicUrl.replace(/^http/, 'ws')}/agents`,
         `  Health        ${publicUrl}/healthz  ${publicUrl}/readyz  ${publicUrl}/metrics`,
-        agent ? `  Local agent   "${LOCAL_NODE}" (pid ${agent.pid})` : '  Local agent   off (AIMASS_LOCAL_AGENT=true to start one)',
+        `  Local agents  ${agents === 0 ? 'none (--agents N to start some)' : `${agents} (pids ${children.map((c) => c.pid).join(', ')})`}`,
         '',
       ].join('\n'),
     );
@@ -62,11 +76,16 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    if (agent && agent.exitCode === null) {
-      const exited = new Promise((resolve) => agent.once('exit', resolve));
-      agent.kill('SIGTERM');
-      await exited;
-    }
+    // Agents drain first (they finish or hand back their jobs), while the hub can still hear them.
+    await Promise.all(
+      children
+        .filter((child) => child.exitCode === null)
+        .map((child) => {
+          const exited = new Promise((resolve) => child.once('exit', resolve));
+          child.kill('SIGTERM');
+          return exited;
+        }),
+    );
     await hub.close();
     process.exit(0);
   };

@@ -41,6 +41,18 @@ export function createMetrics() {
       help: 'Agents connected to this hub',
       registers: [registry],
     }),
+    jobsDispatched: new Counter({
+      name: 'aimass_jobs_dispatched_total',
+      help: 'Jobs handed to agents, by kind',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+    jobsFinished: new Counter({
+      name: 'aimass_jobs_finished_total',
+      help: 'Job attempts ended by agents, by kind and resulting job status (queued means retried)',
+      labelNames: ['kind', 'status'] as const,
+      registers: [registry],
+    }),
     agentFramesRejected: new Counter({
       name: 'aimass_agent_frames_rejected_total',
       help: 'Agent frames refused, by reason',

@@ -5,11 +5,17 @@
  */
 import { createPubSub } from '@graphql-yoga/subscription';
 import type { AccountEvent } from './accounts/account-event.js';
+import type { Job } from './compute/job.entity.js';
+import type { Node } from './compute/node.entity.js';
 
 /** Topic → [routing id, payload]. */
 export type Topics = {
   /** Events about one user's account, routed by user id. */
   ACCOUNT_EVENT: [userId: string, event: AccountEvent];
+  /** A node's registry row changed (status, capabilities, speed). Public: the network view. */
+  NODE_CHANGED: [node: Node];
+  /** A job's status or progress changed, routed by job id. */
+  JOB_UPDATED: [jobId: string, job: Job];
 };
 
 export const createEventBus = () => createPubSub<Topics>();

@@ -16,6 +16,8 @@ import cron from 'node-cron';
 import { AgentGateway } from './compute/agent-gateway.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
+import { createSignals } from './db/signals.js';
+import { jobFilesRouter } from './compute/job-files.routes.js';
 import { buildContext, type Context } from './graphql/context.js';
 import { formatError } from './graphql/format-error.js';
 import { metricsPlugin } from './graphql/metrics-plugin.js';
@@ -42,8 +44,9 @@ export async function startHub(config: Config, log: Logger = createLogger(config
   const development = config.env === 'development';
   const db = await openDatabase(config, log);
   const events = createEventBus();
-  const services = createServices(db.dataSource, config, events);
   const metrics = createMetrics();
+  const signals = await createSignals(config.databaseUrl, log);
+  const services = createServices({ db: db.dataSource, config, events, signals, metrics, log });
   const schema = await createSchema(events);
 
   const app = express();
@@ -52,7 +55,6 @@ export async function startHub(config: Config, log: Logger = createLogger(config
   const httpServer = createServer(app);
 
   const gateway = new AgentGateway(services, metrics, log.child({ component: 'agent-gateway' }));
-  services.isNodeConnected = (id) => gateway.isConnected(id);
 
   const armor = new ApolloArmor({
     maxDepth: { n: config.graphqlLimits.depth, ignoreIntrospection: true },
@@ -134,6 +136,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     }),
   );
 
+  app.use('/api/jobs', jobFilesRouter(services));
   app.use('/api', (req, res) => sendError(res, 404, 'NOT_FOUND', `No API route ${req.method} ${req.path}`));
 
   // The portal: static files, and index.html for every other GET so deep links work.
@@ -175,9 +178,11 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     close() {
       closing ??= (async () => {
         await housekeeping.stop();
+        await services.scheduler.close();
         await gateway.close();
         await subscriptions.dispose();
         await apollo.stop();
+        await signals.close();
         await db.close();
       })();
       return closing;

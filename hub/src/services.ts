@@ -9,34 +9,59 @@ import { ApiKeysService } from './accounts/api-keys.service.js';
 import { LoginLimiter } from './accounts/login-limiter.js';
 import { NodeTokensService } from './accounts/node-tokens.service.js';
 import { OrganizationsService } from './accounts/organizations.service.js';
+import { assertJobKindHandlers } from './compute/job-kinds.js';
+import { JobsService } from './compute/jobs.service.js';
+import { NodesService } from './compute/nodes.service.js';
+import { Scheduler } from './compute/scheduler.js';
 import type { Config } from './config.js';
+import type { Signals } from './db/signals.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
 import type { EventBus } from './pubsub.js';
 
 export interface Services {
   config: Config;
   events: EventBus;
+  signals: Signals;
   accounts: AccountsService;
   loginLimiter: LoginLimiter;
   apiKeys: ApiKeysService;
   nodeTokens: NodeTokensService;
   organizations: OrganizationsService;
   access: AccessService;
-  /** Whether a node is connected right now; the agent gateway provides it. */
-  isNodeConnected(nodeTokenId: string): boolean;
+  nodes: NodesService;
+  jobs: JobsService;
+  scheduler: Scheduler;
 }
 
-export function createServices(db: DataSource, config: Config, events: EventBus): Services {
+export function createServices(deps: {
+  db: DataSource;
+  config: Config;
+  events: EventBus;
+  signals: Signals;
+  metrics: Metrics;
+  log: Logger;
+}): Services {
+  const { db, config, events, signals } = deps;
+  assertJobKindHandlers();
   const loginLimiter = new LoginLimiter(db, config.login);
   const accounts = new AccountsService(db, config, loginLimiter);
+  const nodeTokens = new NodeTokensService(db, events);
+  const organizations = new OrganizationsService(db, accounts, events);
+  const nodes = new NodesService(db, nodeTokens, events, signals);
+  const jobs = new JobsService(db, organizations, events, signals);
   return {
     config,
     events,
+    signals,
     accounts,
     loginLimiter,
     apiKeys: new ApiKeysService(db, events),
-    nodeTokens: new NodeTokensService(db, events),
-    organizations: new OrganizationsService(db, accounts, events),
+    nodeTokens,
+    organizations,
     access: new AccessService(db),
-    isNodeConnected: () => false,
+    nodes,
+    jobs,
+    scheduler: new Scheduler(db, config, jobs, nodes, signals, deps.metrics, deps.log.child({ component: 'scheduler' })),
   };
 }

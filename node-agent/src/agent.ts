@@ -1,7 +1,15 @@
 /**
- * The agent's connection to the hub: connect out (so it works behind NAT), say `hello`, wait for
- * `welcome`, send heartbeats, and reconnect with exponential backoff and jitter when the network
- * drops. A refusal (bad token, wrong protocol version) is final: retrying cannot fix it.
+ * The agent's side of the protocol (schema/agent-protocol.ts): connect out to the hub (so it works
+ * behind NAT), say `hello` with the jobs it still runs, run assigned jobs in worker threads, report
+ * them, heartbeat, and come back with exponential backoff and jitter when the connection drops.
+ *
+ * Nothing is lost across a reconnect: a job that ends while the hub is unreachable keeps its
+ * report in an outbox, is listed in the next `hello` (so the hub keeps its lease instead of giving
+ * it out again) and the report is sent right after `welcome`.
+ *
+ * A dead connection is noticed by silence: no frame or ping from the hub within three heartbeat
+ * intervals and the socket is dropped and reopened. A refusal (bad token, wrong protocol version)
+ * is final: retrying cannot fix it.
  */
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
@@ -14,10 +22,13 @@ import {
   type AgentToHub,
   type Capabilities,
   type ErrorCode,
+  type Message,
 } from '../../schema/index.js';
 import { agentSocketUrl, type AgentConfig } from './config.js';
+import { JobRunner } from './jobs/job-runner.js';
+import type { LoadedBackend } from './tf/load-backend.js';
 
-export const AGENT_VERSION = '0.1.0';
+export const AGENT_VERSION = '0.2.0';
 
 export class AgentRefused extends Error {
   constructor(readonly code: ErrorCode, message: string) {
@@ -30,13 +41,22 @@ export interface AgentEvents {
   disconnected: [{ code: number; reason: string; retryInMs: number }];
 }
 
-export function capabilities(config: AgentConfig): Capabilities {
-  // The compute issue replaces `backend` with the TF.js backend actually loaded.
+type Log = (level: 'info' | 'warn' | 'error', message: string, fields?: object) => void;
+type Terminal = Message<AgentToHub, 'job.succeeded' | 'job.failed' | 'job.released'>;
+
+interface RunningJob {
+  attempt: number;
+  kind: string;
+  runner: JobRunner;
+  lastProgressAt: number;
+}
+
+export function capabilities(config: AgentConfig, backend: Pick<LoadedBackend, 'backend' | 'gpu'>): Capabilities {
   return {
-    backend: 'none',
+    backend: backend.backend,
     cpuCores: Math.max(1, os.availableParallelism?.() ?? os.cpus().length),
     memoryBytes: os.totalmem(),
-    gpu: null,
+    gpu: backend.gpu,
     slots: config.slots,
     labels: config.labels,
   };
@@ -44,55 +64,93 @@ export function capabilities(config: AgentConfig): Capabilities {
 
 export class Agent extends EventEmitter<AgentEvents> {
   private socket: WebSocket | undefined;
+  private welcomed = false;
+  private heartbeatSeconds = 15;
   private heartbeat: NodeJS.Timeout | undefined;
+  private silence: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private attempt = 0;
   private stopped = false;
+  private draining = false;
+  private readonly running = new Map<string, RunningJob>();
+  /** Final reports not yet delivered, by job id. */
+  private readonly outbox = new Map<string, Terminal>();
   private finished!: (error?: Error) => void;
-  /** Settles when the agent stops for good: resolves on stop(), rejects on a refusal. */
+  /** Settles when the agent stops for good: resolves on stop()/drain(), rejects on a refusal. */
   readonly done = new Promise<void>((resolve, reject) => {
     this.finished = (error) => (error ? reject(error) : resolve());
   });
 
   constructor(
     private readonly config: AgentConfig,
-    private readonly log: (level: 'info' | 'warn' | 'error', message: string, fields?: object) => void,
+    private readonly backend: Pick<LoadedBackend, 'backend' | 'gpu'>,
+    private readonly log: Log,
   ) {
     super();
-    this.done.catch(() => undefined); // observed by the caller; avoid an unhandled rejection here
+    this.done.catch(() => undefined); // observed by the caller
   }
 
   start(): void {
     this.connect();
   }
 
-  private send(message: AgentToHub): void {
-    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(encodeFrame(message));
+  private send(message: AgentToHub): boolean {
+    if (this.socket?.readyState !== WebSocket.OPEN || (!this.welcomed && message.type !== 'hello')) return false;
+    this.socket.send(encodeFrame(message));
+    return true;
+  }
+
+  private held(): { jobId: string; attempt: number }[] {
+    return [
+      ...[...this.running].map(([jobId, job]) => ({ jobId, attempt: job.attempt })),
+      ...[...this.outbox.values()].filter((r) => r.type !== 'job.released').map((r) => ({ jobId: r.jobId, attempt: r.attempt })),
+    ];
   }
 
   private connect(): void {
-    const url = agentSocketUrl(this.config.hubUrl);
-    const socket = new WebSocket(url, { handshakeTimeout: 10_000, maxPayload: 16 * 1024 * 1024 });
+    this.welcomed = false;
+    const socket = new WebSocket(agentSocketUrl(this.config.hubUrl), { handshakeTimeout: 10_000, maxPayload: 16 * 1024 * 1024 });
     this.socket = socket;
+    const heard = () => this.expectWithin(socket);
     socket.on('open', () => {
-      this.send({
-        type: 'hello',
-        protocolVersion: PROTOCOL_VERSION,
-        token: this.config.token,
-        agentVersion: AGENT_VERSION,
-        capabilities: capabilities(this.config),
-      });
+      heard();
+      socket.send(
+        encodeFrame({
+          type: 'hello',
+          protocolVersion: PROTOCOL_VERSION,
+          token: this.config.token,
+          agentVersion: AGENT_VERSION,
+          capabilities: capabilities(this.config, this.backend),
+          running: this.held(),
+        }),
+      );
     });
-    socket.on('message', (data) => this.receive(data.toString()));
+    socket.on('ping', heard);
+    socket.on('message', (data) => {
+      heard();
+      this.receive(data.toString());
+    });
     socket.on('error', (error) => this.log('warn', 'connection error', { error: error.message }));
     socket.on('close', (code, reason) => {
       clearInterval(this.heartbeat);
+      clearTimeout(this.silence);
+      if (this.socket !== socket) return;
+      this.welcomed = false;
       if (this.stopped) return;
       const retryInMs = this.backoff();
-      this.log('warn', 'disconnected from hub', { code, reason: reason.toString(), retryInMs });
+      this.log('warn', 'disconnected from hub', { code, reason: reason.toString(), retryInMs, running: this.running.size });
       this.emit('disconnected', { code, reason: reason.toString(), retryInMs });
       this.retryTimer = setTimeout(() => this.connect(), retryInMs);
     });
+  }
+
+  /** Drops the connection if the hub says nothing (no frame, no ping) for three heartbeat intervals. */
+  private expectWithin(socket: WebSocket): void {
+    clearTimeout(this.silence);
+    this.silence = setTimeout(() => {
+      this.log('warn', 'hub went silent; reconnecting');
+      socket.terminate();
+    }, this.heartbeatSeconds * 3000 + 5000);
   }
 
   /** Full jitter over an exponential ceiling: 0.5 s doubling to 30 s. */
@@ -113,30 +171,137 @@ export class Agent extends EventEmitter<AgentEvents> {
     switch (message.type) {
       case 'welcome':
         this.attempt = 0;
-        this.log('info', 'connected to hub', { nodeId: message.nodeId, nodeName: message.nodeName });
-        this.heartbeat = setInterval(
-          () => this.send({ type: 'heartbeat', load: os.loadavg()[0] }),
-          message.heartbeatSeconds * 1000,
-        );
+        this.welcomed = true;
+        this.heartbeatSeconds = message.heartbeatSeconds;
+        this.log('info', 'connected to hub', { nodeId: message.nodeId, nodeName: message.nodeName, backend: this.backend.backend });
+        clearInterval(this.heartbeat);
+        this.heartbeat = setInterval(() => this.sendHeartbeat(), message.heartbeatSeconds * 1000);
+        if (this.draining) this.send({ type: 'draining' });
+        for (const report of this.outbox.values()) this.send(report);
+        this.outbox.clear();
         this.emit('welcome', { nodeId: message.nodeId, nodeName: message.nodeName });
+        this.settleDrain();
         break;
+      case 'job.assign':
+        this.assign(message);
+        break;
+      case 'job.cancel': {
+        const job = this.running.get(message.jobId);
+        if (job && (message.attempt === undefined || message.attempt === job.attempt)) {
+          this.log('info', 'job canceled by the hub', { jobId: message.jobId, reason: message.reason });
+          this.running.delete(message.jobId);
+          job.runner.abort();
+          this.settleDrain();
+        }
+        this.outbox.delete(message.jobId);
+        break;
+      }
       case 'error':
         if (message.fatal && (message.code === 'BAD_TOKEN' || message.code === 'PROTOCOL_VERSION')) {
           this.stopped = true;
+          for (const job of this.running.values()) job.runner.abort();
           this.socket?.close();
           this.finished(new AgentRefused(message.code, message.message));
         } else {
-          this.log('warn', 'hub reported an error', { code: message.code, message: message.message });
+          this.log('warn', 'hub reported an error', { code: message.code, message: message.message, jobId: message.jobId });
         }
         break;
     }
+  }
+
+  private sendHeartbeat(): void {
+    const load = os.loadavg()[0] / Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+    this.send({ type: 'heartbeat', load, running: this.held() });
+  }
+
+  private assign(message: Message<HubToAgent, 'job.assign'>): void {
+    const { jobId, attempt, kind } = message;
+    if (this.draining || this.running.size >= this.config.slots) {
+      this.report({ type: 'job.released', jobId, attempt, reason: this.draining ? 'agent is draining' : 'no free slot' });
+      return;
+    }
+    this.log('info', 'job started', { jobId, attempt, kind });
+    const runner = new JobRunner(
+      { jobId, attempt, kind, payload: message.payload },
+      {
+        progress: (progress, text, metrics) => {
+          const job = this.running.get(jobId);
+          // At most four progress frames a second per job; the last one (1) always goes.
+          if (!job || (Date.now() - job.lastProgressAt < 250 && progress < 1)) return;
+          job.lastProgressAt = Date.now();
+          this.send({ type: 'job.progress', jobId, attempt, progress, ...(text ? { message: text } : {}), ...(metrics ? { metrics } : {}) });
+        },
+      },
+    );
+    this.running.set(jobId, { attempt, kind, runner, lastProgressAt: 0 });
+    this.send({ type: 'job.started', jobId, attempt });
+    void runner.outcome.then((outcome) => {
+      if (this.running.get(jobId)?.runner !== runner) return; // canceled or released meanwhile
+      this.running.delete(jobId);
+      if (outcome.ok) {
+        this.log('info', 'job succeeded', { jobId, attempt, kind });
+        this.report({ type: 'job.succeeded', jobId, attempt, result: outcome.result });
+      } else if (!('aborted' in outcome)) {
+        this.log('warn', 'job failed', { jobId, attempt, kind, error: outcome.error });
+        this.report({ type: 'job.failed', jobId, attempt, error: outcome.error, retryable: !outcome.permanent });
+      }
+      this.settleDrain();
+    });
+  }
+
+  /** Sends a final report now, or keeps it for the next connection. */
+  private report(message: Terminal): void {
+    if (!this.send(message)) this.outbox.set(message.jobId, message);
+  }
+
+  private drainDone: (() => void) | undefined;
+
+  private settleDrain(): void {
+    if (this.draining && this.running.size === 0 && this.outbox.size === 0) this.drainDone?.();
+  }
+
+  /**
+   * SIGTERM: take no more work, let running jobs finish for up to `drainSeconds`, hand back the
+   * rest, deliver every report, then leave. Reports wait for the hub to come back (bounded by the
+   * same time again) so nothing is lost.
+   */
+  async drain(): Promise<void> {
+    if (this.draining || this.stopped) return this.stop();
+    this.draining = true;
+    this.log('info', 'draining', { running: this.running.size, drainSeconds: this.config.drainSeconds });
+    this.send({ type: 'draining' });
+    const idle = new Promise<void>((resolve) => {
+      this.drainDone = resolve;
+    });
+    this.settleDrain();
+    const timeout = (ms: number) => new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), ms).unref());
+    if ((await Promise.race([idle, timeout(this.config.drainSeconds * 1000)])) === 'timeout') {
+      for (const [jobId, job] of [...this.running]) {
+        this.running.delete(jobId);
+        job.runner.abort();
+        this.report({ type: 'job.released', jobId, attempt: job.attempt, reason: 'agent stopped (drain timeout)' });
+      }
+      this.settleDrain();
+      await Promise.race([idle, timeout(this.config.drainSeconds * 1000 + 1000)]);
+    }
+    await this.stop();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
     clearInterval(this.heartbeat);
-    this.socket?.close(1000, 'agent stopping');
+    clearTimeout(this.silence);
+    for (const job of this.running.values()) job.runner.abort();
+    const socket = this.socket;
+    if (socket?.readyState === WebSocket.OPEN) {
+      // Let queued reports leave before closing.
+      await new Promise<void>((resolve) => {
+        socket.once('close', () => resolve());
+        socket.close(1000, 'agent stopping');
+        setTimeout(resolve, 2000).unref();
+      });
+    }
     this.finished();
   }
 }

@@ -11,6 +11,8 @@ export interface AgentConfig {
   name: string;
   slots: number;
   labels: string[];
+  /** On SIGTERM, how long running jobs may take to finish before they are handed back. */
+  drainSeconds: number;
 }
 
 export class AgentConfigError extends Error {}
@@ -21,7 +23,8 @@ export const USAGE = `Usage: npm run agent -- --hub URL --token TOKEN [--name NA
   --token  node token from the portal (Account → Compute nodes)  (env AIMASS_NODE_TOKEN)
   --name   how this machine calls itself in logs   (default: hostname)
   --slots  jobs run at once                        (default: 1)
-  --label  free-form label for job matching, repeatable`;
+  --label  free-form label for job matching, repeatable
+  --drain-seconds  on SIGTERM, time running jobs get to finish before they are handed back (default: 30)`;
 
 export function loadAgentConfig(argv: string[], env: Record<string, string | undefined>): AgentConfig {
   let values;
@@ -34,6 +37,7 @@ export function loadAgentConfig(argv: string[], env: Record<string, string | und
         name: { type: 'string' },
         slots: { type: 'string' },
         label: { type: 'string', multiple: true },
+        'drain-seconds': { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -57,10 +61,12 @@ export function loadAgentConfig(argv: string[], env: Record<string, string | und
   if (!token) problems.push('--token is required (or set AIMASS_NODE_TOKEN)');
   const slots = Number(values.slots ?? '1');
   if (!Number.isInteger(slots) || slots < 1 || slots > 1024) problems.push('--slots must be a whole number from 1 to 1024');
+  const drainSeconds = Number(values['drain-seconds'] ?? '30');
+  if (!Number.isFinite(drainSeconds) || drainSeconds < 0 || drainSeconds > 86400) problems.push('--drain-seconds must be between 0 and 86400');
   const labels = values.label ?? [];
   for (const label of labels) if (!/^[A-Za-z0-9._:=-]{1,64}$/.test(label)) problems.push(`--label "${label}" may use letters, digits and . _ : = - (at most 64)`);
   if (problems.length > 0) throw new AgentConfigError(`${problems.join('\n')}\n\n${USAGE}`);
-  return { hubUrl: hubUrl!, token: token!, name: values.name ?? os.hostname(), slots, labels };
+  return { hubUrl: hubUrl!, token: token!, name: values.name ?? os.hostname(), slots, labels, drainSeconds };
 }
 
 /** ws(s)://host/agents for any http(s)/ws(s) hub URL. */

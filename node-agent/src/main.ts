@@ -1,10 +1,12 @@
 /**
  * `npm run agent -- --hub URL --token TOKEN`: contribute this machine to an AI Mass hub.
- * Exit codes: 0 stopped by a signal, 2 refused by the hub (bad token, wrong protocol version),
- * 64 bad command line.
+ * Exit codes: 0 stopped by a signal (after draining), 2 refused by the hub (bad token, wrong
+ * protocol version), 64 bad command line, 1 anything else.
  */
 import { Agent, AgentRefused } from './agent.js';
 import { AgentConfigError, loadAgentConfig } from './config.js';
+import { assertHandlers } from './jobs/handlers.js';
+import { loadBestBackend } from './tf/load-backend.js';
 
 function log(level: 'info' | 'warn' | 'error', message: string, fields: object = {}): void {
   const line = JSON.stringify({ level, time: new Date().toISOString(), service: 'aimass-agent', message, ...fields });
@@ -22,11 +24,17 @@ async function main(): Promise<number> {
     }
     throw error;
   }
-  const agent = new Agent(config, log);
-  const stop = () => void agent.stop();
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-  log('info', 'starting agent', { hub: config.hubUrl, name: config.name });
+  assertHandlers();
+  const backend = await loadBestBackend();
+  log('info', 'starting agent', { hub: config.hubUrl, name: config.name, backend: backend.backend, gpu: backend.gpu, skipped: backend.tried });
+  const agent = new Agent(config, backend, log);
+  // First signal drains; a second one stops at once.
+  let signals = 0;
+  const onSignal = () => void (signals++ === 0 ? agent.drain() : agent.stop());
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  // A bug in one job's bookkeeping must not take the machine's other jobs down with it.
+  process.on('uncaughtException', (error) => log('error', 'uncaught exception', { error: String(error?.stack ?? error) }));
   agent.start();
   try {
     await agent.done;

@@ -11,8 +11,8 @@ const hello = {
 
 describe('Agent protocol frames', () => {
   it('accepts a well-formed hello and welcome', () => {
-    expect(parseFrame(AgentToHub, JSON.stringify(hello))).toEqual({ ok: true, message: hello });
-    const welcome = { type: 'welcome', protocolVersion: 1, nodeId: 'n', nodeName: 'box', heartbeatSeconds: 15 };
+    expect(parseFrame(AgentToHub, JSON.stringify(hello))).toEqual({ ok: true, message: { ...hello, running: [] } });
+    const welcome = { type: 'welcome', protocolVersion: 2, nodeId: 'n', nodeName: 'box', heartbeatSeconds: 15, leaseSeconds: 60 };
     expect(parseFrame(HubToAgent, JSON.stringify(welcome))).toEqual({ ok: true, message: welcome });
   });
 

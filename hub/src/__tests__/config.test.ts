@@ -9,7 +9,8 @@ describe('Configuration', () => {
     expect(config.databaseUrl).toBeUndefined();
     expect(config.dataDir).toMatch(/\.aimass$/);
     expect(config.env).toBe('production');
-    expect(config.localAgent).toBe(false);
+    expect(config.localAgents).toBe(0);
+    expect(config.jobs).toEqual({ leaseSeconds: 60, retryBaseSeconds: 2, retryMaxSeconds: 300, tickSeconds: 5, benchmarkOnJoin: true });
     expect(config.login).toEqual({ maxFailuresPerAccount: 10, maxAttemptsPerIp: 60, windowSeconds: 900 });
   });
 
@@ -17,11 +18,12 @@ describe('Configuration', () => {
     const config = loadConfig({
       PORT: '8080',
       DATABASE_URL: 'postgresql://u:p@db:5432/aimass',
-      AIMASS_LOCAL_AGENT: 'yes',
+      AIMASS_LOCAL_AGENTS: '3',
+      AIMASS_BENCHMARK_ON_JOIN: 'no',
       AIMASS_PUBLIC_URL: 'https://hub.example.org/',
       AIMASS_GRAPHQL_MAX_DEPTH: '7',
     });
-    expect(config).toMatchObject({ port: 8080, databaseUrl: 'postgresql://u:p@db:5432/aimass', localAgent: true, publicUrl: 'https://hub.example.org' });
+    expect(config).toMatchObject({ port: 8080, databaseUrl: 'postgresql://u:p@db:5432/aimass', localAgents: 3, publicUrl: 'https://hub.example.org' });
     expect(config.graphqlLimits.depth).toBe(7);
     for (const [name, variable] of Object.entries(VARIABLES)) {
       expect(variable.description.length, name).toBeGreaterThan(10);

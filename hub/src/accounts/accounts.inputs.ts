@@ -1,7 +1,6 @@
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import { ApiKey } from './api-key.entity.js';
 import { OrgRole } from './membership.entity.js';
-import { NodeToken } from './node-token.entity.js';
 import { Scope } from './scopes.js';
 import { User } from './user.entity.js';
 
@@ -37,17 +36,6 @@ export class CreateApiKeyInput {
 export class CreateApiKeyPayload {
   @Field(() => ApiKey) apiKey: ApiKey;
   @Field(() => String, { description: 'The key itself. Shown this once; store it now.' }) secret: string;
-}
-
-@InputType()
-export class RegisterNodeInput {
-  @Field(() => String) name: string;
-}
-
-@ObjectType()
-export class RegisterNodePayload {
-  @Field(() => NodeToken) nodeToken: NodeToken;
-  @Field(() => String, { description: 'Pass to `npm run agent -- --token`. Shown this once.' }) token: string;
 }
 
 @InputType()

@@ -1,7 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ConnectionType, PageArgs, type Page } from '../graphql/connection.js';
 import type { Context } from '../graphql/context.js';
-import { RegisterNodeInput, RegisterNodePayload } from './accounts.inputs.js';
 import { NodeToken } from './node-token.entity.js';
 import { Scope } from './scopes.js';
 
@@ -20,12 +19,6 @@ export class NodeTokenResolver {
   }
 
   @Authorized(Scope.NODES_MANAGE)
-  @Mutation(() => RegisterNodePayload, { description: 'Register a compute node; its token is shown once' })
-  registerNode(@Arg('input', () => RegisterNodeInput) input: RegisterNodeInput, @Ctx() ctx: Context): Promise<RegisterNodePayload> {
-    return ctx.services.nodeTokens.register(ctx.principal!.user.id, input.name);
-  }
-
-  @Authorized(Scope.NODES_MANAGE)
   @Mutation(() => NodeToken, { description: 'Revoke a node token; a connected agent using it is disconnected' })
   revokeNodeToken(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<NodeToken> {
     return ctx.services.nodeTokens.revoke(ctx.principal!.user.id, id);
@@ -33,6 +26,6 @@ export class NodeTokenResolver {
 
   @FieldResolver(() => Boolean, { description: 'Whether an agent with this token is connected to this hub now' })
   connected(@Root() node: NodeToken, @Ctx() ctx: Context): boolean {
-    return ctx.services.isNodeConnected(node.id);
+    return ctx.services.scheduler.isConnected(node.id);
   }
 }

@@ -74,12 +74,8 @@ export class NodeTokensService {
     return nodeToken;
   }
 
-  /**
-   * Issues a fresh token for the node `npm start` runs beside the hub, revoking the previous
-   * one, so a token from an earlier run never lingers.
-   */
-  async issueLocal(userId: string, name: string): Promise<string> {
-    await this.db.getRepository(NodeToken).update({ userId, name, revokedAt: IsNull() }, { revokedAt: new Date() });
-    return (await this.register(userId, name)).token;
+  /** Deletes the user's tokens with this name (and, by cascade, their nodes). */
+  async deleteByName(userId: string, name: string): Promise<void> {
+    await this.db.getRepository(NodeToken).delete({ userId, name });
   }
 }

@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 
-export type TokenKind = 'ams' | 'amk' | 'amn'; // session, API key, node
+export type TokenKind = 'ams' | 'amk' | 'amn' | 'amj'; // session, API key, node, job (one attempt)
 
 export interface IssuedToken {
   token: string;
@@ -25,5 +25,5 @@ export function hashToken(token: string): string {
 
 export function tokenKind(token: string): TokenKind | undefined {
   const kind = token.slice(0, 3);
-  return kind === 'ams' || kind === 'amk' || kind === 'amn' ? kind : undefined;
+  return kind === 'ams' || kind === 'amk' || kind === 'amn' || kind === 'amj' ? kind : undefined;
 }

@@ -1,10 +1,11 @@
 /**
- * The agent gateway: one WebSocket per agent at `/agents`, speaking the protocol in
- * schema/agent-protocol.ts. Every incoming frame is `unknown` until parseFrame accepts it; a bad
- * frame gets an `error` frame and is counted, and never throws out of here.
+ * The agent gateway: one WebSocket per agent at `/agents`, speaking schema/agent-protocol.ts.
+ * Agents are untrusted: every frame is `unknown` until parseFrame accepts it, every job report is
+ * checked against the node's own leases (NOT_LEASED otherwise), frames are rate-limited, and
+ * nothing an agent sends can throw out of here. Refusals are answered with an `error` frame,
+ * logged with the reason and counted in aimass_agent_frames_rejected_total.
  *
- * This is the handshake skeleton (hello → welcome, or a refusal and close). The compute issue adds
- * jobs, leases and replicas on top of the same connection table.
+ * Liveness: the hub pings every heartbeat interval; a socket that misses two pongs is terminated.
  */
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -16,25 +17,21 @@ import {
   PROTOCOL_VERSION,
   type ErrorCode,
   type HubToAgent,
+  type Message,
 } from '../../../schema/index.js';
 import { AccountEventKind, accountEvent } from '../accounts/account-event.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { Services } from '../services.js';
+import { AgentSession } from './agent-session.js';
 
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 
-interface AgentConnection {
-  socket: WebSocket;
-  nodeTokenId: string;
-  userId: string;
-  name: string;
-}
-
 export class AgentGateway {
   readonly wss: WebSocketServer;
-  private readonly connections = new Map<string, AgentConnection>();
   private readonly stopListening: () => void;
+  private readonly pinger: NodeJS.Timeout;
+  private readonly alive = new WeakMap<WebSocket, boolean>();
 
   constructor(
     private readonly services: Services,
@@ -44,98 +41,124 @@ export class AgentGateway {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: services.config.agent.maxFrameBytes });
     this.wss.on('connection', (socket, request) => this.accept(socket, request));
     this.stopListening = services.nodeTokens.onRevoked((id) => {
-      const connection = this.connections.get(id);
-      if (connection) this.refuse(connection.socket, 'BAD_TOKEN', 'This node token was revoked', CloseCode.Revoked);
+      const session = services.scheduler.session(id);
+      if (session) this.refuse(session.socket, 'BAD_TOKEN', 'This node token was revoked', CloseCode.Revoked);
     });
-  }
-
-  isConnected(nodeTokenId: string): boolean {
-    return this.connections.has(nodeTokenId);
-  }
-
-  get size(): number {
-    return this.connections.size;
+    this.pinger = setInterval(() => {
+      for (const socket of this.wss.clients) {
+        if (this.alive.get(socket) === false) {
+          this.log.warn('agent missed a pong; terminating its connection');
+          socket.terminate();
+          continue;
+        }
+        this.alive.set(socket, false);
+        socket.ping();
+      }
+    }, services.config.agent.heartbeatSeconds * 1000);
   }
 
   private send(socket: WebSocket, message: HubToAgent): void {
     if (socket.readyState === socket.OPEN) socket.send(encodeFrame(message));
   }
 
-  private refuse(socket: WebSocket, code: ErrorCode, message: string, closeCode: number): void {
+  /** Answers a bad frame: counted, logged, an error frame sent; fatal ones close the socket. */
+  private reject(socket: WebSocket, code: ErrorCode, message: string, log: Logger, extra: { jobId?: string; close?: number } = {}): void {
     this.metrics.agentFramesRejected.inc({ reason: code });
-    this.send(socket, { type: 'error', code, message, fatal: true });
-    socket.close(closeCode, message.slice(0, 120));
+    log.warn({ code, reason: message, jobId: extra.jobId }, 'agent frame refused');
+    this.send(socket, { type: 'error', code, message, fatal: extra.close !== undefined, ...(extra.jobId ? { jobId: extra.jobId } : {}) });
+    if (extra.close !== undefined) socket.close(extra.close, message.slice(0, 120));
+  }
+
+  private refuse(socket: WebSocket, code: ErrorCode, message: string, closeCode: number): void {
+    this.reject(socket, code, message, this.log, { close: closeCode });
   }
 
   private accept(socket: WebSocket, request: IncomingMessage): void {
-    const log = this.log.child({ agentAddress: request.socket.remoteAddress });
-    let connection: AgentConnection | undefined;
+    let log = this.log.child({ agentAddress: request.socket.remoteAddress });
+    let session: AgentSession | undefined;
     let handshaking = false;
+    // Frames are handled one at a time, in order, so reports about one job can't overtake each other.
+    let queue = Promise.resolve();
+    this.alive.set(socket, true);
+    socket.on('pong', () => this.alive.set(socket, true));
     const timer = setTimeout(() => {
-      if (!connection) this.refuse(socket, 'HANDSHAKE_TIMEOUT', 'Send hello first, within 10 seconds', CloseCode.HandshakeTimeout);
+      if (!handshaking) this.refuse(socket, 'HANDSHAKE_TIMEOUT', 'Send hello first, within 10 seconds', CloseCode.HandshakeTimeout);
     }, HANDSHAKE_TIMEOUT_MS);
 
     socket.on('error', (error) => {
-      // Oversized frames (maxPayload) land here; ws closes the socket with 1009 itself.
-      this.metrics.agentFramesRejected.inc({ reason: 'SOCKET_ERROR' });
-      log.warn({ err: error }, 'agent socket error');
+      // An oversized frame lands here (ws closes with 1009 itself).
+      const reason = /max payload/i.test(error.message) ? 'FRAME_TOO_LARGE' : 'SOCKET_ERROR';
+      this.metrics.agentFramesRejected.inc({ reason });
+      log.warn({ err: error, reason }, 'agent socket error');
     });
     socket.on('close', () => {
       clearTimeout(timer);
-      if (connection && this.connections.get(connection.nodeTokenId) === connection) {
-        this.connections.delete(connection.nodeTokenId);
-        this.metrics.agentsConnected.set(this.connections.size);
-        this.services.events.publish(
-          'ACCOUNT_EVENT',
-          connection.userId,
-          accountEvent(AccountEventKind.NODE_DISCONNECTED, connection.nodeTokenId, `Node "${connection.name}" disconnected`),
-        );
-        log.info({ nodeId: connection.nodeTokenId }, 'agent disconnected');
-      }
+      if (!session) return;
+      const closing = session;
+      this.services.scheduler.detach(closing);
+      if (this.services.scheduler.session(closing.nodeId)) return; // replaced by a newer connection
+      void this.services.nodes.disconnected(closing.nodeId, this.services.signals.instanceId).catch((error) => log.error({ err: error }, 'marking node offline failed'));
+      this.services.events.publish(
+        'ACCOUNT_EVENT',
+        closing.ownerId,
+        accountEvent(AccountEventKind.NODE_DISCONNECTED, closing.nodeId, `Node "${closing.name}" disconnected`),
+      );
+      log.info('agent disconnected');
     });
     socket.on('message', (data, isBinary) => {
-      if (isBinary) {
-        this.metrics.agentFramesRejected.inc({ reason: 'BAD_FRAME' });
-        this.send(socket, { type: 'error', code: 'BAD_FRAME', message: 'Frames are JSON text', fatal: false });
+      if (session && !session.takeFrame()) {
+        // Drop without a reply: answering a flood would feed it.
+        this.metrics.agentFramesRejected.inc({ reason: 'RATE_LIMITED' });
         return;
       }
+      if (isBinary) return this.reject(socket, 'BAD_FRAME', 'Frames are JSON text', log, handshaking ? {} : { close: CloseCode.BadFrame });
       const parsed = parseFrame(AgentToHub, data.toString());
       if (!parsed.ok) {
         // Before hello nothing about the peer is known yet: refuse it. After, report and carry on.
-        if (!handshaking) return this.refuse(socket, 'BAD_FRAME', `Expected hello: ${parsed.error}`, CloseCode.BadFrame);
-        this.metrics.agentFramesRejected.inc({ reason: 'BAD_FRAME' });
-        this.send(socket, { type: 'error', code: 'BAD_FRAME', message: parsed.error, fatal: false });
-        return;
+        return this.reject(socket, 'BAD_FRAME', handshaking ? parsed.error : `Expected hello: ${parsed.error}`, log, handshaking ? {} : { close: CloseCode.BadFrame });
       }
       const message = parsed.message;
       if (message.type === 'hello') {
-        if (handshaking) {
-          this.metrics.agentFramesRejected.inc({ reason: 'UNEXPECTED' });
-          this.send(socket, { type: 'error', code: 'UNEXPECTED', message: 'hello was already received', fatal: false });
-          return;
-        }
+        if (handshaking) return this.reject(socket, 'UNEXPECTED', 'hello was already received', log);
         handshaking = true;
-        void this.handshake(socket, message).then(
-          (accepted) => {
-            connection = accepted;
+        queue = queue.then(async () => {
+          session = await this.handshake(socket, message);
+          if (session) {
             clearTimeout(timer);
-          },
-          (error) => {
-            log.error({ err: error }, 'agent handshake failed');
-            socket.close(1011, 'internal error');
-          },
-        );
-        return;
+            log = log.child({ nodeId: session.nodeId });
+          }
+        });
+      } else if (!handshaking) {
+        return this.reject(socket, 'UNEXPECTED', `Expected hello, got ${message.type}`, log, { close: CloseCode.BadFrame });
+      } else {
+        queue = queue.then(() => (session ? this.handle(session, message, log) : undefined));
       }
-      if (!handshaking) {
-        return this.refuse(socket, 'UNEXPECTED', `Expected hello, got ${message.type}`, CloseCode.BadFrame);
-      }
-      if (!connection) return; // hello is still being checked; nothing else is acted on before welcome
-      // heartbeat: liveness only for now; the compute issue renews leases here.
+      queue = queue.catch((error) => {
+        log.error({ err: error }, 'agent frame handling failed');
+      });
     });
   }
 
-  private async handshake(socket: WebSocket, hello: Extract<AgentToHub, { type: 'hello' }>): Promise<AgentConnection | undefined> {
+  private async handle(session: AgentSession, message: Exclude<AgentToHub, { type: 'hello' }>, log: Logger): Promise<void> {
+    const scheduler = this.services.scheduler;
+    switch (message.type) {
+      case 'heartbeat':
+        if (!session.takeHeartbeat()) {
+          this.metrics.agentFramesRejected.inc({ reason: 'HEARTBEAT_FLOOD' });
+          return;
+        }
+        return scheduler.heartbeat(session, message);
+      case 'draining':
+        log.info('agent is draining');
+        return scheduler.draining(session);
+      default:
+        if (!(await scheduler.report(session, message))) {
+          this.reject(session.socket, 'NOT_LEASED', `Job ${message.jobId} attempt ${message.attempt} is not leased to this node`, log, { jobId: message.jobId });
+        }
+    }
+  }
+
+  private async handshake(socket: WebSocket, hello: Message<AgentToHub, 'hello'>): Promise<AgentSession | undefined> {
     if (hello.protocolVersion !== PROTOCOL_VERSION) {
       this.refuse(
         socket,
@@ -146,35 +169,38 @@ export class AgentGateway {
       return undefined;
     }
     const token = await this.services.nodeTokens.verify(hello.token);
-    if (!token) {
+    const registered = token && (await this.services.nodes.byId(token.id));
+    if (!token || !registered) {
       this.refuse(socket, 'BAD_TOKEN', 'Unknown or revoked node token', CloseCode.BadToken);
       return undefined;
     }
     if (socket.readyState !== socket.OPEN) return undefined;
-    const previous = this.connections.get(token.id);
+    const previous = this.services.scheduler.session(token.id);
     if (previous) this.refuse(previous.socket, 'UNEXPECTED', 'Another agent connected with this token', CloseCode.Replaced);
-    const connection: AgentConnection = { socket, nodeTokenId: token.id, userId: token.userId, name: token.name };
-    this.connections.set(token.id, connection);
-    this.metrics.agentsConnected.set(this.connections.size);
+    const node = await this.services.nodes.connected(token.id, this.services.signals.instanceId, hello.agentVersion, hello.capabilities);
+    const session = new AgentSession(socket, node.id, node.ownerId, node.name, hello.capabilities.slots, node.gflops);
     this.send(socket, {
       type: 'welcome',
       protocolVersion: PROTOCOL_VERSION,
-      nodeId: token.id,
-      nodeName: token.name,
+      nodeId: node.id,
+      nodeName: node.name,
       heartbeatSeconds: this.services.config.agent.heartbeatSeconds,
+      leaseSeconds: this.services.config.jobs.leaseSeconds,
     });
+    await this.services.scheduler.attach(session, hello.running);
     this.services.events.publish(
       'ACCOUNT_EVENT',
-      token.userId,
-      accountEvent(AccountEventKind.NODE_CONNECTED, token.id, `Node "${token.name}" connected (${hello.capabilities.backend}, ${hello.capabilities.cpuCores} cores)`),
+      node.ownerId,
+      accountEvent(AccountEventKind.NODE_CONNECTED, node.id, `Node "${node.name}" connected (${hello.capabilities.backend}, ${hello.capabilities.cpuCores} cores)`),
     );
-    this.log.info({ nodeId: token.id, agentVersion: hello.agentVersion, capabilities: hello.capabilities }, 'agent connected');
-    return connection;
+    this.log.info({ nodeId: node.id, agentVersion: hello.agentVersion, capabilities: hello.capabilities, running: hello.running.length }, 'agent connected');
+    return session;
   }
 
   async close(): Promise<void> {
     this.stopListening();
-    for (const { socket } of this.connections.values()) socket.close(1001, 'hub shutting down');
+    clearInterval(this.pinger);
+    for (const socket of this.wss.clients) socket.close(1001, 'hub shutting down');
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 }

@@ -7,6 +7,8 @@ import { AuthResolver } from '../accounts/auth.resolver.js';
 import { NodeTokenResolver } from '../accounts/node-token.resolver.js';
 import { MembershipResolver, OrganizationResolver } from '../accounts/organization.resolver.js';
 import { UserResolver } from '../accounts/user.resolver.js';
+import { JobResolver } from '../compute/job.resolver.js';
+import { NodeResolver } from '../compute/node.resolver.js';
 import type { EventBus } from '../pubsub.js';
 import { authChecker } from './auth-checker.js';
 
@@ -19,6 +21,8 @@ export const resolvers = [
   OrganizationResolver,
   MembershipResolver,
   AccountEventsResolver,
+  NodeResolver,
+  JobResolver,
 ] as const;
 
 export function createSchema(pubSub: EventBus): Promise<GraphQLSchema> {

@@ -1,0 +1,31 @@
+/**
+ * HTTP endpoints for a running job, authenticated by its job token (`Authorization: Bearer amj_…`,
+ * handed to the agent in job.assign). A token is valid only for its own job and attempt, and only
+ * while that attempt holds the lease: large inputs and outputs travel here, never over the agent
+ * socket. Anything else is NOT_FOUND (a token can't probe for other jobs).
+ *
+ *   GET /api/jobs/:id/payload   the job's payload as JSON
+ */
+import { Router, type Request } from 'express';
+import { hashToken } from '../accounts/tokens.js';
+import { bearerToken } from '../graphql/context.js';
+import { AppError } from '../errors.js';
+import type { Services } from '../services.js';
+
+async function leasedJob(services: Services, req: Request): Promise<{ id: string; payload: unknown }> {
+  const token = bearerToken(req.headers.authorization);
+  const id = String(req.params.id);
+  if (!token?.startsWith('amj_') || !/^[0-9a-f-]{36}$/i.test(id)) throw new AppError('NOT_FOUND', 'Job not found');
+  const rows = await services.scheduler.leasedJob(id, hashToken(token));
+  if (!rows) throw new AppError('NOT_FOUND', 'Job not found');
+  return rows;
+}
+
+export function jobFilesRouter(services: Services): Router {
+  const router = Router();
+  router.get('/:id/payload', async (req, res) => {
+    const job = await leasedJob(services, req);
+    res.json(job.payload);
+  });
+  return router;
+}

@@ -1,0 +1,70 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { User } from '../accounts/user.entity.js';
+import { ConnectionType, PageArgs, type Page } from '../graphql/connection.js';
+import type { Context } from '../graphql/context.js';
+import { JobFilter, SubmitJobInput } from './compute.inputs.js';
+import { JobAttempt } from './job-attempt.entity.js';
+import { Job } from './job.entity.js';
+import { Node } from './node.entity.js';
+
+const JobConnection = ConnectionType(Job, 'Job');
+
+@Resolver(() => Job)
+export class JobResolver {
+  @Authorized()
+  @Query(() => Job)
+  job(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Job> {
+    return ctx.services.jobs.get(ctx.principal!, id);
+  }
+
+  @Authorized()
+  @Query(() => JobConnection, { description: 'Your jobs and your organizations’ jobs, newest first' })
+  jobs(
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('filter', () => JobFilter, { nullable: true }) filter: JobFilter | null,
+    @Ctx() ctx: Context,
+  ): Promise<Page<Job>> {
+    return ctx.services.jobs.list(ctx.principal!, filter ?? {}, page);
+  }
+
+  @Authorized()
+  @Mutation(() => Job, { description: 'Queue a job of a submittable kind (echo, benchmark)' })
+  submitJob(@Arg('input', () => SubmitJobInput) input: SubmitJobInput, @Ctx() ctx: Context): Promise<Job> {
+    return ctx.services.jobs.submit(ctx.principal!, input);
+  }
+
+  @Authorized()
+  @Mutation(() => Job, { description: 'Cancel a queued or running job; the node running it stops' })
+  cancelJob(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Job> {
+    return ctx.services.jobs.cancel(ctx.principal!, id);
+  }
+
+  @Authorized()
+  @Subscription(() => Job, {
+    // Access is checked once, when subscribing: a job you may not see is NOT_FOUND here too.
+    subscribe: async ({ args, context }) => {
+      const ctx = context as Context;
+      const job = await ctx.services.jobs.get(ctx.principal!, (args as { id: string }).id);
+      return ctx.services.events.subscribe('JOB_UPDATED', job.id);
+    },
+    description: 'A job’s status and progress as they change',
+  })
+  jobUpdated(@Root() job: Job, @Arg('id', () => ID) _id: string): Job {
+    return job;
+  }
+
+  @FieldResolver(() => [JobAttempt], { description: 'Every hand-out of the job to a node, oldest first' })
+  history(@Root() job: Job, @Ctx() ctx: Context): Promise<JobAttempt[]> {
+    return ctx.services.jobs.attempts(job.id);
+  }
+
+  @FieldResolver(() => Node, { nullable: true })
+  async node(@Root() job: Job, @Ctx() ctx: Context): Promise<Node | null> {
+    return job.nodeId ? ctx.services.nodes.byId(job.nodeId) : null;
+  }
+
+  @FieldResolver(() => User, { nullable: true })
+  owner(@Root() job: Job, @Ctx() ctx: Context): Promise<User | null> {
+    return ctx.loaders.user.load(job.ownerId);
+  }
+}

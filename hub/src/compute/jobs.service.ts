@@ -1,0 +1,160 @@
+/**
+ * Jobs as users see them: submit, read, list, cancel, and their attempt history. Who may see a
+ * job: its owner, members of its organization, platform admins; to anyone else it is NOT_FOUND.
+ */
+import type { DataSource } from 'typeorm';
+import { JOB_KINDS, isJobKind } from '../../../schema/index.js';
+import type { Principal } from '../accounts/principal.js';
+import type { OrganizationsService } from '../accounts/organizations.service.js';
+import { asUuid } from '../db/ids.js';
+import type { Signals } from '../db/signals.js';
+import { AppError, badInput, notFound } from '../errors.js';
+import { paginate, type Page, type PageArgs } from '../graphql/connection.js';
+import type { EventBus } from '../pubsub.js';
+import { JobAttempt } from './job-attempt.entity.js';
+import { hubJobKinds } from './job-kinds.js';
+import { Job, JobStatus, type JobRequirements } from './job.entity.js';
+import { checks } from '../accounts/validation.js';
+
+export interface SubmitJobInput {
+  kind: string;
+  payload?: unknown;
+  priority?: number | null;
+  maxAttempts?: number | null;
+  requirements?: { [K in keyof JobRequirements]?: JobRequirements[K] | null } | null;
+  /** Handle of an organization the job belongs to (you must be a member). */
+  organization?: string | null;
+}
+
+const MAX_PAYLOAD_BYTES = 64 * 1024;
+
+export class JobsService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly organizations: OrganizationsService,
+    private readonly events: EventBus,
+    private readonly signals: Signals,
+  ) {}
+
+  private get repo() {
+    return this.db.getRepository(Job);
+  }
+
+  async submit(principal: Principal, input: SubmitJobInput): Promise<Job> {
+    if (!isJobKind(input.kind) || !hubJobKinds[input.kind].submittable) {
+      throw badInput('kind', `unknown job kind "${input.kind}"; one of ${Object.keys(JOB_KINDS).join(', ')}`);
+    }
+    const parsed = JOB_KINDS[input.kind].payload.safeParse(input.payload ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw badInput(['payload', ...issue.path].join('.'), issue.message);
+    }
+    if (JSON.stringify(parsed.data).length > MAX_PAYLOAD_BYTES) throw badInput('payload', `must be at most ${MAX_PAYLOAD_BYTES} bytes`);
+    const c = checks();
+    const priority = input.priority ?? 0;
+    const maxAttempts = input.maxAttempts ?? 3;
+    if (!Number.isInteger(priority) || priority < -100 || priority > 100) c.add('priority', 'must be a whole number from -100 to 100');
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 20) c.add('maxAttempts', 'must be a whole number from 1 to 20');
+    const requirements = normaliseRequirements(input.requirements ?? {}, c);
+    c.throwIfAny();
+    let organizationId: string | null = null;
+    if (input.organization) {
+      const org = await this.organizations.byHandle(input.organization);
+      if (!(await this.organizations.roleOf(principal.user.id, org.id))) throw notFound('Organization');
+      organizationId = org.id;
+    }
+    return this.enqueue({ kind: input.kind, payload: parsed.data, ownerId: principal.user.id, organizationId, priority, maxAttempts, requirements });
+  }
+
+  /** Queues a job without a caller's checks (the hub's own jobs, other domains' jobs). */
+  async enqueue(job: Pick<Job, 'kind' | 'payload' | 'ownerId' | 'requirements'> & Partial<Pick<Job, 'organizationId' | 'priority' | 'maxAttempts'>>): Promise<Job> {
+    const saved = await this.repo.save(this.repo.create({ ...job, status: JobStatus.QUEUED, runAfter: new Date(), updatedAt: new Date() }));
+    this.publish(saved);
+    this.signals.emit('jobs', {});
+    return saved;
+  }
+
+  async get(principal: Principal, id: string): Promise<Job> {
+    const job = await this.repo.findOneBy({ id: asUuid(id, 'Job') });
+    if (!job || !(await this.canSee(principal, job))) throw notFound('Job');
+    return job;
+  }
+
+  private async canSee(principal: Principal, job: Job): Promise<boolean> {
+    if (job.ownerId === principal.user.id || principal.user.isAdmin) return true;
+    return job.organizationId !== null && (await this.organizations.roleOf(principal.user.id, job.organizationId)) !== undefined;
+  }
+
+  list(principal: Principal, filter: { status?: JobStatus | null; kind?: string | null; nodeId?: string | null }, args: PageArgs): Promise<Page<Job>> {
+    const qb = this.repo
+      .createQueryBuilder('j')
+      .where(
+        principal.user.isAdmin
+          ? 'true'
+          : '(j.ownerId = :me OR j.organizationId IN (SELECT organization_id FROM memberships WHERE user_id = :me))',
+        { me: principal.user.id },
+      );
+    if (filter.status) qb.andWhere('j.status = :status', { status: filter.status });
+    if (filter.kind) qb.andWhere('j.kind = :kind', { kind: filter.kind });
+    if (filter.nodeId) qb.andWhere('j.nodeId = :nodeId', { nodeId: asUuid(filter.nodeId, 'Node') });
+    return paginate(qb, args);
+  }
+
+  attempts(jobId: string): Promise<JobAttempt[]> {
+    return this.db.getRepository(JobAttempt).find({ where: { jobId }, order: { attempt: 'ASC' } });
+  }
+
+  /** Cancels a queued or running job; the node running it is told to stop. Finished jobs are CONFLICT. */
+  async cancel(principal: Principal, id: string): Promise<Job> {
+    const job = await this.get(principal, id);
+    const result = await this.db.query(
+      `UPDATE jobs SET status = 'canceled', finished_at = now(), updated_at = now(), lease_expires_at = NULL, job_token_hash = NULL,
+         error = 'canceled by ' || $2
+       WHERE id = $1 AND status IN ('queued', 'leased', 'running')
+       RETURNING node_id, attempts, status`,
+      [job.id, principal.user.username],
+    );
+    const row = (Array.isArray(result[0]) ? result[0] : result)[0];
+    if (!row) throw new AppError('CONFLICT', `This job already ${job.status}`);
+    if (row.node_id) {
+      await this.db.query(`UPDATE job_attempts SET outcome = 'canceled', ended_at = now(), reason = 'canceled by its owner' WHERE job_id = $1 AND attempt = $2`, [
+        job.id,
+        row.attempts,
+      ]);
+      this.signals.emit('jobCanceled', { jobId: job.id, nodeId: row.node_id, attempt: row.attempts });
+    }
+    return this.refresh(job.id);
+  }
+
+  /** Re-reads a job and publishes it to its subscribers. */
+  async refresh(id: string): Promise<Job> {
+    const job = await this.repo.findOneByOrFail({ id });
+    this.publish(job);
+    return job;
+  }
+
+  private publish(job: Job): void {
+    this.events.publish('JOB_UPDATED', job.id, job);
+  }
+}
+
+function normaliseRequirements(input: NonNullable<SubmitJobInput['requirements']>, c: ReturnType<typeof checks>): JobRequirements {
+  const out: JobRequirements = {};
+  if (input.gpu) out.gpu = true;
+  if (input.minMemoryBytes != null) {
+    if (!Number.isFinite(input.minMemoryBytes) || input.minMemoryBytes < 0) c.add('requirements.minMemoryBytes', 'must be 0 or more');
+    else out.minMemoryBytes = Math.floor(input.minMemoryBytes);
+  }
+  if (input.backends?.length) out.backends = input.backends.slice(0, 8).map(String);
+  if (input.labels?.length) {
+    if (input.labels.length > 32 || input.labels.some((l) => !/^[A-Za-z0-9._:=-]{1,64}$/.test(l))) {
+      c.add('requirements.labels', 'at most 32 labels of letters, digits and . _ : = -');
+    } else out.labels = input.labels;
+  }
+  if (input.ownNodesOnly) out.ownNodesOnly = true;
+  if (input.nodeId) {
+    if (!/^[0-9a-f-]{36}$/i.test(input.nodeId)) c.add('requirements.nodeId', 'is not a node id');
+    else out.nodeId = input.nodeId;
+  }
+  return out;
+}

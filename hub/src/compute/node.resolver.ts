@@ -1,0 +1,103 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Scope } from '../accounts/scopes.js';
+import { User } from '../accounts/user.entity.js';
+import { ADMIN } from '../graphql/auth-checker.js';
+import { ConnectionType, PageArgs, type Page } from '../graphql/connection.js';
+import type { Context } from '../graphql/context.js';
+import { RegisterNodeInput, RegisterNodePayload } from './compute.inputs.js';
+import { Node, NodeStatus, nodeStatus } from './node.entity.js';
+
+const NodeConnection = ConnectionType(Node, 'Node');
+
+@Resolver(() => Node)
+export class NodeResolver {
+  @Authorized(Scope.NODES_MANAGE)
+  @Query(() => NodeConnection, { description: 'Your compute nodes, newest first' })
+  myNodes(@Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context): Promise<Page<Node>> {
+    return ctx.services.nodes.mine(ctx.principal!, page);
+  }
+
+  @Authorized()
+  @Query(() => NodeConnection, { description: 'Every node in the network' })
+  network(
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('status', () => NodeStatus, { nullable: true }) status: NodeStatus | null,
+    @Ctx() ctx: Context,
+  ): Promise<Page<Node>> {
+    return ctx.services.nodes.network({ ...page, status });
+  }
+
+  @Authorized()
+  @Query(() => Node)
+  node(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Node> {
+    return ctx.services.nodes.get(id);
+  }
+
+  @Authorized(Scope.NODES_MANAGE)
+  @Mutation(() => RegisterNodePayload, { description: 'Register a compute node; its token is shown once' })
+  registerNode(@Arg('input', () => RegisterNodeInput) input: RegisterNodeInput, @Ctx() ctx: Context): Promise<RegisterNodePayload> {
+    return ctx.services.nodes.register(ctx.principal!.user.id, input.name);
+  }
+
+  @Authorized(Scope.NODES_MANAGE)
+  @Mutation(() => Node, { description: 'Stop giving the node new work; what it runs finishes' })
+  drainNode(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Node> {
+    return ctx.services.nodes.setFlags(ctx.principal!, id, { draining: true });
+  }
+
+  @Authorized(Scope.NODES_MANAGE)
+  @Mutation(() => Node, { description: 'Take the node out of the network until enabled again' })
+  disableNode(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Node> {
+    return ctx.services.nodes.setFlags(ctx.principal!, id, { disabled: true });
+  }
+
+  @Authorized(Scope.NODES_MANAGE)
+  @Mutation(() => Node, { description: 'Undo disable and drain' })
+  enableNode(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Node> {
+    return ctx.services.nodes.setFlags(ctx.principal!, id, { disabled: false, draining: false });
+  }
+
+  @Authorized(Scope.NODES_MANAGE)
+  @Mutation(() => Boolean, { description: 'Delete the node and revoke its token' })
+  deleteNode(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
+    return ctx.services.nodes.delete(ctx.principal!, id);
+  }
+
+  @Authorized(ADMIN)
+  @Mutation(() => Node, { description: 'Admins: keep a misbehaving node from getting work' })
+  quarantineNode(@Arg('id', () => ID) id: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: Context): Promise<Node> {
+    return ctx.services.nodes.quarantine(id, reason);
+  }
+
+  @Authorized(ADMIN)
+  @Mutation(() => Node)
+  releaseNodeFromQuarantine(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Node> {
+    return ctx.services.nodes.quarantine(id, null);
+  }
+
+  @Authorized()
+  @Subscription(() => Node, {
+    topics: 'NODE_CHANGED',
+    filter: ({ payload, args, context }: { payload: Node; args: { mine?: boolean | null }; context: Context }) =>
+      !args.mine || payload.ownerId === context.principal?.user.id,
+    description: 'Nodes as they change: status, capabilities, load, speed',
+  })
+  nodeChanged(@Root() node: Node, @Arg('mine', () => Boolean, { nullable: true }) _mine: boolean | null): Node {
+    return node;
+  }
+
+  @FieldResolver(() => NodeStatus)
+  status(@Root() node: Node): NodeStatus {
+    return nodeStatus(node);
+  }
+
+  @FieldResolver(() => User, { nullable: true })
+  owner(@Root() node: Node, @Ctx() ctx: Context): Promise<User | null> {
+    return ctx.loaders.user.load(node.ownerId);
+  }
+
+  @FieldResolver(() => Int, { description: 'Jobs it holds now (on this hub)' })
+  runningJobs(@Root() node: Node, @Ctx() ctx: Context): number {
+    return ctx.services.scheduler.session(node.id)?.held.size ?? 0;
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Claims up to `limit` queued jobs this node can run, in one statement.
+ *
+ * `FOR UPDATE … SKIP LOCKED` makes the claim safe across hub processes sharing one database: a row
+ * another transaction is claiming is skipped, never handed out twice.
+ *
+ * Order is fair share first: jobs whose owner has the fewest jobs running now come first, so one
+ * owner's thousand queued jobs cannot starve another owner's one; then priority, then age.
+ *
+ * Requirements (jobs.requirements, see JobRequirements) are matched against the node's row in
+ * SQL, together with the node's own state: a disabled, quarantined or draining node claims nothing.
+ */
+import { updatedRows, type Queryable } from './queryable.js';
+
+export interface ClaimedJob {
+  id: string;
+  kind: string;
+  payload: unknown;
+  attempt: number;
+  leaseExpiresAt: Date;
+  ownerId: string;
+}
+
+export async function claimJobs(db: Queryable, nodeId: string, limit: number, leaseSeconds: number): Promise<ClaimedJob[]> {
+  if (limit < 1) return [];
+  const result = await db.query(
+    `WITH node AS (
+       SELECT id, owner_id, backend, gpu_name IS NOT NULL AS has_gpu, coalesce(memory_bytes, 0) AS memory, labels
+       FROM nodes WHERE id = $1 AND NOT disabled AND NOT quarantined AND NOT draining
+     ),
+     candidates AS (
+       SELECT j.id
+       FROM jobs j, node n
+       WHERE j.status = 'queued' AND j.run_after <= now()
+         AND (NOT coalesce((j.requirements->>'gpu')::boolean, false) OR n.has_gpu)
+         AND coalesce((j.requirements->>'minMemoryBytes')::bigint, 0) <= n.memory
+         AND ((j.requirements->'backends') IS NULL OR (j.requirements->'backends') ? n.backend)
+         AND ((j.requirements->'labels') IS NULL OR to_jsonb(n.labels) @> (j.requirements->'labels'))
+         AND ((j.requirements->>'nodeId') IS NULL OR (j.requirements->>'nodeId') = n.id::text)
+         AND (NOT coalesce((j.requirements->>'ownNodesOnly')::boolean, false)
+              OR j.owner_id = n.owner_id
+              OR (j.organization_id IS NOT NULL AND EXISTS (
+                    SELECT 1 FROM memberships m WHERE m.organization_id = j.organization_id AND m.user_id = n.owner_id)))
+       ORDER BY (SELECT count(*) FROM jobs r WHERE r.owner_id = j.owner_id AND r.status IN ('leased', 'running')),
+                j.priority DESC, j.created_at, j.id
+       LIMIT $2
+       FOR UPDATE OF j SKIP LOCKED
+     )
+     UPDATE jobs SET status = 'leased', node_id = $1, attempts = jobs.attempts + 1,
+       lease_expires_at = now() + make_interval(secs => $3), started_at = coalesce(jobs.started_at, now()),
+       progress = 0, progress_message = NULL, updated_at = now()
+     FROM candidates WHERE jobs.id = candidates.id
+     RETURNING jobs.id, jobs.kind, jobs.payload, jobs.attempts, jobs.lease_expires_at, jobs.owner_id`,
+    [nodeId, limit, leaseSeconds],
+  );
+  return updatedRows<any>(result).map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    payload: r.payload,
+    attempt: r.attempts,
+    leaseExpiresAt: new Date(r.lease_expires_at),
+    ownerId: r.owner_id,
+  }));
+}
+
+/** Records the attempts just claimed and the hash of each attempt's job token. */
+export async function recordAttempts(db: Queryable, nodeId: string, claimed: { id: string; attempt: number; tokenHash: string }[]): Promise<void> {
+  if (claimed.length === 0) return;
+  const ids = claimed.map((c) => c.id);
+  await db.query(
+    `UPDATE jobs SET job_token_hash = t.hash FROM unnest($1::uuid[], $2::text[]) AS t(id, hash) WHERE jobs.id = t.id`,
+    [ids, claimed.map((c) => c.tokenHash)],
+  );
+  await db.query(
+    `INSERT INTO job_attempts (job_id, attempt, node_id, node_name)
+     SELECT t.id, t.attempt, $3, (SELECT name FROM nodes WHERE id = $3) FROM unnest($1::uuid[], $2::int[]) AS t(id, attempt)`,
+    [ids, claimed.map((c) => c.attempt), nodeId],
+  );
+}

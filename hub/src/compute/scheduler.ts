@@ -1,0 +1,311 @@
+/**
+ * The scheduler: hands queued jobs to the agents connected to this hub, and turns what agents
+ * report into job state. The database is the source of truth (see queue/); this keeps only who is
+ * connected here and what each holds.
+ *
+ * Dispatch is pushed: enqueueing a job, a job ending, an agent connecting or another hub's signal
+ * all "kick" the dispatcher, which offers work to idle agents — fastest (by benchmark) first — by
+ * claiming jobs for each with FOR UPDATE SKIP LOCKED. Kicks are coalesced: one dispatch runs at a
+ * time and a kick during it schedules one more pass.
+ *
+ * Leases are renewed by heartbeats. Housekeeping (node-cron) requeues jobs whose lease expired,
+ * marks nodes of vanished hubs offline, and kicks for delayed retries that came due.
+ */
+import cron from 'node-cron';
+import type { DataSource } from 'typeorm';
+import { JOB_KINDS, isJobKind, type Message, type AgentToHub } from '../../../schema/index.js';
+import { issueToken } from '../accounts/tokens.js';
+import type { Config } from '../config.js';
+import type { Signals } from '../db/signals.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { AgentSession } from './agent-session.js';
+import { hubJobKinds } from './job-kinds.js';
+import type { JobsService } from './jobs.service.js';
+import type { NodesService } from './nodes.service.js';
+import { claimJobs, recordAttempts } from './queue/claim-jobs.js';
+import { failJob, loseJobs, releaseJob, succeedJob, type Backoff, type FinishedJob } from './queue/finish-attempt.js';
+import { renewLeases } from './queue/renew-leases.js';
+
+type Report = Message<AgentToHub, 'job.started' | 'job.progress' | 'job.succeeded' | 'job.failed' | 'job.released'>;
+
+export class Scheduler {
+  private readonly sessions = new Map<string, AgentSession>();
+  private dispatching: Promise<void> | undefined;
+  private again = false;
+  private closed = false;
+  private readonly stops: (() => void)[] = [];
+  private readonly backoff: Backoff;
+  /** Last progress write per job, to keep a chatty job from writing on every report. */
+  private readonly progressWrittenAt = new Map<string, number>();
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly config: Config,
+    private readonly jobs: JobsService,
+    private readonly nodes: NodesService,
+    private readonly signals: Signals,
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+  ) {
+    this.backoff = { baseSeconds: config.jobs.retryBaseSeconds, maxSeconds: config.jobs.retryMaxSeconds };
+    this.stops.push(
+      signals.on('jobs', () => this.kick()),
+      signals.on('jobCanceled', ({ jobId, nodeId, attempt }) => this.cancelOnNode(jobId, nodeId, attempt)),
+      signals.on('nodeChanged', ({ nodeId }) => void this.reloadNode(nodeId)),
+    );
+    const task = cron.schedule(`*/${config.jobs.tickSeconds} * * * * *`, () => void this.housekeeping(), { name: 'scheduler-housekeeping' });
+    this.stops.push(() => void task.stop());
+  }
+
+  get connectedCount(): number {
+    return this.sessions.size;
+  }
+
+  isConnected(nodeId: string): boolean {
+    return this.sessions.has(nodeId);
+  }
+
+  session(nodeId: string): AgentSession | undefined {
+    return this.sessions.get(nodeId);
+  }
+
+  /**
+   * A new agent connection for this node. Jobs it says it still runs (after a reconnect) keep their
+   * leases if they are still its own; others it must stop. Jobs leased to the node that it does not
+   * report were lost with its previous process and are requeued now rather than at lease expiry.
+   */
+  async attach(session: AgentSession, running: { jobId: string; attempt: number }[]): Promise<void> {
+    const previous = this.sessions.get(session.nodeId);
+    this.sessions.set(session.nodeId, session);
+    if (previous && previous !== session) previous.held.clear();
+    const kept = new Set(await renewLeases(this.db, session.nodeId, running, this.config.jobs.leaseSeconds));
+    for (const { jobId, attempt } of running) {
+      if (kept.has(jobId)) session.held.set(jobId, attempt);
+      else session.send({ type: 'job.cancel', jobId, attempt, reason: 'This job is no longer leased to this node' });
+    }
+    const active: { id: string }[] = await this.db.query(`SELECT id FROM jobs WHERE node_id = $1 AND status IN ('leased', 'running')`, [session.nodeId]);
+    const lost = active.map((r) => r.id).filter((id) => !kept.has(id));
+    if (lost.length > 0) {
+      const requeued = await loseJobs(this.db, { nodeId: session.nodeId, jobIds: lost }, this.backoff);
+      for (const job of requeued) await this.jobs.refresh(job.id);
+    }
+    this.metrics.agentsConnected.set(this.sessions.size);
+    await this.benchmarkIfNew(session);
+    this.kick();
+  }
+
+  detach(session: AgentSession): void {
+    if (this.sessions.get(session.nodeId) !== session) return;
+    this.sessions.delete(session.nodeId);
+    this.metrics.agentsConnected.set(this.sessions.size);
+    // Held jobs keep their leases: the agent may come back within the lease and report them.
+  }
+
+  private async benchmarkIfNew(session: AgentSession): Promise<void> {
+    if (!this.config.jobs.benchmarkOnJoin) return;
+    const [row] = await this.db.query(
+      `SELECT n.benchmarked_at IS NULL AS needs,
+              EXISTS (SELECT 1 FROM jobs WHERE kind = 'benchmark' AND (requirements->>'nodeId') = $2 AND status IN ('queued', 'leased', 'running')) AS pending
+       FROM nodes n WHERE n.id = $1`,
+      [session.nodeId, session.nodeId],
+    );
+    if (row?.needs && !row.pending) {
+      await this.jobs.enqueue({ kind: 'benchmark', payload: JOB_KINDS.benchmark.payload.parse({}), ownerId: session.ownerId, requirements: { nodeId: session.nodeId }, priority: 100, maxAttempts: 2 });
+    }
+  }
+
+  /** Asks for a dispatch pass; returns when the pass that covers this kick is done. */
+  kick(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (this.dispatching) {
+      this.again = true;
+      return this.dispatching;
+    }
+    this.dispatching = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.dispatch();
+        } while (this.again && !this.closed);
+      } catch (error) {
+        this.log.error({ err: error }, 'dispatch failed');
+      } finally {
+        this.dispatching = undefined;
+      }
+    })();
+    return this.dispatching;
+  }
+
+  private async dispatch(): Promise<void> {
+    const idle = [...this.sessions.values()]
+      .filter((s) => s.freeSlots > 0)
+      .sort((a, b) => (b.gflops ?? -1) - (a.gflops ?? -1));
+    for (const session of idle) {
+      if (this.closed) return;
+      const claimed = await this.db.transaction(async (tx) => {
+        const jobs = await claimJobs(tx, session.nodeId, session.freeSlots, this.config.jobs.leaseSeconds);
+        const withTokens = jobs.map((job) => ({ ...job, token: issueToken('amj') }));
+        await recordAttempts(
+          tx,
+          session.nodeId,
+          withTokens.map((j) => ({ id: j.id, attempt: j.attempt, tokenHash: j.token.hash })),
+        );
+        return withTokens;
+      });
+      for (const job of claimed) {
+        if (this.sessions.get(session.nodeId) !== session || session.socket.readyState !== session.socket.OPEN) break; // lease expires, job returns
+        session.held.set(job.id, job.attempt);
+        session.send({
+          type: 'job.assign',
+          jobId: job.id,
+          attempt: job.attempt,
+          kind: job.kind,
+          payload: job.payload,
+          leaseExpiresAt: job.leaseExpiresAt.toISOString(),
+          jobToken: job.token.token,
+        });
+        this.metrics.jobsDispatched.inc({ kind: job.kind });
+      }
+      for (const job of claimed) void this.jobs.refresh(job.id).catch(() => undefined);
+    }
+  }
+
+  /** The job a job token opens, while its attempt holds an unexpired lease. */
+  async leasedJob(id: string, tokenHash: string): Promise<{ id: string; payload: unknown } | undefined> {
+    const [row] = await this.db.query(
+      `SELECT id, payload FROM jobs WHERE id = $1 AND job_token_hash = $2 AND status IN ('leased', 'running') AND lease_expires_at > now()`,
+      [id, tokenHash],
+    );
+    return row;
+  }
+
+  async heartbeat(session: AgentSession, message: Message<AgentToHub, 'heartbeat'>): Promise<void> {
+    await this.nodes.heartbeat(session.nodeId, message.load);
+    const mine = message.running.filter((h) => session.held.get(h.jobId) === h.attempt);
+    await renewLeases(this.db, session.nodeId, mine, this.config.jobs.leaseSeconds);
+  }
+
+  async draining(session: AgentSession): Promise<void> {
+    session.draining = true;
+    await this.nodes.markDraining(session.nodeId);
+  }
+
+  /**
+   * A report about a job. Returns false when the job (or that attempt) is not leased to this node:
+   * the gateway refuses it with NOT_LEASED.
+   */
+  async report(session: AgentSession, message: Report): Promise<boolean> {
+    if (session.held.get(message.jobId) !== message.attempt) return false;
+    const { jobId, attempt } = message;
+    switch (message.type) {
+      case 'job.started': {
+        await this.db.query(`UPDATE jobs SET status = 'running', updated_at = now() WHERE id = $1 AND node_id = $2 AND attempts = $3 AND status = 'leased'`, [
+          jobId,
+          session.nodeId,
+          attempt,
+        ]);
+        await this.jobs.refresh(jobId);
+        return true;
+      }
+      case 'job.progress': {
+        const last = this.progressWrittenAt.get(jobId) ?? 0;
+        if (Date.now() - last < 250 && message.progress < 1) return true; // throttled: at most 4 writes a second
+        this.progressWrittenAt.set(jobId, Date.now());
+        await this.db.query(
+          `UPDATE jobs SET progress = $4, progress_message = $5, metrics = coalesce($6::jsonb, metrics), status = 'running', updated_at = now()
+           WHERE id = $1 AND node_id = $2 AND attempts = $3 AND status IN ('leased', 'running')`,
+          [jobId, session.nodeId, attempt, message.progress, message.message ?? null, message.metrics ? JSON.stringify(message.metrics) : null],
+        );
+        await this.jobs.refresh(jobId);
+        return true;
+      }
+      case 'job.succeeded':
+        return this.finish(session, jobId, attempt, () => this.succeed(session, jobId, attempt, message.result));
+      case 'job.failed':
+        return this.finish(session, jobId, attempt, () =>
+          failJob(this.db, jobId, session.nodeId, attempt, message.error, message.retryable, this.backoff),
+        );
+      case 'job.released':
+        return this.finish(session, jobId, attempt, () => releaseJob(this.db, jobId, session.nodeId, attempt, message.reason));
+    }
+  }
+
+  /** Checks the result against the kind's schema before believing an (untrusted) agent. */
+  private async succeed(session: AgentSession, jobId: string, attempt: number, result: unknown): Promise<FinishedJob | undefined> {
+    const [row] = await this.db.query(`SELECT kind FROM jobs WHERE id = $1`, [jobId]);
+    const kind = row?.kind as string | undefined;
+    if (!kind || !isJobKind(kind)) return undefined;
+    const parsed = JOB_KINDS[kind].result.safeParse(result);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const reason = `the node reported an invalid result (${issue.path.join('.') || 'result'}: ${issue.message})`;
+      this.log.warn({ nodeId: session.nodeId, jobId, reason }, 'refused a job result');
+      return failJob(this.db, jobId, session.nodeId, attempt, reason, true, this.backoff);
+    }
+    const finished = await succeedJob(this.db, jobId, session.nodeId, attempt, parsed.data);
+    if (finished) {
+      try {
+        await (hubJobKinds[kind].onSucceeded as ((r: unknown, c: object) => Promise<void>) | undefined)?.(parsed.data, { nodeId: session.nodeId, nodes: this.nodes });
+      } catch (error) {
+        this.log.error({ err: error, jobId, kind }, 'job result handler failed');
+      }
+      if (kind === 'benchmark') session.gflops = (parsed.data as { gflops: number }).gflops;
+    }
+    return finished;
+  }
+
+  private async finish(session: AgentSession, jobId: string, attempt: number, end: () => Promise<FinishedJob | undefined>): Promise<boolean> {
+    const finished = await end();
+    session.held.delete(jobId);
+    this.progressWrittenAt.delete(jobId);
+    if (!finished) return false;
+    this.metrics.jobsFinished.inc({ kind: finished.kind, status: finished.status });
+    await this.jobs.refresh(jobId);
+    if (finished.status === 'queued') this.signals.emit('jobs', {});
+    else this.kick(); // a slot freed up
+    return true;
+  }
+
+  private cancelOnNode(jobId: string, nodeId: string, attempt: number): void {
+    const session = this.sessions.get(nodeId);
+    if (!session || session.held.get(jobId) !== attempt) return;
+    session.held.delete(jobId);
+    session.send({ type: 'job.cancel', jobId, attempt, reason: 'canceled by its owner' });
+    this.kick();
+  }
+
+  private async reloadNode(nodeId: string): Promise<void> {
+    const session = this.sessions.get(nodeId);
+    if (!session) return;
+    const node = await this.nodes.byId(nodeId);
+    if (!node) {
+      session.socket.close(4008, 'node deleted');
+      return;
+    }
+    session.draining = node.draining;
+    this.kick();
+  }
+
+  async housekeeping(): Promise<void> {
+    try {
+      const lost = await loseJobs(this.db, { expiredBefore: 'now' }, this.backoff);
+      for (const job of lost) {
+        this.sessions.get(job.nodeId)?.held.delete(job.id);
+        this.log.warn({ jobId: job.id, nodeId: job.nodeId, status: job.status }, 'job lease expired');
+        await this.jobs.refresh(job.id);
+      }
+      await this.nodes.markStale(this.config.agent.heartbeatSeconds * 3 + 5);
+      // Touch the nodes this hub holds, so other hubs don't mark them stale between heartbeats.
+      this.kick();
+    } catch (error) {
+      this.log.error({ err: error }, 'scheduler housekeeping failed');
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const stop of this.stops) stop();
+    await this.dispatching;
+  }
+}

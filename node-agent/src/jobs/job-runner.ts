@@ -1,0 +1,46 @@
+/**
+ * Runs one job in its own worker thread and turns its messages into callbacks. `abort()` asks the
+ * job to stop and terminates the worker if it has not ended within the grace period.
+ */
+import { Worker } from 'node:worker_threads';
+import type { FromJobWorker, JobWorkerData } from './job-worker.js';
+
+export interface JobRunnerEvents {
+  progress(progress: number, message?: string, metrics?: Record<string, number>): void;
+}
+
+export type JobOutcome = { ok: true; result: unknown } | { ok: false; error: string; permanent: boolean } | { ok: false; aborted: true };
+
+export class JobRunner {
+  private readonly worker: Worker;
+  private aborted = false;
+  readonly outcome: Promise<JobOutcome>;
+
+  constructor(data: JobWorkerData, events: JobRunnerEvents) {
+    this.worker = new Worker(new URL('./job-worker.js', import.meta.url), { workerData: data });
+    this.outcome = new Promise<JobOutcome>((resolve) => {
+      let settled = false;
+      const settle = (outcome: JobOutcome) => {
+        if (settled) return;
+        settled = true;
+        resolve(this.aborted ? { ok: false, aborted: true } : outcome);
+        void this.worker.terminate();
+      };
+      this.worker.on('message', (message: FromJobWorker) => {
+        if (message.type === 'progress') {
+          if (!this.aborted) events.progress(message.progress, message.message, message.metrics);
+        } else if (message.type === 'done') settle({ ok: true, result: message.result });
+        else settle({ ok: false, error: message.error, permanent: message.permanent });
+      });
+      this.worker.on('error', (error) => settle({ ok: false, error: `job crashed: ${error.message}`, permanent: false }));
+      this.worker.on('exit', (code) => settle({ ok: false, error: `job worker exited with code ${code}`, permanent: false }));
+    });
+  }
+
+  abort(graceMs = 2000): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.worker.postMessage({ type: 'abort' });
+    setTimeout(() => void this.worker.terminate(), graceMs).unref();
+  }
+}
