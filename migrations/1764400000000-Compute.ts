@@ -71,6 +71,12 @@ export class Compute1764400000000 implements MigrationInterface {
     await q.query(`CREATE INDEX jobs_lease ON jobs (lease_expires_at) WHERE status IN ('leased', 'running')`);
     await q.query(`CREATE INDEX jobs_owner ON jobs (owner_id, created_at DESC)`);
     await q.query(`CREATE UNIQUE INDEX jobs_token ON jobs (job_token_hash) WHERE job_token_hash IS NOT NULL`);
+    // Fair share: when each owner last had a job handed out. Owners served least recently go first.
+    await q.query(`
+      CREATE TABLE job_owner_shares (
+        owner_id uuid PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+        last_dispatched_at timestamptz NOT NULL
+      )`);
     await q.query(`
       CREATE TABLE job_attempts (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -88,6 +94,7 @@ export class Compute1764400000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE IF EXISTS job_attempts`);
+    await q.query(`DROP TABLE IF EXISTS job_owner_shares`);
     await q.query(`DROP TABLE IF EXISTS jobs`);
     await q.query(`DROP TABLE IF EXISTS nodes`);
   }

@@ -29,6 +29,12 @@ export interface TestHub {
   graphql<T = any>(query: string, variables?: object, token?: string): Promise<GraphQLResponse<T>>;
   /** Runs SQL on the hub's own database (PostgreSQL, or the embedded PGlite through its socket). */
   sql<T = any>(query: string, params?: unknown[]): Promise<T[]>;
+  /** Kills the hub process at once (SIGKILL), as a crash would. */
+  kill(): Promise<void>;
+  /** Starts the hub again on the same database and port (after kill() or on its own). */
+  restart(): Promise<void>;
+  /** Another hub process on the same PostgreSQL database (postgres backend only). */
+  peer(env?: Record<string, string>): Promise<TestHub>;
   close(): Promise<void>;
 }
 
@@ -54,13 +60,36 @@ export async function startTestHub(options: { backend?: Backend; env?: Record<st
     await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
-  return {
-    url: hub.url,
+  return wrap(() => hub, (next) => (hub = next), backend, env, async () => {
+    await dropDatabase?.();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+}
+
+function wrap(
+  current: () => SpawnedHub,
+  replace: (hub: SpawnedHub) => void,
+  backend: Backend,
+  env: Record<string, string>,
+  cleanup: () => Promise<void>,
+): TestHub {
+  const logs: string[] = [];
+  const follow = (hub: SpawnedHub) => {
+    logs.push(...hub.logs);
+    hub.logs.push = (...lines: string[]) => logs.push(...lines);
+  };
+  follow(current());
+  const testHub: TestHub = {
+    get url() {
+      return current().url;
+    },
     backend,
-    logs: hub.logs,
-    process: hub.child,
+    logs,
+    get process() {
+      return current().child;
+    },
     async graphql(query, variables, token) {
-      const res = await fetch(`${hub.url}/graphql`, {
+      const res = await fetch(`${current().url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: JSON.stringify({ query, variables }),
@@ -68,15 +97,32 @@ export async function startTestHub(options: { backend?: Backend; env?: Record<st
       return res.json() as Promise<GraphQLResponse<any>>;
     },
     async sql(query, params) {
-      const url =
-        env.DATABASE_URL ??
-        JSON.parse(hub.logs.find((line) => line.includes('embedded PostgreSQL'))!).url;
+      const url = env.DATABASE_URL ?? JSON.parse(logs.findLast((line) => line.includes('embedded PostgreSQL'))!).url;
       return withClient(url, async (c) => (await c.query(query, params as unknown[])).rows);
     },
+    async kill() {
+      current().child.kill('SIGKILL');
+      await current().stop();
+    },
+    async restart() {
+      const port = new URL(current().url).port;
+      if (current().child.exitCode === null && current().child.signalCode === null) await current().stop();
+      const next = await spawnHub({ ...env, PORT: port });
+      replace(next);
+      follow(next);
+    },
+    async peer(extra = {}) {
+      if (backend !== 'postgres') throw new Error('peer hubs need PostgreSQL');
+      const dataDir = await mkdtemp(path.join(os.tmpdir(), 'aimass-peer-'));
+      let peer = await spawnHub({ ...env, ...extra, AIMASS_DATA_DIR: dataDir });
+      return wrap(() => peer, (next) => (peer = next), backend, { ...env, ...extra, AIMASS_DATA_DIR: dataDir }, () =>
+        rm(dataDir, { recursive: true, force: true }),
+      );
+    },
     async close() {
-      await hub.stop();
-      await dropDatabase?.();
-      await rm(dataDir, { recursive: true, force: true });
+      await current().stop();
+      await cleanup();
     },
   };
+  return testHub;
 }

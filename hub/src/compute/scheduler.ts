@@ -149,7 +149,7 @@ export class Scheduler {
         await recordAttempts(
           tx,
           session.nodeId,
-          withTokens.map((j) => ({ id: j.id, attempt: j.attempt, tokenHash: j.token.hash })),
+          withTokens.map((j) => ({ id: j.id, attempt: j.attempt, tokenHash: j.token.hash, ownerId: j.ownerId })),
         );
         return withTokens;
       });

@@ -4,8 +4,9 @@
  * `FOR UPDATE … SKIP LOCKED` makes the claim safe across hub processes sharing one database: a row
  * another transaction is claiming is skipped, never handed out twice.
  *
- * Order is fair share first: jobs whose owner has the fewest jobs running now come first, so one
- * owner's thousand queued jobs cannot starve another owner's one; then priority, then age.
+ * Order is fair share first: jobs whose owner has the fewest jobs running now, then whose owner was
+ * served least recently (job_owner_shares), so one owner's thousand queued jobs cannot starve
+ * another owner's one; within that, priority, then age.
  *
  * Requirements (jobs.requirements, see JobRequirements) are matched against the node's row in
  * SQL, together with the node's own state: a disabled, quarantined or draining node claims nothing.
@@ -30,7 +31,7 @@ export async function claimJobs(db: Queryable, nodeId: string, limit: number, le
      ),
      candidates AS (
        SELECT j.id
-       FROM jobs j, node n
+       FROM jobs j CROSS JOIN node n LEFT JOIN job_owner_shares s ON s.owner_id = j.owner_id
        WHERE j.status = 'queued' AND j.run_after <= now()
          AND (NOT coalesce((j.requirements->>'gpu')::boolean, false) OR n.has_gpu)
          AND coalesce((j.requirements->>'minMemoryBytes')::bigint, 0) <= n.memory
@@ -42,7 +43,7 @@ export async function claimJobs(db: Queryable, nodeId: string, limit: number, le
               OR (j.organization_id IS NOT NULL AND EXISTS (
                     SELECT 1 FROM memberships m WHERE m.organization_id = j.organization_id AND m.user_id = n.owner_id)))
        ORDER BY (SELECT count(*) FROM jobs r WHERE r.owner_id = j.owner_id AND r.status IN ('leased', 'running')),
-                j.priority DESC, j.created_at, j.id
+                s.last_dispatched_at NULLS FIRST, j.priority DESC, j.created_at, j.id
        LIMIT $2
        FOR UPDATE OF j SKIP LOCKED
      )
@@ -63,9 +64,18 @@ export async function claimJobs(db: Queryable, nodeId: string, limit: number, le
   }));
 }
 
-/** Records the attempts just claimed and the hash of each attempt's job token. */
-export async function recordAttempts(db: Queryable, nodeId: string, claimed: { id: string; attempt: number; tokenHash: string }[]): Promise<void> {
+/** Records the attempts just claimed, the hash of each attempt's job token, and when their owners were served. */
+export async function recordAttempts(
+  db: Queryable,
+  nodeId: string,
+  claimed: { id: string; attempt: number; tokenHash: string; ownerId: string }[],
+): Promise<void> {
   if (claimed.length === 0) return;
+  await db.query(
+    `INSERT INTO job_owner_shares (owner_id, last_dispatched_at) SELECT DISTINCT unnest($1::uuid[]), clock_timestamp()
+     ON CONFLICT (owner_id) DO UPDATE SET last_dispatched_at = excluded.last_dispatched_at`,
+    [claimed.map((c) => c.ownerId)],
+  );
   const ids = claimed.map((c) => c.id);
   await db.query(
     `UPDATE jobs SET job_token_hash = t.hash FROM unnest($1::uuid[], $2::text[]) AS t(id, hash) WHERE jobs.id = t.id`,
