@@ -72,9 +72,9 @@ export async function recordAttempts(
 ): Promise<void> {
   if (claimed.length === 0) return;
   await db.query(
-    `INSERT INTO job_owner_shares (owner_id, last_dispatched_at) SELECT DISTINCT unnest($1::uuid[]), clock_timestamp()
+    `INSERT INTO job_owner_shares (owner_id, last_dispatched_at) SELECT unnest($1::uuid[]), clock_timestamp()
      ON CONFLICT (owner_id) DO UPDATE SET last_dispatched_at = excluded.last_dispatched_at`,
-    [claimed.map((c) => c.ownerId)],
+    [[...new Set(claimed.map((c) => c.ownerId))]],
   );
   const ids = claimed.map((c) => c.id);
   await db.query(
