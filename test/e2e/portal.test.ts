@@ -3,63 +3,34 @@
  * process serving the built portal (`npm run build:web` first; `npm test` builds everything).
  * One hub and one browser for the file; the specs run in order, as one user's first visit.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnAgent, type AgentProcess } from '../support/agent.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
+import { expectText, openBrowser, screenshot, type Browser } from './browser.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const SCREENSHOT = path.join(ROOT, 'test-artifacts/portal-account.png');
 const TIMEOUT = 120_000;
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 describe('Portal: a new user manages their account in the browser', () => {
   let hub: TestHub;
-  let userDataDir: string;
-  let context: BrowserContext;
+  let browser: Browser;
   let page: Page;
+  let pageErrors: string[];
   let agent: AgentProcess | undefined;
-  const pageErrors: string[] = [];
 
   const username = `e2e-${Date.now().toString(36)}`;
   const password = 'correct horse battery staple';
   let apiKeySecret = '';
 
   beforeAll(async () => {
-    if (!existsSync(path.join(ROOT, 'dist/web/index.html'))) {
-      throw new Error('dist/web/index.html is missing: run `npm run build:web` first (npm test builds it).');
-    }
+    browser = await openBrowser();
+    ({ page, pageErrors } = browser);
     hub = await startTestHub();
-    userDataDir = await mkdtemp(path.join(os.tmpdir(), 'aimass-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1280, height: 900 },
-    });
-    context.setDefaultTimeout(15_000);
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (error) => pageErrors.push(error.message));
   }, TIMEOUT);
 
   afterAll(async () => {
     await agent?.stop();
-    await context?.close();
-    if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
+    await browser?.close();
     await hub?.close();
   }, TIMEOUT);
 
@@ -141,8 +112,7 @@ describe('Portal: a new user manages their account in the browser', () => {
     await expectText(row.getByTestId('node-status'), 'Connected', 30_000);
     await expectText(page.getByTestId('recent-events'), /connected/);
 
-    await mkdir(path.dirname(SCREENSHOT), { recursive: true });
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    await screenshot(page, 'portal-account.png');
 
     await agent.stop();
     agent = undefined;
@@ -209,25 +179,3 @@ describe('Portal: a new user manages their account in the browser', () => {
     expect(pageErrors).toEqual([]);
   });
 });
-
-/** Waits until the locator's text matches (Playwright's own `expect` is not in playwright-core). */
-async function expectText(
-  locator: import('playwright-core').Locator,
-  expected: string | RegExp,
-  timeout = 15_000,
-): Promise<void> {
-  const deadline = Date.now() + timeout;
-  let last = '';
-  for (;;) {
-    try {
-      last = await locator.first().innerText({ timeout: Math.max(1, Math.min(2_000, deadline - Date.now())) });
-      if (typeof expected === 'string' ? last.includes(expected) : expected.test(last)) return;
-    } catch {
-      // not there yet
-    }
-    if (Date.now() > deadline) {
-      expect.fail(`expected ${String(locator)} to show ${String(expected)}; it showed ${JSON.stringify(last)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

@@ -5,7 +5,10 @@
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { AccountPage } from './pages/AccountPage';
 import { HomePage } from './pages/HomePage';
+import { JobPage } from './pages/JobPage';
+import { JobsPage } from './pages/JobsPage';
 import { LoginPage } from './pages/LoginPage';
+import { NodesPage } from './pages/NodesPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { PlaceholderPage } from './pages/PlaceholderPage';
 import { SignUpPage } from './pages/SignUpPage';
@@ -24,14 +27,12 @@ export function App() {
             {SECTIONS.filter((section) => section.comingNext).map((section) => (
               <Route key={section.path} path={section.path} element={<PlaceholderPage section={section} />} />
             ))}
-            <Route
-              path="/account"
-              element={
-                <RequireAuth>
-                  <AccountPage />
-                </RequireAuth>
-              }
-            />
+            <Route element={<RequireAuth />}>
+              <Route path="/account" element={<AccountPage />} />
+              <Route path="/nodes" element={<NodesPage />} />
+              <Route path="/jobs" element={<JobsPage />} />
+              <Route path="/jobs/:id" element={<JobPage />} />
+            </Route>
             <Route path="/login" element={<LoginPage />} />
             <Route path="/signup" element={<SignUpPage />} />
             <Route path="*" element={<NotFoundPage />} />

@@ -5,6 +5,8 @@
 export interface Section {
   path: string;
   label: string;
+  /** What the section offers, in one sentence (on the front page) */
+  description?: string;
   /** One sentence shown on a section that is not built yet */
   comingNext?: string;
 }
@@ -38,7 +40,12 @@ export const SECTIONS: readonly Section[] = [
   {
     path: '/nodes',
     label: 'Nodes',
-    comingNext: 'Coming next: see what each of your compute nodes runs and its reputation; register nodes on your Account page today.',
+    description: 'Your compute nodes and the whole network: status, capabilities, load and measured speed, live.',
   },
-  { path: '/account', label: 'Account' },
+  {
+    path: '/jobs',
+    label: 'Jobs',
+    description: 'Run jobs on contributed compute and follow their progress and attempts live.',
+  },
+  { path: '/account', label: 'Account', description: 'Your profile, API keys, compute nodes and organizations.' },
 ];

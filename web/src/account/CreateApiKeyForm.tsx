@@ -1,20 +1,17 @@
 /** Name, scopes and optional expiry for a new API key; reports the created key and its secret. */
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { CREATE_API_KEY } from '../api/account-operations';
 import { request } from '../api/graphql-client';
 import { SCOPES, type ApiKey, type Scope } from '../api/types';
-import { FormAlert } from '../forms/FormAlert';
+import { FieldError } from '../forms/Field';
+import { Form, SubmitButton } from '../forms/Form';
 import { TextField } from '../forms/TextField';
-import { useFormSubmit } from '../forms/use-form-submit';
+import { useForm } from '../forms/use-form';
 import { SCOPE_LABELS } from './scope-labels';
 
-const FIELDS = ['name', 'scopes', 'expiresInDays'] as const;
-
 export function CreateApiKeyForm({ onCreated }: { onCreated(apiKey: ApiKey, secret: string): void }) {
-  const [name, setName] = useState('');
+  const form = useForm({ name: '', expiresInDays: '' }, ['scopes']);
   const [scopes, setScopes] = useState<Set<Scope>>(() => new Set());
-  const [expiresInDays, setExpiresInDays] = useState('');
-  const { busy, problems, run, setProblems } = useFormSubmit(FIELDS);
 
   function toggle(scope: Scope, on: boolean) {
     setScopes((current) => {
@@ -25,44 +22,36 @@ export function CreateApiKeyForm({ onCreated }: { onCreated(apiKey: ApiKey, secr
     });
   }
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    const days = expiresInDays.trim();
+  async function submit() {
+    const days = form.values.expiresInDays.trim();
     if (days && !/^\d+$/.test(days)) {
-      setProblems({ fields: { expiresInDays: 'must be a whole number of days' }, alert: null });
+      form.setProblems({ fields: { expiresInDays: 'must be a whole number of days' }, alert: null });
       return;
     }
     const input = {
-      name: name.trim(),
+      name: form.values.name.trim(),
       scopes: SCOPES.filter((scope) => scopes.has(scope)),
       expiresInDays: days ? Number(days) : null,
     };
-    const result = await run(() =>
-      request<{ createApiKey: { apiKey: ApiKey; secret: string } }>(CREATE_API_KEY, { input }),
-    );
+    const result = await form.run(() => request<{ createApiKey: { apiKey: ApiKey; secret: string } }>(CREATE_API_KEY, { input }));
     if (!result) return;
-    setName('');
+    form.reset();
     setScopes(new Set());
-    setExpiresInDays('');
     onCreated(result.createApiKey.apiKey, result.createApiKey.secret);
   }
 
+  const scopesError = form.problems.fields.scopes;
   return (
-    <form onSubmit={submit} noValidate className="form" aria-labelledby="create-key-heading" aria-busy={busy}>
-      <h3 id="create-key-heading">Create an API key</h3>
-      <FormAlert message={problems.alert} testId="api-key-alert" />
+    <Form form={form} onSubmit={submit} heading="Create an API key" alertTestId="api-key-alert">
       <TextField
         label="Name"
-        name="name"
         required
         maxLength={100}
         hint="Something to recognise it by, such as the program that uses it."
-        value={name}
-        onChange={setName}
-        error={problems.fields.name}
         testId="api-key-name"
+        {...form.field('name')}
       />
-      <fieldset className="scopes" aria-describedby={problems.fields.scopes ? 'api-key-scopes-error' : undefined}>
+      <fieldset className="scopes" aria-describedby={scopesError ? 'api-key-scopes-error' : undefined}>
         <legend>Scopes</legend>
         {SCOPES.map((scope) => (
           <label key={scope} className="checkbox">
@@ -79,26 +68,19 @@ export function CreateApiKeyForm({ onCreated }: { onCreated(apiKey: ApiKey, secr
             </span>
           </label>
         ))}
-        {problems.fields.scopes && (
-          <p id="api-key-scopes-error" className="field-error" data-testid="api-key-scopes-error">
-            {problems.fields.scopes}
-          </p>
-        )}
+        <FieldError id="api-key-scopes-error" message={scopesError} testId="api-key-scopes-error" />
       </fieldset>
       <TextField
         label="Expires after (days, optional)"
-        name="expiresInDays"
         inputMode="numeric"
         className="short"
         hint="Leave empty for a key that does not expire."
-        value={expiresInDays}
-        onChange={setExpiresInDays}
-        error={problems.fields.expiresInDays}
         testId="api-key-expires"
+        {...form.field('expiresInDays')}
       />
-      <button type="submit" className="button" disabled={busy} data-testid="create-api-key">
-        {busy ? 'Creating…' : 'Create key'}
-      </button>
-    </form>
+      <SubmitButton busy={form.busy} busyLabel="Creating…" testId="create-api-key">
+        Create key
+      </SubmitButton>
+    </Form>
   );
 }

@@ -1,70 +1,25 @@
-/** Compute nodes: register one (its token and start command shown once), list, revoke. */
-import { useState } from 'react';
+/** Compute nodes on the Account page: register one (its token shown once), list their tokens, revoke. */
+import { Link } from 'react-router';
 import { NODE_TOKENS } from '../api/account-operations';
-import type { Connection, NodeToken } from '../api/types';
-import { useQuery } from '../api/use-query';
-import { SecretBox } from '../components/SecretBox';
-import { agentCommand } from './agent-command';
-import { NodesTable } from './NodesTable';
-import { RegisterNodeForm } from './RegisterNodeForm';
+import type { NodeToken } from '../api/types';
+import { useListQuery } from '../api/use-list-query';
+import { ListView } from '../components/ListView';
+import { NodeTokensTable } from './NodeTokensTable';
+import { RegisterNode } from './RegisterNode';
 
-export function NodesSection({ refresh }: { refresh: number }) {
-  const { data, error, loading, reload } = useQuery<{ nodeTokens: Connection<NodeToken> }>(NODE_TOKENS, undefined, refresh);
-  const [registered, setRegistered] = useState<{ name: string; token: string } | null>(null);
-  const [revoked, setRevoked] = useState<ReadonlySet<string>>(() => new Set());
-  const nodes = (data?.nodeTokens.edges.map((edge) => edge.node) ?? []).filter((node) => !revoked.has(node.id));
+export function NodeTokensSection({ refresh }: { refresh: number }) {
+  const list = useListQuery<NodeToken>(NODE_TOKENS, 'nodeTokens', refresh);
 
   return (
     <section className="card" aria-labelledby="nodes-heading" data-testid="nodes-section">
       <h2 id="nodes-heading">Compute nodes</h2>
       <p className="muted">
         Contribute a machine: register it here, then run the agent on it with the node&apos;s token. The agent connects
-        out to this hub, so it works behind NAT.
+        out to this hub, so it works behind NAT. See what your nodes run on the <Link to="/nodes">Nodes</Link> page.
       </p>
-      {registered && (
-        <div className="created" data-testid="node-registered">
-          <SecretBox
-            label={`Token of the node "${registered.name}"`}
-            value={registered.token}
-            warning="Copy it now: it will not be shown again. Anyone with it can act as this node."
-            testId="node-token"
-          />
-          <SecretBox label="Start the agent on that machine with" value={agentCommand(registered.token)} testId="agent-command" />
-          <button type="button" className="button secondary small" onClick={() => setRegistered(null)} data-testid="node-token-done">
-            I have stored it
-          </button>
-        </div>
-      )}
-      <RegisterNodeForm
-        onRegistered={(node, token) => {
-          setRegistered({ name: node.name, token });
-          reload();
-        }}
-      />
+      <RegisterNode onRegistered={list.reload} />
       <h3>Your nodes</h3>
-      {error && (
-        <p className="alert" role="alert">
-          {error.message}
-        </p>
-      )}
-      {data ? (
-        <>
-          <NodesTable
-            nodes={nodes}
-            onRevoked={(id) => {
-              setRevoked((set) => new Set(set).add(id));
-              reload();
-            }}
-          />
-          {data.nodeTokens.totalCount > data.nodeTokens.edges.length && (
-            <p className="muted">
-              Showing the newest {data.nodeTokens.edges.length} of {data.nodeTokens.totalCount}.
-            </p>
-          )}
-        </>
-      ) : (
-        loading && <p className="muted">Loading…</p>
-      )}
+      <ListView list={list}>{(nodes) => <NodeTokensTable nodes={nodes} onRevoked={list.hide} />}</ListView>
     </section>
   );
 }

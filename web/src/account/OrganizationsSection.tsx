@@ -1,47 +1,38 @@
 /** The organizations the user belongs to, with their role, and a form to create one. */
 import { MY_ORGANIZATIONS } from '../api/account-operations';
-import type { Connection, Organization } from '../api/types';
-import { useQuery } from '../api/use-query';
+import type { Organization } from '../api/types';
+import { useListQuery } from '../api/use-list-query';
 import { DateTime } from '../components/DateTime';
+import { ListView } from '../components/ListView';
 import { CreateOrganizationForm } from './CreateOrganizationForm';
 
 export function OrganizationsSection({ refresh }: { refresh: number }) {
-  const { data, error, loading, reload } = useQuery<{ myOrganizations: Connection<Organization> }>(
-    MY_ORGANIZATIONS,
-    undefined,
-    refresh,
-  );
-  const organizations = data?.myOrganizations.edges.map((edge) => edge.node) ?? [];
+  const list = useListQuery<Organization>(MY_ORGANIZATIONS, 'myOrganizations', refresh);
 
   return (
     <section className="card" aria-labelledby="orgs-heading" data-testid="orgs-section">
       <h2 id="orgs-heading">Organizations</h2>
-      {error && (
-        <p className="alert" role="alert">
-          {error.message}
-        </p>
-      )}
-      {data ? (
-        organizations.length === 0 ? (
-          <p className="muted">You do not belong to any organization yet.</p>
-        ) : (
-          <ul className="org-list" data-testid="orgs-list">
-            {organizations.map((org) => (
-              <li key={org.id} data-testid="org-row">
-                <span className="org-name">{org.displayName || org.handle}</span>
-                {org.displayName && org.displayName !== org.handle && <code> @{org.handle}</code>}{' '}
-                {org.viewerRole && <span className="badge">{org.viewerRole.toLowerCase()}</span>}{' '}
-                <span className="muted small">
-                  since <DateTime value={org.createdAt} />
-                </span>
-              </li>
-            ))}
-          </ul>
-        )
-      ) : (
-        loading && <p className="muted">Loading…</p>
-      )}
-      <CreateOrganizationForm onCreated={reload} />
+      <ListView list={list}>
+        {(organizations) =>
+          organizations.length === 0 ? (
+            <p className="muted">You do not belong to any organization yet.</p>
+          ) : (
+            <ul className="org-list" data-testid="orgs-list">
+              {organizations.map((org) => (
+                <li key={org.id} data-testid="org-row">
+                  <span className="org-name">{org.displayName || org.handle}</span>
+                  {org.displayName && org.displayName !== org.handle && <code> @{org.handle}</code>}{' '}
+                  {org.viewerRole && <span className="badge">{org.viewerRole.toLowerCase()}</span>}{' '}
+                  <span className="muted small">
+                    since <DateTime value={org.createdAt} />
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </ListView>
+      <CreateOrganizationForm onCreated={list.reload} />
     </section>
   );
 }

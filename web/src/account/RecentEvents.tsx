@@ -2,16 +2,13 @@
 import type { GraphQLRequestError } from '../api/graphql-request-error';
 import type { AccountEvent } from '../api/types';
 import { DateTime } from '../components/DateTime';
+import { ErrorMessage } from '../components/ErrorMessage';
 
 export function RecentEvents({ events, error }: { events: AccountEvent[]; error: GraphQLRequestError | undefined }) {
   return (
     <section className="card" aria-labelledby="events-heading">
       <h2 id="events-heading">Recent events</h2>
-      {error && (
-        <p className="alert" role="alert">
-          {error.message}
-        </p>
-      )}
+      <ErrorMessage error={error} />
       {events.length === 0 ? (
         <p className="muted">Changes to your keys, nodes and organizations appear here as they happen.</p>
       ) : (

@@ -71,3 +71,86 @@ export interface Connection<T> {
   totalCount: number;
   edges: { node: T }[];
 }
+
+/** A connection selected with its pageInfo, for "Load more". */
+export interface PagedConnection<T> extends Connection<T> {
+  pageInfo: { endCursor: string | null; hasNextPage: boolean };
+}
+
+/** The NodeStatus enum, in the order the portal offers them as filters. */
+export const NODE_STATUSES = ['ONLINE', 'DRAINING', 'OFFLINE', 'DISABLED', 'QUARANTINED'] as const;
+export type NodeStatus = (typeof NODE_STATUSES)[number];
+
+/** A compute node as the registry reports it (named so as not to shadow the DOM's Node). */
+export interface ComputeNode {
+  id: string;
+  name: string;
+  status: NodeStatus;
+  /** TF.js backend: tensorflow-gpu, tensorflow, wasm or cpu */
+  backend: string | null;
+  gpuName: string | null;
+  gpuMemoryBytes: number | null;
+  cpuCores: number | null;
+  memoryBytes: number | null;
+  slots: number;
+  labels: string[];
+  agentVersion: string | null;
+  connected: boolean;
+  /** Load average per core */
+  load: number | null;
+  lastHeartbeatAt: string | null;
+  connectedAt: string | null;
+  gflops: number | null;
+  stepsPerSecond: number | null;
+  benchmarkedAt: string | null;
+  runningJobs: number;
+  owner: { username: string } | null;
+  quarantineReason: string | null;
+  createdAt: string;
+}
+
+/** The JobStatus enum, in lifecycle order. */
+export const JOB_STATUSES = ['QUEUED', 'LEASED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELED'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export interface JobAttempt {
+  attempt: number;
+  nodeId: string | null;
+  nodeName: string | null;
+  startedAt: string;
+  endedAt: string | null;
+  /** running, succeeded, failed, lost, released or canceled */
+  outcome: string;
+  reason: string | null;
+}
+
+export interface Job {
+  id: string;
+  kind: string;
+  status: JobStatus;
+  priority: number;
+  payload: unknown;
+  result: unknown;
+  error: string | null;
+  /** 0 to 1 */
+  progress: number;
+  progressMessage: string | null;
+  metrics: unknown;
+  attempts: number;
+  failures: number;
+  maxAttempts: number;
+  requirements: unknown;
+  createdAt: string;
+  /** Changes with every status or progress change: tells which of two copies is newer. */
+  updatedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  leaseExpiresAt: string | null;
+  node: { id: string; name: string } | null;
+  owner: { username: string } | null;
+}
+
+/** A job with its attempt history, as its own page shows it. */
+export interface JobDetail extends Job {
+  history: JobAttempt[];
+}

@@ -1,14 +1,17 @@
-/** Renders its children for a signed-in user; anyone else is sent to log in and brought back. */
+/**
+ * Renders its children (or, as a layout route, the matched child route) for a signed-in user;
+ * anyone else is sent to log in and brought back.
+ */
 import type { ReactNode } from 'react';
-import { Navigate, useLocation } from 'react-router';
+import { Navigate, Outlet, useLocation } from 'react-router';
 import { useSession } from './session-context';
 
-export function RequireAuth({ children }: { children: ReactNode }) {
+export function RequireAuth({ children }: { children?: ReactNode }) {
   const { state } = useSession();
   const location = useLocation();
   switch (state.status) {
     case 'signed-in':
-      return <>{children}</>;
+      return <>{children ?? <Outlet />}</>;
     case 'loading':
       return <p className="muted" role="status">Checking your session…</p>;
     case 'unavailable':

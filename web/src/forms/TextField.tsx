@@ -1,5 +1,6 @@
-/** A labelled input with its hint and its error, wired for screen readers. */
-import { useId, type InputHTMLAttributes } from 'react';
+/** A labelled text input with its hint and its error (see Field). */
+import type { InputHTMLAttributes } from 'react';
+import { Field } from './Field';
 
 export interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'onChange' | 'value'> {
   label: string;
@@ -11,33 +12,9 @@ export interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElemen
 }
 
 export function TextField({ label, value, onChange, error, hint, testId, id, ...input }: TextFieldProps) {
-  const generated = useId();
-  const inputId = id ?? generated;
-  const hintId = `${inputId}-hint`;
-  const errorId = `${inputId}-error`;
-  const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(' ') || undefined;
   return (
-    <div className="field">
-      <label htmlFor={inputId}>{label}</label>
-      <input
-        {...input}
-        id={inputId}
-        value={value}
-        onChange={(event) => onChange(event.target.value)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-        data-testid={testId}
-      />
-      {hint && (
-        <p id={hintId} className="hint">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={errorId} className="field-error" data-testid={testId ? `${testId}-error` : undefined}>
-          {error}
-        </p>
-      )}
-    </div>
+    <Field label={label} error={error} hint={hint} testId={testId} id={id}>
+      {(control) => <input {...input} {...control} value={value} onChange={(event) => onChange(event.target.value)} />}
+    </Field>
   );
 }

@@ -1,6 +1,7 @@
 /**
  * Decides where an error is shown on a form: each `extensions.fields` problem beside the field it
- * names, everything else (and any non-input error, such as CONFLICT or RATE_LIMITED) in the
+ * names (a problem inside a JSON field, such as `payload.steps`, beside `payload`, saying where),
+ * everything else (and any non-input error, such as CONFLICT or RATE_LIMITED) in the
  * form's alert region.
  */
 import { GraphQLRequestError } from '../api/graphql-request-error';
@@ -19,7 +20,9 @@ export function splitError(error: unknown, formFields: readonly string[]): FormP
   const fields: Record<string, string> = {};
   const elsewhere: string[] = [];
   for (const { field, message } of problem.fields) {
-    if (formFields.includes(field)) fields[field] = fields[field] ? `${fields[field]}; ${message}` : message;
+    const owner = formFields.includes(field) ? field : formFields.find((name) => field.startsWith(`${name}.`));
+    const text = owner && owner !== field ? `${field.slice(owner.length + 1)}: ${message}` : message;
+    if (owner) fields[owner] = fields[owner] ? `${fields[owner]}; ${text}` : text;
     else elsewhere.push(`${field}: ${message}`);
   }
   const placed = Object.keys(fields).length > 0;

@@ -6,7 +6,7 @@
 import { useCallback, useState } from 'react';
 import type { AccountEvent, AccountEventKind } from '../api/types';
 import { ApiKeysSection } from '../account/ApiKeysSection';
-import { NodesSection } from '../account/NodesSection';
+import { NodeTokensSection } from '../account/NodeTokensSection';
 import { OrganizationsSection } from '../account/OrganizationsSection';
 import { RecentEvents } from '../account/RecentEvents';
 import { useAccountEvents } from '../account/use-account-events';
@@ -48,10 +48,10 @@ export function AccountPage() {
           {user.email ? ` · ${user.email}` : ''}
         </p>
       </div>
-      <div className="account-grid">
+      <div className="page-grid">
         <div className="account-main">
           <ApiKeysSection refresh={refresh.apiKeys} />
-          <NodesSection refresh={refresh.nodes} />
+          <NodeTokensSection refresh={refresh.nodes} />
           <OrganizationsSection refresh={refresh.organizations} />
         </div>
         <aside className="account-side">

@@ -28,7 +28,7 @@ export function HomePage() {
             <Link to={section.path}>{section.label}</Link>
             <span className="muted">
               {' '}
-              — {section.comingNext ?? 'Your profile, API keys, compute nodes and organizations.'}
+              — {section.comingNext ?? section.description}
             </span>
           </li>
         ))}

@@ -1,17 +1,14 @@
 /** Create an account; the hub starts a session at once. */
-import { useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { SIGN_UP } from '../api/auth-operations';
 import { request } from '../api/graphql-client';
 import type { AuthPayload } from '../api/types';
 import { useSession } from '../auth/session-context';
 import { usePageTitle } from '../components/use-page-title';
-import { FormAlert } from '../forms/FormAlert';
+import { Form, SubmitButton } from '../forms/Form';
 import { TextField } from '../forms/TextField';
-import { useFormSubmit } from '../forms/use-form-submit';
+import { useForm } from '../forms/use-form';
 import { safeNext } from './safe-next';
-
-const FIELDS = ['username', 'email', 'displayName', 'password'] as const;
 
 export function SignUpPage() {
   usePageTitle('Sign up');
@@ -20,21 +17,17 @@ export function SignUpPage() {
   const location = useLocation();
   const [params] = useSearchParams();
 
-  const [username, setUsername] = useState('');
-  const [email, setEmail] = useState('');
-  const [displayName, setDisplayName] = useState('');
-  const [password, setPassword] = useState('');
-  const { busy, problems, run } = useFormSubmit(FIELDS);
+  const form = useForm({ username: '', email: '', displayName: '', password: '' });
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
+  async function submit() {
+    const { username, email, displayName, password } = form.values;
     const input = {
       username: username.trim(),
       email: email.trim(),
       password,
       ...(displayName.trim() ? { displayName: displayName.trim() } : {}),
     };
-    const result = await run(() => request<{ signUp: AuthPayload }>(SIGN_UP, { input }));
+    const result = await form.run(() => request<{ signUp: AuthPayload }>(SIGN_UP, { input }));
     if (!result) return;
     startSession(result.signUp);
     navigate(safeNext(params.get('next')), { replace: true });
@@ -43,55 +36,30 @@ export function SignUpPage() {
   return (
     <div className="page narrow">
       <h1>Create your account</h1>
-      <form onSubmit={submit} noValidate className="card form" aria-busy={busy}>
-        <FormAlert message={problems.alert} />
+      <Form form={form} onSubmit={submit} className="card form">
         <TextField
           label="Username"
-          name="username"
           autoComplete="username"
           required
           hint="1–39 letters, digits or single hyphens. It appears in the names of your models."
-          value={username}
-          onChange={setUsername}
-          error={problems.fields.username}
           testId="signup-username"
+          {...form.field('username')}
         />
-        <TextField
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          value={email}
-          onChange={setEmail}
-          error={problems.fields.email}
-          testId="signup-email"
-        />
-        <TextField
-          label="Display name (optional)"
-          name="displayName"
-          autoComplete="name"
-          value={displayName}
-          onChange={setDisplayName}
-          error={problems.fields.displayName}
-          testId="signup-display-name"
-        />
+        <TextField label="Email" type="email" autoComplete="email" required testId="signup-email" {...form.field('email')} />
+        <TextField label="Display name (optional)" autoComplete="name" testId="signup-display-name" {...form.field('displayName')} />
         <TextField
           label="Password"
-          name="password"
           type="password"
           autoComplete="new-password"
           required
           hint="At least 8 characters."
-          value={password}
-          onChange={setPassword}
-          error={problems.fields.password}
           testId="signup-password"
+          {...form.field('password')}
         />
-        <button type="submit" className="button" disabled={busy} data-testid="signup-submit">
-          {busy ? 'Creating account…' : 'Sign up'}
-        </button>
-      </form>
+        <SubmitButton busy={form.busy} busyLabel="Creating account…" testId="signup-submit">
+          Sign up
+        </SubmitButton>
+      </Form>
       <p>
         Already have an account? <Link to={`/login${location.search}`}>Log in</Link>.
       </p>
