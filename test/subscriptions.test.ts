@@ -54,7 +54,7 @@ function collect(c: Client, query: string) {
 describe('Subscriptions over graphql-ws', () => {
   let hub: TestHub;
   beforeAll(async () => {
-    hub = await startTestHub();
+    hub = await startTestHub({ env: { AIMASS_BENCHMARK_ON_JOIN: 'false' } });
   });
   afterAll(() => hub?.close());
 
