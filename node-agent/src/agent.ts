@@ -173,6 +173,7 @@ export class Agent extends EventEmitter<AgentEvents> {
         this.attempt = 0;
         this.welcomed = true;
         this.heartbeatSeconds = message.heartbeatSeconds;
+        if (this.socket) this.expectWithin(this.socket); // re-arm with the hub's interval
         this.log('info', 'connected to hub', { nodeId: message.nodeId, nodeName: message.nodeName, backend: this.backend.backend });
         clearInterval(this.heartbeat);
         this.heartbeat = setInterval(() => this.sendHeartbeat(), message.heartbeatSeconds * 1000);

@@ -1,0 +1,64 @@
+/** Dead connections are noticed from both ends: hub pings, agent listens for silence. */
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket, { WebSocketServer } from 'ws';
+import { PROTOCOL_VERSION } from '../schema/index.js';
+import { spawnAgent, type AgentProcess } from './support/agent.js';
+import { FAST_SCHEDULER, registerNode, waitFor } from './support/compute.js';
+import { startTestHub } from './support/hub.js';
+import { signUp } from './support/users.js';
+
+let agent: AgentProcess | undefined;
+afterEach(async () => {
+  await agent?.stop();
+  agent = undefined;
+});
+
+describe('Connection liveness', () => {
+  it('the agent drops a hub that went silent and reconnects', async () => {
+    // A fake hub: welcomes, then never sends another frame or ping.
+    const server = new WebSocketServer({ port: 0, host: '127.0.0.1', path: '/agents', autoPong: false });
+    let connections = 0;
+    server.on('connection', (socket) => {
+      connections += 1;
+      socket.once('message', () =>
+        socket.send(JSON.stringify({ type: 'welcome', protocolVersion: PROTOCOL_VERSION, nodeId: 'n', nodeName: 'fake', heartbeatSeconds: 1, leaseSeconds: 3 })),
+      );
+    });
+    await once(server, 'listening');
+    const port = (server.address() as AddressInfo).port;
+    agent = spawnAgent(['--hub', `http://127.0.0.1:${port}`, '--token', 'amn_fake']);
+    await agent.waitFor(/connected to hub/);
+    await agent.waitFor(/hub went silent; reconnecting/, 15_000);
+    await waitFor('a second connection', async () => connections >= 2, 15_000);
+    server.close();
+  }, 40_000);
+
+  it('the hub terminates an agent that stops answering pings', async () => {
+    const hub = await startTestHub({ env: FAST_SCHEDULER });
+    try {
+      const owner = await signUp(hub);
+      const node = await registerNode(hub, owner.token, 'frozen');
+      const socket = new WebSocket(`${hub.url.replace('http', 'ws')}/agents`, { autoPong: false });
+      await once(socket, 'open');
+      socket.send(
+        JSON.stringify({
+          type: 'hello', protocolVersion: PROTOCOL_VERSION, token: node.token, agentVersion: 'frozen', running: [],
+          capabilities: { backend: 'cpu', cpuCores: 1, memoryBytes: 1e9, gpu: null, slots: 1, labels: [] },
+        }),
+      );
+      const started = Date.now();
+      const [code] = await once(socket, 'close');
+      expect(code).toBe(1006); // terminated, no close handshake
+      expect(Date.now() - started).toBeLessThan(5000);
+      await waitFor('the log line', async () => hub.logs.some((l) => l.includes('missed a pong')), 5000);
+      await waitFor('the node offline', async () => {
+        const status = await hub.graphql(`query($id: ID!) { node(id: $id) { status } }`, { id: node.nodeId }, owner.token);
+        return status.data.node.status === 'OFFLINE';
+      }, 5000);
+    } finally {
+      await hub.close();
+    }
+  });
+});
