@@ -169,6 +169,7 @@ describe('Hostile agents', () => {
     await new Promise((r) => setTimeout(r, 1500));
     const metrics = await (await fetch(`${hub.url}/metrics`)).text();
     expect(metrics).toMatch(/aimass_agent_frames_rejected_total\{reason="(HEARTBEAT_FLOOD|RATE_LIMITED)"\} [1-9]\d*/);
+    expect(hub.logs.filter((l) => /agent is flooding|heartbeats too often/.test(l)).length).toBeGreaterThanOrEqual(1);
     expect((await hub.graphql(`{ me { id } }`, {}, owner.token)).data.me.id).toBe(owner.id);
     const start = Date.now();
     expect((await fetch(`${hub.url}/healthz`)).status).toBe(200);

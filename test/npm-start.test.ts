@@ -26,6 +26,20 @@ describe('npm start', () => {
     expect(() => process.kill(agentPid!, 0)).toThrow(); // the agent went with the hub
   });
 
+  it('starts as many local agents as --agents asks, each its own node', async () => {
+    const hub = await startTestHub({ args: ['--agents', '2'], env: { AIMASS_BENCHMARK_ON_JOIN: 'false' } });
+    try {
+      const deadline = Date.now() + 30_000;
+      const connected = () => hub.logs.filter((l) => l.includes('"agent connected"')).map((l) => JSON.parse(l).nodeId);
+      while (connected().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(new Set(connected()).size).toBe(2);
+      expect(await (await fetch(`${hub.url}/metrics`)).text()).toMatch(/^aimass_agents_connected 2$/m);
+    } finally {
+      await hub.close();
+    }
+    await expect(startTestHub({ args: ['--agents', 'many'] })).rejects.toThrow(/exited with 78[\s\S]*--agents must be a whole number from 0 to 64, got "many"/);
+  });
+
   it('refuses to start on a bad configuration, naming the variable', async () => {
     await expect(startTestHub({ env: { PORT: 'eighty', AIMASS_SESSION_TTL_SECONDS: '-5' } })).rejects.toThrow(
       /exited with 78[\s\S]*PORT must be an integer, got "eighty"\n {2}- AIMASS_SESSION_TTL_SECONDS must be between 1 and 31536000, got -5/,

@@ -38,7 +38,7 @@ export interface TestHub {
   close(): Promise<void>;
 }
 
-export async function startTestHub(options: { backend?: Backend; env?: Record<string, string> } = {}): Promise<TestHub> {
+export async function startTestHub(options: { backend?: Backend; env?: Record<string, string>; args?: string[] } = {}): Promise<TestHub> {
   const backend = options.backend ?? 'postgres';
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'aimass-hub-'));
   const env: Record<string, string> = { AIMASS_DATA_DIR: dataDir, ...options.env };
@@ -54,13 +54,13 @@ export async function startTestHub(options: { backend?: Backend; env?: Record<st
   }
   let hub: SpawnedHub;
   try {
-    hub = await spawnHub(env);
+    hub = await spawnHub(env, options.args);
   } catch (error) {
     await dropDatabase?.();
     await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
-  return wrap(() => hub, (next) => (hub = next), backend, env, async () => {
+  return wrap(() => hub, (next) => (hub = next), backend, env, options.args ?? [], async () => {
     await dropDatabase?.();
     await rm(dataDir, { recursive: true, force: true });
   });
@@ -71,6 +71,7 @@ function wrap(
   replace: (hub: SpawnedHub) => void,
   backend: Backend,
   env: Record<string, string>,
+  args: string[],
   cleanup: () => Promise<void>,
 ): TestHub {
   const logs: string[] = [];
@@ -107,7 +108,7 @@ function wrap(
     async restart() {
       const port = new URL(current().url).port;
       if (current().child.exitCode === null && current().child.signalCode === null) await current().stop();
-      const next = await spawnHub({ ...env, PORT: port });
+      const next = await spawnHub({ ...env, PORT: port }, args);
       replace(next);
       follow(next);
     },
@@ -115,7 +116,7 @@ function wrap(
       if (backend !== 'postgres') throw new Error('peer hubs need PostgreSQL');
       const dataDir = await mkdtemp(path.join(os.tmpdir(), 'aimass-peer-'));
       let peer = await spawnHub({ ...env, ...extra, AIMASS_DATA_DIR: dataDir });
-      return wrap(() => peer, (next) => (peer = next), backend, { ...env, ...extra, AIMASS_DATA_DIR: dataDir }, () =>
+      return wrap(() => peer, (next) => (peer = next), backend, { ...env, ...extra, AIMASS_DATA_DIR: dataDir }, [], () =>
         rm(dataDir, { recursive: true, force: true }),
       );
     },

@@ -22,9 +22,9 @@ export function assertBuilt(): void {
   if (!existsSync(HUB_ENTRY)) throw new Error(`${HUB_ENTRY} is missing: run \`npm run build\` first (npm test does).`);
 }
 
-export async function spawnHub(env: Record<string, string>, timeoutMs = 60_000): Promise<SpawnedHub> {
+export async function spawnHub(env: Record<string, string>, args: string[] = [], timeoutMs = 60_000): Promise<SpawnedHub> {
   assertBuilt();
-  const child = spawn(process.execPath, [HUB_ENTRY], {
+  const child = spawn(process.execPath, [HUB_ENTRY, ...args], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',

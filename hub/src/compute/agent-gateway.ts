@@ -107,8 +107,9 @@ export class AgentGateway {
     });
     socket.on('message', (data, isBinary) => {
       if (session && !session.takeFrame()) {
-        // Drop without a reply: answering a flood would feed it.
+        // Drop without a reply: answering a flood would feed it. Logged once a minute at most.
         this.metrics.agentFramesRejected.inc({ reason: 'RATE_LIMITED' });
+        if (session.shouldLogFlood()) log.warn({ reason: 'RATE_LIMITED' }, 'agent is flooding; dropping its frames');
         return;
       }
       if (isBinary) return this.reject(socket, 'BAD_FRAME', 'Frames are JSON text', log, handshaking ? {} : { close: CloseCode.BadFrame });
@@ -145,6 +146,7 @@ export class AgentGateway {
       case 'heartbeat':
         if (!session.takeHeartbeat()) {
           this.metrics.agentFramesRejected.inc({ reason: 'HEARTBEAT_FLOOD' });
+          if (session.shouldLogFlood()) log.warn({ reason: 'HEARTBEAT_FLOOD' }, 'agent sends heartbeats too often; ignoring the extra ones');
           return;
         }
         return scheduler.heartbeat(session, message);

@@ -43,6 +43,15 @@ export class AgentSession {
     return true;
   }
 
+  private floodLoggedAt = 0;
+
+  /** True at most once a minute, so a flood is logged without the log becoming the flood. */
+  shouldLogFlood(): boolean {
+    if (Date.now() - this.floodLoggedAt < 60_000) return false;
+    this.floodLoggedAt = Date.now();
+    return true;
+  }
+
   /** Heartbeats are acted on at most once a second; a flood of them is ignored, not written. */
   takeHeartbeat(): boolean {
     const now = Date.now();

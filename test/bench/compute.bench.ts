@@ -1,0 +1,814 @@
+/**
+ * `npm run bench`: a benchmark of the compute backbone (agent gateway, scheduler, jobs queue),
+ * printing every figure side by side from one run on one machine:
+ *
+ *  1. dispatch latency: `submitJob` sent → `job.assign` received by a simulated agent (p50, p99);
+ *  2. throughput: no-op echo jobs completed per second with 1, 4 and 16 simulated agents;
+ *  3. claim path: our claim statement (claimJobs) vs a bare `FOR UPDATE SKIP LOCKED` loop;
+ *  4. hub CPU and RSS with 200 agents heartbeating every second vs the same hub idle.
+ *
+ * Needs PostgreSQL: DATABASE_URL (an admin connection: a database is created and dropped), else a
+ * throwaway server from test/support/postgres.sh. Every size is an environment variable (see
+ * SETTINGS below and the README's "Performance" section). Whatever happens, every hub, agent
+ * socket, database and server it started is stopped before it exits.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { issueToken } from '../../hub/src/accounts/tokens.js';
+import { claimJobs, recordAttempts } from '../../hub/src/compute/queue/claim-jobs.js';
+import type { Queryable } from '../../hub/src/compute/queue/queryable.js';
+import { databaseUrl, withClient } from '../support/global-setup.js';
+import { cpuSeconds, sampleUsage, withChildren, type Usage } from './proc-stats.js';
+import { DEFAULT_PACE, SimAgent } from './sim-agent.js';
+
+/**
+ * The repository root. Not spawn-hub.ts's ROOT: that is computed relative to the source file
+ * (vitest runs test/support/*.ts as is), so from dist/test/support it points at dist/.
+ */
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+const HUB_ENTRY = path.join(ROOT, 'dist/hub/src/main.js');
+
+// ---- settings -------------------------------------------------------------------------------
+
+function intEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number, got "${raw}"`);
+  return n;
+}
+
+function listEnv(name: string, fallback: number[]): number[] {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const list = raw.split(',').map((s) => Number(s.trim()));
+  if (list.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`${name} must be a comma-separated list of whole numbers, got "${raw}"`);
+  return list;
+}
+
+const SETTINGS = {
+  latencyJobs: intEnv('BENCH_LATENCY_JOBS', 200),
+  latencyWarmup: intEnv('BENCH_LATENCY_WARMUP', 10),
+  latencyAgents: listEnv('BENCH_LATENCY_AGENTS', [1, 16, 200]),
+  throughputJobs: intEnv('BENCH_THROUGHPUT_JOBS', 1000),
+  throughputAgents: listEnv('BENCH_THROUGHPUT_AGENTS', [1, 4, 16]),
+  throughputTimeoutSeconds: intEnv('BENCH_THROUGHPUT_TIMEOUT_SECONDS', 60),
+  claimJobs: intEnv('BENCH_CLAIM_JOBS', 1000),
+  claimRounds: intEnv('BENCH_CLAIM_ROUNDS', 1),
+  heartbeatAgents: intEnv('BENCH_HEARTBEAT_AGENTS', 200),
+  sampleSeconds: intEnv('BENCH_SAMPLE_SECONDS', 15),
+  /** 0: simulated agents ignore the hub's frame limit (their reports may be dropped). */
+  pace: intEnv('BENCH_PACE', 1) !== 0,
+};
+
+const PACE = SETTINGS.pace ? DEFAULT_PACE : null;
+
+// ---- cleanup: run in reverse order, on success, failure or a signal ---------------------------
+
+const cleanups: { name: string; run: () => Promise<unknown> | unknown }[] = [];
+let cleaning: Promise<void> | undefined;
+
+function onCleanup(name: string, run: () => Promise<unknown> | unknown): () => void {
+  const entry = { name, run };
+  cleanups.push(entry);
+  return () => {
+    const i = cleanups.indexOf(entry);
+    if (i >= 0) cleanups.splice(i, 1);
+  };
+}
+
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    while (cleanups.length > 0) {
+      const { name, run } = cleanups.pop()!;
+      try {
+        await run();
+      } catch (error) {
+        console.error(`cleanup "${name}" failed: ${(error as Error).message}`);
+      }
+    }
+  })();
+  return cleaning;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: cleaning up…`);
+    void cleanup().then(() => process.exit(130));
+  });
+}
+
+// ---- small helpers --------------------------------------------------------------------------
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function percentile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
+function summarize(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    n: sorted.length,
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+    mean: sorted.reduce((a, b) => a + b, 0) / sorted.length,
+    max: sorted[sorted.length - 1],
+  };
+}
+
+const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a) ? `${fmt(a / b)}×` : 'n/a');
+
+function table(header: string[], rows: (string | number)[][]): string {
+  const cells = [header, ...rows.map((r) => r.map(String))];
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => '| ' + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') + ' |';
+  return [line(cells[0]), '|' + widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|', ...cells.slice(1).map(line)].join('\n');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// ---- PostgreSQL -------------------------------------------------------------------------------
+
+interface Database {
+  adminUrl: string;
+  url: string;
+  name: string;
+  /** The postmaster's pid when this run started the server (for its CPU), else undefined. */
+  postmasterPid?: number;
+}
+
+async function setUpDatabase(): Promise<Database> {
+  let adminUrl = process.env.DATABASE_URL;
+  let postmasterPid: number | undefined;
+  if (!adminUrl) {
+    const out = execFileSync(path.join(ROOT, 'test/support/postgres.sh'), ['start'], { encoding: 'utf8' });
+    adminUrl = /^DATABASE_URL=(.*)$/m.exec(out)![1];
+    const pgdata = /^PGDATA=(.*)$/m.exec(out)![1];
+    onCleanup('stop PostgreSQL', () => execFileSync(path.join(ROOT, 'test/support/postgres.sh'), ['stop', pgdata]));
+    const pidFile = path.join(pgdata, 'data/postmaster.pid');
+    if (existsSync(pidFile)) postmasterPid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  }
+  const name = `aimass_bench_${randomBytes(4).toString('hex')}`;
+  await withClient(adminUrl, (c) => c.query(`CREATE DATABASE ${name}`));
+  onCleanup('drop the bench database', () => withClient(adminUrl!, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)));
+  return { adminUrl, url: databaseUrl(adminUrl, name), name, postmasterPid };
+}
+
+/** CPU seconds used so far by the PostgreSQL server this run started (postmaster and backends), if it did. */
+function postgresCpu(database: Database): number | undefined {
+  if (!database.postmasterPid) return undefined;
+  return withChildren(database.postmasterPid).reduce((sum, p) => sum + (cpuSeconds(p) ?? 0), 0);
+}
+
+async function connect(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  onCleanup('close a database connection', () => client.end());
+  return client;
+}
+
+// ---- the hub ----------------------------------------------------------------------------------
+
+interface Hub {
+  url: string;
+  wsUrl: string;
+  pid: number;
+  output: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the built hub as a child process. Not test/support's spawnHub: that waits for the
+ * info-level "hub listening" line, which LOG_LEVEL=warn (asked for here, to keep logging out of
+ * the figures) never prints; so this picks the port and polls /readyz instead.
+ */
+async function startHub(db: Database, env: Record<string, string> = {}): Promise<Hub> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'aimass-bench-hub-'));
+  const child: ChildProcess = spawn(process.execPath, [HUB_ENTRY], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: db.url,
+      AIMASS_DATA_DIR: dataDir,
+      AIMASS_WEB_DIR: path.join(ROOT, 'dist/web'),
+      AIMASS_BENCHMARK_ON_JOIN: 'false',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  for (const stream of [child.stdout!, child.stderr!]) {
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      output.push(...chunk.split('\n').filter(Boolean));
+      if (output.length > 500) output.splice(0, output.length - 500);
+    });
+  }
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  const forget = onCleanup('stop the hub', stop);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`hub exited with ${child.exitCode} before it was ready:\n${output.join('\n')}`);
+    if (Date.now() > deadline) throw new Error(`hub not ready within 90 s:\n${output.join('\n')}`);
+    try {
+      if ((await fetch(`${url}/readyz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  return {
+    url,
+    wsUrl: `ws://127.0.0.1:${port}/agents`,
+    pid: child.pid!,
+    output,
+    async stop() {
+      forget();
+      await stop();
+    },
+  };
+}
+
+async function graphql<T = any>(hub: Hub, query: string, variables: object, token?: string): Promise<T> {
+  const res = await fetch(`${hub.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: T; errors?: { message: string }[] };
+  if (body.errors?.length || !body.data) throw new Error(`GraphQL failed: ${JSON.stringify(body.errors ?? body)}`);
+  return body.data;
+}
+
+async function signUp(hub: Hub): Promise<{ id: string; token: string }> {
+  const username = `bench${randomBytes(4).toString('hex')}`;
+  const data = await graphql(hub, `mutation($input: SignUpInput!) { signUp(input: $input) { token user { id } } }`, {
+    input: { username, email: `${username}@example.com`, password: 'correct horse battery' },
+  });
+  return { id: data.signUp.user.id, token: data.signUp.token };
+}
+
+interface RegisteredNode {
+  id: string;
+  token: string;
+}
+
+/** Registers `count` nodes, at most 100 per user (the hub allows 200 per user). */
+async function registerNodes(hub: Hub, count: number, owner?: { token: string }): Promise<RegisteredNode[]> {
+  const nodes: RegisteredNode[] = [];
+  let user = owner;
+  for (let i = 0; i < count; i++) {
+    if (!user || (i > 0 && i % 100 === 0)) user = await signUp(hub);
+    const data = await graphql(hub, `mutation($name: String!) { registerNode(input: { name: $name }) { token node { id } } }`, { name: `bench-${i}` }, user.token);
+    nodes.push({ id: data.registerNode.node.id, token: data.registerNode.token });
+  }
+  return nodes;
+}
+
+const SUBMIT = `mutation($input: SubmitJobInput!) { submitJob(input: $input) { id } }`;
+const ECHO = { kind: 'echo', payload: { durationMs: 0, steps: 1 } };
+
+async function submitEcho(hub: Hub, token: string): Promise<string> {
+  return (await graphql(hub, SUBMIT, { input: ECHO }, token)).submitJob.id;
+}
+
+/** A counter of the hub's /metrics, summed over the series whose labels contain `labels`. */
+async function metric(hub: Hub, name: string, labels = ''): Promise<number> {
+  const text = await (await fetch(`${hub.url}/metrics`)).text();
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith(name) && (line[name.length] === '{' || line[name.length] === ' ') && line.includes(labels)) sum += Number(line.split(' ').pop());
+  }
+  return sum;
+}
+
+interface AgentSet {
+  agents: SimAgent[];
+  /** Closes every socket, then gives the hub a moment to process the closes (detach, node offline). */
+  close(): Promise<void>;
+}
+
+async function connectAgents(hub: Hub, nodes: RegisteredNode[], onAssign?: (jobId: string, at: number) => void): Promise<AgentSet> {
+  const agents = nodes.map((n) => new SimAgent(hub.wsUrl, n.token, { pace: PACE, onAssign }));
+  const closeAll = () => Promise.all(agents.map((a) => a.close()));
+  const forget = onCleanup('close simulated agents', closeAll);
+  // In batches, so 200 handshakes do not all land at once.
+  for (let i = 0; i < agents.length; i += 20) await Promise.all(agents.slice(i, i + 20).map((a) => a.connect()));
+  return {
+    agents,
+    async close() {
+      forget();
+      await closeAll();
+      await sleep(300);
+    },
+  };
+}
+
+// ---- 1. dispatch latency ---------------------------------------------------------------------
+
+interface LatencyResult {
+  agents: number;
+  /** CPU used per job over the measured jobs (this includes the hub's work for every idle agent). */
+  hubCpuMsPerJob: number;
+  pgCpuMsPerJob?: number;
+  dispatch: ReturnType<typeof summarize>;
+  roundTrip: ReturnType<typeof summarize>;
+  /** Breakdown: submitJob sent → the job's INSERT transaction began (created_at). */
+  toInsert: ReturnType<typeof summarize>;
+  /** → the claim transaction began (started_at). */
+  toClaim: ReturnType<typeof summarize>;
+  /** → job.assign received. */
+  claimToAssign: ReturnType<typeof summarize>;
+}
+
+async function measureLatency(hub: Hub, db: pg.Client, database: Database, user: { token: string }, nodes: RegisteredNode[]): Promise<LatencyResult> {
+  const arrived = new Map<string, number>();
+  const waiting = new Map<string, (at: number) => void>();
+  const set = await connectAgents(hub, nodes, (jobId, at) => {
+    arrived.set(jobId, at);
+    waiting.get(jobId)?.(at);
+  });
+  await sleep(500);
+  const dispatch: number[] = [];
+  const roundTrip: number[] = [];
+  const toInsert: number[] = [];
+  const toClaim: number[] = [];
+  const claimToAssign: number[] = [];
+  const total = SETTINGS.latencyWarmup + SETTINGS.latencyJobs;
+  let hubCpu0 = 0;
+  let pgCpu0: number | undefined;
+  for (let i = 0; i < total; i++) {
+    if (i === SETTINGS.latencyWarmup) {
+      hubCpu0 = cpuSeconds(hub.pid) ?? 0;
+      pgCpu0 = postgresCpu(database);
+    }
+    const sent = performance.now();
+    const id = await submitEcho(hub, user.token);
+    const answered = performance.now();
+    const at =
+      arrived.get(id) ??
+      (await new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`job ${id} was never assigned`)), 30_000);
+        waiting.set(id, (t) => {
+          clearTimeout(timer);
+          resolve(t);
+        });
+      }));
+    waiting.delete(id);
+    arrived.delete(id);
+    if (i >= SETTINGS.latencyWarmup) {
+      dispatch.push(at - sent);
+      roundTrip.push(answered - sent);
+    }
+    // One job at a time: wait until the hub has recorded it succeeded (the agent's slot is free).
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const row = (
+        await db.query(
+          `SELECT status, extract(epoch FROM created_at) * 1000 AS created, extract(epoch FROM started_at) * 1000 AS claimed FROM jobs WHERE id = $1`,
+          [id],
+        )
+      ).rows[0];
+      if (row?.status === 'succeeded') {
+        if (i >= SETTINGS.latencyWarmup) {
+          // Same clock: performance.timeOrigin + performance.now() is epoch milliseconds, as are the
+          // database's timestamps on this machine. created_at is now() of the INSERT's transaction
+          // (millisecond precision); started_at is now() of the claim transaction.
+          const epoch = (t: number) => performance.timeOrigin + t;
+          toInsert.push(Number(row.created) - epoch(sent));
+          toClaim.push(Number(row.claimed) - Number(row.created));
+          claimToAssign.push(epoch(at) - Number(row.claimed));
+        }
+        break;
+      }
+      if (Date.now() > deadline) throw new Error(`job ${id} did not succeed within 30 s`);
+      await sleep(1);
+    }
+  }
+  const hubCpuMsPerJob = (((cpuSeconds(hub.pid) ?? 0) - hubCpu0) / SETTINGS.latencyJobs) * 1000;
+  const pgCpu1 = postgresCpu(database);
+  const pgCpuMsPerJob = pgCpu0 === undefined || pgCpu1 === undefined ? undefined : ((pgCpu1 - pgCpu0) / SETTINGS.latencyJobs) * 1000;
+  await set.close();
+  return {
+    agents: nodes.length,
+    hubCpuMsPerJob,
+    pgCpuMsPerJob,
+    dispatch: summarize(dispatch),
+    roundTrip: summarize(roundTrip),
+    toInsert: summarize(toInsert),
+    toClaim: summarize(toClaim),
+    claimToAssign: summarize(claimToAssign),
+  };
+}
+
+// ---- 2. throughput ----------------------------------------------------------------------------
+
+interface ThroughputResult {
+  agents: number;
+  jobs: number;
+  seconds: number;
+  perSecond: number;
+  completed: number;
+  timedOut: boolean;
+  perAgentMin: number;
+  perAgentMax: number;
+  framesDropped: number;
+  /** CPU over the run, in % of one core. */
+  hubCpuPercent: number;
+  pgCpuPercent?: number;
+}
+
+async function measureThroughput(hub: Hub, db: pg.Client, database: Database, user: { id: string; token: string }, nodes: RegisteredNode[]): Promise<ThroughputResult> {
+  const set = await connectAgents(hub, nodes);
+  await sleep(500);
+  const count = async () => Number((await db.query(`SELECT count(*) AS n FROM jobs WHERE owner_id = $1 AND status = 'succeeded'`, [user.id])).rows[0].n);
+  const dropsBefore = await metric(hub, 'aimass_agent_frames_rejected_total', 'reason="RATE_LIMITED"');
+  const before = await count();
+  const n = SETTINGS.throughputJobs;
+  await db.query(
+    `INSERT INTO jobs (kind, payload, owner_id, status, run_after, updated_at)
+     SELECT 'echo', '{"durationMs":0,"steps":1}', $1, 'queued', now(), now() FROM generate_series(1, $2::int)`,
+    [user.id, n],
+  );
+  const target = before + n + 1;
+  const hubCpu0 = cpuSeconds(hub.pid) ?? 0;
+  const pgCpu0 = postgresCpu(database);
+  const start = performance.now();
+  await submitEcho(hub, user.token); // the kick: the hub dispatches when a job is submitted
+  let done = before;
+  let timedOut = false;
+  while ((done = await count()) < target) {
+    if (performance.now() - start > SETTINGS.throughputTimeoutSeconds * 1000) {
+      timedOut = true;
+      break;
+    }
+    await sleep(20);
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const hubCpuPercent = (((cpuSeconds(hub.pid) ?? 0) - hubCpu0) / seconds) * 100;
+  const pgCpu1 = postgresCpu(database);
+  const pgCpuPercent = pgCpu0 === undefined || pgCpu1 === undefined ? undefined : ((pgCpu1 - pgCpu0) / seconds) * 100;
+  const framesDropped = (await metric(hub, 'aimass_agent_frames_rejected_total', 'reason="RATE_LIMITED"')) - dropsBefore;
+  const perAgent = set.agents.map((a) => a.assigned);
+  await set.close();
+  if (timedOut) {
+    // Leave nothing claimable for the next run.
+    await db.query(`UPDATE jobs SET status = 'canceled', finished_at = now() WHERE owner_id = $1 AND status IN ('queued', 'leased', 'running')`, [user.id]);
+  }
+  const completed = done - before;
+  return {
+    agents: nodes.length,
+    jobs: n + 1,
+    seconds,
+    perSecond: completed / seconds,
+    completed,
+    timedOut,
+    perAgentMin: Math.min(...perAgent),
+    perAgentMax: Math.max(...perAgent),
+    framesDropped,
+    hubCpuPercent,
+    pgCpuPercent,
+  };
+}
+
+// ---- 3. claim path vs a bare SKIP LOCKED loop -------------------------------------------------
+
+interface ClaimResult {
+  method: string;
+  perSecond: number;
+  meanMs: number;
+  firstTenthMs: number;
+  lastTenthMs: number;
+}
+
+const CLAIM_METHODS = ['claimJobs', 'scheduler txn', 'bare SKIP LOCKED'] as const;
+type ClaimMethod = (typeof CLAIM_METHODS)[number];
+
+async function measureClaims(db: pg.Client, ownerId: string, nodeId: string): Promise<Record<ClaimMethod, ClaimResult>> {
+  const q: Queryable = { query: async (sql, params) => (await db.query(sql, params)).rows };
+  const n = SETTINGS.claimJobs;
+  const claimOne: Record<ClaimMethod, () => Promise<number>> = {
+    claimJobs: async () => (await claimJobs(q, nodeId, 1, 60)).length,
+    // What Scheduler.dispatch does per idle agent: claim and record the attempt, in one transaction.
+    'scheduler txn': async () => {
+      await db.query('BEGIN');
+      try {
+        const jobs = await claimJobs(q, nodeId, 1, 60);
+        await recordAttempts(
+          q,
+          nodeId,
+          jobs.map((j) => ({ id: j.id, attempt: j.attempt, tokenHash: issueToken('amj').hash, ownerId: j.ownerId })),
+        );
+        await db.query('COMMIT');
+        return jobs.length;
+      } catch (error) {
+        await db.query('ROLLBACK');
+        throw error;
+      }
+    },
+    'bare SKIP LOCKED': async () =>
+      (
+        await db.query(
+          `UPDATE jobs SET status = 'leased' WHERE id = (SELECT id FROM jobs WHERE status = 'queued' ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id`,
+        )
+      ).rowCount ?? 0,
+  };
+  const times: Record<ClaimMethod, number[][]> = { claimJobs: [], 'scheduler txn': [], 'bare SKIP LOCKED': [] };
+  for (let round = 0; round < SETTINGS.claimRounds; round++) {
+    // Alternate the order each round, so neither method always runs on a warmer cache.
+    const order = round % 2 === 0 ? [...CLAIM_METHODS] : [...CLAIM_METHODS].reverse();
+    for (const method of order) {
+      await db.query(`DELETE FROM jobs WHERE owner_id = $1`, [ownerId]);
+      await db.query(
+        `INSERT INTO jobs (kind, payload, owner_id, status, run_after, updated_at)
+         SELECT 'echo', '{"durationMs":0,"steps":1}', $1, 'queued', now(), now() FROM generate_series(1, $2::int)`,
+        [ownerId, n],
+      );
+      await db.query(`VACUUM ANALYZE jobs`);
+      await db.query(`VACUUM ANALYZE job_attempts`);
+      const each: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const t = performance.now();
+        const got = await claimOne[method]();
+        each.push(performance.now() - t);
+        if (got !== 1) throw new Error(`${method} claimed ${got} jobs on claim ${i + 1} of ${n}`);
+      }
+      times[method].push(each);
+    }
+  }
+  await db.query(`DELETE FROM jobs WHERE owner_id = $1`, [ownerId]);
+  const result = {} as Record<ClaimMethod, ClaimResult>;
+  for (const method of CLAIM_METHODS) {
+    // The fastest round counts (least disturbed by the machine); the tenths come from that round.
+    const best = times[method].reduce((a, b) => (b.reduce((x, y) => x + y, 0) < a.reduce((x, y) => x + y, 0) ? b : a));
+    const total = best.reduce((a, b) => a + b, 0);
+    const tenth = Math.max(1, Math.floor(best.length / 10));
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    result[method] = {
+      method,
+      perSecond: best.length / (total / 1000),
+      meanMs: total / best.length,
+      firstTenthMs: mean(best.slice(0, tenth)),
+      lastTenthMs: mean(best.slice(-tenth)),
+    };
+  }
+  return result;
+}
+
+// ---- 4. hub CPU and memory with heartbeating agents ------------------------------------------
+
+interface HeartbeatResult {
+  idle: Usage;
+  loaded: Usage;
+  connectSeconds: number;
+  idleXactPerSecond: number;
+  loadedXactPerSecond: number;
+  heartbeatsDropped: number;
+  heartbeatSeconds: number;
+}
+
+async function xactCommits(db: pg.Client): Promise<number> {
+  await db.query(`SELECT pg_stat_clear_snapshot()`);
+  return Number((await db.query(`SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()`)).rows[0].xact_commit);
+}
+
+async function measureHeartbeats(hub: Hub, db: pg.Client, database: Database, nodes: RegisteredNode[], heartbeatSeconds: number): Promise<HeartbeatResult> {
+  const postgres = database.postmasterPid ? () => withChildren(database.postmasterPid!) : undefined;
+  const window = async () => {
+    await db.query(`SELECT pg_stat_force_next_flush()`).catch(() => undefined);
+    const x0 = await xactCommits(db);
+    const usage = await sampleUsage(hub.pid, SETTINGS.sampleSeconds, postgres);
+    await sleep(1100); // the statistics collector flushes about once a second
+    const x1 = await xactCommits(db);
+    return { usage, xactPerSecond: (x1 - x0) / usage.seconds };
+  };
+  await sleep(5000); // settle after start-up
+  const idle = await window();
+  const t = performance.now();
+  const set = await connectAgents(hub, nodes);
+  const connectSeconds = (performance.now() - t) / 1000;
+  await sleep(3000);
+  const floodBefore = await metric(hub, 'aimass_agent_frames_rejected_total', 'reason="HEARTBEAT_FLOOD"');
+  const loaded = await window();
+  const heartbeatsDropped = (await metric(hub, 'aimass_agent_frames_rejected_total', 'reason="HEARTBEAT_FLOOD"')) - floodBefore;
+  await set.close();
+  return {
+    idle: idle.usage,
+    loaded: loaded.usage,
+    connectSeconds,
+    idleXactPerSecond: idle.xactPerSecond,
+    loadedXactPerSecond: loaded.xactPerSecond,
+    heartbeatsDropped,
+    heartbeatSeconds,
+  };
+}
+
+// ---- main -------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  if (!existsSync(HUB_ENTRY)) throw new Error(`${HUB_ENTRY} is missing: run \`npm run build:hub\` first (npm run bench does).`);
+  const started = performance.now();
+  const benchCpuStart = process.cpuUsage();
+  const database = await setUpDatabase();
+  const db = await connect(database.url);
+  const pgVersion = (await db.query(`SHOW server_version`)).rows[0].server_version as string;
+  const cpus = os.cpus();
+  console.log('# AI Mass compute benchmark');
+  console.log(`date        ${new Date().toISOString()}`);
+  console.log(`machine     ${cpus.length} cores (${cpus[0]?.model ?? 'unknown'}), ${fmt(os.totalmem() / 2 ** 30, 1)} GiB RAM, ${os.platform()} ${os.release()}`);
+  console.log(`node        ${process.version}`);
+  console.log(`postgresql  ${pgVersion} (${process.env.DATABASE_URL ? 'DATABASE_URL' : 'throwaway server from test/support/postgres.sh: fsync=off, synchronous_commit=off'})`);
+  console.log(`settings    ${JSON.stringify(SETTINGS)}`);
+  console.log(`agents      simulated (raw ws clients in this process), 1 slot each, ${PACE ? `paced to ${PACE.perSecond} frames/s (hub limit 100/s)` : 'not paced'}`);
+  console.log('');
+
+  // Hub A: default heartbeat interval. Latency, then throughput.
+  let hub = await startHub(database);
+  const user = await signUp(hub);
+  const maxAgents = Math.max(...SETTINGS.throughputAgents);
+  const nodes = await registerNodes(hub, maxAgents, user);
+  // The heartbeat phase's nodes too, now: registering on hub B would warm it up before its idle figure.
+  const spare = await registerNodes(hub, Math.max(SETTINGS.heartbeatAgents, Math.max(...SETTINGS.latencyAgents) - nodes.length));
+  const hbNodes = spare.slice(0, SETTINGS.heartbeatAgents);
+  console.log(`hub A up (pid ${hub.pid}); ${nodes.length + spare.length} nodes registered\n`);
+
+  console.log('## 1. Dispatch latency: submitJob sent → job.assign received (one job at a time)');
+  const latency: LatencyResult[] = [];
+  const pool = [...nodes, ...spare];
+  for (const k of SETTINGS.latencyAgents) {
+    const r = await measureLatency(hub, db, database, user, pool.slice(0, k));
+    latency.push(r);
+    console.log(`  ${k} agent(s): p50 ${fmt(r.dispatch.p50)} ms, p99 ${fmt(r.dispatch.p99)} ms (submitJob response p50 ${fmt(r.roundTrip.p50)} ms)`);
+  }
+  console.log('');
+  console.log(
+    table(
+      ['idle agents', 'jobs', 'dispatch p50 ms', 'p99 ms', 'mean ms', 'max ms', 'submitJob reply p50 ms', 'reply p99 ms'],
+      latency.map((r) => [r.agents, r.dispatch.n, fmt(r.dispatch.p50), fmt(r.dispatch.p99), fmt(r.dispatch.mean), fmt(r.dispatch.max), fmt(r.roundTrip.p50), fmt(r.roundTrip.p99)]),
+    ),
+  );
+  console.log('');
+  console.log('Where the time goes (p50, ms; database timestamps on the same clock, created_at rounded to 1 ms):');
+  console.log(
+    table(
+      ['idle agents', 'sent → INSERT began', 'INSERT began → claim txn began', 'claim txn began → assign received', 'hub CPU ms/job', 'PostgreSQL CPU ms/job'],
+      latency.map((r) => [
+        r.agents,
+        fmt(r.toInsert.p50),
+        fmt(r.toClaim.p50),
+        fmt(r.claimToAssign.p50),
+        fmt(r.hubCpuMsPerJob),
+        r.pgCpuMsPerJob === undefined ? 'n/a' : fmt(r.pgCpuMsPerJob),
+      ]),
+    ),
+  );
+  console.log('');
+
+  console.log(`## 2. Throughput: ${SETTINGS.throughputJobs} no-op echo jobs (+1 kick) queued, then completed by N agents`);
+  const throughput: ThroughputResult[] = [];
+  for (const k of SETTINGS.throughputAgents) {
+    const r = await measureThroughput(hub, db, database, user, nodes.slice(0, k));
+    throughput.push(r);
+    console.log(`  ${k} agent(s): ${fmt(r.perSecond, 1)} jobs/s${r.timedOut ? ` (TIMED OUT: ${r.completed}/${r.jobs} done)` : ''}`);
+  }
+  const base = throughput[0];
+  console.log('');
+  console.log(
+    table(
+      ['agents', 'jobs done', 'seconds', 'jobs/s', `vs ${base.agents} agent(s)`, 'frame-limit cap jobs/s', 'jobs per agent min–max', 'frames dropped', 'hub CPU %', 'PostgreSQL CPU %'],
+      throughput.map((r) => [
+        r.agents,
+        `${r.completed}/${r.jobs}${r.timedOut ? ' TIMEOUT' : ''}`,
+        fmt(r.seconds),
+        fmt(r.perSecond, 1),
+        ratio(r.perSecond, base.perSecond),
+        // Two frames (started, succeeded) per job; 100 frames/s per agent after a burst of 200.
+        r.agents * 50,
+        `${r.perAgentMin}–${r.perAgentMax}`,
+        r.framesDropped,
+        fmt(r.hubCpuPercent, 0),
+        r.pgCpuPercent === undefined ? 'n/a' : fmt(r.pgCpuPercent, 0),
+      ]),
+    ),
+  );
+  console.log('');
+  await hub.stop();
+
+  console.log(`## 3. Claim path: ${SETTINGS.claimJobs} queued jobs claimed one at a time, same database, no hub running (best of ${SETTINGS.claimRounds} rounds)`);
+  const claims = await measureClaims(db, user.id, nodes[0].id);
+  const bare = claims['bare SKIP LOCKED'];
+  console.log(
+    table(
+      ['method', 'claims/s', 'mean ms', 'first 10% ms', 'last 10% ms', 'rate vs bare'],
+      CLAIM_METHODS.map((m) => [m, fmt(claims[m].perSecond, 0), fmt(claims[m].meanMs, 3), fmt(claims[m].firstTenthMs, 3), fmt(claims[m].lastTenthMs, 3), ratio(claims[m].perSecond, bare.perSecond)]),
+    ),
+  );
+  console.log('  claimJobs: the hub\'s claim statement (fair share, requirements, lease). scheduler txn: BEGIN + claimJobs + recordAttempts + COMMIT, as Scheduler.dispatch runs it.');
+  console.log('  Claimed jobs stay leased (as running jobs do), so the owner\'s active-job count grows during the run.');
+  console.log('');
+
+  // Hub B: heartbeat every second, 0 agents then many.
+  const heartbeatSeconds = 1;
+  hub = await startHub(database, { AIMASS_AGENT_HEARTBEAT_SECONDS: String(heartbeatSeconds) });
+  console.log(`## 4. Hub CPU and RSS: idle (0 agents) vs ${hbNodes.length} agents heartbeating every ${heartbeatSeconds} s, ${SETTINGS.sampleSeconds} s each (hub B, pid ${hub.pid})`);
+  const hb = await measureHeartbeats(hub, db, database, hbNodes, heartbeatSeconds);
+  await hub.stop();
+  const pgCol = hb.idle.otherCpuPercent !== undefined;
+  console.log(
+    table(
+      ['hub state', 'hub CPU %', 'RSS mean MB', 'RSS max MB', 'DB commits/s (approx.)', ...(pgCol ? ['PostgreSQL CPU %'] : [])],
+      [
+        ['idle, 0 agents', fmt(hb.idle.cpuPercent), fmt(hb.idle.rssMeanMb, 1), fmt(hb.idle.rssMaxMb, 1), fmt(hb.idleXactPerSecond, 1), ...(pgCol ? [fmt(hb.idle.otherCpuPercent!)] : [])],
+        [`${hbNodes.length} agents`, fmt(hb.loaded.cpuPercent), fmt(hb.loaded.rssMeanMb, 1), fmt(hb.loaded.rssMaxMb, 1), fmt(hb.loadedXactPerSecond, 1), ...(pgCol ? [fmt(hb.loaded.otherCpuPercent!)] : [])],
+        [
+          'ratio',
+          ratio(hb.loaded.cpuPercent, hb.idle.cpuPercent),
+          ratio(hb.loaded.rssMeanMb, hb.idle.rssMeanMb),
+          ratio(hb.loaded.rssMaxMb, hb.idle.rssMaxMb),
+          ratio(hb.loadedXactPerSecond, hb.idleXactPerSecond),
+          ...(pgCol ? [ratio(hb.loaded.otherCpuPercent!, hb.idle.otherCpuPercent!)] : []),
+        ],
+      ],
+    ),
+  );
+  const sentPerSecond = hbNodes.length / heartbeatSeconds;
+  const hubMsPerHeartbeat = ((hb.loaded.cpuPercent - hb.idle.cpuPercent) / 100 / sentPerSecond) * 1000;
+  console.log(
+    `  ${fmt(sentPerSecond, 0)} heartbeats/s sent; ${hb.heartbeatsDropped} dropped by the hub as too early (HEARTBEAT_FLOOD) in the window; ` +
+      `${fmt(hubMsPerHeartbeat, 3)} ms of hub CPU per heartbeat (loaded − idle); connecting ${hbNodes.length} agents took ${fmt(hb.connectSeconds)} s.`,
+  );
+  console.log('  CPU % is of one core (this machine has ' + cpus.length + '); RSS is VmRSS of the hub process.');
+  console.log('');
+
+  // Summary, side by side.
+  const lat1 = latency[0];
+  const latMax = latency[latency.length - 1];
+  const tpMax = throughput[throughput.length - 1];
+  console.log('## Summary (same run, same machine)');
+  console.log(
+    table(
+      ['figure', 'value', 'compared with', 'ratio'],
+      [
+        [`dispatch latency p50, ${lat1.agents} agent(s)`, `${fmt(lat1.dispatch.p50)} ms`, `${latMax.agents} idle agents: ${fmt(latMax.dispatch.p50)} ms`, ratio(latMax.dispatch.p50, lat1.dispatch.p50)],
+        [`dispatch latency p99, ${lat1.agents} agent(s)`, `${fmt(lat1.dispatch.p99)} ms`, `${latMax.agents} idle agents: ${fmt(latMax.dispatch.p99)} ms`, ratio(latMax.dispatch.p99, lat1.dispatch.p99)],
+        ...throughput.map((r) => [`throughput, ${r.agents} agent(s)`, `${fmt(r.perSecond, 1)} jobs/s`, `${base.agents} agent(s): ${fmt(base.perSecond, 1)} jobs/s`, ratio(r.perSecond, base.perSecond)]),
+        [`throughput per agent, ${tpMax.agents} agents`, `${fmt(tpMax.perSecond / tpMax.agents, 1)} jobs/s`, `${base.agents} agent(s): ${fmt(base.perSecond / base.agents, 1)} jobs/s`, ratio(tpMax.perSecond / tpMax.agents, base.perSecond / base.agents)],
+        ['claims/s, claimJobs', fmt(claims.claimJobs.perSecond, 0), `bare SKIP LOCKED: ${fmt(bare.perSecond, 0)}`, ratio(claims.claimJobs.perSecond, bare.perSecond)],
+        ['claims/s, scheduler txn', fmt(claims['scheduler txn'].perSecond, 0), `bare SKIP LOCKED: ${fmt(bare.perSecond, 0)}`, ratio(claims['scheduler txn'].perSecond, bare.perSecond)],
+        [`hub CPU, ${hbNodes.length} agents @ ${heartbeatSeconds} s`, `${fmt(hb.loaded.cpuPercent)} %`, `idle: ${fmt(hb.idle.cpuPercent)} %`, ratio(hb.loaded.cpuPercent, hb.idle.cpuPercent)],
+        [`hub RSS, ${hbNodes.length} agents`, `${fmt(hb.loaded.rssMeanMb, 1)} MB`, `idle: ${fmt(hb.idle.rssMeanMb, 1)} MB`, ratio(hb.loaded.rssMeanMb, hb.idle.rssMeanMb)],
+      ],
+    ),
+  );
+  const benchCpu = process.cpuUsage(benchCpuStart);
+  console.log('');
+  console.log(
+    `total ${fmt((performance.now() - started) / 1000, 1)} s; this process (simulated agents, GraphQL client) used ${fmt((benchCpu.user + benchCpu.system) / 1e6, 1)} s CPU` +
+      (database.postmasterPid ? `; PostgreSQL used ${fmt(postgresCpu(database)!, 1)} s CPU (live processes)` : ''),
+  );
+}
+
+let failed = false;
+try {
+  await main();
+} catch (error) {
+  failed = true;
+  console.error('\nbenchmark failed:', error);
+} finally {
+  await cleanup();
+}
+process.exit(failed ? 1 : 0);
