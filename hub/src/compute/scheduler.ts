@@ -141,6 +141,10 @@ export class Scheduler {
     const idle = [...this.sessions.values()]
       .filter((s) => s.freeSlots > 0)
       .sort((a, b) => (b.gflops ?? -1) - (a.gflops ?? -1));
+    if (idle.length === 0) return;
+    // One cheap probe instead of a claim per idle agent when nothing is waiting (most kicks).
+    const [{ waiting }] = await this.db.query(`SELECT EXISTS (SELECT 1 FROM jobs WHERE status = 'queued' AND run_after <= now()) AS waiting`);
+    if (!waiting) return;
     for (const session of idle) {
       if (this.closed) return;
       const claimed = await this.db.transaction(async (tx) => {
@@ -256,9 +260,10 @@ export class Scheduler {
   }
 
   private async finish(session: AgentSession, jobId: string, attempt: number, end: () => Promise<FinishedJob | undefined>): Promise<boolean> {
-    const finished = await end();
+    // The agent's slot is free as soon as it reports, before the database says so.
     session.held.delete(jobId);
     this.progressWrittenAt.delete(jobId);
+    const finished = await end();
     if (!finished) return false;
     this.metrics.jobsFinished.inc({ kind: finished.kind, status: finished.status });
     await this.jobs.refresh(jobId);
