@@ -2,6 +2,7 @@
  * The compute backbone under failure: a hub crash and restart with agents running, two hubs on one
  * database, and agents that lie or misbehave.
  */
+import { createClient } from 'graphql-ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { PROTOCOL_VERSION } from '../schema/index.js';
@@ -244,6 +245,46 @@ describe('Node management', () => {
     // The owner cannot lift it by re-enabling.
     await hub.graphql(`mutation($id: ID!) { enableNode(id: $id) { status } }`, { id: node.nodeId }, owner.token);
     expect((await hub.graphql(STATUS, { id: node.nodeId }, owner.token)).data.node.status).toBe('QUARANTINED');
+  });
+
+  it('streams node changes live: online, offline, and removal', async () => {
+    const owner = await signUp(hub);
+    const client = createClient({ url: `${hub.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${owner.token}` }, lazy: true });
+    const events: any[] = [];
+    const dispose = client.subscribe(
+      { query: `subscription { nodeChanged(mine: true) { id name status removed } }` },
+      { next: ({ data }) => events.push(data!.nodeChanged), error: () => undefined, complete: () => undefined },
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    const other = await signUp(hub);
+    await registerNode(hub, other.token, 'not-mine');
+    const node = await registerNode(hub, owner.token, 'watched');
+    const a = agent(hub, node.token);
+    await a.waitFor(/connected to hub/);
+    await a.stop();
+    await hub.graphql(`mutation($id: ID!) { deleteNode(id: $id) }`, { id: node.nodeId }, owner.token);
+    await waitFor('the removal event', async () => events.some((e) => e.removed));
+    dispose();
+    await client.dispose();
+    expect(events.every((e) => e.name === 'watched')).toBe(true);
+    const statuses = events.map((e) => e.status);
+    expect(statuses).toContain('ONLINE');
+    expect(statuses).toContain('OFFLINE');
+    expect(events.at(-1)).toMatchObject({ id: node.nodeId, removed: true });
+  });
+
+  it('filters jobs to only mine on request', async () => {
+    const owner = await signUp(hub);
+    const member = await signUp(hub);
+    await hub.graphql(`mutation { createOrganization(input: { handle: "${owner.username}-org" }) { id } }`, {}, owner.token);
+    await hub.graphql(`mutation($u: String!) { addOrganizationMember(input: { organization: "${owner.username}-org", username: $u }) { role } }`, { u: member.username }, owner.token);
+    const orgJob = await submitJob(hub, owner.token, { kind: 'echo', payload: {}, organization: `${owner.username}-org`, requirements: { labels: ['never'] } });
+    const ownJob = await submitJob(hub, member.token, { kind: 'echo', payload: {}, requirements: { labels: ['never'] } });
+    const LIST = `query($mine: Boolean) { jobs(filter: { mine: $mine }) { edges { node { id } } } }`;
+    const all = (await hub.graphql(LIST, {}, member.token)).data.jobs.edges.map((e: any) => e.node.id);
+    expect(all.sort()).toEqual([orgJob.id, ownJob.id].sort());
+    const mine = (await hub.graphql(LIST, { mine: true }, member.token)).data.jobs.edges.map((e: any) => e.node.id);
+    expect(mine).toEqual([ownJob.id]);
   });
 
   it('shows my nodes to me and every node in the network view', async () => {

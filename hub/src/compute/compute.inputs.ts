@@ -41,4 +41,5 @@ export class JobFilter {
   @Field(() => JobStatus, { nullable: true }) status?: JobStatus | null;
   @Field(() => String, { nullable: true }) kind?: string | null;
   @Field(() => ID, { nullable: true }) nodeId?: string | null;
+  @Field(() => Boolean, { nullable: true, description: 'Only jobs you submitted (not your organizations’)' }) mine?: boolean | null;
 }

@@ -85,7 +85,11 @@ export class JobsService {
     return job.organizationId !== null && (await this.organizations.roleOf(principal.user.id, job.organizationId)) !== undefined;
   }
 
-  list(principal: Principal, filter: { status?: JobStatus | null; kind?: string | null; nodeId?: string | null }, args: PageArgs): Promise<Page<Job>> {
+  list(
+    principal: Principal,
+    filter: { status?: JobStatus | null; kind?: string | null; nodeId?: string | null; mine?: boolean | null },
+    args: PageArgs,
+  ): Promise<Page<Job>> {
     const qb = this.repo
       .createQueryBuilder('j')
       .where(
@@ -94,6 +98,7 @@ export class JobsService {
           : '(j.ownerId = :me OR j.organizationId IN (SELECT organization_id FROM memberships WHERE user_id = :me))',
         { me: principal.user.id },
       );
+    if (filter.mine) qb.andWhere('j.ownerId = :me', { me: principal.user.id });
     if (filter.status) qb.andWhere('j.status = :status', { status: filter.status });
     if (filter.kind) qb.andWhere('j.kind = :kind', { kind: filter.kind });
     if (filter.nodeId) qb.andWhere('j.nodeId = :nodeId', { nodeId: asUuid(filter.nodeId, 'Node') });

@@ -106,6 +106,10 @@ export class Node {
   @Field(() => Date)
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
+
+  /** Not stored: true on the last nodeChanged event of a deleted node, so live views drop it. */
+  @Field(() => Boolean, { description: 'True only on the nodeChanged event that announces the node was deleted' })
+  removed = false;
 }
 
 /** One status from the flags: quarantine beats disabled beats connection state. */

@@ -113,6 +113,7 @@ export class NodesService {
     await this.nodeTokens.revoke(node.ownerId, node.id);
     await this.repo.delete({ id: node.id });
     this.signals.emit('nodeChanged', { nodeId: node.id });
+    this.publish(Object.assign(node, { removed: true, connected: false }));
     return true;
   }
 
@@ -149,11 +150,19 @@ export class NodesService {
     return node;
   }
 
+  private readonly heartbeatPublishedAt = new Map<string, number>();
+
+  /** Records a heartbeat; live views hear about it at most every 10 s per node. */
   async heartbeat(id: string, load: number): Promise<void> {
     await this.repo.update({ id }, { lastHeartbeatAt: new Date(), load });
+    if (Date.now() - (this.heartbeatPublishedAt.get(id) ?? 0) < 10_000) return;
+    this.heartbeatPublishedAt.set(id, Date.now());
+    const node = await this.repo.findOneBy({ id });
+    if (node) this.publish(node);
   }
 
   async disconnected(id: string, hubInstance: string): Promise<void> {
+    this.heartbeatPublishedAt.delete(id);
     // Only if no other hub took the node over meanwhile.
     await this.db.query(`UPDATE nodes SET connected = false, draining = false WHERE id = $1 AND hub_instance = $2`, [id, hubInstance]);
     const node = await this.repo.findOneBy({ id });
