@@ -2,7 +2,8 @@
  * `npm run bench`: a benchmark of the compute backbone (agent gateway, scheduler, jobs queue),
  * printing every figure side by side from one run on one machine:
  *
- *  1. dispatch latency: `submitJob` sent → `job.assign` received by a simulated agent (p50, p99);
+ *  1. dispatch latency: `submitJob` sent → `job.assign` received by a simulated agent (p50, p99),
+ *     with 1, 16 and 200 idle agents, and the hub's and PostgreSQL's CPU per job;
  *  2. throughput: no-op echo jobs completed per second with 1, 4 and 16 simulated agents;
  *  3. claim path: our claim statement (claimJobs) vs a bare `FOR UPDATE SKIP LOCKED` loop;
  *  4. hub CPU and RSS with 200 agents heartbeating every second vs the same hub idle.
@@ -56,6 +57,9 @@ const SETTINGS = {
   latencyJobs: intEnv('BENCH_LATENCY_JOBS', 200),
   latencyWarmup: intEnv('BENCH_LATENCY_WARMUP', 10),
   latencyAgents: listEnv('BENCH_LATENCY_AGENTS', [1, 16, 200]),
+  /** Jobs submitted alone (spaced out) to measure what one job costs the hub and the database. */
+  isolatedJobs: intEnv('BENCH_ISOLATED_JOBS', 5),
+  isolatedSpacingMs: intEnv('BENCH_ISOLATED_SPACING_MS', 500),
   throughputJobs: intEnv('BENCH_THROUGHPUT_JOBS', 1000),
   throughputAgents: listEnv('BENCH_THROUGHPUT_AGENTS', [1, 4, 16]),
   throughputTimeoutSeconds: intEnv('BENCH_THROUGHPUT_TIMEOUT_SECONDS', 60),
@@ -172,10 +176,21 @@ async function setUpDatabase(): Promise<Database> {
   return { adminUrl, url: databaseUrl(adminUrl, name), name, postmasterPid };
 }
 
-/** CPU seconds used so far by the PostgreSQL server this run started (postmaster and backends), if it did. */
-function postgresCpu(database: Database): number | undefined {
+/** CPU seconds per process of the PostgreSQL server this run started (postmaster and backends), if it did. */
+function postgresCpu(database: Database): Map<number, number> | undefined {
   if (!database.postmasterPid) return undefined;
-  return withChildren(database.postmasterPid).reduce((sum, p) => sum + (cpuSeconds(p) ?? 0), 0);
+  return new Map(withChildren(database.postmasterPid).map((p) => [p, cpuSeconds(p) ?? 0]));
+}
+
+/**
+ * CPU seconds used between two snapshots by the processes alive at the second (a process born in
+ * between counts from zero; one that ended in between, e.g. an autovacuum worker, is missed).
+ */
+function cpuDelta(before: Map<number, number> | undefined, after: Map<number, number> | undefined): number | undefined {
+  if (!before || !after) return undefined;
+  let sum = 0;
+  for (const [pid, seconds] of after) sum += seconds - (before.get(pid) ?? 0);
+  return sum;
 }
 
 async function connect(url: string): Promise<pg.Client> {
@@ -342,9 +357,6 @@ async function connectAgents(hub: Hub, nodes: RegisteredNode[], onAssign?: (jobI
 
 interface LatencyResult {
   agents: number;
-  /** CPU used per job over the measured jobs (this includes the hub's work for every idle agent). */
-  hubCpuMsPerJob: number;
-  pgCpuMsPerJob?: number;
   dispatch: ReturnType<typeof summarize>;
   roundTrip: ReturnType<typeof summarize>;
   /** Breakdown: submitJob sent → the job's INSERT transaction began (created_at). */
@@ -353,6 +365,20 @@ interface LatencyResult {
   toClaim: ReturnType<typeof summarize>;
   /** → job.assign received. */
   claimToAssign: ReturnType<typeof summarize>;
+  /** CPU per job over the back-to-back jobs, in ms. */
+  hubCpuMsPerJob: number;
+  pgCpuMsPerJob?: number;
+  /** CPU per job submitted alone to a quiet hub (baseline subtracted), in ms. */
+  isolatedHubCpuMs: number;
+  isolatedPgCpuMs?: number;
+}
+
+interface Timing {
+  dispatch: number;
+  roundTrip: number;
+  toInsert: number;
+  toClaim: number;
+  claimToAssign: number;
 }
 
 async function measureLatency(hub: Hub, db: pg.Client, database: Database, user: { token: string }, nodes: RegisteredNode[]): Promise<LatencyResult> {
@@ -363,19 +389,9 @@ async function measureLatency(hub: Hub, db: pg.Client, database: Database, user:
     waiting.get(jobId)?.(at);
   });
   await sleep(500);
-  const dispatch: number[] = [];
-  const roundTrip: number[] = [];
-  const toInsert: number[] = [];
-  const toClaim: number[] = [];
-  const claimToAssign: number[] = [];
-  const total = SETTINGS.latencyWarmup + SETTINGS.latencyJobs;
-  let hubCpu0 = 0;
-  let pgCpu0: number | undefined;
-  for (let i = 0; i < total; i++) {
-    if (i === SETTINGS.latencyWarmup) {
-      hubCpu0 = cpuSeconds(hub.pid) ?? 0;
-      pgCpu0 = postgresCpu(database);
-    }
+
+  /** Submits one echo job, waits for its assign and until the hub has recorded it succeeded. */
+  const runOne = async (): Promise<Timing> => {
     const sent = performance.now();
     const id = await submitEcho(hub, user.token);
     const answered = performance.now();
@@ -390,10 +406,6 @@ async function measureLatency(hub: Hub, db: pg.Client, database: Database, user:
       }));
     waiting.delete(id);
     arrived.delete(id);
-    if (i >= SETTINGS.latencyWarmup) {
-      dispatch.push(at - sent);
-      roundTrip.push(answered - sent);
-    }
     // One job at a time: wait until the hub has recorded it succeeded (the agent's slot is free).
     const deadline = Date.now() + 30_000;
     for (;;) {
@@ -404,34 +416,66 @@ async function measureLatency(hub: Hub, db: pg.Client, database: Database, user:
         )
       ).rows[0];
       if (row?.status === 'succeeded') {
-        if (i >= SETTINGS.latencyWarmup) {
-          // Same clock: performance.timeOrigin + performance.now() is epoch milliseconds, as are the
-          // database's timestamps on this machine. created_at is now() of the INSERT's transaction
-          // (millisecond precision); started_at is now() of the claim transaction.
-          const epoch = (t: number) => performance.timeOrigin + t;
-          toInsert.push(Number(row.created) - epoch(sent));
-          toClaim.push(Number(row.claimed) - Number(row.created));
-          claimToAssign.push(epoch(at) - Number(row.claimed));
-        }
-        break;
+        // Same clock: performance.timeOrigin + performance.now() is epoch milliseconds, as are the
+        // database's timestamps on this machine. created_at is now() of the INSERT's transaction
+        // (millisecond precision); started_at is now() of the claim transaction.
+        const epoch = (t: number) => performance.timeOrigin + t;
+        return {
+          dispatch: at - sent,
+          roundTrip: answered - sent,
+          toInsert: Number(row.created) - epoch(sent),
+          toClaim: Number(row.claimed) - Number(row.created),
+          claimToAssign: epoch(at) - Number(row.claimed),
+        };
       }
       if (Date.now() > deadline) throw new Error(`job ${id} did not succeed within 30 s`);
       await sleep(1);
     }
-  }
+  };
+
+  for (let i = 0; i < SETTINGS.latencyWarmup; i++) await runOne();
+  const hubCpu0 = cpuSeconds(hub.pid) ?? 0;
+  const pgCpu0 = postgresCpu(database);
+  const timings: Timing[] = [];
+  for (let i = 0; i < SETTINGS.latencyJobs; i++) timings.push(await runOne());
   const hubCpuMsPerJob = (((cpuSeconds(hub.pid) ?? 0) - hubCpu0) / SETTINGS.latencyJobs) * 1000;
-  const pgCpu1 = postgresCpu(database);
-  const pgCpuMsPerJob = pgCpu0 === undefined || pgCpu1 === undefined ? undefined : ((pgCpu1 - pgCpu0) / SETTINGS.latencyJobs) * 1000;
+  const pgCpuUsed = cpuDelta(pgCpu0, postgresCpu(database));
+  const pgCpuMsPerJob = pgCpuUsed === undefined ? undefined : (pgCpuUsed / SETTINGS.latencyJobs) * 1000;
+
+  // Isolated jobs: one job every spacing ms on an otherwise quiet hub, so each pays for its own
+  // dispatch passes. CPU in the same length of quiet time (heartbeats) is subtracted.
+  const k = SETTINGS.isolatedJobs;
+  const spacing = SETTINGS.isolatedSpacingMs;
+  const usage = () => ({ hub: cpuSeconds(hub.pid) ?? 0, pg: postgresCpu(database), t: performance.now() });
+  await sleep(spacing);
+  const q0 = usage();
+  await sleep(k * spacing);
+  const q1 = usage();
+  for (let i = 0; i < k; i++) {
+    const t = performance.now();
+    await runOne();
+    await sleep(Math.max(0, spacing - (performance.now() - t)));
+  }
+  const q2 = usage();
+  const quiet = (q1.t - q0.t) / 1000;
+  const busy = (q2.t - q1.t) / 1000;
+  /** CPU ms per job: used while the jobs ran, less the quiet-time rate over as long. */
+  const isolated = (quietCpu: number, busyCpu: number) => ((busyCpu - (quietCpu / quiet) * busy) / k) * 1000;
+  const pgQuiet = cpuDelta(q0.pg, q1.pg);
+  const pgBusy = cpuDelta(q1.pg, q2.pg);
   await set.close();
+  const pick = (key: keyof Timing) => summarize(timings.map((t) => t[key]));
   return {
     agents: nodes.length,
+    dispatch: pick('dispatch'),
+    roundTrip: pick('roundTrip'),
+    toInsert: pick('toInsert'),
+    toClaim: pick('toClaim'),
+    claimToAssign: pick('claimToAssign'),
     hubCpuMsPerJob,
     pgCpuMsPerJob,
-    dispatch: summarize(dispatch),
-    roundTrip: summarize(roundTrip),
-    toInsert: summarize(toInsert),
-    toClaim: summarize(toClaim),
-    claimToAssign: summarize(claimToAssign),
+    isolatedHubCpuMs: isolated(q1.hub - q0.hub, q2.hub - q1.hub),
+    isolatedPgCpuMs: pgQuiet === undefined || pgBusy === undefined ? undefined : isolated(pgQuiet, pgBusy),
   };
 }
 
@@ -480,8 +524,8 @@ async function measureThroughput(hub: Hub, db: pg.Client, database: Database, us
   }
   const seconds = (performance.now() - start) / 1000;
   const hubCpuPercent = (((cpuSeconds(hub.pid) ?? 0) - hubCpu0) / seconds) * 100;
-  const pgCpu1 = postgresCpu(database);
-  const pgCpuPercent = pgCpu0 === undefined || pgCpu1 === undefined ? undefined : ((pgCpu1 - pgCpu0) / seconds) * 100;
+  const pgCpuUsed = cpuDelta(pgCpu0, postgresCpu(database));
+  const pgCpuPercent = pgCpuUsed === undefined ? undefined : (pgCpuUsed / seconds) * 100;
   const framesDropped = (await metric(hub, 'aimass_agent_frames_rejected_total', 'reason="RATE_LIMITED"')) - dropsBefore;
   const perAgent = set.agents.map((a) => a.assigned);
   await set.close();
@@ -650,6 +694,7 @@ async function main(): Promise<void> {
   console.log('# AI Mass compute benchmark');
   console.log(`date        ${new Date().toISOString()}`);
   console.log(`machine     ${cpus.length} cores (${cpus[0]?.model ?? 'unknown'}), ${fmt(os.totalmem() / 2 ** 30, 1)} GiB RAM, ${os.platform()} ${os.release()}`);
+  console.log(`load        ${os.loadavg().map((l) => fmt(l)).join(' ')} (1, 5, 15 min load average at the start: other work on the machine skews every figure)`);
   console.log(`node        ${process.version}`);
   console.log(`postgresql  ${pgVersion} (${process.env.DATABASE_URL ? 'DATABASE_URL' : 'throwaway server from test/support/postgres.sh: fsync=off, synchronous_commit=off'})`);
   console.log(`settings    ${JSON.stringify(SETTINGS)}`);
@@ -657,7 +702,9 @@ async function main(): Promise<void> {
   console.log('');
 
   // Hub A: default heartbeat interval. Latency, then throughput.
-  let hub = await startHub(database);
+  // Housekeeping (which also runs a dispatch pass) once a minute, not every 5 s, so it does not land
+  // in the CPU windows of the isolated jobs; nothing in phases 1-2 waits for it.
+  let hub = await startHub(database, { AIMASS_SCHEDULER_TICK_SECONDS: '59' });
   const user = await signUp(hub);
   const maxAgents = Math.max(...SETTINGS.throughputAgents);
   const nodes = await registerNodes(hub, maxAgents, user);
@@ -685,14 +732,24 @@ async function main(): Promise<void> {
   console.log('Where the time goes (p50, ms; database timestamps on the same clock, created_at rounded to 1 ms):');
   console.log(
     table(
-      ['idle agents', 'sent → INSERT began', 'INSERT began → claim txn began', 'claim txn began → assign received', 'hub CPU ms/job', 'PostgreSQL CPU ms/job'],
+      ['idle agents', 'sent → INSERT began', 'INSERT began → claim txn began', 'claim txn began → assign received'],
+      latency.map((r) => [r.agents, fmt(r.toInsert.p50), fmt(r.toClaim.p50), fmt(r.claimToAssign.p50)]),
+    ),
+  );
+  console.log('');
+  console.log(`CPU per job (ms): back to back (as above), and submitted alone every ${SETTINGS.isolatedSpacingMs} ms (${SETTINGS.isolatedJobs} jobs, quiet-time CPU subtracted):`);
+  const na = (v: number | undefined) => (v === undefined ? 'n/a' : fmt(v));
+  const lat0 = latency[0];
+  console.log(
+    table(
+      ['idle agents', 'hub, back to back', 'PostgreSQL, back to back', 'hub, alone', 'PostgreSQL, alone', `hub + PostgreSQL alone, vs ${lat0.agents} agent(s)`],
       latency.map((r) => [
         r.agents,
-        fmt(r.toInsert.p50),
-        fmt(r.toClaim.p50),
-        fmt(r.claimToAssign.p50),
         fmt(r.hubCpuMsPerJob),
-        r.pgCpuMsPerJob === undefined ? 'n/a' : fmt(r.pgCpuMsPerJob),
+        na(r.pgCpuMsPerJob),
+        fmt(r.isolatedHubCpuMs),
+        na(r.isolatedPgCpuMs),
+        ratio(r.isolatedHubCpuMs + (r.isolatedPgCpuMs ?? 0), lat0.isolatedHubCpuMs + (lat0.isolatedPgCpuMs ?? 0)),
       ]),
     ),
   );
@@ -709,7 +766,7 @@ async function main(): Promise<void> {
   console.log('');
   console.log(
     table(
-      ['agents', 'jobs done', 'seconds', 'jobs/s', `vs ${base.agents} agent(s)`, 'frame-limit cap jobs/s', 'jobs per agent min–max', 'frames dropped', 'hub CPU %', 'PostgreSQL CPU %'],
+      ['agents', 'jobs done', 'seconds', 'jobs/s', `vs ${base.agents} agent(s)`, 'sustained frame-limit cap jobs/s', 'jobs per agent min–max', 'frames dropped', 'hub CPU %', 'PostgreSQL CPU %'],
       throughput.map((r) => [
         r.agents,
         `${r.completed}/${r.jobs}${r.timedOut ? ' TIMEOUT' : ''}`,
@@ -785,6 +842,12 @@ async function main(): Promise<void> {
       [
         [`dispatch latency p50, ${lat1.agents} agent(s)`, `${fmt(lat1.dispatch.p50)} ms`, `${latMax.agents} idle agents: ${fmt(latMax.dispatch.p50)} ms`, ratio(latMax.dispatch.p50, lat1.dispatch.p50)],
         [`dispatch latency p99, ${lat1.agents} agent(s)`, `${fmt(lat1.dispatch.p99)} ms`, `${latMax.agents} idle agents: ${fmt(latMax.dispatch.p99)} ms`, ratio(latMax.dispatch.p99, lat1.dispatch.p99)],
+        [
+          `hub + PostgreSQL CPU per job alone, ${lat1.agents} agent(s)`,
+          `${fmt(lat1.isolatedHubCpuMs + (lat1.isolatedPgCpuMs ?? 0), 1)} ms`,
+          `${latMax.agents} idle agents: ${fmt(latMax.isolatedHubCpuMs + (latMax.isolatedPgCpuMs ?? 0), 1)} ms`,
+          ratio(latMax.isolatedHubCpuMs + (latMax.isolatedPgCpuMs ?? 0), lat1.isolatedHubCpuMs + (lat1.isolatedPgCpuMs ?? 0)),
+        ],
         ...throughput.map((r) => [`throughput, ${r.agents} agent(s)`, `${fmt(r.perSecond, 1)} jobs/s`, `${base.agents} agent(s): ${fmt(base.perSecond, 1)} jobs/s`, ratio(r.perSecond, base.perSecond)]),
         [`throughput per agent, ${tpMax.agents} agents`, `${fmt(tpMax.perSecond / tpMax.agents, 1)} jobs/s`, `${base.agents} agent(s): ${fmt(base.perSecond / base.agents, 1)} jobs/s`, ratio(tpMax.perSecond / tpMax.agents, base.perSecond / base.agents)],
         ['claims/s, claimJobs', fmt(claims.claimJobs.perSecond, 0), `bare SKIP LOCKED: ${fmt(bare.perSecond, 0)}`, ratio(claims.claimJobs.perSecond, bare.perSecond)],
@@ -796,9 +859,11 @@ async function main(): Promise<void> {
   );
   const benchCpu = process.cpuUsage(benchCpuStart);
   console.log('');
+  console.log(`load average at the end: ${os.loadavg().map((l) => fmt(l)).join(' ')}`);
+  console.log('');
   console.log(
     `total ${fmt((performance.now() - started) / 1000, 1)} s; this process (simulated agents, GraphQL client) used ${fmt((benchCpu.user + benchCpu.system) / 1e6, 1)} s CPU` +
-      (database.postmasterPid ? `; PostgreSQL used ${fmt(postgresCpu(database)!, 1)} s CPU (live processes)` : ''),
+      (database.postmasterPid ? `; PostgreSQL used ${fmt(cpuDelta(new Map(), postgresCpu(database))!, 1)} s CPU (live processes)` : ''),
   );
 }
 
