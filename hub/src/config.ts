@@ -171,6 +171,21 @@ export const VARIABLES = {
     description: 'agents to start on this machine beside the hub (npm start passes --agents, default 1)',
     parse: int(0, 64),
   },
+  AIMASS_DATASET_MAX_BYTES: {
+    default: '1073741824',
+    description: 'largest dataset upload accepted, in bytes (1 GiB); larger is refused with 413',
+    parse: int(1, 1099511627776),
+  },
+  AIMASS_DATASET_INFER_ROWS: {
+    default: '1000',
+    description: 'rows of an upload sampled to infer column types (every row is then checked)',
+    parse: int(1, 1000000),
+  },
+  AIMASS_DATASET_MAX_COLUMNS: {
+    default: '1000',
+    description: 'most columns a dataset upload may have',
+    parse: int(1, 1500),
+  },
   AIMASS_WEB_DIR: {
     default: './dist/web',
     description: 'built portal served at / (npm run build makes it)',
@@ -200,6 +215,7 @@ export interface Config {
   jobs: { leaseSeconds: number; retryBaseSeconds: number; retryMaxSeconds: number; tickSeconds: number; benchmarkOnJoin: boolean };
   localAgents: number;
   webDir: string;
+  datasets: { maxBytes: number; inferRows: number; maxColumns: number };
 }
 
 /** Reads and validates `env`; throws {@link ConfigError} naming every bad variable at once. */
@@ -255,5 +271,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     localAgents: v.AIMASS_LOCAL_AGENTS,
     webDir: v.AIMASS_WEB_DIR,
+    datasets: { maxBytes: v.AIMASS_DATASET_MAX_BYTES, inferRows: v.AIMASS_DATASET_INFER_ROWS, maxColumns: v.AIMASS_DATASET_MAX_COLUMNS },
   };
 }

@@ -8,5 +8,7 @@ import { User } from './accounts/user.entity.js';
 import { JobAttempt } from './compute/job-attempt.entity.js';
 import { Job } from './compute/job.entity.js';
 import { Node } from './compute/node.entity.js';
+import { DatasetVersion } from './datasets/dataset-version.entity.js';
+import { Dataset } from './datasets/dataset.entity.js';
 
-export const entities = [User, Session, Organization, Membership, ApiKey, NodeToken, Node, Job, JobAttempt];
+export const entities = [User, Session, Organization, Membership, ApiKey, NodeToken, Node, Job, JobAttempt, Dataset, DatasetVersion];

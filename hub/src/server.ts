@@ -18,6 +18,7 @@ import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { createSignals } from './db/signals.js';
 import { jobFilesRouter } from './compute/job-files.routes.js';
+import { datasetsRouter } from './datasets/datasets.routes.js';
 import { buildContext, type Context } from './graphql/context.js';
 import { formatError } from './graphql/format-error.js';
 import { metricsPlugin } from './graphql/metrics-plugin.js';
@@ -137,6 +138,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
   );
 
   app.use('/api/jobs', jobFilesRouter(services));
+  app.use('/api/datasets', datasetsRouter(services));
   app.use('/api', (req, res) => sendError(res, 404, 'NOT_FOUND', `No API route ${req.method} ${req.path}`));
 
   // The portal: static files, and index.html for every other GET so deep links work.

@@ -14,6 +14,7 @@ import { JobsService } from './compute/jobs.service.js';
 import { NodesService } from './compute/nodes.service.js';
 import { Scheduler } from './compute/scheduler.js';
 import type { Config } from './config.js';
+import { DatasetsService } from './datasets/datasets.service.js';
 import type { Signals } from './db/signals.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
@@ -32,6 +33,7 @@ export interface Services {
   nodes: NodesService;
   jobs: JobsService;
   scheduler: Scheduler;
+  datasets: DatasetsService;
 }
 
 export function createServices(deps: {
@@ -50,6 +52,7 @@ export function createServices(deps: {
   const organizations = new OrganizationsService(db, accounts, events);
   const nodes = new NodesService(db, nodeTokens, events, signals);
   const jobs = new JobsService(db, organizations, events, signals);
+  const access = new AccessService(db);
   return {
     config,
     events,
@@ -59,9 +62,10 @@ export function createServices(deps: {
     apiKeys: new ApiKeysService(db, events),
     nodeTokens,
     organizations,
-    access: new AccessService(db),
+    access,
     nodes,
     jobs,
     scheduler: new Scheduler(db, config, jobs, nodes, signals, deps.metrics, deps.log.child({ component: 'scheduler' })),
+    datasets: new DatasetsService(db, config, config.databaseUrl ? 'postgres' : 'pglite', accounts, organizations, access),
   };
 }

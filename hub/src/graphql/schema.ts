@@ -9,6 +9,8 @@ import { MembershipResolver, OrganizationResolver } from '../accounts/organizati
 import { UserResolver } from '../accounts/user.resolver.js';
 import { JobResolver } from '../compute/job.resolver.js';
 import { NodeResolver } from '../compute/node.resolver.js';
+import { DatasetVersionResolver } from '../datasets/dataset-version.resolver.js';
+import { DatasetResolver } from '../datasets/dataset.resolver.js';
 import type { EventBus } from '../pubsub.js';
 import { authChecker } from './auth-checker.js';
 
@@ -23,6 +25,8 @@ export const resolvers = [
   AccountEventsResolver,
   NodeResolver,
   JobResolver,
+  DatasetResolver,
+  DatasetVersionResolver,
 ] as const;
 
 export function createSchema(pubSub: EventBus): Promise<GraphQLSchema> {

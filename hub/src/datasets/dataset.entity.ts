@@ -1,0 +1,55 @@
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export enum DatasetVisibility {
+  PUBLIC = 'public',
+  UNLISTED = 'unlisted',
+  PRIVATE = 'private',
+}
+registerEnumType(DatasetVisibility, {
+  name: 'DatasetVisibility',
+  description: 'public: listed for everyone; unlisted: readable by anyone with its name; private: owner, organization members and collaborators only',
+});
+
+@ObjectType('Dataset', { description: 'A dataset in the data market, `owner/name`, with immutable numbered versions' })
+@Entity('datasets')
+export class Dataset {
+  @Field(() => ID)
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  /** A user id or an organization id. */
+  @Column({ name: 'owner_id', type: 'uuid' })
+  ownerId: string;
+
+  @Field(() => String)
+  @Column({ type: 'text' })
+  name: string;
+
+  @Field(() => String, { description: 'Markdown' })
+  @Column({ type: 'text', default: '' })
+  description: string;
+
+  @Field(() => String, { description: 'An SPDX id or custom license text' })
+  @Column({ type: 'text', default: '' })
+  license: string;
+
+  @Field(() => [String])
+  @Column({ type: 'text', array: true, default: () => `'{}'` })
+  tags: string[];
+
+  @Field(() => DatasetVisibility)
+  @Column({ type: 'text' })
+  visibility: DatasetVisibility;
+
+  @Column({ name: 'created_by', type: 'uuid', nullable: true })
+  createdBy: string | null;
+
+  @Field(() => Date)
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt: Date;
+
+  @Field(() => Date)
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
+  updatedAt: Date;
+}

@@ -1,0 +1,57 @@
+import { Field, InputType, registerEnumType } from 'type-graphql';
+import { DatasetVisibility } from './dataset.entity.js';
+
+@InputType()
+export class CreateDatasetInput {
+  @Field(() => String, { nullable: true, description: 'User or organization handle that will own it; default: you' })
+  owner?: string | null;
+
+  @Field(() => String, { description: '1–100 letters, digits, ".", "_" or "-", starting with a letter or digit; unique per owner' })
+  name: string;
+
+  @Field(() => String, { nullable: true, description: 'Markdown' })
+  description?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'SPDX id or custom license text' })
+  license?: string | null;
+
+  @Field(() => [String], { nullable: true })
+  tags?: string[] | null;
+
+  @Field(() => DatasetVisibility, { nullable: true, description: 'Default PUBLIC' })
+  visibility?: DatasetVisibility | null;
+}
+
+@InputType()
+export class UpdateDatasetInput {
+  @Field(() => String, { nullable: true }) description?: string | null;
+  @Field(() => String, { nullable: true }) license?: string | null;
+  @Field(() => [String], { nullable: true }) tags?: string[] | null;
+  @Field(() => DatasetVisibility, { nullable: true }) visibility?: DatasetVisibility | null;
+}
+
+export enum RowFilterOp {
+  EQ = 'EQ',
+  NE = 'NE',
+  LT = 'LT',
+  LE = 'LE',
+  GT = 'GT',
+  GE = 'GE',
+  IS_NULL = 'IS_NULL',
+  NOT_NULL = 'NOT_NULL',
+  CONTAINS = 'CONTAINS',
+}
+registerEnumType(RowFilterOp, { name: 'RowFilterOp', description: 'CONTAINS: case-insensitive substring of the value as text' });
+
+export enum SortDirection {
+  ASC = 'ASC',
+  DESC = 'DESC',
+}
+registerEnumType(SortDirection, { name: 'SortDirection' });
+
+@InputType()
+export class RowFilter {
+  @Field(() => String, { description: 'A column name (DatasetColumn.name)' }) column: string;
+  @Field(() => RowFilterOp) op: RowFilterOp;
+  @Field(() => String, { nullable: true, description: 'Parsed as the column type; not used by IS_NULL / NOT_NULL' }) value?: string | null;
+}

@@ -1,0 +1,287 @@
+/**
+ * Datasets and their versions: create, update, read (with per-row access), list, upload a new
+ * version (spool → sniff → infer → load → profile, in one transaction), and preview rows.
+ *
+ * Access: `AccessService.require(…, 'Dataset')` on every row; a private dataset the caller may not
+ * read is NOT_FOUND everywhere (GraphQL and the upload URL). Organization members may write.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import type { DataSource } from 'typeorm';
+import type { AccessService, Permission } from '../accounts/access.js';
+import type { AccountsService } from '../accounts/accounts.service.js';
+import type { OrganizationsService } from '../accounts/organizations.service.js';
+import { hasScope, type Principal } from '../accounts/principal.js';
+import { Scope } from '../accounts/scopes.js';
+import { checks } from '../accounts/validation.js';
+import type { Config } from '../config.js';
+import { isUniqueViolation } from '../db/unique-violation.js';
+import { AppError, conflict, forbidden, notFound } from '../errors.js';
+import { paginate, type Page, type PageArgs } from '../graphql/connection.js';
+import { DatasetVersion } from './dataset-version.entity.js';
+import { Dataset, DatasetVisibility } from './dataset.entity.js';
+import { DEFAULT_NULL_TOKENS } from './ingest/cells.js';
+import { ingest, type IngestOptions, type RaggedPolicy, type UploadFormat } from './ingest/ingest.js';
+import { spool, TooLargeError } from './ingest/spool.js';
+import { computeProfile } from './profile.js';
+import { queryRows, type RowsArgs, type RowsPage } from './rows-query.js';
+
+export interface DatasetInput {
+  owner?: string | null;
+  name: string;
+  description?: string | null;
+  license?: string | null;
+  tags?: string[] | null;
+  visibility?: DatasetVisibility | null;
+}
+
+export type DatasetPatch = Omit<Partial<DatasetInput>, 'owner' | 'name'>;
+
+/** Raw upload options, as they arrive in the query string. */
+export interface UploadQuery {
+  format?: unknown;
+  delimiter?: unknown;
+  nullTokens?: unknown;
+  raggedRows?: unknown;
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+const TAG = /^[a-z0-9][a-z0-9+#.-]{0,49}$/;
+const MAX_TAGS = 20;
+
+export interface Owner {
+  id: string;
+  handle: string;
+  kind: 'user' | 'organization';
+}
+
+export class DatasetsService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly config: Config,
+    private readonly backend: 'postgres' | 'pglite',
+    private readonly accounts: AccountsService,
+    private readonly organizations: OrganizationsService,
+    private readonly access: AccessService,
+  ) {}
+
+  private get repo() {
+    return this.db.getRepository(Dataset);
+  }
+
+  /** A user or organization handle → its id. Unknown handles are NOT_FOUND (as the dataset would be). */
+  async ownerByHandle(handle: string, what = 'Dataset'): Promise<Owner> {
+    try {
+      const user = await this.accounts.userByUsername(handle);
+      return { id: user.id, handle: user.username, kind: 'user' };
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'NOT_FOUND')) throw error;
+    }
+    try {
+      const org = await this.organizations.byHandle(handle);
+      return { id: org.id, handle: org.handle, kind: 'organization' };
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'NOT_FOUND') throw notFound(what);
+      throw error;
+    }
+  }
+
+  private validate(input: DatasetPatch & { name?: string }): void {
+    const c = checks();
+    if (input.name !== undefined && !NAME.test(input.name)) {
+      c.add('name', 'use 1–100 letters, digits, ".", "_" or "-", starting with a letter or digit');
+    }
+    if (input.description != null && input.description.length > 100_000) c.add('description', 'must be at most 100000 characters');
+    if (input.license != null && input.license !== '') c.text('license', input.license, { max: 10_000 });
+    if (input.tags != null) {
+      if (input.tags.length > MAX_TAGS) c.add('tags', `at most ${MAX_TAGS} tags`);
+      input.tags.forEach((tag, i) => {
+        if (!TAG.test(tag)) c.add(`tags.${i}`, 'use 1–50 lower-case letters, digits, "+", "#", "." or "-"');
+      });
+    }
+    c.throwIfAny();
+  }
+
+  async create(principal: Principal, input: DatasetInput): Promise<Dataset> {
+    const tags = input.tags?.map((t) => t.trim().toLowerCase());
+    this.validate({ ...input, tags });
+    const owner = input.owner ? await this.ownerByHandle(input.owner, 'Owner') : { id: principal.user.id, handle: principal.user.username, kind: 'user' as const };
+    if (owner.kind === 'organization') {
+      const have = await this.access.permission(principal, { ownerId: owner.id, visibility: 'private' });
+      if (have !== 'write' && have !== 'admin') throw forbidden(`Only members of ${owner.handle} can create its datasets`);
+    } else if (owner.id !== principal.user.id && !principal.user.isAdmin) {
+      throw forbidden('You can create datasets only for yourself or your organizations');
+    }
+    try {
+      return await this.repo.save(
+        this.repo.create({
+          ownerId: owner.id,
+          name: input.name,
+          description: input.description ?? '',
+          license: input.license ?? '',
+          tags: [...new Set(tags ?? [])],
+          visibility: input.visibility ?? DatasetVisibility.PUBLIC,
+          createdBy: principal.user.id,
+        }),
+      );
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(`${owner.handle} already has a dataset named ${input.name}`, 'name');
+      throw error;
+    }
+  }
+
+  /** The dataset `owner/name` if the caller has `need` on it; NOT_FOUND if they may not read it. */
+  async get(principal: Principal | null, owner: string, name: string, need: Permission = 'read'): Promise<Dataset> {
+    const ownerRow = await this.ownerByHandle(owner);
+    const dataset = await this.repo
+      .createQueryBuilder('d')
+      .where('d.ownerId = :owner AND lower(d.name) = lower(:name)', { owner: ownerRow.id, name })
+      .getOne();
+    if (!dataset) throw notFound('Dataset');
+    await this.access.require(principal, { ownerId: dataset.ownerId, visibility: dataset.visibility }, need, 'Dataset');
+    return dataset;
+  }
+
+  async update(principal: Principal, owner: string, name: string, patch: DatasetPatch): Promise<Dataset> {
+    const tags = patch.tags?.map((t) => t.trim().toLowerCase());
+    this.validate({ ...patch, tags });
+    const dataset = await this.get(principal, owner, name, 'write');
+    if (patch.visibility != null && patch.visibility !== dataset.visibility) {
+      await this.access.require(principal, { ownerId: dataset.ownerId, visibility: dataset.visibility }, 'admin', 'Dataset');
+      dataset.visibility = patch.visibility;
+    }
+    if (patch.description != null) dataset.description = patch.description;
+    if (patch.license != null) dataset.license = patch.license;
+    if (tags) dataset.tags = [...new Set(tags)];
+    dataset.updatedAt = new Date();
+    return this.repo.save(dataset);
+  }
+
+  /** Your datasets, your organizations' datasets and every public one, newest first. */
+  list(principal: Principal, args: PageArgs): Promise<Page<Dataset>> {
+    const qb = this.repo
+      .createQueryBuilder('d')
+      .where(
+        principal.user.isAdmin
+          ? 'true'
+          : `(d.visibility = 'public' OR d.ownerId = :me OR d.ownerId IN (SELECT organization_id FROM memberships WHERE user_id = :me))`,
+        { me: principal.user.id },
+      );
+    return paginate(qb, args);
+  }
+
+  versions(dataset: Dataset): Promise<DatasetVersion[]> {
+    return this.db.getRepository(DatasetVersion).find({ where: { datasetId: dataset.id }, order: { number: 'DESC' } });
+  }
+
+  async version(principal: Principal | null, owner: string, name: string, number: number | null): Promise<DatasetVersion> {
+    const dataset = await this.get(principal, owner, name);
+    const repo = this.db.getRepository(DatasetVersion);
+    const version =
+      number === null
+        ? await repo.findOne({ where: { datasetId: dataset.id }, order: { number: 'DESC' } })
+        : await repo.findOneBy({ datasetId: dataset.id, number });
+    if (!version) throw notFound('Dataset version');
+    return version;
+  }
+
+  /** Rows of a version the caller was allowed to fetch. */
+  rows(version: DatasetVersion, args: RowsArgs): Promise<RowsPage> {
+    return queryRows(this.db, version.tableName, version.columns, args);
+  }
+
+  parseUploadOptions(query: UploadQuery): IngestOptions {
+    const c = checks();
+    const one = (v: unknown) => (Array.isArray(v) ? v.join(',') : typeof v === 'string' ? v : undefined);
+    const format = (one(query.format) ?? 'csv') as UploadFormat;
+    if (!['csv', 'tsv', 'jsonl'].includes(format)) c.add('format', 'must be csv, tsv or jsonl');
+    const ragged = (one(query.raggedRows) ?? 'reject') as RaggedPolicy;
+    if (!['reject', 'pad'].includes(ragged)) c.add('raggedRows', 'must be reject or pad');
+    let delimiter = one(query.delimiter);
+    if (delimiter === 'tab' || delimiter === '\\t') delimiter = '\t';
+    if (delimiter !== undefined && ![',', ';', '\t', '|'].includes(delimiter)) c.add('delimiter', 'must be one of , ; | or tab');
+    if (delimiter !== undefined && format !== 'csv') c.add('delimiter', 'applies to format=csv only');
+    const rawTokens = one(query.nullTokens);
+    const nullTokens = rawTokens === undefined ? DEFAULT_NULL_TOKENS : ['', ...rawTokens.split(',').map((t) => t.trim()).filter(Boolean)];
+    if (nullTokens.length > 50 || nullTokens.some((t) => t.length > 50)) c.add('nullTokens', 'at most 50 tokens of at most 50 characters');
+    c.throwIfAny();
+    return {
+      format,
+      delimiter,
+      nullTokens,
+      raggedRows: ragged,
+      inferRows: this.config.datasets.inferRows,
+      maxColumns: this.config.datasets.maxColumns,
+    };
+  }
+
+  /**
+   * Uploads a new version from a byte stream. Checks run before a byte is read: the credential's
+   * scope, write access to the dataset (NOT_FOUND when it is private and not yours), the options,
+   * and the declared length. The body is spooled to a temporary file, then read twice (sample,
+   * then load). The table, its rows, its profile and the version row are created in one
+   * transaction: a failure anywhere leaves none of them.
+   */
+  async upload(
+    principal: Principal,
+    owner: string,
+    name: string,
+    body: Readable,
+    query: UploadQuery,
+    contentLength: number | undefined,
+  ): Promise<DatasetVersion> {
+    if (!hasScope(principal, Scope.DATASETS_WRITE)) throw forbidden('This API key lacks the datasets:write scope');
+    const dataset = await this.get(principal, owner, name, 'write');
+    const options = this.parseUploadOptions(query);
+    const maxBytes = this.config.datasets.maxBytes;
+    if (contentLength !== undefined && contentLength > maxBytes) throw new TooLargeError(maxBytes);
+
+    const dir = path.join(this.config.dataDir, 'uploads');
+    await mkdir(dir, { recursive: true });
+    const file = path.join(dir, `${randomUUID()}.upload`);
+    try {
+      const spooled = await spool(body, file, maxBytes);
+      const id = randomUUID();
+      // Generated, never from user input.
+      const table = `datasets.v_${id.replace(/-/g, '')}`;
+      const qr = this.db.createQueryRunner();
+      await qr.connect();
+      await qr.startTransaction();
+      try {
+        const { columns, report, rowCount } = await ingest({ file, spooled, options, qr, backend: this.backend, table });
+        const profile = await computeProfile(qr, table, columns);
+        // Serialises concurrent uploads to one dataset for the numbering only.
+        await qr.query(`SELECT 1 FROM datasets WHERE id = $1 FOR UPDATE`, [dataset.id]);
+        const [{ next }] = await qr.query(`SELECT coalesce(max(number), 0) + 1 AS next FROM dataset_versions WHERE dataset_id = $1`, [dataset.id]);
+        const repo = qr.manager.getRepository(DatasetVersion);
+        const version = await repo.save(
+          repo.create({
+            id,
+            datasetId: dataset.id,
+            number: Number(next),
+            tableName: table,
+            status: 'ready',
+            rowCount,
+            columns,
+            ingestReport: report,
+            profile,
+            createdBy: principal.user.id,
+          }),
+        );
+        await qr.query(`UPDATE datasets SET updated_at = now() WHERE id = $1`, [dataset.id]);
+        await qr.commitTransaction();
+        return version;
+      } catch (error) {
+        await qr.rollbackTransaction().catch(() => undefined);
+        throw error;
+      } finally {
+        await qr.release();
+      }
+    } finally {
+      await rm(file, { force: true });
+    }
+  }
+}
+

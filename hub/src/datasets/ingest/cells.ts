@@ -1,0 +1,63 @@
+/**
+ * Cell values: null tokens, and parsing a trimmed cell as each column type. A parser returns the
+ * canonical text PostgreSQL accepts for the column's SQL type, or `undefined` when the cell does
+ * not parse (the loader then stores NULL and counts it).
+ */
+import { ColumnType } from '../dataset-version.entity.js';
+
+export const DEFAULT_NULL_TOKENS = ['', 'NA', 'N/A', 'null', 'NaN', '-'];
+
+/** Case-insensitive null-token matcher. '' always counts as null. */
+export function nullMatcher(tokens: readonly string[]): (cell: string) => boolean {
+  const set = new Set(['', ...tokens.map((t) => t.trim().toLowerCase())]);
+  return (cell) => set.has(cell.toLowerCase());
+}
+
+const INTEGER = /^[-+]?\d+$/;
+const FLOAT = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const TRUE = new Set(['true', 't', 'yes', 'y']);
+const FALSE = new Set(['false', 'f', 'no', 'n']);
+const INT8_MAX = 9223372036854775807n;
+
+function validDate(y: string, m: string, d: string): boolean {
+  const year = Number(y);
+  const month = Number(m);
+  const day = Number(d);
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  date.setUTCFullYear(year);
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+export const parsers: Record<ColumnType, (cell: string) => string | undefined> = {
+  [ColumnType.INTEGER]: (cell) => {
+    if (!INTEGER.test(cell)) return undefined;
+    const value = BigInt(cell);
+    return value > INT8_MAX || value < -INT8_MAX - 1n ? undefined : value.toString();
+  },
+  [ColumnType.FLOAT]: (cell) => {
+    if (!FLOAT.test(cell)) return undefined;
+    const value = Number(cell);
+    return Number.isFinite(value) ? String(value) : undefined;
+  },
+  [ColumnType.BOOLEAN]: (cell) => {
+    const lower = cell.toLowerCase();
+    return TRUE.has(lower) ? 'true' : FALSE.has(lower) ? 'false' : undefined;
+  },
+  [ColumnType.DATE]: (cell) => {
+    const m = DATE.exec(cell);
+    return m && validDate(m[1], m[2], m[3]) ? cell : undefined;
+  },
+  [ColumnType.TIMESTAMP]: (cell) => {
+    const m = TIMESTAMP.exec(cell);
+    if (!m || !validDate(m[1], m[2], m[3]) || Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59) return undefined;
+    // A timestamp without a zone is taken as UTC.
+    const zone = m[8] ? (m[8].toUpperCase() === 'Z' ? '+00:00' : m[8]) : '+00:00';
+    return `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${m[6] ?? '00'}${m[7] ?? ''}${zone}`;
+  },
+  // Text never fails; PostgreSQL text cannot hold NUL, which the sniffer refuses earlier.
+  [ColumnType.CATEGORICAL]: (cell) => cell,
+  [ColumnType.TEXT]: (cell) => cell,
+};

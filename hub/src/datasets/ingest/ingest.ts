@@ -1,0 +1,226 @@
+/**
+ * Second and third passes over a spooled upload: sniff, sample and infer types, then stream every
+ * record through cleaning (trim, null tokens, typed parsing) into the version's table. Runs on
+ * the upload transaction's connection; any throw rolls the whole upload back (no table, no
+ * version). Returns the columns and the ingest report.
+ */
+import type { QueryRunner } from 'typeorm';
+import { badInput } from '../../errors.js';
+import { ColumnType, SQL_TYPES, type DatasetColumn } from '../dataset-version.entity.js';
+import { nullMatcher, parsers } from './cells.js';
+import { normaliseHeaders } from './headers.js';
+import { inferType } from './infer.js';
+import { copyLoader, insertLoader, type RowLoader } from './loader.js';
+import { csvRecords, jsonCell, jsonRecords, type RawRecord } from './records.js';
+import { sniffDelimiter, type Spooled } from './spool.js';
+
+export type UploadFormat = 'csv' | 'tsv' | 'jsonl';
+export type RaggedPolicy = 'reject' | 'pad';
+
+export interface IngestOptions {
+  format: UploadFormat;
+  /** CSV only; sniffed from the first line when absent. */
+  delimiter?: string;
+  nullTokens: string[];
+  raggedRows: RaggedPolicy;
+  /** Rows sampled for type inference. */
+  inferRows: number;
+  maxColumns: number;
+}
+
+export interface ColumnReport {
+  name: string;
+  originalName: string;
+  type: ColumnType;
+  nullCount: number;
+  /** Cells that did not parse as the column's type and were stored as NULL. */
+  invalidCount: number;
+  invalidSamples: string[];
+}
+
+export interface IngestReport {
+  format: UploadFormat;
+  encoding: 'utf-8' | 'utf-8-bom' | 'latin-1';
+  delimiter: string | null;
+  bytes: number;
+  rows: number;
+  nullTokens: string[];
+  sampledRows: number;
+  columns: ColumnReport[];
+  renamedColumns: { from: string; to: string }[];
+  raggedRows: { policy: RaggedPolicy; count: number; lines: number[]; padded: number; truncated: number };
+  /** JSON Lines: keys seen after the sample that are not columns (their values are not stored). */
+  ignoredKeys: string[];
+}
+
+const MAX_LISTED_LINES = 20;
+const MAX_SAMPLES = 5;
+
+interface Source {
+  header: string[];
+  /** Data records only (the header is skipped). */
+  records(): AsyncGenerator<RawRecord>;
+  ignoredKeys: Set<string>;
+}
+
+async function openSource(file: string, spooled: Spooled, options: IngestOptions): Promise<{ source: Source; delimiter: string | null }> {
+  const encoding = spooled.encoding;
+  if (options.format === 'jsonl') {
+    const keys: string[] = [];
+    const seen = new Set<string>();
+    let n = 0;
+    for await (const { object } of jsonRecords(file, encoding)) {
+      for (const key of Object.keys(object)) if (!seen.has(key)) (seen.add(key), keys.push(key));
+      if (++n >= options.inferRows) break;
+    }
+    const ignoredKeys = new Set<string>();
+    return {
+      delimiter: null,
+      source: {
+        header: keys,
+        ignoredKeys,
+        async *records() {
+          for await (const { line, object } of jsonRecords(file, encoding)) {
+            for (const key of Object.keys(object)) if (!seen.has(key) && ignoredKeys.size < 100) ignoredKeys.add(key);
+            yield { line, cells: keys.map((k) => jsonCell(object[k])) };
+          }
+        },
+      },
+    };
+  }
+  let delimiter = options.format === 'tsv' ? '\t' : options.delimiter;
+  if (!delimiter) {
+    const text = spooled.head.toString(encoding === 'utf8' ? 'utf8' : 'latin1').replace(/^\uFEFF/, '');
+    delimiter = sniffDelimiter(text.split(/\r?\n/, 1)[0] ?? '');
+  }
+  let header: string[] | undefined;
+  for await (const record of csvRecords(file, delimiter, encoding)) {
+    header = record.cells;
+    break;
+  }
+  const d = delimiter;
+  return {
+    delimiter: d,
+    source: {
+      header: header ?? [],
+      ignoredKeys: new Set(),
+      async *records() {
+        let first = true;
+        for await (const record of csvRecords(file, d, encoding)) {
+          if (first) {
+            first = false;
+            continue;
+          }
+          yield record;
+        }
+      },
+    },
+  };
+}
+
+export async function ingest(params: {
+  file: string;
+  spooled: Spooled;
+  options: IngestOptions;
+  qr: QueryRunner;
+  backend: 'postgres' | 'pglite';
+  table: string;
+}): Promise<{ columns: DatasetColumn[]; report: IngestReport; rowCount: number }> {
+  const { file, spooled, options, qr, table } = params;
+  if (spooled.bytes === 0) throw badInput('body', 'The file is empty');
+  if (spooled.hasNul || spooled.controlShare > 0.05) throw badInput('body', 'The file does not look like text (it holds binary data)');
+  const { source, delimiter } = await openSource(file, spooled, options);
+  if (source.header.length === 0 || source.header.every((h) => h.trim() === '')) {
+    throw badInput('body', options.format === 'jsonl' ? 'The file holds no JSON objects' : 'The file is empty (no header row)');
+  }
+  if (source.header.length > options.maxColumns) throw badInput('body', `The file has ${source.header.length} columns; at most ${options.maxColumns} are allowed`);
+  const width = source.header.length;
+  const names = normaliseHeaders(source.header);
+  const isNull = nullMatcher(options.nullTokens);
+
+  // Pass 2: sample for inference.
+  const samples: string[][] = names.map(() => []);
+  let sampled = 0;
+  for await (const { cells } of source.records()) {
+    for (let c = 0; c < width; c++) {
+      const cell = (cells[c] ?? '').trim();
+      if (!isNull(cell)) samples[c].push(cell);
+    }
+    if (++sampled >= options.inferRows) break;
+  }
+  if (sampled === 0) throw badInput('body', options.format === 'jsonl' ? 'The file holds no rows' : 'The file has a header but no rows');
+  const columns: DatasetColumn[] = names.map((n, c) => ({ ...n, type: inferType(samples[c]) }));
+  samples.length = 0;
+
+  // Pass 3: create the table and load every row, verifying each cell against its column's type.
+  const sqlTypes = columns.map((c) => SQL_TYPES[c.type]);
+  await qr.query(`CREATE TABLE ${table} (_row bigint NOT NULL, ${columns.map((c, i) => `"${c.name}" ${sqlTypes[i]}`).join(', ')})`);
+  const quoted = ['_row', ...columns.map((c) => `"${c.name}"`)];
+  const loader: RowLoader = params.backend === 'postgres' ? await copyLoader(qr, table, quoted) : insertLoader(qr, table, quoted, sqlTypes);
+  const reports: ColumnReport[] = columns.map((c) => ({ ...c, nullCount: 0, invalidCount: 0, invalidSamples: [] }));
+  const parse = columns.map((c) => parsers[c.type]);
+  const ragged = { policy: options.raggedRows, count: 0, lines: [] as number[], padded: 0, truncated: 0 };
+  let rows = 0;
+  try {
+    for await (const { line, cells } of source.records()) {
+      if (cells.length !== width) {
+        ragged.count++;
+        if (ragged.lines.length < MAX_LISTED_LINES) ragged.lines.push(line);
+        if (options.raggedRows === 'reject') continue;
+        if (cells.length < width) ragged.padded++;
+        else ragged.truncated++;
+      }
+      if (ragged.count > 0 && options.raggedRows === 'reject') continue;
+      const values: (string | null)[] = new Array(width);
+      for (let c = 0; c < width; c++) {
+        const cell = (cells[c] ?? '').trim();
+        if (isNull(cell)) {
+          values[c] = null;
+          reports[c].nullCount++;
+          continue;
+        }
+        const value = parse[c](cell);
+        if (value === undefined) {
+          values[c] = null;
+          const report = reports[c];
+          report.invalidCount++;
+          if (report.invalidSamples.length < MAX_SAMPLES && !report.invalidSamples.includes(cell)) report.invalidSamples.push(cell.slice(0, 200));
+        } else {
+          values[c] = value;
+        }
+      }
+      await loader.write(++rows, values);
+    }
+    if (ragged.count > 0 && options.raggedRows === 'reject') {
+      throw badInput(
+        'body',
+        `${ragged.count} row(s) do not have ${width} cells (lines ${ragged.lines.join(', ')}${ragged.count > ragged.lines.length ? ', …' : ''}); fix them or upload with raggedRows=pad`,
+      );
+    }
+    await loader.finish();
+  } catch (error) {
+    // End the COPY cleanly (the rollback discards what it loaded) so the connection stays usable.
+    await loader.finish().catch(() => loader.abort());
+    throw error;
+  }
+  await qr.query(`ALTER TABLE ${table} ADD PRIMARY KEY (_row)`);
+
+  const renamedColumns = columns.filter((c) => c.name !== c.originalName).map((c) => ({ from: c.originalName, to: c.name }));
+  return {
+    columns,
+    rowCount: rows,
+    report: {
+      format: options.format,
+      encoding: spooled.encoding === 'latin1' ? 'latin-1' : spooled.bom ? 'utf-8-bom' : 'utf-8',
+      delimiter,
+      bytes: spooled.bytes,
+      rows,
+      nullTokens: options.nullTokens,
+      sampledRows: sampled,
+      columns: reports,
+      renamedColumns,
+      raggedRows: ragged,
+      ignoredKeys: [...source.ignoredKeys],
+    },
+  };
+}

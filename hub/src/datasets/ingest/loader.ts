@@ -1,0 +1,90 @@
+/**
+ * Loading typed rows into a version's table, on the connection of the upload's transaction.
+ *
+ * PostgreSQL: `COPY … FROM STDIN` (text format) through pg-copy-streams, with backpressure.
+ * PGlite: COPY FROM STDIN does not work through pglite-socket (tried with pg-copy-streams 7 and
+ * pglite-socket 0.2.17: the server answers "protocol synchronization was lost" and drops the
+ * connection), so there the rows go in as batched multi-row INSERTs with bound parameters.
+ */
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { QueryRunner } from 'typeorm';
+
+export interface RowLoader {
+  /** One row: the row number, then one canonical value (or null) per column. */
+  write(row: number, values: (string | null)[]): Promise<void>;
+  finish(): Promise<void>;
+  abort(): void;
+}
+
+/** COPY text format: backslash escapes for \, tab, newline and CR; \N is NULL. */
+function copyText(value: string | null): string {
+  if (value === null) return '\\N';
+  return value.replace(/[\\\t\n\r]/g, (ch) => (ch === '\\' ? '\\\\' : ch === '\t' ? '\\t' : ch === '\n' ? '\\n' : '\\r'));
+}
+
+const COPY_CHUNK = 64 * 1024;
+
+export async function copyLoader(qr: QueryRunner, table: string, columns: string[]): Promise<RowLoader> {
+  const client = (await qr.connect()) as PoolClient;
+  const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+  let failure: Error | undefined;
+  stream.on('error', (error) => (failure ??= error));
+  let buffer = '';
+  const flush = async () => {
+    if (failure) throw failure;
+    if (!buffer) return;
+    const ok = stream.write(buffer);
+    buffer = '';
+    if (!ok) await Promise.race([once(stream, 'drain'), once(stream, 'error')]);
+    if (failure) throw failure;
+  };
+  return {
+    async write(row, values) {
+      buffer += `${row}\t${values.map(copyText).join('\t')}\n`;
+      if (buffer.length >= COPY_CHUNK) await flush();
+    },
+    async finish() {
+      await flush();
+      stream.end();
+      await finished(stream);
+      if (failure) throw failure;
+    },
+    abort() {
+      stream.destroy();
+    },
+  };
+}
+
+/** Bind parameters per statement stay well under PostgreSQL's 65535. */
+const MAX_PARAMS = 30_000;
+
+export function insertLoader(qr: QueryRunner, table: string, columns: string[], sqlTypes: string[]): RowLoader {
+  const types = ['bigint', ...sqlTypes];
+  const perRow = types.length;
+  const batchRows = Math.max(1, Math.min(1000, Math.floor(MAX_PARAMS / perRow)));
+  let params: (string | null)[] = [];
+  let rows = 0;
+  const flush = async () => {
+    if (rows === 0) return;
+    const tuples: string[] = [];
+    for (let r = 0; r < rows; r++) tuples.push(`(${types.map((t, c) => `$${r * perRow + c + 1}::${t}`).join(', ')})`);
+    await qr.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`, params);
+    params = [];
+    rows = 0;
+  };
+  return {
+    async write(row, values) {
+      params.push(String(row), ...values);
+      rows++;
+      if (rows >= batchRows) await flush();
+    },
+    finish: flush,
+    abort() {
+      params = [];
+      rows = 0;
+    },
+  };
+}
