@@ -101,9 +101,10 @@ export async function computeProfile(qr: QueryRunner, table: string, columns: Da
   if (numeric.length > 0) {
     const pairs: string[] = [];
     for (let i = 0; i < numeric.length; i++) {
-      for (let j = i + 1; j < numeric.length; j++) pairs.push(`corr(${q(numeric[i].name)}::float8, ${q(numeric[j].name)}::float8)`);
+      for (let j = i + 1; j < numeric.length; j++) pairs.push(`corr(${q(numeric[i].name)}::float8, ${q(numeric[j].name)}::float8) AS r${pairs.length}`);
     }
-    const values = pairs.length ? Object.values((await qr.query(`SELECT ${pairs.join(', ')} FROM ${table}`))[0]) : [];
+    const row = pairs.length ? (await qr.query(`SELECT ${pairs.join(', ')} FROM ${table}`))[0] : {};
+    const values = pairs.map((_, k) => row[`r${k}`]);
     let k = 0;
     for (let i = 0; i < numeric.length; i++) {
       matrix[i][i] = 1;
