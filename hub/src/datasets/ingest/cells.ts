@@ -51,6 +51,9 @@ export const parsers: Record<ColumnType, (cell: string) => string | undefined> =
     return m && validDate(m[1], m[2], m[3]) ? cell : undefined;
   },
   [ColumnType.TIMESTAMP]: (cell) => {
+    // A bare date in a timestamp column is its midnight, UTC.
+    const d = DATE.exec(cell);
+    if (d) return validDate(d[1], d[2], d[3]) ? `${cell} 00:00:00+00:00` : undefined;
     const m = TIMESTAMP.exec(cell);
     if (!m || !validDate(m[1], m[2], m[3]) || Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59) return undefined;
     // A timestamp without a zone is taken as UTC.

@@ -4,9 +4,11 @@
  * has none (the caller derives columns from the keys it sees).
  */
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { CsvError, parse } from 'csv-parse';
 import { AppError, badInput } from '../../errors.js';
+
+/** One record (CSV) or line (JSON Lines) may hold at most this many characters: memory stays bounded. */
+export const MAX_RECORD_CHARS = 16 * 1024 * 1024;
 
 export interface RawRecord {
   /** 1-based line number in the file where the record ends. */
@@ -16,7 +18,7 @@ export interface RawRecord {
 
 export async function* csvRecords(file: string, delimiter: string, encoding: 'utf8' | 'latin1'): AsyncGenerator<RawRecord> {
   const parser = createReadStream(file).pipe(
-    parse({ delimiter, encoding, bom: true, relax_column_count: true, skip_empty_lines: true, info: true }),
+    parse({ delimiter, encoding, bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: MAX_RECORD_CHARS }),
   );
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
@@ -43,10 +45,9 @@ export interface JsonRecord {
 /** JSON Lines: one JSON object per non-blank line; anything else is refused with its line number. */
 export async function* jsonRecords(file: string, encoding: 'utf8' | 'latin1'): AsyncGenerator<JsonRecord> {
   const input = createReadStream(file, { encoding });
-  const lines = createInterface({ input, crlfDelay: Infinity });
   let line = 0;
   try {
-    for await (let text of lines) {
+    for await (let text of splitLines(input as AsyncIterable<string>)) {
       line++;
       if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       if (text.trim() === '') continue;
@@ -60,9 +61,26 @@ export async function* jsonRecords(file: string, encoding: 'utf8' | 'latin1'): A
       yield { line, object: value as Record<string, unknown> };
     }
   } finally {
-    lines.close();
     input.destroy();
   }
+}
+
+/** Lines of a text stream (LF or CRLF), refusing one longer than {@link MAX_RECORD_CHARS}. */
+async function* splitLines(chunks: AsyncIterable<string>): AsyncGenerator<string> {
+  let pending = '';
+  let line = 0;
+  for await (const chunk of chunks) {
+    pending += chunk;
+    let start = 0;
+    for (let end = pending.indexOf('\n'); end !== -1; end = pending.indexOf('\n', start)) {
+      line++;
+      yield pending.slice(start, end).replace(/\r$/, '');
+      start = end + 1;
+    }
+    pending = pending.slice(start);
+    if (pending.length > MAX_RECORD_CHARS) throw badInput('body', `line ${line + 1} is longer than ${MAX_RECORD_CHARS} characters`);
+  }
+  if (pending) yield pending.replace(/\r$/, '');
 }
 
 /** A JSON value as a cell: null stays null (→ ''), strings as they are, everything else as JSON text. */

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { ColumnType } from '../dataset-version.entity.js';
+import { nullMatcher, parsers } from '../ingest/cells.js';
+import { normaliseHeaders } from '../ingest/headers.js';
+import { inferType } from '../ingest/infer.js';
+import { sniffDelimiter } from '../ingest/spool.js';
+
+describe('Ingest: header normalisation', () => {
+  it('makes names lower snake case ASCII, unique, not reserved, and keeps the trimmed original', () => {
+    expect(normaliseHeaders([' First Name ', 'firstName', 'Café Crème', '', '42', 'order', 'a', 'A', 'a_2'])).toEqual([
+      { name: 'first_name', originalName: 'First Name' },
+      { name: 'first_name_2', originalName: 'firstName' },
+      { name: 'cafe_creme', originalName: 'Café Crème' },
+      { name: 'column_4', originalName: '' },
+      { name: 'c_42', originalName: '42' },
+      { name: 'order_', originalName: 'order' },
+      { name: 'a', originalName: 'a' },
+      { name: 'a_2', originalName: 'A' },
+      { name: 'a_2_2', originalName: 'a_2' },
+    ]);
+  });
+
+  it('fits PostgreSQL identifiers even with suffixes', () => {
+    const names = normaliseHeaders(Array(120).fill('é'.repeat(200))).map((h) => h.name);
+    expect(new Set(names).size).toBe(120);
+    for (const n of names) expect(Buffer.byteLength(n)).toBeLessThanOrEqual(63);
+  });
+});
+
+describe('Ingest: cell parsing', () => {
+  it('parses each type into text PostgreSQL accepts, and refuses what does not fit', () => {
+    expect(parsers[ColumnType.INTEGER]('-0042')).toBe('-42');
+    expect(parsers[ColumnType.INTEGER]('9223372036854775808')).toBeUndefined();
+    expect(parsers[ColumnType.INTEGER]('1.0')).toBeUndefined();
+    expect(parsers[ColumnType.FLOAT]('.5e3')).toBe('500');
+    expect(parsers[ColumnType.FLOAT]('1e400')).toBeUndefined();
+    expect(parsers[ColumnType.FLOAT]('0x10')).toBeUndefined();
+    expect(parsers[ColumnType.BOOLEAN]('Yes')).toBe('true');
+    expect(parsers[ColumnType.BOOLEAN]('1')).toBeUndefined();
+    expect(parsers[ColumnType.DATE]('2024-02-29')).toBe('2024-02-29');
+    expect(parsers[ColumnType.DATE]('2023-02-29')).toBeUndefined();
+    expect(parsers[ColumnType.TIMESTAMP]('2024-01-02T03:04:05.123Z')).toBe('2024-01-02 03:04:05.123+00:00');
+    expect(parsers[ColumnType.TIMESTAMP]('2024-01-02 03:04')).toBe('2024-01-02 03:04:00+00:00');
+    expect(parsers[ColumnType.TIMESTAMP]('2024-01-02T25:00:00')).toBeUndefined();
+  });
+
+  it('matches null tokens case-insensitively, and always the empty cell', () => {
+    const isNull = nullMatcher(['NA', 'n/a']);
+    expect(['', 'na', 'NA', 'N/A'].map(isNull)).toEqual([true, true, true, true]);
+    expect(isNull('nan')).toBe(false);
+  });
+});
+
+describe('Ingest: type inference', () => {
+  it('picks the narrowest type most sample cells fit, so a few dirty cells do not make text', () => {
+    expect(inferType(['1', '2', '3'])).toBe(ColumnType.INTEGER);
+    expect(inferType([...Array(9).fill('1.5'), 'oops'])).toBe(ColumnType.FLOAT);
+    expect(inferType([...Array(8).fill('1.5'), 'oops', 'bad'])).toBe(ColumnType.CATEGORICAL);
+    expect(inferType(['true', 'no', 'Y'])).toBe(ColumnType.BOOLEAN);
+    expect(inferType(['2024-01-01', '2024-12-31'])).toBe(ColumnType.DATE);
+    expect(inferType(['2024-01-01T00:00:00Z', '2024-01-01'])).toBe(ColumnType.TIMESTAMP);
+    expect(inferType(['a', 'b', 'a', 'b'])).toBe(ColumnType.CATEGORICAL);
+    expect(inferType(['a', 'b', 'c'])).toBe(ColumnType.TEXT);
+    expect(inferType([])).toBe(ColumnType.TEXT);
+  });
+});
+
+describe('Ingest: delimiter sniffing', () => {
+  it('counts candidate delimiters outside quotes in the first line', () => {
+    expect(sniffDelimiter('a,b,c')).toBe(',');
+    expect(sniffDelimiter('a;b;"c,d,e"')).toBe(';');
+    expect(sniffDelimiter('a\tb\tc,d')).toBe('\t');
+    expect(sniffDelimiter('a|b|c')).toBe('|');
+    expect(sniffDelimiter('single')).toBe(',');
+  });
+});
