@@ -151,11 +151,12 @@ export async function startHub(config: Config, log: Logger = createLogger(config
   app.use((req, res) => sendError(res, 404, 'NOT_FOUND', `No route ${req.method} ${req.path}`));
   app.use(errorHandler(development));
 
-  // Housekeeping: expired sessions and old login attempts.
+  // Housekeeping: expired sessions, old login attempts, upload files a crash left behind.
   const housekeeping = cron.schedule('*/10 * * * *', async () => {
     try {
       await services.accounts.sweepSessions();
       await services.loginLimiter.sweep();
+      await services.datasets.sweepUploads();
     } catch (error) {
       log.error({ err: error }, 'housekeeping failed');
     }

@@ -6,7 +6,7 @@
  * read is NOT_FOUND everywhere (GraphQL and the upload URL). Organization members may write.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
@@ -192,6 +192,26 @@ export class DatasetsService {
     return queryRows(this.db, version.tableName, version.columns, args);
   }
 
+  private get uploadsDir() {
+    return path.join(this.config.dataDir, 'uploads');
+  }
+
+  /** Removes temporary upload files a crashed hub left behind (older than a day). Housekeeping calls it. */
+  async sweepUploads(): Promise<number> {
+    let removed = 0;
+    const names = await readdir(this.uploadsDir).catch(() => [] as string[]);
+    for (const name of names) {
+      if (!name.endsWith('.upload')) continue;
+      const file = path.join(this.uploadsDir, name);
+      const info = await stat(file).catch(() => undefined);
+      if (info && Date.now() - info.mtimeMs > 86_400_000) {
+        await rm(file, { force: true });
+        removed++;
+      }
+    }
+    return removed;
+  }
+
   parseUploadOptions(query: UploadQuery): IngestOptions {
     const c = checks();
     const one = (v: unknown) => (Array.isArray(v) ? v.join(',') : typeof v === 'string' ? v : undefined);
@@ -238,9 +258,8 @@ export class DatasetsService {
     const maxBytes = this.config.datasets.maxBytes;
     if (contentLength !== undefined && contentLength > maxBytes) throw new TooLargeError(maxBytes);
 
-    const dir = path.join(this.config.dataDir, 'uploads');
-    await mkdir(dir, { recursive: true });
-    const file = path.join(dir, `${randomUUID()}.upload`);
+    await mkdir(this.uploadsDir, { recursive: true });
+    const file = path.join(this.uploadsDir, `${randomUUID()}.upload`);
     try {
       const spooled = await spool(body, file, maxBytes);
       const id = randomUUID();
