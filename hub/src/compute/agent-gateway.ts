@@ -27,6 +27,13 @@ import { AgentSession } from './agent-session.js';
 
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 
+/** A job.succeeded / job.failed / job.released frame, recognised without parsing it. */
+function isFinalReport(data: unknown, isBinary: boolean): boolean {
+  if (isBinary || !Buffer.isBuffer(data)) return false;
+  const head = data.subarray(0, 40).toString();
+  return /^\{\s*"type"\s*:\s*"job\.(succeeded|failed|released)"/.test(head);
+}
+
 export class AgentGateway {
   readonly wss: WebSocketServer;
   private readonly stopListening: () => void;
@@ -62,8 +69,16 @@ export class AgentGateway {
   }
 
   /** Answers a bad frame: counted, logged, an error frame sent; fatal ones close the socket. */
-  private reject(socket: WebSocket, code: ErrorCode, message: string, log: Logger, extra: { jobId?: string; close?: number } = {}): void {
+  private reject(
+    socket: WebSocket,
+    code: ErrorCode,
+    message: string,
+    log: Logger,
+    extra: { jobId?: string; close?: number; session?: AgentSession } = {},
+  ): void {
     this.metrics.agentFramesRejected.inc({ reason: code });
+    // Refusals spend the sender's frame budget: a flood of bad frames gets counted, not answered.
+    if (extra.session && !extra.session.takeFrame()) return;
     log.warn({ code, reason: message, jobId: extra.jobId }, 'agent frame refused');
     this.send(socket, { type: 'error', code, message, fatal: extra.close !== undefined, ...(extra.jobId ? { jobId: extra.jobId } : {}) });
     if (extra.close !== undefined) socket.close(extra.close, message.slice(0, 120));
@@ -106,7 +121,9 @@ export class AgentGateway {
       log.info('agent disconnected');
     });
     socket.on('message', (data, isBinary) => {
-      if (session && !session.takeFrame()) {
+      // Final job reports are never dropped: losing one would strand its job until the lease ends.
+      // (A forged one is still cheap to refuse: it fails the lease check before any database work.)
+      if (session && !isFinalReport(data, isBinary) && !session.takeFrame()) {
         // Drop without a reply: answering a flood would feed it. Logged once a minute at most.
         this.metrics.agentFramesRejected.inc({ reason: 'RATE_LIMITED' });
         if (session.shouldLogFlood()) log.warn({ reason: 'RATE_LIMITED' }, 'agent is flooding; dropping its frames');
@@ -116,7 +133,7 @@ export class AgentGateway {
       const parsed = parseFrame(AgentToHub, data.toString());
       if (!parsed.ok) {
         // Before hello nothing about the peer is known yet: refuse it. After, report and carry on.
-        return this.reject(socket, 'BAD_FRAME', handshaking ? parsed.error : `Expected hello: ${parsed.error}`, log, handshaking ? {} : { close: CloseCode.BadFrame });
+        return this.reject(socket, 'BAD_FRAME', handshaking ? parsed.error : `Expected hello: ${parsed.error}`, log, handshaking ? { session } : { close: CloseCode.BadFrame });
       }
       const message = parsed.message;
       if (message.type === 'hello') {
@@ -155,7 +172,10 @@ export class AgentGateway {
         return scheduler.draining(session);
       default:
         if (!(await scheduler.report(session, message))) {
-          this.reject(session.socket, 'NOT_LEASED', `Job ${message.jobId} attempt ${message.attempt} is not leased to this node`, log, { jobId: message.jobId });
+          this.reject(session.socket, 'NOT_LEASED', `Job ${message.jobId} attempt ${message.attempt} is not leased to this node`, log, {
+            jobId: message.jobId,
+            session,
+          });
         }
     }
   }
@@ -181,6 +201,7 @@ export class AgentGateway {
     if (previous) this.refuse(previous.socket, 'UNEXPECTED', 'Another agent connected with this token', CloseCode.Replaced);
     const node = await this.services.nodes.connected(token.id, this.services.signals.instanceId, hello.agentVersion, hello.capabilities);
     const session = new AgentSession(socket, node.id, node.ownerId, node.name, hello.capabilities.slots, node.gflops);
+    await this.services.scheduler.attach(session, hello.running);
     this.send(socket, {
       type: 'welcome',
       protocolVersion: PROTOCOL_VERSION,
@@ -189,7 +210,7 @@ export class AgentGateway {
       heartbeatSeconds: this.services.config.agent.heartbeatSeconds,
       leaseSeconds: this.services.config.jobs.leaseSeconds,
     });
-    await this.services.scheduler.attach(session, hello.running);
+    await this.services.scheduler.ready(session);
     this.services.events.publish(
       'ACCOUNT_EVENT',
       node.ownerId,

@@ -71,7 +71,8 @@ export class Scheduler {
   }
 
   /**
-   * A new agent connection for this node. Jobs it says it still runs (after a reconnect) keep their
+   * A new agent connection for this node, registered before `welcome` is sent so the agent is
+   * known the moment it hears it; `ready()` follows the welcome. Jobs it says it still runs (after a reconnect) keep their
    * leases if they are still its own; others it must stop. Jobs leased to the node that it does not
    * report were lost with its previous process and are requeued now rather than at lease expiry.
    */
@@ -91,6 +92,10 @@ export class Scheduler {
       for (const job of requeued) await this.jobs.refresh(job.id);
     }
     this.metrics.agentsConnected.set(this.sessions.size);
+  }
+
+  /** After `welcome`: the agent may now be given work (a benchmark first, if it is new). */
+  async ready(session: AgentSession): Promise<void> {
     await this.benchmarkIfNew(session);
     this.kick();
   }
@@ -138,41 +143,57 @@ export class Scheduler {
   }
 
   private async dispatch(): Promise<void> {
-    const idle = [...this.sessions.values()]
-      .filter((s) => s.freeSlots > 0)
-      .sort((a, b) => (b.gflops ?? -1) - (a.gflops ?? -1));
-    if (idle.length === 0) return;
-    // One cheap probe instead of a claim per idle agent when nothing is waiting (most kicks).
-    const [{ waiting }] = await this.db.query(`SELECT EXISTS (SELECT 1 FROM jobs WHERE status = 'queued' AND run_after <= now()) AS waiting`);
-    if (!waiting) return;
-    for (const session of idle) {
-      if (this.closed) return;
-      const claimed = await this.db.transaction(async (tx) => {
-        const jobs = await claimJobs(tx, session.nodeId, session.freeSlots, this.config.jobs.leaseSeconds);
-        const withTokens = jobs.map((job) => ({ ...job, token: issueToken('amj') }));
-        await recordAttempts(
-          tx,
-          session.nodeId,
-          withTokens.map((j) => ({ id: j.id, attempt: j.attempt, tokenHash: j.token.hash, ownerId: j.ownerId })),
-        );
-        return withTokens;
-      });
-      for (const job of claimed) {
-        if (this.sessions.get(session.nodeId) !== session || session.socket.readyState !== session.socket.OPEN) break; // lease expires, job returns
-        session.held.set(job.id, job.attempt);
-        session.send({
-          type: 'job.assign',
-          jobId: job.id,
-          attempt: job.attempt,
-          kind: job.kind,
-          payload: job.payload,
-          leaseExpiresAt: job.leaseExpiresAt.toISOString(),
-          jobToken: job.token.token,
-        });
-        this.metrics.jobsDispatched.inc({ kind: job.kind });
-      }
-      for (const job of claimed) void this.jobs.refresh(job.id).catch(() => undefined);
+    // One cheap probe instead of a claim per idle agent when nothing is waiting (most kicks), and
+    // again after a claim that came back short, so one job does not cost a claim per idle agent.
+    if (![...this.sessions.values()].some((s) => s.freeSlots > 0)) return;
+    const probe = async () =>
+      (await this.db.query(`SELECT now() AS at, EXISTS (SELECT 1 FROM jobs WHERE status = 'queued' AND run_after <= now()) AS w`))[0] as { at: Date; w: boolean };
+    const start = await probe();
+    if (!start.w) return;
+    const waiting = async () => (await probe()).w;
+    const tried = new Set<AgentSession>();
+    while (!this.closed) {
+      // The fastest idle agent not yet offered work in this pass, chosen afresh each time: an
+      // agent that freed up during the pass is preferred over slower ones still waiting.
+      const session = [...this.sessions.values()]
+        .filter((s) => s.freeSlots > 0 && !tried.has(s))
+        .reduce<AgentSession | undefined>((best, s) => (!best || (s.gflops ?? -1) > (best.gflops ?? -1) ? s : best), undefined);
+      if (!session) return;
+      tried.add(session);
+      const wanted = session.freeSlots;
+      const claimed = await this.claimFor(session, wanted, start.at);
+      if (claimed < wanted && !(await waiting())) return;
     }
+  }
+
+  /** Claims up to `wanted` jobs for one agent in one transaction and sends them; returns how many. */
+  private async claimFor(session: AgentSession, wanted: number, queuedBy: Date): Promise<number> {
+    const claimed = await this.db.transaction(async (tx) => {
+      const jobs = await claimJobs(tx, session.nodeId, wanted, this.config.jobs.leaseSeconds, queuedBy);
+      const withTokens = jobs.map((job) => ({ ...job, token: issueToken('amj') }));
+      await recordAttempts(
+        tx,
+        session.nodeId,
+        withTokens.map((j) => ({ id: j.id, attempt: j.attempt, tokenHash: j.token.hash, ownerId: j.ownerId })),
+      );
+      return withTokens;
+    });
+    for (const job of claimed) {
+      if (this.sessions.get(session.nodeId) !== session || session.socket.readyState !== session.socket.OPEN) break; // lease expires, job returns
+      session.held.set(job.id, job.attempt);
+      session.send({
+        type: 'job.assign',
+        jobId: job.id,
+        attempt: job.attempt,
+        kind: job.kind,
+        payload: job.payload,
+        leaseExpiresAt: job.leaseExpiresAt.toISOString(),
+        jobToken: job.token.token,
+      });
+      this.metrics.jobsDispatched.inc({ kind: job.kind });
+    }
+    for (const job of claimed) void this.jobs.refresh(job.id).catch(() => undefined);
+    return claimed.length;
   }
 
   /** The job a job token opens, while its attempt holds an unexpired lease. */

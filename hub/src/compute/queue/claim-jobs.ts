@@ -22,17 +22,28 @@ export interface ClaimedJob {
   ownerId: string;
 }
 
-export async function claimJobs(db: Queryable, nodeId: string, limit: number, leaseSeconds: number): Promise<ClaimedJob[]> {
+/**
+ * `queuedBy`: only jobs queued (and due) by this time. A dispatch pass passes its start time, so a
+ * job arriving mid-pass waits for the next pass, which offers it to the fastest idle agent first
+ * instead of whichever agent the running pass happens to reach next.
+ */
+export async function claimJobs(db: Queryable, nodeId: string, limit: number, leaseSeconds: number, queuedBy?: Date): Promise<ClaimedJob[]> {
   if (limit < 1) return [];
   const result = await db.query(
     `WITH node AS (
        SELECT id, owner_id, backend, gpu_name IS NOT NULL AS has_gpu, coalesce(memory_bytes, 0) AS memory, labels
        FROM nodes WHERE id = $1 AND NOT disabled AND NOT quarantined AND NOT draining
      ),
+     -- Jobs each owner runs now, counted once (not once per candidate row).
+     active AS (
+       SELECT owner_id, count(*) AS running FROM jobs WHERE status IN ('leased', 'running') GROUP BY owner_id
+     ),
      candidates AS (
        SELECT j.id
-       FROM jobs j CROSS JOIN node n LEFT JOIN job_owner_shares s ON s.owner_id = j.owner_id
-       WHERE j.status = 'queued' AND j.run_after <= now()
+       FROM jobs j CROSS JOIN node n
+         LEFT JOIN job_owner_shares s ON s.owner_id = j.owner_id
+         LEFT JOIN active a ON a.owner_id = j.owner_id
+       WHERE j.status = 'queued' AND j.run_after <= coalesce($4::timestamptz, now()) AND j.created_at <= coalesce($4::timestamptz, now())
          AND (NOT coalesce((j.requirements->>'gpu')::boolean, false) OR n.has_gpu)
          AND coalesce((j.requirements->>'minMemoryBytes')::bigint, 0) <= n.memory
          AND ((j.requirements->'backends') IS NULL OR (j.requirements->'backends') ? n.backend)
@@ -42,8 +53,7 @@ export async function claimJobs(db: Queryable, nodeId: string, limit: number, le
               OR j.owner_id = n.owner_id
               OR (j.organization_id IS NOT NULL AND EXISTS (
                     SELECT 1 FROM memberships m WHERE m.organization_id = j.organization_id AND m.user_id = n.owner_id)))
-       ORDER BY (SELECT count(*) FROM jobs r WHERE r.owner_id = j.owner_id AND r.status IN ('leased', 'running')),
-                s.last_dispatched_at NULLS FIRST, j.priority DESC, j.created_at, j.id
+       ORDER BY coalesce(a.running, 0), s.last_dispatched_at NULLS FIRST, j.priority DESC, j.created_at, j.id
        LIMIT $2
        FOR UPDATE OF j SKIP LOCKED
      )
@@ -52,7 +62,7 @@ export async function claimJobs(db: Queryable, nodeId: string, limit: number, le
        progress = 0, progress_message = NULL, updated_at = now()
      FROM candidates WHERE jobs.id = candidates.id
      RETURNING jobs.id, jobs.kind, jobs.payload, jobs.attempts, jobs.lease_expires_at, jobs.owner_id`,
-    [nodeId, limit, leaseSeconds],
+    [nodeId, limit, leaseSeconds, queuedBy ?? null],
   );
   return updatedRows<any>(result).map((r) => ({
     id: r.id,
