@@ -37,7 +37,7 @@ describe.each(BACKENDS)('Dataset upload on %s', (backend) => {
   const tables = async () => (await hub.sql(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'datasets'`)).map((r) => r.table_name).sort();
 
   beforeAll(async () => {
-    hub = await startTestHub({ backend, env: { AIMASS_DATASET_MAX_BYTES: '200000' } });
+    hub = await startTestHub({ backend, env: { AIMASS_DATASET_MAX_BYTES: '200000', AIMASS_DATASET_MAX_ROWS: '1000', AIMASS_DATASET_MAX_COLUMNS: '600' } });
     [alice, bob] = await Promise.all([signUp(hub), signUp(hub)]);
   });
   afterAll(() => hub?.close());
@@ -181,6 +181,19 @@ describe.each(BACKENDS)('Dataset upload on %s', (backend) => {
     expect((await hub.sql(`SELECT count(*)::int AS n FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE d.name = $1`, [name]))[0].n).toBe(0);
     // The hub still serves.
     expect((await upload(hub, alice.token, alice.username, name, 'a\n1\n')).status).toBe(201);
+  });
+
+  it('refuses more rows or columns than configured, leaving nothing behind', async () => {
+    const name = await fresh();
+    const before = await tables();
+    const rows = await upload(hub, alice.token, alice.username, name, `a\n${'1\n'.repeat(1001)}`);
+    expect(rows.status).toBe(400);
+    expect(rows.body.error.message).toContain('more than 1000 rows');
+    const columns = await upload(hub, alice.token, alice.username, name, `${Array.from({ length: 601 }, (_, i) => `c${i}`).join(',')}\n`);
+    expect(columns.status).toBe(400);
+    expect(columns.body.error.message).toContain('at most 600 are allowed');
+    expect(await tables()).toEqual(before);
+    expect((await upload(hub, alice.token, alice.username, name, `a\n${'1\n'.repeat(1000)}`)).body.rowCount).toBe(1000);
   });
 
   it('leaves no table and no version behind when the upload is cut off midway', async () => {

@@ -181,6 +181,11 @@ export const VARIABLES = {
     description: 'rows of an upload sampled to infer column types (every row is then checked)',
     parse: int(1, 1000000),
   },
+  AIMASS_DATASET_MAX_ROWS: {
+    default: '100000000',
+    description: 'most rows a dataset upload may have',
+    parse: int(1, 10000000000),
+  },
   AIMASS_DATASET_MAX_COLUMNS: {
     default: '1000',
     description: 'most columns a dataset upload may have',
@@ -215,7 +220,7 @@ export interface Config {
   jobs: { leaseSeconds: number; retryBaseSeconds: number; retryMaxSeconds: number; tickSeconds: number; benchmarkOnJoin: boolean };
   localAgents: number;
   webDir: string;
-  datasets: { maxBytes: number; inferRows: number; maxColumns: number };
+  datasets: { maxBytes: number; inferRows: number; maxRows: number; maxColumns: number };
 }
 
 /** Reads and validates `env`; throws {@link ConfigError} naming every bad variable at once. */
@@ -271,6 +276,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     localAgents: v.AIMASS_LOCAL_AGENTS,
     webDir: v.AIMASS_WEB_DIR,
-    datasets: { maxBytes: v.AIMASS_DATASET_MAX_BYTES, inferRows: v.AIMASS_DATASET_INFER_ROWS, maxColumns: v.AIMASS_DATASET_MAX_COLUMNS },
+    datasets: {
+      maxBytes: v.AIMASS_DATASET_MAX_BYTES,
+      inferRows: v.AIMASS_DATASET_INFER_ROWS,
+      maxRows: v.AIMASS_DATASET_MAX_ROWS,
+      maxColumns: v.AIMASS_DATASET_MAX_COLUMNS,
+    },
   };
 }

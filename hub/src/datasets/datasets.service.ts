@@ -233,6 +233,7 @@ export class DatasetsService {
       nullTokens,
       raggedRows: ragged,
       inferRows: this.config.datasets.inferRows,
+      maxRows: this.config.datasets.maxRows,
       maxColumns: this.config.datasets.maxColumns,
     };
   }

@@ -25,6 +25,7 @@ export interface IngestOptions {
   raggedRows: RaggedPolicy;
   /** Rows sampled for type inference. */
   inferRows: number;
+  maxRows: number;
   maxColumns: number;
 }
 
@@ -189,6 +190,7 @@ export async function ingest(params: {
           values[c] = value;
         }
       }
+      if (rows >= options.maxRows) throw badInput('body', `The file has more than ${options.maxRows} rows`);
       await loader.write(++rows, values);
     }
     if (ragged.count > 0 && options.raggedRows === 'reject') {
