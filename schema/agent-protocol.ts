@@ -144,6 +144,7 @@ export const ErrorCode = z.enum([
   'NOT_LEASED',
   'RATE_LIMITED',
   'DISABLED',
+  'FRAME_TOO_LARGE',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -152,9 +152,12 @@ describe('Hostile agents', () => {
     m.socket.close();
   });
 
-  it('closes the socket of a 10 MB frame, counts it, and keeps serving', async () => {
+  it('answers an oversized frame with an error frame, closes the socket of a 10 MB one, counts both, and keeps serving', async () => {
     const node = await registerNode(hub, owner.token, 'big-mouth');
     const m = await liar(node.token);
+    m.socket.send(JSON.stringify({ type: 'heartbeat', load: 0, running: [], padding: 'x'.repeat(100 * 1024) }));
+    const refusal = await waitFor('error frame', async () => m.received.find((r) => r.code === 'FRAME_TOO_LARGE'));
+    expect(refusal).toMatchObject({ type: 'error', fatal: false, message: expect.stringContaining('at most 65536 bytes') });
     m.socket.send(JSON.stringify({ type: 'heartbeat', load: 0, running: [], padding: 'x'.repeat(10 * 1024 * 1024) }));
     expect(await m.closed).toBe(1009);
     const metrics = await (await fetch(`${hub.url}/metrics`)).text();

@@ -93,19 +93,22 @@ describe.each(BACKENDS)('Dataset upload on %s', (backend) => {
     expect(bom.body.ingestReport.encoding).toBe('utf-8-bom');
     expect(bom.body.columns.map((c: any) => c.originalName)).toEqual(['city', 'pop']);
 
-    const latin = await upload(hub, alice.token, alice.username, name, Buffer.from('ville;température\nMontréal;-5,0\nQuébec;3\n', 'latin1'));
+    // Single-byte text is read as Windows-1252 (Latin-1 plus € and typographic quotes in 0x80–0x9F).
+    const latin = await upload(hub, alice.token, alice.username, name, Buffer.from('ville;température;prix\nMontréal;-5,0;\x80 10\nQuébec;3;\x93ok\x94\n', 'latin1'));
     expect(latin.status, JSON.stringify(latin.body)).toBe(201);
     expect(latin.body.ingestReport).toMatchObject({ encoding: 'latin-1', delimiter: ';' });
-    expect(latin.body.columns.map((c: any) => [c.name, c.originalName])).toEqual([['ville', 'ville'], ['temperature', 'température']]);
+    expect(latin.body.columns.map((c: any) => [c.name, c.originalName])).toEqual([['ville', 'ville'], ['temperature', 'température'], ['prix', 'prix']]);
     const rows = await hub.graphql(VERSION, { owner: alice.username, name, number: 2 }, alice.token);
-    expect(rows.data.datasetVersion.rows.rows[0][0]).toBe('Montréal');
+    expect(rows.data.datasetVersion.rows.rows).toEqual([['Montréal', '-5,0', '€ 10'], ['Québec', '3', '“ok”']]);
   });
 
   it('reads TSV and JSON Lines', async () => {
     const name = await fresh();
-    const tsv = await upload(hub, alice.token, alice.username, name, 'a\tb\n1\tx, y\n2\tz\n', { format: 'tsv' });
-    expect(tsv.status).toBe(201);
+    const tsv = await upload(hub, alice.token, alice.username, name, 'a\tb\n1\tx, y\n2\t5" screen\n', { format: 'tsv' });
+    expect(tsv.status, JSON.stringify(tsv.body)).toBe(201);
     expect(tsv.body.columns.map((c: any) => c.type)).toEqual(['integer', 'text']);
+    const tsvRows = await hub.graphql(VERSION, { owner: alice.username, name, number: 1 }, alice.token);
+    expect(tsvRows.data.datasetVersion.rows.rows).toEqual([[1, 'x, y'], [2, '5" screen']]);
     const jsonl = await upload(hub, alice.token, alice.username, name, '{"a":1,"b":"x"}\n\n{"a":2.5,"b":null,"c":true}\n', { format: 'jsonl' });
     expect(jsonl.status, JSON.stringify(jsonl.body)).toBe(201);
     expect(jsonl.body.columns.map((c: any) => [c.name, c.type])).toEqual([['a', 'float'], ['b', 'text'], ['c', 'boolean']]);

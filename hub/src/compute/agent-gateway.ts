@@ -45,7 +45,9 @@ export class AgentGateway {
     private readonly metrics: Metrics,
     private readonly log: Logger,
   ) {
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: services.config.agent.maxFrameBytes });
+    // Frames up to twice the limit are read and answered with an error frame (the socket stays
+    // open); beyond that ws closes the socket with 1009 without buffering the rest.
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: services.config.agent.maxFrameBytes * 2 });
     this.wss.on('connection', (socket, request) => this.accept(socket, request));
     this.stopListening = services.nodeTokens.onRevoked((id) => {
       const session = services.scheduler.session(id);
@@ -128,6 +130,10 @@ export class AgentGateway {
         this.metrics.agentFramesRejected.inc({ reason: 'RATE_LIMITED' });
         if (session.shouldLogFlood()) log.warn({ reason: 'RATE_LIMITED' }, 'agent is flooding; dropping its frames');
         return;
+      }
+      const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
+      if (size > this.services.config.agent.maxFrameBytes) {
+        return this.reject(socket, 'FRAME_TOO_LARGE', `Frames may be at most ${this.services.config.agent.maxFrameBytes} bytes; this one had ${size}`, log, handshaking ? { session } : { close: 1009 });
       }
       if (isBinary) return this.reject(socket, 'BAD_FRAME', 'Frames are JSON text', log, handshaking ? {} : { close: CloseCode.BadFrame });
       const parsed = parseFrame(AgentToHub, data.toString());

@@ -74,3 +74,10 @@ describe('Ingest: delimiter sniffing', () => {
     expect(sniffDelimiter('single')).toBe(',');
   });
 });
+
+describe('Ingest: single-byte text', () => {
+  it('decodes Windows-1252, so 0x80–0x9F are € and typographic quotes rather than control characters', async () => {
+    const { decodeSingleByte } = await import('../ingest/decode.js');
+    expect(decodeSingleByte(Buffer.from([0x4d, 0xe9, 0x80, 0x93, 0x94, 0x81, 0xff]))).toBe('Mé€“”\u0081ÿ');
+  });
+});

@@ -3,9 +3,10 @@
  * TSV (csv-parse, streaming) and JSON Lines. The first record of CSV/TSV is the header; JSON Lines
  * has none (the caller derives columns from the keys it sees).
  */
-import { createReadStream } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { CsvError, parse } from 'csv-parse';
 import { AppError, badInput } from '../../errors.js';
+import { utf8Stream } from './decode.js';
 
 /** One record (CSV) or line (JSON Lines) may hold at most this many characters: memory stays bounded. */
 export const MAX_RECORD_CHARS = 16 * 1024 * 1024;
@@ -17,8 +18,18 @@ export interface RawRecord {
 }
 
 export async function* csvRecords(file: string, delimiter: string, encoding: 'utf8' | 'latin1'): AsyncGenerator<RawRecord> {
-  const parser = createReadStream(file).pipe(
-    parse({ delimiter, encoding, bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: MAX_RECORD_CHARS }),
+  const source = utf8Stream(file, encoding);
+  const parser = source.pipe(
+    parse({
+      delimiter,
+      // TSV has no quoting: a " is part of the cell.
+      quote: delimiter === '\t' ? false : '"',
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      info: true,
+      max_record_size: MAX_RECORD_CHARS,
+    }),
   );
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
@@ -34,6 +45,7 @@ export async function* csvRecords(file: string, delimiter: string, encoding: 'ut
     throw error;
   } finally {
     parser.destroy();
+    source.destroy();
   }
 }
 
@@ -44,10 +56,10 @@ export interface JsonRecord {
 
 /** JSON Lines: one JSON object per non-blank line; anything else is refused with its line number. */
 export async function* jsonRecords(file: string, encoding: 'utf8' | 'latin1'): AsyncGenerator<JsonRecord> {
-  const input = createReadStream(file, { encoding });
+  const input = utf8Stream(file, encoding);
   let line = 0;
   try {
-    for await (let text of splitLines(input as AsyncIterable<string>)) {
+    for await (let text of splitLines(input)) {
       line++;
       if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       if (text.trim() === '') continue;
@@ -66,11 +78,12 @@ export async function* jsonRecords(file: string, encoding: 'utf8' | 'latin1'): A
 }
 
 /** Lines of a text stream (LF or CRLF), refusing one longer than {@link MAX_RECORD_CHARS}. */
-async function* splitLines(chunks: AsyncIterable<string>): AsyncGenerator<string> {
+async function* splitLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
   let pending = '';
   let line = 0;
   for await (const chunk of chunks) {
-    pending += chunk;
+    pending += decoder.write(chunk);
     let start = 0;
     for (let end = pending.indexOf('\n'); end !== -1; end = pending.indexOf('\n', start)) {
       line++;
@@ -80,6 +93,7 @@ async function* splitLines(chunks: AsyncIterable<string>): AsyncGenerator<string
     pending = pending.slice(start);
     if (pending.length > MAX_RECORD_CHARS) throw badInput('body', `line ${line + 1} is longer than ${MAX_RECORD_CHARS} characters`);
   }
+  pending += decoder.end();
   if (pending) yield pending.replace(/\r$/, '');
 }
 
