@@ -76,6 +76,15 @@ describe.each(BACKENDS)('Dataset upload on %s', (backend) => {
     expect(columns.map((c) => c.data_type)).toEqual(['bigint', 'bigint', 'text', 'double precision', 'boolean', 'date', 'timestamp with time zone', 'text']);
   });
 
+  it('numbers concurrent uploads to one dataset 1, 2, 3 without gaps', async () => {
+    const name = await fresh();
+    const results = await Promise.all([1, 2, 3].map((n) => upload(hub, alice.token, alice.username, name, `a\n${`${n}\n`.repeat(200 * n)}`)));
+    expect(results.map((r) => r.status)).toEqual([201, 201, 201]);
+    expect(results.map((r) => r.body.number).sort()).toEqual([1, 2, 3]);
+    const listed = await hub.graphql(`query($o: String!, $n: String!) { dataset(owner: $o, name: $n) { versions { number rowCount } } }`, { o: alice.username, n: name }, alice.token);
+    expect(listed.data.dataset.versions.map((v: any) => v.number)).toEqual([3, 2, 1]);
+  });
+
   it('numbers versions and keeps old ones', async () => {
     const name = await fresh();
     expect((await upload(hub, alice.token, alice.username, name, 'a\n1\n2\n')).body.number).toBe(1);
@@ -243,6 +252,8 @@ describe.each(BACKENDS)('Dataset upload on %s', (backend) => {
     const added = await hub.graphql(`mutation($i: MemberInput!) { addOrganizationMember(input: $i) { role } }`, { i: { organization: org, username: bob.username, role: 'MEMBER' } }, alice.token);
     expect(added.errors, JSON.stringify(added.errors)).toBeUndefined();
     expect((await upload(hub, bob.token, org, 'shared', 'a\n1\n')).status).toBe(201);
+    const bobsList = await hub.graphql(`{ datasets(first: 100) { edges { node { owner name visibility } } } }`, {}, bob.token);
+    expect(bobsList.data.datasets.edges.map((e: any) => e.node)).toContainEqual({ owner: org, name: 'shared', visibility: 'PRIVATE' });
     expect(codeOf(await hub.graphql(CREATE_BY(org), {}, bob.token))).toBeUndefined();
   });
 
