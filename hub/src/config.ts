@@ -191,6 +191,11 @@ export const VARIABLES = {
     description: 'most columns a dataset upload may have',
     parse: int(1, 1500),
   },
+  AIMASS_MODEL_MAX_BYTES: {
+    default: '524288000',
+    description: 'largest model version upload accepted (model.json + shards), in bytes (500 MiB); larger is refused with 413',
+    parse: int(1, 1099511627776),
+  },
   AIMASS_WEB_DIR: {
     default: './dist/web',
     description: 'built portal served at / (npm run build makes it)',
@@ -221,6 +226,7 @@ export interface Config {
   localAgents: number;
   webDir: string;
   datasets: { maxBytes: number; inferRows: number; maxRows: number; maxColumns: number };
+  models: { maxBytes: number };
 }
 
 /** Reads and validates `env`; throws {@link ConfigError} naming every bad variable at once. */
@@ -282,5 +288,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxRows: v.AIMASS_DATASET_MAX_ROWS,
       maxColumns: v.AIMASS_DATASET_MAX_COLUMNS,
     },
+    models: { maxBytes: v.AIMASS_MODEL_MAX_BYTES },
   };
 }

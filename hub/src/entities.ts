@@ -10,5 +10,8 @@ import { Job } from './compute/job.entity.js';
 import { Node } from './compute/node.entity.js';
 import { DatasetVersion } from './datasets/dataset-version.entity.js';
 import { Dataset } from './datasets/dataset.entity.js';
+import { ModelAlias } from './catalog/model-alias.entity.js';
+import { ModelVersion } from './catalog/model-version.entity.js';
+import { Model } from './catalog/model.entity.js';
 
-export const entities = [User, Session, Organization, Membership, ApiKey, NodeToken, Node, Job, JobAttempt, Dataset, DatasetVersion];
+export const entities = [User, Session, Organization, Membership, ApiKey, NodeToken, Node, Job, JobAttempt, Dataset, DatasetVersion, Model, ModelVersion, ModelAlias];

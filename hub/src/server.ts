@@ -19,6 +19,7 @@ import { openDatabase, type Database } from './db/database.js';
 import { createSignals } from './db/signals.js';
 import { jobFilesRouter } from './compute/job-files.routes.js';
 import { datasetsRouter } from './datasets/datasets.routes.js';
+import { modelsRouter } from './catalog/models.routes.js';
 import { buildContext, type Context } from './graphql/context.js';
 import { formatError } from './graphql/format-error.js';
 import { metricsPlugin } from './graphql/metrics-plugin.js';
@@ -139,6 +140,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
 
   app.use('/api/jobs', jobFilesRouter(services));
   app.use('/api/datasets', datasetsRouter(services));
+  app.use('/api/models', modelsRouter(services));
   app.use('/api', (req, res) => sendError(res, 404, 'NOT_FOUND', `No API route ${req.method} ${req.path}`));
 
   // The portal: static files, and index.html for every other GET so deep links work.
@@ -157,6 +159,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       await services.accounts.sweepSessions();
       await services.loginLimiter.sweep();
       await services.datasets.sweepUploads();
+      await services.artifacts.sweepTemp();
     } catch (error) {
       log.error({ err: error }, 'housekeeping failed');
     }

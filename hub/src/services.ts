@@ -2,6 +2,7 @@
  * The hub's services, built once at start and handed to resolvers (through the GraphQL
  * context), REST routes and the agent gateway. Each domain adds its own here.
  */
+import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { AccessService } from './accounts/access.js';
 import { AccountsService } from './accounts/accounts.service.js';
@@ -9,6 +10,8 @@ import { ApiKeysService } from './accounts/api-keys.service.js';
 import { LoginLimiter } from './accounts/login-limiter.js';
 import { NodeTokensService } from './accounts/node-tokens.service.js';
 import { OrganizationsService } from './accounts/organizations.service.js';
+import { FsArtifactStore } from './artifacts/index.js';
+import { CatalogService } from './catalog/catalog.service.js';
 import { assertJobKindHandlers } from './compute/job-kinds.js';
 import { JobsService } from './compute/jobs.service.js';
 import { NodesService } from './compute/nodes.service.js';
@@ -34,6 +37,8 @@ export interface Services {
   jobs: JobsService;
   scheduler: Scheduler;
   datasets: DatasetsService;
+  artifacts: FsArtifactStore;
+  catalog: CatalogService;
 }
 
 export function createServices(deps: {
@@ -53,6 +58,8 @@ export function createServices(deps: {
   const nodes = new NodesService(db, nodeTokens, events, signals);
   const jobs = new JobsService(db, organizations, events, signals);
   const access = new AccessService(db);
+  const datasets = new DatasetsService(db, config, config.databaseUrl ? 'postgres' : 'pglite', accounts, organizations, access);
+  const artifacts = new FsArtifactStore(path.join(config.dataDir, 'artifacts'));
   return {
     config,
     events,
@@ -66,6 +73,8 @@ export function createServices(deps: {
     nodes,
     jobs,
     scheduler: new Scheduler(db, config, jobs, nodes, signals, deps.metrics, deps.log.child({ component: 'scheduler' })),
-    datasets: new DatasetsService(db, config, config.databaseUrl ? 'postgres' : 'pglite', accounts, organizations, access),
+    datasets,
+    artifacts,
+    catalog: new CatalogService(db, config, artifacts, access, datasets),
   };
 }

@@ -11,6 +11,8 @@ import { JobResolver } from '../compute/job.resolver.js';
 import { NodeResolver } from '../compute/node.resolver.js';
 import { DatasetVersionResolver } from '../datasets/dataset-version.resolver.js';
 import { DatasetResolver } from '../datasets/dataset.resolver.js';
+import { ModelVersionResolver } from '../catalog/model-version.resolver.js';
+import { ModelResolver } from '../catalog/model.resolver.js';
 import type { EventBus } from '../pubsub.js';
 import { authChecker } from './auth-checker.js';
 
@@ -27,6 +29,8 @@ export const resolvers = [
   JobResolver,
   DatasetResolver,
   DatasetVersionResolver,
+  ModelResolver,
+  ModelVersionResolver,
 ] as const;
 
 export function createSchema(pubSub: EventBus): Promise<GraphQLSchema> {

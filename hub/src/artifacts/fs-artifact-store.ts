@@ -1,0 +1,85 @@
+/**
+ * Artifact store on the local filesystem: `<root>/<aa>/<bb>/<sha256>`, written to `<root>/tmp`
+ * first and renamed into place once the hash is known (rename is atomic within one filesystem).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { access, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { notFound } from '../errors.js';
+import { SHA256, type ArtifactStore, type PutResult } from './artifact-store.js';
+
+export class FsArtifactStore implements ArtifactStore {
+  constructor(private readonly root: string) {}
+
+  private file(sha256: string): string {
+    if (!SHA256.test(sha256)) throw notFound('Artifact');
+    return path.join(this.root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+  }
+
+  async put(body: Readable): Promise<PutResult> {
+    const tmpDir = path.join(this.root, 'tmp');
+    await mkdir(tmpDir, { recursive: true });
+    const tmp = path.join(tmpDir, `${randomUUID()}.part`);
+    const hash = createHash('sha256');
+    let size = 0;
+    const tap = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        hash.update(chunk);
+        size += chunk.length;
+        callback(null, chunk);
+      },
+    });
+    try {
+      await pipeline(body, tap, createWriteStream(tmp, { flags: 'wx' }));
+      const sha256 = hash.digest('hex');
+      const target = this.file(sha256);
+      if (await this.has(sha256)) {
+        await rm(tmp, { force: true });
+        return { sha256, size, created: false };
+      }
+      await mkdir(path.dirname(target), { recursive: true });
+      await rename(tmp, target);
+      return { sha256, size, created: true };
+    } catch (error) {
+      await rm(tmp, { force: true });
+      throw error;
+    }
+  }
+
+  async get(sha256: string): Promise<Readable> {
+    const file = this.file(sha256);
+    if (!(await this.has(sha256))) throw notFound('Artifact');
+    return createReadStream(file);
+  }
+
+  async has(sha256: string): Promise<boolean> {
+    if (!SHA256.test(sha256)) return false;
+    return access(this.file(sha256)).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  async delete(sha256: string): Promise<void> {
+    if (!SHA256.test(sha256)) return;
+    await rm(this.file(sha256), { force: true });
+  }
+
+  /** Removes temporary files a crashed hub left behind (older than `ageMs`). */
+  async sweepTemp(ageMs = 86_400_000): Promise<number> {
+    const dir = path.join(this.root, 'tmp');
+    let removed = 0;
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
+      const file = path.join(dir, name);
+      const info = await stat(file).catch(() => undefined);
+      if (info && Date.now() - info.mtimeMs > ageMs) {
+        await rm(file, { force: true });
+        removed++;
+      }
+    }
+    return removed;
+  }
+}

@@ -1,0 +1,41 @@
+import { Field, InputType } from 'type-graphql';
+import { ModelVisibility } from './model.entity.js';
+
+@InputType()
+export class CreateModelInput {
+  @Field(() => String, { nullable: true, description: 'User or organization handle that will own it; default: you' })
+  owner?: string | null;
+
+  @Field(() => String, { description: '1–100 letters, digits, ".", "_" or "-", starting with a letter or digit; unique per owner' })
+  name: string;
+
+  @Field(() => String, { nullable: true, description: 'classification, regression or another task name' })
+  task?: string | null;
+
+  @Field(() => [String], { nullable: true })
+  tags?: string[] | null;
+
+  @Field(() => String, { nullable: true, description: 'SPDX id or custom license text' })
+  license?: string | null;
+
+  @Field(() => ModelVisibility, { nullable: true, description: 'Default PUBLIC' })
+  visibility?: ModelVisibility | null;
+
+  @Field(() => String, { nullable: true, description: 'Markdown' })
+  description?: string | null;
+}
+
+@InputType()
+export class UpdateModelInput {
+  @Field(() => String, { nullable: true }) task?: string | null;
+  @Field(() => [String], { nullable: true }) tags?: string[] | null;
+  @Field(() => String, { nullable: true }) license?: string | null;
+  @Field(() => ModelVisibility, { nullable: true }) visibility?: ModelVisibility | null;
+  @Field(() => String, { nullable: true }) description?: string | null;
+}
+
+@InputType()
+export class ModelFilter {
+  @Field(() => String, { nullable: true }) task?: string | null;
+  @Field(() => String, { nullable: true }) tag?: string | null;
+}

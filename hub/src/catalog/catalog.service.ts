@@ -1,0 +1,268 @@
+/**
+ * Models, their versions and aliases: create, update, read (with per-row access), list, upload a
+ * version (files → artifact store → manifest check → load with TF.js → version row), and open a
+ * version's files for download.
+ *
+ * Access: `AccessService.require(…, 'Model')` on every row; a private model the caller may not read
+ * is NOT_FOUND everywhere (GraphQL, upload and download URLs). Organization members may write.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { DataSource } from 'typeorm';
+import type { AccessService, Permission } from '../accounts/access.js';
+import { hasScope, type Principal } from '../accounts/principal.js';
+import { Scope } from '../accounts/scopes.js';
+import { checks } from '../accounts/validation.js';
+import type { ArtifactStore } from '../artifacts/index.js';
+import type { Config } from '../config.js';
+import type { DatasetsService } from '../datasets/datasets.service.js';
+import { isUniqueViolation } from '../db/unique-violation.js';
+import { badInput, conflict, forbidden, notFound } from '../errors.js';
+import { paginate, type Page, type PageArgs } from '../graphql/connection.js';
+import { checkManifest, loadAndSign } from './layers-model-check.js';
+import { ModelAlias } from './model-alias.entity.js';
+import { ModelVersion, ModelVersionStatus } from './model-version.entity.js';
+import { Model, ModelVisibility } from './model.entity.js';
+import { ModelTooLargeError, receiveFiles } from './multipart-files.js';
+
+export interface ModelInput {
+  owner?: string | null;
+  name: string;
+  task?: string | null;
+  tags?: string[] | null;
+  license?: string | null;
+  visibility?: ModelVisibility | null;
+  description?: string | null;
+}
+export type ModelPatch = Omit<Partial<ModelInput>, 'owner' | 'name'>;
+export interface ModelListFilter {
+  task?: string | null;
+  tag?: string | null;
+}
+/** Which version: by number or by alias. */
+export type VersionRef = { number: number } | { alias: string };
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+const TAG = /^[a-z0-9][a-z0-9+#.-]{0,49}$/;
+const TASK = /^[a-z0-9][a-z0-9_-]{0,49}$/;
+const ALIAS = /^[a-z][a-z0-9_-]{0,49}$/;
+const MAX_TAGS = 20;
+/** model.json is read into memory to check it; real ones are a few hundred KiB. */
+const MAX_MODEL_JSON_BYTES = 32 * 1024 * 1024;
+
+export class CatalogService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly config: Config,
+    private readonly store: ArtifactStore,
+    private readonly access: AccessService,
+    /** For `ownerByHandle` (users and organizations share one namespace of handles). */
+    private readonly datasets: DatasetsService,
+  ) {}
+
+  private get repo() {
+    return this.db.getRepository(Model);
+  }
+
+  private validate(input: ModelPatch & { name?: string }): void {
+    const c = checks();
+    if (input.name !== undefined && !NAME.test(input.name)) c.add('name', 'use 1–100 letters, digits, ".", "_" or "-", starting with a letter or digit');
+    if (input.task != null && input.task !== '' && !TASK.test(input.task)) c.add('task', 'use 1–50 lower-case letters, digits, "_" or "-"');
+    if (input.description != null && input.description.length > 100_000) c.add('description', 'must be at most 100000 characters');
+    if (input.license != null && input.license !== '') c.text('license', input.license, { max: 10_000 });
+    if (input.tags != null) {
+      if (input.tags.length > MAX_TAGS) c.add('tags', `at most ${MAX_TAGS} tags`);
+      input.tags.forEach((tag, i) => {
+        if (!TAG.test(tag)) c.add(`tags.${i}`, 'use 1–50 lower-case letters, digits, "+", "#", "." or "-"');
+      });
+    }
+    c.throwIfAny();
+  }
+
+  async create(principal: Principal, input: ModelInput): Promise<Model> {
+    const tags = input.tags?.map((t) => t.trim().toLowerCase());
+    const task = input.task?.trim().toLowerCase();
+    this.validate({ ...input, tags, task });
+    const owner = input.owner
+      ? await this.datasets.ownerByHandle(input.owner, 'Owner')
+      : { id: principal.user.id, handle: principal.user.username, kind: 'user' as const };
+    if (owner.kind === 'organization') {
+      const have = await this.access.permission(principal, { ownerId: owner.id, visibility: 'private' });
+      if (have !== 'write' && have !== 'admin') throw forbidden(`Only members of ${owner.handle} can create its models`);
+    } else if (owner.id !== principal.user.id && !principal.user.isAdmin) {
+      throw forbidden('You can create models only for yourself or your organizations');
+    }
+    try {
+      return await this.repo.save(
+        this.repo.create({
+          ownerId: owner.id,
+          name: input.name,
+          task: task ?? '',
+          tags: [...new Set(tags ?? [])],
+          license: input.license ?? '',
+          visibility: input.visibility ?? ModelVisibility.PUBLIC,
+          description: input.description ?? '',
+          createdBy: principal.user.id,
+        }),
+      );
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(`${owner.handle} already has a model named ${input.name}`, 'name');
+      throw error;
+    }
+  }
+
+  /** The model `owner/name` if the caller has `need` on it; NOT_FOUND if they may not read it. */
+  async get(principal: Principal | null, owner: string, name: string, need: Permission = 'read'): Promise<Model> {
+    const ownerRow = await this.datasets.ownerByHandle(owner, 'Model');
+    const model = await this.repo
+      .createQueryBuilder('m')
+      .where('m.ownerId = :owner AND lower(m.name) = lower(:name)', { owner: ownerRow.id, name })
+      .getOne();
+    if (!model) throw notFound('Model');
+    await this.access.require(principal, { ownerId: model.ownerId, visibility: model.visibility }, need, 'Model');
+    return model;
+  }
+
+  async update(principal: Principal, owner: string, name: string, patch: ModelPatch): Promise<Model> {
+    const tags = patch.tags?.map((t) => t.trim().toLowerCase());
+    const task = patch.task?.trim().toLowerCase();
+    this.validate({ ...patch, tags, task });
+    const model = await this.get(principal, owner, name, 'write');
+    if (patch.visibility != null && patch.visibility !== model.visibility) {
+      await this.access.require(principal, { ownerId: model.ownerId, visibility: model.visibility }, 'admin', 'Model');
+      model.visibility = patch.visibility;
+    }
+    if (task != null) model.task = task;
+    if (patch.description != null) model.description = patch.description;
+    if (patch.license != null) model.license = patch.license;
+    if (tags) model.tags = [...new Set(tags)];
+    model.updatedAt = new Date();
+    return this.repo.save(model);
+  }
+
+  /** Your models, your organizations' models and every public one, newest first. */
+  list(principal: Principal, args: PageArgs, filter: ModelListFilter = {}): Promise<Page<Model>> {
+    const qb = this.repo
+      .createQueryBuilder('m')
+      .where(
+        principal.user.isAdmin
+          ? 'true'
+          : `(m.visibility = 'public' OR m.ownerId = :me OR m.ownerId IN (SELECT organization_id FROM memberships WHERE user_id = :me))`,
+        { me: principal.user.id },
+      );
+    if (filter.task) qb.andWhere('m.task = :task', { task: filter.task.trim().toLowerCase() });
+    if (filter.tag) qb.andWhere(':tag = ANY(m.tags)', { tag: filter.tag.trim().toLowerCase() });
+    return paginate(qb, args);
+  }
+
+  versions(model: Model): Promise<ModelVersion[]> {
+    return this.db.getRepository(ModelVersion).find({ where: { modelId: model.id }, order: { number: 'DESC' } });
+  }
+
+  async aliasesOf(model: Model): Promise<{ alias: string; number: number }[]> {
+    const rows: { alias: string; number: number }[] = await this.db.query(
+      `SELECT a.alias, v.number FROM model_aliases a JOIN model_versions v ON v.id = a.version_id WHERE a.model_id = $1 ORDER BY a.alias`,
+      [model.id],
+    );
+    return rows.map((r) => ({ alias: r.alias, number: Number(r.number) }));
+  }
+
+  private async versionOf(model: Model, ref: VersionRef | null): Promise<ModelVersion> {
+    const repo = this.db.getRepository(ModelVersion);
+    let version: ModelVersion | null;
+    if (ref === null) version = await repo.findOne({ where: { modelId: model.id }, order: { number: 'DESC' } });
+    else if ('number' in ref) version = Number.isInteger(ref.number) ? await repo.findOneBy({ modelId: model.id, number: ref.number }) : null;
+    else {
+      const alias = await this.db.getRepository(ModelAlias).findOneBy({ modelId: model.id, alias: ref.alias });
+      version = alias ? await repo.findOneBy({ id: alias.versionId }) : null;
+    }
+    if (!version) throw notFound('Model version');
+    return version;
+  }
+
+  async version(principal: Principal | null, owner: string, name: string, ref: VersionRef | null): Promise<ModelVersion> {
+    return this.versionOf(await this.get(principal, owner, name), ref);
+  }
+
+  /** Points `alias` at version `number` (creating or moving it). Needs write access. */
+  async setAlias(principal: Principal, owner: string, name: string, alias: string, number: number): Promise<ModelVersion> {
+    if (!ALIAS.test(alias)) throw badInput('alias', 'use 1–50 lower-case letters, digits, "_" or "-", starting with a letter');
+    const model = await this.get(principal, owner, name, 'write');
+    const version = await this.versionOf(model, { number });
+    await this.db.query(
+      `INSERT INTO model_aliases (model_id, alias, version_id) VALUES ($1, $2, $3)
+       ON CONFLICT (model_id, alias) DO UPDATE SET version_id = EXCLUDED.version_id, updated_at = now()`,
+      [model.id, alias, version.id],
+    );
+    return version;
+  }
+
+  /**
+   * Uploads a new version from a multipart body. Checks run before a byte is read: the
+   * credential's scope, write access (NOT_FOUND when private and not yours), the declared length.
+   * The files stream into the artifact store; then model.json is checked against the shards and
+   * the model is loaded with TF.js. Only then is the version row written. On any failure the
+   * blobs this upload created are deleted and no version exists.
+   */
+  async upload(principal: Principal, owner: string, name: string, headers: IncomingHttpHeaders, body: Readable): Promise<ModelVersion> {
+    if (!hasScope(principal, Scope.MODELS_WRITE)) throw forbidden('This API key lacks the models:write scope');
+    const model = await this.get(principal, owner, name, 'write');
+    const maxBytes = this.config.models.maxBytes;
+    const length = headers['content-length'] === undefined ? undefined : Number(headers['content-length']);
+    // The multipart framing adds a little to the files' bytes; allow for it.
+    if (length !== undefined && length > maxBytes + 64 * 1024) throw new ModelTooLargeError(maxBytes);
+    const { files, created } = await receiveFiles(headers, body, this.store, maxBytes);
+    try {
+      const manifestFile = files.get('model.json');
+      if (!manifestFile) throw badInput('model.json', 'is missing: upload model.json and its weight shards');
+      if (manifestFile.size > MAX_MODEL_JSON_BYTES) throw badInput('model.json', `is larger than ${MAX_MODEL_JSON_BYTES} bytes`);
+      const sizes = new Map([...files].map(([p, f]) => [p, f.size]));
+      const manifest = checkManifest((await this.readBlob(manifestFile.sha256)).toString('utf8'), sizes);
+      const shards = manifest.weightsManifest.flatMap((g) => g.paths);
+      const weights = Buffer.concat(await Promise.all(shards.map((p) => this.readBlob(files.get(p)!.sha256))));
+      const signature = await loadAndSign(manifest, weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer);
+      return await this.db.transaction(async (tx) => {
+        // Serialises concurrent uploads to one model for the numbering only.
+        await tx.query(`SELECT 1 FROM models WHERE id = $1 FOR UPDATE`, [model.id]);
+        const [{ next }] = await tx.query(`SELECT coalesce(max(number), 0) + 1 AS next FROM model_versions WHERE model_id = $1`, [model.id]);
+        const repo = tx.getRepository(ModelVersion);
+        const version = await repo.save(
+          repo.create({
+            modelId: model.id,
+            number: Number(next),
+            status: ModelVersionStatus.DRAFT,
+            files: Object.fromEntries([...files].map(([p, f]) => [p, { sha256: f.sha256, size: f.size }])),
+            signature,
+            createdBy: principal.user.id,
+          }),
+        );
+        await tx.query(`UPDATE models SET updated_at = now() WHERE id = $1`, [model.id]);
+        return version;
+      });
+    } catch (error) {
+      await Promise.all(created.map((sha) => this.store.delete(sha)));
+      throw error;
+    }
+  }
+
+  private async readBlob(sha256: string): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of await this.store.get(sha256)) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
+
+  /**
+   * Opens one file of a version for download (NOT_FOUND for a model the caller may not read, or a
+   * path the version does not have). Fetching model.json counts as one download.
+   */
+  async openFile(principal: Principal | null, owner: string, name: string, ref: VersionRef, path: string): Promise<{ body: Readable; size: number; sha256: string }> {
+    if (principal && !hasScope(principal, Scope.MODELS_READ)) throw forbidden('This API key lacks the models:read scope');
+    const model = await this.get(principal, owner, name);
+    const version = await this.versionOf(model, ref);
+    const file = Object.prototype.hasOwnProperty.call(version.files, path) ? version.files[path] : undefined;
+    if (!file) throw notFound('File');
+    const body = await this.store.get(file.sha256);
+    if (path === 'model.json') await this.db.query(`UPDATE models SET downloads = downloads + 1 WHERE id = $1`, [model.id]);
+    return { body, size: file.size, sha256: file.sha256 };
+  }
+}

@@ -1,0 +1,80 @@
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Scope } from '../accounts/scopes.js';
+import { ConnectionType, PageArgs, type Page } from '../graphql/connection.js';
+import type { Context } from '../graphql/context.js';
+import { CreateModelInput, ModelFilter, UpdateModelInput } from './catalog.inputs.js';
+import { ModelVersion } from './model-version.entity.js';
+import { Model } from './model.entity.js';
+
+const ModelConnection = ConnectionType(Model, 'Model');
+
+@ObjectType('ModelAliasRef', { description: 'An alias and the version number it points at' })
+export class ModelAliasRef {
+  @Field(() => String) alias: string;
+  @Field(() => Int) number: number;
+}
+
+@Resolver(() => Model)
+export class ModelResolver {
+  @Authorized(Scope.MODELS_READ)
+  @Query(() => Model, { description: 'The model owner/name (NOT_FOUND if private and not yours)' })
+  model(@Arg('owner', () => String) owner: string, @Arg('name', () => String) name: string, @Ctx() ctx: Context): Promise<Model> {
+    return ctx.services.catalog.get(ctx.principal, owner, name);
+  }
+
+  @Authorized(Scope.MODELS_READ)
+  @Query(() => ModelConnection, { description: 'Your models, your organizations’ models and public ones, newest first' })
+  models(
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('filter', () => ModelFilter, { nullable: true }) filter: ModelFilter | null,
+    @Ctx() ctx: Context,
+  ): Promise<Page<Model>> {
+    return ctx.services.catalog.list(ctx.principal!, page, filter ?? {});
+  }
+
+  @Authorized(Scope.MODELS_WRITE)
+  @Mutation(() => Model)
+  createModel(@Arg('input', () => CreateModelInput) input: CreateModelInput, @Ctx() ctx: Context): Promise<Model> {
+    return ctx.services.catalog.create(ctx.principal!, input);
+  }
+
+  @Authorized(Scope.MODELS_WRITE)
+  @Mutation(() => Model, { description: 'Change task, tags, license, description; visibility needs admin on the model' })
+  updateModel(
+    @Arg('owner', () => String) owner: string,
+    @Arg('name', () => String) name: string,
+    @Arg('input', () => UpdateModelInput) input: UpdateModelInput,
+    @Ctx() ctx: Context,
+  ): Promise<Model> {
+    return ctx.services.catalog.update(ctx.principal!, owner, name, input);
+  }
+
+  @Authorized(Scope.MODELS_WRITE)
+  @Mutation(() => ModelVersion, { description: 'Points alias (e.g. production) at version number, creating or moving it' })
+  setModelAlias(
+    @Arg('owner', () => String) owner: string,
+    @Arg('name', () => String) name: string,
+    @Arg('alias', () => String) alias: string,
+    @Arg('number', () => Int) number: number,
+    @Ctx() ctx: Context,
+  ): Promise<ModelVersion> {
+    return ctx.services.catalog.setAlias(ctx.principal!, owner, name, alias, number);
+  }
+
+  @FieldResolver(() => String, { description: 'Handle of the user or organization that owns it' })
+  async owner(@Root() model: Model, @Ctx() ctx: Context): Promise<string> {
+    const user = await ctx.loaders.user.load(model.ownerId);
+    if (user) return user.username;
+    return (await ctx.loaders.organization.load(model.ownerId))?.handle ?? '';
+  }
+
+  @FieldResolver(() => [ModelVersion], { description: 'Newest first' })
+  versions(@Root() model: Model, @Ctx() ctx: Context): Promise<ModelVersion[]> {
+    return ctx.services.catalog.versions(model);
+  }
+
+  @FieldResolver(() => [ModelAliasRef])
+  aliases(@Root() model: Model, @Ctx() ctx: Context): Promise<ModelAliasRef[]> {
+    return ctx.services.catalog.aliasesOf(model);
+  }
+}

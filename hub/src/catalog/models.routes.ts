@@ -1,0 +1,75 @@
+/**
+ * REST: uploading and downloading model versions.
+ *
+ *   POST /api/models/:owner/:name/versions              multipart/form-data: model.json + weight shards
+ *   GET  /api/models/:owner/:name/versions/:n/<path>    model.json or a shard of version n
+ *   GET  /api/models/:owner/:name/aliases/:alias/<path> the same, through an alias
+ *
+ * The download URLs put the shards beside model.json, so `tf.loadLayersModel(url)` works against
+ * them directly. Uploads need `Authorization: Bearer <session token or API key with models:write>`;
+ * downloads of a non-public model need a token of someone who may read it (others get 404).
+ */
+import { Router, type Request, type Response } from 'express';
+import { bearerToken } from '../graphql/context.js';
+import { badInput, unauthenticated } from '../errors.js';
+import { sendError } from '../http/error-handler.js';
+import type { Services } from '../services.js';
+import type { VersionRef } from './catalog.service.js';
+import { ModelTooLargeError } from './multipart-files.js';
+
+export function modelsRouter(services: Services): Router {
+  const router = Router();
+
+  const principalOf = async (req: Request, required: boolean) => {
+    const token = bearerToken(req.headers.authorization);
+    if (!token) {
+      if (required) throw unauthenticated('Send "Authorization: Bearer <session token or API key>"');
+      return null;
+    }
+    return services.accounts.authenticate(token);
+  };
+
+  router.post('/:owner/:name/versions', async (req: Request, res: Response) => {
+    const principal = (await principalOf(req, true))!;
+    try {
+      const version = await services.catalog.upload(principal, String(req.params.owner), String(req.params.name), req.headers, req);
+      res.status(201).json({
+        id: version.id,
+        number: version.number,
+        status: version.status,
+        files: Object.entries(version.files).map(([path, f]) => ({ path, ...f })),
+        signature: version.signature,
+        createdAt: version.createdAt,
+      });
+    } catch (error) {
+      if (!(error instanceof ModelTooLargeError)) throw error;
+      // The rest of an oversized body is not worth reading.
+      res.setHeader('Connection', 'close');
+      sendError(res, 413, error.code, error.message, error.fields);
+    }
+  });
+
+  const download = (refOf: (req: Request) => VersionRef) => async (req: Request, res: Response) => {
+    const principal = await principalOf(req, false);
+    const segments = req.params.path as unknown as string[];
+    const file = await services.catalog.openFile(principal, String(req.params.owner), String(req.params.name), refOf(req), segments.join('/'));
+    res.setHeader('Content-Length', String(file.size));
+    res.setHeader('ETag', `"${file.sha256}"`);
+    // Private models must not sit in shared caches.
+    res.setHeader('Cache-Control', 'private, max-age=0');
+    res.type(segments.at(-1) === 'model.json' ? 'application/json' : 'application/octet-stream');
+    file.body.on('error', (error) => res.destroy(error));
+    file.body.pipe(res);
+  };
+
+  router.get(
+    '/:owner/:name/versions/:n/*path',
+    download((req) => {
+      const n = String(req.params.n);
+      if (!/^\d{1,9}$/.test(n)) throw badInput('n', 'must be a version number');
+      return { number: Number(n) };
+    }),
+  );
+  router.get('/:owner/:name/aliases/:alias/*path', download((req) => ({ alias: String(req.params.alias) })));
+  return router;
+}

@@ -1,0 +1,83 @@
+/**
+ * Streams the files of a multipart/form-data body (RFC 7578) into the artifact store, one at a
+ * time, counting bytes across all of them. Each file part's filename is its path beside
+ * model.json (directories kept). Non-file fields are ignored.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { Transform, type Readable } from 'node:stream';
+import busboy from 'busboy';
+import type { ArtifactStore, PutResult } from '../artifacts/index.js';
+import { AppError, badInput } from '../errors.js';
+
+export class ModelTooLargeError extends AppError {
+  constructor(limit: number) {
+    super('BAD_USER_INPUT', `The upload is larger than ${limit} bytes`, [{ field: 'body', message: 'too large' }]);
+  }
+}
+
+export const MAX_FILES = 1000;
+
+export interface ReceivedFiles {
+  files: Map<string, PutResult>;
+  /** Blobs this upload created (deleted here on failure; the caller deletes them when the version is not made). */
+  created: string[];
+}
+
+export async function receiveFiles(headers: IncomingHttpHeaders, body: Readable, store: ArtifactStore, maxBytes: number): Promise<ReceivedFiles> {
+  const received: ReceivedFiles = { files: new Map(), created: [] };
+  let bb: busboy.Busboy;
+  try {
+    bb = busboy({ headers, preservePath: true, limits: { files: MAX_FILES, fields: 100, parts: MAX_FILES + 100 } });
+  } catch (error) {
+    throw badInput('body', `send multipart/form-data (${(error as Error).message})`);
+  }
+  let total = 0;
+  let failure: unknown;
+  let chain: Promise<void> = Promise.resolve();
+  const fail = (error: unknown) => {
+    failure ??= error;
+  };
+
+  bb.on('file', (_field, stream, info) => {
+    const path = (info.filename ?? '').replace(/\\/g, '/').replace(/^\.\//, '');
+    chain = chain.then(async () => {
+      if (failure) return void stream.resume();
+      if (!path) return fail(badInput('body', 'every file part needs a filename (its path beside model.json)'));
+      if (received.files.has(path)) return fail(badInput(path, 'was uploaded twice'));
+      const counter = new Transform({
+        transform(chunk: Buffer, _e, cb) {
+          total += chunk.length;
+          cb(total > maxBytes ? new ModelTooLargeError(maxBytes) : null, chunk);
+        },
+      });
+      try {
+        const put = await store.put(stream.pipe(counter));
+        received.files.set(path, put);
+        if (put.created) received.created.push(put.sha256);
+      } catch (error) {
+        fail(error);
+        stream.resume();
+      }
+    });
+  });
+  bb.on('filesLimit', () => fail(badInput('body', `at most ${MAX_FILES} files`)));
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      bb.once('close', resolve);
+      bb.once('error', reject);
+      body.once('error', reject);
+      body.once('aborted', () => reject(badInput('body', 'the upload was cut off before it ended')));
+      body.pipe(bb);
+    });
+  } catch (error) {
+    fail(error instanceof AppError ? error : badInput('body', `malformed multipart body: ${(error as Error).message}`));
+  }
+  await chain;
+  if (failure) {
+    body.unpipe(bb);
+    await Promise.all(received.created.map((sha) => store.delete(sha)));
+    throw failure;
+  }
+  return received;
+}
