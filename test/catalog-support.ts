@@ -99,3 +99,24 @@ export function chunkedUpload(hub: TestHub, token: string, owner: string, name: 
     })();
   });
 }
+
+/** Sends only the headers of an upload declaring `length` bytes, and resolves with the hub's answer (which must come before any body). */
+export function declaredUpload(hub: TestHub, token: string, owner: string, name: string, length: number): Promise<UploadResponse> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(new URL(`/api/models/${owner}/${name}/versions`, hub.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(length) },
+    });
+    req.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      res.on('end', () => {
+        req.destroy();
+        resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) });
+      });
+    });
+    req.on('error', reject);
+    req.flushHeaders();
+  });
+}

@@ -34,8 +34,11 @@ export async function receiveFiles(headers: IncomingHttpHeaders, body: Readable,
   let total = 0;
   let failure: unknown;
   let chain: Promise<void> = Promise.resolve();
+  let stop: (error: unknown) => void = () => undefined;
   const fail = (error: unknown) => {
     failure ??= error;
+    // Past the limit, the rest of the body is not worth reading: answer now (the route closes the connection).
+    if (error instanceof ModelTooLargeError) stop(error);
   };
 
   bb.on('file', (_field, stream, info) => {
@@ -50,6 +53,8 @@ export async function receiveFiles(headers: IncomingHttpHeaders, body: Readable,
           cb(total > maxBytes ? new ModelTooLargeError(maxBytes) : null, chunk);
         },
       });
+      // pipe() does not forward errors: a body cut off mid-file must still end the write.
+      stream.once('error', (error) => counter.destroy(error));
       try {
         const put = await store.put(stream.pipe(counter));
         received.files.set(path, put);
@@ -64,6 +69,7 @@ export async function receiveFiles(headers: IncomingHttpHeaders, body: Readable,
 
   try {
     await new Promise<void>((resolve, reject) => {
+      stop = reject;
       bb.once('close', resolve);
       bb.once('error', reject);
       body.once('error', reject);
@@ -73,7 +79,7 @@ export async function receiveFiles(headers: IncomingHttpHeaders, body: Readable,
   } catch (error) {
     fail(error instanceof AppError ? error : badInput('body', `malformed multipart body: ${(error as Error).message}`));
   }
-  await chain;
+  if (!(failure instanceof ModelTooLargeError)) await chain;
   if (failure) {
     body.unpipe(bb);
     await Promise.all(received.created.map((sha) => store.delete(sha)));
