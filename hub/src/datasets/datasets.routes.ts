@@ -7,10 +7,19 @@
  * Answers 201 with the version and its ingest report, or `{ error: { code, message, fields? } }`.
  * A body over AIMASS_DATASET_MAX_BYTES is refused with 413 (at once when Content-Length says so)
  * and the connection is closed.
+ *
+ *   GET /api/datasets/:owner/:name/versions/:number/export.csv
+ *
+ * Streams the version as CSV. Public and unlisted datasets need no credential; a private one needs
+ * a session or an API key with datasets:read, and is NOT_FOUND to anyone who may not read it.
  */
 import { Router, type Request, type Response } from 'express';
 import { bearerToken } from '../graphql/context.js';
-import { unauthenticated } from '../errors.js';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { hasScope } from '../accounts/principal.js';
+import { Scope } from '../accounts/scopes.js';
+import { forbidden, notFound, unauthenticated } from '../errors.js';
 import { sendError } from '../http/error-handler.js';
 import type { Services } from '../services.js';
 import { TooLargeError } from './ingest/spool.js';
@@ -39,6 +48,18 @@ export function datasetsRouter(services: Services): Router {
       res.setHeader('Connection', 'close');
       sendError(res, 413, error.code, error.message, error.fields);
     }
+  });
+  router.get('/:owner/:name/versions/:number/export.csv', async (req: Request, res: Response) => {
+    const token = bearerToken(req.headers.authorization);
+    if (req.headers.authorization !== undefined && !token) throw unauthenticated('Authorization must be "Bearer <token>"');
+    const principal = token ? await services.accounts.authenticate(token) : null;
+    if (principal && !hasScope(principal, Scope.DATASETS_READ)) throw forbidden('This API key lacks the datasets:read scope');
+    const number = Number(req.params.number);
+    if (!Number.isInteger(number) || number < 1) throw notFound('Dataset version');
+    const version = await services.datasets.version(principal, String(req.params.owner), String(req.params.name), number);
+    res.setHeader('content-type', 'text/csv; charset=utf-8');
+    res.setHeader('content-disposition', `attachment; filename="${String(req.params.name).replace(/[^A-Za-z0-9._-]/g, '_')}-v${number}.csv"`);
+    await pipeline(Readable.from(services.datasets.exportCsv(version)), res);
   });
   return router;
 }
