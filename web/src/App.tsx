@@ -2,8 +2,10 @@
  * The portal's routes. Client-side routing over the History API; the hub answers every other
  * GET with index.html, so deep links such as /account work on reload.
  */
+import { lazy, Suspense } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { AccountPage } from './pages/AccountPage';
+import { DatasetsPage } from './pages/DatasetsPage';
 import { HomePage } from './pages/HomePage';
 import { JobPage } from './pages/JobPage';
 import { JobsPage } from './pages/JobsPage';
@@ -16,6 +18,11 @@ import { RequireAuth } from './auth/RequireAuth';
 import { SessionProvider } from './auth/SessionProvider';
 import { Layout } from './components/Layout';
 import { SECTIONS } from './sections';
+
+// The dataset pages bring the markdown renderer and the chart library: loaded when first opened.
+const DatasetPage = lazy(() => import('./pages/DatasetPage').then((module) => ({ default: module.DatasetPage })));
+const DatasetUploadPage = lazy(() => import('./pages/DatasetUploadPage').then((module) => ({ default: module.DatasetUploadPage })));
+const loading = <p className="muted">Loading…</p>;
 
 export function App() {
   return (
@@ -32,6 +39,23 @@ export function App() {
               <Route path="/nodes" element={<NodesPage />} />
               <Route path="/jobs" element={<JobsPage />} />
               <Route path="/jobs/:id" element={<JobPage />} />
+              <Route path="/datasets" element={<DatasetsPage />} />
+              <Route
+                path="/datasets/:owner/:name"
+                element={
+                  <Suspense fallback={loading}>
+                    <DatasetPage />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="/datasets/:owner/:name/upload"
+                element={
+                  <Suspense fallback={loading}>
+                    <DatasetUploadPage />
+                  </Suspense>
+                }
+              />
             </Route>
             <Route path="/login" element={<LoginPage />} />
             <Route path="/signup" element={<SignUpPage />} />

@@ -20,7 +20,7 @@ export const SECTIONS: readonly Section[] = [
   {
     path: '/datasets',
     label: 'Datasets',
-    comingNext: 'Coming next: upload datasets that are cleaned and profiled on arrival, then share them or grant access on request.',
+    description: 'Upload datasets that are cleaned, typed and profiled on arrival, explore their rows and statistics, and share them.',
   },
   {
     path: '/leaderboards',

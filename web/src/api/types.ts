@@ -154,3 +154,117 @@ export interface Job {
 export interface JobDetail extends Job {
   history: JobAttempt[];
 }
+
+/** The DatasetVisibility enum, in the order the portal offers them. */
+export const DATASET_VISIBILITIES = ['PUBLIC', 'UNLISTED', 'PRIVATE'] as const;
+export type DatasetVisibility = (typeof DATASET_VISIBILITIES)[number];
+
+export type DatasetColumnType = 'INTEGER' | 'FLOAT' | 'BOOLEAN' | 'DATE' | 'TIMESTAMP' | 'CATEGORICAL' | 'TEXT';
+
+export interface Dataset {
+  id: string;
+  /** Handle of the user or organization that owns it */
+  owner: string;
+  name: string;
+  /** Markdown */
+  description: string;
+  license: string;
+  tags: string[];
+  visibility: DatasetVisibility;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A dataset as the list shows it: its versions' numbers and sizes, newest first. */
+export interface DatasetListItem extends Dataset {
+  versions: { number: number; rowCount: number }[];
+}
+
+export interface DatasetVersionSummary {
+  id: string;
+  number: number;
+  rowCount: number;
+  status: string;
+  createdAt: string;
+  createdBy: { username: string } | null;
+}
+
+export interface DatasetWithVersions extends Dataset {
+  versions: DatasetVersionSummary[];
+}
+
+export interface DatasetColumn {
+  /** SQL-safe lower snake case: the name rows and filters use */
+  name: string;
+  /** The header as uploaded */
+  originalName: string;
+  type: DatasetColumnType;
+}
+
+/** The ingest report, as hub/src/datasets/ingest/ingest.ts writes it (lower-case column types). */
+export interface IngestReport {
+  format: 'csv' | 'tsv' | 'jsonl';
+  encoding: 'utf-8' | 'utf-8-bom' | 'latin-1';
+  delimiter: string | null;
+  bytes: number;
+  rows: number;
+  nullTokens: string[];
+  sampledRows: number;
+  columns: {
+    name: string;
+    originalName: string;
+    type: string;
+    nullCount: number;
+    invalidCount: number;
+    invalidSamples: string[];
+  }[];
+  renamedColumns: { from: string; to: string }[];
+  raggedRows: { policy: 'reject' | 'pad'; count: number; lines: number[]; padded: number; truncated: number };
+  ignoredKeys?: string[];
+}
+
+/** One column of a version's profile (hub/src/datasets/profile.ts); which stats depend on the type. */
+export interface ColumnProfile {
+  name: string;
+  /** Lower case: integer, float, boolean, date, timestamp, categorical, text */
+  type: string;
+  count: number;
+  missing: number;
+  missingRate: number;
+  distinct: number;
+  min?: number | string | null;
+  max?: number | string | null;
+  mean?: number | null;
+  median?: number | null;
+  stddev?: number | null;
+  variance?: number | null;
+  quantiles?: { p25: number | null; p50: number | null; p75: number | null };
+  histogram?: { lower: number; upper: number; count: number }[];
+  topValues?: { value: string | boolean; count: number }[];
+}
+
+export interface DatasetProfile {
+  rowCount: number;
+  duplicateRows: number;
+  columns: ColumnProfile[];
+  correlation: { columns: string[]; matrix: (number | null)[][] };
+}
+
+export interface DatasetVersion extends DatasetVersionSummary {
+  columns: DatasetColumn[];
+  ingestReport: IngestReport;
+  profile: DatasetProfile | null;
+}
+
+export interface DatasetRowsPage extends Omit<PagedConnection<never>, 'edges'> {
+  columns: string[];
+  rows: unknown[][];
+}
+
+export type SortDirection = 'ASC' | 'DESC';
+
+export interface RowFilter {
+  column: string;
+  op: 'EQ' | 'NE' | 'LT' | 'LE' | 'GT' | 'GE' | 'IS_NULL' | 'NOT_NULL' | 'CONTAINS';
+  value?: string | null;
+}

@@ -1,0 +1,52 @@
+/** One version of a dataset: its columns as ingested (the report), a preview of its rows, and its profile as charts. */
+import { lazy, Suspense } from 'react';
+import { Link } from 'react-router';
+import { DATASET_VERSION } from '../api/dataset-operations';
+import type { DatasetVersion } from '../api/types';
+import { useQuery } from '../api/use-query';
+import { DateTime } from '../components/DateTime';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { formatNumber } from '../components/format';
+import { datasetPath } from './dataset-path';
+import { IngestReportView } from './IngestReportView';
+import { RowsPreview } from './RowsPreview';
+
+// The chart library is the largest part of the portal: loaded with the first profile shown.
+const ProfileCharts = lazy(() => import('./ProfileCharts').then((module) => ({ default: module.ProfileCharts })));
+
+export function VersionView({ owner, name, number }: { owner: string; name: string; number: number }) {
+  const { data, error } = useQuery<{ datasetVersion: DatasetVersion }>(DATASET_VERSION, { owner, name, number });
+  const version = data?.datasetVersion.number === number ? data.datasetVersion : undefined;
+  if (!version) return error ? <ErrorMessage error={error} /> : <p className="muted">Loading version {number}…</p>;
+  return (
+    <div data-testid="version-view" data-version={version.number}>
+      <section className="card" aria-labelledby="version-heading">
+        <h2 id="version-heading">
+          Version {version.number}{' '}
+          <span className="muted small">
+            {formatNumber(version.rowCount)} rows · {version.columns.length} columns · uploaded <DateTime value={version.createdAt} />
+            {version.createdBy && <> by {version.createdBy.username}</>}
+          </span>
+        </h2>
+        <h3>Ingest report</h3>
+        <IngestReportView report={version.ingestReport} />
+      </section>
+      <section className="card" aria-labelledby="rows-heading">
+        <h2 id="rows-heading">Rows</h2>
+        <RowsPreview key={version.id} owner={owner} name={name} number={version.number} columns={version.columns} />
+      </section>
+      <section className="card" aria-labelledby="profile-heading">
+        <h2 id="profile-heading">Profile</h2>
+        {version.profile ? (
+          <Suspense fallback={<p className="muted">Loading charts…</p>}>
+            <ProfileCharts profile={version.profile} />
+          </Suspense>
+        ) : (
+          <p className="muted">
+            This version has no profile. <Link to={datasetPath(owner, name)}>Back to the dataset</Link>
+          </p>
+        )}
+      </section>
+    </div>
+  );
+}

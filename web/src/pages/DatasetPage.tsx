@@ -1,0 +1,118 @@
+/**
+ * One dataset: its header (owner/name, visibility, license, tags), its description rendered as
+ * markdown, its versions, and the selected version (`?version=N`, the latest by default) in full.
+ * A dataset the user may not see is "not found", as the hub says (private ones are NOT_FOUND).
+ */
+import { Link, useParams, useSearchParams } from 'react-router';
+import { DATASET } from '../api/dataset-operations';
+import type { DatasetWithVersions } from '../api/types';
+import { useQuery } from '../api/use-query';
+import { DataTable } from '../components/DataTable';
+import { DateTime } from '../components/DateTime';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { formatNumber } from '../components/format';
+import { Markdown } from '../components/Markdown';
+import { StatusBadge } from '../components/StatusBadge';
+import { usePageTitle } from '../components/use-page-title';
+import { datasetPath } from '../datasets/dataset-path';
+import { Tags } from '../datasets/Tags';
+import { useCanWrite } from '../datasets/use-can-write';
+import { VersionView } from '../datasets/VersionView';
+
+export function DatasetPage() {
+  const { owner = '', name = '' } = useParams();
+  usePageTitle(`${owner}/${name}`);
+  const { data, error } = useQuery<{ dataset: DatasetWithVersions }>(DATASET, { owner, name });
+  const dataset = data?.dataset;
+
+  if (!dataset) {
+    return (
+      <div className="page">
+        <p>
+          <Link to="/datasets">← All datasets</Link>
+        </p>
+        {error?.code === 'NOT_FOUND' ? (
+          <div data-testid="dataset-not-found">
+            <h1>Dataset not found</h1>
+            <p>
+              There is no dataset <code>{`${owner}/${name}`}</code> that you can see.
+            </p>
+          </div>
+        ) : error ? (
+          <ErrorMessage error={error} />
+        ) : (
+          <p className="muted">Loading…</p>
+        )}
+      </div>
+    );
+  }
+  return <DatasetDetails dataset={dataset} />;
+}
+
+function DatasetDetails({ dataset }: { dataset: DatasetWithVersions }) {
+  const [params, setParams] = useSearchParams();
+  const canWrite = useCanWrite(dataset.owner);
+  const asked = Number(params.get('version'));
+  const selected = dataset.versions.find((version) => version.number === asked) ?? dataset.versions[0];
+  return (
+    <div className="page">
+      <p>
+        <Link to="/datasets">← All datasets</Link>
+      </p>
+      <div className="page-heading dataset-heading">
+        <div>
+          <h1 data-testid="dataset-title">
+            <span className="muted">{dataset.owner}/</span>
+            {dataset.name} <StatusBadge status={dataset.visibility} testId="dataset-visibility" />
+          </h1>
+          <p className="muted">
+            {dataset.license ? <>License: {dataset.license}</> : 'No license given'} · updated <DateTime value={dataset.updatedAt} />
+          </p>
+          <Tags tags={dataset.tags} testId="dataset-tags" />
+        </div>
+        {canWrite && (
+          <Link to={datasetPath(dataset.owner, dataset.name, '/upload')} className="button" data-testid="upload-link">
+            Upload a version
+          </Link>
+        )}
+      </div>
+
+      <div className="page-grid">
+        <section className="card" aria-label="Description">
+          <Markdown text={dataset.description} testId="dataset-description" />
+        </section>
+        <aside className="card" aria-labelledby="versions-heading">
+          <h2 id="versions-heading">Versions</h2>
+          <DataTable
+            rows={dataset.versions}
+            rowKey={(version) => version.id}
+            rowAttributes={(version) => ({
+              'data-testid': 'version-row',
+              'data-version': String(version.number),
+              'aria-current': version === selected ? 'true' : undefined,
+              className: version === selected ? 'selected' : undefined,
+            })}
+            caption="Versions"
+            testId="versions-table"
+            empty={canWrite ? 'No versions yet: upload the first.' : 'No versions yet.'}
+            emptyTestId="versions-empty"
+            columns={[
+              {
+                header: 'Version',
+                cell: (version) => (
+                  <button type="button" className="link-button" onClick={() => setParams({ version: String(version.number) })} data-testid="version-link">
+                    v{version.number}
+                  </button>
+                ),
+              },
+              { header: 'Rows', className: 'number', cell: (version) => formatNumber(version.rowCount) },
+              { header: 'Uploaded', cell: (version) => <DateTime value={version.createdAt} /> },
+            ]}
+          />
+        </aside>
+      </div>
+
+      {selected && <VersionView key={selected.id} owner={dataset.owner} name={dataset.name} number={selected.number} />}
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+/**
+ * The data market: the user's datasets, their organizations' and every public one, newest
+ * first, with "Load more" and a text filter over name, owner, description and tags (applied to
+ * the rows loaded so far: the hub has no search yet). Beside them, the form for a new dataset.
+ */
+import { useState } from 'react';
+import { useNavigate } from 'react-router';
+import { DATASETS } from '../api/dataset-operations';
+import type { DatasetListItem } from '../api/types';
+import { usePagedQuery } from '../api/use-paged-query';
+import { PagedListView } from '../components/ListView';
+import { usePageTitle } from '../components/use-page-title';
+import { CreateDatasetForm } from '../datasets/CreateDatasetForm';
+import { datasetPath } from '../datasets/dataset-path';
+import { DatasetsTable } from '../datasets/DatasetsTable';
+
+export function DatasetsPage() {
+  usePageTitle('Datasets');
+  const navigate = useNavigate();
+  const list = usePagedQuery<DatasetListItem>(DATASETS, 'datasets', {}, 50);
+  const [filter, setFilter] = useState('');
+  const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
+  const matches = (dataset: DatasetListItem) => {
+    const haystack = [dataset.owner, dataset.name, dataset.description, ...dataset.tags].join('\n').toLowerCase();
+    return words.every((word) => haystack.includes(word));
+  };
+
+  return (
+    <div className="page">
+      <div className="page-heading">
+        <h1>Datasets</h1>
+        <p className="muted">Yours, your organizations’ and public ones: cleaned, typed and profiled on upload.</p>
+      </div>
+      <div className="page-grid">
+        <section className="card" aria-labelledby="datasets-heading">
+          <div className="toolbar">
+            <h2 id="datasets-heading">Datasets</h2>
+            <label className="filter">
+              <span>Filter</span>
+              <input type="search" value={filter} onChange={(event) => setFilter(event.target.value)} placeholder="name, tag, words…" data-testid="datasets-filter" />
+            </label>
+          </div>
+          <PagedListView list={list}>
+            {(datasets) => (
+              <DatasetsTable
+                datasets={datasets.filter(matches)}
+                empty={words.length > 0 ? 'No dataset loaded so far matches this filter.' : 'There are no datasets yet: create the first.'}
+              />
+            )}
+          </PagedListView>
+        </section>
+        <aside className="card">
+          <CreateDatasetForm onCreated={(dataset) => navigate(datasetPath(dataset.owner, dataset.name))} />
+        </aside>
+      </div>
+    </div>
+  );
+}
