@@ -17,7 +17,7 @@ import type { ArtifactStore } from '../artifacts/index.js';
 import type { Config } from '../config.js';
 import type { DatasetsService } from '../datasets/datasets.service.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
-import { badInput, conflict, forbidden, notFound } from '../errors.js';
+import { AppError, badInput, conflict, forbidden, notFound } from '../errors.js';
 import { paginate, type Page, type PageArgs } from '../graphql/connection.js';
 import { checkManifest, loadAndSign } from './layers-model-check.js';
 import { ModelAlias } from './model-alias.entity.js';
@@ -224,6 +224,10 @@ export class CatalogService {
       return await this.db.transaction(async (tx) => {
         // Serialises concurrent uploads to one model for the numbering only.
         await tx.query(`SELECT 1 FROM models WHERE id = $1 FOR UPDATE`, [model.id]);
+        // A failed upload of the same bytes elsewhere may have just deleted a blob this one reused.
+        for (const f of files.values()) {
+          if (!(await this.store.has(f.sha256))) throw new AppError('CONFLICT', 'A file of this upload was removed meanwhile; upload again');
+        }
         const [{ next }] = await tx.query(`SELECT coalesce(max(number), 0) + 1 AS next FROM model_versions WHERE model_id = $1`, [model.id]);
         const repo = tx.getRepository(ModelVersion);
         const version = await repo.save(
@@ -240,8 +244,19 @@ export class CatalogService {
         return version;
       });
     } catch (error) {
-      await Promise.all(created.map((sha) => this.store.delete(sha)));
+      await this.deleteUnreferenced(created);
       throw error;
+    }
+  }
+
+  /** Deletes the blobs no version refers to (a failed upload's own blobs, unless another version has the same bytes). */
+  private async deleteUnreferenced(blobs: string[]): Promise<void> {
+    for (const sha256 of blobs) {
+      const [{ used }] = await this.db.query(
+        `SELECT EXISTS (SELECT 1 FROM model_versions v, jsonb_each(v.files) f WHERE f.value->>'sha256' = $1) AS used`,
+        [sha256],
+      );
+      if (!used) await this.store.delete(sha256);
     }
   }
 
