@@ -47,6 +47,15 @@ export class DatasetVersionResolver {
     };
   }
 
+  @FieldResolver(() => GraphQLJSON, {
+    description:
+      'One-way ANOVA of each numeric column against groupBy (a categorical, text, boolean, integer or date column): ' +
+      '[{ column, groups, n, f, pValue, dfBetween, dfWithin, groupStats: [{ group, n, mean }] }]',
+  })
+  anova(@Root() version: DatasetVersion, @Arg('groupBy', () => String) groupBy: string, @Ctx() ctx: Context): Promise<unknown> {
+    return ctx.services.datasets.anova(version, groupBy);
+  }
+
   @FieldResolver(() => User, { nullable: true })
   createdBy(@Root() version: DatasetVersion, @Ctx() ctx: Context): Promise<User | null> {
     return version.createdBy ? ctx.loaders.user.load(version.createdBy) : Promise.resolve(null);

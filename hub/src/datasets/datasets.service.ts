@@ -25,6 +25,7 @@ import { Dataset, DatasetVisibility } from './dataset.entity.js';
 import { DEFAULT_NULL_TOKENS } from './ingest/cells.js';
 import { ingest, type IngestOptions, type RaggedPolicy, type UploadFormat } from './ingest/ingest.js';
 import { spool, TooLargeError } from './ingest/spool.js';
+import { anova, type AnovaResult } from './anova.js';
 import { computeProfile } from './profile.js';
 import { queryRows, type RowsArgs, type RowsPage } from './rows-query.js';
 
@@ -206,6 +207,11 @@ export class DatasetsService {
       yield rows.map((row) => `${row.v.map(csvField).join(',')}\r\n`).join('');
       after = Number(rows[rows.length - 1].r);
     }
+  }
+
+  /** One-way ANOVA of the numeric columns of a version the caller was allowed to fetch. */
+  anova(version: DatasetVersion, groupBy: string): Promise<AnovaResult[]> {
+    return anova(this.db, version, groupBy);
   }
 
   /** Rows of a version the caller was allowed to fetch. */
