@@ -47,7 +47,7 @@ describe('Portal: a data provider uploads a dataset and explores it', () => {
     await page.getByTestId('dataset-name').fill('weather');
     await page
       .getByTestId('dataset-description')
-      .fill('Daily **readings** from four cities.\n\n<img src=x onerror="window.__xss = 1">\n\n[bad](javascript:alert(1))');
+      .fill('Daily **readings** from [four cities](https://example.com/cities_(list)).\n\n<img src=x onerror="window.__xss = 1">\n\n[bad](javascript:alert(1))');
     await page.getByTestId('dataset-license').fill('CC-BY-4.0');
     await page.getByTestId('dataset-tags').fill('weather, Demo');
     await page.getByTestId('create-dataset').click();
@@ -68,10 +68,20 @@ describe('Portal: a data provider uploads a dataset and explores it', () => {
     await page.waitForURL(`${hub.url}/datasets/${username}/weather/upload`);
     await page.getByTestId('upload-file').setInputFiles({ name: 'weather.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
     expect(await page.getByTestId('upload-format').inputValue()).toBe('csv');
+    // Hold the request back a moment, so the progress bar is seen. (Under Playwright's interception
+    // the browser reports no upload progress, so this sees the bar, not its movement.)
+    const versions = `${hub.url}/api/datasets/${username}/weather/versions?**`;
+    await page.route(versions, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await route.continue();
+    });
     await page.getByTestId('upload-submit').click();
+    await expectText(page.getByTestId('upload-progress'), /%.*(of 642 B|the hub is cleaning)/);
+    expect(await page.getByTestId('upload-submit').isDisabled()).toBe(true);
 
     const result = page.getByTestId('upload-result');
     await expectText(result.getByRole('heading'), 'Version 1 uploaded: 24 rows');
+    await page.unroute(versions);
     const temperature = result.getByTestId('ingest-column').filter({ hasText: 'temperature_c' });
     await expectText(temperature, 'Temperature (°C)');
     await expectText(temperature.getByTestId('ingest-invalid'), '1');
@@ -79,6 +89,7 @@ describe('Portal: a data provider uploads a dataset and explores it', () => {
     const rain = result.locator('[data-testid="ingest-column"][data-column="rain"]');
     await expectText(rain, /integer\s+2\s+0/);
     await expectText(result.getByTestId('ingest-ragged'), 'none');
+    await screenshot(page, 'portal-dataset-upload.png');
   });
 
   it('opens the version: rows page, sort by a header and filter; the profile is drawn as charts', { timeout: TIMEOUT }, async () => {
@@ -120,10 +131,29 @@ describe('Portal: a data provider uploads a dataset and explores it', () => {
     const row = page.locator(`[data-testid="dataset-row"][data-name="${username}/weather"]`);
     await expectText(row.getByTestId('dataset-latest'), 'v1 · 24 rows');
     await expectText(row, 'CC-BY-4.0');
+    await expectText(row, 'Daily readings from four cities. bad');
+    expect(await row.innerText()).not.toContain('(');
     await page.getByTestId('datasets-filter').fill('no such words');
     await page.getByTestId('datasets-empty').waitFor();
     await page.getByTestId('datasets-filter').fill('demo');
     await row.waitFor();
+    await screenshot(page, 'portal-datasets.png');
+  });
+
+  it('says which lines are ragged when the upload is refused, and pads them when asked', { timeout: TIMEOUT }, async () => {
+    await page.goto(`${hub.url}/datasets/${username}/weather/upload`);
+    const ragged = 'a\tb\tc\n1\t2\t3\n4\t5\n6\t7\t8\n';
+    await page.getByTestId('upload-file').setInputFiles({ name: 'short.tsv', mimeType: 'text/tab-separated-values', buffer: Buffer.from(ragged) });
+    expect(await page.getByTestId('upload-format').inputValue()).toBe('tsv');
+    await page.getByTestId('upload-submit').click();
+    await expectText(page.getByTestId('upload-field-problems'), /body.*1 row\(s\) do not have 3 cells \(lines 3\)/);
+
+    await page.getByTestId('upload-ragged').selectOption('pad');
+    await page.getByTestId('upload-submit').click();
+    const result = page.getByTestId('upload-result');
+    await expectText(result.getByRole('heading'), 'Version 2 uploaded: 3 rows');
+    await expectText(result.getByTestId('ingest-ragged'), /1 \(1 padded with NULL, 0 cut short\).*lines 3/);
+    expect(await page.getByTestId('upload-alert').innerText()).toBe('');
   });
 
   it("shows another user's private dataset as not found", { timeout: TIMEOUT }, async () => {

@@ -50,6 +50,8 @@ export function uploadDatasetVersion({ owner, name, file, format, raggedRows, on
     xhr.setRequestHeader('content-type', 'application/octet-stream');
     xhr.responseType = 'text';
     xhr.upload.onprogress = (event) => onProgress(event.loaded, event.lengthComputable ? event.total : file.size);
+    // The last progress event may be skipped for a small body; the upload's load says it is all sent.
+    xhr.upload.onload = () => onProgress(file.size, file.size);
     xhr.onerror = () => reject(new GraphQLRequestError('NETWORK', 'The upload was cut off: the hub cannot be reached, or it closed the connection.'));
     xhr.onabort = () => reject(new GraphQLRequestError('NETWORK', 'The upload was canceled.'));
     xhr.onload = () => {

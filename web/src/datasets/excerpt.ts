@@ -2,8 +2,9 @@
 export function excerpt(markdown: string, max = 120): string {
   const plain = markdown
     .replace(/```[\s\S]*?```/g, ' ')
-    .replace(/!\[[^\]]*\]\([^)]*\)/g, ' ')
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    // A URL may hold one level of parentheses: [a](https://en.wikipedia.org/wiki/Rain_(disambiguation)).
+    .replace(/!\[[^\]]*\]\((?:[^()]|\([^()]*\))*\)/g, ' ')
+    .replace(/\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)/g, '$1')
     .replace(/<[^>]*>/g, ' ')
     .replace(/[#>*_`~|-]+/g, ' ')
     .replace(/\s+/g, ' ')
