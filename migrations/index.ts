@@ -3,5 +3,6 @@ import { Foundation1764300000000 } from './1764300000000-Foundation.js';
 import { Compute1764400000000 } from './1764400000000-Compute.js';
 import { Datasets1764500000000 } from './1764500000000-Datasets.js';
 import { Catalog1764600000000 } from './1764600000000-Catalog.js';
+import { DatasetMarket1764700000000 } from './1764700000000-DatasetMarket.js';
 
-export const migrations = [Foundation1764300000000, Compute1764400000000, Datasets1764500000000, Catalog1764600000000];
+export const migrations = [Foundation1764300000000, Compute1764400000000, Datasets1764500000000, Catalog1764600000000, DatasetMarket1764700000000];

@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 export enum DatasetVisibility {
@@ -48,6 +48,14 @@ export class Dataset {
   @Field(() => Date)
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
+
+  @Field(() => Int)
+  @Column({ type: 'int', default: 0 })
+  stars: number;
+
+  @Field(() => Float, { description: 'Times a version was exported (and, later, queried or trained on)' })
+  @Column({ name: 'usage_count', type: 'bigint', default: 0, transformer: { to: (v: number) => v, from: (v: string | number) => Number(v) } })
+  usageCount: number;
 
   @Field(() => Date)
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })

@@ -5,6 +5,7 @@ import type { Context } from '../graphql/context.js';
 import { DatasetVersion } from './dataset-version.entity.js';
 import { Dataset } from './dataset.entity.js';
 import { CreateDatasetInput, UpdateDatasetInput } from './datasets.inputs.js';
+import { DatasetSort } from './search.js';
 
 const DatasetConnection = ConnectionType(Dataset, 'Dataset');
 
@@ -17,9 +18,35 @@ export class DatasetResolver {
   }
 
   @Authorized(Scope.DATASETS_READ)
-  @Query(() => DatasetConnection, { description: 'Your datasets, your organizations’ datasets and public ones, newest first' })
-  datasets(@Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context): Promise<Page<Dataset>> {
-    return ctx.services.datasets.list(ctx.principal!, page);
+  @Query(() => DatasetConnection, {
+    description: 'The market: your datasets, your organizations’ and public ones; full-text search, filters and sort',
+  })
+  datasets(
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('search', () => String, { nullable: true, description: 'Words to find in name, tags and description (web search syntax)' }) search: string | null,
+    @Arg('tag', () => String, { nullable: true }) tag: string | null,
+    @Arg('license', () => String, { nullable: true }) license: string | null,
+    @Arg('owner', () => String, { nullable: true, description: 'A user or organization handle' }) owner: string | null,
+    @Arg('sort', () => DatasetSort, { nullable: true }) sort: DatasetSort | null,
+    @Ctx() ctx: Context,
+  ): Promise<Page<Dataset>> {
+    return ctx.services.datasets.search(ctx.principal!, { search, tag, license, owner, sort }, page);
+  }
+
+  @Authorized(Scope.DATASETS_READ)
+  @Mutation(() => Dataset, { description: 'Star (or, with starred: false, unstar) a dataset you can see' })
+  starDataset(
+    @Arg('owner', () => String) owner: string,
+    @Arg('name', () => String) name: string,
+    @Arg('starred', () => Boolean, { nullable: true, defaultValue: true }) starred: boolean,
+    @Ctx() ctx: Context,
+  ): Promise<Dataset> {
+    return ctx.services.datasets.star(ctx.principal!, owner, name, starred);
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Whether you starred it' })
+  viewerHasStarred(@Root() dataset: Dataset, @Ctx() ctx: Context): Promise<boolean> {
+    return ctx.services.datasets.hasStarred(ctx.principal, dataset.id);
   }
 
   @Authorized(Scope.DATASETS_WRITE)

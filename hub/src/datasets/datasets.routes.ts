@@ -57,6 +57,7 @@ export function datasetsRouter(services: Services): Router {
     const number = Number(req.params.number);
     if (!Number.isInteger(number) || number < 1) throw notFound('Dataset version');
     const version = await services.datasets.version(principal, String(req.params.owner), String(req.params.name), number);
+    await services.datasets.recordUsage(version.datasetId);
     res.setHeader('content-type', 'text/csv; charset=utf-8');
     res.setHeader('content-disposition', `attachment; filename="${String(req.params.name).replace(/[^A-Za-z0-9._-]/g, '_')}-v${number}.csv"`);
     await pipeline(Readable.from(services.datasets.exportCsv(version)), res);

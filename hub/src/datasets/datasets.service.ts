@@ -26,6 +26,7 @@ import { DEFAULT_NULL_TOKENS } from './ingest/cells.js';
 import { ingest, type IngestOptions, type RaggedPolicy, type UploadFormat } from './ingest/ingest.js';
 import { spool, TooLargeError } from './ingest/spool.js';
 import { anova, type AnovaResult } from './anova.js';
+import { searchDatasets, type DatasetSearch } from './search.js';
 import { computeProfile } from './profile.js';
 import { queryRows, type RowsArgs, type RowsPage } from './rows-query.js';
 
@@ -160,17 +161,40 @@ export class DatasetsService {
     return this.repo.save(dataset);
   }
 
-  /** Your datasets, your organizations' datasets and every public one, newest first. */
-  list(principal: Principal, args: PageArgs): Promise<Page<Dataset>> {
-    const qb = this.repo
-      .createQueryBuilder('d')
-      .where(
-        principal.user.isAdmin
-          ? 'true'
-          : `(d.visibility = 'public' OR d.ownerId = :me OR d.ownerId IN (SELECT organization_id FROM memberships WHERE user_id = :me))`,
-        { me: principal.user.id },
-      );
-    return paginate(qb, args);
+  /** The market: search, filter and sort what the caller may see (see search.ts). */
+  async search(principal: Principal, filter: Omit<DatasetSearch, 'ownerId'> & { owner?: string | null }, args: PageArgs): Promise<Page<Dataset>> {
+    let ownerId: string | null = null;
+    if (filter.owner) {
+      try {
+        ownerId = (await this.ownerByHandle(filter.owner)).id;
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'NOT_FOUND') return { edges: [], totalCount: 0, pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } };
+        throw error;
+      }
+    }
+    return searchDatasets(this.db, principal, { ...filter, ownerId }, args);
+  }
+
+  /** Stars (or unstars) a dataset the caller can read; the count is kept on the dataset. */
+  async star(principal: Principal, owner: string, name: string, starred: boolean): Promise<Dataset> {
+    const dataset = await this.get(principal, owner, name);
+    await this.db.transaction(async (tx) => {
+      if (starred) await tx.query(`INSERT INTO dataset_stars (dataset_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [dataset.id, principal.user.id]);
+      else await tx.query(`DELETE FROM dataset_stars WHERE dataset_id = $1 AND user_id = $2`, [dataset.id, principal.user.id]);
+      await tx.query(`UPDATE datasets SET stars = (SELECT count(*) FROM dataset_stars WHERE dataset_id = $1) WHERE id = $1`, [dataset.id]);
+    });
+    return this.repo.findOneByOrFail({ id: dataset.id });
+  }
+
+  async hasStarred(principal: Principal | null, datasetId: string): Promise<boolean> {
+    if (!principal) return false;
+    const rows = await this.db.query(`SELECT 1 FROM dataset_stars WHERE dataset_id = $1 AND user_id = $2`, [datasetId, principal.user.id]);
+    return rows.length > 0;
+  }
+
+  /** Counts one use of a dataset (an export today; SQL queries and training later). */
+  async recordUsage(datasetId: string): Promise<void> {
+    await this.db.query(`UPDATE datasets SET usage_count = usage_count + 1 WHERE id = $1`, [datasetId]);
   }
 
   versions(dataset: Dataset): Promise<DatasetVersion[]> {
