@@ -90,7 +90,7 @@ export function RowsPreview({ owner, name, number, columns }: { owner: string; n
               <tr key={index} data-testid="preview-row">
                 {row.map((cell, i) => (
                   <td key={columns[i]?.name ?? i} className={NUMERIC.has(columns[i]?.type ?? '') ? 'number' : undefined}>
-                    {cell === null ? <span className="null">null</span> : String(cell)}
+                    {cell === null ? <span className="null">null</span> : <span title={String(cell)}>{showCell(cell)}</span>}
                   </td>
                 ))}
               </tr>
@@ -115,4 +115,9 @@ export function RowsPreview({ owner, name, number, columns }: { owner: string; n
       </div>
     </div>
   );
+}
+
+/** Floats at 12 significant digits (2.3333333333333335 → 2.33333333333); the exact value is in the cell's title. */
+function showCell(cell: unknown): string {
+  return typeof cell === 'number' && !Number.isInteger(cell) ? String(Number(cell.toPrecision(12))) : String(cell);
 }
