@@ -128,6 +128,13 @@ describe.each(BACKENDS)('Model upload and download on %s', (backend) => {
       expect(res.body.error.code, what).toBe('BAD_USER_INPUT');
       expect(res.body.error.message, what).toMatch(message);
     }
+    const twice = new FormData();
+    twice.append('files', new Blob([files.get('model.json')! as BlobPart]), 'model.json');
+    twice.append('files', new Blob([files.get('model.json')! as BlobPart]), 'model.json');
+    twice.append('files', new Blob([shard as BlobPart]), 'group1-shard1of1.bin');
+    const dup = await fetch(`${hub.url}/api/models/${alice.username}/${name}/versions`, { method: 'POST', headers: { authorization: `Bearer ${alice.token}` }, body: twice });
+    expect(dup.status).toBe(400);
+    expect((await dup.json()).error.message).toMatch(/model\.json.*uploaded twice/);
     const notMultipart = await fetch(`${hub.url}/api/models/${alice.username}/${name}/versions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${alice.token}`, 'content-type': 'application/json' },
@@ -144,14 +151,16 @@ describe.each(BACKENDS)('Model upload and download on %s', (backend) => {
     const { files } = await buildModel();
     const before = blobCount(hub);
     // Refused on its Content-Length alone, before a byte of the body is read.
-    const res = await declaredUpload(hub, alice.token, alice.username, name, MAX_BYTES + 100_000);
+    const res = await declaredUpload(hub, alice.token, alice.username, name, MAX_BYTES + 1_100_000);
     expect(res.status).toBe(413);
     expect(res.body.error).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'body', message: 'too large' }] });
     // A whole oversized form: 413, or the connection closed while the client was still sending.
-    const big = new Map<string, Uint8Array | string>([...files, ['huge.bin', new Uint8Array(MAX_BYTES + 100_000)]]);
+    const big = new Map<string, Uint8Array | string>([...files, ['huge.bin', new Uint8Array(MAX_BYTES + 1_100_000)]]);
     const whole = await uploadFiles(hub, alice.token, alice.username, name, big).catch(() => ({ status: 'reset' as const }));
     expect([413, 'reset']).toContain(whole.status);
     expect(await chunkedUpload(hub, alice.token, alice.username, name, 'huge.bin', Buffer.alloc(MAX_BYTES + 50_000))).toSatisfy((s) => s === 413 || s === 'reset');
+    // A part the hub skips (no filename) is still counted against the limit.
+    expect(await chunkedUpload(hub, alice.token, alice.username, name, '', Buffer.alloc(MAX_BYTES + 1_200_000))).toSatisfy((s) => s === 413 || s === 'reset');
     expect(await versions(name)).toBe(0);
     if (before !== undefined) expect(blobCount(hub)).toBe(before);
     // The hub still serves uploads.

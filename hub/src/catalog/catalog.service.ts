@@ -23,7 +23,7 @@ import { checkManifest, loadAndSign } from './layers-model-check.js';
 import { ModelAlias } from './model-alias.entity.js';
 import { ModelVersion, ModelVersionStatus } from './model-version.entity.js';
 import { Model, ModelVisibility } from './model.entity.js';
-import { ModelTooLargeError, receiveFiles } from './multipart-files.js';
+import { FRAMING_BYTES, ModelTooLargeError, receiveFiles } from './multipart-files.js';
 
 export interface ModelInput {
   owner?: string | null;
@@ -209,8 +209,7 @@ export class CatalogService {
     const model = await this.get(principal, owner, name, 'write');
     const maxBytes = this.config.models.maxBytes;
     const length = headers['content-length'] === undefined ? undefined : Number(headers['content-length']);
-    // The multipart framing adds a little to the files' bytes; allow for it.
-    if (length !== undefined && length > maxBytes + 64 * 1024) throw new ModelTooLargeError(maxBytes);
+    if (length !== undefined && length > maxBytes + FRAMING_BYTES) throw new ModelTooLargeError(maxBytes);
     const { files, created } = await receiveFiles(headers, body, this.store, maxBytes);
     try {
       const manifestFile = files.get('model.json');

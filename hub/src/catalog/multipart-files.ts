@@ -16,6 +16,8 @@ export class ModelTooLargeError extends AppError {
 }
 
 export const MAX_FILES = 1000;
+/** Room for the multipart framing (boundaries and part headers) beyond the files' own bytes. */
+export const FRAMING_BYTES = 1024 * 1024;
 
 export interface ReceivedFiles {
   files: Map<string, PutResult>;
@@ -37,16 +39,20 @@ export async function receiveFiles(headers: IncomingHttpHeaders, body: Readable,
   let stop: (error: unknown) => void = () => undefined;
   const fail = (error: unknown) => {
     failure ??= error;
-    // Past the limit, the rest of the body is not worth reading: answer now (the route closes the connection).
-    if (error instanceof ModelTooLargeError) stop(error);
+    // Past the limit, the rest of the body is not worth reading: answer 413 now (the route closes the connection).
+    if (error instanceof ModelTooLargeError) {
+      failure = error;
+      stop(error);
+    }
   };
 
   bb.on('file', (_field, stream, info) => {
     const path = (info.filename ?? '').replace(/\\/g, '/').replace(/^\.\//, '');
     chain = chain.then(async () => {
+      // A part not stored must still be read through, or the body stalls.
+      if (!failure && !path) fail(badInput('body', 'every file part needs a filename (its path beside model.json)'));
+      if (!failure && received.files.has(path)) fail(badInput(path, 'was uploaded twice'));
       if (failure) return void stream.resume();
-      if (!path) return fail(badInput('body', 'every file part needs a filename (its path beside model.json)'));
-      if (received.files.has(path)) return fail(badInput(path, 'was uploaded twice'));
       const counter = new Transform({
         transform(chunk: Buffer, _e, cb) {
           total += chunk.length;
@@ -74,6 +80,12 @@ export async function receiveFiles(headers: IncomingHttpHeaders, body: Readable,
       bb.once('error', reject);
       body.once('error', reject);
       body.once('aborted', () => reject(badInput('body', 'the upload was cut off before it ended')));
+      // Parts that are skipped (after a refusal) are not counted above; bound the raw body too.
+      let raw = 0;
+      body.on('data', (chunk: Buffer) => {
+        raw += chunk.length;
+        if (raw > maxBytes + FRAMING_BYTES) fail(new ModelTooLargeError(maxBytes));
+      });
       body.pipe(bb);
     });
   } catch (error) {
