@@ -76,7 +76,7 @@ export async function uploadFiles(hub: TestHub, token: string | undefined, owner
 }
 
 /** Sends a raw multipart body with chunked transfer encoding (no Content-Length); resolves with the status or 'reset'. */
-export function chunkedUpload(hub: TestHub, token: string, owner: string, name: string, path: string, bytes: Buffer): Promise<number | 'reset'> {
+export function chunkedUpload(hub: TestHub, token: string, owner: string, name: string, path: string, bytes: Buffer, opts: { abortAfter?: number } = {}): Promise<number | 'reset' | 'aborted'> {
   const boundary = 'catalogtestboundary';
   const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${path}"\r\nContent-Type: application/octet-stream\r\n\r\n`);
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
@@ -91,9 +91,15 @@ export function chunkedUpload(hub: TestHub, token: string, owner: string, name: 
     );
     req.on('error', () => resolve('reset'));
     (async () => {
+      let sent = 0;
       for (const chunk of [head, ...Array.from({ length: Math.ceil(bytes.length / 16384) }, (_, i) => bytes.subarray(i * 16384, (i + 1) * 16384)), tail]) {
         if (req.destroyed) return;
         if (!req.write(chunk)) await new Promise((r) => req.once('drain', r));
+        if (opts.abortAfter !== undefined && ++sent >= opts.abortAfter) {
+          await new Promise((r) => setTimeout(r, 200));
+          req.destroy();
+          return resolve('aborted');
+        }
       }
       req.end();
     })();

@@ -167,6 +167,18 @@ describe.each(BACKENDS)('Model upload and download on %s', (backend) => {
     expect((await uploadFiles(hub, alice.token, alice.username, name, files)).status).toBe(201);
   });
 
+  it('leaves no version and no file behind when the client goes away mid-upload', async () => {
+    const name = uniqueName('cut');
+    await createModel(hub, alice.token, { name });
+    const before = blobCount(hub);
+    expect(await chunkedUpload(hub, alice.token, alice.username, name, 'model.json', Buffer.alloc(100_000, 32), { abortAfter: 3 })).toBe('aborted');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await versions(name)).toBe(0);
+    if (before !== undefined) expect(blobCount(hub)).toBe(before);
+    const { files } = await buildModel();
+    expect((await uploadFiles(hub, alice.token, alice.username, name, files)).status).toBe(201);
+  });
+
   it('needs models:write on an API key to upload, models:read to download', async () => {
     const name = uniqueName('key');
     await createModel(hub, alice.token, { name, visibility: 'PRIVATE' });

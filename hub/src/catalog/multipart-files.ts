@@ -37,6 +37,8 @@ export async function receiveFiles(headers: IncomingHttpHeaders, body: Readable,
   let failure: unknown;
   let chain: Promise<void> = Promise.resolve();
   let stop: (error: unknown) => void = () => undefined;
+  /** The file part being stored now, ended by force when the body is cut off. */
+  let current: Readable | undefined;
   const fail = (error: unknown) => {
     failure ??= error;
     // Past the limit, the rest of the body is not worth reading: answer 413 now (the route closes the connection).
@@ -61,6 +63,7 @@ export async function receiveFiles(headers: IncomingHttpHeaders, body: Readable,
       });
       // pipe() does not forward errors: a body cut off mid-file must still end the write.
       stream.once('error', (error) => counter.destroy(error));
+      current = stream;
       try {
         const put = await store.put(stream.pipe(counter));
         received.files.set(path, put);
@@ -68,6 +71,8 @@ export async function receiveFiles(headers: IncomingHttpHeaders, body: Readable,
       } catch (error) {
         fail(error);
         stream.resume();
+      } finally {
+        current = undefined;
       }
     });
   });
@@ -90,6 +95,8 @@ export async function receiveFiles(headers: IncomingHttpHeaders, body: Readable,
     });
   } catch (error) {
     fail(error instanceof AppError ? error : badInput('body', `malformed multipart body: ${(error as Error).message}`));
+    // The body will not end (cut off, or no longer read): end the file being written so its temporary file goes.
+    current?.destroy(error as Error);
   }
   if (!(failure instanceof ModelTooLargeError)) await chain;
   if (failure) {
