@@ -17,6 +17,7 @@ import { JobsService } from './compute/jobs.service.js';
 import { NodesService } from './compute/nodes.service.js';
 import { Scheduler } from './compute/scheduler.js';
 import type { Config } from './config.js';
+import { DatasetSharingService } from './datasets/dataset-sharing.service.js';
 import { DatasetsService } from './datasets/datasets.service.js';
 import type { Signals } from './db/signals.js';
 import type { Logger } from './logger.js';
@@ -37,6 +38,7 @@ export interface Services {
   jobs: JobsService;
   scheduler: Scheduler;
   datasets: DatasetsService;
+  datasetSharing: DatasetSharingService;
   artifacts: FsArtifactStore;
   catalog: CatalogService;
 }
@@ -74,6 +76,7 @@ export function createServices(deps: {
     jobs,
     scheduler: new Scheduler(db, config, jobs, nodes, signals, deps.metrics, deps.log.child({ component: 'scheduler' })),
     datasets,
+    datasetSharing: new DatasetSharingService(db, datasets, accounts, events),
     artifacts,
     catalog: new CatalogService(db, config, artifacts, access, datasets),
   };

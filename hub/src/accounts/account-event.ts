@@ -8,6 +8,9 @@ export enum AccountEventKind {
   NODE_CONNECTED = 'NODE_CONNECTED',
   NODE_DISCONNECTED = 'NODE_DISCONNECTED',
   MEMBERSHIP_CHANGED = 'MEMBERSHIP_CHANGED',
+  DATASET_ACCESS_REQUESTED = 'DATASET_ACCESS_REQUESTED',
+  DATASET_ACCESS_APPROVED = 'DATASET_ACCESS_APPROVED',
+  DATASET_ACCESS_DENIED = 'DATASET_ACCESS_DENIED',
 }
 registerEnumType(AccountEventKind, { name: 'AccountEventKind' });
 
@@ -16,7 +19,7 @@ export class AccountEvent {
   @Field(() => AccountEventKind)
   kind: AccountEventKind;
 
-  @Field(() => ID, { description: 'The API key, node token or organization the event is about' })
+  @Field(() => ID, { description: 'The API key, node token, organization, dataset or access request the event is about' })
   subjectId: string;
 
   @Field(() => String)

@@ -134,16 +134,35 @@ export class DatasetsService {
     }
   }
 
-  /** The dataset `owner/name` if the caller has `need` on it; NOT_FOUND if they may not read it. */
-  async get(principal: Principal | null, owner: string, name: string, need: Permission = 'read'): Promise<Dataset> {
+  /** The dataset `owner/name` with no access check; NOT_FOUND when there is none. For sharing.ts only. */
+  async byOwnerAndName(owner: string, name: string): Promise<Dataset> {
     const ownerRow = await this.ownerByHandle(owner);
     const dataset = await this.repo
       .createQueryBuilder('d')
       .where('d.ownerId = :owner AND lower(d.name) = lower(:name)', { owner: ownerRow.id, name })
       .getOne();
     if (!dataset) throw notFound('Dataset');
-    await this.access.require(principal, { ownerId: dataset.ownerId, visibility: dataset.visibility }, need, 'Dataset');
     return dataset;
+  }
+
+  byId(id: string): Promise<Dataset | null> {
+    return this.repo.findOneBy({ id });
+  }
+
+  /** The dataset `owner/name` if the caller has `need` on it; NOT_FOUND if they may not read it. */
+  async get(principal: Principal | null, owner: string, name: string, need: Permission = 'read'): Promise<Dataset> {
+    const dataset = await this.byOwnerAndName(owner, name);
+    await this.requireAccess(principal, dataset, need);
+    return dataset;
+  }
+
+  /** Checks `need` on a dataset, counting the caller's collaborator role (dataset_collaborators). */
+  async requireAccess(principal: Principal | null, dataset: Dataset, need: Permission): Promise<Permission> {
+    const rows: { role: Permission }[] = principal
+      ? await this.db.query(`SELECT role FROM dataset_collaborators WHERE dataset_id = $1 AND user_id = $2`, [dataset.id, principal.user.id])
+      : [];
+    const collaborators = new Map(rows.map((r) => [principal!.user.id, r.role]));
+    return this.access.require(principal, { ownerId: dataset.ownerId, visibility: dataset.visibility, collaborators }, need, 'Dataset');
   }
 
   async update(principal: Principal, owner: string, name: string, patch: DatasetPatch): Promise<Dataset> {
@@ -151,7 +170,7 @@ export class DatasetsService {
     this.validate({ ...patch, tags });
     const dataset = await this.get(principal, owner, name, 'write');
     if (patch.visibility != null && patch.visibility !== dataset.visibility) {
-      await this.access.require(principal, { ownerId: dataset.ownerId, visibility: dataset.visibility }, 'admin', 'Dataset');
+      await this.requireAccess(principal, dataset, 'admin');
       dataset.visibility = patch.visibility;
     }
     if (patch.description != null) dataset.description = patch.description;

@@ -52,7 +52,8 @@ export async function searchDatasets(db: DataSource, principal: Principal, filte
     .where(
       principal.user.isAdmin
         ? 'true'
-        : `(d.visibility = 'public' OR d.ownerId = :me OR d.ownerId IN (SELECT organization_id FROM memberships WHERE user_id = :me))`,
+        : `(d.visibility = 'public' OR d.ownerId = :me OR d.ownerId IN (SELECT organization_id FROM memberships WHERE user_id = :me)
+            OR d.id IN (SELECT dataset_id FROM dataset_collaborators WHERE user_id = :me))`,
       { me: principal.user.id },
     );
   if (text) qb.andWhere(`d.search @@ (websearch_to_tsquery('simple', :q) || websearch_to_tsquery('english', :q))`, { q: text });

@@ -10,6 +10,7 @@ import { UserResolver } from '../accounts/user.resolver.js';
 import { JobResolver } from '../compute/job.resolver.js';
 import { NodeResolver } from '../compute/node.resolver.js';
 import { DatasetVersionResolver } from '../datasets/dataset-version.resolver.js';
+import { DatasetSharingResolver } from '../datasets/dataset-sharing.resolver.js';
 import { DatasetResolver } from '../datasets/dataset.resolver.js';
 import { ModelVersionResolver } from '../catalog/model-version.resolver.js';
 import { ModelResolver } from '../catalog/model.resolver.js';
@@ -29,6 +30,7 @@ export const resolvers = [
   JobResolver,
   DatasetResolver,
   DatasetVersionResolver,
+  DatasetSharingResolver,
   ModelResolver,
   ModelVersionResolver,
 ] as const;
