@@ -1,11 +1,12 @@
 import { GraphQLJSON } from 'graphql-scalars';
-import { Arg, Authorized, Ctx, Field, FieldResolver, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Readable } from 'node:stream';
+import { Arg, Authorized, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Scope } from '../accounts/scopes.js';
 import { User } from '../accounts/user.entity.js';
 import type { Context } from '../graphql/context.js';
 import { PageInfo } from '../graphql/connection.js';
 import { DatasetVersion } from './dataset-version.entity.js';
-import { RowFilter, SortDirection } from './datasets.inputs.js';
+import { InlineVersionInput, RowFilter, SortDirection } from './datasets.inputs.js';
 
 @ObjectType('DatasetRows', { description: 'One page of a version’s rows; each row is a JSON array in `columns` order' })
 export class DatasetRows {
@@ -26,6 +27,27 @@ export class DatasetVersionResolver {
     @Ctx() ctx: Context,
   ): Promise<DatasetVersion> {
     return ctx.services.datasets.version(ctx.principal, owner, name, number ?? null);
+  }
+
+  @Authorized(Scope.DATASETS_WRITE)
+  @Mutation(() => DatasetVersion, {
+    description: 'Add a version from data given inline: the same cleaning, typing, report and profile as the upload URL',
+  })
+  addDatasetVersion(
+    @Arg('owner', () => String) owner: string,
+    @Arg('name', () => String) name: string,
+    @Arg('input', () => InlineVersionInput) input: InlineVersionInput,
+    @Ctx() ctx: Context,
+  ): Promise<DatasetVersion> {
+    const bytes = Buffer.from(input.data, 'utf8');
+    return ctx.services.datasets.upload(
+      ctx.principal!,
+      owner,
+      name,
+      Readable.from([bytes]),
+      { format: input.format ?? undefined, delimiter: input.delimiter ?? undefined, nullTokens: input.nullTokens?.join(','), raggedRows: input.raggedRows ?? undefined },
+      bytes.length,
+    );
   }
 
   @FieldResolver(() => DatasetRows, { description: 'Rows, ordered by a column (NULLs last) then upload order, filtered' })

@@ -55,3 +55,12 @@ export class RowFilter {
   @Field(() => RowFilterOp) op: RowFilterOp;
   @Field(() => String, { nullable: true, description: 'Parsed as the column type; not used by IS_NULL / NOT_NULL' }) value?: string | null;
 }
+
+@InputType({ description: 'A small version given inline (the GraphQL body limit applies); larger files go to the upload URL' })
+export class InlineVersionInput {
+  @Field(() => String, { description: 'The file’s text: CSV, TSV or JSON Lines' }) data: string;
+  @Field(() => String, { nullable: true, description: 'csv (default), tsv or jsonl' }) format?: string | null;
+  @Field(() => String, { nullable: true, description: 'CSV only: , ; | or tab; sniffed when absent' }) delimiter?: string | null;
+  @Field(() => [String], { nullable: true, description: 'Cells that mean NULL, replacing the defaults' }) nullTokens?: string[] | null;
+  @Field(() => String, { nullable: true, description: 'reject (default) or pad' }) raggedRows?: string | null;
+}

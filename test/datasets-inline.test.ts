@@ -1,0 +1,38 @@
+/** Adding a small dataset version inline through GraphQL. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDataset } from './support/datasets.js';
+import { BACKENDS, startTestHub, type TestHub } from './support/hub.js';
+import { codeOf, signUp, type SignedUp } from './support/users.js';
+
+const ADD = `mutation($o: String!, $n: String!, $input: InlineVersionInput!) {
+  addDatasetVersion(owner: $o, name: $n, input: $input) { number rowCount columns { name originalName type } ingestReport rows { rows } } }`;
+
+describe.each(BACKENDS)('Inline dataset versions on %s', (backend) => {
+  let hub: TestHub;
+  let user: SignedUp;
+  beforeAll(async () => {
+    hub = await startTestHub({ backend });
+    user = await signUp(hub);
+    await createDataset(hub, user.token, { name: 'tiny', visibility: 'PRIVATE' });
+  });
+  afterAll(() => hub?.close());
+
+  it('cleans, types and stores inline data like an upload', async () => {
+    const res = await hub.graphql(ADD, { o: user.username, n: 'tiny', input: { data: 'City;Temp (°C)\nOslo;4.5\nBergen;missing\nRome;18\n', nullTokens: ['missing'] } }, user.token);
+    const version = res.data.addDatasetVersion;
+    expect(version).toMatchObject({ number: 1, rowCount: 3 });
+    expect(version.columns.map((c: any) => [c.originalName, c.type])).toEqual([['City', 'TEXT'], ['Temp (°C)', 'FLOAT']]);
+    expect(version.ingestReport).toMatchObject({ delimiter: ';', format: 'csv' });
+    expect(version.rows.rows).toEqual([['Oslo', 4.5], ['Bergen', null], ['Rome', 18]]);
+    const tsv = await hub.graphql(ADD, { o: user.username, n: 'tiny', input: { data: 'a\tb\n1\t2\n', format: 'tsv' } }, user.token);
+    expect(tsv.data.addDatasetVersion.number).toBe(2);
+  });
+
+  it('refuses empty data, a bad format, and another user’s private dataset', async () => {
+    const empty = await hub.graphql(ADD, { o: user.username, n: 'tiny', input: { data: '' } }, user.token);
+    expect(codeOf(empty)).toBe('BAD_USER_INPUT');
+    expect(codeOf(await hub.graphql(ADD, { o: user.username, n: 'tiny', input: { data: 'a\n1\n', format: 'xlsx' } }, user.token))).toBe('BAD_USER_INPUT');
+    const stranger = await signUp(hub);
+    expect(codeOf(await hub.graphql(ADD, { o: user.username, n: 'tiny', input: { data: 'a\n1\n' } }, stranger.token))).toBe('NOT_FOUND');
+  });
+});
