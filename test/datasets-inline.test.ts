@@ -36,3 +36,27 @@ describe.each(BACKENDS)('Inline dataset versions on %s', (backend) => {
     expect(codeOf(await hub.graphql(ADD, { o: user.username, n: 'tiny', input: { data: 'a\n1\n' } }, stranger.token))).toBe('NOT_FOUND');
   });
 });
+
+describe('Number formats in uploads', () => {
+  it('reads a European CSV with decimal commas and point thousands', async () => {
+    const hub = await startTestHub();
+    try {
+      const user = await signUp(hub);
+      await createDataset(hub, user.token, { name: 'eu' });
+      // One bad cell in twelve: the column is still numeric (90 % must parse), the bad cell NULL.
+      const more = Array.from({ length: 9 }, (_, i) => `Stadt${i};${i},5;${i}`).join('\n');
+      const csv = `Ort;Umsatz;Anzahl\nBerlin;1.234,50;1.000\nWien;-0,75;12\nBern;kaputt;3\n${more}\n`;
+      const res = await hub.graphql(ADD, { o: user.username, n: 'eu', input: { data: csv, decimal: 'comma', thousands: 'point' } }, user.token);
+      const version = res.data.addDatasetVersion;
+      expect(version.columns.map((c: any) => c.type)).toEqual(['TEXT', 'FLOAT', 'INTEGER']);
+      expect(version.rows.rows.slice(0, 4)).toEqual([['Berlin', 1234.5, 1000], ['Wien', -0.75, 12], ['Bern', null, 3], ['Stadt0', 0.5, 0]]);
+      expect(version.ingestReport.numberFormat).toEqual({ decimal: ',', thousands: '.' });
+      expect(version.ingestReport.columns[1]).toMatchObject({ invalidCount: 1, invalidSamples: ['kaputt'] });
+      const same = await hub.graphql(ADD, { o: user.username, n: 'eu', input: { data: csv, decimal: 'comma', thousands: 'comma' } }, user.token);
+      expect(codeOf(same)).toBe('BAD_USER_INPUT');
+      expect(same.errors![0].extensions!.fields![0].field).toBe('thousands');
+    } finally {
+      await hub.close();
+    }
+  });
+});

@@ -63,4 +63,6 @@ export class InlineVersionInput {
   @Field(() => String, { nullable: true, description: 'CSV only: , ; | or tab; sniffed when absent' }) delimiter?: string | null;
   @Field(() => [String], { nullable: true, description: 'Cells that mean NULL, replacing the defaults' }) nullTokens?: string[] | null;
   @Field(() => String, { nullable: true, description: 'reject (default) or pad' }) raggedRows?: string | null;
+  @Field(() => String, { nullable: true, description: 'Decimal mark: point (default) or comma' }) decimal?: string | null;
+  @Field(() => String, { nullable: true, description: 'Thousands separator: none (default), comma, point, space or apostrophe' }) thousands?: string | null;
 }

@@ -22,7 +22,7 @@ import { AppError, conflict, forbidden, notFound } from '../errors.js';
 import { paginate, type Page, type PageArgs } from '../graphql/connection.js';
 import { DatasetVersion } from './dataset-version.entity.js';
 import { Dataset, DatasetVisibility } from './dataset.entity.js';
-import { DEFAULT_NULL_TOKENS } from './ingest/cells.js';
+import { DEFAULT_NULL_TOKENS, type NumberFormat } from './ingest/cells.js';
 import { ingest, type IngestOptions, type RaggedPolicy, type UploadFormat } from './ingest/ingest.js';
 import { spool, TooLargeError } from './ingest/spool.js';
 import { anova, type AnovaResult } from './anova.js';
@@ -47,6 +47,8 @@ export interface UploadQuery {
   delimiter?: unknown;
   nullTokens?: unknown;
   raggedRows?: unknown;
+  decimal?: unknown;
+  thousands?: unknown;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -296,11 +298,19 @@ export class DatasetsService {
     const rawTokens = one(query.nullTokens);
     const nullTokens = rawTokens === undefined ? DEFAULT_NULL_TOKENS : ['', ...rawTokens.split(',').map((t) => t.trim()).filter(Boolean)];
     if (nullTokens.length > 50 || nullTokens.some((t) => t.length > 50)) c.add('nullTokens', 'at most 50 tokens of at most 50 characters');
+    const DECIMAL: Record<string, NumberFormat['decimal']> = { point: '.', comma: ',' };
+    const THOUSANDS: Record<string, NumberFormat['thousands']> = { none: '', comma: ',', point: '.', space: ' ', apostrophe: "'" };
+    const decimal = DECIMAL[one(query.decimal) ?? 'point'];
+    const thousands = THOUSANDS[one(query.thousands) ?? 'none'];
+    if (decimal === undefined) c.add('decimal', 'must be point or comma');
+    if (thousands === undefined) c.add('thousands', 'must be none, comma, point, space or apostrophe');
+    if (decimal !== undefined && decimal === thousands) c.add('thousands', 'must differ from the decimal mark');
     c.throwIfAny();
     return {
       format,
       delimiter,
       nullTokens,
+      numberFormat: { decimal: decimal!, thousands: thousands! },
       raggedRows: ragged,
       inferRows: this.config.datasets.inferRows,
       maxRows: this.config.datasets.maxRows,

@@ -81,3 +81,24 @@ describe('Ingest: single-byte text', () => {
     expect(decodeSingleByte(Buffer.from([0x4d, 0xe9, 0x80, 0x93, 0x94, 0x81, 0xff]))).toBe('Mé€“”\u0081ÿ');
   });
 });
+
+describe('Number formats', () => {
+  it('reads decimal commas and grouped thousands only when asked, and only when written exactly so', async () => {
+    const { cellParsers } = await import('../ingest/cells.js');
+    const eu = cellParsers({ decimal: ',', thousands: '.' });
+    expect(eu[ColumnType.FLOAT]('1.234,5')).toBe('1234.5');
+    expect(eu[ColumnType.FLOAT]('-0,25')).toBe('-0.25');
+    expect(eu[ColumnType.FLOAT]('1234,5')).toBe('1234.5');
+    expect(eu[ColumnType.FLOAT]('1.23,5')).toBeUndefined(); // groups of three only
+    expect(eu[ColumnType.INTEGER]('12.345.678')).toBe('12345678');
+    expect(eu[ColumnType.INTEGER]('1,5')).toBeUndefined();
+    const us = cellParsers({ decimal: '.', thousands: ',' });
+    expect(us[ColumnType.FLOAT]('1,234.5')).toBe('1234.5');
+    expect(us[ColumnType.INTEGER]('1,234,567')).toBe('1234567');
+    const swiss = cellParsers({ decimal: '.', thousands: "'" });
+    expect(swiss[ColumnType.INTEGER]("1'000")).toBe('1000');
+    // The default format leaves these alone.
+    expect(cellParsers()[ColumnType.FLOAT]('1,5')).toBeUndefined();
+    expect(cellParsers()[ColumnType.FLOAT]('1.5')).toBe('1.5');
+  });
+});

@@ -31,7 +31,48 @@ function validDate(y: string, m: string, d: string): boolean {
   return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
-export const parsers: Record<ColumnType, (cell: string) => string | undefined> = {
+/** How numbers are written in a file: the decimal mark and the thousands separator ('' for none). */
+export interface NumberFormat {
+  decimal: '.' | ',';
+  thousands: '' | ',' | '.' | ' ' | "'";
+}
+
+export const DEFAULT_NUMBER_FORMAT: NumberFormat = { decimal: '.', thousands: '' };
+
+export type Parsers = Record<ColumnType, (cell: string) => string | undefined>;
+
+const escape = (c: string) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The parsers for a file's number format. A number is rewritten to the canonical form only when it
+ * is written exactly that way — digits grouped in threes by the separator, or not grouped at all —
+ * so "1,5" is one and a half under a decimal comma but not a number at all under the default.
+ */
+export function cellParsers(format: NumberFormat = DEFAULT_NUMBER_FORMAT): Parsers {
+  if (format.decimal === '.' && format.thousands === '') return parsers;
+  const t = format.thousands ? escape(format.thousands) : '';
+  const d = escape(format.decimal);
+  const written = new RegExp(`^([-+]?)(\\d{1,3}(?:${t || '(?!)'}\\d{3})+|\\d+)(?:${d}(\\d+))?$`);
+  const canonical = (cell: string): string | undefined => {
+    const m = written.exec(cell);
+    if (!m) return undefined;
+    const whole = t ? m[2].split(format.thousands).join('') : m[2];
+    return `${m[1]}${whole}${m[3] !== undefined ? `.${m[3]}` : ''}`;
+  };
+  return {
+    ...parsers,
+    [ColumnType.INTEGER]: (cell) => {
+      const c = canonical(cell);
+      return c === undefined || c.includes('.') ? undefined : parsers[ColumnType.INTEGER](c);
+    },
+    [ColumnType.FLOAT]: (cell) => {
+      const c = canonical(cell);
+      return c === undefined ? undefined : parsers[ColumnType.FLOAT](c);
+    },
+  };
+}
+
+export const parsers: Parsers = {
   [ColumnType.INTEGER]: (cell) => {
     if (!INTEGER.test(cell)) return undefined;
     const value = BigInt(cell);

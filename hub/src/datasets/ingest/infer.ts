@@ -6,7 +6,7 @@
  * (few distinct values, each repeated) or text.
  */
 import { ColumnType } from '../dataset-version.entity.js';
-import { parsers } from './cells.js';
+import { parsers as defaultParsers, type Parsers } from './cells.js';
 
 export const MIN_SHARE = 0.9;
 const CATEGORICAL_MAX_DISTINCT = 50;
@@ -14,7 +14,7 @@ const CATEGORICAL_MAX_DISTINCT = 50;
 const CANDIDATES = [ColumnType.BOOLEAN, ColumnType.INTEGER, ColumnType.FLOAT, ColumnType.DATE, ColumnType.TIMESTAMP];
 
 /** `values`: the non-null, trimmed sample cells of one column. */
-export function inferType(values: readonly string[]): ColumnType {
+export function inferType(values: readonly string[], parsers: Parsers = defaultParsers): ColumnType {
   if (values.length === 0) return ColumnType.TEXT;
   for (const type of CANDIDATES) {
     const parse = parsers[type];

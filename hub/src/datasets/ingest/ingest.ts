@@ -7,7 +7,7 @@
 import type { QueryRunner } from 'typeorm';
 import { badInput } from '../../errors.js';
 import { ColumnType, SQL_TYPES, type DatasetColumn } from '../dataset-version.entity.js';
-import { nullMatcher, parsers } from './cells.js';
+import { cellParsers, nullMatcher, type NumberFormat } from './cells.js';
 import { normaliseHeaders } from './headers.js';
 import { inferType } from './infer.js';
 import { copyLoader, insertLoader, type RowLoader } from './loader.js';
@@ -22,6 +22,8 @@ export interface IngestOptions {
   /** CSV only; sniffed from the first line when absent. */
   delimiter?: string;
   nullTokens: string[];
+  /** Decimal mark and thousands separator of the numbers in the file. */
+  numberFormat?: NumberFormat;
   raggedRows: RaggedPolicy;
   /** Rows sampled for type inference. */
   inferRows: number;
@@ -46,6 +48,7 @@ export interface IngestReport {
   bytes: number;
   rows: number;
   nullTokens: string[];
+  numberFormat: NumberFormat;
   sampledRows: number;
   columns: ColumnReport[];
   renamedColumns: { from: string; to: string }[];
@@ -150,7 +153,8 @@ export async function ingest(params: {
     if (++sampled >= options.inferRows) break;
   }
   if (sampled === 0) throw badInput('body', options.format === 'jsonl' ? 'The file holds no rows' : 'The file has a header but no rows');
-  const columns: DatasetColumn[] = names.map((n, c) => ({ ...n, type: inferType(samples[c]) }));
+  const parsers = cellParsers(options.numberFormat);
+  const columns: DatasetColumn[] = names.map((n, c) => ({ ...n, type: inferType(samples[c], parsers) }));
   samples.length = 0;
 
   // Pass 3: create the table and load every row, verifying each cell against its column's type.
@@ -218,6 +222,7 @@ export async function ingest(params: {
       bytes: spooled.bytes,
       rows,
       nullTokens: options.nullTokens,
+      numberFormat: options.numberFormat ?? { decimal: '.', thousands: '' },
       sampledRows: sampled,
       columns: reports,
       renamedColumns,
