@@ -1,0 +1,448 @@
+/**
+ * `npm run bench` (after the compute benchmark), or `npm run bench:ingest` alone: the data-market
+ * ingest benchmark of issue 4, all figures from one run on one machine:
+ *
+ *  1. upload: a generated CSV (BENCH_INGEST_ROWS rows, default 1,000,000, × 12 columns of mixed
+ *     types, ~1 % dirty cells) streamed as the body of POST /api/datasets/:owner/:name/versions to
+ *     the built hub on PostgreSQL; rows per second, and the hub's peak RSS (VmRSS every 100 ms);
+ *  2. raw COPY: the already-clean version of the same data (no dirty cells) loaded with
+ *     `COPY … FROM STDIN (FORMAT csv, HEADER)` into a plain table with the same column types on the
+ *     same server; ratio upload / COPY;
+ *  3. row-by-row INSERT: BENCH_INGEST_INSERT_ROWS (20,000) rows, one autocommitted INSERT each,
+ *     scaled to the full row count; ratio;
+ *  4. profile vs one aggregate pass: the hub's computeProfile run again over the loaded version's
+ *     table, against one `SELECT count(*), min(c), max(c), avg(c), …` over every column.
+ *
+ * Needs PostgreSQL (DATABASE_URL as an admin connection, else a throwaway server from
+ * test/support/postgres.sh). Every hub, database, server and temporary file it starts or writes
+ * is removed before it exits, on failure and on Ctrl-C too.
+ */
+import 'reflect-metadata';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync, statSync, type WriteStream } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { QueryRunner } from 'typeorm';
+import { ColumnType, NUMERIC_TYPES, type DatasetColumn } from '../../hub/src/datasets/dataset-version.entity.js';
+import { DEFAULT_NULL_TOKENS, nullMatcher, parsers } from '../../hub/src/datasets/ingest/cells.js';
+import { csvRecords } from '../../hub/src/datasets/ingest/records.js';
+import { computeProfile } from '../../hub/src/datasets/profile.js';
+import { cleanup, connect, cpuDelta, fmt, graphql, HUB_ENTRY, intEnv, onCleanup, postgresCpu, ratio, setUpDatabase, signUp, startHub, table, type Hub } from './harness.js';
+import { cpuSeconds, rssMb } from './proc-stats.js';
+
+const SETTINGS = {
+  rows: intEnv('BENCH_INGEST_ROWS', 1_000_000),
+  insertRows: intEnv('BENCH_INGEST_INSERT_ROWS', 20_000),
+  /** Dirty cells per 10,000 (100: about 1 %). */
+  dirtyPer10k: intEnv('BENCH_INGEST_DIRTY_PER_10K', 100),
+  rssIntervalMs: intEnv('BENCH_INGEST_RSS_INTERVAL_MS', 100),
+  aggregateRounds: intEnv('BENCH_INGEST_AGGREGATE_ROUNDS', 3),
+};
+
+// ---- the data ---------------------------------------------------------------------------------
+
+/** The 12 columns: header, the type the hub should infer, the SQL type of the raw COPY table. */
+const COLUMNS: { name: string; type: ColumnType; sql: string }[] = [
+  { name: 'id', type: ColumnType.INTEGER, sql: 'bigint' },
+  { name: 'quantity', type: ColumnType.INTEGER, sql: 'bigint' },
+  { name: 'price', type: ColumnType.FLOAT, sql: 'double precision' },
+  { name: 'score', type: ColumnType.FLOAT, sql: 'double precision' },
+  { name: 'active', type: ColumnType.BOOLEAN, sql: 'boolean' },
+  { name: 'signup_date', type: ColumnType.DATE, sql: 'date' },
+  { name: 'event_at', type: ColumnType.TIMESTAMP, sql: 'timestamptz' },
+  { name: 'category', type: ColumnType.CATEGORICAL, sql: 'text' },
+  { name: 'country', type: ColumnType.CATEGORICAL, sql: 'text' },
+  { name: 'comment', type: ColumnType.TEXT, sql: 'text' },
+  { name: 'rating', type: ColumnType.INTEGER, sql: 'bigint' },
+  { name: 'weight', type: ColumnType.FLOAT, sql: 'double precision' },
+];
+
+const CATEGORIES = ['red', 'green', 'blue', 'yellow', 'black', 'white', 'orange', 'purple'];
+const COUNTRIES = ['NO', 'SE', 'DK', 'FI', 'DE', 'FR', 'ES', 'IT', 'PT', 'NL', 'BE', 'PL', 'CZ', 'AT', 'CH', 'GB', 'IE', 'US', 'CA', 'JP'];
+const WORDS = ['alpha', 'beta', 'gamma', 'delta', 'quick', 'brown', 'fox', 'lazy', 'dog', 'rain', 'snow', 'sun', 'wind', 'Oslo', 'café', 'naïve', '"quoted"', 'a, b', 'data', 'market'];
+/** Null tokens (default list, and the empty cell) and cells that do not parse as the column's type. */
+const NULLS = ['n/a', 'NA', 'null', '', '-'];
+const INVALID: Record<ColumnType, string[]> = {
+  [ColumnType.INTEGER]: ['abc', '12.5x', '1e'],
+  [ColumnType.FLOAT]: ['abc', '1,5', '--3'],
+  [ColumnType.BOOLEAN]: ['maybe', '2'],
+  [ColumnType.DATE]: ['2026-13-45', '31/12/2025'],
+  [ColumnType.TIMESTAMP]: ['yesterday', '2026-02-30T10:00:00Z'],
+  [ColumnType.CATEGORICAL]: [],
+  [ColumnType.TEXT]: [],
+};
+
+/** mulberry32: a small seeded PRNG, so every run (and the INSERT pass) sees the same data. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** Rows as [clean cells, cells with dirt]; the clean cells are what PostgreSQL's COPY accepts as is. */
+function* generateRows(count: number): Generator<[string[], string[]]> {
+  const r = prng(20261128);
+  const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
+  const dirty = SETTINGS.dirtyPer10k / 10_000;
+  const day0 = Date.UTC(2015, 0, 1);
+  for (let i = 1; i <= count; i++) {
+    const signup = new Date(day0 + Math.floor(r() * 4000) * 86_400_000);
+    const event = new Date(day0 + Math.floor(r() * 4000 * 86_400) * 1000);
+    const words = 2 + Math.floor(r() * 6);
+    let comment = '';
+    for (let w = 0; w < words; w++) comment += (w ? ' ' : '') + pick(WORDS);
+    const clean = [
+      String(i),
+      String(Math.floor(r() * 1000)),
+      (r() * 500).toFixed(2),
+      String((r() + r() + r() - 1.5) * 10),
+      r() < 0.5 ? 'true' : 'false',
+      `${signup.getUTCFullYear()}-${pad(signup.getUTCMonth() + 1)}-${pad(signup.getUTCDate())}`,
+      event.toISOString().replace('.000Z', 'Z'),
+      pick(CATEGORIES),
+      pick(COUNTRIES),
+      comment,
+      String(1 + Math.floor(r() * 5)),
+      (50 + r() * 50).toFixed(3),
+    ];
+    const cells = clean.slice();
+    for (let c = 1; c < cells.length; c++) {
+      if (r() >= dirty) continue;
+      const invalid = INVALID[COLUMNS[c].type];
+      cells[c] = invalid.length > 0 && r() < 0.5 ? pick(invalid) : pick(NULLS);
+    }
+    yield [clean, cells];
+  }
+}
+
+/** RFC 4180: quote a cell holding a comma, a quote or a line break. */
+const csvCell = (cell: string) => (/[",\n\r]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
+const csvLine = (cells: string[]) => cells.map(csvCell).join(',') + '\n';
+
+async function write(stream: WriteStream, chunk: string): Promise<void> {
+  if (!stream.write(chunk)) await once(stream, 'drain');
+}
+
+async function close(stream: WriteStream): Promise<void> {
+  stream.end();
+  await once(stream, 'finish');
+}
+
+/** Writes the dirty file (uploaded) and the clean one (raw COPY) side by side, as streams. */
+async function writeFiles(dirtyFile: string, cleanFile: string): Promise<{ dirtyCells: number }> {
+  const dirty = createWriteStream(dirtyFile);
+  const clean = createWriteStream(cleanFile);
+  const header = csvLine(COLUMNS.map((c) => c.name));
+  await write(dirty, header);
+  await write(clean, header);
+  let dirtyCells = 0;
+  let a = '';
+  let b = '';
+  let n = 0;
+  for (const [cleanCells, cells] of generateRows(SETTINGS.rows)) {
+    for (let c = 0; c < cells.length; c++) if (cells[c] !== cleanCells[c]) dirtyCells++;
+    a += csvLine(cells);
+    b += csvLine(cleanCells);
+    if (++n % 2000 === 0) {
+      await Promise.all([write(dirty, a), write(clean, b)]);
+      a = '';
+      b = '';
+    }
+  }
+  await Promise.all([write(dirty, a), write(clean, b)]);
+  await Promise.all([close(dirty), close(clean)]);
+  return { dirtyCells };
+}
+
+// ---- 1. upload through the hub ------------------------------------------------------------------
+
+interface UploadResult {
+  seconds: number;
+  bodySentSeconds: number;
+  status: number;
+  version: { id: string; number: number; rowCount: number; columns: DatasetColumn[]; ingestReport: { columns: { name: string; type: string; nullCount: number; invalidCount: number }[] } };
+  rssBeforeMb: number;
+  rssPeakMb: number;
+  hubCpuSeconds: number;
+  pgCpuSeconds?: number;
+}
+
+async function upload(hub: Hub, token: string, owner: string, name: string, file: string, pgCpu: () => Map<number, number> | undefined): Promise<UploadResult> {
+  const size = statSync(file).size;
+  const rssBeforeMb = rssMb(hub.pid) ?? NaN;
+  let rssPeakMb = rssBeforeMb;
+  const sampler = setInterval(() => {
+    const rss = rssMb(hub.pid);
+    if (rss !== undefined && rss > rssPeakMb) rssPeakMb = rss;
+  }, SETTINGS.rssIntervalMs);
+  const forget = onCleanup('stop the RSS sampler', () => clearInterval(sampler));
+  const hubCpu0 = cpuSeconds(hub.pid) ?? 0;
+  const pg0 = pgCpu();
+  const t0 = performance.now();
+  let bodySent = NaN;
+  try {
+    const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request(
+        `${hub.url}/api/datasets/${owner}/${name}/versions?format=csv`,
+        { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', 'content-length': String(size) } },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.on('finish', () => (bodySent = performance.now()));
+      createReadStream(file).on('error', reject).pipe(req);
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    const rss = rssMb(hub.pid);
+    if (rss !== undefined && rss > rssPeakMb) rssPeakMb = rss;
+    if (status !== 201) throw new Error(`upload answered ${status}: ${body.slice(0, 2000)}`);
+    return {
+      seconds,
+      bodySentSeconds: (bodySent - t0) / 1000,
+      status,
+      version: JSON.parse(body) as UploadResult['version'],
+      rssBeforeMb,
+      rssPeakMb,
+      hubCpuSeconds: (cpuSeconds(hub.pid) ?? 0) - hubCpu0,
+      pgCpuSeconds: cpuDelta(pg0, pgCpu()),
+    };
+  } finally {
+    clearInterval(sampler);
+    forget();
+  }
+}
+
+// ---- 2, 3. raw COPY and row-by-row INSERT -------------------------------------------------------
+
+const plainTable = (name: string) => `CREATE TABLE ${name} (${COLUMNS.map((c) => `${c.name} ${c.sql}`).join(', ')})`;
+
+async function rawCopy(db: pg.Client, file: string): Promise<{ seconds: number; rows: number }> {
+  await db.query(`DROP TABLE IF EXISTS bench_raw_copy`);
+  await db.query(plainTable('bench_raw_copy'));
+  const t0 = performance.now();
+  const sink = db.query(copyFrom(`COPY bench_raw_copy FROM STDIN (FORMAT csv, HEADER)`));
+  await pipeline(createReadStream(file), sink);
+  const seconds = (performance.now() - t0) / 1000;
+  const rows = Number((await db.query(`SELECT count(*) AS n FROM bench_raw_copy`)).rows[0].n);
+  await db.query(`DROP TABLE bench_raw_copy`);
+  return { seconds, rows };
+}
+
+async function rowByRow(db: pg.Client, n: number): Promise<{ seconds: number; rows: number }> {
+  await db.query(`DROP TABLE IF EXISTS bench_row_insert`);
+  await db.query(plainTable('bench_row_insert'));
+  const sql = `INSERT INTO bench_row_insert VALUES (${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`;
+  const rows: string[][] = [];
+  for (const [clean] of generateRows(n)) rows.push(clean);
+  const t0 = performance.now();
+  for (const row of rows) await db.query(sql, row);
+  const seconds = (performance.now() - t0) / 1000;
+  await db.query(`DROP TABLE bench_row_insert`);
+  return { seconds, rows: rows.length };
+}
+
+// ---- 4. profile vs one aggregate pass -----------------------------------------------------------
+
+/** computeProfile needs only `query(sql, params)` returning the rows, as TypeORM's QueryRunner does. */
+function queryRunner(db: pg.Client): QueryRunner {
+  return { query: async (sql: string, params?: unknown[]) => (await db.query(sql, params)).rows } as unknown as QueryRunner;
+}
+
+function aggregateSql(tableName: string, columns: DatasetColumn[]): string {
+  const parts = ['count(*)'];
+  for (const { name, type } of columns) {
+    const c = `"${name}"`;
+    parts.push(`count(${c})`);
+    if (NUMERIC_TYPES.has(type)) parts.push(`min(${c})`, `max(${c})`, `avg(${c})`);
+    else if (type === ColumnType.BOOLEAN) parts.push(`bool_or(${c})`, `bool_and(${c})`);
+    else parts.push(`min(${c})`, `max(${c})`);
+  }
+  return `SELECT ${parts.join(', ')} FROM ${tableName}`;
+}
+
+// ---- 5. the hub's own work, in this process --------------------------------------------------
+
+/**
+ * The upload's CPU-bound steps redone here, without a database: csv-parse over the file as the hub
+ * reads it (records.ts), then the same plus the per-cell null-token match and type check
+ * (cells.ts). Tells how much of the upload is parsing and checking.
+ */
+async function hubSteps(file: string): Promise<{ parseSeconds: number; checkSeconds: number }> {
+  let t = performance.now();
+  let n = 0;
+  for await (const record of csvRecords(file, ',', 'utf8')) n += record.cells.length;
+  const parseSeconds = (performance.now() - t) / 1000;
+  const isNull = nullMatcher(DEFAULT_NULL_TOKENS);
+  const check = COLUMNS.map((c) => parsers[c.type]);
+  let invalid = 0;
+  let header = true;
+  t = performance.now();
+  for await (const { cells } of csvRecords(file, ',', 'utf8')) {
+    if (header) {
+      header = false;
+      continue;
+    }
+    for (let c = 0; c < cells.length; c++) {
+      const cell = cells[c].trim();
+      if (!isNull(cell) && check[c](cell) === undefined) invalid++;
+    }
+  }
+  const checkSeconds = (performance.now() - t) / 1000;
+  if (n === 0 || invalid < 0) throw new Error('no cells parsed');
+  return { parseSeconds, checkSeconds };
+}
+
+// ---- main -------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  if (!existsSync(HUB_ENTRY)) throw new Error(`${HUB_ENTRY} is missing: run \`npm run build:hub\` first (npm run bench does).`);
+  const started = performance.now();
+  const cpus = os.cpus();
+  console.log('# AI Mass data-market ingest benchmark');
+  console.log(`date        ${new Date().toISOString()}`);
+  console.log(`machine     ${cpus.length} cores (${cpus[0]?.model ?? 'unknown'}), ${fmt(os.totalmem() / 2 ** 30, 1)} GiB RAM, ${os.platform()} ${os.release()}`);
+  console.log(`load        ${os.loadavg().map((l) => fmt(l)).join(' ')} (1, 5, 15 min load average at the start)`);
+  console.log(`node        ${process.version}`);
+  console.log(`settings    ${JSON.stringify(SETTINGS)}`);
+
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'aimass-bench-ingest-'));
+  onCleanup('remove the generated files', () => rmSync(dir, { recursive: true, force: true }));
+  const dirtyFile = path.join(dir, 'dirty.csv');
+  const cleanFile = path.join(dir, 'clean.csv');
+  let t = performance.now();
+  const { dirtyCells } = await writeFiles(dirtyFile, cleanFile);
+  const dirtyBytes = statSync(dirtyFile).size;
+  const cleanBytes = statSync(cleanFile).size;
+  const cells = SETTINGS.rows * (COLUMNS.length - 1);
+  console.log(
+    `data        ${SETTINGS.rows} rows × ${COLUMNS.length} columns: ${fmt(dirtyBytes / 1e6, 1)} MB uploaded, ${fmt(cleanBytes / 1e6, 1)} MB clean; ` +
+      `${dirtyCells} dirty cells (${fmt((dirtyCells / cells) * 100)} % of the ${cells} cells outside id); generated in ${fmt((performance.now() - t) / 1000, 1)} s`,
+  );
+
+  const database = await setUpDatabase();
+  const db = await connect(database.url);
+  const pgVersion = (await db.query(`SHOW server_version`)).rows[0].server_version as string;
+  console.log(`postgresql  ${pgVersion} (${process.env.DATABASE_URL ? 'DATABASE_URL' : 'throwaway server from test/support/postgres.sh: fsync=off, synchronous_commit=off'})`);
+  const pgCpu = () => postgresCpu(database);
+
+  const hub = await startHub(database);
+  const user = await signUp(hub);
+  const datasetName = 'ingest-bench';
+  await graphql(hub, `mutation($input: CreateDatasetInput!) { createDataset(input: $input) { id } }`, { input: { name: datasetName, visibility: 'PRIVATE' } }, user.token);
+  console.log(`hub         pid ${hub.pid}, RSS ${fmt(rssMb(hub.pid) ?? NaN, 1)} MB after start-up and sign-up`);
+  console.log('');
+
+  console.log(`## 1. Upload: POST /api/datasets/${user.username}/${datasetName}/versions, the file streamed as the body (Content-Length)`);
+  const up = await upload(hub, user.token, user.username, datasetName, dirtyFile, pgCpu);
+  const report = up.version.ingestReport;
+  const invalid = report.columns.reduce((s, c) => s + c.invalidCount, 0);
+  const nulls = report.columns.reduce((s, c) => s + c.nullCount, 0);
+  const upRate = up.version.rowCount / up.seconds;
+  console.log(
+    `  ${up.version.rowCount} rows in ${fmt(up.seconds)} s: ${fmt(upRate, 0)} rows/s, ${fmt(dirtyBytes / 1e6 / up.seconds, 1)} MB/s; body sent after ${fmt(up.bodySentSeconds)} s; ` +
+      `hub RSS ${fmt(up.rssBeforeMb, 1)} MB before, peak ${fmt(up.rssPeakMb, 1)} MB`,
+  );
+  console.log(
+    `  CPU during the upload: hub ${fmt(up.hubCpuSeconds, 1)} s` + (up.pgCpuSeconds !== undefined ? `, PostgreSQL ${fmt(up.pgCpuSeconds, 1)} s` : '') +
+      `; ingest report: ${nulls} NULL cells, ${invalid} invalid cells stored as NULL`,
+  );
+  const wrongTypes = COLUMNS.filter((c) => up.version.columns.find((v) => v.name === c.name)?.type !== c.type).map((c) => c.name);
+  if (wrongTypes.length > 0) console.log(`  NOTE: inferred types differ from the generated ones for ${wrongTypes.join(', ')}`);
+  console.log('');
+
+  console.log('## 2. Raw COPY of the clean file into a plain table, same column types, same server');
+  const copy = await rawCopy(db, cleanFile);
+  const copyRate = copy.rows / copy.seconds;
+  console.log(`  ${copy.rows} rows in ${fmt(copy.seconds)} s: ${fmt(copyRate, 0)} rows/s`);
+  console.log('');
+
+  console.log(`## 3. Row-by-row INSERT: ${SETTINGS.insertRows} rows, one autocommitted INSERT each`);
+  const ins = await rowByRow(db, SETTINGS.insertRows);
+  const insRate = ins.rows / ins.seconds;
+  const insScaled = SETTINGS.rows / insRate;
+  console.log(`  ${ins.rows} rows in ${fmt(ins.seconds)} s: ${fmt(insRate, 0)} rows/s; scaled to ${SETTINGS.rows} rows: ${fmt(insScaled, 1)} s`);
+  console.log('');
+
+  console.log('## 4. Profile (computeProfile, as the upload runs it) vs one aggregate pass over every column');
+  const versionTable = `datasets.v_${up.version.id.replace(/-/g, '')}`;
+  const aggSql = aggregateSql(versionTable, up.version.columns);
+  await db.query(aggSql); // warm-up: the table in shared buffers for both
+  t = performance.now();
+  const profile = await computeProfile(queryRunner(db), versionTable, up.version.columns);
+  const profileSeconds = (performance.now() - t) / 1000;
+  if (profile.rowCount !== up.version.rowCount) throw new Error(`profile counted ${profile.rowCount} rows, the version has ${up.version.rowCount}`);
+  let aggSeconds = Infinity;
+  for (let i = 0; i < Math.max(1, SETTINGS.aggregateRounds); i++) {
+    t = performance.now();
+    await db.query(aggSql);
+    aggSeconds = Math.min(aggSeconds, (performance.now() - t) / 1000);
+  }
+  console.log(`  profile ${fmt(profileSeconds)} s; one aggregate pass ${fmt(aggSeconds, 3)} s (best of ${Math.max(1, SETTINGS.aggregateRounds)}); ${fmt(profileSeconds / aggSeconds, 1)}×`);
+  console.log('');
+  await hub.stop();
+
+  console.log("## 5. The hub's CPU-bound steps redone in this process, no database");
+  const steps = await hubSteps(dirtyFile);
+  console.log(
+    `  csv-parse alone ${fmt(steps.parseSeconds)} s (${fmt(SETTINGS.rows / steps.parseSeconds, 0)} rows/s); ` +
+      `parse + null-token match + type check of every cell ${fmt(steps.checkSeconds)} s (${fmt(SETTINGS.rows / steps.checkSeconds, 0)} rows/s)`,
+  );
+  console.log('');
+
+  const loads: [string, number][] = [
+    ['upload through the hub (spool, parse, check, COPY, profile)', up.seconds],
+    ['  of which the profile (timed separately, section 4)', profileSeconds],
+    ['  csv-parse of the file alone (section 5)', steps.parseSeconds],
+    ['  csv-parse + cell checks (section 5)', steps.checkSeconds],
+    ['raw COPY of the clean file', copy.seconds],
+    [`row-by-row INSERT (${ins.rows} rows, scaled ×${fmt(SETTINGS.rows / ins.rows, 0)})`, insScaled],
+  ];
+  console.log(`## Loading ${SETTINGS.rows} rows`);
+  console.log(table(['method', 'seconds', 'rows/s', 'upload time / this'], loads.map(([name, s]) => [name, fmt(s), fmt(SETTINGS.rows / s, 0), ratio(up.seconds, s)])));
+  console.log('');
+  console.log('## Summary (same run, same machine)');
+  console.log(
+    table(
+      ['figure', 'value', 'compared with', 'ratio'],
+      [
+        ['ingest rate, upload through the hub', `${fmt(upRate, 0)} rows/s`, '', ''],
+        ['upload time / raw COPY of the clean file', `${fmt(up.seconds)} s`, `COPY: ${fmt(copy.seconds)} s`, ratio(up.seconds, copy.seconds)],
+        ['upload time / row-by-row INSERT, scaled', `${fmt(up.seconds)} s`, `INSERT: ${fmt(insScaled, 1)} s`, ratio(up.seconds, insScaled)],
+        ['profile / one aggregate pass', `${fmt(profileSeconds)} s`, `aggregate: ${fmt(aggSeconds, 3)} s`, ratio(profileSeconds, aggSeconds)],
+        ['profile share of the upload', `${fmt(profileSeconds)} s`, `upload: ${fmt(up.seconds)} s`, ratio(profileSeconds, up.seconds)],
+        ['csv-parse + cell checks share of the upload', `${fmt(steps.checkSeconds)} s`, `upload: ${fmt(up.seconds)} s`, ratio(steps.checkSeconds, up.seconds)],
+        ['hub peak RSS during the upload', `${fmt(up.rssPeakMb, 1)} MB`, `before: ${fmt(up.rssBeforeMb, 1)} MB`, ratio(up.rssPeakMb, up.rssBeforeMb)],
+      ],
+    ),
+  );
+  console.log('');
+  console.log(`load average at the end: ${os.loadavg().map((l) => fmt(l)).join(' ')}; total ${fmt((performance.now() - started) / 1000, 1)} s`);
+}
+
+let failed = false;
+try {
+  await main();
+} catch (error) {
+  failed = true;
+  console.error('\nbenchmark failed:', error);
+} finally {
+  await cleanup();
+}
+process.exit(failed ? 1 : 0);
