@@ -288,7 +288,7 @@ export class DatasetsService {
     const c = checks();
     const one = (v: unknown) => (Array.isArray(v) ? v.join(',') : typeof v === 'string' ? v : undefined);
     const format = (one(query.format) ?? 'csv') as UploadFormat;
-    if (!['csv', 'tsv', 'jsonl'].includes(format)) c.add('format', 'must be csv, tsv or jsonl');
+    if (!['csv', 'tsv', 'jsonl', 'parquet'].includes(format)) c.add('format', 'must be csv, tsv, jsonl or parquet');
     const ragged = (one(query.raggedRows) ?? 'reject') as RaggedPolicy;
     if (!['reject', 'pad'].includes(ragged)) c.add('raggedRows', 'must be reject or pad');
     let delimiter = one(query.delimiter);

@@ -10,11 +10,12 @@ import { ColumnType, SQL_TYPES, type DatasetColumn } from '../dataset-version.en
 import { cellParsers, nullMatcher, type NumberFormat } from './cells.js';
 import { normaliseHeaders } from './headers.js';
 import { inferType } from './infer.js';
+import { openParquet } from './parquet.js';
 import { copyLoader, insertLoader, type RowLoader } from './loader.js';
 import { csvRecords, jsonCell, jsonRecords, type RawRecord } from './records.js';
 import { sniffDelimiter, type Spooled } from './spool.js';
 
-export type UploadFormat = 'csv' | 'tsv' | 'jsonl';
+export type UploadFormat = 'csv' | 'tsv' | 'jsonl' | 'parquet';
 export type RaggedPolicy = 'reject' | 'pad';
 
 export interface IngestOptions {
@@ -69,6 +70,10 @@ interface Source {
 
 async function openSource(file: string, spooled: Spooled, options: IngestOptions): Promise<{ source: Source; delimiter: string | null }> {
   const encoding = spooled.encoding;
+  if (options.format === 'parquet') {
+    const parquet = await openParquet(file);
+    return { delimiter: null, source: { header: parquet.header, ignoredKeys: new Set(), records: () => parquet.records() } };
+  }
   if (options.format === 'jsonl') {
     const keys: string[] = [];
     const seen = new Set<string>();
@@ -132,7 +137,7 @@ export async function ingest(params: {
 }): Promise<{ columns: DatasetColumn[]; report: IngestReport; rowCount: number }> {
   const { file, spooled, options, qr, table } = params;
   if (spooled.bytes === 0) throw badInput('body', 'The file is empty');
-  if (spooled.hasNul || spooled.controlShare > 0.05) throw badInput('body', 'The file does not look like text (it holds binary data)');
+  if (options.format !== 'parquet' && (spooled.hasNul || spooled.controlShare > 0.05)) throw badInput('body', 'The file does not look like text (it holds binary data)');
   const { source, delimiter } = await openSource(file, spooled, options);
   if (source.header.length === 0 || source.header.every((h) => h.trim() === '')) {
     throw badInput('body', options.format === 'jsonl' ? 'The file holds no JSON objects' : 'The file is empty (no header row)');
@@ -217,7 +222,8 @@ export async function ingest(params: {
     rowCount: rows,
     report: {
       format: options.format,
-      encoding: spooled.encoding === 'latin1' ? 'latin-1' : spooled.bom ? 'utf-8-bom' : 'utf-8',
+      // Parquet strings are UTF-8 by definition; the bytes around them are not text.
+      encoding: options.format === 'parquet' ? 'utf-8' : spooled.encoding === 'latin1' ? 'latin-1' : spooled.bom ? 'utf-8-bom' : 'utf-8',
       delimiter,
       bytes: spooled.bytes,
       rows,
