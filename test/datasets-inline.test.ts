@@ -38,6 +38,20 @@ describe.each(BACKENDS)('Inline dataset versions on %s', (backend) => {
 });
 
 describe('Number formats in uploads', () => {
+  it('reads day-first dates when told', async () => {
+    const hub = await startTestHub();
+    try {
+      const user = await signUp(hub);
+      await createDataset(hub, user.token, { name: 'dates' });
+      const res = await hub.graphql(ADD, { o: user.username, n: 'dates', input: { data: 'day,n\n31/12/2024,1\n01.02.2025,2\n', dateOrder: 'DMY' } }, user.token);
+      expect(res.data.addDatasetVersion.columns[0].type).toBe('DATE');
+      expect(res.data.addDatasetVersion.rows.rows).toEqual([['2024-12-31', 1], ['2025-02-01', 2]]);
+      expect(codeOf(await hub.graphql(ADD, { o: user.username, n: 'dates', input: { data: 'a\n1\n', dateOrder: 'DDD' } }, user.token))).toBe('BAD_USER_INPUT');
+    } finally {
+      await hub.close();
+    }
+  });
+
   it('reads a European CSV with decimal commas and point thousands', async () => {
     const hub = await startTestHub();
     try {
@@ -50,7 +64,7 @@ describe('Number formats in uploads', () => {
       const version = res.data.addDatasetVersion;
       expect(version.columns.map((c: any) => c.type)).toEqual(['TEXT', 'FLOAT', 'INTEGER']);
       expect(version.rows.rows.slice(0, 4)).toEqual([['Berlin', 1234.5, 1000], ['Wien', -0.75, 12], ['Bern', null, 3], ['Stadt0', 0.5, 0]]);
-      expect(version.ingestReport.numberFormat).toEqual({ decimal: ',', thousands: '.' });
+      expect(version.ingestReport.numberFormat).toEqual({ decimal: ',', thousands: '.', dateOrder: 'YMD' });
       expect(version.ingestReport.columns[1]).toMatchObject({ invalidCount: 1, invalidSamples: ['kaputt'] });
       const same = await hub.graphql(ADD, { o: user.username, n: 'eu', input: { data: csv, decimal: 'comma', thousands: 'comma' } }, user.token);
       expect(codeOf(same)).toBe('BAD_USER_INPUT');

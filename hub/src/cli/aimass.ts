@@ -1,7 +1,7 @@
 /**
  * `npm run aimass -- <command>`: the command-line client.
  *
- *   datasets push FILE --name OWNER/NAME [--format csv|tsv|jsonl] [--ragged-rows reject|pad] [--decimal D] [--thousands T]
+ *   datasets push FILE --name OWNER/NAME [--format csv|tsv|jsonl|parquet] [--ragged-rows reject|pad] [--decimal D] [--thousands T]
  *
  * Talks to the hub at --hub (or AIMASS_HUB_URL, default http://localhost:4000) with --token (or
  * AIMASS_TOKEN: a session token or an API key with datasets:write). The file is streamed, never
@@ -15,8 +15,9 @@ import https from 'node:https';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-const USAGE = `Usage: npm run aimass -- datasets push FILE --name OWNER/NAME [--format csv|tsv|jsonl] [--ragged-rows reject|pad]
-                      [--decimal point|comma] [--thousands none|comma|point|space|apostrophe] [--hub URL] [--token TOKEN]
+const USAGE = `Usage: npm run aimass -- datasets push FILE --name OWNER/NAME [--format csv|tsv|jsonl|parquet] [--ragged-rows reject|pad]
+                      [--decimal point|comma] [--thousands none|comma|point|space|apostrophe]
+                      [--date-order YMD|DMY|MDY] [--hub URL] [--token TOKEN]
 
   --hub     hub URL (env AIMASS_HUB_URL, default http://localhost:4000)
   --token   session token or API key with datasets:write (env AIMASS_TOKEN)`;
@@ -42,6 +43,7 @@ async function pushDataset(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       'ragged-rows': { type: 'string' },
       decimal: { type: 'string' },
       thousands: { type: 'string' },
+      'date-order': { type: 'string' },
       hub: { type: 'string' },
       token: { type: 'string' },
     },
@@ -51,13 +53,14 @@ async function pushDataset(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   const hub = values.hub ?? env.AIMASS_HUB_URL ?? 'http://localhost:4000';
   const match = /^([^/\s]+)\/([^/\s]+)$/.exec(values.name ?? '');
   if (!file || !match || !token) throw new UsageError(`${!file ? 'FILE is required\n' : ''}${!match ? '--name OWNER/NAME is required\n' : ''}${!token ? '--token (or AIMASS_TOKEN) is required\n' : ''}`);
-  const format = values.format ?? ({ '.tsv': 'tsv', '.jsonl': 'jsonl', '.ndjson': 'jsonl' } as Record<string, string>)[path.extname(file).toLowerCase()] ?? 'csv';
+  const format = values.format ?? ({ '.tsv': 'tsv', '.jsonl': 'jsonl', '.ndjson': 'jsonl', '.parquet': 'parquet' } as Record<string, string>)[path.extname(file).toLowerCase()] ?? 'csv';
   const size = (await stat(file)).size;
   const query = new URLSearchParams({
     format,
     ...(values['ragged-rows'] ? { raggedRows: values['ragged-rows'] } : {}),
     ...(values.decimal ? { decimal: values.decimal } : {}),
     ...(values.thousands ? { thousands: values.thousands } : {}),
+    ...(values['date-order'] ? { dateOrder: values['date-order'] } : {}),
   });
   const url = new URL(`/api/datasets/${encodeURIComponent(match[1])}/${encodeURIComponent(match[2])}/versions?${query}`, hub);
   const startedAt = Date.now();

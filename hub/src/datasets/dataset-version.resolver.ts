@@ -45,7 +45,7 @@ export class DatasetVersionResolver {
       owner,
       name,
       Readable.from([bytes]),
-      { format: input.format ?? undefined, delimiter: input.delimiter ?? undefined, nullTokens: input.nullTokens?.join(','), raggedRows: input.raggedRows ?? undefined, decimal: input.decimal ?? undefined, thousands: input.thousands ?? undefined },
+      { format: input.format ?? undefined, delimiter: input.delimiter ?? undefined, nullTokens: input.nullTokens?.join(','), raggedRows: input.raggedRows ?? undefined, decimal: input.decimal ?? undefined, thousands: input.thousands ?? undefined, dateOrder: input.dateOrder ?? undefined },
       bytes.length,
     );
   }

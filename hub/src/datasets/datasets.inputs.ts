@@ -65,4 +65,5 @@ export class InlineVersionInput {
   @Field(() => String, { nullable: true, description: 'reject (default) or pad' }) raggedRows?: string | null;
   @Field(() => String, { nullable: true, description: 'Decimal mark: point (default) or comma' }) decimal?: string | null;
   @Field(() => String, { nullable: true, description: 'Thousands separator: none (default), comma, point, space or apostrophe' }) thousands?: string | null;
+  @Field(() => String, { nullable: true, description: 'Day/month/year order of dates like 31/12/2024: YMD (default), DMY or MDY' }) dateOrder?: string | null;
 }

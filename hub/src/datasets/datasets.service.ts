@@ -49,6 +49,7 @@ export interface UploadQuery {
   raggedRows?: unknown;
   decimal?: unknown;
   thousands?: unknown;
+  dateOrder?: unknown;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -305,12 +306,14 @@ export class DatasetsService {
     if (decimal === undefined) c.add('decimal', 'must be point or comma');
     if (thousands === undefined) c.add('thousands', 'must be none, comma, point, space or apostrophe');
     if (decimal !== undefined && decimal === thousands) c.add('thousands', 'must differ from the decimal mark');
+    const dateOrder = (one(query.dateOrder) ?? 'YMD').toUpperCase() as NonNullable<NumberFormat['dateOrder']>;
+    if (!['YMD', 'DMY', 'MDY'].includes(dateOrder)) c.add('dateOrder', 'must be YMD, DMY or MDY');
     c.throwIfAny();
     return {
       format,
       delimiter,
       nullTokens,
-      numberFormat: { decimal: decimal!, thousands: thousands! },
+      numberFormat: { decimal: decimal!, thousands: thousands!, dateOrder },
       raggedRows: ragged,
       inferRows: this.config.datasets.inferRows,
       maxRows: this.config.datasets.maxRows,

@@ -102,3 +102,19 @@ describe('Number formats', () => {
     expect(cellParsers()[ColumnType.FLOAT]('1.5')).toBe('1.5');
   });
 });
+
+describe('Date orders', () => {
+  it('reads day-first and month-first dates only when told which', async () => {
+    const { cellParsers } = await import('../ingest/cells.js');
+    const dmy = cellParsers({ decimal: '.', thousands: '', dateOrder: 'DMY' });
+    expect(dmy[ColumnType.DATE]('31/12/2024')).toBe('2024-12-31');
+    expect(dmy[ColumnType.DATE]('1.2.2024')).toBe('2024-02-01');
+    expect(dmy[ColumnType.DATE]('2024-02-01')).toBe('2024-02-01'); // ISO is always read
+    expect(dmy[ColumnType.DATE]('12/31/2024')).toBeUndefined(); // month 31
+    expect(dmy[ColumnType.TIMESTAMP]('31/12/2024 23:59')).toBe('2024-12-31 23:59:00+00:00');
+    const mdy = cellParsers({ decimal: '.', thousands: '', dateOrder: 'MDY' });
+    expect(mdy[ColumnType.DATE]('12/31/2024')).toBe('2024-12-31');
+    expect(mdy[ColumnType.DATE]('02/30/2024')).toBeUndefined();
+    expect(cellParsers()[ColumnType.DATE]('31/12/2024')).toBeUndefined();
+  });
+});

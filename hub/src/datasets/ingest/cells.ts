@@ -35,6 +35,8 @@ function validDate(y: string, m: string, d: string): boolean {
 export interface NumberFormat {
   decimal: '.' | ',';
   thousands: '' | ',' | '.' | ' ' | "'";
+  /** Order of day, month and year in dates written with / . or - (ISO 8601 dates are always read). */
+  dateOrder?: 'YMD' | 'DMY' | 'MDY';
 }
 
 export const DEFAULT_NUMBER_FORMAT: NumberFormat = { decimal: '.', thousands: '' };
@@ -49,7 +51,8 @@ const escape = (c: string) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * so "1,5" is one and a half under a decimal comma but not a number at all under the default.
  */
 export function cellParsers(format: NumberFormat = DEFAULT_NUMBER_FORMAT): Parsers {
-  if (format.decimal === '.' && format.thousands === '') return parsers;
+  const withDates = withDateOrder(parsers, format.dateOrder);
+  if (format.decimal === '.' && format.thousands === '') return withDates;
   const t = format.thousands ? escape(format.thousands) : '';
   const d = escape(format.decimal);
   const written = new RegExp(`^([-+]?)(\\d{1,3}(?:${t || '(?!)'}\\d{3})+|\\d+)(?:${d}(\\d+))?$`);
@@ -60,7 +63,7 @@ export function cellParsers(format: NumberFormat = DEFAULT_NUMBER_FORMAT): Parse
     return `${m[1]}${whole}${m[3] !== undefined ? `.${m[3]}` : ''}`;
   };
   return {
-    ...parsers,
+    ...withDates,
     [ColumnType.INTEGER]: (cell) => {
       const c = canonical(cell);
       return c === undefined || c.includes('.') ? undefined : parsers[ColumnType.INTEGER](c);
@@ -71,6 +74,30 @@ export function cellParsers(format: NumberFormat = DEFAULT_NUMBER_FORMAT): Parse
     },
   };
 }
+
+const DMY = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T](.+))?$/;
+
+/**
+ * Dates written day-first (31/12/2024, 31.12.2024) or month-first (12/31/2024) become ISO dates
+ * when the upload says which; a time after the date is kept for timestamp columns.
+ */
+function withDateOrder(base: Parsers, order: NumberFormat['dateOrder']): Parsers {
+  if (!order || order === 'YMD') return base;
+  const iso = (cell: string): string | undefined => {
+    const m = DMY.exec(cell);
+    if (!m) return undefined;
+    const [day, month] = order === 'DMY' ? [m[1], m[2]] : [m[2], m[1]];
+    const date = `${m[3]}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
+    return m[4] ? `${date}T${m[4]}` : date;
+  };
+  return {
+    ...base,
+    [ColumnType.DATE]: (cell) => base[ColumnType.DATE](cell) ?? (DMY.exec(cell)?.[4] ? undefined : mapDefined(iso(cell), base[ColumnType.DATE])),
+    [ColumnType.TIMESTAMP]: (cell) => base[ColumnType.TIMESTAMP](cell) ?? mapDefined(iso(cell), base[ColumnType.TIMESTAMP]),
+  };
+}
+
+const mapDefined = (value: string | undefined, parse: (cell: string) => string | undefined) => (value === undefined ? undefined : parse(value));
 
 export const parsers: Parsers = {
   [ColumnType.INTEGER]: (cell) => {

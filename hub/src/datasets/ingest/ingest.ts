@@ -228,7 +228,7 @@ export async function ingest(params: {
       bytes: spooled.bytes,
       rows,
       nullTokens: options.nullTokens,
-      numberFormat: options.numberFormat ?? { decimal: '.', thousands: '' },
+      numberFormat: options.numberFormat ?? { decimal: '.', thousands: '', dateOrder: 'YMD' },
       sampledRows: sampled,
       columns: reports,
       renamedColumns,
