@@ -3,9 +3,9 @@ const PAGE_INFO = 'pageInfo { endCursor hasNextPage }';
 const DATASET_FIELDS = 'id owner name description license tags visibility createdAt updatedAt';
 const VERSION_SUMMARY_FIELDS = 'id number rowCount status createdAt createdBy { username }';
 
-/** For the list: each dataset with its versions' numbers and row counts (newest first). */
-export const DATASETS = `query Datasets($first: Int, $after: String) {
-  datasets(first: $first, after: $after) { totalCount ${PAGE_INFO} edges { node { ${DATASET_FIELDS} versions { number rowCount } } } }
+/** For the list: each dataset with its versions' numbers and row counts; full-text `search` ranks by relevance. */
+export const DATASETS = `query Datasets($first: Int, $after: String, $search: String) {
+  datasets(first: $first, after: $after, search: $search) { totalCount ${PAGE_INFO} edges { node { ${DATASET_FIELDS} stars versions { number rowCount } } } }
 }`;
 
 export const DATASET = `query Dataset($owner: String!, $name: String!) {

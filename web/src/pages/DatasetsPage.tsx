@@ -1,9 +1,9 @@
 /**
  * The data market: the user's datasets, their organizations' and every public one, newest
- * first, with "Load more" and a text filter over name, owner, description and tags (applied to
- * the rows loaded so far: the hub has no search yet). Beside them, the form for a new dataset.
+ * first, with "Load more" and a search box that asks the hub (full-text over name, tags and
+ * description, best matches first) once typing pauses. Beside them, the form for a new dataset.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { DATASETS } from '../api/dataset-operations';
 import type { DatasetListItem } from '../api/types';
@@ -17,13 +17,13 @@ import { DatasetsTable } from '../datasets/DatasetsTable';
 export function DatasetsPage() {
   usePageTitle('Datasets');
   const navigate = useNavigate();
-  const list = usePagedQuery<DatasetListItem>(DATASETS, 'datasets', {}, 50);
   const [filter, setFilter] = useState('');
-  const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
-  const matches = (dataset: DatasetListItem) => {
-    const haystack = [dataset.owner, dataset.name, dataset.description, ...dataset.tags].join('\n').toLowerCase();
-    return words.every((word) => haystack.includes(word));
-  };
+  const [search, setSearch] = useState('');
+  useEffect(() => {
+    const timer = setTimeout(() => setSearch(filter.trim()), 250);
+    return () => clearTimeout(timer);
+  }, [filter]);
+  const list = usePagedQuery<DatasetListItem>(DATASETS, 'datasets', search ? { search } : {}, 50);
 
   return (
     <div className="page">
@@ -36,15 +36,15 @@ export function DatasetsPage() {
           <div className="toolbar">
             <h2 id="datasets-heading">Datasets</h2>
             <label className="filter">
-              <span>Filter</span>
+              <span>Search</span>
               <input type="search" value={filter} onChange={(event) => setFilter(event.target.value)} placeholder="name, tag, words…" data-testid="datasets-filter" />
             </label>
           </div>
           <PagedListView list={list}>
             {(datasets) => (
               <DatasetsTable
-                datasets={datasets.filter(matches)}
-                empty={words.length > 0 ? 'No dataset loaded so far matches this filter.' : 'There are no datasets yet: create the first.'}
+                datasets={datasets}
+                empty={search ? 'No dataset matches this search.' : 'There are no datasets yet: create the first.'}
               />
             )}
           </PagedListView>
