@@ -78,6 +78,6 @@ export function createServices(deps: {
     datasets,
     datasetSharing: new DatasetSharingService(db, datasets, accounts, events),
     artifacts,
-    catalog: new CatalogService(db, config, artifacts, access, datasets),
+    catalog: new CatalogService(db, config, artifacts, access, organizations),
   };
 }

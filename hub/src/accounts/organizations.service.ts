@@ -17,6 +17,13 @@ import { Organization } from './organization.entity.js';
 import type { Principal } from './principal.js';
 import { checks } from './validation.js';
 
+/** Who can own a model or dataset: a user or an organization (one namespace of handles). */
+export interface Owner {
+  id: string;
+  handle: string;
+  kind: 'user' | 'organization';
+}
+
 export interface OrganizationInput {
   handle: string;
   displayName?: string | null;
@@ -61,6 +68,23 @@ export class OrganizationsService {
       .getOne();
     if (!org) throw notFound('Organization');
     return org;
+  }
+
+  /** A user or organization handle → its id. Unknown handles are NOT_FOUND as `what` (the thing looked up through it). */
+  async ownerByHandle(handle: string, what: string): Promise<Owner> {
+    try {
+      const user = await this.accounts.userByUsername(handle);
+      return { id: user.id, handle: user.username, kind: 'user' };
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'NOT_FOUND')) throw error;
+    }
+    try {
+      const org = await this.byHandle(handle);
+      return { id: org.id, handle: org.handle, kind: 'organization' };
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'NOT_FOUND') throw notFound(what);
+      throw error;
+    }
   }
 
   async byIds(ids: readonly string[]): Promise<Organization[]> {

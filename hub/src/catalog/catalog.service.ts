@@ -15,7 +15,7 @@ import { Scope } from '../accounts/scopes.js';
 import { checks } from '../accounts/validation.js';
 import type { ArtifactStore } from '../artifacts/index.js';
 import type { Config } from '../config.js';
-import type { DatasetsService } from '../datasets/datasets.service.js';
+import type { OrganizationsService } from '../accounts/organizations.service.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import { AppError, badInput, conflict, forbidden, notFound } from '../errors.js';
 import { paginate, type Page, type PageArgs } from '../graphql/connection.js';
@@ -57,7 +57,7 @@ export class CatalogService {
     private readonly store: ArtifactStore,
     private readonly access: AccessService,
     /** For `ownerByHandle` (users and organizations share one namespace of handles). */
-    private readonly datasets: DatasetsService,
+    private readonly organizations: OrganizationsService,
   ) {}
 
   private get repo() {
@@ -84,7 +84,7 @@ export class CatalogService {
     const task = input.task?.trim().toLowerCase();
     this.validate({ ...input, tags, task });
     const owner = input.owner
-      ? await this.datasets.ownerByHandle(input.owner, 'Owner')
+      ? await this.organizations.ownerByHandle(input.owner, 'Owner')
       : { id: principal.user.id, handle: principal.user.username, kind: 'user' as const };
     if (owner.kind === 'organization') {
       const have = await this.access.permission(principal, { ownerId: owner.id, visibility: 'private' });
@@ -113,7 +113,7 @@ export class CatalogService {
 
   /** The model `owner/name` if the caller has `need` on it; NOT_FOUND if they may not read it. */
   async get(principal: Principal | null, owner: string, name: string, need: Permission = 'read'): Promise<Model> {
-    const ownerRow = await this.datasets.ownerByHandle(owner, 'Model');
+    const ownerRow = await this.organizations.ownerByHandle(owner, 'Model');
     const model = await this.repo
       .createQueryBuilder('m')
       .where('m.ownerId = :owner AND lower(m.name) = lower(:name)', { owner: ownerRow.id, name })

@@ -12,7 +12,7 @@ import type { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import type { AccessService, Permission } from '../accounts/access.js';
 import type { AccountsService } from '../accounts/accounts.service.js';
-import type { OrganizationsService } from '../accounts/organizations.service.js';
+import type { OrganizationsService, Owner } from '../accounts/organizations.service.js';
 import { hasScope, type Principal } from '../accounts/principal.js';
 import { Scope } from '../accounts/scopes.js';
 import { checks } from '../accounts/validation.js';
@@ -56,12 +56,6 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const TAG = /^[a-z0-9][a-z0-9+#.-]{0,49}$/;
 const MAX_TAGS = 20;
 
-export interface Owner {
-  id: string;
-  handle: string;
-  kind: 'user' | 'organization';
-}
-
 export class DatasetsService {
   constructor(
     private readonly db: DataSource,
@@ -76,21 +70,9 @@ export class DatasetsService {
     return this.db.getRepository(Dataset);
   }
 
-  /** A user or organization handle → its id. Unknown handles are NOT_FOUND (as the dataset would be). */
-  async ownerByHandle(handle: string, what = 'Dataset'): Promise<Owner> {
-    try {
-      const user = await this.accounts.userByUsername(handle);
-      return { id: user.id, handle: user.username, kind: 'user' };
-    } catch (error) {
-      if (!(error instanceof AppError && error.code === 'NOT_FOUND')) throw error;
-    }
-    try {
-      const org = await this.organizations.byHandle(handle);
-      return { id: org.id, handle: org.handle, kind: 'organization' };
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'NOT_FOUND') throw notFound(what);
-      throw error;
-    }
+  /** A user or organization handle → its id; unknown handles are NOT_FOUND like the dataset would be. */
+  ownerByHandle(handle: string, what = 'Dataset'): Promise<Owner> {
+    return this.organizations.ownerByHandle(handle, what);
   }
 
   private validate(input: DatasetPatch & { name?: string }): void {
