@@ -291,3 +291,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     models: { maxBytes: v.AIMASS_MODEL_MAX_BYTES },
   };
 }
+
+/**
+ * The environment for a child process the hub starts (the local agents): the hub's own, plus
+ * `extra`. Kept here so the environment is read in this module only.
+ */
+export function childEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...extra };
+}

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { childEnvironment, ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { startHub, type Hub } from './server.js';
 
@@ -21,7 +21,7 @@ async function startLocalAgent(hub: Hub, name: string): Promise<ChildProcess> {
   // The token travels in the environment, not argv, so it does not show in `ps`.
   const child = spawn(process.execPath, [entry, '--hub', hub.url, '--name', name], {
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, AIMASS_NODE_TOKEN: token },
+    env: childEnvironment({ AIMASS_NODE_TOKEN: token }),
   });
   hub.log.info({ pid: child.pid, node: name }, 'local agent started');
   child.on('exit', (code, signal) => hub.log.warn({ code, signal, node: name }, 'local agent exited'));

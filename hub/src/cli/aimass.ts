@@ -14,6 +14,7 @@ import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { cliEnvironment, type CliEnvironment } from './config.js';
 
 const USAGE = `Usage: npm run aimass -- datasets push FILE --name OWNER/NAME [--format csv|tsv|jsonl|parquet] [--ragged-rows reject|pad]
                       [--decimal point|comma] [--thousands none|comma|point|space|apostrophe]
@@ -33,7 +34,7 @@ function progressBar(sent: number, total: number, startedAt: number): string {
   return `\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${(done * 100).toFixed(0).padStart(3)}%  ${mb(sent)}/${mb(total)} MB  ${mb(sent / seconds)} MB/s`;
 }
 
-async function pushDataset(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+async function pushDataset(argv: string[], env: CliEnvironment): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -49,8 +50,8 @@ async function pushDataset(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     },
   });
   const file = positionals[0];
-  const token = values.token ?? env.AIMASS_TOKEN;
-  const hub = values.hub ?? env.AIMASS_HUB_URL ?? 'http://localhost:4000';
+  const token = values.token ?? env.token;
+  const hub = values.hub ?? env.hubUrl ?? 'http://localhost:4000';
   const match = /^([^/\s]+)\/([^/\s]+)$/.exec(values.name ?? '');
   if (!file || !match || !token) throw new UsageError(`${!file ? 'FILE is required\n' : ''}${!match ? '--name OWNER/NAME is required\n' : ''}${!token ? '--token (or AIMASS_TOKEN) is required\n' : ''}`);
   const format = values.format ?? ({ '.tsv': 'tsv', '.jsonl': 'jsonl', '.ndjson': 'jsonl', '.parquet': 'parquet' } as Record<string, string>)[path.extname(file).toLowerCase()] ?? 'csv';
@@ -108,7 +109,7 @@ async function pushDataset(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
 
 async function main(argv: string[]): Promise<number> {
   try {
-    if (argv[0] === 'datasets' && argv[1] === 'push') return await pushDataset(argv.slice(2), process.env);
+    if (argv[0] === 'datasets' && argv[1] === 'push') return await pushDataset(argv.slice(2), cliEnvironment());
     throw new UsageError(argv.length ? `Unknown command: ${argv.slice(0, 2).join(' ')}\n` : '');
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
