@@ -5,5 +5,6 @@ import { Datasets1764500000000 } from './1764500000000-Datasets.js';
 import { Catalog1764600000000 } from './1764600000000-Catalog.js';
 import { DatasetMarket1764700000000 } from './1764700000000-DatasetMarket.js';
 import { DatasetSharing1764800000000 } from './1764800000000-DatasetSharing.js';
+import { ModelPublishing1764900000000 } from './1764900000000-ModelPublishing.js';
 
-export const migrations = [Foundation1764300000000, Compute1764400000000, Datasets1764500000000, Catalog1764600000000, DatasetMarket1764700000000, DatasetSharing1764800000000];
+export const migrations = [Foundation1764300000000, Compute1764400000000, Datasets1764500000000, Catalog1764600000000, DatasetMarket1764700000000, DatasetSharing1764800000000, ModelPublishing1764900000000];

@@ -5,6 +5,7 @@
  */
 import { createPubSub } from '@graphql-yoga/subscription';
 import type { AccountEvent } from './accounts/account-event.js';
+import type { ModelEvent } from './catalog/model-event.js';
 import type { Job } from './compute/job.entity.js';
 import type { Node } from './compute/node.entity.js';
 
@@ -16,6 +17,8 @@ export type Topics = {
   NODE_CHANGED: [node: Node];
   /** A job's status or progress changed, routed by job id. */
   JOB_UPDATED: [jobId: string, job: Job];
+  /** A model's versions were published, deprecated or unpublished, routed by model id. */
+  MODEL_EVENT: [modelId: string, event: ModelEvent];
 };
 
 export const createEventBus = () => createPubSub<Topics>();

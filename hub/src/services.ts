@@ -12,6 +12,7 @@ import { NodeTokensService } from './accounts/node-tokens.service.js';
 import { OrganizationsService } from './accounts/organizations.service.js';
 import { FsArtifactStore } from './artifacts/index.js';
 import { CatalogService } from './catalog/catalog.service.js';
+import { PublishingService } from './catalog/publishing.service.js';
 import { assertJobKindHandlers } from './compute/job-kinds.js';
 import { JobsService } from './compute/jobs.service.js';
 import { NodesService } from './compute/nodes.service.js';
@@ -41,6 +42,7 @@ export interface Services {
   datasetSharing: DatasetSharingService;
   artifacts: FsArtifactStore;
   catalog: CatalogService;
+  publishing: PublishingService;
 }
 
 export function createServices(deps: {
@@ -62,6 +64,7 @@ export function createServices(deps: {
   const access = new AccessService(db);
   const datasets = new DatasetsService(db, config, config.databaseUrl ? 'postgres' : 'pglite', accounts, organizations, access);
   const artifacts = new FsArtifactStore(path.join(config.dataDir, 'artifacts'));
+  const catalog = new CatalogService(db, config, artifacts, access, organizations);
   return {
     config,
     events,
@@ -78,6 +81,7 @@ export function createServices(deps: {
     datasets,
     datasetSharing: new DatasetSharingService(db, datasets, accounts, events),
     artifacts,
-    catalog: new CatalogService(db, config, artifacts, access, organizations),
+    catalog,
+    publishing: new PublishingService(db, catalog, events),
   };
 }

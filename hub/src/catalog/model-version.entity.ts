@@ -67,6 +67,14 @@ export class ModelVersion {
   @Column({ type: 'text', default: '' })
   card: string;
 
+  @Field(() => Date, { nullable: true })
+  @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
+  publishedAt: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'Why it was deprecated, and what to use instead' })
+  @Column({ name: 'deprecation_message', type: 'text', nullable: true })
+  deprecationMessage: string | null;
+
   @Column({ name: 'created_by', type: 'uuid', nullable: true })
   createdBy: string | null;
 

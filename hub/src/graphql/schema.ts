@@ -14,6 +14,7 @@ import { DatasetSharingResolver } from '../datasets/dataset-sharing.resolver.js'
 import { DatasetResolver } from '../datasets/dataset.resolver.js';
 import { ModelVersionResolver } from '../catalog/model-version.resolver.js';
 import { ModelResolver } from '../catalog/model.resolver.js';
+import { PublishingResolver } from '../catalog/publishing.resolver.js';
 import type { EventBus } from '../pubsub.js';
 import { authChecker } from './auth-checker.js';
 
@@ -28,6 +29,7 @@ export const resolvers = [
   AccountEventsResolver,
   NodeResolver,
   JobResolver,
+  PublishingResolver,
   DatasetResolver,
   DatasetVersionResolver,
   DatasetSharingResolver,
