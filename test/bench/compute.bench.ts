@@ -21,7 +21,7 @@ import { issueToken } from '../../hub/src/accounts/tokens.js';
 import { claimJobs, recordAttempts } from '../../hub/src/compute/queue/claim-jobs.js';
 import type { Queryable } from '../../hub/src/compute/queue/queryable.js';
 import {
-  cleanup,
+  runBenchmark,
   connect,
   cpuDelta,
   fmt,
@@ -636,13 +636,4 @@ async function main(): Promise<void> {
   );
 }
 
-let failed = false;
-try {
-  await main();
-} catch (error) {
-  failed = true;
-  console.error('\nbenchmark failed:', error);
-} finally {
-  await cleanup();
-}
-process.exit(failed ? 1 : 0);
+await runBenchmark(main);

@@ -75,6 +75,20 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 // ---- small helpers --------------------------------------------------------------------------
 
+/** Runs a benchmark's main, always cleans up what it started, and exits non-zero on failure. */
+export async function runBenchmark(main: () => Promise<void>): Promise<never> {
+  let failed = false;
+  try {
+    await main();
+  } catch (error) {
+    failed = true;
+    console.error('\nbenchmark failed:', error);
+  } finally {
+    await cleanup();
+  }
+  process.exit(failed ? 1 : 0);
+}
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function percentile(sorted: number[], q: number): number {

@@ -32,7 +32,7 @@ import { ColumnType, NUMERIC_TYPES, type DatasetColumn } from '../../hub/src/dat
 import { DEFAULT_NULL_TOKENS, nullMatcher, parsers } from '../../hub/src/datasets/ingest/cells.js';
 import { csvRecords } from '../../hub/src/datasets/ingest/records.js';
 import { computeProfile } from '../../hub/src/datasets/profile.js';
-import { cleanup, connect, cpuDelta, fmt, graphql, HUB_ENTRY, intEnv, onCleanup, postgresCpu, ratio, setUpDatabase, signUp, startHub, table, type Hub } from './harness.js';
+import { connect, cpuDelta, fmt, graphql, HUB_ENTRY, intEnv, onCleanup, postgresCpu, ratio, runBenchmark, setUpDatabase, signUp, startHub, table, type Hub } from './harness.js';
 import { cpuSeconds, rssMb } from './proc-stats.js';
 
 const SETTINGS = {
@@ -436,13 +436,4 @@ async function main(): Promise<void> {
   console.log(`load average at the end: ${os.loadavg().map((l) => fmt(l)).join(' ')}; total ${fmt((performance.now() - started) / 1000, 1)} s`);
 }
 
-let failed = false;
-try {
-  await main();
-} catch (error) {
-  failed = true;
-  console.error('\nbenchmark failed:', error);
-} finally {
-  await cleanup();
-}
-process.exit(failed ? 1 : 0);
+await runBenchmark(main);

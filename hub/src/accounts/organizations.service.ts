@@ -87,6 +87,23 @@ export class OrganizationsService {
     }
   }
 
+  /**
+   * The owner of something the caller creates (`what`: "datasets", "models"): themselves when no
+   * handle is given, or an organization they belong to. Anyone else's name is FORBIDDEN, unless
+   * the caller is a platform admin.
+   */
+  async ownerForNew(principal: Principal, handle: string | null | undefined, what: string): Promise<Owner> {
+    if (!handle) return { id: principal.user.id, handle: principal.user.username, kind: 'user' };
+    const owner = await this.ownerByHandle(handle, 'Owner');
+    if (principal.user.isAdmin) return owner;
+    if (owner.kind === 'organization') {
+      if (!(await this.roleOf(principal.user.id, owner.id))) throw forbidden(`Only members of ${owner.handle} can create its ${what}`);
+    } else if (owner.id !== principal.user.id) {
+      throw forbidden(`You can create ${what} only for yourself or your organizations`);
+    }
+    return owner;
+  }
+
   async byIds(ids: readonly string[]): Promise<Organization[]> {
     if (ids.length === 0) return [];
     return this.db.getRepository(Organization).createQueryBuilder('o').where('o.id IN (:...ids)', { ids }).getMany();

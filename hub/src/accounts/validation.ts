@@ -15,6 +15,10 @@ const RESERVED = new Set([
   'nodes', 'new', 'explore', 'search', 'system', 'root', 'support', 'help', 'local',
 ]);
 
+const LISTING_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+const TAG = /^[a-z0-9][a-z0-9+#.-]{0,49}$/;
+const MAX_TAGS = 20;
+
 // Control characters and the unassigned/private-use/surrogate categories are refused in display text.
 const CONTROL = /[\p{Cc}\p{Cs}\p{Co}\p{Cn}]/u;
 
@@ -52,6 +56,25 @@ export class Checks {
   password(field: string, value: string): this {
     if (value.length < 8) this.add(field, 'must be at least 8 characters');
     else if (value.length > 1024) this.add(field, 'must be at most 1024 characters');
+    return this;
+  }
+
+  /**
+   * The fields every `owner/name` listing shares (datasets, models): the name slug, a markdown
+   * description, a license (SPDX id or text) and lower-case tags. Absent fields are not checked.
+   */
+  listing(input: { name?: string; description?: string | null; license?: string | null; tags?: readonly string[] | null }): this {
+    if (input.name !== undefined && !LISTING_NAME.test(input.name)) {
+      this.add('name', 'use 1–100 letters, digits, ".", "_" or "-", starting with a letter or digit');
+    }
+    if (input.description != null && input.description.length > 100_000) this.add('description', 'must be at most 100000 characters');
+    if (input.license != null && input.license !== '') this.text('license', input.license, { max: 10_000 });
+    if (input.tags != null) {
+      if (input.tags.length > MAX_TAGS) this.add('tags', `at most ${MAX_TAGS} tags`);
+      input.tags.forEach((tag, i) => {
+        if (!TAG.test(tag)) this.add(`tags.${i}`, 'use 1–50 lower-case letters, digits, "+", "#", "." or "-"');
+      });
+    }
     return this;
   }
 

@@ -42,11 +42,8 @@ export interface ModelListFilter {
 /** Which version: by number or by alias. */
 export type VersionRef = { number: number } | { alias: string };
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-const TAG = /^[a-z0-9][a-z0-9+#.-]{0,49}$/;
 const TASK = /^[a-z0-9][a-z0-9_-]{0,49}$/;
 const ALIAS = /^[a-z][a-z0-9_-]{0,49}$/;
-const MAX_TAGS = 20;
 /** model.json is read into memory to check it; real ones are a few hundred KiB. */
 const MAX_MODEL_JSON_BYTES = 32 * 1024 * 1024;
 
@@ -65,17 +62,8 @@ export class CatalogService {
   }
 
   private validate(input: ModelPatch & { name?: string }): void {
-    const c = checks();
-    if (input.name !== undefined && !NAME.test(input.name)) c.add('name', 'use 1–100 letters, digits, ".", "_" or "-", starting with a letter or digit');
+    const c = checks().listing(input);
     if (input.task != null && input.task !== '' && !TASK.test(input.task)) c.add('task', 'use 1–50 lower-case letters, digits, "_" or "-"');
-    if (input.description != null && input.description.length > 100_000) c.add('description', 'must be at most 100000 characters');
-    if (input.license != null && input.license !== '') c.text('license', input.license, { max: 10_000 });
-    if (input.tags != null) {
-      if (input.tags.length > MAX_TAGS) c.add('tags', `at most ${MAX_TAGS} tags`);
-      input.tags.forEach((tag, i) => {
-        if (!TAG.test(tag)) c.add(`tags.${i}`, 'use 1–50 lower-case letters, digits, "+", "#", "." or "-"');
-      });
-    }
     c.throwIfAny();
   }
 
@@ -83,15 +71,7 @@ export class CatalogService {
     const tags = input.tags?.map((t) => t.trim().toLowerCase());
     const task = input.task?.trim().toLowerCase();
     this.validate({ ...input, tags, task });
-    const owner = input.owner
-      ? await this.organizations.ownerByHandle(input.owner, 'Owner')
-      : { id: principal.user.id, handle: principal.user.username, kind: 'user' as const };
-    if (owner.kind === 'organization') {
-      const have = await this.access.permission(principal, { ownerId: owner.id, visibility: 'private' });
-      if (have !== 'write' && have !== 'admin') throw forbidden(`Only members of ${owner.handle} can create its models`);
-    } else if (owner.id !== principal.user.id && !principal.user.isAdmin) {
-      throw forbidden('You can create models only for yourself or your organizations');
-    }
+    const owner = await this.organizations.ownerForNew(principal, input.owner, 'models');
     try {
       return await this.repo.save(
         this.repo.create({

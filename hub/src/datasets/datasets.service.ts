@@ -52,9 +52,6 @@ export interface UploadQuery {
   dateOrder?: unknown;
 }
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-const TAG = /^[a-z0-9][a-z0-9+#.-]{0,49}$/;
-const MAX_TAGS = 20;
 
 export class DatasetsService {
   constructor(
@@ -76,31 +73,14 @@ export class DatasetsService {
   }
 
   private validate(input: DatasetPatch & { name?: string }): void {
-    const c = checks();
-    if (input.name !== undefined && !NAME.test(input.name)) {
-      c.add('name', 'use 1–100 letters, digits, ".", "_" or "-", starting with a letter or digit');
-    }
-    if (input.description != null && input.description.length > 100_000) c.add('description', 'must be at most 100000 characters');
-    if (input.license != null && input.license !== '') c.text('license', input.license, { max: 10_000 });
-    if (input.tags != null) {
-      if (input.tags.length > MAX_TAGS) c.add('tags', `at most ${MAX_TAGS} tags`);
-      input.tags.forEach((tag, i) => {
-        if (!TAG.test(tag)) c.add(`tags.${i}`, 'use 1–50 lower-case letters, digits, "+", "#", "." or "-"');
-      });
-    }
+    const c = checks().listing(input);
     c.throwIfAny();
   }
 
   async create(principal: Principal, input: DatasetInput): Promise<Dataset> {
     const tags = input.tags?.map((t) => t.trim().toLowerCase());
     this.validate({ ...input, tags });
-    const owner = input.owner ? await this.ownerByHandle(input.owner, 'Owner') : { id: principal.user.id, handle: principal.user.username, kind: 'user' as const };
-    if (owner.kind === 'organization') {
-      const have = await this.access.permission(principal, { ownerId: owner.id, visibility: 'private' });
-      if (have !== 'write' && have !== 'admin') throw forbidden(`Only members of ${owner.handle} can create its datasets`);
-    } else if (owner.id !== principal.user.id && !principal.user.isAdmin) {
-      throw forbidden('You can create datasets only for yourself or your organizations');
-    }
+    const owner = await this.organizations.ownerForNew(principal, input.owner, 'datasets');
     try {
       return await this.repo.save(
         this.repo.create({
