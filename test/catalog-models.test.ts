@@ -11,7 +11,7 @@ import { codeOf, signUp, uniqueName, type SignedUp } from './support/users.js';
 const MODEL = `query($owner: String!, $name: String!) { model(owner: $owner, name: $name) { id owner name task framework tags license visibility description stars downloads aliases { alias number } versions { number } } }`;
 const UPDATE = `mutation($owner: String!, $name: String!, $input: UpdateModelInput!) { updateModel(owner: $owner, name: $name, input: $input) { task tags license visibility description } }`;
 const LIST = `query($filter: ModelFilter, $first: Int) { models(filter: $filter, first: $first) { totalCount edges { node { owner name task tags visibility } } } }`;
-const VERSION = `query($owner: String!, $name: String!, $number: Int) { modelVersion(owner: $owner, name: $name, number: $number) { number status signature files { path sha256 size } } }`;
+const VERSION = `query($owner: String!, $name: String!, $number: Int) { modelVersion(owner: $owner, name: $name, number: $number) { number status signature { inputs { name shape dtype } outputs { name shape dtype } features { name } labels } files { path sha256 size } } }`;
 const ALIAS = `mutation($owner: String!, $name: String!, $alias: String!, $number: Int!) { setModelAlias(owner: $owner, name: $name, alias: $alias, number: $number) { number } }`;
 
 describe.each(BACKENDS)('Model catalog on %s', (backend) => {
@@ -133,6 +133,8 @@ describe.each(BACKENDS)('Model catalog on %s', (backend) => {
     expect(version.data.modelVersion.signature).toEqual({
       inputs: [{ name: expect.any(String), shape: [null, 3], dtype: 'float32' }],
       outputs: [{ name: expect.any(String), shape: [null, 2], dtype: 'float32' }],
+      features: [],
+      labels: [],
     });
   });
 });

@@ -13,6 +13,7 @@ import { OrganizationsService } from './accounts/organizations.service.js';
 import { FsArtifactStore } from './artifacts/index.js';
 import { CatalogService } from './catalog/catalog.service.js';
 import { PublishingService } from './catalog/publishing.service.js';
+import { VersionMetadataService } from './catalog/version-metadata.service.js';
 import { assertJobKindHandlers } from './compute/job-kinds.js';
 import { JobsService } from './compute/jobs.service.js';
 import { NodesService } from './compute/nodes.service.js';
@@ -43,6 +44,7 @@ export interface Services {
   artifacts: FsArtifactStore;
   catalog: CatalogService;
   publishing: PublishingService;
+  versionMetadata: VersionMetadataService;
 }
 
 export function createServices(deps: {
@@ -83,5 +85,6 @@ export function createServices(deps: {
     artifacts,
     catalog,
     publishing: new PublishingService(db, catalog, events),
+    versionMetadata: new VersionMetadataService(db, catalog, datasets),
   };
 }

@@ -51,15 +51,15 @@ export class ModelVersion {
   @Column({ type: 'jsonb' })
   files: Record<string, { sha256: string; size: number }>;
 
-  @Field(() => GraphQLJSON, { nullable: true, description: '{ inputs, outputs: [{ name, shape, dtype }] }, from loading the model' })
+  /** Typed in GraphQL by version-metadata.resolver.ts. */
   @Column({ type: 'jsonb', nullable: true })
   signature: ModelSignature | null;
 
-  @Field(() => GraphQLJSON, { nullable: true })
+  @Field(() => GraphQLJSON, { nullable: true, description: '{ name: number }, e.g. { "accuracy": 0.93 }' })
   @Column({ type: 'jsonb', nullable: true })
   metrics: Record<string, unknown> | null;
 
-  @Field(() => GraphQLJSON, { nullable: true })
+  /** StoredLineage (version-metadata.ts); resolved per reader by version-metadata.resolver.ts. */
   @Column({ type: 'jsonb', nullable: true })
   lineage: Record<string, unknown> | null;
 

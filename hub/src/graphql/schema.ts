@@ -15,6 +15,7 @@ import { DatasetResolver } from '../datasets/dataset.resolver.js';
 import { ModelVersionResolver } from '../catalog/model-version.resolver.js';
 import { ModelResolver } from '../catalog/model.resolver.js';
 import { PublishingResolver } from '../catalog/publishing.resolver.js';
+import { VersionMetadataResolver } from '../catalog/version-metadata.resolver.js';
 import type { EventBus } from '../pubsub.js';
 import { authChecker } from './auth-checker.js';
 
@@ -30,6 +31,7 @@ export const resolvers = [
   NodeResolver,
   JobResolver,
   PublishingResolver,
+  VersionMetadataResolver,
   DatasetResolver,
   DatasetVersionResolver,
   DatasetSharingResolver,
