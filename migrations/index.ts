@@ -6,5 +6,9 @@ import { Catalog1764600000000 } from './1764600000000-Catalog.js';
 import { DatasetMarket1764700000000 } from './1764700000000-DatasetMarket.js';
 import { DatasetSharing1764800000000 } from './1764800000000-DatasetSharing.js';
 import { ModelPublishing1764900000000 } from './1764900000000-ModelPublishing.js';
+import { Architectures1765000000000 } from './1765000000000-Architectures.js';
+import { ModelSharing1765200000000 } from './1765200000000-ModelSharing.js';
+import { ModelSearch1765300000000 } from './1765300000000-ModelSearch.js';
+import { Notifications1765100000000 } from './1765100000000-Notifications.js';
 
-export const migrations = [Foundation1764300000000, Compute1764400000000, Datasets1764500000000, Catalog1764600000000, DatasetMarket1764700000000, DatasetSharing1764800000000, ModelPublishing1764900000000];
+export const migrations = [Foundation1764300000000, Compute1764400000000, Datasets1764500000000, Catalog1764600000000, DatasetMarket1764700000000, DatasetSharing1764800000000, ModelPublishing1764900000000, Architectures1765000000000, ModelSharing1765200000000, ModelSearch1765300000000, Notifications1765100000000];

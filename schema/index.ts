@@ -1,2 +1,4 @@
 export * from './agent-protocol.js';
 export * from './job-kinds.js';
+export * from './model-spec.js';
+export * from './model-spec-analysis.js';

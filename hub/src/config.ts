@@ -196,6 +196,52 @@ export const VARIABLES = {
     description: 'largest model version upload accepted (model.json + shards), in bytes (500 MiB); larger is refused with 413',
     parse: int(1, 1099511627776),
   },
+  AIMASS_DEBUG_SQL_COUNT: {
+    default: 'false',
+    description: 'add extensions.sqlStatements (SQL statements the operation sent) to every GraphQL response over HTTP',
+    parse: bool,
+  },
+  AIMASS_WEBHOOK_MAX_ATTEMPTS: {
+    default: '8',
+    description: 'attempts per webhook delivery (network errors, timeouts, 5xx, 408 and 429 are retried) before it fails',
+    parse: int(1, 50),
+  },
+  AIMASS_WEBHOOK_RETRY_BASE_MS: {
+    default: '10000',
+    description: 'delay before the first webhook retry, in ms; doubles with each failure (plus up to 10% jitter)',
+    parse: int(1, 86400000),
+  },
+  AIMASS_WEBHOOK_RETRY_MAX_MS: { default: '3600000', description: 'longest delay between webhook retries, in ms', parse: int(1, 604800000) },
+  AIMASS_WEBHOOK_TIMEOUT_MS: {
+    default: '10000',
+    description: 'how long one webhook request may take, connecting to reading the answer, in ms',
+    parse: int(100, 300000),
+  },
+  AIMASS_WEBHOOK_ALLOW_PRIVATE: {
+    default: 'false',
+    description: 'let webhooks call loopback, private and link-local addresses (refused by default against SSRF)',
+    parse: bool,
+  },
+  AIMASS_MODEL_SPEC_MAX_PARAMS: {
+    default: '50000000',
+    description: 'most parameters a model spec (model editor, saved architectures) may have; larger is refused before anything is allocated',
+    parse: int(1, 2000000000),
+  },
+  AIMASS_SQL_TIMEOUT_MS: {
+    default: '30000',
+    description: 'longest a SQL query (runSql, POST /api/sql) may run before it is stopped (statement_timeout)',
+    parse: int(100, 3600000),
+  },
+  AIMASS_SQL_MAX_ROWS: {
+    default: '10000',
+    description: 'most rows a SQL query may return (read in pages); a query returning more is refused',
+    parse: int(1, 10000000),
+  },
+  AIMASS_SQL_MAX_COST: {
+    default: '10000000',
+    description: "largest PostgreSQL planner cost estimate a SQL query may have; costlier queries are refused before they run (the only time limit on embedded PGlite, which can't interrupt a running statement)",
+    parse: int(1000, 1000000000000),
+  },
   AIMASS_WEB_DIR: {
     default: './dist/web',
     description: 'built portal served at / (npm run build makes it)',
@@ -227,6 +273,12 @@ export interface Config {
   webDir: string;
   datasets: { maxBytes: number; inferRows: number; maxRows: number; maxColumns: number };
   models: { maxBytes: number };
+  sql: { timeoutMs: number; maxRows: number; maxCost: number };
+  /** AIMASS_MODEL_SPEC_MAX_PARAMS */
+  modelSpecMaxParams: number;
+  webhooks: { maxAttempts: number; retryBaseMs: number; retryMaxMs: number; timeoutMs: number; allowPrivate: boolean };
+  /** AIMASS_DEBUG_SQL_COUNT */
+  debugSqlCount: boolean;
 }
 
 /** Reads and validates `env`; throws {@link ConfigError} naming every bad variable at once. */
@@ -289,6 +341,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxColumns: v.AIMASS_DATASET_MAX_COLUMNS,
     },
     models: { maxBytes: v.AIMASS_MODEL_MAX_BYTES },
+    sql: { timeoutMs: v.AIMASS_SQL_TIMEOUT_MS, maxRows: v.AIMASS_SQL_MAX_ROWS, maxCost: v.AIMASS_SQL_MAX_COST },
+    modelSpecMaxParams: v.AIMASS_MODEL_SPEC_MAX_PARAMS,
+    webhooks: {
+      maxAttempts: v.AIMASS_WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: v.AIMASS_WEBHOOK_RETRY_BASE_MS,
+      retryMaxMs: v.AIMASS_WEBHOOK_RETRY_MAX_MS,
+      timeoutMs: v.AIMASS_WEBHOOK_TIMEOUT_MS,
+      allowPrivate: v.AIMASS_WEBHOOK_ALLOW_PRIVATE,
+    },
+    debugSqlCount: v.AIMASS_DEBUG_SQL_COUNT,
   };
 }
 

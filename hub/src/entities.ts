@@ -1,5 +1,6 @@
 /** Every TypeORM entity, for the DataSource. Each domain adds its own here. */
 import { ApiKey } from './accounts/api-key.entity.js';
+import { Architecture } from './architectures/architecture.entity.js';
 import { Membership } from './accounts/membership.entity.js';
 import { NodeToken } from './accounts/node-token.entity.js';
 import { Organization } from './accounts/organization.entity.js';
@@ -13,5 +14,6 @@ import { Dataset } from './datasets/dataset.entity.js';
 import { ModelAlias } from './catalog/model-alias.entity.js';
 import { ModelVersion } from './catalog/model-version.entity.js';
 import { Model } from './catalog/model.entity.js';
+import { Notification, NotificationSubscription, WebhookDelivery } from './notifications/index.js';
 
-export const entities = [User, Session, Organization, Membership, ApiKey, NodeToken, Node, Job, JobAttempt, Dataset, DatasetVersion, Model, ModelVersion, ModelAlias];
+export const entities = [User, Session, Organization, Membership, ApiKey, NodeToken, Node, Job, JobAttempt, Dataset, DatasetVersion, Model, ModelVersion, ModelAlias, Architecture, NotificationSubscription, Notification, WebhookDelivery];

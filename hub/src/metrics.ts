@@ -36,6 +36,13 @@ export function createMetrics() {
       buckets: seconds,
       registers: [registry],
     }),
+    graphqlSqlStatements: new Histogram({
+      name: 'aimass_graphql_sql_statements',
+      help: 'SQL statements sent per GraphQL operation over HTTP (authentication included), by name and type',
+      labelNames: ['operation', 'type'] as const,
+      buckets: [1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 50, 100],
+      registers: [registry],
+    }),
     agentsConnected: new Gauge({
       name: 'aimass_agents_connected',
       help: 'Agents connected to this hub',

@@ -8,6 +8,7 @@ import type { AccountEvent } from './accounts/account-event.js';
 import type { ModelEvent } from './catalog/model-event.js';
 import type { Job } from './compute/job.entity.js';
 import type { Node } from './compute/node.entity.js';
+import type { Notification } from './notifications/notification.entity.js';
 
 /** Topic → [routing id, payload]. */
 export type Topics = {
@@ -19,6 +20,8 @@ export type Topics = {
   JOB_UPDATED: [jobId: string, job: Job];
   /** A model's versions were published, deprecated or unpublished, routed by model id. */
   MODEL_EVENT: [modelId: string, event: ModelEvent];
+  /** A new inbox item, routed by the user it is for (already checked: they may read its subject). */
+  NOTIFICATION_ADDED: [userId: string, notification: Notification];
 };
 
 export const createEventBus = () => createPubSub<Topics>();

@@ -17,12 +17,15 @@ import { AgentGateway } from './compute/agent-gateway.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { createSignals } from './db/signals.js';
+import { countStatements } from './db/statement-count.js';
 import { jobFilesRouter } from './compute/job-files.routes.js';
 import { datasetsRouter } from './datasets/datasets.routes.js';
 import { modelsRouter } from './catalog/models.routes.js';
+import { sqlRouter } from './sql/sql.routes.js';
 import { buildContext, type Context } from './graphql/context.js';
 import { formatError } from './graphql/format-error.js';
 import { metricsPlugin } from './graphql/metrics-plugin.js';
+import { sqlStatementsPlugin } from './graphql/sql-statements-plugin.js';
 import { createSchema } from './graphql/schema.js';
 import { createSubscriptionServer } from './graphql/subscriptions.js';
 import { errorHandler, sendError } from './http/error-handler.js';
@@ -89,6 +92,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       // Apollo's landing page loads its sandbox from a CDN; nothing here may.
       ApolloServerPluginLandingPageDisabled(),
       metricsPlugin(metrics),
+      sqlStatementsPlugin(metrics, config.debugSqlCount),
     ],
     // main.ts owns SIGINT/SIGTERM (it stops the agent, then the hub). Apollo's own handlers would
     // re-raise the signal into a handler that is already stopping, and the process would never exit.
@@ -127,6 +131,8 @@ export async function startHub(config: Config, log: Logger = createLogger(config
   app.use(
     '/graphql',
     express.json({ limit: config.maxBodyBytes }),
+    // Everything Apollo does for this request, and the SQL it sends, runs in one counting scope.
+    (_req, _res, next) => countStatements(next),
     expressMiddleware(apollo, {
       context: async ({ req }) =>
         buildContext(services, {
@@ -141,6 +147,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
   app.use('/api/jobs', jobFilesRouter(services));
   app.use('/api/datasets', datasetsRouter(services));
   app.use('/api/models', modelsRouter(services));
+  app.use('/api/sql', sqlRouter(services));
   app.use('/api', (req, res) => sendError(res, 404, 'NOT_FOUND', `No API route ${req.method} ${req.path}`));
 
   // The portal: static files, and index.html for every other GET so deep links work.
@@ -160,6 +167,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       await services.loginLimiter.sweep();
       await services.datasets.sweepUploads();
       await services.artifacts.sweepTemp();
+      await services.blobSweeper.sweepOrphans();
     } catch (error) {
       log.error({ err: error }, 'housekeeping failed');
     }
@@ -169,6 +177,8 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, () => resolve());
   });
+  // Webhook deliveries: a loop of its own that never throws; close() below stops it.
+  services.webhookWorker.start();
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
@@ -185,6 +195,8 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       closing ??= (async () => {
         await housekeeping.stop();
         await services.scheduler.close();
+        await services.webhookWorker.close();
+        services.notifications.close();
         await gateway.close();
         await subscriptions.dispose();
         await apollo.stop();

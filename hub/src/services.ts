@@ -10,8 +10,13 @@ import { ApiKeysService } from './accounts/api-keys.service.js';
 import { LoginLimiter } from './accounts/login-limiter.js';
 import { NodeTokensService } from './accounts/node-tokens.service.js';
 import { OrganizationsService } from './accounts/organizations.service.js';
-import { FsArtifactStore } from './artifacts/index.js';
+import { ArchitecturesService, ModelSpecValidator } from './architectures/index.js';
+import { BlobSweeper, FsArtifactStore } from './artifacts/index.js';
 import { CatalogService } from './catalog/catalog.service.js';
+import { modelBlobReferences } from './catalog/model-blob-references.js';
+import { ModelDeletionService } from './catalog/model-deletion.service.js';
+import { ModelForksService } from './catalog/model-forks.service.js';
+import { MODEL_SHARING, ModelSharingService } from './catalog/model-sharing.service.js';
 import { PublishingService } from './catalog/publishing.service.js';
 import { VersionMetadataService } from './catalog/version-metadata.service.js';
 import { assertJobKindHandlers } from './compute/job-kinds.js';
@@ -19,12 +24,15 @@ import { JobsService } from './compute/jobs.service.js';
 import { NodesService } from './compute/nodes.service.js';
 import { Scheduler } from './compute/scheduler.js';
 import type { Config } from './config.js';
-import { DatasetSharingService } from './datasets/dataset-sharing.service.js';
+import { DATASET_SHARING, DatasetSharingService } from './datasets/dataset-sharing.service.js';
 import { DatasetsService } from './datasets/datasets.service.js';
 import type { Signals } from './db/signals.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import { NotificationFanOut, NotificationsService, SubjectKind, SubscriptionsService, WebhookWorker, type SubjectRules } from './notifications/index.js';
 import type { EventBus } from './pubsub.js';
+import { ResourceSharing } from './sharing/index.js';
+import { SqlService } from './sql/sql.service.js';
 
 export interface Services {
   config: Config;
@@ -43,8 +51,23 @@ export interface Services {
   datasetSharing: DatasetSharingService;
   artifacts: FsArtifactStore;
   catalog: CatalogService;
+  /** Saved model specs (the model editor) and spec validation. */
+  architectures: ArchitecturesService;
+  modelSharing: ModelSharingService;
+  modelForks: ModelForksService;
+  modelDeletion: ModelDeletionService;
+  /** Deletes artifact blobs no row names (after deletions, and from housekeeping). */
+  blobSweeper: BlobSweeper;
   publishing: PublishingService;
   versionMetadata: VersionMetadataService;
+  /** The SQL surface: sandboxed SELECTs over datasets (sql/). */
+  sql: SqlService;
+  /** The inbox and live notificationAdded events. */
+  notifications: NotificationsService;
+  /** Following models and datasets, webhooks, plans, delivery logs. */
+  subscriptions: SubscriptionsService;
+  /** Sends webhook deliveries; started and stopped by server.ts. */
+  webhookWorker: WebhookWorker;
 }
 
 export function createServices(deps: {
@@ -64,9 +87,19 @@ export function createServices(deps: {
   const nodes = new NodesService(db, nodeTokens, events, signals);
   const jobs = new JobsService(db, organizations, events, signals);
   const access = new AccessService(db);
-  const datasets = new DatasetsService(db, config, config.databaseUrl ? 'postgres' : 'pglite', accounts, organizations, access);
+  const datasetAccess = new ResourceSharing(db, access, accounts, events, DATASET_SHARING);
+  // Who may hear about a model or dataset: its domain's sharing rule (modelAccess is read when a notification is written, after it is built below).
+  const subjectRules: SubjectRules = {
+    [SubjectKind.MODEL]: { readableSql: (alias, user) => modelAccess.readableSql(alias, user) },
+    [SubjectKind.DATASET]: datasetAccess,
+  };
+  const notificationFanOut = new NotificationFanOut(subjectRules, signals);
+  const datasets = new DatasetsService(db, config, config.databaseUrl ? 'postgres' : 'pglite', accounts, organizations, datasetAccess, notificationFanOut);
   const artifacts = new FsArtifactStore(path.join(config.dataDir, 'artifacts'));
-  const catalog = new CatalogService(db, config, artifacts, access, organizations);
+  // Every domain that names blobs registers its references here, or the orphan sweep takes its blobs.
+  const blobSweeper = new BlobSweeper(artifacts, [modelBlobReferences(db)]);
+  const modelAccess = new ResourceSharing(db, access, accounts, events, MODEL_SHARING);
+  const catalog = new CatalogService(db, config, artifacts, modelAccess, organizations, blobSweeper);
   return {
     config,
     events,
@@ -81,10 +114,19 @@ export function createServices(deps: {
     jobs,
     scheduler: new Scheduler(db, config, jobs, nodes, signals, deps.metrics, deps.log.child({ component: 'scheduler' })),
     datasets,
-    datasetSharing: new DatasetSharingService(db, datasets, accounts, events),
+    datasetSharing: new DatasetSharingService(datasets, datasetAccess),
     artifacts,
     catalog,
-    publishing: new PublishingService(db, catalog, events),
+    architectures: new ArchitecturesService(db, access, organizations, new ModelSpecValidator({ maxParams: config.modelSpecMaxParams }, deps.log.child({ component: 'architectures' }))),
+    modelSharing: new ModelSharingService(db, catalog, modelAccess),
+    modelForks: new ModelForksService(db, catalog, organizations),
+    modelDeletion: new ModelDeletionService(db, catalog, blobSweeper, deps.log.child({ component: 'catalog' })),
+    blobSweeper,
+    publishing: new PublishingService(db, catalog, events, notificationFanOut),
     versionMetadata: new VersionMetadataService(db, catalog, datasets),
+    sql: new SqlService(db, config, datasets, catalog, organizations, deps.log.child({ component: 'sql' })),
+    notifications: new NotificationsService(db, subjectRules, events, signals, deps.log.child({ component: 'notifications' })),
+    subscriptions: new SubscriptionsService(db, config, subjectRules, { [SubjectKind.MODEL]: catalog, [SubjectKind.DATASET]: datasets }),
+    webhookWorker: new WebhookWorker(db, config, subjectRules, signals, deps.log.child({ component: 'webhooks' })),
   };
 }

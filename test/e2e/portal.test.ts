@@ -156,8 +156,8 @@ describe('Portal: a new user manages their account in the browser', () => {
     expect(await page.getByTestId('node-token').count()).toBe(0);
     expect(await page.getByTestId('api-key-secret').count()).toBe(0);
 
-    await page.goto(`${hub.url}/models`);
-    await expectText(page.getByRole('heading', { level: 1 }), 'Models');
+    await page.goto(`${hub.url}/leaderboards`);
+    await expectText(page.getByRole('heading', { level: 1 }), 'Leaderboards');
     await expectText(page.getByTestId('coming-next'), /^Coming next:/);
     expect(pageErrors).toEqual([]);
   });

@@ -23,6 +23,8 @@ export interface GraphQLResponse<T> {
 export interface TestHub {
   url: string;
   backend: Backend;
+  /** The hub's AIMASS_DATA_DIR (artifact store under artifacts/, embedded PGlite). */
+  dataDir: string;
   /** The hub's stdout so far, one JSON log line each. */
   logs: string[];
   process: SpawnedHub['child'];
@@ -85,6 +87,7 @@ function wrap(
       return current().url;
     },
     backend,
+    dataDir: env.AIMASS_DATA_DIR,
     logs,
     get process() {
       return current().child;

@@ -11,6 +11,7 @@ import { JobPage } from './pages/JobPage';
 import { JobsPage } from './pages/JobsPage';
 import { LoginPage } from './pages/LoginPage';
 import { NodesPage } from './pages/NodesPage';
+import { NotificationsPage } from './pages/NotificationsPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { PlaceholderPage } from './pages/PlaceholderPage';
 import { SignUpPage } from './pages/SignUpPage';
@@ -22,6 +23,11 @@ import { SECTIONS } from './sections';
 // The dataset pages bring the markdown renderer and the chart library: loaded when first opened.
 const DatasetPage = lazy(() => import('./pages/DatasetPage').then((module) => ({ default: module.DatasetPage })));
 const DatasetUploadPage = lazy(() => import('./pages/DatasetUploadPage').then((module) => ({ default: module.DatasetUploadPage })));
+// The model pages bring the markdown renderer too.
+const ModelsPage = lazy(() => import('./pages/ModelsPage').then((module) => ({ default: module.ModelsPage })));
+const ModelPage = lazy(() => import('./pages/ModelPage').then((module) => ({ default: module.ModelPage })));
+// The model editor brings CodeMirror.
+const EditorPage = lazy(() => import('./pages/EditorPage').then((module) => ({ default: module.EditorPage })));
 const loading = <p className="muted">Loading…</p>;
 
 export function App() {
@@ -39,6 +45,15 @@ export function App() {
               <Route path="/nodes" element={<NodesPage />} />
               <Route path="/jobs" element={<JobsPage />} />
               <Route path="/jobs/:id" element={<JobPage />} />
+              <Route path="/notifications" element={<NotificationsPage />} />
+              <Route
+                path="/editor/:owner?/:name?"
+                element={
+                  <Suspense fallback={loading}>
+                    <EditorPage />
+                  </Suspense>
+                }
+              />
               <Route path="/datasets" element={<DatasetsPage />} />
               <Route
                 path="/datasets/:owner/:name"
@@ -53,6 +68,22 @@ export function App() {
                 element={
                   <Suspense fallback={loading}>
                     <DatasetUploadPage />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="/models"
+                element={
+                  <Suspense fallback={loading}>
+                    <ModelsPage />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="/models/:owner/:name"
+                element={
+                  <Suspense fallback={loading}>
+                    <ModelPage />
                   </Suspense>
                 }
               />

@@ -15,7 +15,12 @@ export const SECTIONS: readonly Section[] = [
   {
     path: '/models',
     label: 'Models',
-    comingNext: 'Coming next: publish, version, fork and star models, each with a model card, tags and a license.',
+    description: 'Find models by what they do; publish, version, fork, star and follow them, each with a model card, tags and a license.',
+  },
+  {
+    path: '/editor',
+    label: 'Editor',
+    description: 'Design a model architecture layer by layer, see each layer’s output shape and parameters as you type, and save it to train.',
   },
   {
     path: '/datasets',

@@ -11,6 +11,9 @@ export enum AccountEventKind {
   DATASET_ACCESS_REQUESTED = 'DATASET_ACCESS_REQUESTED',
   DATASET_ACCESS_APPROVED = 'DATASET_ACCESS_APPROVED',
   DATASET_ACCESS_DENIED = 'DATASET_ACCESS_DENIED',
+  MODEL_ACCESS_REQUESTED = 'MODEL_ACCESS_REQUESTED',
+  MODEL_ACCESS_APPROVED = 'MODEL_ACCESS_APPROVED',
+  MODEL_ACCESS_DENIED = 'MODEL_ACCESS_DENIED',
 }
 registerEnumType(AccountEventKind, { name: 'AccountEventKind' });
 
@@ -19,7 +22,7 @@ export class AccountEvent {
   @Field(() => AccountEventKind)
   kind: AccountEventKind;
 
-  @Field(() => ID, { description: 'The API key, node token, organization, dataset or access request the event is about' })
+  @Field(() => ID, { description: 'The API key, node token, organization, dataset, model or access request the event is about' })
   subjectId: string;
 
   @Field(() => String)

@@ -104,6 +104,20 @@ export class OrganizationsService {
     return owner;
   }
 
+  /**
+   * For a DataLoader: the handle of each owner id, user or organization, in one statement (a page
+   * of models or datasets owned by both costs one lookup, not one per kind).
+   */
+  async ownerHandles(ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows: { id: string; handle: string }[] = await this.db.query(
+      `SELECT id, username AS handle FROM users WHERE id = ANY($1::uuid[])
+       UNION ALL SELECT id, handle FROM organizations WHERE id = ANY($1::uuid[])`,
+      [[...ids]],
+    );
+    return new Map(rows.map((r) => [r.id, r.handle]));
+  }
+
   async byIds(ids: readonly string[]): Promise<Organization[]> {
     if (ids.length === 0) return [];
     return this.db.getRepository(Organization).createQueryBuilder('o').where('o.id IN (:...ids)', { ids }).getMany();

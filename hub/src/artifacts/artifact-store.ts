@@ -21,8 +21,17 @@ export interface ArtifactStore {
   /** The blob's bytes; throws NOT_FOUND (AppError) when there is no such blob. */
   get(sha256: string): Promise<Readable>;
   has(sha256: string): Promise<boolean>;
-  /** Removes a blob (no error when absent). Only for blobs nothing refers to. */
+  /** Removes a blob (no error when absent). Only for blobs nothing refers to (see BlobSweeper). */
   delete(sha256: string): Promise<void>;
+  /** Every stored blob, with when it was last written (or put again), in no particular order. */
+  list(): AsyncIterable<StoredBlob>;
+  /** When the blob was last written or put again; undefined when there is no such blob. */
+  modifiedAt(sha256: string): Promise<Date | undefined>;
+}
+
+export interface StoredBlob {
+  sha256: string;
+  modifiedAt: Date;
 }
 
 export const SHA256 = /^[0-9a-f]{64}$/;

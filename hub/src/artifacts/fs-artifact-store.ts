@@ -4,12 +4,12 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { access, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { access, mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { notFound } from '../errors.js';
-import { SHA256, type ArtifactStore, type PutResult } from './artifact-store.js';
+import { SHA256, type ArtifactStore, type PutResult, type StoredBlob } from './artifact-store.js';
 
 export class FsArtifactStore implements ArtifactStore {
   constructor(private readonly root: string) {}
@@ -38,6 +38,9 @@ export class FsArtifactStore implements ArtifactStore {
       const target = this.file(sha256);
       if (await this.has(sha256)) {
         await rm(tmp, { force: true });
+        // Freshly used again: the orphan sweep leaves young blobs alone while their upload finishes.
+        const now = new Date();
+        await utimes(target, now, now).catch(() => undefined);
         return { sha256, size, created: false };
       }
       await mkdir(path.dirname(target), { recursive: true });
@@ -66,6 +69,26 @@ export class FsArtifactStore implements ArtifactStore {
   async delete(sha256: string): Promise<void> {
     if (!SHA256.test(sha256)) return;
     await rm(this.file(sha256), { force: true });
+  }
+
+  async *list(): AsyncIterable<StoredBlob> {
+    const hex2 = /^[0-9a-f]{2}$/;
+    for (const a of await readdir(this.root).catch(() => [] as string[])) {
+      if (!hex2.test(a)) continue;
+      for (const b of await readdir(path.join(this.root, a)).catch(() => [] as string[])) {
+        if (!hex2.test(b)) continue;
+        for (const name of await readdir(path.join(this.root, a, b)).catch(() => [] as string[])) {
+          if (!SHA256.test(name)) continue;
+          const info = await stat(path.join(this.root, a, b, name)).catch(() => undefined);
+          if (info) yield { sha256: name, modifiedAt: info.mtime };
+        }
+      }
+    }
+  }
+
+  async modifiedAt(sha256: string): Promise<Date | undefined> {
+    if (!SHA256.test(sha256)) return undefined;
+    return (await stat(this.file(sha256)).catch(() => undefined))?.mtime;
   }
 
   /** Removes temporary files a crashed hub left behind (older than `ageMs`). */

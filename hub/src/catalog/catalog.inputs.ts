@@ -34,8 +34,11 @@ export class UpdateModelInput {
   @Field(() => String, { nullable: true }) description?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'Every field given must match (case-insensitive); each at most 200 characters' })
 export class ModelFilter {
   @Field(() => String, { nullable: true }) task?: string | null;
-  @Field(() => String, { nullable: true }) tag?: string | null;
+  @Field(() => String, { nullable: true, description: 'One tag the model has' }) tag?: string | null;
+  @Field(() => String, { nullable: true }) license?: string | null;
+  @Field(() => String, { nullable: true, description: 'A user or organization handle; an unknown one finds nothing' }) owner?: string | null;
+  @Field(() => String, { nullable: true, description: 'e.g. tfjs-layers' }) framework?: string | null;
 }

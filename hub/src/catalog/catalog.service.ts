@@ -3,27 +3,31 @@
  * version (files → artifact store → manifest check → load with TF.js → version row), and open a
  * version's files for download.
  *
- * Access: `AccessService.require(…, 'Model')` on every row; a private model the caller may not read
- * is NOT_FOUND everywhere (GraphQL, upload and download URLs). Organization members may write.
+ * Access: `ResourceSharing.require` (AccessService plus the caller's collaborator role) on every
+ * row; a private model the caller may not read is NOT_FOUND everywhere (GraphQL, upload and
+ * download URLs). Organization members and write collaborators may write.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
-import type { AccessService, Permission } from '../accounts/access.js';
+import type { Permission } from '../accounts/access.js';
 import { hasScope, type Principal } from '../accounts/principal.js';
 import { Scope } from '../accounts/scopes.js';
 import { checks } from '../accounts/validation.js';
-import type { ArtifactStore } from '../artifacts/index.js';
+import type { ArtifactStore, BlobSweeper } from '../artifacts/index.js';
 import type { Config } from '../config.js';
 import type { OrganizationsService } from '../accounts/organizations.service.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import { AppError, badInput, conflict, forbidden, notFound } from '../errors.js';
-import { paginate, type Page, type PageArgs } from '../graphql/connection.js';
+import type { Page, PageArgs } from '../graphql/connection.js';
+import { emptyPage } from '../graphql/keyset-search.js';
 import { checkManifest, loadAndSign } from './layers-model-check.js';
 import { ModelAlias } from './model-alias.entity.js';
 import { ModelVersion, ModelVersionStatus } from './model-version.entity.js';
 import { Model, ModelVisibility } from './model.entity.js';
 import { FRAMING_BYTES, ModelTooLargeError, receiveFiles } from './multipart-files.js';
+import { modelSearchRequest, searchModels, type ModelSearch } from './search.js';
+import type { ResourceSharing } from '../sharing/index.js';
 
 export interface ModelInput {
   owner?: string | null;
@@ -35,10 +39,6 @@ export interface ModelInput {
   description?: string | null;
 }
 export type ModelPatch = Omit<Partial<ModelInput>, 'owner' | 'name'>;
-export interface ModelListFilter {
-  task?: string | null;
-  tag?: string | null;
-}
 /** Which version: by number or by alias. */
 export type VersionRef = { number: number } | { alias: string };
 
@@ -52,9 +52,12 @@ export class CatalogService {
     private readonly db: DataSource,
     private readonly config: Config,
     private readonly store: ArtifactStore,
-    private readonly access: AccessService,
+    /** Access checks counting collaborators (sharing/, built with MODEL_SHARING), and stars. */
+    private readonly sharing: ResourceSharing,
     /** For `ownerByHandle` (users and organizations share one namespace of handles). */
     private readonly organizations: OrganizationsService,
+    /** Deletes the blobs of a failed upload unless another version has the same bytes. */
+    private readonly blobs: BlobSweeper,
   ) {}
 
   private get repo() {
@@ -91,15 +94,21 @@ export class CatalogService {
     }
   }
 
-  /** The model `owner/name` if the caller has `need` on it; NOT_FOUND if they may not read it. */
-  async get(principal: Principal | null, owner: string, name: string, need: Permission = 'read'): Promise<Model> {
+  /** The model `owner/name` with no access check; NOT_FOUND when there is none. For sharing only. */
+  async byOwnerAndName(owner: string, name: string): Promise<Model> {
     const ownerRow = await this.organizations.ownerByHandle(owner, 'Model');
     const model = await this.repo
       .createQueryBuilder('m')
       .where('m.ownerId = :owner AND lower(m.name) = lower(:name)', { owner: ownerRow.id, name })
       .getOne();
     if (!model) throw notFound('Model');
-    await this.access.require(principal, { ownerId: model.ownerId, visibility: model.visibility }, need, 'Model');
+    return model;
+  }
+
+  /** The model `owner/name` if the caller has `need` on it (collaborators count); NOT_FOUND if they may not read it. */
+  async get(principal: Principal | null, owner: string, name: string, need: Permission = 'read'): Promise<Model> {
+    const model = await this.byOwnerAndName(owner, name);
+    await this.sharing.require(principal, model, need);
     return model;
   }
 
@@ -109,7 +118,7 @@ export class CatalogService {
     this.validate({ ...patch, tags, task });
     const model = await this.get(principal, owner, name, 'write');
     if (patch.visibility != null && patch.visibility !== model.visibility) {
-      await this.access.require(principal, { ownerId: model.ownerId, visibility: model.visibility }, 'admin', 'Model');
+      await this.sharing.require(principal, model, 'admin');
       model.visibility = patch.visibility;
     }
     if (task != null) model.task = task;
@@ -120,31 +129,64 @@ export class CatalogService {
     return this.repo.save(model);
   }
 
-  /** Your models, your organizations' models and every public one, newest first. */
-  list(principal: Principal, args: PageArgs, filter: ModelListFilter = {}): Promise<Page<Model>> {
-    const qb = this.repo
-      .createQueryBuilder('m')
-      .where(
-        principal.user.isAdmin
-          ? 'true'
-          : `(m.visibility = 'public' OR m.ownerId = :me OR m.ownerId IN (SELECT organization_id FROM memberships WHERE user_id = :me))`,
-        { me: principal.user.id },
-      );
-    if (filter.task) qb.andWhere('m.task = :task', { task: filter.task.trim().toLowerCase() });
-    if (filter.tag) qb.andWhere(':tag = ANY(m.tags)', { tag: filter.tag.trim().toLowerCase() });
-    return paginate(qb, args);
+  /**
+   * The catalog: full-text search, filters and sorts over the models the caller may list (see
+   * search.ts). Input is checked first; an unknown owner then finds nothing, as in the data market.
+   */
+  async list(principal: Principal | null, args: PageArgs, filter: ModelSearch = {}): Promise<Page<Model>> {
+    const request = modelSearchRequest(filter, args);
+    let ownerId: string | null = null;
+    if (request.owner) {
+      try {
+        ownerId = (await this.organizations.ownerByHandle(request.owner, 'Owner')).id;
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'NOT_FOUND') return emptyPage();
+        throw error;
+      }
+    }
+    return searchModels(this.db, principal, request, ownerId);
   }
 
-  versions(model: Model): Promise<ModelVersion[]> {
-    return this.db.getRepository(ModelVersion).find({ where: { modelId: model.id }, order: { number: 'DESC' } });
+  /** For a DataLoader: each model's newest published version (drafts and deprecated ones do not count), one statement. */
+  async latestPublishedVersions(modelIds: readonly string[]): Promise<Map<string, ModelVersion>> {
+    if (modelIds.length === 0) return new Map();
+    const rows = await this.db
+      .getRepository(ModelVersion)
+      .createQueryBuilder('v')
+      .where('v.modelId = ANY(:ids)', { ids: [...modelIds] })
+      .andWhere('v.status = :published', { published: ModelVersionStatus.PUBLISHED })
+      .distinctOn(['v.modelId'])
+      .orderBy('v.modelId')
+      .addOrderBy('v.number', 'DESC')
+      .getMany();
+    return new Map(rows.map((v) => [v.modelId, v]));
   }
 
-  async aliasesOf(model: Model): Promise<{ alias: string; number: number }[]> {
-    const rows: { alias: string; number: number }[] = await this.db.query(
-      `SELECT a.alias, v.number FROM model_aliases a JOIN model_versions v ON v.id = a.version_id WHERE a.model_id = $1 ORDER BY a.alias`,
-      [model.id],
+  /** For a DataLoader: each model's versions, newest first, one statement. */
+  async versionsOfModels(modelIds: readonly string[]): Promise<Map<string, ModelVersion[]>> {
+    const byModel = new Map<string, ModelVersion[]>(modelIds.map((id) => [id, []]));
+    if (modelIds.length === 0) return byModel;
+    const rows = await this.db
+      .getRepository(ModelVersion)
+      .createQueryBuilder('v')
+      .where('v.modelId = ANY(:ids)', { ids: [...modelIds] })
+      .orderBy('v.number', 'DESC')
+      .getMany();
+    for (const v of rows) byModel.get(v.modelId)?.push(v);
+    return byModel;
+  }
+
+  /** For a DataLoader: each model's aliases (by name) with the version numbers they point at, one statement. */
+  async aliasesOfModels(modelIds: readonly string[]): Promise<Map<string, { alias: string; number: number }[]>> {
+    const byModel = new Map<string, { alias: string; number: number }[]>(modelIds.map((id) => [id, []]));
+    if (modelIds.length === 0) return byModel;
+    const rows: { model_id: string; alias: string; number: number }[] = await this.db.query(
+      `SELECT a.model_id, a.alias, v.number FROM model_aliases a JOIN model_versions v ON v.id = a.version_id
+       WHERE a.model_id = ANY($1::uuid[]) ORDER BY a.alias`,
+      [[...modelIds]],
     );
-    return rows.map((r) => ({ alias: r.alias, number: Number(r.number) }));
+    for (const r of rows) byModel.get(r.model_id)?.push({ alias: r.alias, number: Number(r.number) });
+    return byModel;
   }
 
   private async versionOf(model: Model, ref: VersionRef | null): Promise<ModelVersion> {
@@ -207,7 +249,11 @@ export class CatalogService {
         for (const f of files.values()) {
           if (!(await this.store.has(f.sha256))) throw new AppError('CONFLICT', 'A file of this upload was removed meanwhile; upload again');
         }
-        const [{ next }] = await tx.query(`SELECT coalesce(max(number), 0) + 1 AS next FROM model_versions WHERE model_id = $1`, [model.id]);
+        // Above every number ever given, deleted ones too: a number never names two different versions.
+        const [{ next }] = await tx.query(
+          `SELECT greatest(coalesce(max(v.number), 0), (SELECT max_deleted_version FROM models WHERE id = $1)) + 1 AS next FROM model_versions v WHERE v.model_id = $1`,
+          [model.id],
+        );
         const repo = tx.getRepository(ModelVersion);
         const version = await repo.save(
           repo.create({
@@ -230,13 +276,7 @@ export class CatalogService {
 
   /** Deletes the blobs no version refers to (a failed upload's own blobs, unless another version has the same bytes). */
   private async deleteUnreferenced(blobs: string[]): Promise<void> {
-    for (const sha256 of blobs) {
-      const [{ used }] = await this.db.query(
-        `SELECT EXISTS (SELECT 1 FROM model_versions v, jsonb_each(v.files) f WHERE f.value->>'sha256' = $1) AS used`,
-        [sha256],
-      );
-      if (!used) await this.store.delete(sha256);
-    }
+    await this.blobs.deleteUnreferenced(blobs);
   }
 
   private async readBlob(sha256: string): Promise<Buffer> {

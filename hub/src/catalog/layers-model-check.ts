@@ -13,7 +13,8 @@ import type { ModelSignature } from './model-version.entity.js';
 type Tf = typeof import('@tensorflow/tfjs');
 
 let tfPromise: Promise<Tf> | undefined;
-function loadTf(): Promise<Tf> {
+/** TF.js on the CPU backend, imported on first use (also by architectures/, to confirm model specs). */
+export function loadTf(): Promise<Tf> {
   tfPromise ??= (async () => {
     const tf = await import('@tensorflow/tfjs');
     await tf.setBackend('cpu');

@@ -5,6 +5,7 @@ import type { Context } from '../graphql/context.js';
 import { CreateModelInput, ModelFilter, UpdateModelInput } from './catalog.inputs.js';
 import { ModelVersion } from './model-version.entity.js';
 import { Model } from './model.entity.js';
+import { ModelSort } from './search.js';
 
 const ModelConnection = ConnectionType(Model, 'Model');
 
@@ -23,13 +24,19 @@ export class ModelResolver {
   }
 
   @Authorized(Scope.MODELS_READ)
-  @Query(() => ModelConnection, { description: 'Your models, your organizations’ models and public ones, newest first' })
+  @Query(() => ModelConnection, {
+    description:
+      'The catalog: public models, yours, your organizations’ and those shared with you (others’ unlisted ones are not listed); full-text search, filters and sort',
+  })
   models(
     @Args(() => PageArgs) page: PageArgs,
+    @Arg('search', () => String, { nullable: true, description: 'Words to find in name, tags, description and model card (web search syntax), at most 200 characters' })
+    search: string | null,
     @Arg('filter', () => ModelFilter, { nullable: true }) filter: ModelFilter | null,
+    @Arg('sort', () => ModelSort, { nullable: true }) sort: ModelSort | null,
     @Ctx() ctx: Context,
   ): Promise<Page<Model>> {
-    return ctx.services.catalog.list(ctx.principal!, page, filter ?? {});
+    return ctx.services.catalog.list(ctx.principal, page, { ...filter, search, sort });
   }
 
   @Authorized(Scope.MODELS_WRITE)
@@ -63,18 +70,24 @@ export class ModelResolver {
 
   @FieldResolver(() => String, { description: 'Handle of the user or organization that owns it' })
   async owner(@Root() model: Model, @Ctx() ctx: Context): Promise<string> {
-    const user = await ctx.loaders.user.load(model.ownerId);
-    if (user) return user.username;
-    return (await ctx.loaders.organization.load(model.ownerId))?.handle ?? '';
+    return (await ctx.loaders.ownerHandle.load(model.ownerId)) ?? '';
   }
 
   @FieldResolver(() => [ModelVersion], { description: 'Newest first' })
   versions(@Root() model: Model, @Ctx() ctx: Context): Promise<ModelVersion[]> {
-    return ctx.services.catalog.versions(model);
+    return ctx.loaders.modelVersions.load(model.id);
   }
 
-  @FieldResolver(() => [ModelAliasRef])
+  @FieldResolver(() => ModelVersion, {
+    nullable: true,
+    description: 'The newest PUBLISHED version (drafts and deprecated versions do not count), the same for every reader; null if none',
+  })
+  latestVersion(@Root() model: Model, @Ctx() ctx: Context): Promise<ModelVersion | null> {
+    return ctx.loaders.latestModelVersion.load(model.id);
+  }
+
+  @FieldResolver(() => [ModelAliasRef], { description: 'By name' })
   aliases(@Root() model: Model, @Ctx() ctx: Context): Promise<ModelAliasRef[]> {
-    return ctx.services.catalog.aliasesOf(model);
+    return ctx.loaders.modelAliases.load(model.id);
   }
 }

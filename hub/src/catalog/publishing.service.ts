@@ -3,12 +3,14 @@
  * can be written. Publishing needs a model card and a license on the model; a published version
  * can be deprecated (with a message saying why and what to use instead) and a published or
  * deprecated one unpublished (back to draft). Each change is an event on MODEL_EVENT, which the
- * modelEvents subscription (and, later, the inbox and webhooks) read.
+ * modelEvents subscription reads. Publishing and deprecating also notify the model's subscribers
+ * (inbox and webhooks, notifications/), written in the same transaction as the change.
  */
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../accounts/principal.js';
 import { checks } from '../accounts/validation.js';
 import { AppError } from '../errors.js';
+import { NotificationKind, SubjectKind, type NotificationFanOut } from '../notifications/index.js';
 import type { EventBus } from '../pubsub.js';
 import type { CatalogService } from './catalog.service.js';
 import { ModelEvent, ModelEventKind } from './model-event.js';
@@ -16,11 +18,18 @@ import { ModelVersion, ModelVersionStatus } from './model-version.entity.js';
 
 const MAX_CARD = 100_000;
 
+/** What subscribers hear of; unpublishing tells no one. */
+const NOTIFIED: Partial<Record<ModelEventKind, NotificationKind>> = {
+  [ModelEventKind.VERSION_PUBLISHED]: NotificationKind.MODEL_VERSION_PUBLISHED,
+  [ModelEventKind.VERSION_DEPRECATED]: NotificationKind.MODEL_VERSION_DEPRECATED,
+};
+
 export class PublishingService {
   constructor(
     private readonly db: DataSource,
     private readonly catalog: CatalogService,
     private readonly events: EventBus,
+    private readonly notifications: NotificationFanOut,
   ) {}
 
   private async writable(principal: Principal, owner: string, name: string, number: number) {
@@ -61,8 +70,16 @@ export class PublishingService {
   }
 
   private async change(version: ModelVersion, modelId: string, kind: ModelEventKind, patch: Partial<ModelVersion>, message: string): Promise<ModelVersion> {
-    const saved = await this.db.getRepository(ModelVersion).save(Object.assign(version, patch));
+    const { saved, announce } = await this.db.transaction(async (tx) => {
+      const saved = await tx.getRepository(ModelVersion).save(Object.assign(version, patch));
+      const notify = NOTIFIED[kind];
+      const announce = notify
+        ? await this.notifications.record(tx, { kind: notify, subject: { kind: SubjectKind.MODEL, id: modelId }, version: version.number, detail: message })
+        : () => undefined;
+      return { saved, announce };
+    });
     this.events.publish('MODEL_EVENT', modelId, Object.assign(new ModelEvent(), { kind, modelId, version: version.number, message, at: new Date() }));
+    announce();
     return saved;
   }
 }

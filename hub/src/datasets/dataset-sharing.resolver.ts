@@ -1,7 +1,7 @@
-import { Arg, Authorized, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, registerEnumType, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, registerEnumType, Resolver, Root } from 'type-graphql';
 import { Scope } from '../accounts/scopes.js';
-import { User } from '../accounts/user.entity.js';
 import type { Context } from '../graphql/context.js';
+import { AccessRequestType, collaboratorsWithUsers, CollaboratorType, requestsWithUsers, type AccessRequestShape, type CollaboratorShape } from '../sharing/index.js';
 import { Dataset } from './dataset.entity.js';
 
 export enum DatasetRole {
@@ -11,20 +11,8 @@ export enum DatasetRole {
 }
 registerEnumType(DatasetRole, { name: 'DatasetRole' });
 
-@ObjectType('DatasetCollaborator')
-class DatasetCollaborator {
-  @Field(() => User) user: User;
-  @Field(() => DatasetRole) role: DatasetRole;
-  @Field(() => Date) createdAt: Date;
-}
-
-@ObjectType('DatasetAccessRequest')
-class DatasetAccessRequest {
-  @Field(() => ID) id: string;
-  @Field(() => User) requester: User;
-  @Field(() => String) message: string;
-  @Field(() => Date) createdAt: Date;
-}
+const DatasetCollaborator = CollaboratorType('Dataset', DatasetRole);
+const DatasetAccessRequest = AccessRequestType('Dataset');
 
 @Resolver(() => Dataset)
 export class DatasetSharingResolver {
@@ -61,17 +49,13 @@ export class DatasetSharingResolver {
 
   @Authorized()
   @FieldResolver(() => [DatasetCollaborator], { description: 'Visible to those who can write to the dataset' })
-  async collaborators(@Root() dataset: Dataset, @Ctx() ctx: Context): Promise<DatasetCollaborator[]> {
-    const rows = await ctx.services.datasetSharing.collaborators(ctx.principal!, dataset);
-    const users = await ctx.loaders.user.loadMany(rows.map((r) => r.userId));
-    return rows.flatMap((r, i) => (users[i] instanceof User ? [{ user: users[i] as User, role: r.role as DatasetRole, createdAt: r.createdAt }] : []));
+  async collaborators(@Root() dataset: Dataset, @Ctx() ctx: Context): Promise<CollaboratorShape<DatasetRole>[]> {
+    return collaboratorsWithUsers(await ctx.services.datasetSharing.collaborators(ctx.principal!, dataset), ctx.loaders.user);
   }
 
   @Authorized()
   @FieldResolver(() => [DatasetAccessRequest], { description: 'Pending access requests; visible to the dataset’s admins' })
-  async accessRequests(@Root() dataset: Dataset, @Ctx() ctx: Context): Promise<DatasetAccessRequest[]> {
-    const rows = await ctx.services.datasetSharing.pendingRequests(ctx.principal!, dataset);
-    const users = await ctx.loaders.user.loadMany(rows.map((r) => r.requesterId));
-    return rows.flatMap((r, i) => (users[i] instanceof User ? [{ id: r.id, message: r.message, createdAt: r.createdAt, requester: users[i] as User }] : []));
+  async accessRequests(@Root() dataset: Dataset, @Ctx() ctx: Context): Promise<AccessRequestShape[]> {
+    return requestsWithUsers(await ctx.services.datasetSharing.pendingRequests(ctx.principal!, dataset), ctx.loaders.user);
   }
 }

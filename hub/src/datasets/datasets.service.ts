@@ -10,7 +10,7 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
-import type { AccessService, Permission } from '../accounts/access.js';
+import type { Permission } from '../accounts/access.js';
 import type { AccountsService } from '../accounts/accounts.service.js';
 import type { OrganizationsService, Owner } from '../accounts/organizations.service.js';
 import { hasScope, type Principal } from '../accounts/principal.js';
@@ -29,6 +29,8 @@ import { anova, type AnovaResult } from './anova.js';
 import { searchDatasets, type DatasetSearch } from './search.js';
 import { computeProfile } from './profile.js';
 import { queryRows, type RowsArgs, type RowsPage } from './rows-query.js';
+import type { ResourceSharing } from '../sharing/index.js';
+import { NotificationKind, SubjectKind, type NotificationFanOut } from '../notifications/index.js';
 
 export interface DatasetInput {
   owner?: string | null;
@@ -60,7 +62,10 @@ export class DatasetsService {
     private readonly backend: 'postgres' | 'pglite',
     private readonly accounts: AccountsService,
     private readonly organizations: OrganizationsService,
-    private readonly access: AccessService,
+    /** Collaborators and stars of datasets (sharing/, built with DATASET_SHARING). */
+    private readonly sharing: ResourceSharing,
+    /** Tells the dataset's subscribers of each new version, in the upload's transaction. */
+    private readonly notifications: NotificationFanOut,
   ) {}
 
   private get repo() {
@@ -122,12 +127,8 @@ export class DatasetsService {
   }
 
   /** Checks `need` on a dataset, counting the caller's collaborator role (dataset_collaborators). */
-  async requireAccess(principal: Principal | null, dataset: Dataset, need: Permission): Promise<Permission> {
-    const rows: { role: Permission }[] = principal
-      ? await this.db.query(`SELECT role FROM dataset_collaborators WHERE dataset_id = $1 AND user_id = $2`, [dataset.id, principal.user.id])
-      : [];
-    const collaborators = new Map(rows.map((r) => [principal!.user.id, r.role]));
-    return this.access.require(principal, { ownerId: dataset.ownerId, visibility: dataset.visibility, collaborators }, need, 'Dataset');
+  requireAccess(principal: Principal | null, dataset: Dataset, need: Permission): Promise<Permission> {
+    return this.sharing.require(principal, dataset, need);
   }
 
   async update(principal: Principal, owner: string, name: string, patch: DatasetPatch): Promise<Dataset> {
@@ -161,19 +162,13 @@ export class DatasetsService {
 
   /** Stars (or unstars) a dataset the caller can read; the count is kept on the dataset. */
   async star(principal: Principal, owner: string, name: string, starred: boolean): Promise<Dataset> {
-    const dataset = await this.get(principal, owner, name);
-    await this.db.transaction(async (tx) => {
-      if (starred) await tx.query(`INSERT INTO dataset_stars (dataset_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [dataset.id, principal.user.id]);
-      else await tx.query(`DELETE FROM dataset_stars WHERE dataset_id = $1 AND user_id = $2`, [dataset.id, principal.user.id]);
-      await tx.query(`UPDATE datasets SET stars = (SELECT count(*) FROM dataset_stars WHERE dataset_id = $1) WHERE id = $1`, [dataset.id]);
-    });
+    const dataset = await this.byOwnerAndName(owner, name);
+    await this.sharing.star(principal, dataset, starred);
     return this.repo.findOneByOrFail({ id: dataset.id });
   }
 
-  async hasStarred(principal: Principal | null, datasetId: string): Promise<boolean> {
-    if (!principal) return false;
-    const rows = await this.db.query(`SELECT 1 FROM dataset_stars WHERE dataset_id = $1 AND user_id = $2`, [datasetId, principal.user.id]);
-    return rows.length > 0;
+  hasStarred(principal: Principal | null, datasetId: string): Promise<boolean> {
+    return this.sharing.hasStarred(principal, datasetId);
   }
 
   /** Counts one use of a dataset (an export today; SQL queries and training later). */
@@ -336,7 +331,14 @@ export class DatasetsService {
           }),
         );
         await qr.query(`UPDATE datasets SET updated_at = now() WHERE id = $1`, [dataset.id]);
+        const announce = await this.notifications.record(qr, {
+          kind: NotificationKind.DATASET_VERSION_CREATED,
+          subject: { kind: SubjectKind.DATASET, id: dataset.id },
+          version: version.number,
+          detail: `${rowCount} rows`,
+        });
         await qr.commitTransaction();
+        announce();
         return version;
       } catch (error) {
         await qr.rollbackTransaction().catch(() => undefined);

@@ -9,6 +9,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { entities } from '../entities.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { statementCountingLogger } from './statement-count.js';
 
 export interface Database {
   dataSource: DataSource;
@@ -31,6 +32,8 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
     migrationsTableName: 'migrations',
     synchronize: false,
     logging: false,
+    // Logs nothing; counts statements per GraphQL operation (statement-count.ts).
+    logger: statementCountingLogger,
     // PGlite runs one statement at a time, and pglite-socket interleaves the extended-protocol
     // messages of concurrent connections ("unnamed prepared statement does not exist" under
     // load). One connection costs no throughput here and keeps every statement whole. The rule

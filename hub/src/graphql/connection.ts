@@ -38,6 +38,13 @@ export interface Page<T> {
 export const MAX_PAGE = 100;
 const DEFAULT_PAGE = 20;
 
+/** `first`, defaulted and checked (BAD_USER_INPUT naming `first` outside 1–{@link MAX_PAGE}). */
+export function pageSize(args: PageArgs): number {
+  const first = args.first ?? DEFAULT_PAGE;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw badInput('first', `must be between 1 and ${MAX_PAGE}`);
+  return first;
+}
+
 const encodeCursor = (createdAt: Date, id: string) =>
   Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
 
@@ -58,8 +65,7 @@ export async function paginate<T extends ObjectLiteral & { id: string; createdAt
   qb: SelectQueryBuilder<T>,
   args: PageArgs,
 ): Promise<Page<T>> {
-  const first = args.first ?? DEFAULT_PAGE;
-  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw badInput('first', `must be between 1 and ${MAX_PAGE}`);
+  const first = pageSize(args);
   const alias = qb.alias;
   const totalCount = await qb.clone().getCount();
   const page = qb.clone();

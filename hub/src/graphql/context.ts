@@ -7,6 +7,7 @@ import DataLoader from 'dataloader';
 import type { Organization } from '../accounts/organization.entity.js';
 import type { Principal } from '../accounts/principal.js';
 import type { User } from '../accounts/user.entity.js';
+import type { ModelVersion } from '../catalog/model-version.entity.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services.js';
@@ -22,6 +23,14 @@ export interface Context {
   loaders: {
     user: DataLoader<string, User | null>;
     organization: DataLoader<string, Organization | null>;
+    /** By owner id (a user or an organization): its handle. */
+    ownerHandle: DataLoader<string, string | null>;
+    /** By model id: the newest published version (Model.latestVersion). */
+    latestModelVersion: DataLoader<string, ModelVersion | null>;
+    /** By model id: all versions, newest first. */
+    modelVersions: DataLoader<string, ModelVersion[]>;
+    /** By model id: aliases and the version numbers they point at. */
+    modelAliases: DataLoader<string, { alias: string; number: number }[]>;
   };
 }
 
@@ -54,6 +63,12 @@ export async function buildContext(
       const rows = new Map((await load(ids)).map((row) => [row.id, row]));
       return ids.map((id) => rows.get(id) ?? null);
     });
+  /** A loader over a batch function that answers with a map by key; `missing` for keys it lacks. */
+  const byKey = <V>(load: (keys: readonly string[]) => Promise<Map<string, V>>, missing: V) =>
+    new DataLoader<string, V>(async (keys) => {
+      const found = await load(keys);
+      return keys.map((key) => found.get(key) ?? missing);
+    });
   return {
     ...init,
     principal,
@@ -62,6 +77,10 @@ export async function buildContext(
     loaders: {
       user: byId((ids) => services.accounts.usersByIds(ids)),
       organization: byId((ids) => services.organizations.byIds(ids)),
+      ownerHandle: byKey((ids) => services.organizations.ownerHandles(ids), null),
+      latestModelVersion: byKey((ids) => services.catalog.latestPublishedVersions(ids), null),
+      modelVersions: byKey((ids) => services.catalog.versionsOfModels(ids), []),
+      modelAliases: byKey((ids) => services.catalog.aliasesOfModels(ids), []),
     },
   };
 }

@@ -7,6 +7,7 @@ import { AuthResolver } from '../accounts/auth.resolver.js';
 import { NodeTokenResolver } from '../accounts/node-token.resolver.js';
 import { MembershipResolver, OrganizationResolver } from '../accounts/organization.resolver.js';
 import { UserResolver } from '../accounts/user.resolver.js';
+import { ArchitectureResolver } from '../architectures/architecture.resolver.js';
 import { JobResolver } from '../compute/job.resolver.js';
 import { NodeResolver } from '../compute/node.resolver.js';
 import { DatasetVersionResolver } from '../datasets/dataset-version.resolver.js';
@@ -14,8 +15,13 @@ import { DatasetSharingResolver } from '../datasets/dataset-sharing.resolver.js'
 import { DatasetResolver } from '../datasets/dataset.resolver.js';
 import { ModelVersionResolver } from '../catalog/model-version.resolver.js';
 import { ModelResolver } from '../catalog/model.resolver.js';
+import { ModelDeletionResolver } from '../catalog/model-deletion.resolver.js';
+import { ModelSharingResolver } from '../catalog/model-sharing.resolver.js';
 import { PublishingResolver } from '../catalog/publishing.resolver.js';
 import { VersionMetadataResolver } from '../catalog/version-metadata.resolver.js';
+import { NotificationsResolver } from '../notifications/notifications.resolver.js';
+import { SubscriptionsResolver } from '../notifications/subscriptions.resolver.js';
+import { SqlResolver } from '../sql/sql.resolver.js';
 import type { EventBus } from '../pubsub.js';
 import { authChecker } from './auth-checker.js';
 
@@ -37,6 +43,12 @@ export const resolvers = [
   DatasetSharingResolver,
   ModelResolver,
   ModelVersionResolver,
+  ArchitectureResolver,
+  ModelSharingResolver,
+  ModelDeletionResolver,
+  NotificationsResolver,
+  SubscriptionsResolver,
+  SqlResolver,
 ] as const;
 
 export function createSchema(pubSub: EventBus): Promise<GraphQLSchema> {

@@ -155,9 +155,13 @@ export interface JobDetail extends Job {
   history: JobAttempt[];
 }
 
-/** The DatasetVisibility enum, in the order the portal offers them. */
-export const DATASET_VISIBILITIES = ['PUBLIC', 'UNLISTED', 'PRIVATE'] as const;
-export type DatasetVisibility = (typeof DATASET_VISIBILITIES)[number];
+/** The visibility enums (DatasetVisibility, ModelVisibility) share these values; in the order the portal offers them. */
+export const VISIBILITIES = ['PUBLIC', 'UNLISTED', 'PRIVATE'] as const;
+export type Visibility = (typeof VISIBILITIES)[number];
+
+/** The DatasetVisibility enum. */
+export const DATASET_VISIBILITIES = VISIBILITIES;
+export type DatasetVisibility = Visibility;
 
 export type DatasetColumnType = 'INTEGER' | 'FLOAT' | 'BOOLEAN' | 'DATE' | 'TIMESTAMP' | 'CATEGORICAL' | 'TEXT';
 

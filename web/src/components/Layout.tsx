@@ -1,6 +1,7 @@
 /** The frame of every page: header with the sections and who is signed in, then the page. */
 import { Link, NavLink, Outlet, useNavigate } from 'react-router';
 import { useSession } from '../auth/session-context';
+import { InboxLink } from '../notifications/InboxLink';
 import { SECTIONS } from '../sections';
 
 export function Layout() {
@@ -43,6 +44,7 @@ function UserMenu() {
   if (state.status === 'signed-in') {
     return (
       <div className="user-menu">
+        <InboxLink userId={state.user.id} />
         <Link to="/account" className="username" data-testid="header-username">
           {state.user.username}
         </Link>

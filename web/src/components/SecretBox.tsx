@@ -1,9 +1,9 @@
 /**
  * Something shown once (an API key secret, a node token, the command that carries it), with a
- * copy button and a warning that it will not be shown again. Copying falls back to selecting the
- * text where the Clipboard API is unavailable (plain http on another host).
+ * copy button (see useCopy) and a warning that it will not be shown again.
  */
-import { useRef, useState } from 'react';
+import { useRef } from 'react';
+import { useCopy } from './use-copy';
 
 export interface SecretBoxProps {
   label: string;
@@ -15,19 +15,7 @@ export interface SecretBoxProps {
 
 export function SecretBox({ label, value, warning, testId }: SecretBoxProps) {
   const field = useRef<HTMLTextAreaElement>(null);
-  const [status, setStatus] = useState('');
-
-  async function copy() {
-    try {
-      if (!navigator.clipboard) throw new Error('no clipboard');
-      await navigator.clipboard.writeText(value);
-      setStatus('Copied');
-    } catch {
-      field.current?.select();
-      const copied = document.execCommand?.('copy') ?? false;
-      setStatus(copied ? 'Copied' : 'Selected: press Ctrl+C (⌘C) to copy');
-    }
-  }
+  const { copy, status } = useCopy(value, field);
 
   return (
     <div className="secret-box">

@@ -2,12 +2,12 @@
 import { Link } from 'react-router';
 import type { DatasetListItem } from '../api/types';
 import { DataTable } from '../components/DataTable';
+import { excerpt } from '../components/excerpt';
 import { formatNumber } from '../components/format';
 import { RelativeTime } from '../components/RelativeTime';
 import { StatusBadge } from '../components/StatusBadge';
+import { Tags } from '../components/Tags';
 import { datasetPath } from './dataset-path';
-import { excerpt } from './excerpt';
-import { Tags } from './Tags';
 
 export function DatasetsTable({ datasets, empty }: { datasets: DatasetListItem[]; empty: string }) {
   return (

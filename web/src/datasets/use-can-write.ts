@@ -3,15 +3,8 @@
  * (any member may upload), or any if they are a platform administrator. The hub decides in the
  * end; this only chooses whether to offer the upload link. Undefined until the organizations load.
  */
-import { MY_ORGANIZATIONS } from '../api/account-operations';
-import type { Connection, Organization } from '../api/types';
-import { useQuery } from '../api/use-query';
+import { useMyOrganizations } from '../api/use-my-organizations';
 import { useSession } from '../auth/session-context';
-
-export function useMyOrganizations() {
-  const { data, error, loading } = useQuery<{ myOrganizations: Connection<Organization> }>(MY_ORGANIZATIONS);
-  return { organizations: data?.myOrganizations.edges.map((edge) => edge.node), error, loading };
-}
 
 export function useCanWrite(owner: string | undefined): boolean | undefined {
   const { state } = useSession();

@@ -9,13 +9,13 @@ import type { DatasetWithVersions } from '../api/types';
 import { useQuery } from '../api/use-query';
 import { DataTable } from '../components/DataTable';
 import { DateTime } from '../components/DateTime';
-import { ErrorMessage } from '../components/ErrorMessage';
 import { formatNumber } from '../components/format';
+import { ItemPlaceholder } from '../components/ItemPlaceholder';
 import { Markdown } from '../components/Markdown';
 import { StatusBadge } from '../components/StatusBadge';
 import { usePageTitle } from '../components/use-page-title';
 import { datasetPath } from '../datasets/dataset-path';
-import { Tags } from '../datasets/Tags';
+import { Tags } from '../components/Tags';
 import { useCanWrite } from '../datasets/use-can-write';
 import { VersionView } from '../datasets/VersionView';
 
@@ -31,18 +31,7 @@ export function DatasetPage() {
         <p>
           <Link to="/datasets">← All datasets</Link>
         </p>
-        {error?.code === 'NOT_FOUND' ? (
-          <div data-testid="dataset-not-found">
-            <h1>Dataset not found</h1>
-            <p>
-              There is no dataset <code>{`${owner}/${name}`}</code> that you can see.
-            </p>
-          </div>
-        ) : error ? (
-          <ErrorMessage error={error} />
-        ) : (
-          <p className="muted">Loading…</p>
-        )}
+        <ItemPlaceholder error={error} what="Dataset" slug={`${owner}/${name}`} notFoundTestId="dataset-not-found" />
       </div>
     );
   }

@@ -3,12 +3,13 @@
  * first, with "Load more" and a search box that asks the hub (full-text over name, tags and
  * description, best matches first) once typing pauses. Beside them, the form for a new dataset.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { DATASETS } from '../api/dataset-operations';
 import type { DatasetListItem } from '../api/types';
 import { usePagedQuery } from '../api/use-paged-query';
 import { PagedListView } from '../components/ListView';
+import { useDebouncedValue } from '../components/use-debounced-value';
 import { usePageTitle } from '../components/use-page-title';
 import { CreateDatasetForm } from '../datasets/CreateDatasetForm';
 import { datasetPath } from '../datasets/dataset-path';
@@ -18,11 +19,7 @@ export function DatasetsPage() {
   usePageTitle('Datasets');
   const navigate = useNavigate();
   const [filter, setFilter] = useState('');
-  const [search, setSearch] = useState('');
-  useEffect(() => {
-    const timer = setTimeout(() => setSearch(filter.trim()), 250);
-    return () => clearTimeout(timer);
-  }, [filter]);
+  const search = useDebouncedValue(filter.trim());
   const list = usePagedQuery<DatasetListItem>(DATASETS, 'datasets', search ? { search } : {}, 50);
 
   return (

@@ -1,0 +1,94 @@
+/**
+ * Catalog search: full-text over a model's name (weight A), tags (B), description and the model
+ * card of its newest published version (C), kept by triggers with a GIN index (migration
+ * 1765300000000); filters by task, tag, license, owner and framework; sorts by relevance, stars,
+ * downloads, recently updated or newest, with keyset cursors over (sort key, id)
+ * (graphql/keyset-search.ts, shared with the data market).
+ *
+ * What a caller finds: public models, their own, their organizations' and those shared with them
+ * as a collaborator (any visibility). Someone else's unlisted model is readable by its name but
+ * never listed; a private one never shows, in the rows or in totalCount.
+ */
+import { registerEnumType } from 'type-graphql';
+import type { DataSource } from 'typeorm';
+import type { Principal } from '../accounts/principal.js';
+import type { Page, PageArgs } from '../graphql/connection.js';
+import { filterText, keysetPage, keysetRequest, TS_QUERY, type KeysetRequest, type SortKey } from '../graphql/keyset-search.js';
+import { Model } from './model.entity.js';
+
+export enum ModelSort {
+  RELEVANCE = 'relevance',
+  STARS = 'stars',
+  DOWNLOADS = 'downloads',
+  UPDATED = 'updated',
+  NEWEST = 'newest',
+}
+registerEnumType(ModelSort, {
+  name: 'ModelSort',
+  description: 'Highest first, ties by id. RELEVANCE needs a search text; the default is RELEVANCE with one, UPDATED without',
+});
+
+export interface ModelSearch {
+  /** Web search syntax: words, "a phrase", -without, or. */
+  search?: string | null;
+  task?: string | null;
+  tag?: string | null;
+  license?: string | null;
+  /** A user or organization handle. */
+  owner?: string | null;
+  framework?: string | null;
+  sort?: ModelSort | null;
+}
+
+const SORT_KEY: Record<ModelSort, SortKey> = {
+  [ModelSort.RELEVANCE]: { expr: `ts_rank(m.search, ${TS_QUERY})`, type: 'real' },
+  [ModelSort.STARS]: { expr: 'm.stars', type: 'int' },
+  [ModelSort.DOWNLOADS]: { expr: 'm.downloads', type: 'bigint' },
+  [ModelSort.UPDATED]: { expr: 'm.updated_at', type: 'timestamptz' },
+  [ModelSort.NEWEST]: { expr: 'm.created_at', type: 'timestamptz' },
+};
+
+/** A checked search: every BAD_USER_INPUT is thrown here, before the owner is looked up or SQL runs. */
+export interface ModelSearchRequest extends KeysetRequest<ModelSort> {
+  task: string | null;
+  tag: string | null;
+  license: string | null;
+  owner: string | null;
+  framework: string | null;
+}
+
+export function modelSearchRequest(filter: ModelSearch, args: PageArgs): ModelSearchRequest {
+  return {
+    ...keysetRequest(filter, args, SORT_KEY, { relevance: ModelSort.RELEVANCE, otherwise: ModelSort.UPDATED }),
+    task: filterText('task', filter.task)?.toLowerCase() ?? null,
+    tag: filterText('tag', filter.tag)?.toLowerCase() ?? null,
+    license: filterText('license', filter.license),
+    owner: filterText('owner', filter.owner),
+    framework: filterText('framework', filter.framework),
+  };
+}
+
+/**
+ * Models listed to `principal` (null: anonymous, public only) that match the request; `ownerId` is
+ * the owner filter's handle already resolved. One statement counts, one reads the page.
+ */
+export function searchModels(db: DataSource, principal: Principal | null, request: ModelSearchRequest, ownerId: string | null): Promise<Page<Model>> {
+  const qb = db.getRepository(Model).createQueryBuilder('m');
+  if (!principal) qb.where(`m.visibility = 'public'`);
+  else if (principal.user.isAdmin) qb.where('true');
+  else {
+    qb.where(
+      `(m.visibility = 'public' OR m.owner_id = :me
+        OR m.owner_id IN (SELECT organization_id FROM memberships WHERE user_id = :me)
+        OR m.id IN (SELECT model_id FROM model_collaborators WHERE user_id = :me))`,
+      { me: principal.user.id },
+    );
+  }
+  if (request.text) qb.andWhere(`m.search @@ ${TS_QUERY}`, { q: request.text });
+  if (request.task) qb.andWhere('m.task = :task', { task: request.task });
+  if (request.tag) qb.andWhere(':tag = ANY(m.tags)', { tag: request.tag });
+  if (request.license) qb.andWhere('lower(m.license) = lower(:license)', { license: request.license });
+  if (request.framework) qb.andWhere('lower(m.framework) = lower(:framework)', { framework: request.framework });
+  if (ownerId) qb.andWhere('m.owner_id = :ownerId', { ownerId });
+  return keysetPage(qb, request, SORT_KEY[request.sort]);
+}

@@ -1,0 +1,153 @@
+/**
+ * What the searchable lists (the data market, the model catalog) share: checking the search
+ * arguments, PostgreSQL full-text query syntax, and keyset pagination over (sort key, id), highest
+ * first, with a `totalCount` over the same filtered rows.
+ *
+ * A cursor carries the sort's name, the row's sort key in PostgreSQL's own text form (so floats
+ * and timestamps compare exactly, and rows with equal keys are ordered by id: no duplicates or gaps
+ * across pages) and the row's id. A cursor of another sort, or an edited one, is BAD_USER_INPUT
+ * before any SQL runs, so no value from a client reaches a cast that could fail.
+ */
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { badInput } from '../errors.js';
+import { pageSize, type Page, type PageArgs } from './connection.js';
+
+/** The longest search text and filter value accepted. */
+export const MAX_SEARCH_TEXT = 200;
+
+/**
+ * The parsed search text (parameter `:q`), as web search syntax (`"a phrase"`, `-not`, `or`) in
+ * both the `simple` configuration (exact words: names and tags) and `english` (stems: "readings"
+ * finds "reading" in descriptions). websearch_to_tsquery never fails on what users type.
+ */
+export const TS_QUERY = `(websearch_to_tsquery('simple', :q) || websearch_to_tsquery('english', :q))`;
+
+export type SortKeyType = 'int' | 'bigint' | 'real' | 'timestamptz';
+
+/** An ORDER BY expression (over the query builder's alias) and its SQL type. */
+export interface SortKey {
+  expr: string;
+  type: SortKeyType;
+}
+
+/** A checked request: what {@link keysetPage} runs. */
+export interface KeysetRequest<S extends string> {
+  /** Trimmed search text, '' for none. */
+  text: string;
+  sort: S;
+  first: number;
+  after: { key: string; id: string } | null;
+}
+
+/**
+ * Checks a search request without touching the database: `first` in range, the text not too long,
+ * a relevance sort only with text (the default with text is `relevance`, without it `otherwise`),
+ * and a cursor from this sort.
+ */
+export function keysetRequest<S extends string>(
+  input: { search?: string | null; sort?: S | null },
+  args: PageArgs,
+  sorts: Record<S, SortKey>,
+  defaults: { relevance: S; otherwise: S },
+): KeysetRequest<S> {
+  const first = pageSize(args);
+  const text = filterText('search', input.search) ?? '';
+  const sort = input.sort ?? (text ? defaults.relevance : defaults.otherwise);
+  if (!Object.prototype.hasOwnProperty.call(sorts, sort)) throw badInput('sort', 'is not a sort of this list');
+  if (sort === defaults.relevance && !text) throw badInput('sort', 'RELEVANCE needs a search text');
+  return { text, sort, first, after: args.after ? decodeCursor(args.after, sort, sorts[sort].type) : null };
+}
+
+/**
+ * A filter value as typed: trimmed, NUL characters (which PostgreSQL text cannot hold) dropped,
+ * null when empty; BAD_USER_INPUT naming `field` when longer than {@link MAX_SEARCH_TEXT}.
+ */
+export function filterText(field: string, value: string | null | undefined): string | null {
+  if (value == null) return null;
+  const text = value.replace(/\0/g, '').trim();
+  if (text.length > MAX_SEARCH_TEXT) throw badInput(field, `must be at most ${MAX_SEARCH_TEXT} characters`);
+  return text || null;
+}
+
+/**
+ * Runs `qb` (filtered, with `:q` set when there is text) one page at a time, ordered by
+ * `key` then id, both descending: one statement for `totalCount`, one for the page.
+ */
+export async function keysetPage<T extends ObjectLiteral & { id: string }, S extends string>(
+  qb: SelectQueryBuilder<T>,
+  request: KeysetRequest<S>,
+  key: SortKey,
+): Promise<Page<T>> {
+  const alias = qb.alias;
+  const totalCount = await qb.clone().getCount();
+  const page = qb.clone();
+  if (request.after) {
+    page.andWhere(`(${key.expr}, ${alias}.id) < (CAST(:afterKey AS ${key.type}), CAST(:afterId AS uuid))`, {
+      afterKey: request.after.key,
+      afterId: request.after.id,
+    });
+  }
+  const { raw, entities } = await page
+    .addSelect(`(${key.expr})::text`, 'keyset_sort_key')
+    .orderBy(key.expr, 'DESC')
+    .addOrderBy(`${alias}.id`, 'DESC')
+    .limit(request.first + 1)
+    .getRawAndEntities();
+  const keys = new Map<string, string>(raw.map((r) => [r[`${alias}_id`], r.keyset_sort_key]));
+  const edges = entities.slice(0, request.first).map((node) => ({ node, cursor: encodeCursor(request.sort, keys.get(node.id)!, node.id) }));
+  return {
+    edges,
+    totalCount,
+    pageInfo: {
+      hasNextPage: entities.length > request.first,
+      hasPreviousPage: request.after !== null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}
+
+/** The answer when a filter names nothing (e.g. an unknown owner): no rows, nothing to count. */
+export function emptyPage<T>(): Page<T> {
+  return { edges: [], totalCount: 0, pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } };
+}
+
+const encodeCursor = (sort: string, key: string, id: string) => Buffer.from(JSON.stringify([sort, key, id])).toString('base64url');
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** PostgreSQL's ISO output of a timestamptz, e.g. `2026-11-28 10:11:12.345+00` or `…+05:30`. */
+const TIMESTAMPTZ = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$/;
+
+/** Whether PostgreSQL will take `key` as a value of `type` (so the cursor's CAST cannot fail). */
+function validKey(key: string, type: SortKeyType): boolean {
+  switch (type) {
+    case 'int':
+      return /^-?\d{1,10}$/.test(key) && Math.abs(Number(key)) <= 2 ** 31 - 1;
+    case 'bigint':
+      return /^-?\d{1,18}$/.test(key);
+    case 'real': {
+      if (!/^-?(\d+(\.\d*)?|\.\d+)(e[-+]?\d{1,3})?$/i.test(key)) return false;
+      const n = Math.abs(Number(key));
+      return n === 0 || (n >= 1.2e-38 && n <= 3.4e38);
+    }
+    case 'timestamptz': {
+      const m = TIMESTAMPTZ.exec(key);
+      if (!m) return false;
+      const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+      const date = new Date(Date.UTC(year, month - 1, day));
+      return year >= 1 && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
+    }
+  }
+}
+
+function decodeCursor(cursor: string, sort: string, type: SortKeyType): { key: string; id: string } {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 3 && value[0] === sort && typeof value[1] === 'string' && validKey(value[1], type) && UUID.test(value[2])) {
+      return { key: value[1], id: value[2] };
+    }
+  } catch {
+    // fall through
+  }
+  throw badInput('after', 'is not a cursor from this list and sort');
+}

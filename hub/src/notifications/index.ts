@@ -1,0 +1,11 @@
+/** The subscription centre: what other domains and the hub's wiring may use. */
+export { NotificationFanOut, type Announce, type SubjectEvent } from './fan-out.js';
+export { NotificationKind } from './notification-kind.js';
+export { Notification } from './notification.entity.js';
+export { NotificationsService } from './notifications.service.js';
+export { ownerVisibilityRule, type SubjectReadRule, type SubjectRules } from './subject-access.js';
+export { SubjectKind } from './subject.js';
+export { SubscriptionsService, type SubjectLookup } from './subscriptions.service.js';
+export { NotificationSubscription } from './subscription.entity.js';
+export { WebhookDelivery } from './webhook-delivery.entity.js';
+export { WebhookWorker } from './webhook-worker.js';

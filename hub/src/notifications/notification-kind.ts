@@ -1,0 +1,18 @@
+import { registerEnumType } from 'type-graphql';
+
+/**
+ * What a notification says happened. The enum grows as domains learn to tell (evaluation results
+ * are next); clients should show unknown kinds by their `message`.
+ */
+export enum NotificationKind {
+  /** A model version was published. */
+  MODEL_VERSION_PUBLISHED = 'MODEL_VERSION_PUBLISHED',
+  /** A published model version was deprecated; the message says why and what to use instead. */
+  MODEL_VERSION_DEPRECATED = 'MODEL_VERSION_DEPRECATED',
+  /** A new dataset version finished loading and can be queried. */
+  DATASET_VERSION_CREATED = 'DATASET_VERSION_CREATED',
+}
+registerEnumType(NotificationKind, {
+  name: 'NotificationKind',
+  description: 'What happened. More kinds will be added (evaluation results next): show unknown ones by their message.',
+});

@@ -1,0 +1,61 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { NotificationSubject } from './subject.js';
+
+@ObjectType('SubscriptionPlan', {
+  description:
+    'A plan for a model’s future inference API. Stored and returned now; NOT enforced yet — the serving API will count requests against dailyRequestQuota.',
+})
+export class SubscriptionPlan {
+  @Field(() => String) name: string;
+  @Field(() => Int, { description: 'Requests per day (UTC) the plan allows; not enforced yet' }) dailyRequestQuota: number;
+}
+
+/** A user following one model or one dataset, with an optional webhook and (models only) a plan. */
+@ObjectType('NotificationSubscription', { description: 'You follow a model or dataset: its news reach your inbox, and your webhook if you gave one' })
+@Entity('notification_subscriptions')
+export class NotificationSubscription {
+  @Field(() => ID)
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'user_id', type: 'uuid' })
+  userId: string;
+
+  @Column({ name: 'model_id', type: 'uuid', nullable: true })
+  modelId: string | null;
+
+  @Column({ name: 'dataset_id', type: 'uuid', nullable: true })
+  datasetId: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Where each notification is POSTed, signed (see the README)' })
+  @Column({ name: 'webhook_url', type: 'text', nullable: true })
+  webhookUrl: string | null;
+
+  /** The HMAC key. Needed in clear to sign, so it is stored; shown to the subscriber once, never again. */
+  @Column({ name: 'webhook_secret', type: 'text', nullable: true })
+  webhookSecret: string | null;
+
+  @Column({ name: 'plan_name', type: 'text', nullable: true })
+  planName: string | null;
+
+  @Column({ name: 'plan_daily_request_quota', type: 'int', nullable: true })
+  planDailyRequestQuota: number | null;
+
+  @Field(() => Date)
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt: Date;
+
+  @Field(() => Date)
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
+  updatedAt: Date;
+
+  /** Filled by SubscriptionsService before the row leaves the service. */
+  @Field(() => NotificationSubject)
+  subject: NotificationSubject;
+
+  @Field(() => SubscriptionPlan, { nullable: true, description: 'Models only. Stored, not enforced yet' })
+  get plan(): SubscriptionPlan | null {
+    return this.planName === null || this.planDailyRequestQuota === null ? null : { name: this.planName, dailyRequestQuota: this.planDailyRequestQuota };
+  }
+}

@@ -1,0 +1,455 @@
+/**
+ * CREATE MODEL's OPTIONS(…), after BigQuery ML
+ * (https://cloud.google.com/bigquery/docs/reference/standard-sql/bigqueryml-syntax-create):
+ * parsed from tokens into {@link OptionValue}s, then checked and typed into {@link ModelOptions}.
+ * Every problem names the option and points at it. An option left out is null here: the trainer
+ * picks its default.
+ */
+import { isPunct, isWord, type Token } from './lexer.js';
+import { isName, isOwner } from './names.js';
+import { sqlError } from './sql-error.js';
+import type { SourceText } from './source-text.js';
+
+export const MODEL_TYPES = ['linear_reg', 'logistic_reg', 'dnn_classifier', 'dnn_regressor', 'custom'] as const;
+export type ModelType = (typeof MODEL_TYPES)[number];
+
+export const OPTIMIZERS = ['sgd', 'adam', 'rmsprop', 'adagrad'] as const;
+export type Optimizer = (typeof OPTIMIZERS)[number];
+
+/** TF.js layer activations. */
+export const ACTIVATIONS = ['relu', 'relu6', 'elu', 'selu', 'sigmoid', 'tanh', 'softplus', 'softsign', 'linear', 'swish', 'mish', 'gelu'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+
+export const DATA_SPLIT_METHODS = ['auto_split', 'random', 'custom', 'seq', 'no_split'] as const;
+export type DataSplitMethod = (typeof DATA_SPLIT_METHODS)[number];
+
+/** A hyperparameter: one value, or a search space for tuning (num_trials > 1). */
+export type Tunable<T> = { value: T } | { range: { min: number; max: number } } | { candidates: T[] };
+
+export interface ModelOptions {
+  modelType: ModelType;
+  /** The label column; BigQuery's default is a column named "label". */
+  inputLabelCols: string[] | null;
+  /** For model_type = 'custom': a spec from the model editor, `owner/spec-name`. */
+  modelSpec: { owner: string; name: string } | null;
+  hiddenUnits: Tunable<number[]> | null;
+  activation: Tunable<Activation> | null;
+  optimizer: Tunable<Optimizer> | null;
+  learnRate: Tunable<number> | null;
+  /** epochs, or its BigQuery name max_iterations. */
+  epochs: number | null;
+  batchSize: Tunable<number> | null;
+  l1Reg: Tunable<number> | null;
+  l2Reg: Tunable<number> | null;
+  dropout: Tunable<number> | null;
+  earlyStop: boolean | null;
+  minRelProgress: number | null;
+  dataSplitMethod: DataSplitMethod | null;
+  dataSplitEvalFraction: number | null;
+  dataSplitCol: string | null;
+  classWeights: { label: string; weight: number }[] | null;
+  autoClassWeights: boolean | null;
+  numTrials: number;
+  maxParallelTrials: number;
+}
+
+/** An option's value as written. `start` is its offset in the query. */
+export type OptionValue = { start: number } & (
+  | { kind: 'string'; value: string }
+  | { kind: 'number'; value: number; integer: boolean }
+  | { kind: 'bool'; value: boolean }
+  | { kind: 'array'; items: OptionValue[] }
+  | { kind: 'range'; min: OptionValue; max: OptionValue }
+  | { kind: 'candidates'; items: OptionValue[] }
+  | { kind: 'struct'; fields: OptionValue[] }
+);
+
+export interface WrittenOption {
+  name: string;
+  nameStart: number;
+  value: OptionValue;
+}
+
+const KIND_NAMES: Record<OptionValue['kind'], string> = {
+  string: 'a string',
+  number: 'a number',
+  bool: 'TRUE or FALSE',
+  array: 'an array',
+  range: 'HPARAM_RANGE(…)',
+  candidates: 'HPARAM_CANDIDATES(…)',
+  struct: 'a STRUCT(…)',
+};
+
+/**
+ * Reads `( name = value, … )` starting at the "(" at `tokens[i]`; returns the options and the
+ * index after ")".
+ */
+export function readOptions(source: SourceText, tokens: Token[], i: number): { options: WrittenOption[]; next: number } {
+  const fail = (at: number, problem: string) => sqlError(source, at, problem);
+  const endOffset = (k: number) => tokens[k]?.start ?? tokens.at(-1)?.end ?? 0;
+  if (!isPunct(tokens[i], '(')) throw fail(endOffset(i), 'expected "(" after OPTIONS');
+  let k = i + 1;
+  const options: WrittenOption[] = [];
+  if (isPunct(tokens[k], ')')) throw fail(tokens[k].start, 'OPTIONS() is empty: it must set at least model_type');
+  for (;;) {
+    const nameToken = tokens[k];
+    if (!nameToken || nameToken.kind !== 'ident') throw fail(endOffset(k), 'expected an option name like model_type');
+    if (!isPunct(tokens[k + 1], '=') && !(tokens[k + 1]?.kind === 'op' && tokens[k + 1].value === '=')) {
+      throw fail(endOffset(k + 1), `expected "=" after ${nameToken.value}`);
+    }
+    const { value, next } = readValue(source, tokens, k + 2);
+    options.push({ name: nameToken.value, nameStart: nameToken.start, value });
+    k = next;
+    if (isPunct(tokens[k], ',')) {
+      k++;
+      continue;
+    }
+    if (isPunct(tokens[k], ')')) return { options, next: k + 1 };
+    throw fail(endOffset(k), 'expected "," or ")" in OPTIONS');
+  }
+}
+
+function readValue(source: SourceText, tokens: Token[], k: number): { value: OptionValue; next: number } {
+  const fail = (at: number, problem: string) => sqlError(source, at, problem);
+  const t = tokens[k];
+  if (!t) throw fail(tokens.at(-1)?.end ?? 0, 'expected a value');
+  if (t.kind === 'string') return { value: { kind: 'string', value: t.value, start: t.start }, next: k + 1 };
+  if (t.kind === 'quoted') throw fail(t.start, `"${t.value}" is a quoted name: write strings in single quotes ('${t.value}')`);
+  const sign = t.kind === 'op' && (t.value === '-' || t.value === '+') ? t : null;
+  const numberToken = sign ? tokens[k + 1] : t;
+  if (numberToken?.kind === 'number') {
+    const value = Number(numberToken.value) * (sign?.value === '-' ? -1 : 1);
+    if (!Number.isFinite(value)) throw fail(t.start, 'this number is too large');
+    return { value: { kind: 'number', value, integer: /^\d+$/.test(numberToken.value), start: t.start }, next: k + (sign ? 2 : 1) };
+  }
+  if (sign) throw fail(t.start, 'expected a number after the sign');
+  if (isWord(t, 'true', 'false')) return { value: { kind: 'bool', value: t.value === 'true', start: t.start }, next: k + 1 };
+  if (isPunct(t, '[')) {
+    const items: OptionValue[] = [];
+    let j = k + 1;
+    if (isPunct(tokens[j], ']')) return { value: { kind: 'array', items, start: t.start }, next: j + 1 };
+    for (;;) {
+      const item = readValue(source, tokens, j);
+      items.push(item.value);
+      j = item.next;
+      if (isPunct(tokens[j], ',')) j++;
+      else if (isPunct(tokens[j], ']')) return { value: { kind: 'array', items, start: t.start }, next: j + 1 };
+      else throw fail(tokens[j]?.start ?? t.start, 'expected "," or "]" in the array');
+    }
+  }
+  if (isWord(t, 'hparam_range', 'hparam_candidates', 'struct')) {
+    if (!isPunct(tokens[k + 1], '(')) throw fail(tokens[k + 1]?.start ?? t.end, `expected "(" after ${t.value.toUpperCase()}`);
+    const args: OptionValue[] = [];
+    let j = k + 2;
+    if (!isPunct(tokens[j], ')')) {
+      for (;;) {
+        const arg = readValue(source, tokens, j);
+        args.push(arg.value);
+        j = arg.next;
+        if (isPunct(tokens[j], ',')) j++;
+        else if (isPunct(tokens[j], ')')) break;
+        else throw fail(tokens[j]?.start ?? t.start, `expected "," or ")" in ${t.value.toUpperCase()}(…)`);
+      }
+    }
+    const next = j + 1;
+    if (t.value === 'struct') return { value: { kind: 'struct', fields: args, start: t.start }, next };
+    if (t.value === 'hparam_range') {
+      if (args.length !== 2 || args.some((a) => a.kind !== 'number')) throw fail(t.start, 'HPARAM_RANGE takes two numbers: HPARAM_RANGE(min, max)');
+      if ((args[0] as { value: number }).value >= (args[1] as { value: number }).value) throw fail(t.start, 'HPARAM_RANGE(min, max) needs min < max');
+      return { value: { kind: 'range', min: args[0], max: args[1], start: t.start }, next };
+    }
+    if (args.length !== 1 || args[0].kind !== 'array' || args[0].items.length === 0) {
+      throw fail(t.start, 'HPARAM_CANDIDATES takes one non-empty array: HPARAM_CANDIDATES([a, b, …])');
+    }
+    return { value: { kind: 'candidates', items: args[0].items, start: t.start }, next };
+  }
+  throw fail(t.start, `expected a value (a 'string', a number, TRUE/FALSE, [an, array], HPARAM_RANGE or HPARAM_CANDIDATES), not ${JSON.stringify(source.text.slice(t.start, t.end))}`);
+}
+
+type Problem = (at: number, message: string) => Error;
+
+const DNN: ModelType[] = ['dnn_classifier', 'dnn_regressor'];
+const CLASSIFIERS: ModelType[] = ['logistic_reg', 'dnn_classifier', 'custom'];
+const TRAINED_BY_GRADIENT: ModelType[] = [...MODEL_TYPES];
+
+interface OptionSpec {
+  /** Model types it applies to. */
+  appliesTo: readonly ModelType[];
+  /** Which search spaces it accepts when tuning. */
+  tunable?: 'range' | 'candidates';
+}
+
+const SPECS: Record<string, OptionSpec> = {
+  model_type: { appliesTo: MODEL_TYPES },
+  input_label_cols: { appliesTo: MODEL_TYPES },
+  model_spec: { appliesTo: ['custom'] },
+  hidden_units: { appliesTo: DNN, tunable: 'candidates' },
+  activation: { appliesTo: DNN, tunable: 'candidates' },
+  optimizer: { appliesTo: TRAINED_BY_GRADIENT, tunable: 'candidates' },
+  learn_rate: { appliesTo: TRAINED_BY_GRADIENT, tunable: 'range' },
+  epochs: { appliesTo: MODEL_TYPES },
+  batch_size: { appliesTo: MODEL_TYPES, tunable: 'range' },
+  l1_reg: { appliesTo: MODEL_TYPES, tunable: 'range' },
+  l2_reg: { appliesTo: MODEL_TYPES, tunable: 'range' },
+  dropout: { appliesTo: [...DNN, 'custom'], tunable: 'range' },
+  early_stop: { appliesTo: MODEL_TYPES },
+  min_rel_progress: { appliesTo: MODEL_TYPES },
+  data_split_method: { appliesTo: MODEL_TYPES },
+  data_split_eval_fraction: { appliesTo: MODEL_TYPES },
+  data_split_col: { appliesTo: MODEL_TYPES },
+  class_weights: { appliesTo: CLASSIFIERS },
+  auto_class_weights: { appliesTo: CLASSIFIERS },
+  num_trials: { appliesTo: MODEL_TYPES },
+  max_parallel_trials: { appliesTo: MODEL_TYPES },
+};
+
+/** BigQuery's other spellings. */
+const SYNONYMS: Record<string, string> = { max_iterations: 'epochs', activation_fn: 'activation' };
+
+/** The option names one can write, for messages. */
+export const OPTION_NAMES = [...Object.keys(SPECS), ...Object.keys(SYNONYMS)].sort();
+
+/** Checks the written options and types them. */
+export function checkOptions(source: SourceText, written: WrittenOption[], optionsStart: number): ModelOptions {
+  const fail: Problem = (at, message) => sqlError(source, at, message);
+  const byName = new Map<string, WrittenOption>();
+  for (const option of written) {
+    const canonical = SYNONYMS[option.name] ?? option.name;
+    if (!(canonical in SPECS)) {
+      const guess = closest(option.name, OPTION_NAMES);
+      throw fail(option.nameStart, `unknown option ${option.name}${guess ? ` (did you mean ${guess}?)` : ''}`);
+    }
+    const earlier = byName.get(canonical);
+    if (earlier) {
+      const both = earlier.name === option.name ? `option ${option.name} is given twice` : `${earlier.name} and ${option.name} are the same option: give one`;
+      throw fail(option.nameStart, both);
+    }
+    byName.set(canonical, option);
+  }
+
+  const modelTypeOption = byName.get('model_type');
+  if (!modelTypeOption) throw fail(optionsStart, `OPTIONS must set model_type (one of ${MODEL_TYPES.join(', ')})`);
+  const modelType = enumValue(modelTypeOption, MODEL_TYPES, fail, 'model_type') as ModelType;
+
+  for (const [canonical, option] of byName) {
+    const spec = SPECS[canonical];
+    if (!spec.appliesTo.includes(modelType)) {
+      throw fail(option.nameStart, `${option.name} does not apply to model_type '${modelType}' (it applies to ${spec.appliesTo.join(', ')})`);
+    }
+  }
+
+  const numTrials = byName.has('num_trials') ? integer(byName.get('num_trials')!, fail, 1, 1000) : 1;
+  const maxParallelTrials = byName.has('max_parallel_trials') ? integer(byName.get('max_parallel_trials')!, fail, 1, 1000) : 1;
+  if (maxParallelTrials > numTrials) {
+    throw fail(byName.get('max_parallel_trials')!.value.start, `max_parallel_trials (${maxParallelTrials}) must not exceed num_trials (${numTrials})`);
+  }
+
+  const tuned: WrittenOption[] = [];
+  /** One value, or a search space when the option is tunable and written as one. */
+  const tunable = <T>(option: WrittenOption | undefined, one: (value: OptionValue, name: string) => T): Tunable<T> | null => {
+    if (!option) return null;
+    const spec = SPECS[SYNONYMS[option.name] ?? option.name];
+    const v = option.value;
+    if (v.kind === 'range' || v.kind === 'candidates') {
+      const space = v.kind === 'range' ? 'HPARAM_RANGE' : 'HPARAM_CANDIDATES';
+      if (!spec.tunable) throw fail(v.start, `${option.name} cannot be tuned: give one value`);
+      if (v.kind === 'range' && spec.tunable !== 'range') throw fail(v.start, `${option.name} takes HPARAM_CANDIDATES([…]), not HPARAM_RANGE`);
+      if (numTrials <= 1) throw fail(v.start, `${space} needs num_trials > 1 (each trial tries one value)`);
+      tuned.push(option);
+      if (v.kind === 'range') {
+        one(v.min, option.name);
+        one(v.max, option.name);
+        return { range: { min: (v.min as { value: number }).value, max: (v.max as { value: number }).value } };
+      }
+      // BigQuery writes hidden_units candidates as STRUCT([…]); a bare array works too.
+      return { candidates: v.items.map((item) => one(item.kind === 'struct' && item.fields.length === 1 ? item.fields[0] : item, option.name)) };
+    }
+    return { value: one(v, option.name) };
+  };
+
+  const number = (min: number, max: number, { minOpen = false, maxOpen = false } = {}) => (v: OptionValue, name: string): number => {
+    if (v.kind !== 'number') throw wrongKind(v, name, 'a number', fail);
+    const low = minOpen ? v.value <= min : v.value < min;
+    const high = maxOpen ? v.value >= max : v.value > max;
+    if (low || high) throw fail(v.start, `${name} must be ${minOpen ? 'greater than' : 'at least'} ${min} and ${maxOpen ? 'less than' : 'at most'} ${max}`);
+    return v.value;
+  };
+  const int = (min: number, max: number) => (v: OptionValue, name: string): number => {
+    if (v.kind !== 'number' || !v.integer) throw wrongKind(v, name, 'a whole number', fail);
+    if (v.value < min || v.value > max) throw fail(v.start, `${name} must be between ${min} and ${max}`);
+    return v.value;
+  };
+
+  const labelOption = byName.get('input_label_cols');
+  let inputLabelCols: string[] | null = null;
+  if (labelOption) {
+    const v = labelOption.value;
+    if (v.kind !== 'array' || v.items.some((item) => item.kind !== 'string')) throw wrongKind(v, 'input_label_cols', "an array of column names like ['label']", fail);
+    if (v.items.length !== 1) throw fail(v.start, 'input_label_cols must name exactly one column');
+    inputLabelCols = v.items.map((item) => (item as { value: string }).value);
+    if (inputLabelCols.some((c) => c.trim() === '')) throw fail(v.start, 'input_label_cols must not hold an empty name');
+  }
+
+  let modelSpec: ModelOptions['modelSpec'] = null;
+  const specOption = byName.get('model_spec');
+  if (modelType === 'custom' && !specOption) throw fail(modelTypeOption.value.start, "model_type 'custom' needs model_spec = 'owner/spec-name' (a spec from the model editor)");
+  if (specOption) {
+    const v = specOption.value;
+    if (v.kind !== 'string') throw wrongKind(v, 'model_spec', "a string like 'owner/spec-name'", fail);
+    const [owner, name, ...rest] = v.value.split('/');
+    if (rest.length > 0 || !owner || !name || !isOwner(owner) || !isName(name)) throw fail(v.start, `model_spec must be 'owner/spec-name', got '${v.value}'`);
+    modelSpec = { owner, name };
+  }
+
+  const hiddenUnits = tunable(byName.get('hidden_units'), (v, name) => {
+    if (v.kind !== 'array' || v.items.length === 0 || v.items.some((i) => i.kind !== 'number' || !i.integer || i.value < 1 || i.value > 4096)) {
+      throw fail(v.start, `${name} must be a non-empty array of layer sizes from 1 to 4096, like [64, 32]`);
+    }
+    if (v.items.length > 32) throw fail(v.start, `${name} may have at most 32 layers`);
+    return v.items.map((i) => (i as { value: number }).value);
+  });
+  const activation = tunable(byName.get('activation'), (v, name) => enumOf(v, name, ACTIVATIONS, fail));
+  const optimizer = tunable(byName.get('optimizer'), (v, name) => enumOf(v, name, OPTIMIZERS, fail));
+  const learnRate = tunable(byName.get('learn_rate'), number(0, 10, { minOpen: true }));
+  const batchSize = tunable(byName.get('batch_size'), int(1, 65536));
+  const l1Reg = tunable(byName.get('l1_reg'), number(0, 1e6));
+  const l2Reg = tunable(byName.get('l2_reg'), number(0, 1e6));
+  const dropout = tunable(byName.get('dropout'), number(0, 1, { maxOpen: true }));
+  const epochsOption = byName.get('epochs');
+  const epochs = epochsOption ? int(1, 100_000)(epochsOption.value, epochsOption.name) : null;
+
+  const earlyStop = byName.has('early_stop') ? bool(byName.get('early_stop')!, fail) : null;
+  const minRelOption = byName.get('min_rel_progress');
+  const minRelProgress = minRelOption ? number(0, 1)(minRelOption.value, 'min_rel_progress') : null;
+  if (minRelOption && earlyStop === false) throw fail(minRelOption.nameStart, 'min_rel_progress applies only when early_stop = TRUE');
+
+  const splitOption = byName.get('data_split_method');
+  const dataSplitMethod = splitOption ? (enumValue(splitOption, DATA_SPLIT_METHODS, fail, 'data_split_method') as DataSplitMethod) : null;
+  const fractionOption = byName.get('data_split_eval_fraction');
+  const dataSplitEvalFraction = fractionOption ? number(0, 1, { minOpen: true, maxOpen: true })(fractionOption.value, 'data_split_eval_fraction') : null;
+  if (fractionOption && dataSplitMethod !== null && !['random', 'seq', 'auto_split'].includes(dataSplitMethod)) {
+    throw fail(fractionOption.nameStart, `data_split_eval_fraction does not apply to data_split_method '${dataSplitMethod}'`);
+  }
+  const colOption = byName.get('data_split_col');
+  let dataSplitCol: string | null = null;
+  if (colOption) {
+    if (colOption.value.kind !== 'string' || colOption.value.value.trim() === '') throw wrongKind(colOption.value, 'data_split_col', 'a column name in quotes', fail);
+    dataSplitCol = colOption.value.value;
+  }
+  if ((dataSplitMethod === 'custom' || dataSplitMethod === 'seq') && !dataSplitCol) {
+    throw fail(splitOption!.value.start, `data_split_method '${dataSplitMethod}' needs data_split_col = 'column'`);
+  }
+  if (dataSplitCol !== null && dataSplitMethod !== 'custom' && dataSplitMethod !== 'seq') {
+    throw fail(colOption!.nameStart, "data_split_col applies only with data_split_method 'custom' or 'seq'");
+  }
+
+  let classWeights: ModelOptions['classWeights'] = null;
+  const weightsOption = byName.get('class_weights');
+  if (weightsOption) {
+    const v = weightsOption.value;
+    const pairs = v.kind === 'array' ? v.items : [];
+    const good =
+      v.kind === 'array' &&
+      pairs.length > 0 &&
+      pairs.every((p) => p.kind === 'struct' && p.fields.length === 2 && p.fields[0].kind === 'string' && p.fields[1].kind === 'number' && p.fields[1].value > 0);
+    if (!good) throw fail(v.start, "class_weights must be an array like [STRUCT('yes', 2.0), STRUCT('no', 1.0)] with positive weights");
+    classWeights = pairs.map((p) => {
+      const [label, weight] = (p as { fields: OptionValue[] }).fields as unknown as [{ value: string }, { value: number }];
+      return { label: label.value, weight: weight.value };
+    });
+    const labels = new Set(classWeights.map((w) => w.label));
+    if (labels.size !== classWeights.length) throw fail(v.start, 'class_weights names a class twice');
+  }
+  const autoClassWeights = byName.has('auto_class_weights') ? bool(byName.get('auto_class_weights')!, fail) : null;
+  if (classWeights && autoClassWeights) throw fail(byName.get('auto_class_weights')!.nameStart, 'give class_weights or auto_class_weights = TRUE, not both');
+
+  if (numTrials > 1 && tuned.length === 0) {
+    throw fail(byName.get('num_trials')!.value.start, 'num_trials > 1 needs at least one option written as HPARAM_RANGE(…) or HPARAM_CANDIDATES([…])');
+  }
+
+  return {
+    modelType,
+    inputLabelCols,
+    modelSpec,
+    hiddenUnits,
+    activation,
+    optimizer,
+    learnRate,
+    epochs,
+    batchSize,
+    l1Reg,
+    l2Reg,
+    dropout,
+    earlyStop,
+    minRelProgress,
+    dataSplitMethod,
+    dataSplitEvalFraction,
+    dataSplitCol,
+    classWeights,
+    autoClassWeights,
+    numTrials,
+    maxParallelTrials,
+  };
+}
+
+function wrongKind(v: OptionValue, name: string, expected: string, fail: Problem): Error {
+  return fail(v.start, `${name} must be ${expected}, not ${KIND_NAMES[v.kind]}`);
+}
+
+function enumValue(option: WrittenOption, values: readonly string[], fail: Problem, name: string): string {
+  const v = option.value;
+  if (v.kind === 'range' || v.kind === 'candidates') throw fail(v.start, `${name} cannot be tuned: give one value`);
+  return enumOf(v, name, values, fail);
+}
+
+/** BigQuery writes these in upper case ('ADAM', 'RANDOM'): compared case-insensitively. */
+function enumOf<T extends string>(v: OptionValue, name: string, values: readonly T[], fail: Problem): T {
+  if (v.kind !== 'string') throw wrongKind(v, name, `one of ${values.map((x) => `'${x}'`).join(', ')}`, fail);
+  const lower = v.value.toLowerCase() as T;
+  if (!values.includes(lower)) {
+    const guess = closest(lower, values);
+    throw fail(v.start, `unknown ${name} '${v.value}': use ${values.map((x) => `'${x}'`).join(', ')}${guess ? ` (did you mean '${guess}'?)` : ''}`);
+  }
+  return lower;
+}
+
+function integer(option: WrittenOption, fail: Problem, min: number, max: number): number {
+  const v = option.value;
+  if (v.kind !== 'number' || !v.integer) throw wrongKind(v, option.name, 'a whole number', fail);
+  if (v.value < min || v.value > max) throw fail(v.start, `${option.name} must be between ${min} and ${max}`);
+  return v.value;
+}
+
+function bool(option: WrittenOption, fail: Problem): boolean {
+  if (option.value.kind !== 'bool') throw wrongKind(option.value, option.name, 'TRUE or FALSE', fail);
+  return option.value.value;
+}
+
+/** The candidate within edit distance 2 (or sharing a long prefix), for "did you mean". */
+function closest(word: string, candidates: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = 3;
+  for (const candidate of candidates) {
+    const d = distance(word, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  if (best) return best;
+  return candidates.find((c) => c.length >= 5 && (word.startsWith(c.slice(0, 5)) || c.startsWith(word.slice(0, 5)))) ?? null;
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length];
+}

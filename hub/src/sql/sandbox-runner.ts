@@ -1,0 +1,117 @@
+/**
+ * Runs one rewritten SELECT in the sandbox and returns one page of it.
+ *
+ * Each call is one transaction: `READ ONLY`, `statement_timeout`, search_path = pg_catalog,
+ * standard_conforming_strings on, TimeZone UTC, no parallel workers (so a plain scan of an
+ * immutable dataset table returns rows in the same order on every run), then `SET LOCAL ROLE` to
+ * the restricted role when the server has it. The transaction is always rolled back.
+ *
+ * Paging: the page is `OFFSET`/`LIMIT` over the query capped at `maxRows + 1` rows, with a
+ * window count over the capped result: every page re-runs the query (cursors hold the offset),
+ * and more than `maxRows` rows is refused rather than truncated. Before running, the planner's
+ * cost estimate is compared with `maxCost`: on embedded PGlite a running statement cannot be
+ * interrupted, so this is what stops a query that would run for hours there.
+ */
+import type pg from 'pg';
+import type { DataSource } from 'typeorm';
+import { SqlError } from './sql-error.js';
+import { resultTypes } from './sql-values.js';
+
+export interface SandboxLimits {
+  timeoutMs: number;
+  maxRows: number;
+  maxCost: number;
+}
+
+export interface SandboxPage {
+  columns: { name: string; type: string }[];
+  rows: unknown[][];
+  totalCount: number;
+}
+
+/** format_type() names by type oid and modifier; the same on every database. */
+const typeNames = new Map<string, string>();
+
+/** A PostgreSQL error from running the user's query. */
+export interface PgError {
+  code?: string;
+  message: string;
+}
+
+export async function runSandboxed(
+  db: DataSource,
+  sql: string,
+  page: { offset: number; first: number },
+  limits: SandboxLimits,
+  role: string | null,
+  /** Turns a PostgreSQL error from the user's query into what the user should read. */
+  explain: (error: PgError) => Error,
+): Promise<SandboxPage> {
+  const runner = db.createQueryRunner();
+  const client = (await runner.connect()) as pg.PoolClient;
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    await client.query(`SET LOCAL statement_timeout = ${Math.trunc(limits.timeoutMs)}`);
+    await client.query(`SET LOCAL search_path = pg_catalog`);
+    await client.query(`SET LOCAL standard_conforming_strings = on`);
+    await client.query(`SET LOCAL TimeZone = 'UTC'`);
+    await client.query(`SET LOCAL DateStyle = 'ISO, YMD'`);
+    await client.query(`SET LOCAL max_parallel_workers_per_gather = 0`);
+    if (role) await client.query(`SET LOCAL ROLE ${role}`);
+
+    const capped = `SELECT * FROM (${sql}) AS aimass_query LIMIT ${limits.maxRows + 1}`;
+    const paged = `SELECT aimass_page.*, count(*) OVER () AS aimass_total FROM (${capped}) AS aimass_page OFFSET ${page.offset} LIMIT ${page.first}`;
+    let result: pg.QueryResult<unknown[]>;
+    try {
+      const plan = await client.query({ text: `EXPLAIN (FORMAT JSON) ${paged}`, rowMode: 'array' });
+      const json = plan.rows[0][0];
+      const cost = Number((typeof json === 'string' ? JSON.parse(json) : json)[0]?.Plan?.['Total Cost']);
+      if (cost > limits.maxCost) {
+        throw new SqlError(
+          'BAD_USER_INPUT',
+          `the query is estimated to cost ${Math.round(cost).toLocaleString('en-US')}, more than the limit ` +
+            `(AIMASS_SQL_MAX_COST = ${limits.maxCost.toLocaleString('en-US')}): it would run too long; narrow it with WHERE, LIMIT or join conditions`,
+          null,
+        );
+      }
+      result = await client.query({ text: paged, rowMode: 'array', types: resultTypes });
+    } catch (error) {
+      if (error instanceof SqlError) throw error;
+      if (typeof (error as PgError).code === 'string') throw explain(error as PgError);
+      throw error;
+    }
+    const fields = result.fields.slice(0, -1);
+    let total = result.rows.length > 0 ? Number(result.rows[0][fields.length]) : 0;
+    if (result.rows.length === 0 && page.offset > 0) {
+      const [{ n }] = (await client.query(`SELECT count(*)::int AS n FROM (${capped}) AS aimass_page`)).rows;
+      total = n;
+    }
+    if (total > limits.maxRows) {
+      throw new SqlError(
+        'BAD_USER_INPUT',
+        `the result has more than ${limits.maxRows.toLocaleString('en-US')} rows (the limit, AIMASS_SQL_MAX_ROWS): add a WHERE, a LIMIT or aggregate`,
+        null,
+      );
+    }
+    const columns = await describe(client, fields);
+    return { columns, rows: result.rows.map((row) => row.slice(0, -1)), totalCount: total };
+  } finally {
+    await client.query('ROLLBACK').catch(() => undefined);
+    await runner.release();
+  }
+}
+
+/** Column names and their PostgreSQL type names (`bigint`, `double precision`, `text[]` …). */
+async function describe(client: pg.PoolClient, fields: pg.FieldDef[]): Promise<{ name: string; type: string }[]> {
+  const key = (f: pg.FieldDef) => `${f.dataTypeID}:${f.dataTypeModifier}`;
+  const missing = fields.filter((f) => !typeNames.has(key(f)));
+  if (missing.length > 0) {
+    const { rows } = await client.query(
+      `SELECT t.oid::int AS oid, t.mod::int AS mod, format_type(t.oid, nullif(t.mod, -1)) AS name
+         FROM unnest($1::oid[], $2::int[]) AS t(oid, mod)`,
+      [missing.map((f) => f.dataTypeID), missing.map((f) => f.dataTypeModifier)],
+    );
+    for (const row of rows) typeNames.set(`${row.oid}:${row.mod}`, row.name);
+  }
+  return fields.map((f) => ({ name: f.name, type: typeNames.get(key(f)) ?? 'unknown' }));
+}

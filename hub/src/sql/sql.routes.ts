@@ -1,0 +1,33 @@
+/**
+ * REST: the SQL surface.
+ *
+ *   POST /api/sql   { "query": "SELECT …", "first"?: 100, "after"?: "<endCursor>" }
+ *
+ * Authenticated by `Authorization: Bearer <session token or API key with datasets:read>`.
+ * Answers 200 `{ statement, columns: [{ name, type }], rows: [[…]], totalCount, pageInfo, datasets }`,
+ * or `{ error: { code, message, fields } }` with 400 (BAD_USER_INPUT; `fields[0]` names `query`
+ * with its `line` and `column`), 401, 403, 404 (a dataset or model you may not read) or 409.
+ */
+import express, { Router, type Request, type Response } from 'express';
+import { badInput, unauthenticated } from '../errors.js';
+import { bearerToken } from '../graphql/context.js';
+import type { Services } from '../services.js';
+import { toSqlResult } from './sql-result.js';
+
+export function sqlRouter(services: Services): Router {
+  const router = Router();
+  router.post('/', express.json({ limit: services.config.maxBodyBytes }), async (req: Request, res: Response) => {
+    const token = bearerToken(req.headers.authorization);
+    if (!token) throw unauthenticated('Send "Authorization: Bearer <session token or API key>"');
+    const principal = await services.accounts.authenticate(token);
+    const body = req.body as unknown;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badInput('body', 'must be a JSON object { "query": "SELECT …" }');
+    const { query, first, after } = body as Record<string, unknown>;
+    if (typeof query !== 'string') throw badInput('query', 'must be a string holding one SQL statement');
+    if (first !== undefined && first !== null && typeof first !== 'number') throw badInput('first', 'must be a number');
+    if (after !== undefined && after !== null && typeof after !== 'string') throw badInput('after', 'must be a string (a cursor)');
+    const result = await services.sql.run(principal, query, { first: first ?? null, after: after ?? null });
+    res.json(toSqlResult(result, Boolean(after)));
+  });
+  return router;
+}

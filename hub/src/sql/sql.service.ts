@@ -1,0 +1,305 @@
+/**
+ * The SQL surface: parse a statement (statement-parser.ts), resolve the datasets and models it
+ * names with the caller's access (a private dataset or model they may not read is NOT_FOUND, as a
+ * missing one), rewrite dataset names to their internal tables after that check, and run SELECTs
+ * in the sandbox (sandbox-runner.ts) one page at a time.
+ *
+ * CREATE MODEL, ML.PREDICT, ML.EVALUATE and ML.TRAINING_INFO are parsed, their options checked and
+ * their names resolved the same way, then refused as not available yet: training by SQL is the next
+ * step (issue 6), and {@link SqlService.prepare} is what it builds on.
+ */
+import { createHash } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { OrganizationsService } from '../accounts/organizations.service.js';
+import { hasScope, type Principal } from '../accounts/principal.js';
+import { Scope } from '../accounts/scopes.js';
+import type { CatalogService } from '../catalog/index.js';
+import type { Config } from '../config.js';
+import type { DatasetsService } from '../datasets/datasets.service.js';
+import type { DatasetVersion } from '../datasets/dataset-version.entity.js';
+import { AppError, badInput, forbidden } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { lex } from './lexer.js';
+import { showRef } from './names.js';
+import { rewriteSelect } from './rewrite.js';
+import { SANDBOX_ROLE, SandboxRole } from './sandbox-role.js';
+import { runSandboxed, type PgError, type SandboxPage } from './sandbox-runner.js';
+import type { DatasetRead, SelectQuery } from './select-parser.js';
+import { SqlError } from './sql-error.js';
+import { parseStatement, type ModelRef, type SqlStatement, type StatementKind } from './statement-parser.js';
+import type { SourceText } from './source-text.js';
+
+export const DEFAULT_PAGE = 100;
+export const MAX_PAGE = 1000;
+
+/** A dataset version a query reads, resolved. */
+export interface ResolvedDataset {
+  owner: string;
+  name: string;
+  datasetId: string;
+  versionId: string;
+  number: number;
+  /** Internal table; never shown to clients. */
+  table: string;
+}
+
+/** A SELECT ready to run: the SQL over internal tables and the dataset versions it reads. */
+export interface ResolvedSelect {
+  sql: string;
+  datasets: ResolvedDataset[];
+}
+
+/** A statement whose names are resolved and access checked: what the training step will run. */
+export interface PreparedStatement {
+  source: SourceText;
+  statement: SqlStatement;
+  /** The statement's SELECT (the query, or the inner one), resolved; null for ML.TRAINING_INFO and ML.EVALUATE without a query. */
+  select: ResolvedSelect | null;
+}
+
+export interface SqlResult extends SandboxPage {
+  statement: StatementKind;
+  hasNextPage: boolean;
+  endCursor: string | null;
+  datasets: ResolvedDataset[];
+}
+
+export class SqlService {
+  private readonly role: SandboxRole;
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  /** Sandboxed queries running at once on this hub: half the pool, so the rest of the hub keeps connections. */
+  private readonly concurrency: number;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly config: Config,
+    private readonly datasets: DatasetsService,
+    private readonly catalog: CatalogService,
+    private readonly organizations: OrganizationsService,
+    log: Logger,
+  ) {
+    this.role = new SandboxRole(db, log);
+    this.concurrency = Math.max(1, Math.floor(config.poolSize / 2));
+  }
+
+  /** Parses `query`, resolves every name with the caller's access, and rewrites its SELECT. */
+  async prepare(principal: Principal, query: string): Promise<PreparedStatement> {
+    if (typeof query !== 'string') throw badInput('query', 'must be a string');
+    const { source, statement } = parseStatement(query);
+    switch (statement.kind) {
+      case 'SELECT':
+        return { source, statement, select: await this.resolveSelect(principal, source, statement.query) };
+      case 'CREATE_MODEL': {
+        const select = await this.resolveSelect(principal, source, statement.query);
+        await this.checkModelTarget(principal, source, statement);
+        return { source, statement, select };
+      }
+      case 'ML_PREDICT':
+      case 'ML_EVALUATE':
+      case 'ML_TRAINING_INFO': {
+        await this.resolveModel(principal, source, statement.model);
+        const input = statement.kind === 'ML_TRAINING_INFO' ? null : statement.input;
+        return { source, statement, select: input ? await this.resolveSelect(principal, source, input) : null };
+      }
+    }
+  }
+
+  /** Runs a statement and returns one page of its rows (`first` rows after the cursor `after`). */
+  async run(principal: Principal, query: string, page: { first?: number | null; after?: string | null } = {}): Promise<SqlResult> {
+    if (!hasScope(principal, Scope.DATASETS_READ)) throw forbidden('This API key lacks the datasets:read scope');
+    const first = page.first ?? DEFAULT_PAGE;
+    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw badInput('first', `must be between 1 and ${MAX_PAGE}`);
+    const queryKey = createHash('sha256').update(String(query)).digest('base64url').slice(0, 16);
+    const offset = page.after ? decodeCursor(page.after, queryKey) : 0;
+
+    const prepared = await this.prepare(principal, query);
+    const { source, statement, select } = prepared;
+    if (statement.kind !== 'SELECT' || !select) throw notAvailable(source, statement);
+
+    const limits = { timeoutMs: this.config.sql.timeoutMs, maxRows: this.config.sql.maxRows, maxCost: this.config.sql.maxCost };
+    if (offset > limits.maxRows) throw badInput('after', 'is not a cursor of this query');
+    const useRole = await this.role.available();
+    if (useRole) await this.role.grant(select.datasets.map((d) => d.table));
+    const names = new Map(select.datasets.map((d) => [d.table, `${d.owner}.${d.name}@${d.number}`]));
+    const result = await this.limited(() =>
+      runSandboxed(this.db, select.sql, { offset, first }, limits, useRole ? SANDBOX_ROLE : null, (error) => explainError(source, error, names, limits.timeoutMs)),
+    );
+    if (!page.after) for (const datasetId of new Set(select.datasets.map((d) => d.datasetId))) await this.datasets.recordUsage(datasetId);
+    const end = offset + result.rows.length;
+    const hasNextPage = end < result.totalCount;
+    return {
+      statement: 'SELECT',
+      ...result,
+      hasNextPage,
+      endCursor: hasNextPage ? encodeCursor(end, queryKey) : null,
+      datasets: uniqueDatasets(select.datasets),
+    };
+  }
+
+  /** Resolves the datasets a SELECT reads (access checked) and rewrites it over their tables. */
+  private async resolveSelect(principal: Principal, source: SourceText, query: SelectQuery): Promise<ResolvedSelect> {
+    const resolved = new Map<DatasetRead, { version: DatasetVersion; dataset: ResolvedDataset }>();
+    const byName = new Map<string, { version: DatasetVersion; dataset: ResolvedDataset }>();
+    for (const read of query.datasets) {
+      const at = read.offset === null ? null : source.position(read.offset);
+      if (read.version && 'alias' in read.version) {
+        throw new SqlError('BAD_USER_INPUT', `datasets have version numbers, not aliases: write ${read.owner}.${read.name}@3`, at);
+      }
+      const number = read.version ? read.version.number : null;
+      const key = `${read.owner.toLowerCase()}/${read.name.toLowerCase()}@${number ?? 'latest'}`;
+      let found = byName.get(key);
+      if (!found) {
+        let version: DatasetVersion;
+        try {
+          version = await this.datasets.version(principal, read.owner, read.name, number);
+        } catch (error) {
+          if (error instanceof AppError && error.code === 'NOT_FOUND') {
+            const what = error.message.startsWith('Dataset version') ? `dataset ${read.owner}.${read.name} has no version ${number}` : `dataset ${read.owner}.${read.name} not found`;
+            throw new SqlError('NOT_FOUND', what, at);
+          }
+          throw error;
+        }
+        if (version.status !== 'ready') throw new SqlError('BAD_USER_INPUT', `dataset ${showRef({ ...read, version: { number: version.number } })} is not ready`, at);
+        const dataset = await this.datasets.byId(version.datasetId);
+        found = {
+          version,
+          dataset: {
+            owner: read.owner,
+            name: dataset?.name ?? read.name,
+            datasetId: version.datasetId,
+            versionId: version.id,
+            number: version.number,
+            table: version.tableName,
+          },
+        };
+        byName.set(key, found);
+      }
+      resolved.set(read, found);
+    }
+    const sql = rewriteSelect(query, (read) => {
+      const { version } = resolved.get(read)!;
+      return { table: version.tableName, columns: version.columns.map((c) => c.name) };
+    });
+    return { sql, datasets: [...byName.values()].map((v) => v.dataset) };
+  }
+
+  /** The model ML.* reads: it must exist and be readable (NOT_FOUND otherwise). */
+  private async resolveModel(principal: Principal, source: SourceText, ref: ModelRef): Promise<void> {
+    if (!hasScope(principal, Scope.MODELS_READ)) throw forbidden('This API key lacks the models:read scope');
+    try {
+      await this.catalog.version(principal, ref.owner, ref.name, ref.version);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'NOT_FOUND') {
+        const what = error.message.startsWith('Model version') ? `model ${showRef(ref)} has no such version` : `model ${ref.owner}.${ref.name} not found`;
+        throw new SqlError('NOT_FOUND', what, source.position(ref.offset));
+      }
+      throw error;
+    }
+  }
+
+  /** CREATE MODEL: the caller must be able to write the model (or create one for that owner). */
+  private async checkModelTarget(principal: Principal, source: SourceText, statement: Extract<SqlStatement, { kind: 'CREATE_MODEL' }>): Promise<void> {
+    if (!hasScope(principal, Scope.MODELS_WRITE)) throw forbidden('This API key lacks the models:write scope');
+    const { owner, name, offset } = statement.model;
+    const at = source.position(offset);
+    let exists = true;
+    try {
+      await this.catalog.byOwnerAndName(owner, name);
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'NOT_FOUND')) throw error;
+      exists = false;
+    }
+    try {
+      if (exists) {
+        await this.catalog.get(principal, owner, name, 'write');
+        if (!statement.replace && !statement.ifNotExists) {
+          throw new SqlError('CONFLICT', `model ${owner}.${name} already exists: write CREATE OR REPLACE MODEL to train a new version of it`, at);
+        }
+      } else await this.organizations.ownerForNew(principal, owner, 'models');
+    } catch (error) {
+      if (error instanceof AppError && !(error instanceof SqlError)) {
+        throw new SqlError(error.code, error.code === 'NOT_FOUND' ? `model ${owner}.${name} not found` : error.message, at);
+      }
+      throw error;
+    }
+  }
+
+  /** At most {@link concurrency} sandboxed queries at once; the others wait their turn. */
+  private async limited<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.running++;
+    try {
+      return await work();
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+function uniqueDatasets(datasets: ResolvedDataset[]): ResolvedDataset[] {
+  return [...new Map(datasets.map((d) => [d.versionId, d])).values()];
+}
+
+function encodeCursor(offset: number, queryKey: string): string {
+  return Buffer.from(JSON.stringify({ o: offset, q: queryKey })).toString('base64url');
+}
+
+function decodeCursor(after: string, queryKey: string): number {
+  try {
+    const value = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
+    if (value && value.q === queryKey && Number.isSafeInteger(value.o) && value.o > 0) return value.o;
+  } catch {
+    // fall through
+  }
+  throw badInput('after', 'is not a cursor of this query');
+}
+
+const NOT_AVAILABLE: Record<Exclude<StatementKind, 'SELECT'>, string> = {
+  CREATE_MODEL: 'CREATE MODEL is valid, but training by SQL is not available on this hub yet',
+  ML_PREDICT: 'ML.PREDICT is valid, but prediction by SQL is not available on this hub yet',
+  ML_EVALUATE: 'ML.EVALUATE is valid, but evaluation by SQL is not available on this hub yet',
+  ML_TRAINING_INFO: 'ML.TRAINING_INFO is valid, but training by SQL is not available on this hub yet',
+};
+
+function notAvailable(source: SourceText, statement: SqlStatement): SqlError {
+  const kind = statement.kind as Exclude<StatementKind, 'SELECT'>;
+  return new SqlError('BAD_USER_INPUT', NOT_AVAILABLE[kind], source.position(0), { statement: kind, reason: 'NOT_AVAILABLE' });
+}
+
+/** Error classes caused by what the query says (https://www.postgresql.org/docs/current/errcodes-appendix.html). */
+const USER_CLASSES = new Set(['0A', '21', '22', '23', '2F', '38', '39', '42', '44', '54', '55']);
+
+/**
+ * A PostgreSQL error from the user's query, in the user's terms: internal table names replaced
+ * by the dataset names, located at the first name or literal the message quotes.
+ */
+function explainError(source: SourceText, error: PgError, tables: Map<string, string>, timeoutMs: number): Error {
+  const code = error.code ?? '';
+  const at = (offset: number | null) => (offset === null ? null : source.position(offset));
+  if (code === '57014') {
+    return new SqlError('BAD_USER_INPUT', `the query ran longer than ${timeoutMs} ms (the limit, AIMASS_SQL_TIMEOUT_MS) and was stopped`, null);
+  }
+  if (code === '25006') return new SqlError('BAD_USER_INPUT', 'the query tried to write: the sandbox only reads', null);
+  if (code === '42501') return new SqlError('BAD_USER_INPUT', 'the query reads something it may not (only datasets are readable)', null);
+  if (code.startsWith('53')) return new SqlError('BAD_USER_INPUT', 'the query needs more memory or temporary space than the server allows', null);
+  if (!USER_CLASSES.has(code.slice(0, 2))) return error as Error;
+  let message = error.message;
+  for (const [table, name] of tables) {
+    message = message.split(table).join(name).split(table.replace(/^datasets\./, '')).join(name);
+  }
+  message = message.replace(/aimass_(query|page|total)/g, 'query');
+  const quoted = /"([^"]+)"/.exec(message)?.[1] ?? null;
+  return new SqlError('BAD_USER_INPUT', message, at(quoted === null ? null : locate(source, quoted)));
+}
+
+/** The first name or string literal in the query equal to `text`. */
+function locate(source: SourceText, text: string): number | null {
+  try {
+    const hit = lex(source).find((t) => ((t.kind === 'ident' || t.kind === 'quoted' || t.kind === 'string') && t.value === text) || (t.kind === 'ident' && t.value === text.toLowerCase()));
+    return hit?.start ?? null;
+  } catch {
+    return null;
+  }
+}

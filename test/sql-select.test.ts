@@ -1,0 +1,210 @@
+/**
+ * The SQL surface (issue 6, part 1): SELECT over the datasets you can read, through GraphQL
+ * `runSql` and REST `POST /api/sql`, with typed columns, a row cap, cursor pages and located errors.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDataset, upload } from './support/datasets.js';
+import { BACKENDS, startTestHub, type TestHub } from './support/hub.js';
+import { codeOf, signUp, type SignedUp } from './support/users.js';
+
+const RUN = `mutation($q: String!, $first: Int, $after: String) {
+  runSql(query: $q, first: $first, after: $after) {
+    statement columns { name type } rows totalCount pageInfo { hasNextPage endCursor } datasets { owner name version }
+  }
+}`;
+
+const WEATHER_V1 = ['city,temp,rain,day,sunny', 'Oslo,4.5,12,2024-01-02,no', 'Rome,14,3,2024-01-02,yes', 'Oslo,-2,0,2024-01-03,yes', "Quito,17.25,,2024-01-03,no"].join('\n');
+const WEATHER_V2 = `${WEATHER_V1}\nLima,19,1,2024-01-04,yes`;
+
+describe.each(BACKENDS)('SQL SELECT on %s', (backend) => {
+  let hub: TestHub;
+  let alice: SignedUp;
+  let bob: SignedUp;
+  const run = (q: string, token = alice.token, page: { first?: number; after?: string } = {}) => hub.graphql(RUN, { q, ...page }, token);
+
+  beforeAll(async () => {
+    hub = await startTestHub({ backend, env: { AIMASS_SQL_MAX_ROWS: '50' } });
+    alice = await signUp(hub);
+    bob = await signUp(hub);
+    await createDataset(hub, alice.token, { name: 'weather', visibility: 'PUBLIC' });
+    expect((await upload(hub, alice.token, alice.username, 'weather', WEATHER_V1)).status).toBe(201);
+    expect((await upload(hub, alice.token, alice.username, 'weather', WEATHER_V2)).status).toBe(201);
+    await createDataset(hub, alice.token, { name: 'num.bers-2024', visibility: 'UNLISTED' });
+    const lines = ['n,sq'];
+    for (let i = 1; i <= 60; i++) lines.push(`${i},${i * i}`);
+    expect((await upload(hub, alice.token, alice.username, 'num.bers-2024', lines.join('\n'))).status).toBe(201);
+    await createDataset(hub, alice.token, { name: 'diary', visibility: 'PRIVATE' });
+    expect((await upload(hub, alice.token, alice.username, 'diary', 'day,mood\n2024-01-01,fine\n')).status).toBe(201);
+  });
+  afterAll(() => hub?.close());
+
+  it('runs an aggregate over the latest version and returns typed columns and rows', async () => {
+    const res = await run(`SELECT city, count(*) AS n, avg(temp) AS mean, max(day) AS last, bool_or(sunny) AS any_sun
+      FROM ${alice.username}.weather GROUP BY city ORDER BY city`);
+    expect(res.errors).toBeUndefined();
+    const out = res.data.runSql;
+    expect(out.statement).toBe('SELECT');
+    expect(out.columns).toEqual([
+      { name: 'city', type: 'text' },
+      { name: 'n', type: 'bigint' },
+      { name: 'mean', type: 'double precision' },
+      { name: 'last', type: 'date' },
+      { name: 'any_sun', type: 'boolean' },
+    ]);
+    expect(out.rows).toEqual([
+      ['Lima', 1, 19, '2024-01-04', true],
+      ['Oslo', 2, 1.25, '2024-01-03', true],
+      ['Quito', 1, 17.25, '2024-01-03', false],
+      ['Rome', 1, 14, '2024-01-02', true],
+    ]);
+    expect(out.totalCount).toBe(4);
+    expect(out.pageInfo).toEqual({ hasNextPage: false, endCursor: null });
+    expect(out.datasets).toEqual([{ owner: alice.username, name: 'weather', version: 2 }]);
+  });
+
+  it('reads a given version with @, hides the internal row key from SELECT *, and keeps upload order', async () => {
+    const res = await run(`select * from ${alice.username}.weather@1`);
+    expect(res.errors).toBeUndefined();
+    expect(res.data.runSql.columns.map((c: { name: string }) => c.name)).toEqual(['city', 'temp', 'rain', 'day', 'sunny']);
+    expect(res.data.runSql.rows.map((r: unknown[]) => r[0])).toEqual(['Oslo', 'Rome', 'Oslo', 'Quito']);
+    expect(res.data.runSql.rows[3]).toEqual(['Quito', 17.25, null, '2024-01-03', false]);
+    expect(res.data.runSql.datasets).toEqual([{ owner: alice.username, name: 'weather', version: 1 }]);
+  });
+
+  it('accepts quoted names for datasets whose names hold "." or "-", and joins, CTEs, window functions', async () => {
+    const quoted = await run(`SELECT count(*) AS n FROM "${alice.username}"."num.bers-2024"`);
+    expect(quoted.data.runSql.rows).toEqual([[60]]);
+    const backticks = await run(`SELECT sum(sq) AS s FROM \`${alice.username}.num.bers-2024@1\` WHERE n <= 3`);
+    expect(backticks.data.runSql.rows).toEqual([[14]]);
+    const fancy = await run(`
+      WITH cold AS (SELECT city, temp FROM ${alice.username}.weather WHERE temp < 15)
+      SELECT c.city, c.temp, rank() OVER (ORDER BY c.temp DESC) AS r, round(CAST(c.temp AS numeric), 1) AS t1,
+             coalesce(w.rain, 0) AS rain, upper(c.city) || '!' AS shout
+      FROM cold c JOIN ${alice.username}.weather w ON w.city = c.city AND w.temp = c.temp
+      ORDER BY r`);
+    expect(fancy.errors).toBeUndefined();
+    expect(fancy.data.runSql.rows).toEqual([
+      ['Rome', 14, 1, 14, 3, 'ROME!'],
+      ['Oslo', 4.5, 2, 4.5, 12, 'OSLO!'],
+      ['Oslo', -2, 3, -2, 0, 'OSLO!'],
+    ]);
+    expect(fancy.data.runSql.columns.find((c: { name: string }) => c.name === 't1').type).toBe('numeric');
+  });
+
+  it('keeps string literals exactly, quotes and backslashes included', async () => {
+    const res = await run(`SELECT 'it''s' AS a, 'back\\slash' AS b, 'a\\' AS c, length('é€😀') AS n`);
+    expect(res.errors).toBeUndefined();
+    expect(res.data.runSql.rows).toEqual([["it's", 'back\\slash', 'a\\', 3]]);
+  });
+
+  it('pages through a result with opaque cursors, re-running the query for each page', async () => {
+    const q = `SELECT n, sq FROM "${alice.username}"."num.bers-2024" WHERE n <= 25 ORDER BY n DESC`;
+    const seen: number[] = [];
+    let after: string | undefined;
+    let pages = 0;
+    for (;;) {
+      const res = await run(q, alice.token, { first: 10, after });
+      expect(res.errors).toBeUndefined();
+      const out = res.data.runSql;
+      expect(out.totalCount).toBe(25);
+      seen.push(...out.rows.map((r: number[]) => r[0]));
+      pages++;
+      if (!out.pageInfo.hasNextPage) break;
+      after = out.pageInfo.endCursor;
+    }
+    expect(pages).toBe(3);
+    expect(seen).toEqual(Array.from({ length: 25 }, (_, i) => 25 - i));
+    // A cursor belongs to its query.
+    const first = await run(q, alice.token, { first: 10 });
+    const other = await run(`${q} LIMIT 20`, alice.token, { after: first.data.runSql.pageInfo.endCursor });
+    expect(codeOf(other)).toBe('BAD_USER_INPUT');
+    expect(other.errors![0].extensions!.fields).toEqual([{ field: 'after', message: 'is not a cursor of this query' }]);
+    expect(codeOf(await run(q, alice.token, { first: 1001 }))).toBe('BAD_USER_INPUT');
+  });
+
+  it('refuses a result larger than AIMASS_SQL_MAX_ROWS, and a LIMIT brings it under', async () => {
+    const big = await run(`SELECT n FROM "${alice.username}"."num.bers-2024"`);
+    expect(codeOf(big)).toBe('BAD_USER_INPUT');
+    expect(big.errors![0].message).toContain('more than 50 rows');
+    expect(big.errors![0].message).toContain('AIMASS_SQL_MAX_ROWS');
+    const limited = await run(`SELECT n FROM "${alice.username}"."num.bers-2024" LIMIT 50`, alice.token, { first: 5 });
+    expect(limited.data.runSql.totalCount).toBe(50);
+  });
+
+  it('treats a private dataset as missing for others, but runs it for its owner', async () => {
+    const asBob = await run(`SELECT * FROM ${alice.username}.diary`, bob.token);
+    const missing = await run(`SELECT * FROM ${alice.username}.no_such_data`, bob.token);
+    expect(codeOf(asBob)).toBe('NOT_FOUND');
+    expect(codeOf(missing)).toBe('NOT_FOUND');
+    expect(asBob.errors![0].message).toBe(`query: line 1, column 15: dataset ${alice.username}.diary not found`);
+    expect(missing.errors![0].message).toBe(`query: line 1, column 15: dataset ${alice.username}.no_such_data not found`);
+    expect((await run(`SELECT mood FROM ${alice.username}.diary`)).data.runSql.rows).toEqual([['fine']]);
+    expect(codeOf(await run(`SELECT * FROM ${alice.username}.weather@9`))).toBe('NOT_FOUND');
+    // Public datasets are readable by anyone signed in.
+    expect((await run(`SELECT count(*) FROM ${alice.username}.weather`, bob.token)).data.runSql.rows).toEqual([[5]]);
+  });
+
+  it('points at the line and column of a mistake', async () => {
+    const res = await run(`SELECT city,\n       nosuchcolumn\nFROM ${alice.username}.weather`);
+    expect(codeOf(res)).toBe('BAD_USER_INPUT');
+    const [field] = res.errors![0].extensions!.fields as any[];
+    expect(field).toMatchObject({ field: 'query', line: 2, column: 8 });
+    expect(field.message).toContain('nosuchcolumn');
+    expect(res.errors![0].message).not.toMatch(/v_[0-9a-f]{32}|datasets\./);
+    const syntax = await run(`SELECT city FROM ${alice.username}.weather WHERE`);
+    expect(syntax.errors![0].extensions!.fields).toEqual([expect.objectContaining({ field: 'query', line: 1 })]);
+  });
+
+  it('checks CREATE MODEL and ML.* statements, then says they are not available yet', async () => {
+    const create = await run(
+      `CREATE MODEL ${alice.username}.rainy OPTIONS (model_type = 'logistic_reg', input_label_cols = ['sunny']) AS SELECT temp, rain, sunny FROM ${alice.username}.weather`,
+    );
+    expect(codeOf(create)).toBe('BAD_USER_INPUT');
+    expect(create.errors![0].message).toContain('CREATE MODEL is valid, but training by SQL is not available');
+    expect(create.errors![0].extensions!.fields).toEqual([expect.objectContaining({ statement: 'CREATE_MODEL', reason: 'NOT_AVAILABLE' })]);
+    const badOption = await run(`CREATE MODEL ${alice.username}.rainy\nOPTIONS (model_type = 'logistic_reg', learning_rate = 0.1) AS SELECT * FROM ${alice.username}.weather`);
+    expect(badOption.errors![0].message).toBe('query: line 2, column 40: unknown option learning_rate (did you mean learn_rate?)');
+    const privateInput = await run(`CREATE MODEL ${bob.username}.m OPTIONS (model_type = 'linear_reg') AS SELECT * FROM ${alice.username}.diary`, bob.token);
+    expect(codeOf(privateInput)).toBe('NOT_FOUND');
+    const predict = await run(`SELECT * FROM ML.PREDICT(MODEL ${alice.username}.nothing, (SELECT * FROM ${alice.username}.weather))`);
+    expect(codeOf(predict)).toBe('NOT_FOUND');
+    expect(predict.errors![0].message).toContain(`model ${alice.username}.nothing not found`);
+  });
+
+  it('answers on REST: POST /api/sql with JSON in and out, errors as JSON naming the field', async () => {
+    const post = (body: unknown, token?: string) =>
+      fetch(`${hub.url}/api/sql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body),
+      });
+    const ok = await post({ query: `SELECT city FROM ${alice.username}.weather ORDER BY city LIMIT 2`, first: 1 }, alice.token);
+    expect(ok.status).toBe(200);
+    const body = await ok.json();
+    expect(body).toMatchObject({ statement: 'SELECT', columns: [{ name: 'city', type: 'text' }], rows: [['Lima']], totalCount: 2, pageInfo: { hasNextPage: true } });
+    const next = await (await post({ query: `SELECT city FROM ${alice.username}.weather ORDER BY city LIMIT 2`, after: body.pageInfo.endCursor }, alice.token)).json();
+    expect(next.rows).toEqual([['Oslo']]);
+
+    const bad = await post({ query: 'SELECT pg_sleep(1)' }, alice.token);
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({
+      error: {
+        code: 'BAD_USER_INPUT',
+        message: expect.stringContaining('query: line 1, column 8: function pg_sleep is not allowed'),
+        fields: [expect.objectContaining({ field: 'query', line: 1, column: 8 })],
+      },
+    });
+    expect((await post({ query: `SELECT * FROM ${alice.username}.diary` }, bob.token)).status).toBe(404);
+    expect((await post({ query: 'SELECT 1' })).status).toBe(401);
+    const noQuery = await post({ sql: 'SELECT 1' }, alice.token);
+    expect(noQuery.status).toBe(400);
+    expect((await noQuery.json()).error.fields).toEqual([{ field: 'query', message: 'must be a string holding one SQL statement' }]);
+  });
+
+  it('counts a query as one use of each dataset it reads', async () => {
+    const usage = async () => (await hub.graphql(`query($o: String!) { dataset(owner: $o, name: "weather") { usageCount } }`, { o: alice.username }, alice.token)).data.dataset.usageCount;
+    const before = await usage();
+    await run(`SELECT a.city FROM ${alice.username}.weather a JOIN ${alice.username}.weather@1 b ON a.city = b.city`);
+    expect(await usage()).toBe(before + 1);
+  });
+});

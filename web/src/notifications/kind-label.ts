@@ -1,0 +1,15 @@
+/** A notification kind in words; a kind the portal does not know yet is said as its words. */
+import type { NotificationKind } from './types';
+
+const LABELS: Record<string, string> = {
+  MODEL_VERSION_PUBLISHED: 'New model version',
+  MODEL_VERSION_DEPRECATED: 'Model version deprecated',
+  DATASET_VERSION_CREATED: 'New dataset version',
+};
+
+export function kindLabel(kind: NotificationKind): string {
+  const known = LABELS[kind];
+  if (known) return known;
+  const words = kind.toLowerCase().replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

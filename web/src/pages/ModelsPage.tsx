@@ -1,0 +1,124 @@
+/**
+ * The model catalog: a search box (full text over name, tags, description and model card, asked
+ * of the hub once typing pauses), filters (task, tag, license, owner, framework), a sort, and the
+ * results page by page ("Load more"). The search lives in the URL, so it can be linked and
+ * reloaded. "New model" opens the form for creating one.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { useNavigate, useSearchParams } from 'react-router';
+import { usePagedQuery } from '../api/use-paged-query';
+import { PagedListView } from '../components/ListView';
+import { useDebouncedValue } from '../components/use-debounced-value';
+import { usePageTitle } from '../components/use-page-title';
+import { CatalogFilters } from '../models/CatalogFilters';
+import { catalogVariables, readCatalogParams, writeCatalogParams, type CatalogParams } from '../models/catalog-params';
+import { CreateModelForm } from '../models/CreateModelForm';
+import { MODELS } from '../models/model-operations';
+import { modelPath } from '../models/model-path';
+import { ModelResults } from '../models/ModelResults';
+import { MODEL_SORTS, type ModelSort, type ModelSummary } from '../models/types';
+import '../models/models.css';
+
+const SORT_LABELS: Record<ModelSort, string> = {
+  RELEVANCE: 'Best match',
+  STARS: 'Most stars',
+  DOWNLOADS: 'Most downloads',
+  UPDATED: 'Recently updated',
+  NEWEST: 'Newest',
+};
+
+export function ModelsPage() {
+  usePageTitle('Models');
+  const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const [draft, setDraft] = useState<CatalogParams>(() => readCatalogParams(params));
+  const [creating, setCreating] = useState(false);
+  const settled = useDebouncedValue(draft, 300);
+
+  // Typing settles into the URL (replacing the entry, so Back leaves the catalog); a URL reached
+  // another way (a tag link, Back) replaces what the fields show.
+  const written = useRef(params.toString());
+  useEffect(() => {
+    const next = writeCatalogParams(settled).toString();
+    if (next !== params.toString()) {
+      written.current = next;
+      setParams(next, { replace: true });
+    }
+  }, [settled]);
+  useEffect(() => {
+    if (params.toString() !== written.current) {
+      written.current = params.toString();
+      setDraft(readCatalogParams(params));
+    }
+  }, [params]);
+
+  const applied = readCatalogParams(params);
+  const list = usePagedQuery<ModelSummary>(MODELS, 'models', catalogVariables(applied), 30);
+  const searching = applied.q.trim() !== '';
+  // What the hub sorts by when none is chosen: the best matches for a search, else the latest updates.
+  const typed = draft.q.trim() !== '';
+  const sort = draft.sort === 'RELEVANCE' && !typed ? 'UPDATED' : (draft.sort ?? (typed ? 'RELEVANCE' : 'UPDATED'));
+  const narrowed = searching || Object.values(applied.filters).some(Boolean);
+
+  return (
+    <div className="page">
+      <div className="page-heading dataset-heading">
+        <div>
+          <h1>Models</h1>
+          <p className="muted">Public models, yours, your organizations’ and those shared with you: find one by what it does.</p>
+        </div>
+        <button type="button" className="button" onClick={() => setCreating((open) => !open)} aria-expanded={creating} data-testid="new-model">
+          New model
+        </button>
+      </div>
+      {creating && (
+        <section className="card" data-testid="new-model-panel">
+          <CreateModelForm onCreated={(model) => navigate(modelPath(model.owner, model.name))} />
+        </section>
+      )}
+      <div className="page-grid catalog-grid">
+        <section className="card" aria-labelledby="models-heading">
+          <div className="toolbar">
+            <h2 id="models-heading" className="visually-hidden">
+              Models
+            </h2>
+            <label className="filter catalog-search">
+              <span className="visually-hidden">Search models</span>
+              <input
+                type="search"
+                value={draft.q}
+                onChange={(event) => setDraft((current) => ({ ...current, q: event.target.value }))}
+                placeholder="Search models: name, tags, words in the card…"
+                data-testid="models-search"
+              />
+            </label>
+            <label className="filter">
+              <span>Sort</span>
+              <select
+                value={sort}
+                onChange={(event) => setDraft((current) => ({ ...current, sort: event.target.value as ModelSort }))}
+                data-testid="models-sort"
+              >
+                {MODEL_SORTS.filter((option) => option !== 'RELEVANCE' || typed).map((option) => (
+                  <option key={option} value={option}>
+                    {SORT_LABELS[option]}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+          <PagedListView list={list}>
+            {(models) => <ModelResults models={models} empty={narrowed ? 'No model matches this search.' : 'There are no models yet: create the first.'} />}
+          </PagedListView>
+        </section>
+        <aside className="card">
+          <CatalogFilters
+            values={draft.filters}
+            onChange={(name, value) => setDraft((current) => ({ ...current, filters: { ...current.filters, [name]: value } }))}
+            onClear={() => setDraft((current) => ({ ...current, filters: readCatalogParams(new URLSearchParams()).filters }))}
+          />
+        </aside>
+      </div>
+    </div>
+  );
+}
