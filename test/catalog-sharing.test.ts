@@ -73,6 +73,11 @@ describe.each(BACKENDS)('Model sharing on %s', (backend) => {
     for (const [user, role] of [[reader, 'READ'], [writer, 'WRITE'], [admin, 'ADMIN']] as const) {
       expect((await hub.graphql(SET, { ...m, u: user.username, r: role }, alice.token)).data.setModelCollaborator).toBe(true);
     }
+    // Each one is told what they may do, so the portal shows them the right controls.
+    const PERMISSION = `query($o: String!, $n: String!) { model(owner: $o, name: $n) { viewerPermission } }`;
+    for (const [user, role] of [[reader, 'READ'], [writer, 'WRITE'], [admin, 'ADMIN'], [alice, 'ADMIN']] as const) {
+      expect((await hub.graphql(PERMISSION, m, user.token)).data.model.viewerPermission).toBe(role);
+    }
 
     // READ: sees and downloads; changes nothing.
     expect((await hub.graphql(MODEL, m, reader.token)).data.model).toMatchObject({ name, visibility: 'PRIVATE' });

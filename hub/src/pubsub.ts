@@ -1,7 +1,9 @@
 /**
- * The one event bus. GraphQL subscriptions read from it (type-graphql's `pubSub` option); the
- * inbox and webhooks will too. In process for one hub; a Postgres LISTEN/NOTIFY (or Redis)
- * event target replaces it when several hubs share a database.
+ * The one event bus. GraphQL subscriptions read from it (type-graphql's `pubSub` option). The
+ * inbox and webhooks do not: being fire-and-forget, it cannot carry what must not be lost, so
+ * they are written in the transaction of the change (notifications/fan-out.ts). In process for
+ * one hub; a Postgres LISTEN/NOTIFY (or Redis) event target replaces it when several hubs share
+ * a database.
  */
 import { createPubSub } from '@graphql-yoga/subscription';
 import type { AccountEvent } from './accounts/account-event.js';

@@ -106,6 +106,11 @@ export class ModelSharingResolver {
     return requestsWithUsers(await ctx.services.modelSharing.pendingRequests(ctx.principal!, model), ctx.loaders.user);
   }
 
+  @FieldResolver(() => ModelRole, { description: 'What you may do with it (READ, WRITE or ADMIN), so clients can show the right controls. Costs a query per model: ask for it on one model, not a catalog page.' })
+  async viewerPermission(@Root() model: Model, @Ctx() ctx: Context): Promise<ModelRole> {
+    return (await ctx.services.modelSharing.permission(ctx.principal, model)) as ModelRole;
+  }
+
   @FieldResolver(() => Boolean, { description: 'Whether you starred it' })
   viewerHasStarred(@Root() model: Model, @Ctx() ctx: Context): Promise<boolean> {
     return loaders(ctx).starred.load(model.id);

@@ -38,6 +38,11 @@ export class ModelSharingService {
     private readonly sharing: ResourceSharing,
   ) {}
 
+  /** What the caller may do with a model they can read: read, write or admin. */
+  async permission(principal: Principal | null, model: Model): Promise<Permission> {
+    return (await this.sharing.permission(principal, model)) ?? 'read';
+  }
+
   collaborators(principal: Principal, model: Model): Promise<Collaborator[]> {
     return this.sharing.collaborators(principal, model);
   }

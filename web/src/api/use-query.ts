@@ -1,7 +1,8 @@
 /**
  * Loads a query when a component mounts and again whenever its variables change, `refresh`
  * changes (a counter the caller bumps, e.g. on a live event) or `reload()` is called. An
- * answer that arrives after a newer request was started is dropped.
+ * answer that arrives after a newer request was started is dropped. With `skip` nothing is asked
+ * (for a query that only makes sense once another answer is in).
  */
 import { useCallback, useEffect, useState } from 'react';
 import { request, type Variables } from './graphql-client';
@@ -14,12 +15,13 @@ export interface QueryState<TData> {
   reload(): void;
 }
 
-export function useQuery<TData>(query: string, variables?: Variables, refresh = 0): QueryState<TData> {
-  const [state, setState] = useState<{ data?: TData; error?: GraphQLRequestError; loading: boolean }>({ loading: true });
+export function useQuery<TData>(query: string, variables?: Variables, refresh = 0, skip = false): QueryState<TData> {
+  const [state, setState] = useState<{ data?: TData; error?: GraphQLRequestError; loading: boolean }>({ loading: !skip });
   const [nonce, setNonce] = useState(0);
   const variablesKey = JSON.stringify(variables ?? {});
 
   useEffect(() => {
+    if (skip) return setState({ loading: false });
     let current = true;
     setState((s) => ({ ...s, loading: true }));
     request<TData>(query, JSON.parse(variablesKey) as Variables).then(
@@ -34,7 +36,7 @@ export function useQuery<TData>(query: string, variables?: Variables, refresh = 
     return () => {
       current = false;
     };
-  }, [query, variablesKey, refresh, nonce]);
+  }, [query, variablesKey, refresh, nonce, skip]);
 
   const reload = useCallback(() => setNonce((n) => n + 1), []);
   return { data: state.data, error: state.error, loading: state.loading, reload };

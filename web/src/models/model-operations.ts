@@ -21,6 +21,8 @@ export const MODELS = `query Models($first: Int, $after: String, $search: String
 export const MODEL = `query Model($owner: String!, $name: String!) { model(owner: $owner, name: $name) { ${DETAIL_FIELDS} } }`;
 
 /** Visible to those who may write to the model (FORBIDDEN to others). */
+export const MODEL_PERMISSION = `query ModelPermission($owner: String!, $name: String!) { model(owner: $owner, name: $name) { id viewerPermission } }`;
+
 export const MODEL_COLLABORATORS = `query ModelCollaborators($owner: String!, $name: String!) {
   model(owner: $owner, name: $name) { id collaborators { user { id username displayName } role createdAt } }
 }`;
