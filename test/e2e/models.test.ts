@@ -29,6 +29,10 @@ const HOSTILE_CARD = [
   '[click me](javascript:window.__xss=%22link%22)',
   '',
   '- accuracy: 0.96',
+  '',
+  '| split | accuracy |',
+  '| --- | --- |',
+  '| test | 0.96 |',
 ].join('\n');
 
 describe('Portal: a model developer publishes a model, and people find, star, fork and follow it', () => {
@@ -131,6 +135,8 @@ describe('Portal: a model developer publishes a model, and people find, star, fo
     const card = page.getByTestId('model-card');
     await expectText(card.locator('h1'), 'Iris classifier');
     await expectText(card.locator('li'), 'accuracy: 0.96');
+    // Metrics tables (GitHub-flavoured markdown) render as tables.
+    await expectText(card.locator('table td').nth(1), '0.96');
     expect(await card.locator('script, img, iframe, [onerror]').count()).toBe(0);
     expect(await card.locator('a[href^="javascript"]').count()).toBe(0);
     // Give a handler that slipped through the time to run, then check none did.
