@@ -98,6 +98,7 @@ describe('Portal: the model editor builds, checks and saves a spec', () => {
     await page.getByTestId('spec-json-error').waitFor({ state: 'detached' });
     await settledValid();
     await expectText(total(), '387');
+    await screenshot(page, 'portal-editor-json.png');
 
     await page.getByTestId('view-layers').click();
     expect(await page.getByTestId('layer-0-name').inputValue()).toBe('hidden');

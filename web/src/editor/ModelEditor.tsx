@@ -5,7 +5,7 @@
 import { useEffect, useMemo } from 'react';
 import { placeProblems } from './place-problems';
 import { SaveArchitecture } from './SaveArchitecture';
-import { starterSpec } from './spec-edits';
+import { starterSpec, tidySpec } from './spec-edits';
 import { SpecEditor } from './SpecEditor';
 import { SpecSummary } from './SpecSummary';
 import type { Architecture } from './types';
@@ -20,7 +20,7 @@ export interface ModelEditorProps {
 }
 
 export function ModelEditor({ architecture, canWrite, onSaved, onDeleted }: ModelEditorProps) {
-  const document = useSpecDocument(() => architecture?.spec ?? starterSpec());
+  const document = useSpecDocument(() => (architecture ? tidySpec(architecture.spec) : starterSpec()));
   const spec = document.parseError ? undefined : document.spec;
   const check = useSpecValidation(spec);
   const problems = useMemo(() => placeProblems(check.result?.errors ?? []), [check.result]);
@@ -38,7 +38,7 @@ export function ModelEditor({ architecture, canWrite, onSaved, onDeleted }: Mode
           valid={check.checking ? undefined : check.result?.valid}
           dirty={document.dirty}
           onSaved={(saved, created) => {
-            document.reset(saved.spec);
+            document.reset(tidySpec(saved.spec));
             onSaved(saved, created);
           }}
           onDeleted={onDeleted}

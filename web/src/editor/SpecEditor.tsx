@@ -75,6 +75,11 @@ export function SpecEditor({ document, problems, errors, summaries }: SpecEditor
                 testId="spec-json"
               />
             </Suspense>
+            <div className="button-row json-actions">
+              <button type="button" className="button secondary small" disabled={parseError !== null} onClick={() => document.setSpec(spec)} data-testid="format-json">
+                Format
+              </button>
+            </div>
             {parseError && (
               <p id={parseErrorId} className="field-error" data-testid="spec-json-error">
                 {parseError}

@@ -172,3 +172,27 @@ export function toSequential(spec: JsonObject): JsonObject {
     layers,
   };
 }
+
+const SPEC_KEYS = ['kind', 'inputShape', 'inputDtype', 'inputs', 'layers', 'outputs'];
+const LAYER_KEYS = ['name', 'type', 'inputs'];
+const INPUT_KEYS = ['name', 'shape', 'dtype'];
+
+/** `object` with `first` keys in that order, then the rest as they were. */
+function ordered(object: JsonObject, first: readonly string[]): JsonObject {
+  const keys = [...first.filter((key) => key in object), ...Object.keys(object).filter((key) => !first.includes(key))];
+  return Object.fromEntries(keys.map((key) => [key, object[key]]));
+}
+
+/**
+ * The spec with its keys in reading order: kind and inputs first, then layers (each name, type,
+ * inputs, then its fields as the layer editor lists them), then outputs. The hub keeps specs as
+ * PostgreSQL jsonb, which reorders keys; this puts a loaded spec's JSON view back in order.
+ */
+export function tidySpec(spec: unknown): unknown {
+  if (!isObject(spec)) return spec;
+  const layers = Array.isArray(spec.layers)
+    ? spec.layers.map((layer) => (isObject(layer) ? ordered(layer, [...LAYER_KEYS, ...(isLayerType(layer.type) ? Object.keys(LAYER_FIELD_SPECS[layer.type]) : [])]) : layer))
+    : spec.layers;
+  const inputs = Array.isArray(spec.inputs) ? spec.inputs.map((input) => (isObject(input) ? ordered(input, INPUT_KEYS) : input)) : spec.inputs;
+  return ordered({ ...spec, ...(layers !== undefined ? { layers } : {}), ...(inputs !== undefined ? { inputs } : {}) }, SPEC_KEYS);
+}

@@ -3,6 +3,7 @@
  * the URL: `?unread=1`), "Load more", mark read and mark all read; new ones arrive live. Below,
  * the subscriptions that bring them, with each webhook's delivery log.
  */
+import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { PagedListView } from '../components/ListView';
@@ -15,7 +16,15 @@ import { useLiveInbox } from '../notifications/use-live-inbox';
 export function NotificationsPage() {
   usePageTitle('Notifications');
   const [params, setParams] = useSearchParams();
-  const unreadOnly = params.get('unread') === '1';
+  const inUrl = params.get('unread') === '1';
+  // The router applies URL changes in a transition: the checkbox follows the click at once, and
+  // the URL (back and forward included) when it changes.
+  const [unreadOnly, setUnreadOnly] = useState(inUrl);
+  const [seen, setSeen] = useState(inUrl);
+  if (seen !== inUrl) {
+    setSeen(inUrl);
+    setUnreadOnly(inUrl);
+  }
   const { list, liveError, markRead, markAllRead } = useLiveInbox(unreadOnly);
   const markAll = useRowAction();
   const anyUnread = list.items.some((notification) => !notification.read);
@@ -34,7 +43,10 @@ export function NotificationsPage() {
               <input
                 type="checkbox"
                 checked={unreadOnly}
-                onChange={(event) => setParams(event.target.checked ? { unread: '1' } : {})}
+                onChange={(event) => {
+                  setUnreadOnly(event.target.checked);
+                  setParams(event.target.checked ? { unread: '1' } : {});
+                }}
                 data-testid="unread-only"
               />
               Unread only
