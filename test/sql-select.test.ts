@@ -91,6 +91,38 @@ describe.each(BACKENDS)('SQL SELECT on %s', (backend) => {
     expect(fancy.data.runSql.columns.find((c: { name: string }) => c.name === 't1').type).toBe('numeric');
   });
 
+  it('runs the SQL analysts write: subqueries, set operations, windows, casts, dates, strings, arrays', async () => {
+    const W = `${alice.username}.weather`;
+    const queries = [
+      `SELECT city FROM ${W} WHERE temp > (SELECT avg(temp) FROM ${W}) ORDER BY city`,
+      `SELECT city FROM ${W}@1 UNION SELECT city FROM ${W} EXCEPT SELECT 'Rome' ORDER BY 1`,
+      `SELECT DISTINCT ON (city) city, temp FROM ${W} ORDER BY city, temp DESC`,
+      `SELECT city, temp, lag(temp) OVER (PARTITION BY city ORDER BY day) AS prev, row_number() OVER w AS i FROM ${W} WINDOW w AS (ORDER BY temp)`,
+      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY temp) AS median, stddev(temp), corr(temp, rain), count(*) FILTER (WHERE sunny) FROM ${W}`,
+      `SELECT extract(month FROM day) AS m, date_trunc('week', day::timestamp) AS wk, day + interval '1 day' AS next, to_char(day, 'YYYY/MM') FROM ${W}`,
+      `SELECT CASE WHEN temp < 0 THEN 'freezing' WHEN temp < 15 THEN 'cold' ELSE 'warm' END AS feel, nullif(rain, 0), greatest(temp, 0) FROM ${W}`,
+      `SELECT lower(city), length(city), substr(city, 1, 2), replace(city, 'o', '0'), split_part('a,b', ',', 2), city ILIKE '%O%' FROM ${W}`,
+      `SELECT string_agg(city, ', ' ORDER BY city) AS cities, array_agg(DISTINCT city) AS arr FROM ${W}`,
+      `SELECT * FROM (VALUES (1, 'one'), (2, 'two')) AS v`,
+      `SELECT g, g * g AS sq FROM generate_series(1, 5) AS g`,
+      `SELECT x.city, y.n FROM ${W} x JOIN (SELECT city, count(*) AS n FROM ${W} GROUP BY city) y USING (city) WHERE EXISTS (SELECT 1 FROM ${W}@1 z WHERE z.city = x.city)`,
+      `SELECT round(avg(temp)::numeric, 2), sum(rain)::float8 / nullif(count(*), 0), CAST(max(temp) AS integer) FROM ${W} GROUP BY sunny HAVING count(*) > 1`,
+      `SELECT 1 /* a /* nested */ pg_sleep(1) comment */ AS one`,
+      `SELECT x.city, y.city FROM ${W} x JOIN ${W}@1 y ON x.city = y.city`,
+    ];
+    for (const q of queries) {
+      const res = await run(q);
+      expect(res.errors?.[0].message ?? null, q).toBeNull();
+      expect(res.data.runSql.rows.length, q).toBeGreaterThan(0);
+    }
+    const cities = (await run(queries[0])).data.runSql.rows;
+    expect(cities).toEqual([['Lima'], ['Quito'], ['Rome']]);
+    expect((await run(queries[8])).data.runSql).toMatchObject({
+      columns: [{ name: 'cities', type: 'text' }, { name: 'arr', type: 'text[]' }],
+      rows: [['Lima, Oslo, Oslo, Quito, Rome', ['Lima', 'Oslo', 'Quito', 'Rome']]],
+    });
+  });
+
   it('keeps string literals exactly, quotes and backslashes included', async () => {
     const res = await run(`SELECT 'it''s' AS a, 'back\\slash' AS b, 'a\\' AS c, length('é€😀') AS n`);
     expect(res.errors).toBeUndefined();
@@ -163,7 +195,14 @@ describe.each(BACKENDS)('SQL SELECT on %s', (backend) => {
     expect(create.errors![0].message).toContain('CREATE MODEL is valid, but training by SQL is not available');
     expect(create.errors![0].extensions!.fields).toEqual([expect.objectContaining({ statement: 'CREATE_MODEL', reason: 'NOT_AVAILABLE' })]);
     const badOption = await run(`CREATE MODEL ${alice.username}.rainy\nOPTIONS (model_type = 'logistic_reg', learning_rate = 0.1) AS SELECT * FROM ${alice.username}.weather`);
-    expect(badOption.errors![0].message).toBe('query: line 2, column 40: unknown option learning_rate (did you mean learn_rate?)');
+    expect(badOption.errors![0].message).toBe('query: line 2, column 39: unknown option learning_rate (did you mean learn_rate?)');
+    const noLabel = await run(
+      `CREATE MODEL ${alice.username}.rainy OPTIONS (model_type = 'logistic_reg',\n  input_label_cols = ['sunny']) AS SELECT temp, rain FROM ${alice.username}.weather`,
+    );
+    expect(noLabel.errors![0].message).toBe('query: line 2, column 22: input_label_cols: column "sunny" is not in the SELECT (its columns: temp, rain)');
+    const noColumn = await run(`CREATE MODEL ${alice.username}.rainy OPTIONS (model_type = 'linear_reg') AS SELECT tmp AS label, rain FROM ${alice.username}.weather`);
+    expect(noColumn.errors![0].message).toMatch(/column "tmp" does not exist/);
+    expect(noColumn.errors![0].extensions!.fields).toEqual([expect.objectContaining({ line: 1 })]);
     const privateInput = await run(`CREATE MODEL ${bob.username}.m OPTIONS (model_type = 'linear_reg') AS SELECT * FROM ${alice.username}.diary`, bob.token);
     expect(codeOf(privateInput)).toBe('NOT_FOUND');
     const predict = await run(`SELECT * FROM ML.PREDICT(MODEL ${alice.username}.nothing, (SELECT * FROM ${alice.username}.weather))`);

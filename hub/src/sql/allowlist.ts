@@ -52,8 +52,8 @@ export const WINDOW_FUNCTIONS = [
   'nth_value',
 ];
 
-/** Keyword-like functions node-sql-parser reports as calls (NOT (…), grouping helpers). */
-const SYNTAX = ['not', 'rollup', 'cube', 'grouping'];
+/** Keywords node-sql-parser reports as calls: NOT (…), x = ANY (…), EXISTS (…), ROW (…), grouping helpers. */
+const SYNTAX = ['not', 'any', 'some', 'all', 'exists', 'row', 'array', 'rollup', 'cube', 'grouping'];
 
 export const ALLOWED_FUNCTIONS: ReadonlySet<string> = new Set([
   ...MATH, ...STRING, ...DATE_TIME, ...CONDITIONAL, ...ARRAY_JSON, ...AGGREGATES, ...WINDOW_FUNCTIONS, ...SYNTAX,

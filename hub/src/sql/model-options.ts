@@ -206,6 +206,11 @@ const SPECS: Record<string, OptionSpec> = {
 /** BigQuery's other spellings. */
 const SYNONYMS: Record<string, string> = { max_iterations: 'epochs', activation_fn: 'activation' };
 
+/** An option's BigQuery name with synonyms resolved (max_iterations → epochs). */
+export function canonicalOption(name: string): string {
+  return SYNONYMS[name] ?? name;
+}
+
 /** The option names one can write, for messages. */
 export const OPTION_NAMES = [...Object.keys(SPECS), ...Object.keys(SYNONYMS)].sort();
 

@@ -49,7 +49,7 @@ const NODE_TYPES = new Set([
   'select', 'expr', 'column_ref', 'function', 'aggr_func', 'window_func', 'cast', 'binary_expr', 'unary_expr',
   'case', 'when', 'else', 'number', 'bigint', 'single_quote_string', 'double_quote_string', 'bool', 'boolean',
   'null', 'star', 'expr_list', 'array', 'interval', 'window', 'origin', 'default', 'extract', 'date', 'time',
-  'timestamp', 'values', 'asc', 'desc',
+  'timestamp', 'values', 'asc', 'desc', 'distinct', 'distinct on', 'escape', 'collate', 'rows',
 ]);
 
 /** Keys of a FROM item naming a table that the sandbox understands. */
@@ -156,12 +156,14 @@ export function checkSelect(ast: AstNode, context: CheckContext): DatasetUse[] {
   };
 
   const checkCall = (n: AstNode, here: Locator): void => {
-    const parts = (n.name as { name?: unknown[] } | undefined)?.name;
+    const qualified = n.name as { name?: unknown[]; schema?: unknown } | undefined;
+    const parts = qualified?.name;
     let name: string | null;
     if (Array.isArray(parts)) {
-      if (parts.length !== 1) {
-        const shown = parts.map(nameOf).join('.');
-        throw new CheckProblem(`function ${shown} is not allowed: call functions by their plain name`, locOf(n) ?? { name: nameOf(parts[0]) ?? shown, fallback: here });
+      const schema = qualified?.schema ? nameOf(qualified.schema) : null;
+      if (parts.length !== 1 || schema !== null) {
+        const shown = [schema, ...parts.map(nameOf)].filter(Boolean).join('.');
+        throw new CheckProblem(`function ${shown} is not allowed: call functions by their plain name`, locOf(n) ?? { name: schema ?? nameOf(parts[0]) ?? shown, fallback: here });
       }
       name = nameOf(parts[0]);
     } else name = nameOf(n.name);

@@ -93,6 +93,7 @@ export function parseSelect(source: SourceText, blanked: string, tokens: Token[]
       ast = parsed[0] as AstNode;
     } else ast = parsed as AstNode;
   } catch (error) {
+    if (error instanceof RangeError) throw sqlError(source, start, 'the query is too deeply nested to read');
     const location = (error as { location?: { start?: { offset?: number } } }).location;
     if (typeof location?.start?.offset !== 'number') throw error;
     const offset = derived.toOriginal(location.start.offset);
@@ -116,6 +117,7 @@ export function parseSelect(source: SourceText, blanked: string, tokens: Token[]
     uses = checkSelect(ast, { placeholders, isStringPlaceholder: (value) => strings.has(value) });
   } catch (error) {
     if (error instanceof CheckProblem) throw sqlError(source, locate(error.locator), error.problem);
+    if (error instanceof RangeError) throw sqlError(source, start, 'the query is too deeply nested to read');
     throw error;
   }
   const datasets = uses.map((use): DatasetRead => ({

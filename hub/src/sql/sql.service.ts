@@ -5,8 +5,9 @@
  * in the sandbox (sandbox-runner.ts) one page at a time.
  *
  * CREATE MODEL, ML.PREDICT, ML.EVALUATE and ML.TRAINING_INFO are parsed, their options checked and
- * their names resolved the same way, then refused as not available yet: training by SQL is the next
- * step (issue 6), and {@link SqlService.prepare} is what it builds on.
+ * their names resolved the same way (for CREATE MODEL also: the caller may write the model, and the
+ * label is a column of the SELECT), then refused as not available yet: training by SQL is the next
+ * step (issue 6), and {@link SqlService.prepare} and {@link SqlService.columnsOf} are what it builds on.
  */
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
@@ -93,6 +94,7 @@ export class SqlService {
       case 'CREATE_MODEL': {
         const select = await this.resolveSelect(principal, source, statement.query);
         await this.checkModelTarget(principal, source, statement);
+        await this.checkTrainingColumns(source, statement, select);
         return { source, statement, select };
       }
       case 'ML_PREDICT':
@@ -223,6 +225,34 @@ export class SqlService {
       }
       throw error;
     }
+  }
+
+  /** The columns a resolved SELECT returns (it is planned and started, but no row is read). */
+  async columnsOf(source: SourceText, select: ResolvedSelect): Promise<{ name: string; type: string }[]> {
+    const limits = { timeoutMs: this.config.sql.timeoutMs, maxRows: this.config.sql.maxRows, maxCost: this.config.sql.maxCost };
+    const useRole = await this.role.available();
+    if (useRole) await this.role.grant(select.datasets.map((d) => d.table));
+    const names = new Map(select.datasets.map((d) => [d.table, `${d.owner}.${d.name}@${d.number}`]));
+    const page = await this.limited(() =>
+      runSandboxed(this.db, select.sql, { offset: 0, first: 0 }, limits, useRole ? SANDBOX_ROLE : null, (error) => explainError(source, error, names, limits.timeoutMs)),
+    );
+    return page.columns;
+  }
+
+  /** CREATE MODEL: the label (and a split column) must be columns of the SELECT, named once. */
+  private async checkTrainingColumns(source: SourceText, statement: Extract<SqlStatement, { kind: 'CREATE_MODEL' }>, select: ResolvedSelect): Promise<void> {
+    const columns = (await this.columnsOf(source, select)).map((c) => c.name);
+    const shown = columns.length > 20 ? `${columns.slice(0, 20).join(', ')}, …` : columns.join(', ');
+    const need = (column: string, option: string, fallback: number) => {
+      const at = source.position(statement.optionOffsets[option] ?? fallback);
+      const count = columns.filter((c) => c === column).length;
+      if (count === 0) throw new SqlError('BAD_USER_INPUT', `${option}: column "${column}" is not in the SELECT (its columns: ${shown})`, at);
+      if (count > 1) throw new SqlError('BAD_USER_INPUT', `${option}: the SELECT has ${count} columns named "${column}": rename them`, at);
+    };
+    const label = statement.options.inputLabelCols?.[0] ?? 'label';
+    need(label, 'input_label_cols', statement.query.start);
+    if (statement.options.dataSplitCol) need(statement.options.dataSplitCol, 'data_split_col', statement.query.start);
+    if (columns.length < 2) throw new SqlError('BAD_USER_INPUT', 'the SELECT needs at least one feature column besides the label', source.position(statement.query.start));
   }
 
   /** At most {@link concurrency} sandboxed queries at once; the others wait their turn. */

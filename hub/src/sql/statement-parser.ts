@@ -13,7 +13,7 @@
  * {@link SqlError} with the line and column.
  */
 import { isPunct, isWord, lex, significant, type Token } from './lexer.js';
-import { checkOptions, readOptions, type ModelOptions } from './model-options.js';
+import { canonicalOption, checkOptions, readOptions, type ModelOptions } from './model-options.js';
 import { isRefProblem, readNameRef, type VersionSpec } from './names.js';
 import { parseSelect, type SelectQuery } from './select-parser.js';
 import { sqlError } from './sql-error.js';
@@ -23,6 +23,8 @@ import { SourceText } from './source-text.js';
 export const MAX_QUERY_LENGTH = 100_000;
 /** Deepest nesting of parentheses and brackets accepted (the parser recurses on them). */
 export const MAX_NESTING = 64;
+/** Most tokens accepted: node-sql-parser recurses once per operator, and runs out of stack near 20,000. */
+export const MAX_TOKENS = 10_000;
 
 export interface ModelName {
   owner: string;
@@ -37,7 +39,16 @@ export interface ModelRef extends ModelName {
 
 export type SqlStatement =
   | { kind: 'SELECT'; query: SelectQuery }
-  | { kind: 'CREATE_MODEL'; replace: boolean; ifNotExists: boolean; model: ModelName; options: ModelOptions; query: SelectQuery }
+  | {
+      kind: 'CREATE_MODEL';
+      replace: boolean;
+      ifNotExists: boolean;
+      model: ModelName;
+      options: ModelOptions;
+      /** Where each written option's value starts (by BigQuery name, synonyms resolved), for later errors. */
+      optionOffsets: Record<string, number>;
+      query: SelectQuery;
+    }
   | { kind: 'ML_PREDICT'; model: ModelRef; input: SelectQuery }
   | { kind: 'ML_EVALUATE'; model: ModelRef; input: SelectQuery | null }
   | { kind: 'ML_TRAINING_INFO'; model: ModelRef };
@@ -115,6 +126,7 @@ export function parseStatement(query: string): ParsedStatement {
   const all = lex(source);
   const tokens = significant(all);
   if (tokens.length === 0) throw sqlError(source, null, 'the query is empty');
+  if (tokens.length > MAX_TOKENS) throw sqlError(source, tokens[MAX_TOKENS].start, `the query has more than ${MAX_TOKENS} words and symbols`);
   // Comments turned into spaces (same length, line breaks kept) for node-sql-parser.
   const parts: string[] = [];
   let copied = 0;
@@ -226,6 +238,7 @@ class StatementParser {
     const optionsStart = t[i].start;
     const { options: written, next: afterOptions } = readOptions(this.source, t.slice(0, this.end), i + 1);
     const options = checkOptions(this.source, written, optionsStart);
+    const optionOffsets = Object.fromEntries(written.map((o) => [canonicalOption(o.name), o.value.start]));
     i = afterOptions;
     if (i >= this.end) throw this.fail(this.at(i), 'expected AS SELECT … after OPTIONS(…): the query to train on is missing');
     if (!isWord(t[i], 'as')) throw this.fail(t[i].start, 'expected AS SELECT … after OPTIONS(…)');
@@ -234,7 +247,7 @@ class StatementParser {
     if (!isWord(t[i], 'select', 'with') && !isPunct(t[i], '(')) throw this.fail(t[i].start, 'expected SELECT (or WITH …) after AS');
     const query = parseSelect(this.source, this.blanked, t, i, this.end);
     const model: ModelName = { owner: ref.owner, name: ref.name, offset: ref.offset };
-    return { kind: 'CREATE_MODEL', replace, ifNotExists, model, options, query };
+    return { kind: 'CREATE_MODEL', replace, ifNotExists, model, options, optionOffsets, query };
   }
 
   /** SELECT * FROM ML.<fn>(MODEL ref[, (SELECT …)]) — the whole statement; `ml` indexes the "ML" token. */
