@@ -16,7 +16,7 @@ export class Architectures1765000000000 implements MigrationInterface {
         description text NOT NULL DEFAULT '',
         tags text[] NOT NULL DEFAULT '{}',
         visibility text NOT NULL DEFAULT 'public' CHECK (visibility IN ('public', 'unlisted', 'private')),
-        spec jsonb NOT NULL,
+        spec json NOT NULL,
         summary jsonb NOT NULL,
         total_params bigint NOT NULL,
         trainable_params bigint NOT NULL,
@@ -24,6 +24,7 @@ export class Architectures1765000000000 implements MigrationInterface {
         created_at timestamptz(3) NOT NULL DEFAULT now(),
         updated_at timestamptz(3) NOT NULL DEFAULT now()
       )`);
+    // spec is json, not jsonb: the editor gets back the document it saved, keys in its order.
     // owner_id is a user id or an organization id (one namespace of handles), so it has no FK.
     await q.query(`CREATE UNIQUE INDEX architectures_owner_name ON architectures (owner_id, lower(name))`);
     await q.query(`CREATE INDEX architectures_public ON architectures (created_at DESC) WHERE visibility = 'public'`);

@@ -297,6 +297,9 @@ function assertNever(value: never): never {
   throw new Error(`Unhandled layer ${JSON.stringify(value)}`);
 }
 
+/** Problems listed at most; the rest are counted in one last entry. */
+export const MAX_ERRORS = 100;
+
 /** The field whose value drives a layer's parameter count, for the over-the-limit error. */
 const SIZE_FIELD: Partial<Record<LayerType, string>> = { dense: 'units', embedding: 'outputDim', conv1d: 'filters', conv2d: 'filters', lstm: 'units', gru: 'units' };
 
@@ -566,6 +569,16 @@ class Analysis {
   }
 
   result(): ModelSpecAnalysis {
+    // An unnamed layer of a sequential spec is called by the name the summary gives it.
+    for (const e of this.errors) {
+      const node = e.layer === null && e.index !== null && e.path.startsWith('layers[') ? this.nodes[e.index] : undefined;
+      if (node && NAME.test(node.name)) e.layer = node.name;
+    }
+    // A spec of many small mistakes (thousands of unknown keys) must not make an answer of megabytes.
+    if (this.errors.length > MAX_ERRORS) {
+      const more = this.errors.length - MAX_ERRORS;
+      this.errors.splice(MAX_ERRORS, more, { layer: null, index: null, path: '', message: `has ${thousands(more)} more problems not listed` });
+    }
     const withBatch = (dims: Dims | null | undefined) => (dims ? [null, ...dims] : null);
     const layers: LayerSummary[] = this.nodes.map((n) => ({
       index: n.index,

@@ -40,25 +40,28 @@ export const DTYPES = ['float32', 'int32'] as const;
 export const NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 const NAME_RULE = 'use 1–64 letters, digits, "_" or "-", starting with a letter';
 
+/** The error for a value of the wrong type: "is required" when it is missing. */
+const expecting = (what: string) => ({ error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`) });
+
 const size = (max = MAX_SIZE) =>
   z
-    .number({ error: 'must be a number' })
+    .number(expecting('a number'))
     .int({ error: 'must be a whole number' })
     .min(1, { error: 'must be at least 1' })
     .max(max, { error: `must be at most ${max}` });
 const fraction = (what: string) =>
-  z.number({ error: 'must be a number' }).min(0, { error: `must be at least 0 (${what})` }).lt(1, { error: `must be less than 1 (${what})` });
-const flag = () => z.boolean({ error: 'must be true or false' });
-const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: `must be one of ${values.join(', ')}` });
+  z.number(expecting('a number')).min(0, { error: `must be at least 0 (${what})` }).lt(1, { error: `must be less than 1 (${what})` });
+const flag = () => z.boolean(expecting('true or false'));
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values, expecting(`one of ${values.join(', ')}`));
 const sizeOrPair = () =>
-  z.union([size(), z.tuple([size(), size()])], { error: 'must be a whole number ≥ 1 or a pair of them, like [3, 3]' });
-const axis = () => z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(-(MAX_RANK + 1), { error: 'is out of range' }).max(MAX_RANK, { error: 'is out of range' });
+  z.union([size(), z.tuple([size(), size()])], expecting('a whole number ≥ 1 or a pair of them, like [3, 3]'));
+const axis = () => z.number(expecting('a number')).int({ error: 'must be a whole number' }).min(-(MAX_RANK + 1), { error: 'is out of range' }).max(MAX_RANK, { error: 'is out of range' });
 
-export const layerName = z.string({ error: 'must be a string' }).regex(NAME, { error: NAME_RULE });
+export const layerName = z.string(expecting('a string')).regex(NAME, { error: NAME_RULE });
 /** One dimension: a size, or null for any size. */
-export const dimension = z.union([size(), z.null()], { error: `must be a whole number from 1 to ${MAX_SIZE}, or null for any size` });
+export const dimension = z.union([size(), z.null()], expecting(`a whole number from 1 to ${MAX_SIZE}, or null for any size`));
 export const shape = z
-  .array(dimension, { error: 'must be a list of dimensions, like [28, 28, 1]' })
+  .array(dimension, expecting('a list of dimensions, like [28, 28, 1]'))
   .min(1, { error: 'needs at least one dimension' })
   .max(MAX_RANK, { error: `may have at most ${MAX_RANK} dimensions` });
 export type Shape = z.infer<typeof shape>;
@@ -73,7 +76,7 @@ export const LAYER_FIELDS = {
   batchNormalization: {
     axis: axis().optional(),
     momentum: fraction('default 0.99').optional(),
-    epsilon: z.number({ error: 'must be a number' }).gt(0, { error: 'must be greater than 0' }).max(1, { error: 'must be at most 1' }).optional(),
+    epsilon: z.number(expecting('a number')).gt(0, { error: 'must be greater than 0' }).max(1, { error: 'must be at most 1' }).optional(),
     center: flag().optional(),
     scale: flag().optional(),
   },
@@ -91,7 +94,7 @@ export const LAYER_FIELDS = {
   flatten: {},
   reshape: {
     targetShape: z
-      .array(z.union([size(), z.literal(-1)], { error: 'must be a whole number ≥ 1, or -1 for "whatever is left"' }), { error: 'must be a list like [7, 7, 64]' })
+      .array(z.union([size(), z.literal(-1)], expecting('a whole number ≥ 1, or -1 for "whatever is left"')), expecting('a list like [7, 7, 64]'))
       .min(1, { error: 'needs at least one dimension' })
       .max(MAX_RANK, { error: `may have at most ${MAX_RANK} dimensions` }),
   },
@@ -123,7 +126,7 @@ export function isLayerType(type: unknown): type is LayerType {
 }
 
 const layerInputs = z
-  .array(layerName, { error: 'must be a list of input or layer names' })
+  .array(layerName, expecting('a list of input or layer names'))
   .min(1, { error: 'needs at least one input' })
   .max(MAX_GRAPH_INPUTS, { error: `may have at most ${MAX_GRAPH_INPUTS} inputs` });
 
@@ -166,14 +169,14 @@ export const sequentialFrame = z.strictObject({
   kind: z.literal('sequential'),
   inputShape: shape,
   inputDtype: oneOf(DTYPES).optional(),
-  layers: z.array(z.unknown(), { error: 'must be a list of layers' }).min(1, { error: 'needs at least one layer' }),
+  layers: z.array(z.unknown(), expecting('a list of layers')).min(1, { error: 'needs at least one layer' }),
 });
 /** The top of a functional spec; its layers are checked one by one. */
 export const functionalFrame = z.strictObject({
   kind: z.literal('functional'),
-  inputs: z.array(modelInput, { error: 'must be a list of { name, shape }' }).min(1, { error: 'needs at least one input' }).max(MAX_GRAPH_INPUTS, { error: `may have at most ${MAX_GRAPH_INPUTS} inputs` }),
-  layers: z.array(z.unknown(), { error: 'must be a list of layers' }).min(1, { error: 'needs at least one layer' }),
-  outputs: z.array(layerName, { error: 'must be a list of layer names' }).min(1, { error: 'needs at least one output' }).max(MAX_GRAPH_INPUTS, { error: `may have at most ${MAX_GRAPH_INPUTS} outputs` }),
+  inputs: z.array(modelInput, expecting('a list of { name, shape }')).min(1, { error: 'needs at least one input' }).max(MAX_GRAPH_INPUTS, { error: `may have at most ${MAX_GRAPH_INPUTS} inputs` }),
+  layers: z.array(z.unknown(), expecting('a list of layers')).min(1, { error: 'needs at least one layer' }),
+  outputs: z.array(layerName, expecting('a list of layer names')).min(1, { error: 'needs at least one output' }).max(MAX_GRAPH_INPUTS, { error: `may have at most ${MAX_GRAPH_INPUTS} outputs` }),
 });
 
 export const sequentialSpec = sequentialFrame.extend({ layers: z.array(sequentialLayer).min(1) });

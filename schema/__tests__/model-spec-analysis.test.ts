@@ -246,10 +246,10 @@ describe('Model spec analysis: located errors', () => {
     expect(analysis.valid).toBe(false);
     expect(analysis.errors).toEqual([
       { layer: 'first', index: 0, path: 'layers[0].units', message: 'must be at least 1' },
-      { layer: null, index: 1, path: 'layers[1].type', message: expect.stringContaining('"denze" is not a layer type; use one of dense, dropout') },
-      { layer: null, index: 2, path: 'layers[2].activation', message: expect.stringContaining('must be one of linear, relu') },
-      { layer: null, index: 2, path: 'layers[2].kernel', message: 'is not a field here (unknown field "kernel")' },
-      { layer: null, index: 3, path: 'layers[3].rate', message: expect.stringContaining('must be less than 1') },
+      { layer: 'layer_2', index: 1, path: 'layers[1].type', message: expect.stringContaining('"denze" is not a layer type; use one of dense, dropout') },
+      { layer: 'dense_3', index: 2, path: 'layers[2].activation', message: expect.stringContaining('must be one of linear, relu') },
+      { layer: 'dense_3', index: 2, path: 'layers[2].kernel', message: 'is not a field here (unknown field "kernel")' },
+      { layer: 'dropout_4', index: 3, path: 'layers[3].rate', message: expect.stringContaining('must be less than 1') },
     ]);
     expect(analysis.layers.map((l) => l.name)).toEqual(['first', 'layer_2', 'dense_3', 'dropout_4']);
     expect(analysis.totalParams).toBeNull();
@@ -269,7 +269,7 @@ describe('Model spec analysis: located errors', () => {
 
   it('refuses a reshape to a size that does not fit', () => {
     expect(analyzeModelSpec(seq([{ type: 'reshape', targetShape: [3, 4] }])).errors).toEqual([
-      { layer: null, index: 0, path: 'layers[0].targetShape', message: '[3, 4] holds 12 values, but the input [10] has 10' },
+      { layer: 'reshape_1', index: 0, path: 'layers[0].targetShape', message: '[3, 4] holds 12 values, but the input [10] has 10' },
     ]);
     expect(paths(seq([{ type: 'reshape', targetShape: [-1, 3] }]))).toEqual(['layers[0].targetShape']);
     expect(paths(seq([{ type: 'reshape', targetShape: [-1, -1] }]))).toEqual(['layers[0].targetShape']);
@@ -352,6 +352,10 @@ describe('Model spec analysis: located errors', () => {
     cyclic.self = cyclic;
     expect(paths(cyclic)).toEqual(['']);
     expect(paths({ kind: 'sequential', inputShape: [1], layers: [{ type: 'dense', units: 10n }] })).toEqual(['']);
+    let deep: unknown = 1;
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    expect(paths({ kind: 'sequential', inputShape: [1], layers: [{ type: 'dense', units: deep }] })).toEqual(['']);
+    expect(paths(seq([{ type: 'dense', units: [[[[[[[[1]]]]]]]] }]))).toEqual(['layers[0].units']);
   });
 });
 
@@ -371,7 +375,7 @@ describe('Model spec analysis: limits', () => {
   it('refuses a model whose layers add up past the limit, at the layer that crosses it', () => {
     const layers = Array.from({ length: 5 }, () => ({ type: 'dense', units: 100 }));
     const analysis = analyzeModelSpec(seq(layers), { maxParams: 25_000 });
-    expect(analysis.errors).toEqual([{ layer: null, index: 3, path: 'layers[3].units', message: 'brings the model to 31,400 parameters; the limit is 25,000' }]);
+    expect(analysis.errors).toEqual([{ layer: 'dense_4', index: 3, path: 'layers[3].units', message: 'brings the model to 31,400 parameters; the limit is 25,000' }]);
     expect(analysis.totalParams).toBe(1100 + 4 * 10_100);
   });
 
@@ -381,6 +385,10 @@ describe('Model spec analysis: limits', () => {
     ]);
     expect(analyzeModelSpec(seq([{ type: 'dropout', rate: 0.1, name: 'x'.repeat(300_000) }])).errors[0]).toMatchObject({ path: '', message: expect.stringContaining('characters of JSON; at most 204,800') });
     expect(paths(seq([{ type: 'reshape', targetShape: [1, 1, 1, 1, 10] }, { type: 'embedding', inputDim: 2, outputDim: 1e9 }]))).toEqual(['layers[1]']);
+    const sloppy = analyzeModelSpec(seq([Object.fromEntries([['type', 'flatten'], ...Array.from({ length: 500 }, (_, i) => [`k${i}`, i])])]));
+    expect(sloppy.errors).toHaveLength(101);
+    expect(sloppy.errors[100]).toEqual({ layer: null, index: null, path: '', message: 'has 400 more problems not listed' });
+    expect(analyzeModelSpec(seq([{ type: 'dense' }])).errors).toEqual([{ layer: 'dense_1', index: 0, path: 'layers[0].units', message: 'is required' }]);
   });
 });
 

@@ -34,8 +34,8 @@ export class Architecture {
   @Column({ type: 'text' })
   visibility: ModelVisibility;
 
-  @Field(() => GraphQLJSON, { description: 'The model spec as saved (see schema/model-spec.ts)' })
-  @Column({ type: 'jsonb' })
+  @Field(() => GraphQLJSON, { description: 'The model spec as saved, keys in their order (see schema/model-spec.ts)' })
+  @Column({ type: 'json' })
   spec: ModelSpec;
 
   /** The validation of `spec` when it was saved (layers, shapes, counts); exposed as `summary`. */

@@ -4,13 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { loadTf } from '../../catalog/index.js';
 import { createLogger } from '../../logger.js';
 import { ModelSpecValidator } from '../model-spec-validator.js';
+import { inlineTfConfirmer } from '../tf-confirmer.js';
 
 const log = createLogger({ logLevel: 'silent' });
 const dense = (units: number, inputShape = [10]) => ({ kind: 'sequential', inputShape, layers: [{ type: 'dense', name: 'd', units }] });
 
-describe('ModelSpecValidator (the hub: analysis, then TF.js)', () => {
+describe('ModelSpecValidator (the hub: analysis, then TF.js in this thread)', () => {
   it('refuses a dense layer of 10^9 units in well under a second, without building or allocating anything', async () => {
-    const validator = new ModelSpecValidator({ maxParams: 50_000_000 }, log);
+    const validator = new ModelSpecValidator({ maxParams: 50_000_000 }, inlineTfConfirmer(), log);
     const rss = process.memoryUsage().rss;
     const start = performance.now();
     const result = await validator.validate(dense(1e9, [1000]));
@@ -23,7 +24,7 @@ describe('ModelSpecValidator (the hub: analysis, then TF.js)', () => {
   it('confirms a valid spec with TF.js and disposes every tensor it made', async () => {
     const tfjs = await loadTf();
     expect(tfjs).toBe(tf);
-    const validator = new ModelSpecValidator({}, log);
+    const validator = new ModelSpecValidator({}, inlineTfConfirmer(), log);
     await validator.validate(dense(3)); // TF.js's first use creates a few tensors of its own
     const before = tf.memory().numTensors;
     const spec = {
@@ -45,7 +46,7 @@ describe('ModelSpecValidator (the hub: analysis, then TF.js)', () => {
   });
 
   it('applies its parameter limit, and builds specs one at a time when they come together', async () => {
-    const validator = new ModelSpecValidator({ maxParams: 1_000 }, log);
+    const validator = new ModelSpecValidator({ maxParams: 1_000 }, inlineTfConfirmer(), log);
     expect((await validator.validate(dense(90))).valid).toBe(true); // 990 parameters
     expect((await validator.validate(dense(91))).errors).toEqual([
       { layer: 'd', index: 0, path: 'layers[0].units', message: 'gives this layer 1,001 parameters; the limit for a whole model is 1,000' },
@@ -57,7 +58,7 @@ describe('ModelSpecValidator (the hub: analysis, then TF.js)', () => {
   });
 
   it('never throws, whatever it is given', async () => {
-    const validator = new ModelSpecValidator({}, log);
+    const validator = new ModelSpecValidator({}, inlineTfConfirmer(), log);
     for (const spec of [undefined, null, '', '{"kind":"sequential"}', 1e308, [[[]]], { kind: 'functional', inputs: 'x', layers: {}, outputs: 3 }]) {
       const result = await validator.validate(spec);
       expect(result.valid).toBe(false);
