@@ -10,7 +10,7 @@ import { ApiKeysService } from './accounts/api-keys.service.js';
 import { LoginLimiter } from './accounts/login-limiter.js';
 import { NodeTokensService } from './accounts/node-tokens.service.js';
 import { OrganizationsService } from './accounts/organizations.service.js';
-import { ArchitecturesService, ModelSpecValidator } from './architectures/index.js';
+import { ArchitecturesService, ModelSpecValidator, WorkerTfConfirmer } from './architectures/index.js';
 import { BlobSweeper, FsArtifactStore } from './artifacts/index.js';
 import { CatalogService } from './catalog/catalog.service.js';
 import { modelBlobReferences } from './catalog/model-blob-references.js';
@@ -117,7 +117,7 @@ export function createServices(deps: {
     datasetSharing: new DatasetSharingService(datasets, datasetAccess),
     artifacts,
     catalog,
-    architectures: new ArchitecturesService(db, access, organizations, new ModelSpecValidator({ maxParams: config.modelSpecMaxParams }, deps.log.child({ component: 'architectures' }))),
+    architectures: new ArchitecturesService(db, access, organizations, new ModelSpecValidator({ maxParams: config.modelSpecMaxParams }, new WorkerTfConfirmer(), deps.log.child({ component: 'architectures' }))),
     modelSharing: new ModelSharingService(db, catalog, modelAccess),
     modelForks: new ModelForksService(db, catalog, organizations),
     modelDeletion: new ModelDeletionService(db, catalog, blobSweeper, deps.log.child({ component: 'catalog' })),
