@@ -25,17 +25,18 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: 
   });
 }
 
-describe('aimass datasets push', () => {
-  let hub: TestHub;
-  let user: SignedUp;
-  let dir: string;
-  beforeAll(async () => {
-    hub = await startTestHub();
-    user = await signUp(hub);
-    dir = await mkdtemp(path.join(os.tmpdir(), 'aimass-cli-'));
-  });
-  afterAll(() => hub?.close());
+// One hub for every command: each test uses its own names.
+let hub: TestHub;
+let user: SignedUp;
+let dir: string;
+beforeAll(async () => {
+  hub = await startTestHub();
+  user = await signUp(hub);
+  dir = await mkdtemp(path.join(os.tmpdir(), 'aimass-cli-'));
+});
+afterAll(() => hub?.close());
 
+describe('aimass datasets push', () => {
   it('uploads a file as a new version with a progress bar and prints the ingest report', async () => {
     await createDataset(hub, user.token, { name: 'pushed' });
     const file = path.join(dir, 'data.csv');
@@ -63,16 +64,6 @@ describe('aimass datasets push', () => {
 });
 
 describe('aimass models push', () => {
-  let hub: TestHub;
-  let user: SignedUp;
-  let dir: string;
-  beforeAll(async () => {
-    hub = await startTestHub();
-    user = await signUp(hub);
-    dir = await mkdtemp(path.join(os.tmpdir(), 'aimass-cli-model-'));
-  });
-  afterAll(() => hub?.close());
-
   async function writeModel(into: string, shards: number) {
     const { model, files } = await buildModel(shards);
     await mkdir(into, { recursive: true });
