@@ -1,15 +1,10 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Visibility } from '../accounts/visibility.js';
 
-export enum ModelVisibility {
-  PUBLIC = 'public',
-  UNLISTED = 'unlisted',
-  PRIVATE = 'private',
-}
-registerEnumType(ModelVisibility, {
-  name: 'ModelVisibility',
-  description: 'public: listed for everyone; unlisted: readable by anyone with its name; private: owner and organization members only',
-});
+/** The shared `Visibility` under this domain's name. */
+export const ModelVisibility = Visibility;
+export type ModelVisibility = Visibility;
 
 @ObjectType('Model', { description: 'A model in the catalog, `owner/name`, with immutable numbered versions' })
 @Entity('models')

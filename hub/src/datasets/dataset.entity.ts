@@ -1,15 +1,10 @@
-import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Visibility } from '../accounts/visibility.js';
 
-export enum DatasetVisibility {
-  PUBLIC = 'public',
-  UNLISTED = 'unlisted',
-  PRIVATE = 'private',
-}
-registerEnumType(DatasetVisibility, {
-  name: 'DatasetVisibility',
-  description: 'public: listed for everyone; unlisted: readable by anyone with its name; private: owner, organization members and collaborators only',
-});
+/** The shared `Visibility` under this domain's name. */
+export const DatasetVisibility = Visibility;
+export type DatasetVisibility = Visibility;
 
 @ObjectType('Dataset', { description: 'A dataset in the data market, `owner/name`, with immutable numbered versions' })
 @Entity('datasets')

@@ -155,13 +155,9 @@ export interface JobDetail extends Job {
   history: JobAttempt[];
 }
 
-/** The visibility enums (DatasetVisibility, ModelVisibility) share these values; in the order the portal offers them. */
+/** The Visibility enum (models, datasets, architectures), in the order the portal offers it. */
 export const VISIBILITIES = ['PUBLIC', 'UNLISTED', 'PRIVATE'] as const;
 export type Visibility = (typeof VISIBILITIES)[number];
-
-/** The DatasetVisibility enum. */
-export const DATASET_VISIBILITIES = VISIBILITIES;
-export type DatasetVisibility = Visibility;
 
 export type DatasetColumnType = 'INTEGER' | 'FLOAT' | 'BOOLEAN' | 'DATE' | 'TIMESTAMP' | 'CATEGORICAL' | 'TEXT';
 
@@ -174,7 +170,7 @@ export interface Dataset {
   description: string;
   license: string;
   tags: string[];
-  visibility: DatasetVisibility;
+  visibility: Visibility;
   createdAt: string;
   updatedAt: string;
 }

@@ -5,7 +5,7 @@
  */
 import { CREATE_DATASET } from '../api/dataset-operations';
 import { request } from '../api/graphql-client';
-import type { Dataset, DatasetVisibility } from '../api/types';
+import type { Dataset, Visibility } from '../api/types';
 import { Field } from '../forms/Field';
 import { Form, SubmitButton } from '../forms/Form';
 import { OwnerSelect, useMe } from '../forms/OwnerSelect';
@@ -17,7 +17,7 @@ import { VisibilitySelect } from '../forms/VisibilitySelect';
 export function CreateDatasetForm({ onCreated }: { onCreated(dataset: Dataset): void }) {
   const me = useMe();
   const form = useForm({ owner: '', name: '', description: '', license: '', tags: '', visibility: 'PUBLIC' });
-  const visibility = form.values.visibility as DatasetVisibility;
+  const visibility = form.values.visibility as Visibility;
 
   async function submit() {
     const input = {

@@ -12,12 +12,12 @@ import { TextField } from '../forms/TextField';
 import { useForm } from '../forms/use-form';
 import { VisibilitySelect } from '../forms/VisibilitySelect';
 import { CREATE_MODEL } from './model-operations';
-import type { ModelSummary, ModelVisibility } from './types';
+import type { ModelSummary, Visibility } from './types';
 
 export function CreateModelForm({ onCreated }: { onCreated(model: Pick<ModelSummary, 'owner' | 'name'>): void }) {
   const me = useMe();
   const form = useForm({ owner: '', name: '', task: '', tags: '', license: '', visibility: 'PUBLIC', description: '' });
-  const visibility = form.values.visibility as ModelVisibility;
+  const visibility = form.values.visibility as Visibility;
 
   async function submit() {
     const input = {

@@ -9,13 +9,13 @@ import { formatBytes } from '../components/format';
 import { useRowAction } from '../components/use-row-action';
 import { downloadWithToken } from './download-file';
 import { modelFileUrl } from './model-path';
-import type { ModelFile, ModelVisibility } from './types';
+import type { ModelFile, Visibility } from './types';
 
 export interface FilesTableProps {
   owner: string;
   name: string;
   number: number;
-  visibility: ModelVisibility;
+  visibility: Visibility;
   files: ModelFile[];
 }
 

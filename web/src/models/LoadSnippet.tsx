@@ -5,7 +5,7 @@
  */
 import { CodeSnippet } from '../components/CodeSnippet';
 import { modelAliasFileUrl, modelFileUrl } from './model-path';
-import type { ModelVisibility } from './types';
+import type { Visibility } from './types';
 
 export interface LoadSnippetProps {
   owner: string;
@@ -13,7 +13,7 @@ export interface LoadSnippetProps {
   number: number;
   /** Aliases pointing at this version */
   aliases: string[];
-  visibility: ModelVisibility;
+  visibility: Visibility;
 }
 
 export function LoadSnippet({ owner, name, number, aliases, visibility }: LoadSnippetProps) {

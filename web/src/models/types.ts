@@ -1,7 +1,7 @@
 /** TypeScript shapes of the model catalog's parts of schema/schema.graphql that the portal selects (dates as ISO strings). */
 import type { Visibility } from '../api/types';
 
-export type ModelVisibility = Visibility;
+export type { Visibility };
 
 /** The ModelSort enum, in the order the catalog offers them. RELEVANCE needs a search text. */
 export const MODEL_SORTS = ['RELEVANCE', 'STARS', 'DOWNLOADS', 'UPDATED', 'NEWEST'] as const;
@@ -24,7 +24,7 @@ export interface ModelSummary {
   framework: string;
   tags: string[];
   license: string;
-  visibility: ModelVisibility;
+  visibility: Visibility;
   /** Markdown */
   description: string;
   stars: number;
