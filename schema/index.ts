@@ -2,3 +2,5 @@ export * from './agent-protocol.js';
 export * from './job-kinds.js';
 export * from './model-spec.js';
 export * from './model-spec-analysis.js';
+export * from './preprocessing.js';
+export * from './training.js';

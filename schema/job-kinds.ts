@@ -6,6 +6,7 @@
  * when a kind listed here has no handler.
  */
 import { z } from 'zod';
+import { trainPayload, trainResult } from './training.js';
 
 export const echoPayload = z
   .object({
@@ -45,6 +46,8 @@ export const benchmarkResult = z
 export const JOB_KINDS = {
   echo: { payload: echoPayload, result: echoResult },
   benchmark: { payload: benchmarkPayload, result: benchmarkResult },
+  /** CREATE MODEL … AS SELECT (schema/training.ts): made by the hub's training domain, not submittable. */
+  train: { payload: trainPayload, result: trainResult },
 } as const;
 
 export type JobKind = keyof typeof JOB_KINDS;

@@ -187,13 +187,13 @@ describe.each(BACKENDS)('SQL SELECT on %s', (backend) => {
     expect(syntax.errors![0].extensions!.fields).toEqual([expect.objectContaining({ field: 'query', line: 1 })]);
   });
 
-  it('checks CREATE MODEL and ML.* statements, then says they are not available yet', async () => {
+  it('checks CREATE MODEL and ML.* statements; a valid CREATE MODEL answers the training job it queued', async () => {
+    // Training itself is test/training.test.ts (no agent runs here: the job stays queued).
     const create = await run(
-      `CREATE MODEL ${alice.username}.rainy OPTIONS (model_type = 'logistic_reg', input_label_cols = ['sunny']) AS SELECT temp, rain, sunny FROM ${alice.username}.weather`,
+      `CREATE MODEL ${alice.username}.rainy_queued OPTIONS (model_type = 'logistic_reg', input_label_cols = ['sunny']) AS SELECT temp, rain, sunny FROM ${alice.username}.weather`,
     );
-    expect(codeOf(create)).toBe('BAD_USER_INPUT');
-    expect(create.errors![0].message).toContain('CREATE MODEL is valid, but training by SQL is not available');
-    expect(create.errors![0].extensions!.fields).toEqual([expect.objectContaining({ statement: 'CREATE_MODEL', reason: 'NOT_AVAILABLE' })]);
+    expect(create.errors).toBeUndefined();
+    expect(create.data.runSql).toMatchObject({ statement: 'CREATE_MODEL', rows: [[expect.any(String), 'queued', `${alice.username}.rainy_queued`, 'sunny', ['temp', 'rain'], 5]] });
     const badOption = await run(`CREATE MODEL ${alice.username}.rainy\nOPTIONS (model_type = 'logistic_reg', learning_rate = 0.1) AS SELECT * FROM ${alice.username}.weather`);
     expect(badOption.errors![0].message).toBe('query: line 2, column 39: unknown option learning_rate (did you mean learn_rate?)');
     const noLabel = await run(

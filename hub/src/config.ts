@@ -242,6 +242,31 @@ export const VARIABLES = {
     description: "largest PostgreSQL planner cost estimate a SQL query may have; costlier queries are refused before they run (the only time limit on embedded PGlite, which can't interrupt a running statement)",
     parse: int(1000, 1000000000000),
   },
+  AIMASS_TRAIN_CHECKPOINT_EPOCHS: {
+    default: '5',
+    description: 'a training job (CREATE MODEL) uploads a checkpoint every this many epochs, so another agent can resume it (0: never)',
+    parse: int(0, 100000),
+  },
+  AIMASS_TRAIN_MAX_ROWS: {
+    default: '1000000',
+    description: 'most rows a CREATE MODEL query may return; the training agent holds them in memory',
+    parse: int(1, 100000000),
+  },
+  AIMASS_TRAIN_CHUNK_ROWS: {
+    default: '5000',
+    description: 'rows a training agent reads from the hub per request',
+    parse: int(1, 100000),
+  },
+  AIMASS_TRAIN_MAX_CLASSES: {
+    default: '1000',
+    description: 'most distinct label values a classifier may have (checked before the job starts)',
+    parse: int(2, 100000),
+  },
+  AIMASS_TRAIN_MAX_VOCABULARY: {
+    default: '1000',
+    description: 'most values of a category or text feature the trainer one-hot encodes (the most frequent); the rest count as unseen',
+    parse: int(1, 100000),
+  },
   AIMASS_WEB_DIR: {
     default: './dist/web',
     description: 'built portal served at / (npm run build makes it)',
@@ -274,6 +299,8 @@ export interface Config {
   datasets: { maxBytes: number; inferRows: number; maxRows: number; maxColumns: number };
   models: { maxBytes: number };
   sql: { timeoutMs: number; maxRows: number; maxCost: number };
+  /** Training by SQL (training/). */
+  training: { checkpointEpochs: number; maxRows: number; chunkRows: number; maxClasses: number; maxVocabulary: number };
   /** AIMASS_MODEL_SPEC_MAX_PARAMS */
   modelSpecMaxParams: number;
   webhooks: { maxAttempts: number; retryBaseMs: number; retryMaxMs: number; timeoutMs: number; allowPrivate: boolean };
@@ -342,6 +369,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     models: { maxBytes: v.AIMASS_MODEL_MAX_BYTES },
     sql: { timeoutMs: v.AIMASS_SQL_TIMEOUT_MS, maxRows: v.AIMASS_SQL_MAX_ROWS, maxCost: v.AIMASS_SQL_MAX_COST },
+    training: {
+      checkpointEpochs: v.AIMASS_TRAIN_CHECKPOINT_EPOCHS,
+      maxRows: v.AIMASS_TRAIN_MAX_ROWS,
+      chunkRows: v.AIMASS_TRAIN_CHUNK_ROWS,
+      maxClasses: v.AIMASS_TRAIN_MAX_CLASSES,
+      maxVocabulary: v.AIMASS_TRAIN_MAX_VOCABULARY,
+    },
     modelSpecMaxParams: v.AIMASS_MODEL_SPEC_MAX_PARAMS,
     webhooks: {
       maxAttempts: v.AIMASS_WEBHOOK_MAX_ATTEMPTS,

@@ -11,6 +11,7 @@ import type { ModelEvent } from './catalog/model-event.js';
 import type { Job } from './compute/job.entity.js';
 import type { Node } from './compute/node.entity.js';
 import type { Notification } from './notifications/notification.entity.js';
+import type { TrainingEpoch } from './training/training-epoch.entity.js';
 
 /** Topic → [routing id, payload]. */
 export type Topics = {
@@ -24,6 +25,8 @@ export type Topics = {
   MODEL_EVENT: [modelId: string, event: ModelEvent];
   /** A new inbox item, routed by the user it is for (already checked: they may read its subject). */
   NOTIFICATION_ADDED: [userId: string, notification: Notification];
+  /** A training job's agent reported an epoch, routed by job id. */
+  TRAINING_EPOCH: [jobId: string, epoch: TrainingEpoch];
 };
 
 export const createEventBus = () => createPubSub<Topics>();

@@ -22,6 +22,7 @@ import { jobFilesRouter } from './compute/job-files.routes.js';
 import { datasetsRouter } from './datasets/datasets.routes.js';
 import { modelsRouter } from './catalog/models.routes.js';
 import { sqlRouter } from './sql/sql.routes.js';
+import { trainingFilesRouter } from './training/training-files.routes.js';
 import { buildContext, type Context } from './graphql/context.js';
 import { formatError } from './graphql/format-error.js';
 import { metricsPlugin } from './graphql/metrics-plugin.js';
@@ -145,6 +146,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
   );
 
   app.use('/api/jobs', jobFilesRouter(services));
+  app.use('/api/jobs', trainingFilesRouter(services));
   app.use('/api/datasets', datasetsRouter(services));
   app.use('/api/models', modelsRouter(services));
   app.use('/api/sql', sqlRouter(services));

@@ -33,6 +33,7 @@ import { NotificationFanOut, NotificationsService, SubjectKind, SubscriptionsSer
 import type { EventBus } from './pubsub.js';
 import { ResourceSharing } from './sharing/index.js';
 import { SqlService } from './sql/sql.service.js';
+import { TrainingJobFiles, TrainingService, trainingBlobReferences } from './training/index.js';
 
 export interface Services {
   config: Config;
@@ -68,6 +69,10 @@ export interface Services {
   subscriptions: SubscriptionsService;
   /** Sends webhook deliveries; started and stopped by server.ts. */
   webhookWorker: WebhookWorker;
+  /** Training by SQL: CREATE MODEL jobs, ML.TRAINING_INFO, training runs and their epochs. */
+  training: TrainingService;
+  /** The training agent's job-token door: rows, epochs, checkpoints, the trained model. */
+  trainingJobFiles: TrainingJobFiles;
 }
 
 export function createServices(deps: {
@@ -97,10 +102,10 @@ export function createServices(deps: {
   const datasets = new DatasetsService(db, config, config.databaseUrl ? 'postgres' : 'pglite', accounts, organizations, datasetAccess, notificationFanOut);
   const artifacts = new FsArtifactStore(path.join(config.dataDir, 'artifacts'));
   // Every domain that names blobs registers its references here, or the orphan sweep takes its blobs.
-  const blobSweeper = new BlobSweeper(artifacts, [modelBlobReferences(db)]);
+  const blobSweeper = new BlobSweeper(artifacts, [modelBlobReferences(db), trainingBlobReferences(db)]);
   const modelAccess = new ResourceSharing(db, access, accounts, events, MODEL_SHARING);
   const catalog = new CatalogService(db, config, artifacts, modelAccess, organizations, blobSweeper);
-  return {
+  const services: Omit<Services, 'training' | 'trainingJobFiles'> = {
     config,
     events,
     signals,
@@ -129,4 +134,10 @@ export function createServices(deps: {
     subscriptions: new SubscriptionsService(db, config, subjectRules, { [SubjectKind.MODEL]: catalog, [SubjectKind.DATASET]: datasets }),
     webhookWorker: new WebhookWorker(db, config, subjectRules, signals, deps.log.child({ component: 'webhooks' })),
   };
+  const training = new TrainingService(db, config, services.sql, catalog, services.architectures, organizations, datasets, jobs, events);
+  const trainingJobFiles = new TrainingJobFiles(db, config, services.sql, catalog, services.versionMetadata, artifacts, blobSweeper, events, deps.log.child({ component: 'training' }));
+  services.sql.handle('CREATE_MODEL', (principal, prepared) => training.createModel(principal, prepared));
+  services.sql.handle('ML_TRAINING_INFO', (principal, prepared, page) => training.trainingInfo(principal, prepared, page));
+  services.scheduler.checkResults('train', (jobId, result) => training.checkResult(jobId, result));
+  return { ...services, training, trainingJobFiles };
 }

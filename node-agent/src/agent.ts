@@ -223,7 +223,7 @@ export class Agent extends EventEmitter<AgentEvents> {
     }
     this.log('info', 'job started', { jobId, attempt, kind });
     const runner = new JobRunner(
-      { jobId, attempt, kind, payload: message.payload },
+      { jobId, attempt, kind, payload: message.payload, hubUrl: this.config.hubUrl, jobToken: message.jobToken },
       {
         progress: (progress, text, metrics) => {
           const job = this.running.get(jobId);

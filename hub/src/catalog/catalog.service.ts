@@ -9,12 +9,12 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Permission } from '../accounts/access.js';
 import { hasScope, type Principal } from '../accounts/principal.js';
 import { Scope } from '../accounts/scopes.js';
 import { checks } from '../accounts/validation.js';
-import type { ArtifactStore, BlobSweeper } from '../artifacts/index.js';
+import type { ArtifactStore, BlobSweeper, PutResult } from '../artifacts/index.js';
 import type { Config } from '../config.js';
 import type { OrganizationsService } from '../accounts/organizations.service.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
@@ -23,9 +23,9 @@ import type { Page, PageArgs } from '../graphql/connection.js';
 import { emptyPage } from '../graphql/keyset-search.js';
 import { checkManifest, loadAndSign } from './layers-model-check.js';
 import { ModelAlias } from './model-alias.entity.js';
-import { ModelVersion, ModelVersionStatus } from './model-version.entity.js';
+import { ModelVersion, ModelVersionStatus, type ModelSignature } from './model-version.entity.js';
 import { Model, ModelVisibility } from './model.entity.js';
-import { FRAMING_BYTES, ModelTooLargeError, receiveFiles } from './multipart-files.js';
+import { FRAMING_BYTES, ModelTooLargeError, receiveFiles, type ReceivedFiles } from './multipart-files.js';
 import { modelSearchRequest, searchModels, type ModelSearch } from './search.js';
 import type { ResourceSharing } from '../sharing/index.js';
 
@@ -229,49 +229,84 @@ export class CatalogService {
   async upload(principal: Principal, owner: string, name: string, headers: IncomingHttpHeaders, body: Readable): Promise<ModelVersion> {
     if (!hasScope(principal, Scope.MODELS_WRITE)) throw forbidden('This API key lacks the models:write scope');
     const model = await this.get(principal, owner, name, 'write');
-    const maxBytes = this.config.models.maxBytes;
-    const length = headers['content-length'] === undefined ? undefined : Number(headers['content-length']);
-    if (length !== undefined && length > maxBytes + FRAMING_BYTES) throw new ModelTooLargeError(maxBytes);
-    const { files, created } = await receiveFiles(headers, body, this.store, maxBytes);
+    const { files, created } = await this.receiveUpload(headers, body);
     try {
-      const manifestFile = files.get('model.json');
-      if (!manifestFile) throw badInput('model.json', 'is missing: upload model.json and its weight shards');
-      if (manifestFile.size > MAX_MODEL_JSON_BYTES) throw badInput('model.json', `is larger than ${MAX_MODEL_JSON_BYTES} bytes`);
-      const sizes = new Map([...files].map(([p, f]) => [p, f.size]));
-      const manifest = checkManifest((await this.readBlob(manifestFile.sha256)).toString('utf8'), sizes);
-      const shards = manifest.weightsManifest.flatMap((g) => g.paths);
-      const weights = Buffer.concat(await Promise.all(shards.map((p) => this.readBlob(files.get(p)!.sha256))));
-      const signature = await loadAndSign(manifest, weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer);
-      return await this.db.transaction(async (tx) => {
-        // Serialises concurrent uploads to one model for the numbering only.
-        await tx.query(`SELECT 1 FROM models WHERE id = $1 FOR UPDATE`, [model.id]);
-        // A failed upload of the same bytes elsewhere may have just deleted a blob this one reused.
-        for (const f of files.values()) {
-          if (!(await this.store.has(f.sha256))) throw new AppError('CONFLICT', 'A file of this upload was removed meanwhile; upload again');
-        }
-        // Above every number ever given, deleted ones too: a number never names two different versions.
-        const [{ next }] = await tx.query(
-          `SELECT greatest(coalesce(max(v.number), 0), (SELECT max_deleted_version FROM models WHERE id = $1)) + 1 AS next FROM model_versions v WHERE v.model_id = $1`,
-          [model.id],
-        );
-        const repo = tx.getRepository(ModelVersion);
-        const version = await repo.save(
-          repo.create({
-            modelId: model.id,
-            number: Number(next),
-            status: ModelVersionStatus.DRAFT,
-            files: Object.fromEntries([...files].map(([p, f]) => [p, { sha256: f.sha256, size: f.size }])),
-            signature,
-            createdBy: principal.user.id,
-          }),
-        );
-        await tx.query(`UPDATE models SET updated_at = now() WHERE id = $1`, [model.id]);
-        return version;
-      });
+      const signature = await this.checkUploadedModel(files);
+      return await this.addVersion(model.id, files, { signature, createdBy: principal.user.id });
     } catch (error) {
       await this.deleteUnreferenced(created);
       throw error;
     }
+  }
+
+  /**
+   * Streams a multipart body of model files into the artifact store, within AIMASS_MODEL_MAX_BYTES
+   * (a declared length over it is refused before a byte is read). The caller deletes `created`
+   * (through the BlobSweeper) when no version comes of them. Shared by the upload and the trainer.
+   */
+  async receiveUpload(headers: IncomingHttpHeaders, body: Readable): Promise<ReceivedFiles> {
+    const maxBytes = this.config.models.maxBytes;
+    const length = headers['content-length'] === undefined ? undefined : Number(headers['content-length']);
+    if (length !== undefined && length > maxBytes + FRAMING_BYTES) throw new ModelTooLargeError(maxBytes);
+    return receiveFiles(headers, body, this.store, maxBytes);
+  }
+
+  /**
+   * The check every model version passes, uploaded or trained: model.json parses and names exactly
+   * the uploaded shards with the bytes its weights need, and TF.js loads it. Answers its signature.
+   */
+  async checkUploadedModel(files: ReadonlyMap<string, PutResult>): Promise<ModelSignature> {
+    const manifestFile = files.get('model.json');
+    if (!manifestFile) throw badInput('model.json', 'is missing: upload model.json and its weight shards');
+    if (manifestFile.size > MAX_MODEL_JSON_BYTES) throw badInput('model.json', `is larger than ${MAX_MODEL_JSON_BYTES} bytes`);
+    const sizes = new Map([...files].map(([p, f]) => [p, f.size]));
+    const manifest = checkManifest((await this.readBlob(manifestFile.sha256)).toString('utf8'), sizes);
+    const shards = manifest.weightsManifest.flatMap((g) => g.paths);
+    const weights = Buffer.concat(await Promise.all(shards.map((p) => this.readBlob(files.get(p)!.sha256))));
+    return loadAndSign(manifest, weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer);
+  }
+
+  /**
+   * Writes the version row for checked files (see {@link checkUploadedModel}), numbered after every
+   * number the model ever gave. `alongside` runs in the same transaction (the trainer records which
+   * run made the version), so both happen or neither.
+   */
+  async addVersion(
+    modelId: string,
+    files: ReadonlyMap<string, PutResult>,
+    fields: { signature: ModelSignature; createdBy: string; metrics?: Record<string, unknown> | null; lineage?: Record<string, unknown> | null },
+    alongside?: (tx: EntityManager, version: ModelVersion) => Promise<void>,
+  ): Promise<ModelVersion> {
+    return this.db.transaction(async (tx) => {
+      // Serialises concurrent uploads to one model for the numbering only.
+      const [locked] = await tx.query(`SELECT 1 FROM models WHERE id = $1 FOR UPDATE`, [modelId]);
+      if (!locked) throw notFound('Model');
+      // A failed upload of the same bytes elsewhere may have just deleted a blob this one reused.
+      for (const f of files.values()) {
+        if (!(await this.store.has(f.sha256))) throw new AppError('CONFLICT', 'A file of this upload was removed meanwhile; upload again');
+      }
+      // Above every number ever given, deleted ones too: a number never names two different versions.
+      const [{ next }] = await tx.query(
+        `SELECT greatest(coalesce(max(v.number), 0), (SELECT max_deleted_version FROM models WHERE id = $1)) + 1 AS next FROM model_versions v WHERE v.model_id = $1`,
+        [modelId],
+      );
+      const repo = tx.getRepository(ModelVersion);
+      const version = await repo.save(
+        repo.create({
+          modelId,
+          number: Number(next),
+          status: ModelVersionStatus.DRAFT,
+          files: Object.fromEntries([...files].map(([p, f]) => [p, { sha256: f.sha256, size: f.size }])),
+          signature: fields.signature,
+          metrics: fields.metrics ?? null,
+          lineage: fields.lineage ?? null,
+          createdBy: fields.createdBy,
+        }),
+      );
+      await tx.query(`UPDATE models SET updated_at = now() WHERE id = $1`, [modelId]);
+      await alongside?.(tx, version);
+      return version;
+    });
   }
 
   /** Deletes the blobs no version refers to (a failed upload's own blobs, unless another version has the same bytes). */

@@ -12,7 +12,7 @@ import { checks, type Checks } from '../accounts/validation.js';
 import type { DatasetsService } from '../datasets/datasets.service.js';
 import { AppError } from '../errors.js';
 import type { CatalogService } from './catalog.service.js';
-import { ModelVersion, ModelVersionStatus } from './model-version.entity.js';
+import { ModelVersion, ModelVersionStatus, type ModelSignature } from './model-version.entity.js';
 import {
   FeatureType,
   PreprocessingKind,
@@ -98,6 +98,32 @@ function checkMetrics(c: Checks, metrics: Record<string, unknown>): Record<strin
   return Object.fromEntries(entries) as Record<string, number>;
 }
 
+/** The signature with the given features and labels, each checked against the model's input and output widths. */
+function withFeaturesAndLabels(
+  c: Checks,
+  stored: ModelSignature | null,
+  input: { features?: FeatureSpecInput[] | null; labels?: string[] | null },
+): ModelSignature & { features?: StoredFeature[]; labels?: string[] } {
+  const signature = { ...(stored ?? { inputs: [], outputs: [] }) } as ModelSignature & { features?: StoredFeature[]; labels?: string[] };
+  if (input.features != null) {
+    const features = checkFeatures(c, input.features);
+    const expected = flatWidth(signature.inputs);
+    const given = features.reduce((n, f) => n + width(f), 0);
+    if (expected !== undefined && features.length > 0 && given !== expected) {
+      c.add('features', `the model's input takes ${expected} values per example, these features give ${given} (ONE_HOT counts one per vocabulary entry)`);
+    }
+    signature.features = features;
+  }
+  if (input.labels != null) {
+    if (input.labels.length > MAX_FEATURES) c.add('labels', `at most ${MAX_FEATURES} labels`);
+    input.labels.slice(0, MAX_FEATURES).forEach((l, i) => c.text(`labels.${i}`, l, { max: 200 }));
+    const outputs = flatWidth(signature.outputs);
+    if (outputs !== undefined && input.labels.length > 0 && input.labels.length !== outputs) c.add('labels', `the model has ${outputs} outputs, ${input.labels.length} labels were given`);
+    signature.labels = input.labels;
+  }
+  return signature;
+}
+
 export class VersionMetadataService {
   constructor(
     private readonly db: DataSource,
@@ -111,23 +137,7 @@ export class VersionMetadataService {
     const version = await this.catalog.version(principal, owner, name, { number });
     if (version.status !== ModelVersionStatus.DRAFT) throw new AppError('CONFLICT', 'Only a draft’s metadata can change; unpublish the version first');
     const c = checks();
-    const signature = { ...(version.signature ?? { inputs: [], outputs: [] }) } as NonNullable<ModelVersion['signature']> & { features?: StoredFeature[]; labels?: string[] };
-    if (input.features != null) {
-      const features = checkFeatures(c, input.features);
-      const expected = flatWidth(signature.inputs);
-      const given = features.reduce((n, f) => n + width(f), 0);
-      if (expected !== undefined && features.length > 0 && given !== expected) {
-        c.add('features', `the model's input takes ${expected} values per example, these features give ${given} (ONE_HOT counts one per vocabulary entry)`);
-      }
-      signature.features = features;
-    }
-    if (input.labels != null) {
-      if (input.labels.length > MAX_FEATURES) c.add('labels', `at most ${MAX_FEATURES} labels`);
-      input.labels.slice(0, MAX_FEATURES).forEach((l, i) => c.text(`labels.${i}`, l, { max: 200 }));
-      const outputs = flatWidth(signature.outputs);
-      if (outputs !== undefined && input.labels.length > 0 && input.labels.length !== outputs) c.add('labels', `the model has ${outputs} outputs, ${input.labels.length} labels were given`);
-      signature.labels = input.labels;
-    }
+    const signature = withFeaturesAndLabels(c, version.signature, input);
     const metrics = input.metrics != null ? checkMetrics(c, input.metrics) : version.metrics;
     let lineage = version.lineage as StoredLineage | null;
     if (input.lineage != null) {
@@ -153,6 +163,22 @@ export class VersionMetadataService {
     return this.db.getRepository(ModelVersion).save(version);
   }
 
+  /**
+   * A trained version's features, labels and metrics (reported by an untrusted agent), checked by
+   * the same rules as an uploader's: answers the signature to store and the metrics, or throws
+   * BAD_USER_INPUT naming each problem.
+   */
+  checkTrainedMetadata(
+    signature: ModelSignature,
+    input: { features: FeatureSpecInput[]; labels: string[]; metrics: Record<string, unknown> },
+  ): { signature: ModelSignature; metrics: Record<string, number> } {
+    const c = checks();
+    const checked = withFeaturesAndLabels(c, signature, input);
+    const metrics = checkMetrics(c, input.metrics);
+    c.throwIfAny();
+    return { signature: checked, metrics };
+  }
+
   signatureOf(version: ModelVersion): ModelSignatureType | null {
     const s = version.signature as (ModelVersion['signature'] & { features?: StoredFeature[]; labels?: string[] }) | null;
     if (!s) return null;
@@ -163,8 +189,15 @@ export class VersionMetadataService {
   async lineageOf(principal: Principal | null, version: ModelVersion): Promise<ModelLineage | null> {
     const l = version.lineage as StoredLineage | null;
     if (!l) return null;
+    const datasets: VersionRef[] = [];
+    for (const id of l.datasetVersionIds ?? (l.datasetVersionId ? [l.datasetVersionId] : [])) {
+      const ref = await this.datasetRef(principal, id);
+      if (ref) datasets.push(ref);
+    }
     return {
       dataset: l.datasetVersionId ? await this.datasetRef(principal, l.datasetVersionId) : null,
+      datasets,
+      nodeId: l.nodeId ?? null,
       trainingJobId: l.trainingJobId ?? null,
       sql: l.sql ?? null,
       spec: l.spec ?? null,

@@ -49,6 +49,10 @@ export interface StoredFeature {
 }
 export interface StoredLineage {
   datasetVersionId?: string;
+  /** Every dataset version a training query read (the first is datasetVersionId). */
+  datasetVersionIds?: string[];
+  /** The compute node that ran the training attempt which made the version. */
+  nodeId?: string;
   trainingJobId?: string;
   sql?: string;
   spec?: unknown;
@@ -100,6 +104,8 @@ export class VersionRef {
 @ObjectType('ModelLineage', { description: 'Where a version came from. References you may not read show as null.' })
 export class ModelLineage {
   @Field(() => VersionRef, { nullable: true, description: 'The dataset version it was trained on' }) dataset: VersionRef | null;
+  @Field(() => [VersionRef], { description: 'Every dataset version its training query read (those you may read)' }) datasets: VersionRef[];
+  @Field(() => String, { nullable: true, description: 'The compute node that trained it (training by SQL)' }) nodeId: string | null;
   @Field(() => String, { nullable: true }) trainingJobId: string | null;
   @Field(() => String, { nullable: true, description: 'The CREATE MODEL statement that trained it' }) sql: string | null;
   @Field(() => GraphQLJSON, { nullable: true, description: 'The model spec (layer graph) it was built from' }) spec: unknown;

@@ -11,8 +11,10 @@ import { hashToken } from '../accounts/tokens.js';
 import { bearerToken } from '../graphql/context.js';
 import { AppError } from '../errors.js';
 import type { Services } from '../services.js';
+import type { LeasedJob } from './scheduler.js';
 
-async function leasedJob(services: Services, req: Request): Promise<{ id: string; payload: unknown }> {
+/** The job the request's job token opens (NOT_FOUND otherwise); other domains' job routes use it too. */
+export async function leasedJob(services: Services, req: Request): Promise<LeasedJob> {
   const token = bearerToken(req.headers.authorization);
   const id = String(req.params.id);
   if (!token?.startsWith('amj_') || !/^[0-9a-f-]{36}$/i.test(id)) throw new AppError('NOT_FOUND', 'Job not found');

@@ -20,6 +20,8 @@ export const hubJobKinds: { [K in JobKind]: HubJobKind<K> } = {
       await nodes.recordBenchmark(nodeId, result.gflops, result.stepsPerSecond);
     },
   },
+  // Made by training/ (CREATE MODEL); its result is checked there (Scheduler.checkResults).
+  train: { submittable: false },
 };
 
 export function assertJobKindHandlers(handlers: Record<string, unknown> = hubJobKinds): void {

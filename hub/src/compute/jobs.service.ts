@@ -66,8 +66,11 @@ export class JobsService {
     return this.enqueue({ kind: input.kind, payload: parsed.data, ownerId: principal.user.id, organizationId, priority, maxAttempts, requirements });
   }
 
-  /** Queues a job without a caller's checks (the hub's own jobs, other domains' jobs). */
-  async enqueue(job: Pick<Job, 'kind' | 'payload' | 'ownerId' | 'requirements'> & Partial<Pick<Job, 'organizationId' | 'priority' | 'maxAttempts'>>): Promise<Job> {
+  /**
+   * Queues a job without a caller's checks (the hub's own jobs, other domains' jobs). A domain may
+   * choose the id, to write its own rows about the job before an agent can ask for them.
+   */
+  async enqueue(job: Pick<Job, 'kind' | 'payload' | 'ownerId' | 'requirements'> & Partial<Pick<Job, 'id' | 'organizationId' | 'priority' | 'maxAttempts'>>): Promise<Job> {
     const saved = await this.repo.save(this.repo.create({ ...job, status: JobStatus.QUEUED, runAfter: new Date(), updatedAt: new Date() }));
     this.publish(saved);
     this.signals.emit('jobs', {});

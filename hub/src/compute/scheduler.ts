@@ -13,7 +13,7 @@
  */
 import cron from 'node-cron';
 import type { DataSource } from 'typeorm';
-import { JOB_KINDS, isJobKind, type Message, type AgentToHub } from '../../../schema/index.js';
+import { JOB_KINDS, isJobKind, type AgentToHub, type JobKind, type JobResult, type Message } from '../../../schema/index.js';
 import { issueToken } from '../accounts/tokens.js';
 import type { Config } from '../config.js';
 import type { Signals } from '../db/signals.js';
@@ -27,6 +27,17 @@ import { claimJobs, recordAttempts } from './queue/claim-jobs.js';
 import { failJob, loseJobs, releaseJob, succeedJob, type Backoff, type FinishedJob } from './queue/finish-attempt.js';
 import { renewLeases } from './queue/renew-leases.js';
 
+/** A job as its job token opens it (job-files.routes.ts and other domains' job routes). */
+export interface LeasedJob {
+  id: string;
+  kind: string;
+  payload: unknown;
+  /** The attempt the token belongs to. */
+  attempt: number;
+  nodeId: string;
+  ownerId: string;
+}
+
 type Report = Message<AgentToHub, 'job.started' | 'job.progress' | 'job.succeeded' | 'job.failed' | 'job.released'>;
 
 export class Scheduler {
@@ -38,6 +49,7 @@ export class Scheduler {
   private readonly backoff: Backoff;
   /** Last progress write per job, to keep a chatty job from writing on every report. */
   private readonly progressWrittenAt = new Map<string, number>();
+  private readonly resultChecks = new Map<string, (jobId: string, result: unknown) => Promise<string | null>>();
 
   constructor(
     private readonly db: DataSource,
@@ -197,12 +209,22 @@ export class Scheduler {
   }
 
   /** The job a job token opens, while its attempt holds an unexpired lease. */
-  async leasedJob(id: string, tokenHash: string): Promise<{ id: string; payload: unknown } | undefined> {
+  async leasedJob(id: string, tokenHash: string): Promise<LeasedJob | undefined> {
     const [row] = await this.db.query(
-      `SELECT id, payload FROM jobs WHERE id = $1 AND job_token_hash = $2 AND status IN ('leased', 'running') AND lease_expires_at > now()`,
+      `SELECT id, kind, payload, attempts AS attempt, node_id AS "nodeId", owner_id AS "ownerId" FROM jobs
+       WHERE id = $1 AND job_token_hash = $2 AND status IN ('leased', 'running') AND lease_expires_at > now()`,
       [id, tokenHash],
     );
     return row;
+  }
+
+  /**
+   * Lets the domain that makes jobs of `kind` refuse an agent's success report that passed the
+   * result schema but contradicts the hub's records (a training job whose model never arrived):
+   * `check` answers why, or null to accept. A refused report fails the attempt (retried elsewhere).
+   */
+  checkResults<K extends JobKind>(kind: K, check: (jobId: string, result: JobResult<K>) => Promise<string | null>): void {
+    this.resultChecks.set(kind, check as (jobId: string, result: unknown) => Promise<string | null>);
   }
 
   async heartbeat(session: AgentSession, message: Message<AgentToHub, 'heartbeat'>): Promise<void> {
@@ -265,6 +287,12 @@ export class Scheduler {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const reason = `the node reported an invalid result (${issue.path.join('.') || 'result'}: ${issue.message})`;
+      this.log.warn({ nodeId: session.nodeId, jobId, reason }, 'refused a job result');
+      return failJob(this.db, jobId, session.nodeId, attempt, reason, true, this.backoff);
+    }
+    const refusal = await this.resultChecks.get(kind)?.(jobId, parsed.data);
+    if (refusal) {
+      const reason = `the node reported success, but ${refusal}`;
       this.log.warn({ nodeId: session.nodeId, jobId, reason }, 'refused a job result');
       return failJob(this.db, jobId, session.nodeId, attempt, reason, true, this.backoff);
     }

@@ -32,7 +32,8 @@ export interface Edge<T> {
 export interface Page<T> {
   edges: Edge<T>[];
   pageInfo: PageInfo;
-  totalCount: number;
+  /** A promise when counting is left until a client asks for it (see keysetPage). */
+  totalCount: number | Promise<number>;
 }
 
 export const MAX_PAGE = 100;

@@ -71,7 +71,8 @@ export function filterText(field: string, value: string | null | undefined): str
 
 /**
  * Runs `qb` (filtered, with `:q` set when there is text) one page at a time, ordered by
- * `key` then id, both descending: one statement for `totalCount`, one for the page.
+ * `key` then id, both descending: one statement for the page and, only if the client selects
+ * `totalCount`, one to count (counting every matching row is the dearest part of a plain listing).
  */
 export async function keysetPage<T extends ObjectLiteral & { id: string }, S extends string>(
   qb: SelectQueryBuilder<T>,
@@ -79,7 +80,7 @@ export async function keysetPage<T extends ObjectLiteral & { id: string }, S ext
   key: SortKey,
 ): Promise<Page<T>> {
   const alias = qb.alias;
-  const totalCount = await qb.clone().getCount();
+  let counted: Promise<number> | undefined;
   const page = qb.clone();
   if (request.after) {
     page.andWhere(`(${key.expr}, ${alias}.id) < (CAST(:afterKey AS ${key.type}), CAST(:afterId AS uuid))`, {
@@ -97,7 +98,10 @@ export async function keysetPage<T extends ObjectLiteral & { id: string }, S ext
   const edges = entities.slice(0, request.first).map((node) => ({ node, cursor: encodeCursor(request.sort, keys.get(node.id)!, node.id) }));
   return {
     edges,
-    totalCount,
+    // A getter: GraphQL reads it (and so counts) only when the selection names totalCount.
+    get totalCount() {
+      return (counted ??= qb.clone().getCount());
+    },
     pageInfo: {
       hasNextPage: entities.length > request.first,
       hasPreviousPage: request.after !== null,

@@ -22,6 +22,7 @@ import { VersionMetadataResolver } from '../catalog/version-metadata.resolver.js
 import { NotificationsResolver } from '../notifications/notifications.resolver.js';
 import { SubscriptionsResolver } from '../notifications/subscriptions.resolver.js';
 import { SqlResolver } from '../sql/sql.resolver.js';
+import { TrainingCurveResolver, TrainingRunResolver } from '../training/training.resolver.js';
 import type { EventBus } from '../pubsub.js';
 import { authChecker } from './auth-checker.js';
 
@@ -49,6 +50,8 @@ export const resolvers = [
   NotificationsResolver,
   SubscriptionsResolver,
   SqlResolver,
+  TrainingRunResolver,
+  TrainingCurveResolver,
 ] as const;
 
 export function createSchema(pubSub: EventBus): Promise<GraphQLSchema> {

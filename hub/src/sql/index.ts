@@ -3,4 +3,4 @@ export { parseStatement, type ModelName, type ModelRef, type ParsedStatement, ty
 export type { ModelOptions, ModelType, Tunable, Activation, Optimizer, DataSplitMethod } from './model-options.js';
 export type { SelectQuery, DatasetRead } from './select-parser.js';
 export { SqlError, type SqlProblem } from './sql-error.js';
-export { SqlService, type PreparedStatement, type ResolvedDataset, type ResolvedSelect } from './sql.service.js';
+export { SqlService, type PreparedStatement, type ResolvedDataset, type ResolvedSelect, type StatementHandler } from './sql.service.js';

@@ -11,7 +11,8 @@ export class SqlResolver {
   @Mutation(() => SqlResult, {
     description:
       'Runs one SQL statement over the datasets you can read (SELECT …, sandboxed) and returns a page of rows. ' +
-      'Name datasets owner.dataset or owner.dataset@3. CREATE MODEL and ML.PREDICT / ML.EVALUATE / ML.TRAINING_INFO are checked but not available yet. ' +
+      'Name datasets owner.dataset or owner.dataset@3. CREATE MODEL … AS SELECT starts a training job and answers it (job_id, status, model, label, features, rows); ' +
+      'ML.TRAINING_INFO answers a model’s epochs; ML.PREDICT / ML.EVALUATE are checked but not available yet. ' +
       'Errors say the line and column (extensions.fields[0].line / column).',
   })
   async runSql(

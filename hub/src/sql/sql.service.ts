@@ -28,7 +28,7 @@ import { runSandboxed, type PgError, type SandboxPage } from './sandbox-runner.j
 import type { DatasetRead, SelectQuery } from './select-parser.js';
 import { SqlError } from './sql-error.js';
 import { parseStatement, type ModelRef, type SqlStatement, type StatementKind } from './statement-parser.js';
-import type { SourceText } from './source-text.js';
+import { SourceText } from './source-text.js';
 
 export const DEFAULT_PAGE = 100;
 export const MAX_PAGE = 1000;
@@ -65,8 +65,15 @@ export interface SqlResult extends SandboxPage {
   datasets: ResolvedDataset[];
 }
 
+/**
+ * Runs a statement other than SELECT for the domain that owns it (training: CREATE MODEL and
+ * ML.TRAINING_INFO), given the prepared statement and the page asked for; answers that page.
+ */
+export type StatementHandler = (principal: Principal, prepared: PreparedStatement, page: { offset: number; first: number }) => Promise<SandboxPage>;
+
 export class SqlService {
   private readonly role: SandboxRole;
+  private readonly handlers = new Map<StatementKind, StatementHandler>();
   private running = 0;
   private readonly waiting: (() => void)[] = [];
   /** Sandboxed queries running at once on this hub: half the pool, so the rest of the hub keeps connections. */
@@ -82,6 +89,11 @@ export class SqlService {
   ) {
     this.role = new SandboxRole(db, log);
     this.concurrency = Math.max(1, Math.floor(config.poolSize / 2));
+  }
+
+  /** Registers the domain that runs statements of `kind` (at start, in services.ts). */
+  handle(kind: Exclude<StatementKind, 'SELECT'>, handler: StatementHandler): void {
+    this.handlers.set(kind, handler);
   }
 
   /** Parses `query`, resolves every name with the caller's access, and rewrites its SELECT. */
@@ -100,7 +112,7 @@ export class SqlService {
       case 'ML_PREDICT':
       case 'ML_EVALUATE':
       case 'ML_TRAINING_INFO': {
-        await this.resolveModel(principal, source, statement.model);
+        await this.resolveModel(principal, source, statement.model, statement.kind === 'ML_TRAINING_INFO');
         const input = statement.kind === 'ML_TRAINING_INFO' ? null : statement.input;
         return { source, statement, select: input ? await this.resolveSelect(principal, source, input) : null };
       }
@@ -117,6 +129,15 @@ export class SqlService {
 
     const prepared = await this.prepare(principal, query);
     const { source, statement, select } = prepared;
+    const handler = statement.kind === 'SELECT' ? undefined : this.handlers.get(statement.kind);
+    if (handler) {
+      // CREATE MODEL starts a job: its one row is never paged (a cursor would start another).
+      if (statement.kind === 'CREATE_MODEL' && page.after) throw badInput('after', 'CREATE MODEL answers one row: there is no next page');
+      const result = await handler(principal, prepared, { offset, first });
+      const end = offset + result.rows.length;
+      const hasNextPage = end < result.totalCount;
+      return { statement: statement.kind, ...result, hasNextPage, endCursor: hasNextPage ? encodeCursor(end, queryKey) : null, datasets: uniqueDatasets(select?.datasets ?? []) };
+    }
     if (statement.kind !== 'SELECT' || !select) throw notAvailable(source, statement);
 
     const limits = { timeoutMs: this.config.sql.timeoutMs, maxRows: this.config.sql.maxRows, maxCost: this.config.sql.maxCost };
@@ -187,10 +208,12 @@ export class SqlService {
   }
 
   /** The model ML.* reads: it must exist and be readable (NOT_FOUND otherwise). */
-  private async resolveModel(principal: Principal, source: SourceText, ref: ModelRef): Promise<void> {
+  private async resolveModel(principal: Principal, source: SourceText, ref: ModelRef, versionless = false): Promise<void> {
     if (!hasScope(principal, Scope.MODELS_READ)) throw forbidden('This API key lacks the models:read scope');
     try {
-      await this.catalog.version(principal, ref.owner, ref.name, ref.version);
+      // ML.TRAINING_INFO of a model whose first training still runs: it has no version yet.
+      if (versionless && ref.version === null) await this.catalog.get(principal, ref.owner, ref.name);
+      else await this.catalog.version(principal, ref.owner, ref.name, ref.version);
     } catch (error) {
       if (error instanceof AppError && error.code === 'NOT_FOUND') {
         const what = error.message.startsWith('Model version') ? `model ${showRef(ref)} has no such version` : `model ${ref.owner}.${ref.name} not found`;
@@ -237,6 +260,23 @@ export class SqlService {
       runSandboxed(this.db, select.sql, { offset: 0, first: 0 }, limits, useRole ? SANDBOX_ROLE : null, (error) => explainError(source, error, names, limits.timeoutMs)),
     );
     return page.columns;
+  }
+
+  /**
+   * Runs `wrap(select.sql)` in the sandbox, as runSql runs a SELECT, and answers at most `first`
+   * rows (more than `maxRows` is refused). For other domains: training counts the rows and labels
+   * of a CREATE MODEL query, and reads its rows for the agent in chunks. `wrap` must use the SQL
+   * only as a subquery; errors are located in `source` when given.
+   */
+  async runWrapped(select: ResolvedSelect, wrap: (sql: string) => string, options: { first: number; maxRows: number; source?: SourceText }): Promise<SandboxPage> {
+    const limits = { timeoutMs: this.config.sql.timeoutMs, maxRows: options.maxRows, maxCost: this.config.sql.maxCost };
+    const useRole = await this.role.available();
+    if (useRole) await this.role.grant(select.datasets.map((d) => d.table));
+    const names = new Map(select.datasets.map((d) => [d.table, `${d.owner}.${d.name}@${d.number}`]));
+    const source = options.source ?? new SourceText('');
+    return this.limited(() =>
+      runSandboxed(this.db, wrap(select.sql), { offset: 0, first: options.first }, limits, useRole ? SANDBOX_ROLE : null, (error) => explainError(source, error, names, limits.timeoutMs)),
+    );
   }
 
   /** CREATE MODEL: the label (and a split column) must be columns of the SELECT, named once. */

@@ -6,8 +6,9 @@ import { jobKinds, type JobKind } from '../../../schema/index.js';
 import { benchmark } from './benchmark.js';
 import { echo } from './echo.js';
 import type { JobHandler } from './job-handler.js';
+import { train } from './train/train.js';
 
-export const handlers: { [K in JobKind]: JobHandler<K> } = { echo, benchmark };
+export const handlers: { [K in JobKind]: JobHandler<K> } = { echo, benchmark, train };
 
 export function assertHandlers(table: Record<string, unknown> = handlers): void {
   const missing = jobKinds.filter((kind) => typeof table[kind] !== 'function');

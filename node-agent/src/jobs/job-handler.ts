@@ -17,6 +17,12 @@ export interface JobContext<K extends JobKind> {
   progress(progress: number, message?: string, metrics?: Record<string, number>): void;
   /** TF.js with the best backend this machine has, loaded on first call. */
   tf(): Promise<LoadedTf>;
+  /**
+   * The job's own HTTP endpoints on the hub (`/api/jobs/<jobId><path>`), authenticated with the
+   * job token from job.assign: large inputs and outputs travel there, not over the socket. The
+   * token holds only while the job's lease does.
+   */
+  hubFetch(path: string, init?: RequestInit): Promise<Response>;
 }
 
 export type JobHandler<K extends JobKind> = (ctx: JobContext<K>) => Promise<JobResult<K>>;

@@ -16,6 +16,9 @@ export interface JobWorkerData {
   attempt: number;
   kind: string;
   payload: unknown;
+  /** The hub's base URL and the job token, for the job's HTTP endpoints. */
+  hubUrl: string;
+  jobToken: string;
 }
 
 export type FromJobWorker =
@@ -46,6 +49,11 @@ async function run(): Promise<void> {
     signal: controller.signal,
     progress: (progress, message, metrics) => post({ type: 'progress', progress: Math.min(1, Math.max(0, progress)), message, metrics }),
     tf: () => loadBestBackend(),
+    hubFetch: (path, init = {}) => {
+      const headers = new Headers(init.headers);
+      headers.set('authorization', `Bearer ${data.jobToken}`);
+      return fetch(`${data.hubUrl.replace(/\/+$/, '')}/api/jobs/${data.jobId}${path}`, { ...init, headers, signal: init.signal ?? controller.signal });
+    },
   };
   const result = await (handlers[kind] as JobHandler<JobKind>)(ctx);
   post({ type: 'done', result });

@@ -1,0 +1,80 @@
+/**
+ * REST for a running training job, authenticated by its job token (`Authorization: Bearer amj_…`,
+ * valid for its job and attempt while the lease holds; anything else is NOT_FOUND). Mounted under
+ * /api/jobs beside compute's job-files routes. Bodies and answers: schema/training.ts.
+ *
+ *   GET  /api/jobs/:id/rows?offset=&limit=   a chunk of the training query's rows (JSON)
+ *   POST /api/jobs/:id/epochs                { epochs: [{ epoch, loss, evalLoss, learningRate, durationMs, metrics }] }
+ *   POST /api/jobs/:id/checkpoints           multipart: state.json + weights.bin
+ *   GET  /api/jobs/:id/checkpoint            the newest checkpoint's state.json (204 when there is none)
+ *   GET  /api/jobs/:id/checkpoint/weights    its weights.bin
+ *   GET  /api/jobs/:id/model                 the version already made from this job (204 when none)
+ *   POST /api/jobs/:id/model                 multipart: model.json + shards + training.json → 201 { modelVersionId, versionNumber, … }
+ */
+import express, { Router, type Request, type Response } from 'express';
+import { ModelTooLargeError } from '../catalog/index.js';
+import { leasedJob } from '../compute/job-files.routes.js';
+import { badInput } from '../errors.js';
+import { sendError } from '../http/error-handler.js';
+import type { Services } from '../services.js';
+
+/** Epoch reports are small; a thousand of them fit easily. */
+const EPOCHS_BODY_LIMIT = 1024 * 1024;
+
+function integer(value: unknown, field: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const text = String(value);
+  if (!/^\d{1,12}$/.test(text)) throw badInput(field, 'must be a whole number');
+  return Number(text);
+}
+
+export function trainingFilesRouter(services: Services): Router {
+  const router = Router();
+  const files = services.trainingJobFiles;
+
+  router.get('/:id/rows', async (req: Request, res: Response) => {
+    const job = await leasedJob(services, req);
+    res.json(await files.rows(job, integer(req.query.offset, 'offset', 0), integer(req.query.limit, 'limit', services.config.training.chunkRows)));
+  });
+
+  router.post('/:id/epochs', express.json({ limit: EPOCHS_BODY_LIMIT }), async (req: Request, res: Response) => {
+    const job = await leasedJob(services, req);
+    res.json(await files.recordEpochs(job, req.body));
+  });
+
+  /** Multipart uploads: an oversized one gets 413 and the connection is closed (the rest is not worth reading). */
+  const upload = (handle: (job: Awaited<ReturnType<typeof leasedJob>>, req: Request) => Promise<object>) => async (req: Request, res: Response) => {
+    const job = await leasedJob(services, req);
+    try {
+      res.status(201).json(await handle(job, req));
+    } catch (error) {
+      if (!(error instanceof ModelTooLargeError)) throw error;
+      res.setHeader('Connection', 'close');
+      sendError(res, 413, error.code, error.message, error.fields);
+    }
+  };
+  router.post('/:id/checkpoints', upload((job, req) => files.saveCheckpoint(job, req.headers, req)));
+  router.post('/:id/model', upload((job, req) => files.uploadModel(job, req.headers, req)));
+
+  router.get('/:id/model', async (req: Request, res: Response) => {
+    const done = await files.finished(await leasedJob(services, req));
+    if (done) res.json(done);
+    else res.status(204).end();
+  });
+
+  router.get('/:id/checkpoint', async (req: Request, res: Response) => {
+    const checkpoint = await files.latestCheckpoint(await leasedJob(services, req));
+    if (!checkpoint) return void res.status(204).end();
+    res.type('application/json');
+    checkpoint.body.on('error', (error) => res.destroy(error));
+    checkpoint.body.pipe(res);
+  });
+
+  router.get('/:id/checkpoint/weights', async (req: Request, res: Response) => {
+    const weights = await files.latestCheckpointWeights(await leasedJob(services, req));
+    res.type('application/octet-stream');
+    weights.on('error', (error) => res.destroy(error));
+    weights.pipe(res);
+  });
+  return router;
+}

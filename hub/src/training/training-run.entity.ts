@@ -1,0 +1,98 @@
+import { GraphQLJSON } from 'graphql-scalars';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { FeatureColumn, TrainHyperparameters } from '../../../schema/index.js';
+
+@ObjectType('TrainingColumn', { description: 'A column the trainer reads: the label or a feature, with its type' })
+export class TrainingColumn {
+  @Field(() => String) name: string;
+  @Field(() => String, { description: 'number, integer, boolean, category or text' }) type: string;
+}
+
+@ObjectType('TrainingDataset', { description: 'A dataset version a training query read' })
+export class TrainingDataset {
+  @Field(() => String) owner: string;
+  @Field(() => String) name: string;
+  @Field(() => Int) version: number;
+}
+
+/** A dataset version as the run stores it (ids for lineage, names as written for display). */
+export interface RunDataset {
+  owner: string;
+  name: string;
+  version: number;
+  versionId: string;
+  datasetId: string;
+  /** Internal table (for the sandbox's grants); never shown. */
+  table: string;
+}
+
+/** One CREATE MODEL … AS SELECT: the job that trains it and what it reads. */
+@ObjectType('TrainingRun', { description: 'A training job started by CREATE MODEL … AS SELECT' })
+@Entity('training_runs')
+export class TrainingRun {
+  @Field(() => ID)
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Field(() => ID)
+  @Column({ name: 'job_id', type: 'uuid' })
+  jobId: string;
+
+  @Column({ name: 'model_id', type: 'uuid' })
+  modelId: string;
+
+  /** Who ran CREATE MODEL (the job's owner). */
+  @Column({ name: 'owner_id', type: 'uuid' })
+  ownerId: string;
+
+  @Field(() => String, { description: 'The CREATE MODEL statement as written' })
+  @Column({ type: 'text' })
+  statement: string;
+
+  /** The SELECT over the datasets' internal tables: run by the hub for the agent, never shown. */
+  @Column({ name: 'query_sql', type: 'text', select: false })
+  querySql: string;
+
+  @Column({ type: 'jsonb' })
+  datasets: RunDataset[];
+
+  @Field(() => String, { description: 'linear_reg, logistic_reg, dnn_classifier, dnn_regressor or custom' })
+  @Column({ name: 'model_type', type: 'text' })
+  modelType: string;
+
+  @Field(() => String, { description: 'classification or regression' })
+  @Column({ type: 'text' })
+  task: string;
+
+  @Field(() => TrainingColumn)
+  @Column({ type: 'jsonb' })
+  label: FeatureColumn;
+
+  @Field(() => [TrainingColumn], { description: 'The feature columns, in input order' })
+  @Column({ type: 'jsonb' })
+  features: FeatureColumn[];
+
+  @Field(() => GraphQLJSON, { description: 'Every hyperparameter, defaults filled in' })
+  @Column({ type: 'jsonb' })
+  hyperparameters: TrainHyperparameters;
+
+  @Field(() => Int, { description: 'Rows the query returned when training was asked for' })
+  @Column({ name: 'row_count', type: 'bigint', transformer: { to: (v: number) => v, from: (v: string | number) => Number(v) } })
+  rowCount: number;
+
+  @Column({ name: 'model_version_id', type: 'uuid', nullable: true })
+  modelVersionId: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Epochs the model that became the version was trained for' })
+  @Column({ name: 'epochs_trained', type: 'int', nullable: true })
+  epochsTrained: number | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'True when early stopping ended training before its epochs' })
+  @Column({ name: 'stopped_early', type: 'boolean', nullable: true })
+  stoppedEarly: boolean | null;
+
+  @Field(() => Date)
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt: Date;
+}

@@ -1,0 +1,242 @@
+/**
+ * Training by SQL, as users meet it: CREATE [OR REPLACE] MODEL … AS SELECT starts a `train` job
+ * (after every check in training-plan.ts), ML.TRAINING_INFO reads the epochs its agent reported,
+ * and GraphQL shows a run and streams its epochs. The agent's side (rows, epochs, checkpoints,
+ * the trained model) is training-job-files.ts.
+ *
+ * BigQuery ML semantics (https://cloud.google.com/bigquery/docs/reference/standard-sql/bigqueryml-syntax-create):
+ * CREATE MODEL of an existing model is CONFLICT; OR REPLACE trains a new version of it; IF NOT
+ * EXISTS does nothing when it exists. A model made here starts PRIVATE (its training data may be).
+ */
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { JobResult } from '../../../schema/index.js';
+import type { OrganizationsService } from '../accounts/organizations.service.js';
+import type { Principal } from '../accounts/principal.js';
+import type { ArchitecturesService } from '../architectures/index.js';
+import { ModelVisibility, type CatalogService, type Model } from '../catalog/index.js';
+import type { JobsService } from '../compute/jobs.service.js';
+import type { Job } from '../compute/job.entity.js';
+import type { Config } from '../config.js';
+import type { DatasetsService } from '../datasets/datasets.service.js';
+import { AppError, notFound } from '../errors.js';
+import type { EventBus } from '../pubsub.js';
+import { SqlError, type PreparedStatement, type SqlStatement } from '../sql/index.js';
+import { TrainingCheckpoint } from './training-checkpoint.entity.js';
+import { TrainingEpoch } from './training-epoch.entity.js';
+import { planTraining, type CreateModelStatement } from './training-plan.js';
+import { TrainingRun } from './training-run.entity.js';
+import type { TrainingSql } from './training-sql.js';
+
+/** Rows a statement answers (runSql pages them). */
+export interface StatementRows {
+  columns: { name: string; type: string }[];
+  rows: unknown[][];
+  totalCount: number;
+}
+
+const CREATE_MODEL_COLUMNS = [
+  { name: 'job_id', type: 'uuid' },
+  { name: 'status', type: 'text' },
+  { name: 'model', type: 'text' },
+  { name: 'label', type: 'text' },
+  { name: 'features', type: 'text[]' },
+  { name: 'rows', type: 'bigint' },
+];
+
+/** After BigQuery's ML.TRAINING_INFO, plus the metrics each epoch reported. */
+const TRAINING_INFO_COLUMNS = [
+  { name: 'training_run', type: 'bigint' },
+  { name: 'iteration', type: 'bigint' },
+  { name: 'loss', type: 'double precision' },
+  { name: 'eval_loss', type: 'double precision' },
+  { name: 'learning_rate', type: 'double precision' },
+  { name: 'duration_ms', type: 'bigint' },
+  { name: 'metrics', type: 'jsonb' },
+];
+
+export class TrainingService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly config: Config,
+    private readonly sql: TrainingSql,
+    private readonly catalog: CatalogService,
+    private readonly architectures: ArchitecturesService,
+    private readonly organizations: OrganizationsService,
+    private readonly datasets: DatasetsService,
+    private readonly jobs: JobsService,
+    private readonly events: EventBus,
+  ) {}
+
+  private get runs() {
+    return this.db.getRepository(TrainingRun);
+  }
+
+  /**
+   * CREATE [OR REPLACE] MODEL … AS SELECT, prepared (parsed, names resolved, access checked) by
+   * the SQL surface. Checks the training data, makes the model if it is new, and queues the job.
+   * Answers one row: the job's id and status, the model, the label, the features and the row count.
+   */
+  async createModel(principal: Principal, prepared: PreparedStatement): Promise<StatementRows> {
+    const statement = prepared.statement as CreateModelStatement;
+    const { owner, name } = statement.model;
+    const at = prepared.source.position(statement.model.offset);
+    let model: Model | null = null;
+    try {
+      model = await this.catalog.byOwnerAndName(owner, name);
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'NOT_FOUND')) throw error;
+    }
+    if (model && statement.ifNotExists) {
+      return { columns: CREATE_MODEL_COLUMNS, rows: [[null, 'exists', `${owner}.${name}`, null, [], null]], totalCount: 1 };
+    }
+    if (model && !statement.replace) {
+      throw new SqlError('CONFLICT', `model ${owner}.${name} already exists: write CREATE OR REPLACE MODEL to train a new version of it`, at);
+    }
+    const plan = await planTraining({ sql: this.sql, config: this.config, architectures: this.architectures }, principal, prepared);
+    if (!model) model = await this.newModel(principal, statement, plan.payload.task, at);
+
+    const organizationId = (await this.organizations.byIds([model.ownerId]))[0]?.id ?? null;
+    const jobId = randomUUID();
+    // The run first: the moment the job is queued an agent may ask for its rows.
+    const run = await this.runs.save(
+      this.runs.create({
+        jobId,
+        modelId: model.id,
+        ownerId: principal.user.id,
+        statement: prepared.source.text,
+        querySql: plan.querySql,
+        datasets: plan.datasets,
+        modelType: plan.payload.modelType,
+        task: plan.payload.task,
+        label: plan.payload.label,
+        features: plan.payload.features,
+        hyperparameters: plan.payload.hyperparameters,
+        rowCount: plan.payload.rowCount,
+        modelVersionId: null,
+        epochsTrained: null,
+        stoppedEarly: null,
+      }),
+    );
+    let job: Job;
+    try {
+      job = await this.jobs.enqueue({ id: jobId, kind: 'train', payload: plan.payload, ownerId: principal.user.id, organizationId, requirements: {}, maxAttempts: 3 });
+    } catch (error) {
+      await this.runs.delete({ id: run.id });
+      throw error;
+    }
+    for (const datasetId of new Set(plan.datasets.map((d) => d.datasetId))) await this.datasets.recordUsage(datasetId);
+    const row = [job.id, job.status, `${owner}.${name}`, plan.payload.label.name, plan.payload.features.map((f) => f.name), plan.payload.rowCount];
+    return { columns: CREATE_MODEL_COLUMNS, rows: [row], totalCount: 1 };
+  }
+
+  private async newModel(principal: Principal, statement: CreateModelStatement, task: string, at: ReturnType<PreparedStatement['source']['position']>): Promise<Model> {
+    const { owner, name } = statement.model;
+    try {
+      return await this.catalog.create(principal, {
+        owner,
+        name,
+        task,
+        visibility: ModelVisibility.PRIVATE,
+        description: `Trained by SQL (CREATE MODEL, model_type '${statement.options.modelType}').`,
+      });
+    } catch (error) {
+      if (error instanceof AppError && !(error instanceof SqlError)) {
+        // Another CREATE MODEL of the same name won the race.
+        const message = error.code === 'CONFLICT' ? `model ${owner}.${name} already exists: write CREATE OR REPLACE MODEL to train a new version of it` : error.message;
+        throw new SqlError(error.code, message, at);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * ML.TRAINING_INFO(MODEL owner.name[@version]): the epochs of the run that made that version,
+   * or of the model's latest run (readable while it trains). One row per epoch — the latest
+   * attempt's, when an epoch was run again after a resume — in epoch order.
+   */
+  async trainingInfo(principal: Principal, prepared: PreparedStatement, page: { offset: number; first: number }): Promise<StatementRows> {
+    const statement = prepared.statement as Extract<SqlStatement, { kind: 'ML_TRAINING_INFO' }>;
+    const ref = statement.model;
+    const at = prepared.source.position(ref.offset);
+    const model = await this.catalog.get(principal, ref.owner, ref.name);
+    let run: TrainingRun | null;
+    if (ref.version) {
+      const version = await this.catalog.version(principal, ref.owner, ref.name, ref.version);
+      run = await this.runs.findOneBy({ modelVersionId: version.id });
+      if (!run) throw new SqlError('BAD_USER_INPUT', `version ${version.number} of model ${ref.owner}.${ref.name} was not trained with CREATE MODEL: it has no training info`, at);
+    } else {
+      run = await this.runs.findOne({ where: { modelId: model.id }, order: { createdAt: 'DESC' } });
+      if (!run) throw new SqlError('BAD_USER_INPUT', `model ${ref.owner}.${ref.name} has no training runs: train it with CREATE MODEL … AS SELECT …`, at);
+    }
+    const [{ index }] = await this.db.query(`SELECT count(*)::int AS index FROM training_runs WHERE model_id = $1 AND created_at < $2`, [model.id, run.createdAt]);
+    const [{ total }] = await this.db.query(`SELECT count(DISTINCT epoch)::int AS total FROM training_epochs WHERE run_id = $1`, [run.id]);
+    const epochs: { epoch: number; loss: number; eval_loss: number | null; learning_rate: number; duration_ms: number; metrics: Record<string, number> }[] = await this.db.query(
+      `SELECT * FROM (SELECT DISTINCT ON (epoch) epoch, loss, eval_loss, learning_rate, duration_ms, metrics FROM training_epochs
+         WHERE run_id = $1 ORDER BY epoch, attempt DESC) AS e ORDER BY epoch OFFSET $2 LIMIT $3`,
+      [run.id, page.offset, page.first],
+    );
+    const rows = epochs.map((e) => [index, e.epoch - 1, Number(e.loss), e.eval_loss === null ? null : Number(e.eval_loss), Number(e.learning_rate), e.duration_ms, e.metrics]);
+    return { columns: TRAINING_INFO_COLUMNS, rows, totalCount: total };
+  }
+
+  /** The training run of a job the caller may see (NOT_FOUND otherwise, as for the job). */
+  async runOfJob(principal: Principal, jobId: string): Promise<TrainingRun> {
+    const job = await this.jobs.get(principal, jobId);
+    const run = await this.runs.findOneBy({ jobId: job.id });
+    if (!run) throw notFound('Training run');
+    return run;
+  }
+
+  /** Each epoch once (the latest attempt's), in order. */
+  epochs(runId: string): Promise<TrainingEpoch[]> {
+    return this.db
+      .getRepository(TrainingEpoch)
+      .createQueryBuilder('e')
+      .where('e.runId = :runId', { runId })
+      .distinctOn(['e.epoch'])
+      .orderBy('e.epoch', 'ASC')
+      .addOrderBy('e.attempt', 'DESC')
+      .getMany();
+  }
+
+  /** The training curve of a version made by CREATE MODEL (empty for other versions). */
+  async curveOfVersion(versionId: string): Promise<TrainingEpoch[]> {
+    const run = await this.runs.findOneBy({ modelVersionId: versionId });
+    return run ? this.epochs(run.id) : [];
+  }
+
+  async latestCheckpointEpoch(runId: string): Promise<number | null> {
+    const checkpoint = await this.db.getRepository(TrainingCheckpoint).findOne({ where: { runId }, order: { epoch: 'DESC', createdAt: 'DESC' } });
+    return checkpoint?.epoch ?? null;
+  }
+
+  /** The model a run trains, as owner/name and the version it made (null until it made one). */
+  async modelOf(run: TrainingRun): Promise<{ owner: string; name: string; versionNumber: number | null }> {
+    const [row] = await this.db.query(
+      `SELECT m.name, coalesce(u.username, o.handle) AS owner, v.number FROM models m
+       LEFT JOIN users u ON u.id = m.owner_id LEFT JOIN organizations o ON o.id = m.owner_id
+       LEFT JOIN model_versions v ON v.id = $2 WHERE m.id = $1`,
+      [run.modelId, run.modelVersionId],
+    );
+    return { owner: row?.owner ?? '', name: row?.name ?? '', versionNumber: row?.number == null ? null : Number(row.number) };
+  }
+
+  /** Live epochs of a job the caller may see. */
+  async subscribeEpochs(principal: Principal, jobId: string) {
+    const run = await this.runOfJob(principal, jobId);
+    return this.events.subscribe('TRAINING_EPOCH', run.jobId);
+  }
+
+  /**
+   * The scheduler's check of an agent's success report: the version it names must be the one the
+   * hub made from the model it uploaded (POST /api/jobs/:id/model). Answers why not, or null.
+   */
+  async checkResult(jobId: string, result: JobResult<'train'>): Promise<string | null> {
+    const run = await this.runs.findOneBy({ jobId });
+    if (!run) return 'the job has no training run';
+    if (!run.modelVersionId) return 'no trained model was uploaded for it';
+    if (run.modelVersionId !== result.modelVersionId) return 'the model version it names is not the one made from its upload';
+    return null;
+  }
+}
