@@ -30,29 +30,34 @@ function map(result: unknown): FinishedJob | undefined {
   return row && { id: row.id, status: row.status, ownerId: row.owner_id, kind: row.kind };
 }
 
-async function endAttempt(db: Queryable, jobId: string, attempt: number, outcome: string, reason: string | null): Promise<void> {
-  await db.query(`UPDATE job_attempts SET outcome = $3, reason = $4, ended_at = now() WHERE job_id = $1 AND attempt = $2`, [
-    jobId,
-    attempt,
-    outcome,
-    reason,
-  ]);
-}
-
-export async function succeedJob(db: Queryable, jobId: string, nodeId: string, attempt: number, result: unknown): Promise<FinishedJob | undefined> {
-  const job = map(
+/**
+ * Updates the job (`set`, guarded by {@link CURRENT}) and ends its attempt with `outcome` and
+ * `reason` in ONE statement, so no reader ever sees a failed job whose attempt has no reason yet.
+ * Parameters: $1 job id, $2 node id, $3 attempt, then `params`.
+ */
+async function finish(db: Queryable, set: string, params: unknown[], outcome: string, reason: string): Promise<FinishedJob | undefined> {
+  return map(
     await db.query(
-      `UPDATE jobs SET status = 'succeeded', result = $4, progress = 1, error = NULL, finished_at = now(), updated_at = now(),
-         lease_expires_at = NULL, job_token_hash = NULL
-       WHERE ${CURRENT} ${RETURNING}`,
-      [jobId, nodeId, attempt, JSON.stringify(result ?? null)],
+      `WITH job AS (UPDATE jobs SET ${set} WHERE ${CURRENT} ${RETURNING}),
+         ended AS (UPDATE job_attempts SET outcome = '${outcome}', reason = ${reason}, ended_at = now()
+           WHERE job_id = (SELECT id FROM job) AND attempt = $3)
+       SELECT * FROM job`,
+      params,
     ),
   );
-  if (job) await endAttempt(db, jobId, attempt, 'succeeded', null);
-  return job;
 }
 
-export async function failJob(
+export function succeedJob(db: Queryable, jobId: string, nodeId: string, attempt: number, result: unknown): Promise<FinishedJob | undefined> {
+  return finish(
+    db,
+    `status = 'succeeded', result = $4, progress = 1, error = NULL, finished_at = now(), updated_at = now(), lease_expires_at = NULL, job_token_hash = NULL`,
+    [jobId, nodeId, attempt, JSON.stringify(result ?? null)],
+    'succeeded',
+    'NULL',
+  );
+}
+
+export function failJob(
   db: Queryable,
   jobId: string,
   nodeId: string,
@@ -61,33 +66,28 @@ export async function failJob(
   retryable: boolean,
   backoff: Backoff,
 ): Promise<FinishedJob | undefined> {
-  const job = map(
-    await db.query(
-      `UPDATE jobs SET failures = failures + 1,
-         status = CASE WHEN NOT $5 OR failures + 1 >= max_attempts THEN 'failed' ELSE 'queued' END,
-         finished_at = CASE WHEN NOT $5 OR failures + 1 >= max_attempts THEN now() END,
-         node_id = CASE WHEN NOT $5 OR failures + 1 >= max_attempts THEN node_id END,
-         run_after = now() + make_interval(secs => least($7::float8, $6::float8 * power(2, failures))),
-         error = $4, lease_expires_at = NULL, job_token_hash = NULL, updated_at = now()
-       WHERE ${CURRENT} ${RETURNING}`,
-      [jobId, nodeId, attempt, error, retryable, backoff.baseSeconds, backoff.maxSeconds],
-    ),
+  return finish(
+    db,
+    `failures = failures + 1,
+       status = CASE WHEN NOT $5 OR failures + 1 >= max_attempts THEN 'failed' ELSE 'queued' END,
+       finished_at = CASE WHEN NOT $5 OR failures + 1 >= max_attempts THEN now() END,
+       node_id = CASE WHEN NOT $5 OR failures + 1 >= max_attempts THEN node_id END,
+       run_after = now() + make_interval(secs => least($7::float8, $6::float8 * power(2, failures))),
+       error = $4, lease_expires_at = NULL, job_token_hash = NULL, updated_at = now()`,
+    [jobId, nodeId, attempt, error, retryable, backoff.baseSeconds, backoff.maxSeconds],
+    'failed',
+    '$4',
   );
-  if (job) await endAttempt(db, jobId, attempt, 'failed', error);
-  return job;
 }
 
-export async function releaseJob(db: Queryable, jobId: string, nodeId: string, attempt: number, reason: string): Promise<FinishedJob | undefined> {
-  const job = map(
-    await db.query(
-      `UPDATE jobs SET status = 'queued', node_id = NULL, run_after = now(), lease_expires_at = NULL, job_token_hash = NULL,
-         progress = 0, updated_at = now()
-       WHERE ${CURRENT} ${RETURNING}`,
-      [jobId, nodeId, attempt],
-    ),
+export function releaseJob(db: Queryable, jobId: string, nodeId: string, attempt: number, reason: string): Promise<FinishedJob | undefined> {
+  return finish(
+    db,
+    `status = 'queued', node_id = NULL, run_after = now(), lease_expires_at = NULL, job_token_hash = NULL, progress = 0, updated_at = now()`,
+    [jobId, nodeId, attempt, reason],
+    'released',
+    '$4',
   );
-  if (job) await endAttempt(db, jobId, attempt, 'released', reason);
-  return job;
 }
 
 /** Marks a job lost by its node (lease expired, or the agent came back without it): a failure, retried with backoff. */
@@ -104,18 +104,20 @@ export async function loseJobs(
   if (!('expiredBefore' in where)) params.push(where.nodeId, where.jobIds);
   const rows = updatedRows<any>(
     await db.query(
-      `WITH lost AS (SELECT id, node_id, attempts FROM jobs WHERE ${filter} FOR UPDATE SKIP LOCKED)
-       UPDATE jobs SET failures = jobs.failures + 1,
+      `WITH lost AS (SELECT id, node_id, attempts FROM jobs WHERE ${filter} FOR UPDATE SKIP LOCKED),
+       updated AS (UPDATE jobs SET failures = jobs.failures + 1,
          status = CASE WHEN jobs.failures + 1 >= jobs.max_attempts THEN 'failed' ELSE 'queued' END,
          finished_at = CASE WHEN jobs.failures + 1 >= jobs.max_attempts THEN now() END,
          node_id = CASE WHEN jobs.failures + 1 >= jobs.max_attempts THEN jobs.node_id END,
          run_after = now() + make_interval(secs => least($2::float8, $1::float8 * power(2, jobs.failures))),
          error = 'lost by its node (no heartbeat within the lease)', lease_expires_at = NULL, job_token_hash = NULL, updated_at = now()
        FROM lost WHERE jobs.id = lost.id
-       RETURNING jobs.id, jobs.status, jobs.attempts, lost.node_id, jobs.owner_id`,
+       RETURNING jobs.id, jobs.status, jobs.attempts, lost.node_id, jobs.owner_id),
+       ended AS (UPDATE job_attempts a SET outcome = 'lost', reason = 'no heartbeat for this job within its lease', ended_at = now()
+         FROM updated u WHERE a.job_id = u.id AND a.attempt = u.attempts)
+       SELECT * FROM updated`,
       params,
     ),
   );
-  for (const row of rows) await endAttempt(db, row.id, row.attempts, 'lost', 'no heartbeat for this job within its lease');
   return rows.map((r) => ({ id: r.id, status: r.status, attempt: r.attempts, nodeId: r.node_id, ownerId: r.owner_id }));
 }
