@@ -1,39 +1,13 @@
 import { GraphQLJSON } from 'graphql-scalars';
-import { Field, Float, ID, ObjectType } from 'type-graphql';
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Field, Float, ObjectType } from 'type-graphql';
+import { Column, Entity } from 'typeorm';
 import type { ModelSpec } from '../../../schema/index.js';
-import { ModelVisibility } from '../catalog/index.js';
+import { bigintAsNumber, OwnedListing } from '../sharing/owned-listing.js';
 import type { ModelSpecValidation } from './model-spec-validator.js';
-
-const bigint = { to: (v: number) => v, from: (v: string | number) => Number(v) };
 
 @ObjectType('Architecture', { description: 'A saved model spec (layer graph), `owner/name`, that training can build' })
 @Entity('architectures')
-export class Architecture {
-  @Field(() => ID)
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  /** A user id or an organization id. */
-  @Column({ name: 'owner_id', type: 'uuid' })
-  ownerId: string;
-
-  @Field(() => String)
-  @Column({ type: 'text' })
-  name: string;
-
-  @Field(() => String, { description: 'Markdown' })
-  @Column({ type: 'text', default: '' })
-  description: string;
-
-  @Field(() => [String])
-  @Column({ type: 'text', array: true, default: () => `'{}'` })
-  tags: string[];
-
-  @Field(() => ModelVisibility)
-  @Column({ type: 'text' })
-  visibility: ModelVisibility;
-
+export class Architecture extends OwnedListing {
   @Field(() => GraphQLJSON, { description: 'The model spec as saved, keys in their order (see schema/model-spec.ts)' })
   @Column({ type: 'json' })
   spec: ModelSpec;
@@ -43,21 +17,10 @@ export class Architecture {
   summary: ModelSpecValidation;
 
   @Field(() => Float)
-  @Column({ name: 'total_params', type: 'bigint', transformer: bigint })
+  @Column({ name: 'total_params', type: 'bigint', transformer: bigintAsNumber })
   totalParams: number;
 
   @Field(() => Float)
-  @Column({ name: 'trainable_params', type: 'bigint', transformer: bigint })
+  @Column({ name: 'trainable_params', type: 'bigint', transformer: bigintAsNumber })
   trainableParams: number;
-
-  @Column({ name: 'created_by', type: 'uuid', nullable: true })
-  createdBy: string | null;
-
-  @Field(() => Date)
-  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
-  createdAt: Date;
-
-  @Field(() => Date)
-  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
-  updatedAt: Date;
 }

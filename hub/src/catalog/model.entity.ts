@@ -1,6 +1,7 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Field, Int, ObjectType } from 'type-graphql';
+import { Column, Entity } from 'typeorm';
 import { Visibility } from '../accounts/visibility.js';
+import { bigintAsNumber, OwnedListing } from '../sharing/owned-listing.js';
 
 /** The shared `Visibility` under this domain's name. */
 export const ModelVisibility = Visibility;
@@ -8,19 +9,7 @@ export type ModelVisibility = Visibility;
 
 @ObjectType('Model', { description: 'A model in the catalog, `owner/name`, with immutable numbered versions' })
 @Entity('models')
-export class Model {
-  @Field(() => ID)
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  /** A user id or an organization id. */
-  @Column({ name: 'owner_id', type: 'uuid' })
-  ownerId: string;
-
-  @Field(() => String)
-  @Column({ type: 'text' })
-  name: string;
-
+export class Model extends OwnedListing {
   @Field(() => String, { description: 'classification, regression or any other task name' })
   @Column({ type: 'text', default: '' })
   task: string;
@@ -29,21 +18,9 @@ export class Model {
   @Column({ type: 'text', default: 'tfjs-layers' })
   framework: string;
 
-  @Field(() => [String])
-  @Column({ type: 'text', array: true, default: () => `'{}'` })
-  tags: string[];
-
   @Field(() => String, { description: 'An SPDX id or custom license text' })
   @Column({ type: 'text', default: '' })
   license: string;
-
-  @Field(() => ModelVisibility)
-  @Column({ type: 'text' })
-  visibility: ModelVisibility;
-
-  @Field(() => String, { description: 'Markdown' })
-  @Column({ type: 'text', default: '' })
-  description: string;
 
   @Column({ name: 'forked_from', type: 'uuid', nullable: true })
   forkedFrom: string | null;
@@ -53,17 +30,6 @@ export class Model {
   stars: number;
 
   @Field(() => Int, { description: 'model.json downloads, all versions' })
-  @Column({ type: 'bigint', default: 0, transformer: { to: (v: number) => v, from: (v: string | number) => Number(v) } })
+  @Column({ type: 'bigint', default: 0, transformer: bigintAsNumber })
   downloads: number;
-
-  @Column({ name: 'created_by', type: 'uuid', nullable: true })
-  createdBy: string | null;
-
-  @Field(() => Date)
-  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
-  createdAt: Date;
-
-  @Field(() => Date)
-  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
-  updatedAt: Date;
 }
