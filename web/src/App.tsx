@@ -28,6 +28,8 @@ const ModelsPage = lazy(() => import('./pages/ModelsPage').then((module) => ({ d
 const ModelPage = lazy(() => import('./pages/ModelPage').then((module) => ({ default: module.ModelPage })));
 // The model editor brings CodeMirror.
 const EditorPage = lazy(() => import('./pages/EditorPage').then((module) => ({ default: module.EditorPage })));
+// The Lab brings CodeMirror's SQL support and the chart library.
+const LabPage = lazy(() => import('./pages/LabPage').then((module) => ({ default: module.LabPage })));
 const loading = <p className="muted">Loading…</p>;
 
 export function App() {
@@ -51,6 +53,14 @@ export function App() {
                 element={
                   <Suspense fallback={loading}>
                     <EditorPage />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="/lab"
+                element={
+                  <Suspense fallback={loading}>
+                    <LabPage />
                   </Suspense>
                 }
               />

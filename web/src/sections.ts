@@ -35,7 +35,7 @@ export const SECTIONS: readonly Section[] = [
   {
     path: '/lab',
     label: 'Lab',
-    comingNext: 'Coming next: train and evaluate models with SQL (CREATE MODEL … AS SELECT …) on contributed compute.',
+    description: 'Query datasets with SQL and train models with CREATE MODEL … AS SELECT, watching the training curve live.',
   },
   {
     path: '/deployments',

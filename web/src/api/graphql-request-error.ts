@@ -28,6 +28,9 @@ const CODES: readonly string[] = [
 export interface FieldProblem {
   field: string;
   message: string;
+  /** Where in a SQL query the problem is (1-based), for `runSql`'s `query` */
+  line?: number;
+  column?: number;
 }
 
 export class GraphQLRequestError extends Error {
@@ -53,8 +56,13 @@ export class GraphQLRequestError extends Error {
       const list = asRecord(asRecord(error).extensions).fields;
       if (!Array.isArray(list)) continue;
       for (const item of list) {
-        const { field, message: fieldMessage } = asRecord(item);
-        if (typeof field === 'string' && typeof fieldMessage === 'string') fields.push({ field, message: fieldMessage });
+        const { field, message: fieldMessage, line, column } = asRecord(item);
+        if (typeof field !== 'string' || typeof fieldMessage !== 'string') continue;
+        fields.push({
+          field,
+          message: fieldMessage,
+          ...(typeof line === 'number' && typeof column === 'number' ? { line, column } : {}),
+        });
       }
     }
     const retry = extensions.retryAfterSeconds;
