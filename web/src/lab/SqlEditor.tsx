@@ -5,13 +5,13 @@
  * its line and column, until the text is edited. Tab moves focus on (CodeMirror's default).
  */
 import { autocompletion, completionKeymap } from '@codemirror/autocomplete';
-import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
+import { defaultKeymap, historyKeymap } from '@codemirror/commands';
 import { keywordCompletionSource, PostgreSQL, sql } from '@codemirror/lang-sql';
-import { bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
 import { diagnosticCount, lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
-import { EditorState, Prec, type Text } from '@codemirror/state';
-import { drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers } from '@codemirror/view';
+import { Prec, type Text } from '@codemirror/state';
+import { EditorView, keymap } from '@codemirror/view';
 import { useEffect, useRef } from 'react';
+import { useCodeEditor } from '../components/use-code-editor';
 import { labCompletionSource, withoutTypedWord } from './sql-completion';
 import type { LabSchema, SqlProblem } from './types';
 
@@ -30,76 +30,46 @@ export interface SqlEditorProps {
 
 export function SqlEditor({ value, onChange, onRun, schema, problem, label, describedBy, testId }: SqlEditorProps) {
   const host = useRef<HTMLDivElement>(null);
-  const view = useRef<EditorView | null>(null);
   // The editor is built once; these refs let its callbacks see the latest props.
-  const latest = useRef({ onChange, onRun, schema });
-  latest.current = { onChange, onRun, schema };
-
-  useEffect(() => {
-    const language = sql({ dialect: PostgreSQL, upperCaseKeywords: true });
-    const editor = new EditorView({
-      parent: host.current!,
-      state: EditorState.create({
-        doc: value,
-        extensions: [
-          lineNumbers(),
-          highlightActiveLineGutter(),
-          history(),
-          drawSelection(),
-          indentOnInput(),
-          bracketMatching(),
-          highlightActiveLine(),
-          syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
-          Prec.highest(
-            keymap.of([
-              {
-                key: 'Mod-Enter',
-                run: () => {
-                  latest.current.onRun();
-                  return true;
-                },
-              },
-            ]),
-          ),
-          keymap.of([...completionKeymap, ...defaultKeymap, ...historyKeymap]),
-          language,
-          autocompletion({
-            icons: true,
-            override: [
-              withoutTypedWord(keywordCompletionSource(PostgreSQL, true)),
-              withoutTypedWord(labCompletionSource(() => latest.current.schema)),
-            ],
-          }),
-          lintGutter(),
-          EditorView.lineWrapping,
-          EditorView.contentAttributes.of({
-            'aria-label': label,
-            'data-testid': testId,
-            ...(describedBy ? { 'aria-describedby': describedBy } : {}),
-          }),
-          EditorView.updateListener.of((update) => {
-            if (!update.docChanged) return;
-            latest.current.onChange(update.state.doc.toString());
-            // The hub's diagnosis was of the text it was given; an edit makes it stale.
-            if (diagnosticCount(update.state) > 0) update.view.dispatch(setDiagnostics(update.state, []));
-          }),
+  const latest = useRef({ onRun, schema });
+  latest.current = { onRun, schema };
+  const view = useCodeEditor(
+    host,
+    value,
+    (text, update) => {
+      onChange(text);
+      // The hub's diagnosis was of the text it was given; an edit makes it stale.
+      if (diagnosticCount(update.state) > 0) update.view.dispatch(setDiagnostics(update.state, []));
+    },
+    () => [
+      Prec.highest(
+        keymap.of([
+          {
+            key: 'Mod-Enter',
+            run: () => {
+              latest.current.onRun();
+              return true;
+            },
+          },
+        ]),
+      ),
+      keymap.of([...completionKeymap, ...defaultKeymap, ...historyKeymap]),
+      sql({ dialect: PostgreSQL, upperCaseKeywords: true }),
+      autocompletion({
+        icons: true,
+        override: [
+          withoutTypedWord(keywordCompletionSource(PostgreSQL, true)),
+          withoutTypedWord(labCompletionSource(() => latest.current.schema)),
         ],
       }),
-    });
-    view.current = editor;
-    return () => {
-      editor.destroy();
-      view.current = null;
-    };
-    // Created once; a new value or problem arrives through the effects below.
-  }, []);
-
-  useEffect(() => {
-    const editor = view.current;
-    if (!editor) return;
-    const current = editor.state.doc.toString();
-    if (current !== value) editor.dispatch({ changes: { from: 0, to: current.length, insert: value } });
-  }, [value]);
+      lintGutter(),
+      EditorView.contentAttributes.of({
+        'aria-label': label,
+        'data-testid': testId,
+        ...(describedBy ? { 'aria-describedby': describedBy } : {}),
+      }),
+    ],
+  );
 
   useEffect(() => {
     const editor = view.current;
