@@ -4,3 +4,4 @@ export * from './model-spec.js';
 export * from './model-spec-analysis.js';
 export * from './preprocessing.js';
 export * from './training.js';
+export * from './ml.js';

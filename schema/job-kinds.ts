@@ -6,6 +6,7 @@
  * when a kind listed here has no handler.
  */
 import { z } from 'zod';
+import { predictPayload, predictResult } from './ml.js';
 import { trainPayload, trainResult } from './training.js';
 
 export const echoPayload = z
@@ -48,6 +49,8 @@ export const JOB_KINDS = {
   benchmark: { payload: benchmarkPayload, result: benchmarkResult },
   /** CREATE MODEL … AS SELECT (schema/training.ts): made by the hub's training domain, not submittable. */
   train: { payload: trainPayload, result: trainResult },
+  /** ML.PREDICT / ML.EVALUATE (schema/ml.ts): made by the hub's ml domain, not submittable. */
+  predict: { payload: predictPayload, result: predictResult },
 } as const;
 
 export type JobKind = keyof typeof JOB_KINDS;

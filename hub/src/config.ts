@@ -262,10 +262,30 @@ export const VARIABLES = {
     description: 'most distinct label values a classifier may have (checked before the job starts)',
     parse: int(2, 100000),
   },
+  AIMASS_TRAIN_MAX_TRIALS: {
+    default: '100',
+    description: 'most trials a tuning CREATE MODEL (num_trials) may ask for',
+    parse: int(1, 1000),
+  },
   AIMASS_TRAIN_MAX_VOCABULARY: {
     default: '1000',
     description: 'most values of a category or text feature the trainer one-hot encodes (the most frequent); the rest count as unseen',
     parse: int(1, 100000),
+  },
+  AIMASS_ML_WAIT_MS: {
+    default: '60000',
+    description: 'how long runSql waits for an ML.PREDICT / ML.EVALUATE job before answering its job id and status instead (read the rows later with sqlJobResult)',
+    parse: int(0, 3600000),
+  },
+  AIMASS_ML_RESULT_HOURS: {
+    default: '24',
+    description: 'hours the hub keeps the result of a finished ML.PREDICT / ML.EVALUATE job (for paging and sqlJobResult) before housekeeping deletes it',
+    parse: int(1, 87600),
+  },
+  AIMASS_ML_MAX_ROWS: {
+    default: '1000000',
+    description: 'most input rows an ML.PREDICT / ML.EVALUATE query may return; the hub keeps ML.PREDICT results in the database',
+    parse: int(1, 100000000),
   },
   AIMASS_WEB_DIR: {
     default: './dist/web',
@@ -300,7 +320,9 @@ export interface Config {
   models: { maxBytes: number };
   sql: { timeoutMs: number; maxRows: number; maxCost: number };
   /** Training by SQL (training/). */
-  training: { checkpointEpochs: number; maxRows: number; chunkRows: number; maxClasses: number; maxVocabulary: number };
+  training: { checkpointEpochs: number; maxRows: number; chunkRows: number; maxClasses: number; maxVocabulary: number; maxTrials: number };
+  /** ML.PREDICT and ML.EVALUATE by SQL (ml/). */
+  ml: { waitMs: number; maxRows: number; resultHours: number };
   /** AIMASS_MODEL_SPEC_MAX_PARAMS */
   modelSpecMaxParams: number;
   webhooks: { maxAttempts: number; retryBaseMs: number; retryMaxMs: number; timeoutMs: number; allowPrivate: boolean };
@@ -375,7 +397,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       chunkRows: v.AIMASS_TRAIN_CHUNK_ROWS,
       maxClasses: v.AIMASS_TRAIN_MAX_CLASSES,
       maxVocabulary: v.AIMASS_TRAIN_MAX_VOCABULARY,
+      maxTrials: v.AIMASS_TRAIN_MAX_TRIALS,
     },
+    ml: { waitMs: v.AIMASS_ML_WAIT_MS, maxRows: v.AIMASS_ML_MAX_ROWS, resultHours: v.AIMASS_ML_RESULT_HOURS },
     modelSpecMaxParams: v.AIMASS_MODEL_SPEC_MAX_PARAMS,
     webhooks: {
       maxAttempts: v.AIMASS_WEBHOOK_MAX_ATTEMPTS,

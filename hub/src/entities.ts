@@ -15,6 +15,6 @@ import { ModelAlias } from './catalog/model-alias.entity.js';
 import { ModelVersion } from './catalog/model-version.entity.js';
 import { Model } from './catalog/model.entity.js';
 import { Notification, NotificationSubscription, WebhookDelivery } from './notifications/index.js';
-import { TrainingCheckpoint, TrainingEpoch, TrainingRun } from './training/index.js';
+import { TrainingCheckpoint, TrainingEpoch, TrainingRun, TrainingTuning } from './training/index.js';
 
-export const entities = [User, Session, Organization, Membership, ApiKey, NodeToken, Node, Job, JobAttempt, Dataset, DatasetVersion, Model, ModelVersion, ModelAlias, Architecture, NotificationSubscription, Notification, WebhookDelivery, TrainingRun, TrainingEpoch, TrainingCheckpoint];
+export const entities = [User, Session, Organization, Membership, ApiKey, NodeToken, Node, Job, JobAttempt, Dataset, DatasetVersion, Model, ModelVersion, ModelAlias, Architecture, NotificationSubscription, Notification, WebhookDelivery, TrainingRun, TrainingEpoch, TrainingCheckpoint, TrainingTuning];

@@ -23,6 +23,7 @@ import { datasetsRouter } from './datasets/datasets.routes.js';
 import { modelsRouter } from './catalog/models.routes.js';
 import { sqlRouter } from './sql/sql.routes.js';
 import { trainingFilesRouter } from './training/training-files.routes.js';
+import { mlFilesRouter, mlSqlRouter } from './ml/index.js';
 import { buildContext, type Context } from './graphql/context.js';
 import { formatError } from './graphql/format-error.js';
 import { metricsPlugin } from './graphql/metrics-plugin.js';
@@ -147,9 +148,11 @@ export async function startHub(config: Config, log: Logger = createLogger(config
 
   app.use('/api/jobs', jobFilesRouter(services));
   app.use('/api/jobs', trainingFilesRouter(services));
+  app.use('/api/jobs', mlFilesRouter(services));
   app.use('/api/datasets', datasetsRouter(services));
   app.use('/api/models', modelsRouter(services));
   app.use('/api/sql', sqlRouter(services));
+  app.use('/api/sql', mlSqlRouter(services));
   app.use('/api', (req, res) => sendError(res, 404, 'NOT_FOUND', `No API route ${req.method} ${req.path}`));
 
   // The portal: static files, and index.html for every other GET so deep links work.
@@ -170,6 +173,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       await services.datasets.sweepUploads();
       await services.artifacts.sweepTemp();
       await services.blobSweeper.sweepOrphans();
+      await services.ml.sweepResults();
     } catch (error) {
       log.error({ err: error }, 'housekeeping failed');
     }
@@ -181,6 +185,8 @@ export async function startHub(config: Config, log: Logger = createLogger(config
   });
   // Webhook deliveries: a loop of its own that never throws; close() below stops it.
   services.webhookWorker.start();
+  // Tuning: queues trials as slots free up, and goes on with running tunings after a restart.
+  services.training.tuner.start();
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
@@ -198,6 +204,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
         await housekeeping.stop();
         await services.scheduler.close();
         await services.webhookWorker.close();
+        await services.training.tuner.close();
         services.notifications.close();
         await gateway.close();
         await subscriptions.dispose();

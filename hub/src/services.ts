@@ -33,7 +33,8 @@ import { NotificationFanOut, NotificationsService, SubjectKind, SubscriptionsSer
 import type { EventBus } from './pubsub.js';
 import { ResourceSharing } from './sharing/index.js';
 import { SqlService } from './sql/sql.service.js';
-import { TrainingJobFiles, TrainingService, trainingBlobReferences } from './training/index.js';
+import { TrainingJobFiles, TrainingService, TrainingTuner, trainingBlobReferences } from './training/index.js';
+import { MlJobFiles, MlService } from './ml/index.js';
 
 export interface Services {
   config: Config;
@@ -73,6 +74,10 @@ export interface Services {
   training: TrainingService;
   /** The training agent's job-token door: rows, epochs, checkpoints, the trained model. */
   trainingJobFiles: TrainingJobFiles;
+  /** ML.PREDICT and ML.EVALUATE by SQL: `predict` jobs and their results (ml/). */
+  ml: MlService;
+  /** The predict agent's job-token door: model files, input rows, predictions. */
+  mlJobFiles: MlJobFiles;
 }
 
 export function createServices(deps: {
@@ -105,7 +110,7 @@ export function createServices(deps: {
   const blobSweeper = new BlobSweeper(artifacts, [modelBlobReferences(db), trainingBlobReferences(db)]);
   const modelAccess = new ResourceSharing(db, access, accounts, events, MODEL_SHARING);
   const catalog = new CatalogService(db, config, artifacts, modelAccess, organizations, blobSweeper);
-  const services: Omit<Services, 'training' | 'trainingJobFiles'> = {
+  const services: Omit<Services, 'training' | 'trainingJobFiles' | 'ml' | 'mlJobFiles'> = {
     config,
     events,
     signals,
@@ -134,10 +139,17 @@ export function createServices(deps: {
     subscriptions: new SubscriptionsService(db, config, subjectRules, { [SubjectKind.MODEL]: catalog, [SubjectKind.DATASET]: datasets }),
     webhookWorker: new WebhookWorker(db, config, subjectRules, signals, deps.log.child({ component: 'webhooks' })),
   };
-  const training = new TrainingService(db, config, services.sql, catalog, services.architectures, organizations, datasets, jobs, events);
+  const trainingTuner = new TrainingTuner(db, catalog, jobs, blobSweeper, events, deps.log.child({ component: 'tuning' }));
+  const training = new TrainingService(db, config, services.sql, catalog, services.architectures, organizations, datasets, jobs, events, trainingTuner);
   const trainingJobFiles = new TrainingJobFiles(db, config, services.sql, catalog, services.versionMetadata, artifacts, blobSweeper, events, deps.log.child({ component: 'training' }));
   services.sql.handle('CREATE_MODEL', (principal, prepared) => training.createModel(principal, prepared));
   services.sql.handle('ML_TRAINING_INFO', (principal, prepared, page) => training.trainingInfo(principal, prepared, page));
+  services.sql.handle('ML_TRIAL_INFO', (principal, prepared, page) => training.trialInfo(principal, prepared, page));
   services.scheduler.checkResults('train', (jobId, result) => training.checkResult(jobId, result));
-  return { ...services, training, trainingJobFiles };
+  const ml = new MlService(db, config, services.sql, catalog, datasets, jobs);
+  const mlJobFiles = new MlJobFiles(db, config, services.sql, artifacts);
+  services.sql.handle('ML_PREDICT', (principal, prepared, page) => ml.run(principal, prepared, page));
+  services.sql.handle('ML_EVALUATE', (principal, prepared, page) => ml.run(principal, prepared, page));
+  services.scheduler.checkResults('predict', (jobId, result) => ml.checkResult(jobId, result));
+  return { ...services, training, trainingJobFiles, ml, mlJobFiles };
 }

@@ -139,7 +139,7 @@ describe('Portal: the Lab runs SQL and trains a model with CREATE MODEL', () => 
     // The diagnostic sits on the second line, over the word.
     const marked = page.locator('.cm-line .cm-lintRange-error');
     await expectText(marked, 'stamen');
-    const lineIndex = await marked.evaluate((el) => [...el.closest('.cm-content')!.querySelectorAll('.cm-line')].indexOf(el.closest('.cm-line')!));
+    const lineIndex = await marked.evaluate((el) => Array.from(el.closest('.cm-content')!.querySelectorAll('.cm-line')).indexOf(el.closest('.cm-line')!));
     expect(lineIndex).toBe(1);
     expect(await page.locator('.cm-gutter-lint .cm-lint-marker-error').count()).toBe(1);
     expect(await page.getByTestId('lab-result').count()).toBe(0);

@@ -22,6 +22,8 @@ export const hubJobKinds: { [K in JobKind]: HubJobKind<K> } = {
   },
   // Made by training/ (CREATE MODEL); its result is checked there (Scheduler.checkResults).
   train: { submittable: false },
+  // Made by ml/ (ML.PREDICT, ML.EVALUATE); its result is checked there.
+  predict: { submittable: false },
 };
 
 export function assertJobKindHandlers(handlers: Record<string, unknown> = hubJobKinds): void {

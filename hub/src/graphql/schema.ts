@@ -23,6 +23,7 @@ import { NotificationsResolver } from '../notifications/notifications.resolver.j
 import { SubscriptionsResolver } from '../notifications/subscriptions.resolver.js';
 import { SqlResolver } from '../sql/sql.resolver.js';
 import { TrainingCurveResolver, TrainingRunResolver } from '../training/training.resolver.js';
+import { MlResolver } from '../ml/index.js';
 import type { EventBus } from '../pubsub.js';
 import { authChecker } from './auth-checker.js';
 
@@ -52,6 +53,7 @@ export const resolvers = [
   SqlResolver,
   TrainingRunResolver,
   TrainingCurveResolver,
+  MlResolver,
 ] as const;
 
 export function createSchema(pubSub: EventBus): Promise<GraphQLSchema> {

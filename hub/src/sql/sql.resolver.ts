@@ -12,7 +12,7 @@ export class SqlResolver {
     description:
       'Runs one SQL statement over the datasets you can read (SELECT …, sandboxed) and returns a page of rows. ' +
       'Name datasets owner.dataset or owner.dataset@3. CREATE MODEL … AS SELECT starts a training job and answers it (job_id, status, model, label, features, rows); ' +
-      'ML.TRAINING_INFO answers a model’s epochs; ML.PREDICT / ML.EVALUATE are checked but not available yet. ' +
+      'ML.TRAINING_INFO answers a model’s epochs; ML.PREDICT / ML.EVALUATE run as jobs on agents and answer their rows (or, after AIMASS_ML_WAIT_MS, the job: see sqlJobResult). ' +
       'Errors say the line and column (extensions.fields[0].line / column).',
   })
   async runSql(

@@ -4,10 +4,11 @@
  * missing one), rewrite dataset names to their internal tables after that check, and run SELECTs
  * in the sandbox (sandbox-runner.ts) one page at a time.
  *
- * CREATE MODEL, ML.PREDICT, ML.EVALUATE and ML.TRAINING_INFO are parsed, their options checked and
- * their names resolved the same way (for CREATE MODEL also: the caller may write the model, and the
- * label is a column of the SELECT), then refused as not available yet: training by SQL is the next
- * step (issue 6), and {@link SqlService.prepare} and {@link SqlService.columnsOf} are what it builds on.
+ * CREATE MODEL and the ML.* statements are parsed, their options checked and their names resolved
+ * the same way (for CREATE MODEL also: the caller may write the model, and the label is a column
+ * of the SELECT), then handed to the domain that runs them, registered with {@link SqlService.handle}
+ * in services.ts: training/ (CREATE MODEL, ML.TRAINING_INFO, ML.TRIAL_INFO) and ml/ (ML.PREDICT,
+ * ML.EVALUATE). A kind nobody registered is refused as not available.
  */
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
@@ -111,7 +112,13 @@ export class SqlService {
       }
       case 'ML_PREDICT':
       case 'ML_EVALUATE':
-      case 'ML_TRAINING_INFO': {
+      case 'ML_TRAINING_INFO':
+      case 'ML_TRIAL_INFO': {
+        if (statement.kind === 'ML_TRIAL_INFO') {
+          // Like ML.TRAINING_INFO: readable while the model's first tuning runs (no version yet).
+          await this.resolveModel(principal, source, statement.model, true);
+          return { source, statement, select: null };
+        }
         await this.resolveModel(principal, source, statement.model, statement.kind === 'ML_TRAINING_INFO');
         const input = statement.kind === 'ML_TRAINING_INFO' ? null : statement.input;
         return { source, statement, select: input ? await this.resolveSelect(principal, source, input) : null };
@@ -331,6 +338,7 @@ const NOT_AVAILABLE: Record<Exclude<StatementKind, 'SELECT'>, string> = {
   ML_PREDICT: 'ML.PREDICT is valid, but prediction by SQL is not available on this hub yet',
   ML_EVALUATE: 'ML.EVALUATE is valid, but evaluation by SQL is not available on this hub yet',
   ML_TRAINING_INFO: 'ML.TRAINING_INFO is valid, but training by SQL is not available on this hub yet',
+  ML_TRIAL_INFO: 'ML.TRIAL_INFO is valid, but hyperparameter tuning is not available on this hub yet',
 };
 
 function notAvailable(source: SourceText, statement: SqlStatement): SqlError {

@@ -18,7 +18,7 @@ export class SqlDatasetVersion {
 
 @ObjectType('SqlResult', { description: 'One page of a SQL query’s result; each row is a JSON array in `columns` order' })
 export class SqlResult {
-  @Field(() => String, { description: 'The kind of statement: SELECT, CREATE_MODEL or ML_TRAINING_INFO' }) statement: string;
+  @Field(() => String, { description: 'The kind of statement: SELECT, CREATE_MODEL, ML_TRAINING_INFO, ML_PREDICT or ML_EVALUATE' }) statement: string;
   @Field(() => [SqlColumn]) columns: SqlColumn[];
   @Field(() => [GraphQLJSON]) rows: unknown[][];
   @Field(() => Int, { description: 'Rows in the whole result (at most AIMASS_SQL_MAX_ROWS)' }) totalCount: number;

@@ -51,7 +51,8 @@ export type SqlStatement =
     }
   | { kind: 'ML_PREDICT'; model: ModelRef; input: SelectQuery }
   | { kind: 'ML_EVALUATE'; model: ModelRef; input: SelectQuery | null }
-  | { kind: 'ML_TRAINING_INFO'; model: ModelRef };
+  | { kind: 'ML_TRAINING_INFO'; model: ModelRef }
+  | { kind: 'ML_TRIAL_INFO'; model: ModelRef };
 
 export type StatementKind = SqlStatement['kind'];
 
@@ -60,10 +61,11 @@ export interface ParsedStatement {
   statement: SqlStatement;
 }
 
-const ML_FUNCTIONS: Record<string, 'ML_PREDICT' | 'ML_EVALUATE' | 'ML_TRAINING_INFO'> = {
+const ML_FUNCTIONS: Record<string, 'ML_PREDICT' | 'ML_EVALUATE' | 'ML_TRAINING_INFO' | 'ML_TRIAL_INFO'> = {
   predict: 'ML_PREDICT',
   evaluate: 'ML_EVALUATE',
   training_info: 'ML_TRAINING_INFO',
+  trial_info: 'ML_TRIAL_INFO',
 };
 
 /** First words that are statements the sandbox refuses, with why. */
@@ -255,7 +257,7 @@ class StatementParser {
     const t = this.tokens;
     const fnToken = t[ml + 2];
     const kind = ML_FUNCTIONS[fnToken.value];
-    if (!kind) throw this.fail(t[ml].start, `unknown function ML.${fnToken.value.toUpperCase()}: use ML.PREDICT, ML.EVALUATE or ML.TRAINING_INFO`);
+    if (!kind) throw this.fail(t[ml].start, `unknown function ML.${fnToken.value.toUpperCase()}: use ML.PREDICT, ML.EVALUATE, ML.TRAINING_INFO or ML.TRIAL_INFO`);
     const shape = `SELECT * FROM ML.${fnToken.value.toUpperCase()}(…)`;
     const whole = ml === 3 && isWord(t[0], 'select') && t[1].kind === 'op' && t[1].value === '*' && isWord(t[2], 'from');
     if (!whole) throw this.fail(t[ml].start, `ML.${fnToken.value.toUpperCase()} must be the whole query: write ${shape}`);
@@ -264,7 +266,7 @@ class StatementParser {
     i = next;
     let input: SelectQuery | null = null;
     if (isPunct(t[i], ',')) {
-      if (kind === 'ML_TRAINING_INFO') throw this.fail(t[i].start, 'ML.TRAINING_INFO takes only the model');
+      if (kind === 'ML_TRAINING_INFO' || kind === 'ML_TRIAL_INFO') throw this.fail(t[i].start, `ML.${fnToken.value.toUpperCase()} takes only the model`);
       i++;
       if (isWord(t[i], 'table')) throw this.fail(t[i].start, 'TABLE … is not supported here: write (SELECT * FROM owner.dataset)');
       const open = this.expectPunct(i, '(', '(SELECT …)');

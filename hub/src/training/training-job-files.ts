@@ -30,7 +30,7 @@ import type { Logger } from '../logger.js';
 import type { EventBus } from '../pubsub.js';
 import { TrainingCheckpoint } from './training-checkpoint.entity.js';
 import { TrainingEpoch } from './training-epoch.entity.js';
-import { TrainingRun } from './training-run.entity.js';
+import { TrainingRun, type TrialArtifact } from './training-run.entity.js';
 import type { TrainingSql } from './training-sql.js';
 
 /** Checkpoints kept per run: the newest, and one before it in case the newest is bad. */
@@ -172,6 +172,7 @@ export class TrainingJobFiles {
   /** GET model: the version already made from this run (an earlier attempt uploaded it), or null. */
   async finished(job: LeasedJob): Promise<FinishedModel | null> {
     const run = await this.runOf(job);
+    if (run.tuningId) return trialFinished(run);
     if (!run.modelVersionId) return null;
     const [version] = await this.db.query(`SELECT number FROM model_versions WHERE id = $1`, [run.modelVersionId]);
     if (!version) return null;
@@ -211,6 +212,11 @@ export class TrainingJobFiles {
         labels: info.labels,
         metrics: info.metrics,
       });
+      if (run.tuningId) {
+        const kept = await this.keepTrialModel(run, files, signature, metrics, info);
+        await this.blobs.deleteUnreferenced([infoFile.sha256]);
+        return kept;
+      }
       const lineage: StoredLineage = {
         declared: false,
         datasetVersionId: run.datasets[0]?.versionId,
@@ -244,6 +250,37 @@ export class TrainingJobFiles {
     }
   }
 
+  /**
+   * A tuning trial's model is kept as a candidate, not made a version: the tuning makes the version
+   * from the best trial's files when every trial is done (training-tuner.ts). The answer names the
+   * trial where a version would be named (modelVersionId: the trial's run id, versionNumber: its
+   * trial number), which is what the scheduler's result check expects for a trial.
+   */
+  private async keepTrialModel(
+    run: TrainingRun,
+    files: ReadonlyMap<string, PutResult>,
+    signature: TrialArtifact['signature'],
+    metrics: Record<string, number>,
+    info: TrainedModelInfo,
+  ): Promise<FinishedModel> {
+    const artifact: TrialArtifact = {
+      files: Object.fromEntries([...files].map(([p, f]) => [p, { sha256: f.sha256, size: f.size }])),
+      signature,
+      metrics,
+      epochs: info.epochs,
+      stoppedEarly: info.stoppedEarly,
+    };
+    const result = await this.db.query(
+      `UPDATE training_runs SET trial_artifact = $2, epochs_trained = $3, stopped_early = $4 WHERE id = $1 AND trial_artifact IS NULL RETURNING id`,
+      [run.id, JSON.stringify(artifact), info.epochs, info.stoppedEarly],
+    );
+    const rows = Array.isArray(result[0]) ? result[0] : result;
+    if (rows.length === 0) throw new AppError('CONFLICT', 'This trial already has its trained model');
+    await this.prune(run.id, 0).catch((error: unknown) => this.log.warn({ err: error, runId: run.id }, 'could not delete the checkpoints of a finished trial'));
+    this.log.info({ jobId: run.jobId, tuningId: run.tuningId, trial: run.trialNumber }, 'tuning trial model kept');
+    return trialFinished({ ...run, trialArtifact: artifact })!;
+  }
+
   private async readJson(file: PutResult, maxBytes: number, field: string): Promise<unknown> {
     if (file.size > maxBytes) throw badInput(field, `is larger than ${maxBytes} bytes`);
     const chunks: Buffer[] = [];
@@ -254,6 +291,12 @@ export class TrainingJobFiles {
       throw badInput(field, 'is not valid JSON');
     }
   }
+}
+
+/** A trial's answer to "is the model in?": its kept model, named by the trial (see keepTrialModel). */
+function trialFinished(run: TrainingRun): FinishedModel | null {
+  if (!run.trialArtifact) return null;
+  return { modelVersionId: run.id, versionNumber: run.trialNumber ?? 1, epochs: run.trialArtifact.epochs, stoppedEarly: run.trialArtifact.stoppedEarly };
 }
 
 /** Parses an untrusted body, naming the first problem's path. */

@@ -25,12 +25,16 @@ import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import { SqlError, type PreparedStatement, type ResolvedSelect, type SqlStatement, type Tunable } from '../sql/index.js';
 import type { RunDataset } from './training-run.entity.js';
+import { LOG_SCALE, searchSpace, TUNABLE } from './tuning-search.js';
 import { quoteIdent, type SourceText, type TrainingSql } from './training-sql.js';
 
 export type CreateModelStatement = Extract<SqlStatement, { kind: 'CREATE_MODEL' }>;
 
 export interface TrainingPlan {
+  /** The job's payload; with tuning, the base every trial's drawn values replace. */
   payload: TrainPayload;
+  /** Tuning: the options written as HPARAM_RANGE / HPARAM_CANDIDATES (empty without tuning). */
+  space: ReturnType<typeof searchSpace>;
   /** The SELECT over internal tables, run for the agent (never shown). */
   querySql: string;
   datasets: RunDataset[];
@@ -75,8 +79,20 @@ export async function planTraining(
   const optionAt = (name: string, fallback = statement.query.start) => source.position(offsets[name] ?? fallback);
   const fail = (message: string, at: ReturnType<SourceText['position']> | null) => new SqlError('BAD_USER_INPUT', message, at);
 
-  if (options.numTrials > 1) {
-    throw fail('num_trials > 1 (hyperparameter tuning) is not available on this hub yet: give each option one value', optionAt('num_trials'));
+  // ---- tuning (num_trials > 1): the search space must make sense before any trial runs ----
+  // (model-options.ts has checked each range's and candidate's values like a single value, that
+  // max_parallel_trials ≤ num_trials and that num_trials > 1 tunes something.)
+  if (options.numTrials > limits.maxTrials) {
+    throw fail(`num_trials must be at most ${limits.maxTrials} on this hub (AIMASS_TRAIN_MAX_TRIALS)`, optionAt('num_trials'));
+  }
+  const space = options.numTrials > 1 ? searchSpace(options) : [];
+  for (const [key, s] of space) {
+    if ('range' in s && LOG_SCALE.has(key) && s.range.min <= 0) {
+      throw fail(`${TUNABLE[key]} is searched on a log scale: HPARAM_RANGE(min, max) needs min > 0 (like HPARAM_RANGE(0.0001, 0.1))`, optionAt(TUNABLE[key]));
+    }
+    if ('candidates' in s && new Set(s.candidates.map((c) => JSON.stringify(c))).size !== s.candidates.length) {
+      throw fail(`${TUNABLE[key]}: HPARAM_CANDIDATES names a value twice`, optionAt(TUNABLE[key]));
+    }
   }
 
   // ---- columns and their types ----
@@ -224,7 +240,7 @@ export async function planTraining(
     statement: source.text,
     datasets: datasets.map((d) => ({ owner: d.owner, name: d.name, version: d.version, versionId: d.versionId })),
   } satisfies TrainPayload);
-  return { payload, querySql: select.sql, datasets };
+  return { payload, space, querySql: select.sql, datasets };
 }
 
 /**

@@ -2,6 +2,7 @@ import { GraphQLJSON } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { FeatureColumn, TrainHyperparameters } from '../../../schema/index.js';
+import type { ModelSignature } from '../catalog/index.js';
 
 @ObjectType('TrainingColumn', { description: 'A column the trainer reads: the label or a feature, with its type' })
 export class TrainingColumn {
@@ -25,6 +26,15 @@ export interface RunDataset {
   datasetId: string;
   /** Internal table (for the sandbox's grants); never shown. */
   table: string;
+}
+
+/** A tuning trial's uploaded model, checked like any upload, waiting to become a version if its trial is the best. */
+export interface TrialArtifact {
+  files: Record<string, { sha256: string; size: number }>;
+  signature: ModelSignature;
+  metrics: Record<string, number>;
+  epochs: number;
+  stoppedEarly: boolean;
 }
 
 /** One CREATE MODEL … AS SELECT: the job that trains it and what it reads. */
@@ -91,6 +101,22 @@ export class TrainingRun {
   @Field(() => Boolean, { nullable: true, description: 'True when early stopping ended training before its epochs' })
   @Column({ name: 'stopped_early', type: 'boolean', nullable: true })
   stoppedEarly: boolean | null;
+
+  /** Tuning (num_trials > 1): the tuning this run is a trial of, and its number (1-based); null otherwise. */
+  @Column({ name: 'tuning_id', type: 'uuid', nullable: true })
+  tuningId: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Tuning: this run’s trial number (1-based); null for a run without tuning' })
+  @Column({ name: 'trial_number', type: 'int', nullable: true })
+  trialNumber: number | null;
+
+  /** False while the trial waits for a free slot (its job is not queued yet). */
+  @Column({ name: 'trial_submitted', type: 'boolean', default: true })
+  trialSubmitted: boolean;
+
+  /** Tuning: the trial's trained model, kept as a candidate until the best trial is picked. */
+  @Column({ name: 'trial_artifact', type: 'jsonb', nullable: true })
+  trialArtifact: TrialArtifact | null;
 
   @Field(() => Date)
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })

@@ -8,9 +8,9 @@
  * CREATE MODEL of an existing model is CONFLICT; OR REPLACE trains a new version of it; IF NOT
  * EXISTS does nothing when it exists. A model made here starts PRIVATE (its training data may be).
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { JobResult } from '../../../schema/index.js';
+import { trainHyperparameters, type JobResult, type TrainHyperparameters } from '../../../schema/index.js';
 import type { OrganizationsService } from '../accounts/organizations.service.js';
 import type { Principal } from '../accounts/principal.js';
 import type { ArchitecturesService } from '../architectures/index.js';
@@ -24,9 +24,12 @@ import type { EventBus } from '../pubsub.js';
 import { SqlError, type PreparedStatement, type SqlStatement } from '../sql/index.js';
 import { TrainingCheckpoint } from './training-checkpoint.entity.js';
 import { TrainingEpoch } from './training-epoch.entity.js';
-import { planTraining, type CreateModelStatement } from './training-plan.js';
+import { planTraining, type CreateModelStatement, type TrainingPlan } from './training-plan.js';
 import { TrainingRun } from './training-run.entity.js';
 import type { TrainingSql } from './training-sql.js';
+import type { TrainingTuner } from './training-tuner.js';
+import { TrainingTuning } from './training-tuning.entity.js';
+import { drawTrials, tunedValues } from './tuning-search.js';
 
 /** Rows a statement answers (runSql pages them). */
 export interface StatementRows {
@@ -55,6 +58,37 @@ const TRAINING_INFO_COLUMNS = [
   { name: 'metrics', type: 'jsonb' },
 ];
 
+/** After BigQuery's ML.TRIAL_INFO, with the reason a trial failed. */
+const TRIAL_INFO_COLUMNS = [
+  { name: 'trial_id', type: 'bigint' },
+  { name: 'hyperparameters', type: 'jsonb' },
+  { name: 'hparam_tuning_evaluation_metrics', type: 'jsonb' },
+  { name: 'training_loss', type: 'double precision' },
+  { name: 'eval_loss', type: 'double precision' },
+  { name: 'status', type: 'text' },
+  { name: 'error_message', type: 'text' },
+  { name: 'is_optimal', type: 'boolean' },
+];
+
+/** One trial of a tuning as users see it (GraphQL TrainingTrial, ML.TRIAL_INFO). */
+export interface TrialView {
+  number: number;
+  jobId: string;
+  /** pending (waiting for a slot), or its job's status. */
+  status: string;
+  error: string | null;
+  /** The tuned options' values, by their SQL names. */
+  hyperparameters: Record<string, unknown>;
+  allHyperparameters: TrainHyperparameters;
+  /** The trained model's metrics on the evaluation split; null until it is in. */
+  evalMetrics: Record<string, number> | null;
+  objective: string;
+  score: number | null;
+  trainingLoss: number | null;
+  evalLoss: number | null;
+  isOptimal: boolean;
+}
+
 export class TrainingService {
   constructor(
     private readonly db: DataSource,
@@ -66,6 +100,8 @@ export class TrainingService {
     private readonly datasets: DatasetsService,
     private readonly jobs: JobsService,
     private readonly events: EventBus,
+    /** Tuning (num_trials > 1): queues trials as slots free up and makes the version from the best. */
+    readonly tuner: TrainingTuner,
   ) {}
 
   private get runs() {
@@ -97,6 +133,7 @@ export class TrainingService {
     if (!model) model = await this.newModel(principal, statement, plan.payload.task, at);
 
     const organizationId = (await this.organizations.byIds([model.ownerId]))[0]?.id ?? null;
+    if (statement.options.numTrials > 1) return this.createTuning(principal, prepared, model, plan, organizationId);
     const jobId = randomUUID();
     // The run first: the moment the job is queued an agent may ask for its rows.
     const run = await this.runs.save(
@@ -128,6 +165,145 @@ export class TrainingService {
     for (const datasetId of new Set(plan.datasets.map((d) => d.datasetId))) await this.datasets.recordUsage(datasetId);
     const row = [job.id, job.status, `${owner}.${name}`, plan.payload.label.name, plan.payload.features.map((f) => f.name), plan.payload.rowCount];
     return { columns: CREATE_MODEL_COLUMNS, rows: [row], totalCount: 1 };
+  }
+
+  /**
+   * CREATE MODEL with num_trials > 1: draws every trial's hyperparameters (tuning-search.ts; seeded
+   * by the statement, so the same statement tries the same values), writes the tuning and a run per
+   * trial, and lets the tuner queue the first max_parallel_trials. Answers like a single training,
+   * with the first trial's job (trainingRun(jobId) shows every trial).
+   */
+  private async createTuning(principal: Principal, prepared: PreparedStatement, model: Model, plan: TrainingPlan, organizationId: string | null): Promise<StatementRows> {
+    const statement = prepared.statement as CreateModelStatement;
+    const { numTrials, maxParallelTrials } = statement.options;
+    const seed = parseInt(createHash('sha256').update(prepared.source.text).digest('hex').slice(0, 8), 16);
+    const drawn = drawTrials(plan.payload.hyperparameters, plan.space, numTrials, seed);
+    const trials = drawn.trials.map((h) => trainHyperparameters.parse(h));
+    const objective = plan.payload.task === 'classification' ? 'log_loss' : 'mean_squared_error';
+    const jobIds = trials.map(() => randomUUID());
+    const tuningId = await this.db.transaction(async (tx) => {
+      const tuning = await tx.getRepository(TrainingTuning).save(
+        tx.getRepository(TrainingTuning).create({
+          modelId: model.id,
+          ownerId: principal.user.id,
+          organizationId,
+          numTrials: trials.length,
+          maxParallelTrials: Math.min(maxParallelTrials, trials.length),
+          seed,
+          search: drawn.search,
+          objective,
+          payload: plan.payload,
+          tuned: plan.space.map(([key]) => key),
+          status: 'running',
+        }),
+      );
+      await tx.getRepository(TrainingRun).insert(
+        trials.map((hyperparameters, i) => ({
+          jobId: jobIds[i],
+          modelId: model.id,
+          ownerId: principal.user.id,
+          statement: prepared.source.text,
+          querySql: plan.querySql,
+          datasets: plan.datasets,
+          modelType: plan.payload.modelType,
+          task: plan.payload.task,
+          label: plan.payload.label,
+          features: plan.payload.features,
+          hyperparameters,
+          rowCount: plan.payload.rowCount,
+          modelVersionId: null,
+          epochsTrained: null,
+          stoppedEarly: null,
+          tuningId: tuning.id,
+          trialNumber: i + 1,
+          trialSubmitted: false,
+          trialArtifact: null,
+        })),
+      );
+      return tuning.id;
+    });
+    await this.tuner.advance(tuningId);
+    const [first] = await this.db.query(`SELECT status FROM jobs WHERE id = $1`, [jobIds[0]]);
+    if (!first) throw new AppError('INTERNAL', 'the first trial of the tuning could not be queued');
+    for (const datasetId of new Set(plan.datasets.map((d) => d.datasetId))) await this.datasets.recordUsage(datasetId);
+    const { owner, name } = statement.model;
+    const row = [jobIds[0], first.status, `${owner}.${name}`, plan.payload.label.name, plan.payload.features.map((f) => f.name), plan.payload.rowCount];
+    return { columns: CREATE_MODEL_COLUMNS, rows: [row], totalCount: 1 };
+  }
+
+  /** The tuning a run is a trial of (null for a run without tuning). */
+  tuningOf(run: TrainingRun): Promise<TrainingTuning | null> {
+    return run.tuningId ? this.db.getRepository(TrainingTuning).findOneBy({ id: run.tuningId }) : Promise.resolve(null);
+  }
+
+  /** Every trial of a run's tuning, with its tuned values and score; empty for a run without tuning. */
+  async trialsOf(run: TrainingRun): Promise<TrialView[]> {
+    const tuning = await this.tuningOf(run);
+    if (!tuning) return [];
+    return this.trialViews(tuning);
+  }
+
+  private async trialViews(tuning: TrainingTuning): Promise<TrialView[]> {
+    const rows = await this.tuner.trials(tuning.id);
+    const runs = await this.db.getRepository(TrainingRun).find({ where: { tuningId: tuning.id }, order: { trialNumber: 'ASC' } });
+    const byId = new Map(runs.map((r) => [r.id, r]));
+    const keys = tuning.tuned;
+    const losses: { run_id: string; loss: number; eval_loss: number | null }[] = await this.db.query(
+      `SELECT DISTINCT ON (e.run_id) e.run_id, e.loss, e.eval_loss FROM training_epochs e JOIN training_runs r ON r.id = e.run_id
+       WHERE r.tuning_id = $1 ORDER BY e.run_id, e.epoch DESC, e.attempt DESC`,
+      [tuning.id],
+    );
+    const lastLoss = new Map(losses.map((l) => [l.run_id, l]));
+    return rows.map((t) => {
+      const run = byId.get(t.runId)!;
+      const loss = lastLoss.get(t.runId);
+      return {
+        number: t.number,
+        jobId: t.jobId,
+        status: t.status,
+        error: t.status === 'failed' ? t.error : null,
+        hyperparameters: tunedValues(run.hyperparameters, keys),
+        allHyperparameters: run.hyperparameters,
+        evalMetrics: t.metrics,
+        objective: tuning.objective,
+        score: t.score,
+        trainingLoss: loss ? Number(loss.loss) : null,
+        evalLoss: loss?.eval_loss == null ? null : Number(loss.eval_loss),
+        isOptimal: tuning.bestRunId === t.runId,
+      };
+    });
+  }
+
+  /**
+   * ML.TRIAL_INFO(MODEL owner.name[@version]), after BigQuery ML: one row per trial of the tuning
+   * that made that version, or of the model's latest tuning (readable while it runs).
+   */
+  async trialInfo(principal: Principal, prepared: PreparedStatement, page: { offset: number; first: number }): Promise<StatementRows> {
+    const statement = prepared.statement as Extract<SqlStatement, { kind: 'ML_TRIAL_INFO' }>;
+    const ref = statement.model;
+    const at = prepared.source.position(ref.offset);
+    const model = await this.catalog.get(principal, ref.owner, ref.name);
+    let tuning: TrainingTuning | null;
+    if (ref.version) {
+      const version = await this.catalog.version(principal, ref.owner, ref.name, ref.version);
+      tuning = await this.db.getRepository(TrainingTuning).findOneBy({ modelVersionId: version.id });
+      if (!tuning) throw new SqlError('BAD_USER_INPUT', `version ${version.number} of model ${ref.owner}.${ref.name} was not made by hyperparameter tuning (num_trials > 1): it has no trials`, at);
+    } else {
+      tuning = await this.db.getRepository(TrainingTuning).findOne({ where: { modelId: model.id }, order: { createdAt: 'DESC' } });
+      if (!tuning) throw new SqlError('BAD_USER_INPUT', `model ${ref.owner}.${ref.name} has no tuning runs: tune it with CREATE MODEL … OPTIONS(num_trials = n, … HPARAM_RANGE(…)) AS SELECT …`, at);
+    }
+    const trials = await this.trialViews(tuning);
+    const rows = trials.slice(page.offset, page.offset + page.first).map((t) => [
+      t.number,
+      t.hyperparameters,
+      t.evalMetrics ?? {},
+      t.trainingLoss,
+      t.evalLoss,
+      t.status.toUpperCase(),
+      t.error,
+      t.isOptimal,
+    ]);
+    return { columns: TRIAL_INFO_COLUMNS, rows, totalCount: trials.length };
   }
 
   private async newModel(principal: Principal, statement: CreateModelStatement, task: string, at: ReturnType<PreparedStatement['source']['position']>): Promise<Model> {
@@ -166,7 +342,14 @@ export class TrainingService {
       run = await this.runs.findOneBy({ modelVersionId: version.id });
       if (!run) throw new SqlError('BAD_USER_INPUT', `version ${version.number} of model ${ref.owner}.${ref.name} was not trained with CREATE MODEL: it has no training info`, at);
     } else {
-      run = await this.runs.findOne({ where: { modelId: model.id }, order: { createdAt: 'DESC' } });
+      // Of a tuning (its trials are written together): the best trial once picked, else the first.
+      run = await this.runs
+        .createQueryBuilder('r')
+        .where('r.modelId = :id', { id: model.id })
+        .orderBy('r.createdAt', 'DESC')
+        .addOrderBy('r.modelVersionId IS NOT NULL', 'DESC')
+        .addOrderBy('r.trialNumber', 'ASC', 'NULLS FIRST')
+        .getOne();
       if (!run) throw new SqlError('BAD_USER_INPUT', `model ${ref.owner}.${ref.name} has no training runs: train it with CREATE MODEL … AS SELECT …`, at);
     }
     const [{ index }] = await this.db.query(`SELECT count(*)::int AS index FROM training_runs WHERE model_id = $1 AND created_at < $2`, [model.id, run.createdAt]);
@@ -211,13 +394,13 @@ export class TrainingService {
     return checkpoint?.epoch ?? null;
   }
 
-  /** The model a run trains, as owner/name and the version it made (null until it made one). */
+  /** The model a run trains, as owner/name and the version it made (null until it made one; for a trial, its tuning's version). */
   async modelOf(run: TrainingRun): Promise<{ owner: string; name: string; versionNumber: number | null }> {
     const [row] = await this.db.query(
       `SELECT m.name, coalesce(u.username, o.handle) AS owner, v.number FROM models m
        LEFT JOIN users u ON u.id = m.owner_id LEFT JOIN organizations o ON o.id = m.owner_id
-       LEFT JOIN model_versions v ON v.id = $2 WHERE m.id = $1`,
-      [run.modelId, run.modelVersionId],
+       LEFT JOIN model_versions v ON v.id = coalesce($2, (SELECT model_version_id FROM training_tunings WHERE id = $3)) WHERE m.id = $1`,
+      [run.modelId, run.modelVersionId, run.tuningId],
     );
     return { owner: row?.owner ?? '', name: row?.name ?? '', versionNumber: row?.number == null ? null : Number(row.number) };
   }
@@ -235,6 +418,12 @@ export class TrainingService {
   async checkResult(jobId: string, result: JobResult<'train'>): Promise<string | null> {
     const run = await this.runs.findOneBy({ jobId });
     if (!run) return 'the job has no training run';
+    if (run.tuningId) {
+      // A trial's model is kept, not made a version (TrainingJobFiles.keepTrialModel names the trial).
+      if (!run.trialArtifact) return 'no trained model was uploaded for it';
+      if (result.modelVersionId !== run.id) return 'the trial it names is not this one';
+      return null;
+    }
     if (!run.modelVersionId) return 'no trained model was uploaded for it';
     if (run.modelVersionId !== result.modelVersionId) return 'the model version it names is not the one made from its upload';
     return null;

@@ -6,9 +6,10 @@ import { jobKinds, type JobKind } from '../../../schema/index.js';
 import { benchmark } from './benchmark.js';
 import { echo } from './echo.js';
 import type { JobHandler } from './job-handler.js';
+import { predict } from './predict/predict.js';
 import { train } from './train/train.js';
 
-export const handlers: { [K in JobKind]: JobHandler<K> } = { echo, benchmark, train };
+export const handlers: { [K in JobKind]: JobHandler<K> } = { echo, benchmark, train, predict };
 
 export function assertHandlers(table: Record<string, unknown> = handlers): void {
   const missing = jobKinds.filter((kind) => typeof table[kind] !== 'function');

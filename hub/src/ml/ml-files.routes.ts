@@ -1,0 +1,47 @@
+/**
+ * REST for a running `predict` job (ML.PREDICT / ML.EVALUATE), authenticated by its job token
+ * (`Authorization: Bearer amj_…`; anything else is NOT_FOUND). Mounted under /api/jobs beside
+ * the training job's routes. Bodies and answers: schema/ml.ts.
+ *
+ *   GET  /api/jobs/:id/ml/file?path=model.json   a file of the model version
+ *   GET  /api/jobs/:id/ml/rows?offset=&limit=    a chunk of the input query's rows (JSON)
+ *   POST /api/jobs/:id/ml/predictions            { offset, outputs: [[…], …] }
+ */
+import express, { Router, type Request, type Response } from 'express';
+import { leasedJob } from '../compute/job-files.routes.js';
+import { badInput } from '../errors.js';
+import type { Services } from '../services.js';
+
+function integer(value: unknown, field: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const text = String(value);
+  if (!/^\d{1,12}$/.test(text)) throw badInput(field, 'must be a whole number');
+  return Number(text);
+}
+
+export function mlFilesRouter(services: Services): Router {
+  const router = Router();
+  const files = services.mlJobFiles;
+
+  router.get('/:id/ml/file', async (req: Request, res: Response) => {
+    const job = await leasedJob(services, req);
+    if (typeof req.query.path !== 'string') throw badInput('path', 'name the file: ?path=model.json');
+    const file = await files.file(job, req.query.path);
+    res.type(req.query.path.endsWith('.json') ? 'application/json' : 'application/octet-stream');
+    res.setHeader('content-length', String(file.size));
+    file.body.on('error', (error) => res.destroy(error));
+    file.body.pipe(res);
+  });
+
+  router.get('/:id/ml/rows', async (req: Request, res: Response) => {
+    const job = await leasedJob(services, req);
+    res.json(await files.rows(job, integer(req.query.offset, 'offset', 0), integer(req.query.limit, 'limit', services.config.training.chunkRows)));
+  });
+
+  // A chunk of outputs: at most AIMASS_TRAIN_CHUNK_ROWS rows of up to AIMASS_TRAIN_MAX_CLASSES numbers.
+  router.post('/:id/ml/predictions', express.json({ limit: Math.max(services.config.maxBodyBytes, 64 * 1024 * 1024) }), async (req: Request, res: Response) => {
+    const job = await leasedJob(services, req);
+    res.json(await files.predictions(job, req.body));
+  });
+  return router;
+}

@@ -1,0 +1,218 @@
+/**
+ * ML.PREDICT and ML.EVALUATE by SQL, as users meet them (BigQuery ML's shapes:
+ * https://cloud.google.com/bigquery/docs/reference/standard-sql/bigqueryml-syntax-predict and
+ * …-evaluate). With a query, each runs as a `predict` job on an agent (planned in ml-plan.ts; the
+ * agent's side is ml-job-files.ts); runSql waits for it up to AIMASS_ML_WAIT_MS and answers its
+ * rows, or — when it takes longer — one row with the job's id and status, whose rows
+ * `sqlJobResult(jobId, first, after)` pages once it has finished.
+ *
+ *   ML.PREDICT  the input columns, then predicted_<label> and, for classifiers,
+ *               predicted_<label>_probs: [{ label, prob }] in the model's class order.
+ *   ML.EVALUATE one row: precision, recall, accuracy, f1_score, log_loss, roc_auc (classifiers;
+ *               macro averages over the classes) or mean_absolute_error, mean_squared_error,
+ *               root_mean_squared_error, median_absolute_error, r2_score (regressors). Without a
+ *               query, the metrics recorded at training (no job).
+ *
+ * ML.PREDICT's result rows stay in ml_result_rows, so paging with runSql's endCursor reads the
+ * rows of the caller's latest finished job of the same model version and resolved query instead
+ * of predicting again.
+ */
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { predictResult, type JobResult } from '../../../schema/index.js';
+import type { Principal } from '../accounts/principal.js';
+import type { CatalogService } from '../catalog/index.js';
+import type { JobsService } from '../compute/jobs.service.js';
+import { JobStatus } from '../compute/job.entity.js';
+import type { Config } from '../config.js';
+import type { DatasetsService } from '../datasets/datasets.service.js';
+import { badInput, notFound } from '../errors.js';
+import { SqlError, type PreparedStatement, type ResolvedDataset } from '../sql/index.js';
+import type { TrainingSql } from '../training/training-sql.js';
+import { planMl, trainedVersion, type MlStatement } from './ml-plan.js';
+
+/** Rows a statement answers (runSql pages them). */
+export interface MlRows {
+  columns: { name: string; type: string }[];
+  rows: unknown[][];
+  totalCount: number;
+}
+
+/** One page of a job's result, with what the GraphQL SqlResult needs besides. */
+export interface MlPage extends MlRows {
+  statement: 'ML_PREDICT' | 'ML_EVALUATE';
+  datasets: { owner: string; name: string; version: number }[];
+}
+
+/** The row answered for a job that has not finished (or failed) yet. */
+const JOB_COLUMNS = [
+  { name: 'job_id', type: 'uuid' },
+  { name: 'status', type: 'text' },
+  { name: 'model', type: 'text' },
+  { name: 'rows', type: 'bigint' },
+  { name: 'error', type: 'text' },
+];
+
+export const CLASSIFICATION_METRICS = ['precision', 'recall', 'accuracy', 'f1_score', 'log_loss', 'roc_auc'] as const;
+export const REGRESSION_METRICS = ['mean_absolute_error', 'mean_squared_error', 'root_mean_squared_error', 'median_absolute_error', 'r2_score'] as const;
+
+const FINISHED: string[] = [JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELED];
+const POLL_MS = 100;
+
+interface MlJobRow {
+  job_id: string;
+  mode: 'predict' | 'evaluate';
+  owner_id: string;
+  task: 'classification' | 'regression';
+  label_name: string;
+  columns: { name: string; type: string }[];
+  row_count: string | number;
+  datasets: ResolvedDataset[];
+  model: string;
+}
+
+export class MlService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly config: Config,
+    private readonly sql: TrainingSql,
+    private readonly catalog: CatalogService,
+    private readonly datasets: DatasetsService,
+    private readonly jobs: JobsService,
+  ) {}
+
+  /** runSql's handler for ML.PREDICT and ML.EVALUATE. */
+  async run(principal: Principal, prepared: PreparedStatement, page: { offset: number; first: number }): Promise<MlRows> {
+    const statement = prepared.statement as MlStatement;
+    if (statement.kind === 'ML_EVALUATE' && page.offset > 0) throw badInput('after', 'ML.EVALUATE answers one row: there is no next page');
+    if (statement.kind === 'ML_EVALUATE' && !statement.input) return this.trainingMetrics(principal, prepared);
+    if (page.offset > 0) return this.nextPage(principal, prepared, page);
+
+    const plan = await planMl({ sql: this.sql, catalog: this.catalog, config: this.config }, principal, prepared);
+    const { trained, payload, select } = plan;
+    const predicted = trained.task === 'classification'
+      ? [{ name: `predicted_${trained.labelName}`, type: 'text' }, { name: `predicted_${trained.labelName}_probs`, type: 'jsonb' }]
+      : [{ name: `predicted_${trained.labelName}`, type: 'double precision' }];
+    const columns = payload.mode === 'predict' ? [...plan.inputColumns, ...predicted] : metricColumns(trained.task);
+    if (payload.mode === 'predict' && payload.rowCount === 0) return { columns, rows: [], totalCount: 0 };
+
+    const jobId = randomUUID();
+    // The row first: the moment the job is queued an agent may ask for its rows.
+    await this.db.query(
+      `INSERT INTO ml_jobs (job_id, mode, owner_id, model_version_id, statement, query_sql, datasets, task, labels, label_name, columns, row_count)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [jobId, payload.mode, principal.user.id, trained.version.id, prepared.source.text, select.sql, JSON.stringify(select.datasets), trained.task,
+        JSON.stringify(trained.labels), trained.labelName, JSON.stringify(columns), payload.rowCount],
+    );
+    try {
+      await this.jobs.enqueue({ id: jobId, kind: 'predict', payload, ownerId: principal.user.id, organizationId: null, requirements: {}, maxAttempts: 3 });
+    } catch (error) {
+      await this.db.query(`DELETE FROM ml_jobs WHERE job_id = $1`, [jobId]);
+      throw error;
+    }
+    for (const datasetId of new Set(select.datasets.map((d) => d.datasetId))) await this.datasets.recordUsage(datasetId);
+
+    const status = await this.waitFor(jobId, this.config.ml.waitMs);
+    if (status === JobStatus.FAILED || status === JobStatus.CANCELED) {
+      const [job] = await this.db.query(`SELECT error FROM jobs WHERE id = $1`, [jobId]);
+      throw new SqlError('BAD_USER_INPUT', `the ${statement.kind === 'ML_PREDICT' ? 'ML.PREDICT' : 'ML.EVALUATE'} job ${jobId} ${status}: ${job?.error ?? 'no reason given'}`, null);
+    }
+    return this.page(jobId, page);
+  }
+
+  /** The status once the job has finished, or its status when `ms` have passed. */
+  private async waitFor(jobId: string, ms: number): Promise<string> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const [job] = await this.db.query(`SELECT status FROM jobs WHERE id = $1`, [jobId]);
+      const status = String(job?.status ?? JobStatus.QUEUED);
+      if (FINISHED.includes(status) || Date.now() >= deadline) return status;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, Math.max(1, deadline - Date.now()))));
+    }
+  }
+
+  /** A page of a job's result: its rows once it succeeded, else the job row. */
+  private async page(jobId: string, page: { offset: number; first: number }): Promise<MlRows> {
+    const [row]: (MlJobRow & { status: string; error: string | null; result: unknown })[] = await this.db.query(
+      `SELECT m.*, j.status, j.error, j.result, j.payload->>'model' AS model FROM ml_jobs m JOIN jobs j ON j.id = m.job_id WHERE m.job_id = $1`,
+      [jobId],
+    );
+    if (!row) throw notFound('Job');
+    const rowCount = Number(row.row_count);
+    if (row.status !== JobStatus.SUCCEEDED) {
+      if (page.offset > 0) throw badInput('after', 'the job has not finished: read its first page again');
+      return { columns: JOB_COLUMNS, rows: [[jobId, row.status, row.model, rowCount, row.error]], totalCount: 1 };
+    }
+    if (row.mode === 'evaluate') {
+      if (page.offset > 0) throw badInput('after', 'ML.EVALUATE answers one row: there is no next page');
+      const result = predictResult.parse(row.result);
+      return { columns: row.columns, rows: [row.columns.map((c) => result.metrics?.[c.name] ?? null)], totalCount: 1 };
+    }
+    const rows: { input: unknown[]; predicted: unknown[] }[] = await this.db.query(
+      `SELECT input, predicted FROM ml_result_rows WHERE job_id = $1 AND n >= $2 ORDER BY n LIMIT $3`,
+      [jobId, page.offset, page.first],
+    );
+    return { columns: row.columns, rows: rows.map((r) => [...r.input, ...(r.predicted ?? [])]), totalCount: rowCount };
+  }
+
+  /** runSql's next page of ML.PREDICT: the caller's latest finished job of the same version and query. */
+  private async nextPage(principal: Principal, prepared: PreparedStatement, page: { offset: number; first: number }): Promise<MlRows> {
+    const trained = await trainedVersion(this.catalog, principal, prepared);
+    const [job] = await this.db.query(
+      `SELECT m.job_id FROM ml_jobs m JOIN jobs j ON j.id = m.job_id
+       WHERE m.owner_id = $1 AND m.model_version_id = $2 AND m.mode = 'predict' AND m.query_sql = $3 AND j.status = 'succeeded'
+       ORDER BY m.created_at DESC LIMIT 1`,
+      [principal.user.id, trained.version.id, prepared.select!.sql],
+    );
+    if (!job) throw badInput('after', 'no finished ML.PREDICT of this query to page through: run it without a cursor first');
+    return this.page(job.job_id, page);
+  }
+
+  /** ML.EVALUATE without a query: the metrics recorded when the version was trained. */
+  private async trainingMetrics(principal: Principal, prepared: PreparedStatement): Promise<MlRows> {
+    const trained = await trainedVersion(this.catalog, principal, prepared);
+    const metrics = (trained.version.metrics ?? {}) as Record<string, unknown>;
+    const columns = metricColumns(trained.task);
+    return { columns, rows: [columns.map((c) => (typeof metrics[c.name] === 'number' ? metrics[c.name] : null))], totalCount: 1 };
+  }
+
+  /** sqlJobResult: a page of an ML.PREDICT / ML.EVALUATE job the caller may see (NOT_FOUND otherwise). */
+  async jobResult(principal: Principal, jobId: string, page: { offset: number; first: number }): Promise<MlPage> {
+    const job = await this.jobs.get(principal, jobId);
+    const [row]: MlJobRow[] = await this.db.query(`SELECT mode, datasets FROM ml_jobs WHERE job_id = $1`, [job.id]);
+    if (!row) throw notFound('Job');
+    const result = await this.page(job.id, page);
+    return {
+      ...result,
+      statement: row.mode === 'predict' ? 'ML_PREDICT' : 'ML_EVALUATE',
+      datasets: [...new Map(row.datasets.map((d) => [d.versionId, { owner: d.owner, name: d.name, version: d.number }])).values()],
+    };
+  }
+
+  /** Housekeeping: deletes the results of jobs that finished more than AIMASS_ML_RESULT_HOURS ago. */
+  async sweepResults(): Promise<void> {
+    await this.db.query(
+      `DELETE FROM ml_jobs m USING jobs j WHERE j.id = m.job_id AND j.status IN ('succeeded', 'failed', 'canceled')
+         AND j.finished_at < now() - make_interval(hours => $1)`,
+      [this.config.ml.resultHours],
+    );
+  }
+
+  /**
+   * The scheduler's check of an agent's success report: ML.PREDICT must have predicted every
+   * input row (the hub counts what it stored); ML.EVALUATE must report metrics. Answers why not, or null.
+   */
+  async checkResult(jobId: string, result: JobResult<'predict'>): Promise<string | null> {
+    const [row] = await this.db.query(`SELECT mode, row_count FROM ml_jobs WHERE job_id = $1`, [jobId]);
+    if (!row) return 'the job has no ML.PREDICT / ML.EVALUATE statement';
+    const rowCount = Number(row.row_count);
+    if (result.rows !== rowCount) return `it read ${result.rows} rows, the query returns ${rowCount}`;
+    if (row.mode === 'evaluate') return result.metrics && Object.keys(result.metrics).length > 0 ? null : 'it reported no metrics';
+    const [{ done }] = await this.db.query(`SELECT count(*)::int AS done FROM ml_result_rows WHERE job_id = $1 AND predicted IS NOT NULL`, [jobId]);
+    return done === rowCount ? null : `the hub holds predictions for ${done} of the ${rowCount} rows`;
+  }
+}
+
+function metricColumns(task: 'classification' | 'regression'): { name: string; type: string }[] {
+  return (task === 'classification' ? CLASSIFICATION_METRICS : REGRESSION_METRICS).map((name) => ({ name, type: 'double precision' }));
+}

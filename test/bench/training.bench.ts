@@ -1,0 +1,212 @@
+/**
+ * `npm run bench` (after the other benchmarks), or `npm run bench:training` alone: the training
+ * and prediction benchmark of issue 6, all figures from one run on one machine:
+ *
+ *  1. training overhead: CREATE MODEL … AS SELECT of a dnn_classifier (BENCH_TRAIN_ROWS rows,
+ *     default 10,000, of 3 numeric and 1 category feature; hidden_units [32, 16], BENCH_TRAIN_EPOCHS
+ *     epochs, batch 64, no evaluation split, no early stop) on the built hub (PostgreSQL) with one
+ *     real node-agent process, timed from sending the statement to the job's success (the model
+ *     version made); against a raw TF.js fit of the same network on the same rows and epochs in
+ *     this one process (the agent's own backend loader, preprocessing and network code), timed from
+ *     the rows in memory to the fitted model; and the ratio;
+ *  2. ML.PREDICT throughput: BENCH_PREDICT_ROWS (100,000) rows predicted with that model, timed
+ *     from sending runSql to its first page of results (every row predicted and stored); rows per
+ *     second.
+ *
+ * Needs PostgreSQL (DATABASE_URL as an admin connection, else a throwaway server from
+ * test/support/postgres.sh). Every hub, agent, database and temporary file it starts is removed
+ * before it exits, on failure and on Ctrl-C too.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type * as tfjs from '@tensorflow/tfjs';
+import { buildNetwork, optimizer } from '../../node-agent/src/jobs/train/network.js';
+import { loadBestBackend } from '../../node-agent/src/tf/load-backend.js';
+import { FeatureEncoder, fitPreprocessing, type FeatureColumn, type TrainPayload } from '../../schema/index.js';
+import { fmt, graphql, intEnv, onCleanup, ratio, ROOT, runBenchmark, setUpDatabase, signUp, sleep, startHub, table, type Hub } from './harness.js';
+
+const SETTINGS = {
+  trainRows: intEnv('BENCH_TRAIN_ROWS', 10_000),
+  epochs: intEnv('BENCH_TRAIN_EPOCHS', 5),
+  predictRows: intEnv('BENCH_PREDICT_ROWS', 100_000),
+};
+const HIDDEN = [32, 16];
+const BATCH = 64;
+const LEARN_RATE = 0.01;
+const AGENT_ENTRY = path.join(ROOT, 'dist/node-agent/src/main.js');
+
+// ---- the data ---------------------------------------------------------------------------------
+
+const COLORS = ['red', 'green', 'blue', 'yellow'];
+const SHIFT: Record<string, number> = { red: 1.5, green: 0, blue: -1.5, yellow: 0.5 };
+
+function rows(n: number, seed: number): { a: number; b: number; c: number; color: string; kind: string }[] {
+  let s = seed;
+  const uniform = () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), s | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const normal = () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+  return Array.from({ length: n }, () => {
+    const a = normal();
+    const b = normal();
+    const c = 10 * uniform();
+    const color = COLORS[Math.floor(uniform() * COLORS.length)];
+    const z = 2 * a - b + 0.2 * c + SHIFT[color] + 0.4 * normal();
+    return { a: Number(a.toFixed(4)), b: Number(b.toFixed(4)), c: Number(c.toFixed(3)), color, kind: z < 0 ? 'low' : z < 2 ? 'mid' : 'high' };
+  });
+}
+
+function csv(data: Record<string, unknown>[]): string {
+  const columns = Object.keys(data[0]);
+  return [columns.join(','), ...data.map((r) => columns.map((c) => String(r[c])).join(','))].join('\n') + '\n';
+}
+
+// ---- the hub side -----------------------------------------------------------------------------
+
+async function uploadCsv(hub: Hub, token: string, owner: string, name: string, body: string): Promise<void> {
+  await graphql(hub, `mutation($input: CreateDatasetInput!) { createDataset(input: $input) { id } }`, { input: { name, visibility: 'PRIVATE' } }, token);
+  const res = await fetch(`${hub.url}/api/datasets/${owner}/${name}/versions`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}` }, body });
+  if (res.status !== 201) throw new Error(`upload of ${name} failed: ${res.status} ${await res.text()}`);
+}
+
+function startAgent(hub: Hub, token: string): Promise<void> {
+  const child = spawn(process.execPath, [AGENT_ENTRY, '--hub', hub.url, '--token', token, '--name', 'bench-agent'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  onCleanup('stop the agent', async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  });
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => reject(new Error(`the agent did not connect:\n${text}`)), 60_000);
+    for (const stream of [child.stdout!, child.stderr!]) {
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => {
+        text += chunk;
+        if (/connected to hub/.test(text)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    }
+    child.once('exit', (code) => reject(new Error(`the agent exited with ${code}:\n${text}`)));
+  });
+}
+
+async function runSql(hub: Hub, token: string, query: string): Promise<{ columns: { name: string }[]; rows: unknown[][]; totalCount: number }> {
+  const data = await graphql(hub, `mutation($q: String!) { runSql(query: $q, first: 100) { columns { name } rows totalCount } }`, { q: query }, token);
+  return data.runSql;
+}
+
+async function waitForJob(hub: Hub, token: string, id: string): Promise<{ status: string; error: string | null }> {
+  for (;;) {
+    const { job } = await graphql(hub, `query($id: ID!) { job(id: $id) { status error } }`, { id }, token);
+    if (['SUCCEEDED', 'FAILED', 'CANCELED'].includes(job.status)) return job;
+    await sleep(50);
+  }
+}
+
+// ---- the raw fit ------------------------------------------------------------------------------
+
+async function rawFit(data: ReturnType<typeof rows>): Promise<{ seconds: number; backend: string; accuracy: number }> {
+  const { tf, backend } = await loadBestBackend();
+  const started = performance.now();
+  const columns: FeatureColumn[] = [
+    { name: 'a', type: 'number' },
+    { name: 'b', type: 'number' },
+    { name: 'c', type: 'number' },
+    { name: 'color', type: 'category' },
+  ];
+  const features = fitPreprocessing(columns, data, (row, i) => row[columns[i].name as 'a'], 1000);
+  const encoder = new FeatureEncoder(features);
+  const classes = [...new Set(data.map((r) => r.kind))].sort();
+  const x = new Float32Array(data.length * encoder.width);
+  const y = new Float32Array(data.length * classes.length);
+  data.forEach((row, r) => {
+    encoder.encodeInto((i) => row[columns[i].name as 'a'], x, r * encoder.width);
+    y[r * classes.length + classes.indexOf(row.kind)] = 1;
+  });
+  const payload = {
+    modelType: 'dnn_classifier',
+    task: 'classification',
+    spec: null,
+    hyperparameters: { hiddenUnits: HIDDEN, activation: 'relu', optimizer: 'adam', learnRate: LEARN_RATE, l1Reg: 0, l2Reg: 0, dropout: 0 },
+  } as unknown as TrainPayload;
+  const model = buildNetwork(tf, payload, encoder.width, classes.length);
+  model.compile({ optimizer: optimizer(tf, payload), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  const xs = tf.tensor2d(x, [data.length, encoder.width]);
+  const ys = tf.tensor2d(y, [data.length, classes.length]);
+  const history = await model.fit(xs, ys, { epochs: SETTINGS.epochs, batchSize: BATCH, shuffle: true, verbose: 0 });
+  const seconds = (performance.now() - started) / 1000;
+  const acc = history.history.acc ?? history.history.accuracy;
+  tf.dispose([xs, ys] as tfjs.Tensor[]);
+  model.dispose();
+  return { seconds, backend, accuracy: Number(acc?.[acc.length - 1] ?? NaN) };
+}
+
+// ---- main -------------------------------------------------------------------------------------
+
+await runBenchmark(async () => {
+  console.log(`training benchmark: ${SETTINGS.trainRows.toLocaleString('en-US')} training rows, ${SETTINGS.epochs} epochs, hidden_units ${JSON.stringify(HIDDEN)}, batch ${BATCH}; ML.PREDICT on ${SETTINGS.predictRows.toLocaleString('en-US')} rows`);
+  const db = await setUpDatabase();
+  const hub = await startHub(db, { AIMASS_ML_WAIT_MS: '3600000' });
+  const user = await signUp(hub);
+  const trainData = rows(SETTINGS.trainRows, 1);
+  await uploadCsv(hub, user.token, user.username, 'train', csv(trainData));
+  await uploadCsv(hub, user.token, user.username, 'score', csv(rows(SETTINGS.predictRows, 2)));
+  const { registerNode } = await graphql(hub, `mutation { registerNode(input: { name: "bench-agent" }) { token } }`, {}, user.token);
+  await startAgent(hub, registerNode.token);
+
+  // 1. CREATE MODEL to the model version, on the agent.
+  const started = performance.now();
+  const created = await runSql(
+    hub,
+    user.token,
+    `CREATE MODEL ${user.username}.bench OPTIONS (model_type = 'dnn_classifier', input_label_cols = ['kind'], hidden_units = ${JSON.stringify(HIDDEN)},
+       epochs = ${SETTINGS.epochs}, batch_size = ${BATCH}, learn_rate = ${LEARN_RATE}, early_stop = FALSE, data_split_method = 'no_split')
+     AS SELECT a, b, c, color, kind FROM ${user.username}.train`,
+  );
+  const job = await waitForJob(hub, user.token, String(created.rows[0][0]));
+  const sqlSeconds = (performance.now() - started) / 1000;
+  if (job.status !== 'SUCCEEDED') throw new Error(`training failed: ${job.error}`);
+  const info = await runSql(hub, user.token, `SELECT * FROM ML.TRAINING_INFO(MODEL ${user.username}.bench)`);
+  const durationAt = info.columns.findIndex((c) => c.name === 'duration_ms');
+  const epochSeconds = info.rows.reduce((s, r) => s + Number(r[durationAt]), 0) / 1000;
+  const evaluated = await runSql(hub, user.token, `SELECT * FROM ML.EVALUATE(MODEL ${user.username}.bench)`);
+  const sqlAccuracy = Number(evaluated.rows[0][evaluated.columns.findIndex((c) => c.name === 'accuracy')]);
+
+  const raw = await rawFit(trainData);
+
+  // 2. ML.PREDICT on the scoring rows.
+  const predictStarted = performance.now();
+  const predicted = await runSql(hub, user.token, `SELECT * FROM ML.PREDICT(MODEL ${user.username}.bench, (SELECT a, b, c, color FROM ${user.username}.score))`);
+  const predictSeconds = (performance.now() - predictStarted) / 1000;
+  if (predicted.totalCount !== SETTINGS.predictRows || predicted.columns.at(-1)?.name !== 'predicted_kind_probs') {
+    throw new Error(`ML.PREDICT answered ${predicted.totalCount} rows with columns ${predicted.columns.map((c) => c.name).join(', ')}`);
+  }
+
+  console.log('\n1. training: CREATE MODEL … AS SELECT on an agent vs a raw TF.js fit in one process (same rows, epochs, network)');
+  console.log(
+    table(
+      ['', 'wall time (s)', 'accuracy (training rows)', 'ratio'],
+      [
+        ['raw TF.js fit (' + raw.backend + ')', fmt(raw.seconds), fmt(raw.accuracy, 3), '1.00×'],
+        ['CREATE MODEL → model version', fmt(sqlSeconds), fmt(sqlAccuracy, 3), ratio(sqlSeconds, raw.seconds)],
+        ['  of which epochs on the agent', fmt(epochSeconds), '', ratio(epochSeconds, raw.seconds)],
+      ],
+    ),
+  );
+  console.log('\n2. ML.PREDICT (job on the agent; rows streamed in chunks, predictions stored by the hub)');
+  console.log(table(['rows', 'wall time (s)', 'rows / s'], [[SETTINGS.predictRows.toLocaleString('en-US'), fmt(predictSeconds), fmt(SETTINGS.predictRows / predictSeconds, 0)]]));
+});
