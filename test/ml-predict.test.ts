@@ -9,69 +9,18 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { FeatureEncoder, PROTOCOL_VERSION, type FeatureSpec } from '../schema/index.js';
+import { FeatureEncoder, PROTOCOL_VERSION } from '../schema/index.js';
 import { buildModel, createModel as createCatalogModel, tfReady, uploadFiles } from './catalog-support.js';
 import { spawnAgent, type AgentProcess } from './support/agent.js';
 import { FAST_SCHEDULER, registerNode, waitFor, waitForJob } from './support/compute.js';
 import { createDataset, upload } from './support/datasets.js';
 import { startTestHub, type TestHub } from './support/hub.js';
+import { csv, flowers as flowersWithNulls, houses, toSpec } from './support/synthetic-data.js';
+
+/** 5 % of sepals and colours NULL. */
+const flowers = (n: number, seed: number) => flowersWithNulls(n, seed, 0.05);
 import { codeOf, signUp, type SignedUp } from './support/users.js';
 
-/** mulberry32: the same numbers on every run. */
-function generator(seed: number) {
-  let a = seed;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const normal = () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-  return { uniform, normal, pick: <T>(items: T[]) => items[Math.floor(uniform() * items.length)] };
-}
-
-const SHIFT: Record<string, number> = { red: 1.5, green: 0, blue: -1.5 };
-function flowers(n: number, seed: number) {
-  const g = generator(seed);
-  return Array.from({ length: n }, () => {
-    const petal = g.normal();
-    const sepal = g.normal();
-    const color = g.pick(Object.keys(SHIFT));
-    const z = 2 * petal - sepal + SHIFT[color] + 0.4 * g.normal();
-    return {
-      petal: Number(petal.toFixed(4)),
-      sepal: g.uniform() < 0.05 ? null : Number(sepal.toFixed(4)),
-      color: g.uniform() < 0.05 ? null : color,
-      species: z < -1 ? 'iris_a' : z < 1 ? 'iris_b' : 'iris_c',
-    };
-  });
-}
-
-function houses(n: number, seed: number) {
-  const g = generator(seed);
-  const districts: Record<string, number> = { north: 40, south: -25, east: 10 };
-  return Array.from({ length: n }, () => {
-    const area = 40 + 80 * g.uniform();
-    const rooms = 1 + Math.floor(5 * g.uniform());
-    const district = g.pick(Object.keys(districts));
-    return { area: Number(area.toFixed(2)), rooms, district, price: Number((3 * area + 15 * rooms + districts[district] + 8 * g.normal()).toFixed(2)) };
-  });
-}
-
-function csv(rows: Record<string, unknown>[]): string {
-  const columns = Object.keys(rows[0]);
-  return [columns.join(','), ...rows.map((r) => columns.map((c) => (r[c] === null ? '' : String(r[c]))).join(','))].join('\n') + '\n';
-}
-
-/** A GraphQL FeatureSpec (enum values upper case) as schema/preprocessing.ts reads it. */
-function toSpec(f: { name: string; type: string; preprocessing: { kind: string; mean?: number; std?: number; vocabulary?: string[] } }): FeatureSpec {
-  const p = f.preprocessing;
-  return {
-    name: f.name,
-    type: f.type.toLowerCase() as FeatureSpec['type'],
-    preprocessing: p.kind === 'STANDARDIZE' ? { kind: 'standardize', mean: p.mean!, std: p.std! } : { kind: 'one_hot', vocabulary: p.vocabulary! },
-  };
-}
 
 /** Area under the ROC curve by ranks (ties share their mean rank). */
 function rocAuc(scores: number[], positive: boolean[]): number {

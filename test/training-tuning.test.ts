@@ -13,21 +13,11 @@ import { spawnAgent, type AgentProcess } from './support/agent.js';
 import { FAST_SCHEDULER, registerNode, waitFor } from './support/compute.js';
 import { createDataset, upload } from './support/datasets.js';
 import { startTestHub, type TestHub } from './support/hub.js';
+import { generator } from './support/synthetic-data.js';
 import { codeOf, signUp, type SignedUp } from './support/users.js';
 
-/** mulberry32: the same rows on every run. */
-function generator(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function flowersCsv(n: number, seed: number): string {
-  const u = generator(seed);
+  const u = generator(seed).uniform;
   const lines = ['petal,sepal,species'];
   for (let i = 0; i < n; i++) {
     const petal = u() * 4 - 2;
@@ -145,7 +135,7 @@ describe('Hyperparameter tuning by SQL (num_trials > 1)', () => {
         );
         mostOut = Math.max(mostOut, out);
         const [t] = await hub.sql(`SELECT status FROM training_tunings WHERE id = $1`, [tuningId]);
-        return t.status !== 'running' && t.status;
+        return !['running', 'finishing'].includes(t.status) && t.status;
       },
       120_000,
     );
@@ -283,7 +273,7 @@ describe('Hyperparameter tuning by SQL (num_trials > 1)', () => {
       waitFor(
         'the tuning to finish',
         async () => {
-          const [t] = await hub.sql(`SELECT t.status, t.id FROM training_tunings t JOIN models m ON m.id = t.model_id WHERE m.name = $1`, [tuningModel]);
+          const [t] = await hub.sql(`SELECT t.status, t.id, t.error FROM training_tunings t JOIN models m ON m.id = t.model_id WHERE m.name = $1`, [tuningModel]);
           return t && !['running', 'finishing'].includes(t.status) && t;
         },
         120_000,
@@ -295,7 +285,8 @@ describe('Hyperparameter tuning by SQL (num_trials > 1)', () => {
     await hub.kill();
     await hub.restart();
     await startAgent('restart-a');
-    expect((await settled('restarted')).status).toBe('succeeded');
+    const restarted = await settled('restarted');
+    expect(restarted.status, restarted.error).toBe('succeeded');
 
     // Two hubs: an agent on each; both sweep the tuning, only one queues each slot and one makes the version.
     const peer = await hub.peer(FAST_SCHEDULER);
@@ -315,12 +306,12 @@ describe('Hyperparameter tuning by SQL (num_trials > 1)', () => {
              WHERE m.name = 'two_hubs' AND j.status IN ('queued', 'leased', 'running')`,
           );
           mostOut = Math.max(mostOut, out);
-          const [t] = await hub.sql(`SELECT t.status FROM training_tunings t JOIN models m ON m.id = t.model_id WHERE m.name = 'two_hubs'`);
-          return !['running', 'finishing'].includes(t.status) && t.status;
+          const [t] = await hub.sql(`SELECT t.status, t.error FROM training_tunings t JOIN models m ON m.id = t.model_id WHERE m.name = 'two_hubs'`);
+          return !['running', 'finishing'].includes(t.status) && t;
         },
         120_000,
       );
-      expect(done).toBe('succeeded');
+      expect(done.status, done.error).toBe('succeeded');
       expect(mostOut).toBeLessThanOrEqual(2);
       const versions = await hub.sql(`SELECT v.number FROM model_versions v JOIN models m ON m.id = v.model_id WHERE m.name = 'two_hubs'`);
       expect(versions).toEqual([{ number: 1 }]);

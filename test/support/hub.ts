@@ -117,11 +117,9 @@ function wrap(
     },
     async peer(extra = {}) {
       if (backend !== 'postgres') throw new Error('peer hubs need PostgreSQL');
-      const dataDir = await mkdtemp(path.join(os.tmpdir(), 'aimass-peer-'));
-      let peer = await spawnHub({ ...env, ...extra, AIMASS_DATA_DIR: dataDir });
-      return wrap(() => peer, (next) => (peer = next), backend, { ...env, ...extra, AIMASS_DATA_DIR: dataDir }, [], () =>
-        rm(dataDir, { recursive: true, force: true }),
-      );
+      // Hubs that share a database share the data directory too (the artifact store), as in production.
+      let peer = await spawnHub({ ...env, ...extra });
+      return wrap(() => peer, (next) => (peer = next), backend, { ...env, ...extra }, [], async () => undefined);
     },
     async close() {
       await current().stop();
