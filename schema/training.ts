@@ -163,3 +163,29 @@ export const trainedModelInfo = z
   })
   .strict();
 export type TrainedModelInfo = z.infer<typeof trainedModelInfo>;
+
+/**
+ * A custom model's spec is the network's body: it reads one flat vector of preprocessed inputs,
+ * whose width only the training data decide. This sets that width — `inputShape` of a sequential
+ * spec, the shape of a functional spec's single input — or says why the spec cannot be a body
+ * (returns a message instead). The hub checks with it before a job starts; the agent builds with it.
+ */
+export function specWithInputWidth(spec: unknown, width: number): { spec: object } | { problem: string } {
+  const s = spec as { kind?: unknown; inputShape?: unknown; inputs?: unknown; outputs?: unknown } | null;
+  if (s?.kind === 'sequential') {
+    if (!Array.isArray(s.inputShape) || s.inputShape.length !== 1) {
+      return { problem: `its inputShape must be one dimension, [n] (the trainer sets n to the number of preprocessed inputs), not ${JSON.stringify(s.inputShape)}` };
+    }
+    return { spec: { ...s, inputShape: [width] } };
+  }
+  if (s?.kind === 'functional') {
+    const inputs = s.inputs as { name?: unknown; shape?: unknown }[] | undefined;
+    if (!Array.isArray(inputs) || inputs.length !== 1) return { problem: 'a functional spec must have exactly one input (the row of preprocessed features)' };
+    if (!Array.isArray(inputs[0].shape) || inputs[0].shape.length !== 1) {
+      return { problem: `its input's shape must be one dimension, [n] (the trainer sets n), not ${JSON.stringify(inputs[0].shape)}` };
+    }
+    if (!Array.isArray(s.outputs) || s.outputs.length !== 1) return { problem: 'a functional spec must have exactly one output (the trainer adds the head after it)' };
+    return { spec: { ...s, inputs: [{ ...inputs[0], shape: [width] }] } };
+  }
+  return { problem: 'it is neither a sequential nor a functional spec' };
+}

@@ -333,7 +333,38 @@ describe('Training by SQL (CREATE MODEL … AS SELECT on agents)', () => {
     const model = await download('bespoke', 1);
     expect(model.layers.map((l) => l.name)).toEqual(expect.arrayContaining(['wide', 'narrow', 'output']));
     model.dispose();
-  }, 120_000);
+
+    // A functional body: one input (the trainer sets its width), two branches joined, one output.
+    const graph = {
+      kind: 'functional',
+      inputs: [{ name: 'row', shape: [1] }],
+      layers: [
+        { type: 'dense', name: 'left', inputs: ['row'], units: 8, activation: 'relu' },
+        { type: 'dense', name: 'right', inputs: ['row'], units: 4, activation: 'tanh' },
+        { type: 'concatenate', name: 'joined', inputs: ['left', 'right'] },
+      ],
+      outputs: ['joined'],
+    };
+    const two = {
+      ...graph,
+      inputs: [{ name: 'row', shape: [1] }, { name: 'extra', shape: [2] }],
+      layers: [graph.layers[0], { ...graph.layers[1], inputs: ['extra'] }, graph.layers[2]],
+    };
+    for (const [name, body] of [['branches', graph], ['two-inputs', two]] as const) {
+      const res = await hub.graphql(`mutation($input: CreateArchitectureInput!) { createArchitecture(input: $input) { name } }`, { input: { name, spec: body } }, alice.token);
+      expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+    }
+    const twoInputs = await runSql(`CREATE MODEL ${alice.username}.forked OPTIONS (model_type = 'custom', model_spec = '${alice.username}/two-inputs', input_label_cols = ['species']) AS SELECT petal, sepal, species FROM ${alice.username}.flowers`);
+    expect(twoInputs.errors![0].message).toMatch(/two-inputs: a functional spec must have exactly one input/);
+    const branched = await createModel(`CREATE MODEL ${alice.username}.branched
+      OPTIONS (model_type = 'custom', model_spec = '${alice.username}/branches', input_label_cols = ['species'], epochs = 8, learn_rate = 0.02, early_stop = FALSE)
+      AS SELECT petal, sepal, color, species FROM ${alice.username}.flowers`);
+    const branchedJob = await waitForJob(hub, alice.token, branched.jobId, (j) => j.status === 'SUCCEEDED' || j.status === 'FAILED', 90_000);
+    expect(branchedJob.error).toBeNull();
+    const b = await version('branched', 1);
+    expect(b.signature.inputs[0].shape).toEqual([null, 6]);
+    expect(b.metrics.accuracy).toBeGreaterThan(0.6);
+  }, 180_000);
 
   it('resumes on another agent from the last checkpoint when the first agent dies mid-training', async () => {
     const epochs = 30;

@@ -13,6 +13,7 @@
 import {
   analyzeModelSpec,
   MAX_CATEGORY_LENGTH,
+  specWithInputWidth,
   trainPayload,
   type FeatureColumn,
   type FeatureType,
@@ -245,16 +246,13 @@ export async function planTraining(
 
 /**
  * A custom model's spec is the network's body: the trainer sets its input width to the number of
- * preprocessed inputs and adds the output layer itself. So it must be a sequential spec reading one
- * flat vector, and give one flat vector out.
+ * preprocessed inputs (specWithInputWidth) and adds the output layer itself. So it must read one
+ * flat vector — sequential, or functional with one input and one output — and give one flat vector out.
  */
 function checkCustomSpec(spec: unknown, features: number, fail: (message: string) => Error): void {
-  const s = spec as { kind?: unknown; inputShape?: unknown };
-  if (s?.kind !== 'sequential') throw fail('the trainer builds on sequential specs only (this one is functional)');
-  if (!Array.isArray(s.inputShape) || s.inputShape.length !== 1) {
-    throw fail(`its inputShape must be one dimension, [n] (the trainer sets n to the number of preprocessed inputs), not ${JSON.stringify(s.inputShape)}`);
-  }
-  const analysis = analyzeModelSpec({ ...(spec as object), inputShape: [Math.max(1, features)] });
+  const sized = specWithInputWidth(spec, Math.max(1, features));
+  if ('problem' in sized) throw fail(sized.problem);
+  const analysis = analyzeModelSpec(sized.spec);
   if (!analysis.valid) {
     const problem = analysis.errors[0];
     throw fail(`it does not build with ${features} inputs: ${problem.path ? `${problem.path}: ` : ''}${problem.message}`);

@@ -13,7 +13,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { LoadedTf } from '../../tf/load-backend.js';
-import type { TrainPayload } from '../../../../schema/index.js';
+import { specWithInputWidth, type TrainPayload } from '../../../../schema/index.js';
 import { buildLayersModel } from '../../../../schema/model-spec-build.js';
 import { PermanentJobError } from '../job-handler.js';
 
@@ -30,7 +30,9 @@ export function buildNetwork(tf: Tf, payload: TrainPayload, inputWidth: number, 
   if (payload.modelType === 'custom') {
     let body: tfjs.LayersModel;
     try {
-      body = buildLayersModel({ ...(payload.spec as object), inputShape: [inputWidth] }, tf, { name: 'body' });
+      const sized = specWithInputWidth(payload.spec, inputWidth);
+      if ('problem' in sized) throw new Error(sized.problem);
+      body = buildLayersModel(sized.spec, tf, { name: 'body' });
     } catch (error) {
       throw new PermanentJobError(`the model_spec does not build: ${(error as Error).message}`);
     }
