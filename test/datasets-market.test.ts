@@ -41,6 +41,10 @@ describe.each(BACKENDS)('Data market on %s', (backend) => {
     expect(names(await hub.graphql(SEARCH, { tag: 'climate', owner: alice.username, sort: 'NEWEST' }, bob.token)).sort()).toEqual(['city-rainfall', 'weather-stations']);
     expect(names(await hub.graphql(SEARCH, { license: 'mit', owner: alice.username }, bob.token)).sort()).toEqual(['churn', 'city-rainfall']);
     expect((await hub.graphql(SEARCH, { owner: 'no-such-owner' }, bob.token)).data.datasets.totalCount).toBe(0);
+    // Whatever is typed as the owner finds nothing or is refused by field, never INTERNAL.
+    const nul = await hub.graphql(SEARCH, { owner: `${alice.username}\u0000` }, bob.token);
+    expect(nul.errors, JSON.stringify(nul.errors)).toBeUndefined();
+    expect(codeOf(await hub.graphql(SEARCH, { owner: 'x'.repeat(300) }, bob.token))).toBe('BAD_USER_INPUT');
   });
 
   it('stars and sorts by stars, paging with cursors', async () => {

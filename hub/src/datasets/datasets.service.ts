@@ -26,6 +26,7 @@ import { DEFAULT_NULL_TOKENS, type NumberFormat } from './ingest/cells.js';
 import { ingest, type IngestOptions, type RaggedPolicy, type UploadFormat } from './ingest/ingest.js';
 import { spool, TooLargeError } from './ingest/spool.js';
 import { anova, type AnovaResult } from './anova.js';
+import { emptyPage, filterText } from '../graphql/keyset-search.js';
 import { searchDatasets, type DatasetSearch } from './search.js';
 import { computeProfile } from './profile.js';
 import { queryRows, type RowsArgs, type RowsPage } from './rows-query.js';
@@ -149,11 +150,13 @@ export class DatasetsService {
   /** The market: search, filter and sort what the caller may see (see search.ts). */
   async search(principal: Principal, filter: Omit<DatasetSearch, 'ownerId'> & { owner?: string | null }, args: PageArgs): Promise<Page<Dataset>> {
     let ownerId: string | null = null;
-    if (filter.owner) {
+    // Checked like every other filter value first (length, NUL characters), then an unknown owner finds nothing.
+    const owner = filterText('owner', filter.owner);
+    if (owner) {
       try {
-        ownerId = (await this.ownerByHandle(filter.owner)).id;
+        ownerId = (await this.ownerByHandle(owner)).id;
       } catch (error) {
-        if (error instanceof AppError && error.code === 'NOT_FOUND') return { edges: [], totalCount: 0, pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } };
+        if (error instanceof AppError && error.code === 'NOT_FOUND') return emptyPage();
         throw error;
       }
     }
