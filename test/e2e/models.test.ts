@@ -100,7 +100,8 @@ describe('Portal: a model developer publishes a model, and people find, star, fo
     await page.getByTestId('model-upload-files').setInputFiles(
       [...files].map(([path, bytes]) => ({ name: path, mimeType: path.endsWith('.json') ? 'application/json' : 'application/octet-stream', buffer: Buffer.from(bytes) })),
     );
-    // model.json first, then the shards, as paths beside it.
+    // model.json first, then the shards, as paths beside it (once all three are listed).
+    await page.getByTestId('picked-file').nth(2).waitFor();
     expect(await page.getByTestId('picked-file').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-path')))).toEqual([
       'model.json',
       'group1-shard1of2.bin',
@@ -157,8 +158,9 @@ describe('Portal: a model developer publishes a model, and people find, star, fo
 
     await page.getByTestId('tab-files').click();
     const rows = page.getByTestId('file-row');
-    expect(await rows.evaluateAll((r) => r.map((row) => row.getAttribute('data-path')))).toEqual(['model.json', 'group1-shard1of2.bin', 'group1-shard2of2.bin']);
+    // The table renders once the tab's data is in: wait for it before reading the rows.
     await expectText(page.getByTestId('files-total'), '3 files');
+    expect(await rows.evaluateAll((r) => r.map((row) => row.getAttribute('data-path')))).toEqual(['model.json', 'group1-shard1of2.bin', 'group1-shard2of2.bin']);
     for (const [path, bytes] of files) {
       const href = await page.locator(`[data-testid="file-row"][data-path="${path}"] [data-testid="file-link"]`).getAttribute('href');
       const response = await fetch(`${hub.url}${href}`);
