@@ -5,9 +5,9 @@
 import { createClient } from 'graphql-ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { PROTOCOL_VERSION } from '../schema/index.js';
 import { spawnAgent, type AgentProcess } from './support/agent.js';
 import { FAST_SCHEDULER, getJob, registerNode, submitJob, waitFor, waitForJob } from './support/compute.js';
+import { connectRawAgent } from './support/raw-agent.js';
 import { startTestHub, type TestHub } from './support/hub.js';
 import { codeOf, signUp, type SignedUp } from './support/users.js';
 
@@ -101,21 +101,7 @@ describe('Hostile agents', () => {
   afterAll(() => hub?.close());
 
   /** A raw socket that completes the handshake, then lets the test speak for the agent. */
-  async function liar(token: string) {
-    const socket = new WebSocket(`${hub.url.replace('http', 'ws')}/agents`);
-    const received: any[] = [];
-    socket.on('message', (d) => received.push(JSON.parse(d.toString())));
-    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-    socket.send(
-      JSON.stringify({
-        type: 'hello', protocolVersion: PROTOCOL_VERSION, token, agentVersion: 'liar', running: [],
-        capabilities: { backend: 'wasm', cpuCores: 1, memoryBytes: 1e9, gpu: null, slots: 1, labels: ['liar'] },
-      }),
-    );
-    await waitFor('welcome', async () => received.some((m) => m.type === 'welcome'));
-    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
-    return { socket, received, closed };
-  }
+  const liar = (token: string) => connectRawAgent(hub, token, ['liar']);
 
   it("refuses a report about someone else's job, and the real owner's agent still completes it", async () => {
     const victimNode = await registerNode(hub, owner.token, 'honest');

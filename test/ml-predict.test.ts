@@ -8,12 +8,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { FeatureEncoder, PROTOCOL_VERSION } from '../schema/index.js';
+import { FeatureEncoder } from '../schema/index.js';
 import { buildModel, createModel as createCatalogModel, tfReady, uploadFiles } from './catalog-support.js';
 import { spawnAgent, type AgentProcess } from './support/agent.js';
 import { FAST_SCHEDULER, registerNode, waitFor, waitForJob } from './support/compute.js';
 import { createDataset, upload } from './support/datasets.js';
+import { connectRawAgent } from './support/raw-agent.js';
 import { startTestHub, type TestHub } from './support/hub.js';
 import { csv, flowers as flowersWithNulls, houses, toSpec } from './support/synthetic-data.js';
 
@@ -329,16 +329,8 @@ describe('ML.PREDICT and ML.EVALUATE by SQL (predict jobs on agents)', () => {
   it('believes nothing a predict agent says without checking it: only its own job, rows before outputs, the right widths, every row predicted', async () => {
     await agent.stop();
     const node = await registerNode(hub, alice.token, 'liar');
-    const socket = new WebSocket(`${hub.url.replace('http', 'ws')}/agents`);
-    const received: any[] = [];
-    socket.on('message', (d) => received.push(JSON.parse(d.toString())));
-    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-    socket.send(JSON.stringify({
-      type: 'hello', protocolVersion: PROTOCOL_VERSION, token: node.token, agentVersion: 'liar', running: [],
-      capabilities: { backend: 'wasm', cpuCores: 1, memoryBytes: 1e9, gpu: null, slots: 1, labels: [] },
-    }));
+    const { socket, received } = await connectRawAgent(hub, node.token);
     try {
-      await waitFor('welcome', async () => received.some((m) => m.type === 'welcome'));
       // runSql waits (AIMASS_ML_WAIT_MS) while this agent holds the job.
       const answer = runSql(`SELECT * FROM ML.PREDICT(MODEL ${alice.username}.price, (SELECT area, rooms, district FROM ${alice.username}.houses_eval))`);
       const assign = await waitFor('assign', async () => received.find((m) => m.type === 'job.assign' && m.kind === 'predict'));

@@ -16,11 +16,12 @@ import * as tf from '@tensorflow/tfjs';
 import { createClient } from 'graphql-ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { FeatureEncoder, MISSING_CATEGORY, PROTOCOL_VERSION } from '../schema/index.js';
+import { FeatureEncoder, MISSING_CATEGORY } from '../schema/index.js';
 import { tfReady } from './catalog-support.js';
 import { spawnAgent, type AgentProcess } from './support/agent.js';
 import { FAST_SCHEDULER, getJob, registerNode, waitFor, waitForJob } from './support/compute.js';
 import { createDataset, upload } from './support/datasets.js';
+import { connectRawAgent } from './support/raw-agent.js';
 import { startTestHub, type TestHub } from './support/hub.js';
 import { csv, flowers, houses, toSpec } from './support/synthetic-data.js';
 import { codeOf, signUp, type SignedUp } from './support/users.js';
@@ -435,16 +436,8 @@ describe('Training by SQL (CREATE MODEL … AS SELECT on agents)', () => {
   }, 120_000);
   it('believes nothing a training agent says without checking it: bad epochs, checkpoints and models are refused, a fake success fails the attempt', async () => {
     const node = await registerNode(hub, alice.token, 'liar');
-    const socket = new WebSocket(`${hub.url.replace('http', 'ws')}/agents`);
-    const received: any[] = [];
-    socket.on('message', (d) => received.push(JSON.parse(d.toString())));
-    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-    socket.send(JSON.stringify({
-      type: 'hello', protocolVersion: PROTOCOL_VERSION, token: node.token, agentVersion: 'liar', running: [],
-      capabilities: { backend: 'wasm', cpuCores: 1, memoryBytes: 1e9, gpu: null, slots: 1, labels: [] },
-    }));
+    const { socket, received } = await connectRawAgent(hub, node.token);
     try {
-      await waitFor('welcome', async () => received.some((m) => m.type === 'welcome'));
       const { jobId } = await createModel(`CREATE MODEL ${alice.username}.lies OPTIONS (model_type = 'logistic_reg', input_label_cols = ['species'], epochs = 3)
         AS SELECT petal, color, species FROM ${alice.username}.flowers`);
       const assign = await waitFor('assign', async () => received.find((m) => m.type === 'job.assign' && m.jobId === jobId));
