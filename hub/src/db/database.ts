@@ -14,6 +14,8 @@ import { statementCountingLogger } from './statement-count.js';
 export interface Database {
   dataSource: DataSource;
   kind: 'postgres' | 'pglite';
+  /** The connection URL the hub logs in with (the SQL sandbox derives its own login from it). */
+  url: string;
   /** True when the database answers and no migration is pending. */
   ready(): Promise<boolean>;
   close(): Promise<void>;
@@ -54,6 +56,7 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
   return {
     dataSource,
     kind: embedded ? 'pglite' : 'postgres',
+    url,
     async ready() {
       try {
         await dataSource.query('SELECT 1');
