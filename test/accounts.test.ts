@@ -1,6 +1,6 @@
 /**
- * Accounts end to end, against real PostgreSQL and against embedded PGlite: the same hub binary,
- * the same migrations, the same assertions.
+ * Accounts end to end, against real PostgreSQL and against the embedded PostgreSQL server: the same
+ * hub binary, the same migrations, the same assertions.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, startTestHub, type TestHub } from './support/hub.js';

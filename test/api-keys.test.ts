@@ -1,4 +1,4 @@
-/** API keys and scopes, against PostgreSQL and PGlite. */
+/** API keys and scopes, against PostgreSQL and the embedded PostgreSQL server. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, startTestHub, type TestHub } from './support/hub.js';
 import { codeOf, signUp } from './support/users.js';

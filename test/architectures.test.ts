@@ -1,5 +1,5 @@
 /**
- * The model editor's API against a real hub, on PostgreSQL and PGlite: validateModelSpec (shapes,
+ * The model editor's API against a real hub, on PostgreSQL and the embedded PostgreSQL server: validateModelSpec (shapes,
  * counts, located errors, the parameter limit refused at once without the hub growing), and saved
  * architectures: create, read, list, update (the spec validated again), delete, name conflicts,
  * private ones NOT_FOUND to others, organization rules, bad input codes and naughty strings.

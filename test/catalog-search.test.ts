@@ -1,5 +1,5 @@
 /**
- * Catalog search over GraphQL, against PostgreSQL and PGlite: full-text ranking (name above tags
+ * Catalog search over GraphQL, against PostgreSQL and the embedded PostgreSQL server: full-text ranking (name above tags
  * above description and model card), each filter, each sort paged with cursors through ties,
  * private and unlisted models kept out of results and counts, bad input, naughty strings, and the
  * SQL statements a page costs (counted by the hub itself, AIMASS_DEBUG_SQL_COUNT).

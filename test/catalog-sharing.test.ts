@@ -1,5 +1,5 @@
 /**
- * Sharing models, against PostgreSQL and PGlite: collaborators and their roles in every access
+ * Sharing models, against PostgreSQL and the embedded PostgreSQL server: collaborators and their roles in every access
  * check (GraphQL, upload and download URLs, publishing, aliases, deleting), access requests,
  * stars, forks (a copy naming the same blobs, still loadable with tf.loadLayersModel after its
  * source is deleted), deleting models and versions, and the artifact blobs going once the last

@@ -1,5 +1,5 @@
 /**
- * Bringing your own TF.js model, against PostgreSQL and PGlite: multipart upload checked by
+ * Bringing your own TF.js model, against PostgreSQL and the embedded PostgreSQL server: multipart upload checked by
  * loading it with TF.js, refusals that leave no version and no blob behind, the byte limit, and
  * the round trip `tf.loadLayersModel(hub URL)` → same predictions as the original.
  */

@@ -1,5 +1,5 @@
 /**
- * The exploration profile and the row preview of a dataset version, against PostgreSQL and PGlite.
+ * The exploration profile and the row preview of a dataset version, against PostgreSQL and the embedded PostgreSQL server.
  * Every profile figure is checked against an independent computation on the same generated
  * data: simple-statistics for mean, median, standard deviation, variance and correlation; plain
  * JavaScript for counts, histogram bins, top values and duplicates; quartiles by hand with linear

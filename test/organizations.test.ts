@@ -1,4 +1,4 @@
-/** Organizations and roles (owner > admin > member), against PostgreSQL and PGlite. */
+/** Organizations and roles (owner > admin > member), against PostgreSQL and the embedded PostgreSQL server. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, startTestHub, type TestHub } from './support/hub.js';
 import { codeOf, signUp, uniqueName, type SignedUp } from './support/users.js';

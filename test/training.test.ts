@@ -512,9 +512,9 @@ describe('Training by SQL (CREATE MODEL … AS SELECT on agents)', () => {
   }, 60_000);
 });
 
-describe('Training by SQL on embedded PGlite (npm start)', () => {
+describe('Training by SQL on the embedded database (npm start)', () => {
   it('trains from an uploaded CSV and answers ML.TRAINING_INFO', async () => {
-    const hub = await startTestHub({ backend: 'pglite', env: FAST_SCHEDULER });
+    const hub = await startTestHub({ backend: 'embedded', env: FAST_SCHEDULER });
     const agents: AgentProcess[] = [];
     try {
       const alice = await signUp(hub);

@@ -86,13 +86,19 @@ export const VARIABLES = {
   },
   DATABASE_URL: {
     default: undefined,
-    description: 'PostgreSQL server to use; without it the hub runs embedded PGlite in AIMASS_DATA_DIR',
+    description: 'PostgreSQL server to use; without it the hub runs an embedded database in AIMASS_DATA_DIR (AIMASS_EMBEDDED_DB)',
     parse: postgresUrl,
   },
   AIMASS_DATA_DIR: {
     default: './.aimass',
-    description: 'where embedded PGlite and local files live',
+    description: 'where the embedded database and local files live',
     parse: (raw) => path.resolve(raw),
+  },
+  AIMASS_EMBEDDED_DB: {
+    default: 'postgres',
+    description:
+      'embedded database without DATABASE_URL: postgres (a PostgreSQL server from npm binaries on a private Unix socket) or pglite (in-process fallback, cannot interrupt a query); see docs/embedded-database.md',
+    parse: oneOf('postgres', 'pglite'),
   },
   DATABASE_POOL_SIZE: { default: '10', description: 'database connections per hub process', parse: int(1, 200) },
   LOG_LEVEL: {
@@ -305,6 +311,8 @@ export interface Config {
   publicUrl: string | undefined;
   databaseUrl: string | undefined;
   dataDir: string;
+  /** AIMASS_EMBEDDED_DB: used only without DATABASE_URL. */
+  embeddedDatabase: Parsed['AIMASS_EMBEDDED_DB'];
   poolSize: number;
   logLevel: Parsed['LOG_LEVEL'];
   sessionTtlSeconds: number;
@@ -356,6 +364,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: v.AIMASS_PUBLIC_URL,
     databaseUrl: v.DATABASE_URL,
     dataDir: v.AIMASS_DATA_DIR,
+    embeddedDatabase: v.AIMASS_EMBEDDED_DB,
     poolSize: v.DATABASE_POOL_SIZE,
     logLevel: v.LOG_LEVEL,
     sessionTtlSeconds: v.AIMASS_SESSION_TTL_SECONDS,

@@ -9,10 +9,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { childEnvironment, ConfigError, loadConfig, type Config } from './config.js';
+import type { Database } from './db/database.js';
 import { createLogger } from './logger.js';
 import { startHub, type Hub } from './server.js';
 
 const LOCAL_USER = 'local';
+
+const DATABASE_NAMES: Record<Database['kind'], string> = {
+  postgres: 'PostgreSQL',
+  embedded: 'embedded PostgreSQL',
+  pglite: 'embedded PGlite (fallback)',
+};
 
 async function startLocalAgent(hub: Hub, name: string): Promise<ChildProcess> {
   const owner = await hub.services.accounts.ensureSystemUser(LOCAL_USER);
@@ -61,7 +68,7 @@ async function main(): Promise<void> {
     console.log(
       [
         '',
-        `  AI Mass hub is up (database: ${hub.db.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'})`,
+        `  AI Mass hub is up (database: ${DATABASE_NAMES[hub.db.kind]}${hub.db.kind === 'postgres' ? '' : ` in ${config.dataDir}`})`,
         `  Portal        ${publicUrl}/`,
         `  GraphQL       ${publicUrl}/graphql  (subscriptions: ${publicUrl.replace(/^http/, 'ws')}/graphql)`,
         `  Agents        ${publicUrl.replace(/^http/, 'ws')}/agents`,

@@ -52,8 +52,9 @@ export async function startHub(config: Config, log: Logger = createLogger(config
   const db = await openDatabase(config, log);
   const events = createEventBus();
   const metrics = createMetrics();
-  const signals = await createSignals(config.databaseUrl, log);
-  const services = createServices({ db: db.dataSource, config, events, signals, metrics, log });
+  // PGlite's NOTIFY does not cross connections: there, signals stay in process (one hub per data dir).
+  const signals = await createSignals(db.kind === 'pglite' ? undefined : db.url, log);
+  const services = createServices({ db: db.dataSource, dbKind: db.kind, config, events, signals, metrics, log });
   const schema = await createSchema(events);
 
   const app = express();

@@ -26,6 +26,7 @@ import { Scheduler } from './compute/scheduler.js';
 import type { Config } from './config.js';
 import { DATASET_SHARING, DatasetSharingService } from './datasets/dataset-sharing.service.js';
 import { DatasetsService } from './datasets/datasets.service.js';
+import type { DatabaseKind } from './db/database.js';
 import type { Signals } from './db/signals.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
@@ -82,6 +83,7 @@ export interface Services {
 
 export function createServices(deps: {
   db: DataSource;
+  dbKind: DatabaseKind;
   config: Config;
   events: EventBus;
   signals: Signals;
@@ -104,7 +106,7 @@ export function createServices(deps: {
     [SubjectKind.DATASET]: datasetAccess,
   };
   const notificationFanOut = new NotificationFanOut(subjectRules, signals);
-  const datasets = new DatasetsService(db, config, config.databaseUrl ? 'postgres' : 'pglite', accounts, organizations, datasetAccess, notificationFanOut);
+  const datasets = new DatasetsService(db, config, deps.dbKind === 'pglite' ? 'pglite' : 'postgres', accounts, organizations, datasetAccess, notificationFanOut);
   const artifacts = new FsArtifactStore(path.join(config.dataDir, 'artifacts'));
   // Every domain that names blobs registers its references here, or the orphan sweep takes its blobs.
   const blobSweeper = new BlobSweeper(artifacts, [modelBlobReferences(db), trainingBlobReferences(db)]);

@@ -2,7 +2,9 @@
  * Runs once per `vitest run`: finds or starts PostgreSQL, and prepares two migrated templates
  * that every test hub copies (see STACK.md, "Keeping the test suite fast"):
  * - a PostgreSQL database `aimass_template` (each hub gets `CREATE DATABASE … TEMPLATE`);
- * - a PGlite data directory (each hub gets a copy; creating one costs ~5 s).
+ * - a data directory holding the embedded PostgreSQL cluster, made by starting and stopping a real
+ *   hub on it (each `embedded` hub gets a `cp -a` copy, ownership and modes kept for the server).
+ * PGlite hubs (the fallback, tested alone) start on a fresh data directory.
  * With DATABASE_URL set (CI's .ci/run does) that server is used; otherwise test/support/postgres.sh
  * starts a throwaway one.
  */
@@ -18,7 +20,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     postgresAdminUrl: string;
     postgresTemplate: string;
-    pgliteTemplate: string;
+    embeddedTemplate: string;
   }
 }
 
@@ -53,20 +55,21 @@ export default async function setup(project: TestProject) {
     await client.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB}`);
     await client.query(`CREATE DATABASE ${TEMPLATE_DB}`);
   });
-  const pgliteTemplate = mkdtempSync(path.join(os.tmpdir(), 'aimass-pglite-template-'));
-  // Migrate both templates by starting a real hub on each, then stopping it.
+  const embeddedTemplate = mkdtempSync(path.join(os.tmpdir(), 'aimass-embedded-template-'));
+  // Migrate both templates by starting a real hub on each, then stopping it (which stops the
+  // embedded server cleanly: the copies start without recovery).
   const hubs = await Promise.all([
     spawnHub({ DATABASE_URL: databaseUrl(adminUrl, TEMPLATE_DB) }),
-    spawnHub({ AIMASS_DATA_DIR: pgliteTemplate }),
+    spawnHub({ AIMASS_DATA_DIR: embeddedTemplate }),
   ]);
   await Promise.all(hubs.map((hub) => hub.stop()));
 
   project.provide('postgresAdminUrl', adminUrl);
   project.provide('postgresTemplate', TEMPLATE_DB);
-  project.provide('pgliteTemplate', pgliteTemplate);
+  project.provide('embeddedTemplate', embeddedTemplate);
 
   return async () => {
-    rmSync(pgliteTemplate, { recursive: true, force: true });
+    rmSync(embeddedTemplate, { recursive: true, force: true });
     if (pgdata) execFileSync(path.join(ROOT, 'test/support/postgres.sh'), ['stop', pgdata]);
   };
 }

@@ -2,18 +2,26 @@
  * `startTestHub()`: a real hub process on a random port with a database of its own, copied from
  * the migrated templates the global setup made. Tests talk to it over real HTTP and WebSockets.
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { inject } from 'vitest';
 import { databaseUrl, withClient } from './global-setup.js';
 import { spawnHub, type SpawnedHub } from './spawn-hub.js';
 
-export type Backend = 'postgres' | 'pglite';
+/**
+ * - `postgres`: a database of the suite's PostgreSQL server (DATABASE_URL), as in production;
+ * - `embedded`: the PostgreSQL server the hub runs itself in its data directory (`npm start`);
+ * - `pglite`: the in-process fallback (AIMASS_EMBEDDED_DB=pglite), for the tests of that fallback.
+ */
+export type Backend = 'postgres' | 'embedded' | 'pglite';
 
-/** Both database backends; database tests run once on each. */
-export const BACKENDS: Backend[] = ['postgres', 'pglite'];
+/** The database backends hubs run on; database tests run once on each. */
+export const BACKENDS: Backend[] = ['postgres', 'embedded'];
 
 export interface GraphQLResponse<T> {
   data?: T | null;
@@ -23,13 +31,13 @@ export interface GraphQLResponse<T> {
 export interface TestHub {
   url: string;
   backend: Backend;
-  /** The hub's AIMASS_DATA_DIR (artifact store under artifacts/, embedded PGlite). */
+  /** The hub's AIMASS_DATA_DIR (artifact store under artifacts/, the embedded database). */
   dataDir: string;
   /** The hub's stdout so far, one JSON log line each. */
   logs: string[];
   process: SpawnedHub['child'];
   graphql<T = any>(query: string, variables?: object, token?: string): Promise<GraphQLResponse<T>>;
-  /** Runs SQL on the hub's own database (PostgreSQL, or the embedded PGlite through its socket). */
+  /** Runs SQL on the hub's own database (PostgreSQL, or the embedded one through its socket). */
   sql<T = any>(query: string, params?: unknown[]): Promise<T[]>;
   /** Kills the hub process at once (SIGKILL), as a crash would. */
   kill(): Promise<void>;
@@ -40,7 +48,15 @@ export interface TestHub {
   close(): Promise<void>;
 }
 
-export async function startTestHub(options: { backend?: Backend; env?: Record<string, string>; args?: string[] } = {}): Promise<TestHub> {
+export async function startTestHub(
+  options: {
+    backend?: Backend;
+    env?: Record<string, string>;
+    args?: string[];
+    /** Embedded backends: start on an empty data directory (the first start, initdb included) instead of the template's copy. */
+    fresh?: boolean;
+  } = {},
+): Promise<TestHub> {
   const backend = options.backend ?? 'postgres';
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'aimass-hub-'));
   const env: Record<string, string> = { AIMASS_DATA_DIR: dataDir, ...options.env };
@@ -51,21 +67,64 @@ export async function startTestHub(options: { backend?: Backend; env?: Record<st
     await withClient(admin, (c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${inject('postgresTemplate')}`));
     env.DATABASE_URL = databaseUrl(admin, name);
     dropDatabase = () => withClient(admin, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined);
-  } else {
-    await cp(inject('pgliteTemplate'), dataDir, { recursive: true });
+  } else if (backend === 'embedded' && !options.fresh) {
+    // -a keeps what the server checks: its user owns the cluster (when root), modes 0700/0600.
+    await run('cp', ['-a', `${inject('embeddedTemplate')}/.`, dataDir]);
+  } else if (backend === 'pglite') {
+    env.AIMASS_EMBEDDED_DB = 'pglite';
   }
   let hub: SpawnedHub;
   try {
     hub = await spawnHub(env, options.args);
   } catch (error) {
     await dropDatabase?.();
+    await stopEmbeddedServer(dataDir);
     await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
   return wrap(() => hub, (next) => (hub = next), backend, env, options.args ?? [], async () => {
     await dropDatabase?.();
+    // A hub that was killed, or did not stop in time, leaves its server behind.
+    await stopEmbeddedServer(dataDir);
     await rm(dataDir, { recursive: true, force: true });
   });
+}
+
+const run = promisify(execFile);
+
+/** The pid of the embedded PostgreSQL server running on `dataDir`, from its postmaster.pid. */
+export async function embeddedServerPid(dataDir: string): Promise<number | undefined> {
+  const text = await readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').catch(() => undefined);
+  const pid = Number(text?.split('\n')[0]);
+  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Ends the embedded server of `dataDir` if one still runs (immediate shutdown), and waits for it. */
+async function stopEmbeddedServer(dataDir: string): Promise<void> {
+  const pid = await embeddedServerPid(dataDir);
+  if (pid === undefined) return;
+  process.kill(pid, 'SIGQUIT');
+  while (isAlive(pid)) await sleep(20);
+}
+
+/** The URL of the hub's embedded database: the one it logged (without password), with the password from its file. */
+async function embeddedDatabaseUrl(logs: string[], dataDir: string): Promise<string> {
+  const line = logs.findLast((l) => l.includes('"embedded database"'));
+  if (!line) throw new Error('the hub logged no "embedded database" line');
+  const { database, url } = JSON.parse(line) as { database: string; url: string };
+  if (database === 'pglite') return url;
+  const withPassword = new URL(url);
+  withPassword.password = (await readFile(path.join(dataDir, 'postgres.password'), 'utf8')).trim();
+  return withPassword.toString();
 }
 
 function wrap(
@@ -101,7 +160,7 @@ function wrap(
       return res.json() as Promise<GraphQLResponse<any>>;
     },
     async sql(query, params) {
-      const url = env.DATABASE_URL ?? JSON.parse(logs.findLast((line) => line.includes('embedded PostgreSQL'))!).url;
+      const url = env.DATABASE_URL ?? (await embeddedDatabaseUrl(logs, env.AIMASS_DATA_DIR));
       return withClient(url, async (c) => (await c.query(query, params as unknown[])).rows);
     },
     async kill() {

@@ -1,6 +1,7 @@
 /**
- * The database: TypeORM over `pg`, pointed at DATABASE_URL or at embedded PGlite.
- * Migrations from migrations/ run here, at start; `synchronize` is never on.
+ * The database: TypeORM over `pg`, pointed at DATABASE_URL or at the embedded database the hub
+ * starts itself (embedded-database.ts: a real PostgreSQL server on a private Unix socket, or the
+ * PGlite fallback). Migrations from migrations/ run here, at start; `synchronize` is never on.
  */
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
@@ -8,12 +9,21 @@ import { migrations } from '../../../migrations/index.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { entities } from '../entities.js';
-import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { startEmbeddedDatabase } from './embedded-database.js';
 import { statementCountingLogger } from './statement-count.js';
+
+/**
+ * - `postgres`: the server DATABASE_URL names;
+ * - `embedded`: the PostgreSQL server the hub runs itself; it behaves exactly like `postgres`
+ *   (full pool, COPY, LISTEN/NOTIFY across connections, statement_timeout), one hub per data dir;
+ * - `pglite`: the in-process fallback, with its limits (one connection, no COPY, NOTIFY stays on
+ *   its connection, no way to interrupt a running statement).
+ */
+export type DatabaseKind = 'postgres' | 'embedded' | 'pglite';
 
 export interface Database {
   dataSource: DataSource;
-  kind: 'postgres' | 'pglite';
+  kind: DatabaseKind;
   /** The connection URL the hub logs in with (the SQL sandbox derives its own login from it). */
   url: string;
   /** True when the database answers and no migration is pending. */
@@ -22,10 +32,9 @@ export interface Database {
 }
 
 export async function openDatabase(config: Config, log: Logger): Promise<Database> {
-  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir, config.poolSize + 4);
+  const embedded = config.databaseUrl ? undefined : await startEmbeddedDatabase(config, log);
   const url = config.databaseUrl ?? embedded!.url;
-  // Loopback only and without a password: embedded mode is for one machine. Handy for psql while developing.
-  if (embedded) log.info({ url: embedded.url }, 'embedded PostgreSQL (PGlite) listening');
+  const kind: DatabaseKind = embedded?.kind ?? 'postgres';
   const dataSource = new DataSource({
     type: 'postgres',
     url,
@@ -41,7 +50,7 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
     // load). One connection costs no throughput here and keeps every statement whole. The rule
     // that follows: never await a query outside a transaction while holding one (it would wait
     // for the very connection the transaction holds).
-    poolSize: embedded ? 1 : config.poolSize,
+    poolSize: kind === 'pglite' ? 1 : config.poolSize,
     extra: { connectionTimeoutMillis: 10_000 },
   });
   try {
@@ -55,7 +64,7 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
   }
   return {
     dataSource,
-    kind: embedded ? 'pglite' : 'postgres',
+    kind,
     url,
     async ready() {
       try {

@@ -1,8 +1,8 @@
 /**
  * Signals between hub processes that share one database: "there is new work", "cancel this job on
- * the node you hold", "this node changed". With PostgreSQL they travel by LISTEN/NOTIFY on one
- * channel; with embedded PGlite there is only one hub, so they stay in process (PGlite's NOTIFY
- * does not cross connections anyway). A hub hears its own signals at once, in process, and ignores
+ * the node you hold", "this node changed". With PostgreSQL (DATABASE_URL or the embedded server)
+ * they travel by LISTEN/NOTIFY on one channel; on the PGlite fallback there is only one hub, so
+ * they stay in process (PGlite's NOTIFY does not cross connections anyway). A hub hears its own signals at once, in process, and ignores
  * their echo from the database.
  */
 import { randomUUID } from 'node:crypto';
