@@ -196,11 +196,16 @@ describe('Scheduling policy', () => {
     expect(position).toBeLessThan(9); // before A's 10th
   }, 90_000);
 
-  it('prefers the faster of two idle nodes', async () => {
+  it('prefers the faster of two idle nodes, by what the hub measured rather than what they claim', async () => {
     const owner = await signUp(hub);
     const slow = await registerNode(hub, owner.token, 'slow');
     const fast = await registerNode(hub, owner.token, 'fast');
-    await hub.sql(`UPDATE nodes SET gflops = CASE WHEN id = $1 THEN 1 ELSE 100 END, benchmarked_at = now() WHERE id IN ($1, $2)`, [slow.nodeId, fast.nodeId]);
+    // The slow one claims the bigger benchmark figure; the hub measured it slower on its jobs.
+    await hub.sql(
+      `UPDATE nodes SET gflops = CASE WHEN id = $1 THEN 100 ELSE 1 END, measured_speed = CASE WHEN id = $1 THEN 0.2 ELSE 2 END,
+         speed_samples = 3, benchmarked_at = now() WHERE id IN ($1, $2)`,
+      [slow.nodeId, fast.nodeId],
+    );
     await agent(hub, slow.token, '--label', 'speed');
     await agent(hub, fast.token, '--label', 'speed');
     for (let i = 0; i < 3; i++) {

@@ -12,7 +12,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { embeddedServerPid, isAlive, startTestHub, type TestHub } from './support/hub.js';
+import { embeddedServerPid, isAlive } from './support/embedded-server.js';
+import { startTestHub, type TestHub } from './support/hub.js';
 import { PASSWORD, signUp } from './support/users.js';
 
 const SQL_TIMEOUT_MS = 1000;

@@ -3,7 +3,8 @@
  * and one local agent connected, all from one process tree that stops cleanly.
  */
 import { describe, expect, it } from 'vitest';
-import { embeddedServerPid, isAlive, startTestHub } from './support/hub.js';
+import { embeddedServerPid, isAlive } from './support/embedded-server.js';
+import { startTestHub } from './support/hub.js';
 
 describe('npm start', () => {
   it('runs the hub on the embedded PostgreSQL server with the portal and one connected local agent, and stops them together', async () => {
@@ -25,7 +26,7 @@ describe('npm start', () => {
     } finally {
       await hub.close();
     }
-    expect(hub.process.exitCode).toBe(0);
+    expect(hub.process.exitCode, hub.logs.slice(-6).join('\n')).toBe(0);
     expect(isAlive(agentPid!)).toBe(false); // the agent went with the hub
     expect(isAlive(serverPid!)).toBe(false); // and so did the database server
   });

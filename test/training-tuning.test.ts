@@ -120,7 +120,7 @@ describe('Hyperparameter tuning by SQL (num_trials > 1)', () => {
       AS SELECT petal, sepal, species FROM ${alice.username}.flowers`;
     const created = await runSql(statement);
     expect(created.errors).toBeUndefined();
-    expect(created.data.runSql.columns.map((c: { name: string }) => c.name)).toEqual(['job_id', 'status', 'model', 'label', 'features', 'rows']);
+    expect(created.data.runSql.columns.map((c: { name: string }) => c.name)).toEqual(['job_id', 'status', 'model', 'label', 'features', 'rows', 'placement']);
     const jobId = created.data.runSql.rows[0][0] as string;
 
     // Sample the trials' jobs while they run: never more than 2 queued or running.

@@ -57,7 +57,7 @@ describe('Training by SQL (CREATE MODEL … AS SELECT on agents)', () => {
     const res = await runSql(statement);
     expect(res.errors).toBeUndefined();
     const { columns, rows } = res.data.runSql;
-    expect(columns.map((c: { name: string }) => c.name)).toEqual(['job_id', 'status', 'model', 'label', 'features', 'rows']);
+    expect(columns.map((c: { name: string }) => c.name)).toEqual(['job_id', 'status', 'model', 'label', 'features', 'rows', 'placement']);
     return { jobId: rows[0][0], row: rows[0] };
   }
 
@@ -147,7 +147,7 @@ describe('Training by SQL (CREATE MODEL … AS SELECT on agents)', () => {
                  learn_rate = 0.02, early_stop = FALSE)
         AS SELECT petal, sepal, color, species FROM ${alice.username}.flowers`;
       const { jobId, row } = await createModel(statement);
-      expect(row).toEqual([jobId, 'queued', `${alice.username}.iris`, 'species', ['petal', 'sepal', 'color'], 600]);
+      expect(row).toEqual([jobId, 'queued', `${alice.username}.iris`, 'species', ['petal', 'sepal', 'color'], 600, expect.stringMatching(/^your trusted nodes \(\d+ online\)$/)]);
       const live: any[] = [];
       const subscribed = new Promise<void>((resolve, reject) => {
         client.subscribe(

@@ -23,6 +23,7 @@ import { assertJobKindHandlers } from './compute/job-kinds.js';
 import { JobsService } from './compute/jobs.service.js';
 import { NodesService } from './compute/nodes.service.js';
 import { Scheduler } from './compute/scheduler.js';
+import { TrustService } from './compute/trust.service.js';
 import type { Config } from './config.js';
 import { DATASET_SHARING, DatasetSharingService } from './datasets/dataset-sharing.service.js';
 import { DatasetsService } from './datasets/datasets.service.js';
@@ -48,6 +49,8 @@ export interface Services {
   organizations: OrganizationsService;
   access: AccessService;
   nodes: NodesService;
+  /** Trusted-node and trusted-provider lists (residency: compute/placement.ts). */
+  trust: TrustService;
   jobs: JobsService;
   scheduler: Scheduler;
   datasets: DatasetsService;
@@ -94,7 +97,7 @@ export function createServices(deps: {
   assertJobKindHandlers();
   const loginLimiter = new LoginLimiter(db, config.login);
   const accounts = new AccountsService(db, config, loginLimiter);
-  const nodeTokens = new NodeTokensService(db, events);
+  const nodeTokens = new NodeTokensService(db, events, signals);
   const organizations = new OrganizationsService(db, accounts, events);
   const nodes = new NodesService(db, nodeTokens, events, signals);
   const jobs = new JobsService(db, organizations, events, signals);
@@ -123,6 +126,7 @@ export function createServices(deps: {
     organizations,
     access,
     nodes,
+    trust: new TrustService(db, accounts, organizations, nodes),
     jobs,
     scheduler: new Scheduler(db, config, jobs, nodes, signals, deps.metrics, deps.log.child({ component: 'scheduler' })),
     datasets,

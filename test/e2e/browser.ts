@@ -92,7 +92,8 @@ export async function screenshot(page: Page, name: string): Promise<void> {
  * Signs a new user up through the API and stores the session where the portal keeps it
  * (localStorage `aimass.session`, see web/src/api/session.ts), so the next page load is signed in.
  */
-export async function signInAsNewUser(hub: TestHub, page: Page, username: string, password = 'correct horse battery staple'): Promise<void> {
+/** Signs up `username` and signs the page in as them; answers their session token (for API calls beside the browser). */
+export async function signInAsNewUser(hub: TestHub, page: Page, username: string, password = 'correct horse battery staple'): Promise<string> {
   const res = await hub.graphql<{ signUp: { token: string; expiresAt: string } }>(
     'mutation($input: SignUpInput!) { signUp(input: $input) { token expiresAt } }',
     { input: { username, email: `${username}@example.com`, password } },
@@ -100,4 +101,5 @@ export async function signInAsNewUser(hub: TestHub, page: Page, username: string
   if (!res.data?.signUp) throw new Error(`signUp failed: ${JSON.stringify(res.errors)}`);
   await page.goto(`${hub.url}/`);
   await page.evaluate((session) => localStorage.setItem('aimass.session', JSON.stringify(session)), res.data.signUp);
+  return res.data.signUp.token;
 }

@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { stopEmbeddedServer } from './embedded-server.js';
 import { ROOT, assertBuilt, spawnHub } from './spawn-hub.js';
 
 declare module 'vitest' {
@@ -63,6 +64,8 @@ export default async function setup(project: TestProject) {
     spawnHub({ AIMASS_DATA_DIR: embeddedTemplate }),
   ]);
   await Promise.all(hubs.map((hub) => hub.stop()));
+  // A hub too slow to stop is killed, and its server would run on in the template.
+  await stopEmbeddedServer(embeddedTemplate);
 
   project.provide('postgresAdminUrl', adminUrl);
   project.provide('postgresTemplate', TEMPLATE_DB);

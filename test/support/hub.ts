@@ -7,9 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { inject } from 'vitest';
+import { stopEmbeddedServer } from './embedded-server.js';
 import { databaseUrl, withClient } from './global-setup.js';
 import { spawnHub, type SpawnedHub } from './spawn-hub.js';
 
@@ -91,30 +91,6 @@ export async function startTestHub(
 }
 
 const run = promisify(execFile);
-
-/** The pid of the embedded PostgreSQL server running on `dataDir`, from its postmaster.pid. */
-export async function embeddedServerPid(dataDir: string): Promise<number | undefined> {
-  const text = await readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').catch(() => undefined);
-  const pid = Number(text?.split('\n')[0]);
-  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Ends the embedded server of `dataDir` if one still runs (immediate shutdown), and waits for it. */
-async function stopEmbeddedServer(dataDir: string): Promise<void> {
-  const pid = await embeddedServerPid(dataDir);
-  if (pid === undefined) return;
-  process.kill(pid, 'SIGQUIT');
-  while (isAlive(pid)) await sleep(20);
-}
 
 /** The URL of the hub's embedded database: the one it logged (without password), with the password from its file. */
 async function embeddedDatabaseUrl(logs: string[], dataDir: string): Promise<string> {

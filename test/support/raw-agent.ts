@@ -15,8 +15,8 @@ export interface RawAgent {
   closed: Promise<number>;
 }
 
-/** Connects with a node token, says hello with one slot and `labels`, and waits for the welcome. */
-export async function connectRawAgent(hub: TestHub, token: string, labels: string[] = []): Promise<RawAgent> {
+/** Connects with a node token, says hello with `labels` and one slot (or `slots`), and waits for the welcome. */
+export async function connectRawAgent(hub: TestHub, token: string, labels: string[] = [], options: { slots?: number } = {}): Promise<RawAgent> {
   const socket = new WebSocket(`${hub.url.replace('http', 'ws')}/agents`);
   const received: any[] = [];
   socket.on('message', (d) => received.push(JSON.parse(d.toString())));
@@ -25,7 +25,7 @@ export async function connectRawAgent(hub: TestHub, token: string, labels: strin
   socket.send(
     JSON.stringify({
       type: 'hello', protocolVersion: PROTOCOL_VERSION, token, agentVersion: 'liar', running: [],
-      capabilities: { backend: 'wasm', cpuCores: 1, memoryBytes: 1e9, gpu: null, slots: 1, labels },
+      capabilities: { backend: 'wasm', cpuCores: 1, memoryBytes: 1e9, gpu: null, slots: options.slots ?? 1, labels },
     }),
   );
   await waitFor('welcome', async () => received.some((m) => m.type === 'welcome'));

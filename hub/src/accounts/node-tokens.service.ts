@@ -1,12 +1,14 @@
 /**
  * Node tokens: a user registers a compute node and receives its token once; the agent presents
- * it in `hello`. Revoking a token also disconnects the node if it is online (the gateway listens
- * for NODE_TOKEN_REVOKED).
+ * it in `hello`. Revoking a token also disconnects the node wherever it is online: the revocation
+ * is a `nodeTokenRevoked` signal, which reaches every hub sharing the database (db/signals.ts),
+ * and the gateway holding the node's socket closes it.
  */
 import { IsNull, type DataSource } from 'typeorm';
 import { asUuid } from '../db/ids.js';
 import { notFound } from '../errors.js';
 import { paginate, type Page, type PageArgs } from '../graphql/connection.js';
+import type { Signals } from '../db/signals.js';
 import type { EventBus } from '../pubsub.js';
 import { AccountEventKind, accountEvent } from './account-event.js';
 import { NodeToken } from './node-token.entity.js';
@@ -20,11 +22,10 @@ export interface RevokedListener {
 }
 
 export class NodeTokensService {
-  private readonly revokedListeners = new Set<RevokedListener>();
-
   constructor(
     private readonly db: DataSource,
     private readonly events: EventBus,
+    private readonly signals: Signals,
   ) {}
 
   async register(userId: string, name: string): Promise<{ nodeToken: NodeToken; token: string }> {
@@ -53,15 +54,14 @@ export class NodeTokensService {
       nodeToken.revokedAt = new Date();
       await repo.save(nodeToken);
       this.events.publish('ACCOUNT_EVENT', userId, accountEvent(AccountEventKind.NODE_TOKEN_REVOKED, nodeToken.id, `Node "${nodeToken.name}" revoked`));
-      for (const listener of this.revokedListeners) listener(nodeToken.id);
+      this.signals.emit('nodeTokenRevoked', { tokenId: nodeToken.id });
     }
     return nodeToken;
   }
 
-  /** Called by the agent gateway when a token is revoked, to close that node's socket. */
+  /** Called on every hub when a token is revoked (on any hub): the agent gateway closes that node's socket. */
   onRevoked(listener: RevokedListener): () => void {
-    this.revokedListeners.add(listener);
-    return () => this.revokedListeners.delete(listener);
+    return this.signals.on('nodeTokenRevoked', ({ tokenId }) => listener(tokenId));
   }
 
   /** The live token behind `token`, or undefined. Marks the connection time. */

@@ -23,7 +23,7 @@ export class User {
   @Column({ name: 'password_hash', type: 'text', nullable: true })
   passwordHash: string | null;
 
-  @Field(() => Boolean)
+  /** Shown to admins and the user only (user.resolver.ts). */
   @Column({ name: 'is_admin', type: 'boolean', default: false })
   isAdmin: boolean;
 

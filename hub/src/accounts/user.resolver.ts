@@ -9,6 +9,12 @@ export class UserResolver {
     return ctx.services.accounts.userByUsername(username);
   }
 
+  @FieldResolver(() => Boolean, { nullable: true, description: 'A platform administrator? Seen by admins and the user; null to others' })
+  isAdmin(@Root() user: User, @Ctx() ctx: Context): boolean | null {
+    const viewer = ctx.principal?.user;
+    return viewer && (viewer.isAdmin || viewer.id === user.id) ? user.isAdmin : null;
+  }
+
   @FieldResolver(() => String, { nullable: true, description: 'Only you see your own email' })
   email(@Root() user: User, @Ctx() ctx: Context): string | null {
     return ctx.principal?.user.id === user.id ? user.email : null;

@@ -24,14 +24,19 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { Services } from '../services.js';
 import { AgentSession } from './agent-session.js';
+import { behaviourOf } from './nodes.service.js';
 
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 
-/** A job.succeeded / job.failed / job.released frame, recognised without parsing it. */
-function isFinalReport(data: unknown, isBinary: boolean): boolean {
+/**
+ * A job.succeeded / job.failed / job.released frame about a job this session holds, recognised
+ * without parsing the frame (agents write `type`, `jobId`, `attempt` first: schema/agent-protocol.ts).
+ */
+function isHeldFinalReport(data: unknown, isBinary: boolean, session: AgentSession): boolean {
   if (isBinary || !Buffer.isBuffer(data)) return false;
-  const head = data.subarray(0, 40).toString();
-  return /^\{\s*"type"\s*:\s*"job\.(succeeded|failed|released)"/.test(head);
+  const head = data.subarray(0, 200).toString();
+  const match = /^\{\s*"type"\s*:\s*"job\.(?:succeeded|failed|released)"\s*,\s*"jobId"\s*:\s*"([0-9a-fA-F-]{36})"\s*,\s*"attempt"\s*:\s*(\d{1,9})\s*[,}]/.exec(head);
+  return match !== null && session.held.get(match[1]) === Number(match[2]);
 }
 
 export class AgentGateway {
@@ -123,9 +128,10 @@ export class AgentGateway {
       log.info('agent disconnected');
     });
     socket.on('message', (data, isBinary) => {
-      // Final job reports are never dropped: losing one would strand its job until the lease ends.
-      // (A forged one is still cheap to refuse: it fails the lease check before any database work.)
-      if (session && !isFinalReport(data, isBinary) && !session.takeFrame()) {
+      // Every frame spends the sender's budget, final reports included. Over budget, only a final
+      // report about a job this node holds still goes through (dropping it would strand the job
+      // until its lease ends); there are at most as many as the jobs it holds, each ending once.
+      if (session && !session.takeFrame() && !isHeldFinalReport(data, isBinary, session)) {
         // Drop without a reply: answering a flood would feed it. Logged once a minute at most.
         this.metrics.agentFramesRejected.inc({ reason: 'RATE_LIMITED' });
         if (session.shouldLogFlood()) log.warn({ reason: 'RATE_LIMITED' }, 'agent is flooding; dropping its frames');
@@ -206,7 +212,7 @@ export class AgentGateway {
     const previous = this.services.scheduler.session(token.id);
     if (previous) this.refuse(previous.socket, 'UNEXPECTED', 'Another agent connected with this token', CloseCode.Replaced);
     const node = await this.services.nodes.connected(token.id, this.services.signals.instanceId, hello.agentVersion, hello.capabilities);
-    const session = new AgentSession(socket, node.id, node.ownerId, node.name, hello.capabilities.slots, node.gflops);
+    const session = new AgentSession(socket, node.id, node.ownerId, node.name, hello.capabilities.slots, node.gflops, behaviourOf(node));
     await this.services.scheduler.attach(session, hello.running);
     this.send(socket, {
       type: 'welcome',

@@ -1,12 +1,17 @@
 /**
  * One connected agent, as the hub's scheduler sees it: its node, its free slots, the jobs it holds
- * (job id → attempt), and how fast it is.
+ * (job id → attempt), and how fast it is — by what the hub measured (nodes.service.ts), not by
+ * what it claims: it gets at most the concurrency it proved, and its claimed GFLOP/s only breaks
+ * ties between nodes the hub has measured alike.
  */
 import type { WebSocket } from 'ws';
 import { encodeFrame, type HubToAgent } from '../../../schema/index.js';
+import type { NodeBehaviour } from './nodes.service.js';
 
 export class AgentSession {
   readonly held = new Map<string, number>();
+  /** When each held job was handed out (ms), to tell a give-back within seconds. */
+  readonly assignedAt = new Map<string, number>();
   draining = false;
   /** Frames allowed right now (token bucket: `burst` deep, refilled at `perSecond`). */
   private tokens: number;
@@ -18,15 +23,42 @@ export class AgentSession {
     readonly nodeId: string,
     readonly ownerId: string,
     readonly name: string,
-    public slots: number,
+    /** Slots the agent says it has. */
+    public claimedSlots: number,
+    /** Claimed: the benchmark result the agent reported. */
     public gflops: number | null,
+    public behaviour: NodeBehaviour = { measuredSpeed: null, provenSlots: 1, flagged: false, throttledUntil: null },
     private readonly limits = { burst: 200, perSecond: 100 },
   ) {
     this.tokens = limits.burst;
   }
 
+  /** Slots the hub uses: what it claims, capped by what it proved. */
+  get slots(): number {
+    return Math.max(1, Math.min(this.claimedSlots, this.behaviour.provenSlots));
+  }
+
+  get throttled(): boolean {
+    return this.behaviour.throttledUntil !== null && this.behaviour.throttledUntil.getTime() > Date.now();
+  }
+
   get freeSlots(): number {
-    return this.draining ? 0 : Math.max(0, this.slots - this.held.size);
+    return this.draining || this.throttled ? 0 : Math.max(0, this.slots - this.held.size);
+  }
+
+  /** Measured speed; a node not measured yet counts as a typical one (1). */
+  get speed(): number {
+    return this.behaviour.measuredSpeed ?? 1;
+  }
+
+  /**
+   * Dispatch order: unflagged before flagged (claims that disagree with measurements lose
+   * priority), then measured speed, then — only between nodes measured alike — claimed GFLOP/s.
+   */
+  preferredTo(other: AgentSession): boolean {
+    if (this.behaviour.flagged !== other.behaviour.flagged) return !this.behaviour.flagged;
+    if (this.speed !== other.speed) return this.speed > other.speed;
+    return (this.gflops ?? -1) > (other.gflops ?? -1);
   }
 
   send(message: HubToAgent): void {

@@ -58,6 +58,13 @@ export class Job {
   @Column({ type: 'jsonb', default: {} })
   requirements: JobRequirements;
 
+  /**
+   * Owners (users or organizations) whose non-public data the job reads: only a node all of them
+   * trust may run it (compute/placement.ts). Null: any node.
+   */
+  @Column({ type: 'uuid', array: true, nullable: true })
+  residency: string[] | null;
+
   @Field(() => JobStatus)
   @Column({ type: 'text' })
   status: JobStatus;

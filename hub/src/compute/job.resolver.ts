@@ -58,6 +58,19 @@ export class JobResolver {
     return ctx.services.jobs.attempts(job.id);
   }
 
+  @FieldResolver(() => String, { description: 'Where it may run: "your trusted nodes (2 online)" when it reads non-public data, else "any node (…)"' })
+  async placement(@Root() job: Job, @Ctx() ctx: Context): Promise<string> {
+    return (await ctx.services.jobs.placement(job.residency, ctx.principal?.user.id)).text;
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Why a queued job is not running when no node it may run on is online ("waiting for one of your trusted nodes"); null otherwise',
+  })
+  waitingReason(@Root() job: Job, @Ctx() ctx: Context): Promise<string | null> {
+    return ctx.services.jobs.waitingReason(job);
+  }
+
   @FieldResolver(() => Node, { nullable: true })
   async node(@Root() job: Job, @Ctx() ctx: Context): Promise<Node | null> {
     return job.nodeId ? ctx.services.nodes.byId(job.nodeId) : null;

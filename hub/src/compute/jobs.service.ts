@@ -14,7 +14,22 @@ import type { EventBus } from '../pubsub.js';
 import { JobAttempt } from './job-attempt.entity.js';
 import { hubJobKinds } from './job-kinds.js';
 import { Job, JobStatus, type JobRequirements } from './job.entity.js';
+import { eligibleSql, residencyOf, trustedBySql, type DataRead } from './placement.js';
 import { checks } from '../accounts/validation.js';
+
+/** Where a job may run and how many such nodes are online now (GraphQL Job.placement, CREATE MODEL's answer). */
+export interface Placement {
+  /** Only nodes its data's owners trust (false: any node). */
+  trustedOnly: boolean;
+  /** Eligible nodes online now (connected, not disabled, quarantined or draining). */
+  online: number;
+  /** For people: "your trusted nodes (2 online)", "any node (3 online)". */
+  text: string;
+}
+
+/** What a job waiting with no eligible node online says (GraphQL Job.waitingReason). */
+export const WAITING_FOR_TRUSTED = 'waiting for one of your trusted nodes: none is online';
+export const WAITING_FOR_ANY = 'waiting for a node: none is online';
 
 export interface SubmitJobInput {
   kind: string;
@@ -68,10 +83,20 @@ export class JobsService {
 
   /**
    * Queues a job without a caller's checks (the hub's own jobs, other domains' jobs). A domain may
-   * choose the id, to write its own rows about the job before an agent can ask for them.
+   * choose the id, to write its own rows about the job before an agent can ask for them. A kind
+   * that reads data must say what it reads (`reads`, possibly empty): its placement follows from
+   * it (placement.ts).
    */
-  async enqueue(job: Pick<Job, 'kind' | 'payload' | 'ownerId' | 'requirements'> & Partial<Pick<Job, 'id' | 'organizationId' | 'priority' | 'maxAttempts'>>): Promise<Job> {
-    const saved = await this.repo.save(this.repo.create({ ...job, status: JobStatus.QUEUED, runAfter: new Date(), updatedAt: new Date() }));
+  async enqueue(
+    job: Pick<Job, 'kind' | 'payload' | 'ownerId' | 'requirements'> &
+      Partial<Pick<Job, 'id' | 'organizationId' | 'priority' | 'maxAttempts'>> & { reads?: readonly DataRead[] },
+  ): Promise<Job> {
+    const { reads, ...fields } = job;
+    if (isJobKind(job.kind) && hubJobKinds[job.kind].readsData && !reads) {
+      throw new AppError('INTERNAL', `a ${job.kind} job reads data: queue it with what it reads, so its placement can be derived`);
+    }
+    const residency = residencyOf(reads ?? []);
+    const saved = await this.repo.save(this.repo.create({ ...fields, residency, status: JobStatus.QUEUED, runAfter: new Date(), updatedAt: new Date() }));
     this.publish(saved);
     this.signals.emit('jobs', {});
     return saved;
@@ -132,6 +157,31 @@ export class JobsService {
       this.signals.emit('jobCanceled', { jobId: job.id, nodeId: row.node_id, attempt: row.attempts });
     }
     return this.refresh(job.id);
+  }
+
+  /**
+   * Where a job with this residency may run, and how many eligible nodes are online now.
+   * `viewerId`: whose point of view the text takes ("your trusted nodes" when the viewer is the
+   * only owner concerned).
+   */
+  async placement(residency: string[] | null, viewerId?: string): Promise<Placement> {
+    const [{ online }] = await this.db.query(
+      `SELECT count(*)::int AS online FROM nodes n
+       WHERE n.connected AND NOT n.disabled AND NOT n.quarantined AND NOT n.draining
+         AND ${eligibleSql('$1::uuid[]', 'n', trustedBySql('n'))}`,
+      [residency],
+    );
+    if (!residency) return { trustedOnly: false, online, text: `any node (${online} online)` };
+    const whose = residency.length === 1 && residency[0] === viewerId ? 'your trusted nodes' : 'nodes every data owner trusts';
+    return { trustedOnly: true, online, text: `${whose} (${online} online)` };
+  }
+
+  /** Why a queued job is not running, when the reason is that no node it may run on is online; null otherwise. */
+  async waitingReason(job: Job): Promise<string | null> {
+    if (job.status !== JobStatus.QUEUED) return null;
+    const { online } = await this.placement(job.residency);
+    if (online > 0) return null;
+    return job.residency ? WAITING_FOR_TRUSTED : WAITING_FOR_ANY;
   }
 
   /** Re-reads a job and publishes it to its subscribers. */

@@ -75,9 +75,43 @@ export class Node {
   @Column({ type: 'boolean', default: false })
   quarantined: boolean;
 
-  @Field(() => String, { nullable: true })
+  /** Shown to admins and the node's owner only (node.resolver.ts). */
   @Column({ name: 'quarantine_reason', type: 'text', nullable: true })
   quarantineReason: string | null;
+
+  @Field(() => Boolean, { description: 'Run by the hub’s operator (npm start’s local agents, or marked by an admin): trusted by every user' })
+  @Column({ name: 'operator_run', type: 'boolean', default: false })
+  operatorRun: boolean;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Measured speed: a moving average of how fast its jobs ran against their expected time (1 = a typical CPU node); null until it ran one',
+  })
+  @Column({ name: 'measured_speed', type: 'double precision', nullable: true })
+  measuredSpeed: number | null;
+
+  @Field(() => Int, { description: 'Jobs its measured speed is made of' })
+  @Column({ name: 'speed_samples', type: 'int', default: 0 })
+  speedSamples: number;
+
+  @Field(() => Int, { description: 'Concurrent jobs the hub gives it: one more than it has run well at once, at most its slots' })
+  @Column({ name: 'proven_slots', type: 'int', default: 1 })
+  provenSlots: number;
+
+  /** Why its claims disagree with its measured speed; admins and the owner only (node.resolver.ts). */
+  @Column({ name: 'speed_flag', type: 'text', nullable: true })
+  speedFlag: string | null;
+
+  /** Jobs it gave back or failed within seconds of getting them; admins and the owner only. */
+  @Column({ name: 'give_backs', type: 'int', default: 0 })
+  giveBacks: number;
+
+  @Column({ name: 'give_back_streak', type: 'int', default: 0 })
+  giveBackStreak: number;
+
+  /** Offered no jobs before this (after repeated give-backs); admins and the owner only. */
+  @Column({ name: 'throttled_until', type: 'timestamptz', nullable: true })
+  throttledUntil: Date | null;
 
   @Field(() => Float, { nullable: true, description: 'Load average per core, as last reported' })
   @Column({ type: 'real', nullable: true })

@@ -9,6 +9,11 @@ import { Node, NodeStatus, nodeStatus } from './node.entity.js';
 
 const NodeConnection = ConnectionType(Node, 'Node');
 
+function ownerOrAdmin(node: Node, ctx: Context): boolean {
+  const user = ctx.principal?.user;
+  return !!user && (user.isAdmin || user.id === node.ownerId);
+}
+
 @Resolver(() => Node)
 export class NodeResolver {
   @Authorized(Scope.NODES_MANAGE)
@@ -94,6 +99,29 @@ export class NodeResolver {
   @FieldResolver(() => User, { nullable: true })
   owner(@Root() node: Node, @Ctx() ctx: Context): Promise<User | null> {
     return ctx.loaders.user.load(node.ownerId);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Why it is quarantined: admins and its owner only (null to others)' })
+  quarantineReason(@Root() node: Node, @Ctx() ctx: Context): string | null {
+    return ownerOrAdmin(node, ctx) ? node.quarantineReason : null;
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Set when its claimed speed disagrees with its measured speed (it then loses priority): admins and its owner only',
+  })
+  speedFlag(@Root() node: Node, @Ctx() ctx: Context): string | null {
+    return ownerOrAdmin(node, ctx) ? node.speedFlag : null;
+  }
+
+  @FieldResolver(() => Int, { nullable: true, description: 'Jobs it gave back or failed within seconds of getting them: admins and its owner only' })
+  giveBacks(@Root() node: Node, @Ctx() ctx: Context): number | null {
+    return ownerOrAdmin(node, ctx) ? node.giveBacks : null;
+  }
+
+  @FieldResolver(() => Date, { nullable: true, description: 'Offered no jobs until then, after repeated give-backs: admins and its owner only' })
+  throttledUntil(@Root() node: Node, @Ctx() ctx: Context): Date | null {
+    return ownerOrAdmin(node, ctx) && node.throttledUntil && node.throttledUntil > new Date() ? node.throttledUntil : null;
   }
 
   @FieldResolver(() => Int, { description: 'Jobs it holds now (on this hub)' })

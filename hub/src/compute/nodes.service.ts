@@ -14,7 +14,34 @@ import { paginate, type Page, type PageArgs } from '../graphql/connection.js';
 import type { EventBus } from '../pubsub.js';
 import type { Capabilities } from '../../../schema/index.js';
 import { Node, NodeStatus } from './node.entity.js';
+import { updatedRows } from './queue/queryable.js';
 import { checks } from '../accounts/validation.js';
+import { AccountEventKind, accountEvent } from '../accounts/account-event.js';
+
+/** What the scheduler weighs a node by, from what the hub measured of it. */
+export interface NodeBehaviour {
+  measuredSpeed: number | null;
+  provenSlots: number;
+  flagged: boolean;
+  throttledUntil: Date | null;
+}
+
+export function behaviourOf(node: Pick<Node, 'measuredSpeed' | 'provenSlots' | 'speedFlag' | 'throttledUntil'>): NodeBehaviour {
+  return { measuredSpeed: node.measuredSpeed, provenSlots: node.provenSlots, flagged: node.speedFlag !== null, throttledUntil: node.throttledUntil };
+}
+
+/** Weight of the newest job in the measured speed (an exponential moving average). */
+const SPEED_ALPHA = 0.3;
+/** Added to expected and wall time alike, so a job's fixed overhead doesn't make a node look slow. */
+const SPEED_OVERHEAD_SECONDS = 1;
+/** Claims and measurements disagree when the claim is this many times the median and the speed this many times below it. */
+const CLAIM_FACTOR = 2;
+/** Give-backs in a row (no success between) before a node is throttled. */
+export const GIVE_BACK_LIMIT = 5;
+const THROTTLE_BASE_SECONDS = 5;
+const THROTTLE_MAX_SECONDS = 300;
+
+const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toPrecision(2));
 
 export class NodesService {
   constructor(
@@ -41,7 +68,24 @@ export class NodesService {
    */
   async issueLocal(ownerId: string, name: string): Promise<string> {
     await this.nodeTokens.deleteByName(ownerId, name);
-    return (await this.register(ownerId, name)).token;
+    const { node, token } = await this.register(ownerId, name);
+    // The operator runs it beside the hub, which holds all the data anyway: everyone trusts it.
+    await this.repo.update({ id: node.id }, { operatorRun: true });
+    return token;
+  }
+
+  /** Admins: mark a node operator-run (trusted by every user) or not. */
+  async setOperatorRun(id: string, operatorRun: boolean): Promise<Node> {
+    const node = await this.get(id);
+    node.operatorRun = operatorRun;
+    const saved = await this.saveAndSignal(node);
+    if (operatorRun) this.trustChanged();
+    return saved;
+  }
+
+  /** Someone trusts more nodes now: jobs waiting for trusted nodes may be claimable. */
+  trustChanged(): void {
+    this.signals.emit('jobs', {});
   }
 
   async byId(id: string): Promise<Node | null> {
@@ -179,6 +223,98 @@ export class NodesService {
     await this.repo.update({ id }, { gflops, stepsPerSecond, benchmarkedAt: new Date() });
     const node = await this.repo.findOneBy({ id });
     if (node) this.publish(node);
+  }
+
+  // ---- what the hub measured (called by the scheduler) ----
+
+  /**
+   * A job this node ran succeeded in `wallSeconds` while it held `concurrent` jobs (this one
+   * included). Its measured speed moves toward work / wall time (both plus a second, so tiny jobs
+   * are not judged by their overhead); it has proven it runs `concurrent` at once, so it may get
+   * one more (up to its slots); its give-back streak ends. Then its claims are checked against it.
+   */
+  async recordRun(id: string, work: number | undefined, wallSeconds: number, concurrent: number): Promise<NodeBehaviour | undefined> {
+    const sample = work === undefined ? null : (work + SPEED_OVERHEAD_SECONDS) / (Math.max(0, wallSeconds) + SPEED_OVERHEAD_SECONDS);
+    const rows = updatedRows<any>(
+      await this.db.query(
+        `UPDATE nodes SET
+           measured_speed = CASE WHEN $2::float8 IS NULL THEN measured_speed WHEN speed_samples = 0 OR measured_speed IS NULL THEN $2::float8
+                                 ELSE measured_speed * (1 - $4::float8) + $2::float8 * $4::float8 END,
+           speed_samples = speed_samples + CASE WHEN $2::float8 IS NULL THEN 0 ELSE 1 END,
+           proven_slots = greatest(proven_slots, least(slots, $3::int + 1)),
+           give_back_streak = 0
+         WHERE id = $1 RETURNING id`,
+        [id, sample, concurrent, SPEED_ALPHA],
+      ),
+    );
+    if (rows.length === 0) return undefined;
+    if (sample !== null) await this.checkClaims(id);
+    const node = await this.repo.findOneBy({ id });
+    if (node) this.publish(node);
+    return node ? behaviourOf(node) : undefined;
+  }
+
+  /**
+   * Flags a node whose claims disagree with what was measured: it claims at least twice the median
+   * benchmark GFLOP/s of the other measured nodes, yet its measured speed is under half of theirs.
+   * (A fast GPU running time-bound jobs at the usual speed is not flagged; a liar that runs slowly
+   * is.) The flag clears when the two agree again. A new flag is told to admins and the owner.
+   */
+  private async checkClaims(id: string): Promise<void> {
+    const [row] = await this.db.query(
+      `WITH others AS (
+         SELECT gflops, measured_speed FROM nodes
+         WHERE id <> $1 AND speed_samples > 0 AND gflops IS NOT NULL AND measured_speed IS NOT NULL AND speed_flag IS NULL)
+       SELECT n.gflops, n.measured_speed, n.speed_flag, n.owner_id, n.name,
+         (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY gflops) FROM others) AS median_gflops,
+         (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY measured_speed) FROM others) AS median_speed
+       FROM nodes n WHERE n.id = $1`,
+      [id],
+    );
+    if (!row) return;
+    const { gflops, measured_speed: speed, median_gflops: medianGflops, median_speed: medianSpeed } = row;
+    const disagrees =
+      gflops !== null && speed !== null && medianGflops !== null && medianSpeed !== null &&
+      gflops >= CLAIM_FACTOR * medianGflops && speed < medianSpeed / CLAIM_FACTOR;
+    const flag = disagrees
+      ? `claims ${fmt(gflops)} GFLOP/s (${fmt(gflops / medianGflops)}× the median of other measured nodes) but runs jobs at ${fmt(speed)}× the expected speed, under half their median ${fmt(medianSpeed)}×`
+      : null;
+    if ((flag === null) === (row.speed_flag === null)) {
+      if (flag !== null) await this.db.query(`UPDATE nodes SET speed_flag = $2 WHERE id = $1`, [id, flag]);
+      return;
+    }
+    await this.db.query(`UPDATE nodes SET speed_flag = $2 WHERE id = $1`, [id, flag]);
+    if (flag === null) return;
+    const admins: { id: string }[] = await this.db.query(`SELECT id FROM users WHERE is_admin`);
+    for (const userId of new Set([row.owner_id as string, ...admins.map((a) => a.id)])) {
+      this.events.publish('ACCOUNT_EVENT', userId, accountEvent(AccountEventKind.NODE_FLAGGED, id, `Node "${row.name}" ${flag}`));
+    }
+  }
+
+  /**
+   * The node gave a job back (released it, not while draining) or failed it within seconds of
+   * getting it. Counted; after GIVE_BACK_LIMIT in a row without a success it is offered no work for
+   * a while, doubling each further time up to THROTTLE_MAX_SECONDS.
+   */
+  async recordGiveBack(id: string): Promise<NodeBehaviour | undefined> {
+    const [row] = updatedRows<any>(
+      await this.db.query(
+        `UPDATE nodes SET give_backs = give_backs + 1, give_back_streak = give_back_streak + 1,
+           throttled_until = CASE WHEN give_back_streak + 1 >= $2
+             THEN now() + make_interval(secs => least($4::float8, $3::float8 * power(2, give_back_streak + 1 - $2))) ELSE throttled_until END
+         WHERE id = $1 RETURNING id`,
+        [id, GIVE_BACK_LIMIT, THROTTLE_BASE_SECONDS, THROTTLE_MAX_SECONDS],
+      ),
+    );
+    if (!row) return undefined;
+    const node = await this.repo.findOneBy({ id });
+    if (node) this.publish(node);
+    return node ? behaviourOf(node) : undefined;
+  }
+
+  /** Jobs of this node were lost (no heartbeat within the lease): it proved less than it was given. */
+  async recordLoss(id: string): Promise<void> {
+    await this.db.query(`UPDATE nodes SET proven_slots = greatest(1, proven_slots / 2) WHERE id = $1`, [id]);
   }
 
   /** Nodes whose hub stopped heartbeating them (a crashed hub) are marked offline. */

@@ -4,8 +4,10 @@
  * connected here and what each holds.
  *
  * Dispatch is pushed: enqueueing a job, a job ending, an agent connecting or another hub's signal
- * all "kick" the dispatcher, which offers work to idle agents — fastest (by benchmark) first — by
- * claiming jobs for each with FOR UPDATE SKIP LOCKED. Kicks are coalesced: one dispatch runs at a
+ * all "kick" the dispatcher, which offers work to idle agents — fastest by measured speed first
+ * (AgentSession.preferredTo) — by claiming jobs for each with FOR UPDATE SKIP LOCKED. What the hub
+ * measures of each job (wall time per unit of work, concurrency handled, give-backs) is recorded
+ * on its node (NodesService.recordRun / recordGiveBack) and weighs the node from then on. Kicks are coalesced: one dispatch runs at a
  * time and a kick during it schedules one more pass.
  *
  * Leases are renewed by heartbeats. Housekeeping (node-cron) requeues jobs whose lease expired,
@@ -22,7 +24,7 @@ import type { Metrics } from '../metrics.js';
 import type { AgentSession } from './agent-session.js';
 import { hubJobKinds } from './job-kinds.js';
 import type { JobsService } from './jobs.service.js';
-import type { NodesService } from './nodes.service.js';
+import { behaviourOf, type NodesService } from './nodes.service.js';
 import { claimJobs, recordAttempts } from './queue/claim-jobs.js';
 import { failJob, loseJobs, releaseJob, succeedJob, type Backoff, type FinishedJob } from './queue/finish-attempt.js';
 import { renewLeases } from './queue/renew-leases.js';
@@ -37,6 +39,9 @@ export interface LeasedJob {
   nodeId: string;
   ownerId: string;
 }
+
+/** A give-back: a job released, or failed, this soon after the node got it. */
+const QUICK_GIVE_BACK_MS = 5_000;
 
 type Report = Message<AgentToHub, 'job.started' | 'job.progress' | 'job.succeeded' | 'job.failed' | 'job.released'>;
 
@@ -169,7 +174,7 @@ export class Scheduler {
       // agent that freed up during the pass is preferred over slower ones still waiting.
       const session = [...this.sessions.values()]
         .filter((s) => s.freeSlots > 0 && !tried.has(s))
-        .reduce<AgentSession | undefined>((best, s) => (!best || (s.gflops ?? -1) > (best.gflops ?? -1) ? s : best), undefined);
+        .reduce<AgentSession | undefined>((best, s) => (!best || s.preferredTo(best) ? s : best), undefined);
       if (!session) return;
       tried.add(session);
       const wanted = session.freeSlots;
@@ -193,6 +198,7 @@ export class Scheduler {
     for (const job of claimed) {
       if (this.sessions.get(session.nodeId) !== session || session.socket.readyState !== session.socket.OPEN) break; // lease expires, job returns
       session.held.set(job.id, job.attempt);
+      session.assignedAt.set(job.id, Date.now());
       session.send({
         type: 'job.assign',
         jobId: job.id,
@@ -267,15 +273,64 @@ export class Scheduler {
         await this.jobs.refresh(jobId);
         return true;
       }
-      case 'job.succeeded':
-        return this.finish(session, jobId, attempt, () => this.succeed(session, jobId, attempt, message.result));
-      case 'job.failed':
-        return this.finish(session, jobId, attempt, () =>
-          failJob(this.db, jobId, session.nodeId, attempt, message.error, message.retryable, this.backoff),
-        );
-      case 'job.released':
-        return this.finish(session, jobId, attempt, () => releaseJob(this.db, jobId, session.nodeId, attempt, message.reason));
+      case 'job.succeeded': {
+        const concurrent = session.held.size;
+        return this.finish(session, jobId, attempt, async () => {
+          const finished = await this.succeed(session, jobId, attempt, message.result);
+          if (finished?.status === 'succeeded') await this.measure(session, finished, attempt, concurrent);
+          return finished;
+        });
+      }
+      case 'job.failed': {
+        const quick = this.quick(session, jobId) && message.retryable;
+        return this.finish(session, jobId, attempt, async () => {
+          const finished = await failJob(this.db, jobId, session.nodeId, attempt, message.error, message.retryable, this.backoff);
+          if (finished && quick) await this.gaveBack(session);
+          return finished;
+        });
+      }
+      case 'job.released': {
+        const quick = !session.draining;
+        return this.finish(session, jobId, attempt, async () => {
+          const finished = await releaseJob(this.db, jobId, session.nodeId, attempt, message.reason);
+          if (finished && quick) await this.gaveBack(session);
+          return finished;
+        });
+      }
     }
+  }
+
+  /** Did the node end this job within seconds of getting it? */
+  private quick(session: AgentSession, jobId: string): boolean {
+    const at = session.assignedAt.get(jobId);
+    return at !== undefined && Date.now() - at < QUICK_GIVE_BACK_MS;
+  }
+
+  /** Records the wall time of a job the node ran well, and weighs the node by it from now on. */
+  private async measure(session: AgentSession, job: FinishedJob, attempt: number, concurrent: number): Promise<void> {
+    try {
+      const [row] = await this.db.query(
+        `SELECT extract(epoch from (coalesce(a.ended_at, now()) - a.started_at))::float8 AS seconds, j.payload
+         FROM job_attempts a JOIN jobs j ON j.id = a.job_id WHERE a.job_id = $1 AND a.attempt = $2`,
+        [job.id, attempt],
+      );
+      if (!row || !isJobKind(job.kind)) return;
+      const work = (hubJobKinds[job.kind].work as ((p: unknown) => number) | undefined)?.(row.payload);
+      const behaviour = await this.nodes.recordRun(session.nodeId, work, row.seconds, concurrent);
+      if (behaviour) session.behaviour = behaviour;
+    } catch (error) {
+      this.log.error({ err: error, jobId: job.id }, 'recording a node’s measured speed failed');
+    }
+  }
+
+  /** Counts a give-back; a node that keeps giving jobs back is throttled (NodesService.recordGiveBack). */
+  private async gaveBack(session: AgentSession): Promise<void> {
+    const behaviour = await this.nodes.recordGiveBack(session.nodeId);
+    if (!behaviour) return;
+    if (behaviour.throttledUntil && !session.throttled && behaviour.throttledUntil > new Date()) {
+      this.log.warn({ nodeId: session.nodeId, until: behaviour.throttledUntil }, 'node keeps giving jobs back; throttled');
+    }
+    session.behaviour = behaviour;
   }
 
   /** Checks the result against the kind's schema before believing an (untrusted) agent. */
@@ -311,6 +366,7 @@ export class Scheduler {
   private async finish(session: AgentSession, jobId: string, attempt: number, end: () => Promise<FinishedJob | undefined>): Promise<boolean> {
     // The agent's slot is free as soon as it reports, before the database says so.
     session.held.delete(jobId);
+    session.assignedAt.delete(jobId);
     this.progressWrittenAt.delete(jobId);
     const finished = await end();
     if (!finished) return false;
@@ -338,12 +394,14 @@ export class Scheduler {
       return;
     }
     session.draining = node.draining;
+    session.behaviour = behaviourOf(node);
     this.kick();
   }
 
   async housekeeping(): Promise<void> {
     try {
       const lost = await loseJobs(this.db, { expiredBefore: 'now' }, this.backoff);
+      for (const nodeId of new Set(lost.map((job) => job.nodeId))) await this.nodes.recordLoss(nodeId);
       for (const job of lost) {
         this.sessions.get(job.nodeId)?.held.delete(job.id);
         this.log.warn({ jobId: job.id, nodeId: job.nodeId, status: job.status }, 'job lease expired');

@@ -110,6 +110,10 @@ export async function startEmbeddedPostgres({ dataDir, binaries, maxConnections,
   try {
     await stopLeftoverServer(files.cluster, binaries, runAs, logFile.fd, log);
     socket = await privateSocketDirectory(files.socketDir, SOCKET_NAME, runAs);
+    // No server of this cluster runs now: a socket or its lock file left in the private directory
+    // is stale (a copy of a data directory taken while its server ran carries them, naming a live
+    // pid of that other server, and PostgreSQL would refuse to start).
+    for (const name of [SOCKET_NAME, `${SOCKET_NAME}.lock`]) await unlink(path.join(socket.dir, name)).catch(() => undefined);
     if (socket.temporary) {
       log.warn({ socketDir: socket.dir, dataDir }, 'the data directory path is too long for a Unix socket: the embedded PostgreSQL socket is in a private temporary directory');
     }
@@ -166,10 +170,12 @@ export async function startEmbeddedPostgres({ dataDir, binaries, maxConnections,
     async close() {
       closing = true;
       if (child.exitCode === null && child.signalCode === null) {
+        const started = Date.now();
         child.kill('SIGINT'); // fast shutdown: sessions end, a checkpoint is written
         const immediate = setTimeout(() => child.kill('SIGQUIT'), 30_000);
         await exited;
         clearTimeout(immediate);
+        log.info({ ms: Date.now() - started }, 'embedded PostgreSQL stopped');
       }
       if (temporary) await rm(socketDir, { recursive: true, force: true });
     },

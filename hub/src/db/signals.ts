@@ -17,6 +17,8 @@ export type SignalMap = {
   jobCanceled: { jobId: string; nodeId: string; attempt: number };
   /** A node's state changed (disabled, quarantined, deleted, draining, enabled). */
   nodeChanged: { nodeId: string };
+  /** A node token was revoked: the hub holding that node's socket closes it. */
+  nodeTokenRevoked: { tokenId: string };
   /** Notifications of one event were committed: push them to live subscribers, wake the webhook workers. */
   notificationsAdded: { eventId: string };
 };

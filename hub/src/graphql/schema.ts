@@ -10,6 +10,7 @@ import { UserResolver } from '../accounts/user.resolver.js';
 import { ArchitectureResolver } from '../architectures/architecture.resolver.js';
 import { JobResolver } from '../compute/job.resolver.js';
 import { NodeResolver } from '../compute/node.resolver.js';
+import { TrustResolver } from '../compute/trust.resolver.js';
 import { DatasetVersionResolver } from '../datasets/dataset-version.resolver.js';
 import { DatasetSharingResolver } from '../datasets/dataset-sharing.resolver.js';
 import { DatasetResolver } from '../datasets/dataset.resolver.js';
@@ -37,6 +38,7 @@ export const resolvers = [
   MembershipResolver,
   AccountEventsResolver,
   NodeResolver,
+  TrustResolver,
   JobResolver,
   PublishingResolver,
   VersionMetadataResolver,

@@ -21,6 +21,9 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { predictResult, type JobResult } from '../../../schema/index.js';
 import type { Principal } from '../accounts/principal.js';
+import { Visibility } from '../accounts/visibility.js';
+import type { DataRead } from '../compute/placement.js';
+import { datasetReads } from '../training/training-reads.js';
 import type { CatalogService } from '../catalog/index.js';
 import type { JobsService } from '../compute/jobs.service.js';
 import { JobStatus } from '../compute/job.entity.js';
@@ -105,7 +108,13 @@ export class MlService {
         JSON.stringify(trained.labels), trained.labelName, JSON.stringify(columns), payload.rowCount],
     );
     try {
-      await this.jobs.enqueue({ id: jobId, kind: 'predict', payload, ownerId: principal.user.id, organizationId: null, requirements: {}, maxAttempts: 3 });
+      // It reads the model's weights and the input rows: both count for where it may run.
+      const model = await this.catalog.byOwnerAndName(statement.model.owner, statement.model.name);
+      const reads: DataRead[] = [
+        { ownerId: model.ownerId, public: model.visibility === Visibility.PUBLIC, what: `model ${payload.model}` },
+        ...(await datasetReads(this.datasets, select.datasets.map((d) => ({ ...d, version: d.number })))),
+      ];
+      await this.jobs.enqueue({ id: jobId, kind: 'predict', payload, ownerId: principal.user.id, organizationId: null, requirements: {}, maxAttempts: 3, reads });
     } catch (error) {
       await this.db.query(`DELETE FROM ml_jobs WHERE job_id = $1`, [jobId]);
       throw error;

@@ -28,6 +28,7 @@ import { SqlError, type PreparedStatement, type ResolvedSelect, type SqlStatemen
 import type { RunDataset } from './training-run.entity.js';
 import { LOG_SCALE, searchSpace, TUNABLE } from './tuning-search.js';
 import { quoteIdent, type SourceText, type TrainingSql } from './training-sql.js';
+import type { ReadArchitecture } from './training-reads.js';
 
 export type CreateModelStatement = Extract<SqlStatement, { kind: 'CREATE_MODEL' }>;
 
@@ -39,6 +40,8 @@ export interface TrainingPlan {
   /** The SELECT over internal tables, run for the agent (never shown). */
   querySql: string;
   datasets: RunDataset[];
+  /** The saved architecture a custom model is built on (it is read, so it counts for placement). */
+  architecture: ReadArchitecture | null;
 }
 
 /** Defaults, after BigQuery ML where it has one (max_iterations 20, early_stop TRUE, min_rel_progress 0.01, auto_split). */
@@ -183,11 +186,14 @@ export async function planTraining(
 
   // ---- model_type 'custom': the saved architecture ----
   let spec: unknown = null;
+  let architecture: ReadArchitecture | null = null;
   if (modelType === 'custom') {
     const ref = options.modelSpec!;
     const specAt = optionAt('model_spec', offsets.model_type ?? statement.query.start);
     try {
-      spec = (await deps.architectures.get(principal, ref.owner, ref.name)).spec;
+      const saved = await deps.architectures.get(principal, ref.owner, ref.name);
+      spec = saved.spec;
+      architecture = { ownerId: saved.ownerId, visibility: saved.visibility, ref: `${ref.owner}/${ref.name}` };
     } catch (error) {
       if (error instanceof AppError && error.code === 'NOT_FOUND') throw new SqlError('NOT_FOUND', `model_spec: architecture ${ref.owner}/${ref.name} not found`, specAt);
       throw error;
@@ -241,7 +247,7 @@ export async function planTraining(
     statement: source.text,
     datasets: datasets.map((d) => ({ owner: d.owner, name: d.name, version: d.version, versionId: d.versionId })),
   } satisfies TrainPayload);
-  return { payload, space, querySql: select.sql, datasets };
+  return { payload, space, querySql: select.sql, datasets, architecture };
 }
 
 /**

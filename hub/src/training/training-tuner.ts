@@ -207,7 +207,9 @@ export class TrainingTuner {
     const [run] = await this.db.query(`SELECT hyperparameters FROM training_runs WHERE id = $1`, [trial.runId]);
     const payload = { ...tuning.payload, hyperparameters: run.hyperparameters };
     try {
-      await this.jobs.enqueue({ id: trial.jobId, kind: 'train', payload, ownerId: tuning.ownerId, organizationId: tuning.organizationId, requirements: {}, maxAttempts: 3 });
+      // A tuning from before reads were recorded counts as its owner's private data: never less safe.
+      const reads = tuning.reads ?? [{ ownerId: tuning.ownerId, public: false, what: 'the tuning’s training data' }];
+      await this.jobs.enqueue({ id: trial.jobId, kind: 'train', payload, ownerId: tuning.ownerId, organizationId: tuning.organizationId, requirements: {}, maxAttempts: 3, reads });
     } catch (error) {
       await this.db.query(`UPDATE training_runs SET trial_submitted = false, trial_submitted_at = NULL WHERE id = $1`, [trial.runId]);
       throw error;

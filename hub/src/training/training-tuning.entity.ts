@@ -1,6 +1,7 @@
 import type { TrainPayload } from '../../../schema/index.js';
 import type { TunableKey } from './tuning-search.js';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { DataRead } from '../compute/placement.js';
 
 /** finishing: every trial is done and one caller is making the version (claimed, so only one does). */
 export type TuningStatus = 'running' | 'finishing' | 'succeeded' | 'failed' | 'canceled';
@@ -48,6 +49,10 @@ export class TrainingTuning {
   /** The hyperparameters written as HPARAM_RANGE / HPARAM_CANDIDATES (trainer names, like learnRate). */
   @Column({ type: 'jsonb' })
   tuned: TunableKey[];
+
+  /** What every trial reads (datasets, architecture), for its placement; null on tunings made before it was recorded. */
+  @Column({ type: 'jsonb', nullable: true })
+  reads: DataRead[] | null;
 
   @Column({ type: 'text', default: 'running' })
   status: TuningStatus;

@@ -16,6 +16,7 @@ import type { Principal } from '../accounts/principal.js';
 import type { ArchitecturesService } from '../architectures/index.js';
 import { ModelVisibility, type CatalogService, type Model } from '../catalog/index.js';
 import type { JobsService } from '../compute/jobs.service.js';
+import { residencyOf, type DataRead } from '../compute/placement.js';
 import type { Job } from '../compute/job.entity.js';
 import type { Config } from '../config.js';
 import type { DatasetsService } from '../datasets/datasets.service.js';
@@ -28,6 +29,7 @@ import { planTraining, type CreateModelStatement, type TrainingPlan } from './tr
 import { TrainingRun } from './training-run.entity.js';
 import type { TrainingSql } from './training-sql.js';
 import type { TrainingTuner } from './training-tuner.js';
+import { trainingReads } from './training-reads.js';
 import { TrainingTuning } from './training-tuning.entity.js';
 import { drawTrials, tunedValues } from './tuning-search.js';
 
@@ -45,6 +47,7 @@ const CREATE_MODEL_COLUMNS = [
   { name: 'label', type: 'text' },
   { name: 'features', type: 'text[]' },
   { name: 'rows', type: 'bigint' },
+  { name: 'placement', type: 'text' },
 ];
 
 /** After BigQuery's ML.TRAINING_INFO, plus the metrics each epoch reported. */
@@ -124,7 +127,7 @@ export class TrainingService {
       if (!(error instanceof AppError && error.code === 'NOT_FOUND')) throw error;
     }
     if (model && statement.ifNotExists) {
-      return { columns: CREATE_MODEL_COLUMNS, rows: [[null, 'exists', `${owner}.${name}`, null, [], null]], totalCount: 1 };
+      return { columns: CREATE_MODEL_COLUMNS, rows: [[null, 'exists', `${owner}.${name}`, null, [], null, null]], totalCount: 1 };
     }
     if (model && !statement.replace) {
       throw new SqlError('CONFLICT', `model ${owner}.${name} already exists: write CREATE OR REPLACE MODEL to train a new version of it`, at);
@@ -133,7 +136,9 @@ export class TrainingService {
     if (!model) model = await this.newModel(principal, statement, plan.payload.task, at);
 
     const organizationId = (await this.organizations.byIds([model.ownerId]))[0]?.id ?? null;
-    if (statement.options.numTrials > 1) return this.createTuning(principal, prepared, model, plan, organizationId);
+    const reads = await trainingReads(this.datasets, plan.datasets, plan.architecture);
+    const placement = await this.jobs.placement(residencyOf(reads), principal.user.id);
+    if (statement.options.numTrials > 1) return this.createTuning(principal, prepared, model, plan, organizationId, reads, placement.text);
     const jobId = randomUUID();
     // The run first: the moment the job is queued an agent may ask for its rows.
     const run = await this.runs.save(
@@ -157,13 +162,13 @@ export class TrainingService {
     );
     let job: Job;
     try {
-      job = await this.jobs.enqueue({ id: jobId, kind: 'train', payload: plan.payload, ownerId: principal.user.id, organizationId, requirements: {}, maxAttempts: 3 });
+      job = await this.jobs.enqueue({ id: jobId, kind: 'train', payload: plan.payload, ownerId: principal.user.id, organizationId, requirements: {}, maxAttempts: 3, reads });
     } catch (error) {
       await this.runs.delete({ id: run.id });
       throw error;
     }
     for (const datasetId of new Set(plan.datasets.map((d) => d.datasetId))) await this.datasets.recordUsage(datasetId);
-    const row = [job.id, job.status, `${owner}.${name}`, plan.payload.label.name, plan.payload.features.map((f) => f.name), plan.payload.rowCount];
+    const row = [job.id, job.status, `${owner}.${name}`, plan.payload.label.name, plan.payload.features.map((f) => f.name), plan.payload.rowCount, placement.text];
     return { columns: CREATE_MODEL_COLUMNS, rows: [row], totalCount: 1 };
   }
 
@@ -173,7 +178,15 @@ export class TrainingService {
    * trial, and lets the tuner queue the first max_parallel_trials. Answers like a single training,
    * with the first trial's job (trainingRun(jobId) shows every trial).
    */
-  private async createTuning(principal: Principal, prepared: PreparedStatement, model: Model, plan: TrainingPlan, organizationId: string | null): Promise<StatementRows> {
+  private async createTuning(
+    principal: Principal,
+    prepared: PreparedStatement,
+    model: Model,
+    plan: TrainingPlan,
+    organizationId: string | null,
+    reads: DataRead[],
+    placement: string,
+  ): Promise<StatementRows> {
     const statement = prepared.statement as CreateModelStatement;
     const { numTrials, maxParallelTrials } = statement.options;
     const seed = parseInt(createHash('sha256').update(prepared.source.text).digest('hex').slice(0, 8), 16);
@@ -194,6 +207,7 @@ export class TrainingService {
           objective,
           payload: plan.payload,
           tuned: plan.space.map(([key]) => key),
+          reads,
           status: 'running',
         }),
       );
@@ -227,7 +241,7 @@ export class TrainingService {
     if (!first) throw new AppError('INTERNAL', 'the first trial of the tuning could not be queued');
     for (const datasetId of new Set(plan.datasets.map((d) => d.datasetId))) await this.datasets.recordUsage(datasetId);
     const { owner, name } = statement.model;
-    const row = [jobIds[0], first.status, `${owner}.${name}`, plan.payload.label.name, plan.payload.features.map((f) => f.name), plan.payload.rowCount];
+    const row = [jobIds[0], first.status, `${owner}.${name}`, plan.payload.label.name, plan.payload.features.map((f) => f.name), plan.payload.rowCount, placement];
     return { columns: CREATE_MODEL_COLUMNS, rows: [row], totalCount: 1 };
   }
 

@@ -107,6 +107,34 @@ export interface ComputeNode {
   owner: { username: string } | null;
   quarantineReason: string | null;
   createdAt: string;
+  /** Run by the hub's operator: trusted by every user */
+  operatorRun: boolean;
+  /** What the hub measured: 1 = a typical CPU node; null until it ran a job */
+  measuredSpeed: number | null;
+  speedSamples: number;
+  /** Concurrent jobs the hub gives it (what it proved, at most its slots) */
+  provenSlots: number;
+  /** Set (for admins and the owner) when its claims disagree with what was measured */
+  speedFlag: string | null;
+  giveBacks: number | null;
+  throttledUntil: string | null;
+}
+
+/** A node as the trust list shows it. */
+export interface TrustNode {
+  id: string;
+  name: string;
+  status: NodeStatus;
+  owner: { username: string } | null;
+}
+
+/** Whom the user trusts with jobs that read their non-public data. */
+export interface TrustList {
+  ownerHandle: string;
+  ownerKind: string;
+  nodes: TrustNode[];
+  providers: { username: string }[];
+  operatorRunNodes: TrustNode[];
 }
 
 /** The JobStatus enum, in lifecycle order. */
@@ -148,6 +176,10 @@ export interface Job {
   leaseExpiresAt: string | null;
   node: { id: string; name: string } | null;
   owner: { username: string } | null;
+  /** Where it may run: "your trusted nodes (2 online)" or "any node (…)" */
+  placement: string;
+  /** Set while it waits because no node it may run on is online */
+  waitingReason: string | null;
 }
 
 /** A job with its attempt history, as its own page shows it. */

@@ -25,7 +25,19 @@ export function JobsTable({ jobs, empty }: { jobs: Job[]; empty: string }) {
             </Link>
           ),
         },
-        { header: 'Status', cell: (job) => <StatusBadge status={job.status} testId="job-status" /> },
+        {
+          header: 'Status',
+          cell: (job) => (
+            <>
+              <StatusBadge status={job.status} testId="job-status" />
+              {job.waitingReason && (
+                <span className="muted small block" data-testid="job-waiting-reason">
+                  {job.waitingReason}
+                </span>
+              )}
+            </>
+          ),
+        },
         { header: 'Progress', className: 'progress-cell', cell: (job) => <ProgressBar value={job.progress} message={job.progressMessage} /> },
         { header: 'Node', cell: (job) => (job.node ? <span className="nowrap">{job.node.name}</span> : <span className="muted">—</span>) },
         { header: 'Attempts', className: 'number', cell: (job) => `${job.attempts}/${job.maxAttempts}` },

@@ -44,6 +44,12 @@ export function NodesTable({ nodes, showOwner, actions, empty }: NodesTableProps
             <>
               <StatusBadge status={node.status} testId="node-status" />
               {node.quarantineReason && <span className="muted small block">{node.quarantineReason}</span>}
+              {node.operatorRun && <span className="muted small block">operator-run</span>}
+              {node.throttledUntil && (
+                <span className="muted small block" data-testid="node-throttled">
+                  throttled (gave back {node.giveBacks} jobs)
+                </span>
+              )}
             </>
           ),
         },
@@ -55,7 +61,16 @@ export function NodesTable({ nodes, showOwner, actions, empty }: NodesTableProps
         },
         { header: 'CPU cores', className: 'number', cell: (node) => node.cpuCores ?? <Dash /> },
         { header: 'Memory', className: 'number', cell: (node) => (node.memoryBytes ? formatBytes(node.memoryBytes) : <Dash />) },
-        { header: 'Slots', className: 'number', cell: (node) => node.slots },
+        {
+          header: 'Slots',
+          className: 'number',
+          cell: (node) => (
+            <span title="Used: what it proved it runs at once, at most what it claims">
+              {Math.min(node.slots, node.provenSlots)}
+              {node.provenSlots < node.slots && <span className="muted small block nowrap">of {node.slots} claimed</span>}
+            </span>
+          ),
+        },
         { header: 'Running jobs', className: 'number', cell: (node) => <span data-testid="node-running-jobs">{node.runningJobs}</span> },
         { header: 'Load', className: 'number', cell: (node) => (node.load === null ? <Dash /> : formatNumber(node.load)) },
         { header: 'Speed', cell: (node) => <Speed node={node} /> },
@@ -71,19 +86,29 @@ export function NodesTable({ nodes, showOwner, actions, empty }: NodesTableProps
   );
 }
 
-/** What the benchmark job measured on the node. */
+/**
+ * What the hub measured of the node's jobs (dispatch goes by it), what its benchmark claimed, and
+ * a flag when the two disagree (shown to admins and the owner only).
+ */
 function Speed({ node }: { node: ComputeNode }) {
-  if (node.gflops === null && node.stepsPerSecond === null) {
-    return (
-      <span className="muted" data-testid="node-speed">
-        not measured yet
-      </span>
-    );
-  }
   return (
     <span data-testid="node-speed">
-      {node.gflops !== null && <span className="block nowrap">{formatNumber(node.gflops)} GFLOP/s</span>}
-      {node.stepsPerSecond !== null && <span className="block muted small nowrap">{formatNumber(node.stepsPerSecond)} steps/s</span>}
+      {node.measuredSpeed === null ? (
+        <span className="block muted nowrap" data-testid="node-measured-speed">
+          not measured yet
+        </span>
+      ) : (
+        <span className="block nowrap" data-testid="node-measured-speed" title={`Measured over ${node.speedSamples} jobs; 1× is a typical CPU node`}>
+          {formatNumber(node.measuredSpeed)}× measured
+        </span>
+      )}
+      {node.gflops !== null && <span className="block muted small nowrap">{formatNumber(node.gflops)} GFLOP/s claimed</span>}
+      {node.stepsPerSecond !== null && <span className="block muted small nowrap">{formatNumber(node.stepsPerSecond)} steps/s claimed</span>}
+      {node.speedFlag && (
+        <span className="block small flag" role="note" data-testid="node-speed-flag">
+          ⚑ {node.speedFlag}
+        </span>
+      )}
     </span>
   );
 }

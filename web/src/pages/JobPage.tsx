@@ -75,7 +75,16 @@ function JobDetails({ job, liveError, onChanged }: { job: JobDetail; liveError?:
         <ProgressBar value={job.progress} message={job.progressMessage} testId="job-progress" />
         <dl className="facts">
           <dt>Node</dt>
-          <dd data-testid="job-node">{job.node?.name ?? <span className="muted">none yet</span>}</dd>
+          <dd data-testid="job-node">
+            {job.node?.name ?? <span className="muted">none yet</span>}
+            {job.waitingReason && (
+              <span className="muted small block" data-testid="job-waiting-reason">
+                {job.waitingReason}
+              </span>
+            )}
+          </dd>
+          <dt>Runs on</dt>
+          <dd data-testid="job-placement">{job.placement}</dd>
           <dt>Attempts</dt>
           <dd>
             {job.attempts} of at most {job.maxAttempts}

@@ -12,17 +12,22 @@ import { parseStatus, StatusFilter } from '../components/StatusFilter';
 import { usePageTitle } from '../components/use-page-title';
 import { useRowAction } from '../components/use-row-action';
 import { NodesTable } from '../nodes/NodesTable';
+import { TrustedNodes } from '../nodes/TrustedNodes';
 import { useLiveNodes, type NodesView } from '../nodes/use-live-nodes';
 
-const TABS: { view: NodesView; label: string }[] = [
+type Tab = NodesView | 'trusted';
+
+const TABS: { view: Tab; label: string }[] = [
   { view: 'mine', label: 'My nodes' },
   { view: 'network', label: 'Network' },
+  { view: 'trusted', label: 'Trusted nodes' },
 ];
 
 export function NodesPage() {
   usePageTitle('Nodes');
   const [params, setParams] = useSearchParams();
-  const view: NodesView = params.get('view') === 'network' ? 'network' : 'mine';
+  const tab: Tab = params.get('view') === 'network' ? 'network' : params.get('view') === 'trusted' ? 'trusted' : 'mine';
+  const view: NodesView = tab === 'network' ? 'network' : 'mine';
   const status = view === 'network' ? parseStatus(NODE_STATUSES, params.get('status')) : null;
   const list = useLiveNodes(view, status);
   const rowAction = useRowAction();
@@ -34,22 +39,27 @@ export function NodesPage() {
         <p className="muted">Machines that run the network&apos;s jobs. Their status, load and speed change here as they happen.</p>
       </div>
       <div role="tablist" aria-label="Which nodes" className="tabs">
-        {TABS.map((tab) => (
+        {TABS.map((t) => (
           <button
-            key={tab.view}
+            key={t.view}
             type="button"
             role="tab"
-            id={`nodes-tab-${tab.view}`}
-            aria-selected={view === tab.view}
+            id={`nodes-tab-${t.view}`}
+            aria-selected={t.view === tab}
             aria-controls="nodes-panel"
-            className={view === tab.view ? 'tab selected' : 'tab'}
-            onClick={() => setParams(tab.view === 'mine' ? {} : { view: tab.view })}
-            data-testid={`nodes-tab-${tab.view}`}
+            className={t.view === tab ? 'tab selected' : 'tab'}
+            onClick={() => setParams(t.view === 'mine' ? {} : { view: t.view })}
+            data-testid={`nodes-tab-${t.view}`}
           >
-            {tab.label}
+            {t.label}
           </button>
         ))}
       </div>
+      {tab === 'trusted' ? (
+        <section className="card tab-panel" role="tabpanel" id="nodes-panel" aria-labelledby="nodes-tab-trusted">
+          <TrustedNodes />
+        </section>
+      ) : (
       <section className="card tab-panel" role="tabpanel" id="nodes-panel" aria-labelledby={`nodes-tab-${view}`}>
         {view === 'network' && (
           <div className="toolbar">
@@ -81,7 +91,8 @@ export function NodesPage() {
           )}
         </PagedListView>
       </section>
-      {view === 'mine' && (
+      )}
+      {tab === 'mine' && (
         <section className="card" aria-label="Register a node">
           <RegisterNode />
         </section>

@@ -9,8 +9,14 @@
  * another owner's one; within that, priority, then age.
  *
  * Requirements (jobs.requirements, see JobRequirements) are matched against the node's row in
- * SQL, together with the node's own state: a disabled, quarantined or draining node claims nothing.
+ * SQL, together with the node's own state: a disabled, quarantined, draining or throttled node
+ * claims nothing.
+ *
+ * Residency (placement.ts): a job with `residency` goes only to a node every one of those owners
+ * trusts. Who trusts this node is computed once per claim (the `node` CTE), so each candidate row
+ * costs one array containment test, not a lookup.
  */
+import { eligibleSql, trustedBySql } from '../placement.js';
 import { updatedRows, type Queryable } from './queryable.js';
 
 export interface ClaimedJob {
@@ -31,8 +37,9 @@ export async function claimJobs(db: Queryable, nodeId: string, limit: number, le
   if (limit < 1) return [];
   const result = await db.query(
     `WITH node AS (
-       SELECT id, owner_id, backend, gpu_name IS NOT NULL AS has_gpu, coalesce(memory_bytes, 0) AS memory, labels
-       FROM nodes WHERE id = $1 AND NOT disabled AND NOT quarantined AND NOT draining
+       SELECT id, owner_id, backend, gpu_name IS NOT NULL AS has_gpu, coalesce(memory_bytes, 0) AS memory, labels, operator_run,
+         ${trustedBySql('nodes')} AS trusted_by
+       FROM nodes WHERE id = $1 AND NOT disabled AND NOT quarantined AND NOT draining AND (throttled_until IS NULL OR throttled_until <= now())
      ),
      -- Jobs each owner runs now, counted once (not once per candidate row).
      active AS (
@@ -53,6 +60,7 @@ export async function claimJobs(db: Queryable, nodeId: string, limit: number, le
               OR j.owner_id = n.owner_id
               OR (j.organization_id IS NOT NULL AND EXISTS (
                     SELECT 1 FROM memberships m WHERE m.organization_id = j.organization_id AND m.user_id = n.owner_id)))
+         AND ${eligibleSql('j.residency', 'n', 'n.trusted_by')}
        ORDER BY coalesce(a.running, 0), s.last_dispatched_at NULLS FIRST, j.priority DESC, j.created_at, j.id
        LIMIT $2
        FOR UPDATE OF j SKIP LOCKED
