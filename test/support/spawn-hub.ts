@@ -46,7 +46,11 @@ export async function spawnHub(env: Record<string, string>, args: string[] = [],
   child.stderr!.on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`hub did not start within ${timeoutMs} ms\n${stderr}\n${logs.join('\n')}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      // A hub that is still starting must not outlive the test run that gave up on it.
+      child.kill('SIGKILL');
+      reject(new Error(`hub did not start within ${timeoutMs} ms\n${stderr}\n${logs.join('\n')}`));
+    }, timeoutMs);
     child.stdout!.on('data', (chunk: string) => {
       buffered += chunk;
       const lines = buffered.split('\n');

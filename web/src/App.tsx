@@ -13,6 +13,7 @@ import { LoginPage } from './pages/LoginPage';
 import { NodesPage } from './pages/NodesPage';
 import { NotificationsPage } from './pages/NotificationsPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { OrganizationPage } from './pages/OrganizationPage';
 import { PlaceholderPage } from './pages/PlaceholderPage';
 import { SignUpPage } from './pages/SignUpPage';
 import { RequireAuth } from './auth/RequireAuth';
@@ -42,8 +43,35 @@ export function App() {
             {SECTIONS.filter((section) => section.comingNext).map((section) => (
               <Route key={section.path} path={section.path} element={<PlaceholderPage section={section} />} />
             ))}
+            {/* Public browsing: visitors without an account read public models and datasets. */}
+            <Route path="/datasets" element={<DatasetsPage />} />
+            <Route
+              path="/datasets/:owner/:name"
+              element={
+                <Suspense fallback={loading}>
+                  <DatasetPage />
+                </Suspense>
+              }
+            />
+            <Route
+              path="/models"
+              element={
+                <Suspense fallback={loading}>
+                  <ModelsPage />
+                </Suspense>
+              }
+            />
+            <Route
+              path="/models/:owner/:name"
+              element={
+                <Suspense fallback={loading}>
+                  <ModelPage />
+                </Suspense>
+              }
+            />
             <Route element={<RequireAuth />}>
               <Route path="/account" element={<AccountPage />} />
+              <Route path="/organizations/:handle" element={<OrganizationPage />} />
               <Route path="/nodes" element={<NodesPage />} />
               <Route path="/jobs" element={<JobsPage />} />
               <Route path="/jobs/:id" element={<JobPage />} />
@@ -64,36 +92,11 @@ export function App() {
                   </Suspense>
                 }
               />
-              <Route path="/datasets" element={<DatasetsPage />} />
-              <Route
-                path="/datasets/:owner/:name"
-                element={
-                  <Suspense fallback={loading}>
-                    <DatasetPage />
-                  </Suspense>
-                }
-              />
               <Route
                 path="/datasets/:owner/:name/upload"
                 element={
                   <Suspense fallback={loading}>
                     <DatasetUploadPage />
-                  </Suspense>
-                }
-              />
-              <Route
-                path="/models"
-                element={
-                  <Suspense fallback={loading}>
-                    <ModelsPage />
-                  </Suspense>
-                }
-              />
-              <Route
-                path="/models/:owner/:name"
-                element={
-                  <Suspense fallback={loading}>
-                    <ModelPage />
                   </Suspense>
                 }
               />

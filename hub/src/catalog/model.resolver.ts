@@ -1,5 +1,6 @@
 import { Arg, Args, Authorized, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Scope } from '../accounts/scopes.js';
+import { ANYONE } from '../graphql/auth-checker.js';
 import { ConnectionType, PageArgs, type Page } from '../graphql/connection.js';
 import type { Context } from '../graphql/context.js';
 import { CreateModelInput, ModelFilter, UpdateModelInput } from './catalog.inputs.js';
@@ -17,13 +18,13 @@ export class ModelAliasRef {
 
 @Resolver(() => Model)
 export class ModelResolver {
-  @Authorized(Scope.MODELS_READ)
+  @Authorized(ANYONE, Scope.MODELS_READ)
   @Query(() => Model, { description: 'The model owner/name (NOT_FOUND if private and not yours)' })
   model(@Arg('owner', () => String) owner: string, @Arg('name', () => String) name: string, @Ctx() ctx: Context): Promise<Model> {
     return ctx.services.catalog.get(ctx.principal, owner, name);
   }
 
-  @Authorized(Scope.MODELS_READ)
+  @Authorized(ANYONE, Scope.MODELS_READ)
   @Query(() => ModelConnection, {
     description:
       'The catalog: public models, yours, your organizations’ and those shared with you (others’ unlisted ones are not listed); full-text search, filters and sort',

@@ -53,6 +53,13 @@ export class DatasetSharingResolver {
     return collaboratorsWithUsers(await ctx.services.datasetSharing.collaborators(ctx.principal!, dataset), ctx.loaders.user);
   }
 
+  @FieldResolver(() => DatasetRole, {
+    description: 'What you may do with it (READ, WRITE or ADMIN), so clients can show the right controls; READ for a visitor without an account',
+  })
+  async viewerPermission(@Root() dataset: Dataset, @Ctx() ctx: Context): Promise<DatasetRole> {
+    return (await ctx.services.datasetSharing.permission(ctx.principal, dataset)) as DatasetRole;
+  }
+
   @Authorized()
   @FieldResolver(() => [DatasetAccessRequest], { description: 'Pending access requests; visible to the dataset’s admins' })
   async accessRequests(@Root() dataset: Dataset, @Ctx() ctx: Context): Promise<AccessRequestShape[]> {

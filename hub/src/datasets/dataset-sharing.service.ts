@@ -35,6 +35,11 @@ export class DatasetSharingService {
     private readonly sharing: ResourceSharing,
   ) {}
 
+  /** The caller's strongest permission on a dataset they can read (anyone, signed in or not, reads a public one). */
+  async permission(principal: Principal | null, dataset: Dataset): Promise<Permission> {
+    return (await this.sharing.permission(principal, dataset)) ?? 'read';
+  }
+
   collaborators(principal: Principal, dataset: Dataset): Promise<Collaborator[]> {
     return this.sharing.collaborators(principal, dataset);
   }

@@ -2,6 +2,7 @@ import { GraphQLJSON } from 'graphql-scalars';
 import { Readable } from 'node:stream';
 import { Arg, Authorized, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Scope } from '../accounts/scopes.js';
+import { ANYONE } from '../graphql/auth-checker.js';
 import { User } from '../accounts/user.entity.js';
 import type { Context } from '../graphql/context.js';
 import { PageInfo } from '../graphql/connection.js';
@@ -18,7 +19,7 @@ export class DatasetRows {
 
 @Resolver(() => DatasetVersion)
 export class DatasetVersionResolver {
-  @Authorized(Scope.DATASETS_READ)
+  @Authorized(ANYONE, Scope.DATASETS_READ)
   @Query(() => DatasetVersion, { description: 'A version of owner/name; the latest when number is omitted' })
   datasetVersion(
     @Arg('owner', () => String) owner: string,

@@ -1,5 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Scope } from '../accounts/scopes.js';
+import { ANYONE } from '../graphql/auth-checker.js';
 import { ConnectionType, PageArgs, type Page } from '../graphql/connection.js';
 import type { Context } from '../graphql/context.js';
 import { DatasetVersion } from './dataset-version.entity.js';
@@ -11,13 +12,13 @@ const DatasetConnection = ConnectionType(Dataset, 'Dataset');
 
 @Resolver(() => Dataset)
 export class DatasetResolver {
-  @Authorized(Scope.DATASETS_READ)
+  @Authorized(ANYONE, Scope.DATASETS_READ)
   @Query(() => Dataset, { description: 'The dataset owner/name (NOT_FOUND if private and not yours)' })
   dataset(@Arg('owner', () => String) owner: string, @Arg('name', () => String) name: string, @Ctx() ctx: Context): Promise<Dataset> {
     return ctx.services.datasets.get(ctx.principal, owner, name);
   }
 
-  @Authorized(Scope.DATASETS_READ)
+  @Authorized(ANYONE, Scope.DATASETS_READ)
   @Query(() => DatasetConnection, {
     description: 'The market: your datasets, your organizations’ and public ones; full-text search, filters and sort',
   })
@@ -30,7 +31,7 @@ export class DatasetResolver {
     @Arg('sort', () => DatasetSort, { nullable: true }) sort: DatasetSort | null,
     @Ctx() ctx: Context,
   ): Promise<Page<Dataset>> {
-    return ctx.services.datasets.search(ctx.principal!, { search, tag, license, owner, sort }, page);
+    return ctx.services.datasets.search(ctx.principal, { search, tag, license, owner, sort }, page);
   }
 
   @Authorized(Scope.DATASETS_READ)

@@ -147,8 +147,8 @@ export class DatasetsService {
     return this.repo.save(dataset);
   }
 
-  /** The market: search, filter and sort what the caller may see (see search.ts). */
-  async search(principal: Principal, filter: Omit<DatasetSearch, 'ownerId'> & { owner?: string | null }, args: PageArgs): Promise<Page<Dataset>> {
+  /** The market: search, filter and sort what the caller (null: a visitor without an account) may see (see search.ts). */
+  async search(principal: Principal | null, filter: Omit<DatasetSearch, 'ownerId'> & { owner?: string | null }, args: PageArgs): Promise<Page<Dataset>> {
     let ownerId: string | null = null;
     // Checked like every other filter value first (length, NUL characters), then an unknown owner finds nothing.
     const owner = filterText('owner', filter.owner);

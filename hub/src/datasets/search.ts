@@ -37,20 +37,21 @@ const SORT_KEY: Record<DatasetSort, SortKey> = {
   [DatasetSort.NEWEST]: { expr: 'd.created_at', type: 'timestamptz' },
 };
 
-export async function searchDatasets(db: DataSource, principal: Principal, filter: DatasetSearch, args: PageArgs): Promise<Page<Dataset>> {
+export async function searchDatasets(db: DataSource, principal: Principal | null, filter: DatasetSearch, args: PageArgs): Promise<Page<Dataset>> {
   const request = keysetRequest(filter, args, SORT_KEY, { relevance: DatasetSort.RELEVANCE, otherwise: DatasetSort.NEWEST });
   const tag = filterText('tag', filter.tag);
   const license = filterText('license', filter.license);
-  const qb = db
-    .getRepository(Dataset)
-    .createQueryBuilder('d')
-    .where(
-      principal.user.isAdmin
-        ? 'true'
-        : `(d.visibility = 'public' OR d.ownerId = :me OR d.ownerId IN (SELECT organization_id FROM memberships WHERE user_id = :me)
-            OR d.id IN (SELECT dataset_id FROM dataset_collaborators WHERE user_id = :me))`,
+  const qb = db.getRepository(Dataset).createQueryBuilder('d');
+  // A visitor without an account is listed public datasets only (unlisted ones need their name).
+  if (!principal) qb.where(`d.visibility = 'public'`);
+  else if (principal.user.isAdmin) qb.where('true');
+  else {
+    qb.where(
+      `(d.visibility = 'public' OR d.ownerId = :me OR d.ownerId IN (SELECT organization_id FROM memberships WHERE user_id = :me)
+        OR d.id IN (SELECT dataset_id FROM dataset_collaborators WHERE user_id = :me))`,
       { me: principal.user.id },
     );
+  }
   if (request.text) qb.andWhere(`d.search @@ ${TS_QUERY}`, { q: request.text });
   if (tag) qb.andWhere(':tag = ANY(d.tags)', { tag: tag.toLowerCase() });
   if (license) qb.andWhere('lower(d.license) = lower(:license)', { license });

@@ -3,8 +3,12 @@
  * - no role: any signed-in caller (session or API key);
  * - `session`: an interactive login only (managing API keys, organizations);
  * - `admin`: a platform administrator;
- * - a {@link Scope} value: a session, or an API key that carries that scope.
- * A caller who is not signed in is UNAUTHENTICATED; one who is but lacks the role is FORBIDDEN.
+ * - a {@link Scope} value: a session, or an API key that carries that scope;
+ * - `anyone` ({@link ANYONE}): visitors without an account may call it too (public browsing);
+ *   signed-in callers still need the other roles listed with it.
+ * A caller who is not signed in is UNAUTHENTICATED (unless `anyone` is listed and they sent no
+ * credential; a credential the hub refused stays UNAUTHENTICATED); one who is signed in but lacks
+ * the role is FORBIDDEN. What an anonymous visitor may read is decided per row by accounts/access.ts.
  */
 import type { AuthChecker } from 'type-graphql';
 import { hasScope } from '../accounts/principal.js';
@@ -14,11 +18,16 @@ import type { Context } from './context.js';
 
 export const SESSION_ONLY = 'session';
 export const ADMIN = 'admin';
+export const ANYONE = 'anyone';
 
 export const authChecker: AuthChecker<Context> = ({ context }, roles) => {
   const principal = context.principal;
-  if (!principal) throw context.authError ?? unauthenticated();
+  if (!principal) {
+    if (roles.includes(ANYONE) && !context.authError) return true;
+    throw context.authError ?? unauthenticated();
+  }
   for (const role of roles) {
+    if (role === ANYONE) continue;
     if (role === SESSION_ONLY) {
       if (principal.via !== 'session') throw forbidden('This needs a signed-in session; API keys cannot do it');
     } else if (role === ADMIN) {

@@ -1,4 +1,5 @@
-/** The organizations the user belongs to, with their role, and a form to create one. */
+/** The organizations the user belongs to, with their role (each links to its members), and a form to create one. */
+import { Link } from 'react-router';
 import { MY_ORGANIZATIONS } from '../api/account-operations';
 import type { Organization } from '../api/types';
 import { useListQuery } from '../api/use-list-query';
@@ -20,7 +21,9 @@ export function OrganizationsSection({ refresh }: { refresh: number }) {
             <ul className="org-list" data-testid="orgs-list">
               {organizations.map((org) => (
                 <li key={org.id} data-testid="org-row">
-                  <span className="org-name">{org.displayName || org.handle}</span>
+                  <Link to={`/organizations/${encodeURIComponent(org.handle)}`} className="org-name" data-testid="org-link">
+                    {org.displayName || org.handle}
+                  </Link>
                   {org.displayName && org.displayName !== org.handle && <code> @{org.handle}</code>}{' '}
                   {org.viewerRole && <span className="badge">{org.viewerRole.toLowerCase()}</span>}{' '}
                   <span className="muted small">

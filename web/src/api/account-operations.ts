@@ -26,4 +26,19 @@ export const CREATE_ORGANIZATION = `mutation CreateOrganization($input: CreateOr
   createOrganization(input: $input) { ${ORG_FIELDS} }
 }`;
 
+export const ORGANIZATION = `query Organization($handle: String!) { organization(handle: $handle) { ${ORG_FIELDS} } }`;
+
+/** Visible to members (FORBIDDEN to others). */
+export const ORGANIZATION_MEMBERS = `query OrganizationMembers($handle: String!) {
+  organization(handle: $handle) { id members(first: 100) { totalCount edges { node { role createdAt user { id username displayName } } } } }
+}`;
+
+export const ADD_ORGANIZATION_MEMBER = `mutation AddOrganizationMember($input: MemberInput!) { addOrganizationMember(input: $input) { role } }`;
+
+export const SET_ORGANIZATION_MEMBER_ROLE = `mutation SetOrganizationMemberRole($input: MemberInput!) { setOrganizationMemberRole(input: $input) { role } }`;
+
+export const REMOVE_ORGANIZATION_MEMBER = `mutation RemoveOrganizationMember($organization: String!, $username: String!) {
+  removeOrganizationMember(organization: $organization, username: $username)
+}`;
+
 export const ACCOUNT_EVENTS = `subscription AccountEvents { accountEvents { kind message subjectId at } }`;

@@ -16,7 +16,9 @@ export type AccountEventKind =
   | 'NODE_DISCONNECTED'
   | 'MEMBERSHIP_CHANGED';
 
-export type OrgRole = 'OWNER' | 'ADMIN' | 'MEMBER';
+/** The OrgRole enum, strongest first. */
+export const ORG_ROLES = ['OWNER', 'ADMIN', 'MEMBER'] as const;
+export type OrgRole = (typeof ORG_ROLES)[number];
 
 export interface User {
   id: string;
@@ -58,6 +60,12 @@ export interface Organization {
   description: string;
   createdAt: string;
   viewerRole: OrgRole | null;
+}
+
+export interface Membership {
+  role: OrgRole;
+  createdAt: string;
+  user: { id: string; username: string; displayName: string };
 }
 
 export interface AccountEvent {
@@ -222,7 +230,24 @@ export interface DatasetVersionSummary {
 }
 
 export interface DatasetWithVersions extends Dataset {
+  stars: number;
+  viewerHasStarred: boolean;
+  /** What the viewer may do; READ for a visitor without an account. */
+  viewerPermission: 'READ' | 'WRITE' | 'ADMIN';
   versions: DatasetVersionSummary[];
+}
+
+/** One row of DatasetVersion.anova (hub/src/datasets/anova.ts). */
+export interface AnovaResult {
+  column: string;
+  groups: number;
+  n: number;
+  /** null with fewer than two groups or no spread within them */
+  f: number | null;
+  pValue: number | null;
+  dfBetween: number;
+  dfWithin: number;
+  groupStats: { group: string; n: number; mean: number }[];
 }
 
 export interface DatasetColumn {

@@ -1,20 +1,25 @@
-/** One version of a dataset: its columns as ingested (the report), a preview of its rows, and its profile as charts. */
+/**
+ * One version of a dataset: its columns as ingested (the report), the CSV export, a preview of its
+ * rows, its profile as charts, and ANOVA of its numeric columns by a grouping column.
+ */
 import { lazy, Suspense } from 'react';
 import { Link } from 'react-router';
 import { DATASET_VERSION } from '../api/dataset-operations';
-import type { DatasetVersion } from '../api/types';
+import type { DatasetVersion, Visibility } from '../api/types';
 import { useQuery } from '../api/use-query';
 import { DateTime } from '../components/DateTime';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { formatNumber } from '../components/format';
+import { AnovaView } from './AnovaView';
 import { datasetPath } from './dataset-path';
+import { ExportLink } from './ExportLink';
 import { IngestReportView } from './IngestReportView';
 import { RowsPreview } from './RowsPreview';
 
 // The chart library is the largest part of the portal: loaded with the first profile shown.
 const ProfileCharts = lazy(() => import('./ProfileCharts').then((module) => ({ default: module.ProfileCharts })));
 
-export function VersionView({ owner, name, number }: { owner: string; name: string; number: number }) {
+export function VersionView({ owner, name, number, visibility }: { owner: string; name: string; number: number; visibility: Visibility }) {
   const { data, error } = useQuery<{ datasetVersion: DatasetVersion }>(DATASET_VERSION, { owner, name, number });
   const version = data?.datasetVersion.number === number ? data.datasetVersion : undefined;
   if (!version) return error ? <ErrorMessage error={error} /> : <p className="muted">Loading version {number}…</p>;
@@ -28,6 +33,9 @@ export function VersionView({ owner, name, number }: { owner: string; name: stri
             {version.createdBy && <> by {version.createdBy.username}</>}
           </span>
         </h2>
+        <p>
+          <ExportLink owner={owner} name={name} number={version.number} visibility={visibility} />
+        </p>
         <h3>Ingest report</h3>
         <IngestReportView report={version.ingestReport} />
       </section>
@@ -46,6 +54,10 @@ export function VersionView({ owner, name, number }: { owner: string; name: stri
             This version has no profile. <Link to={datasetPath(owner, name)}>Back to the dataset</Link>
           </p>
         )}
+      </section>
+      <section className="card" aria-labelledby="anova-heading">
+        <h2 id="anova-heading">ANOVA</h2>
+        <AnovaView key={version.id} owner={owner} name={name} number={version.number} columns={version.columns} />
       </section>
     </div>
   );

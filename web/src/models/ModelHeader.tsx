@@ -1,11 +1,13 @@
 /**
  * The top of a model's page: owner/name with its visibility, what it is (task, license,
  * framework, downloads, when updated, where it was forked from, its tags) and the star, fork
- * and subscribe buttons.
+ * and subscribe buttons (for a visitor without an account: the star count and "Sign in to …").
  */
 import { Link, useNavigate } from 'react-router';
+import { useSession } from '../auth/session-context';
 import { formatNumber } from '../components/format';
 import { RelativeTime } from '../components/RelativeTime';
+import { SignInTo } from '../sharing/SignInTo';
 import { StatusBadge } from '../components/StatusBadge';
 import { Tags } from '../components/Tags';
 import { catalogLink } from './catalog-params';
@@ -17,6 +19,7 @@ import type { ModelDetail } from './types';
 
 export function ModelHeader({ model }: { model: ModelDetail }) {
   const navigate = useNavigate();
+  const { state } = useSession();
   return (
     <div className="page-heading model-heading">
       <div>
@@ -56,8 +59,14 @@ export function ModelHeader({ model }: { model: ModelDetail }) {
       </div>
       <div className="model-buttons">
         <StarButton key={`${model.stars}/${model.viewerHasStarred}`} owner={model.owner} name={model.name} stars={model.stars} starred={model.viewerHasStarred} />
-        <ForkButton owner={model.owner} name={model.name} forks={model.forks} onForked={(fork) => navigate(modelPath(fork.owner, fork.name))} />
-        <SubscribeButton owner={model.owner} name={model.name} />
+        {state.status === 'signed-out' ? (
+          <SignInTo action="fork or follow" testId="sign-in-to-fork" />
+        ) : (
+          <>
+            <ForkButton owner={model.owner} name={model.name} forks={model.forks} onForked={(fork) => navigate(modelPath(fork.owner, fork.name))} />
+            <SubscribeButton owner={model.owner} name={model.name} />
+          </>
+        )}
       </div>
     </div>
   );

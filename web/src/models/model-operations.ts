@@ -27,6 +27,19 @@ export const MODEL_COLLABORATORS = `query ModelCollaborators($owner: String!, $n
   model(owner: $owner, name: $name) { id collaborators { user { id username displayName } role createdAt } }
 }`;
 
+/** Pending access requests: visible to the model's admins (FORBIDDEN to others). */
+export const MODEL_ACCESS_REQUESTS = `query ModelAccessRequests($owner: String!, $name: String!) {
+  model(owner: $owner, name: $name) { id accessRequests { id message createdAt requester { id username displayName } } }
+}`;
+
+export const REQUEST_MODEL_ACCESS = `mutation RequestModelAccess($owner: String!, $name: String!, $message: String) {
+  requestModelAccess(owner: $owner, name: $name, message: $message)
+}`;
+
+export const DECIDE_MODEL_ACCESS_REQUEST = `mutation DecideModelAccessRequest($id: ID!, $approve: Boolean!) {
+  decideModelAccessRequest(id: $id, approve: $approve)
+}`;
+
 export const CREATE_MODEL = `mutation CreateModel($input: CreateModelInput!) { createModel(input: $input) { ${MODEL_FIELDS} } }`;
 
 export const UPDATE_MODEL = `mutation UpdateModel($owner: String!, $name: String!, $input: UpdateModelInput!) {

@@ -1,10 +1,14 @@
 /**
- * One dataset: its header (owner/name, visibility, license, tags), its description rendered as
- * markdown, its versions, and the selected version (`?version=N`, the latest by default) in full.
- * A dataset the user may not see is "not found", as the hub says (private ones are NOT_FOUND).
+ * One dataset: its header (owner/name, visibility, license, tags, stars), its description rendered
+ * as markdown, its versions, the selected version (`?version=N`, the latest by default) in full
+ * (rows, profile, ANOVA, CSV export), and for writers its sharing (collaborators, and for admins
+ * access requests). Visitors without an account read public datasets here too. A dataset the user
+ * may not see is "not found", as the hub says (private ones are NOT_FOUND), with a form to ask
+ * for access.
  */
 import { Link, useParams, useSearchParams } from 'react-router';
-import { DATASET } from '../api/dataset-operations';
+import { request } from '../api/graphql-client';
+import { DATASET, REQUEST_DATASET_ACCESS, STAR_DATASET } from '../api/dataset-operations';
 import type { DatasetWithVersions } from '../api/types';
 import { useQuery } from '../api/use-query';
 import { DataTable } from '../components/DataTable';
@@ -16,8 +20,10 @@ import { StatusBadge } from '../components/StatusBadge';
 import { usePageTitle } from '../components/use-page-title';
 import { datasetPath } from '../datasets/dataset-path';
 import { Tags } from '../components/Tags';
-import { useCanWrite } from '../datasets/use-can-write';
+import { DatasetSharing } from '../datasets/DatasetSharing';
 import { VersionView } from '../datasets/VersionView';
+import { RequestAccessForm } from '../sharing/RequestAccessForm';
+import { StarToggle } from '../sharing/StarToggle';
 
 export function DatasetPage() {
   const { owner = '', name = '' } = useParams();
@@ -32,6 +38,7 @@ export function DatasetPage() {
           <Link to="/datasets">← All datasets</Link>
         </p>
         <ItemPlaceholder error={error} what="Dataset" slug={`${owner}/${name}`} notFoundTestId="dataset-not-found" />
+        {error?.code === 'NOT_FOUND' && <RequestAccessForm what="dataset" request={(message) => request(REQUEST_DATASET_ACCESS, { owner, name, message })} />}
       </div>
     );
   }
@@ -40,7 +47,8 @@ export function DatasetPage() {
 
 function DatasetDetails({ dataset }: { dataset: DatasetWithVersions }) {
   const [params, setParams] = useSearchParams();
-  const canWrite = useCanWrite(dataset.owner);
+  const canWrite = dataset.viewerPermission === 'WRITE' || dataset.viewerPermission === 'ADMIN';
+  const canAdmin = dataset.viewerPermission === 'ADMIN';
   const asked = Number(params.get('version'));
   const selected = dataset.versions.find((version) => version.number === asked) ?? dataset.versions[0];
   return (
@@ -59,11 +67,23 @@ function DatasetDetails({ dataset }: { dataset: DatasetWithVersions }) {
           </p>
           <Tags tags={dataset.tags} testId="dataset-tags" />
         </div>
-        {canWrite && (
-          <Link to={datasetPath(dataset.owner, dataset.name, '/upload')} className="button" data-testid="upload-link">
-            Upload a version
-          </Link>
-        )}
+        <div className="item-buttons">
+          <StarToggle
+            key={`${dataset.stars}/${dataset.viewerHasStarred}`}
+            stars={dataset.stars}
+            starred={dataset.viewerHasStarred}
+            what="this dataset"
+            setStarred={async (starred) => {
+              const { starDataset } = await request<{ starDataset: { stars: number; viewerHasStarred: boolean } }>(STAR_DATASET, { owner: dataset.owner, name: dataset.name, starred });
+              return { stars: starDataset.stars, starred: starDataset.viewerHasStarred };
+            }}
+          />
+          {canWrite && (
+            <Link to={datasetPath(dataset.owner, dataset.name, '/upload')} className="button" data-testid="upload-link">
+              Upload a version
+            </Link>
+          )}
+        </div>
       </div>
 
       <div className="page-grid">
@@ -101,7 +121,9 @@ function DatasetDetails({ dataset }: { dataset: DatasetWithVersions }) {
         </aside>
       </div>
 
-      {selected && <VersionView key={selected.id} owner={dataset.owner} name={dataset.name} number={selected.number} />}
+      {selected && <VersionView key={selected.id} owner={dataset.owner} name={dataset.name} number={selected.number} visibility={dataset.visibility} />}
+
+      {canWrite && <DatasetSharing owner={dataset.owner} name={dataset.name} canAdmin={canAdmin} />}
     </div>
   );
 }

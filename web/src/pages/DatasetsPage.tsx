@@ -1,23 +1,27 @@
 /**
  * The data market: the user's datasets, their organizations' and every public one, newest
  * first, with "Load more" and a search box that asks the hub (full-text over name, tags and
- * description, best matches first) once typing pauses. Beside them, the form for a new dataset.
+ * description, best matches first) once typing pauses. Beside them, the form for a new dataset
+ * (a visitor without an account sees the public datasets and is asked to sign in to create one).
  */
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { DATASETS } from '../api/dataset-operations';
 import type { DatasetListItem } from '../api/types';
 import { usePagedQuery } from '../api/use-paged-query';
+import { useSession } from '../auth/session-context';
 import { PagedListView } from '../components/ListView';
 import { useDebouncedValue } from '../components/use-debounced-value';
 import { usePageTitle } from '../components/use-page-title';
 import { CreateDatasetForm } from '../datasets/CreateDatasetForm';
 import { datasetPath } from '../datasets/dataset-path';
 import { DatasetsTable } from '../datasets/DatasetsTable';
+import { SignInTo } from '../sharing/SignInTo';
 
 export function DatasetsPage() {
   usePageTitle('Datasets');
   const navigate = useNavigate();
+  const { state: session } = useSession();
   const [filter, setFilter] = useState('');
   const search = useDebouncedValue(filter.trim());
   const list = usePagedQuery<DatasetListItem>(DATASETS, 'datasets', search ? { search } : {}, 50);
@@ -47,7 +51,15 @@ export function DatasetsPage() {
           </PagedListView>
         </section>
         <aside className="card">
-          <CreateDatasetForm onCreated={(dataset) => navigate(datasetPath(dataset.owner, dataset.name))} />
+          {session.status === 'signed-out' ? (
+            <>
+              <h2>Share a dataset</h2>
+              <p className="muted">Anyone may browse, search and export public datasets; uploading needs an account.</p>
+              <SignInTo action="create a dataset" testId="sign-in-to-create-dataset" />
+            </>
+          ) : (
+            <CreateDatasetForm onCreated={(dataset) => navigate(datasetPath(dataset.owner, dataset.name))} />
+          )}
         </aside>
       </div>
     </div>

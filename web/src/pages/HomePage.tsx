@@ -19,7 +19,8 @@ export function HomePage() {
           <Link to="/signup" className="button">
             Create an account
           </Link>{' '}
-          or <Link to="/login">log in</Link>.
+          or <Link to="/login">log in</Link>. Public <Link to="/models">models</Link> and <Link to="/datasets">datasets</Link> are open to
+          browse, search and download without one.
         </p>
       )}
       <ul className="section-list">

@@ -3,27 +3,32 @@
  * selected version (`?version=N`, the newest by default) with its metrics, signature and lineage,
  * beside the versions, the aliases and how to load it with TF.js; the files of that version with
  * their download links, and (for writers) the upload of a new version; and (for writers and
- * admins) the settings. A model the user may not see is "not found", as the hub says.
+ * admins) the settings: details, visibility, collaborators, access requests, deletion. A model
+ * the user may not see is "not found", as the hub says, with a form to request access. Visitors
+ * without an account read public models here too.
  */
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { request } from '../api/graphql-client';
 import { useQuery } from '../api/use-query';
 import { ItemPlaceholder } from '../components/ItemPlaceholder';
 import { Markdown } from '../components/Markdown';
 import { usePageTitle } from '../components/use-page-title';
 import { AliasesPanel } from '../models/AliasesPanel';
-import { CollaboratorsPanel } from '../models/CollaboratorsPanel';
 import { DeleteModelForm } from '../models/DeleteModelForm';
 import { FilesTable } from '../models/FilesTable';
 import { LoadSnippet } from '../models/LoadSnippet';
 import { ModelDetailsForm } from '../models/ModelDetailsForm';
 import { ModelHeader } from '../models/ModelHeader';
-import { MODEL } from '../models/model-operations';
+import { DECIDE_MODEL_ACCESS_REQUEST, MODEL, REQUEST_MODEL_ACCESS, SET_MODEL_COLLABORATOR } from '../models/model-operations';
 import type { ModelDetail } from '../models/types';
 import { UploadVersionForm } from '../models/UploadVersionForm';
 import { useModelAccess, type ModelAccessState } from '../models/use-model-access';
 import { VersionsTable } from '../models/VersionsTable';
 import { VersionView } from '../models/VersionView';
 import { VisibilityForm } from '../models/VisibilityForm';
+import { AccessRequestsPanel } from '../sharing/AccessRequestsPanel';
+import { CollaboratorsPanel } from '../sharing/CollaboratorsPanel';
+import { RequestAccessForm } from '../sharing/RequestAccessForm';
 import '../models/models.css';
 
 const TABS = [
@@ -48,6 +53,7 @@ export function ModelPage() {
           <Link to="/models">← All models</Link>
         </p>
         <ItemPlaceholder error={error} what="Model" slug={`${owner}/${name}`} notFoundTestId="model-not-found" />
+        {error?.code === 'NOT_FOUND' && <RequestAccessForm what="model" request={(message) => request(REQUEST_MODEL_ACCESS, { owner, name, message })} />}
       </div>
     );
   }
@@ -202,11 +208,33 @@ function ModelDetails({ model, access, reload }: { model: ModelDetail; access: M
           )}
           <section className="card">
             {access.collaborators ? (
-              <CollaboratorsPanel owner={model.owner} name={model.name} collaborators={access.collaborators} canAdmin={canAdmin} onChanged={access.reloadCollaborators} />
+              <CollaboratorsPanel
+                collaborators={access.collaborators}
+                canAdmin={canAdmin}
+                empty="No collaborators: only the owner (and its organization’s members) work on it."
+                setRole={(username, role) => request(SET_MODEL_COLLABORATOR, { owner: model.owner, name: model.name, username, role })}
+                onChanged={access.reloadCollaborators}
+              />
             ) : (
               <p className="muted">Loading collaborators…</p>
             )}
           </section>
+          {canAdmin && (
+            <section className="card">
+              {access.accessRequests ? (
+                <AccessRequestsPanel
+                  requests={access.accessRequests}
+                  decide={(id, approve) => request(DECIDE_MODEL_ACCESS_REQUEST, { id, approve })}
+                  onDecided={() => {
+                    access.reloadAccessRequests();
+                    access.reloadCollaborators();
+                  }}
+                />
+              ) : (
+                <p className="muted">Loading access requests…</p>
+              )}
+            </section>
+          )}
           {canAdmin && (
             <section className="card">
               <DeleteModelForm owner={model.owner} name={model.name} onDeleted={() => navigate('/models', { replace: true })} />

@@ -2,11 +2,13 @@
  * The model catalog: a search box (full text over name, tags, description and model card, asked
  * of the hub once typing pauses), filters (task, tag, license, owner, framework), a sort, and the
  * results page by page ("Load more"). The search lives in the URL, so it can be linked and
- * reloaded. "New model" opens the form for creating one.
+ * reloaded. "New model" opens the form for creating one (a visitor without an account, who sees
+ * the public models, is asked to sign in instead).
  */
 import { useEffect, useRef, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { usePagedQuery } from '../api/use-paged-query';
+import { useSession } from '../auth/session-context';
 import { PagedListView } from '../components/ListView';
 import { useDebouncedValue } from '../components/use-debounced-value';
 import { usePageTitle } from '../components/use-page-title';
@@ -17,6 +19,7 @@ import { MODELS } from '../models/model-operations';
 import { modelPath } from '../models/model-path';
 import { ModelResults } from '../models/ModelResults';
 import { MODEL_SORTS, type ModelSort, type ModelSummary } from '../models/types';
+import { SignInTo } from '../sharing/SignInTo';
 import '../models/models.css';
 
 const SORT_LABELS: Record<ModelSort, string> = {
@@ -30,6 +33,7 @@ const SORT_LABELS: Record<ModelSort, string> = {
 export function ModelsPage() {
   usePageTitle('Models');
   const navigate = useNavigate();
+  const { state: session } = useSession();
   const [params, setParams] = useSearchParams();
   const [draft, setDraft] = useState<CatalogParams>(() => readCatalogParams(params));
   const [creating, setCreating] = useState(false);
@@ -67,11 +71,15 @@ export function ModelsPage() {
           <h1>Models</h1>
           <p className="muted">Public models, yours, your organizations’ and those shared with you: find one by what it does.</p>
         </div>
-        <button type="button" className="button" onClick={() => setCreating((open) => !open)} aria-expanded={creating} data-testid="new-model">
-          New model
-        </button>
+        {session.status === 'signed-out' ? (
+          <SignInTo action="create a model" testId="sign-in-to-create-model" />
+        ) : (
+          <button type="button" className="button" onClick={() => setCreating((open) => !open)} aria-expanded={creating} data-testid="new-model">
+            New model
+          </button>
+        )}
       </div>
-      {creating && (
+      {creating && session.status === 'signed-in' && (
         <section className="card" data-testid="new-model-panel">
           <CreateModelForm onCreated={(model) => navigate(modelPath(model.owner, model.name))} />
         </section>

@@ -1,9 +1,9 @@
 /**
- * Who else works on a model, and how: READ (see and download, even when private), WRITE (also
- * upload, cards, publishing, aliases), ADMIN (also visibility, collaborators, delete). Writers see
- * the list; admins add people by username, change their role and remove them.
+ * Who else works on a dataset or a model, and how: READ (see and download, even when private),
+ * WRITE (also upload new versions; on models cards, publishing, aliases), ADMIN (also visibility,
+ * collaborators, access requests). Writers see the list; admins add people by username, change
+ * their role and remove them. `setRole(username, null)` removes.
  */
-import { request } from '../api/graphql-client';
 import { DataTable } from '../components/DataTable';
 import { DateTime } from '../components/DateTime';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -14,20 +14,19 @@ import { Field } from '../forms/Field';
 import { Form, SubmitButton } from '../forms/Form';
 import { TextField } from '../forms/TextField';
 import { useForm } from '../forms/use-form';
-import { SET_MODEL_COLLABORATOR } from './model-operations';
-import { MODEL_ROLES, type ModelCollaborator, type ModelRole } from './types';
+import { ROLES, type Collaborator, type Role } from './types';
 
 export interface CollaboratorsPanelProps {
-  owner: string;
-  name: string;
-  collaborators: ModelCollaborator[];
+  collaborators: Collaborator[];
   canAdmin: boolean;
+  /** Who works on it besides the collaborators, said when there are none. */
+  empty: string;
+  setRole(username: string, role: Role | null): Promise<unknown>;
   onChanged(): void;
 }
 
-export function CollaboratorsPanel({ owner, name, collaborators, canAdmin, onChanged }: CollaboratorsPanelProps) {
+export function CollaboratorsPanel({ collaborators, canAdmin, empty, setRole, onChanged }: CollaboratorsPanelProps) {
   const rowAction = useRowAction();
-  const setRole = (username: string, role: ModelRole | null) => request(SET_MODEL_COLLABORATOR, { owner, name, username, role });
   return (
     <div data-testid="collaborators">
       <h3>Collaborators</h3>
@@ -38,7 +37,7 @@ export function CollaboratorsPanel({ owner, name, collaborators, canAdmin, onCha
         rowAttributes={(collaborator) => ({ 'data-testid': 'collaborator-row', 'data-username': collaborator.user.username })}
         caption="Collaborators"
         testId="collaborators-table"
-        empty="No collaborators: only the owner (and its organization’s members) work on it."
+        empty={empty}
         emptyTestId="collaborators-empty"
         columns={[
           { header: 'User', cell: (collaborator) => collaborator.user.username },
@@ -51,12 +50,12 @@ export function CollaboratorsPanel({ owner, name, collaborators, canAdmin, onCha
                   value={collaborator.role}
                   disabled={rowAction.pending?.row === collaborator.user.id}
                   onChange={(event) => {
-                    const role = event.target.value as ModelRole;
+                    const role = event.target.value as Role;
                     void rowAction.run(collaborator.user.id, 'role', () => setRole(collaborator.user.username, role)).then((done) => done && onChanged());
                   }}
                   data-testid="collaborator-role"
                 >
-                  {MODEL_ROLES.map((role) => (
+                  {ROLES.map((role) => (
                     <option key={role} value={role}>
                       {statusWord(role)}
                     </option>
@@ -92,10 +91,10 @@ export function CollaboratorsPanel({ owner, name, collaborators, canAdmin, onCha
   );
 }
 
-function AddCollaboratorForm({ onAdd, onAdded }: { onAdd(username: string, role: ModelRole): Promise<unknown>; onAdded(): void }) {
+function AddCollaboratorForm({ onAdd, onAdded }: { onAdd(username: string, role: Role): Promise<unknown>; onAdded(): void }) {
   const form = useForm({ username: '', role: 'READ' });
   async function submit() {
-    if (await form.run(() => onAdd(form.values.username.trim(), form.values.role as ModelRole))) {
+    if (await form.run(() => onAdd(form.values.username.trim(), form.values.role as Role))) {
       form.reset();
       onAdded();
     }
@@ -107,7 +106,7 @@ function AddCollaboratorForm({ onAdd, onAdded }: { onAdd(username: string, role:
         <Field label="Role" error={form.problems.fields.role} testId="collaborator-new-role">
           {(control) => (
             <select {...control} value={form.values.role} onChange={(event) => form.set('role', event.target.value)}>
-              {MODEL_ROLES.map((role) => (
+              {ROLES.map((role) => (
                 <option key={role} value={role}>
                   {statusWord(role)}
                 </option>
