@@ -53,7 +53,9 @@ export async function startHub(config: Config, log: Logger = createLogger(config
   const events = createEventBus();
   const metrics = createMetrics();
   const signals = await createSignals(config.databaseUrl, log);
-  const services = createServices({ db: db.dataSource, config, events, signals, metrics, log });
+  const services = createServices({ db: db.dataSource, database: { url: db.url, kind: db.kind }, config, events, signals, metrics, log });
+  // The SQL sandbox's own login and pool; without them SQL is off (the reason is logged and on /readyz), the rest of the hub runs.
+  await services.sql.start();
   const schema = await createSchema(events);
 
   const app = express();
@@ -124,7 +126,12 @@ export async function startHub(config: Config, log: Logger = createLogger(config
   });
   app.get('/readyz', async (_req, res) => {
     const ready = await db.ready();
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', database: db.kind });
+    const sql = services.sql.status();
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : 'not ready',
+      database: db.kind,
+      sql: sql.available ? { available: true } : { available: false, reason: sql.reason },
+    });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
@@ -210,6 +217,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
         await subscriptions.dispose();
         await apollo.stop();
         await signals.close();
+        await services.sql.close();
         await db.close();
       })();
       return closing;

@@ -82,6 +82,8 @@ export interface Services {
 
 export function createServices(deps: {
   db: DataSource;
+  /** The hub's database login URL and kind (the SQL sandbox logs in beside it). */
+  database: { url: string; kind: 'postgres' | 'pglite' };
   config: Config;
   events: EventBus;
   signals: Signals;
@@ -134,7 +136,7 @@ export function createServices(deps: {
     blobSweeper,
     publishing: new PublishingService(db, catalog, events, notificationFanOut),
     versionMetadata: new VersionMetadataService(db, catalog, datasets),
-    sql: new SqlService(db, config, datasets, catalog, organizations, deps.log.child({ component: 'sql' })),
+    sql: new SqlService(db, config, datasets, catalog, organizations, deps.database, deps.log.child({ component: 'sql' })),
     notifications: new NotificationsService(db, subjectRules, events, signals, deps.log.child({ component: 'notifications' })),
     subscriptions: new SubscriptionsService(db, config, subjectRules, { [SubjectKind.MODEL]: catalog, [SubjectKind.DATASET]: datasets }),
     webhookWorker: new WebhookWorker(db, config, subjectRules, signals, deps.log.child({ component: 'webhooks' })),
