@@ -11,9 +11,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   backend's pid and its backend_start, so a row a crashed hub left behind never matches a later
  *   session that reuses the pid. `sandbox_logins` keeps the password of the hub-made role, so
  *   every hub on this database logs in with the same one.
- * - `aimass_sandbox`: what the sandbox role may call. `may_read(table)` is the policy of every
- *   dataset table; it has no column reference, so PostgreSQL plans it as a one-time filter (one call
- *   per table per query, not per row). It reads the caller's own backend_start (a session may always
+ * - `aimass_sandbox`: what the sandbox role may call. `(SELECT may_read(table))` is the policy of
+ *   every dataset table; as an uncorrelated subquery it runs once per query as an InitPlan, and each
+ *   row only tests its result (a bare function call in a policy is evaluated per row). It reads the caller's own backend_start (a session may always
  *   see its own row of pg_stat_activity) and asks `granted`, which runs as the hub's user to read
  *   the grants table for the caller's own pid only. `agg_input` counts the bytes that string and
  *   array aggregates take in and stops a query past its cap.
@@ -57,21 +57,25 @@ export class SqlSandbox1766100000000 implements MigrationInterface {
             FROM pg_catalog.pg_stat_activity a WHERE a.pid = pg_catalog.pg_backend_pid()
         $$`);
     // No SET search_path here: it is called once per aggregated row, and a SET clause costs a GUC
-    // save and restore per call. Every name is qualified instead.
-    await q.query(`
-      CREATE FUNCTION aimass_sandbox.agg_input(p_value anyelement, p_cap bigint) RETURNS anyelement
-        LANGUAGE plpgsql VOLATILE AS $$
-        DECLARE
-          used bigint := coalesce(pg_catalog.nullif(pg_catalog.current_setting('aimass.agg_bytes', true), ''), '0')::bigint
-                         OPERATOR(pg_catalog.+) coalesce(pg_catalog.pg_column_size(p_value), 0);
-        BEGIN
-          IF used OPERATOR(pg_catalog.>) p_cap THEN
-            RAISE EXCEPTION 'the aggregates of this query take in more than % bytes (the limit, AIMASS_SQL_MAX_RESULT_BYTES): aggregate fewer rows or shorter values', p_cap
-              USING ERRCODE = 'program_limit_exceeded';
-          END IF;
-          PERFORM pg_catalog.set_config('aimass.agg_bytes', used::text, true);
-          RETURN p_value;
-        END $$`);
+    // save and restore per call. Every function is qualified instead (NULLIF and COALESCE are
+    // syntax, not functions). The text overload takes untyped literals (string_agg('x', '')),
+    // which the polymorphic one cannot.
+    for (const type of ['anyelement', 'text']) {
+      await q.query(`
+        CREATE FUNCTION aimass_sandbox.agg_input(p_value ${type}, p_cap bigint) RETURNS ${type}
+          LANGUAGE plpgsql VOLATILE AS $$
+          DECLARE
+            used bigint := COALESCE(NULLIF(pg_catalog.current_setting('aimass.agg_bytes', true), ''), '0')::bigint
+                           OPERATOR(pg_catalog.+) COALESCE(pg_catalog.pg_column_size(p_value), 0);
+          BEGIN
+            IF used OPERATOR(pg_catalog.>) p_cap THEN
+              RAISE EXCEPTION 'the aggregates of this query take in more than % bytes (the limit, AIMASS_SQL_MAX_RESULT_BYTES): aggregate fewer rows or shorter values', p_cap
+                USING ERRCODE = 'program_limit_exceeded';
+            END IF;
+            PERFORM pg_catalog.set_config('aimass.agg_bytes', used::text, true);
+            RETURN p_value;
+          END $$`);
+    }
 
     // Dataset tables made before this migration get the policy now; ingest adds it to new ones.
     const tables: { name: string }[] = await q.query(
@@ -79,7 +83,7 @@ export class SqlSandbox1766100000000 implements MigrationInterface {
     );
     for (const { name } of tables) {
       await q.query(`ALTER TABLE datasets."${name}" ENABLE ROW LEVEL SECURITY`);
-      await q.query(`CREATE POLICY aimass_sandbox_read ON datasets."${name}" FOR SELECT USING (aimass_sandbox.may_read('datasets.${name}'))`);
+      await q.query(`CREATE POLICY aimass_sandbox_read ON datasets."${name}" FOR SELECT USING ((SELECT aimass_sandbox.may_read('datasets.${name}')))`);
     }
   }
 

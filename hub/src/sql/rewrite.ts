@@ -117,10 +117,11 @@ function capAggregates(node: unknown, cap: number): void {
   const args = n.args as AstNode | undefined;
   if (!args) return;
   if (n.type === 'aggr_func' && args.expr) {
-    const before = JSON.stringify(args.expr);
+    const shape = (expr: unknown) => JSON.stringify(expr, (key, value: unknown) => (key === 'loc' ? undefined : value));
+    const before = shape(args.expr);
     args.expr = wrap(args.expr);
     // With DISTINCT, PostgreSQL wants the ORDER BY expressions among the arguments: wrap those equal to it alike.
-    for (const item of (args.orderby as AstNode[] | null) ?? []) if (JSON.stringify(item.expr) === before) item.expr = wrap(item.expr);
+    for (const item of (args.orderby as AstNode[] | null) ?? []) if (shape(item.expr) === before) item.expr = wrap(item.expr);
   } else if (n.type === 'function' && args.type === 'expr_list' && Array.isArray(args.value)) {
     args.value = args.value.map(wrap);
   }
