@@ -354,9 +354,9 @@ describe('Hyperparameter tuning by SQL (num_trials > 1)', () => {
   }, 120_000);
 });
 
-describe('Hyperparameter tuning on embedded PGlite (npm start: one connection, one agent)', () => {
+describe('Hyperparameter tuning on one database connection and one agent (as npm start; SQL is off on PGlite)', () => {
   it('runs the trials one after another and makes the version from the best', async () => {
-    const hub = await startTestHub({ backend: 'pglite', env: FAST_SCHEDULER });
+    const hub = await startTestHub({ backend: 'postgres', env: { ...FAST_SCHEDULER, DATABASE_POOL_SIZE: '1' } });
     const agents: AgentProcess[] = [];
     try {
       const alice = await signUp(hub);

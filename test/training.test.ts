@@ -512,9 +512,9 @@ describe('Training by SQL (CREATE MODEL … AS SELECT on agents)', () => {
   }, 60_000);
 });
 
-describe('Training by SQL on embedded PGlite (npm start)', () => {
+describe('Training by SQL on one database connection (as npm start; SQL is off on PGlite)', () => {
   it('trains from an uploaded CSV and answers ML.TRAINING_INFO', async () => {
-    const hub = await startTestHub({ backend: 'pglite', env: FAST_SCHEDULER });
+    const hub = await startTestHub({ backend: 'postgres', env: { ...FAST_SCHEDULER, DATABASE_POOL_SIZE: '1' } });
     const agents: AgentProcess[] = [];
     try {
       const alice = await signUp(hub);

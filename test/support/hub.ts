@@ -15,6 +15,9 @@ export type Backend = 'postgres' | 'pglite';
 /** Both database backends; database tests run once on each. */
 export const BACKENDS: Backend[] = ['postgres', 'pglite'];
 
+/** The backends SQL runs on: PGlite refuses it (it cannot stop a running statement; docs/sql-sandbox.md). */
+export const SQL_BACKENDS: Backend[] = BACKENDS.filter((backend) => backend !== 'pglite');
+
 export interface GraphQLResponse<T> {
   data?: T | null;
   errors?: { message: string; path?: string[]; extensions?: { code?: string; fields?: { field: string; message: string }[] } & Record<string, unknown> }[];

@@ -2,8 +2,9 @@
  * Every dataset table carries row-level security with one policy: the SQL sandbox's role sees
  * its rows only while the hub has granted that table to the sandbox session running the query
  * (`aimass_sandbox.may_read`, migration SqlSandbox; docs/sql-sandbox.md). The hub's own user owns
- * the tables and is not subject to the policy. The policy names no column, so PostgreSQL checks
- * it once per query, not per row.
+ * the tables and is not subject to the policy. The check is an uncorrelated subquery, so
+ * PostgreSQL runs it once per query (an InitPlan) and each row only tests its result; a bare
+ * function call there would run once per row.
  */
 import type { QueryRunner } from 'typeorm';
 
@@ -16,7 +17,7 @@ export function sandboxReadPolicy(table: string): string[] {
   if (!TABLE.test(table)) throw new Error(`not a dataset table: ${table}`);
   return [
     `ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`,
-    `CREATE POLICY ${SANDBOX_READ_POLICY} ON ${table} FOR SELECT USING (aimass_sandbox.may_read('${table}'))`,
+    `CREATE POLICY ${SANDBOX_READ_POLICY} ON ${table} FOR SELECT USING ((SELECT aimass_sandbox.may_read('${table}')))`,
   ];
 }
 

@@ -20,7 +20,7 @@ import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { SandboxUnavailable, setUpSandboxRole } from './sandbox-role.js';
+import { SandboxUnavailable, setUpSandboxRole, type SandboxLogin } from './sandbox-role.js';
 
 export type SandboxStatus = { available: true; role: string } | { available: false; reason: string };
 
@@ -51,7 +51,7 @@ export class Sandbox {
   async start(): Promise<void> {
     try {
       if (this.database.kind === 'pglite') throw new SandboxUnavailable(PGLITE_REASON);
-      const login = await setUpSandboxRole(this.db, this.database.url, this.options.operatorUrl, this.log);
+      const login = await this.setUpRole();
       const pool = new pg.Pool({ connectionString: login.url, max: this.options.connections, application_name: 'aimass_sql_sandbox', connectionTimeoutMillis: 10_000 });
       // An idle sandbox connection the server dropped must not take the hub down.
       pool.on('error', (error) => this.log.warn({ err: error }, 'idle SQL sandbox connection failed'));
@@ -71,6 +71,19 @@ export class Sandbox {
       const reason = error instanceof SandboxUnavailable ? error.reason : `the SQL sandbox could not be set up: ${(error as Error).message}`;
       this.current = { available: false, reason };
       this.log.error({ err: error instanceof SandboxUnavailable ? undefined : error }, `SQL is off on this hub: ${reason}`);
+    }
+  }
+
+  /** Hubs starting together grant and alter the same catalog rows ("tuple concurrently updated"): try again. */
+  private async setUpRole(): Promise<SandboxLogin> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await setUpSandboxRole(this.db, this.database.url, this.options.operatorUrl, this.log);
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (attempt >= 5 || !(code === 'XX000' || code === '40001' || code === '40P01' || code === '23505' || code === '42710')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
     }
   }
 

@@ -2,8 +2,9 @@
  * The sandbox's rules, applied to node-sql-parser's AST of one SELECT: an allowlist, not a
  * blocklist. Every node kind must be one this module knows (anything else — a parameter, a
  * variable, a statement kind other than SELECT, SELECT INTO, WITH RECURSIVE, TABLESAMPLE … — is
- * refused), every function must be in allowlist.ts, every cast target too, and every table must be
- * a CTE in scope or a dataset named `owner.dataset` (system catalogs are refused by name).
+ * refused), every function must be in allowlist.ts (and `format` must have a literal format string
+ * with no field wider than MAX_FORMAT_WIDTH), every cast target too, and every table must be a CTE
+ * in scope or a dataset named `owner.dataset` (system catalogs are refused by name).
  *
  * It collects the dataset references so the service can check access and rewrite them to their
  * internal tables, after which the query is printed back from this same AST (see rewrite.ts):

@@ -2,7 +2,9 @@
  * The SQL surface: parse a statement (statement-parser.ts), resolve the datasets and models it
  * names with the caller's access (a private dataset or model they may not read is NOT_FOUND, as a
  * missing one), rewrite dataset names to their internal tables after that check, and run SELECTs
- * in the sandbox (sandbox-runner.ts) one page at a time.
+ * in the sandbox one page at a time: on the sandbox's own login and pool (sandbox.ts), allowed to
+ * read exactly the tables of the datasets just checked while the query runs, with the limits of
+ * sandbox-runner.ts. When the sandbox could not be set up, every statement answers SQL_UNAVAILABLE.
  *
  * CREATE MODEL and the ML.* statements are parsed, their options checked and their names resolved
  * the same way (for CREATE MODEL also: the caller may write the model, and the label is a column
