@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataset, upload } from './support/datasets.js';
-import { BACKENDS, startTestHub, type TestHub } from './support/hub.js';
+import { SQL_BACKENDS, startTestHub, type TestHub } from './support/hub.js';
 import { signUp, type SignedUp } from './support/users.js';
 
 const RUN = `mutation($q: String!) { runSql(query: $q) { columns { name } rows totalCount } }`;
@@ -107,7 +107,7 @@ function corpus(A: string, M: string, canaryTable: string): Hostile[] {
   ];
 }
 
-describe.each(BACKENDS)('SQL sandbox on %s', (backend) => {
+describe.each(SQL_BACKENDS)('SQL sandbox on %s', (backend) => {
   let hub: TestHub;
   let alice: SignedUp;
   let mallory: SignedUp;
@@ -166,23 +166,36 @@ describe.each(BACKENDS)('SQL sandbox on %s', (backend) => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it('runs queries as a role that may read the dataset tables queried and nothing else', async () => {
+  it('runs queries as a plain login role whose dataset reads hang on per-query grants, with no right to anything else', async () => {
     await run(`SELECT count(*) FROM ${mallory.username}.mine`, mallory.token);
-    const [role] = await hub.sql(`SELECT rolsuper, rolcanlogin, rolcreaterole, rolcreatedb, rolbypassrls FROM pg_roles WHERE rolname = 'aimass_sql'`);
-    expect(role).toEqual({ rolsuper: false, rolcanlogin: false, rolcreaterole: false, rolcreatedb: false, rolbypassrls: false });
-    const [mine] = await hub.sql(
-      `SELECT v.table_name FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE d.name = 'mine'`,
+    const [role] = await hub.sql(
+      `SELECT rolsuper, rolcanlogin, rolcreaterole, rolcreatedb, rolreplication, rolbypassrls,
+              (SELECT count(*)::int FROM pg_auth_members m WHERE m.member = r.oid) AS memberships
+         FROM pg_roles r WHERE rolname = 'aimass_sql'`,
     );
-    const can = async (table: string) => (await hub.sql(`SELECT has_table_privilege('aimass_sql', $1, 'SELECT') AS ok`, [table]))[0].ok;
-    expect(await can(mine.table_name)).toBe(true);
-    for (const table of ['users', 'sessions', 'api_keys', 'datasets', 'dataset_versions', 'jobs']) expect(await can(table)).toBe(false);
-    const [{ ok }] = await hub.sql(`SELECT has_table_privilege('aimass_sql', 'users', 'INSERT') OR has_schema_privilege('aimass_sql', 'public', 'CREATE') AS ok`);
+    expect(role).toEqual({ rolsuper: false, rolcanlogin: true, rolcreaterole: false, rolcreatedb: false, rolreplication: false, rolbypassrls: false, memberships: 0 });
+    const can = async (table: string, privilege = 'SELECT') =>
+      (await hub.sql(`SELECT has_table_privilege('aimass_sql', $1, $2) AS ok`, [table, privilege]))[0].ok;
+    for (const table of ['users', 'sessions', 'api_keys', 'datasets', 'dataset_versions', 'jobs', 'aimass_private.sandbox_grants', 'aimass_private.sandbox_logins']) {
+      expect(await can(table), table).toBe(false);
+    }
+    // Every dataset table: SELECT, but only through its row-level security policy, and nothing more.
+    expect(await can(canaryTable)).toBe(true);
+    expect(await can(canaryTable, 'INSERT, UPDATE, DELETE, TRUNCATE')).toBe(false);
+    const unprotected = await hub.sql(
+      `SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'datasets'::regnamespace AND c.relkind = 'r'
+          AND NOT (c.relrowsecurity AND EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid AND p.polname = 'aimass_sandbox_read'))`,
+    );
+    expect(unprotected).toEqual([]);
+    expect(await hub.sql(`SELECT * FROM aimass_private.sandbox_grants`)).toEqual([]);
+    const [{ ok }] = await hub.sql(
+      `SELECT has_schema_privilege('aimass_sql', 'public', 'CREATE') OR has_schema_privilege('aimass_sql', 'datasets', 'CREATE')
+           OR has_database_privilege('aimass_sql', current_database(), 'TEMPORARY') AS ok`,
+    );
     expect(ok).toBe(false);
   });
 
-  // PostgreSQL only: PGlite cannot interrupt a running statement (there the cost limit stops such queries before they start).
-  if (backend === 'postgres') it('stops a query that runs past AIMASS_SQL_TIMEOUT_MS and stays up', async () => {
-    const M = mallory.username;
+  it('stops a query that runs past AIMASS_SQL_TIMEOUT_MS and stays up', async () => {    const M = mallory.username;
     const started = Date.now();
     const res = await run(`SELECT count(DISTINCT md5(md5(a.t || b.t))) FROM ${M}.big a, ${M}.big b`, mallory.token);
     expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataset, upload } from './support/datasets.js';
-import { BACKENDS, startTestHub, type TestHub } from './support/hub.js';
+import { SQL_BACKENDS, startTestHub, type TestHub } from './support/hub.js';
 import { codeOf, signUp, type SignedUp } from './support/users.js';
 
 const RUN = `mutation($q: String!, $first: Int, $after: String) {
@@ -16,7 +16,7 @@ const RUN = `mutation($q: String!, $first: Int, $after: String) {
 const WEATHER_V1 = ['city,temp,rain,day,sunny', 'Oslo,4.5,12,2024-01-02,no', 'Rome,14,3,2024-01-02,yes', 'Oslo,-2,0,2024-01-03,yes', "Quito,17.25,,2024-01-03,no"].join('\n');
 const WEATHER_V2 = `${WEATHER_V1}\nLima,19,1,2024-01-04,yes`;
 
-describe.each(BACKENDS)('SQL SELECT on %s', (backend) => {
+describe.each(SQL_BACKENDS)('SQL SELECT on %s', (backend) => {
   let hub: TestHub;
   let alice: SignedUp;
   let bob: SignedUp;

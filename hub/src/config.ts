@@ -248,6 +248,16 @@ export const VARIABLES = {
     description: "largest PostgreSQL planner cost estimate a SQL query may have; costlier queries are refused before they run (the only time limit on embedded PGlite, which can't interrupt a running statement)",
     parse: int(1000, 1000000000000),
   },
+  AIMASS_SQL_MAX_RESULT_BYTES: {
+    default: '33554432',
+    description: 'most bytes a SQL query may return (all its pages together), and most bytes its string and array aggregates may take in; larger is refused',
+    parse: int(1024, 1073741824),
+  },
+  AIMASS_SQL_DATABASE_URL: {
+    default: undefined,
+    description: 'login for sandboxed SQL queries (a role you created, see docs/sql-sandbox.md); without it the hub creates role aimass_sql itself, which needs CREATEROLE',
+    parse: postgresUrl,
+  },
   AIMASS_TRAIN_CHECKPOINT_EPOCHS: {
     default: '5',
     description: 'a training job (CREATE MODEL) uploads a checkpoint every this many epochs, so another agent can resume it (0: never)',
@@ -326,7 +336,15 @@ export interface Config {
   webDir: string;
   datasets: { maxBytes: number; inferRows: number; maxRows: number; maxColumns: number };
   models: { maxBytes: number };
-  sql: { timeoutMs: number; maxRows: number; maxCost: number };
+  sql: {
+    timeoutMs: number;
+    maxRows: number;
+    maxCost: number;
+    /** AIMASS_SQL_MAX_RESULT_BYTES */
+    maxResultBytes: number;
+    /** AIMASS_SQL_DATABASE_URL: the sandbox's login given by the operator; undefined: the hub manages role aimass_sql. */
+    databaseUrl: string | undefined;
+  };
   /** Training by SQL (training/). */
   training: { checkpointEpochs: number; maxRows: number; chunkRows: number; maxClasses: number; maxVocabulary: number; maxTrials: number };
   /** ML.PREDICT and ML.EVALUATE by SQL (ml/). */
@@ -399,7 +417,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxColumns: v.AIMASS_DATASET_MAX_COLUMNS,
     },
     models: { maxBytes: v.AIMASS_MODEL_MAX_BYTES },
-    sql: { timeoutMs: v.AIMASS_SQL_TIMEOUT_MS, maxRows: v.AIMASS_SQL_MAX_ROWS, maxCost: v.AIMASS_SQL_MAX_COST },
+    sql: {
+      timeoutMs: v.AIMASS_SQL_TIMEOUT_MS,
+      maxRows: v.AIMASS_SQL_MAX_ROWS,
+      maxCost: v.AIMASS_SQL_MAX_COST,
+      maxResultBytes: v.AIMASS_SQL_MAX_RESULT_BYTES,
+      databaseUrl: v.AIMASS_SQL_DATABASE_URL,
+    },
     training: {
       checkpointEpochs: v.AIMASS_TRAIN_CHECKPOINT_EPOCHS,
       maxRows: v.AIMASS_TRAIN_MAX_ROWS,

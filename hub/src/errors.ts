@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'BAD_USER_INPUT',
   'CONFLICT',
   'RATE_LIMITED',
+  /** The SQL surface is off on this hub (its sandbox could not be set up; the reason is on /readyz). */
+  'SQL_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -57,6 +59,8 @@ export function httpStatus(code: ErrorCode): number {
       return 409;
     case 'RATE_LIMITED':
       return 429;
+    case 'SQL_UNAVAILABLE':
+      return 503;
     case 'INTERNAL':
       return 500;
     default:

@@ -54,7 +54,9 @@ export async function startHub(config: Config, log: Logger = createLogger(config
   const metrics = createMetrics();
   // PGlite's NOTIFY does not cross connections: there, signals stay in process (one hub per data dir).
   const signals = await createSignals(db.kind === 'pglite' ? undefined : db.url, log);
-  const services = createServices({ db: db.dataSource, dbKind: db.kind, config, events, signals, metrics, log });
+  const services = createServices({ db: db.dataSource, database: { url: db.url, kind: db.kind }, config, events, signals, metrics, log });
+  // The SQL sandbox's own login and pool; without them SQL is off (the reason is logged and on /readyz), the rest of the hub runs.
+  await services.sql.start();
   const schema = await createSchema(events);
 
   const app = express();
@@ -125,7 +127,12 @@ export async function startHub(config: Config, log: Logger = createLogger(config
   });
   app.get('/readyz', async (_req, res) => {
     const ready = await db.ready();
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', database: db.kind });
+    const sql = services.sql.status();
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : 'not ready',
+      database: db.kind,
+      sql: sql.available ? { available: true } : { available: false, reason: sql.reason },
+    });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
@@ -211,6 +218,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
         await subscriptions.dispose();
         await apollo.stop();
         await signals.close();
+        await services.sql.close();
         await db.close();
       })();
       return closing;

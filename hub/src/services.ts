@@ -86,7 +86,8 @@ export interface Services {
 
 export function createServices(deps: {
   db: DataSource;
-  dbKind: DatabaseKind;
+  /** The hub's database login URL and kind (the SQL sandbox logs in beside it). */
+  database: { url: string; kind: DatabaseKind };
   config: Config;
   events: EventBus;
   signals: Signals;
@@ -109,7 +110,7 @@ export function createServices(deps: {
     [SubjectKind.DATASET]: datasetAccess,
   };
   const notificationFanOut = new NotificationFanOut(subjectRules, signals);
-  const datasets = new DatasetsService(db, config, deps.dbKind === 'pglite' ? 'pglite' : 'postgres', accounts, organizations, datasetAccess, notificationFanOut);
+  const datasets = new DatasetsService(db, config, deps.database.kind === 'pglite' ? 'pglite' : 'postgres', accounts, organizations, datasetAccess, notificationFanOut);
   const artifacts = new FsArtifactStore(path.join(config.dataDir, 'artifacts'));
   // Every domain that names blobs registers its references here, or the orphan sweep takes its blobs.
   const blobSweeper = new BlobSweeper(artifacts, [modelBlobReferences(db), trainingBlobReferences(db)]);
@@ -140,7 +141,7 @@ export function createServices(deps: {
     blobSweeper,
     publishing: new PublishingService(db, catalog, events, notificationFanOut),
     versionMetadata: new VersionMetadataService(db, catalog, datasets),
-    sql: new SqlService(db, config, datasets, catalog, organizations, deps.log.child({ component: 'sql' })),
+    sql: new SqlService(db, config, datasets, catalog, organizations, deps.database, deps.log.child({ component: 'sql' })),
     notifications: new NotificationsService(db, subjectRules, events, signals, deps.log.child({ component: 'notifications' })),
     subscriptions: new SubscriptionsService(db, config, subjectRules, { [SubjectKind.MODEL]: catalog, [SubjectKind.DATASET]: datasets }),
     webhookWorker: new WebhookWorker(db, config, subjectRules, signals, deps.log.child({ component: 'webhooks' })),

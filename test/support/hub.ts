@@ -23,6 +23,9 @@ export type Backend = 'postgres' | 'embedded' | 'pglite';
 /** The database backends hubs run on; database tests run once on each. */
 export const BACKENDS: Backend[] = ['postgres', 'embedded'];
 
+/** The backends SQL runs on: PGlite refuses it (it cannot stop a running statement; docs/sql-sandbox.md). */
+export const SQL_BACKENDS: Backend[] = BACKENDS.filter((backend) => backend !== 'pglite');
+
 export interface GraphQLResponse<T> {
   data?: T | null;
   errors?: { message: string; path?: string[]; extensions?: { code?: string; fields?: { field: string; message: string }[] } & Record<string, unknown> }[];

@@ -7,7 +7,9 @@
  * as pg_catalog.abs is refused), matched case-insensitively.
  *
  * Functions that build huge values from small inputs (repeat, lpad, rpad) are left out: a single
- * call could ask the server for a gigabyte.
+ * call could ask the server for a gigabyte. `format` is here, but select-check.ts allows it only
+ * with a literal format string whose widths are at most MAX_FORMAT_WIDTH; the value-building
+ * aggregates (string_agg, array_agg, json_agg …) are capped by rewrite.ts.
  */
 
 const MATH = [

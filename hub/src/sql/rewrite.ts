@@ -4,6 +4,11 @@
  * and `SELECT *` means the dataset's columns), the AST is printed back by node-sql-parser, and
  * the string literals are put back, PostgreSQL-quoted.
  *
+ * The input of every string, array and JSON aggregate goes through `aimass_sandbox.agg_input(x,
+ * cap)` (migration SqlSandbox), which counts the bytes the query's aggregates take in and stops the
+ * query past `cap`: an aggregate builds one value from many rows, so without it a query could ask
+ * the server for a gigabyte from a small table and a row generator.
+ *
  * Printing the checked AST (instead of splicing names into the user's text) means PostgreSQL runs
  * what was checked. Two guards make sure printing did not change the meaning: the printed text
  * must lex with no comments, no ";" and no string literal other than our placeholders, and it must
@@ -33,8 +38,15 @@ export function quoteLiteral(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-/** `resolve` answers the table for each dataset read; the AST is rewritten in place. */
-export function rewriteSelect(query: SelectQuery, resolve: (read: DatasetRead) => ResolvedTable): string {
+/** Aggregates that build one value from all their rows (lower case). */
+const VALUE_AGGREGATES = new Set(['string_agg', 'array_agg', 'json_agg', 'jsonb_agg', 'json_object_agg', 'jsonb_object_agg']);
+
+/**
+ * `resolve` answers the table for each dataset read; `aggregateCap` is the most bytes the query's
+ * value-building aggregates may take in. The AST is rewritten in place.
+ */
+export function rewriteSelect(query: SelectQuery, resolve: (read: DatasetRead) => ResolvedTable, aggregateCap: number): string {
+  capAggregates(query.ast, aggregateCap);
   for (const read of query.datasets) {
     const { table, columns } = resolve(read);
     if (!SAFE_TABLE.test(table) || columns.some((c) => !SAFE_COLUMN.test(c))) throw new Error(`unexpected internal table ${table}`);
@@ -84,6 +96,44 @@ export function rewriteSelect(query: SelectQuery, resolve: (read: DatasetRead) =
   }
   parts.push(printed.slice(at));
   return parts.join('');
+}
+
+/** Wraps the inputs of {@link VALUE_AGGREGATES} in aimass_sandbox.agg_input(…, cap). */
+function capAggregates(node: unknown, cap: number): void {
+  if (Array.isArray(node)) {
+    for (const item of node) capAggregates(item, cap);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  const n = node as AstNode;
+  for (const [key, value] of Object.entries(n)) if (key !== 'loc') capAggregates(value, cap);
+  const name = functionName(n);
+  if (name === null || !VALUE_AGGREGATES.has(name)) return;
+  const wrap = (expr: unknown): AstNode => ({
+    type: 'function',
+    name: { name: [{ type: 'default', value: 'agg_input' }], schema: { type: 'default', value: 'aimass_sandbox' } },
+    args: { type: 'expr_list', value: [expr, { type: 'number', value: cap }] },
+  });
+  const args = n.args as AstNode | undefined;
+  if (!args) return;
+  if (n.type === 'aggr_func' && args.expr) {
+    const shape = (expr: unknown) => JSON.stringify(expr, (key, value: unknown) => (key === 'loc' ? undefined : value));
+    const before = shape(args.expr);
+    args.expr = wrap(args.expr);
+    // With DISTINCT, PostgreSQL wants the ORDER BY expressions among the arguments: wrap those equal to it alike.
+    for (const item of (args.orderby as AstNode[] | null) ?? []) if (shape(item.expr) === before) item.expr = wrap(item.expr);
+  } else if (n.type === 'function' && args.type === 'expr_list' && Array.isArray(args.value)) {
+    args.value = args.value.map(wrap);
+  }
+}
+
+function functionName(n: AstNode): string | null {
+  if (n.type === 'aggr_func' && typeof n.name === 'string') return n.name.toLowerCase();
+  if (n.type !== 'function') return null;
+  const qualified = n.name as { name?: { value?: unknown }[]; schema?: unknown } | undefined;
+  const parts = qualified?.name;
+  if (!Array.isArray(parts) || parts.length !== 1 || qualified?.schema) return null;
+  return typeof parts[0].value === 'string' ? parts[0].value.toLowerCase() : null;
 }
 
 function unsafe(): SqlError {

@@ -1,19 +1,21 @@
 /**
- * Runs one rewritten SELECT in the sandbox and returns one page of it.
+ * Runs one rewritten SELECT on a sandbox connection (sandbox.ts: its own login, its own pool) and
+ * returns one page of it.
  *
  * Each call is one transaction: `READ ONLY`, `statement_timeout`, search_path = pg_catalog,
- * standard_conforming_strings on, TimeZone UTC, no parallel workers (so a plain scan of an
- * immutable dataset table returns rows in the same order on every run), then `SET LOCAL ROLE` to
- * the restricted role when the server has it. The transaction is always rolled back.
+ * standard_conforming_strings on, TimeZone UTC, work_mem, no parallel workers (so a plain scan of
+ * an immutable dataset table returns rows in the same order on every run). It is always rolled
+ * back.
  *
- * Paging: the page is `OFFSET`/`LIMIT` over the query capped at `maxRows + 1` rows, with a
- * window count over the capped result: every page re-runs the query (cursors hold the offset),
- * and more than `maxRows` rows is refused rather than truncated. Before running, the planner's
- * cost estimate is compared with `maxCost`: on embedded PGlite a running statement cannot be
- * interrupted, so this is what stops a query that would run for hours there.
+ * Paging: the page is `OFFSET`/`LIMIT` over the query capped at `maxRows + 1` rows, with a window
+ * count and a window byte sum over the capped result: every page re-runs the query (cursors hold
+ * the offset), and more than `maxRows` rows or `maxBytes` bytes (each row as PostgreSQL stores it,
+ * pg_column_size) is refused rather than truncated. Before running, the planner's cost estimate is
+ * compared with `maxCost`, which refuses obviously huge queries before they take a connection's
+ * time; the statement timeout stops the rest (including those whose estimate was fooled).
  */
 import type pg from 'pg';
-import type { DataSource } from 'typeorm';
+import { SANDBOX_WORK_MEM } from './sandbox-role.js';
 import { SqlError } from './sql-error.js';
 import { resultTypes } from './sql-values.js';
 
@@ -21,6 +23,8 @@ export interface SandboxLimits {
   timeoutMs: number;
   maxRows: number;
   maxCost: number;
+  /** Most bytes the whole result may hold (AIMASS_SQL_MAX_RESULT_BYTES). */
+  maxBytes: number;
 }
 
 export interface SandboxPage {
@@ -39,16 +43,13 @@ export interface PgError {
 }
 
 export async function runSandboxed(
-  db: DataSource,
+  client: pg.ClientBase,
   sql: string,
   page: { offset: number; first: number },
   limits: SandboxLimits,
-  role: string | null,
   /** Turns a PostgreSQL error from the user's query into what the user should read. */
   explain: (error: PgError) => Error,
 ): Promise<SandboxPage> {
-  const runner = db.createQueryRunner();
-  const client = (await runner.connect()) as pg.PoolClient;
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     await client.query(`SET LOCAL statement_timeout = ${Math.trunc(limits.timeoutMs)}`);
@@ -57,10 +58,11 @@ export async function runSandboxed(
     await client.query(`SET LOCAL TimeZone = 'UTC'`);
     await client.query(`SET LOCAL DateStyle = 'ISO, YMD'`);
     await client.query(`SET LOCAL max_parallel_workers_per_gather = 0`);
-    if (role) await client.query(`SET LOCAL ROLE ${role}`);
+    await client.query(`SET LOCAL work_mem = '${SANDBOX_WORK_MEM}'`);
+    await client.query(`SET LOCAL idle_in_transaction_session_timeout = ${Math.trunc(limits.timeoutMs) + 10_000}`);
 
     const capped = `SELECT * FROM (${sql}) AS aimass_query LIMIT ${limits.maxRows + 1}`;
-    const paged = `SELECT aimass_page.*, count(*) OVER () AS aimass_total FROM (${capped}) AS aimass_page OFFSET ${page.offset} LIMIT ${page.first}`;
+    const paged = `SELECT aimass_page.*, count(*) OVER () AS aimass_total, sum(pg_column_size(aimass_page.*)) OVER () AS aimass_bytes FROM (${capped}) AS aimass_page OFFSET ${page.offset} LIMIT ${page.first}`;
     let result: pg.QueryResult<unknown[]>;
     try {
       const plan = await client.query({ text: `EXPLAIN (FORMAT JSON) ${paged}`, rowMode: 'array' });
@@ -80,8 +82,9 @@ export async function runSandboxed(
       if (typeof (error as PgError).code === 'string') throw explain(error as PgError);
       throw error;
     }
-    const fields = result.fields.slice(0, -1);
+    const fields = result.fields.slice(0, -2);
     let total = result.rows.length > 0 ? Number(result.rows[0][fields.length]) : 0;
+    const bytes = result.rows.length > 0 ? Number(result.rows[0][fields.length + 1]) : 0;
     if (result.rows.length === 0 && page.offset > 0) {
       const [{ n }] = (await client.query(`SELECT count(*)::int AS n FROM (${capped}) AS aimass_page`)).rows;
       total = n;
@@ -93,16 +96,22 @@ export async function runSandboxed(
         null,
       );
     }
+    if (bytes > limits.maxBytes) {
+      throw new SqlError(
+        'BAD_USER_INPUT',
+        `the result holds more than ${limits.maxBytes.toLocaleString('en-US')} bytes (the limit, AIMASS_SQL_MAX_RESULT_BYTES): select fewer or shorter columns, or fewer rows`,
+        null,
+      );
+    }
     const columns = await describe(client, fields);
-    return { columns, rows: result.rows.map((row) => row.slice(0, -1)), totalCount: total };
+    return { columns, rows: result.rows.map((row) => row.slice(0, -2)), totalCount: total };
   } finally {
     await client.query('ROLLBACK').catch(() => undefined);
-    await runner.release();
   }
 }
 
 /** Column names and their PostgreSQL type names (`bigint`, `double precision`, `text[]` …). */
-async function describe(client: pg.PoolClient, fields: pg.FieldDef[]): Promise<{ name: string; type: string }[]> {
+async function describe(client: pg.ClientBase, fields: pg.FieldDef[]): Promise<{ name: string; type: string }[]> {
   const key = (f: pg.FieldDef) => `${f.dataTypeID}:${f.dataTypeModifier}`;
   const missing = fields.filter((f) => !typeNames.has(key(f)));
   if (missing.length > 0) {

@@ -2,8 +2,9 @@
  * The sandbox's rules, applied to node-sql-parser's AST of one SELECT: an allowlist, not a
  * blocklist. Every node kind must be one this module knows (anything else — a parameter, a
  * variable, a statement kind other than SELECT, SELECT INTO, WITH RECURSIVE, TABLESAMPLE … — is
- * refused), every function must be in allowlist.ts, every cast target too, and every table must be
- * a CTE in scope or a dataset named `owner.dataset` (system catalogs are refused by name).
+ * refused), every function must be in allowlist.ts (and `format` must have a literal format string
+ * with no field wider than MAX_FORMAT_WIDTH), every cast target too, and every table must be a CTE
+ * in scope or a dataset named `owner.dataset` (system catalogs are refused by name).
  *
  * It collects the dataset references so the service can check access and rewrite them to their
  * internal tables, after which the query is printed back from this same AST (see rewrite.ts):
@@ -42,7 +43,12 @@ export interface CheckContext {
   placeholders: ReadonlyMap<string, NameRef>;
   /** Placeholder string literals: their node values are the only strings allowed. */
   isStringPlaceholder(value: string): boolean;
+  /** The string a placeholder literal stands for. */
+  stringOf(placeholder: string): string | undefined;
 }
+
+/** Widest field `format` may pad to: `format('%200000000s', '')` would build 200 MB from nothing. */
+export const MAX_FORMAT_WIDTH = 1000;
 
 /** Node kinds a read-only query is made of. */
 const NODE_TYPES = new Set([
@@ -173,6 +179,23 @@ export function checkSelect(ast: AstNode, context: CheckContext): DatasetUse[] {
       n.type === 'aggr_func' ? AGGREGATES.includes(lower) : n.type === 'window_func' ? WINDOW_FUNCTIONS.includes(lower) || AGGREGATES.includes(lower) : ALLOWED_FUNCTIONS.has(lower);
     if (!allowed) {
       throw new CheckProblem(`function ${lower} is not allowed in the SQL sandbox (see the README for the functions it offers)`, locOf(n) ?? { name: lower, call: true, fallback: here });
+    }
+    if (lower === 'format') checkFormat(n, here);
+  };
+
+  /** format: the format string must be a literal whose widths are written out and at most MAX_FORMAT_WIDTH. */
+  const checkFormat = (n: AstNode, here: Locator): void => {
+    const args = (n.args as { value?: AstNode[] } | undefined)?.value;
+    const first = Array.isArray(args) ? args[0] : undefined;
+    const at = locOf(n) ?? { name: 'format', call: true, fallback: here };
+    const text = first?.type === 'single_quote_string' ? context.stringOf(String(first.value)) : undefined;
+    if (text === undefined) throw new CheckProblem("format's first argument must be a string literal (so its field widths can be checked)", at);
+    // %[position$][-][width]type, width digits or * / *n$ (taken from an argument).
+    for (const spec of text.matchAll(/%%|%(?:\d+\$)?(-?)(\*(?:\d+\$)?|\d+)?/g)) {
+      const width = spec[2];
+      if (width === undefined) continue;
+      if (width.startsWith('*')) throw new CheckProblem('format widths taken from an argument (%*s) are not allowed: write the width in the format string', at);
+      if (Number(width) > MAX_FORMAT_WIDTH) throw new CheckProblem(`format widths above ${MAX_FORMAT_WIDTH} are not allowed (${width} asked)`, at);
     }
   };
 

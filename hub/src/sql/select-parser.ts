@@ -114,7 +114,7 @@ export function parseSelect(source: SourceText, blanked: string, tokens: Token[]
 
   let uses;
   try {
-    uses = checkSelect(ast, { placeholders, isStringPlaceholder: (value) => strings.has(value) });
+    uses = checkSelect(ast, { placeholders, isStringPlaceholder: (value) => strings.has(value), stringOf: (value) => strings.get(value) });
   } catch (error) {
     if (error instanceof CheckProblem) throw sqlError(source, locate(error.locator), error.problem);
     if (error instanceof RangeError) throw sqlError(source, start, 'the query is too deeply nested to read');

@@ -6,7 +6,8 @@
  * Authenticated by `Authorization: Bearer <session token or API key with datasets:read>`.
  * Answers 200 `{ statement, columns: [{ name, type }], rows: [[…]], totalCount, pageInfo, datasets }`,
  * or `{ error: { code, message, fields } }` with 400 (BAD_USER_INPUT; `fields[0]` names `query`
- * with its `line` and `column`), 401, 403, 404 (a dataset or model you may not read) or 409.
+ * with its `line` and `column`), 401, 403, 404 (a dataset or model you may not read), 409, or 503
+ * (SQL_UNAVAILABLE: the SQL sandbox is not set up on this hub; /readyz says why).
  */
 import express, { Router, type Request, type Response } from 'express';
 import { badInput, unauthenticated } from '../errors.js';

@@ -2,7 +2,9 @@
  * The SQL surface: parse a statement (statement-parser.ts), resolve the datasets and models it
  * names with the caller's access (a private dataset or model they may not read is NOT_FOUND, as a
  * missing one), rewrite dataset names to their internal tables after that check, and run SELECTs
- * in the sandbox (sandbox-runner.ts) one page at a time.
+ * in the sandbox one page at a time: on the sandbox's own login and pool (sandbox.ts), allowed to
+ * read exactly the tables of the datasets just checked while the query runs, with the limits of
+ * sandbox-runner.ts. When the sandbox could not be set up, every statement answers SQL_UNAVAILABLE.
  *
  * CREATE MODEL and the ML.* statements are parsed, their options checked and their names resolved
  * the same way (for CREATE MODEL also: the caller may write the model, and the label is a column
@@ -10,6 +12,7 @@
  * in services.ts: training/ (CREATE MODEL, ML.TRAINING_INFO, ML.TRIAL_INFO) and ml/ (ML.PREDICT,
  * ML.EVALUATE). A kind nobody registered is refused as not available.
  */
+import type { DatabaseKind } from '../db/database.js';
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { OrganizationsService } from '../accounts/organizations.service.js';
@@ -24,8 +27,8 @@ import type { Logger } from '../logger.js';
 import { lex } from './lexer.js';
 import { showRef } from './names.js';
 import { rewriteSelect } from './rewrite.js';
-import { SANDBOX_ROLE, SandboxRole } from './sandbox-role.js';
-import { runSandboxed, type PgError, type SandboxPage } from './sandbox-runner.js';
+import { Sandbox, type SandboxStatus } from './sandbox.js';
+import { runSandboxed, type PgError, type SandboxLimits, type SandboxPage } from './sandbox-runner.js';
 import type { DatasetRead, SelectQuery } from './select-parser.js';
 import { SqlError } from './sql-error.js';
 import { parseStatement, type ModelRef, type SqlStatement, type StatementKind } from './statement-parser.js';
@@ -73,7 +76,7 @@ export interface SqlResult extends SandboxPage {
 export type StatementHandler = (principal: Principal, prepared: PreparedStatement, page: { offset: number; first: number }) => Promise<SandboxPage>;
 
 export class SqlService {
-  private readonly role: SandboxRole;
+  private readonly sandbox: Sandbox;
   private readonly handlers = new Map<StatementKind, StatementHandler>();
   private running = 0;
   private readonly waiting: (() => void)[] = [];
@@ -86,10 +89,26 @@ export class SqlService {
     private readonly datasets: DatasetsService,
     private readonly catalog: CatalogService,
     private readonly organizations: OrganizationsService,
+    /** The hub's own database: its login URL (the sandbox's is derived from it) and kind. */
+    database: { url: string; kind: DatabaseKind },
     log: Logger,
   ) {
-    this.role = new SandboxRole(db, log);
     this.concurrency = Math.max(1, Math.floor(config.poolSize / 2));
+    this.sandbox = new Sandbox(db, database, { operatorUrl: config.sql.databaseUrl, connections: this.concurrency }, log);
+  }
+
+  /** Sets the sandbox up (at start, from server.ts); when it cannot be, SQL stays off with the reason. */
+  start(): Promise<void> {
+    return this.sandbox.start();
+  }
+
+  /** Whether SQL runs on this hub, and why not (for /readyz). */
+  status(): SandboxStatus {
+    return this.sandbox.status();
+  }
+
+  close(): Promise<void> {
+    return this.sandbox.close();
   }
 
   /** Registers the domain that runs statements of `kind` (at start, in services.ts). */
@@ -129,6 +148,7 @@ export class SqlService {
   /** Runs a statement and returns one page of its rows (`first` rows after the cursor `after`). */
   async run(principal: Principal, query: string, page: { first?: number | null; after?: string | null } = {}): Promise<SqlResult> {
     if (!hasScope(principal, Scope.DATASETS_READ)) throw forbidden('This API key lacks the datasets:read scope');
+    this.sandbox.assertAvailable();
     const first = page.first ?? DEFAULT_PAGE;
     if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw badInput('first', `must be between 1 and ${MAX_PAGE}`);
     const queryKey = createHash('sha256').update(String(query)).digest('base64url').slice(0, 16);
@@ -147,14 +167,9 @@ export class SqlService {
     }
     if (statement.kind !== 'SELECT' || !select) throw notAvailable(source, statement);
 
-    const limits = { timeoutMs: this.config.sql.timeoutMs, maxRows: this.config.sql.maxRows, maxCost: this.config.sql.maxCost };
+    const limits = this.limits(this.config.sql.maxRows);
     if (offset > limits.maxRows) throw badInput('after', 'is not a cursor of this query');
-    const useRole = await this.role.available();
-    if (useRole) await this.role.grant(select.datasets.map((d) => d.table));
-    const names = new Map(select.datasets.map((d) => [d.table, `${d.owner}.${d.name}@${d.number}`]));
-    const result = await this.limited(() =>
-      runSandboxed(this.db, select.sql, { offset, first }, limits, useRole ? SANDBOX_ROLE : null, (error) => explainError(source, error, names, limits.timeoutMs)),
-    );
+    const result = await this.runSelect(select, select.sql, { offset, first }, limits, source);
     if (!page.after) for (const datasetId of new Set(select.datasets.map((d) => d.datasetId))) await this.datasets.recordUsage(datasetId);
     const end = offset + result.rows.length;
     const hasNextPage = end < result.totalCount;
@@ -210,7 +225,7 @@ export class SqlService {
     const sql = rewriteSelect(query, (read) => {
       const { version } = resolved.get(read)!;
       return { table: version.tableName, columns: version.columns.map((c) => c.name) };
-    });
+    }, this.config.sql.maxResultBytes);
     return { sql, datasets: [...byName.values()].map((v) => v.dataset) };
   }
 
@@ -259,13 +274,7 @@ export class SqlService {
 
   /** The columns a resolved SELECT returns (it is planned and started, but no row is read). */
   async columnsOf(source: SourceText, select: ResolvedSelect): Promise<{ name: string; type: string }[]> {
-    const limits = { timeoutMs: this.config.sql.timeoutMs, maxRows: this.config.sql.maxRows, maxCost: this.config.sql.maxCost };
-    const useRole = await this.role.available();
-    if (useRole) await this.role.grant(select.datasets.map((d) => d.table));
-    const names = new Map(select.datasets.map((d) => [d.table, `${d.owner}.${d.name}@${d.number}`]));
-    const page = await this.limited(() =>
-      runSandboxed(this.db, select.sql, { offset: 0, first: 0 }, limits, useRole ? SANDBOX_ROLE : null, (error) => explainError(source, error, names, limits.timeoutMs)),
-    );
+    const page = await this.runSelect(select, select.sql, { offset: 0, first: 0 }, this.limits(this.config.sql.maxRows), source);
     return page.columns;
   }
 
@@ -276,13 +285,22 @@ export class SqlService {
    * only as a subquery; errors are located in `source` when given.
    */
   async runWrapped(select: ResolvedSelect, wrap: (sql: string) => string, options: { first: number; maxRows: number; source?: SourceText }): Promise<SandboxPage> {
-    const limits = { timeoutMs: this.config.sql.timeoutMs, maxRows: options.maxRows, maxCost: this.config.sql.maxCost };
-    const useRole = await this.role.available();
-    if (useRole) await this.role.grant(select.datasets.map((d) => d.table));
+    return this.runSelect(select, wrap(select.sql), { offset: 0, first: options.first }, this.limits(options.maxRows), options.source ?? new SourceText(''));
+  }
+
+  private limits(maxRows: number): SandboxLimits {
+    const { timeoutMs, maxCost, maxResultBytes } = this.config.sql;
+    return { timeoutMs, maxRows, maxCost, maxBytes: maxResultBytes };
+  }
+
+  /** Runs `sql` (built around `select`) on a sandbox connection that may read the select's dataset tables while it runs. */
+  private runSelect(select: ResolvedSelect, sql: string, page: { offset: number; first: number }, limits: SandboxLimits, source: SourceText): Promise<SandboxPage> {
     const names = new Map(select.datasets.map((d) => [d.table, `${d.owner}.${d.name}@${d.number}`]));
-    const source = options.source ?? new SourceText('');
     return this.limited(() =>
-      runSandboxed(this.db, wrap(select.sql), { offset: 0, first: options.first }, limits, useRole ? SANDBOX_ROLE : null, (error) => explainError(source, error, names, limits.timeoutMs)),
+      this.sandbox.run(
+        select.datasets.map((d) => d.table),
+        (client) => runSandboxed(client, sql, page, limits, (error) => explainError(source, error, names, limits.timeoutMs)),
+      ),
     );
   }
 

@@ -7,6 +7,7 @@
 import type { QueryRunner } from 'typeorm';
 import { badInput } from '../../errors.js';
 import { ColumnType, SQL_TYPES, type DatasetColumn } from '../dataset-version.entity.js';
+import { protectDatasetTable } from '../sandbox-read-policy.js';
 import { cellParsers, nullMatcher, type NumberFormat } from './cells.js';
 import { normaliseHeaders } from './headers.js';
 import { inferType } from './infer.js';
@@ -165,6 +166,7 @@ export async function ingest(params: {
   // Pass 3: create the table and load every row, verifying each cell against its column's type.
   const sqlTypes = columns.map((c) => SQL_TYPES[c.type]);
   await qr.query(`CREATE TABLE ${table} (_row bigint NOT NULL, ${columns.map((c, i) => `"${c.name}" ${sqlTypes[i]}`).join(', ')})`);
+  await protectDatasetTable(qr, table);
   const quoted = ['_row', ...columns.map((c) => `"${c.name}"`)];
   const loader: RowLoader = params.backend === 'postgres' ? await copyLoader(qr, table, quoted) : insertLoader(qr, table, quoted, sqlTypes);
   const reports: ColumnReport[] = columns.map((c) => ({ ...c, nullCount: 0, invalidCount: 0, invalidSamples: [] }));

@@ -25,7 +25,7 @@ function rewritten(query: string): string {
   return rewriteSelect(statement.query, (read) => ({
     table: `datasets.v_${read.name.replace(/[^a-f0-9]/g, '').padEnd(32, '0').slice(0, 32)}`,
     columns: ['a', 'b'],
-  }));
+  }), 1000);
 }
 
 describe('Lexer', () => {
