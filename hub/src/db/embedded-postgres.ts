@@ -21,7 +21,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, open, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, lchown, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -117,9 +117,12 @@ export async function startEmbeddedPostgres({ dataDir, binaries, maxConnections,
     if (socket.temporary) {
       log.warn({ socketDir: socket.dir, dataDir }, 'the data directory path is too long for a Unix socket: the embedded PostgreSQL socket is in a private temporary directory');
     }
-    password = existsSync(path.join(files.cluster, 'PG_VERSION'))
-      ? await readPassword(files.password)
-      : await initialise(files, socket.dir, binaries, runAs, logFile.fd, log);
+    if (existsSync(path.join(files.cluster, 'PG_VERSION'))) {
+      password = await readPassword(files.password);
+      if (runAs) await ownCluster(files.cluster, runAs, log);
+    } else {
+      password = await initialise(files, socket.dir, binaries, runAs, logFile.fd, log);
+    }
   } catch (error) {
     await logFile.close();
     if (socket?.temporary) await rm(socket.dir, { recursive: true, force: true });
@@ -180,6 +183,17 @@ export async function startEmbeddedPostgres({ dataDir, binaries, maxConnections,
       if (temporary) await rm(socketDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * PostgreSQL refuses a cluster its user does not own. A copy made by root without keeping owners
+ * (`cp -r` rather than `cp -a`, a restored backup) is given back to the server's user.
+ */
+async function ownCluster(cluster: string, runAs: RunAs, log: Logger): Promise<void> {
+  if ((await stat(cluster)).uid === runAs.uid) return;
+  await chown(cluster, runAs.uid, runAs.gid);
+  for (const entry of await readdir(cluster, { recursive: true })) await lchown(path.join(cluster, entry), runAs.uid, runAs.gid);
+  log.warn({ cluster, user: POSTGRES_USER }, 'the embedded PostgreSQL cluster was owned by another user: given to the postgres user');
 }
 
 async function readPassword(file: string): Promise<string> {

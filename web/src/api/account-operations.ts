@@ -28,9 +28,9 @@ export const CREATE_ORGANIZATION = `mutation CreateOrganization($input: CreateOr
 
 export const ORGANIZATION = `query Organization($handle: String!) { organization(handle: $handle) { ${ORG_FIELDS} } }`;
 
-/** Visible to members (FORBIDDEN to others). */
+/** Visible to members (FORBIDDEN to others). 50 a page keeps the query under the hub's cost limit. */
 export const ORGANIZATION_MEMBERS = `query OrganizationMembers($handle: String!) {
-  organization(handle: $handle) { id members(first: 100) { totalCount edges { node { role createdAt user { id username displayName } } } } }
+  organization(handle: $handle) { id members(first: 50) { totalCount edges { node { role createdAt user { id username displayName } } } } }
 }`;
 
 export const ADD_ORGANIZATION_MEMBER = `mutation AddOrganizationMember($input: MemberInput!) { addOrganizationMember(input: $input) { role } }`;

@@ -91,5 +91,5 @@ function formatP(p: number | null): string {
 }
 
 function formatMean(mean: number): string {
-  return Number.isInteger(mean) ? String(mean) : mean.toPrecision(4);
+  return mean.toLocaleString(undefined, { maximumFractionDigits: 3 });
 }

@@ -85,12 +85,14 @@ function Members({ organization, role, onLeft }: { organization: Organization; r
   // Admins hand out the roles below owner; owners any.
   const grantable = ORG_ROLES.filter((r) => role === 'OWNER' || r !== 'OWNER');
   const members = data?.organization.members.edges.map((edge) => edge.node);
+  const total = data?.organization.members.totalCount ?? 0;
   const setRole = (username: string, next: OrgRole) => request(SET_ORGANIZATION_MEMBER_ROLE, { input: { organization: organization.handle, username, role: next } });
   const remove = (username: string) => request(REMOVE_ORGANIZATION_MEMBER, { organization: organization.handle, username });
 
   return (
     <section className="card" aria-labelledby="members-heading" data-testid="organization-members">
-      <h2 id="members-heading">Members {members && <span className="muted small">{members.length}</span>}</h2>
+      <h2 id="members-heading">Members {members && <span className="muted small">{total}</span>}</h2>
+      {members && total > members.length && <p className="muted small">The first {members.length} are listed.</p>}
       <ErrorMessage error={error ?? rowAction.error} />
       {members ? (
         <DataTable
