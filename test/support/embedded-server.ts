@@ -2,16 +2,26 @@
  * The embedded PostgreSQL server of a test hub's data directory, seen from outside: its pid (from
  * postmaster.pid) and a way to end it when its hub could not (killed, or too slow to stop).
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+/**
+ * Whether `pid` runs. A process that has exited but not been reaped yet (a zombie: an orphaned
+ * server is reaped by init, in its own time) counts as gone.
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc to ask
   }
 }
 

@@ -150,13 +150,21 @@ export async function startEmbeddedPostgres({ dataDir, binaries, maxConnections,
     stdio: ['ignore', logFile.fd, logFile.fd],
   });
   await logFile.close();
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let spawnError: Error | undefined;
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    // Not started at all (EACCES, EPERM on the uid): no 'exit' follows.
+    child.once('error', (error) => {
+      spawnError = error;
+      resolve();
+    });
+  });
   let closing = false;
   child.once('exit', (code, signal) => {
     if (!closing) log.error({ code, signal, log: files.log }, 'embedded PostgreSQL exited');
   });
   try {
-    await waitUntilReady(child, files.cluster, files.log);
+    await waitUntilReady(child, () => spawnError, files.cluster, files.log);
   } catch (error) {
     closing = true;
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGQUIT');
@@ -317,9 +325,11 @@ async function stopLeftoverServer(cluster: string, binaries: PostgresBinaries, r
 }
 
 /** Waits for postmaster.pid to name this child and say "ready" (as `pg_ctl start -w` does). */
-async function waitUntilReady(child: ChildProcess, cluster: string, logFile: string, timeoutMs = 60_000): Promise<void> {
+async function waitUntilReady(child: ChildProcess, spawnError: () => Error | undefined, cluster: string, logFile: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    const failed = spawnError();
+    if (failed) throw new Error(`embedded PostgreSQL could not be started: ${failed.message}`);
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`embedded PostgreSQL exited while starting (${child.signalCode ?? `exit ${child.exitCode}`}):\n${await tail(logFile)}`);
     }
