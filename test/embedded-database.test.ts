@@ -108,7 +108,8 @@ describe('Embedded PostgreSQL server', () => {
     expect(hub.logs.some((l) => l.includes('"embedded PostgreSQL cluster created"'))).toBe(true);
     expect(loggedDatabase(hub)).toMatchObject({ database: 'embedded', socketDir: path.join(hub.dataDir, 'postgres-socket') });
     const ready = await fetch(`${hub.url}/readyz`);
-    expect(await ready.json()).toEqual({ status: 'ready', database: 'embedded' });
+    // SQL runs here: the sandbox has its own login on the embedded server.
+    expect(await ready.json()).toEqual({ status: 'ready', database: 'embedded', sql: { available: true } });
     const [{ version }] = await hub.sql(`SELECT version()`);
     expect(version).toMatch(/^PostgreSQL 18\./);
     expect(startMs).toBeLessThan(60_000);
@@ -223,7 +224,8 @@ describe('PGlite fallback (AIMASS_EMBEDDED_DB=pglite)', () => {
 
   it('starts, says why, answers GraphQL, and serves its database on a 0600 Unix socket only', async () => {
     expect(loggedDatabase(hub)).toMatchObject({ database: 'pglite', reason: 'AIMASS_EMBEDDED_DB=pglite' });
-    expect(await (await fetch(`${hub.url}/readyz`)).json()).toEqual({ status: 'ready', database: 'pglite' });
+    // Ready, but without SQL: PGlite cannot stop a running query, so the hub refuses to run SQL there.
+    expect(await (await fetch(`${hub.url}/readyz`)).json()).toMatchObject({ status: 'ready', database: 'pglite', sql: { available: false, reason: expect.stringContaining('cannot stop a running query') } });
     const alice = await signUp(hub);
     const me = await hub.graphql(`{ me { username } }`, {}, alice.token);
     expect(me.data.me.username).toBe(alice.username);
