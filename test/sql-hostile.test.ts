@@ -221,6 +221,15 @@ describe.each(SQL_BACKENDS)('SQL sandbox against an attacker on %s', (backend) =
     }
   });
 
+  it('checks the grant once per query, not once per row', async () => {
+    await withClient(sandboxUrl, async (c) => {
+      const plan = (await c.query(`EXPLAIN SELECT * FROM ${secretTable} WHERE v > 0`)).rows.map((r) => r['QUERY PLAN'] as string);
+      // The policy runs as an InitPlan; the scan's filter only tests its result.
+      expect(plan.some((line) => /InitPlan/.test(line))).toBe(true);
+      expect(plan.filter((line) => /Filter:/.test(line) && /may_read/.test(line))).toEqual([]);
+    });
+  });
+
   it('on its raw connection cannot become another role, reach files or programs, create anything or change its rights', async () => {
     const attempts: [string, RegExp][] = [
       ['SET ROLE postgres', /^42501 permission denied to set role/],
