@@ -84,7 +84,7 @@ describe('Measured, not claimed', () => {
     // Its claimed 1024 slots: the hub hands it no more at once than it ran well at once, plus one.
     expect(l.slots).toBe(1024);
     expect(l.provenSlots).toBeLessThanOrEqual(2);
-    const pinned = [];
+    const pinned: { id: string }[] = [];
     for (let i = 0; i < 8; i++) pinned.push(await submitJob(hub, owner.token, { kind: 'echo', payload: { durationMs: 0 }, requirements: { nodeId: liarNode.nodeId } }));
     let mostHeld = 0;
     await waitFor('the liar ran its pinned jobs', async () => {
