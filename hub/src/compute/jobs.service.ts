@@ -29,6 +29,8 @@ export interface Placement {
 
 /** What a job waiting with no eligible node online says (GraphQL Job.waitingReason). */
 export const WAITING_FOR_TRUSTED = 'waiting for one of your trusted nodes: none is online';
+/** The same when the data is (also) someone else's: the node must be trusted by every owner. */
+export const WAITING_FOR_SHARED = 'waiting for a node every owner of its data trusts: none is online';
 export const WAITING_FOR_ANY = 'waiting for a node: none is online';
 
 export interface SubmitJobInput {
@@ -181,7 +183,8 @@ export class JobsService {
     if (job.status !== JobStatus.QUEUED) return null;
     const { online } = await this.placement(job.residency);
     if (online > 0) return null;
-    return job.residency ? WAITING_FOR_TRUSTED : WAITING_FOR_ANY;
+    if (!job.residency) return WAITING_FOR_ANY;
+    return job.residency.length === 1 && job.residency[0] === job.ownerId ? WAITING_FOR_TRUSTED : WAITING_FOR_SHARED;
   }
 
   /** Re-reads a job and publishes it to its subscribers. */
