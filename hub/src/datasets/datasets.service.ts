@@ -278,6 +278,7 @@ export class DatasetsService {
       inferRows: this.config.datasets.inferRows,
       maxRows: this.config.datasets.maxRows,
       maxColumns: this.config.datasets.maxColumns,
+      maxBytes: this.config.datasets.maxBytes,
     };
   }
 
