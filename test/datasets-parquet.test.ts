@@ -1,11 +1,11 @@
 /** Parquet uploads: read row group by row group, then cleaned, typed and profiled like CSV. */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { parquetMetadata, type FileMetaData } from 'hyparquet';
 import { ByteWriter, parquetWriteBuffer } from 'hyparquet-writer';
 import { writeMetadata } from 'hyparquet-writer/src/metadata.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataset, upload } from './support/datasets.js';
 import { BACKENDS, startTestHub, type TestHub } from './support/hub.js';
+import { MB, peakGrowth } from './support/memory.js';
 import { signUp, type SignedUp } from './support/users.js';
 
 /** A small valid file whose footer (thrift compact FileMetaData) is rewritten by `edit`. */
@@ -28,16 +28,6 @@ function withFooter(edit: (metadata: FileMetaData) => void): Buffer {
   return Buffer.from(writer.getBuffer());
 }
 
-/** The hub's resident memory now and its peak since {@link resetPeak} (Linux /proc). */
-function memory(pid: number): { rss: number; peak: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)![1]) * 1024;
-  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
-}
-/** Resets the peak resident size the kernel keeps (VmHWM) to the current one. */
-const resetPeak = (pid: number) => writeFileSync(`/proc/${pid}/clear_refs`, '5');
-
-const MB = 1024 * 1024;
 
 describe.each(BACKENDS)('Parquet uploads on %s', (backend) => {
   let hub: TestHub;
@@ -91,14 +81,10 @@ describe.each(BACKENDS)('Parquet uploads on %s', (backend) => {
     // Really a Parquet file: a reader takes its footer at its word.
     expect(parquetMetadata(bomb.buffer.slice(bomb.byteOffset, bomb.byteOffset + bomb.length) as ArrayBuffer).num_rows).toBe(2_000_000_000n);
     await createDataset(hub, user.token, { name: 'pq-bomb' });
-    const pid = hub.process.pid!;
-    const before = memory(pid);
-    resetPeak(pid);
-    const res = await upload(hub, user.token, user.username, 'pq-bomb', bomb, { format: 'parquet' });
-    const after = memory(pid);
+    const { result: res, growth } = await peakGrowth(hub.process.pid!, () => upload(hub, user.token, user.username, 'pq-bomb', bomb, { format: 'parquet' }));
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/declares 2000000000 rows; at most \d+ are allowed \(AIMASS_DATASET_MAX_ROWS\)/) });
-    expect(after.peak - before.rss).toBeLessThan(50 * MB);
+    expect(growth).toBeLessThan(50 * MB);
     const versions = await hub.graphql(`query($o: String!) { dataset(owner: $o, name: "pq-bomb") { versions { number } } }`, { o: user.username }, user.token);
     expect(versions.data.dataset.versions).toEqual([]);
   });
@@ -109,13 +95,10 @@ describe.each(BACKENDS)('Parquet uploads on %s', (backend) => {
       m.row_groups[0].total_byte_size = 1n << 40n;
       for (const c of m.row_groups[0].columns) c.meta_data!.total_uncompressed_size = 1n << 40n;
     });
-    const pid = hub.process.pid!;
-    const before = memory(pid);
-    resetPeak(pid);
-    const res = await upload(hub, user.token, user.username, 'pq-wide', huge, { format: 'parquet' });
+    const { result: res, growth } = await peakGrowth(hub.process.pid!, () => upload(hub, user.token, user.username, 'pq-wide', huge, { format: 'parquet' }));
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/row group 0 declares \d+ bytes uncompressed; at most \d+ are allowed \(AIMASS_DATASET_MAX_BYTES\)/);
-    expect(memory(pid).peak - before.rss).toBeLessThan(50 * MB);
+    expect(growth).toBeLessThan(50 * MB);
 
     const liar = withFooter((m) => {
       m.row_groups[0].num_rows = 2_000_000_000n;

@@ -7,7 +7,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Transform, type Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { ArtifactStore, PutResult } from '../artifacts/index.js';
-import { AppError, badInput } from '../errors.js';
+import { AppError, badInput, QuotaExceededError } from '../errors.js';
 
 export class ModelTooLargeError extends AppError {
   constructor(limit: number) {
@@ -25,7 +25,17 @@ export interface ReceivedFiles {
   created: string[];
 }
 
-export async function receiveFiles(headers: IncomingHttpHeaders, body: Readable, store: ArtifactStore, maxBytes: number): Promise<ReceivedFiles> {
+/** Room left under the owner's artifact quota: past `bytes` of files, the upload stops with `exceeded(bytes read)`. */
+export interface UploadRoom {
+  bytes: number;
+  exceeded(bytes: number): QuotaExceededError;
+}
+
+/** Errors after which the rest of the body is not read: the route answers 413 and closes the connection. */
+export const stopsReading = (error: unknown): error is ModelTooLargeError | QuotaExceededError =>
+  error instanceof ModelTooLargeError || error instanceof QuotaExceededError;
+
+export async function receiveFiles(headers: IncomingHttpHeaders, body: Readable, store: ArtifactStore, maxBytes: number, room?: UploadRoom): Promise<ReceivedFiles> {
   const received: ReceivedFiles = { files: new Map(), created: [] };
   let bb: busboy.Busboy;
   try {
@@ -42,7 +52,7 @@ export async function receiveFiles(headers: IncomingHttpHeaders, body: Readable,
   const fail = (error: unknown) => {
     failure ??= error;
     // Past the limit, the rest of the body is not worth reading: answer 413 now (the route closes the connection).
-    if (error instanceof ModelTooLargeError) {
+    if (stopsReading(error)) {
       failure = error;
       stop(error);
     }
@@ -58,7 +68,7 @@ export async function receiveFiles(headers: IncomingHttpHeaders, body: Readable,
       const counter = new Transform({
         transform(chunk: Buffer, _e, cb) {
           total += chunk.length;
-          cb(total > maxBytes ? new ModelTooLargeError(maxBytes) : null, chunk);
+          cb(total > maxBytes ? new ModelTooLargeError(maxBytes) : room && total > room.bytes ? room.exceeded(total) : null, chunk);
         },
       });
       // pipe() does not forward errors: a body cut off mid-file must still end the write.
@@ -98,7 +108,7 @@ export async function receiveFiles(headers: IncomingHttpHeaders, body: Readable,
     // The body will not end (cut off, or no longer read): end the file being written so its temporary file goes.
     current?.destroy(error as Error);
   }
-  if (!(failure instanceof ModelTooLargeError)) await chain;
+  if (!stopsReading(failure)) await chain;
   if (failure) {
     body.unpipe(bb);
     await Promise.all(received.created.map((sha) => store.delete(sha)));
