@@ -72,7 +72,9 @@ export async function receiveFiles(headers: IncomingHttpHeaders, body: Readable,
         },
       });
       // pipe() does not forward errors: a body cut off mid-file must still end the write.
-      stream.once('error', (error) => counter.destroy(error));
+      // `on`, not `once`: a part destroyed after a refusal may report more than one error, and an
+      // unheard 'error' event would end the hub.
+      stream.on('error', (error) => counter.destroy(error));
       current = stream;
       try {
         const put = await store.put(stream.pipe(counter));
@@ -92,8 +94,8 @@ export async function receiveFiles(headers: IncomingHttpHeaders, body: Readable,
     await new Promise<void>((resolve, reject) => {
       stop = reject;
       bb.once('close', resolve);
-      bb.once('error', reject);
-      body.once('error', reject);
+      bb.on('error', reject);
+      body.on('error', reject);
       body.once('aborted', () => reject(badInput('body', 'the upload was cut off before it ended')));
       // Parts that are skipped (after a refusal) are not counted above; bound the raw body too.
       let raw = 0;
