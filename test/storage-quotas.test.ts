@@ -153,9 +153,12 @@ describe.each(BACKENDS)('Storage quotas on %s', (backend) => {
     // Declared length over the room: refused before the body.
     const declared = await declaredUpload(hub, dave.token, dave.username, names[3], ARTIFACT_QUOTA + 2 * 1024 * 1024);
     expect(declared.status).toBe(413);
+    expect((await fetch(`${hub.url}/readyz`)).status).toBe(200);
     expect(declared.body.error).toMatchObject({ code: 'QUOTA_EXCEEDED', used, limit: ARTIFACT_QUOTA });
     // Streamed without a length: stopped once the file bytes cross the room.
     expect(await chunkedUpload(hub, dave.token, dave.username, names[3], 'model.json', Buffer.alloc(ARTIFACT_QUOTA, 32))).toSatisfy((s) => s === 413 || s === 'reset');
+    // ... and the hub lives on (a refusal of a part it had whole once ended it).
+    expect((await fetch(`${hub.url}/readyz`)).status).toBe(200);
 
     // The CLI push of a model directory.
     const modelDir = path.join(dir, 'model');

@@ -75,6 +75,10 @@ export async function receiveFiles(headers: IncomingHttpHeaders, body: Readable,
       // `on`, not `once`: a part destroyed after a refusal may report more than one error, and an
       // unheard 'error' event would end the hub.
       stream.on('error', (error) => counter.destroy(error));
+      // The part may already be buffered whole: piping writes it into the counter at once, and the
+      // counter's refusal must not be an unheard 'error' event while put() is still setting up
+      // (that ended the hub). put() still sees the error: its pipeline takes an errored stream.
+      counter.on('error', () => undefined);
       current = stream;
       try {
         const put = await store.put(stream.pipe(counter));
