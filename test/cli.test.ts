@@ -1,5 +1,4 @@
 /** The `aimass` command-line client against a real hub. */
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,22 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildModel } from './catalog-support.js';
 import { createDataset } from './support/datasets.js';
 import { startTestHub, type TestHub } from './support/hub.js';
-import { ROOT } from './support/spawn-hub.js';
+import { cli } from './support/cli.js';
 import { signUp, type SignedUp } from './support/users.js';
-
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist/hub/src/cli/aimass.js'), ...args], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 // One hub for every command: each test uses its own names.
 let hub: TestHub;

@@ -202,6 +202,26 @@ export const VARIABLES = {
     description: 'largest model version upload accepted (model.json + shards), in bytes (500 MiB); larger is refused with 413',
     parse: int(1, 1099511627776),
   },
+  AIMASS_MODEL_CHECK_CONCURRENCY: {
+    default: '1',
+    description: 'model uploads checked with TF.js at once (each holds its weights in memory); others wait their turn',
+    parse: int(1, 64),
+  },
+  AIMASS_MODEL_CHECK_QUEUE: {
+    default: '32',
+    description: 'model uploads that may wait for a TF.js check; beyond, an upload is refused with 429 RATE_LIMITED',
+    parse: int(0, 10000),
+  },
+  AIMASS_QUOTA_DATASET_BYTES: {
+    default: '0',
+    description: 'dataset bytes each owner (user or organization) may store, counted as the bytes of every version uploaded (0: unlimited); beyond, 413 QUOTA_EXCEEDED',
+    parse: int(0, 1125899906842624),
+  },
+  AIMASS_QUOTA_ARTIFACT_BYTES: {
+    default: '0',
+    description: "model file bytes each owner may store, counted once per distinct file their models' versions name (0: unlimited); beyond, 413 QUOTA_EXCEEDED",
+    parse: int(0, 1125899906842624),
+  },
   AIMASS_DEBUG_SQL_COUNT: {
     default: 'false',
     description: 'add extensions.sqlStatements (SQL statements the operation sent) to every GraphQL response over HTTP',
@@ -335,7 +355,9 @@ export interface Config {
   localAgents: number;
   webDir: string;
   datasets: { maxBytes: number; inferRows: number; maxRows: number; maxColumns: number };
-  models: { maxBytes: number };
+  models: { maxBytes: number; checkConcurrency: number; checkQueue: number };
+  /** Per-owner storage quotas in bytes; 0 is unlimited. */
+  quotas: { datasetBytes: number; artifactBytes: number };
   sql: {
     timeoutMs: number;
     maxRows: number;
@@ -416,7 +438,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxRows: v.AIMASS_DATASET_MAX_ROWS,
       maxColumns: v.AIMASS_DATASET_MAX_COLUMNS,
     },
-    models: { maxBytes: v.AIMASS_MODEL_MAX_BYTES },
+    models: { maxBytes: v.AIMASS_MODEL_MAX_BYTES, checkConcurrency: v.AIMASS_MODEL_CHECK_CONCURRENCY, checkQueue: v.AIMASS_MODEL_CHECK_QUEUE },
+    quotas: { datasetBytes: v.AIMASS_QUOTA_DATASET_BYTES, artifactBytes: v.AIMASS_QUOTA_ARTIFACT_BYTES },
     sql: {
       timeoutMs: v.AIMASS_SQL_TIMEOUT_MS,
       maxRows: v.AIMASS_SQL_MAX_ROWS,

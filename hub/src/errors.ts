@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   /** The SQL surface is off on this hub (its sandbox could not be set up; the reason is on /readyz). */
   'SQL_UNAVAILABLE',
+  'QUOTA_EXCEEDED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -33,6 +34,39 @@ export class AppError extends Error {
   ) {
     super(message);
     this.name = 'AppError';
+  }
+
+  /** More facts for the client, beside `code` (GraphQL `extensions`, REST `error`); none by default. */
+  get details(): Record<string, string | number> | undefined {
+    return undefined;
+  }
+}
+
+/** Which per-owner storage quota (AIMASS_QUOTA_DATASET_BYTES, AIMASS_QUOTA_ARTIFACT_BYTES). */
+export type StorageQuota = 'datasets' | 'artifacts';
+
+/**
+ * An owner's storage quota would be crossed: HTTP 413, GraphQL `QUOTA_EXCEEDED`, with the quota,
+ * the owner, the bytes used, the limit, and the bytes the refused request would have added (as far
+ * as it was read).
+ */
+export class QuotaExceededError extends AppError {
+  constructor(
+    readonly quota: StorageQuota,
+    readonly owner: string,
+    readonly used: number,
+    readonly limit: number,
+    readonly adding: number,
+  ) {
+    super(
+      'QUOTA_EXCEEDED',
+      `Storage quota for ${quota} exceeded: ${owner} stores ${used} of ${limit} bytes${adding > 0 ? ` and this upload adds ${adding}${adding >= limit - used ? '' : ' or more'}` : ''}`,
+      [{ field: 'body', message: `${quota} quota exceeded` }],
+    );
+  }
+
+  override get details() {
+    return { quota: this.quota, owner: this.owner, used: this.used, limit: this.limit, adding: this.adding };
   }
 }
 
@@ -61,6 +95,8 @@ export function httpStatus(code: ErrorCode): number {
       return 429;
     case 'SQL_UNAVAILABLE':
       return 503;
+    case 'QUOTA_EXCEEDED':
+      return 413;
     case 'INTERNAL':
       return 500;
     default:

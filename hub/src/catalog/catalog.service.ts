@@ -18,14 +18,17 @@ import type { ArtifactStore, BlobSweeper, PutResult } from '../artifacts/index.j
 import type { Config } from '../config.js';
 import type { OrganizationsService } from '../accounts/organizations.service.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
-import { AppError, badInput, conflict, forbidden, notFound } from '../errors.js';
+import { AppError, badInput, conflict, forbidden, notFound, QuotaExceededError } from '../errors.js';
+import { lockOwnerQuota } from '../db/quota-lock.js';
+import { artifactBytesOf } from './model-storage.js';
 import type { Page, PageArgs } from '../graphql/connection.js';
 import { emptyPage } from '../graphql/keyset-search.js';
+import { CheckSlots } from './check-slots.js';
 import { checkManifest, loadAndSign } from './layers-model-check.js';
 import { ModelAlias } from './model-alias.entity.js';
 import { ModelVersion, ModelVersionStatus, type ModelSignature } from './model-version.entity.js';
 import { Model, ModelVisibility } from './model.entity.js';
-import { FRAMING_BYTES, ModelTooLargeError, receiveFiles, type ReceivedFiles } from './multipart-files.js';
+import { FRAMING_BYTES, ModelTooLargeError, receiveFiles, type ReceivedFiles, type UploadRoom } from './multipart-files.js';
 import { modelSearchRequest, searchModels, type ModelSearch } from './search.js';
 import type { ResourceSharing } from '../sharing/index.js';
 
@@ -48,6 +51,9 @@ const ALIAS = /^[a-z][a-z0-9_-]{0,49}$/;
 const MAX_MODEL_JSON_BYTES = 32 * 1024 * 1024;
 
 export class CatalogService {
+  /** TF.js checks running at once (AIMASS_MODEL_CHECK_CONCURRENCY): bounds the memory uploads take. */
+  private readonly checkSlots: CheckSlots;
+
   constructor(
     private readonly db: DataSource,
     private readonly config: Config,
@@ -58,7 +64,9 @@ export class CatalogService {
     private readonly organizations: OrganizationsService,
     /** Deletes the blobs of a failed upload unless another version has the same bytes. */
     private readonly blobs: BlobSweeper,
-  ) {}
+  ) {
+    this.checkSlots = new CheckSlots(config.models.checkConcurrency, config.models.checkQueue);
+  }
 
   private get repo() {
     return this.db.getRepository(Model);
@@ -229,26 +237,50 @@ export class CatalogService {
   async upload(principal: Principal, owner: string, name: string, headers: IncomingHttpHeaders, body: Readable): Promise<ModelVersion> {
     if (!hasScope(principal, Scope.MODELS_WRITE)) throw forbidden('This API key lacks the models:write scope');
     const model = await this.get(principal, owner, name, 'write');
-    const { files, created } = await this.receiveUpload(headers, body);
+    const room = await this.quotaRoom(model, owner, headers);
+    const { files, created } = await this.receiveUpload(headers, body, room);
     try {
       const signature = await this.checkUploadedModel(files);
-      return await this.addVersion(model.id, files, { signature, createdBy: principal.user.id });
+      return await this.addVersion(model.id, files, { signature, createdBy: principal.user.id, quota: room && { ownerId: model.ownerId, owner } });
     } catch (error) {
       await this.deleteUnreferenced(created);
       throw error;
     }
   }
 
+  /** The bytes an owner stores in model files (see model-storage.ts) and their quota (0: unlimited). */
+  async storageUsage(ownerId: string): Promise<{ used: number; limit: number }> {
+    return { used: await artifactBytesOf(this.db, ownerId), limit: this.config.quotas.artifactBytes };
+  }
+
+  /**
+   * The room an upload to `model` has under its owner's artifact quota, refusing at once when it
+   * is full or the declared length cannot fit; undefined when the quota is unlimited. The bytes
+   * are counted as they arrive (an upload needs its size free while it streams); the exact
+   * count, where files the owner already stores count once, is made before the version is written.
+   */
+  private async quotaRoom(model: Model, owner: string, headers: IncomingHttpHeaders): Promise<UploadRoom | undefined> {
+    const limit = this.config.quotas.artifactBytes;
+    if (limit === 0) return undefined;
+    const used = await artifactBytesOf(this.db, model.ownerId);
+    const exceeded = (adding: number) => new QuotaExceededError('artifacts', owner, used, limit, adding);
+    const length = headers['content-length'] === undefined ? undefined : Number(headers['content-length']);
+    if (used >= limit) throw exceeded(length ?? 0);
+    if (length !== undefined && length > limit - used + FRAMING_BYTES) throw exceeded(length);
+    return { bytes: limit - used, exceeded };
+  }
+
   /**
    * Streams a multipart body of model files into the artifact store, within AIMASS_MODEL_MAX_BYTES
-   * (a declared length over it is refused before a byte is read). The caller deletes `created`
-   * (through the BlobSweeper) when no version comes of them. Shared by the upload and the trainer.
+   * (a declared length over it is refused before a byte is read) and `room` under the owner's
+   * quota when there is one. The caller deletes `created` (through the BlobSweeper) when no version
+   * comes of them. Shared by the upload and the trainer.
    */
-  async receiveUpload(headers: IncomingHttpHeaders, body: Readable): Promise<ReceivedFiles> {
+  async receiveUpload(headers: IncomingHttpHeaders, body: Readable, room?: UploadRoom): Promise<ReceivedFiles> {
     const maxBytes = this.config.models.maxBytes;
     const length = headers['content-length'] === undefined ? undefined : Number(headers['content-length']);
     if (length !== undefined && length > maxBytes + FRAMING_BYTES) throw new ModelTooLargeError(maxBytes);
-    return receiveFiles(headers, body, this.store, maxBytes);
+    return receiveFiles(headers, body, this.store, maxBytes, room);
   }
 
   /**
@@ -260,10 +292,23 @@ export class CatalogService {
     if (!manifestFile) throw badInput('model.json', 'is missing: upload model.json and its weight shards');
     if (manifestFile.size > MAX_MODEL_JSON_BYTES) throw badInput('model.json', `is larger than ${MAX_MODEL_JSON_BYTES} bytes`);
     const sizes = new Map([...files].map(([p, f]) => [p, f.size]));
-    const manifest = checkManifest((await this.readBlob(manifestFile.sha256)).toString('utf8'), sizes);
-    const shards = manifest.weightsManifest.flatMap((g) => g.paths);
-    const weights = Buffer.concat(await Promise.all(shards.map((p) => this.readBlob(files.get(p)!.sha256))));
-    return loadAndSign(manifest, weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer);
+    // The files wait on disk (in the artifact store) for a slot; only a slot's holder reads them into memory.
+    return this.checkSlots.run(async () => {
+      const manifest = checkManifest((await this.readBlob(manifestFile.sha256)).toString('utf8'), sizes);
+      const shards = manifest.weightsManifest.flatMap((g) => g.paths).map((p) => files.get(p)!);
+      // One buffer of the exact size, filled shard by shard: no second copy of the weights.
+      const weights = new Uint8Array(shards.reduce((sum, f) => sum + f.size, 0));
+      let offset = 0;
+      for (const shard of shards) {
+        for await (const chunk of await this.store.get(shard.sha256)) {
+          const bytes = chunk as Buffer;
+          if (offset + bytes.length > weights.length) throw new AppError('CONFLICT', 'A file of this upload changed meanwhile; upload again');
+          weights.set(bytes, offset);
+          offset += bytes.length;
+        }
+      }
+      return loadAndSign(manifest, weights.buffer);
+    });
   }
 
   /**
@@ -274,13 +319,27 @@ export class CatalogService {
   async addVersion(
     modelId: string,
     files: ReadonlyMap<string, PutResult>,
-    fields: { signature: ModelSignature; createdBy: string; metrics?: Record<string, unknown> | null; lineage?: Record<string, unknown> | null },
+    fields: {
+      signature: ModelSignature;
+      createdBy: string;
+      metrics?: Record<string, unknown> | null;
+      lineage?: Record<string, unknown> | null;
+      /** Check the owner's artifact quota with these files counted (uploads; trained versions are not refused). */
+      quota?: { ownerId: string; owner: string };
+    },
     alongside?: (tx: EntityManager, version: ModelVersion) => Promise<void>,
   ): Promise<ModelVersion> {
     return this.db.transaction(async (tx) => {
       // Serialises concurrent uploads to one model for the numbering only.
       const [locked] = await tx.query(`SELECT 1 FROM models WHERE id = $1 FOR UPDATE`, [modelId]);
       if (!locked) throw notFound('Model');
+      if (fields.quota) {
+        await lockOwnerQuota(tx, 'artifacts', fields.quota.ownerId);
+        const limit = this.config.quotas.artifactBytes;
+        const used = await artifactBytesOf(tx, fields.quota.ownerId);
+        const after = await artifactBytesOf(tx, fields.quota.ownerId, files.values());
+        if (after > limit) throw new QuotaExceededError('artifacts', fields.quota.owner, used, limit, after - used);
+      }
       // A failed upload of the same bytes elsewhere may have just deleted a blob this one reused.
       for (const f of files.values()) {
         if (!(await this.store.has(f.sha256))) throw new AppError('CONFLICT', 'A file of this upload was removed meanwhile; upload again');

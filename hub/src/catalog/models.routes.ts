@@ -8,6 +8,8 @@
  * The download URLs put the shards beside model.json, so `tf.loadLayersModel(url)` works against
  * them directly. Uploads need `Authorization: Bearer <session token or API key with models:write>`;
  * downloads of a non-public model need a token of someone who may read it (others get 404).
+ * An upload that would cross the owner's artifact quota (AIMASS_QUOTA_ARTIFACT_BYTES) is refused
+ * with 413 `{ error: { code: 'QUOTA_EXCEEDED', quota, owner, used, limit, adding } }`.
  */
 import { Router, type Request, type Response } from 'express';
 import { bearerToken } from '../graphql/context.js';
@@ -15,7 +17,7 @@ import { badInput, unauthenticated } from '../errors.js';
 import { sendError } from '../http/error-handler.js';
 import type { Services } from '../services.js';
 import type { VersionRef } from './catalog.service.js';
-import { ModelTooLargeError } from './multipart-files.js';
+import { stopsReading } from './multipart-files.js';
 
 export function modelsRouter(services: Services): Router {
   const router = Router();
@@ -42,10 +44,10 @@ export function modelsRouter(services: Services): Router {
         createdAt: version.createdAt,
       });
     } catch (error) {
-      if (!(error instanceof ModelTooLargeError)) throw error;
-      // The rest of an oversized body is not worth reading.
+      if (!stopsReading(error)) throw error;
+      // The rest of an oversized body (or one past the owner's quota) is not worth reading.
       res.setHeader('Connection', 'close');
-      sendError(res, 413, error.code, error.message, error.fields);
+      sendError(res, 413, error.code, error.message, error.fields, error.details);
     }
   });
 

@@ -7,7 +7,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Transform, type Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { ArtifactStore, PutResult } from '../artifacts/index.js';
-import { AppError, badInput } from '../errors.js';
+import { AppError, badInput, QuotaExceededError } from '../errors.js';
 
 export class ModelTooLargeError extends AppError {
   constructor(limit: number) {
@@ -25,7 +25,17 @@ export interface ReceivedFiles {
   created: string[];
 }
 
-export async function receiveFiles(headers: IncomingHttpHeaders, body: Readable, store: ArtifactStore, maxBytes: number): Promise<ReceivedFiles> {
+/** Room left under the owner's artifact quota: past `bytes` of files, the upload stops with `exceeded(bytes read)`. */
+export interface UploadRoom {
+  bytes: number;
+  exceeded(bytes: number): QuotaExceededError;
+}
+
+/** Errors after which the rest of the body is not read: the route answers 413 and closes the connection. */
+export const stopsReading = (error: unknown): error is ModelTooLargeError | QuotaExceededError =>
+  error instanceof ModelTooLargeError || error instanceof QuotaExceededError;
+
+export async function receiveFiles(headers: IncomingHttpHeaders, body: Readable, store: ArtifactStore, maxBytes: number, room?: UploadRoom): Promise<ReceivedFiles> {
   const received: ReceivedFiles = { files: new Map(), created: [] };
   let bb: busboy.Busboy;
   try {
@@ -42,7 +52,7 @@ export async function receiveFiles(headers: IncomingHttpHeaders, body: Readable,
   const fail = (error: unknown) => {
     failure ??= error;
     // Past the limit, the rest of the body is not worth reading: answer 413 now (the route closes the connection).
-    if (error instanceof ModelTooLargeError) {
+    if (stopsReading(error)) {
       failure = error;
       stop(error);
     }
@@ -58,11 +68,17 @@ export async function receiveFiles(headers: IncomingHttpHeaders, body: Readable,
       const counter = new Transform({
         transform(chunk: Buffer, _e, cb) {
           total += chunk.length;
-          cb(total > maxBytes ? new ModelTooLargeError(maxBytes) : null, chunk);
+          cb(total > maxBytes ? new ModelTooLargeError(maxBytes) : room && total > room.bytes ? room.exceeded(total) : null, chunk);
         },
       });
       // pipe() does not forward errors: a body cut off mid-file must still end the write.
-      stream.once('error', (error) => counter.destroy(error));
+      // `on`, not `once`: a part destroyed after a refusal may report more than one error, and an
+      // unheard 'error' event would end the hub.
+      stream.on('error', (error) => counter.destroy(error));
+      // The part may already be buffered whole: piping writes it into the counter at once, and the
+      // counter's refusal must not be an unheard 'error' event while put() is still setting up
+      // (that ended the hub). put() still sees the error: its pipeline takes an errored stream.
+      counter.on('error', () => undefined);
       current = stream;
       try {
         const put = await store.put(stream.pipe(counter));
@@ -82,8 +98,8 @@ export async function receiveFiles(headers: IncomingHttpHeaders, body: Readable,
     await new Promise<void>((resolve, reject) => {
       stop = reject;
       bb.once('close', resolve);
-      bb.once('error', reject);
-      body.once('error', reject);
+      bb.on('error', reject);
+      body.on('error', reject);
       body.once('aborted', () => reject(badInput('body', 'the upload was cut off before it ended')));
       // Parts that are skipped (after a refusal) are not counted above; bound the raw body too.
       let raw = 0;
@@ -98,7 +114,7 @@ export async function receiveFiles(headers: IncomingHttpHeaders, body: Readable,
     // The body will not end (cut off, or no longer read): end the file being written so its temporary file goes.
     current?.destroy(error as Error);
   }
-  if (!(failure instanceof ModelTooLargeError)) await chain;
+  if (!stopsReading(failure)) await chain;
   if (failure) {
     body.unpipe(bb);
     await Promise.all(received.created.map((sha) => store.delete(sha)));

@@ -6,7 +6,8 @@
  * Authenticated by `Authorization: Bearer <session token or API key with datasets:write>`.
  * Answers 201 with the version and its ingest report, or `{ error: { code, message, fields? } }`.
  * A body over AIMASS_DATASET_MAX_BYTES is refused with 413 (at once when Content-Length says so)
- * and the connection is closed.
+ * and the connection is closed; so is a body that would cross the owner's dataset quota
+ * (AIMASS_QUOTA_DATASET_BYTES: 413 `{ error: { code: 'QUOTA_EXCEEDED', quota, owner, used, limit, adding } }`).
  *
  *   GET /api/datasets/:owner/:name/versions/:number/export.csv
  *
@@ -19,7 +20,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { hasScope } from '../accounts/principal.js';
 import { Scope } from '../accounts/scopes.js';
-import { forbidden, notFound, unauthenticated } from '../errors.js';
+import { forbidden, notFound, QuotaExceededError, unauthenticated } from '../errors.js';
 import { sendError } from '../http/error-handler.js';
 import type { Services } from '../services.js';
 import { TooLargeError } from './ingest/spool.js';
@@ -43,10 +44,10 @@ export function datasetsRouter(services: Services): Router {
         createdAt: version.createdAt,
       });
     } catch (error) {
-      if (!(error instanceof TooLargeError)) throw error;
+      if (!(error instanceof TooLargeError || error instanceof QuotaExceededError)) throw error;
       // The rest of an oversized body is not worth reading.
       res.setHeader('Connection', 'close');
-      sendError(res, 413, error.code, error.message, error.fields);
+      sendError(res, 413, error.code, error.message, error.fields, error.details);
     }
   });
   router.get('/:owner/:name/versions/:number/export.csv', async (req: Request, res: Response) => {

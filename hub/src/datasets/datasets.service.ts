@@ -18,13 +18,15 @@ import { Scope } from '../accounts/scopes.js';
 import { checks } from '../accounts/validation.js';
 import type { Config } from '../config.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
-import { AppError, conflict, forbidden, notFound } from '../errors.js';
+import { AppError, conflict, forbidden, notFound, QuotaExceededError } from '../errors.js';
+import { lockOwnerQuota } from '../db/quota-lock.js';
+import { datasetBytesOf } from './dataset-storage.js';
 import { paginate, type Page, type PageArgs } from '../graphql/connection.js';
 import { DatasetVersion } from './dataset-version.entity.js';
 import { Dataset, DatasetVisibility } from './dataset.entity.js';
 import { DEFAULT_NULL_TOKENS, type NumberFormat } from './ingest/cells.js';
 import { ingest, type IngestOptions, type RaggedPolicy, type UploadFormat } from './ingest/ingest.js';
-import { spool, TooLargeError } from './ingest/spool.js';
+import { spool, TooLargeError, type SpoolRoom } from './ingest/spool.js';
 import { anova, type AnovaResult } from './anova.js';
 import { emptyPage, filterText } from '../graphql/keyset-search.js';
 import { searchDatasets, type DatasetSearch } from './search.js';
@@ -225,6 +227,25 @@ export class DatasetsService {
     return queryRows(this.db, version.tableName, version.columns, args);
   }
 
+  /** The bytes an owner stores in datasets (see dataset-storage.ts) and their quota (0: unlimited). */
+  async storageUsage(ownerId: string): Promise<{ used: number; limit: number }> {
+    return { used: await datasetBytesOf(this.db, ownerId), limit: this.config.quotas.datasetBytes };
+  }
+
+  /**
+   * The room an upload to `dataset` has under its owner's quota, refusing at once when it is full
+   * or when the declared length does not fit; undefined when the quota is unlimited.
+   */
+  private async quotaRoom(dataset: Dataset, owner: string, contentLength: number | undefined): Promise<SpoolRoom | undefined> {
+    const limit = this.config.quotas.datasetBytes;
+    if (limit === 0) return undefined;
+    const used = await datasetBytesOf(this.db, dataset.ownerId);
+    const exceeded = (adding: number) => new QuotaExceededError('datasets', owner, used, limit, adding);
+    if (used >= limit) throw exceeded(contentLength ?? 0);
+    if (contentLength !== undefined && used + contentLength > limit) throw exceeded(contentLength);
+    return { bytes: limit - used, exceeded };
+  }
+
   private get uploadsDir() {
     return path.join(this.config.dataDir, 'uploads');
   }
@@ -278,6 +299,7 @@ export class DatasetsService {
       inferRows: this.config.datasets.inferRows,
       maxRows: this.config.datasets.maxRows,
       maxColumns: this.config.datasets.maxColumns,
+      maxBytes: this.config.datasets.maxBytes,
     };
   }
 
@@ -301,11 +323,12 @@ export class DatasetsService {
     const options = this.parseUploadOptions(query);
     const maxBytes = this.config.datasets.maxBytes;
     if (contentLength !== undefined && contentLength > maxBytes) throw new TooLargeError(maxBytes);
+    const room = await this.quotaRoom(dataset, owner, contentLength);
 
     await mkdir(this.uploadsDir, { recursive: true });
     const file = path.join(this.uploadsDir, `${randomUUID()}.upload`);
     try {
-      const spooled = await spool(body, file, maxBytes);
+      const spooled = await spool(body, file, maxBytes, room);
       const id = randomUUID();
       // Generated, never from user input.
       const table = `datasets.v_${id.replace(/-/g, '')}`;
@@ -315,6 +338,13 @@ export class DatasetsService {
       try {
         const { columns, report, rowCount } = await ingest({ file, spooled, options, qr, backend: this.backend, table });
         const profile = await computeProfile(qr, table, columns);
+        if (room) {
+          // Checked again under a lock: concurrent uploads by one owner cannot together cross the quota.
+          await lockOwnerQuota(qr, 'datasets', dataset.ownerId);
+          const used = await datasetBytesOf(qr, dataset.ownerId);
+          const limit = this.config.quotas.datasetBytes;
+          if (used + spooled.bytes > limit) throw new QuotaExceededError('datasets', owner, used, limit, spooled.bytes);
+        }
         // Serialises concurrent uploads to one dataset for the numbering only.
         await qr.query(`SELECT 1 FROM datasets WHERE id = $1 FOR UPDATE`, [dataset.id]);
         const [{ next }] = await qr.query(`SELECT coalesce(max(number), 0) + 1 AS next FROM dataset_versions WHERE dataset_id = $1`, [dataset.id]);

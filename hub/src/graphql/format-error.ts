@@ -35,6 +35,7 @@ export function formatError(
         code: original.code,
         ...(original.fields.length > 0 ? { fields: original.fields } : {}),
         ...(original.retryAfterSeconds !== undefined ? { retryAfterSeconds: original.retryAfterSeconds } : {}),
+        ...original.details,
       },
     };
   }

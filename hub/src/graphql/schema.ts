@@ -25,6 +25,7 @@ import { SubscriptionsResolver } from '../notifications/subscriptions.resolver.j
 import { SqlResolver } from '../sql/sql.resolver.js';
 import { TrainingCurveResolver, TrainingRunResolver } from '../training/training.resolver.js';
 import { MlResolver } from '../ml/index.js';
+import { OrganizationStorageResolver, UserStorageResolver } from '../storage/index.js';
 import type { EventBus } from '../pubsub.js';
 import { authChecker } from './auth-checker.js';
 
@@ -56,6 +57,8 @@ export const resolvers = [
   TrainingRunResolver,
   TrainingCurveResolver,
   MlResolver,
+  UserStorageResolver,
+  OrganizationStorageResolver,
 ] as const;
 
 export function createSchema(pubSub: EventBus): Promise<GraphQLSchema> {

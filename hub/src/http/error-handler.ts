@@ -9,8 +9,8 @@ import { AppError, httpStatus, type ErrorCode, type FieldProblem } from '../erro
  * REST answers `{ error: { code, message, fields? } }`; under /graphql the same problem is
  * answered in GraphQL's own shape, `{ errors: [{ message, extensions: { code, fields? } }] }`.
  */
-export function sendError(res: Response, status: number, code: ErrorCode, message: string, fields?: FieldProblem[]): void {
-  const extra = fields?.length ? { fields } : {};
+export function sendError(res: Response, status: number, code: ErrorCode, message: string, fields?: FieldProblem[], details?: Record<string, string | number>): void {
+  const extra = { ...(fields?.length ? { fields } : {}), ...details };
   res
     .status(status)
     .json(res.req.originalUrl.startsWith('/graphql') ? { errors: [{ message, extensions: { code, ...extra } }] } : { error: { code, message, ...extra } });
@@ -21,7 +21,7 @@ export function errorHandler(development: boolean): ErrorRequestHandler {
     if (res.headersSent) return;
     if (error instanceof AppError) {
       if (error.retryAfterSeconds) res.setHeader('Retry-After', String(error.retryAfterSeconds));
-      return sendError(res, httpStatus(error.code), error.code, error.message, error.fields);
+      return sendError(res, httpStatus(error.code), error.code, error.message, error.fields, error.details);
     }
     const type = (error as { type?: string }).type;
     if (type === 'entity.too.large') {

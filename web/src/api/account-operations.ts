@@ -22,6 +22,10 @@ export const REVOKE_NODE_TOKEN = `mutation RevokeNodeToken($id: ID!) { revokeNod
 
 export const MY_ORGANIZATIONS = `query MyOrganizations { myOrganizations(first: 100) { totalCount edges { node { ${ORG_FIELDS} } } } }`;
 
+const STORAGE_FIELDS = 'storageUsage { datasets { usedBytes limitBytes } artifacts { usedBytes limitBytes } }';
+
+export const STORAGE_USAGE = `query StorageUsage { me { username ${STORAGE_FIELDS} } myOrganizations(first: 100) { edges { node { handle ${STORAGE_FIELDS} } } } }`;
+
 export const CREATE_ORGANIZATION = `mutation CreateOrganization($input: CreateOrganizationInput!) {
   createOrganization(input: $input) { ${ORG_FIELDS} }
 }`;

@@ -325,3 +325,14 @@ export interface RowFilter {
   op: 'EQ' | 'NE' | 'LT' | 'LE' | 'GT' | 'GE' | 'IS_NULL' | 'NOT_NULL' | 'CONTAINS';
   value?: string | null;
 }
+
+/** Bytes stored against one per-owner quota; limitBytes null when there is none. */
+export interface QuotaUsage {
+  usedBytes: number;
+  limitBytes: number | null;
+}
+
+export interface StorageUsage {
+  datasets: QuotaUsage;
+  artifacts: QuotaUsage;
+}

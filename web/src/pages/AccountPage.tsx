@@ -9,6 +9,7 @@ import { ApiKeysSection } from '../account/ApiKeysSection';
 import { NodeTokensSection } from '../account/NodeTokensSection';
 import { OrganizationsSection } from '../account/OrganizationsSection';
 import { RecentEvents } from '../account/RecentEvents';
+import { StorageSection } from '../account/StorageSection';
 import { useAccountEvents } from '../account/use-account-events';
 import { useSession } from '../auth/session-context';
 import { usePageTitle } from '../components/use-page-title';
@@ -53,6 +54,7 @@ export function AccountPage() {
           <ApiKeysSection refresh={refresh.apiKeys} />
           <NodeTokensSection refresh={refresh.nodes} />
           <OrganizationsSection refresh={refresh.organizations} />
+          <StorageSection refresh={refresh.organizations} />
         </div>
         <aside className="account-side">
           <RecentEvents events={events} error={error} />

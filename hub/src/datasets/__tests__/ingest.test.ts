@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ColumnType } from '../dataset-version.entity.js';
 import { nullMatcher, parsers } from '../ingest/cells.js';
 import { normaliseHeaders } from '../ingest/headers.js';
-import { inferType } from '../ingest/infer.js';
+import { inferType, widerType } from '../ingest/infer.js';
 import { sniffDelimiter } from '../ingest/spool.js';
 
 describe('Ingest: header normalisation', () => {
@@ -62,6 +62,21 @@ describe('Ingest: type inference', () => {
     expect(inferType(['a', 'b', 'a', 'b'])).toBe(ColumnType.CATEGORICAL);
     expect(inferType(['a', 'b', 'c'])).toBe(ColumnType.TEXT);
     expect(inferType([])).toBe(ColumnType.TEXT);
+  });
+
+  it('makes a number column float when one sample number is not an integer that fits bigint', () => {
+    const integers = Array.from({ length: 400 }, (_, i) => String(i));
+    expect(inferType([...integers, '97.5'])).toBe(ColumnType.FLOAT);
+    expect(inferType([...integers, '123456789012345678901234'])).toBe(ColumnType.FLOAT);
+    expect(inferType([...integers, 'oops'])).toBe(ColumnType.INTEGER);
+  });
+
+  it('widens integer to float for a decimal or an overflowing integer, and nothing else', () => {
+    expect(widerType(ColumnType.INTEGER, '97.5')).toBe(ColumnType.FLOAT);
+    expect(widerType(ColumnType.INTEGER, '9223372036854775808')).toBe(ColumnType.FLOAT);
+    expect(widerType(ColumnType.INTEGER, 'oops')).toBeUndefined();
+    expect(widerType(ColumnType.DATE, 'not a date')).toBeUndefined();
+    expect(widerType(ColumnType.FLOAT, 'oops')).toBeUndefined();
   });
 });
 

@@ -10,7 +10,7 @@ import { ColumnType, SQL_TYPES, type DatasetColumn } from '../dataset-version.en
 import { protectDatasetTable } from '../sandbox-read-policy.js';
 import { cellParsers, nullMatcher, type NumberFormat } from './cells.js';
 import { normaliseHeaders } from './headers.js';
-import { inferType } from './infer.js';
+import { inferType, widerType } from './infer.js';
 import { openParquet } from './parquet.js';
 import { copyLoader, insertLoader, type RowLoader } from './loader.js';
 import { csvRecords, jsonCell, jsonRecords, type RawRecord } from './records.js';
@@ -31,6 +31,8 @@ export interface IngestOptions {
   inferRows: number;
   maxRows: number;
   maxColumns: number;
+  /** AIMASS_DATASET_MAX_BYTES: also bounds what a Parquet file declares uncompressed. */
+  maxBytes: number;
 }
 
 export interface ColumnReport {
@@ -41,6 +43,9 @@ export interface ColumnReport {
   /** Cells that did not parse as the column's type and were stored as NULL. */
   invalidCount: number;
   invalidSamples: string[];
+  /** Present when the sample's guess was widened during the load (see infer.ts): the type guessed, and the line of the first cell only the wider type held. */
+  widenedFrom?: ColumnType;
+  widenedAtLine?: number;
 }
 
 export interface IngestReport {
@@ -72,7 +77,7 @@ interface Source {
 async function openSource(file: string, spooled: Spooled, options: IngestOptions): Promise<{ source: Source; delimiter: string | null }> {
   const encoding = spooled.encoding;
   if (options.format === 'parquet') {
-    const parquet = await openParquet(file);
+    const parquet = await openParquet(file, { maxRows: options.maxRows, maxBytes: options.maxBytes, fileBytes: spooled.bytes });
     return { delimiter: null, source: { header: parquet.header, ignoredKeys: new Set(), records: () => parquet.records() } };
   }
   if (options.format === 'jsonl') {
@@ -164,13 +169,28 @@ export async function ingest(params: {
   samples.length = 0;
 
   // Pass 3: create the table and load every row, verifying each cell against its column's type.
+  // A cell that only a wider type holds widens its column (ALTER … TYPE between two loader runs:
+  // the rows already loaded are cast, nothing is read twice).
   const sqlTypes = columns.map((c) => SQL_TYPES[c.type]);
   await qr.query(`CREATE TABLE ${table} (_row bigint NOT NULL, ${columns.map((c, i) => `"${c.name}" ${sqlTypes[i]}`).join(', ')})`);
   await protectDatasetTable(qr, table);
   const quoted = ['_row', ...columns.map((c) => `"${c.name}"`)];
-  const loader: RowLoader = params.backend === 'postgres' ? await copyLoader(qr, table, quoted) : insertLoader(qr, table, quoted, sqlTypes);
+  const openLoader = async (): Promise<RowLoader> =>
+    params.backend === 'postgres' ? copyLoader(qr, table, quoted) : insertLoader(qr, table, quoted, sqlTypes);
+  let loader = await openLoader();
   const reports: ColumnReport[] = columns.map((c) => ({ ...c, nullCount: 0, invalidCount: 0, invalidSamples: [] }));
   const parse = columns.map((c) => parsers[c.type]);
+  const widen = async (c: number, type: ColumnType, line: number) => {
+    await loader.finish();
+    await qr.query(`ALTER TABLE ${table} ALTER COLUMN "${columns[c].name}" TYPE ${SQL_TYPES[type]}`);
+    reports[c].widenedFrom ??= columns[c].type;
+    reports[c].widenedAtLine ??= line;
+    columns[c] = { ...columns[c], type };
+    reports[c].type = type;
+    sqlTypes[c] = SQL_TYPES[type];
+    parse[c] = parsers[type];
+    loader = await openLoader();
+  };
   const ragged = { policy: options.raggedRows, count: 0, lines: [] as number[], padded: 0, truncated: 0 };
   let rows = 0;
   try {
@@ -191,7 +211,14 @@ export async function ingest(params: {
           reports[c].nullCount++;
           continue;
         }
-        const value = parse[c](cell);
+        let value = parse[c](cell);
+        if (value === undefined) {
+          const wider = widerType(columns[c].type, cell, parsers);
+          if (wider !== undefined) {
+            await widen(c, wider, line);
+            value = parse[c](cell);
+          }
+        }
         if (value === undefined) {
           values[c] = null;
           const report = reports[c];

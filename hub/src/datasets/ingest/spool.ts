@@ -29,7 +29,13 @@ export class TooLargeError extends AppError {
   }
 }
 
-export async function spool(body: Readable, file: string, maxBytes: number): Promise<Spooled> {
+/** Room left under a quota: past `bytes`, the spool stops with `exceeded(bytes read so far)`. */
+export interface SpoolRoom {
+  bytes: number;
+  exceeded(bytes: number): AppError;
+}
+
+export async function spool(body: Readable, file: string, maxBytes: number, room?: SpoolRoom): Promise<Spooled> {
   const out = createWriteStream(file);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let utf8 = true;
@@ -65,6 +71,7 @@ export async function spool(body: Readable, file: string, maxBytes: number): Pro
     for await (const chunk of body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
       bytes += chunk.length;
       if (bytes > maxBytes) throw new TooLargeError(maxBytes);
+      if (room && bytes > room.bytes) throw room.exceeded(bytes);
       if (headLength < HEAD_BYTES) {
         headParts.push(chunk.subarray(0, HEAD_BYTES - headLength));
         headLength += Math.min(chunk.length, HEAD_BYTES - headLength);
