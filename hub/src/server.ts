@@ -14,19 +14,15 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express, { type Request } from 'express';
 import cron from 'node-cron';
 import { AgentGateway } from './compute/agent-gateway.js';
+import { mountApi } from './api-routes.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { createSignals } from './db/signals.js';
 import { countStatements } from './db/statement-count.js';
-import { jobFilesRouter } from './compute/job-files.routes.js';
-import { datasetsRouter } from './datasets/datasets.routes.js';
-import { modelsRouter } from './catalog/models.routes.js';
-import { sqlRouter } from './sql/sql.routes.js';
-import { trainingFilesRouter } from './training/training-files.routes.js';
-import { mlFilesRouter, mlSqlRouter } from './ml/index.js';
 import { buildContext, type Context } from './graphql/context.js';
 import { formatError } from './graphql/format-error.js';
 import { metricsPlugin } from './graphql/metrics-plugin.js';
+import { operationGuardPlugin } from './graphql/operation-guard.js';
 import { sqlStatementsPlugin } from './graphql/sql-statements-plugin.js';
 import { createSchema } from './graphql/schema.js';
 import { createSubscriptionServer } from './graphql/subscriptions.js';
@@ -67,12 +63,21 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     maxDepth: { n: config.graphqlLimits.depth, ignoreIntrospection: true },
     maxAliases: { n: config.graphqlLimits.aliases },
     costLimit: { maxCost: config.graphqlLimits.cost },
-    maxTokens: { n: config.graphqlLimits.tokens },
+    // The token limit is graphql-js's own parse option below: armor's plugin throws from parsingDidStart,
+    // which Apollo answers with HTTP 500, and an over-long query is the client's mistake (400).
+    maxTokens: { enabled: false },
     maxDirectives: { n: config.graphqlLimits.directives },
     blockFieldSuggestion: { enabled: !development },
   }).protect();
 
-  const subscriptions = createSubscriptionServer({ schema, services, log, validationRules: armor.validationRules, development });
+  const subscriptions = createSubscriptionServer({
+    schema,
+    services,
+    log,
+    validationRules: armor.validationRules,
+    maxTokens: config.graphqlLimits.tokens,
+    development,
+  });
 
   httpServer.on('upgrade', (request, socket, head) => {
     const pathname = new URL(request.url ?? '/', 'http://hub').pathname;
@@ -87,12 +92,14 @@ export async function startHub(config: Config, log: Logger = createLogger(config
   const apollo = new ApolloServer<Context>({
     schema,
     validationRules: armor.validationRules,
+    parseOptions: { maxTokens: config.graphqlLimits.tokens },
     plugins: [
       // armor's types come from Apollo's CommonJS build; the objects are the same at run time.
       ...(armor.plugins as unknown as ApolloServerPlugin<Context>[]),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Apollo's landing page loads its sandbox from a CDN; nothing here may.
       ApolloServerPluginLandingPageDisabled(),
+      operationGuardPlugin(),
       metricsPlugin(metrics),
       sqlStatementsPlugin(metrics, config.debugSqlCount),
     ],
@@ -146,14 +153,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     }),
   );
 
-  app.use('/api/jobs', jobFilesRouter(services));
-  app.use('/api/jobs', trainingFilesRouter(services));
-  app.use('/api/jobs', mlFilesRouter(services));
-  app.use('/api/datasets', datasetsRouter(services));
-  app.use('/api/models', modelsRouter(services));
-  app.use('/api/sql', sqlRouter(services));
-  app.use('/api/sql', mlSqlRouter(services));
-  app.use('/api', (req, res) => sendError(res, 404, 'NOT_FOUND', `No API route ${req.method} ${req.path}`));
+  mountApi(app, services);
 
   // The portal: static files, and index.html for every other GET so deep links work.
   const indexHtml = path.join(config.webDir, 'index.html');

@@ -91,7 +91,7 @@ export function createServices(deps: {
   const { db, config, events, signals } = deps;
   assertJobKindHandlers();
   const loginLimiter = new LoginLimiter(db, config.login);
-  const accounts = new AccountsService(db, config, loginLimiter);
+  const accounts = new AccountsService(db, config, loginLimiter, signals);
   const nodeTokens = new NodeTokensService(db, events);
   const organizations = new OrganizationsService(db, accounts, events);
   const nodes = new NodesService(db, nodeTokens, events, signals);
@@ -116,7 +116,7 @@ export function createServices(deps: {
     signals,
     accounts,
     loginLimiter,
-    apiKeys: new ApiKeysService(db, events),
+    apiKeys: new ApiKeysService(db, events, signals),
     nodeTokens,
     organizations,
     access,

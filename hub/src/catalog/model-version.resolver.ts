@@ -1,11 +1,10 @@
 import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import { Scope } from '../accounts/scopes.js';
 import type { Context } from '../graphql/context.js';
 import { ModelFile, ModelVersion } from './model-version.entity.js';
 
 @Resolver(() => ModelVersion)
 export class ModelVersionResolver {
-  @Authorized(Scope.MODELS_READ)
+  @Authorized()
   @Query(() => ModelVersion, { description: 'A version of owner/name; the latest when number is omitted' })
   modelVersion(
     @Arg('owner', () => String) owner: string,

@@ -1,6 +1,6 @@
 /**
  * Signals between hub processes that share one database: "there is new work", "cancel this job on
- * the node you hold", "this node changed". With PostgreSQL they travel by LISTEN/NOTIFY on one
+ * the node you hold", "this node changed", "this credential was revoked". With PostgreSQL they travel by LISTEN/NOTIFY on one
  * channel; with embedded PGlite there is only one hub, so they stay in process (PGlite's NOTIFY
  * does not cross connections anyway). A hub hears its own signals at once, in process, and ignores
  * their echo from the database.
@@ -19,6 +19,8 @@ export type SignalMap = {
   nodeChanged: { nodeId: string };
   /** Notifications of one event were committed: push them to live subscribers, wake the webhook workers. */
   notificationsAdded: { eventId: string };
+  /** A session was ended or an API key revoked: close the live connections opened with it. */
+  credentialRevoked: { credentialId: string };
 };
 
 const CHANNEL = 'aimass_signals';
