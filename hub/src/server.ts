@@ -28,6 +28,7 @@ import { createSchema } from './graphql/schema.js';
 import { createSubscriptionServer } from './graphql/subscriptions.js';
 import { errorHandler, sendError } from './http/error-handler.js';
 import { requestContext } from './http/request-context.js';
+import { securityHeaders } from './http/security-headers.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createEventBus } from './pubsub.js';
@@ -54,7 +55,8 @@ export async function startHub(config: Config, log: Logger = createLogger(config
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', config.trustProxy);
+  // A hop count, never `true`: with `true` a client's own X-Forwarded-For would name its address.
+  app.set('trust proxy', config.trustProxyHops);
   const httpServer = createServer(app);
 
   const gateway = new AgentGateway(services, metrics, log.child({ component: 'agent-gateway' }));
@@ -76,6 +78,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     log,
     validationRules: armor.validationRules,
     maxTokens: config.graphqlLimits.tokens,
+    trustProxyHops: config.trustProxyHops,
     development,
   });
 
@@ -125,6 +128,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     next();
   });
   app.use(requestContext(log));
+  app.use(securityHeaders());
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -170,6 +174,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     try {
       await services.accounts.sweepSessions();
       await services.loginLimiter.sweep();
+      await services.signupLimiter.sweep();
       await services.datasets.sweepUploads();
       await services.artifacts.sweepTemp();
       await services.blobSweeper.sweepOrphans();

@@ -56,8 +56,9 @@ export default async function setup(project: TestProject) {
   const pgliteTemplate = mkdtempSync(path.join(os.tmpdir(), 'aimass-pglite-template-'));
   // Migrate both templates by starting a real hub on each, then stopping it.
   const hubs = await Promise.all([
-    spawnHub({ DATABASE_URL: databaseUrl(adminUrl, TEMPLATE_DB) }),
-    spawnHub({ AIMASS_DATA_DIR: pgliteTemplate }),
+    // A first PGlite data directory takes minutes on a loaded machine, not the usual seconds.
+    spawnHub({ DATABASE_URL: databaseUrl(adminUrl, TEMPLATE_DB) }, [], 300_000),
+    spawnHub({ AIMASS_DATA_DIR: pgliteTemplate }, [], 300_000),
   ]);
   await Promise.all(hubs.map((hub) => hub.stop()));
 

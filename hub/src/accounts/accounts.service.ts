@@ -8,6 +8,7 @@ import { isUniqueViolation } from '../db/unique-violation.js';
 import { AppError, conflict, notFound, unauthenticated } from '../errors.js';
 import { ApiKey } from './api-key.entity.js';
 import type { LoginLimiter } from './login-limiter.js';
+import type { SignupLimiter } from './signup-limiter.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
 import type { Principal } from './principal.js';
 import { Session } from './session.entity.js';
@@ -39,9 +40,11 @@ export class AccountsService {
     private readonly config: Pick<Config, 'sessionTtlSeconds'>,
     private readonly limiter: LoginLimiter,
     private readonly signals: Pick<Signals, 'emit'>,
+    private readonly signupLimiter: SignupLimiter,
   ) {}
 
   async signUp(input: SignUpInput, client: ClientInfo): Promise<LoginResult> {
+    await this.signupLimiter.take(client.ip);
     const displayName = input.displayName?.trim() || input.username;
     checks()
       .handle('username', input.username)

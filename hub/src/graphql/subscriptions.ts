@@ -18,6 +18,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Principal } from '../accounts/principal.js';
 import { AppError } from '../errors.js';
+import { clientAddress } from '../http/client-address.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services.js';
 import { bearerToken, buildContext } from './context.js';
@@ -36,6 +37,8 @@ export function createSubscriptionServer(options: {
   log: Logger;
   validationRules: ValidationRule[];
   maxTokens: number;
+  /** AIMASS_TRUST_PROXY_HOPS, to find the client address as HTTP requests do. */
+  trustProxyHops: number;
   development: boolean;
 }): { wss: WebSocketServer; dispose(): Promise<void> } {
   const { schema, services, log } = options;
@@ -103,7 +106,7 @@ export function createSubscriptionServer(options: {
         const contextValue = await buildContext(services, {
           requestId,
           log: log.child({ requestId, transport: 'graphql-ws' }),
-          client: { ip: ctx.extra.request.socket.remoteAddress ?? 'unknown', userAgent: ctx.extra.request.headers['user-agent'] },
+          client: { ip: clientAddress(ctx.extra.request, options.trustProxyHops), userAgent: ctx.extra.request.headers['user-agent'] },
           // Checked again for every operation, so a session ended after connecting can't start new ones.
           authorization: ctx.extra.authorization,
         });
