@@ -5,6 +5,7 @@
  */
 import { createServer } from 'node:http';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -28,7 +29,7 @@ import { createSchema } from './graphql/schema.js';
 import { createSubscriptionServer } from './graphql/subscriptions.js';
 import { errorHandler, sendError } from './http/error-handler.js';
 import { requestContext } from './http/request-context.js';
-import { securityHeaders } from './http/security-headers.js';
+import { securityHeaders, withStyleNonce } from './http/security-headers.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createEventBus } from './pubsub.js';
@@ -161,11 +162,18 @@ export async function startHub(config: Config, log: Logger = createLogger(config
 
   // The portal: static files, and index.html for every other GET so deep links work.
   const indexHtml = path.join(config.webDir, 'index.html');
+  // index.html always goes out with this response's style nonce (see http/security-headers.ts).
+  const sendIndex = async (_req: Request, res: express.Response) => {
+    if (!existsSync(indexHtml)) {
+      res.status(503).type('text/plain').send('The portal is not built. Run `npm run build`.');
+      return;
+    }
+    res.setHeader('Cache-Control', 'no-cache');
+    res.type('html').send(withStyleNonce(await readFile(indexHtml, 'utf8'), res));
+  };
+  app.get('/index.html', sendIndex);
   app.use(express.static(config.webDir, { index: false, maxAge: '1h' }));
-  app.get('/{*path}', (_req, res) => {
-    if (existsSync(indexHtml)) res.sendFile(indexHtml, { maxAge: 0 });
-    else res.status(503).type('text/plain').send('The portal is not built. Run `npm run build`.');
-  });
+  app.get('/{*path}', sendIndex);
   app.use((req, res) => sendError(res, 404, 'NOT_FOUND', `No route ${req.method} ${req.path}`));
   app.use(errorHandler(development));
 

@@ -41,9 +41,15 @@ describe('Portal under its Content-Security-Policy', () => {
       expect(res.headers.get('referrer-policy')).toBe('same-origin');
     }
     // The built page itself holds no inline script or style for the policy to refuse.
-    const html = await (await fetch(`${hub.url}/`)).text();
+    const page1 = await fetch(`${hub.url}/models`);
+    const html = await page1.text();
     expect(html).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
     expect(html).not.toMatch(/<style|\sstyle=/);
+    // The one style nonce (for CodeMirror's <style> element) is fresh for every page load.
+    const nonce = /<meta name="csp-nonce" content="([^"]+)"/.exec(html)![1];
+    expect(page1.headers.get('content-security-policy')).toContain(`style-src 'self' 'nonce-${nonce}'`);
+    const again = await (await fetch(`${hub.url}/index.html`)).text();
+    expect(/<meta name="csp-nonce" content="([^"]+)"/.exec(again)![1]).not.toBe(nonce);
   });
 
   it('loads every main page without a policy violation', { timeout: TIMEOUT }, async () => {
