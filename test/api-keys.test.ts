@@ -1,7 +1,10 @@
 /** API keys and scopes, against PostgreSQL and the embedded PostgreSQL server. */
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { BACKENDS, startTestHub, type TestHub } from './support/hub.js';
-import { codeOf, signUp } from './support/users.js';
+import { Schema, type Operation } from './support/operations.js';
+import { codeOf, signUp, uniqueName, type SignedUp } from './support/users.js';
 
 const CREATE = `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { id name prefix scopes expiresAt } } }`;
 const LIST = `query($first: Int, $after: String, $all: Boolean) { apiKeys(first: $first, after: $after, includeRevoked: $all) {
@@ -113,5 +116,114 @@ describe.each(BACKENDS)('API keys on %s', (backend) => {
     expect(pages).toEqual([true, true, false]);
     expect(codeOf(await hub.graphql(LIST, { after: 'garbage' }, user.token))).toBe('BAD_USER_INPUT');
     expect(codeOf(await hub.graphql(LIST, { first: 1000 }, user.token))).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('API key scopes across the whole API', () => {
+  const SCOPES = ['MODELS_READ', 'MODELS_WRITE', 'DATASETS_READ', 'DATASETS_WRITE', 'JOBS_READ', 'JOBS_WRITE', 'NODES_READ', 'NODES_MANAGE', 'NOTIFICATIONS'];
+  /** The refusals operation-access.ts allows; an undeclared operation answers otherwise. */
+  const DECLARED = /^(This API key lacks the (\S+) scope|This API key holds only the inference scope, which only serving routes accept|This needs a signed-in session; API keys cannot do it)$/;
+  const enumOf = (scope: string) => scope.toUpperCase().replace(':', '_');
+  let hub: TestHub;
+  let user: SignedUp;
+  let operations: Operation[];
+  /** Operation name → the scope an API key needs, as the refusal named it. */
+  const needs = new Map<string, string>();
+  const key = async (scopes: string[]) =>
+    (await hub.graphql(CREATE, { input: { name: uniqueName('k'), scopes } }, user.token)).data.createApiKey.secret as string;
+
+  beforeAll(async () => {
+    hub = await startTestHub();
+    user = await signUp(hub);
+    const schema = await Schema.introspect(hub);
+    operations = [...schema.operations('Query'), ...schema.operations('Mutation'), ...schema.operations('Subscription')];
+  });
+  afterAll(() => hub?.close());
+
+  /** Runs an operation over HTTP, or over graphql-ws for a subscription; answers its first error. */
+  async function firstError(op: Operation, token: string): Promise<{ code?: string; message: string } | undefined> {
+    if (op.root !== 'Subscription') {
+      const res = await hub.graphql(op.document, op.variables, token);
+      return res.errors?.[0] && { code: res.errors[0].extensions?.code, message: res.errors[0].message };
+    }
+    const c = createClient({ url: `${hub.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: true });
+    try {
+      return await new Promise((resolve) => {
+        const stop = c.subscribe({ query: op.document, variables: op.variables }, {
+          next: (value) => {
+            stop();
+            resolve(value.errors?.[0] && { code: value.errors[0].extensions?.code as string, message: value.errors[0].message });
+          },
+          error: (errors) => resolve(Array.isArray(errors) ? { code: errors[0].extensions?.code, message: errors[0].message } : { message: String(errors) }),
+          // Subscribed, and ended (the subject is not there): not refused for want of a scope.
+          complete: () => resolve(undefined),
+        });
+      });
+    } finally {
+      await c.dispose();
+    }
+  }
+
+  it('refuses a key holding only the inference scope on every operation, each naming what it needs', async () => {
+    const inferenceOnly = await key(['INFERENCE']);
+    expect(operations.length).toBeGreaterThan(80);
+    const undeclared: string[] = [];
+    for (const op of operations) {
+      const error = await firstError(op, inferenceOnly);
+      const match = error?.code === 'FORBIDDEN' ? DECLARED.exec(error.message) : null;
+      if (!match) undeclared.push(`${op.root}.${op.name}: ${JSON.stringify(error)}`);
+      else if (match[2]) needs.set(`${op.root}.${op.name}`, match[2]);
+    }
+    expect(undeclared).toEqual([]);
+    // Jobs, training runs and the network view state theirs like everything else.
+    expect(needs.get('Query.jobs')).toBe('jobs:read');
+    expect(needs.get('Query.trainingRun')).toBe('jobs:read');
+    expect(needs.get('Mutation.submitJob')).toBe('jobs:write');
+    expect(needs.get('Query.network')).toBe('nodes:read');
+    expect(needs.get('Subscription.nodeChanged')).toBe('nodes:read');
+  }, 300_000);
+
+  it('asks each operation for exactly the scope it names: all the others do not open it, that one does', async () => {
+    expect(needs.size).toBeGreaterThan(50);
+    const withOnly = new Map<string, string>();
+    const withAllBut = new Map<string, string>();
+    for (const scope of new Set(needs.values())) {
+      withOnly.set(scope, await key([enumOf(scope)]));
+      withAllBut.set(scope, await key(SCOPES.filter((s) => s !== enumOf(scope))));
+    }
+    const wrong: string[] = [];
+    for (const op of operations) {
+      const scope = needs.get(`${op.root}.${op.name}`);
+      if (!scope) continue;
+      const without = await firstError(op, withAllBut.get(scope)!);
+      if (without?.code !== 'FORBIDDEN' || without.message !== `This API key lacks the ${scope} scope`) wrong.push(`${op.name} without ${scope}: ${JSON.stringify(without)}`);
+      const withIt = await firstError(op, withOnly.get(scope)!);
+      if (withIt?.message === `This API key lacks the ${scope} scope` || withIt?.code === 'UNAUTHENTICATED') wrong.push(`${op.name} with ${scope}: ${JSON.stringify(withIt)}`);
+    }
+    expect(wrong).toEqual([]);
+    expect((await fetch(`${hub.url}/healthz`)).status).toBe(200);
+  }, 600_000);
+
+  it('refuses REST routes to a key without their scope with 403 naming it', async () => {
+    const inferenceOnly = await key(['INFERENCE']);
+    const modelsOnly = await key(['MODELS_READ', 'MODELS_WRITE']);
+    const call = (method: string, path: string, token: string) =>
+      fetch(`${hub.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: method === 'POST' ? '{}' : undefined });
+    for (const [method, path, scope] of [
+      ['POST', `/api/datasets/${user.username}/d/versions`, 'datasets:write'],
+      ['GET', `/api/datasets/${user.username}/d/versions/1/export.csv`, 'datasets:read'],
+      ['POST', `/api/models/${user.username}/m/versions`, 'models:write'],
+      ['GET', `/api/models/${user.username}/m/versions/1/model.json`, 'models:read'],
+      ['POST', '/api/sql', 'datasets:read'],
+      ['GET', '/api/sql/jobs/00000000-0000-4000-8000-000000000000', 'datasets:read'],
+    ]) {
+      const res = await call(method, path, inferenceOnly);
+      expect(res.status, path).toBe(403);
+      expect((await res.json()).error, path).toEqual({ code: 'FORBIDDEN', message: `This API key lacks the ${scope} scope` });
+    }
+    const sql = await call('POST', '/api/sql', modelsOnly);
+    expect(sql.status).toBe(403);
+    // Job routes open with a job token only: a key is NOT_FOUND there, whatever its scopes.
+    expect((await call('GET', '/api/jobs/00000000-0000-4000-8000-000000000000/payload', modelsOnly)).status).toBe(404);
   });
 });

@@ -69,6 +69,30 @@ describe('Model version metadata', () => {
     expect(asBob.data.modelVersion.lineage.parent).toEqual({ owner: alice.username, name: 'base', number: 1 });
   });
 
+  it('shows the training query and the private dataset it read only to readers of that dataset', async () => {
+    // What training by SQL records for a version it makes: the dataset versions read and the statement.
+    const sql = `CREATE MODEL ${alice.username}.tuned AS SELECT age, colour, label FROM ${alice.username}.secret-data`;
+    await hub.sql(
+      `UPDATE model_versions v SET lineage = v.lineage || jsonb_build_object('sql', $1::text, 'datasetVersionIds', jsonb_build_array(v.lineage->>'datasetVersionId'))
+       FROM models m WHERE m.id = v.model_id AND m.name = 'tuned' AND v.number = 1`,
+      [sql],
+    );
+    const LINEAGE = `query($o: String!, $n: String!, $v: Int) { modelVersion(owner: $o, name: $n, number: $v) { lineage { dataset { name } datasets { name } hiddenDatasets sql } } }`;
+    const asAlice = (await hub.graphql(LINEAGE, { o: alice.username, n: 'tuned', v: 1 }, alice.token)).data.modelVersion.lineage;
+    expect(asAlice).toEqual({ dataset: { name: 'secret-data' }, datasets: [{ name: 'secret-data' }], hiddenDatasets: 0, sql });
+
+    // Bob learns that a dataset was used, not which, nor what was read of it.
+    const asBob = (await hub.graphql(LINEAGE, { o: alice.username, n: 'tuned', v: 1 }, bob.token)).data.modelVersion.lineage;
+    expect(asBob).toEqual({ dataset: null, datasets: [], hiddenDatasets: 1, sql: null });
+    expect(JSON.stringify(asBob)).not.toContain('secret');
+
+    // Once he may read the dataset, he sees both.
+    const grant = await hub.graphql(`mutation($o: String!, $u: String!) { setDatasetCollaborator(owner: $o, name: "secret-data", username: $u, role: READ) }`, { o: alice.username, u: bob.username }, alice.token);
+    expect(grant.errors).toBeUndefined();
+    expect((await hub.graphql(LINEAGE, { o: alice.username, n: 'tuned', v: 1 }, bob.token)).data.modelVersion.lineage).toEqual(asAlice);
+    await hub.graphql(`mutation($o: String!, $u: String!) { setDatasetCollaborator(owner: $o, name: "secret-data", username: $u, role: null) }`, { o: alice.username, u: bob.username }, alice.token);
+  });
+
   it('refuses metadata that does not fit the model, naming each field', async () => {
     const bad = await hub.graphql(
       SET,

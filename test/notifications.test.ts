@@ -517,7 +517,7 @@ describe.each(BACKENDS)('Subscriptions and notifications on %s', (backend) => {
     expect(codeOf(await hub.graphql(SUBSCRIBE, { input: base }))).toBe('UNAUTHENTICATED');
 
     // An API key reads only what its scopes allow: following a model needs models:read.
-    const key = (await hub.graphql(`mutation { createApiKey(input: { name: "k", scopes: [DATASETS_READ] }) { secret } }`, {}, user.token)).data.createApiKey.secret;
+    const key = (await hub.graphql(`mutation { createApiKey(input: { name: "k", scopes: [DATASETS_READ, NOTIFICATIONS] }) { secret } }`, {}, user.token)).data.createApiKey.secret;
     const viaKey = await hub.graphql(SUBSCRIBE, { input: base }, key);
     expect(codeOf(viaKey)).toBe('FORBIDDEN');
   });

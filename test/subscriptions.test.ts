@@ -3,8 +3,10 @@ import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { spawnAgent } from './support/agent.js';
+import { FAST_SCHEDULER, registerNode, submitJob, waitFor } from './support/compute.js';
 import { startTestHub, type TestHub } from './support/hub.js';
-import { signUp } from './support/users.js';
+import { connectRawAgent } from './support/raw-agent.js';
+import { signUp, uniqueName } from './support/users.js';
 
 const EVENTS = `subscription { accountEvents { kind subjectId message at } }`;
 
@@ -103,22 +105,113 @@ describe('Subscriptions over graphql-ws', () => {
   });
 });
 
-describe('Subscriptions after logout', () => {
-  it('refuses new subscriptions on a connection whose session has ended', async () => {
-    const hub = await startTestHub();
-    try {
-      const user = await signUp(hub);
-      const c = client(hub, user.token);
-      const first = collect(c, EVENTS);
-      await new Promise((r) => setTimeout(r, 300));
-      expect(first.error()).toBeUndefined();
-      await hub.graphql(`mutation { logOut }`, {}, user.token);
-      const second = collect(c, EVENTS);
-      await second.until(1).catch(() => undefined);
-      expect(JSON.stringify(second.events[0] ?? second.error())).toContain('UNAUTHENTICATED');
-      await c.dispose();
-    } finally {
-      await hub.close();
+describe('Subscriptions end with their credential, and with access to their subject', () => {
+  // Two hubs on one PostgreSQL database, as behind a load balancer: a logout on one ends the
+  // subscriptions held open on the other.
+  let hub: TestHub;
+  let peer: TestHub;
+  beforeAll(async () => {
+    hub = await startTestHub({ env: FAST_SCHEDULER });
+    peer = await hub.peer();
+  });
+  afterAll(async () => {
+    await peer?.close();
+    await hub?.close();
+  });
+
+  /** A client whose connection is acknowledged (its credential accepted) before this resolves. */
+  async function connected(on: TestHub, token: string, query: string) {
+    const c = client(on, token);
+    const ready = new Promise<void>((resolve) => c.on('connected', () => resolve()));
+    const sub = collect(c, query);
+    await ready;
+    return { c, sub };
+  }
+
+  /** Waits until the connection closes; answers its close code and how long it took. */
+  async function closeOf(sub: ReturnType<typeof collect>, since: number, timeoutMs = 10_000) {
+    await waitFor('the connection to close', async () => sub.error() !== undefined, timeoutMs);
+    return { code: (sub.error() as { code?: number }).code, afterMs: Date.now() - since };
+  }
+
+  it('closes open subscriptions within seconds of logout, on this hub and on the other', async () => {
+    const user = await signUp(hub);
+    const here = await connected(hub, user.token, EVENTS);
+    const there = await connected(peer, user.token, EVENTS);
+    const start = Date.now();
+    expect((await hub.graphql(`mutation { logOut }`, {}, user.token)).data.logOut).toBe(true);
+    for (const { sub } of [here, there]) {
+      const closed = await closeOf(sub, start);
+      expect(closed.code).toBe(4401);
+      expect(closed.afterMs).toBeLessThan(5000);
     }
+    // The ended session opens no new connection.
+    const again = collect(client(hub, user.token), EVENTS);
+    expect((await closeOf(again, Date.now())).code).toBe(4403);
+    await Promise.all([here.c.dispose(), there.c.dispose()]);
+  });
+
+  it('closes a subscription opened with an API key when the key is revoked', async () => {
+    const user = await signUp(hub);
+    const created = await hub.graphql(`mutation { createApiKey(input: { name: "watch", scopes: [NODES_READ] }) { secret apiKey { id } } }`, {}, user.token);
+    const { secret, apiKey } = created.data.createApiKey;
+    const watching = await connected(peer, secret, `subscription { nodeChanged { id status } }`);
+    const start = Date.now();
+    await hub.graphql(`mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: apiKey.id }, user.token);
+    const closed = await closeOf(watching.sub, start);
+    expect(closed.code).toBe(4401);
+    expect(closed.afterMs).toBeLessThan(5000);
+    await watching.c.dispose();
+  });
+
+  it('closes a subscription whose session expired or was ended in the database', async () => {
+    const user = await signUp(hub);
+    const open = await connected(hub, user.token, EVENTS);
+    const start = Date.now();
+    await hub.sql(`UPDATE sessions SET expires_at = now() WHERE user_id = $1`, [user.id]);
+    const closed = await closeOf(open.sub, start);
+    expect(closed.code).toBe(4401);
+    expect(closed.afterMs).toBeLessThan(5000);
+    await open.c.dispose();
+  });
+
+  it('stops sending job events to a member removed from the job’s organization', async () => {
+    const alice = await signUp(hub);
+    const bob = await signUp(hub);
+    const org = uniqueName('org');
+    await hub.graphql(`mutation($h: String!) { createOrganization(input: { handle: $h }) { id } }`, { h: org }, alice.token);
+    await hub.graphql(`mutation($o: String!, $u: String!) { addOrganizationMember(input: { organization: $o, username: $u }) { role } }`, { o: org, u: bob.username }, alice.token);
+    const node = await registerNode(hub, alice.token, 'edges-rig');
+    const agent = await connectRawAgent(hub, node.token, ['edges-sub']);
+    const job = await submitJob(hub, alice.token, { kind: 'echo', payload: { value: 1 }, organization: org, requirements: { labels: ['edges-sub'] } });
+    const assign = await waitFor('assign', async () => agent.received.find((m) => m.type === 'job.assign' && m.jobId === job.id));
+    const progress = (value: number) => agent.socket.send(JSON.stringify({ type: 'job.progress', jobId: job.id, attempt: assign.attempt, progress: value, message: `at ${value}` }));
+
+    const c = client(hub, bob.token);
+    let completed = false;
+    const events: any[] = [];
+    const ready = new Promise<void>((resolve) => c.on('connected', () => resolve()));
+    c.subscribe({ query: `subscription($id: ID!) { jobUpdated(id: $id) { progressMessage } }`, variables: { id: job.id } }, {
+      next: (value) => events.push(value),
+      error: (e) => events.push({ error: e }),
+      complete: () => (completed = true),
+    });
+    await ready;
+    // While bob is a member he sees every update (resent until the subscription is surely in place).
+    await waitFor('a first event', async () => {
+      progress(0.1);
+      return events.length > 0;
+    });
+    expect(events[0].data.jobUpdated.progressMessage).toBe('at 0.1');
+
+    await hub.graphql(`mutation($o: String!, $u: String!) { removeOrganizationMember(organization: $o, username: $u) }`, { o: org, u: bob.username }, alice.token);
+    const seen = events.length;
+    await waitFor('the subscription to end', async () => {
+      progress(0.9);
+      return completed;
+    });
+    expect(events.slice(seen).filter((e) => e.data?.jobUpdated.progressMessage === 'at 0.9')).toEqual([]);
+    agent.socket.close();
+    await c.dispose();
   });
 });

@@ -113,12 +113,17 @@ export const VARIABLES = {
   },
   AIMASS_LOGIN_MAX_FAILURES: {
     default: '10',
-    description: 'failed logins allowed per account within the window before RATE_LIMITED',
+    description: 'failed logins allowed per account from one client address within the window before RATE_LIMITED (that pair only)',
     parse: int(1, 100000),
+  },
+  AIMASS_LOGIN_MAX_FAILURES_PER_ACCOUNT: {
+    default: '100',
+    description: 'failed logins allowed per account from all addresses within the window; addresses that logged in to it before are not held back',
+    parse: int(1, 1000000),
   },
   AIMASS_LOGIN_MAX_ATTEMPTS_PER_IP: {
     default: '60',
-    description: 'login attempts allowed per client IP within the window',
+    description: 'login attempts allowed per client address within the window, whatever the account',
     parse: int(1, 1000000),
   },
   AIMASS_LOGIN_WINDOW_SECONDS: {
@@ -126,10 +131,20 @@ export const VARIABLES = {
     description: 'length of the login rate-limit window',
     parse: int(1, 86400),
   },
-  AIMASS_TRUST_PROXY: {
-    default: 'false',
-    description: 'trust X-Forwarded-For for the client IP (set behind a load balancer)',
-    parse: bool,
+  AIMASS_SIGNUP_MAX_PER_IP: {
+    default: '10',
+    description: 'accounts one client address may create within the sign-up window',
+    parse: int(1, 1000000),
+  },
+  AIMASS_SIGNUP_WINDOW_SECONDS: {
+    default: '3600',
+    description: 'length of the sign-up rate-limit window',
+    parse: int(1, 604800),
+  },
+  AIMASS_TRUST_PROXY_HOPS: {
+    default: '0',
+    description: 'proxies (load balancers) in front of the hub whose X-Forwarded-For is believed; 0 takes the connecting address',
+    parse: int(0, 10),
   },
   AIMASS_MAX_BODY_BYTES: {
     default: '262144',
@@ -332,6 +347,11 @@ export const VARIABLES = {
 
 export type VariableName = keyof typeof VARIABLES;
 
+/** Variables the hub read once and no longer does: setting one is an error, so nothing changes silently. */
+const RETIRED: Record<string, string> = {
+  AIMASS_TRUST_PROXY: 'set AIMASS_TRUST_PROXY_HOPS to the number of proxies in front of the hub (1 behind one load balancer)',
+};
+
 type Parsed = { [K in VariableName]: ReturnType<(typeof VARIABLES)[K]['parse']> };
 
 export interface Config {
@@ -346,8 +366,10 @@ export interface Config {
   poolSize: number;
   logLevel: Parsed['LOG_LEVEL'];
   sessionTtlSeconds: number;
-  login: { maxFailuresPerAccount: number; maxAttemptsPerIp: number; windowSeconds: number };
-  trustProxy: boolean;
+  login: { maxFailuresPerPair: number; maxFailuresPerAccount: number; maxAttemptsPerIp: number; windowSeconds: number };
+  signUp: { maxPerIp: number; windowSeconds: number };
+  /** AIMASS_TRUST_PROXY_HOPS: Express's `trust proxy` as a hop count. */
+  trustProxyHops: number;
   maxBodyBytes: number;
   graphqlLimits: { depth: number; aliases: number; cost: number; tokens: number; directives: number };
   agent: { maxFrameBytes: number; heartbeatSeconds: number };
@@ -395,6 +417,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       problems.push((error as Error).message);
     }
   }
+  for (const [name, replacement] of Object.entries(RETIRED)) {
+    if (env[name] !== undefined && env[name] !== '') problems.push(`${name} is no longer read: ${replacement}`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   const v = values as Parsed;
   return {
@@ -409,11 +434,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: v.LOG_LEVEL,
     sessionTtlSeconds: v.AIMASS_SESSION_TTL_SECONDS,
     login: {
-      maxFailuresPerAccount: v.AIMASS_LOGIN_MAX_FAILURES,
+      maxFailuresPerPair: v.AIMASS_LOGIN_MAX_FAILURES,
+      maxFailuresPerAccount: v.AIMASS_LOGIN_MAX_FAILURES_PER_ACCOUNT,
       maxAttemptsPerIp: v.AIMASS_LOGIN_MAX_ATTEMPTS_PER_IP,
       windowSeconds: v.AIMASS_LOGIN_WINDOW_SECONDS,
     },
-    trustProxy: v.AIMASS_TRUST_PROXY,
+    signUp: { maxPerIp: v.AIMASS_SIGNUP_MAX_PER_IP, windowSeconds: v.AIMASS_SIGNUP_WINDOW_SECONDS },
+    trustProxyHops: v.AIMASS_TRUST_PROXY_HOPS,
     maxBodyBytes: v.AIMASS_MAX_BODY_BYTES,
     graphqlLimits: {
       depth: v.AIMASS_GRAPHQL_MAX_DEPTH,

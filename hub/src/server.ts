@@ -5,6 +5,7 @@
  */
 import { createServer } from 'node:http';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -14,24 +15,21 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express, { type Request } from 'express';
 import cron from 'node-cron';
 import { AgentGateway } from './compute/agent-gateway.js';
+import { mountApi } from './api-routes.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { createSignals } from './db/signals.js';
 import { countStatements } from './db/statement-count.js';
-import { jobFilesRouter } from './compute/job-files.routes.js';
-import { datasetsRouter } from './datasets/datasets.routes.js';
-import { modelsRouter } from './catalog/models.routes.js';
-import { sqlRouter } from './sql/sql.routes.js';
-import { trainingFilesRouter } from './training/training-files.routes.js';
-import { mlFilesRouter, mlSqlRouter } from './ml/index.js';
 import { buildContext, type Context } from './graphql/context.js';
 import { formatError } from './graphql/format-error.js';
 import { metricsPlugin } from './graphql/metrics-plugin.js';
+import { operationGuardPlugin } from './graphql/operation-guard.js';
 import { sqlStatementsPlugin } from './graphql/sql-statements-plugin.js';
 import { createSchema } from './graphql/schema.js';
 import { createSubscriptionServer } from './graphql/subscriptions.js';
 import { errorHandler, sendError } from './http/error-handler.js';
 import { requestContext } from './http/request-context.js';
+import { securityHeaders, withStyleNonce } from './http/security-headers.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createEventBus } from './pubsub.js';
@@ -61,7 +59,8 @@ export async function startHub(config: Config, log: Logger = createLogger(config
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', config.trustProxy);
+  // A hop count, never `true`: with `true` a client's own X-Forwarded-For would name its address.
+  app.set('trust proxy', config.trustProxyHops);
   const httpServer = createServer(app);
 
   const gateway = new AgentGateway(services, metrics, log.child({ component: 'agent-gateway' }));
@@ -70,12 +69,22 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     maxDepth: { n: config.graphqlLimits.depth, ignoreIntrospection: true },
     maxAliases: { n: config.graphqlLimits.aliases },
     costLimit: { maxCost: config.graphqlLimits.cost },
-    maxTokens: { n: config.graphqlLimits.tokens },
+    // The token limit is graphql-js's own parse option below: armor's plugin throws from parsingDidStart,
+    // which Apollo answers with HTTP 500, and an over-long query is the client's mistake (400).
+    maxTokens: { enabled: false },
     maxDirectives: { n: config.graphqlLimits.directives },
     blockFieldSuggestion: { enabled: !development },
   }).protect();
 
-  const subscriptions = createSubscriptionServer({ schema, services, log, validationRules: armor.validationRules, development });
+  const subscriptions = createSubscriptionServer({
+    schema,
+    services,
+    log,
+    validationRules: armor.validationRules,
+    maxTokens: config.graphqlLimits.tokens,
+    trustProxyHops: config.trustProxyHops,
+    development,
+  });
 
   httpServer.on('upgrade', (request, socket, head) => {
     const pathname = new URL(request.url ?? '/', 'http://hub').pathname;
@@ -90,12 +99,14 @@ export async function startHub(config: Config, log: Logger = createLogger(config
   const apollo = new ApolloServer<Context>({
     schema,
     validationRules: armor.validationRules,
+    parseOptions: { maxTokens: config.graphqlLimits.tokens },
     plugins: [
       // armor's types come from Apollo's CommonJS build; the objects are the same at run time.
       ...(armor.plugins as unknown as ApolloServerPlugin<Context>[]),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Apollo's landing page loads its sandbox from a CDN; nothing here may.
       ApolloServerPluginLandingPageDisabled(),
+      operationGuardPlugin(),
       metricsPlugin(metrics),
       sqlStatementsPlugin(metrics, config.debugSqlCount),
     ],
@@ -121,6 +132,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     next();
   });
   app.use(requestContext(log));
+  app.use(securityHeaders());
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -154,22 +166,22 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     }),
   );
 
-  app.use('/api/jobs', jobFilesRouter(services));
-  app.use('/api/jobs', trainingFilesRouter(services));
-  app.use('/api/jobs', mlFilesRouter(services));
-  app.use('/api/datasets', datasetsRouter(services));
-  app.use('/api/models', modelsRouter(services));
-  app.use('/api/sql', sqlRouter(services));
-  app.use('/api/sql', mlSqlRouter(services));
-  app.use('/api', (req, res) => sendError(res, 404, 'NOT_FOUND', `No API route ${req.method} ${req.path}`));
+  mountApi(app, services);
 
   // The portal: static files, and index.html for every other GET so deep links work.
   const indexHtml = path.join(config.webDir, 'index.html');
+  // index.html always goes out with this response's style nonce (see http/security-headers.ts).
+  const sendIndex = async (_req: Request, res: express.Response) => {
+    if (!existsSync(indexHtml)) {
+      res.status(503).type('text/plain').send('The portal is not built. Run `npm run build`.');
+      return;
+    }
+    res.setHeader('Cache-Control', 'no-cache');
+    res.type('html').send(withStyleNonce(await readFile(indexHtml, 'utf8'), res));
+  };
+  app.get('/index.html', sendIndex);
   app.use(express.static(config.webDir, { index: false, maxAge: '1h' }));
-  app.get('/{*path}', (_req, res) => {
-    if (existsSync(indexHtml)) res.sendFile(indexHtml, { maxAge: 0 });
-    else res.status(503).type('text/plain').send('The portal is not built. Run `npm run build`.');
-  });
+  app.get('/{*path}', sendIndex);
   app.use((req, res) => sendError(res, 404, 'NOT_FOUND', `No route ${req.method} ${req.path}`));
   app.use(errorHandler(development));
 
@@ -178,6 +190,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     try {
       await services.accounts.sweepSessions();
       await services.loginLimiter.sweep();
+      await services.signupLimiter.sweep();
       await services.datasets.sweepUploads();
       await services.artifacts.sweepTemp();
       await services.blobSweeper.sweepOrphans();

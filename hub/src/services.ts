@@ -8,6 +8,7 @@ import { AccessService } from './accounts/access.js';
 import { AccountsService } from './accounts/accounts.service.js';
 import { ApiKeysService } from './accounts/api-keys.service.js';
 import { LoginLimiter } from './accounts/login-limiter.js';
+import { SignupLimiter } from './accounts/signup-limiter.js';
 import { NodeTokensService } from './accounts/node-tokens.service.js';
 import { OrganizationsService } from './accounts/organizations.service.js';
 import { ArchitecturesService, ModelSpecValidator, WorkerTfConfirmer } from './architectures/index.js';
@@ -44,6 +45,7 @@ export interface Services {
   signals: Signals;
   accounts: AccountsService;
   loginLimiter: LoginLimiter;
+  signupLimiter: SignupLimiter;
   apiKeys: ApiKeysService;
   nodeTokens: NodeTokensService;
   organizations: OrganizationsService;
@@ -97,7 +99,8 @@ export function createServices(deps: {
   const { db, config, events, signals } = deps;
   assertJobKindHandlers();
   const loginLimiter = new LoginLimiter(db, config.login);
-  const accounts = new AccountsService(db, config, loginLimiter);
+  const signupLimiter = new SignupLimiter(db, config.signUp);
+  const accounts = new AccountsService(db, config, loginLimiter, signals, signupLimiter);
   const nodeTokens = new NodeTokensService(db, events, signals);
   const organizations = new OrganizationsService(db, accounts, events);
   const nodes = new NodesService(db, nodeTokens, events, signals);
@@ -122,7 +125,8 @@ export function createServices(deps: {
     signals,
     accounts,
     loginLimiter,
-    apiKeys: new ApiKeysService(db, events),
+    signupLimiter,
+    apiKeys: new ApiKeysService(db, events, signals),
     nodeTokens,
     organizations,
     access,

@@ -28,6 +28,8 @@ export interface Browser {
   page: Page;
   /** Uncaught errors on the page so far; a test ends by expecting none. */
   pageErrors: string[];
+  /** Content-Security-Policy violations so far (console "Refused to …" and securitypolicyviolation events). */
+  cspViolations: string[];
   close(): Promise<void>;
 }
 
@@ -47,10 +49,20 @@ export async function openBrowser(): Promise<Browser> {
   const page = context.pages()[0] ?? (await context.newPage());
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  const cspViolations: string[] = [];
+  // Chromium reports a blocked load or inline script on the console; the event catches the rest.
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} in ${e.sourceFile}:${e.lineNumber}`));
+  });
+  context.on('console', (message) => {
+    const text = message.text();
+    if (/Content Security Policy|^Refused to|^CSP violation/.test(text)) cspViolations.push(`${message.page()?.url() ?? ''}: ${text}`);
+  });
   return {
     context,
     page,
     pageErrors,
+    cspViolations,
     async close() {
       await context.close();
       await rm(userDataDir, { recursive: true, force: true });

@@ -60,8 +60,9 @@ export default async function setup(project: TestProject) {
   // Migrate both templates by starting a real hub on each, then stopping it (which stops the
   // embedded server cleanly: the copies start without recovery).
   const hubs = await Promise.all([
-    spawnHub({ DATABASE_URL: databaseUrl(adminUrl, TEMPLATE_DB) }),
-    spawnHub({ AIMASS_DATA_DIR: embeddedTemplate }),
+    // The first start of a template takes minutes on a loaded machine, not the usual seconds.
+    spawnHub({ DATABASE_URL: databaseUrl(adminUrl, TEMPLATE_DB) }, [], 300_000),
+    spawnHub({ AIMASS_DATA_DIR: embeddedTemplate }, [], 300_000),
   ]);
   await Promise.all(hubs.map((hub) => hub.stop()));
   // A hub too slow to stop is killed, and its server would run on in the template.

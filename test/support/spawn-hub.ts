@@ -34,6 +34,8 @@ export async function spawnHub(env: Record<string, string>, args: string[] = [],
       PORT: '0',
       LOG_LEVEL: 'info',
       AIMASS_WEB_DIR: path.join(ROOT, 'dist/web'),
+      // Every test signs its users up from 127.0.0.1; the sign-up limit has tests of its own.
+      AIMASS_SIGNUP_MAX_PER_IP: '1000000',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -47,7 +49,7 @@ export async function spawnHub(env: Record<string, string>, args: string[] = [],
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
-      // A hub that is still starting must not outlive the test run that gave up on it.
+      // A hub that never said it listens must not outlive the test run that gave up on it.
       child.kill('SIGKILL');
       reject(new Error(`hub did not start within ${timeoutMs} ms\n${stderr}\n${logs.join('\n')}`));
     }, timeoutMs);

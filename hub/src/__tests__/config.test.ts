@@ -11,7 +11,7 @@ describe('Configuration', () => {
     expect(config.env).toBe('production');
     expect(config.localAgents).toBe(0);
     expect(config.jobs).toEqual({ leaseSeconds: 60, retryBaseSeconds: 2, retryMaxSeconds: 300, tickSeconds: 5, benchmarkOnJoin: true });
-    expect(config.login).toEqual({ maxFailuresPerAccount: 10, maxAttemptsPerIp: 60, windowSeconds: 900 });
+    expect(config.login).toEqual({ maxFailuresPerPair: 10, maxFailuresPerAccount: 100, maxAttemptsPerIp: 60, windowSeconds: 900 });
   });
 
   it('reads every variable it documents', () => {
@@ -33,7 +33,7 @@ describe('Configuration', () => {
   it('names every bad variable at once with what it expected', () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', AIMASS_TRUST_PROXY: 'maybe', AIMASS_SESSION_TTL_SECONDS: '0' });
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', AIMASS_TRUST_PROXY_HOPS: 'maybe', AIMASS_SESSION_TTL_SECONDS: '0' });
     } catch (e) {
       error = e;
     }
@@ -44,9 +44,14 @@ describe('Configuration', () => {
       'DATABASE_URL must start with postgres:// or postgresql://, got "mysql://"',
       'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
       'AIMASS_SESSION_TTL_SECONDS must be between 1 and 31536000, got 0',
-      'AIMASS_TRUST_PROXY must be true or false, got "maybe"',
+      'AIMASS_TRUST_PROXY_HOPS must be an integer, got "maybe"',
     ]);
     expect((error as Error).message).toContain('Invalid configuration');
+  });
+
+  it('refuses a retired variable instead of ignoring it', () => {
+    expect(() => loadConfig({ AIMASS_TRUST_PROXY: 'true' })).toThrow(/AIMASS_TRUST_PROXY is no longer read: set AIMASS_TRUST_PROXY_HOPS/);
+    expect(loadConfig({}).trustProxyHops).toBe(0);
   });
 
   it('treats an empty variable as unset', () => {

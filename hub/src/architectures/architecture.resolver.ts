@@ -1,6 +1,5 @@
 import { GraphQLJSON } from 'graphql-scalars';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Scope } from '../accounts/scopes.js';
 import { ConnectionType, PageArgs, type Page } from '../graphql/connection.js';
 import type { Context } from '../graphql/context.js';
 import { Architecture } from './architecture.entity.js';
@@ -20,13 +19,13 @@ export class ArchitectureResolver {
     return ctx.services.architectures.validateSpec(spec);
   }
 
-  @Authorized(Scope.MODELS_READ)
+  @Authorized()
   @Query(() => Architecture, { description: 'The architecture owner/name (NOT_FOUND if private and not yours)' })
   architecture(@Arg('owner', () => String) owner: string, @Arg('name', () => String) name: string, @Ctx() ctx: Context): Promise<Architecture> {
     return ctx.services.architectures.get(ctx.principal, owner, name);
   }
 
-  @Authorized(Scope.MODELS_READ)
+  @Authorized()
   @Query(() => ArchitectureConnection, { description: 'Public architectures, yours and your organizations’, newest first; only owner’s when given' })
   architectures(
     @Args(() => PageArgs) page: PageArgs,
@@ -36,13 +35,13 @@ export class ArchitectureResolver {
     return ctx.services.architectures.list(ctx.principal!, page, { owner });
   }
 
-  @Authorized(Scope.MODELS_WRITE)
+  @Authorized()
   @Mutation(() => Architecture, { description: 'Saves a spec as owner/name; CONFLICT if the owner has one of that name' })
   createArchitecture(@Arg('input', () => CreateArchitectureInput) input: CreateArchitectureInput, @Ctx() ctx: Context): Promise<Architecture> {
     return ctx.services.architectures.create(ctx.principal!, input);
   }
 
-  @Authorized(Scope.MODELS_WRITE)
+  @Authorized()
   @Mutation(() => Architecture, { description: 'Changes description, tags, visibility (needs admin) or the spec (validated again)' })
   updateArchitecture(
     @Arg('owner', () => String) owner: string,
@@ -53,7 +52,7 @@ export class ArchitectureResolver {
     return ctx.services.architectures.update(ctx.principal!, owner, name, input);
   }
 
-  @Authorized(Scope.MODELS_WRITE)
+  @Authorized()
   @Mutation(() => Boolean, { description: 'Deletes it; needs admin on it (owner, organization owner or admin)' })
   deleteArchitecture(@Arg('owner', () => String) owner: string, @Arg('name', () => String) name: string, @Ctx() ctx: Context): Promise<boolean> {
     return ctx.services.architectures.delete(ctx.principal!, owner, name);

@@ -1,6 +1,5 @@
 import DataLoader from 'dataloader';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, registerEnumType, Resolver, Root } from 'type-graphql';
-import { Scope } from '../accounts/scopes.js';
 import type { Context } from '../graphql/context.js';
 import { AccessRequestType, collaboratorsWithUsers, CollaboratorType, requestsWithUsers, type AccessRequestShape, type CollaboratorShape } from '../sharing/index.js';
 import { ForkModelInput } from './model-forks.input.js';
@@ -41,7 +40,7 @@ function loaders(ctx: Context) {
 /** Sharing models: collaborators, access requests, stars and forks. */
 @Resolver(() => Model)
 export class ModelSharingResolver {
-  @Authorized(Scope.MODELS_WRITE)
+  @Authorized()
   @Mutation(() => Boolean, { description: 'Give someone a role on a model, or (role null) take it away. Needs admin on the model.' })
   setModelCollaborator(
     @Arg('owner', () => String) owner: string,
@@ -64,13 +63,13 @@ export class ModelSharingResolver {
     return ctx.services.modelSharing.requestAccess(ctx.principal!, owner, name, message ?? '');
   }
 
-  @Authorized(Scope.MODELS_WRITE)
+  @Authorized()
   @Mutation(() => Boolean, { description: 'Approve (read access) or deny a pending access request to a model; the requester is told' })
   decideModelAccessRequest(@Arg('id', () => ID) id: string, @Arg('approve', () => Boolean) approve: boolean, @Ctx() ctx: Context): Promise<boolean> {
     return ctx.services.modelSharing.decide(ctx.principal!, id, approve);
   }
 
-  @Authorized(Scope.MODELS_READ)
+  @Authorized()
   @Mutation(() => Model, { description: 'Star (or, with starred: false, unstar) a model you can see' })
   starModel(
     @Arg('owner', () => String) owner: string,
@@ -81,7 +80,7 @@ export class ModelSharingResolver {
     return ctx.services.modelSharing.star(ctx.principal!, owner, name, starred);
   }
 
-  @Authorized(Scope.MODELS_WRITE)
+  @Authorized()
   @Mutation(() => Model, {
     description: 'Copy a model you can read under you (or one of your organizations): every version as a draft, naming the same files. CONFLICT if the name is taken.',
   })

@@ -1,12 +1,11 @@
 import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import { Scope } from '../accounts/scopes.js';
 import { ANYONE } from '../graphql/auth-checker.js';
 import type { Context } from '../graphql/context.js';
 import { ModelFile, ModelVersion } from './model-version.entity.js';
 
 @Resolver(() => ModelVersion)
 export class ModelVersionResolver {
-  @Authorized(ANYONE, Scope.MODELS_READ)
+  @Authorized(ANYONE)
   @Query(() => ModelVersion, { description: 'A version of owner/name; the latest when number is omitted' })
   modelVersion(
     @Arg('owner', () => String) owner: string,

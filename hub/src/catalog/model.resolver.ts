@@ -1,5 +1,4 @@
 import { Arg, Args, Authorized, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { Scope } from '../accounts/scopes.js';
 import { ANYONE } from '../graphql/auth-checker.js';
 import { ConnectionType, PageArgs, type Page } from '../graphql/connection.js';
 import type { Context } from '../graphql/context.js';
@@ -18,13 +17,13 @@ export class ModelAliasRef {
 
 @Resolver(() => Model)
 export class ModelResolver {
-  @Authorized(ANYONE, Scope.MODELS_READ)
+  @Authorized(ANYONE)
   @Query(() => Model, { description: 'The model owner/name (NOT_FOUND if private and not yours)' })
   model(@Arg('owner', () => String) owner: string, @Arg('name', () => String) name: string, @Ctx() ctx: Context): Promise<Model> {
     return ctx.services.catalog.get(ctx.principal, owner, name);
   }
 
-  @Authorized(ANYONE, Scope.MODELS_READ)
+  @Authorized(ANYONE)
   @Query(() => ModelConnection, {
     description:
       'The catalog: public models, yours, your organizations’ and those shared with you (others’ unlisted ones are not listed); full-text search, filters and sort',
@@ -40,13 +39,13 @@ export class ModelResolver {
     return ctx.services.catalog.list(ctx.principal, page, { ...filter, search, sort });
   }
 
-  @Authorized(Scope.MODELS_WRITE)
+  @Authorized()
   @Mutation(() => Model)
   createModel(@Arg('input', () => CreateModelInput) input: CreateModelInput, @Ctx() ctx: Context): Promise<Model> {
     return ctx.services.catalog.create(ctx.principal!, input);
   }
 
-  @Authorized(Scope.MODELS_WRITE)
+  @Authorized()
   @Mutation(() => Model, { description: 'Change task, tags, license, description; visibility needs admin on the model' })
   updateModel(
     @Arg('owner', () => String) owner: string,
@@ -57,7 +56,7 @@ export class ModelResolver {
     return ctx.services.catalog.update(ctx.principal!, owner, name, input);
   }
 
-  @Authorized(Scope.MODELS_WRITE)
+  @Authorized()
   @Mutation(() => ModelVersion, { description: 'Points alias (e.g. production) at version number, creating or moving it' })
   setModelAlias(
     @Arg('owner', () => String) owner: string,

@@ -12,9 +12,10 @@
  * with 413 `{ error: { code: 'QUOTA_EXCEEDED', quota, owner, used, limit, adding } }`.
  */
 import { Router, type Request, type Response } from 'express';
-import { bearerToken } from '../graphql/context.js';
-import { badInput, unauthenticated } from '../errors.js';
+import { Scope } from '../accounts/scopes.js';
+import { badInput } from '../errors.js';
 import { sendError } from '../http/error-handler.js';
+import { principalOf, requiredPrincipal, routeAccess } from '../http/route-access.js';
 import type { Services } from '../services.js';
 import type { VersionRef } from './catalog.service.js';
 import { stopsReading } from './multipart-files.js';
@@ -22,17 +23,11 @@ import { stopsReading } from './multipart-files.js';
 export function modelsRouter(services: Services): Router {
   const router = Router();
 
-  const principalOf = async (req: Request, required: boolean) => {
-    const token = bearerToken(req.headers.authorization);
-    if (!token) {
-      if (required) throw unauthenticated('Send "Authorization: Bearer <session token or API key>"');
-      return null;
-    }
-    return services.accounts.authenticate(token);
-  };
+  const writer = routeAccess(services.accounts, { scope: Scope.MODELS_WRITE });
+  const reader = routeAccess(services.accounts, { scope: Scope.MODELS_READ, anonymous: true });
 
-  router.post('/:owner/:name/versions', async (req: Request, res: Response) => {
-    const principal = (await principalOf(req, true))!;
+  router.post('/:owner/:name/versions', writer, async (req: Request, res: Response) => {
+    const principal = requiredPrincipal(res);
     try {
       const version = await services.catalog.upload(principal, String(req.params.owner), String(req.params.name), req.headers, req);
       res.status(201).json({
@@ -52,7 +47,7 @@ export function modelsRouter(services: Services): Router {
   });
 
   const download = (refOf: (req: Request) => VersionRef) => async (req: Request, res: Response) => {
-    const principal = await principalOf(req, false);
+    const principal = principalOf(res);
     const segments = req.params.path as unknown as string[];
     const file = await services.catalog.openFile(principal, String(req.params.owner), String(req.params.name), refOf(req), segments.join('/'));
     res.setHeader('Content-Length', String(file.size));
@@ -66,12 +61,13 @@ export function modelsRouter(services: Services): Router {
 
   router.get(
     '/:owner/:name/versions/:n/*path',
+    reader,
     download((req) => {
       const n = String(req.params.n);
       if (!/^\d{1,9}$/.test(n)) throw badInput('n', 'must be a version number');
       return { number: Number(n) };
     }),
   );
-  router.get('/:owner/:name/aliases/:alias/*path', download((req) => ({ alias: String(req.params.alias) })));
+  router.get('/:owner/:name/aliases/:alias/*path', reader, download((req) => ({ alias: String(req.params.alias) })));
   return router;
 }

@@ -1,12 +1,11 @@
 import { Arg, Authorized, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
-import { Scope } from '../accounts/scopes.js';
 import type { Context } from '../graphql/context.js';
 import { ModelVersion } from './model-version.entity.js';
 import { ModelLineage, ModelSignatureType, ModelVersionMetadataInput } from './version-metadata.js';
 
 @Resolver(() => ModelVersion)
 export class VersionMetadataResolver {
-  @Authorized(Scope.MODELS_WRITE)
+  @Authorized()
   @Mutation(() => ModelVersion, { description: 'State a draft’s features (with preprocessing), labels, metrics and lineage' })
   setModelVersionMetadata(
     @Arg('owner', () => String) owner: string,

@@ -185,21 +185,29 @@ export class VersionMetadataService {
     return { inputs: s.inputs, outputs: s.outputs, features: s.features ?? [], labels: s.labels ?? [] };
   }
 
-  /** The lineage as this reader may see it. */
+  /**
+   * The lineage as this reader may see it: a dataset version they may not read is counted in
+   * `hiddenDatasets` but not named (a deleted one neither), and the training query is withheld
+   * unless they may read every dataset version it read.
+   */
   async lineageOf(principal: Principal | null, version: ModelVersion): Promise<ModelLineage | null> {
     const l = version.lineage as StoredLineage | null;
     if (!l) return null;
     const datasets: VersionRef[] = [];
+    let hidden = 0;
     for (const id of l.datasetVersionIds ?? (l.datasetVersionId ? [l.datasetVersionId] : [])) {
       const ref = await this.datasetRef(principal, id);
       if (ref) datasets.push(ref);
+      else hidden++;
     }
     return {
       dataset: l.datasetVersionId ? await this.datasetRef(principal, l.datasetVersionId) : null,
       datasets,
+      hiddenDatasets: hidden,
       nodeId: l.nodeId ?? null,
       trainingJobId: l.trainingJobId ?? null,
-      sql: l.sql ?? null,
+      // The training query names its datasets and what it read of them: only for readers of all of them.
+      sql: hidden === 0 ? (l.sql ?? null) : null,
       spec: l.spec ?? null,
       hyperparameters: l.hyperparameters ?? null,
       parent: l.parentVersionId ? await this.modelRef(principal, l.parentVersionId) : null,

@@ -105,9 +105,10 @@ export class VersionRef {
 export class ModelLineage {
   @Field(() => VersionRef, { nullable: true, description: 'The dataset version it was trained on' }) dataset: VersionRef | null;
   @Field(() => [VersionRef], { description: 'Every dataset version its training query read (those you may read)' }) datasets: VersionRef[];
+  @Field(() => Int, { description: 'Dataset versions its training read that you may not read: they are not named, and sql is null' }) hiddenDatasets: number;
   @Field(() => String, { nullable: true, description: 'The compute node that trained it (training by SQL)' }) nodeId: string | null;
   @Field(() => String, { nullable: true }) trainingJobId: string | null;
-  @Field(() => String, { nullable: true, description: 'The CREATE MODEL statement that trained it' }) sql: string | null;
+  @Field(() => String, { nullable: true, description: 'The CREATE MODEL statement that trained it; null unless you may read every dataset it read' }) sql: string | null;
   @Field(() => GraphQLJSON, { nullable: true, description: 'The model spec (layer graph) it was built from' }) spec: unknown;
   @Field(() => GraphQLJSON, { nullable: true }) hyperparameters: Record<string, unknown> | null;
   @Field(() => VersionRef, { nullable: true, description: 'The model version it was derived from (fine-tuned or forked)' }) parent: VersionRef | null;

@@ -2,6 +2,7 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolve
 import { User } from '../accounts/user.entity.js';
 import { ConnectionType, PageArgs, type Page } from '../graphql/connection.js';
 import type { Context } from '../graphql/context.js';
+import { whileReadable } from '../graphql/while-readable.js';
 import { JobFilter, SubmitJobInput } from './compute.inputs.js';
 import { JobAttempt } from './job-attempt.entity.js';
 import { Job } from './job.entity.js';
@@ -41,11 +42,11 @@ export class JobResolver {
 
   @Authorized()
   @Subscription(() => Job, {
-    // Access is checked once, when subscribing: a job you may not see is NOT_FOUND here too.
+    // A job you may not see is NOT_FOUND here too; access is checked again for every event.
     subscribe: async ({ args, context }) => {
       const ctx = context as Context;
       const job = await ctx.services.jobs.get(ctx.principal!, (args as { id: string }).id);
-      return ctx.services.events.subscribe('JOB_UPDATED', job.id);
+      return whileReadable(ctx.services.events.subscribe('JOB_UPDATED', job.id), () => ctx.services.jobs.get(ctx.principal!, job.id));
     },
     description: 'A job’s status and progress as they change',
   })

@@ -1,5 +1,4 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
-import { Scope } from '../accounts/scopes.js';
 import { User } from '../accounts/user.entity.js';
 import { ADMIN } from '../graphql/auth-checker.js';
 import { ConnectionType, PageArgs, type Page } from '../graphql/connection.js';
@@ -16,7 +15,7 @@ function ownerOrAdmin(node: Node, ctx: Context): boolean {
 
 @Resolver(() => Node)
 export class NodeResolver {
-  @Authorized(Scope.NODES_MANAGE)
+  @Authorized()
   @Query(() => NodeConnection, { description: 'Your compute nodes, newest first' })
   myNodes(@Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context): Promise<Page<Node>> {
     return ctx.services.nodes.mine(ctx.principal!, page);
@@ -38,31 +37,31 @@ export class NodeResolver {
     return ctx.services.nodes.get(id);
   }
 
-  @Authorized(Scope.NODES_MANAGE)
+  @Authorized()
   @Mutation(() => RegisterNodePayload, { description: 'Register a compute node; its token is shown once' })
   registerNode(@Arg('input', () => RegisterNodeInput) input: RegisterNodeInput, @Ctx() ctx: Context): Promise<RegisterNodePayload> {
     return ctx.services.nodes.register(ctx.principal!.user.id, input.name);
   }
 
-  @Authorized(Scope.NODES_MANAGE)
+  @Authorized()
   @Mutation(() => Node, { description: 'Stop giving the node new work; what it runs finishes' })
   drainNode(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Node> {
     return ctx.services.nodes.setFlags(ctx.principal!, id, { draining: true });
   }
 
-  @Authorized(Scope.NODES_MANAGE)
+  @Authorized()
   @Mutation(() => Node, { description: 'Take the node out of the network until enabled again' })
   disableNode(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Node> {
     return ctx.services.nodes.setFlags(ctx.principal!, id, { disabled: true });
   }
 
-  @Authorized(Scope.NODES_MANAGE)
+  @Authorized()
   @Mutation(() => Node, { description: 'Undo disable and drain' })
   enableNode(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Node> {
     return ctx.services.nodes.setFlags(ctx.principal!, id, { disabled: false, draining: false });
   }
 
-  @Authorized(Scope.NODES_MANAGE)
+  @Authorized()
   @Mutation(() => Boolean, { description: 'Delete the node and revoke its token' })
   deleteNode(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
     return ctx.services.nodes.delete(ctx.principal!, id);

@@ -1,5 +1,4 @@
 import { Arg, Authorized, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
-import { Scope } from '../accounts/scopes.js';
 import { User } from '../accounts/user.entity.js';
 import { ADMIN } from '../graphql/auth-checker.js';
 import type { Context } from '../graphql/context.js';
@@ -32,31 +31,31 @@ const ORG = { nullable: true, description: 'An organization’s list instead of 
 
 @Resolver()
 export class TrustResolver {
-  @Authorized(Scope.NODES_MANAGE)
+  @Authorized()
   @Query(() => TrustListType, { description: 'Your trusted nodes and providers (or an organization’s)' })
   async trustList(@Arg('organization', () => String, ORG) organization: string | null, @Ctx() ctx: Context): Promise<TrustListType> {
     return view(await ctx.services.trust.list(ctx.principal!, organization));
   }
 
-  @Authorized(Scope.NODES_MANAGE)
+  @Authorized()
   @Mutation(() => TrustListType, { description: 'Trust a node (any node in the network, by id) with your non-public data' })
   async trustNode(@Arg('nodeId', () => ID) nodeId: string, @Arg('organization', () => String, ORG) organization: string | null, @Ctx() ctx: Context): Promise<TrustListType> {
     return view(await ctx.services.trust.trustNode(ctx.principal!, nodeId, organization));
   }
 
-  @Authorized(Scope.NODES_MANAGE)
+  @Authorized()
   @Mutation(() => TrustListType, { description: 'Stop trusting a node; jobs already running on it finish' })
   async untrustNode(@Arg('nodeId', () => ID) nodeId: string, @Arg('organization', () => String, ORG) organization: string | null, @Ctx() ctx: Context): Promise<TrustListType> {
     return view(await ctx.services.trust.untrustNode(ctx.principal!, nodeId, organization));
   }
 
-  @Authorized(Scope.NODES_MANAGE)
+  @Authorized()
   @Mutation(() => TrustListType, { description: 'Trust every node of a compute provider (a user), now and later' })
   async trustProvider(@Arg('username', () => String) username: string, @Arg('organization', () => String, ORG) organization: string | null, @Ctx() ctx: Context): Promise<TrustListType> {
     return view(await ctx.services.trust.trustProvider(ctx.principal!, username, organization));
   }
 
-  @Authorized(Scope.NODES_MANAGE)
+  @Authorized()
   @Mutation(() => TrustListType, { description: 'Stop trusting a provider’s nodes' })
   async untrustProvider(@Arg('username', () => String) username: string, @Arg('organization', () => String, ORG) organization: string | null, @Ctx() ctx: Context): Promise<TrustListType> {
     return view(await ctx.services.trust.untrustProvider(ctx.principal!, username, organization));

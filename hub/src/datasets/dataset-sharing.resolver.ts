@@ -1,5 +1,4 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, registerEnumType, Resolver, Root } from 'type-graphql';
-import { Scope } from '../accounts/scopes.js';
 import type { Context } from '../graphql/context.js';
 import { AccessRequestType, collaboratorsWithUsers, CollaboratorType, requestsWithUsers, type AccessRequestShape, type CollaboratorShape } from '../sharing/index.js';
 import { Dataset } from './dataset.entity.js';
@@ -16,7 +15,7 @@ const DatasetAccessRequest = AccessRequestType('Dataset');
 
 @Resolver(() => Dataset)
 export class DatasetSharingResolver {
-  @Authorized(Scope.DATASETS_WRITE)
+  @Authorized()
   @Mutation(() => Boolean, { description: 'Give someone a role on a dataset, or (role null) take it away. Needs admin on the dataset.' })
   setDatasetCollaborator(
     @Arg('owner', () => String) owner: string,
@@ -41,7 +40,7 @@ export class DatasetSharingResolver {
     return ctx.services.datasetSharing.requestAccess(ctx.principal!, owner, name, message ?? '');
   }
 
-  @Authorized(Scope.DATASETS_WRITE)
+  @Authorized()
   @Mutation(() => Boolean, { description: 'Approve (read access) or deny a pending access request; the requester is told' })
   decideDatasetAccessRequest(@Arg('id', () => ID) id: string, @Arg('approve', () => Boolean) approve: boolean, @Ctx() ctx: Context): Promise<boolean> {
     return ctx.services.datasetSharing.decide(ctx.principal!, id, approve);

@@ -1,5 +1,4 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Scope } from '../accounts/scopes.js';
 import { ANYONE } from '../graphql/auth-checker.js';
 import { ConnectionType, PageArgs, type Page } from '../graphql/connection.js';
 import type { Context } from '../graphql/context.js';
@@ -12,13 +11,13 @@ const DatasetConnection = ConnectionType(Dataset, 'Dataset');
 
 @Resolver(() => Dataset)
 export class DatasetResolver {
-  @Authorized(ANYONE, Scope.DATASETS_READ)
+  @Authorized(ANYONE)
   @Query(() => Dataset, { description: 'The dataset owner/name (NOT_FOUND if private and not yours)' })
   dataset(@Arg('owner', () => String) owner: string, @Arg('name', () => String) name: string, @Ctx() ctx: Context): Promise<Dataset> {
     return ctx.services.datasets.get(ctx.principal, owner, name);
   }
 
-  @Authorized(ANYONE, Scope.DATASETS_READ)
+  @Authorized(ANYONE)
   @Query(() => DatasetConnection, {
     description: 'The market: your datasets, your organizations’ and public ones; full-text search, filters and sort',
   })
@@ -34,7 +33,7 @@ export class DatasetResolver {
     return ctx.services.datasets.search(ctx.principal, { search, tag, license, owner, sort }, page);
   }
 
-  @Authorized(Scope.DATASETS_READ)
+  @Authorized()
   @Mutation(() => Dataset, { description: 'Star (or, with starred: false, unstar) a dataset you can see' })
   starDataset(
     @Arg('owner', () => String) owner: string,
@@ -50,13 +49,13 @@ export class DatasetResolver {
     return ctx.services.datasets.hasStarred(ctx.principal, dataset.id);
   }
 
-  @Authorized(Scope.DATASETS_WRITE)
+  @Authorized()
   @Mutation(() => Dataset)
   createDataset(@Arg('input', () => CreateDatasetInput) input: CreateDatasetInput, @Ctx() ctx: Context): Promise<Dataset> {
     return ctx.services.datasets.create(ctx.principal!, input);
   }
 
-  @Authorized(Scope.DATASETS_WRITE)
+  @Authorized()
   @Mutation(() => Dataset, { description: 'Change description, license, tags; visibility needs admin on the dataset' })
   updateDataset(
     @Arg('owner', () => String) owner: string,

@@ -15,22 +15,19 @@
  * a session or an API key with datasets:read, and is NOT_FOUND to anyone who may not read it.
  */
 import { Router, type Request, type Response } from 'express';
-import { bearerToken } from '../graphql/context.js';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { hasScope } from '../accounts/principal.js';
 import { Scope } from '../accounts/scopes.js';
 import { forbidden, notFound, QuotaExceededError, unauthenticated } from '../errors.js';
 import { sendError } from '../http/error-handler.js';
+import { principalOf, requiredPrincipal, routeAccess } from '../http/route-access.js';
 import type { Services } from '../services.js';
 import { TooLargeError } from './ingest/spool.js';
 
 export function datasetsRouter(services: Services): Router {
   const router = Router();
-  router.post('/:owner/:name/versions', async (req: Request, res: Response) => {
-    const token = bearerToken(req.headers.authorization);
-    if (!token) throw unauthenticated('Send "Authorization: Bearer <session token or API key>"');
-    const principal = await services.accounts.authenticate(token);
+  router.post('/:owner/:name/versions', routeAccess(services.accounts, { scope: Scope.DATASETS_WRITE }), async (req: Request, res: Response) => {
+    const principal = requiredPrincipal(res);
     const length = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
     try {
       const version = await services.datasets.upload(principal, String(req.params.owner), String(req.params.name), req, req.query, length);
@@ -50,11 +47,9 @@ export function datasetsRouter(services: Services): Router {
       sendError(res, 413, error.code, error.message, error.fields, error.details);
     }
   });
-  router.get('/:owner/:name/versions/:number/export.csv', async (req: Request, res: Response) => {
-    const token = bearerToken(req.headers.authorization);
-    if (req.headers.authorization !== undefined && !token) throw unauthenticated('Authorization must be "Bearer <token>"');
-    const principal = token ? await services.accounts.authenticate(token) : null;
-    if (principal && !hasScope(principal, Scope.DATASETS_READ)) throw forbidden('This API key lacks the datasets:read scope');
+  const exportAccess = routeAccess(services.accounts, { scope: Scope.DATASETS_READ, anonymous: true });
+  router.get('/:owner/:name/versions/:number/export.csv', exportAccess, async (req: Request, res: Response) => {
+    const principal = principalOf(res);
     const number = Number(req.params.number);
     if (!Number.isInteger(number) || number < 1) throw notFound('Dataset version');
     const version = await services.datasets.version(principal, String(req.params.owner), String(req.params.name), number);

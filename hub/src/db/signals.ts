@@ -1,8 +1,9 @@
 /**
  * Signals between hub processes that share one database: "there is new work", "cancel this job on
- * the node you hold", "this node changed". With PostgreSQL (DATABASE_URL or the embedded server)
- * they travel by LISTEN/NOTIFY on one channel; on the PGlite fallback there is only one hub, so
- * they stay in process (PGlite's NOTIFY does not cross connections anyway). A hub hears its own signals at once, in process, and ignores
+ * the node you hold", "this node changed", "this credential was revoked". With PostgreSQL
+ * (DATABASE_URL or the embedded server) they travel by LISTEN/NOTIFY on one channel; on the PGlite
+ * fallback there is only one hub, so they stay in process (PGlite's NOTIFY does not cross
+ * connections anyway). A hub hears its own signals at once, in process, and ignores
  * their echo from the database.
  */
 import { randomUUID } from 'node:crypto';
@@ -21,6 +22,8 @@ export type SignalMap = {
   nodeTokenRevoked: { tokenId: string };
   /** Notifications of one event were committed: push them to live subscribers, wake the webhook workers. */
   notificationsAdded: { eventId: string };
+  /** A session was ended or an API key revoked: close the live connections opened with it. */
+  credentialRevoked: { credentialId: string };
 };
 
 const CHANNEL = 'aimass_signals';

@@ -1,22 +1,19 @@
 /**
- * `@Authorized(...)` for every operation. Roles are strings:
+ * `@Authorized(...)` for every operation that needs a signed-in caller. Roles are strings:
  * - no role: any signed-in caller (session or API key);
- * - `session`: an interactive login only (managing API keys, organizations);
  * - `admin`: a platform administrator;
- * - a {@link Scope} value: a session, or an API key that carries that scope;
  * - `anyone` ({@link ANYONE}): visitors without an account may call it too (public browsing);
- *   signed-in callers still need the other roles listed with it.
+ *   signed-in callers are still held to the other roles listed with it.
+ * What an API key must carry besides (a scope, or a session instead) is declared once per
+ * operation in operation-access.ts and checked before execution by operation-guard.ts.
  * A caller who is not signed in is UNAUTHENTICATED (unless `anyone` is listed and they sent no
- * credential; a credential the hub refused stays UNAUTHENTICATED); one who is signed in but lacks
+ * credential: a credential the hub refused stays UNAUTHENTICATED); one who is signed in but lacks
  * the role is FORBIDDEN. What an anonymous visitor may read is decided per row by accounts/access.ts.
  */
 import type { AuthChecker } from 'type-graphql';
-import { hasScope } from '../accounts/principal.js';
-import { ALL_SCOPES, type Scope } from '../accounts/scopes.js';
 import { forbidden, unauthenticated } from '../errors.js';
 import type { Context } from './context.js';
 
-export const SESSION_ONLY = 'session';
 export const ADMIN = 'admin';
 export const ANYONE = 'anyone';
 
@@ -28,13 +25,10 @@ export const authChecker: AuthChecker<Context> = ({ context }, roles) => {
   }
   for (const role of roles) {
     if (role === ANYONE) continue;
-    if (role === SESSION_ONLY) {
-      if (principal.via !== 'session') throw forbidden('This needs a signed-in session; API keys cannot do it');
-    } else if (role === ADMIN) {
+    if (role === ADMIN) {
       if (!principal.user.isAdmin) throw forbidden('Only a platform administrator can do this');
-    } else if (ALL_SCOPES.includes(role as Scope)) {
-      if (!hasScope(principal, role as Scope)) throw forbidden(`This API key lacks the ${role} scope`);
     } else {
+      // Scopes and "session only" are declared in operation-access.ts, not here.
       throw new Error(`Unknown role in @Authorized: ${role}`);
     }
   }

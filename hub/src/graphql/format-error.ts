@@ -25,7 +25,9 @@ export function formatError(
   error: unknown,
   options: { development: boolean; log: Logger },
 ): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
+  const unwrapped = unwrapResolverError(error);
+  // A request error made from an AppError before execution (operation-guard.ts) answers as that AppError.
+  const original = unwrapped instanceof GraphQLError && unwrapped.originalError instanceof AppError ? unwrapped.originalError : unwrapped;
   const base = { locations: formatted.locations, path: formatted.path };
   if (original instanceof AppError) {
     return {

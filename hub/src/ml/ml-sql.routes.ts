@@ -9,20 +9,16 @@
  * succeeded, its rows. 404 for a job you may not see.
  */
 import { Router, type Request, type Response } from 'express';
-import { hasScope } from '../accounts/principal.js';
 import { Scope } from '../accounts/scopes.js';
-import { badInput, forbidden, unauthenticated } from '../errors.js';
-import { bearerToken } from '../graphql/context.js';
+import { badInput } from '../errors.js';
+import { requiredPrincipal, routeAccess } from '../http/route-access.js';
 import type { Services } from '../services.js';
 import { jobResultPage } from './ml-job-result.js';
 
 export function mlSqlRouter(services: Services): Router {
   const router = Router();
-  router.get('/jobs/:id', async (req: Request, res: Response) => {
-    const token = bearerToken(req.headers.authorization);
-    if (!token) throw unauthenticated('Send "Authorization: Bearer <session token or API key>"');
-    const principal = await services.accounts.authenticate(token);
-    if (!hasScope(principal, Scope.DATASETS_READ)) throw forbidden('This API key lacks the datasets:read scope');
+  router.get('/jobs/:id', routeAccess(services.accounts, { scope: Scope.DATASETS_READ }), async (req: Request, res: Response) => {
+    const principal = requiredPrincipal(res);
     const { first, after } = req.query;
     if (first !== undefined && (typeof first !== 'string' || !/^\d{1,4}$/.test(first))) throw badInput('first', 'must be a whole number from 1 to 1000');
     if (after !== undefined && typeof after !== 'string') throw badInput('after', 'must be a string (a cursor)');

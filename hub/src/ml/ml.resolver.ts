@@ -1,12 +1,11 @@
 import { Arg, Authorized, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
-import { Scope } from '../accounts/scopes.js';
 import type { Context } from '../graphql/context.js';
 import { SqlResult } from '../sql/sql.types.js';
 import { jobResultPage } from './ml-job-result.js';
 
 @Resolver()
 export class MlResolver {
-  @Authorized(Scope.DATASETS_READ)
+  @Authorized()
   @Query(() => SqlResult, {
     description:
       'The result of an ML.PREDICT or ML.EVALUATE job that runSql answered with its job id and status (it took longer than AIMASS_ML_WAIT_MS): ' +

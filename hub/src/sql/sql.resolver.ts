@@ -1,5 +1,4 @@
 import { Arg, Authorized, Ctx, Int, Mutation, Resolver } from 'type-graphql';
-import { Scope } from '../accounts/scopes.js';
 import type { Context } from '../graphql/context.js';
 import { toSqlResult } from './sql-result.js';
 import { SqlResult } from './sql.types.js';
@@ -7,7 +6,7 @@ import { SqlResult } from './sql.types.js';
 @Resolver()
 export class SqlResolver {
   /** A mutation because CREATE MODEL (the next step) starts a job; SELECTs change nothing but usage counts. */
-  @Authorized(Scope.DATASETS_READ)
+  @Authorized()
   @Mutation(() => SqlResult, {
     description:
       'Runs one SQL statement over the datasets you can read (SELECT …, sandboxed) and returns a page of rows. ' +

@@ -10,17 +10,17 @@
  * (SQL_UNAVAILABLE: the SQL sandbox is not set up on this hub; /readyz says why).
  */
 import express, { Router, type Request, type Response } from 'express';
-import { badInput, unauthenticated } from '../errors.js';
-import { bearerToken } from '../graphql/context.js';
+import { Scope } from '../accounts/scopes.js';
+import { badInput } from '../errors.js';
+import { requiredPrincipal, routeAccess } from '../http/route-access.js';
 import type { Services } from '../services.js';
 import { toSqlResult } from './sql-result.js';
 
 export function sqlRouter(services: Services): Router {
   const router = Router();
-  router.post('/', express.json({ limit: services.config.maxBodyBytes }), async (req: Request, res: Response) => {
-    const token = bearerToken(req.headers.authorization);
-    if (!token) throw unauthenticated('Send "Authorization: Bearer <session token or API key>"');
-    const principal = await services.accounts.authenticate(token);
+  const access = routeAccess(services.accounts, { scope: Scope.DATASETS_READ });
+  router.post('/', access, express.json({ limit: services.config.maxBodyBytes }), async (req: Request, res: Response) => {
+    const principal = requiredPrincipal(res);
     const body = req.body as unknown;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badInput('body', 'must be a JSON object { "query": "SELECT …" }');
     const { query, first, after } = body as Record<string, unknown>;

@@ -3,6 +3,7 @@ import { Arg, Authorized, Ctx, Field, FieldResolver, Float, ID, Int, ObjectType,
 import { ModelVersion } from '../catalog/index.js';
 import { Job } from '../compute/job.entity.js';
 import type { Context } from '../graphql/context.js';
+import { whileReadable } from '../graphql/while-readable.js';
 import { TrainingEpoch } from './training-epoch.entity.js';
 import { TrainingDataset, TrainingRun } from './training-run.entity.js';
 import { TUNABLE } from './tuning-search.js';
@@ -50,10 +51,11 @@ export class TrainingRunResolver {
 
   @Authorized()
   @Subscription(() => TrainingEpoch, {
-    // Access is checked once, when subscribing, as for jobUpdated.
+    // Checked when subscribing and again for every epoch, as for jobUpdated.
     subscribe: async ({ args, context }) => {
       const ctx = context as Context;
-      return ctx.services.training.subscribeEpochs(ctx.principal!, (args as { jobId: string }).jobId);
+      const { jobId } = args as { jobId: string };
+      return whileReadable(await ctx.services.training.subscribeEpochs(ctx.principal!, jobId), () => ctx.services.training.runOfJob(ctx.principal!, jobId));
     },
     description: 'Each epoch of a training job as its agent reports it (every epoch, unlike jobUpdated, which is throttled)',
   })

@@ -4,7 +4,7 @@
  */
 
 /** The Scope enum, in the order the portal offers them. */
-export const SCOPES = ['MODELS_READ', 'MODELS_WRITE', 'DATASETS_READ', 'DATASETS_WRITE', 'INFERENCE', 'NODES_MANAGE'] as const;
+export const SCOPES = ['MODELS_READ', 'MODELS_WRITE', 'DATASETS_READ', 'DATASETS_WRITE', 'JOBS_READ', 'JOBS_WRITE', 'NODES_READ', 'NODES_MANAGE', 'NOTIFICATIONS', 'INFERENCE'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export type AccountEventKind =

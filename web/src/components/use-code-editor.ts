@@ -12,6 +12,11 @@ import { EditorState, type Extension } from '@codemirror/state';
 import { drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter, lineNumbers, type ViewUpdate } from '@codemirror/view';
 import { useEffect, useRef, type RefObject } from 'react';
 
+/** The style nonce of this page load (`<meta name="csp-nonce">`, written by the hub); empty in the Vite dev server. */
+function cspNonce(): string {
+  return document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content ?? '';
+}
+
 export function useCodeEditor(
   host: RefObject<HTMLDivElement | null>,
   value: string,
@@ -38,6 +43,9 @@ export function useCodeEditor(
           highlightActiveLine(),
           syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
           EditorView.lineWrapping,
+          // CodeMirror mounts its styles in a <style> element; the hub's Content-Security-Policy
+          // admits it by the nonce the hub writes into index.html for this page load.
+          EditorView.cspNonce.of(cspNonce()),
           ...extensions(),
           EditorView.updateListener.of((update) => {
             if (update.docChanged) changed.current(update.state.doc.toString(), update);

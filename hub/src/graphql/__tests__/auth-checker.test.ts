@@ -23,19 +23,19 @@ function check(principal: Principal | null, roles: string[], authError: AppError
 
 describe('authChecker', () => {
   it('lets a visitor without an account call what is marked ANYONE, and nothing else', () => {
-    expect(check(null, [ANYONE, Scope.DATASETS_READ])).toBe(true);
-    expect(check(null, [Scope.DATASETS_READ])).toBe('UNAUTHENTICATED');
+    expect(check(null, [ANYONE])).toBe(true);
+    expect(check(null, [ADMIN])).toBe('UNAUTHENTICATED');
     expect(check(null, [])).toBe('UNAUTHENTICATED');
   });
 
   it('does not take a refused credential for a visitor', () => {
-    expect(check(null, [ANYONE, Scope.DATASETS_READ], new AppError('UNAUTHENTICATED', 'This session has ended'))).toBe('UNAUTHENTICATED');
+    expect(check(null, [ANYONE], new AppError('UNAUTHENTICATED', 'This session has ended'))).toBe('UNAUTHENTICATED');
   });
 
-  it('still holds signed-in callers to the other roles listed with ANYONE', () => {
-    expect(check(session, [ANYONE, Scope.DATASETS_READ])).toBe(true);
-    expect(check(modelsKey, [ANYONE, Scope.MODELS_READ])).toBe(true);
-    expect(check(modelsKey, [ANYONE, Scope.DATASETS_READ])).toBe('FORBIDDEN');
+  it('still holds signed-in callers to the other roles listed with ANYONE (API key scopes are the operation guard’s)', () => {
+    expect(check(session, [ANYONE])).toBe(true);
+    expect(check(modelsKey, [ANYONE])).toBe(true);
     expect(check(session, [ANYONE, ADMIN])).toBe('FORBIDDEN');
+    expect(check(modelsKey, [ANYONE, ADMIN])).toBe('FORBIDDEN');
   });
 });

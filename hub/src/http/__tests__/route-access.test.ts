@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import express from 'express';
+import { describe, expect, it } from 'vitest';
+import { Scope } from '../../accounts/scopes.js';
+import { mountApi } from '../../api-routes.js';
+import { loadConfig } from '../../config.js';
+import type { Services } from '../../services.js';
+import { ROUTE_ACCESS, type RouteAccess } from '../route-access.js';
+
+type Declared = RouteAccess | 'jobToken';
+interface Layer {
+  handle: ((...args: unknown[]) => unknown) & { stack?: Layer[]; [ROUTE_ACCESS]?: Declared };
+  route?: { path: string; methods: Record<string, boolean>; stack: Layer[] };
+}
+
+/** Every route under the app, with what it (or a layer it is mounted behind) declares. */
+function routes(stack: Layer[], inherited: Declared | undefined = undefined): { route: string; declared: Declared | undefined }[] {
+  const found: { route: string; declared: Declared | undefined }[] = [];
+  let declared = inherited;
+  for (const layer of stack) {
+    if (layer.handle[ROUTE_ACCESS]) declared = layer.handle[ROUTE_ACCESS];
+    if (layer.route) {
+      const own = layer.route.stack.map((l) => l.handle[ROUTE_ACCESS]).find(Boolean);
+      found.push({ route: `${Object.keys(layer.route.methods).join(',').toUpperCase()} ${layer.route.path}`, declared: own ?? declared });
+    } else if (layer.handle.stack) {
+      found.push(...routes(layer.handle.stack, declared));
+      // A declaration in front of one mounted router covers that router only.
+      declared = inherited;
+    }
+  }
+  return found;
+}
+
+describe('REST route access', () => {
+  const app = express();
+  const services = { config: loadConfig({}), accounts: { authenticate: async () => undefined } } as unknown as Services;
+  mountApi(app, services);
+  const all = routes((app as unknown as { router: { stack: Layer[] } }).router.stack);
+
+  it('finds the API routes', () => {
+    expect(all.length).toBeGreaterThanOrEqual(15);
+    expect(all.map((r) => r.route)).toContain('POST /:owner/:name/versions');
+  });
+
+  it('declares a scope (or the job token) on every route', () => {
+    expect(all.filter((r) => r.declared === undefined).map((r) => r.route)).toEqual([]);
+  });
+
+  it('never lets the inference scope open a route outside serving', () => {
+    expect(all.filter((r) => typeof r.declared === 'object' && (r.declared.scope as string) === Scope.INFERENCE)).toEqual([]);
+  });
+});

@@ -1,0 +1,49 @@
+/**
+ * Security headers on every response (helmet), with a Content-Security-Policy for the portal
+ * that allows only what it loads: its own scripts, styles, images and fonts from the hub, and
+ * fetches and graphql-ws to the hub itself. No inline script is allowed, and no inline style
+ * but the ones carrying this response's nonce: the built index.html has none (Vite emits files),
+ * React sets styles through the CSSOM, and CodeMirror's one <style> element carries the nonce
+ * that {@link withStyleNonce} writes into index.html. Frames of the portal are refused
+ * (clickjacking). Apollo's landing page is off, so /graphql serves no page of its own.
+ */
+import { randomBytes } from 'node:crypto';
+import type { RequestHandler, Response } from 'express';
+import helmet from 'helmet';
+
+/** The style nonce of this response, made fresh for each one. */
+const nonceOf = (res: Response): string => res.locals.cspNonce as string;
+
+/** index.html with this response's style nonce in `<meta name="csp-nonce">`, where the portal reads it. */
+export function withStyleNonce(html: string, res: Response): string {
+  return html.replace('<head>', `<head>\n    <meta name="csp-nonce" content="${nonceOf(res)}" />`);
+}
+
+export function securityHeaders(): RequestHandler {
+  const headers = helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", (_req, res) => `'nonce-${nonceOf(res as Response)}'`],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        // 'self' covers ws:/wss: to the same host in CSP Level 3 browsers.
+        connectSrc: ["'self'"],
+        workerSrc: ["'self'", 'blob:'],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    // The portal embeds nothing cross-origin; requiring CORP of everything it loads buys nothing.
+    crossOriginEmbedderPolicy: false,
+    referrerPolicy: { policy: 'same-origin' },
+  });
+  return (req, res, next) => {
+    res.locals.cspNonce = randomBytes(16).toString('base64');
+    headers(req, res, next);
+  };
+}
