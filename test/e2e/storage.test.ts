@@ -38,6 +38,7 @@ describe('Portal: the account page shows storage used against the quotas', () =>
     expect(created.errors).toBeUndefined();
 
     await page.goto(`${hub.url}/account`);
+    await expectText(page.getByTestId('storage-section'), new RegExp(username));
     const mine = page.locator(`[data-testid="storage-row"][data-owner="${username}"]`);
     const percent = Math.round((Buffer.byteLength(csv) / 10000) * 100);
     await expectText(mine.getByTestId('storage-datasets'), new RegExp(`${percent}% · ${(Buffer.byteLength(csv) / 1024).toPrecision(3)} KiB of 9\\.77 KiB`));

@@ -87,13 +87,20 @@ export async function setUpSandboxRole(db: DataSource, hubUrl: string, operatorU
 /** Role aimass_sql with the password stored in this database, made or repaired as needed. */
 async function hubMadeLogin(db: DataSource, hubUrl: string, log: Logger): Promise<SandboxLogin> {
   const role = SANDBOX_ROLE;
-  const setPassword = async (create: boolean): Promise<string> => {
-    const password = randomBytes(24).toString('base64url');
+  /**
+   * The password to log in with: the stored one, unless there is none, the role is missing, or
+   * `failed` (the stored one did not log in) — then a new one is set and stored. Under a lock, and
+   * re-read inside it, so hubs starting together agree on one password.
+   */
+  const ensurePassword = async (failed?: string): Promise<string> => {
     try {
-      await db.transaction(async (tx) => {
-        // One hub at a time on this database; the role itself is the server's.
+      return await db.transaction(async (tx) => {
         await tx.query(`SELECT pg_advisory_xact_lock(hashtext('aimass_sql_sandbox_login'))`);
-        if (create) {
+        const [exists] = await tx.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [role]);
+        const [stored] = await tx.query(`SELECT password FROM aimass_private.sandbox_logins WHERE role_name = $1`, [role]);
+        if (exists && stored && stored.password !== failed) return stored.password as string;
+        const password = randomBytes(24).toString('base64url');
+        if (!exists) {
           await tx.query(`CREATE ROLE ${role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS PASSWORD '${password}'`);
         } else {
           // Attributes other than LOGIN are checked, not set: changing SUPERUSER, REPLICATION or BYPASSRLS at all needs a superuser.
@@ -104,30 +111,26 @@ async function hubMadeLogin(db: DataSource, hubUrl: string, log: Logger): Promis
            ON CONFLICT (role_name) DO UPDATE SET password = EXCLUDED.password, updated_at = now()`,
           [role, password],
         );
+        return password;
       });
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      // Another hub (of this or another database) made it a moment ago: set its password instead.
-      if (create && (code === '42710' || code === '23505')) return setPassword(false);
-      if (code === '42501') {
+      // 42710: a hub of another database on this server made the role a moment ago (the caller tries again).
+      if ((error as { code?: string }).code === '42501') {
         throw new SandboxUnavailable(
-          `the hub's database user may not ${create ? 'create' : 'alter'} role ${role} (it needs CREATEROLE, and on PostgreSQL 16+ ADMIN on the role): ` +
+          `the hub's database user may not create or alter role ${role} (it needs CREATEROLE, and on PostgreSQL 16+ ADMIN on the role): ` +
             'grant it, or create a role by hand and set AIMASS_SQL_DATABASE_URL (docs/sql-sandbox.md)',
         );
       }
       throw error;
     }
-    return password;
   };
 
-  const [exists] = await db.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [role]);
-  const [stored] = await db.query(`SELECT password FROM aimass_private.sandbox_logins WHERE role_name = $1`, [role]);
-  let password: string = exists ? (stored?.password ?? (await setPassword(false))) : await setPassword(true);
+  let password = await ensurePassword();
   let url = withLogin(hubUrl, role, password);
   const problem = await loginProblem(url);
   if (problem === 'credentials') {
     log.warn(`the stored password of role ${role} no longer logs in (another installation on this server may have reset it): setting a new one`);
-    password = await setPassword(false);
+    password = await ensurePassword(password);
     url = withLogin(hubUrl, role, password);
     if ((await loginProblem(url)) !== null) throw new SandboxUnavailable(`role ${role} cannot log in with the password the hub just set`);
   } else if (problem !== null) {

@@ -1,6 +1,7 @@
 /**
  * Storage: what the user and each of their organizations store against the per-owner quotas
- * (dataset bytes, model file bytes), with a bar when a quota is set.
+ * (dataset bytes, model file bytes), with a bar when a quota is set. The first 20 organizations
+ * only: storage usage is costly per owner under the GraphQL cost limit.
  */
 import { STORAGE_USAGE } from '../api/account-operations';
 import type { QuotaUsage, StorageUsage } from '../api/types';

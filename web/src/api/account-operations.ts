@@ -24,7 +24,7 @@ export const MY_ORGANIZATIONS = `query MyOrganizations { myOrganizations(first: 
 
 const STORAGE_FIELDS = 'storageUsage { datasets { usedBytes limitBytes } artifacts { usedBytes limitBytes } }';
 
-export const STORAGE_USAGE = `query StorageUsage { me { username ${STORAGE_FIELDS} } myOrganizations(first: 100) { edges { node { handle ${STORAGE_FIELDS} } } } }`;
+export const STORAGE_USAGE = `query StorageUsage { me { username ${STORAGE_FIELDS} } myOrganizations(first: 20) { edges { node { handle ${STORAGE_FIELDS} } } } }`;
 
 export const CREATE_ORGANIZATION = `mutation CreateOrganization($input: CreateOrganizationInput!) {
   createOrganization(input: $input) { ${ORG_FIELDS} }

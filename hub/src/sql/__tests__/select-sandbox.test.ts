@@ -96,6 +96,22 @@ describe('Sandbox rules', () => {
     expect(problemOf('SELECT * FROM generate_series(1, 3) g, alice.w WHERE txid_current() > 0')).toMatch(/function txid_current is not allowed/);
   });
 
+  it('allows format only with a literal format string and field widths up to 1000', () => {
+    expect(problemOf(`SELECT format('%s=%-10s|%1$1000s %%200000000s', 'a', 'b')`)).toBe('ok');
+    expect(problemOf(`SELECT format('%200000000s', '')`)).toMatch(/^1:8 format widths above 1000 are not allowed \(200000000 asked\)/);
+    expect(problemOf(`SELECT format('%1$-1001s', '')`)).toMatch(/format widths above 1000/);
+    expect(problemOf(`SELECT format('%*s', 5, '')`)).toMatch(/widths taken from an argument/);
+    expect(problemOf(`SELECT format(a, 1) FROM x.y`)).toMatch(/first argument must be a string literal/);
+  });
+
+  it('sends the input of value-building aggregates through the capped counter', () => {
+    const sql = rewritten(`SELECT string_agg(DISTINCT a, ',' ORDER BY a), array_agg(b), jsonb_object_agg(a, b), count(a) FROM x.y`);
+    expect(sql).toContain(`STRING_AGG(DISTINCT aimass_sandbox.agg_input(a, 1000), ',' ORDER BY aimass_sandbox.agg_input(a, 1000) ASC)`);
+    expect(sql).toContain('ARRAY_AGG(aimass_sandbox.agg_input(b, 1000))');
+    expect(sql).toContain('jsonb_object_agg(aimass_sandbox.agg_input(a, 1000), aimass_sandbox.agg_input(b, 1000))');
+    expect(sql).toContain('COUNT(a)');
+  });
+
   it('prints the checked query back with datasets as subqueries over their tables and literals restored', () => {
     const sql = rewritten(`SELECT a, 'it''s' AS s, 'x\\' AS t FROM alice.cafe w JOIN bob.beef@2 ON true WHERE b LIKE '%--%'`);
     expect(sql).toBe(
