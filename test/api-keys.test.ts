@@ -147,8 +147,12 @@ describe('API key scopes across the whole API', () => {
       return res.errors?.[0] && { code: res.errors[0].extensions?.code, message: res.errors[0].message };
     }
     const c = createClient({ url: `${hub.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: true });
+    let timer: NodeJS.Timeout | undefined;
     try {
-      return await new Promise((resolve) => {
+      return await new Promise<{ code?: string; message: string } | undefined>((resolve) => {
+        // Subscribed and quiet (no event yet): not refused either. Without this bound a quiet
+        // subscription would hold the test until its timeout.
+        timer = setTimeout(() => resolve({ message: `${op.name}: subscribed, no event within 5 s` }), 5_000);
         const stop = c.subscribe({ query: op.document, variables: op.variables }, {
           next: (value) => {
             stop();
@@ -160,6 +164,7 @@ describe('API key scopes across the whole API', () => {
         });
       });
     } finally {
+      clearTimeout(timer);
       await c.dispose();
     }
   }
