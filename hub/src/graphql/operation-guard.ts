@@ -89,15 +89,21 @@ function refusedText(selectionSet: SelectionSetNode, fragments: Map<string, Frag
   const problems = new Map<string, FieldProblem>();
   const refuse = (field: string) => problems.set(field, { field, message: REFUSED_MESSAGE });
 
-  const checkJson = (value: unknown, path: string): void => {
-    if (typeof value === 'string') {
-      if (REFUSED_CHARACTERS.test(value)) refuse(path);
-    } else if (Array.isArray(value)) {
-      value.forEach((item, i) => checkJson(item, `${path}.${i}`));
-    } else if (value !== null && typeof value === 'object') {
-      for (const [key, item] of Object.entries(value)) {
-        if (REFUSED_CHARACTERS.test(key)) refuse(path);
-        checkJson(item, `${path}.${key}`);
+  // Variables are JSON of any depth (a 100,000-deep array is a valid body): walk them with a stack
+  // of our own, not recursion, so the guard never overflows the call stack.
+  const checkJson = (root: unknown, rootPath: string): void => {
+    const pending: [unknown, string][] = [[root, rootPath]];
+    while (pending.length > 0) {
+      const [value, path] = pending.pop()!;
+      if (typeof value === 'string') {
+        if (REFUSED_CHARACTERS.test(value)) refuse(path);
+      } else if (Array.isArray(value)) {
+        value.forEach((item, i) => pending.push([item, `${path}.${i}`]));
+      } else if (value !== null && typeof value === 'object') {
+        for (const [key, item] of Object.entries(value)) {
+          if (REFUSED_CHARACTERS.test(key)) refuse(path);
+          pending.push([item, `${path}.${key}`]);
+        }
       }
     }
   };
