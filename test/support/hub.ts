@@ -42,6 +42,8 @@ export interface TestHub {
   graphql<T = any>(query: string, variables?: object, token?: string): Promise<GraphQLResponse<T>>;
   /** Runs SQL on the hub's own database (PostgreSQL, or the embedded one through its socket). */
   sql<T = any>(query: string, params?: unknown[]): Promise<T[]>;
+  /** The URL (with password) the hub's own database login uses: its PostgreSQL database, or the embedded server's socket. */
+  databaseUrl(): Promise<string>;
   /** Kills the hub process at once (SIGKILL), as a crash would. */
   kill(): Promise<void>;
   /** Starts the hub again on the same database and port (after kill() or on its own). */
@@ -139,8 +141,10 @@ function wrap(
       return res.json() as Promise<GraphQLResponse<any>>;
     },
     async sql(query, params) {
-      const url = env.DATABASE_URL ?? (await embeddedDatabaseUrl(logs, env.AIMASS_DATA_DIR));
-      return withClient(url, async (c) => (await c.query(query, params as unknown[])).rows);
+      return withClient(await testHub.databaseUrl(), async (c) => (await c.query(query, params as unknown[])).rows);
+    },
+    async databaseUrl() {
+      return env.DATABASE_URL ?? (await embeddedDatabaseUrl(logs, env.AIMASS_DATA_DIR));
     },
     async kill() {
       current().child.kill('SIGKILL');
