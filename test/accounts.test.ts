@@ -19,7 +19,7 @@ describe.each(BACKENDS)('Accounts on %s', (backend) => {
   it('migrates an empty database and reports ready', async () => {
     const ready = await fetch(`${hub.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', database: backend });
+    expect(await ready.json()).toEqual({ status: 'ready', database: backend, sql: { available: true } });
     const tables = await hub.sql<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
     );

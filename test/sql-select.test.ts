@@ -193,7 +193,7 @@ describe.each(SQL_BACKENDS)('SQL SELECT on %s', (backend) => {
       `CREATE MODEL ${alice.username}.rainy_queued OPTIONS (model_type = 'logistic_reg', input_label_cols = ['sunny']) AS SELECT temp, rain, sunny FROM ${alice.username}.weather`,
     );
     expect(create.errors).toBeUndefined();
-    expect(create.data.runSql).toMatchObject({ statement: 'CREATE_MODEL', rows: [[expect.any(String), 'queued', `${alice.username}.rainy_queued`, 'sunny', ['temp', 'rain'], 5]] });
+    expect(create.data.runSql).toMatchObject({ statement: 'CREATE_MODEL', rows: [[expect.any(String), 'queued', `${alice.username}.rainy_queued`, 'sunny', ['temp', 'rain'], 5, 'any node (0 online)']] });
     const badOption = await run(`CREATE MODEL ${alice.username}.rainy\nOPTIONS (model_type = 'logistic_reg', learning_rate = 0.1) AS SELECT * FROM ${alice.username}.weather`);
     expect(badOption.errors![0].message).toBe('query: line 2, column 39: unknown option learning_rate (did you mean learn_rate?)');
     const noLabel = await run(
