@@ -13,7 +13,7 @@ import { startTestHub, type TestHub } from './support/hub.js';
 import { MB, peakGrowth } from './support/memory.js';
 import { signUp, uniqueName, type SignedUp } from './support/users.js';
 
-const UPLOADS = 16;
+const UPLOADS = 24;
 
 /** A 1000 → 1000 dense model: about 4 MB of float32 weights in one shard. */
 async function fourMegabyteModel(): Promise<Map<string, Uint8Array>> {

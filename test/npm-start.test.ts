@@ -19,7 +19,7 @@ describe('npm start', () => {
       expect(connected.capabilities).toMatchObject({ cpuCores: expect.any(Number), slots: 1 });
       agentPid = JSON.parse(hub.logs.find((l) => l.includes('"local agent started"'))!).pid;
       expect(await (await fetch(`${hub.url}/metrics`)).text()).toMatch(/^aimass_agents_connected 1$/m);
-      expect(await (await fetch(`${hub.url}/readyz`)).json()).toEqual({ status: 'ready', database: 'embedded' });
+      expect(await (await fetch(`${hub.url}/readyz`)).json()).toEqual({ status: 'ready', database: 'embedded', sql: { available: true } });
       expect(await (await fetch(`${hub.url}/`)).text()).toContain('<div id="root">');
       serverPid = await embeddedServerPid(hub.dataDir);
       expect(serverPid).toBeDefined();
