@@ -5,7 +5,7 @@ import { SqlResult } from './sql.types.js';
 
 @Resolver()
 export class SqlResolver {
-  /** A mutation because CREATE MODEL (the next step) starts a job; SELECTs change nothing but usage counts. */
+  /** A mutation because CREATE MODEL starts a job; SELECTs change nothing but usage counts. */
   @Authorized()
   @Mutation(() => SqlResult, {
     description:
