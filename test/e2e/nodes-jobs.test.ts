@@ -84,6 +84,8 @@ describe('Portal: a compute provider watches their node and its jobs live', () =
     await page.getByTestId('run-job-submit').click();
     await page.waitForURL(/\/jobs\/[0-9a-f-]{36}$/);
 
+    // The list's rows carry job-status too: read only once the job's own page has rendered.
+    await page.getByTestId('job-progress').waitFor();
     const status = page.getByTestId('job-status');
     const bar = page.getByTestId('job-progress').getByRole('progressbar');
     const seenWhileRunning = new Set<number>();
