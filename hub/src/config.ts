@@ -1,9 +1,10 @@
 /**
  * The hub's configuration: the one place that reads `process.env`.
  *
- * Every variable is declared once in {@link VARIABLES} with its default and a parser; the README
- * table and the docker-compose test are checked against this list, so a variable cannot be
- * documented or deployed without existing here.
+ * Every variable is declared once in {@link VARIABLES} with its default, a description and a
+ * parser; the table in docs/configuration.md is generated from this list (`npm run docs:config`)
+ * and the docker-compose test is checked against it, so a variable cannot be documented or
+ * deployed without existing here.
  */
 import path from 'node:path';
 
@@ -280,7 +281,7 @@ export const VARIABLES = {
   },
   AIMASS_SQL_MAX_COST: {
     default: '10000000',
-    description: "largest PostgreSQL planner cost estimate a SQL query may have; costlier queries are refused before they run (the only time limit on embedded PGlite, which can't interrupt a running statement)",
+    description: 'largest PostgreSQL planner cost estimate a SQL query may have; costlier queries are refused before they run (AIMASS_SQL_TIMEOUT_MS stops one that runs longer)',
     parse: int(1000, 1000000000000),
   },
   AIMASS_SQL_MAX_RESULT_BYTES: {
@@ -348,7 +349,7 @@ export const VARIABLES = {
 export type VariableName = keyof typeof VARIABLES;
 
 /** Variables the hub read once and no longer does: setting one is an error, so nothing changes silently. */
-const RETIRED: Record<string, string> = {
+export const RETIRED: Record<string, string> = {
   AIMASS_TRUST_PROXY: 'set AIMASS_TRUST_PROXY_HOPS to the number of proxies in front of the hub (1 behind one load balancer)',
 };
 
