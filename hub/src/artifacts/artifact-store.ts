@@ -1,7 +1,7 @@
 /**
  * The artifact store: content-addressed blobs, named by the SHA-256 of their bytes. The hub keeps
  * model weights and model.json files here. {@link FsArtifactStore} keeps them on the local
- * filesystem; an S3-compatible store can implement the same interface later.
+ * filesystem; this interface is all another store (S3-compatible) has to implement.
  *
  * Contract: `put` hashes while it writes, and a blob becomes visible under its hash only once all
  * its bytes are written (a failed or cut-off write leaves nothing behind). Blobs are immutable:

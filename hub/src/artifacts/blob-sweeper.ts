@@ -1,8 +1,9 @@
 /**
  * Deletes blobs nothing refers to any more. The store itself does not know who uses a blob: each
  * domain that keeps blob hashes in its rows registers a {@link BlobReferences} function (the
- * catalog's model versions today). A domain that starts storing blobs MUST register one, or the
- * periodic sweep will take its blobs a day after they were written.
+ * catalog's model versions, training's checkpoints and tuning trials' models). A domain that
+ * stores blobs MUST register one, or the periodic sweep takes its blobs a day after they were
+ * written.
  *
  * Two ways in:
  * - `deleteUnreferenced(hashes)` right after rows that named those hashes are deleted (a model, a
