@@ -190,7 +190,7 @@ describe.each(BACKENDS)('Subscriptions and notifications on %s', (backend) => {
     expect(box.edges[0].node).toEqual(event);
     expect((await hub.graphql(UNREAD, {}, follower.token)).data.unreadNotificationCount).toBe(1);
 
-    // The webhook: HMAC-SHA256 of the raw body with the secret, and the headers the README promises.
+    // The webhook: HMAC-SHA256 of the raw body with the secret, and the headers docs/notifications.md promises.
     const [hook] = await waitFor('the webhook', async () => receiver.at('/churn').length >= 1 && receiver.at('/churn'), 10_000);
     expect(hook.headers['x-aimass-signature']).toBe(hmac(webhookSecret!, hook.body));
     expect(hook.headers['content-type']).toBe('application/json');

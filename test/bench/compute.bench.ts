@@ -10,8 +10,8 @@
  *
  * Needs PostgreSQL: DATABASE_URL (an admin connection: a database is created and dropped), else a
  * throwaway server from test/support/postgres.sh. Every size is an environment variable (see
- * SETTINGS below and the README's "Performance" section). Whatever happens, every hub, agent
- * socket, database and server it started is stopped before it exits.
+ * SETTINGS below and docs/performance.md). Whatever happens, every hub, agent socket, database
+ * and server it started is stopped before it exits.
  */
 import { existsSync } from 'node:fs';
 import os from 'node:os';

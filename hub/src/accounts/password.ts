@@ -1,7 +1,7 @@
 /**
  * Password hashing with scrypt (node:crypto) and a random 16-byte salt per user. The parameters
- * are stored in the hash (`scrypt$N$r$p$salt$key`) so they can be raised later without breaking
- * existing accounts.
+ * are stored in the hash (`scrypt$N$r$p$salt$key`) so raising them does not break existing
+ * accounts.
  */
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 

@@ -18,7 +18,7 @@ export class Dataset extends OwnedListing {
   @Column({ type: 'int', default: 0 })
   stars: number;
 
-  @Field(() => Float, { description: 'Times a version was exported (and, later, queried or trained on)' })
+  @Field(() => Float, { description: 'Times the dataset was used: each CSV export, SQL query (its first page), CREATE MODEL, ML.PREDICT and ML.EVALUATE that read it' })
   @Column({ name: 'usage_count', type: 'bigint', default: 0, transformer: bigintAsNumber })
   usageCount: number;
 }

@@ -176,7 +176,7 @@ export class DatasetsService {
     return this.sharing.hasStarred(principal, datasetId);
   }
 
-  /** Counts one use of a dataset (an export today; SQL queries and training later). */
+  /** Counts one use of a dataset: a CSV export, a SQL query's first page, a CREATE MODEL, an ML.PREDICT or ML.EVALUATE. */
   async recordUsage(datasetId: string): Promise<void> {
     await this.db.query(`UPDATE datasets SET usage_count = usage_count + 1 WHERE id = $1`, [datasetId]);
   }

@@ -1,7 +1,6 @@
 /**
- * Turning a change (a model version published or deprecated, a dataset version loaded, later an
- * evaluation result) into inbox rows and webhook deliveries for everyone subscribed who may read
- * the subject.
+ * Turning a change (a model version published or deprecated, a dataset version loaded) into inbox
+ * rows and webhook deliveries for everyone subscribed who may read the subject.
  *
  * Why inside the caller's transaction, and not from an EventBus listener: the EventBus is in
  * memory and fire-and-forget. A listener would write the rows after the change committed, so a

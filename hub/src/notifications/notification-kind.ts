@@ -14,5 +14,5 @@ export enum NotificationKind {
 }
 registerEnumType(NotificationKind, {
   name: 'NotificationKind',
-  description: 'What happened. More kinds will be added (evaluation results next): show unknown ones by their message.',
+  description: 'What happened. A client shows a kind it does not know by its message.',
 });

@@ -28,7 +28,7 @@ export class NotificationSubscription {
   @Column({ name: 'dataset_id', type: 'uuid', nullable: true })
   datasetId: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Where each notification is POSTed, signed (see the README)' })
+  @Field(() => String, { nullable: true, description: 'Where each notification is POSTed, signed (see docs/notifications.md)' })
   @Column({ name: 'webhook_url', type: 'text', nullable: true })
   webhookUrl: string | null;
 

@@ -2,8 +2,8 @@
  * Signing webhook requests. The signature is HMAC-SHA256 of the raw request body with the
  * subscription's secret, hex-encoded: `X-AIMass-Signature: sha256=<hex>`. The body carries the
  * delivery id and a timestamp (also sent as headers), so a verified body cannot be replayed
- * unnoticed: receivers check the timestamp is recent and dedupe by id. See the README for how
- * to verify.
+ * unnoticed: receivers check the timestamp is recent and dedupe by id. How to verify:
+ * docs/notifications.md.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 

@@ -137,5 +137,5 @@ function functionName(n: AstNode): string | null {
 }
 
 function unsafe(): SqlError {
-  return new SqlError('BAD_USER_INPUT', 'this query could not be checked safely (the SQL surface reads a subset of PostgreSQL: see the README)', null);
+  return new SqlError('BAD_USER_INPUT', 'this query could not be checked safely (the SQL surface reads a subset of PostgreSQL: see docs/sql.md)', null);
 }

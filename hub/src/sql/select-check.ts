@@ -178,7 +178,7 @@ export function checkSelect(ast: AstNode, context: CheckContext): DatasetUse[] {
     const allowed =
       n.type === 'aggr_func' ? AGGREGATES.includes(lower) : n.type === 'window_func' ? WINDOW_FUNCTIONS.includes(lower) || AGGREGATES.includes(lower) : ALLOWED_FUNCTIONS.has(lower);
     if (!allowed) {
-      throw new CheckProblem(`function ${lower} is not allowed in the SQL sandbox (see the README for the functions it offers)`, locOf(n) ?? { name: lower, call: true, fallback: here });
+      throw new CheckProblem(`function ${lower} is not allowed in the SQL sandbox (see docs/sql.md for the functions it offers)`, locOf(n) ?? { name: lower, call: true, fallback: here });
     }
     if (lower === 'format') checkFormat(n, here);
   };

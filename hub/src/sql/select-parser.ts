@@ -149,5 +149,5 @@ function syntaxProblem(source: SourceText, tokens: Token[], offset: number, end:
   if (!token) return 'syntax error';
   const text = source.text.slice(token.start, token.end);
   const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
-  return `syntax error at or near ${JSON.stringify(shown)} (the SQL surface reads a subset of PostgreSQL: see the README)`;
+  return `syntax error at or near ${JSON.stringify(shown)} (the SQL surface reads a subset of PostgreSQL: see docs/sql.md)`;
 }

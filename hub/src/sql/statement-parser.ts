@@ -80,7 +80,7 @@ const REFUSED: Record<string, string> = {
   alter: 'ALTER is not allowed: the SQL surface only reads datasets',
   grant: 'GRANT is not allowed',
   revoke: 'REVOKE is not allowed',
-  copy: 'COPY is not allowed: export a dataset version as CSV instead (see the README)',
+  copy: 'COPY is not allowed: export a dataset version as CSV instead (see docs/data-market.md)',
   set: 'SET is not allowed: the sandbox settings are fixed',
   reset: 'RESET is not allowed: the sandbox settings are fixed',
   show: 'SHOW is not allowed: the sandbox settings are not readable',
