@@ -158,7 +158,7 @@ describe('Portal: a new user manages their account in the browser', () => {
 
     await page.goto(`${hub.url}/leaderboards`);
     await expectText(page.getByRole('heading', { level: 1 }), 'Leaderboards');
-    await expectText(page.getByTestId('coming-next'), /^Coming next:/);
+    await expectText(page.getByTestId('section-unavailable'), /^This hub has no leaderboards:/);
     expect(pageErrors).toEqual([]);
   });
 

@@ -40,7 +40,7 @@ export function App() {
         <Routes>
           <Route element={<Layout />}>
             <Route index element={<HomePage />} />
-            {SECTIONS.filter((section) => section.comingNext).map((section) => (
+            {SECTIONS.filter((section) => section.unavailable).map((section) => (
               <Route key={section.path} path={section.path} element={<PlaceholderPage section={section} />} />
             ))}
             {/* Public browsing: visitors without an account read public models and datasets. */}

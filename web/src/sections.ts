@@ -1,14 +1,14 @@
 /**
- * The portal's sections, in navigation order. Those not built yet say, in one sentence, what is
- * coming; they show no made-up data.
+ * The portal's sections, in navigation order. A section this hub does not offer says so in one
+ * sentence, with what to use instead; it shows no made-up data.
  */
 export interface Section {
   path: string;
   label: string;
   /** What the section offers, in one sentence (on the front page) */
   description?: string;
-  /** One sentence shown on a section that is not built yet */
-  comingNext?: string;
+  /** One sentence shown on a section this hub does not offer: what there is instead */
+  unavailable?: string;
 }
 
 export const SECTIONS: readonly Section[] = [
@@ -30,7 +30,7 @@ export const SECTIONS: readonly Section[] = [
   {
     path: '/leaderboards',
     label: 'Leaderboards',
-    comingNext: 'Coming next: benchmarks with hidden test sets, verified evaluations and leaderboards that update live.',
+    unavailable: 'This hub has no leaderboards: compare models by the metrics on their versions, or score one on your own rows with ML.EVALUATE in the Lab.',
   },
   {
     path: '/lab',
@@ -40,7 +40,7 @@ export const SECTIONS: readonly Section[] = [
   {
     path: '/deployments',
     label: 'Deployments',
-    comingNext: 'Coming next: serve a model from replicas on compute nodes and call it over REST or GraphQL with an API key.',
+    unavailable: 'This hub serves no model endpoints: download a version and load it with tf.loadLayersModel, or predict rows with ML.PREDICT in the Lab.',
   },
   {
     path: '/nodes',

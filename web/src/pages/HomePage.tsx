@@ -29,7 +29,7 @@ export function HomePage() {
             <Link to={section.path}>{section.label}</Link>
             <span className="muted">
               {' '}
-              — {section.comingNext ?? section.description}
+              — {section.unavailable ?? section.description}
             </span>
           </li>
         ))}

@@ -1,4 +1,4 @@
-/** A section that is not built yet: its name and one honest sentence about what is coming. */
+/** A section this hub does not offer: its name and one sentence on what to use instead. */
 import type { Section } from '../sections';
 import { usePageTitle } from '../components/use-page-title';
 
@@ -7,8 +7,8 @@ export function PlaceholderPage({ section }: { section: Section }) {
   return (
     <div className="page">
       <h1>{section.label}</h1>
-      <p className="placeholder" data-testid="coming-next">
-        {section.comingNext}
+      <p className="placeholder" data-testid="section-unavailable">
+        {section.unavailable}
       </p>
     </div>
   );
