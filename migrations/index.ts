@@ -1,4 +1,4 @@
-/** Every migration, in order. Add new ones at the end (see README, "Writing a migration"). */
+/** Every migration, in order. Add new ones at the end (see docs/development.md, "Writing a migration"). */
 import { Foundation1764300000000 } from './1764300000000-Foundation.js';
 import { Compute1764400000000 } from './1764400000000-Compute.js';
 import { Datasets1764500000000 } from './1764500000000-Datasets.js';
