@@ -1,5 +1,5 @@
 /**
- * The SQL sandbox against hostile queries (issue 6, part 2): each query of the corpus is refused
+ * The SQL sandbox against hostile queries: each query of the corpus is refused
  * with a clear, located error, and afterwards the hub is up and nothing changed — the canary
  * dataset, the hub's own tables, the sandbox role's rights.
  */

@@ -1,5 +1,5 @@
 /**
- * The SQL surface (issue 6, part 1): SELECT over the datasets you can read, through GraphQL
+ * The SQL surface: SELECT over the datasets you can read, through GraphQL
  * `runSql` and REST `POST /api/sql`, with typed columns, a row cap, cursor pages and located errors.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

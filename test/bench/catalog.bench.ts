@@ -1,6 +1,6 @@
 /**
  * `npm run bench` (after the compute and ingest benchmarks), or `npm run bench:catalog` alone: the
- * catalog search benchmark of issue 5, all figures from one run on one machine:
+ * catalog search benchmark, all figures from one run on one machine:
  *
  *  1. seed: BENCH_CATALOG_MODELS (10,000) models inserted with `INSERT … SELECT generate_series`
  *     (names, tasks, tags, licenses, descriptions from word lists; 5 % private, 5 % unlisted;

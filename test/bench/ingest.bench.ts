@@ -1,6 +1,6 @@
 /**
  * `npm run bench` (after the compute benchmark), or `npm run bench:ingest` alone: the data-market
- * ingest benchmark of issue 4, all figures from one run on one machine:
+ * ingest benchmark, all figures from one run on one machine:
  *
  *  1. upload: a generated CSV (BENCH_INGEST_ROWS rows, default 1,000,000, × 12 columns of mixed
  *     types, ~1 % dirty cells) streamed as the body of POST /api/datasets/:owner/:name/versions to

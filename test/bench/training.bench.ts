@@ -1,6 +1,6 @@
 /**
  * `npm run bench` (after the other benchmarks), or `npm run bench:training` alone: the training
- * and prediction benchmark of issue 6, all figures from one run on one machine:
+ * and prediction benchmark, all figures from one run on one machine:
  *
  *  1. training overhead: CREATE MODEL … AS SELECT of a dnn_classifier (BENCH_TRAIN_ROWS rows,
  *     default 10,000, of 3 numeric and 1 category feature; hidden_units [32, 16], BENCH_TRAIN_EPOCHS
