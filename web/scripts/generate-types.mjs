@@ -12,7 +12,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { codegen } from '@graphql-codegen/core';
 import * as typescriptOperations from '@graphql-codegen/typescript-operations';
-import { buildASTSchema, parse } from 'graphql';
+import { buildASTSchema, Kind, parse, validate, visit } from 'graphql';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 export const SCHEMA_FILE = join(root, 'schema/schema.graphql');
@@ -59,11 +59,14 @@ const HEADER = `/**
  */
 export async function generateTypes(schemaText = readFileSync(SCHEMA_FILE, 'utf8'), sourceDir = SOURCE_DIR) {
   const schema = parse(schemaText);
+  const schemaAst = buildASTSchema(schema);
   const documents = findDocuments(sourceDir).map(({ file, source }) => ({ location: file, document: parse(source, { noLocation: true }) }));
+  const problems = invalidOperations(schemaAst, documents);
+  if (problems.length > 0) throw new Error(`Portal documents do not match schema/schema.graphql:\n${problems.join('\n')}`);
   const output = await codegen({
     filename: OUTPUT_FILE,
     schema,
-    schemaAst: buildASTSchema(schema),
+    schemaAst,
     documents,
     plugins: [{ typescriptOperations: {} }],
     pluginMap: { typescriptOperations },
@@ -76,6 +79,49 @@ export async function generateTypes(schemaText = readFileSync(SCHEMA_FILE, 'utf8
     },
   });
   return HEADER + output.trimEnd() + '\n';
+}
+
+/**
+ * Each operation checked with the fragments it spreads, so a problem names its file and operation.
+ * @param {import('graphql').GraphQLSchema} schema
+ * @param {{ location: string, document: import('graphql').DocumentNode }[]} documents
+ */
+function invalidOperations(schema, documents) {
+  /** @type {Map<string, import('graphql').FragmentDefinitionNode>} */
+  const fragments = new Map();
+  for (const { document } of documents) {
+    for (const definition of document.definitions) {
+      if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    }
+  }
+  return documents.flatMap(({ location, document }) =>
+    document.definitions
+      .filter((definition) => definition.kind === Kind.OPERATION_DEFINITION)
+      .flatMap((operation) =>
+        validate(schema, { kind: Kind.DOCUMENT, definitions: [operation, ...spreadFragments(operation, fragments)] }).map(
+          (error) => `${location}: ${operation.name?.value ?? '(anonymous)'}: ${error.message}`,
+        ),
+      ),
+  );
+}
+
+/**
+ * The fragments `node` spreads, directly or through other fragments (an unknown one is left for
+ * validation to report).
+ * @param {import('graphql').ASTNode} node
+ * @param {Map<string, import('graphql').FragmentDefinitionNode>} fragments
+ */
+function spreadFragments(node, fragments, found = new Map()) {
+  visit(node, {
+    FragmentSpread(spread) {
+      const fragment = fragments.get(spread.name.value);
+      if (fragment && !found.has(spread.name.value)) {
+        found.set(spread.name.value, fragment);
+        spreadFragments(fragment, fragments, found);
+      }
+    },
+  });
+  return [...found.values()];
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
