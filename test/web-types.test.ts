@@ -7,7 +7,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildSchema, Kind, parse, validate, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { describe, expect, it } from 'vitest';
+import { VARIABLES } from '../hub/src/config.js';
 import { findDocuments, generateTypes, OUTPUT_FILE, SCHEMA_FILE, SOURCE_DIR } from '../web/scripts/generate-types.mjs';
 
 const schemaText = readFileSync(SCHEMA_FILE, 'utf8');
@@ -52,6 +54,21 @@ describe('portal API types', () => {
     for (const { name, document } of sent) {
       expect(operationName(document), `${name} is a named operation`).toBeTruthy();
       expect(validate(schema, document).map((error) => error.message), name).toEqual([]);
+    }
+  });
+
+  it("every operation passes the hub's default depth, alias and cost limits", async () => {
+    // As hub/src/server.ts configures graphql-armor, with the configuration's defaults.
+    const armor = new ApolloArmor({
+      maxDepth: { n: Number(VARIABLES.AIMASS_GRAPHQL_MAX_DEPTH.default), ignoreIntrospection: true },
+      maxAliases: { n: Number(VARIABLES.AIMASS_GRAPHQL_MAX_ALIASES.default) },
+      costLimit: { maxCost: Number(VARIABLES.AIMASS_GRAPHQL_MAX_COST.default) },
+      maxTokens: { enabled: false },
+      maxDirectives: { n: Number(VARIABLES.AIMASS_GRAPHQL_MAX_DIRECTIVES.default) },
+    }).protect();
+    const schema = buildSchema(schemaText);
+    for (const { name, document } of await sentDocuments()) {
+      expect(validate(schema, document, armor.validationRules).map((error) => error.message), name).toEqual([]);
     }
   });
 

@@ -36,8 +36,15 @@ const API_KEY_FIELDS = /* GraphQL */ `fragment ApiKeyFields on ApiKey { id name 
 const NODE_TOKEN_FIELDS = /* GraphQL */ `fragment NodeTokenFields on NodeToken { id name prefix createdAt lastConnectedAt connected }`;
 const ORGANIZATION_FIELDS = /* GraphQL */ `fragment OrganizationFields on Organization { id handle displayName description createdAt viewerRole }`;
 
+/*
+ * The lists of 100 name their fields rather than spread a fragment: the hub's cost limit
+ * (graphql-armor) counts a spread as one more level of depth, which puts a page of 100 over it.
+ */
+
 /** Active keys only: a revoked key leaves the list. */
-export const API_KEYS = document<ApiKeysQuery, ApiKeysQueryVariables>(/* GraphQL */ `query ApiKeys { apiKeys(first: 100) { totalCount edges { node { ...ApiKeyFields } } } } ${API_KEY_FIELDS}`);
+export const API_KEYS = document<ApiKeysQuery, ApiKeysQueryVariables>(/* GraphQL */ `query ApiKeys {
+  apiKeys(first: 100) { totalCount edges { node { id name prefix scopes createdAt lastUsedAt expiresAt } } }
+}`);
 
 export const CREATE_API_KEY = document<CreateApiKeyMutation, CreateApiKeyMutationVariables>(/* GraphQL */ `mutation CreateApiKey($input: CreateApiKeyInput!) {
   createApiKey(input: $input) { secret apiKey { ...ApiKeyFields } }
@@ -45,7 +52,9 @@ export const CREATE_API_KEY = document<CreateApiKeyMutation, CreateApiKeyMutatio
 
 export const REVOKE_API_KEY = document<RevokeApiKeyMutation, RevokeApiKeyMutationVariables>(/* GraphQL */ `mutation RevokeApiKey($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }`);
 
-export const NODE_TOKENS = document<NodeTokensQuery, NodeTokensQueryVariables>(/* GraphQL */ `query NodeTokens { nodeTokens(first: 100) { totalCount edges { node { ...NodeTokenFields } } } } ${NODE_TOKEN_FIELDS}`);
+export const NODE_TOKENS = document<NodeTokensQuery, NodeTokensQueryVariables>(/* GraphQL */ `query NodeTokens {
+  nodeTokens(first: 100) { totalCount edges { node { id name prefix createdAt lastConnectedAt connected } } }
+}`);
 
 export const REGISTER_NODE = document<RegisterNodeMutation, RegisterNodeMutationVariables>(/* GraphQL */ `mutation RegisterNode($input: RegisterNodeInput!) {
   registerNode(input: $input) { token nodeToken { ...NodeTokenFields } }
@@ -54,8 +63,8 @@ export const REGISTER_NODE = document<RegisterNodeMutation, RegisterNodeMutation
 export const REVOKE_NODE_TOKEN = document<RevokeNodeTokenMutation, RevokeNodeTokenMutationVariables>(/* GraphQL */ `mutation RevokeNodeToken($id: ID!) { revokeNodeToken(id: $id) { id revokedAt } }`);
 
 export const MY_ORGANIZATIONS = document<MyOrganizationsQuery, MyOrganizationsQueryVariables>(/* GraphQL */ `query MyOrganizations {
-  myOrganizations(first: 100) { totalCount edges { node { ...OrganizationFields } } }
-} ${ORGANIZATION_FIELDS}`);
+  myOrganizations(first: 100) { totalCount edges { node { id handle displayName description createdAt viewerRole } } }
+}`);
 
 const STORAGE_USAGE_FIELDS = /* GraphQL */ `fragment StorageUsageFields on StorageUsage {
   datasets { usedBytes limitBytes } artifacts { usedBytes limitBytes }

@@ -7,6 +7,7 @@
 import type {
   AccountEventsSubscription,
   ApiKeyFieldsFragment,
+  ApiKeysQuery,
   ComputeNodeFieldsFragment,
   DatasetFieldsFragment,
   DatasetQuery,
@@ -18,8 +19,10 @@ import type {
   JobFieldsFragment,
   JobStatus,
   LogInMutation,
+  MyOrganizationsQuery,
   NodeStatus,
   NodeTokenFieldsFragment,
+  NodeTokensQuery,
   OrganizationFieldsFragment,
   OrganizationMembersQuery,
   OrgRole,
@@ -61,9 +64,13 @@ export const ORG_ROLES = enumValues<OrgRole>({ OWNER: true, ADMIN: true, MEMBER:
 
 export type User = LogInMutation['logIn']['user'];
 export type AuthPayload = LogInMutation['logIn'];
-export type ApiKey = ApiKeyFieldsFragment;
-export type NodeToken = NodeTokenFieldsFragment;
-export type Organization = OrganizationFieldsFragment;
+/**
+ * What the Account page lists and what its mutations answer: both selections, so the compiler keeps
+ * the lists' fields and the fragments (ApiKeyFields, NodeTokenFields, OrganizationFields) alike.
+ */
+export type ApiKey = ApiKeysQuery['apiKeys']['edges'][number]['node'] & ApiKeyFieldsFragment;
+export type NodeToken = NodeTokensQuery['nodeTokens']['edges'][number]['node'] & NodeTokenFieldsFragment;
+export type Organization = MyOrganizationsQuery['myOrganizations']['edges'][number]['node'] & OrganizationFieldsFragment;
 export type Membership = OrganizationMembersQuery['organization']['members']['edges'][number]['node'];
 export type AccountEvent = AccountEventsSubscription['accountEvents'];
 
