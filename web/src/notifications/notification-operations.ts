@@ -20,6 +20,7 @@ import type {
   WebhookDeliveriesQuery,
   WebhookDeliveriesQueryVariables,
 } from '../api/generated';
+
 const SUBJECT_FIELDS = /* GraphQL */ `fragment NotificationSubjectFields on NotificationSubject { kind id owner name }`;
 const NOTIFICATION_FIELDS = /* GraphQL */ `fragment NotificationFields on Notification {
   id kind message version read readAt createdAt subject { ...NotificationSubjectFields }
@@ -34,36 +35,54 @@ const DELIVERY_FIELDS = /* GraphQL */ `fragment WebhookDeliveryFields on Webhook
 }`;
 
 /** Newest first; `unreadOnly` leaves out those already read. */
-export const NOTIFICATIONS = document<NotificationsQuery, NotificationsQueryVariables>(/* GraphQL */ `query Notifications($first: Int, $after: String, $unreadOnly: Boolean) {
+export const NOTIFICATIONS = document<NotificationsQuery, NotificationsQueryVariables>(
+  /* GraphQL */ `query Notifications($first: Int, $after: String, $unreadOnly: Boolean) {
   notifications(first: $first, after: $after, unreadOnly: $unreadOnly) {
     totalCount pageInfo { endCursor hasNextPage } edges { node { ...NotificationFields } }
   }
-} ${NOTIFICATION_FIELDS}`);
+} ${NOTIFICATION_FIELDS}`,
+);
 
-export const UNREAD_NOTIFICATION_COUNT = document<UnreadNotificationCountQuery, UnreadNotificationCountQueryVariables>(/* GraphQL */ `query UnreadNotificationCount { unreadNotificationCount }`);
+export const UNREAD_NOTIFICATION_COUNT = document<UnreadNotificationCountQuery, UnreadNotificationCountQueryVariables>(
+  /* GraphQL */ `query UnreadNotificationCount { unreadNotificationCount }`,
+);
 
 /** Both answer how many of them were unread. */
-export const MARK_NOTIFICATIONS_READ = document<MarkNotificationsReadMutation, MarkNotificationsReadMutationVariables>(/* GraphQL */ `mutation MarkNotificationsRead($ids: [ID!]!) { markNotificationsRead(ids: $ids) }`);
-export const MARK_ALL_NOTIFICATIONS_READ = document<MarkAllNotificationsReadMutation, MarkAllNotificationsReadMutationVariables>(/* GraphQL */ `mutation MarkAllNotificationsRead { markAllNotificationsRead }`);
+export const MARK_NOTIFICATIONS_READ = document<MarkNotificationsReadMutation, MarkNotificationsReadMutationVariables>(
+  /* GraphQL */ `mutation MarkNotificationsRead($ids: [ID!]!) { markNotificationsRead(ids: $ids) }`,
+);
+export const MARK_ALL_NOTIFICATIONS_READ = document<MarkAllNotificationsReadMutation, MarkAllNotificationsReadMutationVariables>(
+  /* GraphQL */ `mutation MarkAllNotificationsRead { markAllNotificationsRead }`,
+);
 
 /** Each new notification of the signed-in user, as it is written. */
-export const NOTIFICATION_ADDED = document<NotificationAddedSubscription, NotificationAddedSubscriptionVariables>(/* GraphQL */ `subscription NotificationAdded {
+export const NOTIFICATION_ADDED = document<NotificationAddedSubscription, NotificationAddedSubscriptionVariables>(
+  /* GraphQL */ `subscription NotificationAdded {
   notificationAdded { ...NotificationFields }
-} ${NOTIFICATION_FIELDS}`);
+} ${NOTIFICATION_FIELDS}`,
+);
 /** The same, for a reader that only needs to know that one arrived (the unread badge). */
-export const NOTIFICATION_ADDED_ID = document<NotificationArrivedSubscription, NotificationArrivedSubscriptionVariables>(/* GraphQL */ `subscription NotificationArrived { notificationAdded { id } }`);
+export const NOTIFICATION_ADDED_ID = document<NotificationArrivedSubscription, NotificationArrivedSubscriptionVariables>(
+  /* GraphQL */ `subscription NotificationArrived { notificationAdded { id } }`,
+);
 
-export const MY_SUBSCRIPTIONS = document<MySubscriptionsQuery, MySubscriptionsQueryVariables>(/* GraphQL */ `query MySubscriptions($first: Int, $after: String) {
+export const MY_SUBSCRIPTIONS = document<MySubscriptionsQuery, MySubscriptionsQueryVariables>(
+  /* GraphQL */ `query MySubscriptions($first: Int, $after: String) {
   mySubscriptions(first: $first, after: $after) {
     totalCount pageInfo { endCursor hasNextPage } edges { node { ...SubscriptionFields } }
   }
-} ${SUBSCRIPTION_FIELDS}`);
+} ${SUBSCRIPTION_FIELDS}`,
+);
 
-export const UNSUBSCRIBE = document<UnsubscribeMutation, UnsubscribeMutationVariables>(/* GraphQL */ `mutation Unsubscribe($id: ID!) { unsubscribe(id: $id) }`);
+export const UNSUBSCRIBE = document<UnsubscribeMutation, UnsubscribeMutationVariables>(
+  /* GraphQL */ `mutation Unsubscribe($id: ID!) { unsubscribe(id: $id) }`,
+);
 
 /** A webhook subscription's delivery log, newest first. */
-export const WEBHOOK_DELIVERIES = document<WebhookDeliveriesQuery, WebhookDeliveriesQueryVariables>(/* GraphQL */ `query WebhookDeliveries($subscriptionId: ID!, $first: Int, $after: String) {
+export const WEBHOOK_DELIVERIES = document<WebhookDeliveriesQuery, WebhookDeliveriesQueryVariables>(
+  /* GraphQL */ `query WebhookDeliveries($subscriptionId: ID!, $first: Int, $after: String) {
   webhookDeliveries(subscriptionId: $subscriptionId, first: $first, after: $after) {
     totalCount pageInfo { endCursor hasNextPage } edges { node { ...WebhookDeliveryFields } }
   }
-} ${DELIVERY_FIELDS}`);
+} ${DELIVERY_FIELDS}`,
+);
