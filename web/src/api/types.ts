@@ -30,6 +30,7 @@ import type {
   StorageUsageFieldsFragment,
   TrustListFieldsFragment,
   TrustNodeFieldsFragment,
+  UserFieldsFragment,
   Visibility,
 } from './generated';
 
@@ -62,7 +63,7 @@ export const SCOPES = enumValues<Scope>({
 /** Strongest first. */
 export const ORG_ROLES = enumValues<OrgRole>({ OWNER: true, ADMIN: true, MEMBER: true });
 
-export type User = LogInMutation['logIn']['user'];
+export type User = UserFieldsFragment;
 export type AuthPayload = LogInMutation['logIn'];
 /**
  * What the Account page lists and what its mutations answer: both selections, so the compiler keeps
