@@ -33,7 +33,7 @@ export function CreateApiKeyForm({ onCreated }: { onCreated(apiKey: ApiKey, secr
       scopes: SCOPES.filter((scope) => scopes.has(scope)),
       expiresInDays: days ? Number(days) : null,
     };
-    const result = await form.run(() => request<{ createApiKey: { apiKey: ApiKey; secret: string } }>(CREATE_API_KEY, { input }));
+    const result = await form.run(() => request(CREATE_API_KEY, { input }));
     if (!result) return;
     form.reset();
     setScopes(new Set());

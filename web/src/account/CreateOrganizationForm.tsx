@@ -13,7 +13,7 @@ export function CreateOrganizationForm({ onCreated }: { onCreated(organization: 
     const handle = form.values.handle.trim();
     const displayName = form.values.displayName.trim();
     const input = { handle, ...(displayName ? { displayName } : {}) };
-    const result = await form.run(() => request<{ createOrganization: Organization }>(CREATE_ORGANIZATION, { input }));
+    const result = await form.run(() => request(CREATE_ORGANIZATION, { input }));
     if (!result) return;
     form.reset();
     onCreated(result.createOrganization);

@@ -11,7 +11,7 @@ export function RegisterNodeForm({ onRegistered }: { onRegistered(node: NodeToke
 
   async function submit() {
     const input = { name: form.values.name.trim() };
-    const result = await form.run(() => request<{ registerNode: { nodeToken: NodeToken; token: string } }>(REGISTER_NODE, { input }));
+    const result = await form.run(() => request(REGISTER_NODE, { input }));
     if (!result) return;
     form.reset();
     onRegistered(result.registerNode.nodeToken, result.registerNode.token);

@@ -4,16 +4,11 @@
  * only: storage usage is costly per owner under the GraphQL cost limit.
  */
 import { STORAGE_USAGE } from '../api/account-operations';
-import type { QuotaUsage, StorageUsage } from '../api/types';
+import type { QuotaUsage } from '../api/types';
 import { useQuery } from '../api/use-query';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { formatBytes } from '../components/format';
 import { ProgressBar } from '../components/ProgressBar';
-
-interface StorageUsageData {
-  me: { username: string; storageUsage: StorageUsage | null };
-  myOrganizations: { edges: { node: { handle: string; storageUsage: StorageUsage | null } }[] };
-}
 
 function Quota({ usage, testId }: { usage: QuotaUsage; testId: string }) {
   const used = formatBytes(usage.usedBytes);
@@ -28,7 +23,7 @@ function Quota({ usage, testId }: { usage: QuotaUsage; testId: string }) {
 }
 
 export function StorageSection({ refresh }: { refresh: number }) {
-  const { data, error } = useQuery<StorageUsageData>(STORAGE_USAGE, undefined, refresh);
+  const { data, error } = useQuery(STORAGE_USAGE, undefined, refresh);
   const owners = data
     ? [
         { handle: data.me.username, usage: data.me.storageUsage },

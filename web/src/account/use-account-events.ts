@@ -23,7 +23,7 @@ export function useAccountEvents(onEvent: (event: AccountEvent) => void): {
 
   useEffect(
     () =>
-      subscribe<{ accountEvents: AccountEvent }>(ACCOUNT_EVENTS, undefined, {
+      subscribe(ACCOUNT_EVENTS, undefined, {
         next: ({ accountEvents: event }) => {
           setError(undefined);
           setEvents((list) => [event, ...list].slice(0, KEEP));

@@ -1,14 +1,34 @@
 /** GraphQL documents for signing up, in and out. */
-const USER_FIELDS = 'id username displayName email isAdmin';
+import { document } from './document';
+import type {
+  LogInMutation,
+  LogInMutationVariables,
+  LogOutMutation,
+  LogOutMutationVariables,
+  MeQuery,
+  MeQueryVariables,
+  SignUpMutation,
+  SignUpMutationVariables,
+} from './generated';
 
-export const ME = `query Me { me { ${USER_FIELDS} } }`;
+const USER_FIELDS = /* GraphQL */ `fragment UserFields on User { id username displayName email isAdmin }`;
 
-export const SIGN_UP = `mutation SignUp($input: SignUpInput!) {
-  signUp(input: $input) { token expiresAt user { ${USER_FIELDS} } }
-}`;
+export const ME = document<MeQuery, MeQueryVariables>(
+  /* GraphQL */ `query Me { me { ...UserFields } } ${USER_FIELDS}`,
+);
 
-export const LOG_IN = `mutation LogIn($input: LogInInput!) {
-  logIn(input: $input) { token expiresAt user { ${USER_FIELDS} } }
-}`;
+export const SIGN_UP = document<SignUpMutation, SignUpMutationVariables>(
+  /* GraphQL */ `mutation SignUp($input: SignUpInput!) {
+  signUp(input: $input) { token expiresAt user { ...UserFields } }
+} ${USER_FIELDS}`,
+);
 
-export const LOG_OUT = `mutation LogOut { logOut }`;
+export const LOG_IN = document<LogInMutation, LogInMutationVariables>(
+  /* GraphQL */ `mutation LogIn($input: LogInInput!) {
+  logIn(input: $input) { token expiresAt user { ...UserFields } }
+} ${USER_FIELDS}`,
+);
+
+export const LOG_OUT = document<LogOutMutation, LogOutMutationVariables>(
+  /* GraphQL */ `mutation LogOut { logOut }`,
+);

@@ -6,6 +6,7 @@
  * When the session changes, the socket is replaced and live subscriptions move to the new one.
  */
 import { createClient, type Client } from 'graphql-ws';
+import type { Document } from './document';
 import { GraphQLRequestError } from './graphql-request-error';
 import { clearSession, getToken, onSessionChange } from './session';
 
@@ -18,7 +19,7 @@ const ENDPOINT = '/graphql';
  * A request made with a token the hub no longer accepts (UNAUTHENTICATED) ends the session, so
  * the portal sends the user to log in again.
  */
-export async function request<TData>(query: string, variables?: Variables): Promise<TData> {
+export async function request<TData, TVariables extends Variables>(query: Document<TData, TVariables>, variables?: TVariables): Promise<TData> {
   const token = getToken();
   const headers: Record<string, string> = {
     // Apollo's CSRF prevention accepts only requests that a simple form could not send.
@@ -58,9 +59,9 @@ export interface SubscriptionHandlers<TData> {
  * Starts a subscription and returns a function that stops it. It survives reconnects and
  * session changes (it is restarted on the new socket, with the new token).
  */
-export function subscribe<TData>(
-  query: string,
-  variables: Variables | undefined,
+export function subscribe<TData, TVariables extends Variables>(
+  query: Document<TData, TVariables>,
+  variables: TVariables | undefined,
   onNext: SubscriptionHandlers<TData>['next'] | SubscriptionHandlers<TData>,
 ): () => void {
   const handlers: SubscriptionHandlers<TData> = typeof onNext === 'function' ? { next: onNext } : onNext;

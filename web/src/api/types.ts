@@ -1,80 +1,81 @@
 /**
- * TypeScript shapes of the parts of schema/schema.graphql the portal selects. Dates arrive as
- * ISO strings (DateTimeISO).
+ * The portal's names for what it reads from the hub. Every shape the schema defines comes from
+ * ./generated.ts (written from schema/schema.graphql and the portal's documents by
+ * `npm run types:web`), so a changed API breaks the portal at compile time. Hand-written here:
+ * the shapes of JSON fields (the schema says only `JSON`) and the order the portal offers enums in.
  */
+import type {
+  AccountEventsSubscription,
+  ApiKeyFieldsFragment,
+  ApiKeysQuery,
+  ComputeNodeFieldsFragment,
+  DatasetFieldsFragment,
+  DatasetQuery,
+  DatasetRowsQuery,
+  DatasetsQuery,
+  DatasetVersionQuery,
+  DatasetVersionSummaryFieldsFragment,
+  JobDetailFieldsFragment,
+  JobFieldsFragment,
+  JobStatus,
+  LogInMutation,
+  MyOrganizationsQuery,
+  NodeStatus,
+  NodeTokenFieldsFragment,
+  NodeTokensQuery,
+  OrganizationFieldsFragment,
+  OrganizationMembersQuery,
+  OrgRole,
+  Scope,
+  StorageUsageFieldsFragment,
+  TrustListFieldsFragment,
+  TrustNodeFieldsFragment,
+  UserFieldsFragment,
+  Visibility,
+} from './generated';
 
-/** The Scope enum, in the order the portal offers them. */
-export const SCOPES = ['MODELS_READ', 'MODELS_WRITE', 'DATASETS_READ', 'DATASETS_WRITE', 'JOBS_READ', 'JOBS_WRITE', 'NODES_READ', 'NODES_MANAGE', 'NOTIFICATIONS', 'INFERENCE'] as const;
-export type Scope = (typeof SCOPES)[number];
+export type { AccountEventKind, JobStatus, NodeStatus, OrgRole, RowFilter, Scope, SortDirection, Visibility } from './generated';
 
-export type AccountEventKind =
-  | 'API_KEY_CREATED'
-  | 'API_KEY_REVOKED'
-  | 'NODE_REGISTERED'
-  | 'NODE_TOKEN_REVOKED'
-  | 'NODE_CONNECTED'
-  | 'NODE_DISCONNECTED'
-  | 'MEMBERSHIP_CHANGED';
+/** `T` with its JSON fields given the shapes the portal reads in them. */
+export type WithJson<T, Shapes> = Omit<T, keyof Shapes> & Shapes;
 
-/** The OrgRole enum, strongest first. */
-export const ORG_ROLES = ['OWNER', 'ADMIN', 'MEMBER'] as const;
-export type OrgRole = (typeof ORG_ROLES)[number];
-
-export interface User {
-  id: string;
-  username: string;
-  displayName: string;
-  email: string | null;
-  isAdmin: boolean;
+/**
+ * The values of a schema enum in the order the portal offers them. Written as an object so the
+ * compiler rejects a value the enum lacks and notices one the list lacks.
+ */
+export function enumValues<T extends string>(values: Record<T, true>): readonly T[] {
+  return Object.keys(values) as T[];
 }
 
-export interface AuthPayload {
-  token: string;
-  expiresAt: string;
-  user: User;
-}
+export const SCOPES = enumValues<Scope>({
+  MODELS_READ: true,
+  MODELS_WRITE: true,
+  DATASETS_READ: true,
+  DATASETS_WRITE: true,
+  JOBS_READ: true,
+  JOBS_WRITE: true,
+  NODES_READ: true,
+  NODES_MANAGE: true,
+  NOTIFICATIONS: true,
+  INFERENCE: true,
+});
 
-export interface ApiKey {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: Scope[];
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-}
+/** Strongest first. */
+export const ORG_ROLES = enumValues<OrgRole>({ OWNER: true, ADMIN: true, MEMBER: true });
 
-export interface NodeToken {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastConnectedAt: string | null;
-  connected: boolean;
-}
+export type User = UserFieldsFragment;
+export type AuthPayload = LogInMutation['logIn'];
+/**
+ * What the Account page lists and what its mutations answer: both selections, so the compiler keeps
+ * the lists' fields and the fragments (ApiKeyFields, NodeTokenFields, OrganizationFields) alike.
+ */
+export type ApiKey = ApiKeysQuery['apiKeys']['edges'][number]['node'] & ApiKeyFieldsFragment;
+export type NodeToken = NodeTokensQuery['nodeTokens']['edges'][number]['node'] & NodeTokenFieldsFragment;
+export type Organization = MyOrganizationsQuery['myOrganizations']['edges'][number]['node'] & OrganizationFieldsFragment;
+export type Membership = OrganizationMembersQuery['organization']['members']['edges'][number]['node'];
+export type AccountEvent = AccountEventsSubscription['accountEvents'];
 
-export interface Organization {
-  id: string;
-  handle: string;
-  displayName: string;
-  description: string;
-  createdAt: string;
-  viewerRole: OrgRole | null;
-}
-
-export interface Membership {
-  role: OrgRole;
-  createdAt: string;
-  user: { id: string; username: string; displayName: string };
-}
-
-export interface AccountEvent {
-  kind: AccountEventKind;
-  message: string;
-  subjectId: string;
-  at: string;
-}
-
+/** The part of a connection a short list reads. */
 export interface Connection<T> {
   totalCount: number;
   edges: { node: T }[];
@@ -85,159 +86,37 @@ export interface PagedConnection<T> extends Connection<T> {
   pageInfo: { endCursor: string | null; hasNextPage: boolean };
 }
 
-/** The NodeStatus enum, in the order the portal offers them as filters. */
-export const NODE_STATUSES = ['ONLINE', 'DRAINING', 'OFFLINE', 'DISABLED', 'QUARANTINED'] as const;
-export type NodeStatus = (typeof NODE_STATUSES)[number];
+/** In the order the portal offers them as filters. */
+export const NODE_STATUSES = enumValues<NodeStatus>({ ONLINE: true, DRAINING: true, OFFLINE: true, DISABLED: true, QUARANTINED: true });
 
 /** A compute node as the registry reports it (named so as not to shadow the DOM's Node). */
-export interface ComputeNode {
-  id: string;
-  name: string;
-  status: NodeStatus;
-  /** TF.js backend: tensorflow-gpu, tensorflow, wasm or cpu */
-  backend: string | null;
-  gpuName: string | null;
-  gpuMemoryBytes: number | null;
-  cpuCores: number | null;
-  memoryBytes: number | null;
-  slots: number;
-  labels: string[];
-  agentVersion: string | null;
-  connected: boolean;
-  /** Load average per core */
-  load: number | null;
-  lastHeartbeatAt: string | null;
-  connectedAt: string | null;
-  gflops: number | null;
-  stepsPerSecond: number | null;
-  benchmarkedAt: string | null;
-  runningJobs: number;
-  owner: { username: string } | null;
-  quarantineReason: string | null;
-  createdAt: string;
-  /** Run by the hub's operator: trusted by every user */
-  operatorRun: boolean;
-  /** What the hub measured: 1 = a typical CPU node; null until it ran a job */
-  measuredSpeed: number | null;
-  speedSamples: number;
-  /** Concurrent jobs the hub gives it (what it proved, at most its slots) */
-  provenSlots: number;
-  /** Set (for admins and the owner) when its claims disagree with what was measured */
-  speedFlag: string | null;
-  giveBacks: number | null;
-  throttledUntil: string | null;
-}
-
-/** A node as the trust list shows it. */
-export interface TrustNode {
-  id: string;
-  name: string;
-  status: NodeStatus;
-  owner: { username: string } | null;
-}
+export type ComputeNode = ComputeNodeFieldsFragment;
 
 /** Whom the user trusts with jobs that read their non-public data. */
-export interface TrustList {
-  ownerHandle: string;
-  ownerKind: string;
-  nodes: TrustNode[];
-  providers: { username: string }[];
-  operatorRunNodes: TrustNode[];
-}
+export type TrustList = TrustListFieldsFragment;
+export type TrustNode = TrustNodeFieldsFragment;
 
-/** The JobStatus enum, in lifecycle order. */
-export const JOB_STATUSES = ['QUEUED', 'LEASED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELED'] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
+/** In lifecycle order. */
+export const JOB_STATUSES = enumValues<JobStatus>({ QUEUED: true, LEASED: true, RUNNING: true, SUCCEEDED: true, FAILED: true, CANCELED: true });
 
-export interface JobAttempt {
-  attempt: number;
-  nodeId: string | null;
-  nodeName: string | null;
-  startedAt: string;
-  endedAt: string | null;
-  /** running, succeeded, failed, lost, released or canceled */
-  outcome: string;
-  reason: string | null;
-}
-
-export interface Job {
-  id: string;
-  kind: string;
-  status: JobStatus;
-  priority: number;
-  payload: unknown;
-  result: unknown;
-  error: string | null;
-  /** 0 to 1 */
-  progress: number;
-  progressMessage: string | null;
-  metrics: unknown;
-  attempts: number;
-  failures: number;
-  maxAttempts: number;
-  requirements: unknown;
-  createdAt: string;
-  /** Changes with every status or progress change: tells which of two copies is newer. */
-  updatedAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  leaseExpiresAt: string | null;
-  node: { id: string; name: string } | null;
-  owner: { username: string } | null;
-  /** Where it may run: "your trusted nodes (2 online)" or "any node (…)" */
-  placement: string;
-  /** Set while it waits because no node it may run on is online */
-  waitingReason: string | null;
-}
-
+export type Job = JobFieldsFragment;
 /** A job with its attempt history, as its own page shows it. */
-export interface JobDetail extends Job {
-  history: JobAttempt[];
-}
+export type JobDetail = JobDetailFieldsFragment;
+export type JobAttempt = JobDetail['history'][number];
 
-/** The Visibility enum (models, datasets, architectures), in the order the portal offers it. */
-export const VISIBILITIES = ['PUBLIC', 'UNLISTED', 'PRIVATE'] as const;
-export type Visibility = (typeof VISIBILITIES)[number];
+/** In the order the portal offers them. */
+export const VISIBILITIES = enumValues<Visibility>({ PUBLIC: true, UNLISTED: true, PRIVATE: true });
 
-export type DatasetColumnType = 'INTEGER' | 'FLOAT' | 'BOOLEAN' | 'DATE' | 'TIMESTAMP' | 'CATEGORICAL' | 'TEXT';
-
-export interface Dataset {
-  id: string;
-  /** Handle of the user or organization that owns it */
-  owner: string;
-  name: string;
-  /** Markdown */
-  description: string;
-  license: string;
-  tags: string[];
-  visibility: Visibility;
-  createdAt: string;
-  updatedAt: string;
-}
-
+export type Dataset = DatasetFieldsFragment;
 /** A dataset as the list shows it: its versions' numbers and sizes, newest first. */
-export interface DatasetListItem extends Dataset {
-  versions: { number: number; rowCount: number }[];
-}
+export type DatasetListItem = DatasetsQuery['datasets']['edges'][number]['node'];
+export type DatasetVersionSummary = DatasetVersionSummaryFieldsFragment;
+export type DatasetWithVersions = DatasetQuery['dataset'];
+export type DatasetVersion = WithJson<DatasetVersionQuery['datasetVersion'], { ingestReport: IngestReport; profile: DatasetProfile | null }>;
+export type DatasetColumn = DatasetVersion['columns'][number];
+export type DatasetRowsPage = WithJson<DatasetRowsQuery['datasetVersion']['rows'], { rows: unknown[][] }>;
 
-export interface DatasetVersionSummary {
-  id: string;
-  number: number;
-  rowCount: number;
-  status: string;
-  createdAt: string;
-  createdBy: { username: string } | null;
-}
-
-export interface DatasetWithVersions extends Dataset {
-  stars: number;
-  viewerHasStarred: boolean;
-  /** What the viewer may do; READ for a visitor without an account. */
-  viewerPermission: 'READ' | 'WRITE' | 'ADMIN';
-  versions: DatasetVersionSummary[];
-}
-
-/** One row of DatasetVersion.anova (hub/src/datasets/anova.ts). */
+/** One entry of DatasetVersion.anova (JSON; hub/src/datasets/anova.ts). */
 export interface AnovaResult {
   column: string;
   groups: number;
@@ -250,15 +129,7 @@ export interface AnovaResult {
   groupStats: { group: string; n: number; mean: number }[];
 }
 
-export interface DatasetColumn {
-  /** SQL-safe lower snake case: the name rows and filters use */
-  name: string;
-  /** The header as uploaded */
-  originalName: string;
-  type: DatasetColumnType;
-}
-
-/** The ingest report, as hub/src/datasets/ingest/ingest.ts writes it (lower-case column types). */
+/** DatasetVersion.ingestReport (JSON), as hub/src/datasets/ingest/ingest.ts writes it (lower-case column types). */
 export interface IngestReport {
   format: 'csv' | 'tsv' | 'jsonl';
   encoding: 'utf-8' | 'utf-8-bom' | 'latin-1';
@@ -280,7 +151,7 @@ export interface IngestReport {
   ignoredKeys?: string[];
 }
 
-/** One column of a version's profile (hub/src/datasets/profile.ts); which stats depend on the type. */
+/** One column of DatasetVersion.profile (JSON; hub/src/datasets/profile.ts); which stats depend on the type. */
 export interface ColumnProfile {
   name: string;
   /** Lower case: integer, float, boolean, date, timestamp, categorical, text */
@@ -307,32 +178,6 @@ export interface DatasetProfile {
   correlation: { columns: string[]; matrix: (number | null)[][] };
 }
 
-export interface DatasetVersion extends DatasetVersionSummary {
-  columns: DatasetColumn[];
-  ingestReport: IngestReport;
-  profile: DatasetProfile | null;
-}
-
-export interface DatasetRowsPage extends Omit<PagedConnection<never>, 'edges'> {
-  columns: string[];
-  rows: unknown[][];
-}
-
-export type SortDirection = 'ASC' | 'DESC';
-
-export interface RowFilter {
-  column: string;
-  op: 'EQ' | 'NE' | 'LT' | 'LE' | 'GT' | 'GE' | 'IS_NULL' | 'NOT_NULL' | 'CONTAINS';
-  value?: string | null;
-}
-
-/** Bytes stored against one per-owner quota; limitBytes null when there is none. */
-export interface QuotaUsage {
-  usedBytes: number;
-  limitBytes: number | null;
-}
-
-export interface StorageUsage {
-  datasets: QuotaUsage;
-  artifacts: QuotaUsage;
-}
+/** Bytes stored against each per-owner quota; limitBytes null when there is none. */
+export type StorageUsage = StorageUsageFieldsFragment;
+export type QuotaUsage = StorageUsage['datasets'];

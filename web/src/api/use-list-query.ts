@@ -3,6 +3,7 @@
  * its items, less those hidden here (revoked a moment ago, before the reload answers).
  */
 import { useCallback, useState } from 'react';
+import type { Document } from './document';
 import type { GraphQLRequestError } from './graphql-request-error';
 import type { Connection } from './types';
 import { useQuery } from './use-query';
@@ -18,8 +19,12 @@ export interface ListQuery<T> {
 }
 
 /** `field`: the query's root field; `refresh`: a counter the caller bumps to reload (see useQuery). */
-export function useListQuery<T extends { id: string }>(query: string, field: string, refresh = 0): ListQuery<T> {
-  const { data, error, loading, reload } = useQuery<Record<string, Connection<T>>>(query, undefined, refresh);
+export function useListQuery<T extends { id: string }>(
+  query: Document<Record<string, Connection<T>>, Record<string, never>>,
+  field: string,
+  refresh = 0,
+): ListQuery<T> {
+  const { data, error, loading, reload } = useQuery(query, undefined, refresh);
   const [hidden, setHidden] = useState<ReadonlySet<string>>(() => new Set());
   const connection = data?.[field];
   const items = (connection?.edges.map((edge) => edge.node) ?? []).filter((item) => !hidden.has(item.id));

@@ -5,6 +5,7 @@
  * Changing the variables starts again from the first page; answers to older requests are dropped.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Document } from './document';
 import { request, type Variables } from './graphql-client';
 import { GraphQLRequestError } from './graphql-request-error';
 import type { PagedConnection } from './types';
@@ -49,7 +50,7 @@ const START: State<never> = { items: [], totalCount: 0, endCursor: null, hasNext
  * answer wins.
  */
 export function usePagedQuery<T extends { id: string }>(
-  query: string,
+  query: Document<Record<string, PagedConnection<T>>, Variables>,
   field: string,
   variables: Variables = {},
   pageSize = 20,
@@ -66,7 +67,7 @@ export function usePagedQuery<T extends { id: string }>(
 
   const fetchPage = useCallback(
     (first: number, after: string | null) =>
-      request<Record<string, PagedConnection<T>>>(query, { ...(JSON.parse(variablesKey) as Variables), first, after }).then(
+      request(query, { ...(JSON.parse(variablesKey) as Variables), first, after }).then(
         (data) => data[field],
       ),
     [query, field, variablesKey],

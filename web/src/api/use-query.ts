@@ -5,6 +5,7 @@
  * (for a query that only makes sense once another answer is in).
  */
 import { useCallback, useEffect, useState } from 'react';
+import type { Document } from './document';
 import { request, type Variables } from './graphql-client';
 import { GraphQLRequestError } from './graphql-request-error';
 
@@ -15,7 +16,12 @@ export interface QueryState<TData> {
   reload(): void;
 }
 
-export function useQuery<TData>(query: string, variables?: Variables, refresh = 0, skip = false): QueryState<TData> {
+export function useQuery<TData, TVariables extends Variables>(
+  query: Document<TData, TVariables>,
+  variables?: TVariables,
+  refresh = 0,
+  skip = false,
+): QueryState<TData> {
   const [state, setState] = useState<{ data?: TData; error?: GraphQLRequestError; loading: boolean }>({ loading: !skip });
   const [nonce, setNonce] = useState(0);
   const variablesKey = JSON.stringify(variables ?? {});
@@ -24,7 +30,7 @@ export function useQuery<TData>(query: string, variables?: Variables, refresh = 
     if (skip) return setState({ loading: false });
     let current = true;
     setState((s) => ({ ...s, loading: true }));
-    request<TData>(query, JSON.parse(variablesKey) as Variables).then(
+    request(query, JSON.parse(variablesKey) as TVariables).then(
       (data) => {
         if (current) setState({ data, loading: false });
       },

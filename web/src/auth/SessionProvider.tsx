@@ -41,7 +41,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     }
     let current = true;
     setState({ status: 'loading' });
-    request<{ me: User }>(ME).then(
+    request(ME).then(
       ({ me }) => {
         if (!current) return;
         known.current = { token, user: me };
@@ -77,7 +77,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const endSession = useCallback(async () => {
     try {
-      await request<{ logOut: boolean }>(LOG_OUT);
+      await request(LOG_OUT);
     } catch {
       // The session may already be gone on the hub; forgetting it here is what matters.
     }

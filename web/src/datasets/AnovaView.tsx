@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import { DATASET_ANOVA } from '../api/dataset-operations';
-import type { AnovaResult, DatasetColumn } from '../api/types';
+import type { DatasetColumn } from '../api/types';
 import { useQuery } from '../api/use-query';
 import { DataTable } from '../components/DataTable';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -21,7 +21,7 @@ export function AnovaView({ owner, name, number, columns }: { owner: string; nam
   // Text-like columns group best; an integer column is offered too, but not first.
   const first = groupable.find((column) => !NUMERIC.has(column.type)) ?? groupable[0];
   const [groupBy, setGroupBy] = useState(first?.name ?? '');
-  const { data, error, loading } = useQuery<{ datasetVersion: { anova: AnovaResult[] } }>(DATASET_ANOVA, { owner, name, number, groupBy }, 0, groupBy === '');
+  const { data, error, loading } = useQuery(DATASET_ANOVA, { owner, name, number, groupBy }, 0, groupBy === '');
 
   if (!first) return <p className="muted">No column here can group rows (categorical, text, boolean, integer or date).</p>;
   if (!columns.some((column) => NUMERIC.has(column.type))) return <p className="muted">This version has no numeric column to compare between groups.</p>;

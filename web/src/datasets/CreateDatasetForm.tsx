@@ -28,7 +28,7 @@ export function CreateDatasetForm({ onCreated }: { onCreated(dataset: Dataset): 
       tags: splitTags(form.values.tags),
       visibility,
     };
-    const result = await form.run(() => request<{ createDataset: Dataset }>(CREATE_DATASET, { input }));
+    const result = await form.run(() => request(CREATE_DATASET, { input }));
     if (result) onCreated(result.createDataset);
   }
 

@@ -8,11 +8,10 @@ import { useQuery } from '../api/use-query';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { AccessRequestsPanel } from '../sharing/AccessRequestsPanel';
 import { CollaboratorsPanel } from '../sharing/CollaboratorsPanel';
-import type { AccessRequest, Collaborator } from '../sharing/types';
 
 export function DatasetSharing({ owner, name, canAdmin }: { owner: string; name: string; canAdmin: boolean }) {
-  const collaborators = useQuery<{ dataset: { collaborators: Collaborator[] } }>(DATASET_COLLABORATORS, { owner, name });
-  const requests = useQuery<{ dataset: { accessRequests: AccessRequest[] } }>(DATASET_ACCESS_REQUESTS, { owner, name }, 0, !canAdmin);
+  const collaborators = useQuery(DATASET_COLLABORATORS, { owner, name });
+  const requests = useQuery(DATASET_ACCESS_REQUESTS, { owner, name }, 0, !canAdmin);
   return (
     <section className="card" aria-labelledby="sharing-heading" data-testid="dataset-sharing">
       <h2 id="sharing-heading">Sharing</h2>

@@ -5,7 +5,7 @@
 import { lazy, Suspense } from 'react';
 import { Link } from 'react-router';
 import { DATASET_VERSION } from '../api/dataset-operations';
-import type { DatasetVersion, Visibility } from '../api/types';
+import type { Visibility } from '../api/types';
 import { useQuery } from '../api/use-query';
 import { DateTime } from '../components/DateTime';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -20,7 +20,7 @@ import { RowsPreview } from './RowsPreview';
 const ProfileCharts = lazy(() => import('./ProfileCharts').then((module) => ({ default: module.ProfileCharts })));
 
 export function VersionView({ owner, name, number, visibility }: { owner: string; name: string; number: number; visibility: Visibility }) {
-  const { data, error } = useQuery<{ datasetVersion: DatasetVersion }>(DATASET_VERSION, { owner, name, number });
+  const { data, error } = useQuery(DATASET_VERSION, { owner, name, number });
   const version = data?.datasetVersion.number === number ? data.datasetVersion : undefined;
   if (!version) return error ? <ErrorMessage error={error} /> : <p className="muted">Loading version {number}…</p>;
   return (

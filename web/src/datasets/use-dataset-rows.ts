@@ -6,7 +6,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { DATASET_ROWS } from '../api/dataset-operations';
 import { request } from '../api/graphql-client';
 import { GraphQLRequestError } from '../api/graphql-request-error';
-import type { DatasetRowsPage, RowFilter, SortDirection } from '../api/types';
+import type { RowFilter, SortDirection } from '../api/types';
 
 export interface RowsQuery {
   owner: string;
@@ -52,7 +52,7 @@ export function useDatasetRows(query: RowsQuery, pageSize = 20): DatasetRows {
     async (after: string | null) => {
       const { owner, name, number, orderBy, direction, filters } = JSON.parse(key) as RowsQuery;
       const variables = { owner, name, number, first: pageSize, after, orderBy, direction: orderBy ? direction : null, filters };
-      const data = await request<{ datasetVersion: { rows: DatasetRowsPage } }>(DATASET_ROWS, variables);
+      const data = await request(DATASET_ROWS, variables);
       return data.datasetVersion.rows;
     },
     [key, pageSize],

@@ -93,10 +93,10 @@ function CreateForm({ architecture, spec, blocked, onSaved }: CreateFormProps) {
       name: form.values.name.trim(),
       description: form.values.description,
       tags: splitTags(form.values.tags),
-      visibility: form.values.visibility,
+      visibility: form.values.visibility as Visibility,
       spec,
     };
-    const result = await form.run(() => request<{ createArchitecture: Architecture }>(CREATE_ARCHITECTURE, { input }));
+    const result = await form.run(() => request(CREATE_ARCHITECTURE, { input }));
     if (result) onSaved(result.createArchitecture);
   }
 
@@ -130,10 +130,10 @@ function UpdateForm({ architecture, spec, blocked, onSaved, onDeleted }: UpdateF
       description: form.values.description,
       tags: splitTags(form.values.tags),
       // Changing visibility needs admin: a writer who leaves it alone does not ask for it.
-      ...(form.values.visibility !== architecture.visibility ? { visibility: form.values.visibility } : {}),
+      ...(form.values.visibility !== architecture.visibility ? { visibility: form.values.visibility as Visibility } : {}),
       spec,
     };
-    const result = await form.run(() => request<{ updateArchitecture: Architecture }>(UPDATE_ARCHITECTURE, { owner, name, input }));
+    const result = await form.run(() => request(UPDATE_ARCHITECTURE, { owner, name, input }));
     if (result) onSaved(result.updateArchitecture);
   }
 

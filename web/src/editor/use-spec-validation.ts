@@ -27,7 +27,7 @@ export function useSpecValidation(spec: unknown): SpecCheck {
   useEffect(() => {
     if (settled === undefined) return;
     let current = true;
-    request<{ validateModelSpec: SpecValidation }>(VALIDATE_MODEL_SPEC, { spec: JSON.parse(settled) as unknown }).then(
+    request(VALIDATE_MODEL_SPEC, { spec: JSON.parse(settled) as unknown }).then(
       (data) => {
         if (current) setAnswer({ key: settled, result: data.validateModelSpec });
       },

@@ -55,7 +55,7 @@ export function RunJobForm({ onSubmitted }: { onSubmitted(jobId: string): void }
       return;
     }
     const input = { kind, payload, priority: Number(priority), requirements: ownNodesOnly ? { ownNodesOnly: true } : null };
-    const result = await form.run(() => request<{ submitJob: { id: string } }>(SUBMIT_JOB, { input }));
+    const result = await form.run(() => request(SUBMIT_JOB, { input }));
     if (result) onSubmitted(result.submitJob.id);
   }
 

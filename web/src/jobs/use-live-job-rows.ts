@@ -32,7 +32,7 @@ export function useLiveJobRows(jobs: readonly Job[], onJob: (job: Job) => void):
       if (running.current.has(id)) continue;
       running.current.set(
         id,
-        subscribe<{ jobUpdated: Job }>(JOB_UPDATED, { id }, ({ jobUpdated }) => handler.current(jobUpdated)),
+        subscribe(JOB_UPDATED, { id }, ({ jobUpdated }) => handler.current(jobUpdated)),
       );
     }
   }, [activeKey]);

@@ -32,7 +32,7 @@ export function useLiveJob(id: string): LiveJob {
     setJob(undefined);
     setError(undefined);
     setLiveError(undefined);
-    const stop = subscribe<{ jobUpdated: JobDetail }>(JOB_DETAIL_UPDATED, { id }, {
+    const stop = subscribe(JOB_DETAIL_UPDATED, { id }, {
       next: ({ jobUpdated }) => {
         if (!current) return;
         setLiveError(undefined);
@@ -42,7 +42,7 @@ export function useLiveJob(id: string): LiveJob {
         if (current) setLiveError(problem);
       },
     });
-    request<{ job: JobDetail }>(JOB, { id }).then(
+    request(JOB, { id }).then(
       ({ job: loaded }) => {
         if (current) accept(loaded);
       },

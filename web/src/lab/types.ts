@@ -1,20 +1,11 @@
-/** The Lab's shapes, as the hub answers them (schema/schema.graphql). */
-export interface SqlColumn {
-  name: string;
-  /** PostgreSQL's type name: bigint, double precision, text, boolean, text[] … */
-  type: string;
-}
+/** The Lab's shapes: what the hub answers comes from ../api/generated.ts (see ../api/types.ts). */
+import type { WithJson } from '../api/types';
+import type { LabTrainingRunQuery, RunSqlMutation, TrainingEpochFieldsFragment, TrainingJobFieldsFragment } from '../api/generated';
 
-export interface SqlResult {
-  /** SELECT, CREATE_MODEL, ML_TRAINING_INFO … */
-  statement: string;
-  columns: SqlColumn[];
-  /** Each row a JSON array in `columns` order */
-  rows: unknown[][];
-  totalCount: number;
-  pageInfo: { endCursor: string | null; hasNextPage: boolean };
-  datasets: { owner: string; name: string; version: number }[];
-}
+/** `rows`: each row a JSON array in `columns` order. */
+export type SqlResult = WithJson<RunSqlMutation['runSql'], { rows: unknown[][] }>;
+/** `type`: PostgreSQL's type name: bigint, double precision, text, boolean, text[] … */
+export type SqlColumn = SqlResult['columns'][number];
 
 /** A refused or failed query: the message and, when the hub knows it, where (1-based). */
 export interface SqlProblem {
@@ -30,31 +21,9 @@ export interface LabSchema {
   models: { owner: string; name: string; task: string | null }[];
 }
 
-export interface TrainingEpoch {
-  epoch: number;
-  attempt: number;
-  loss: number;
-  evalLoss: number | null;
-  metrics: Record<string, number>;
-}
-
-export interface TrainingJob {
-  id: string;
-  status: string;
-  error: string | null;
-  progress: number;
-  progressMessage: string | null;
-  result: { versionNumber?: number } | null;
-  updatedAt: string;
-}
-
-export interface TrainingRun {
-  id: string;
-  modelType: string;
-  hyperparameters: { epochs?: number } & Record<string, unknown>;
-  epochsTrained: number | null;
-  stoppedEarly: boolean | null;
-  model: { owner: string; name: string; versionNumber: number | null };
-  epochs: TrainingEpoch[];
-  job: TrainingJob;
-}
+export type TrainingEpoch = WithJson<TrainingEpochFieldsFragment, { metrics: Record<string, number> }>;
+export type TrainingJob = WithJson<TrainingJobFieldsFragment, { result: { versionNumber?: number } | null }>;
+export type TrainingRun = WithJson<
+  LabTrainingRunQuery['trainingRun'],
+  { hyperparameters: { epochs?: number } & Record<string, unknown>; epochs: TrainingEpoch[]; job: TrainingJob }
+>;

@@ -10,16 +10,6 @@ import type { LabSchema, SqlColumn } from './types';
 
 const COLUMN_LOOKUPS = 40;
 
-interface DatasetsAnswer {
-  datasets: { edges: { node: { owner: string; name: string; versions: { number: number }[] } }[] };
-}
-interface ModelsAnswer {
-  models: { edges: { node: { owner: string; name: string; task: string | null } }[] };
-}
-interface ColumnsAnswer {
-  datasetVersion: { number: number; columns: SqlColumn[] };
-}
-
 const EMPTY: LabSchema = { datasets: [], models: [] };
 
 export function useLabSchema(me: string): LabSchema {
@@ -28,11 +18,11 @@ export function useLabSchema(me: string): LabSchema {
   useEffect(() => {
     let current = true;
     // A list that cannot be loaded leaves completion without it; the editor works all the same.
-    const datasets = request<DatasetsAnswer>(LAB_DATASETS).then(
+    const datasets = request(LAB_DATASETS).then(
       (data) => data.datasets.edges.map((edge) => edge.node),
       () => [],
     );
-    const models = request<ModelsAnswer>(LAB_MODELS).then(
+    const models = request(LAB_MODELS).then(
       (data) => data.models.edges.map((edge) => edge.node),
       () => [],
     );
@@ -43,7 +33,7 @@ export function useLabSchema(me: string): LabSchema {
       setSchema(named);
       const withVersions = mineFirst.filter((d) => d.versions.length > 0).slice(0, COLUMN_LOOKUPS);
       const columns = await Promise.allSettled(
-        withVersions.map((d) => request<ColumnsAnswer>(LAB_DATASET_COLUMNS, { owner: d.owner, name: d.name })),
+        withVersions.map((d) => request(LAB_DATASET_COLUMNS, { owner: d.owner, name: d.name })),
       );
       if (!current) return;
       const found = new Map<string, SqlColumn[]>();

@@ -39,7 +39,7 @@ export function useSqlRun(): SqlRun {
   const run = useCallback((query: string) => {
     const mine = ++generation.current;
     setState((s) => ({ ...s, running: true, moreError: undefined }));
-    request<{ runSql: SqlResult }>(RUN_SQL, { query, first: PAGE_SIZE }).then(
+    request(RUN_SQL, { query, first: PAGE_SIZE }).then(
       ({ runSql }) => {
         if (mine === generation.current) {
           setState({ ran: query, result: runSql, problem: undefined, running: false, loadingMore: false, moreError: undefined });
@@ -58,7 +58,7 @@ export function useSqlRun(): SqlRun {
     if (ran === undefined || !result?.pageInfo.hasNextPage || loadingMore) return;
     const mine = generation.current;
     setState((s) => ({ ...s, loadingMore: true, moreError: undefined }));
-    request<{ runSql: SqlResult }>(RUN_SQL, { query: ran, first: PAGE_SIZE, after: result.pageInfo.endCursor }).then(
+    request(RUN_SQL, { query: ran, first: PAGE_SIZE, after: result.pageInfo.endCursor }).then(
       ({ runSql }) => {
         if (mine !== generation.current) return;
         setState((s) => ({

@@ -38,19 +38,19 @@ export function useTrainingRun(jobId: string): LiveTraining {
     const onLiveError = (problem: GraphQLRequestError) => {
       if (current) setLiveError(problem);
     };
-    const stopEpochs = subscribe<{ trainingEpochAdded: TrainingEpoch }>(TRAINING_EPOCH_ADDED, { jobId }, {
+    const stopEpochs = subscribe(TRAINING_EPOCH_ADDED, { jobId }, {
       next: ({ trainingEpochAdded }) => {
         if (current) setEpochs((known) => mergeEpochs(known, [trainingEpochAdded]));
       },
       error: onLiveError,
     });
-    const stopJob = subscribe<{ jobUpdated: TrainingJob }>(TRAINING_JOB_UPDATED, { id: jobId }, {
+    const stopJob = subscribe(TRAINING_JOB_UPDATED, { id: jobId }, {
       next: ({ jobUpdated }) => {
         if (current) keepJob(jobUpdated);
       },
       error: onLiveError,
     });
-    request<{ trainingRun: TrainingRun }>(TRAINING_RUN, { jobId }).then(
+    request(TRAINING_RUN, { jobId }).then(
       ({ trainingRun }) => {
         if (!current) return;
         setRun(trainingRun);
@@ -73,7 +73,7 @@ export function useTrainingRun(jobId: string): LiveTraining {
   useEffect(() => {
     if (!finished) return;
     let current = true;
-    request<{ trainingRun: TrainingRun }>(TRAINING_RUN, { jobId }).then(
+    request(TRAINING_RUN, { jobId }).then(
       ({ trainingRun }) => {
         if (!current) return;
         setRun(trainingRun);

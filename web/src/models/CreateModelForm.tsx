@@ -29,7 +29,7 @@ export function CreateModelForm({ onCreated }: { onCreated(model: Pick<ModelSumm
       visibility,
       description: form.values.description,
     };
-    const result = await form.run(() => request<{ createModel: ModelSummary }>(CREATE_MODEL, { input }));
+    const result = await form.run(() => request(CREATE_MODEL, { input }));
     if (result) onCreated(result.createModel);
   }
 

@@ -44,7 +44,7 @@ function ForkForm({ owner, name, onForked }: Omit<ForkButtonProps, 'forks'>) {
 
   async function submit() {
     const input = { owner: form.values.owner || me, name: form.values.name.trim() || null };
-    const result = await form.run(() => request<{ forkModel: { owner: string; name: string } }>(FORK_MODEL, { owner, name, input }));
+    const result = await form.run(() => request(FORK_MODEL, { owner, name, input }));
     if (result) onForked(result.forkModel);
   }
 

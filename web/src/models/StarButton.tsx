@@ -17,7 +17,7 @@ export function StarButton({ owner, name, stars, starred }: StarButtonProps) {
       starred={starred}
       what="this model"
       setStarred={async (next) => {
-        const { starModel } = await request<{ starModel: { stars: number; viewerHasStarred: boolean } }>(STAR_MODEL, { owner, name, starred: next });
+        const { starModel } = await request(STAR_MODEL, { owner, name, starred: next });
         return { stars: starModel.stars, starred: starModel.viewerHasStarred };
       }}
     />

@@ -17,7 +17,7 @@ import { MODEL_SUBSCRIPTION, SUBSCRIBE, UNSUBSCRIBE } from './model-operations';
 import type { ModelSubscription } from './types';
 
 export function SubscribeButton({ owner, name }: { owner: string; name: string }) {
-  const { data, error, reload } = useQuery<{ subscriptionTo: ModelSubscription | null }>(MODEL_SUBSCRIPTION, { owner, name });
+  const { data, error, reload } = useQuery(MODEL_SUBSCRIPTION, { owner, name });
   const [open, setOpen] = useState(false);
   const [secret, setSecret] = useState<string | null>(null);
   const subscription = data?.subscriptionTo ?? null;
@@ -76,13 +76,13 @@ function SubscribeForm({ owner, name, onSubscribed }: { owner: string; name: str
     const planName = form.values.planName.trim();
     const quota = form.values.dailyRequestQuota.trim();
     const input = {
-      kind: 'MODEL',
+      kind: 'MODEL' as const,
       owner,
       name,
       webhookUrl: form.values.webhookUrl.trim() || null,
       plan: planName || quota ? { name: planName, dailyRequestQuota: Number(quota) } : null,
     };
-    const result = await form.run(() => request<{ subscribe: { webhookSecret: string | null } }>(SUBSCRIBE, { input }));
+    const result = await form.run(() => request(SUBSCRIBE, { input }));
     if (result) onSubscribed(result.subscribe.webhookSecret);
   }
 

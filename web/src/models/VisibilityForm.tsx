@@ -9,7 +9,7 @@ import type { Visibility } from './types';
 export function VisibilityForm({ owner, name, visibility, onSaved }: { owner: string; name: string; visibility: Visibility; onSaved(): void }) {
   const form = useForm({ visibility });
   async function submit() {
-    if (await form.run(() => request(UPDATE_MODEL, { owner, name, input: { visibility: form.values.visibility } }))) onSaved();
+    if (await form.run(() => request(UPDATE_MODEL, { owner, name, input: { visibility: form.values.visibility as Visibility } }))) onSaved();
   }
   return (
     <Form form={form} onSubmit={submit} heading="Visibility" alertTestId="visibility-alert">

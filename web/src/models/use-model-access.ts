@@ -24,11 +24,11 @@ export interface ModelAccessState {
 }
 
 export function useModelAccess(owner: string, name: string): ModelAccessState {
-  const permission = useQuery<{ model: { viewerPermission: 'READ' | 'WRITE' | 'ADMIN' } }>(MODEL_PERMISSION, { owner, name });
+  const permission = useQuery(MODEL_PERMISSION, { owner, name });
   const role = permission.data?.model.viewerPermission;
   const access: ModelAccess | undefined = role ? (role.toLowerCase() as ModelAccess) : permission.error ? 'read' : undefined;
-  const listed = useQuery<{ model: { collaborators: ModelCollaborator[] } }>(MODEL_COLLABORATORS, { owner, name }, 0, access === undefined || access === 'read');
-  const requests = useQuery<{ model: { accessRequests: AccessRequest[] } }>(MODEL_ACCESS_REQUESTS, { owner, name }, 0, access !== 'admin');
+  const listed = useQuery(MODEL_COLLABORATORS, { owner, name }, 0, access === undefined || access === 'read');
+  const requests = useQuery(MODEL_ACCESS_REQUESTS, { owner, name }, 0, access !== 'admin');
   return {
     access,
     collaborators: listed.error ? undefined : listed.data?.model.collaborators,

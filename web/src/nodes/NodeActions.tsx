@@ -1,12 +1,13 @@
 /** The buttons on one of the user's own nodes: those its status allows, and Delete. */
 import { DELETE_NODE, DISABLE_NODE, DRAIN_NODE, ENABLE_NODE } from '../api/compute-operations';
+import type { Document } from '../api/document';
 import { request } from '../api/graphql-client';
 import type { ComputeNode, NodeStatus } from '../api/types';
 import { RowActionButton } from '../components/RowActionButton';
 import type { RowAction } from '../components/use-row-action';
 
 /** The mutations that change a node's flags; each answers with the node (`<name>Node`). */
-const FLAG_ACTIONS: { name: 'drain' | 'disable' | 'enable'; label: string; busyLabel: string; mutation: string; allowed(status: NodeStatus): boolean }[] = [
+const FLAG_ACTIONS: { name: 'drain' | 'disable' | 'enable'; label: string; busyLabel: string; mutation: Document<Record<string, ComputeNode>, { id: string }>; allowed(status: NodeStatus): boolean }[] = [
   { name: 'drain', label: 'Drain', busyLabel: 'Draining…', mutation: DRAIN_NODE, allowed: (status) => status === 'ONLINE' },
   { name: 'disable', label: 'Disable', busyLabel: 'Disabling…', mutation: DISABLE_NODE, allowed: (status) => status !== 'DISABLED' },
   {
@@ -37,7 +38,7 @@ export function NodeActions({ node, rowAction, onChanged, onDeleted }: NodeActio
           label={action.label}
           busyLabel={action.busyLabel}
           action={async () => {
-            const data = await request<Record<string, ComputeNode>>(action.mutation, { id: node.id });
+            const data = await request(action.mutation, { id: node.id });
             onChanged(data[`${action.name}Node`]);
           }}
           ariaLabel={`${action.label} node ${node.name}`}

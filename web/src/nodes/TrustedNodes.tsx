@@ -5,6 +5,7 @@
  * data waits until one of these is online (the Jobs page says so).
  */
 import { useState } from 'react';
+import type { Document } from '../api/document';
 import { request } from '../api/graphql-client';
 import { TRUST_LIST, TRUST_NODE, TRUST_PROVIDER, UNTRUST_NODE, UNTRUST_PROVIDER } from '../api/compute-operations';
 import type { TrustList, TrustNode } from '../api/types';
@@ -15,21 +16,24 @@ import { Form, SubmitButton } from '../forms/Form';
 import { TextField } from '../forms/TextField';
 import { useForm } from '../forms/use-form';
 
+/** The trust mutations, each answering the list as it now is. */
+type TrustMutation = Document<Record<string, TrustList>, Record<string, string>>;
+
 export function TrustedNodes() {
-  const loaded = useQuery<{ trustList: TrustList }>(TRUST_LIST);
+  const loaded = useQuery(TRUST_LIST);
   const [list, setList] = useState<TrustList | undefined>();
   const [error, setError] = useState<string | undefined>();
   const current = list ?? loaded.data?.trustList;
 
   /** Runs a trust mutation and shows the list it answers; throws its error (forms show it at their field). */
-  async function change(operation: string, variables: Record<string, string>, key: string): Promise<void> {
+  async function change(operation: TrustMutation, variables: Record<string, string>, key: string): Promise<void> {
     setError(undefined);
-    const result = await request<Record<string, TrustList>>(operation, variables);
+    const result = await request(operation, variables);
     setList(result[key]);
   }
 
   /** The same for a Remove button, whose error shows above the lists. */
-  function remove(operation: string, variables: Record<string, string>, key: string): void {
+  function remove(operation: TrustMutation, variables: Record<string, string>, key: string): void {
     change(operation, variables, key).catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
   }
 

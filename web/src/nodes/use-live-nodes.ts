@@ -24,7 +24,7 @@ export function useLiveNodes(view: NodesView, status: NodeStatus | null): PagedQ
 
   useEffect(
     () =>
-      subscribe<{ nodeChanged: ComputeNode }>(NODE_CHANGED, { mine }, {
+      subscribe(NODE_CHANGED, { mine }, {
         next: ({ nodeChanged: node }) => {
           setLiveError(undefined);
           upsert(node, status === null || node.status === status);

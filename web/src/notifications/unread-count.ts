@@ -26,7 +26,7 @@ function setCount(next: number | undefined): void {
 export function refreshUnreadCount(): void {
   if (readers === 0) return;
   const mine = ++generation;
-  request<{ unreadNotificationCount: number }>(UNREAD_NOTIFICATION_COUNT).then(
+  request(UNREAD_NOTIFICATION_COUNT).then(
     (data) => {
       if (mine === generation) setCount(data.unreadNotificationCount);
     },

@@ -27,7 +27,7 @@ export function useLiveInbox(unreadOnly: boolean): LiveInbox {
 
   useEffect(
     () =>
-      subscribe<{ notificationAdded: Notification }>(NOTIFICATION_ADDED, undefined, {
+      subscribe(NOTIFICATION_ADDED, undefined, {
         next: ({ notificationAdded }) => {
           setLiveError(undefined);
           upsert(notificationAdded);

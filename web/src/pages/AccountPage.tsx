@@ -16,7 +16,8 @@ import { usePageTitle } from '../components/use-page-title';
 
 type ListName = 'apiKeys' | 'nodes' | 'organizations';
 
-const LIST_OF: Record<AccountEventKind, ListName> = {
+/** The kinds that change one of the page's lists; the others (access requests, flagged nodes) only show in Recent events. */
+const LIST_OF: Partial<Record<AccountEventKind, ListName>> = {
   API_KEY_CREATED: 'apiKeys',
   API_KEY_REVOKED: 'apiKeys',
   NODE_REGISTERED: 'nodes',

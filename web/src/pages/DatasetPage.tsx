@@ -28,7 +28,7 @@ import { StarToggle } from '../sharing/StarToggle';
 export function DatasetPage() {
   const { owner = '', name = '' } = useParams();
   usePageTitle(`${owner}/${name}`);
-  const { data, error } = useQuery<{ dataset: DatasetWithVersions }>(DATASET, { owner, name });
+  const { data, error } = useQuery(DATASET, { owner, name });
   const dataset = data?.dataset;
 
   if (!dataset) {
@@ -74,7 +74,7 @@ function DatasetDetails({ dataset }: { dataset: DatasetWithVersions }) {
             starred={dataset.viewerHasStarred}
             what="this dataset"
             setStarred={async (starred) => {
-              const { starDataset } = await request<{ starDataset: { stars: number; viewerHasStarred: boolean } }>(STAR_DATASET, { owner: dataset.owner, name: dataset.name, starred });
+              const { starDataset } = await request(STAR_DATASET, { owner: dataset.owner, name: dataset.name, starred });
               return { stars: starDataset.stars, starred: starDataset.viewerHasStarred };
             }}
           />

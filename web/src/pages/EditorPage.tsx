@@ -61,7 +61,7 @@ interface SavedArchitectureProps {
 }
 
 function SavedArchitecture({ owner, name, onSaved, onDeleted }: SavedArchitectureProps) {
-  const { data, error } = useQuery<{ architecture: Architecture }>(ARCHITECTURE, { owner, name });
+  const { data, error } = useQuery(ARCHITECTURE, { owner, name });
   const architecture = data?.architecture;
   const canWrite = useCanWrite(architecture?.owner);
   if (!architecture) {

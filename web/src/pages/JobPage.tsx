@@ -56,7 +56,7 @@ function JobDetails({ job, liveError, onChanged }: { job: JobDetail; liveError?:
             className="button danger"
             disabled={cancel.pending !== null}
             onClick={() =>
-              cancel.run(job.id, 'cancel', async () => onChanged((await request<{ cancelJob: JobDetail }>(CANCEL_JOB, { id: job.id })).cancelJob))
+              cancel.run(job.id, 'cancel', async () => onChanged((await request(CANCEL_JOB, { id: job.id })).cancelJob))
             }
             data-testid="cancel-job"
           >

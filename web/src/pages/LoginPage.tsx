@@ -2,7 +2,6 @@
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { LOG_IN } from '../api/auth-operations';
 import { request } from '../api/graphql-client';
-import type { AuthPayload } from '../api/types';
 import { useSession } from '../auth/session-context';
 import { usePageTitle } from '../components/use-page-title';
 import { Form, SubmitButton } from '../forms/Form';
@@ -23,7 +22,7 @@ export function LoginPage() {
 
   async function submit() {
     const input = { login: form.values.login.trim(), password: form.values.password };
-    const result = await form.run(() => request<{ logIn: AuthPayload }>(LOG_IN, { input }));
+    const result = await form.run(() => request(LOG_IN, { input }));
     if (!result) return;
     startSession(result.logIn);
     navigate(next, { replace: true });

@@ -41,7 +41,7 @@ type Tab = (typeof TABS)[number]['id'];
 export function ModelPage() {
   const { owner = '', name = '' } = useParams();
   usePageTitle(`${owner}/${name}`);
-  const { data, error, reload } = useQuery<{ model: ModelDetail }>(MODEL, { owner, name });
+  const { data, error, reload } = useQuery(MODEL, { owner, name });
   const access = useModelAccess(owner, name);
   // Until the answer for this owner/name arrives (after following a link from another model), or
   // when it is gone (deleted meanwhile), show no other model's copy.

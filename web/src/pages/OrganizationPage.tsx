@@ -13,7 +13,7 @@ import {
   SET_ORGANIZATION_MEMBER_ROLE,
 } from '../api/account-operations';
 import { request } from '../api/graphql-client';
-import { ORG_ROLES, type Connection, type Membership, type Organization, type OrgRole } from '../api/types';
+import { ORG_ROLES, type Organization, type OrgRole } from '../api/types';
 import { useQuery } from '../api/use-query';
 import { useSession } from '../auth/session-context';
 import { DataTable } from '../components/DataTable';
@@ -32,7 +32,7 @@ import { useForm } from '../forms/use-form';
 export function OrganizationPage() {
   const { handle = '' } = useParams();
   usePageTitle(handle);
-  const { data, error, reload } = useQuery<{ organization: Organization }>(ORGANIZATION, { handle });
+  const { data, error, reload } = useQuery(ORGANIZATION, { handle });
   const organization = data?.organization.handle.toLowerCase() === handle.toLowerCase() ? data.organization : undefined;
   if (!organization) {
     return (
@@ -79,7 +79,7 @@ function Members({ organization, role, onLeft }: { organization: Organization; r
   const { state } = useSession();
   const navigate = useNavigate();
   const me = state.status === 'signed-in' ? state.user.username : '';
-  const { data, error, reload } = useQuery<{ organization: { members: Connection<Membership> } }>(ORGANIZATION_MEMBERS, { handle: organization.handle });
+  const { data, error, reload } = useQuery(ORGANIZATION_MEMBERS, { handle: organization.handle });
   const rowAction = useRowAction();
   const canManage = role === 'OWNER' || role === 'ADMIN';
   // Admins hand out the roles below owner; owners any.
@@ -179,7 +179,7 @@ function Members({ organization, role, onLeft }: { organization: Organization; r
 function AddMemberForm({ organization, roles, onAdded }: { organization: string; roles: readonly OrgRole[]; onAdded(): void }) {
   const form = useForm({ username: '', role: 'MEMBER' });
   async function submit() {
-    const input = { organization, username: form.values.username.trim(), role: form.values.role };
+    const input = { organization, username: form.values.username.trim(), role: form.values.role as OrgRole };
     if (await form.run(() => request(ADD_ORGANIZATION_MEMBER, { input }))) {
       form.reset();
       onAdded();

@@ -2,7 +2,6 @@
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { SIGN_UP } from '../api/auth-operations';
 import { request } from '../api/graphql-client';
-import type { AuthPayload } from '../api/types';
 import { useSession } from '../auth/session-context';
 import { usePageTitle } from '../components/use-page-title';
 import { Form, SubmitButton } from '../forms/Form';
@@ -27,7 +26,7 @@ export function SignUpPage() {
       password,
       ...(displayName.trim() ? { displayName: displayName.trim() } : {}),
     };
-    const result = await form.run(() => request<{ signUp: AuthPayload }>(SIGN_UP, { input }));
+    const result = await form.run(() => request(SIGN_UP, { input }));
     if (!result) return;
     startSession(result.signUp);
     navigate(safeNext(params.get('next')), { replace: true });

@@ -1,18 +1,15 @@
-/** Shapes shared by the sharing of datasets and models (their Collaborator and AccessRequest types have the same fields). */
+/**
+ * Shapes shared by the sharing of datasets and models (their Collaborator and AccessRequest
+ * types have the same fields), from ../api/generated.ts (see ../api/types.ts).
+ */
+import { enumValues } from '../api/types';
+import type { DatasetAccessRequestsQuery, DatasetRole, ModelCollaboratorsQuery, ModelRole } from '../api/generated';
 
-/** DatasetRole and ModelRole, weakest first. */
-export const ROLES = ['READ', 'WRITE', 'ADMIN'] as const;
-export type Role = (typeof ROLES)[number];
+/** The roles DatasetRole and ModelRole share (they have the same values). */
+export type Role = DatasetRole & ModelRole;
 
-export interface Collaborator {
-  user: { id: string; username: string; displayName: string };
-  role: Role;
-  createdAt: string;
-}
+/** Weakest first. */
+export const ROLES = enumValues<Role>({ READ: true, WRITE: true, ADMIN: true });
 
-export interface AccessRequest {
-  id: string;
-  message: string;
-  createdAt: string;
-  requester: { id: string; username: string; displayName: string };
-}
+export type Collaborator = ModelCollaboratorsQuery['model']['collaborators'][number];
+export type AccessRequest = DatasetAccessRequestsQuery['dataset']['accessRequests'][number];
