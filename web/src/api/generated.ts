@@ -190,7 +190,7 @@ export type NodeStatus =
   | 'ONLINE'
   | 'QUARANTINED';
 
-/** What happened. More kinds will be added (evaluation results next): show unknown ones by their message. */
+/** What happened. A client shows a kind it does not know by its message. */
 export type NotificationKind =
   | 'DATASET_VERSION_CREATED'
   | 'MODEL_VERSION_DEPRECATED'
