@@ -200,4 +200,19 @@ describe('Live events across hubs on one PostgreSQL database', () => {
     ]);
     expect(Number.isNaN(Date.parse(after[1].createdAt))).toBe(false);
   });
+
+  it('goes on when its listening connection is lost: changes still succeed, and events cross again once it is back', async () => {
+    const alice = await signUp(a);
+    const live = subscribe(a, alice.token, `subscription { accountEvents { kind message } }`);
+    await untilHeard(live, 'an event caused on A', () => gql(a, alice.token, `mutation { createApiKey(input: { name: "before", scopes: [INFERENCE] }) { apiKey { id } } }`), (e) => e.length > 0);
+
+    const cut = await a.sql(`SELECT pg_terminate_backend(pid) AS cut FROM pg_stat_activity WHERE application_name = 'aimass-hub-channel' AND datname = current_database()`);
+    expect(cut).toHaveLength(2); // one per hub
+    let n = 0;
+    // Each key is made through B whether or not its channel is back; A hears one once both are.
+    await untilHeard(live, 'an event caused on B after the reconnect', () => gql(b, alice.token, `mutation($n: String!) { createApiKey(input: { name: $n, scopes: [INFERENCE] }) { apiKey { id } } }`, { n: `after ${++n}` }), (e) =>
+      e.some((x) => x.accountEvents.message.includes('"after')),
+    );
+    for (const hub of [a, b]) expect(hub.logs.some((line) => line.includes('the hub channel lost its database connection'))).toBe(true);
+  });
 });

@@ -30,6 +30,8 @@ import type { Logger } from '../logger.js';
 import { decode, encode } from './wire.js';
 
 export const CHANNEL = 'aimass_events';
+/** The listening connection's application_name. */
+export const APPLICATION_NAME = 'aimass-hub-channel';
 /** Bigger messages are spilled to the events table (PostgreSQL's NOTIFY limit is 8000 bytes, with room for the envelope). */
 export const INLINE_LIMIT_BYTES = 7_500;
 /** How long a spilled message's row is kept. */
@@ -98,7 +100,8 @@ export async function createHubChannel(databaseUrl: string | undefined, log: Log
   };
 
   const connect = async (): Promise<void> => {
-    const next = new pg.Client({ connectionString: databaseUrl });
+    // Named, so an operator can tell it apart in pg_stat_activity: it stays open, idle, for the hub's life.
+    const next = new pg.Client({ connectionString: databaseUrl, application_name: APPLICATION_NAME });
     let lost = false;
     const drop = (error?: unknown) => {
       if (lost) return;
