@@ -37,6 +37,7 @@ export const INLINE_LIMIT_BYTES = 7_500;
 /** How long a spilled message's row is kept. */
 export const KEEP_SPILLED = '5 minutes';
 const PRUNE_EVERY_MS = 60_000;
+const QUERY_TIMEOUT_MS = 10_000;
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 30_000;
 
@@ -73,6 +74,13 @@ export async function createHubChannel(databaseUrl: string | undefined, log: Log
   let retry: NodeJS.Timeout | undefined;
   let prunedAt = 0;
   let handling: Promise<void> = Promise.resolve();
+  // One query at a time on the connection (pg deprecates queueing them on the client).
+  let querying: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const result = querying.then(fn);
+    querying = result.catch(() => undefined);
+    return result;
+  };
 
   const deliver = (kind: MessageKind, data: unknown) => {
     for (const listener of listeners.get(kind) ?? []) {
@@ -88,7 +96,8 @@ export async function createHubChannel(databaseUrl: string | undefined, log: Log
     let envelope = decode(text) as Envelope;
     if (envelope.from === instanceId) return;
     if ('ref' in envelope) {
-      const { rows } = await on.query<{ body: string }>(`SELECT body FROM aimass_private.hub_events WHERE id = $1`, [envelope.ref]);
+      const ref = envelope.ref;
+      const { rows } = await exclusive(() => on.query<{ body: string }>(`SELECT body FROM aimass_private.hub_events WHERE id = $1`, [ref]));
       if (!rows[0]) {
         log.warn({ ref: envelope.ref }, 'a spilled hub message was gone before it was read');
         return;
@@ -100,8 +109,9 @@ export async function createHubChannel(databaseUrl: string | undefined, log: Log
   };
 
   const connect = async (): Promise<void> => {
-    // Named, so an operator can tell it apart in pg_stat_activity: it stays open, idle, for the hub's life.
-    const next = new pg.Client({ connectionString: databaseUrl, application_name: APPLICATION_NAME });
+    // Named, so an operator can tell it apart in pg_stat_activity: it stays open, idle, for the hub's
+    // life. Keep-alive notices a dead peer; the query timeout keeps one stuck send from holding the rest.
+    const next = new pg.Client({ connectionString: databaseUrl, application_name: APPLICATION_NAME, keepAlive: true, query_timeout: QUERY_TIMEOUT_MS });
     let lost = false;
     const drop = (error?: unknown) => {
       if (lost) return;
@@ -170,7 +180,7 @@ export async function createHubChannel(databaseUrl: string | undefined, log: Log
         log.warn({ kind }, 'the hub channel is reconnecting: a message did not reach the other hubs');
         return;
       }
-      const sent = Buffer.byteLength(text) <= INLINE_LIMIT_BYTES ? on.query(`SELECT pg_notify($1, $2)`, [CHANNEL, text]) : spill(on, text);
+      const sent = exclusive<unknown>(() => (Buffer.byteLength(text) <= INLINE_LIMIT_BYTES ? on.query(`SELECT pg_notify($1, $2)`, [CHANNEL, text]) : spill(on, text)));
       sent.catch((error) => log.warn({ err: error, kind }, 'could not send a message to the other hubs'));
     },
     on(kind, listener) {
