@@ -1,15 +1,28 @@
 /**
- * The one event bus. GraphQL subscriptions read from it (type-graphql's `pubSub` option). The
- * inbox and webhooks do not: being fire-and-forget, it cannot carry what must not be lost, so
- * they are written in the transaction of the change (notifications/fan-out.ts). In process for
- * one hub; a Postgres LISTEN/NOTIFY (or Redis) event target replaces it when several hubs share
- * a database.
+ * The one event bus. GraphQL subscriptions read from it (type-graphql's `pubSub` option), and every
+ * topic crosses hubs: an event published on one hub reaches the subscribers connected to every hub
+ * on the same database (docs/live-events.md). The publishing hub delivers to its own subscribers at
+ * once, in process (@graphql-yoga/subscription), and sends the event on the hub channel
+ * (events/hub-channel.ts: PostgreSQL LISTEN/NOTIFY, large events through a table); the other hubs
+ * decode it (events/wire.ts: Dates stay Dates) and publish it to their own subscribers. The echo
+ * of a hub's own events is dropped by the channel, so no subscriber hears an event twice. On the
+ * PGlite fallback there is one hub and events stay in process.
+ *
+ * Payloads cross as data: an event arrives on another hub as a plain object with the same fields
+ * (not an instance of the entity class), which is all the subscription resolvers read.
+ * Authorization is unchanged by the crossing: each subscription filters or re-checks access on the
+ * hub its client is connected to (graphql/while-readable.ts, `topicId`, `filter`).
+ *
+ * The inbox and webhooks do not read from the bus: being fire-and-forget, it cannot carry what must
+ * not be lost, so they are written in the transaction of the change (notifications/fan-out.ts).
  */
-import { createPubSub } from '@graphql-yoga/subscription';
+import { createPubSub, type PubSub } from '@graphql-yoga/subscription';
 import type { AccountEvent } from './accounts/account-event.js';
 import type { ModelEvent } from './catalog/model-event.js';
 import type { Job } from './compute/job.entity.js';
 import type { Node } from './compute/node.entity.js';
+import type { HubChannel } from './events/hub-channel.js';
+import type { Logger } from './logger.js';
 import type { Notification } from './notifications/notification.entity.js';
 import type { TrainingEpoch } from './training/training-epoch.entity.js';
 
@@ -29,5 +42,36 @@ export type Topics = {
   TRAINING_EPOCH: [jobId: string, epoch: TrainingEpoch];
 };
 
-export const createEventBus = () => createPubSub<Topics>();
-export type EventBus = ReturnType<typeof createEventBus>;
+type Topic = keyof Topics;
+
+/** Every topic, for checking what arrives from other hubs. */
+const TOPICS: ReadonlySet<string> = new Set<Topic>(['ACCOUNT_EVENT', 'NODE_CHANGED', 'JOB_UPDATED', 'MODEL_EVENT', 'NOTIFICATION_ADDED', 'TRAINING_EPOCH']);
+
+/**
+ * Topics every hub publishes itself from the database, so they are not sent across. New inbox
+ * items: the `notificationsAdded` signal carries the committed event's id, and each hub reads the
+ * rows and announces them to its own subscribers (notifications.service.ts). A row read back is a
+ * whole Notification (its `read` getter included), and the rows are the inbox itself.
+ */
+const PUBLISHED_BY_EVERY_HUB: ReadonlySet<Topic> = new Set<Topic>(['NOTIFICATION_ADDED']);
+
+export type EventBus = PubSub<Topics>;
+
+export function createEventBus(channel: HubChannel, log: Logger): EventBus {
+  const local = createPubSub<Topics>();
+  channel.on('event', (data) => {
+    const { topic, args } = (data ?? {}) as { topic?: unknown; args?: unknown };
+    if (typeof topic !== 'string' || !TOPICS.has(topic) || !Array.isArray(args)) {
+      log.warn({ topic }, 'ignored an event of an unknown topic from another hub');
+      return;
+    }
+    local.publish(topic as Topic, ...(args as Topics[Topic]));
+  });
+  return {
+    publish(topic, ...args) {
+      local.publish(topic, ...args);
+      if (!PUBLISHED_BY_EVERY_HUB.has(topic)) channel.send('event', { topic, args });
+    },
+    subscribe: local.subscribe,
+  };
+}

@@ -20,6 +20,7 @@ import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { createSignals } from './db/signals.js';
 import { countStatements } from './db/statement-count.js';
+import { createHubChannel } from './events/hub-channel.js';
 import { buildContext, type Context } from './graphql/context.js';
 import { formatError } from './graphql/format-error.js';
 import { metricsPlugin } from './graphql/metrics-plugin.js';
@@ -48,10 +49,11 @@ export interface Hub {
 export async function startHub(config: Config, log: Logger = createLogger(config)): Promise<Hub> {
   const development = config.env === 'development';
   const db = await openDatabase(config, log);
-  const events = createEventBus();
   const metrics = createMetrics();
-  // PGlite's NOTIFY does not cross connections: there, signals stay in process (one hub per data dir).
-  const signals = await createSignals(db.kind === 'pglite' ? undefined : db.url, log);
+  // PGlite's NOTIFY does not cross connections: there, events and signals stay in process (one hub per data dir).
+  const channel = await createHubChannel(db.kind === 'pglite' ? undefined : db.url, log.child({ component: 'hub-channel' }));
+  const events = createEventBus(channel, log);
+  const signals = createSignals(channel, log);
   const services = createServices({ db: db.dataSource, database: { url: db.url, kind: db.kind }, config, events, signals, metrics, log });
   // The SQL sandbox's own login and pool; without them SQL is off (the reason is logged and on /readyz), the rest of the hub runs.
   await services.sql.start();
@@ -231,6 +233,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
         await subscriptions.dispose();
         await apollo.stop();
         await signals.close();
+        await channel.close();
         await services.sql.close();
         await db.close();
       })();

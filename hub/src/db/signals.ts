@@ -1,14 +1,12 @@
 /**
  * Signals between hub processes that share one database: "there is new work", "cancel this job on
- * the node you hold", "this node changed", "this credential was revoked". With PostgreSQL
- * (DATABASE_URL or the embedded server) they travel by LISTEN/NOTIFY on one channel; on the PGlite
- * fallback there is only one hub, so they stay in process (PGlite's NOTIFY does not cross
- * connections anyway). A hub hears its own signals at once, in process, and ignores
- * their echo from the database.
+ * the node you hold", "this node changed", "this credential was revoked". They are internal
+ * wake-ups, not what users subscribe to (that is pubsub.ts), but they travel on the same hub channel
+ * (events/hub-channel.ts: LISTEN/NOTIFY with PostgreSQL, in process on the PGlite fallback). A hub
+ * hears its own signals at once, in process, and ignores their echo from the database.
  */
-import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import pg from 'pg';
+import type { HubChannel } from '../events/hub-channel.js';
 import type { Logger } from '../logger.js';
 
 export type SignalMap = {
@@ -26,7 +24,7 @@ export type SignalMap = {
   credentialRevoked: { credentialId: string };
 };
 
-const CHANNEL = 'aimass_signals';
+const KINDS: ReadonlySet<string> = new Set<keyof SignalMap>(['jobs', 'jobCanceled', 'nodeChanged', 'nodeTokenRevoked', 'notificationsAdded', 'credentialRevoked']);
 
 export interface Signals {
   readonly instanceId: string;
@@ -35,34 +33,19 @@ export interface Signals {
   close(): Promise<void>;
 }
 
-export async function createSignals(databaseUrl: string | undefined, log: Logger): Promise<Signals> {
-  const instanceId = randomUUID();
+export function createSignals(channel: HubChannel, log: Logger): Signals {
   const local = new EventEmitter();
   local.setMaxListeners(0);
-  let listener: pg.Client | undefined;
-  if (databaseUrl) {
-    listener = new pg.Client({ connectionString: databaseUrl });
-    await listener.connect();
-    await listener.query(`LISTEN ${CHANNEL}`);
-    listener.on('notification', (message) => {
-      try {
-        const { from, kind, payload } = JSON.parse(message.payload ?? '{}');
-        if (from !== instanceId) local.emit(kind, payload);
-      } catch (error) {
-        log.warn({ err: error }, 'ignored a malformed signal');
-      }
-    });
-    listener.on('error', (error) => log.error({ err: error }, 'signal listener failed'));
-  }
+  const stop = channel.on('signal', (data) => {
+    const { kind, payload } = (data ?? {}) as { kind?: unknown; payload?: unknown };
+    if (typeof kind === 'string' && KINDS.has(kind)) local.emit(kind, payload);
+    else log.warn({ kind }, 'ignored an unknown signal');
+  });
   return {
-    instanceId,
+    instanceId: channel.instanceId,
     emit(kind, payload) {
       local.emit(kind, payload);
-      if (listener) {
-        listener
-          .query(`SELECT pg_notify($1, $2)`, [CHANNEL, JSON.stringify({ from: instanceId, kind, payload })])
-          .catch((error) => log.warn({ err: error }, 'could not send a signal'));
-      }
+      channel.send('signal', { kind, payload });
     },
     on(kind, fn) {
       const safe = (payload: SignalMap[typeof kind]) => {
@@ -76,8 +59,8 @@ export async function createSignals(databaseUrl: string | undefined, log: Logger
       return () => local.off(kind, safe);
     },
     async close() {
+      stop();
       local.removeAllListeners();
-      await listener?.end();
     },
   };
 }
