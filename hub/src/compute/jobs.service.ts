@@ -7,6 +7,7 @@ import { JOB_KINDS, isJobKind } from '../../../schema/index.js';
 import type { Principal } from '../accounts/principal.js';
 import type { OrganizationsService } from '../accounts/organizations.service.js';
 import { asUuid } from '../db/ids.js';
+import { rows } from '../db/rows.js';
 import type { Signals } from '../db/signals.js';
 import { AppError, badInput, notFound } from '../errors.js';
 import { paginate, type Page, type PageArgs } from '../graphql/connection.js';
@@ -149,7 +150,7 @@ export class JobsService {
        RETURNING node_id, attempts, status`,
       [job.id, principal.user.username],
     );
-    const row = (Array.isArray(result[0]) ? result[0] : result)[0];
+    const row = rows(result)[0];
     if (!row) throw new AppError('CONFLICT', `This job already ${job.status}`);
     if (row.node_id) {
       await this.db.query(`UPDATE job_attempts SET outcome = 'canceled', ended_at = now(), reason = 'canceled by its owner' WHERE job_id = $1 AND attempt = $2`, [
