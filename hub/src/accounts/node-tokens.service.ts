@@ -7,7 +7,7 @@
 import { IsNull, type DataSource } from 'typeorm';
 import { asUuid } from '../db/ids.js';
 import { notFound } from '../errors.js';
-import { paginate, type Page, type PageArgs } from '../graphql/connection.js';
+import { paginate, type Page, type PageArgs } from '../db/paging.js';
 import type { Signals } from '../db/signals.js';
 import type { EventBus } from '../pubsub.js';
 import { AccountEventKind, accountEvent } from './account-event.js';

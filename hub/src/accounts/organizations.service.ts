@@ -8,7 +8,7 @@
 import type { DataSource } from 'typeorm';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import { conflict, forbidden, notFound, AppError } from '../errors.js';
-import { paginate, type Page, type PageArgs } from '../graphql/connection.js';
+import { paginate, type Page, type PageArgs } from '../db/paging.js';
 import type { EventBus } from '../pubsub.js';
 import { AccountEventKind, accountEvent } from './account-event.js';
 import type { AccountsService } from './accounts.service.js';

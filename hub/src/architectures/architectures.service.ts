@@ -17,7 +17,7 @@ import { checks, type Checks } from '../accounts/validation.js';
 import { ModelVisibility } from '../catalog/index.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import { AppError, conflict, notFound } from '../errors.js';
-import { paginate, type Page, type PageArgs } from '../graphql/connection.js';
+import { paginate, type Page, type PageArgs } from '../db/paging.js';
 import { Architecture } from './architecture.entity.js';
 import type { ModelSpecValidation, ModelSpecValidator } from './model-spec-validator.js';
 

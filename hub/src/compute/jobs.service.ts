@@ -10,7 +10,7 @@ import { asUuid } from '../db/ids.js';
 import { rows } from '../db/rows.js';
 import type { Signals } from '../db/signals.js';
 import { AppError, badInput, notFound } from '../errors.js';
-import { paginate, type Page, type PageArgs } from '../graphql/connection.js';
+import { paginate, type Page, type PageArgs } from '../db/paging.js';
 import type { EventBus } from '../pubsub.js';
 import { JobAttempt } from './job-attempt.entity.js';
 import { hubJobKinds } from './job-kinds.js';

@@ -10,7 +10,7 @@ import type { Principal } from '../accounts/principal.js';
 import type { Signals } from '../db/signals.js';
 import { asUuid } from '../db/ids.js';
 import { forbidden, notFound } from '../errors.js';
-import { paginate, type Page, type PageArgs } from '../graphql/connection.js';
+import { paginate, type Page, type PageArgs } from '../db/paging.js';
 import type { EventBus } from '../pubsub.js';
 import type { Capabilities } from '../../../schema/index.js';
 import { Node, NodeStatus } from './node.entity.js';

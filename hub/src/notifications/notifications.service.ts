@@ -9,7 +9,7 @@ import type { DataSource } from 'typeorm';
 import type { Principal } from '../accounts/principal.js';
 import type { Signals } from '../db/signals.js';
 import { badInput } from '../errors.js';
-import { paginate, type Page, type PageArgs } from '../graphql/connection.js';
+import { paginate, type Page, type PageArgs } from '../db/paging.js';
 import type { Logger } from '../logger.js';
 import type { EventBus } from '../pubsub.js';
 import { Notification } from './notification.entity.js';

@@ -17,7 +17,7 @@ import type { Config } from '../config.js';
 import { asUuid } from '../db/ids.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import { AppError, conflict, forbidden, notFound } from '../errors.js';
-import { paginate, type Page, type PageArgs } from '../graphql/connection.js';
+import { paginate, type Page, type PageArgs } from '../db/paging.js';
 import { checkPlan, type PlanValue } from './plan.js';
 import { canReadSubjectSql, SUBJECT_TABLE, type SubjectRules } from './subject-access.js';
 import { loadSubjects } from './subject-names.js';
