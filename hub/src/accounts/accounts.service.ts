@@ -15,7 +15,7 @@ import type { Principal } from './principal.js';
 import { Session } from './session.entity.js';
 import { hashToken, issueToken, tokenKind } from './tokens.js';
 import { User } from './user.entity.js';
-import { checks } from './validation.js';
+import { checks } from '../validation/checks.js';
 
 export interface SignUpInput {
   username: string;

@@ -10,7 +10,7 @@ import { ApiKey } from './api-key.entity.js';
 import type { Principal } from './principal.js';
 import { ALL_SCOPES, Scope } from './scopes.js';
 import { issueToken } from './tokens.js';
-import { checks } from './validation.js';
+import { checks } from '../validation/checks.js';
 
 export interface CreateApiKeyInput {
   name: string;

@@ -13,7 +13,7 @@ import type { EventBus } from '../pubsub.js';
 import { AccountEventKind, accountEvent } from './account-event.js';
 import { NodeToken } from './node-token.entity.js';
 import { hashToken, issueToken } from './tokens.js';
-import { checks } from './validation.js';
+import { checks } from '../validation/checks.js';
 
 const MAX_NODES_PER_USER = 200;
 

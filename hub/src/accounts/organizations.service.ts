@@ -15,7 +15,7 @@ import type { AccountsService } from './accounts.service.js';
 import { Membership, OrgRole, ROLE_RANK } from './membership.entity.js';
 import { Organization } from './organization.entity.js';
 import type { Principal } from './principal.js';
-import { checks } from './validation.js';
+import { checks } from '../validation/checks.js';
 
 /** Who can own a model or dataset: a user or an organization (one namespace of handles). */
 export interface Owner {

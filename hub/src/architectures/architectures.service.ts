@@ -13,7 +13,7 @@ import type { DataSource } from 'typeorm';
 import type { AccessService, Permission } from '../accounts/access.js';
 import type { OrganizationsService } from '../accounts/organizations.service.js';
 import type { Principal } from '../accounts/principal.js';
-import { checks, type Checks } from '../accounts/validation.js';
+import { checks, type Checks } from '../validation/checks.js';
 import { ModelVisibility } from '../catalog/index.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import { AppError, conflict, notFound } from '../errors.js';

@@ -13,7 +13,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Permission } from '../accounts/access.js';
 import { hasScope, type Principal } from '../accounts/principal.js';
 import { Scope } from '../accounts/scopes.js';
-import { checks } from '../accounts/validation.js';
+import { checks } from '../validation/checks.js';
 import type { ArtifactStore, BlobSweeper, PutResult } from '../artifacts/index.js';
 import type { Config } from '../config.js';
 import type { OrganizationsService } from '../accounts/organizations.service.js';

@@ -16,7 +16,7 @@ import { JobAttempt } from './job-attempt.entity.js';
 import { hubJobKinds } from './job-kinds.js';
 import { Job, JobStatus, type JobRequirements } from './job.entity.js';
 import { eligibleSql, residencyOf, trustedBySql, type DataRead } from './placement.js';
-import { checks } from '../accounts/validation.js';
+import { checks } from '../validation/checks.js';
 
 /** Where a job may run and how many such nodes are online now (GraphQL Job.placement, CREATE MODEL's answer). */
 export interface Placement {

@@ -15,7 +15,7 @@ import type { EventBus } from '../pubsub.js';
 import type { Capabilities } from '../../../schema/index.js';
 import { Node, NodeStatus } from './node.entity.js';
 import { rows } from '../db/rows.js';
-import { checks } from '../accounts/validation.js';
+import { checks } from '../validation/checks.js';
 import { AccountEventKind, accountEvent } from '../accounts/account-event.js';
 
 /** What the scheduler weighs a node by, from what the hub measured of it. */

@@ -15,7 +15,7 @@ import type { AccountsService } from '../accounts/accounts.service.js';
 import type { OrganizationsService, Owner } from '../accounts/organizations.service.js';
 import { hasScope, type Principal } from '../accounts/principal.js';
 import { Scope } from '../accounts/scopes.js';
-import { checks } from '../accounts/validation.js';
+import { checks } from '../validation/checks.js';
 import type { Config } from '../config.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import { AppError, conflict, forbidden, notFound, QuotaExceededError } from '../errors.js';

@@ -12,7 +12,7 @@
 import type { DataSource } from 'typeorm';
 import { hasScope, type Principal } from '../accounts/principal.js';
 import { Scope } from '../accounts/scopes.js';
-import { checks, type Checks } from '../accounts/validation.js';
+import { checks, type Checks } from '../validation/checks.js';
 import type { Config } from '../config.js';
 import { asUuid } from '../db/ids.js';
 import { isUniqueViolation } from '../db/unique-violation.js';

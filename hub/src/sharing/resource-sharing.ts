@@ -19,7 +19,7 @@ import { accountEvent } from '../accounts/account-event.js';
 import { allows, type AccessService, type OwnedResource, type Permission } from '../accounts/access.js';
 import type { AccountsService } from '../accounts/accounts.service.js';
 import type { Principal } from '../accounts/principal.js';
-import { checks } from '../accounts/validation.js';
+import { checks } from '../validation/checks.js';
 import { asUuid } from '../db/ids.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import { AppError, badInput, notFound } from '../errors.js';
