@@ -10,7 +10,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Permission } from '../accounts/access.js';
+import type { Permission } from '../access/index.js';
 import { hasScope, type Principal } from '../accounts/principal.js';
 import { Scope } from '../accounts/scopes.js';
 import { checks } from '../validation/checks.js';
