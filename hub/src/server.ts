@@ -18,6 +18,7 @@ import { AgentGateway } from './compute/agent-gateway.js';
 import { mountApi } from './api-routes.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
+import { entities } from './entities.js';
 import { createSignals } from './db/signals.js';
 import { countStatements } from './db/statement-count.js';
 import { createHubChannel } from './events/hub-channel.js';
@@ -48,7 +49,7 @@ export interface Hub {
 
 export async function startHub(config: Config, log: Logger = createLogger(config)): Promise<Hub> {
   const development = config.env === 'development';
-  const db = await openDatabase(config, log);
+  const db = await openDatabase(config, log, entities);
   const metrics = createMetrics();
   // PGlite's NOTIFY does not cross connections: there, events and signals stay in process (one hub per data dir).
   const channel = await createHubChannel(db.kind === 'pglite' ? undefined : db.url, log.child({ component: 'hub-channel' }));

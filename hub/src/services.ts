@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
-import { AccessService } from './accounts/access.js';
+import { AccessService } from './access/index.js';
 import { AccountsService } from './accounts/accounts.service.js';
 import { ApiKeysService } from './accounts/api-keys.service.js';
 import { LoginLimiter } from './accounts/login-limiter.js';

@@ -10,14 +10,14 @@
  * visibility and deleting need admin (owner, organization owner or admin).
  */
 import type { DataSource } from 'typeorm';
-import type { AccessService, Permission } from '../accounts/access.js';
+import { readableSql, type AccessService, type Permission } from '../access/index.js';
 import type { OrganizationsService } from '../accounts/organizations.service.js';
 import type { Principal } from '../accounts/principal.js';
-import { checks, type Checks } from '../accounts/validation.js';
+import { checks, type Checks } from '../validation/checks.js';
 import { ModelVisibility } from '../catalog/index.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import { AppError, conflict, notFound } from '../errors.js';
-import { paginate, type Page, type PageArgs } from '../graphql/connection.js';
+import { paginate, type Page, type PageArgs } from '../db/paging.js';
 import { Architecture } from './architecture.entity.js';
 import type { ModelSpecValidation, ModelSpecValidator } from './model-spec-validator.js';
 
@@ -146,12 +146,7 @@ export class ArchitecturesService {
   async list(principal: Principal, args: PageArgs, filter: { owner?: string | null } = {}): Promise<Page<Architecture>> {
     const qb = this.repo
       .createQueryBuilder('a')
-      .where(
-        principal.user.isAdmin
-          ? 'true'
-          : `(a.visibility = 'public' OR a.ownerId = :me OR a.ownerId IN (SELECT organization_id FROM memberships WHERE user_id = :me))`,
-        { me: principal.user.id },
-      );
+      .where(readableSql({ alias: 'a' }, { user: ':me', isAdmin: principal.user.isAdmin }, 'listed'), { me: principal.user.id });
     if (filter.owner) {
       try {
         qb.andWhere('a.ownerId = :owner', { owner: (await this.organizations.ownerByHandle(filter.owner, 'Owner')).id });

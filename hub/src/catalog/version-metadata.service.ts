@@ -8,7 +8,7 @@
  */
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../accounts/principal.js';
-import { checks, type Checks } from '../accounts/validation.js';
+import { checks, type Checks } from '../validation/checks.js';
 import type { DatasetsService } from '../datasets/datasets.service.js';
 import { AppError } from '../errors.js';
 import type { CatalogService } from './catalog.service.js';

@@ -8,8 +8,8 @@
  */
 import { Router, type Request } from 'express';
 import { hashToken } from '../accounts/tokens.js';
-import { bearerToken } from '../graphql/context.js';
 import { AppError } from '../errors.js';
+import { bearerToken } from '../http/bearer-token.js';
 import type { Services } from '../services.js';
 import type { LeasedJob } from './scheduler.js';
 

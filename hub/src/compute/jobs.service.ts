@@ -6,16 +6,18 @@ import type { DataSource } from 'typeorm';
 import { JOB_KINDS, isJobKind } from '../../../schema/index.js';
 import type { Principal } from '../accounts/principal.js';
 import type { OrganizationsService } from '../accounts/organizations.service.js';
+import { AccessService, readableSql, type AccessTable } from '../access/index.js';
 import { asUuid } from '../db/ids.js';
+import { rows } from '../db/rows.js';
 import type { Signals } from '../db/signals.js';
 import { AppError, badInput, notFound } from '../errors.js';
-import { paginate, type Page, type PageArgs } from '../graphql/connection.js';
+import { paginate, type Page, type PageArgs } from '../db/paging.js';
 import type { EventBus } from '../pubsub.js';
 import { JobAttempt } from './job-attempt.entity.js';
 import { hubJobKinds } from './job-kinds.js';
 import { Job, JobStatus, type JobRequirements } from './job.entity.js';
 import { eligibleSql, residencyOf, trustedBySql, type DataRead } from './placement.js';
-import { checks } from '../accounts/validation.js';
+import { checks } from '../validation/checks.js';
 
 /** Where a job may run and how many such nodes are online now (GraphQL Job.placement, CREATE MODEL's answer). */
 export interface Placement {
@@ -45,13 +47,21 @@ export interface SubmitJobInput {
 
 const MAX_PAYLOAD_BYTES = 64 * 1024;
 
+/** Jobs have no visibility: the owner and the members of the job's organization read them. */
+const JOB_ACCESS: AccessTable = { alias: 'j', visibility: null, organization: 'organization_id' };
+
 export class JobsService {
+  /** A job is read by its owner, the members of its organization and platform admins. */
+  private readonly access: AccessService;
+
   constructor(
     private readonly db: DataSource,
     private readonly organizations: OrganizationsService,
     private readonly events: EventBus,
     private readonly signals: Signals,
-  ) {}
+  ) {
+    this.access = new AccessService(db);
+  }
 
   private get repo() {
     return this.db.getRepository(Job);
@@ -110,9 +120,8 @@ export class JobsService {
     return job;
   }
 
-  private async canSee(principal: Principal, job: Job): Promise<boolean> {
-    if (job.ownerId === principal.user.id || principal.user.isAdmin) return true;
-    return job.organizationId !== null && (await this.organizations.roleOf(principal.user.id, job.organizationId)) !== undefined;
+  private canSee(principal: Principal, job: Job): Promise<boolean> {
+    return this.access.canRead(principal, { ownerId: job.ownerId, organizationId: job.organizationId });
   }
 
   list(
@@ -122,12 +131,7 @@ export class JobsService {
   ): Promise<Page<Job>> {
     const qb = this.repo
       .createQueryBuilder('j')
-      .where(
-        principal.user.isAdmin
-          ? 'true'
-          : '(j.ownerId = :me OR j.organizationId IN (SELECT organization_id FROM memberships WHERE user_id = :me))',
-        { me: principal.user.id },
-      );
+      .where(readableSql(JOB_ACCESS, { user: ':me', isAdmin: principal.user.isAdmin }), { me: principal.user.id });
     if (filter.mine) qb.andWhere('j.ownerId = :me', { me: principal.user.id });
     if (filter.status) qb.andWhere('j.status = :status', { status: filter.status });
     if (filter.kind) qb.andWhere('j.kind = :kind', { kind: filter.kind });
@@ -149,7 +153,7 @@ export class JobsService {
        RETURNING node_id, attempts, status`,
       [job.id, principal.user.username],
     );
-    const row = (Array.isArray(result[0]) ? result[0] : result)[0];
+    const row = rows(result)[0];
     if (!row) throw new AppError('CONFLICT', `This job already ${job.status}`);
     if (row.node_id) {
       await this.db.query(`UPDATE job_attempts SET outcome = 'canceled', ended_at = now(), reason = 'canceled by its owner' WHERE job_id = $1 AND attempt = $2`, [

@@ -2,13 +2,13 @@
  * The database: TypeORM over `pg`, pointed at DATABASE_URL or at the embedded database the hub
  * starts itself (embedded-database.ts: a real PostgreSQL server on a private Unix socket, or the
  * PGlite fallback). Migrations from migrations/ run here, at start; `synchronize` is never on.
+ * The entities come from the caller (hub/src/entities.ts lists every domain's), so db/ names no domain.
  */
 import 'reflect-metadata';
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { migrations } from '../../../migrations/index.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { entities } from '../entities.js';
 import { startEmbeddedDatabase } from './embedded-database.js';
 import { statementCountingLogger } from './statement-count.js';
 
@@ -31,7 +31,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function openDatabase(config: Config, log: Logger): Promise<Database> {
+export async function openDatabase(config: Config, log: Logger, entities: DataSourceOptions['entities']): Promise<Database> {
   const embedded = config.databaseUrl ? undefined : await startEmbeddedDatabase(config, log);
   const url = config.databaseUrl ?? embedded!.url;
   const kind: DatabaseKind = embedded?.kind ?? 'postgres';

@@ -65,7 +65,7 @@ export function createSchema(pubSub: EventBus): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers,
     authChecker,
-    // Input rules live in the services (accounts/validation.ts), shared by every door.
+    // Input rules live in the services (validation/checks.ts), shared by every door.
     validate: false,
     pubSub,
   });
