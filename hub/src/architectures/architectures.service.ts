@@ -10,10 +10,10 @@
  * visibility and deleting need admin (owner, organization owner or admin).
  */
 import type { DataSource } from 'typeorm';
-import type { AccessService, Permission } from '../accounts/access.js';
-import type { OrganizationsService } from '../accounts/organizations.service.js';
-import type { Principal } from '../accounts/principal.js';
-import { checks, type Checks } from '../accounts/validation.js';
+import type { AccessService, Permission } from '../accounts/index.js';
+import type { OrganizationsService } from '../accounts/index.js';
+import type { Principal } from '../accounts/index.js';
+import { checks, type Checks } from '../accounts/index.js';
 import { ModelVisibility } from '../catalog/index.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import { AppError, conflict, notFound } from '../errors.js';

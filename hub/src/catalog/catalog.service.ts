@@ -10,13 +10,13 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Permission } from '../accounts/access.js';
-import { hasScope, type Principal } from '../accounts/principal.js';
-import { Scope } from '../accounts/scopes.js';
-import { checks } from '../accounts/validation.js';
+import type { Permission } from '../accounts/index.js';
+import { hasScope, type Principal } from '../accounts/index.js';
+import { Scope } from '../accounts/index.js';
+import { checks } from '../accounts/index.js';
 import type { ArtifactStore, BlobSweeper, PutResult } from '../artifacts/index.js';
 import type { Config } from '../config.js';
-import type { OrganizationsService } from '../accounts/organizations.service.js';
+import type { OrganizationsService } from '../accounts/index.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import { AppError, badInput, conflict, forbidden, notFound, QuotaExceededError } from '../errors.js';
 import { lockOwnerQuota } from '../db/quota-lock.js';

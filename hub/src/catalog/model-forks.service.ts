@@ -10,9 +10,9 @@
  * Aliases are not copied: they are the fork owner's decisions to make.
  */
 import type { DataSource } from 'typeorm';
-import type { OrganizationsService } from '../accounts/organizations.service.js';
-import type { Principal } from '../accounts/principal.js';
-import { checks } from '../accounts/validation.js';
+import type { OrganizationsService } from '../accounts/index.js';
+import type { Principal } from '../accounts/index.js';
+import { checks } from '../accounts/index.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import { conflict, notFound } from '../errors.js';
 import type { CatalogService } from './catalog.service.js';

@@ -12,7 +12,7 @@
  * with 413 `{ error: { code: 'QUOTA_EXCEEDED', quota, owner, used, limit, adding } }`.
  */
 import { Router, type Request, type Response } from 'express';
-import { Scope } from '../accounts/scopes.js';
+import { Scope } from '../accounts/index.js';
 import { badInput } from '../errors.js';
 import { sendError } from '../http/error-handler.js';
 import { principalOf, requiredPrincipal, routeAccess } from '../http/route-access.js';

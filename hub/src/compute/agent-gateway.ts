@@ -19,7 +19,7 @@ import {
   type HubToAgent,
   type Message,
 } from '../../../schema/index.js';
-import { AccountEventKind, accountEvent } from '../accounts/account-event.js';
+import { AccountEventKind, accountEvent } from '../accounts/index.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { Services } from '../services.js';

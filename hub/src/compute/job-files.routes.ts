@@ -7,7 +7,7 @@
  *   GET /api/jobs/:id/payload   the job's payload as JSON
  */
 import { Router, type Request } from 'express';
-import { hashToken } from '../accounts/tokens.js';
+import { hashToken } from '../accounts/index.js';
 import { bearerToken } from '../graphql/context.js';
 import { AppError } from '../errors.js';
 import type { Services } from '../services.js';

@@ -4,8 +4,8 @@
  */
 import type { DataSource } from 'typeorm';
 import { JOB_KINDS, isJobKind } from '../../../schema/index.js';
-import type { Principal } from '../accounts/principal.js';
-import type { OrganizationsService } from '../accounts/organizations.service.js';
+import type { Principal } from '../accounts/index.js';
+import type { OrganizationsService } from '../accounts/index.js';
 import { asUuid } from '../db/ids.js';
 import type { Signals } from '../db/signals.js';
 import { AppError, badInput, notFound } from '../errors.js';
@@ -15,7 +15,7 @@ import { JobAttempt } from './job-attempt.entity.js';
 import { hubJobKinds } from './job-kinds.js';
 import { Job, JobStatus, type JobRequirements } from './job.entity.js';
 import { eligibleSql, residencyOf, trustedBySql, type DataRead } from './placement.js';
-import { checks } from '../accounts/validation.js';
+import { checks } from '../accounts/index.js';
 
 /** Where a job may run and how many such nodes are online now (GraphQL Job.placement, CREATE MODEL's answer). */
 export interface Placement {

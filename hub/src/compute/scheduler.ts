@@ -16,7 +16,7 @@
 import cron from 'node-cron';
 import type { DataSource } from 'typeorm';
 import { JOB_KINDS, isJobKind, type AgentToHub, type JobKind, type JobResult, type Message } from '../../../schema/index.js';
-import { issueToken } from '../accounts/tokens.js';
+import { issueToken } from '../accounts/index.js';
 import type { Config } from '../config.js';
 import type { Signals } from '../db/signals.js';
 import type { Logger } from '../logger.js';

@@ -17,7 +17,7 @@
 import { Router, type Request, type Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { Scope } from '../accounts/scopes.js';
+import { Scope } from '../accounts/index.js';
 import { forbidden, notFound, QuotaExceededError, unauthenticated } from '../errors.js';
 import { sendError } from '../http/error-handler.js';
 import { principalOf, requiredPrincipal, routeAccess } from '../http/route-access.js';

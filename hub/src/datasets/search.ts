@@ -6,7 +6,7 @@
  */
 import { registerEnumType } from 'type-graphql';
 import type { DataSource } from 'typeorm';
-import type { Principal } from '../accounts/principal.js';
+import type { Principal } from '../accounts/index.js';
 import type { Page, PageArgs } from '../graphql/connection.js';
 import { filterText, keysetPage, keysetRequest, TS_QUERY, type SortKey } from '../graphql/keyset-search.js';
 import { Dataset } from './dataset.entity.js';

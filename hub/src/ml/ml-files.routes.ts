@@ -8,7 +8,7 @@
  *   POST /api/jobs/:id/ml/predictions            { offset, outputs: [[…], …] }
  */
 import express, { Router, type Request, type Response } from 'express';
-import { leasedJob } from '../compute/job-files.routes.js';
+import { leasedJob } from '../compute/index.js';
 import { badInput } from '../errors.js';
 import type { Services } from '../services.js';
 

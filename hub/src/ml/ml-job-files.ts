@@ -9,11 +9,11 @@ import type { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import { predictionChunk, type PredictionChunk, type RowsChunk } from '../../../schema/index.js';
 import type { ArtifactStore } from '../artifacts/index.js';
-import type { LeasedJob } from '../compute/scheduler.js';
+import type { LeasedJob } from '../compute/index.js';
 import type { Config } from '../config.js';
 import { badInput, notFound } from '../errors.js';
 import type { ResolvedDataset } from '../sql/index.js';
-import type { TrainingSql } from '../training/training-sql.js';
+import type { TrainingSql } from '../training/index.js';
 
 interface JobRow {
   mode: 'predict' | 'evaluate';

@@ -9,7 +9,7 @@
  * succeeded, its rows. 404 for a job you may not see.
  */
 import { Router, type Request, type Response } from 'express';
-import { Scope } from '../accounts/scopes.js';
+import { Scope } from '../accounts/index.js';
 import { badInput } from '../errors.js';
 import { requiredPrincipal, routeAccess } from '../http/route-access.js';
 import type { Services } from '../services.js';

@@ -20,18 +20,18 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { predictResult, type JobResult } from '../../../schema/index.js';
-import type { Principal } from '../accounts/principal.js';
-import { Visibility } from '../accounts/visibility.js';
-import type { DataRead } from '../compute/placement.js';
-import { datasetReads } from '../training/training-reads.js';
+import type { Principal } from '../accounts/index.js';
+import { Visibility } from '../accounts/index.js';
+import type { DataRead } from '../compute/index.js';
+import { datasetReads } from '../training/index.js';
 import type { CatalogService } from '../catalog/index.js';
-import type { JobsService } from '../compute/jobs.service.js';
-import { JobStatus } from '../compute/job.entity.js';
+import type { JobsService } from '../compute/index.js';
+import { JobStatus } from '../compute/index.js';
 import type { Config } from '../config.js';
-import type { DatasetsService } from '../datasets/datasets.service.js';
+import type { DatasetsService } from '../datasets/index.js';
 import { badInput, notFound } from '../errors.js';
 import { SqlError, type PreparedStatement, type ResolvedDataset } from '../sql/index.js';
-import type { TrainingSql } from '../training/training-sql.js';
+import type { TrainingSql } from '../training/index.js';
 import { planMl, trainedVersion, type MlStatement } from './ml-plan.js';
 
 /** Rows a statement answers (runSql pages them). */

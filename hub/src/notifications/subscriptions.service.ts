@@ -10,9 +10,9 @@
  * The webhook secret is made here and answered once, by the mutation that made it.
  */
 import type { DataSource } from 'typeorm';
-import { hasScope, type Principal } from '../accounts/principal.js';
-import { Scope } from '../accounts/scopes.js';
-import { checks, type Checks } from '../accounts/validation.js';
+import { hasScope, type Principal } from '../accounts/index.js';
+import { Scope } from '../accounts/index.js';
+import { checks, type Checks } from '../accounts/index.js';
 import type { Config } from '../config.js';
 import { asUuid } from '../db/ids.js';
 import { isUniqueViolation } from '../db/unique-violation.js';

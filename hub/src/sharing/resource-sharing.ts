@@ -15,11 +15,11 @@
  *   the decision on the accountEvents subscription, and the admins hear of each request there too.
  */
 import type { DataSource, EntityManager } from 'typeorm';
-import { accountEvent } from '../accounts/account-event.js';
-import { allows, type AccessService, type OwnedResource, type Permission } from '../accounts/access.js';
-import type { AccountsService } from '../accounts/accounts.service.js';
-import type { Principal } from '../accounts/principal.js';
-import { checks } from '../accounts/validation.js';
+import { accountEvent } from '../accounts/index.js';
+import { allows, type AccessService, type OwnedResource, type Permission } from '../accounts/index.js';
+import type { AccountsService } from '../accounts/index.js';
+import type { Principal } from '../accounts/index.js';
+import { checks } from '../accounts/index.js';
 import { asUuid } from '../db/ids.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import { AppError, badInput, notFound } from '../errors.js';

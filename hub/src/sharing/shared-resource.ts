@@ -1,5 +1,5 @@
-import type { AccountEventKind } from '../accounts/account-event.js';
-import type { Visibility } from '../accounts/access.js';
+import type { AccountEventKind } from '../accounts/index.js';
+import type { VisibilityLevel as Visibility } from '../accounts/index.js';
 
 /**
  * What {@link ResourceSharing} needs to know about one kind of shared thing (datasets, models):

@@ -4,3 +4,4 @@ export type { ModelOptions, ModelType, Tunable, Activation, Optimizer, DataSplit
 export type { SelectQuery, DatasetRead } from './select-parser.js';
 export { SqlError, type SqlProblem } from './sql-error.js';
 export { SqlService, type PreparedStatement, type ResolvedDataset, type ResolvedSelect, type StatementHandler } from './sql.service.js';
+export { SqlResult } from './sql.types.js';

@@ -10,7 +10,7 @@
  * (SQL_UNAVAILABLE: the SQL sandbox is not set up on this hub; /readyz says why).
  */
 import express, { Router, type Request, type Response } from 'express';
-import { Scope } from '../accounts/scopes.js';
+import { Scope } from '../accounts/index.js';
 import { badInput } from '../errors.js';
 import { requiredPrincipal, routeAccess } from '../http/route-access.js';
 import type { Services } from '../services.js';

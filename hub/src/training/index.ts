@@ -5,6 +5,7 @@ export { trainingBlobReferences } from './training-blob-references.js';
 export { TrainingRun } from './training-run.entity.js';
 export { TrainingEpoch } from './training-epoch.entity.js';
 export { TrainingCheckpoint } from './training-checkpoint.entity.js';
-export type { TrainingSql } from './training-sql.js';
 export { TrainingTuning } from './training-tuning.entity.js';
 export { TrainingTuner } from './training-tuner.js';
+export { datasetReads } from './training-reads.js';
+export { quoteIdent, type TrainingSql } from './training-sql.js';

@@ -13,7 +13,7 @@
  */
 import express, { Router, type Request, type Response } from 'express';
 import { ModelTooLargeError } from '../catalog/index.js';
-import { leasedJob } from '../compute/job-files.routes.js';
+import { leasedJob } from '../compute/index.js';
 import { badInput } from '../errors.js';
 import { sendError } from '../http/error-handler.js';
 import type { Services } from '../services.js';

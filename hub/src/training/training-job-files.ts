@@ -23,7 +23,7 @@ import {
 } from '../../../schema/index.js';
 import type { ArtifactStore, BlobSweeper, PutResult } from '../artifacts/index.js';
 import type { CatalogService, FeatureSpecInput, StoredLineage, VersionMetadataService } from '../catalog/index.js';
-import type { LeasedJob } from '../compute/scheduler.js';
+import type { LeasedJob } from '../compute/index.js';
 import type { Config } from '../config.js';
 import { AppError, badInput, notFound } from '../errors.js';
 import type { Logger } from '../logger.js';
