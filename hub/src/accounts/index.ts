@@ -2,7 +2,9 @@
 export { allows, type AccessService, type OwnedResource, type Permission, type Visibility as VisibilityLevel } from './access.js';
 export { AccountEventKind, accountEvent } from './account-event.js';
 export type { AccountsService } from './accounts.service.js';
-export { OrgRole } from './membership.entity.js';
+export { Membership, OrgRole } from './membership.entity.js';
+export { ApiKey } from './api-key.entity.js';
+export { Session } from './session.entity.js';
 export { NodeToken } from './node-token.entity.js';
 export type { NodeTokensService } from './node-tokens.service.js';
 export { Organization } from './organization.entity.js';
@@ -13,3 +15,11 @@ export { hashToken, issueToken } from './tokens.js';
 export { User } from './user.entity.js';
 export { checks, type Checks } from './validation.js';
 export { Visibility } from './visibility.js';
+export { accountsModule, accountsResolvers, type AccountsServices } from './accounts.module.js';
+
+import type { AccountsServices } from './accounts.module.js';
+declare module '../module.js' {
+  // Declaration merging: the services bag names this module's services (module.ts).
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface Services extends AccountsServices {}
+}

@@ -16,11 +16,11 @@ import { Scope } from '../accounts/index.js';
 import { badInput } from '../errors.js';
 import { sendError } from '../http/error-handler.js';
 import { principalOf, requiredPrincipal, routeAccess } from '../http/route-access.js';
-import type { Services } from '../services.js';
+import type { Services } from '../module.js';
 import type { VersionRef } from './catalog.service.js';
 import { stopsReading } from './multipart-files.js';
 
-export function modelsRouter(services: Services): Router {
+export function modelsRouter(services: Pick<Services, 'accounts' | 'catalog'>): Router {
   const router = Router();
 
   const writer = routeAccess(services.accounts, { scope: Scope.MODELS_WRITE });

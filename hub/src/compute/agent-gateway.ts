@@ -22,7 +22,7 @@ import {
 import { AccountEventKind, accountEvent } from '../accounts/index.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import type { Services } from '../services.js';
+import type { Services } from '../module.js';
 import { AgentSession } from './agent-session.js';
 import { behaviourOf } from './nodes.service.js';
 

@@ -12,7 +12,7 @@ import { AppError, badInput, notFound } from '../errors.js';
 import { paginate, type Page, type PageArgs } from '../graphql/connection.js';
 import type { EventBus } from '../pubsub.js';
 import { JobAttempt } from './job-attempt.entity.js';
-import { hubJobKinds } from './job-kinds.js';
+import type { JobKinds } from './job-kinds.js';
 import { Job, JobStatus, type JobRequirements } from './job.entity.js';
 import { eligibleSql, residencyOf, trustedBySql, type DataRead } from './placement.js';
 import { checks } from '../accounts/index.js';
@@ -51,6 +51,7 @@ export class JobsService {
     private readonly organizations: OrganizationsService,
     private readonly events: EventBus,
     private readonly signals: Signals,
+    private readonly kinds: JobKinds,
   ) {}
 
   private get repo() {
@@ -58,7 +59,7 @@ export class JobsService {
   }
 
   async submit(principal: Principal, input: SubmitJobInput): Promise<Job> {
-    if (!isJobKind(input.kind) || !hubJobKinds[input.kind].submittable) {
+    if (!isJobKind(input.kind) || !this.kinds.of(input.kind).submittable) {
       throw badInput('kind', `unknown job kind "${input.kind}"; one of ${Object.keys(JOB_KINDS).join(', ')}`);
     }
     const parsed = JOB_KINDS[input.kind].payload.safeParse(input.payload ?? {});
@@ -66,6 +67,8 @@ export class JobsService {
       const issue = parsed.error.issues[0];
       throw badInput(['payload', ...issue.path].join('.'), issue.message);
     }
+    const refusal = (this.kinds.of(input.kind).validatePayload as ((payload: unknown) => string | null) | undefined)?.(parsed.data);
+    if (refusal) throw badInput('payload', refusal);
     if (JSON.stringify(parsed.data).length > MAX_PAYLOAD_BYTES) throw badInput('payload', `must be at most ${MAX_PAYLOAD_BYTES} bytes`);
     const c = checks();
     const priority = input.priority ?? 0;
@@ -94,7 +97,7 @@ export class JobsService {
       Partial<Pick<Job, 'id' | 'organizationId' | 'priority' | 'maxAttempts'>> & { reads?: readonly DataRead[] },
   ): Promise<Job> {
     const { reads, ...fields } = job;
-    if (isJobKind(job.kind) && hubJobKinds[job.kind].readsData && !reads) {
+    if (isJobKind(job.kind) && this.kinds.of(job.kind).readsData && !reads) {
       throw new AppError('INTERNAL', `a ${job.kind} job reads data: queue it with what it reads, so its placement can be derived`);
     }
     const residency = residencyOf(reads ?? []);

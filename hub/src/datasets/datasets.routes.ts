@@ -21,10 +21,10 @@ import { Scope } from '../accounts/index.js';
 import { forbidden, notFound, QuotaExceededError, unauthenticated } from '../errors.js';
 import { sendError } from '../http/error-handler.js';
 import { principalOf, requiredPrincipal, routeAccess } from '../http/route-access.js';
-import type { Services } from '../services.js';
+import type { Services } from '../module.js';
 import { TooLargeError } from './ingest/spool.js';
 
-export function datasetsRouter(services: Services): Router {
+export function datasetsRouter(services: Pick<Services, 'accounts' | 'datasets'>): Router {
   const router = Router();
   router.post('/:owner/:name/versions', routeAccess(services.accounts, { scope: Scope.DATASETS_WRITE }), async (req: Request, res: Response) => {
     const principal = requiredPrincipal(res);

@@ -8,7 +8,6 @@ import { DataSource } from 'typeorm';
 import { migrations } from '../../../migrations/index.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { entities } from '../entities.js';
 import { startEmbeddedDatabase } from './embedded-database.js';
 import { statementCountingLogger } from './statement-count.js';
 
@@ -31,14 +30,15 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function openDatabase(config: Config, log: Logger): Promise<Database> {
+/** `entities`: every domain's TypeORM entities (hub/src/entities.ts); the database knows no domain. */
+export async function openDatabase(config: Config, log: Logger, entities: readonly (abstract new (...args: never[]) => unknown)[]): Promise<Database> {
   const embedded = config.databaseUrl ? undefined : await startEmbeddedDatabase(config, log);
   const url = config.databaseUrl ?? embedded!.url;
   const kind: DatabaseKind = embedded?.kind ?? 'postgres';
   const dataSource = new DataSource({
     type: 'postgres',
     url,
-    entities,
+    entities: [...entities] as Function[],
     migrations,
     migrationsTableName: 'migrations',
     synchronize: false,

@@ -12,10 +12,10 @@ import { Router, type Request, type Response } from 'express';
 import { Scope } from '../accounts/index.js';
 import { badInput } from '../errors.js';
 import { requiredPrincipal, routeAccess } from '../http/route-access.js';
-import type { Services } from '../services.js';
+import type { Services } from '../module.js';
 import { jobResultPage } from './ml-job-result.js';
 
-export function mlSqlRouter(services: Services): Router {
+export function mlSqlRouter(services: Pick<Services, 'accounts' | 'ml'>): Router {
   const router = Router();
   router.get('/jobs/:id', routeAccess(services.accounts, { scope: Scope.DATASETS_READ }), async (req: Request, res: Response) => {
     const principal = requiredPrincipal(res);

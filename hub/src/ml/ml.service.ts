@@ -2,7 +2,7 @@
  * ML.PREDICT and ML.EVALUATE by SQL, as users meet them (BigQuery ML's shapes:
  * https://cloud.google.com/bigquery/docs/reference/standard-sql/bigqueryml-syntax-predict and
  * …-evaluate). With a query, each runs as a `predict` job on an agent (planned in ml-plan.ts; the
- * agent's side is ml-job-files.ts); runSql waits for it up to AIMASS_ML_WAIT_MS and answers its
+ * agent's side is ml-agent-door.ts); runSql waits for it up to AIMASS_ML_WAIT_MS and answers its
  * rows, or — when it takes longer — one row with the job's id and status, whose rows
  * `sqlJobResult(jobId, first, after)` pages once it has finished.
  *

@@ -2,7 +2,7 @@
  * Training by SQL, as users meet it: CREATE [OR REPLACE] MODEL … AS SELECT starts a `train` job
  * (after every check in training-plan.ts), ML.TRAINING_INFO reads the epochs its agent reported,
  * and GraphQL shows a run and streams its epochs. The agent's side (rows, epochs, checkpoints,
- * the trained model) is training-job-files.ts.
+ * the trained model) is training-agent-door.ts.
  *
  * BigQuery ML semantics (https://cloud.google.com/bigquery/docs/reference/standard-sql/bigqueryml-syntax-create):
  * CREATE MODEL of an existing model is CONFLICT; OR REPLACE trains a new version of it; IF NOT
@@ -433,7 +433,7 @@ export class TrainingService {
     const run = await this.runs.findOneBy({ jobId });
     if (!run) return 'the job has no training run';
     if (run.tuningId) {
-      // A trial's model is kept, not made a version (TrainingJobFiles.keepTrialModel names the trial).
+      // A trial's model is kept, not made a version (TrainingAgentDoor.keepTrialModel names the trial).
       if (!run.trialArtifact) return 'no trained model was uploaded for it';
       if (result.modelVersionId !== run.id) return 'the trial it names is not this one';
       return null;

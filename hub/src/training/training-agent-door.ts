@@ -1,5 +1,5 @@
 /**
- * The training agent's door (behind training-files.routes.ts, job token only): the rows it trains
+ * The training agent's door (behind training-agent.routes.ts, job token only): the rows it trains
  * on, read through the SQL sandbox in chunks (the hub never holds the whole result); the epochs it
  * reports; its checkpoints; and the trained model, which becomes a model version only after the
  * same checks as any upload (CatalogService.checkUploadedModel, VersionMetadataService rules).
@@ -45,7 +45,7 @@ export interface FinishedModel {
   stoppedEarly: boolean;
 }
 
-export class TrainingJobFiles {
+export class TrainingAgentDoor {
   constructor(
     private readonly db: DataSource,
     private readonly config: Config,
