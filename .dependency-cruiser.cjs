@@ -73,7 +73,7 @@ module.exports = {
       severity: 'error',
       comment: 'An import the checker cannot resolve would drop out of the graph unchecked.',
       from: { path: '^(hub|node-agent)/src/' },
-      to: { couldNotResolve: true, dependencyTypesNot: ['core'] },
+      to: { couldNotResolve: true, path: '^\\.' },
     },
     {
       name: 'agent-imports-no-hub',
