@@ -70,6 +70,16 @@ export class QuotaExceededError extends AppError {
   }
 }
 
+/**
+ * A request body past its size limit: HTTP 413 with the connection closed (the rest of the body is
+ * not worth reading; http/error-handler.ts does both), BAD_USER_INPUT naming `body` in GraphQL.
+ */
+export class BodyTooLargeError extends AppError {
+  constructor(limit: number, message = `The upload is larger than ${limit} bytes`) {
+    super('BAD_USER_INPUT', message, [{ field: 'body', message: 'too large' }]);
+  }
+}
+
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
 export const forbidden = (message = 'You are not allowed to do this') => new AppError('FORBIDDEN', message);
 export const conflict = (message: string, field?: string) =>

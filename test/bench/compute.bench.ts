@@ -19,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { issueToken } from '../../hub/src/accounts/tokens.js';
 import { claimJobs, recordAttempts } from '../../hub/src/compute/queue/claim-jobs.js';
-import type { Queryable } from '../../hub/src/compute/queue/queryable.js';
+import type { Queryable } from '../../hub/src/db/rows.js';
 import {
   runBenchmark,
   connect,

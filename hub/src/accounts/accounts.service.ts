@@ -10,11 +10,12 @@ import { ApiKey } from './api-key.entity.js';
 import type { LoginLimiter } from './login-limiter.js';
 import type { SignupLimiter } from './signup-limiter.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
+import { requireKeyAccess, type KeyAccess } from './key-access.js';
 import type { Principal } from './principal.js';
 import { Session } from './session.entity.js';
 import { hashToken, issueToken, tokenKind } from './tokens.js';
 import { User } from './user.entity.js';
-import { checks } from './validation.js';
+import { checks } from '../validation/checks.js';
 
 export interface SignUpInput {
   username: string;
@@ -119,6 +120,11 @@ export class AccountsService {
       [ids('session'), ids('apiKey')],
     );
     return new Set(rows.map((row) => row.id));
+  }
+
+  /** Throws FORBIDDEN naming what is missing when an API key may not reach something declared `access` (http/route-access.ts). */
+  requireKeyAccess(principal: Principal, access: KeyAccess): void {
+    requireKeyAccess(principal, access);
   }
 
   /**

@@ -1,7 +1,7 @@
 /** API keys: created (the secret shown once), listed, revoked. Stored as SHA-256 only. */
 import { IsNull, type DataSource } from 'typeorm';
 import { asUuid } from '../db/ids.js';
-import { paginate, type Page, type PageArgs } from '../graphql/connection.js';
+import { paginate, type Page, type PageArgs } from '../db/paging.js';
 import { notFound } from '../errors.js';
 import type { Signals } from '../db/signals.js';
 import type { EventBus } from '../pubsub.js';
@@ -10,7 +10,7 @@ import { ApiKey } from './api-key.entity.js';
 import type { Principal } from './principal.js';
 import { ALL_SCOPES, Scope } from './scopes.js';
 import { issueToken } from './tokens.js';
-import { checks } from './validation.js';
+import { checks } from '../validation/checks.js';
 
 export interface CreateApiKeyInput {
   name: string;

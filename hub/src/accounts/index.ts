@@ -13,7 +13,6 @@ export { hasScope, type Principal } from './principal.js';
 export { Scope } from './scopes.js';
 export { hashToken, issueToken } from './tokens.js';
 export { User } from './user.entity.js';
-export { checks, type Checks } from './validation.js';
 export { Visibility } from './visibility.js';
 export { accountsModule, accountsResolvers, type AccountsServices } from './accounts.module.js';
 

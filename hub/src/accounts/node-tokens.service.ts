@@ -7,13 +7,13 @@
 import { IsNull, type DataSource } from 'typeorm';
 import { asUuid } from '../db/ids.js';
 import { notFound } from '../errors.js';
-import { paginate, type Page, type PageArgs } from '../graphql/connection.js';
+import { paginate, type Page, type PageArgs } from '../db/paging.js';
 import type { Signals } from '../db/signals.js';
 import type { EventBus } from '../pubsub.js';
 import { AccountEventKind, accountEvent } from './account-event.js';
 import { NodeToken } from './node-token.entity.js';
 import { hashToken, issueToken } from './tokens.js';
-import { checks } from './validation.js';
+import { checks } from '../validation/checks.js';
 
 const MAX_NODES_PER_USER = 200;
 

@@ -8,14 +8,14 @@
 import type { DataSource } from 'typeorm';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import { conflict, forbidden, notFound, AppError } from '../errors.js';
-import { paginate, type Page, type PageArgs } from '../graphql/connection.js';
+import { paginate, type Page, type PageArgs } from '../db/paging.js';
 import type { EventBus } from '../pubsub.js';
 import { AccountEventKind, accountEvent } from './account-event.js';
 import type { AccountsService } from './accounts.service.js';
 import { Membership, OrgRole, ROLE_RANK } from './membership.entity.js';
 import { Organization } from './organization.entity.js';
 import type { Principal } from './principal.js';
-import { checks } from './validation.js';
+import { checks } from '../validation/checks.js';
 
 /** Who can own a model or dataset: a user or an organization (one namespace of handles). */
 export interface Owner {

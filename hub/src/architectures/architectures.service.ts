@@ -13,11 +13,11 @@ import type { DataSource } from 'typeorm';
 import type { AccessService, Permission } from '../accounts/index.js';
 import type { OrganizationsService } from '../accounts/index.js';
 import type { Principal } from '../accounts/index.js';
-import { checks, type Checks } from '../accounts/index.js';
+import { checks, type Checks } from '../validation/checks.js';
 import { ModelVisibility } from '../catalog/index.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import { AppError, conflict, notFound } from '../errors.js';
-import { paginate, type Page, type PageArgs } from '../graphql/connection.js';
+import { paginate, type Page, type PageArgs } from '../db/paging.js';
 import { Architecture } from './architecture.entity.js';
 import type { ModelSpecValidation, ModelSpecValidator } from './model-spec-validator.js';
 

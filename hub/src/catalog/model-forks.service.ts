@@ -12,7 +12,7 @@
 import type { DataSource } from 'typeorm';
 import type { OrganizationsService } from '../accounts/index.js';
 import type { Principal } from '../accounts/index.js';
-import { checks } from '../accounts/index.js';
+import { checks } from '../validation/checks.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import { conflict, notFound } from '../errors.js';
 import type { CatalogService } from './catalog.service.js';

@@ -6,7 +6,7 @@
  * if each had uploaded it alone — no owner's usage depends on what others keep or delete.
  * Training checkpoints are the hub's working files and count for nobody.
  */
-import type { Queryable } from '../db/quota-lock.js';
+import type { Queryable } from '../db/rows.js';
 
 /** The owner's bytes, with `adding` (files about to become a version) counted as if already named. */
 export async function artifactBytesOf(db: Queryable, ownerId: string, adding: Iterable<{ sha256: string; size: number }> = []): Promise<number> {

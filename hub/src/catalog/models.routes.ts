@@ -12,13 +12,12 @@
  * with 413 `{ error: { code: 'QUOTA_EXCEEDED', quota, owner, used, limit, adding } }`.
  */
 import { Router, type Request, type Response } from 'express';
+import type { Principal } from '../accounts/index.js';
 import { Scope } from '../accounts/index.js';
 import { badInput } from '../errors.js';
-import { sendError } from '../http/error-handler.js';
 import { principalOf, requiredPrincipal, routeAccess } from '../http/route-access.js';
 import type { Services } from '../module.js';
 import type { VersionRef } from './catalog.service.js';
-import { stopsReading } from './multipart-files.js';
 
 export function modelsRouter(services: Pick<Services, 'accounts' | 'catalog'>): Router {
   const router = Router();
@@ -27,27 +26,20 @@ export function modelsRouter(services: Pick<Services, 'accounts' | 'catalog'>): 
   const reader = routeAccess(services.accounts, { scope: Scope.MODELS_READ, anonymous: true });
 
   router.post('/:owner/:name/versions', writer, async (req: Request, res: Response) => {
-    const principal = requiredPrincipal(res);
-    try {
-      const version = await services.catalog.upload(principal, String(req.params.owner), String(req.params.name), req.headers, req);
-      res.status(201).json({
-        id: version.id,
-        number: version.number,
-        status: version.status,
-        files: Object.entries(version.files).map(([path, f]) => ({ path, ...f })),
-        signature: version.signature,
-        createdAt: version.createdAt,
-      });
-    } catch (error) {
-      if (!stopsReading(error)) throw error;
-      // The rest of an oversized body (or one past the owner's quota) is not worth reading.
-      res.setHeader('Connection', 'close');
-      sendError(res, 413, error.code, error.message, error.fields, error.details);
-    }
+    const principal = requiredPrincipal<Principal>(res);
+    const version = await services.catalog.upload(principal, String(req.params.owner), String(req.params.name), req.headers, req);
+    res.status(201).json({
+      id: version.id,
+      number: version.number,
+      status: version.status,
+      files: Object.entries(version.files).map(([path, f]) => ({ path, ...f })),
+      signature: version.signature,
+      createdAt: version.createdAt,
+    });
   });
 
   const download = (refOf: (req: Request) => VersionRef) => async (req: Request, res: Response) => {
-    const principal = principalOf(res);
+    const principal = principalOf<Principal>(res);
     const segments = req.params.path as unknown as string[];
     const file = await services.catalog.openFile(principal, String(req.params.owner), String(req.params.name), refOf(req), segments.join('/'));
     res.setHeader('Content-Length', String(file.size));

@@ -7,13 +7,10 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Transform, type Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { ArtifactStore, PutResult } from '../artifacts/index.js';
-import { AppError, badInput, QuotaExceededError } from '../errors.js';
+import { AppError, badInput, BodyTooLargeError, QuotaExceededError } from '../errors.js';
 
-export class ModelTooLargeError extends AppError {
-  constructor(limit: number) {
-    super('BAD_USER_INPUT', `The upload is larger than ${limit} bytes`, [{ field: 'body', message: 'too large' }]);
-  }
-}
+/** A model (or checkpoint) upload past AIMASS_MODEL_MAX_BYTES. */
+export class ModelTooLargeError extends BodyTooLargeError {}
 
 export const MAX_FILES = 1000;
 /** Room for the multipart framing (boundaries and part headers) beyond the files' own bytes. */
@@ -31,7 +28,7 @@ export interface UploadRoom {
   exceeded(bytes: number): QuotaExceededError;
 }
 
-/** Errors after which the rest of the body is not read: the route answers 413 and closes the connection. */
+/** Errors after which the rest of the body is not read: the error handler answers 413 and closes the connection. */
 export const stopsReading = (error: unknown): error is ModelTooLargeError | QuotaExceededError =>
   error instanceof ModelTooLargeError || error instanceof QuotaExceededError;
 

@@ -8,7 +8,7 @@
  */
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../accounts/index.js';
-import { checks } from '../accounts/index.js';
+import { checks } from '../validation/checks.js';
 import { AppError } from '../errors.js';
 import { NotificationKind, SubjectKind, type NotificationFanOut } from '../notifications/index.js';
 import type { EventBus } from '../pubsub.js';

@@ -3,7 +3,7 @@
  * card of its newest published version (C), kept by triggers with a GIN index (migration
  * 1765300000000); filters by task, tag, license, owner and framework; sorts by relevance, stars,
  * downloads, recently updated or newest, with keyset cursors over (sort key, id)
- * (graphql/keyset-search.ts, shared with the data market).
+ * (db/keyset-search.ts, shared with the data market).
  *
  * What a caller finds: public models, their own, their organizations' and those shared with them
  * as a collaborator (any visibility). Someone else's unlisted model is readable by its name but
@@ -12,8 +12,8 @@
 import { registerEnumType } from 'type-graphql';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../accounts/index.js';
-import type { Page, PageArgs } from '../graphql/connection.js';
-import { filterText, keysetPage, keysetRequest, TS_QUERY, type KeysetRequest, type SortKey } from '../graphql/keyset-search.js';
+import type { Page, PageArgs } from '../db/paging.js';
+import { filterText, keysetPage, keysetRequest, TS_QUERY, type KeysetRequest, type SortKey } from '../db/keyset-search.js';
 import { Model } from './model.entity.js';
 
 export enum ModelSort {

@@ -8,7 +8,7 @@
  */
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../accounts/index.js';
-import { checks, type Checks } from '../accounts/index.js';
+import { checks, type Checks } from '../validation/checks.js';
 import type { DatasetsService } from '../datasets/index.js';
 import { AppError } from '../errors.js';
 import type { CatalogService } from './catalog.service.js';

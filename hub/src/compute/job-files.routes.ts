@@ -8,8 +8,8 @@
  */
 import { Router, type Request } from 'express';
 import { hashToken } from '../accounts/index.js';
-import { bearerToken } from '../graphql/context.js';
 import { AppError } from '../errors.js';
+import { bearerToken } from '../http/bearer-token.js';
 import type { LeasedJob, Scheduler } from './scheduler.js';
 
 /** What opens a job token: the scheduler's leases. */

@@ -7,15 +7,16 @@ import { JOB_KINDS, isJobKind } from '../../../schema/index.js';
 import type { Principal } from '../accounts/index.js';
 import type { OrganizationsService } from '../accounts/index.js';
 import { asUuid } from '../db/ids.js';
+import { rows } from '../db/rows.js';
 import type { Signals } from '../db/signals.js';
 import { AppError, badInput, notFound } from '../errors.js';
-import { paginate, type Page, type PageArgs } from '../graphql/connection.js';
+import { paginate, type Page, type PageArgs } from '../db/paging.js';
 import type { EventBus } from '../pubsub.js';
 import { JobAttempt } from './job-attempt.entity.js';
 import type { JobKinds } from './job-kinds.js';
 import { Job, JobStatus, type JobRequirements } from './job.entity.js';
 import { eligibleSql, residencyOf, trustedBySql, type DataRead } from './placement.js';
-import { checks } from '../accounts/index.js';
+import { checks } from '../validation/checks.js';
 
 /** Where a job may run and how many such nodes are online now (GraphQL Job.placement, CREATE MODEL's answer). */
 export interface Placement {
@@ -152,7 +153,7 @@ export class JobsService {
        RETURNING node_id, attempts, status`,
       [job.id, principal.user.username],
     );
-    const row = (Array.isArray(result[0]) ? result[0] : result)[0];
+    const row = rows(result)[0];
     if (!row) throw new AppError('CONFLICT', `This job already ${job.status}`);
     if (row.node_id) {
       await this.db.query(`UPDATE job_attempts SET outcome = 'canceled', ended_at = now(), reason = 'canceled by its owner' WHERE job_id = $1 AND attempt = $2`, [

@@ -10,12 +10,12 @@ import type { Principal } from '../accounts/index.js';
 import type { Signals } from '../db/signals.js';
 import { asUuid } from '../db/ids.js';
 import { forbidden, notFound } from '../errors.js';
-import { paginate, type Page, type PageArgs } from '../graphql/connection.js';
+import { paginate, type Page, type PageArgs } from '../db/paging.js';
 import type { EventBus } from '../pubsub.js';
 import type { Capabilities } from '../../../schema/index.js';
 import { Node, NodeStatus } from './node.entity.js';
-import { updatedRows } from './queue/queryable.js';
-import { checks } from '../accounts/index.js';
+import { rows } from '../db/rows.js';
+import { checks } from '../validation/checks.js';
 import { AccountEventKind, accountEvent } from '../accounts/index.js';
 
 /** What the scheduler weighs a node by, from what the hub measured of it. */
@@ -235,7 +235,7 @@ export class NodesService {
    */
   async recordRun(id: string, work: number | undefined, wallSeconds: number, concurrent: number): Promise<NodeBehaviour | undefined> {
     const sample = work === undefined ? null : (work + SPEED_OVERHEAD_SECONDS) / (Math.max(0, wallSeconds) + SPEED_OVERHEAD_SECONDS);
-    const rows = updatedRows<any>(
+    const updated = rows<any>(
       await this.db.query(
         `UPDATE nodes SET
            measured_speed = CASE WHEN $2::float8 IS NULL THEN measured_speed WHEN speed_samples = 0 OR measured_speed IS NULL THEN $2::float8
@@ -247,7 +247,7 @@ export class NodesService {
         [id, sample, concurrent, SPEED_ALPHA],
       ),
     );
-    if (rows.length === 0) return undefined;
+    if (updated.length === 0) return undefined;
     if (sample !== null) await this.checkClaims(id);
     const node = await this.repo.findOneBy({ id });
     if (node) this.publish(node);
@@ -297,7 +297,7 @@ export class NodesService {
    * a while, doubling each further time up to THROTTLE_MAX_SECONDS.
    */
   async recordGiveBack(id: string): Promise<NodeBehaviour | undefined> {
-    const [row] = updatedRows<any>(
+    const [row] = rows<any>(
       await this.db.query(
         `UPDATE nodes SET give_backs = give_backs + 1, give_back_streak = give_back_streak + 1,
            throttled_until = CASE WHEN give_back_streak + 1 >= $2
@@ -323,9 +323,9 @@ export class NodesService {
       `UPDATE nodes SET connected = false WHERE connected AND last_heartbeat_at < now() - make_interval(secs => $1) RETURNING id`,
       [olderThanSeconds],
     );
-    const rows: { id: string }[] = Array.isArray(result[0]) ? result[0] : result;
-    for (const node of await this.byIds(rows.map((r) => r.id))) this.publish(node);
-    return rows.length;
+    const stale = rows<{ id: string }>(result);
+    for (const node of await this.byIds(stale.map((r) => r.id))) this.publish(node);
+    return stale.length;
   }
 
   private publish(node: Node): void {

@@ -4,7 +4,7 @@
  * ingest report recorded them. The upload's size, not the table's, so the number is the one the
  * uploader saw and does not move with PostgreSQL's storage details.
  */
-import type { Queryable } from '../db/quota-lock.js';
+import type { Queryable } from '../db/rows.js';
 
 export async function datasetBytesOf(db: Queryable, ownerId: string): Promise<number> {
   const [row] = await db.query(

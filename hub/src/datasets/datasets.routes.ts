@@ -17,39 +17,31 @@
 import { Router, type Request, type Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
+import type { Principal } from '../accounts/index.js';
 import { Scope } from '../accounts/index.js';
-import { forbidden, notFound, QuotaExceededError, unauthenticated } from '../errors.js';
-import { sendError } from '../http/error-handler.js';
+import { notFound } from '../errors.js';
 import { principalOf, requiredPrincipal, routeAccess } from '../http/route-access.js';
 import type { Services } from '../module.js';
-import { TooLargeError } from './ingest/spool.js';
 
 export function datasetsRouter(services: Pick<Services, 'accounts' | 'datasets'>): Router {
   const router = Router();
   router.post('/:owner/:name/versions', routeAccess(services.accounts, { scope: Scope.DATASETS_WRITE }), async (req: Request, res: Response) => {
-    const principal = requiredPrincipal(res);
+    const principal = requiredPrincipal<Principal>(res);
     const length = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
-    try {
-      const version = await services.datasets.upload(principal, String(req.params.owner), String(req.params.name), req, req.query, length);
-      res.status(201).json({
-        id: version.id,
-        number: version.number,
-        status: version.status,
-        rowCount: version.rowCount,
-        columns: version.columns,
-        ingestReport: version.ingestReport,
-        createdAt: version.createdAt,
-      });
-    } catch (error) {
-      if (!(error instanceof TooLargeError || error instanceof QuotaExceededError)) throw error;
-      // The rest of an oversized body is not worth reading.
-      res.setHeader('Connection', 'close');
-      sendError(res, 413, error.code, error.message, error.fields, error.details);
-    }
+    const version = await services.datasets.upload(principal, String(req.params.owner), String(req.params.name), req, req.query, length);
+    res.status(201).json({
+      id: version.id,
+      number: version.number,
+      status: version.status,
+      rowCount: version.rowCount,
+      columns: version.columns,
+      ingestReport: version.ingestReport,
+      createdAt: version.createdAt,
+    });
   });
   const exportAccess = routeAccess(services.accounts, { scope: Scope.DATASETS_READ, anonymous: true });
   router.get('/:owner/:name/versions/:number/export.csv', exportAccess, async (req: Request, res: Response) => {
-    const principal = principalOf(res);
+    const principal = principalOf<Principal>(res);
     const number = Number(req.params.number);
     if (!Number.isInteger(number) || number < 1) throw notFound('Dataset version');
     const version = await services.datasets.version(principal, String(req.params.owner), String(req.params.name), number);

@@ -6,7 +6,7 @@
  */
 import type { DataSource } from 'typeorm';
 import { AppError, badInput } from '../errors.js';
-import { MAX_PAGE } from '../graphql/connection.js';
+import { MAX_PAGE } from '../db/paging.js';
 import { ColumnType, SQL_TYPES, type DatasetColumn } from './dataset-version.entity.js';
 import { RowFilterOp, SortDirection } from './datasets.inputs.js';
 import { parsers } from './ingest/cells.js';

@@ -2,13 +2,13 @@
  * The market's search: full-text over name (weight A), tags (B) and description (C) with a GIN
  * index (migration 1764700000000), filters by tag, license and owner, and a choice of order —
  * relevance, stars, usage, recently updated, newest — with keyset cursors over (sort key, id)
- * (graphql/keyset-search.ts, shared with the model catalog).
+ * (db/keyset-search.ts, shared with the model catalog).
  */
 import { registerEnumType } from 'type-graphql';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../accounts/index.js';
-import type { Page, PageArgs } from '../graphql/connection.js';
-import { filterText, keysetPage, keysetRequest, TS_QUERY, type SortKey } from '../graphql/keyset-search.js';
+import type { Page, PageArgs } from '../db/paging.js';
+import { filterText, keysetPage, keysetRequest, TS_QUERY, type SortKey } from '../db/keyset-search.js';
 import { Dataset } from './dataset.entity.js';
 
 export enum DatasetSort {

@@ -1,7 +1,4 @@
-/** Anything that runs SQL: the DataSource, a QueryRunner, a transaction's EntityManager. */
-export interface Queryable {
-  query(sql: string, params?: unknown[]): Promise<any>;
-}
+import type { Queryable } from './rows.js';
 
 /**
  * Serialises the final quota check of one owner's concurrent uploads to the end of the calling

@@ -6,6 +6,7 @@
 import DataLoader from 'dataloader';
 import type { Principal } from '../accounts/principal.js';
 import { AppError } from '../errors.js';
+import { bearerToken } from '../http/bearer-token.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../module.js';
 
@@ -35,13 +36,6 @@ export interface Context {
     /** By model id: aliases and the version numbers they point at. */
     modelAliases: DataLoader<string, { alias: string; number: number }[]>;
   };
-}
-
-/** `Bearer <token>` → token; anything else → undefined. */
-export function bearerToken(header: unknown): string | undefined {
-  if (typeof header !== 'string') return undefined;
-  const match = /^Bearer\s+(\S{1,512})\s*$/i.exec(header);
-  return match?.[1];
 }
 
 export async function buildContext(

@@ -34,7 +34,7 @@ export function createSchema(pubSub: EventBus, modules: readonly ResolverClass[]
   return buildSchema({
     resolvers: [...modules] as NonEmptyArray<ResolverClass>,
     authChecker,
-    // Input rules live in the services (accounts/validation.ts), shared by every door.
+    // Input rules live in the services (validation/checks.ts), shared by every door.
     validate: false,
     pubSub,
   });

@@ -21,7 +21,8 @@ import { AppError } from '../errors.js';
 import { clientAddress } from '../http/client-address.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../module.js';
-import { bearerToken, buildContext } from './context.js';
+import { bearerToken } from '../http/bearer-token.js';
+import { buildContext } from './context.js';
 import { formatError } from './format-error.js';
 import { guardOperation, requestError } from './operation-guard.js';
 

@@ -1,9 +1,11 @@
 /**
  * The one place REST errors become responses: `{ error: { code, message, fields? } }` with the
- * matching HTTP status. Body-parser failures (bad JSON, too large) are client mistakes.
+ * matching HTTP status. Body-parser failures (bad JSON, too large) are client mistakes. Every body
+ * past a limit (body-parser's, an upload's size limit, an owner's storage quota) is answered here:
+ * 413, and the connection closed because the rest of the body is not worth reading.
  */
 import type { ErrorRequestHandler, Response } from 'express';
-import { AppError, httpStatus, type ErrorCode, type FieldProblem } from '../errors.js';
+import { AppError, BodyTooLargeError, httpStatus, QuotaExceededError, type ErrorCode, type FieldProblem } from '../errors.js';
 
 /**
  * REST answers `{ error: { code, message, fields? } }`; under /graphql the same problem is
@@ -19,17 +21,18 @@ export function sendError(res: Response, status: number, code: ErrorCode, messag
 export function errorHandler(development: boolean): ErrorRequestHandler {
   return (error, req, res, _next) => {
     if (res.headersSent) return;
+    const type = (error as { type?: string }).type;
+    if (type === 'entity.too.large') {
+      const limit = (error as { limit: number }).limit;
+      error = new BodyTooLargeError(limit, `Request body is larger than ${limit} bytes`);
+    }
+    if (error instanceof BodyTooLargeError || error instanceof QuotaExceededError) {
+      res.setHeader('Connection', 'close');
+      return sendError(res, 413, error.code, error.message, error.fields, error.details);
+    }
     if (error instanceof AppError) {
       if (error.retryAfterSeconds) res.setHeader('Retry-After', String(error.retryAfterSeconds));
       return sendError(res, httpStatus(error.code), error.code, error.message, error.fields, error.details);
-    }
-    const type = (error as { type?: string }).type;
-    if (type === 'entity.too.large') {
-      // Close the connection: the rest of an oversized body is not worth reading.
-      res.setHeader('Connection', 'close');
-      return sendError(res, 413, 'BAD_USER_INPUT', `Request body is larger than ${(error as { limit: number }).limit} bytes`, [
-        { field: 'body', message: 'too large' },
-      ]);
     }
     if (type === 'entity.parse.failed') {
       return sendError(res, 400, 'BAD_USER_INPUT', 'Request body is not valid JSON', [{ field: 'body', message: 'not valid JSON' }]);

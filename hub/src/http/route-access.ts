@@ -1,32 +1,42 @@
 /**
- * The credential preamble of every REST route, declared on the route itself:
+ * The one credential preamble of every REST route, declared on the route itself:
  *
  *   router.post('/:owner/:name/versions', routeAccess(accounts, { scope: Scope.DATASETS_WRITE }), handler)
  *
- * It reads `Authorization: Bearer <session token or API key>`, refuses an API key without the
- * route's scope (403 naming it) and leaves the caller in `res.locals.principal` (null when the
- * route allows anonymous callers and none was sent). Job routes, which only the job token handed
- * to an agent opens, are declared {@link jobTokenOnly} where they are mounted. A test walks every
- * route under /api and fails on one that declares neither.
+ * It reads `Authorization: Bearer <session token or API key>` (401 when malformed or missing where
+ * the route needs a caller), asks the authenticator who that is and whether the credential reaches
+ * the route's scope (an API key without it: 403 naming it), and leaves the caller in
+ * `res.locals.principal` (null when the route allows anonymous callers and none was sent). Job
+ * routes, which only the job token handed to an agent opens, are declared {@link jobTokenOnly}
+ * where they are mounted. A test walks every route under /api and fails on one that declares
+ * neither.
+ *
+ * This module knows no domain: the authenticator (the accounts service) brings the principal type
+ * and the scope check.
  */
 import type { RequestHandler, Response } from 'express';
-import { requireKeyAccess, type KeyAccess } from '../accounts/key-access.js';
-import type { Principal } from '../accounts/principal.js';
 import { AppError, unauthenticated } from '../errors.js';
-import { bearerToken } from '../graphql/context.js';
+import { bearerToken } from './bearer-token.js';
 
-export interface RouteAccess {
+export interface RouteAccess<S = string> {
   /** What an API key needs here. */
-  scope: KeyAccess;
+  scope: S;
   /** Whether anonymous callers may use the route (the service then decides what they see). Default: no. */
   anonymous?: boolean;
 }
 
+/** Who a bearer token is, and whether that credential reaches something declared `scope`. */
+export interface Authenticator<P, S> {
+  authenticate(token: string): Promise<P>;
+  /** Throws (FORBIDDEN naming what is missing) when the credential may not reach `scope`. */
+  requireKeyAccess(principal: P, scope: S): void;
+}
+
 /** What a route handler declared: the walk in the route test reads it. */
 export const ROUTE_ACCESS = Symbol('routeAccess');
-type Declared = RequestHandler & { [ROUTE_ACCESS]: RouteAccess | 'jobToken' };
+type Declared = RequestHandler & { [ROUTE_ACCESS]: RouteAccess<unknown> | 'jobToken' };
 
-export function routeAccess(accounts: { authenticate(token: string): Promise<Principal> }, access: RouteAccess): RequestHandler {
+export function routeAccess<P, S>(accounts: Authenticator<P, S>, access: RouteAccess<S>): RequestHandler {
   const handler: RequestHandler = async (req, res, next) => {
     try {
       const token = bearerToken(req.headers.authorization);
@@ -37,7 +47,7 @@ export function routeAccess(accounts: { authenticate(token: string): Promise<Pri
         return next();
       }
       const principal = await accounts.authenticate(token);
-      requireKeyAccess(principal, access.scope);
+      accounts.requireKeyAccess(principal, access.scope);
       res.locals.principal = principal;
       next();
     } catch (error) {
@@ -65,13 +75,13 @@ export function jobTokenOnly(): RequestHandler {
 }
 
 /** The caller routeAccess authenticated (null: anonymous, where the route allows it). */
-export function principalOf(res: Response): Principal | null {
-  return (res.locals.principal as Principal | null | undefined) ?? null;
+export function principalOf<P>(res: Response): P | null {
+  return (res.locals.principal as P | null | undefined) ?? null;
 }
 
 /** The caller of a route that needs one. */
-export function requiredPrincipal(res: Response): Principal {
-  const principal = principalOf(res);
+export function requiredPrincipal<P>(res: Response): P {
+  const principal = principalOf<P>(res);
   if (!principal) throw new Error('routeAccess did not run before this handler');
   return principal;
 }

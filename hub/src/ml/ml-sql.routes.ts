@@ -9,6 +9,7 @@
  * succeeded, its rows. 404 for a job you may not see.
  */
 import { Router, type Request, type Response } from 'express';
+import type { Principal } from '../accounts/index.js';
 import { Scope } from '../accounts/index.js';
 import { badInput } from '../errors.js';
 import { requiredPrincipal, routeAccess } from '../http/route-access.js';
@@ -18,7 +19,7 @@ import { jobResultPage } from './ml-job-result.js';
 export function mlSqlRouter(services: Pick<Services, 'accounts' | 'ml'>): Router {
   const router = Router();
   router.get('/jobs/:id', routeAccess(services.accounts, { scope: Scope.DATASETS_READ }), async (req: Request, res: Response) => {
-    const principal = requiredPrincipal(res);
+    const principal = requiredPrincipal<Principal>(res);
     const { first, after } = req.query;
     if (first !== undefined && (typeof first !== 'string' || !/^\d{1,4}$/.test(first))) throw badInput('first', 'must be a whole number from 1 to 1000');
     if (after !== undefined && typeof after !== 'string') throw badInput('after', 'must be a string (a cursor)');

@@ -22,7 +22,7 @@ import { randomUUID } from 'node:crypto';
 import type { Signals } from '../db/signals.js';
 import { assertUnreachable } from '../errors.js';
 import { NotificationKind } from './notification-kind.js';
-import { returnedRows, type Queryable } from './queryable.js';
+import { rows, type Queryable } from '../db/rows.js';
 import { canReadSubjectSql, SUBJECT_TABLE, type SubjectRules } from './subject-access.js';
 import { loadSubjects } from './subject-names.js';
 import type { NotificationSubject, SubjectRef } from './subject.js';
@@ -68,7 +68,7 @@ export class NotificationFanOut {
     if (!subject) return () => undefined;
     const eventId = randomUUID();
     const { column } = SUBJECT_TABLE[event.subject.kind];
-    const inserted = returnedRows<{ id: string }>(
+    const inserted = rows<{ id: string }>(
       await tx.query(
         `INSERT INTO notifications (user_id, subscription_id, event_id, kind, model_id, dataset_id, version, message)
          SELECT s.user_id, s.id, $1, $2, s.model_id, s.dataset_id, $4, $5

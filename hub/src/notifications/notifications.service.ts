@@ -9,11 +9,11 @@ import type { DataSource } from 'typeorm';
 import type { Principal } from '../accounts/index.js';
 import type { Signals } from '../db/signals.js';
 import { badInput } from '../errors.js';
-import { paginate, type Page, type PageArgs } from '../graphql/connection.js';
+import { paginate, type Page, type PageArgs } from '../db/paging.js';
 import type { Logger } from '../logger.js';
 import type { EventBus } from '../pubsub.js';
 import { Notification } from './notification.entity.js';
-import { returnedRows } from './queryable.js';
+import { rows } from '../db/rows.js';
 import { canReadSubjectSql, type SubjectRules } from './subject-access.js';
 import { loadSubjects } from './subject-names.js';
 import { subjectOf } from './subject.js';
@@ -76,13 +76,13 @@ export class NotificationsService {
 
   private async mark(principal: Principal, filter: string, params: unknown[]): Promise<number> {
     const readable = canReadSubjectSql(this.rules, 'n', '$1', principal.user.isAdmin ? 'true' : 'false');
-    const rows = returnedRows(
+    const marked = rows(
       await this.db.query(
         `UPDATE notifications n SET read_at = now() WHERE n.user_id = $1 AND n.read_at IS NULL ${filter} AND ${readable} RETURNING n.id`,
         [principal.user.id, ...params],
       ),
     );
-    return rows.length;
+    return marked.length;
   }
 
   /** Fills `subject` (owner/name) of each row; rows whose subject is gone are left without one. */

@@ -2,7 +2,7 @@
  * Plans on model subscriptions: a name and a daily request quota for the model's inference API.
  * Validated and stored now; the serving domain will enforce the quota when inference lands.
  */
-import type { Checks } from '../accounts/index.js';
+import type { Checks } from '../validation/checks.js';
 import { SubjectKind } from './subject.js';
 
 export const MAX_DAILY_REQUEST_QUOTA = 100_000_000;

@@ -1,4 +1,4 @@
-import type { Queryable } from './queryable.js';
+import type { Queryable } from '../db/rows.js';
 import { SUBJECT_TABLE } from './subject-access.js';
 import { NotificationSubject, SubjectKind, type SubjectRef } from './subject.js';
 

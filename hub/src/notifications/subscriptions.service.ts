@@ -12,12 +12,12 @@
 import type { DataSource } from 'typeorm';
 import { hasScope, type Principal } from '../accounts/index.js';
 import { Scope } from '../accounts/index.js';
-import { checks, type Checks } from '../accounts/index.js';
+import { checks, type Checks } from '../validation/checks.js';
 import type { Config } from '../config.js';
 import { asUuid } from '../db/ids.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import { AppError, conflict, forbidden, notFound } from '../errors.js';
-import { paginate, type Page, type PageArgs } from '../graphql/connection.js';
+import { paginate, type Page, type PageArgs } from '../db/paging.js';
 import { checkPlan, type PlanValue } from './plan.js';
 import { canReadSubjectSql, SUBJECT_TABLE, type SubjectRules } from './subject-access.js';
 import { loadSubjects } from './subject-names.js';

@@ -11,7 +11,7 @@
  * - release: puts a row back untried (the hub is stopping).
  */
 import type { StoredAttempt } from './webhook-delivery.entity.js';
-import { returnedRows, type Queryable } from './queryable.js';
+import { rows, type Queryable } from '../db/rows.js';
 
 export interface ClaimedDelivery {
   id: string;
@@ -25,7 +25,7 @@ export async function claimDeliveries(db: Queryable, limit: number, maxAttempts:
      WHERE status = 'sending' AND locked_until < now() AND attempts >= $1`,
     [maxAttempts],
   );
-  const rows = returnedRows<{ id: string; attempts: number }>(
+  const claimed = rows<{ id: string; attempts: number }>(
     await db.query(
       `WITH due AS (
          SELECT id FROM webhook_deliveries
@@ -41,7 +41,7 @@ export async function claimDeliveries(db: Queryable, limit: number, maxAttempts:
       [limit, holdMs],
     ),
   );
-  return rows.map((r) => ({ id: r.id, attempt: Number(r.attempts) }));
+  return claimed.map((r) => ({ id: r.id, attempt: Number(r.attempts) }));
 }
 
 export type Outcome =

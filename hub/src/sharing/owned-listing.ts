@@ -6,7 +6,7 @@ import { Visibility } from '../accounts/index.js';
  * The columns and GraphQL fields every thing owned as `owner/name` shares (datasets, models,
  * architectures): who owns it, its name, markdown description, tags and visibility, and who made
  * it when. Each entity extends it with its own table and fields; the rules for the values are
- * `checks().listing()` (accounts/validation.ts) and the access rules ResourceSharing / AccessService.
+ * `checks().listing()` (validation/checks.ts) and the access rules ResourceSharing / AccessService.
  * type-graphql gives its fields to each subclass's type; it is not in the schema itself, since no
  * field returns it.
  */

@@ -19,7 +19,7 @@ import { accountEvent } from '../accounts/index.js';
 import { allows, type AccessService, type OwnedResource, type Permission } from '../accounts/index.js';
 import type { AccountsService } from '../accounts/index.js';
 import type { Principal } from '../accounts/index.js';
-import { checks } from '../accounts/index.js';
+import { checks } from '../validation/checks.js';
 import { asUuid } from '../db/ids.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import { AppError, badInput, notFound } from '../errors.js';

@@ -10,6 +10,7 @@
  * (SQL_UNAVAILABLE: the SQL sandbox is not set up on this hub; /readyz says why).
  */
 import express, { Router, type Request, type Response } from 'express';
+import type { Principal } from '../accounts/index.js';
 import { Scope } from '../accounts/index.js';
 import { badInput } from '../errors.js';
 import { requiredPrincipal, routeAccess } from '../http/route-access.js';
@@ -20,7 +21,7 @@ export function sqlRouter(services: Pick<Services, 'accounts' | 'config' | 'sql'
   const router = Router();
   const access = routeAccess(services.accounts, { scope: Scope.DATASETS_READ });
   router.post('/', access, express.json({ limit: services.config.maxBodyBytes }), async (req: Request, res: Response) => {
-    const principal = requiredPrincipal(res);
+    const principal = requiredPrincipal<Principal>(res);
     const body = req.body as unknown;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badInput('body', 'must be a JSON object { "query": "SELECT …" }');
     const { query, first, after } = body as Record<string, unknown>;

@@ -25,6 +25,7 @@ import type { ArtifactStore, BlobSweeper, PutResult } from '../artifacts/index.j
 import type { CatalogService, FeatureSpecInput, StoredLineage, VersionMetadataService } from '../catalog/index.js';
 import type { LeasedJob } from '../compute/index.js';
 import type { Config } from '../config.js';
+import { rows } from '../db/rows.js';
 import { AppError, badInput, notFound } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { EventBus } from '../pubsub.js';
@@ -141,14 +142,13 @@ export class TrainingAgentDoor {
 
   /** Deletes all but the newest `keep` checkpoints of a run, and their blobs unless named elsewhere. */
   private async prune(runId: string, keep: number): Promise<void> {
-    const old: { state_sha256: string; weights_sha256: string }[] = await this.db.query(
+    const old = rows<{ state_sha256: string; weights_sha256: string }>(await this.db.query(
       `DELETE FROM training_checkpoints WHERE id IN (
          SELECT id FROM training_checkpoints WHERE run_id = $1 ORDER BY epoch DESC, created_at DESC OFFSET $2)
        RETURNING state_sha256, weights_sha256`,
       [runId, keep],
-    );
-    const rows = Array.isArray(old[0]) ? (old[0] as unknown as typeof old) : old;
-    if (rows.length > 0) await this.blobs.deleteUnreferenced(rows.flatMap((r) => [r.state_sha256, r.weights_sha256]));
+    ));
+    if (old.length > 0) await this.blobs.deleteUnreferenced(old.flatMap((r) => [r.state_sha256, r.weights_sha256]));
   }
 
   private latest(runId: string): Promise<TrainingCheckpoint | null> {
@@ -235,8 +235,7 @@ export class TrainingAgentDoor {
             `UPDATE training_runs SET model_version_id = $2, epochs_trained = $3, stopped_early = $4 WHERE id = $1 AND model_version_id IS NULL RETURNING id`,
             [run.id, made.id, info.epochs, info.stoppedEarly],
           );
-          const rows = Array.isArray(result[0]) ? result[0] : result;
-          if (rows.length === 0) throw new AppError('CONFLICT', 'This training run already has its model version');
+          if (rows(result).length === 0) throw new AppError('CONFLICT', 'This training run already has its model version');
         },
       );
       await this.blobs.deleteUnreferenced([infoFile.sha256]);
@@ -274,8 +273,7 @@ export class TrainingAgentDoor {
       `UPDATE training_runs SET trial_artifact = $2, epochs_trained = $3, stopped_early = $4 WHERE id = $1 AND trial_artifact IS NULL RETURNING id`,
       [run.id, JSON.stringify(artifact), info.epochs, info.stoppedEarly],
     );
-    const rows = Array.isArray(result[0]) ? result[0] : result;
-    if (rows.length === 0) throw new AppError('CONFLICT', 'This trial already has its trained model');
+    if (rows(result).length === 0) throw new AppError('CONFLICT', 'This trial already has its trained model');
     await this.prune(run.id, 0).catch((error: unknown) => this.log.warn({ err: error, runId: run.id }, 'could not delete the checkpoints of a finished trial'));
     this.log.info({ jobId: run.jobId, tuningId: run.tuningId, trial: run.trialNumber }, 'tuning trial model kept');
     return trialFinished({ ...run, trialArtifact: artifact })!;

@@ -12,10 +12,8 @@
  *   POST /api/jobs/:id/model                 multipart: model.json + shards + training.json → 201 { modelVersionId, versionNumber, … }
  */
 import express, { Router, type Request, type Response } from 'express';
-import { ModelTooLargeError } from '../catalog/index.js';
 import { leasedJob } from '../compute/index.js';
 import { badInput } from '../errors.js';
-import { sendError } from '../http/error-handler.js';
 import type { Services } from '../module.js';
 
 /** Epoch reports are small; a thousand of them fit easily. */
@@ -42,16 +40,10 @@ export function trainingAgentRouter(services: Pick<Services, 'scheduler' | 'conf
     res.json(await files.recordEpochs(job, req.body));
   });
 
-  /** Multipart uploads: an oversized one gets 413 and the connection is closed (the rest is not worth reading). */
+  /** Multipart uploads (an oversized one is answered 413 by the error handler, which closes the connection). */
   const upload = (handle: (job: Awaited<ReturnType<typeof leasedJob>>, req: Request) => Promise<object>) => async (req: Request, res: Response) => {
     const job = await leasedJob(services.scheduler, req);
-    try {
-      res.status(201).json(await handle(job, req));
-    } catch (error) {
-      if (!(error instanceof ModelTooLargeError)) throw error;
-      res.setHeader('Connection', 'close');
-      sendError(res, 413, error.code, error.message, error.fields);
-    }
+    res.status(201).json(await handle(job, req));
   };
   router.post('/:id/checkpoints', upload((job, req) => files.saveCheckpoint(job, req.headers, req)));
   router.post('/:id/model', upload((job, req) => files.uploadModel(job, req.headers, req)));

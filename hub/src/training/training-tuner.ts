@@ -31,6 +31,7 @@ import type { BlobSweeper, PutResult } from '../artifacts/index.js';
 import type { CatalogService, StoredLineage } from '../catalog/index.js';
 import type { JobsService } from '../compute/index.js';
 import { User } from '../accounts/index.js';
+import { rows } from '../db/rows.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { EventBus } from '../pubsub.js';
@@ -45,11 +46,6 @@ const IN_FLIGHT_SECONDS = 60;
 /** A finish claimed this long ago and not completed was left by a hub that stopped: it is done again. */
 const FINISH_STALE_SECONDS = 300;
 
-/** Rows of an UPDATE … RETURNING (the pg driver answers [rows, count], PGlite the rows). */
-function rowsOf(result: unknown): { id: string }[] {
-  const r = result as unknown[];
-  return (Array.isArray(r[0]) ? r[0] : r) as { id: string }[];
-}
 
 class AlreadyFinished extends Error {}
 
@@ -117,7 +113,7 @@ export class TrainingTuner {
 
   /** The trials of a tuning, in order, with their job's status and score. */
   async trials(tuningId: string, manager: Pick<DataSource, 'query'> = this.db): Promise<TrialRow[]> {
-    const rows: {
+    const found: {
       id: string;
       job_id: string;
       trial_number: number;
@@ -134,7 +130,7 @@ export class TrainingTuner {
        WHERE r.tuning_id = $1 ORDER BY r.trial_number`,
       [tuningId],
     );
-    return rows.map((r) => {
+    return found.map((r) => {
       const metrics = r.artifact?.metrics ?? null;
       const score = metrics && Number.isFinite(metrics[r.objective]) ? metrics[r.objective] : null;
       // Claimed for submission but without a job yet: being queued (by this hub or another), or,
@@ -163,7 +159,7 @@ export class TrainingTuner {
       const [stale] = await this.db.query(
         `UPDATE training_tunings SET finished_at = now() WHERE id = $1 AND status = 'finishing' AND finished_at < now() - interval '${FINISH_STALE_SECONDS} seconds' RETURNING id`,
         [tuningId],
-      ).then(rowsOf);
+      ).then(rows<{ id: string }>);
       if (stale) await this.finish(tuning, await this.trials(tuningId));
       return;
     }
@@ -178,7 +174,7 @@ export class TrainingTuner {
     for (const trial of now) if (trial.submitted && ACTIVE.has(trial.status)) this.watch(tuningId, trial.jobId);
     if (now.every((t) => t.submitted && !ACTIVE.has(t.status))) {
       // Only one caller (of any hub) finishes: the one that moves it from running to finishing.
-      const [claimed] = await this.db.query(`UPDATE training_tunings SET status = 'finishing', finished_at = now() WHERE id = $1 AND status = 'running' RETURNING id`, [tuningId]).then(rowsOf);
+      const [claimed] = await this.db.query(`UPDATE training_tunings SET status = 'finishing', finished_at = now() WHERE id = $1 AND status = 'running' RETURNING id`, [tuningId]).then(rows<{ id: string }>);
       if (claimed) await this.finish(tuning, now);
     }
   }
@@ -244,7 +240,7 @@ export class TrainingTuner {
         tuning.id,
         `trial ${canceled.number} was canceled, and with it the tuning`,
       ])
-      .then(rowsOf);
+      .then(rows<{ id: string }>);
     if (!flipped) return;
     const owner = await this.db.getRepository(User).findOneBy({ id: tuning.ownerId });
     if (owner) {
@@ -294,7 +290,7 @@ export class TrainingTuner {
         { signature: artifact.signature, metrics: artifact.metrics, lineage: lineage as Record<string, unknown>, createdBy: run.ownerId },
         async (tx, made) => {
           await tx.query(`UPDATE training_runs SET model_version_id = $2, epochs_trained = $3, stopped_early = $4 WHERE id = $1`, [run.id, made.id, artifact.epochs, artifact.stoppedEarly]);
-          const [done] = rowsOf(
+          const [done] = rows<{ id: string }>(
             await tx.query(`UPDATE training_tunings SET status = 'succeeded', best_run_id = $2, model_version_id = $3, finished_at = now() WHERE id = $1 AND status = 'finishing' RETURNING id`, [
               tuning.id,
               run.id,
@@ -331,11 +327,12 @@ export class TrainingTuner {
       [tuningId],
     );
     await this.db.query(`UPDATE training_runs SET trial_artifact = trial_artifact - 'files' WHERE tuning_id = $1 AND trial_artifact ? 'files'`, [tuningId]);
-    const checkpoints: { state_sha256: string; weights_sha256: string }[] = await this.db.query(
-      `DELETE FROM training_checkpoints WHERE run_id IN (SELECT id FROM training_runs WHERE tuning_id = $1) RETURNING state_sha256, weights_sha256`,
-      [tuningId],
+    const deleted = rows<{ state_sha256: string; weights_sha256: string }>(
+      await this.db.query(
+        `DELETE FROM training_checkpoints WHERE run_id IN (SELECT id FROM training_runs WHERE tuning_id = $1) RETURNING state_sha256, weights_sha256`,
+        [tuningId],
+      ),
     );
-    const deleted = Array.isArray(checkpoints[0]) ? (checkpoints[0] as unknown as typeof checkpoints) : checkpoints;
     const hashes = [...artifacts.map((a) => a.sha256), ...deleted.flatMap((c) => [c.state_sha256, c.weights_sha256])];
     if (hashes.length > 0) await this.blobs.deleteUnreferenced(hashes).catch((error: unknown) => this.log.warn({ err: error, tuningId }, 'could not delete the blobs of a tuning'));
   }

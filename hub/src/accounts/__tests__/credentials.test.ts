@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hashPassword, verifyPassword } from '../password.js';
 import { hashToken, issueToken, tokenKind } from '../tokens.js';
-import { checks } from '../validation.js';
+import { checks } from '../../validation/checks.js';
 
 describe('Passwords', () => {
   it('verifies the right password only, with a fresh salt each time', async () => {

@@ -17,7 +17,7 @@
  * costs one array containment test, not a lookup.
  */
 import { eligibleSql, trustedBySql } from '../placement.js';
-import { updatedRows, type Queryable } from './queryable.js';
+import { rows, type Queryable } from '../../db/rows.js';
 
 export interface ClaimedJob {
   id: string;
@@ -72,7 +72,7 @@ export async function claimJobs(db: Queryable, nodeId: string, limit: number, le
      RETURNING jobs.id, jobs.kind, jobs.payload, jobs.attempts, jobs.lease_expires_at, jobs.owner_id`,
     [nodeId, limit, leaseSeconds, queuedBy ?? null],
   );
-  return updatedRows<any>(result).map((r) => ({
+  return rows<any>(result).map((r) => ({
     id: r.id,
     kind: r.kind,
     payload: r.payload,

@@ -8,7 +8,7 @@
  *   not retryable or has failed max_attempts times. Every reason stays in job_attempts.
  * - release: the node gives the job back (draining); queued again at once, no failure counted.
  */
-import { updatedRows, type Queryable } from './queryable.js';
+import { rows, type Queryable } from '../../db/rows.js';
 
 export interface FinishedJob {
   id: string;
@@ -26,7 +26,7 @@ const CURRENT = `id = $1 AND node_id = $2 AND attempts = $3 AND status IN ('leas
 const RETURNING = `RETURNING id, status, owner_id, kind`;
 
 function map(result: unknown): FinishedJob | undefined {
-  const row = updatedRows<any>(result)[0];
+  const row = rows<any>(result)[0];
   return row && { id: row.id, status: row.status, ownerId: row.owner_id, kind: row.kind };
 }
 
@@ -102,7 +102,7 @@ export async function loseJobs(
       : `status IN ('leased', 'running') AND node_id = $3 AND id = ANY($4::uuid[])`;
   const params: unknown[] = [backoff.baseSeconds, backoff.maxSeconds];
   if (!('expiredBefore' in where)) params.push(where.nodeId, where.jobIds);
-  const rows = updatedRows<any>(
+  const released = rows<any>(
     await db.query(
       `WITH lost AS (SELECT id, node_id, attempts FROM jobs WHERE ${filter} FOR UPDATE SKIP LOCKED),
        updated AS (UPDATE jobs SET failures = jobs.failures + 1,
@@ -119,5 +119,5 @@ export async function loseJobs(
       params,
     ),
   );
-  return rows.map((r) => ({ id: r.id, status: r.status, attempt: r.attempts, nodeId: r.node_id, ownerId: r.owner_id }));
+  return released.map((r) => ({ id: r.id, status: r.status, attempt: r.attempts, nodeId: r.node_id, ownerId: r.owner_id }));
 }

@@ -2,7 +2,7 @@
  * Extends the leases of the jobs a node says it is running (its heartbeat). Only jobs leased to
  * that node, for the attempt it names, are renewed; the ids of those are returned.
  */
-import { updatedRows, type Queryable } from './queryable.js';
+import { rows, type Queryable } from '../../db/rows.js';
 
 export async function renewLeases(
   db: Queryable,
@@ -18,5 +18,5 @@ export async function renewLeases(
      RETURNING jobs.id`,
     [nodeId, held.map((h) => h.jobId), held.map((h) => h.attempt), leaseSeconds],
   );
-  return updatedRows<{ id: string }>(result).map((r) => r.id);
+  return rows<{ id: string }>(result).map((r) => r.id);
 }

@@ -7,7 +7,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
-import { AppError } from '../../errors.js';
+import { AppError, BodyTooLargeError } from '../../errors.js';
 
 export const HEAD_BYTES = 64 * 1024;
 
@@ -23,11 +23,8 @@ export interface Spooled {
   controlShare: number;
 }
 
-export class TooLargeError extends AppError {
-  constructor(limit: number) {
-    super('BAD_USER_INPUT', `The upload is larger than ${limit} bytes`, [{ field: 'body', message: 'too large' }]);
-  }
-}
+/** A dataset upload past AIMASS_DATASET_MAX_BYTES. */
+export class TooLargeError extends BodyTooLargeError {}
 
 /** Room left under a quota: past `bytes`, the spool stops with `exceeded(bytes read so far)`. */
 export interface SpoolRoom {

@@ -10,7 +10,7 @@
  */
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { badInput } from '../errors.js';
-import { pageSize, type Page, type PageArgs } from './connection.js';
+import { pageSize, type Page, type PageArgs } from './paging.js';
 
 /** The longest search text and filter value accepted. */
 export const MAX_SEARCH_TEXT = 200;
