@@ -21,7 +21,7 @@ import { trainingBlobReferences, trainingModule } from './training/index.js';
 
 export type { Services } from './module.js';
 
-export interface Hub {
+export interface HubModules {
   /** In the order they were built (start in this order, stop and close in the reverse). */
   modules: HubModule[];
   services: Services;
@@ -31,7 +31,7 @@ export function createModules(
   floor: HubFloor,
   /** The hub's database login URL and kind (the SQL sandbox logs in beside it). */
   database: { url: string; kind: DatabaseKind },
-): Hub {
+): HubModules {
   const accounts = accountsModule(floor);
   const compute = computeModule(floor, accounts.services);
   // Every domain that names blobs lists its references here, or the orphan sweep takes its blobs.

@@ -46,7 +46,7 @@ export class AgentGateway {
   private readonly alive = new WeakMap<WebSocket, boolean>();
 
   constructor(
-    private readonly services: Services,
+    private readonly services: Pick<Services, 'config' | 'events' | 'signals' | 'nodeTokens' | 'nodes' | 'scheduler'>,
     private readonly metrics: Metrics,
     private readonly log: Logger,
   ) {

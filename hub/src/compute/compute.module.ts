@@ -1,7 +1,7 @@
 /** The compute module: nodes, the job queue and its scheduler, the trust lists; the echo and benchmark job kinds. */
 import type { AccountsServices } from '../accounts/index.js';
 import type { HubFloor, HubModule } from '../module.js';
-import { jobFilesRouter } from './job-files.routes.js';
+import { jobAgentRouter } from './job-agent.routes.js';
 import { JobKinds } from './job-kinds.js';
 import { JobResolver } from './job.resolver.js';
 import { JobsService } from './jobs.service.js';
@@ -36,7 +36,7 @@ export function computeModule(
     name: 'compute',
     services: { nodes, trust: new TrustService(db, accounts, organizations, nodes), jobs, scheduler, jobKinds },
     resolvers: computeResolvers,
-    routes: [{ path: '/jobs', router: jobFilesRouter(scheduler), jobTokenOnly: true }],
+    routes: [{ path: '/jobs', router: jobAgentRouter(scheduler), jobTokenOnly: true }],
     jobKinds: {
       // Time-bound: a node that takes longer than asked is slow at the least.
       echo: { submittable: true, readsData: false, work: (p) => p.durationMs / 1000 },

@@ -1,6 +1,6 @@
 /** Compute (nodes, the job queue, the scheduler, agent sessions): what other domains may use. */
 export { computeModule, computeResolvers, type ComputeServices } from './compute.module.js';
-export { leasedJob, type LeaseHolder } from './job-files.routes.js';
+export { leasedJob, type LeaseHolder } from './job-agent.routes.js';
 export { Job, JobStatus } from './job.entity.js';
 export { JobAttempt } from './job-attempt.entity.js';
 export { Node } from './node.entity.js';

@@ -29,7 +29,7 @@ import { claimJobs, recordAttempts } from './queue/claim-jobs.js';
 import { failJob, loseJobs, releaseJob, succeedJob, type Backoff, type FinishedJob } from './queue/finish-attempt.js';
 import { renewLeases } from './queue/renew-leases.js';
 
-/** A job as its job token opens it (job-files.routes.ts and other domains' job routes). */
+/** A job as its job token opens it (job-agent.routes.ts and other domains' job routes). */
 export interface LeasedJob {
   id: string;
   kind: string;

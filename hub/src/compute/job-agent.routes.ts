@@ -25,7 +25,7 @@ export async function leasedJob(leases: LeaseHolder, req: Request): Promise<Leas
   return rows;
 }
 
-export function jobFilesRouter(leases: LeaseHolder): Router {
+export function jobAgentRouter(leases: LeaseHolder): Router {
   const router = Router();
   router.get('/:id/payload', async (req, res) => {
     const job = await leasedJob(leases, req);
