@@ -47,7 +47,6 @@ export interface HubRoute {
 }
 
 /** A type-graphql resolver class. */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export type ResolverClass = Function;
 
 export interface HubModule<S extends object = object> {

@@ -19,6 +19,5 @@ export { accountsModule, accountsResolvers, type AccountsServices } from './acco
 import type { AccountsServices } from './accounts.module.js';
 declare module '../module.js' {
   // Declaration merging: the services bag names this module's services (module.ts).
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface Services extends AccountsServices {}
 }

@@ -9,6 +9,5 @@ export { architecturesModule, architecturesResolvers, type ArchitecturesServices
 import type { ArchitecturesServices } from './architectures.module.js';
 declare module '../module.js' {
   // Declaration merging: the services bag names this module's services (module.ts).
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface Services extends ArchitecturesServices {}
 }

@@ -8,6 +8,5 @@ export { artifactsModule, type ArtifactsServices } from './artifacts.module.js';
 import type { ArtifactsServices } from './artifacts.module.js';
 declare module '../module.js' {
   // Declaration merging: the services bag names this module's services (module.ts).
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface Services extends ArtifactsServices {}
 }

@@ -14,6 +14,5 @@ export { modelBlobReferences } from './model-blob-references.js';
 import type { CatalogServices } from './catalog.module.js';
 declare module '../module.js' {
   // Declaration merging: the services bag names this module's services (module.ts).
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface Services extends CatalogServices {}
 }

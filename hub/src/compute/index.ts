@@ -13,7 +13,6 @@ import type { ComputeServices } from './compute.module.js';
 import type { JobKindDeclarations } from './job-kinds.js';
 declare module '../module.js' {
   // Declaration merging (module.ts): this module's services, and the job kinds a module owns.
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface Services extends ComputeServices {}
   interface HubModule<S extends object = object> {
     /** The hooks of the job kinds it owns (compute/job-kinds.ts); each kind has exactly one owner. */

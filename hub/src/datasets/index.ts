@@ -8,6 +8,5 @@ export { datasetsModule, datasetsResolvers, type DatasetsServices } from './data
 import type { DatasetsServices } from './datasets.module.js';
 declare module '../module.js' {
   // Declaration merging: the services bag names this module's services (module.ts).
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface Services extends DatasetsServices {}
 }

@@ -5,6 +5,5 @@ export { mlModule, mlResolvers, type MlServices } from './ml.module.js';
 import type { MlServices } from './ml.module.js';
 declare module '../module.js' {
   // Declaration merging: the services bag names this module's services (module.ts).
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface Services extends MlServices {}
 }

@@ -15,6 +15,5 @@ export { notificationsModule, notificationsResolvers, type NotificationsServices
 import type { NotificationsServices } from './notifications.module.js';
 declare module '../module.js' {
   // Declaration merging: the services bag names this module's services (module.ts).
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface Services extends NotificationsServices {}
 }

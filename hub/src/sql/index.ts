@@ -12,7 +12,6 @@ import type { StatementHandler } from './sql.service.js';
 import type { StatementKind } from './statement-parser.js';
 declare module '../module.js' {
   // Declaration merging (module.ts): this module's services, and the statements a module answers.
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface Services extends SqlServices {}
   interface HubModule<S extends object = object> {
     /** The SQL statements it answers (SqlService.handle), by kind; SELECT is the sql module's own. */

@@ -12,6 +12,5 @@ export { trainingModule, trainingResolvers, type TrainingServices } from './trai
 import type { TrainingServices } from './training.module.js';
 declare module '../module.js' {
   // Declaration merging: the services bag names this module's services (module.ts).
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface Services extends TrainingServices {}
 }
