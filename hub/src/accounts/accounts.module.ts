@@ -1,6 +1,6 @@
 /** The accounts module: users, sessions, organizations, API keys, node tokens. */
 import type { HubFloor, HubModule } from '../module.js';
-import { AccessService } from './access.js';
+import { AccessService } from '../access/index.js';
 import { AccountEventsResolver } from './account-events.resolver.js';
 import { AccountsService } from './accounts.service.js';
 import { ApiKeyResolver } from './api-key.resolver.js';

@@ -1,5 +1,4 @@
 /** Accounts (users, organizations, sessions, API keys, node tokens, who may do what): what other domains may use. */
-export { allows, type AccessService, type OwnedResource, type Permission, type Visibility as VisibilityLevel } from './access.js';
 export { AccountEventKind, accountEvent } from './account-event.js';
 export type { AccountsService } from './accounts.service.js';
 export { Membership, OrgRole } from './membership.entity.js';

@@ -2,7 +2,7 @@ import { registerEnumType } from 'type-graphql';
 
 /**
  * Who sees a thing owned as `owner/name` (models, datasets, architectures): one GraphQL enum for
- * all of them, since the rule is one (accounts/access.ts).
+ * all of them, since the rule is one (access/permission.ts).
  */
 export enum Visibility {
   PUBLIC = 'public',

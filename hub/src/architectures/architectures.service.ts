@@ -10,7 +10,7 @@
  * visibility and deleting need admin (owner, organization owner or admin).
  */
 import type { DataSource } from 'typeorm';
-import type { AccessService, Permission } from '../accounts/index.js';
+import { readableSql, type AccessService, type Permission } from '../access/index.js';
 import type { OrganizationsService } from '../accounts/index.js';
 import type { Principal } from '../accounts/index.js';
 import { checks, type Checks } from '../validation/checks.js';
@@ -146,12 +146,7 @@ export class ArchitecturesService {
   async list(principal: Principal, args: PageArgs, filter: { owner?: string | null } = {}): Promise<Page<Architecture>> {
     const qb = this.repo
       .createQueryBuilder('a')
-      .where(
-        principal.user.isAdmin
-          ? 'true'
-          : `(a.visibility = 'public' OR a.ownerId = :me OR a.ownerId IN (SELECT organization_id FROM memberships WHERE user_id = :me))`,
-        { me: principal.user.id },
-      );
+      .where(readableSql({ alias: 'a' }, { user: ':me', isAdmin: principal.user.isAdmin }, 'listed'), { me: principal.user.id });
     if (filter.owner) {
       try {
         qb.andWhere('a.ownerId = :owner', { owner: (await this.organizations.ownerByHandle(filter.owner, 'Owner')).id });

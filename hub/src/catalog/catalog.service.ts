@@ -10,7 +10,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Permission } from '../accounts/index.js';
+import type { Permission } from '../access/index.js';
 import { hasScope, type Principal } from '../accounts/index.js';
 import { Scope } from '../accounts/index.js';
 import { checks } from '../validation/checks.js';

@@ -9,7 +9,7 @@
  */
 import type { DataSource } from 'typeorm';
 import { AccountEventKind } from '../accounts/index.js';
-import type { Permission } from '../accounts/index.js';
+import type { Permission } from '../access/index.js';
 import type { Principal } from '../accounts/index.js';
 import { AppError } from '../errors.js';
 import type { AccessRequest, Collaborator, ResourceSharing, SharedResourceKind } from '../sharing/index.js';
@@ -88,7 +88,7 @@ export class ModelSharingService {
   /** How many forks of each model the caller may read (private forks of others are not counted), in one statement. */
   async forkCounts(principal: Principal | null, modelIds: readonly string[]): Promise<Map<string, number>> {
     if (modelIds.length === 0) return new Map();
-    const readable = principal?.user.isAdmin ? 'true' : principal ? this.sharing.readableSql('f', '$2') : `f.visibility <> 'private'`;
+    const readable = this.sharing.readableSql('f', principal && '$2', principal?.user.isAdmin);
     const params: unknown[] = [[...modelIds]];
     if (principal && !principal.user.isAdmin) params.push(principal.user.id);
     const rows: { id: string; n: string }[] = await this.db.query(

@@ -12,9 +12,13 @@
 import { registerEnumType } from 'type-graphql';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../accounts/index.js';
+import { readableSql } from '../access/index.js';
 import type { Page, PageArgs } from '../db/paging.js';
 import { filterText, keysetPage, keysetRequest, TS_QUERY, type KeysetRequest, type SortKey } from '../db/keyset-search.js';
 import { Model } from './model.entity.js';
+
+/** Where a model's collaborators are (MODEL_SHARING names the same table). */
+const MODEL_COLLABORATORS = { table: 'model_collaborators', key: 'model_id' };
 
 export enum ModelSort {
   RELEVANCE = 'relevance',
@@ -74,16 +78,7 @@ export function modelSearchRequest(filter: ModelSearch, args: PageArgs): ModelSe
  */
 export function searchModels(db: DataSource, principal: Principal | null, request: ModelSearchRequest, ownerId: string | null): Promise<Page<Model>> {
   const qb = db.getRepository(Model).createQueryBuilder('m');
-  if (!principal) qb.where(`m.visibility = 'public'`);
-  else if (principal.user.isAdmin) qb.where('true');
-  else {
-    qb.where(
-      `(m.visibility = 'public' OR m.owner_id = :me
-        OR m.owner_id IN (SELECT organization_id FROM memberships WHERE user_id = :me)
-        OR m.id IN (SELECT model_id FROM model_collaborators WHERE user_id = :me))`,
-      { me: principal.user.id },
-    );
-  }
+  qb.where(readableSql({ alias: 'm', collaborators: MODEL_COLLABORATORS }, { user: principal && ':me', isAdmin: principal?.user.isAdmin }, 'listed'), principal ? { me: principal.user.id } : {});
   if (request.text) qb.andWhere(`m.search @@ ${TS_QUERY}`, { q: request.text });
   if (request.task) qb.andWhere('m.task = :task', { task: request.task });
   if (request.tag) qb.andWhere(':tag = ANY(m.tags)', { tag: request.tag });

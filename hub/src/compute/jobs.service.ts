@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import { JOB_KINDS, isJobKind } from '../../../schema/index.js';
 import type { Principal } from '../accounts/index.js';
 import type { OrganizationsService } from '../accounts/index.js';
+import { AccessService, readableSql, type AccessTable } from '../access/index.js';
 import { asUuid } from '../db/ids.js';
 import { rows } from '../db/rows.js';
 import type { Signals } from '../db/signals.js';
@@ -46,14 +47,22 @@ export interface SubmitJobInput {
 
 const MAX_PAYLOAD_BYTES = 64 * 1024;
 
+/** Jobs have no visibility: the owner and the members of the job's organization read them. */
+const JOB_ACCESS: AccessTable = { alias: 'j', visibility: null, organization: 'organization_id' };
+
 export class JobsService {
+  /** A job is read by its owner, the members of its organization and platform admins. */
+  private readonly access: AccessService;
+
   constructor(
     private readonly db: DataSource,
     private readonly organizations: OrganizationsService,
     private readonly events: EventBus,
     private readonly signals: Signals,
     private readonly kinds: JobKinds,
-  ) {}
+  ) {
+    this.access = new AccessService(db);
+  }
 
   private get repo() {
     return this.db.getRepository(Job);
@@ -114,9 +123,8 @@ export class JobsService {
     return job;
   }
 
-  private async canSee(principal: Principal, job: Job): Promise<boolean> {
-    if (job.ownerId === principal.user.id || principal.user.isAdmin) return true;
-    return job.organizationId !== null && (await this.organizations.roleOf(principal.user.id, job.organizationId)) !== undefined;
+  private canSee(principal: Principal, job: Job): Promise<boolean> {
+    return this.access.canRead(principal, { ownerId: job.ownerId, organizationId: job.organizationId });
   }
 
   list(
@@ -126,12 +134,7 @@ export class JobsService {
   ): Promise<Page<Job>> {
     const qb = this.repo
       .createQueryBuilder('j')
-      .where(
-        principal.user.isAdmin
-          ? 'true'
-          : '(j.ownerId = :me OR j.organizationId IN (SELECT organization_id FROM memberships WHERE user_id = :me))',
-        { me: principal.user.id },
-      );
+      .where(readableSql(JOB_ACCESS, { user: ':me', isAdmin: principal.user.isAdmin }), { me: principal.user.id });
     if (filter.mine) qb.andWhere('j.ownerId = :me', { me: principal.user.id });
     if (filter.status) qb.andWhere('j.status = :status', { status: filter.status });
     if (filter.kind) qb.andWhere('j.kind = :kind', { kind: filter.kind });

@@ -7,7 +7,7 @@
  * same for a dataset you cannot see, one that does not exist, and one you can already read.
  */
 import { AccountEventKind } from '../accounts/index.js';
-import type { Permission } from '../accounts/index.js';
+import type { Permission } from '../access/index.js';
 import type { Principal } from '../accounts/index.js';
 import { AppError } from '../errors.js';
 import type { AccessRequest, Collaborator, ResourceSharing, SharedResourceKind } from '../sharing/index.js';

@@ -10,7 +10,7 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
-import type { Permission } from '../accounts/index.js';
+import type { Permission } from '../access/index.js';
 import type { AccountsService } from '../accounts/index.js';
 import type { OrganizationsService, Owner } from '../accounts/index.js';
 import { hasScope, type Principal } from '../accounts/index.js';

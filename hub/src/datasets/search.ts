@@ -7,9 +7,13 @@
 import { registerEnumType } from 'type-graphql';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../accounts/index.js';
+import { readableSql } from '../access/index.js';
 import type { Page, PageArgs } from '../db/paging.js';
 import { filterText, keysetPage, keysetRequest, TS_QUERY, type SortKey } from '../db/keyset-search.js';
 import { Dataset } from './dataset.entity.js';
+
+/** Where a dataset's collaborators are (DATASET_SHARING names the same table). */
+const DATASET_COLLABORATORS = { table: 'dataset_collaborators', key: 'dataset_id' };
 
 export enum DatasetSort {
   RELEVANCE = 'relevance',
@@ -42,16 +46,8 @@ export async function searchDatasets(db: DataSource, principal: Principal | null
   const tag = filterText('tag', filter.tag);
   const license = filterText('license', filter.license);
   const qb = db.getRepository(Dataset).createQueryBuilder('d');
-  // A visitor without an account is listed public datasets only (unlisted ones need their name).
-  if (!principal) qb.where(`d.visibility = 'public'`);
-  else if (principal.user.isAdmin) qb.where('true');
-  else {
-    qb.where(
-      `(d.visibility = 'public' OR d.ownerId = :me OR d.ownerId IN (SELECT organization_id FROM memberships WHERE user_id = :me)
-        OR d.id IN (SELECT dataset_id FROM dataset_collaborators WHERE user_id = :me))`,
-      { me: principal.user.id },
-    );
-  }
+  // Listed: public datasets, and any the viewer has a role on (unlisted ones need their name).
+  qb.where(readableSql({ alias: 'd', collaborators: DATASET_COLLABORATORS }, { user: principal && ':me', isAdmin: principal?.user.isAdmin }, 'listed'), principal ? { me: principal.user.id } : {});
   if (request.text) qb.andWhere(`d.search @@ ${TS_QUERY}`, { q: request.text });
   if (tag) qb.andWhere(':tag = ANY(d.tags)', { tag: tag.toLowerCase() });
   if (license) qb.andWhere('lower(d.license) = lower(:license)', { license });

@@ -2,9 +2,10 @@
  * The database: TypeORM over `pg`, pointed at DATABASE_URL or at the embedded database the hub
  * starts itself (embedded-database.ts: a real PostgreSQL server on a private Unix socket, or the
  * PGlite fallback). Migrations from migrations/ run here, at start; `synchronize` is never on.
+ * The entities come from the caller (hub/src/entities.ts lists every domain's), so db/ names no domain.
  */
 import 'reflect-metadata';
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { migrations } from '../../../migrations/index.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -30,15 +31,14 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** `entities`: every domain's TypeORM entities (hub/src/entities.ts); the database knows no domain. */
-export async function openDatabase(config: Config, log: Logger, entities: readonly (abstract new (...args: never[]) => unknown)[]): Promise<Database> {
+export async function openDatabase(config: Config, log: Logger, entities: DataSourceOptions['entities']): Promise<Database> {
   const embedded = config.databaseUrl ? undefined : await startEmbeddedDatabase(config, log);
   const url = config.databaseUrl ?? embedded!.url;
   const kind: DatabaseKind = embedded?.kind ?? 'postgres';
   const dataSource = new DataSource({
     type: 'postgres',
     url,
-    entities: [...entities] as Function[],
+    entities,
     migrations,
     migrationsTableName: 'migrations',
     synchronize: false,

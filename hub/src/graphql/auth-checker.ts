@@ -8,7 +8,7 @@
  * operation in operation-access.ts and checked before execution by operation-guard.ts.
  * A caller who is not signed in is UNAUTHENTICATED (unless `anyone` is listed and they sent no
  * credential: a credential the hub refused stays UNAUTHENTICATED); one who is signed in but lacks
- * the role is FORBIDDEN. What an anonymous visitor may read is decided per row by accounts/access.ts.
+ * the role is FORBIDDEN. What an anonymous visitor may read is decided per row by access/ (AccessService, readableSql).
  */
 import type { AuthChecker } from 'type-graphql';
 import { forbidden, unauthenticated } from '../errors.js';

@@ -3,7 +3,7 @@ export { NotificationFanOut, type Announce, type SubjectEvent } from './fan-out.
 export { NotificationKind } from './notification-kind.js';
 export { Notification } from './notification.entity.js';
 export { NotificationsService } from './notifications.service.js';
-export { ownerVisibilityRule, type SubjectReadRule, type SubjectRules } from './subject-access.js';
+export { type SubjectReadRule, type SubjectRules } from './subject-access.js';
 export { SubjectKind } from './subject.js';
 export { SubscriptionsService, type SubjectLookup } from './subscriptions.service.js';
 export { NotificationSubscription } from './subscription.entity.js';

@@ -4,10 +4,8 @@
  * so a subscriber who cannot read a model or dataset (it went private, they left the organization,
  * a collaborator role was taken away) gets nothing about it: no inbox row, no live event, no webhook.
  *
- * The rule itself belongs to the domain that owns the rows: `sharing/ResourceSharing.readableSql`
- * has the same shape, and services.ts hands one per kind. {@link ownerVisibilityRule} is the
- * owner / organization / visibility rule of accounts/access.ts, for a kind whose sharing has no
- * ResourceSharing yet.
+ * Each kind's rule is the access rule (access/readable-sql.ts) with that kind's collaborators:
+ * services.ts hands the kind's `sharing/ResourceSharing`, whose readableSql builds it.
  */
 import { SubjectKind } from './subject.js';
 
@@ -26,16 +24,6 @@ export const SUBJECT_TABLE: Record<SubjectKind, { table: string; column: 'model_
   [SubjectKind.MODEL]: { table: 'models', column: 'model_id' },
   [SubjectKind.DATASET]: { table: 'datasets', column: 'dataset_id' },
 };
-
-/** Not private, or owned by the user or one of their organizations, or (when given) shared with them. */
-export function ownerVisibilityRule(collaborators?: { table: string; key: string }): SubjectReadRule {
-  return {
-    readableSql: (alias, user) =>
-      `(${alias}.visibility <> 'private' OR ${alias}.owner_id = ${user}
-        OR ${alias}.owner_id IN (SELECT organization_id FROM memberships WHERE user_id = ${user})
-        ${collaborators ? `OR ${alias}.id IN (SELECT ${collaborators.key} FROM ${collaborators.table} WHERE user_id = ${user})` : ''})`,
-  };
-}
 
 /**
  * SQL true when the user `userExpr` (admin flag `isAdminExpr`) may read the subject of `row`, a

@@ -5,7 +5,7 @@
  * hand them here, so the rules below hold the same way for every kind.
  *
  * - Access: owner, organization role, collaborator role and visibility, through
- *   `AccessService.require` — a caller who may not read a row gets NOT_FOUND, never FORBIDDEN.
+ *   `AccessService.require` (access/) — a caller who may not read a row gets NOT_FOUND, never FORBIDDEN.
  * - Collaborators are listed to writers and set or removed by admins.
  * - Stars: anyone who can read the row; the count is kept on the row.
  * - Asking for access never reveals whether a private row exists: `requestAccess` answers the
@@ -16,7 +16,7 @@
  */
 import type { DataSource, EntityManager } from 'typeorm';
 import { accountEvent } from '../accounts/index.js';
-import { allows, type AccessService, type OwnedResource, type Permission } from '../accounts/index.js';
+import { allows, readableSql, type AccessService, type OwnedResource, type Permission } from '../access/index.js';
 import type { AccountsService } from '../accounts/index.js';
 import type { Principal } from '../accounts/index.js';
 import { checks } from '../validation/checks.js';
@@ -83,14 +83,12 @@ export class ResourceSharing {
   }
 
   /**
-   * SQL true for rows of `alias` (a `kind.table` alias) that the user whose id is the parameter
-   * `userParam` (e.g. `$1` or `:me`) may read: not private, or theirs, their organizations', or
-   * shared with them. Platform admins see everything; callers handle that case themselves.
+   * SQL true for rows of `alias` (a `kind.table` alias) that the user whose id is the SQL `user`
+   * (e.g. `$1`, `:me`, a column; null: an anonymous visitor) may read, by the access rule
+   * (access/readable-sql.ts) with this kind's collaborators. `isAdmin`: SQL true for a platform admin.
    */
-  readableSql(alias: string, userParam: string): string {
-    return `(${alias}.visibility <> 'private' OR ${alias}.owner_id = ${userParam}
-      OR ${alias}.owner_id IN (SELECT organization_id FROM memberships WHERE user_id = ${userParam})
-      OR ${alias}.id IN (SELECT ${this.kind.key} FROM ${this.kind.collaborators} WHERE user_id = ${userParam}))`;
+  readableSql(alias: string, user: string | null, isAdmin: string | boolean = false): string {
+    return readableSql({ alias, collaborators: { table: this.kind.collaborators, key: this.kind.key } }, { user, isAdmin });
   }
 
   /** The collaborators, oldest first. Visible to those who can write. */

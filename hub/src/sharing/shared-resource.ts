@@ -1,5 +1,5 @@
 import type { AccountEventKind } from '../accounts/index.js';
-import type { VisibilityLevel as Visibility } from '../accounts/index.js';
+import type { Visibility } from '../access/index.js';
 
 /**
  * What {@link ResourceSharing} needs to know about one kind of shared thing (datasets, models):
