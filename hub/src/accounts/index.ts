@@ -1,4 +1,4 @@
-/** Accounts (users, organizations, sessions, API keys, node tokens, who may do what): what other domains may use. */
+/** Accounts (users, organizations, sessions, API keys, node tokens, scopes): what other domains may use. */
 export { AccountEventKind, accountEvent } from './account-event.js';
 export type { AccountsService } from './accounts.service.js';
 export { Membership, OrgRole } from './membership.entity.js';
