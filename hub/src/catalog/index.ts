@@ -3,7 +3,6 @@ export { CatalogService, type ModelInput, type ModelPatch, type VersionRef } fro
 export { Model, ModelVisibility } from './model.entity.js';
 export { ModelAlias } from './model-alias.entity.js';
 export { ModelVersion, ModelVersionStatus, type ModelSignature } from './model-version.entity.js';
-export { loadTf } from './layers-model-check.js';
 export { ModelTooLargeError, type ReceivedFiles } from './multipart-files.js';
 export type { StoredFeature, StoredLineage } from './version-metadata.js';
 export type { FeatureSpecInput } from './version-metadata.js';
