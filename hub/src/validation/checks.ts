@@ -1,8 +1,7 @@
 /**
  * Field rules for the inputs of every domain (handles, names, passwords, listings, tags, text).
  * Services call these (not resolvers) so that every door into a service — GraphQL, REST, CLI —
- * gets the same checks. All problems are reported at once, each
- * naming its field.
+ * gets the same checks. All problems are reported at once, each naming its field.
  */
 import { AppError, type FieldProblem } from '../errors.js';
 
