@@ -6,7 +6,7 @@
  * trainer's own code), and predicts. For ML.PREDICT it uploads the outputs chunk by chunk (the
  * hub joins them to the input rows it served); for ML.EVALUATE it reports the metrics.
  *
- * Job-token endpoints (hub/src/ml/ml-files.routes.ts), all under /api/jobs/:id/ml:
+ * Job-token endpoints (hub/src/ml/ml-agent.routes.ts), all under /api/jobs/:id/ml:
  *   GET  file?path=model.json   a file of the model version (model.json, then its weight shards)
  *   GET  rows?offset=&limit=    a chunk of the input query's rows: {@link RowsChunk} (training.ts)
  *   POST predictions            {@link PredictionChunk}: the model's outputs for rows offset… (ML.PREDICT)

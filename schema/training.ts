@@ -4,7 +4,7 @@
  * at the end. Agents are untrusted: the hub parses every one of these before believing it, and an
  * agent parses a checkpoint (written by another, possibly hostile, agent) before resuming from it.
  *
- * Job-token endpoints (hub/src/training/training-files.routes.ts), all under /api/jobs/:id:
+ * Job-token endpoints (hub/src/training/training-agent.routes.ts), all under /api/jobs/:id:
  *   GET  rows?offset=&limit=   a chunk of the training query's rows: {@link RowsChunk}
  *   POST epochs                {@link EpochReports}, one entry per finished epoch
  *   POST checkpoints           multipart: state.json ({@link CheckpointState}) + weights.bin

@@ -1,19 +1,12 @@
-/** Every TypeORM entity, for the DataSource. Each domain adds its own here. */
-import { ApiKey } from './accounts/api-key.entity.js';
-import { Architecture } from './architectures/architecture.entity.js';
-import { Membership } from './accounts/membership.entity.js';
-import { NodeToken } from './accounts/node-token.entity.js';
-import { Organization } from './accounts/organization.entity.js';
-import { Session } from './accounts/session.entity.js';
-import { User } from './accounts/user.entity.js';
-import { JobAttempt } from './compute/job-attempt.entity.js';
-import { Job } from './compute/job.entity.js';
-import { Node } from './compute/node.entity.js';
-import { DatasetVersion } from './datasets/dataset-version.entity.js';
-import { Dataset } from './datasets/dataset.entity.js';
-import { ModelAlias } from './catalog/model-alias.entity.js';
-import { ModelVersion } from './catalog/model-version.entity.js';
-import { Model } from './catalog/model.entity.js';
+/**
+ * Every TypeORM entity, for the DataSource (db/database.ts gets this list; the ground floor names no
+ * domain). Each domain exports its entities from its index.ts, and this is the one list of them.
+ */
+import { ApiKey, Membership, NodeToken, Organization, Session, User } from './accounts/index.js';
+import { Architecture } from './architectures/index.js';
+import { Job, JobAttempt, Node } from './compute/index.js';
+import { Dataset, DatasetVersion } from './datasets/index.js';
+import { Model, ModelAlias, ModelVersion } from './catalog/index.js';
 import { Notification, NotificationSubscription, WebhookDelivery } from './notifications/index.js';
 import { TrainingCheckpoint, TrainingEpoch, TrainingRun, TrainingTuning } from './training/index.js';
 

@@ -18,7 +18,6 @@ import { AgentGateway } from './compute/agent-gateway.js';
 import { mountApi } from './api-routes.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
-import { entities } from './entities.js';
 import { createSignals } from './db/signals.js';
 import { countStatements } from './db/statement-count.js';
 import { createHubChannel } from './events/hub-channel.js';
@@ -35,7 +34,8 @@ import { securityHeaders, withStyleNonce } from './http/security-headers.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createEventBus } from './pubsub.js';
-import { createServices, type Services } from './services.js';
+import { entities } from './entities.js';
+import { createModules, type Services } from './services.js';
 
 export interface Hub {
   /** Where the hub listens, e.g. http://127.0.0.1:4000 */
@@ -55,10 +55,9 @@ export async function startHub(config: Config, log: Logger = createLogger(config
   const channel = await createHubChannel(db.kind === 'pglite' ? undefined : db.url, log.child({ component: 'hub-channel' }));
   const events = createEventBus(channel, log);
   const signals = createSignals(channel, log);
-  const services = createServices({ db: db.dataSource, database: { url: db.url, kind: db.kind }, config, events, signals, metrics, log });
-  // The SQL sandbox's own login and pool; without them SQL is off (the reason is logged and on /readyz), the rest of the hub runs.
-  await services.sql.start();
-  const schema = await createSchema(events);
+  const { modules, services } = createModules({ db: db.dataSource, config, events, signals, metrics, log }, { url: db.url, kind: db.kind });
+  for (const module of modules) await module.start?.();
+  const schema = await createSchema(events, modules.flatMap((m) => m.resolvers ?? []));
 
   const app = express();
   app.disable('x-powered-by');
@@ -169,7 +168,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     }),
   );
 
-  mountApi(app, services);
+  mountApi(app, modules);
 
   // The portal: static files, and index.html for every other GET so deep links work.
   const indexHtml = path.join(config.webDir, 'index.html');
@@ -188,29 +187,21 @@ export async function startHub(config: Config, log: Logger = createLogger(config
   app.use((req, res) => sendError(res, 404, 'NOT_FOUND', `No route ${req.method} ${req.path}`));
   app.use(errorHandler(development));
 
-  // Housekeeping: expired sessions, old login attempts, upload files a crash left behind.
+  // Housekeeping: each module sweeps what it leaves behind (expired sessions, upload files a crash left behind, orphan blobs…).
   const housekeeping = cron.schedule('*/10 * * * *', async () => {
-    try {
-      await services.accounts.sweepSessions();
-      await services.loginLimiter.sweep();
-      await services.signupLimiter.sweep();
-      await services.datasets.sweepUploads();
-      await services.artifacts.sweepTemp();
-      await services.blobSweeper.sweepOrphans();
-      await services.ml.sweepResults();
-    } catch (error) {
-      log.error({ err: error }, 'housekeeping failed');
+    for (const module of modules) {
+      try {
+        await module.housekeeping?.();
+      } catch (error) {
+        log.error({ err: error, module: module.name }, 'housekeeping failed');
+      }
     }
-  }, { name: 'accounts-housekeeping' });
+  }, { name: 'hub-housekeeping' });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, () => resolve());
   });
-  // Webhook deliveries: a loop of its own that never throws; close() below stops it.
-  services.webhookWorker.start();
-  // Tuning: queues trials as slots free up, and goes on with running tunings after a restart.
-  services.training.tuner.start();
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
@@ -226,16 +217,14 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     close() {
       closing ??= (async () => {
         await housekeeping.stop();
-        await services.scheduler.close();
-        await services.webhookWorker.close();
-        await services.training.tuner.close();
-        services.notifications.close();
+        const reversed = [...modules].reverse();
+        for (const module of reversed) await module.stop?.();
         await gateway.close();
         await subscriptions.dispose();
         await apollo.stop();
         await signals.close();
+        for (const module of reversed) await module.close?.();
         await channel.close();
-        await services.sql.close();
         await db.close();
       })();
       return closing;

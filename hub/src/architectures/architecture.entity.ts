@@ -2,7 +2,7 @@ import { GraphQLJSON } from 'graphql-scalars';
 import { Field, Float, ObjectType } from 'type-graphql';
 import { Column, Entity } from 'typeorm';
 import type { ModelSpec } from '../../../schema/index.js';
-import { bigintAsNumber, OwnedListing } from '../sharing/owned-listing.js';
+import { bigintAsNumber, OwnedListing } from '../sharing/index.js';
 import type { ModelSpecValidation } from './model-spec-validator.js';
 
 @ObjectType('Architecture', { description: 'A saved model spec (layer graph), `owner/name`, that training can build' })

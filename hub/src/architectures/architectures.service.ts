@@ -11,8 +11,8 @@
  */
 import type { DataSource } from 'typeorm';
 import { readableSql, type AccessService, type Permission } from '../access/index.js';
-import type { OrganizationsService } from '../accounts/organizations.service.js';
-import type { Principal } from '../accounts/principal.js';
+import type { OrganizationsService } from '../accounts/index.js';
+import type { Principal } from '../accounts/index.js';
 import { checks, type Checks } from '../validation/checks.js';
 import { ModelVisibility } from '../catalog/index.js';
 import { isUniqueViolation } from '../db/unique-violation.js';

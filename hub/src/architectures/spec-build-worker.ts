@@ -7,7 +7,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { ModelSpecLimits } from '../../../schema/index.js';
-import { loadTf } from '../catalog/layers-model-check.js';
+import { loadTf } from '../tf.js';
 import { confirmWithTf, type TfConfirmation } from './spec-confirmation.js';
 
 export interface BuildRequest {

@@ -7,7 +7,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { ModelSpecLimits } from '../../../schema/index.js';
-import { loadTf } from '../catalog/index.js';
+import { loadTf } from '../tf.js';
 import type { BuildAnswer, BuildRequest } from './spec-build-worker.js';
 import { confirmWithTf, type TfConfirmation } from './spec-confirmation.js';
 

@@ -8,22 +8,8 @@
  * start-up never pays for it.
  */
 import { badInput } from '../errors.js';
+import { loadTf } from '../tf.js';
 import type { ModelSignature } from './model-version.entity.js';
-
-type Tf = typeof import('@tensorflow/tfjs');
-
-let tfPromise: Promise<Tf> | undefined;
-/** TF.js on the CPU backend, imported on first use (also by architectures/, to confirm model specs). */
-export function loadTf(): Promise<Tf> {
-  tfPromise ??= (async () => {
-    const tf = await import('@tensorflow/tfjs');
-    await tf.setBackend('cpu');
-    await tf.ready();
-    return tf;
-  })();
-  tfPromise.catch(() => (tfPromise = undefined));
-  return tfPromise;
-}
 
 const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2, complex64: 8 };
 

@@ -15,7 +15,7 @@
  *   null. Collaborators, stars, access requests and aliases go with the model.
  */
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Principal } from '../accounts/principal.js';
+import type { Principal } from '../accounts/index.js';
 import type { BlobSweeper } from '../artifacts/index.js';
 import { conflict, notFound } from '../errors.js';
 import type { Logger } from '../logger.js';

@@ -10,8 +10,8 @@
  * Aliases are not copied: they are the fork owner's decisions to make.
  */
 import type { DataSource } from 'typeorm';
-import type { OrganizationsService } from '../accounts/organizations.service.js';
-import type { Principal } from '../accounts/principal.js';
+import type { OrganizationsService } from '../accounts/index.js';
+import type { Principal } from '../accounts/index.js';
 import { checks } from '../validation/checks.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import { conflict, notFound } from '../errors.js';

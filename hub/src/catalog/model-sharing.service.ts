@@ -8,9 +8,9 @@
  * same for a model you cannot see, one that does not exist, and one you can already read.
  */
 import type { DataSource } from 'typeorm';
-import { AccountEventKind } from '../accounts/account-event.js';
+import { AccountEventKind } from '../accounts/index.js';
 import type { Permission } from '../access/index.js';
-import type { Principal } from '../accounts/principal.js';
+import type { Principal } from '../accounts/index.js';
 import { AppError } from '../errors.js';
 import type { AccessRequest, Collaborator, ResourceSharing, SharedResourceKind } from '../sharing/index.js';
 import type { CatalogService } from './catalog.service.js';

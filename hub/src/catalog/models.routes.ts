@@ -12,14 +12,14 @@
  * with 413 `{ error: { code: 'QUOTA_EXCEEDED', quota, owner, used, limit, adding } }`.
  */
 import { Router, type Request, type Response } from 'express';
-import type { Principal } from '../accounts/principal.js';
-import { Scope } from '../accounts/scopes.js';
+import type { Principal } from '../accounts/index.js';
+import { Scope } from '../accounts/index.js';
 import { badInput } from '../errors.js';
 import { principalOf, requiredPrincipal, routeAccess } from '../http/route-access.js';
-import type { Services } from '../services.js';
+import type { Services } from '../module.js';
 import type { VersionRef } from './catalog.service.js';
 
-export function modelsRouter(services: Services): Router {
+export function modelsRouter(services: Pick<Services, 'accounts' | 'catalog'>): Router {
   const router = Router();
 
   const writer = routeAccess(services.accounts, { scope: Scope.MODELS_WRITE });

@@ -7,7 +7,7 @@
  * (inbox and webhooks, notifications/), written in the same transaction as the change.
  */
 import type { DataSource } from 'typeorm';
-import type { Principal } from '../accounts/principal.js';
+import type { Principal } from '../accounts/index.js';
 import { checks } from '../validation/checks.js';
 import { AppError } from '../errors.js';
 import { NotificationKind, SubjectKind, type NotificationFanOut } from '../notifications/index.js';

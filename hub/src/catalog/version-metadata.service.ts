@@ -7,9 +7,9 @@
  * reader may not read is null for them, never a name they should not learn.
  */
 import type { DataSource } from 'typeorm';
-import type { Principal } from '../accounts/principal.js';
+import type { Principal } from '../accounts/index.js';
 import { checks, type Checks } from '../validation/checks.js';
-import type { DatasetsService } from '../datasets/datasets.service.js';
+import type { DatasetsService } from '../datasets/index.js';
 import { AppError } from '../errors.js';
 import type { CatalogService } from './catalog.service.js';
 import { ModelVersion, ModelVersionStatus, type ModelSignature } from './model-version.entity.js';

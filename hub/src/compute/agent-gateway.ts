@@ -19,10 +19,10 @@ import {
   type HubToAgent,
   type Message,
 } from '../../../schema/index.js';
-import { AccountEventKind, accountEvent } from '../accounts/account-event.js';
+import { AccountEventKind, accountEvent } from '../accounts/index.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import type { Services } from '../services.js';
+import type { Services } from '../module.js';
 import { AgentSession } from './agent-session.js';
 import { behaviourOf } from './nodes.service.js';
 
@@ -46,7 +46,7 @@ export class AgentGateway {
   private readonly alive = new WeakMap<WebSocket, boolean>();
 
   constructor(
-    private readonly services: Services,
+    private readonly services: Pick<Services, 'config' | 'events' | 'signals' | 'nodeTokens' | 'nodes' | 'scheduler'>,
     private readonly metrics: Metrics,
     private readonly log: Logger,
   ) {

@@ -1,6 +1,6 @@
 import { GraphQLJSON } from 'graphql-scalars';
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { NodeToken } from '../accounts/node-token.entity.js';
+import { NodeToken } from '../accounts/index.js';
 import { JobStatus } from './job.entity.js';
 import { Node } from './node.entity.js';
 

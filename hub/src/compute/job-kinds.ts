@@ -1,20 +1,24 @@
 /**
- * The hub's side of each job kind (schema/job-kinds.ts): whether users may submit it through the
- * API, whether it reads users' data (then it must be queued with what it reads, and residency
- * decides where it runs: placement.ts), how much work a payload is (for the measured speed of the
- * node that runs it), and what to do with a verified result. The hub refuses to start when a kind
- * has no entry here (assertJobKindHandlers), so adding a kind cannot silently leave results
- * unhandled or data unplaced.
+ * The hub's side of each job kind (schema/job-kinds.ts), declared by the module that owns the kind
+ * (compute: echo, benchmark; training: train; ml: predict) in its `jobKinds`, and the one place the
+ * queue, the scheduler and submitJob read them. services.ts adds every module's declarations and
+ * the hub refuses to start when a kind has none, or two (JobKinds.assertComplete, add), so adding a
+ * kind cannot silently leave results unhandled or data unplaced.
  */
 import { jobKinds, type JobKind, type JobPayload, type JobResult } from '../../../schema/index.js';
-import type { NodesService } from './nodes.service.js';
 
-export interface HubJobKind<K extends JobKind> {
+/** The job a hook is about, and the node that ran it. */
+export interface JobRef {
+  id: string;
+  nodeId: string;
+}
+
+export interface JobKindHooks<K extends JobKind> {
   /** May users submit it with submitJob? (Kinds other domains create, like training, may not.) */
   submittable: boolean;
   /**
    * Does it read users' data (rows, weights, specs)? Then JobsService.enqueue refuses it without
-   * `reads`, so no caller can forget the residency rule.
+   * `reads`, so no caller can forget the residency rule (placement.ts).
    */
   readsData: boolean;
   /**
@@ -22,31 +26,43 @@ export interface HubJobKind<K extends JobKind> {
    * is this over the wall time it took (nodes.service.ts recordRun). Undefined: not measured.
    */
   work?(payload: JobPayload<K>): number;
-  onSucceeded?(result: JobResult<K>, context: { nodeId: string; nodes: NodesService }): Promise<void>;
+  /** After the kind's schema accepted a submitted payload: a reason to refuse it (a BAD_USER_INPUT on `payload`), or null. */
+  validatePayload?(payload: JobPayload<K>): string | null;
+  /**
+   * After the kind's schema accepted an agent's result, before the job counts as succeeded: a reason
+   * to refuse it (the attempt fails, retryably), or null.
+   */
+  checkResult?(job: JobRef, result: JobResult<K>): Promise<string | null>;
+  /** After the job succeeded. A throw is logged; the job stays succeeded. */
+  onSucceeded?(job: JobRef, result: JobResult<K>): Promise<void>;
+  /** After an attempt the agent reported failed (or whose result was refused) ended the job as failed. A throw is logged. */
+  onFailed?(job: JobRef, reason: string): Promise<void>;
 }
 
-/** Training: row-epochs a typical CPU node (TF.js on WASM) fits per second on a small network. */
-const TRAIN_ROW_EPOCHS_PER_SECOND = 20_000;
-/** Prediction: rows a typical CPU node reads, predicts and sends back per second. */
-const PREDICT_ROWS_PER_SECOND = 5_000;
+/** What a module declares: the hooks of the kinds it owns. */
+export type JobKindDeclarations = { [K in JobKind]?: JobKindHooks<K> };
 
-export const hubJobKinds: { [K in JobKind]: HubJobKind<K> } = {
-  // Time-bound: a node that takes longer than asked is slow at the least.
-  echo: { submittable: true, readsData: false, work: (p) => p.durationMs / 1000 },
-  benchmark: {
-    submittable: true,
-    readsData: false,
-    async onSucceeded(result, { nodeId, nodes }) {
-      await nodes.recordBenchmark(nodeId, result.gflops, result.stepsPerSecond);
-    },
-  },
-  // Made by training/ (CREATE MODEL); its result is checked there (Scheduler.checkResults).
-  train: { submittable: false, readsData: true, work: (p) => (p.rowCount * p.hyperparameters.epochs) / TRAIN_ROW_EPOCHS_PER_SECOND },
-  // Made by ml/ (ML.PREDICT, ML.EVALUATE); its result is checked there.
-  predict: { submittable: false, readsData: true, work: (p) => p.rowCount / PREDICT_ROWS_PER_SECOND },
-};
+export class JobKinds {
+  private readonly hooks = new Map<JobKind, { owner: string; hooks: JobKindHooks<JobKind> }>();
 
-export function assertJobKindHandlers(handlers: Record<string, unknown> = hubJobKinds): void {
-  const missing = jobKinds.filter((kind) => !handlers[kind]);
-  if (missing.length > 0) throw new Error(`No hub handler for job kind(s): ${missing.join(', ')} (hub/src/compute/job-kinds.ts)`);
+  /** Adds a module's kinds; a kind declared twice is a wiring mistake and stops the hub. */
+  add(owner: string, declarations: JobKindDeclarations): void {
+    for (const [kind, hooks] of Object.entries(declarations) as [JobKind, JobKindHooks<JobKind>][]) {
+      const existing = this.hooks.get(kind);
+      if (existing) throw new Error(`Job kind "${kind}" is declared by both ${existing.owner} and ${owner}`);
+      this.hooks.set(kind, { owner, hooks });
+    }
+  }
+
+  /** The hub refuses to start when a kind of schema/job-kinds.ts has no hooks. */
+  assertComplete(): void {
+    const missing = jobKinds.filter((kind) => !this.hooks.has(kind));
+    if (missing.length > 0) throw new Error(`No hub handler for job kind(s): ${missing.join(', ')} (declare its hooks in the jobKinds of the module that owns it)`);
+  }
+
+  of<K extends JobKind>(kind: K): JobKindHooks<K> {
+    const entry = this.hooks.get(kind);
+    if (!entry) throw new Error(`No hub handler for job kind ${kind}`);
+    return entry.hooks as unknown as JobKindHooks<K>;
+  }
 }

@@ -1,5 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
-import { User } from '../accounts/user.entity.js';
+import { User } from '../accounts/index.js';
 import { ConnectionType, PageArgs, type Page } from '../graphql/connection.js';
 import type { Context } from '../graphql/context.js';
 import { whileReadable } from '../graphql/while-readable.js';

@@ -4,8 +4,8 @@
  */
 import type { DataSource } from 'typeorm';
 import { JOB_KINDS, isJobKind } from '../../../schema/index.js';
-import type { Principal } from '../accounts/principal.js';
-import type { OrganizationsService } from '../accounts/organizations.service.js';
+import type { Principal } from '../accounts/index.js';
+import type { OrganizationsService } from '../accounts/index.js';
 import { AccessService, readableSql, type AccessTable } from '../access/index.js';
 import { asUuid } from '../db/ids.js';
 import { rows } from '../db/rows.js';
@@ -14,7 +14,7 @@ import { AppError, badInput, notFound } from '../errors.js';
 import { paginate, type Page, type PageArgs } from '../db/paging.js';
 import type { EventBus } from '../pubsub.js';
 import { JobAttempt } from './job-attempt.entity.js';
-import { hubJobKinds } from './job-kinds.js';
+import type { JobKinds } from './job-kinds.js';
 import { Job, JobStatus, type JobRequirements } from './job.entity.js';
 import { eligibleSql, residencyOf, trustedBySql, type DataRead } from './placement.js';
 import { checks } from '../validation/checks.js';
@@ -59,6 +59,7 @@ export class JobsService {
     private readonly organizations: OrganizationsService,
     private readonly events: EventBus,
     private readonly signals: Signals,
+    private readonly kinds: JobKinds,
   ) {
     this.access = new AccessService(db);
   }
@@ -68,7 +69,7 @@ export class JobsService {
   }
 
   async submit(principal: Principal, input: SubmitJobInput): Promise<Job> {
-    if (!isJobKind(input.kind) || !hubJobKinds[input.kind].submittable) {
+    if (!isJobKind(input.kind) || !this.kinds.of(input.kind).submittable) {
       throw badInput('kind', `unknown job kind "${input.kind}"; one of ${Object.keys(JOB_KINDS).join(', ')}`);
     }
     const parsed = JOB_KINDS[input.kind].payload.safeParse(input.payload ?? {});
@@ -76,6 +77,8 @@ export class JobsService {
       const issue = parsed.error.issues[0];
       throw badInput(['payload', ...issue.path].join('.'), issue.message);
     }
+    const refusal = (this.kinds.of(input.kind).validatePayload as ((payload: unknown) => string | null) | undefined)?.(parsed.data);
+    if (refusal) throw badInput('payload', refusal);
     if (JSON.stringify(parsed.data).length > MAX_PAYLOAD_BYTES) throw badInput('payload', `must be at most ${MAX_PAYLOAD_BYTES} bytes`);
     const c = checks();
     const priority = input.priority ?? 0;
@@ -104,7 +107,7 @@ export class JobsService {
       Partial<Pick<Job, 'id' | 'organizationId' | 'priority' | 'maxAttempts'>> & { reads?: readonly DataRead[] },
   ): Promise<Job> {
     const { reads, ...fields } = job;
-    if (isJobKind(job.kind) && hubJobKinds[job.kind].readsData && !reads) {
+    if (isJobKind(job.kind) && this.kinds.of(job.kind).readsData && !reads) {
       throw new AppError('INTERNAL', `a ${job.kind} job reads data: queue it with what it reads, so its placement can be derived`);
     }
     const residency = residencyOf(reads ?? []);

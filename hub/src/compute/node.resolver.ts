@@ -1,5 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
-import { User } from '../accounts/user.entity.js';
+import { User } from '../accounts/index.js';
 import { ADMIN } from '../graphql/auth-checker.js';
 import { ConnectionType, PageArgs, type Page } from '../graphql/connection.js';
 import type { Context } from '../graphql/context.js';

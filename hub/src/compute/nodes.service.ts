@@ -4,9 +4,9 @@
  * and signalled to the hub holding the node's socket.
  */
 import type { DataSource } from 'typeorm';
-import type { NodeToken } from '../accounts/node-token.entity.js';
-import type { NodeTokensService } from '../accounts/node-tokens.service.js';
-import type { Principal } from '../accounts/principal.js';
+import type { NodeToken } from '../accounts/index.js';
+import type { NodeTokensService } from '../accounts/index.js';
+import type { Principal } from '../accounts/index.js';
 import type { Signals } from '../db/signals.js';
 import { asUuid } from '../db/ids.js';
 import { forbidden, notFound } from '../errors.js';
@@ -16,7 +16,7 @@ import type { Capabilities } from '../../../schema/index.js';
 import { Node, NodeStatus } from './node.entity.js';
 import { rows } from '../db/rows.js';
 import { checks } from '../validation/checks.js';
-import { AccountEventKind, accountEvent } from '../accounts/account-event.js';
+import { AccountEventKind, accountEvent } from '../accounts/index.js';
 
 /** What the scheduler weighs a node by, from what the hub measured of it. */
 export interface NodeBehaviour {

@@ -16,20 +16,20 @@
 import cron from 'node-cron';
 import type { DataSource } from 'typeorm';
 import { JOB_KINDS, isJobKind, type AgentToHub, type JobKind, type JobResult, type Message } from '../../../schema/index.js';
-import { issueToken } from '../accounts/tokens.js';
+import { issueToken } from '../accounts/index.js';
 import type { Config } from '../config.js';
 import type { Signals } from '../db/signals.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { AgentSession } from './agent-session.js';
-import { hubJobKinds } from './job-kinds.js';
+import type { JobKindHooks, JobKinds } from './job-kinds.js';
 import type { JobsService } from './jobs.service.js';
 import { behaviourOf, type NodesService } from './nodes.service.js';
 import { claimJobs, recordAttempts } from './queue/claim-jobs.js';
 import { failJob, loseJobs, releaseJob, succeedJob, type Backoff, type FinishedJob } from './queue/finish-attempt.js';
 import { renewLeases } from './queue/renew-leases.js';
 
-/** A job as its job token opens it (job-files.routes.ts and other domains' job routes). */
+/** A job as its job token opens it (job-agent.routes.ts and other domains' job routes). */
 export interface LeasedJob {
   id: string;
   kind: string;
@@ -54,13 +54,13 @@ export class Scheduler {
   private readonly backoff: Backoff;
   /** Last progress write per job, to keep a chatty job from writing on every report. */
   private readonly progressWrittenAt = new Map<string, number>();
-  private readonly resultChecks = new Map<string, (jobId: string, result: unknown) => Promise<string | null>>();
 
   constructor(
     private readonly db: DataSource,
     private readonly config: Config,
     private readonly jobs: JobsService,
     private readonly nodes: NodesService,
+    private readonly kinds: JobKinds,
     private readonly signals: Signals,
     private readonly metrics: Metrics,
     private readonly log: Logger,
@@ -224,14 +224,6 @@ export class Scheduler {
     return row;
   }
 
-  /**
-   * Lets the domain that makes jobs of `kind` refuse an agent's success report that passed the
-   * result schema but contradicts the hub's records (a training job whose model never arrived):
-   * `check` answers why, or null to accept. A refused report fails the attempt (retried elsewhere).
-   */
-  checkResults<K extends JobKind>(kind: K, check: (jobId: string, result: JobResult<K>) => Promise<string | null>): void {
-    this.resultChecks.set(kind, check as (jobId: string, result: unknown) => Promise<string | null>);
-  }
 
   async heartbeat(session: AgentSession, message: Message<AgentToHub, 'heartbeat'>): Promise<void> {
     await this.nodes.heartbeat(session.nodeId, message.load);
@@ -286,7 +278,7 @@ export class Scheduler {
         return this.finish(session, jobId, attempt, async () => {
           const finished = await failJob(this.db, jobId, session.nodeId, attempt, message.error, message.retryable, this.backoff);
           if (finished && quick) await this.gaveBack(session);
-          return finished;
+          return this.failed(session, finished, message.error);
         });
       }
       case 'job.released': {
@@ -315,7 +307,7 @@ export class Scheduler {
         [job.id, attempt],
       );
       if (!row || !isJobKind(job.kind)) return;
-      const work = (hubJobKinds[job.kind].work as ((p: unknown) => number) | undefined)?.(row.payload);
+      const work = (this.kinds.of(job.kind).work as ((p: unknown) => number) | undefined)?.(row.payload);
       const behaviour = await this.nodes.recordRun(session.nodeId, work, row.seconds, concurrent);
       if (behaviour) session.behaviour = behaviour;
     } catch (error) {
@@ -343,22 +335,34 @@ export class Scheduler {
       const issue = parsed.error.issues[0];
       const reason = `the node reported an invalid result (${issue.path.join('.') || 'result'}: ${issue.message})`;
       this.log.warn({ nodeId: session.nodeId, jobId, reason }, 'refused a job result');
-      return failJob(this.db, jobId, session.nodeId, attempt, reason, true, this.backoff);
+      return this.failed(session, await failJob(this.db, jobId, session.nodeId, attempt, reason, true, this.backoff), reason);
     }
-    const refusal = await this.resultChecks.get(kind)?.(jobId, parsed.data);
+    const hooks = this.kinds.of(kind) as JobKindHooks<JobKind>;
+    const job = { id: jobId, nodeId: session.nodeId };
+    const refusal = await hooks.checkResult?.(job, parsed.data);
     if (refusal) {
       const reason = `the node reported success, but ${refusal}`;
       this.log.warn({ nodeId: session.nodeId, jobId, reason }, 'refused a job result');
-      return failJob(this.db, jobId, session.nodeId, attempt, reason, true, this.backoff);
+      return this.failed(session, await failJob(this.db, jobId, session.nodeId, attempt, reason, true, this.backoff), reason);
     }
     const finished = await succeedJob(this.db, jobId, session.nodeId, attempt, parsed.data);
     if (finished) {
       try {
-        await (hubJobKinds[kind].onSucceeded as ((r: unknown, c: object) => Promise<void>) | undefined)?.(parsed.data, { nodeId: session.nodeId, nodes: this.nodes });
+        await hooks.onSucceeded?.(job, parsed.data);
       } catch (error) {
         this.log.error({ err: error, jobId, kind }, 'job result handler failed');
       }
-      if (kind === 'benchmark') session.gflops = (parsed.data as { gflops: number }).gflops;
+    }
+    return finished;
+  }
+
+  /** Runs the kind's onFailed hook when this attempt ended the job as failed (not when it was requeued). */
+  private async failed(session: AgentSession, finished: FinishedJob | undefined, reason: string): Promise<FinishedJob | undefined> {
+    if (finished?.status !== 'failed' || !isJobKind(finished.kind)) return finished;
+    try {
+      await (this.kinds.of(finished.kind) as JobKindHooks<JobKind>).onFailed?.({ id: finished.id, nodeId: session.nodeId }, reason);
+    } catch (error) {
+      this.log.error({ err: error, jobId: finished.id, kind: finished.kind }, 'job failure handler failed');
     }
     return finished;
   }

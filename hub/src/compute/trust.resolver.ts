@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
-import { User } from '../accounts/user.entity.js';
+import { User } from '../accounts/index.js';
 import { ADMIN } from '../graphql/auth-checker.js';
 import type { Context } from '../graphql/context.js';
 import { Node } from './node.entity.js';

@@ -7,11 +7,11 @@
  * admins and owners. Operator-run is set by platform admins.
  */
 import type { DataSource } from 'typeorm';
-import type { AccountsService } from '../accounts/accounts.service.js';
-import { OrgRole } from '../accounts/membership.entity.js';
-import type { OrganizationsService } from '../accounts/organizations.service.js';
-import type { Principal } from '../accounts/principal.js';
-import type { User } from '../accounts/user.entity.js';
+import type { AccountsService } from '../accounts/index.js';
+import { OrgRole } from '../accounts/index.js';
+import type { OrganizationsService } from '../accounts/index.js';
+import type { Principal } from '../accounts/index.js';
+import type { User } from '../accounts/index.js';
 import { asUuid } from '../db/ids.js';
 import { badInput, forbidden, notFound } from '../errors.js';
 import { Node } from './node.entity.js';

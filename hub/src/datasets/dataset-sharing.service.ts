@@ -6,9 +6,9 @@
  * Asking for access never reveals whether a private dataset exists: `requestAccess` answers the
  * same for a dataset you cannot see, one that does not exist, and one you can already read.
  */
-import { AccountEventKind } from '../accounts/account-event.js';
+import { AccountEventKind } from '../accounts/index.js';
 import type { Permission } from '../access/index.js';
-import type { Principal } from '../accounts/principal.js';
+import type { Principal } from '../accounts/index.js';
 import { AppError } from '../errors.js';
 import type { AccessRequest, Collaborator, ResourceSharing, SharedResourceKind } from '../sharing/index.js';
 import type { Dataset } from './dataset.entity.js';

@@ -2,7 +2,7 @@ import { GraphQLJSON } from 'graphql-scalars';
 import { Readable } from 'node:stream';
 import { Arg, Authorized, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { ANYONE } from '../graphql/auth-checker.js';
-import { User } from '../accounts/user.entity.js';
+import { User } from '../accounts/index.js';
 import type { Context } from '../graphql/context.js';
 import { PageInfo } from '../graphql/connection.js';
 import { DatasetVersion } from './dataset-version.entity.js';

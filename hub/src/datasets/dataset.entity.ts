@@ -1,7 +1,7 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { Column, Entity } from 'typeorm';
-import { Visibility } from '../accounts/visibility.js';
-import { bigintAsNumber, OwnedListing } from '../sharing/owned-listing.js';
+import { Visibility } from '../accounts/index.js';
+import { bigintAsNumber, OwnedListing } from '../sharing/index.js';
 
 /** The shared `Visibility` under this domain's name. */
 export const DatasetVisibility = Visibility;

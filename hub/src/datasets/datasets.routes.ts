@@ -17,13 +17,13 @@
 import { Router, type Request, type Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import type { Principal } from '../accounts/principal.js';
-import { Scope } from '../accounts/scopes.js';
+import type { Principal } from '../accounts/index.js';
+import { Scope } from '../accounts/index.js';
 import { notFound } from '../errors.js';
 import { principalOf, requiredPrincipal, routeAccess } from '../http/route-access.js';
-import type { Services } from '../services.js';
+import type { Services } from '../module.js';
 
-export function datasetsRouter(services: Services): Router {
+export function datasetsRouter(services: Pick<Services, 'accounts' | 'datasets'>): Router {
   const router = Router();
   router.post('/:owner/:name/versions', routeAccess(services.accounts, { scope: Scope.DATASETS_WRITE }), async (req: Request, res: Response) => {
     const principal = requiredPrincipal<Principal>(res);

@@ -6,7 +6,7 @@
  */
 import { registerEnumType } from 'type-graphql';
 import type { DataSource } from 'typeorm';
-import type { Principal } from '../accounts/principal.js';
+import type { Principal } from '../accounts/index.js';
 import { readableSql } from '../access/index.js';
 import type { Page, PageArgs } from '../db/paging.js';
 import { filterText, keysetPage, keysetRequest, TS_QUERY, type SortKey } from '../db/keyset-search.js';

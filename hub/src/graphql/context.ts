@@ -4,14 +4,17 @@
  * `authorization` param), request-scoped logger and DataLoaders, and the services.
  */
 import DataLoader from 'dataloader';
-import type { Organization } from '../accounts/organization.entity.js';
 import type { Principal } from '../accounts/principal.js';
-import type { User } from '../accounts/user.entity.js';
-import type { ModelVersion } from '../catalog/model-version.entity.js';
 import { AppError } from '../errors.js';
 import { bearerToken } from '../http/bearer-token.js';
 import type { Logger } from '../logger.js';
-import type { Services } from '../services.js';
+import type { Services } from '../module.js';
+
+/** What a batch loader of the services bag answers per key (so this file names no domain's entities). */
+type Loaded<F> = F extends (keys: readonly string[]) => Promise<Map<string, infer V>> ? V : F extends (keys: readonly string[]) => Promise<(infer R)[]> ? R : never;
+type User = Loaded<Services['accounts']['usersByIds']>;
+type Organization = Loaded<Services['organizations']['byIds']>;
+type ModelVersion = Loaded<Services['catalog']['latestPublishedVersions']>;
 
 export interface Context {
   requestId: string;

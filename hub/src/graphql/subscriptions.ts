@@ -20,7 +20,7 @@ import type { Principal } from '../accounts/principal.js';
 import { AppError } from '../errors.js';
 import { clientAddress } from '../http/client-address.js';
 import type { Logger } from '../logger.js';
-import type { Services } from '../services.js';
+import type { Services } from '../module.js';
 import { bearerToken } from '../http/bearer-token.js';
 import { buildContext } from './context.js';
 import { formatError } from './format-error.js';

@@ -59,7 +59,7 @@ export function routeAccess<P, S>(accounts: Authenticator<P, S>, access: RouteAc
 
 /**
  * Routes for a running job's agent, opened by its job token (`amj_…`) only; the route's own
- * check (compute/job-files.routes.ts `leasedJob`) then ties the token to its job and lease.
+ * check (compute/job-agent.routes.ts `leasedJob`) then ties the token to its job and lease.
  * Sessions and API keys are refused here whatever their scopes, as NOT_FOUND like a wrong job
  * token: these routes tell nobody which jobs exist.
  */

@@ -1,6 +1,9 @@
 /** ML.PREDICT and ML.EVALUATE by SQL (`predict` jobs on agents): what other domains may use. */
 export { MlService, CLASSIFICATION_METRICS, REGRESSION_METRICS } from './ml.service.js';
-export { MlJobFiles } from './ml-job-files.js';
-export { mlFilesRouter } from './ml-files.routes.js';
-export { MlResolver } from './ml.resolver.js';
-export { mlSqlRouter } from './ml-sql.routes.js';
+export { mlModule, mlResolvers, type MlServices } from './ml.module.js';
+
+import type { MlServices } from './ml.module.js';
+declare module '../module.js' {
+  // Declaration merging: the services bag names this module's services (module.ts).
+  interface Services extends MlServices {}
+}

@@ -2,9 +2,9 @@
  * A page of an ML.PREDICT / ML.EVALUATE job's result as runSql shapes it, for GraphQL
  * `sqlJobResult` and REST `GET /api/sql/jobs/:id`. Cursors hold the job and the next row's offset.
  */
-import type { Principal } from '../accounts/principal.js';
+import type { Principal } from '../accounts/index.js';
 import { badInput } from '../errors.js';
-import type { SqlResult } from '../sql/sql.types.js';
+import type { SqlResult } from '../sql/index.js';
 import type { MlService } from './ml.service.js';
 
 const MAX_PAGE = 1000;

@@ -7,11 +7,11 @@
  * most AIMASS_ML_MAX_ROWS rows. Every refusal is a SqlError located in the query.
  */
 import { featureSpec, type FeatureSpec, type PredictPayload } from '../../../schema/index.js';
-import type { Principal } from '../accounts/principal.js';
+import type { Principal } from '../accounts/index.js';
 import type { CatalogService, ModelVersion, StoredFeature, StoredLineage } from '../catalog/index.js';
 import type { Config } from '../config.js';
 import { SqlError, type PreparedStatement, type ResolvedSelect, type SqlStatement } from '../sql/index.js';
-import { quoteIdent, type TrainingSql } from '../training/training-sql.js';
+import { quoteIdent, type TrainingSql } from '../training/index.js';
 
 export type MlStatement = Extract<SqlStatement, { kind: 'ML_PREDICT' | 'ML_EVALUATE' }>;
 type Position = ReturnType<PreparedStatement['source']['position']>;

@@ -9,14 +9,14 @@
  * succeeded, its rows. 404 for a job you may not see.
  */
 import { Router, type Request, type Response } from 'express';
-import type { Principal } from '../accounts/principal.js';
-import { Scope } from '../accounts/scopes.js';
+import type { Principal } from '../accounts/index.js';
+import { Scope } from '../accounts/index.js';
 import { badInput } from '../errors.js';
 import { requiredPrincipal, routeAccess } from '../http/route-access.js';
-import type { Services } from '../services.js';
+import type { Services } from '../module.js';
 import { jobResultPage } from './ml-job-result.js';
 
-export function mlSqlRouter(services: Services): Router {
+export function mlSqlRouter(services: Pick<Services, 'accounts' | 'ml'>): Router {
   const router = Router();
   router.get('/jobs/:id', routeAccess(services.accounts, { scope: Scope.DATASETS_READ }), async (req: Request, res: Response) => {
     const principal = requiredPrincipal<Principal>(res);

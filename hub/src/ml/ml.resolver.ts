@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 import type { Context } from '../graphql/context.js';
-import { SqlResult } from '../sql/sql.types.js';
+import { SqlResult } from '../sql/index.js';
 import { jobResultPage } from './ml-job-result.js';
 
 @Resolver()

@@ -2,7 +2,7 @@
  * ML.PREDICT and ML.EVALUATE by SQL, as users meet them (BigQuery ML's shapes:
  * https://cloud.google.com/bigquery/docs/reference/standard-sql/bigqueryml-syntax-predict and
  * …-evaluate). With a query, each runs as a `predict` job on an agent (planned in ml-plan.ts; the
- * agent's side is ml-job-files.ts); runSql waits for it up to AIMASS_ML_WAIT_MS and answers its
+ * agent's side is ml-agent-door.ts); runSql waits for it up to AIMASS_ML_WAIT_MS and answers its
  * rows, or — when it takes longer — one row with the job's id and status, whose rows
  * `sqlJobResult(jobId, first, after)` pages once it has finished.
  *
@@ -20,18 +20,18 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { predictResult, type JobResult } from '../../../schema/index.js';
-import type { Principal } from '../accounts/principal.js';
-import { Visibility } from '../accounts/visibility.js';
-import type { DataRead } from '../compute/placement.js';
-import { datasetReads } from '../training/training-reads.js';
+import type { Principal } from '../accounts/index.js';
+import { Visibility } from '../accounts/index.js';
+import type { DataRead } from '../compute/index.js';
+import { datasetReads } from '../training/index.js';
 import type { CatalogService } from '../catalog/index.js';
-import type { JobsService } from '../compute/jobs.service.js';
-import { JobStatus } from '../compute/job.entity.js';
+import type { JobsService } from '../compute/index.js';
+import { JobStatus } from '../compute/index.js';
 import type { Config } from '../config.js';
-import type { DatasetsService } from '../datasets/datasets.service.js';
+import type { DatasetsService } from '../datasets/index.js';
 import { badInput, notFound } from '../errors.js';
 import { SqlError, type PreparedStatement, type ResolvedDataset } from '../sql/index.js';
-import type { TrainingSql } from '../training/training-sql.js';
+import type { TrainingSql } from '../training/index.js';
 import { planMl, trainedVersion, type MlStatement } from './ml-plan.js';
 
 /** Rows a statement answers (runSql pages them). */

@@ -9,3 +9,11 @@ export { SubscriptionsService, type SubjectLookup } from './subscriptions.servic
 export { NotificationSubscription } from './subscription.entity.js';
 export { WebhookDelivery } from './webhook-delivery.entity.js';
 export { WebhookWorker } from './webhook-worker.js';
+export { NotificationSubjects } from './notification-subjects.js';
+export { notificationsModule, notificationsResolvers, type NotificationsServices } from './notifications.module.js';
+
+import type { NotificationsServices } from './notifications.module.js';
+declare module '../module.js' {
+  // Declaration merging: the services bag names this module's services (module.ts).
+  interface Services extends NotificationsServices {}
+}

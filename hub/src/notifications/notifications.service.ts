@@ -6,7 +6,7 @@
  * no longer read is not shown, not counted and not marked; it comes back if your access does.
  */
 import type { DataSource } from 'typeorm';
-import type { Principal } from '../accounts/principal.js';
+import type { Principal } from '../accounts/index.js';
 import type { Signals } from '../db/signals.js';
 import { badInput } from '../errors.js';
 import { paginate, type Page, type PageArgs } from '../db/paging.js';

@@ -10,8 +10,8 @@
  * The webhook secret is made here and answered once, by the mutation that made it.
  */
 import type { DataSource } from 'typeorm';
-import { hasScope, type Principal } from '../accounts/principal.js';
-import { Scope } from '../accounts/scopes.js';
+import { hasScope, type Principal } from '../accounts/index.js';
+import { Scope } from '../accounts/index.js';
 import { checks, type Checks } from '../validation/checks.js';
 import type { Config } from '../config.js';
 import { asUuid } from '../db/ids.js';

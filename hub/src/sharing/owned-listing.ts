@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Column, PrimaryGeneratedColumn } from 'typeorm';
-import { Visibility } from '../accounts/visibility.js';
+import { Visibility } from '../accounts/index.js';
 
 /**
  * The columns and GraphQL fields every thing owned as `owner/name` shares (datasets, models,

@@ -15,10 +15,10 @@
  *   the decision on the accountEvents subscription, and the admins hear of each request there too.
  */
 import type { DataSource, EntityManager } from 'typeorm';
-import { accountEvent } from '../accounts/account-event.js';
+import { accountEvent } from '../accounts/index.js';
 import { allows, readableSql, type AccessService, type OwnedResource, type Permission } from '../access/index.js';
-import type { AccountsService } from '../accounts/accounts.service.js';
-import type { Principal } from '../accounts/principal.js';
+import type { AccountsService } from '../accounts/index.js';
+import type { Principal } from '../accounts/index.js';
 import { checks } from '../validation/checks.js';
 import { asUuid } from '../db/ids.js';
 import { isUniqueViolation } from '../db/unique-violation.js';

@@ -1,4 +1,4 @@
-import type { AccountEventKind } from '../accounts/account-event.js';
+import type { AccountEventKind } from '../accounts/index.js';
 import type { Visibility } from '../access/index.js';
 
 /**

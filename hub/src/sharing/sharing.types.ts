@@ -4,7 +4,7 @@
  */
 import type DataLoader from 'dataloader';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { User } from '../accounts/user.entity.js';
+import { User } from '../accounts/index.js';
 import type { AccessRequest, Collaborator } from './resource-sharing.js';
 
 export interface CollaboratorShape<R> {

@@ -23,7 +23,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
-import { protectDatasetTable, SANDBOX_READ_POLICY } from '../datasets/sandbox-read-policy.js';
+import { protectDatasetTable, SANDBOX_READ_POLICY } from '../datasets/index.js';
 import type { Logger } from '../logger.js';
 
 export const SANDBOX_ROLE = 'aimass_sql';

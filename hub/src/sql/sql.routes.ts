@@ -10,14 +10,14 @@
  * (SQL_UNAVAILABLE: the SQL sandbox is not set up on this hub; /readyz says why).
  */
 import express, { Router, type Request, type Response } from 'express';
-import type { Principal } from '../accounts/principal.js';
-import { Scope } from '../accounts/scopes.js';
+import type { Principal } from '../accounts/index.js';
+import { Scope } from '../accounts/index.js';
 import { badInput } from '../errors.js';
 import { requiredPrincipal, routeAccess } from '../http/route-access.js';
-import type { Services } from '../services.js';
+import type { Services } from '../module.js';
 import { toSqlResult } from './sql-result.js';
 
-export function sqlRouter(services: Services): Router {
+export function sqlRouter(services: Pick<Services, 'accounts' | 'config' | 'sql'>): Router {
   const router = Router();
   const access = routeAccess(services.accounts, { scope: Scope.DATASETS_READ });
   router.post('/', access, express.json({ limit: services.config.maxBodyBytes }), async (req: Request, res: Response) => {

@@ -15,13 +15,13 @@
 import type { DatabaseKind } from '../db/database.js';
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { OrganizationsService } from '../accounts/organizations.service.js';
-import { hasScope, type Principal } from '../accounts/principal.js';
-import { Scope } from '../accounts/scopes.js';
+import type { OrganizationsService } from '../accounts/index.js';
+import { hasScope, type Principal } from '../accounts/index.js';
+import { Scope } from '../accounts/index.js';
 import type { CatalogService } from '../catalog/index.js';
 import type { Config } from '../config.js';
-import type { DatasetsService } from '../datasets/datasets.service.js';
-import type { DatasetVersion } from '../datasets/dataset-version.entity.js';
+import type { DatasetsService } from '../datasets/index.js';
+import type { DatasetVersion } from '../datasets/index.js';
 import { AppError, badInput, forbidden } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { lex } from './lexer.js';

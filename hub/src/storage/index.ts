@@ -1,2 +1,3 @@
 /** Storage usage against the per-owner quotas: what other modules may use. */
-export { OrganizationStorageResolver, QuotaUsage, StorageUsage, UserStorageResolver } from './storage-usage.resolver.js';
+export { QuotaUsage, StorageUsage } from './storage-usage.resolver.js';
+export { storageModule, storageResolvers } from './storage.module.js';

@@ -5,8 +5,8 @@
  * organization's members, and to admins; null to everyone else.
  */
 import { Ctx, Field, Float, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
-import { Organization } from '../accounts/organization.entity.js';
-import { User } from '../accounts/user.entity.js';
+import { Organization } from '../accounts/index.js';
+import { User } from '../accounts/index.js';
 import type { Context } from '../graphql/context.js';
 
 @ObjectType('QuotaUsage', { description: 'Bytes stored against one quota' })

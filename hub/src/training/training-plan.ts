@@ -20,7 +20,7 @@ import {
   type TrainHyperparameters,
   type TrainPayload,
 } from '../../../schema/index.js';
-import type { Principal } from '../accounts/principal.js';
+import type { Principal } from '../accounts/index.js';
 import type { ArchitecturesService } from '../architectures/index.js';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';

@@ -2,9 +2,9 @@
  * What a training job reads, for its placement (compute/placement.ts): every dataset its query
  * reads and, for model_type = 'custom', the saved architecture. Each is public or its owner's.
  */
-import { Visibility } from '../accounts/visibility.js';
-import type { DataRead } from '../compute/placement.js';
-import type { DatasetsService } from '../datasets/datasets.service.js';
+import { Visibility } from '../accounts/index.js';
+import type { DataRead } from '../compute/index.js';
+import type { DatasetsService } from '../datasets/index.js';
 import { notFound } from '../errors.js';
 
 export interface ReadArchitecture {

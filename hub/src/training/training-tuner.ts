@@ -26,11 +26,11 @@
  * tuning: the other trials' jobs are canceled and pending ones never start.
  */
 import type { DataSource } from 'typeorm';
-import type { Principal } from '../accounts/principal.js';
+import type { Principal } from '../accounts/index.js';
 import type { BlobSweeper, PutResult } from '../artifacts/index.js';
 import type { CatalogService, StoredLineage } from '../catalog/index.js';
-import type { JobsService } from '../compute/jobs.service.js';
-import { User } from '../accounts/user.entity.js';
+import type { JobsService } from '../compute/index.js';
+import { User } from '../accounts/index.js';
 import { rows } from '../db/rows.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';

@@ -1,7 +1,7 @@
 import type { TrainPayload } from '../../../schema/index.js';
 import type { TunableKey } from './tuning-search.js';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { DataRead } from '../compute/placement.js';
+import type { DataRead } from '../compute/index.js';
 
 /** finishing: every trial is done and one caller is making the version (claimed, so only one does). */
 export type TuningStatus = 'running' | 'finishing' | 'succeeded' | 'failed' | 'canceled';

@@ -1,7 +1,7 @@
 import { GraphQLJSON } from 'graphql-scalars';
 import { Arg, Authorized, Ctx, Field, FieldResolver, Float, ID, Int, ObjectType, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { ModelVersion } from '../catalog/index.js';
-import { Job } from '../compute/job.entity.js';
+import { Job } from '../compute/index.js';
 import type { Context } from '../graphql/context.js';
 import { whileReadable } from '../graphql/while-readable.js';
 import { TrainingEpoch } from './training-epoch.entity.js';

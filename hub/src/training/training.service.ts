@@ -2,7 +2,7 @@
  * Training by SQL, as users meet it: CREATE [OR REPLACE] MODEL … AS SELECT starts a `train` job
  * (after every check in training-plan.ts), ML.TRAINING_INFO reads the epochs its agent reported,
  * and GraphQL shows a run and streams its epochs. The agent's side (rows, epochs, checkpoints,
- * the trained model) is training-job-files.ts.
+ * the trained model) is training-agent-door.ts.
  *
  * BigQuery ML semantics (https://cloud.google.com/bigquery/docs/reference/standard-sql/bigqueryml-syntax-create):
  * CREATE MODEL of an existing model is CONFLICT; OR REPLACE trains a new version of it; IF NOT
@@ -11,15 +11,15 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { trainHyperparameters, type JobResult, type TrainHyperparameters } from '../../../schema/index.js';
-import type { OrganizationsService } from '../accounts/organizations.service.js';
-import type { Principal } from '../accounts/principal.js';
+import type { OrganizationsService } from '../accounts/index.js';
+import type { Principal } from '../accounts/index.js';
 import type { ArchitecturesService } from '../architectures/index.js';
 import { ModelVisibility, type CatalogService, type Model } from '../catalog/index.js';
-import type { JobsService } from '../compute/jobs.service.js';
-import { residencyOf, type DataRead } from '../compute/placement.js';
-import type { Job } from '../compute/job.entity.js';
+import type { JobsService } from '../compute/index.js';
+import { residencyOf, type DataRead } from '../compute/index.js';
+import type { Job } from '../compute/index.js';
 import type { Config } from '../config.js';
-import type { DatasetsService } from '../datasets/datasets.service.js';
+import type { DatasetsService } from '../datasets/index.js';
 import { AppError, notFound } from '../errors.js';
 import type { EventBus } from '../pubsub.js';
 import { SqlError, type PreparedStatement, type SqlStatement } from '../sql/index.js';
@@ -433,7 +433,7 @@ export class TrainingService {
     const run = await this.runs.findOneBy({ jobId });
     if (!run) return 'the job has no training run';
     if (run.tuningId) {
-      // A trial's model is kept, not made a version (TrainingJobFiles.keepTrialModel names the trial).
+      // A trial's model is kept, not made a version (TrainingAgentDoor.keepTrialModel names the trial).
       if (!run.trialArtifact) return 'no trained model was uploaded for it';
       if (result.modelVersionId !== run.id) return 'the trial it names is not this one';
       return null;

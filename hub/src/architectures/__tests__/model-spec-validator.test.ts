@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { loadTf } from '../../catalog/index.js';
+import { loadTf } from '../../tf.js';
 import { createLogger } from '../../logger.js';
 import { ModelSpecValidator } from '../model-spec-validator.js';
 import { inlineTfConfirmer } from '../tf-confirmer.js';

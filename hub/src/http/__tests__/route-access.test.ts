@@ -1,10 +1,16 @@
 import 'reflect-metadata';
 import express from 'express';
-import { describe, expect, it } from 'vitest';
+import type { DataSource } from 'typeorm';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Scope } from '../../accounts/scopes.js';
 import { mountApi } from '../../api-routes.js';
 import { loadConfig } from '../../config.js';
-import type { Services } from '../../services.js';
+import { createSignals } from '../../db/signals.js';
+import { inProcessChannel } from '../../events/hub-channel.js';
+import { createLogger } from '../../logger.js';
+import { createMetrics } from '../../metrics.js';
+import { createEventBus } from '../../pubsub.js';
+import { createModules } from '../../services.js';
 import { ROUTE_ACCESS, type RouteAccess } from '../route-access.js';
 
 type Declared = RouteAccess | 'jobToken';
@@ -33,8 +39,18 @@ function routes(stack: Layer[], inherited: Declared | undefined = undefined): { 
 
 describe('REST route access', () => {
   const app = express();
-  const services = { config: loadConfig({}), accounts: { authenticate: async () => undefined } } as unknown as Services;
-  mountApi(app, services);
+  // The real modules, built over a database that is never opened: mounting routes sends no query.
+  const config = loadConfig({});
+  const log = createLogger({ ...config, logLevel: 'silent' });
+  const channel = inProcessChannel();
+  const { modules } = createModules(
+    { db: {} as DataSource, config, events: createEventBus(channel, log), signals: createSignals(channel, log), metrics: createMetrics(), log },
+    { url: 'postgres://unused', kind: 'postgres' },
+  );
+  afterAll(async () => {
+    for (const module of [...modules].reverse()) await module.stop?.();
+  });
+  mountApi(app, modules);
   const all = routes((app as unknown as { router: { stack: Layer[] } }).router.stack);
 
   it('finds the API routes', () => {

@@ -1,5 +1,5 @@
 /**
- * The `predict` agent's door (behind ml-files.routes.ts, job token only): the model version's
+ * The `predict` agent's door (behind ml-agent.routes.ts, job token only): the model version's
  * files, the input rows read through the SQL sandbox in chunks (the hub never holds the whole
  * result), and ML.PREDICT's outputs. The hub keeps each input row as it serves it and joins the
  * agent's output to it, so the agent — untrusted — can only ever say what the model predicted,
@@ -9,11 +9,11 @@ import type { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import { predictionChunk, type PredictionChunk, type RowsChunk } from '../../../schema/index.js';
 import type { ArtifactStore } from '../artifacts/index.js';
-import type { LeasedJob } from '../compute/scheduler.js';
+import type { LeasedJob } from '../compute/index.js';
 import type { Config } from '../config.js';
 import { badInput, notFound } from '../errors.js';
 import type { ResolvedDataset } from '../sql/index.js';
-import type { TrainingSql } from '../training/training-sql.js';
+import type { TrainingSql } from '../training/index.js';
 
 interface JobRow {
   mode: 'predict' | 'evaluate';
@@ -25,7 +25,7 @@ interface JobRow {
   files: Record<string, { sha256: string; size: number }>;
 }
 
-export class MlJobFiles {
+export class MlAgentDoor {
   constructor(
     private readonly db: DataSource,
     private readonly config: Config,

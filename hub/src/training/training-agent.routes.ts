@@ -12,9 +12,9 @@
  *   POST /api/jobs/:id/model                 multipart: model.json + shards + training.json → 201 { modelVersionId, versionNumber, … }
  */
 import express, { Router, type Request, type Response } from 'express';
-import { leasedJob } from '../compute/job-files.routes.js';
+import { leasedJob } from '../compute/index.js';
 import { badInput } from '../errors.js';
-import type { Services } from '../services.js';
+import type { Services } from '../module.js';
 
 /** Epoch reports are small; a thousand of them fit easily. */
 const EPOCHS_BODY_LIMIT = 1024 * 1024;
@@ -26,36 +26,36 @@ function integer(value: unknown, field: string, fallback: number): number {
   return Number(text);
 }
 
-export function trainingFilesRouter(services: Services): Router {
+export function trainingAgentRouter(services: Pick<Services, 'scheduler' | 'config' | 'trainingAgentDoor'>): Router {
   const router = Router();
-  const files = services.trainingJobFiles;
+  const files = services.trainingAgentDoor;
 
   router.get('/:id/rows', async (req: Request, res: Response) => {
-    const job = await leasedJob(services, req);
+    const job = await leasedJob(services.scheduler, req);
     res.json(await files.rows(job, integer(req.query.offset, 'offset', 0), integer(req.query.limit, 'limit', services.config.training.chunkRows)));
   });
 
   router.post('/:id/epochs', express.json({ limit: EPOCHS_BODY_LIMIT }), async (req: Request, res: Response) => {
-    const job = await leasedJob(services, req);
+    const job = await leasedJob(services.scheduler, req);
     res.json(await files.recordEpochs(job, req.body));
   });
 
   /** Multipart uploads (an oversized one is answered 413 by the error handler, which closes the connection). */
   const upload = (handle: (job: Awaited<ReturnType<typeof leasedJob>>, req: Request) => Promise<object>) => async (req: Request, res: Response) => {
-    const job = await leasedJob(services, req);
+    const job = await leasedJob(services.scheduler, req);
     res.status(201).json(await handle(job, req));
   };
   router.post('/:id/checkpoints', upload((job, req) => files.saveCheckpoint(job, req.headers, req)));
   router.post('/:id/model', upload((job, req) => files.uploadModel(job, req.headers, req)));
 
   router.get('/:id/model', async (req: Request, res: Response) => {
-    const done = await files.finished(await leasedJob(services, req));
+    const done = await files.finished(await leasedJob(services.scheduler, req));
     if (done) res.json(done);
     else res.status(204).end();
   });
 
   router.get('/:id/checkpoint', async (req: Request, res: Response) => {
-    const checkpoint = await files.latestCheckpoint(await leasedJob(services, req));
+    const checkpoint = await files.latestCheckpoint(await leasedJob(services.scheduler, req));
     if (!checkpoint) return void res.status(204).end();
     res.type('application/json');
     checkpoint.body.on('error', (error) => res.destroy(error));
@@ -63,7 +63,7 @@ export function trainingFilesRouter(services: Services): Router {
   });
 
   router.get('/:id/checkpoint/weights', async (req: Request, res: Response) => {
-    const weights = await files.latestCheckpointWeights(await leasedJob(services, req));
+    const weights = await files.latestCheckpointWeights(await leasedJob(services.scheduler, req));
     res.type('application/octet-stream');
     weights.on('error', (error) => res.destroy(error));
     weights.pipe(res);

@@ -8,9 +8,9 @@
  *   POST /api/jobs/:id/ml/predictions            { offset, outputs: [[…], …] }
  */
 import express, { Router, type Request, type Response } from 'express';
-import { leasedJob } from '../compute/job-files.routes.js';
+import { leasedJob } from '../compute/index.js';
 import { badInput } from '../errors.js';
-import type { Services } from '../services.js';
+import type { Services } from '../module.js';
 
 function integer(value: unknown, field: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -19,12 +19,12 @@ function integer(value: unknown, field: string, fallback: number): number {
   return Number(text);
 }
 
-export function mlFilesRouter(services: Services): Router {
+export function mlAgentRouter(services: Pick<Services, 'scheduler' | 'config' | 'mlAgentDoor'>): Router {
   const router = Router();
-  const files = services.mlJobFiles;
+  const files = services.mlAgentDoor;
 
   router.get('/:id/ml/file', async (req: Request, res: Response) => {
-    const job = await leasedJob(services, req);
+    const job = await leasedJob(services.scheduler, req);
     if (typeof req.query.path !== 'string') throw badInput('path', 'name the file: ?path=model.json');
     const file = await files.file(job, req.query.path);
     res.type(req.query.path.endsWith('.json') ? 'application/json' : 'application/octet-stream');
@@ -34,13 +34,13 @@ export function mlFilesRouter(services: Services): Router {
   });
 
   router.get('/:id/ml/rows', async (req: Request, res: Response) => {
-    const job = await leasedJob(services, req);
+    const job = await leasedJob(services.scheduler, req);
     res.json(await files.rows(job, integer(req.query.offset, 'offset', 0), integer(req.query.limit, 'limit', services.config.training.chunkRows)));
   });
 
   // A chunk of outputs: at most AIMASS_TRAIN_CHUNK_ROWS rows of up to AIMASS_TRAIN_MAX_CLASSES numbers.
   router.post('/:id/ml/predictions', express.json({ limit: Math.max(services.config.maxBodyBytes, 64 * 1024 * 1024) }), async (req: Request, res: Response) => {
-    const job = await leasedJob(services, req);
+    const job = await leasedJob(services.scheduler, req);
     res.json(await files.predictions(job, req.body));
   });
   return router;

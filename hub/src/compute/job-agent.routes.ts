@@ -7,26 +7,28 @@
  *   GET /api/jobs/:id/payload   the job's payload as JSON
  */
 import { Router, type Request } from 'express';
-import { hashToken } from '../accounts/tokens.js';
+import { hashToken } from '../accounts/index.js';
 import { AppError } from '../errors.js';
 import { bearerToken } from '../http/bearer-token.js';
-import type { Services } from '../services.js';
-import type { LeasedJob } from './scheduler.js';
+import type { LeasedJob, Scheduler } from './scheduler.js';
+
+/** What opens a job token: the scheduler's leases. */
+export type LeaseHolder = Pick<Scheduler, 'leasedJob'>;
 
 /** The job the request's job token opens (NOT_FOUND otherwise); other domains' job routes use it too. */
-export async function leasedJob(services: Services, req: Request): Promise<LeasedJob> {
+export async function leasedJob(leases: LeaseHolder, req: Request): Promise<LeasedJob> {
   const token = bearerToken(req.headers.authorization);
   const id = String(req.params.id);
   if (!token?.startsWith('amj_') || !/^[0-9a-f-]{36}$/i.test(id)) throw new AppError('NOT_FOUND', 'Job not found');
-  const rows = await services.scheduler.leasedJob(id, hashToken(token));
+  const rows = await leases.leasedJob(id, hashToken(token));
   if (!rows) throw new AppError('NOT_FOUND', 'Job not found');
   return rows;
 }
 
-export function jobFilesRouter(services: Services): Router {
+export function jobAgentRouter(leases: LeaseHolder): Router {
   const router = Router();
   router.get('/:id/payload', async (req, res) => {
-    const job = await leasedJob(services, req);
+    const job = await leasedJob(leases, req);
     res.json(job.payload);
   });
   return router;

@@ -1,5 +1,5 @@
 /**
- * The training agent's door (behind training-files.routes.ts, job token only): the rows it trains
+ * The training agent's door (behind training-agent.routes.ts, job token only): the rows it trains
  * on, read through the SQL sandbox in chunks (the hub never holds the whole result); the epochs it
  * reports; its checkpoints; and the trained model, which becomes a model version only after the
  * same checks as any upload (CatalogService.checkUploadedModel, VersionMetadataService rules).
@@ -23,7 +23,7 @@ import {
 } from '../../../schema/index.js';
 import type { ArtifactStore, BlobSweeper, PutResult } from '../artifacts/index.js';
 import type { CatalogService, FeatureSpecInput, StoredLineage, VersionMetadataService } from '../catalog/index.js';
-import type { LeasedJob } from '../compute/scheduler.js';
+import type { LeasedJob } from '../compute/index.js';
 import type { Config } from '../config.js';
 import { rows } from '../db/rows.js';
 import { AppError, badInput, notFound } from '../errors.js';
@@ -46,7 +46,7 @@ export interface FinishedModel {
   stoppedEarly: boolean;
 }
 
-export class TrainingJobFiles {
+export class TrainingAgentDoor {
   constructor(
     private readonly db: DataSource,
     private readonly config: Config,

@@ -1,0 +1,57 @@
+/** The catalog module: models, versions, aliases, forks, sharing, publishing, version metadata, deletion. */
+import type { AccountsServices } from '../accounts/index.js';
+import type { ArtifactsServices } from '../artifacts/index.js';
+import type { DatasetsServices } from '../datasets/index.js';
+import type { HubFloor, HubModule } from '../module.js';
+import { SubjectKind, type NotificationsServices } from '../notifications/index.js';
+import { ResourceSharing } from '../sharing/index.js';
+import { CatalogService } from './catalog.service.js';
+import { ModelDeletionResolver } from './model-deletion.resolver.js';
+import { ModelDeletionService } from './model-deletion.service.js';
+import { ModelForksService } from './model-forks.service.js';
+import { ModelSharingResolver } from './model-sharing.resolver.js';
+import { MODEL_SHARING, ModelSharingService } from './model-sharing.service.js';
+import { ModelVersionResolver } from './model-version.resolver.js';
+import { ModelResolver } from './model.resolver.js';
+import { modelsRouter } from './models.routes.js';
+import { PublishingResolver } from './publishing.resolver.js';
+import { PublishingService } from './publishing.service.js';
+import { VersionMetadataResolver } from './version-metadata.resolver.js';
+import { VersionMetadataService } from './version-metadata.service.js';
+
+/** Its GraphQL resolvers (static: `npm run schema` prints the SDL without a hub). */
+export const catalogResolvers = [PublishingResolver, VersionMetadataResolver, ModelResolver, ModelVersionResolver, ModelSharingResolver, ModelDeletionResolver] as const;
+
+export interface CatalogServices {
+  catalog: CatalogService;
+  modelSharing: ModelSharingService;
+  modelForks: ModelForksService;
+  modelDeletion: ModelDeletionService;
+  publishing: PublishingService;
+  versionMetadata: VersionMetadataService;
+}
+
+export function catalogModule(
+  { db, config, events, log }: HubFloor,
+  { accounts, organizations, access }: Pick<AccountsServices, 'accounts' | 'organizations' | 'access'>,
+  { artifacts, blobSweeper }: ArtifactsServices,
+  { datasets }: Pick<DatasetsServices, 'datasets'>,
+  { notificationSubjects, notificationFanOut }: Pick<NotificationsServices, 'notificationSubjects' | 'notificationFanOut'>,
+): HubModule<CatalogServices> {
+  const modelAccess = new ResourceSharing(db, access, accounts, events, MODEL_SHARING);
+  const catalog = new CatalogService(db, config, artifacts, modelAccess, organizations, blobSweeper);
+  notificationSubjects.register(SubjectKind.MODEL, modelAccess, catalog);
+  return {
+    name: 'catalog',
+    services: {
+      catalog,
+      modelSharing: new ModelSharingService(db, catalog, modelAccess),
+      modelForks: new ModelForksService(db, catalog, organizations),
+      modelDeletion: new ModelDeletionService(db, catalog, blobSweeper, log.child({ component: 'catalog' })),
+      publishing: new PublishingService(db, catalog, events, notificationFanOut),
+      versionMetadata: new VersionMetadataService(db, catalog, datasets),
+    },
+    resolvers: catalogResolvers,
+    routes: [{ path: '/models', router: modelsRouter({ accounts, catalog }) }],
+  };
+}
