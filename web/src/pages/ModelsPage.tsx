@@ -6,7 +6,7 @@
  * the public models, is asked to sign in instead).
  */
 import { useEffect, useRef, useState } from 'react';
-import { useNavigate, useSearchParams } from 'react-router';
+import { useLocation, useNavigate, useSearchParams } from 'react-router';
 import { usePagedQuery } from '../api/use-paged-query';
 import { useSession } from '../auth/session-context';
 import { PagedListView } from '../components/ListView';
@@ -42,7 +42,11 @@ export function ModelsPage() {
   // Typing settles into the URL (replacing the entry, so Back leaves the catalog); a URL reached
   // another way (a tag link, Back) replaces what the fields show.
   const written = useRef(params.toString());
+  const { pathname } = useLocation();
   useEffect(() => {
+    // A click on a result starts a navigation in a transition while this page is still mounted:
+    // typing that settles then must not write the catalog's URL over the model just opened.
+    if (window.location.pathname !== pathname) return;
     const next = writeCatalogParams(settled).toString();
     if (next !== params.toString()) {
       written.current = next;
