@@ -111,7 +111,15 @@ export async function receiveFiles(headers: IncomingHttpHeaders, body: Readable,
     // The body will not end (cut off, or no longer read): end the file being written so its temporary file goes.
     current?.destroy(error as Error);
   }
-  if (!stopsReading(failure)) await chain;
+  if (stopsReading(failure)) {
+    // The part being stored ends now (destroyed), so its put() removes its temporary file: wait for
+    // that before answering, or the 413 goes out with a file still in tmp/. Bounded, because the
+    // rest of the body is no longer read and nothing else may hold the answer up.
+    current?.destroy(failure as Error);
+    await Promise.race([chain, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+  } else {
+    await chain;
+  }
   if (failure) {
     body.unpipe(bb);
     await Promise.all(received.created.map((sha) => store.delete(sha)));
