@@ -64,6 +64,11 @@ export async function startHub(config: Config, log: Logger = createLogger(config
   // A hop count, never `true`: with `true` a client's own X-Forwarded-For would name its address.
   app.set('trust proxy', config.trustProxyHops);
   const httpServer = createServer(app);
+  // Node's 5 s keep-alive closes idle connections that clients and proxies (whose idle timeouts
+  // are commonly 60 s) still hold: a request sent on one just as it closes fails ("other side
+  // closed"). Outlasting them leaves the close to the client.
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
 
   const gateway = new AgentGateway(services, metrics, log.child({ component: 'agent-gateway' }));
 
