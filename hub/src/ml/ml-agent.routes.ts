@@ -10,14 +10,8 @@
 import express, { Router, type Request, type Response } from 'express';
 import { leasedJob } from '../compute/index.js';
 import { badInput } from '../errors.js';
+import { queryInteger } from '../http/query-integer.js';
 import type { Services } from '../module.js';
-
-function integer(value: unknown, field: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const text = String(value);
-  if (!/^\d{1,12}$/.test(text)) throw badInput(field, 'must be a whole number');
-  return Number(text);
-}
 
 export function mlAgentRouter(services: Pick<Services, 'scheduler' | 'config' | 'mlAgentDoor'>): Router {
   const router = Router();
@@ -35,7 +29,7 @@ export function mlAgentRouter(services: Pick<Services, 'scheduler' | 'config' | 
 
   router.get('/:id/ml/rows', async (req: Request, res: Response) => {
     const job = await leasedJob(services.scheduler, req);
-    res.json(await files.rows(job, integer(req.query.offset, 'offset', 0), integer(req.query.limit, 'limit', services.config.training.chunkRows)));
+    res.json(await files.rows(job, queryInteger(req.query.offset, 'offset', 0), queryInteger(req.query.limit, 'limit', services.config.training.chunkRows)));
   });
 
   // A chunk of outputs: at most AIMASS_TRAIN_CHUNK_ROWS rows of up to AIMASS_TRAIN_MAX_CLASSES numbers.

@@ -13,18 +13,11 @@
  */
 import express, { Router, type Request, type Response } from 'express';
 import { leasedJob } from '../compute/index.js';
-import { badInput } from '../errors.js';
+import { queryInteger } from '../http/query-integer.js';
 import type { Services } from '../module.js';
 
 /** Epoch reports are small; a thousand of them fit easily. */
 const EPOCHS_BODY_LIMIT = 1024 * 1024;
-
-function integer(value: unknown, field: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const text = String(value);
-  if (!/^\d{1,12}$/.test(text)) throw badInput(field, 'must be a whole number');
-  return Number(text);
-}
 
 export function trainingAgentRouter(services: Pick<Services, 'scheduler' | 'config' | 'trainingAgentDoor'>): Router {
   const router = Router();
@@ -32,7 +25,7 @@ export function trainingAgentRouter(services: Pick<Services, 'scheduler' | 'conf
 
   router.get('/:id/rows', async (req: Request, res: Response) => {
     const job = await leasedJob(services.scheduler, req);
-    res.json(await files.rows(job, integer(req.query.offset, 'offset', 0), integer(req.query.limit, 'limit', services.config.training.chunkRows)));
+    res.json(await files.rows(job, queryInteger(req.query.offset, 'offset', 0), queryInteger(req.query.limit, 'limit', services.config.training.chunkRows)));
   });
 
   router.post('/:id/epochs', express.json({ limit: EPOCHS_BODY_LIMIT }), async (req: Request, res: Response) => {
