@@ -495,77 +495,77 @@ async function main(): Promise<void> {
 
   const latency: LatencyResult[] = [];
   if (run(1)) {
-  console.log('## 1. Dispatch latency: submitJob sent → job.assign received (one job at a time)');
-  const pool = [...nodes, ...spare];
-  for (const k of SETTINGS.latencyAgents) {
-    const r = await measureLatency(hub, db, database, user, pool.slice(0, k));
-    latency.push(r);
-    console.log(`  ${k} agent(s): p50 ${fmt(r.dispatch.p50)} ms, p99 ${fmt(r.dispatch.p99)} ms (submitJob response p50 ${fmt(r.roundTrip.p50)} ms)`);
-  }
-  console.log('');
-  console.log(
-    table(
-      ['idle agents', 'jobs', 'dispatch p50 ms', 'p99 ms', 'mean ms', 'max ms', 'submitJob reply p50 ms', 'reply p99 ms'],
-      latency.map((r) => [r.agents, r.dispatch.n, fmt(r.dispatch.p50), fmt(r.dispatch.p99), fmt(r.dispatch.mean), fmt(r.dispatch.max), fmt(r.roundTrip.p50), fmt(r.roundTrip.p99)]),
-    ),
-  );
-  console.log('');
-  console.log('Where the time goes (p50, ms; database timestamps on the same clock, created_at rounded to 1 ms):');
-  console.log(
-    table(
-      ['idle agents', 'sent → INSERT began', 'INSERT began → claim txn began', 'claim txn began → assign received'],
-      latency.map((r) => [r.agents, fmt(r.toInsert.p50), fmt(r.toClaim.p50), fmt(r.claimToAssign.p50)]),
-    ),
-  );
-  console.log('');
-  console.log(`CPU per job (ms): back to back (as above), and submitted alone every ${SETTINGS.isolatedSpacingMs} ms (${SETTINGS.isolatedJobs} jobs, quiet-time CPU subtracted):`);
-  const na = (v: number | undefined) => (v === undefined ? 'n/a' : fmt(v));
-  const lat0 = latency[0];
-  console.log(
-    table(
-      ['idle agents', 'hub, back to back', 'PostgreSQL, back to back', 'hub, alone', 'PostgreSQL, alone', `hub + PostgreSQL alone, vs ${lat0.agents} agent(s)`],
-      latency.map((r) => [
-        r.agents,
-        fmt(r.hubCpuMsPerJob),
-        na(r.pgCpuMsPerJob),
-        fmt(r.isolatedHubCpuMs),
-        na(r.isolatedPgCpuMs),
-        ratio(r.isolatedHubCpuMs + (r.isolatedPgCpuMs ?? 0), lat0.isolatedHubCpuMs + (lat0.isolatedPgCpuMs ?? 0)),
-      ]),
-    ),
-  );
-  console.log('');
+    console.log('## 1. Dispatch latency: submitJob sent → job.assign received (one job at a time)');
+    const pool = [...nodes, ...spare];
+    for (const k of SETTINGS.latencyAgents) {
+      const r = await measureLatency(hub, db, database, user, pool.slice(0, k));
+      latency.push(r);
+      console.log(`  ${k} agent(s): p50 ${fmt(r.dispatch.p50)} ms, p99 ${fmt(r.dispatch.p99)} ms (submitJob response p50 ${fmt(r.roundTrip.p50)} ms)`);
+    }
+    console.log('');
+    console.log(
+      table(
+        ['idle agents', 'jobs', 'dispatch p50 ms', 'p99 ms', 'mean ms', 'max ms', 'submitJob reply p50 ms', 'reply p99 ms'],
+        latency.map((r) => [r.agents, r.dispatch.n, fmt(r.dispatch.p50), fmt(r.dispatch.p99), fmt(r.dispatch.mean), fmt(r.dispatch.max), fmt(r.roundTrip.p50), fmt(r.roundTrip.p99)]),
+      ),
+    );
+    console.log('');
+    console.log('Where the time goes (p50, ms; database timestamps on the same clock, created_at rounded to 1 ms):');
+    console.log(
+      table(
+        ['idle agents', 'sent → INSERT began', 'INSERT began → claim txn began', 'claim txn began → assign received'],
+        latency.map((r) => [r.agents, fmt(r.toInsert.p50), fmt(r.toClaim.p50), fmt(r.claimToAssign.p50)]),
+      ),
+    );
+    console.log('');
+    console.log(`CPU per job (ms): back to back (as above), and submitted alone every ${SETTINGS.isolatedSpacingMs} ms (${SETTINGS.isolatedJobs} jobs, quiet-time CPU subtracted):`);
+    const na = (v: number | undefined) => (v === undefined ? 'n/a' : fmt(v));
+    const lat0 = latency[0];
+    console.log(
+      table(
+        ['idle agents', 'hub, back to back', 'PostgreSQL, back to back', 'hub, alone', 'PostgreSQL, alone', `hub + PostgreSQL alone, vs ${lat0.agents} agent(s)`],
+        latency.map((r) => [
+          r.agents,
+          fmt(r.hubCpuMsPerJob),
+          na(r.pgCpuMsPerJob),
+          fmt(r.isolatedHubCpuMs),
+          na(r.isolatedPgCpuMs),
+          ratio(r.isolatedHubCpuMs + (r.isolatedPgCpuMs ?? 0), lat0.isolatedHubCpuMs + (lat0.isolatedPgCpuMs ?? 0)),
+        ]),
+      ),
+    );
+    console.log('');
   }
 
   const throughput: ThroughputResult[] = [];
   if (run(2)) {
-  console.log(`## 2. Throughput: ${SETTINGS.throughputJobs} no-op echo jobs (+1 kick) queued, then completed by N agents`);
-  for (const k of SETTINGS.throughputAgents) {
-    const r = await measureThroughput(hub, db, database, user, nodes.slice(0, k));
-    throughput.push(r);
-    console.log(`  ${k} agent(s): ${fmt(r.perSecond, 1)} jobs/s${r.timedOut ? ` (TIMED OUT: ${r.completed}/${r.jobs} done)` : ''}`);
-  }
-  const base = throughput[0];
-  console.log('');
-  console.log(
-    table(
-      ['agents', 'jobs done', 'seconds', 'jobs/s', `vs ${base.agents} agent(s)`, 'sustained frame-limit cap jobs/s', 'jobs per agent min–max', 'frames dropped', 'hub CPU %', 'PostgreSQL CPU %'],
-      throughput.map((r) => [
-        r.agents,
-        `${r.completed}/${r.jobs}${r.timedOut ? ' TIMEOUT' : ''}`,
-        fmt(r.seconds),
-        fmt(r.perSecond, 1),
-        ratio(r.perSecond, base.perSecond),
-        // Two frames (started, succeeded) per job; 100 frames/s per agent after a burst of 200.
-        r.agents * 50,
-        `${r.perAgentMin}–${r.perAgentMax}`,
-        r.framesDropped,
-        fmt(r.hubCpuPercent, 0),
-        r.pgCpuPercent === undefined ? 'n/a' : fmt(r.pgCpuPercent, 0),
-      ]),
-    ),
-  );
-  console.log('');
+    console.log(`## 2. Throughput: ${SETTINGS.throughputJobs} no-op echo jobs (+1 kick) queued, then completed by N agents`);
+    for (const k of SETTINGS.throughputAgents) {
+      const r = await measureThroughput(hub, db, database, user, nodes.slice(0, k));
+      throughput.push(r);
+      console.log(`  ${k} agent(s): ${fmt(r.perSecond, 1)} jobs/s${r.timedOut ? ` (TIMED OUT: ${r.completed}/${r.jobs} done)` : ''}`);
+    }
+    const base = throughput[0];
+    console.log('');
+    console.log(
+      table(
+        ['agents', 'jobs done', 'seconds', 'jobs/s', `vs ${base.agents} agent(s)`, 'sustained frame-limit cap jobs/s', 'jobs per agent min–max', 'frames dropped', 'hub CPU %', 'PostgreSQL CPU %'],
+        throughput.map((r) => [
+          r.agents,
+          `${r.completed}/${r.jobs}${r.timedOut ? ' TIMEOUT' : ''}`,
+          fmt(r.seconds),
+          fmt(r.perSecond, 1),
+          ratio(r.perSecond, base.perSecond),
+          // Two frames (started, succeeded) per job; 100 frames/s per agent after a burst of 200.
+          r.agents * 50,
+          `${r.perAgentMin}–${r.perAgentMax}`,
+          r.framesDropped,
+          fmt(r.hubCpuPercent, 0),
+          r.pgCpuPercent === undefined ? 'n/a' : fmt(r.pgCpuPercent, 0),
+        ]),
+      ),
+    );
+    console.log('');
   }
   await hub.stop();
 
@@ -601,37 +601,37 @@ async function main(): Promise<void> {
   let hb: HeartbeatResult | undefined;
   const heartbeatSeconds = 1;
   if (run(4)) {
-  // Hub B: heartbeat every second, 0 agents then many.
-  hub = await startHub(database, { AIMASS_AGENT_HEARTBEAT_SECONDS: String(heartbeatSeconds) });
-  console.log(`## 4. Hub CPU and RSS: idle (0 agents) vs ${hbNodes.length} agents heartbeating every ${heartbeatSeconds} s, ${SETTINGS.sampleSeconds} s each (hub B, pid ${hub.pid})`);
-  hb = await measureHeartbeats(hub, db, database, hbNodes, heartbeatSeconds);
-  await hub.stop();
-  const pgCol = hb.idle.otherCpuPercent !== undefined;
-  console.log(
-    table(
-      ['hub state', 'hub CPU %', 'RSS mean MB', 'RSS max MB', 'DB commits/s (approx.)', ...(pgCol ? ['PostgreSQL CPU %'] : [])],
-      [
-        ['idle, 0 agents', fmt(hb.idle.cpuPercent), fmt(hb.idle.rssMeanMb, 1), fmt(hb.idle.rssMaxMb, 1), fmt(hb.idleXactPerSecond, 1), ...(pgCol ? [fmt(hb.idle.otherCpuPercent!)] : [])],
-        [`${hbNodes.length} agents`, fmt(hb.loaded.cpuPercent), fmt(hb.loaded.rssMeanMb, 1), fmt(hb.loaded.rssMaxMb, 1), fmt(hb.loadedXactPerSecond, 1), ...(pgCol ? [fmt(hb.loaded.otherCpuPercent!)] : [])],
+    // Hub B: heartbeat every second, 0 agents then many.
+    hub = await startHub(database, { AIMASS_AGENT_HEARTBEAT_SECONDS: String(heartbeatSeconds) });
+    console.log(`## 4. Hub CPU and RSS: idle (0 agents) vs ${hbNodes.length} agents heartbeating every ${heartbeatSeconds} s, ${SETTINGS.sampleSeconds} s each (hub B, pid ${hub.pid})`);
+    hb = await measureHeartbeats(hub, db, database, hbNodes, heartbeatSeconds);
+    await hub.stop();
+    const pgCol = hb.idle.otherCpuPercent !== undefined;
+    console.log(
+      table(
+        ['hub state', 'hub CPU %', 'RSS mean MB', 'RSS max MB', 'DB commits/s (approx.)', ...(pgCol ? ['PostgreSQL CPU %'] : [])],
         [
-          'ratio',
-          ratio(hb.loaded.cpuPercent, hb.idle.cpuPercent),
-          ratio(hb.loaded.rssMeanMb, hb.idle.rssMeanMb),
-          ratio(hb.loaded.rssMaxMb, hb.idle.rssMaxMb),
-          ratio(hb.loadedXactPerSecond, hb.idleXactPerSecond),
-          ...(pgCol ? [ratio(hb.loaded.otherCpuPercent!, hb.idle.otherCpuPercent!)] : []),
+          ['idle, 0 agents', fmt(hb.idle.cpuPercent), fmt(hb.idle.rssMeanMb, 1), fmt(hb.idle.rssMaxMb, 1), fmt(hb.idleXactPerSecond, 1), ...(pgCol ? [fmt(hb.idle.otherCpuPercent!)] : [])],
+          [`${hbNodes.length} agents`, fmt(hb.loaded.cpuPercent), fmt(hb.loaded.rssMeanMb, 1), fmt(hb.loaded.rssMaxMb, 1), fmt(hb.loadedXactPerSecond, 1), ...(pgCol ? [fmt(hb.loaded.otherCpuPercent!)] : [])],
+          [
+            'ratio',
+            ratio(hb.loaded.cpuPercent, hb.idle.cpuPercent),
+            ratio(hb.loaded.rssMeanMb, hb.idle.rssMeanMb),
+            ratio(hb.loaded.rssMaxMb, hb.idle.rssMaxMb),
+            ratio(hb.loadedXactPerSecond, hb.idleXactPerSecond),
+            ...(pgCol ? [ratio(hb.loaded.otherCpuPercent!, hb.idle.otherCpuPercent!)] : []),
+          ],
         ],
-      ],
-    ),
-  );
-  const sentPerSecond = hbNodes.length / heartbeatSeconds;
-  const hubMsPerHeartbeat = ((hb.loaded.cpuPercent - hb.idle.cpuPercent) / 100 / sentPerSecond) * 1000;
-  console.log(
-    `  ${fmt(sentPerSecond, 0)} heartbeats/s sent; ${hb.heartbeatsDropped} dropped by the hub as too early (HEARTBEAT_FLOOD) in the window; ` +
-      `${fmt(hubMsPerHeartbeat, 3)} ms of hub CPU per heartbeat (loaded − idle); connecting ${hbNodes.length} agents took ${fmt(hb.connectSeconds)} s.`,
-  );
-  console.log('  CPU % is of one core (this machine has ' + cpus.length + '); RSS is VmRSS of the hub process.');
-  console.log('');
+      ),
+    );
+    const sentPerSecond = hbNodes.length / heartbeatSeconds;
+    const hubMsPerHeartbeat = ((hb.loaded.cpuPercent - hb.idle.cpuPercent) / 100 / sentPerSecond) * 1000;
+    console.log(
+      `  ${fmt(sentPerSecond, 0)} heartbeats/s sent; ${hb.heartbeatsDropped} dropped by the hub as too early (HEARTBEAT_FLOOD) in the window; ` +
+        `${fmt(hubMsPerHeartbeat, 3)} ms of hub CPU per heartbeat (loaded − idle); connecting ${hbNodes.length} agents took ${fmt(hb.connectSeconds)} s.`,
+    );
+    console.log('  CPU % is of one core (this machine has ' + cpus.length + '); RSS is VmRSS of the hub process.');
+    console.log('');
   }
 
   // Summary, side by side.
