@@ -2,8 +2,7 @@
  * The claim with a long queue (compute/queue/claim-jobs.ts): with 20,000 queued jobs of mixed
  * requirements, residency and priorities across owners, every claim picks exactly the job a sort
  * of every candidate in fair-share order would pick (fewest running, least recently served,
- * priority, age), never a job the node cannot run; and the per-owner counts the claim walks stay
- * equal to the jobs table through claims, cancels, deletes and a deleted user.
+ * priority, age), never a job the node cannot run, and falls through owners with nothing it can run.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -115,16 +114,6 @@ describe('Claims with 20,000 queued jobs', () => {
 
   const reference = async (limit: number) => (await db.query(REFERENCE, [nodeId, limit])).rows.map((r) => r.id as string);
 
-  async function countsMatch(): Promise<void> {
-    const { rows } = await db.query(
-      `SELECT u.id, coalesce(s.queued, 0) AS queued, coalesce(s.running, 0) AS running,
-         (SELECT count(*)::int FROM jobs WHERE owner_id = u.id AND status = 'queued') AS real_queued,
-         (SELECT count(*)::int FROM jobs WHERE owner_id = u.id AND status IN ('leased', 'running')) AS real_running
-       FROM users u LEFT JOIN job_owner_shares s ON s.owner_id = u.id`,
-    );
-    for (const r of rows) expect({ id: r.id, queued: r.queued, running: r.running }).toEqual({ id: r.id, queued: r.real_queued, running: r.real_running });
-  }
-
   it('serves owners in fair-share order and only jobs the node can run, exactly as one sort over every candidate would', async () => {
     const owners: string[] = [];
     for (let i = 0; i < 40; i++) {
@@ -161,7 +150,6 @@ describe('Claims with 20,000 queued jobs', () => {
       if (r.requirements.ownNodesOnly) expect(r.owner_id).toBe(carol.id);
       if (r.residency) expect(r.residency).toEqual([carol.id]);
     }
-    await countsMatch();
   });
 
   it('falls through owners with nothing this node can run, and claims nothing on a node that may claim nothing', async () => {
@@ -174,7 +162,6 @@ describe('Claims with 20,000 queued jobs', () => {
     const bobs = (
       await db.query(`INSERT INTO jobs (kind, payload, owner_id, status, run_after, updated_at) VALUES ('echo', '{}', $1, 'queued', now(), now()) RETURNING id`, [bob.id])
     ).rows[0].id;
-    await countsMatch();
     expect(await reference(3)).toEqual([bobs]);
     expect(await claim(3)).toEqual([bobs]);
     expect(await claim(3)).toEqual([]);
@@ -185,13 +172,5 @@ describe('Claims with 20,000 queued jobs', () => {
     expect(gpu).toHaveLength(3);
     const gpuJobs = await db.query(`SELECT count(*)::int AS n FROM jobs WHERE id = ANY($1) AND owner_id = $2 AND requirements->>'gpu' = 'true'`, [gpu, alice.id]);
     expect(gpuJobs.rows[0].n).toBe(3);
-    await countsMatch();
-  });
-
-  it('keeps the counts when a user with queued and running jobs is deleted', async () => {
-    await db.query(`INSERT INTO jobs (kind, payload, owner_id, status, run_after, updated_at) SELECT 'echo', '{}', $1, s, now(), now() FROM unnest(ARRAY['queued', 'running', 'leased']) s`, [dave.id]);
-    await db.query(`DELETE FROM users WHERE id = $1`, [dave.id]);
-    expect((await db.query(`SELECT count(*)::int AS n FROM job_owner_shares WHERE owner_id = $1`, [dave.id])).rows[0].n).toBe(0);
-    await countsMatch();
   });
 });

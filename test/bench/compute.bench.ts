@@ -379,7 +379,6 @@ async function measureClaims(db: pg.Client, ownerId: string, nodeId: string, que
       );
       await db.query(`VACUUM ANALYZE jobs`);
       await db.query(`VACUUM ANALYZE job_attempts`);
-      await db.query(`VACUUM ANALYZE job_owner_shares`);
       const each: number[] = [];
       for (let i = 0; i < n; i++) {
         const t = performance.now();

@@ -8,8 +8,10 @@
  * Order is fair share first: jobs whose owner has the fewest jobs running now, then whose owner was
  * served least recently, so one owner's thousand queued jobs cannot starve another owner's one;
  * within that, priority, then age. The statement walks owners, not jobs:
- * - the owners come from job_owner_shares, one row per owner holding its queued and running counts
- *   (kept exact by triggers on jobs, migration ClaimSummary) and when it was last served;
+ * - the owners with queued jobs come from a skip scan of the jobs_owner_queue index (one probe per
+ *   owner, however many jobs each has queued), each with its running jobs counted on
+ *   jobs_active_owner (bounded by the nodes' slots, not by the queue) and when job_owner_shares
+ *   says it was last served;
  * - for each owner in fair order, that owner's first jobs this node can run come from the
  *   jobs_owner_queue index (owner, priority DESC, created_at, id), at most `limit` of them;
  * - the owner rows arrive sorted, so the final sort (fair order, then priority, age, id: the same
@@ -50,9 +52,22 @@ export async function claimJobs(db: Queryable, nodeId: string, limit: number, le
          ${trustedBySql('nodes')} AS trusted_by
        FROM nodes WHERE id = $1 AND NOT disabled AND NOT quarantined AND NOT draining AND (throttled_until IS NULL OR throttled_until <= now())
      ),
+     -- The owners with queued jobs, one index probe each (a skip scan of jobs_owner_queue).
+     queued_owners AS (
+       WITH RECURSIVE walk(owner_id) AS (
+         (SELECT owner_id FROM jobs WHERE status = 'queued' ORDER BY owner_id LIMIT 1)
+         UNION ALL
+         SELECT (SELECT j.owner_id FROM jobs j WHERE j.status = 'queued' AND j.owner_id > walk.owner_id ORDER BY j.owner_id LIMIT 1)
+         FROM walk WHERE walk.owner_id IS NOT NULL
+       )
+       SELECT owner_id FROM walk WHERE owner_id IS NOT NULL
+     ),
+     -- Their running jobs, counted on jobs_active_owner: bounded by the slots of the nodes, not by the queue.
      owners AS (
-       SELECT owner_id, running, last_dispatched_at FROM job_owner_shares WHERE queued > 0
-       ORDER BY running, last_dispatched_at NULLS FIRST
+       SELECT q.owner_id, s.last_dispatched_at,
+         (SELECT count(*) FROM jobs r WHERE r.owner_id = q.owner_id AND r.status IN ('leased', 'running')) AS running
+       FROM queued_owners q LEFT JOIN job_owner_shares s ON s.owner_id = q.owner_id
+       ORDER BY running, s.last_dispatched_at NULLS FIRST
      ),
      candidates AS (
        SELECT j.id
