@@ -15,7 +15,7 @@
  * - for each owner in fair order, that owner's first jobs this node can run come from the
  *   jobs_owner_queue index (owner, priority DESC, created_at, id), at most `limit` of them;
  * - the owner rows arrive sorted, so the final sort (fair order, then priority, age, id: the same
- *   order as one sort over every candidate job) is incremental and stops at the first complete
+ *   order as one sort over every candidate job) can be incremental, stopping at the first complete
  *   group of equally-served owners that fills `limit`. An owner with nothing this node can run
  *   yields no row and the walk goes on to the next.
  *
