@@ -5,12 +5,13 @@
  *  1. dispatch latency: `submitJob` sent → `job.assign` received by a simulated agent (p50, p99),
  *     with 1, 16 and 200 idle agents, and the hub's and PostgreSQL's CPU per job;
  *  2. throughput: no-op echo jobs completed per second with 1, 4 and 16 simulated agents;
- *  3. claim path: our claim statement (claimJobs) vs a bare `FOR UPDATE SKIP LOCKED` loop;
+ *  3. claim path: our claim statement (claimJobs) vs a bare `FOR UPDATE SKIP LOCKED` loop, with
+ *     1,000 and 100,000 jobs queued;
  *  4. hub CPU and RSS with 200 agents heartbeating every second vs the same hub idle.
  *
  * Needs PostgreSQL: DATABASE_URL (an admin connection: a database is created and dropped), else a
  * throwaway server from test/support/postgres.sh. Every size is an environment variable (see
- * SETTINGS below and docs/performance.md). Whatever happens, every hub, agent socket, database
+ * SETTINGS below and docs/performance.md); BENCH_SECTIONS=3 runs only the claim path. Whatever happens, every hub, agent socket, database
  * and server it started is stopped before it exits.
  */
 import { existsSync } from 'node:fs';
@@ -55,7 +56,12 @@ const SETTINGS = {
   throughputJobs: intEnv('BENCH_THROUGHPUT_JOBS', 1000),
   throughputAgents: listEnv('BENCH_THROUGHPUT_AGENTS', [1, 4, 16]),
   throughputTimeoutSeconds: intEnv('BENCH_THROUGHPUT_TIMEOUT_SECONDS', 60),
-  claimJobs: intEnv('BENCH_CLAIM_JOBS', 1000),
+  /** Sections to run, e.g. `3` for the claim path alone. */
+  sections: listEnv('BENCH_SECTIONS', [1, 2, 3, 4]),
+  /** Queue sizes the claim path is measured at. */
+  claimJobs: listEnv('BENCH_CLAIM_JOBS', [1000, 100_000]),
+  /** Claims timed at each queue size (at most the queue size). */
+  claimCount: intEnv('BENCH_CLAIM_COUNT', 1000),
   claimRounds: intEnv('BENCH_CLAIM_ROUNDS', 1),
   heartbeatAgents: intEnv('BENCH_HEARTBEAT_AGENTS', 200),
   sampleSeconds: intEnv('BENCH_SAMPLE_SECONDS', 15),
@@ -331,9 +337,9 @@ interface ClaimResult {
 const CLAIM_METHODS = ['claimJobs', 'scheduler txn', 'bare SKIP LOCKED'] as const;
 type ClaimMethod = (typeof CLAIM_METHODS)[number];
 
-async function measureClaims(db: pg.Client, ownerId: string, nodeId: string): Promise<Record<ClaimMethod, ClaimResult>> {
+async function measureClaims(db: pg.Client, ownerId: string, nodeId: string, queued: number): Promise<Record<ClaimMethod, ClaimResult>> {
   const q: Queryable = { query: async (sql, params) => (await db.query(sql, params)).rows };
-  const n = SETTINGS.claimJobs;
+  const n = Math.min(SETTINGS.claimCount, queued);
   const claimOne: Record<ClaimMethod, () => Promise<number>> = {
     claimJobs: async () => (await claimJobs(q, nodeId, 1, 60)).length,
     // What Scheduler.dispatch does per idle agent: claim and record the attempt, in one transaction.
@@ -356,7 +362,7 @@ async function measureClaims(db: pg.Client, ownerId: string, nodeId: string): Pr
     'bare SKIP LOCKED': async () =>
       (
         await db.query(
-          `UPDATE jobs SET status = 'leased' WHERE id = (SELECT id FROM jobs WHERE status = 'queued' ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id`,
+          `UPDATE jobs SET status = 'leased' WHERE id = (SELECT id FROM jobs WHERE status = 'queued' ORDER BY priority DESC, created_at LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id`,
         )
       ).rowCount ?? 0,
   };
@@ -369,7 +375,7 @@ async function measureClaims(db: pg.Client, ownerId: string, nodeId: string): Pr
       await db.query(
         `INSERT INTO jobs (kind, payload, owner_id, status, run_after, updated_at)
          SELECT 'echo', '{"durationMs":0,"steps":1}', $1, 'queued', now(), now() FROM generate_series(1, $2::int)`,
-        [ownerId, n],
+        [ownerId, queued],
       );
       await db.query(`VACUUM ANALYZE jobs`);
       await db.query(`VACUUM ANALYZE job_attempts`);
@@ -475,157 +481,197 @@ async function main(): Promise<void> {
   // in the CPU windows of the isolated jobs; nothing in phases 1-2 waits for it.
   let hub = await startHub(database, { AIMASS_SCHEDULER_TICK_SECONDS: '59' });
   const user = await signUp(hub);
-  const maxAgents = Math.max(...SETTINGS.throughputAgents);
+  const run = (section: number) => SETTINGS.sections.includes(section);
+  const maxAgents = run(1) || run(2) ? Math.max(...SETTINGS.throughputAgents) : 1;
   const nodes = await registerNodes(hub, maxAgents, user);
   // The heartbeat phase's nodes too, now: registering on hub B would warm it up before its idle figure.
-  const spare = await registerNodes(hub, Math.max(SETTINGS.heartbeatAgents, Math.max(...SETTINGS.latencyAgents) - nodes.length));
+  const spare = await registerNodes(
+    hub,
+    Math.max(run(4) ? SETTINGS.heartbeatAgents : 0, run(1) ? Math.max(...SETTINGS.latencyAgents) - nodes.length : 0),
+  );
   const hbNodes = spare.slice(0, SETTINGS.heartbeatAgents);
   console.log(`hub A up (pid ${hub.pid}); ${nodes.length + spare.length} nodes registered\n`);
 
-  console.log('## 1. Dispatch latency: submitJob sent → job.assign received (one job at a time)');
   const latency: LatencyResult[] = [];
-  const pool = [...nodes, ...spare];
-  for (const k of SETTINGS.latencyAgents) {
-    const r = await measureLatency(hub, db, database, user, pool.slice(0, k));
-    latency.push(r);
-    console.log(`  ${k} agent(s): p50 ${fmt(r.dispatch.p50)} ms, p99 ${fmt(r.dispatch.p99)} ms (submitJob response p50 ${fmt(r.roundTrip.p50)} ms)`);
+  if (run(1)) {
+    console.log('## 1. Dispatch latency: submitJob sent → job.assign received (one job at a time)');
+    const pool = [...nodes, ...spare];
+    for (const k of SETTINGS.latencyAgents) {
+      const r = await measureLatency(hub, db, database, user, pool.slice(0, k));
+      latency.push(r);
+      console.log(`  ${k} agent(s): p50 ${fmt(r.dispatch.p50)} ms, p99 ${fmt(r.dispatch.p99)} ms (submitJob response p50 ${fmt(r.roundTrip.p50)} ms)`);
+    }
+    console.log('');
+    console.log(
+      table(
+        ['idle agents', 'jobs', 'dispatch p50 ms', 'p99 ms', 'mean ms', 'max ms', 'submitJob reply p50 ms', 'reply p99 ms'],
+        latency.map((r) => [r.agents, r.dispatch.n, fmt(r.dispatch.p50), fmt(r.dispatch.p99), fmt(r.dispatch.mean), fmt(r.dispatch.max), fmt(r.roundTrip.p50), fmt(r.roundTrip.p99)]),
+      ),
+    );
+    console.log('');
+    console.log('Where the time goes (p50, ms; database timestamps on the same clock, created_at rounded to 1 ms):');
+    console.log(
+      table(
+        ['idle agents', 'sent → INSERT began', 'INSERT began → claim txn began', 'claim txn began → assign received'],
+        latency.map((r) => [r.agents, fmt(r.toInsert.p50), fmt(r.toClaim.p50), fmt(r.claimToAssign.p50)]),
+      ),
+    );
+    console.log('');
+    console.log(`CPU per job (ms): back to back (as above), and submitted alone every ${SETTINGS.isolatedSpacingMs} ms (${SETTINGS.isolatedJobs} jobs, quiet-time CPU subtracted):`);
+    const na = (v: number | undefined) => (v === undefined ? 'n/a' : fmt(v));
+    const lat0 = latency[0];
+    console.log(
+      table(
+        ['idle agents', 'hub, back to back', 'PostgreSQL, back to back', 'hub, alone', 'PostgreSQL, alone', `hub + PostgreSQL alone, vs ${lat0.agents} agent(s)`],
+        latency.map((r) => [
+          r.agents,
+          fmt(r.hubCpuMsPerJob),
+          na(r.pgCpuMsPerJob),
+          fmt(r.isolatedHubCpuMs),
+          na(r.isolatedPgCpuMs),
+          ratio(r.isolatedHubCpuMs + (r.isolatedPgCpuMs ?? 0), lat0.isolatedHubCpuMs + (lat0.isolatedPgCpuMs ?? 0)),
+        ]),
+      ),
+    );
+    console.log('');
   }
-  console.log('');
-  console.log(
-    table(
-      ['idle agents', 'jobs', 'dispatch p50 ms', 'p99 ms', 'mean ms', 'max ms', 'submitJob reply p50 ms', 'reply p99 ms'],
-      latency.map((r) => [r.agents, r.dispatch.n, fmt(r.dispatch.p50), fmt(r.dispatch.p99), fmt(r.dispatch.mean), fmt(r.dispatch.max), fmt(r.roundTrip.p50), fmt(r.roundTrip.p99)]),
-    ),
-  );
-  console.log('');
-  console.log('Where the time goes (p50, ms; database timestamps on the same clock, created_at rounded to 1 ms):');
-  console.log(
-    table(
-      ['idle agents', 'sent → INSERT began', 'INSERT began → claim txn began', 'claim txn began → assign received'],
-      latency.map((r) => [r.agents, fmt(r.toInsert.p50), fmt(r.toClaim.p50), fmt(r.claimToAssign.p50)]),
-    ),
-  );
-  console.log('');
-  console.log(`CPU per job (ms): back to back (as above), and submitted alone every ${SETTINGS.isolatedSpacingMs} ms (${SETTINGS.isolatedJobs} jobs, quiet-time CPU subtracted):`);
-  const na = (v: number | undefined) => (v === undefined ? 'n/a' : fmt(v));
-  const lat0 = latency[0];
-  console.log(
-    table(
-      ['idle agents', 'hub, back to back', 'PostgreSQL, back to back', 'hub, alone', 'PostgreSQL, alone', `hub + PostgreSQL alone, vs ${lat0.agents} agent(s)`],
-      latency.map((r) => [
-        r.agents,
-        fmt(r.hubCpuMsPerJob),
-        na(r.pgCpuMsPerJob),
-        fmt(r.isolatedHubCpuMs),
-        na(r.isolatedPgCpuMs),
-        ratio(r.isolatedHubCpuMs + (r.isolatedPgCpuMs ?? 0), lat0.isolatedHubCpuMs + (lat0.isolatedPgCpuMs ?? 0)),
-      ]),
-    ),
-  );
-  console.log('');
 
-  console.log(`## 2. Throughput: ${SETTINGS.throughputJobs} no-op echo jobs (+1 kick) queued, then completed by N agents`);
   const throughput: ThroughputResult[] = [];
-  for (const k of SETTINGS.throughputAgents) {
-    const r = await measureThroughput(hub, db, database, user, nodes.slice(0, k));
-    throughput.push(r);
-    console.log(`  ${k} agent(s): ${fmt(r.perSecond, 1)} jobs/s${r.timedOut ? ` (TIMED OUT: ${r.completed}/${r.jobs} done)` : ''}`);
+  if (run(2)) {
+    console.log(`## 2. Throughput: ${SETTINGS.throughputJobs} no-op echo jobs (+1 kick) queued, then completed by N agents`);
+    for (const k of SETTINGS.throughputAgents) {
+      const r = await measureThroughput(hub, db, database, user, nodes.slice(0, k));
+      throughput.push(r);
+      console.log(`  ${k} agent(s): ${fmt(r.perSecond, 1)} jobs/s${r.timedOut ? ` (TIMED OUT: ${r.completed}/${r.jobs} done)` : ''}`);
+    }
+    const base = throughput[0];
+    console.log('');
+    console.log(
+      table(
+        ['agents', 'jobs done', 'seconds', 'jobs/s', `vs ${base.agents} agent(s)`, 'sustained frame-limit cap jobs/s', 'jobs per agent min–max', 'frames dropped', 'hub CPU %', 'PostgreSQL CPU %'],
+        throughput.map((r) => [
+          r.agents,
+          `${r.completed}/${r.jobs}${r.timedOut ? ' TIMEOUT' : ''}`,
+          fmt(r.seconds),
+          fmt(r.perSecond, 1),
+          ratio(r.perSecond, base.perSecond),
+          // Two frames (started, succeeded) per job; 100 frames/s per agent after a burst of 200.
+          r.agents * 50,
+          `${r.perAgentMin}–${r.perAgentMax}`,
+          r.framesDropped,
+          fmt(r.hubCpuPercent, 0),
+          r.pgCpuPercent === undefined ? 'n/a' : fmt(r.pgCpuPercent, 0),
+        ]),
+      ),
+    );
+    console.log('');
   }
-  const base = throughput[0];
-  console.log('');
-  console.log(
-    table(
-      ['agents', 'jobs done', 'seconds', 'jobs/s', `vs ${base.agents} agent(s)`, 'sustained frame-limit cap jobs/s', 'jobs per agent min–max', 'frames dropped', 'hub CPU %', 'PostgreSQL CPU %'],
-      throughput.map((r) => [
-        r.agents,
-        `${r.completed}/${r.jobs}${r.timedOut ? ' TIMEOUT' : ''}`,
-        fmt(r.seconds),
-        fmt(r.perSecond, 1),
-        ratio(r.perSecond, base.perSecond),
-        // Two frames (started, succeeded) per job; 100 frames/s per agent after a burst of 200.
-        r.agents * 50,
-        `${r.perAgentMin}–${r.perAgentMax}`,
-        r.framesDropped,
-        fmt(r.hubCpuPercent, 0),
-        r.pgCpuPercent === undefined ? 'n/a' : fmt(r.pgCpuPercent, 0),
-      ]),
-    ),
-  );
-  console.log('');
   await hub.stop();
 
-  console.log(`## 3. Claim path: ${SETTINGS.claimJobs} queued jobs claimed one at a time, same database, no hub running (best of ${SETTINGS.claimRounds} rounds)`);
-  const claims = await measureClaims(db, user.id, nodes[0].id);
-  const bare = claims['bare SKIP LOCKED'];
-  console.log(
-    table(
-      ['method', 'claims/s', 'mean ms', 'first 10% ms', 'last 10% ms', 'rate vs bare'],
-      CLAIM_METHODS.map((m) => [m, fmt(claims[m].perSecond, 0), fmt(claims[m].meanMs, 3), fmt(claims[m].firstTenthMs, 3), fmt(claims[m].lastTenthMs, 3), ratio(claims[m].perSecond, bare.perSecond)]),
-    ),
-  );
-  console.log('  claimJobs: the hub\'s claim statement (fair share, requirements, lease). scheduler txn: BEGIN + claimJobs + recordAttempts + COMMIT, as Scheduler.dispatch runs it.');
-  console.log('  Claimed jobs stay leased (as running jobs do), so the owner\'s active-job count grows during the run.');
-  console.log('');
+  const claimSizes: { queued: number; claims: Record<ClaimMethod, ClaimResult> }[] = [];
+  if (run(3)) {
+    console.log(
+      `## 3. Claim path: ${SETTINGS.claimJobs.join(' and ')} queued jobs, ${SETTINGS.claimCount} of them claimed one at a time, same database, no hub running (best of ${SETTINGS.claimRounds} rounds)`,
+    );
+    for (const queued of SETTINGS.claimJobs) claimSizes.push({ queued, claims: await measureClaims(db, user.id, nodes[0].id, queued) });
+    const small = claimSizes[0];
+    console.log(
+      table(
+        ['queued jobs', 'method', 'claims/s', 'mean ms', 'first 10% ms', 'last 10% ms', 'rate vs bare', `rate vs ${small.queued} queued`],
+        claimSizes.flatMap(({ queued, claims }) =>
+          CLAIM_METHODS.map((m) => [
+            queued,
+            m,
+            fmt(claims[m].perSecond, 0),
+            fmt(claims[m].meanMs, 3),
+            fmt(claims[m].firstTenthMs, 3),
+            fmt(claims[m].lastTenthMs, 3),
+            ratio(claims[m].perSecond, claims['bare SKIP LOCKED'].perSecond),
+            ratio(claims[m].perSecond, small.claims[m].perSecond),
+          ]),
+        ),
+      ),
+    );
+    console.log('  claimJobs: the hub\'s claim statement (fair share, requirements, lease). scheduler txn: BEGIN + claimJobs + recordAttempts + COMMIT, as Scheduler.dispatch runs it.');
+    console.log('  Claimed jobs stay leased (as running jobs do), so the owner\'s active-job count grows during the run.');
+    console.log('');
+  }
 
-  // Hub B: heartbeat every second, 0 agents then many.
+  let hb: HeartbeatResult | undefined;
   const heartbeatSeconds = 1;
-  hub = await startHub(database, { AIMASS_AGENT_HEARTBEAT_SECONDS: String(heartbeatSeconds) });
-  console.log(`## 4. Hub CPU and RSS: idle (0 agents) vs ${hbNodes.length} agents heartbeating every ${heartbeatSeconds} s, ${SETTINGS.sampleSeconds} s each (hub B, pid ${hub.pid})`);
-  const hb = await measureHeartbeats(hub, db, database, hbNodes, heartbeatSeconds);
-  await hub.stop();
-  const pgCol = hb.idle.otherCpuPercent !== undefined;
-  console.log(
-    table(
-      ['hub state', 'hub CPU %', 'RSS mean MB', 'RSS max MB', 'DB commits/s (approx.)', ...(pgCol ? ['PostgreSQL CPU %'] : [])],
-      [
-        ['idle, 0 agents', fmt(hb.idle.cpuPercent), fmt(hb.idle.rssMeanMb, 1), fmt(hb.idle.rssMaxMb, 1), fmt(hb.idleXactPerSecond, 1), ...(pgCol ? [fmt(hb.idle.otherCpuPercent!)] : [])],
-        [`${hbNodes.length} agents`, fmt(hb.loaded.cpuPercent), fmt(hb.loaded.rssMeanMb, 1), fmt(hb.loaded.rssMaxMb, 1), fmt(hb.loadedXactPerSecond, 1), ...(pgCol ? [fmt(hb.loaded.otherCpuPercent!)] : [])],
+  if (run(4)) {
+    // Hub B: heartbeat every second, 0 agents then many.
+    hub = await startHub(database, { AIMASS_AGENT_HEARTBEAT_SECONDS: String(heartbeatSeconds) });
+    console.log(`## 4. Hub CPU and RSS: idle (0 agents) vs ${hbNodes.length} agents heartbeating every ${heartbeatSeconds} s, ${SETTINGS.sampleSeconds} s each (hub B, pid ${hub.pid})`);
+    hb = await measureHeartbeats(hub, db, database, hbNodes, heartbeatSeconds);
+    await hub.stop();
+    const pgCol = hb.idle.otherCpuPercent !== undefined;
+    console.log(
+      table(
+        ['hub state', 'hub CPU %', 'RSS mean MB', 'RSS max MB', 'DB commits/s (approx.)', ...(pgCol ? ['PostgreSQL CPU %'] : [])],
         [
-          'ratio',
-          ratio(hb.loaded.cpuPercent, hb.idle.cpuPercent),
-          ratio(hb.loaded.rssMeanMb, hb.idle.rssMeanMb),
-          ratio(hb.loaded.rssMaxMb, hb.idle.rssMaxMb),
-          ratio(hb.loadedXactPerSecond, hb.idleXactPerSecond),
-          ...(pgCol ? [ratio(hb.loaded.otherCpuPercent!, hb.idle.otherCpuPercent!)] : []),
+          ['idle, 0 agents', fmt(hb.idle.cpuPercent), fmt(hb.idle.rssMeanMb, 1), fmt(hb.idle.rssMaxMb, 1), fmt(hb.idleXactPerSecond, 1), ...(pgCol ? [fmt(hb.idle.otherCpuPercent!)] : [])],
+          [`${hbNodes.length} agents`, fmt(hb.loaded.cpuPercent), fmt(hb.loaded.rssMeanMb, 1), fmt(hb.loaded.rssMaxMb, 1), fmt(hb.loadedXactPerSecond, 1), ...(pgCol ? [fmt(hb.loaded.otherCpuPercent!)] : [])],
+          [
+            'ratio',
+            ratio(hb.loaded.cpuPercent, hb.idle.cpuPercent),
+            ratio(hb.loaded.rssMeanMb, hb.idle.rssMeanMb),
+            ratio(hb.loaded.rssMaxMb, hb.idle.rssMaxMb),
+            ratio(hb.loadedXactPerSecond, hb.idleXactPerSecond),
+            ...(pgCol ? [ratio(hb.loaded.otherCpuPercent!, hb.idle.otherCpuPercent!)] : []),
+          ],
         ],
-      ],
-    ),
-  );
-  const sentPerSecond = hbNodes.length / heartbeatSeconds;
-  const hubMsPerHeartbeat = ((hb.loaded.cpuPercent - hb.idle.cpuPercent) / 100 / sentPerSecond) * 1000;
-  console.log(
-    `  ${fmt(sentPerSecond, 0)} heartbeats/s sent; ${hb.heartbeatsDropped} dropped by the hub as too early (HEARTBEAT_FLOOD) in the window; ` +
-      `${fmt(hubMsPerHeartbeat, 3)} ms of hub CPU per heartbeat (loaded − idle); connecting ${hbNodes.length} agents took ${fmt(hb.connectSeconds)} s.`,
-  );
-  console.log('  CPU % is of one core (this machine has ' + cpus.length + '); RSS is VmRSS of the hub process.');
-  console.log('');
+      ),
+    );
+    const sentPerSecond = hbNodes.length / heartbeatSeconds;
+    const hubMsPerHeartbeat = ((hb.loaded.cpuPercent - hb.idle.cpuPercent) / 100 / sentPerSecond) * 1000;
+    console.log(
+      `  ${fmt(sentPerSecond, 0)} heartbeats/s sent; ${hb.heartbeatsDropped} dropped by the hub as too early (HEARTBEAT_FLOOD) in the window; ` +
+        `${fmt(hubMsPerHeartbeat, 3)} ms of hub CPU per heartbeat (loaded − idle); connecting ${hbNodes.length} agents took ${fmt(hb.connectSeconds)} s.`,
+    );
+    console.log('  CPU % is of one core (this machine has ' + cpus.length + '); RSS is VmRSS of the hub process.');
+    console.log('');
+  }
 
   // Summary, side by side.
-  const lat1 = latency[0];
-  const latMax = latency[latency.length - 1];
-  const tpMax = throughput[throughput.length - 1];
-  console.log('## Summary (same run, same machine)');
-  console.log(
-    table(
-      ['figure', 'value', 'compared with', 'ratio'],
+  const rows: (string | number)[][] = [];
+  if (latency.length > 0) {
+    const lat1 = latency[0];
+    const latMax = latency[latency.length - 1];
+    rows.push(
+      [`dispatch latency p50, ${lat1.agents} agent(s)`, `${fmt(lat1.dispatch.p50)} ms`, `${latMax.agents} idle agents: ${fmt(latMax.dispatch.p50)} ms`, ratio(latMax.dispatch.p50, lat1.dispatch.p50)],
+      [`dispatch latency p99, ${lat1.agents} agent(s)`, `${fmt(lat1.dispatch.p99)} ms`, `${latMax.agents} idle agents: ${fmt(latMax.dispatch.p99)} ms`, ratio(latMax.dispatch.p99, lat1.dispatch.p99)],
       [
-        [`dispatch latency p50, ${lat1.agents} agent(s)`, `${fmt(lat1.dispatch.p50)} ms`, `${latMax.agents} idle agents: ${fmt(latMax.dispatch.p50)} ms`, ratio(latMax.dispatch.p50, lat1.dispatch.p50)],
-        [`dispatch latency p99, ${lat1.agents} agent(s)`, `${fmt(lat1.dispatch.p99)} ms`, `${latMax.agents} idle agents: ${fmt(latMax.dispatch.p99)} ms`, ratio(latMax.dispatch.p99, lat1.dispatch.p99)],
-        [
-          `hub + PostgreSQL CPU per job alone, ${lat1.agents} agent(s)`,
-          `${fmt(lat1.isolatedHubCpuMs + (lat1.isolatedPgCpuMs ?? 0), 1)} ms`,
-          `${latMax.agents} idle agents: ${fmt(latMax.isolatedHubCpuMs + (latMax.isolatedPgCpuMs ?? 0), 1)} ms`,
-          ratio(latMax.isolatedHubCpuMs + (latMax.isolatedPgCpuMs ?? 0), lat1.isolatedHubCpuMs + (lat1.isolatedPgCpuMs ?? 0)),
-        ],
-        ...throughput.map((r) => [`throughput, ${r.agents} agent(s)`, `${fmt(r.perSecond, 1)} jobs/s`, `${base.agents} agent(s): ${fmt(base.perSecond, 1)} jobs/s`, ratio(r.perSecond, base.perSecond)]),
-        [`throughput per agent, ${tpMax.agents} agents`, `${fmt(tpMax.perSecond / tpMax.agents, 1)} jobs/s`, `${base.agents} agent(s): ${fmt(base.perSecond / base.agents, 1)} jobs/s`, ratio(tpMax.perSecond / tpMax.agents, base.perSecond / base.agents)],
-        ['claims/s, claimJobs', fmt(claims.claimJobs.perSecond, 0), `bare SKIP LOCKED: ${fmt(bare.perSecond, 0)}`, ratio(claims.claimJobs.perSecond, bare.perSecond)],
-        ['claims/s, scheduler txn', fmt(claims['scheduler txn'].perSecond, 0), `bare SKIP LOCKED: ${fmt(bare.perSecond, 0)}`, ratio(claims['scheduler txn'].perSecond, bare.perSecond)],
-        [`hub CPU, ${hbNodes.length} agents @ ${heartbeatSeconds} s`, `${fmt(hb.loaded.cpuPercent)} %`, `idle: ${fmt(hb.idle.cpuPercent)} %`, ratio(hb.loaded.cpuPercent, hb.idle.cpuPercent)],
-        [`hub RSS, ${hbNodes.length} agents`, `${fmt(hb.loaded.rssMeanMb, 1)} MB`, `idle: ${fmt(hb.idle.rssMeanMb, 1)} MB`, ratio(hb.loaded.rssMeanMb, hb.idle.rssMeanMb)],
+        `hub + PostgreSQL CPU per job alone, ${lat1.agents} agent(s)`,
+        `${fmt(lat1.isolatedHubCpuMs + (lat1.isolatedPgCpuMs ?? 0), 1)} ms`,
+        `${latMax.agents} idle agents: ${fmt(latMax.isolatedHubCpuMs + (latMax.isolatedPgCpuMs ?? 0), 1)} ms`,
+        ratio(latMax.isolatedHubCpuMs + (latMax.isolatedPgCpuMs ?? 0), lat1.isolatedHubCpuMs + (lat1.isolatedPgCpuMs ?? 0)),
       ],
-    ),
-  );
+    );
+  }
+  if (throughput.length > 0) {
+    const base = throughput[0];
+    const tpMax = throughput[throughput.length - 1];
+    rows.push(
+      ...throughput.map((r) => [`throughput, ${r.agents} agent(s)`, `${fmt(r.perSecond, 1)} jobs/s`, `${base.agents} agent(s): ${fmt(base.perSecond, 1)} jobs/s`, ratio(r.perSecond, base.perSecond)]),
+      [`throughput per agent, ${tpMax.agents} agents`, `${fmt(tpMax.perSecond / tpMax.agents, 1)} jobs/s`, `${base.agents} agent(s): ${fmt(base.perSecond / base.agents, 1)} jobs/s`, ratio(tpMax.perSecond / tpMax.agents, base.perSecond / base.agents)],
+    );
+  }
+  for (const { queued, claims } of claimSizes) {
+    const bare = claims['bare SKIP LOCKED'];
+    rows.push(
+      [`claims/s, claimJobs, ${queued} queued`, fmt(claims.claimJobs.perSecond, 0), `bare SKIP LOCKED: ${fmt(bare.perSecond, 0)}`, ratio(claims.claimJobs.perSecond, bare.perSecond)],
+      [`claims/s, scheduler txn, ${queued} queued`, fmt(claims['scheduler txn'].perSecond, 0), `bare SKIP LOCKED: ${fmt(bare.perSecond, 0)}`, ratio(claims['scheduler txn'].perSecond, bare.perSecond)],
+    );
+  }
+  if (hb) {
+    rows.push(
+      [`hub CPU, ${hbNodes.length} agents @ ${heartbeatSeconds} s`, `${fmt(hb.loaded.cpuPercent)} %`, `idle: ${fmt(hb.idle.cpuPercent)} %`, ratio(hb.loaded.cpuPercent, hb.idle.cpuPercent)],
+      [`hub RSS, ${hbNodes.length} agents`, `${fmt(hb.loaded.rssMeanMb, 1)} MB`, `idle: ${fmt(hb.idle.rssMeanMb, 1)} MB`, ratio(hb.loaded.rssMeanMb, hb.idle.rssMeanMb)],
+    );
+  }
+  console.log('## Summary (same run, same machine)');
+  console.log(table(['figure', 'value', 'compared with', 'ratio'], rows));
   const benchCpu = process.cpuUsage(benchCpuStart);
   console.log('');
   console.log(`load average at the end: ${os.loadavg().map((l) => fmt(l)).join(' ')}`);
