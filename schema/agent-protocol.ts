@@ -16,10 +16,16 @@
  * `heartbeat` lists the jobs running and renews their leases. The hub may send `job.cancel` at any
  * time; the agent stops the job and reports nothing more for it. `draining` says the agent takes no
  * more work. Large payloads go over HTTP with the job token, never over this socket.
+ *
+ * Serving (schema/serving.ts): a `serve` job is a deployment's replica. Once loaded the agent sends
+ * `replica.ready`; the hub then sends `infer.request` frames naming the replica's job, each answered
+ * by exactly one `infer.result` with the same `requestId` (outputs, or an error code saying whether
+ * anything ran). Heartbeats carry each replica's load in `replicas`.
  */
 import { z } from 'zod';
+import { InferErrorCode, rawRecord, replicaLoad } from './serving.js';
 
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** WebSocket close codes (4000–4999 are for applications, RFC 6455 §7.4.2). */
 export const CloseCode = {
@@ -74,6 +80,8 @@ export const heartbeat = z
     /** 1-minute load average divided by cores. */
     load: z.number().min(0).max(1e6),
     running: z.array(heldJob).max(1024),
+    /** The load of each serving replica it holds (schema/serving.ts). */
+    replicas: z.array(replicaLoad).max(1024).default([]),
   })
   .strict();
 
@@ -120,6 +128,36 @@ export const jobReleased = z
 /** The agent stops taking work (SIGTERM); it finishes or releases what it runs, then leaves. */
 export const draining = z.object({ type: z.literal('draining') }).strict();
 
+/** A replica (serve job) loaded its model, warmed up and takes requests. */
+export const replicaReady = z
+  .object({
+    type: z.literal('replica.ready'),
+    jobId: id,
+    attempt,
+    /** Loading and warm-up took this long. */
+    warmupMs: z.number().min(0).max(86_400_000),
+  })
+  .strict();
+
+const requestId = z.string().min(1).max(64);
+
+/** The answer to one infer.request: one output row per record, or why there is none. */
+export const inferResult = z
+  .object({
+    type: z.literal('infer.result'),
+    requestId,
+    jobId: id,
+    /** Per record: class probabilities in label order (classifiers) or [value]; null where not finite. */
+    outputs: z.array(z.array(z.number().nullable()).min(1).max(100_000)).max(100_000).optional(),
+    error: z.object({ code: InferErrorCode, message: z.string().max(2000) }).strict().optional(),
+    /** Rows in the predict call that answered it (several requests share one call when batched). */
+    batchSize: z.number().int().min(0).max(1_000_000),
+    /** Waiting for its batch, then computing it, on the agent. */
+    queueMs: z.number().min(0).max(3_600_000),
+    computeMs: z.number().min(0).max(3_600_000),
+  })
+  .strict();
+
 export const AgentToHub = z.discriminatedUnion('type', [
   hello,
   heartbeat,
@@ -129,6 +167,8 @@ export const AgentToHub = z.discriminatedUnion('type', [
   jobFailed,
   jobReleased,
   draining,
+  replicaReady,
+  inferResult,
 ]);
 export type AgentToHub = z.infer<typeof AgentToHub>;
 
@@ -181,6 +221,18 @@ export const jobCancel = z
   .object({ type: z.literal('job.cancel'), jobId: id, attempt: attempt.optional(), reason: z.string().max(500) })
   .strict();
 
+/** A request for the replica `jobId`: run these records before `deadlineMs` from receipt, or drop them. */
+export const inferRequest = z
+  .object({
+    type: z.literal('infer.request'),
+    requestId,
+    jobId: id,
+    records: z.array(rawRecord).min(1).max(100_000),
+    /** Milliseconds left when the hub sent it; past it the agent answers DEADLINE without running it. */
+    deadlineMs: z.number().int().min(1).max(3_600_000),
+  })
+  .strict();
+
 export const errorFrame = z
   .object({
     type: z.literal('error'),
@@ -191,7 +243,7 @@ export const errorFrame = z
   })
   .strict();
 
-export const HubToAgent = z.discriminatedUnion('type', [welcome, jobAssign, jobCancel, errorFrame]);
+export const HubToAgent = z.discriminatedUnion('type', [welcome, jobAssign, jobCancel, inferRequest, errorFrame]);
 export type HubToAgent = z.infer<typeof HubToAgent>;
 
 export type Message<U extends { type: string }, T extends U['type']> = Extract<U, { type: T }>;

@@ -5,3 +5,4 @@ export * from './model-spec-analysis.js';
 export * from './preprocessing.js';
 export * from './training.js';
 export * from './ml.js';
+export * from './serving.js';

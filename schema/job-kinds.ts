@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { predictPayload, predictResult } from './ml.js';
+import { servePayload, serveResult } from './serving.js';
 import { trainPayload, trainResult } from './training.js';
 
 export const echoPayload = z
@@ -51,6 +52,8 @@ export const JOB_KINDS = {
   train: { payload: trainPayload, result: trainResult },
   /** ML.PREDICT / ML.EVALUATE (schema/ml.ts): made by the hub's ml domain, not submittable. */
   predict: { payload: predictPayload, result: predictResult },
+  /** A deployment's replica (schema/serving.ts): made by the hub's serving domain, not submittable. */
+  serve: { payload: servePayload, result: serveResult },
 } as const;
 
 export type JobKind = keyof typeof JOB_KINDS;

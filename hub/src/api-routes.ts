@@ -1,5 +1,5 @@
 /**
- * Every REST route under /api: each module's routes, mounted in one place. Each route declares its
+ * Every REST route under /api (and the few a protocol fixes at the root: HubRoute.root): each module's routes, mounted in one place. Each route declares its
  * credential and API key scope with http/route-access.ts; job routes (opened by an agent's job
  * token only) say so in their module (HubRoute.jobTokenOnly) and are guarded here.
  */
@@ -10,7 +10,8 @@ import type { HubModule } from './module.js';
 
 export function mountApi(app: Express, modules: readonly HubModule[]): void {
   for (const route of modules.flatMap((m) => m.routes ?? [])) {
-    if (route.jobTokenOnly) app.use(`/api${route.path}`, jobTokenOnly(), route.router);
+    if (route.root) app.use(route.path, route.router);
+    else if (route.jobTokenOnly) app.use(`/api${route.path}`, jobTokenOnly(), route.router);
     else app.use(`/api${route.path}`, route.router);
   }
   app.use('/api', (req, res) => sendError(res, 404, 'NOT_FOUND', `No API route ${req.method} ${req.path}`));

@@ -14,6 +14,10 @@ export const ERROR_CODES = [
   /** The SQL surface is off on this hub (its sandbox could not be set up; the reason is on /readyz). */
   'SQL_UNAVAILABLE',
   'QUOTA_EXCEEDED',
+  /** Nothing can take the request now (no ready replica, every queue full): retry after `retryAfterSeconds`. */
+  'UNAVAILABLE',
+  /** The request's deadline passed before it was answered. */
+  'DEADLINE_EXCEEDED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -29,7 +33,7 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly fields: FieldProblem[] = [],
-    /** For RATE_LIMITED: seconds until a retry may succeed. */
+    /** For RATE_LIMITED and UNAVAILABLE: seconds until a retry may succeed. */
     readonly retryAfterSeconds?: number,
   ) {
     super(message);
@@ -107,6 +111,10 @@ export function httpStatus(code: ErrorCode): number {
       return 503;
     case 'QUOTA_EXCEEDED':
       return 413;
+    case 'UNAVAILABLE':
+      return 503;
+    case 'DEADLINE_EXCEEDED':
+      return 504;
     case 'INTERNAL':
       return 500;
     default:

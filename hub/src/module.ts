@@ -37,10 +37,12 @@ export interface Services {
   signals: Signals;
 }
 
-/** A REST router mounted under /api. */
+/** A REST router mounted under /api (or at the root, for protocols whose paths are fixed by others). */
 export interface HubRoute {
-  /** Under /api, e.g. "/datasets". */
+  /** Under /api, e.g. "/datasets"; with `root`, from the root, e.g. "/v1/models". */
   path: string;
+  /** Mounted at `path` itself, not under /api: TF Serving's /v1/… and KServe's /v2/… paths. */
+  root?: boolean;
   router: Router;
   /** Opened by an agent's job token only (http/route-access.ts jobTokenOnly). */
   jobTokenOnly?: boolean;

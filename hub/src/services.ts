@@ -15,6 +15,7 @@ import type { DatabaseKind } from './db/database.js';
 import { mlModule } from './ml/index.js';
 import type { HubFloor, HubModule, Services } from './module.js';
 import { notificationsModule } from './notifications/index.js';
+import { servingModule } from './serving/index.js';
 import { sqlModule } from './sql/index.js';
 import { storageModule } from './storage/index.js';
 import { trainingBlobReferences, trainingModule } from './training/index.js';
@@ -43,7 +44,8 @@ export function createModules(
   const sql = sqlModule(floor, database, accounts.services, datasets.services, catalog.services);
   const training = trainingModule(floor, accounts.services, compute.services, artifacts.services, datasets.services, catalog.services, architectures.services, sql.services);
   const ml = mlModule(floor, accounts.services, compute.services, artifacts.services, datasets.services, catalog.services, sql.services);
-  const modules: HubModule[] = [accounts, compute, artifacts, notifications, datasets, catalog, architectures, sql, storageModule(), training, ml];
+  const serving = servingModule(floor);
+  const modules: HubModule[] = [accounts, compute, artifacts, notifications, datasets, catalog, architectures, sql, storageModule(), training, ml, serving];
 
   for (const module of modules) {
     for (const [kind, handler] of Object.entries(module.sqlStatements ?? {})) {

@@ -212,7 +212,7 @@ export class Agent extends EventEmitter<AgentEvents> {
 
   private sendHeartbeat(): void {
     const load = os.loadavg()[0] / Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
-    this.send({ type: 'heartbeat', load, running: this.held() });
+    this.send({ type: 'heartbeat', load, running: this.held(), replicas: [] });
   }
 
   private assign(message: Message<HubToAgent, 'job.assign'>): void {

@@ -117,7 +117,7 @@ export class SimAgent {
   }
 
   private sendHeartbeat(): void {
-    this.send({ type: 'heartbeat', load: 0, running: [...this.held].map(([jobId, attempt]) => ({ jobId, attempt })) });
+    this.send({ type: 'heartbeat', load: 0, running: [...this.held].map(([jobId, attempt]) => ({ jobId, attempt })), replicas: [] });
   }
 
   private send(message: AgentToHub): void {

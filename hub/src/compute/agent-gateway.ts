@@ -23,6 +23,7 @@ import { AccountEventKind, accountEvent } from '../accounts/index.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { Services } from '../module.js';
+import type { AgentFrames } from './agent-frames.js';
 import { AgentSession } from './agent-session.js';
 import { behaviourOf } from './nodes.service.js';
 
@@ -32,9 +33,12 @@ const HANDSHAKE_TIMEOUT_MS = 10_000;
  * A job.succeeded / job.failed / job.released frame about a job this session holds, recognised
  * without parsing the frame (agents write `type`, `jobId`, `attempt` first: schema/agent-protocol.ts).
  */
-function isHeldFinalReport(data: unknown, isBinary: boolean, session: AgentSession): boolean {
+function isHeldFinalReport(data: unknown, isBinary: boolean, session: AgentSession, frames: AgentFrames): boolean {
   if (isBinary || !Buffer.isBuffer(data)) return false;
   const head = data.subarray(0, 200).toString();
+  // An infer.result the hub still waits for (agents write `type`, `requestId` first).
+  const answer = /^\{\s*"type"\s*:\s*"infer\.result"\s*,\s*"requestId"\s*:\s*"([^"\\]{1,64})"/.exec(head);
+  if (answer) return frames.awaits(session, answer[1]);
   const match = /^\{\s*"type"\s*:\s*"job\.(?:succeeded|failed|released)"\s*,\s*"jobId"\s*:\s*"([0-9a-fA-F-]{36})"\s*,\s*"attempt"\s*:\s*(\d{1,9})\s*[,}]/.exec(head);
   return match !== null && session.held.get(match[1]) === Number(match[2]);
 }
@@ -46,7 +50,7 @@ export class AgentGateway {
   private readonly alive = new WeakMap<WebSocket, boolean>();
 
   constructor(
-    private readonly services: Pick<Services, 'config' | 'events' | 'signals' | 'nodeTokens' | 'nodes' | 'scheduler'>,
+    private readonly services: Pick<Services, 'config' | 'events' | 'signals' | 'nodeTokens' | 'nodes' | 'scheduler' | 'agentFrames'>,
     private readonly metrics: Metrics,
     private readonly log: Logger,
   ) {
@@ -118,6 +122,7 @@ export class AgentGateway {
       if (!session) return;
       const closing = session;
       this.services.scheduler.detach(closing);
+      this.services.agentFrames.disconnected(closing);
       if (this.services.scheduler.session(closing.nodeId)) return; // replaced by a newer connection
       void this.services.nodes.disconnected(closing.nodeId, this.services.signals.instanceId).catch((error) => log.error({ err: error }, 'marking node offline failed'));
       this.services.events.publish(
@@ -131,7 +136,7 @@ export class AgentGateway {
       // Every frame spends the sender's budget, final reports included. Over budget, only a final
       // report about a job this node holds still goes through (dropping it would strand the job
       // until its lease ends); there are at most as many as the jobs it holds, each ending once.
-      if (session && !session.takeFrame() && !isHeldFinalReport(data, isBinary, session)) {
+      if (session && !session.takeFrame() && !isHeldFinalReport(data, isBinary, session, this.services.agentFrames)) {
         // Drop without a reply: answering a flood would feed it. Logged once a minute at most.
         this.metrics.agentFramesRejected.inc({ reason: 'RATE_LIMITED' });
         if (session.shouldLogFlood()) log.warn({ reason: 'RATE_LIMITED' }, 'agent is flooding; dropping its frames');
@@ -178,10 +183,17 @@ export class AgentGateway {
           if (session.shouldLogFlood()) log.warn({ reason: 'HEARTBEAT_FLOOD' }, 'agent sends heartbeats too often; ignoring the extra ones');
           return;
         }
-        return scheduler.heartbeat(session, message);
+        await scheduler.heartbeat(session, message);
+        return this.services.agentFrames.heartbeat(session, message.replicas);
       case 'draining':
         log.info('agent is draining');
         return scheduler.draining(session);
+      case 'replica.ready':
+      case 'infer.result':
+        if (!(await this.services.agentFrames.frame(session, message))) {
+          this.reject(session.socket, 'NOT_LEASED', `${message.type} names job ${message.jobId}, which does not serve here`, log, { jobId: message.jobId, session });
+        }
+        return;
       default:
         if (!(await scheduler.report(session, message))) {
           this.reject(session.socket, 'NOT_LEASED', `Job ${message.jobId} attempt ${message.attempt} is not leased to this node`, log, {

@@ -1,6 +1,7 @@
 /** The compute module: nodes, the job queue and its scheduler, the trust lists; the echo and benchmark job kinds. */
 import type { AccountsServices } from '../accounts/index.js';
 import type { HubFloor, HubModule } from '../module.js';
+import { AgentFrames } from './agent-frames.js';
 import { jobAgentRouter } from './job-agent.routes.js';
 import { JobKinds } from './job-kinds.js';
 import { JobResolver } from './job.resolver.js';
@@ -22,6 +23,8 @@ export interface ComputeServices {
   scheduler: Scheduler;
   /** Every job kind's hooks, declared by the modules that own them (job-kinds.ts). */
   jobKinds: JobKinds;
+  /** Handlers of the replica frames agents send (agent-frames.ts), registered by serving. */
+  agentFrames: AgentFrames;
 }
 
 export function computeModule(
@@ -34,7 +37,7 @@ export function computeModule(
   const scheduler = new Scheduler(db, config, jobs, nodes, jobKinds, signals, metrics, log.child({ component: 'scheduler' }));
   return {
     name: 'compute',
-    services: { nodes, trust: new TrustService(db, accounts, organizations, nodes), jobs, scheduler, jobKinds },
+    services: { nodes, trust: new TrustService(db, accounts, organizations, nodes), jobs, scheduler, jobKinds, agentFrames: new AgentFrames() },
     resolvers: computeResolvers,
     routes: [{ path: '/jobs', router: jobAgentRouter(scheduler), jobTokenOnly: true }],
     jobKinds: {

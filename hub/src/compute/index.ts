@@ -1,5 +1,7 @@
 /** Compute (nodes, the job queue, the scheduler, agent sessions): what other domains may use. */
 export { computeModule, computeResolvers, type ComputeServices } from './compute.module.js';
+export type { AgentFrameHandler, AgentFrames, ReplicaFrame } from './agent-frames.js';
+export type { AgentSession } from './agent-session.js';
 export { leasedJob, type LeaseHolder } from './job-agent.routes.js';
 export { Job, JobStatus } from './job.entity.js';
 export { JobAttempt } from './job-attempt.entity.js';

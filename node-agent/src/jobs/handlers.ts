@@ -7,9 +7,10 @@ import { benchmark } from './benchmark.js';
 import { echo } from './echo.js';
 import type { JobHandler } from './job-handler.js';
 import { predict } from './predict/predict.js';
+import { serve } from './serve/serve.js';
 import { train } from './train/train.js';
 
-export const handlers: { [K in JobKind]: JobHandler<K> } = { echo, benchmark, train, predict };
+export const handlers: { [K in JobKind]: JobHandler<K> } = { echo, benchmark, train, predict, serve };
 
 export function assertHandlers(table: Record<string, unknown> = handlers): void {
   const missing = jobKinds.filter((kind) => typeof table[kind] !== 'function');

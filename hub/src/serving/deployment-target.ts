@@ -1,0 +1,36 @@
+/**
+ * A deployment as the front doors, the admission check and the router need it, and how the caller
+ * reaches it: the seam between the deployments half of serving and the inference path.
+ */
+import type { FeatureSpec } from '../../../schema/index.js';
+
+export interface DeploymentTarget {
+  id: string;
+  /** Handle of the user or organization that owns it. */
+  owner: string;
+  name: string;
+  ownerId: string;
+  /** The model it serves, "owner/name". */
+  model: string;
+  modelId: string;
+  /** The version new replicas serve (during a rolling update the old one may still answer too). */
+  versionId: string;
+  versionNumber: number;
+  task: 'classification' | 'regression';
+  /** The version's features in input order, with their preprocessing (its signature). */
+  features: FeatureSpec[];
+  /** Classes in output order (classifiers); empty for regressors. */
+  labels: string[];
+  /** The column the model was trained to predict. */
+  labelName: string;
+  /** Limits of the deployment itself, for every caller together (null: none). */
+  requestsPerSecond: number | null;
+  dailyRequestQuota: number | null;
+}
+
+/** Why this caller may call it: a member (owner, organization, collaborator), a subscriber, or anyone (public). */
+export interface CallerAccess {
+  via: 'member' | 'subscriber' | 'public';
+  /** The subscriber's plan (its daily quota applies), when via = subscriber. */
+  plan: { name: string; dailyRequestQuota: number } | null;
+}
