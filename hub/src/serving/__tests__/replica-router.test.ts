@@ -338,4 +338,16 @@ describe('ReplicaRouter', () => {
     expect((await pending).retried).toBe(true);
     void a;
   });
+
+  it('gives up on what is in flight when closed, without retrying, and takes no more calls', async () => {
+    const { clock, directory, transport, router } = makeRouter({ settings: { retryMinPerSecond: 10 } });
+    directory.add(DEP);
+    directory.add(DEP);
+    const pending = router.infer(call(clock));
+    router.close();
+    expect((await rejection(pending)).code).toBe('UNAVAILABLE');
+    expect(transport.sent).toHaveLength(1);
+    expect(transport.abandoned).toEqual([transport.sent[0].request.requestId]);
+    expect((await rejection(router.infer(call(clock)))).message).toMatch(/shutting down/);
+  });
 });

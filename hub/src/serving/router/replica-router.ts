@@ -58,6 +58,7 @@ export class ReplicaRouter implements InferenceRouter {
   private readonly inFlight = new Map<string, (outcome: Outcome) => void>();
   private readonly outliers: OutlierDetector;
   private readonly stopListening: () => void;
+  private closed = false;
 
   constructor(
     private readonly directory: ReplicaDirectory,
@@ -77,7 +78,9 @@ export class ReplicaRouter implements InferenceRouter {
     this.stopListening = directory.onGone((jobId) => this.gone(jobId));
   }
 
+  /** Gives up on every call in progress (UNAVAILABLE, no retry) and takes no more. */
   close(): void {
+    this.closed = true;
     this.stopListening();
     for (const [requestId, settle] of [...this.inFlight]) {
       this.transport.abandon(requestId);
@@ -92,6 +95,7 @@ export class ReplicaRouter implements InferenceRouter {
 
   infer(call: InferenceCall): Promise<InferenceAnswer> {
     const startedAt = this.clock.now();
+    if (this.closed) return Promise.reject(new AppError('UNAVAILABLE', 'The hub is shutting down', [], RETRY_AFTER_SECONDS));
     const deadlineAt = Math.min(call.deadlineAt, startedAt + this.settings.maxDeadlineMs);
     if (deadlineAt <= startedAt) {
       this.observeOutcome(call.deploymentId, 'DEADLINE_EXCEEDED', 0);
@@ -213,7 +217,7 @@ export class ReplicaRouter implements InferenceRouter {
   /** The attempt failed and nothing ran: one retry on another replica, budget and deadline allowing. */
   private beforeAnswer(run: Run, replica: ReplicaView, now: number, why: string): void {
     if (run.done) return;
-    if (!run.retried && now < run.deadlineAt) {
+    if (!run.retried && now < run.deadlineAt && !this.closed) {
       if (this.budget(run.call.deploymentId).tryWithdraw(now)) {
         const next = this.pick(run.call, now, replica.jobId);
         if (typeof next !== 'string') {
