@@ -334,6 +334,51 @@ export const VARIABLES = {
     description: 'hours the hub keeps the result of a finished ML.PREDICT / ML.EVALUATE job (for paging and sqlJobResult) before housekeeping deletes it',
     parse: int(1, 87600),
   },
+  AIMASS_INFERENCE_DEADLINE_MS: {
+    default: '10000',
+    description: 'deadline of an online prediction when the caller names none (a client header may lower it)',
+    parse: int(1, 3600000),
+  },
+  AIMASS_INFERENCE_MAX_DEADLINE_MS: {
+    default: '60000',
+    description: 'longest deadline an online prediction may have; a later one is cut to it',
+    parse: int(1, 3600000),
+  },
+  AIMASS_INFERENCE_REPLICA_MAX_OUTSTANDING: {
+    default: '256',
+    description: 'requests the router keeps outstanding on one replica (about its queue); when every replica is at it, requests are refused 503 at once',
+    parse: int(1, 100000),
+  },
+  AIMASS_INFERENCE_RETRY_BUDGET_PERCENT: {
+    default: '20',
+    description: 'retries allowed per deployment, as a percentage of its requests over the last 10 seconds (beside the floor below)',
+    parse: int(0, 100),
+  },
+  AIMASS_INFERENCE_RETRY_MIN_PER_SECOND: {
+    default: '3',
+    description: 'retries per second a deployment may always make, so a deployment with little traffic can still retry',
+    parse: int(0, 10000),
+  },
+  AIMASS_INFERENCE_EJECTION_FAILURES: {
+    default: '5',
+    description: 'consecutive failures that take a replica out of rotation (outlier ejection)',
+    parse: int(1, 1000),
+  },
+  AIMASS_INFERENCE_EJECTION_LATENCY_FACTOR: {
+    default: '3',
+    description: 'a replica whose mean latency is this many times the median of its peers is taken out of rotation',
+    parse: int(2, 1000),
+  },
+  AIMASS_INFERENCE_EJECTION_BASE_SECONDS: {
+    default: '10',
+    description: 'an ejected replica is out for this long times the number of times it was ejected',
+    parse: int(1, 86400),
+  },
+  AIMASS_INFERENCE_EJECTION_MAX_SECONDS: {
+    default: '300',
+    description: 'longest an ejected replica stays out of rotation',
+    parse: int(1, 86400),
+  },
   AIMASS_ML_MAX_ROWS: {
     default: '1000000',
     description: 'most input rows an ML.PREDICT / ML.EVALUATE query may return; the hub keeps ML.PREDICT results in the database',
@@ -394,6 +439,18 @@ export interface Config {
   training: { checkpointEpochs: number; maxRows: number; chunkRows: number; maxClasses: number; maxVocabulary: number; maxTrials: number };
   /** ML.PREDICT and ML.EVALUATE by SQL (ml/). */
   ml: { waitMs: number; maxRows: number; resultHours: number };
+  /** The inference router (serving/router/): deadlines, per-replica cap, retry budget, outlier ejection. */
+  inference: {
+    defaultDeadlineMs: number;
+    maxDeadlineMs: number;
+    replicaMaxOutstanding: number;
+    retryBudgetPercent: number;
+    retryMinPerSecond: number;
+    ejectionFailures: number;
+    ejectionLatencyFactor: number;
+    ejectionBaseSeconds: number;
+    ejectionMaxSeconds: number;
+  };
   /** AIMASS_MODEL_SPEC_MAX_PARAMS */
   modelSpecMaxParams: number;
   webhooks: { maxAttempts: number; retryBaseMs: number; retryMaxMs: number; timeoutMs: number; allowPrivate: boolean };
@@ -484,6 +541,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxTrials: v.AIMASS_TRAIN_MAX_TRIALS,
     },
     ml: { waitMs: v.AIMASS_ML_WAIT_MS, maxRows: v.AIMASS_ML_MAX_ROWS, resultHours: v.AIMASS_ML_RESULT_HOURS },
+    inference: {
+      defaultDeadlineMs: v.AIMASS_INFERENCE_DEADLINE_MS,
+      maxDeadlineMs: v.AIMASS_INFERENCE_MAX_DEADLINE_MS,
+      replicaMaxOutstanding: v.AIMASS_INFERENCE_REPLICA_MAX_OUTSTANDING,
+      retryBudgetPercent: v.AIMASS_INFERENCE_RETRY_BUDGET_PERCENT,
+      retryMinPerSecond: v.AIMASS_INFERENCE_RETRY_MIN_PER_SECOND,
+      ejectionFailures: v.AIMASS_INFERENCE_EJECTION_FAILURES,
+      ejectionLatencyFactor: v.AIMASS_INFERENCE_EJECTION_LATENCY_FACTOR,
+      ejectionBaseSeconds: v.AIMASS_INFERENCE_EJECTION_BASE_SECONDS,
+      ejectionMaxSeconds: v.AIMASS_INFERENCE_EJECTION_MAX_SECONDS,
+    },
     modelSpecMaxParams: v.AIMASS_MODEL_SPEC_MAX_PARAMS,
     webhooks: {
       maxAttempts: v.AIMASS_WEBHOOK_MAX_ATTEMPTS,

@@ -66,6 +66,43 @@ export function createMetrics() {
       labelNames: ['reason'] as const,
       registers: [registry],
     }),
+    inferenceDuration: new Histogram({
+      name: 'aimass_inference_duration_seconds',
+      help: 'Online predictions routed by this hub, from taking the call to its answer, by deployment and outcome (ok or the error code)',
+      labelNames: ['deployment', 'outcome'] as const,
+      buckets: [0.001, 0.0025, ...seconds],
+      registers: [registry],
+    }),
+    inferenceBatchSize: new Histogram({
+      name: 'aimass_inference_batch_size',
+      help: 'Rows in the agent predict call that answered each routed request, by deployment',
+      labelNames: ['deployment'] as const,
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024],
+      registers: [registry],
+    }),
+    inferenceRetries: new Counter({
+      name: 'aimass_inference_retries_total',
+      help: 'Requests sent again to another replica after the first failed before answering, by deployment and whether the retry budget allowed it (retried or denied)',
+      labelNames: ['deployment', 'result'] as const,
+      registers: [registry],
+    }),
+    inferenceEjections: new Counter({
+      name: 'aimass_inference_ejections_total',
+      help: 'Replicas taken out of rotation by outlier detection, by deployment and reason (failures or latency)',
+      labelNames: ['deployment', 'reason'] as const,
+      registers: [registry],
+    }),
+    inferenceShed: new Counter({
+      name: 'aimass_inference_shed_total',
+      help: 'Requests refused at once with UNAVAILABLE, by deployment and reason (no_replica or full)',
+      labelNames: ['deployment', 'reason'] as const,
+      registers: [registry],
+    }),
+    inferenceOutstanding: new Gauge({
+      name: 'aimass_inference_outstanding',
+      help: 'Requests this hub has sent to replicas and waits for',
+      registers: [registry],
+    }),
   };
 }
 

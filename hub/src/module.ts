@@ -13,6 +13,7 @@ import type { Router } from 'express';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config.js';
 import type { Signals } from './db/signals.js';
+import type { HubChannel } from './events/hub-channel.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { EventBus } from './pubsub.js';
@@ -23,6 +24,8 @@ export interface HubFloor {
   config: Config;
   events: EventBus;
   signals: Signals;
+  /** The channel between the hubs on one database (signals and events ride it too): for messages addressed to one hub. */
+  channel: HubChannel;
   metrics: Metrics;
   log: Logger;
 }

@@ -55,7 +55,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
   const channel = await createHubChannel(db.kind === 'pglite' ? undefined : db.url, log.child({ component: 'hub-channel' }));
   const events = createEventBus(channel, log);
   const signals = createSignals(channel, log);
-  const { modules, services } = createModules({ db: db.dataSource, config, events, signals, metrics, log }, { url: db.url, kind: db.kind });
+  const { modules, services } = createModules({ db: db.dataSource, config, events, signals, channel, metrics, log }, { url: db.url, kind: db.kind });
   for (const module of modules) await module.start?.();
   const schema = await createSchema(events, modules.flatMap((m) => m.resolvers ?? []));
 

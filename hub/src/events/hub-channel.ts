@@ -41,8 +41,13 @@ const QUERY_TIMEOUT_MS = 10_000;
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 30_000;
 
-/** What travels: live events for GraphQL subscriptions, and the hubs' internal signals. */
-export type MessageKind = 'event' | 'signal';
+/**
+ * What travels: live events for GraphQL subscriptions, the hubs' internal signals, and online
+ * predictions carried to the hub holding a replica's agent and their answers carried back
+ * (serving/router/hub-transport.ts; each names the one hub it is for, the others drop it).
+ */
+export type MessageKind = 'event' | 'signal' | 'inference';
+const KINDS: ReadonlySet<string> = new Set<MessageKind>(['event', 'signal', 'inference']);
 
 export interface HubChannel {
   /** This hub process's id: messages it sent come back with it and are ignored. */
@@ -105,7 +110,7 @@ export async function createHubChannel(databaseUrl: string | undefined, log: Log
       envelope = decode(rows[0].body) as Envelope;
       if ('ref' in envelope) return;
     }
-    if (envelope.kind === 'event' || envelope.kind === 'signal') deliver(envelope.kind, envelope.data);
+    if (KINDS.has(envelope.kind)) deliver(envelope.kind, envelope.data);
   };
 
   const connect = async (): Promise<void> => {

@@ -15,6 +15,11 @@ export interface ReplicaView {
   nodeName: string;
   /** The hub process holding the agent's socket (Signals.instanceId). */
   hubInstance: string;
+  /**
+   * Values in each output row of the version it serves: labels.length for a classifier, 1 for a
+   * regressor. The router refuses an answer whose rows are not this wide.
+   */
+  outputWidth: number;
 }
 
 export interface ReplicaDirectory {

@@ -44,7 +44,7 @@ describe('REST route access', () => {
   const log = createLogger({ ...config, logLevel: 'silent' });
   const channel = inProcessChannel();
   const { modules } = createModules(
-    { db: {} as DataSource, config, events: createEventBus(channel, log), signals: createSignals(channel, log), metrics: createMetrics(), log },
+    { db: {} as DataSource, config, events: createEventBus(channel, log), signals: createSignals(channel, log), channel, metrics: createMetrics(), log },
     { url: 'postgres://unused', kind: 'postgres' },
   );
   afterAll(async () => {
