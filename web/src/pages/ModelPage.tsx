@@ -13,6 +13,7 @@ import { useQuery } from '../api/use-query';
 import { ItemPlaceholder } from '../components/ItemPlaceholder';
 import { Markdown } from '../components/Markdown';
 import { usePageTitle } from '../components/use-page-title';
+import { ModelDeployments } from '../deployments/ModelDeployments';
 import { AliasesPanel } from '../models/AliasesPanel';
 import { DeleteModelForm } from '../models/DeleteModelForm';
 import { FilesTable } from '../models/FilesTable';
@@ -141,6 +142,7 @@ function ModelDetails({ model, access, reload }: { model: ModelDetail; access: M
               <h2 id="about-heading">About</h2>
               <Markdown text={model.description} empty="No description." testId="model-description" />
             </section>
+            <ModelDeployments owner={model.owner} name={model.name} />
             {selected && (
               <section className="card">
                 <LoadSnippet owner={model.owner} name={model.name} number={selected.number} aliases={selectedAliases} visibility={model.visibility} />
