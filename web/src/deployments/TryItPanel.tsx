@@ -20,6 +20,8 @@ export function TryItPanel({ deployment, headingLevel = 2 }: { deployment: TryDe
   const [result, setResult] = useState<PredictionResult>();
   const [error, setError] = useState<GraphQLRequestError>();
   const [sending, setSending] = useState(false);
+  /** Calls answered so far (data-calls: a test sees a new answer arrive) */
+  const [calls, setCalls] = useState(0);
   const built = useMemo(() => toInstance(deployment.features, values), [deployment.features, values]);
   const slug = `${deployment.owner}/${deployment.name}`;
   const Heading = `h${headingLevel}` as const;
@@ -36,11 +38,12 @@ export function TryItPanel({ deployment, headingLevel = 2 }: { deployment: TryDe
       setError(GraphQLRequestError.from(problem));
     } finally {
       setSending(false);
+      setCalls((n) => n + 1);
     }
   }
 
   return (
-    <div className="try-it" data-testid="try-it" data-deployment={slug}>
+    <div className="try-it" data-testid="try-it" data-deployment={slug} data-calls={calls}>
       <Heading>
         Try it <span className="muted small">{slug}</span> <StatusBadge status={deployment.status} testId="try-status" />
       </Heading>
