@@ -200,7 +200,7 @@ describe('Portal: deploy a model version, watch it come up, try it and see its t
     const call = (command: string) => {
       const url = /curl -X POST '([^']+)'/.exec(command)?.[1];
       const body = /-d '([^']+)'/.exec(command)?.[1];
-      expect(command).toContain('Authorization: Bearer $AIMASS_API_KEY');
+      expect(command).toContain('Authorization: Bearer $API_KEY');
       expect(url && body, command).toBeTruthy();
       return { url: url!, body: JSON.parse(body!) as unknown };
     };

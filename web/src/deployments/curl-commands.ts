@@ -6,7 +6,7 @@
 import { featureKind, type FeatureValue } from './feature-values';
 import type { DeploymentFeature, TryDeployment } from './types';
 
-const KEY_HINT = 'AIMASS_API_KEY';
+const KEY_HINT = 'API_KEY';
 
 function curl(url: string, body: unknown): string {
   return [
