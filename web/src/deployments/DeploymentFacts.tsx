@@ -41,11 +41,11 @@ export function DeploymentFacts({ deployment }: { deployment: DeploymentDetail }
       <dd>{deployment.task.toLowerCase()}</dd>
       <dt>TF Serving</dt>
       <dd>
-        <code data-testid="endpoint-tfserving">POST {origin}{deployment.endpoints.tfServing}</code>
+        <code className="deployment-endpoint" data-testid="endpoint-tfserving">POST {origin}{deployment.endpoints.tfServing}</code>
       </dd>
       <dt>KServe v2</dt>
       <dd>
-        <code data-testid="endpoint-kserve">POST {origin}{deployment.endpoints.kserve}</code>
+        <code className="deployment-endpoint" data-testid="endpoint-kserve">POST {origin}{deployment.endpoints.kserve}</code>
       </dd>
     </dl>
   );

@@ -113,12 +113,13 @@ function DeploymentDetails({ deployment, samples, liveError }: { deployment: Dep
             <h2 id="settings-heading">Settings</h2>
             <DeploymentFacts deployment={deployment} />
           </section>
-          <section className="card" aria-labelledby="usage-heading">
-            <h2 id="usage-heading">Usage by key</h2>
-            <UsageByKey deployment={slug} />
-          </section>
         </aside>
       </div>
+
+      <section className="card" aria-labelledby="usage-heading">
+        <h2 id="usage-heading">Usage by key</h2>
+        <UsageByKey deployment={slug} />
+      </section>
     </>
   );
 }

@@ -136,13 +136,13 @@ function ModelDetails({ model, access, reload }: { model: ModelDetail; access: M
                 )}
               </section>
             )}
+            <ModelDeployments owner={model.owner} name={model.name} />
           </div>
           <aside>
             <section className="card" aria-labelledby="about-heading">
               <h2 id="about-heading">About</h2>
               <Markdown text={model.description} empty="No description." testId="model-description" />
             </section>
-            <ModelDeployments owner={model.owner} name={model.name} />
             {selected && (
               <section className="card">
                 <LoadSnippet owner={model.owner} name={model.name} number={selected.number} aliases={selectedAliases} visibility={model.visibility} />
