@@ -268,10 +268,15 @@ describe('Portal: deploy a model version, watch it come up, try it and see its t
       async () => Number(await chart.getAttribute('data-points')) > pointsBefore && Number(await chart.getAttribute('data-latest')) > 0,
       30_000,
     );
-    await page.locator('[data-testid="rate-chart"] .recharts-line-curve').waitFor();
     await expectText(page.getByTestId('rate-now'), /^now [\d.,]+\/s$/);
     await expectText(page.getByTestId('latency-now'), /^p50 [\d.,]+ ms · p99 [\d.,]+ ms$/);
-    expect(await page.locator('[data-testid="latency-chart"] .recharts-line-curve').count()).toBe(2);
+    // Lines drawn: the rate, and p50 and p99 (the stats keep the last minute, so the readings
+    // after the traffic all carry it).
+    await waitFor('the request-rate line', async () => (await page.locator('[data-testid="rate-chart"] .recharts-line-curve').count()) === 1, 15_000);
+    await waitFor('the p50 and p99 lines', async () => (await page.locator('[data-testid="latency-chart"] .recharts-line-curve').count()) === 2, 15_000);
+    // The chart keeps moving: another reading arrives while the page is open.
+    const points = Number(await chart.getAttribute('data-points'));
+    await waitFor('another reading', async () => Number(await chart.getAttribute('data-points')) > points, 15_000);
     // Batch sizes of the last minute: at least one bar.
     await waitFor('a batch-size bar', async () => Number(await page.getByTestId('batch-chart').getAttribute('data-bars')) > 0, 15_000);
     await screenshot(page, 'portal-deployment-charts.png');
@@ -307,7 +312,7 @@ describe('Portal: deploy a model version, watch it come up, try it and see its t
     expect(created.errors).toBeUndefined();
     await page.goto(`${hub.url}/deployments/${username}/${capped}`);
     await page.locator('[data-testid="deployment-status"][data-status="READY"]').waitFor({ timeout: 120_000 });
-    await expectText(page.getByTestId('deployment-facts'), '1 requests a day');
+    await expectText(page.getByTestId('deployment-facts'), '1 request a day');
 
     const panel = page.getByTestId('try-it');
     await send(panel);

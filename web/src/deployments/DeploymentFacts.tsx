@@ -29,7 +29,7 @@ export function DeploymentFacts({ deployment }: { deployment: DeploymentDetail }
         ) : (
           [
             limits.requestsPerSecond != null ? `${formatNumber(limits.requestsPerSecond)} requests/s` : '',
-            limits.dailyRequests != null ? `${formatNumber(limits.dailyRequests)} requests a day` : '',
+            limits.dailyRequests != null ? `${formatNumber(limits.dailyRequests)} ${limits.dailyRequests === 1 ? 'request' : 'requests'} a day` : '',
           ]
             .filter(Boolean)
             .join(' · ')
