@@ -31,6 +31,9 @@ const ModelPage = lazy(() => import('./pages/ModelPage').then((module) => ({ def
 const EditorPage = lazy(() => import('./pages/EditorPage').then((module) => ({ default: module.EditorPage })));
 // The Lab brings CodeMirror's SQL support and the chart library.
 const LabPage = lazy(() => import('./pages/LabPage').then((module) => ({ default: module.LabPage })));
+// The deployment pages bring the chart library.
+const DeploymentsPage = lazy(() => import('./pages/DeploymentsPage').then((module) => ({ default: module.DeploymentsPage })));
+const DeploymentPage = lazy(() => import('./pages/DeploymentPage').then((module) => ({ default: module.DeploymentPage })));
 const loading = <p className="muted">Loading…</p>;
 
 export function App() {
@@ -81,6 +84,22 @@ export function App() {
                 element={
                   <Suspense fallback={loading}>
                     <EditorPage />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="/deployments"
+                element={
+                  <Suspense fallback={loading}>
+                    <DeploymentsPage />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="/deployments/:owner/:name"
+                element={
+                  <Suspense fallback={loading}>
+                    <DeploymentPage />
                   </Suspense>
                 }
               />

@@ -40,7 +40,7 @@ export const SECTIONS: readonly Section[] = [
   {
     path: '/deployments',
     label: 'Deployments',
-    unavailable: 'This hub serves no model endpoints: download a version and load it with tf.loadLayersModel, or predict rows with ML.PREDICT in the Lab.',
+    description: 'Put a model version online on contributed nodes and call it over TF Serving REST, KServe v2 or GraphQL, with live traffic and latency.',
   },
   {
     path: '/nodes',

@@ -1,4 +1,8 @@
-/** Name, scopes and optional expiry for a new API key; reports the created key and its secret. */
+/**
+ * Name, scopes, optional expiry and optional limits (requests per second, requests a day: the
+ * inference front doors refuse calls over them) for a new API key; reports the created key and
+ * its secret.
+ */
 import { useState } from 'react';
 import { CREATE_API_KEY } from '../api/account-operations';
 import { request } from '../api/graphql-client';
@@ -10,7 +14,7 @@ import { useForm } from '../forms/use-form';
 import { SCOPE_LABELS } from './scope-labels';
 
 export function CreateApiKeyForm({ onCreated }: { onCreated(apiKey: ApiKey, secret: string): void }) {
-  const form = useForm({ name: '', expiresInDays: '' }, ['scopes']);
+  const form = useForm({ name: '', expiresInDays: '', requestsPerSecond: '', dailyRequests: '' }, ['scopes']);
   const [scopes, setScopes] = useState<Set<Scope>>(() => new Set());
 
   function toggle(scope: Scope, on: boolean) {
@@ -28,10 +32,25 @@ export function CreateApiKeyForm({ onCreated }: { onCreated(apiKey: ApiKey, secr
       form.setProblems({ fields: { expiresInDays: 'must be a whole number of days' }, alert: null });
       return;
     }
+    // The limits are asked (and sent) only for a key with the inference scope.
+    const inference = scopes.has('INFERENCE');
+    const rate = inference ? form.values.requestsPerSecond.trim() : '';
+    if (rate && !(Number(rate) > 0)) {
+      form.setProblems({ fields: { requestsPerSecond: 'must be a number above 0' }, alert: null });
+      return;
+    }
+    const daily = inference ? form.values.dailyRequests.trim() : '';
+    if (daily && !/^\d+$/.test(daily)) {
+      form.setProblems({ fields: { dailyRequests: 'must be a whole number of requests' }, alert: null });
+      return;
+    }
     const input = {
       name: form.values.name.trim(),
       scopes: SCOPES.filter((scope) => scopes.has(scope)),
       expiresInDays: days ? Number(days) : null,
+      // Sent only when given: a key without limits is limited by its owner's plan alone.
+      ...(rate ? { requestsPerSecond: Number(rate) } : {}),
+      ...(daily ? { dailyRequests: Number(daily) } : {}),
     };
     const result = await form.run(() => request(CREATE_API_KEY, { input }));
     if (!result) return;
@@ -78,6 +97,26 @@ export function CreateApiKeyForm({ onCreated }: { onCreated(apiKey: ApiKey, secr
         testId="api-key-expires"
         {...form.field('expiresInDays')}
       />
+      {scopes.has('INFERENCE') && (
+        <div className="inline-fields">
+          <TextField
+            label="Requests per second (optional)"
+            inputMode="decimal"
+            className="short"
+            hint="Calls to deployments above this rate are refused with 429."
+            testId="api-key-rate"
+            {...form.field('requestsPerSecond')}
+          />
+          <TextField
+            label="Requests a day (optional)"
+            inputMode="numeric"
+            className="short"
+            hint="Calls to deployments after this many in a day are refused with 429."
+            testId="api-key-daily"
+            {...form.field('dailyRequests')}
+          />
+        </div>
+      )}
       <SubmitButton busy={form.busy} busyLabel="Creating…" testId="create-api-key">
         Create key
       </SubmitButton>

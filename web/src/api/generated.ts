@@ -25,9 +25,11 @@ export type AccountEventKind =
   | 'NODE_TOKEN_REVOKED';
 
 export type CreateApiKeyInput = {
+  dailyRequests?: number | null | undefined;
   /** Days until it expires; omit for no expiry */
   expiresInDays?: number | null | undefined;
   name: string;
+  requestsPerSecond?: number | null | undefined;
   scopes: Array<Scope>;
 };
 
@@ -56,6 +58,20 @@ export type CreateDatasetInput = {
   owner?: string | null | undefined;
   tags?: Array<string> | null | undefined;
   /** Default PUBLIC */
+  visibility?: Visibility | null | undefined;
+};
+
+export type CreateDeploymentInput = {
+  alias?: string | null | undefined;
+  batching?: DeploymentBatchingInput | null | undefined;
+  limits?: DeploymentLimitsInput | null | undefined;
+  maxReplicas?: number | null | undefined;
+  minReplicas?: number | null | undefined;
+  model: string;
+  name: string;
+  owner?: string | null | undefined;
+  requirements?: DeploymentRequirementsInput | null | undefined;
+  version?: number | null | undefined;
   visibility?: Visibility | null | undefined;
 };
 
@@ -94,6 +110,31 @@ export type DatasetRole =
   | 'ADMIN'
   | 'READ'
   | 'WRITE';
+
+export type DeploymentBatchingInput = {
+  maxBatchSize?: number | null | undefined;
+  maxQueueDelayMs?: number | null | undefined;
+};
+
+export type DeploymentLimitsInput = {
+  dailyRequests?: number | null | undefined;
+  requestsPerSecond?: number | null | undefined;
+};
+
+export type DeploymentRequirementsInput = {
+  gpu?: boolean | null | undefined;
+  labels?: Array<string> | null | undefined;
+  minMemoryBytes?: number | null | undefined;
+};
+
+/** Whether a deployment can answer: READY when every wanted replica is ready, DEGRADED when some are */
+export type DeploymentStatus =
+  | 'DEGRADED'
+  | 'FAILED'
+  | 'PENDING'
+  | 'READY'
+  | 'STARTING'
+  | 'STOPPED';
 
 export type FeatureType =
   | 'BOOLEAN'
@@ -222,6 +263,13 @@ export type RegisterNodeInput = {
   name: string;
 };
 
+/** Where one replica of a deployment is in its life */
+export type ReplicaState =
+  | 'LOADING'
+  | 'PLACING'
+  | 'READY'
+  | 'STOPPING';
+
 export type RowFilter = {
   /** A column name (DatasetColumn.name) */
   column: string;
@@ -313,6 +361,11 @@ export type UpdateModelInput = {
   task?: string | null | undefined;
   visibility?: Visibility | null | undefined;
 };
+
+export type UsageGranularity =
+  | 'DAY'
+  | 'HOUR'
+  | 'MINUTE';
 
 /** PUBLIC: listed and readable by everyone; UNLISTED: readable by anyone with its name, listed only for those with a role; PRIVATE: the owner, organization members and collaborators only (NOT_FOUND to anyone else) */
 export type Visibility =
@@ -707,6 +760,85 @@ export type CreateDatasetMutationVariables = Exact<{
 
 
 export type CreateDatasetMutation = { createDataset: { id: string, owner: string, name: string, description: string, license: string, tags: Array<string>, visibility: Visibility, createdAt: string, updatedAt: string } };
+
+export type DeploymentFieldsFragment = { id: string, owner: string, name: string, modelName: string, versionNumber: number, alias: string | null, minReplicas: number, maxReplicas: number, visibility: Visibility, status: DeploymentStatus, statusMessage: string | null, task: string, labels: Array<string>, labelName: string, createdAt: string, updatedAt: string, model: { owner: string, name: string }, requirements: { gpu: boolean, minMemoryBytes: number | null, labels: Array<string> }, batching: { maxBatchSize: number, maxQueueDelayMs: number }, limits: { requestsPerSecond: number | null, dailyRequests: number | null }, replicas: Array<{ id: string, state: ReplicaState, versionNumber: number, nodeId: string | null, nodeName: string | null, inFlight: number, queued: number, latencyMs: number | null, readyAt: string | null }>, features: Array<{ name: string, type: string, categories: Array<string> | null }>, endpoints: { tfServing: string, kserve: string }, stats: { requestsPerSecond: number, p50Ms: number | null, p99Ms: number | null, errorRate: number, batchSizes: Array<{ size: number, count: number }> } };
+
+export type TryDeploymentFieldsFragment = { id: string, owner: string, name: string, modelName: string, versionNumber: number, status: DeploymentStatus, task: string, labelName: string, model: { owner: string, name: string }, features: Array<{ name: string, type: string, categories: Array<string> | null }>, endpoints: { tfServing: string, kserve: string } };
+
+export type DeploymentsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  owner?: string | null | undefined;
+  model?: string | null | undefined;
+}>;
+
+
+export type DeploymentsQuery = { deployments: { totalCount: number, pageInfo: { endCursor: string | null, hasNextPage: boolean }, edges: Array<{ node: { id: string, owner: string, name: string, versionNumber: number, alias: string | null, status: DeploymentStatus, statusMessage: string | null, minReplicas: number, maxReplicas: number, updatedAt: string, model: { owner: string, name: string }, replicas: Array<{ id: string, state: ReplicaState }>, stats: { requestsPerSecond: number, p50Ms: number | null, p99Ms: number | null, errorRate: number } } }> } };
+
+export type DeploymentQueryVariables = Exact<{
+  owner: string;
+  name: string;
+}>;
+
+
+export type DeploymentQuery = { deployment: { id: string, owner: string, name: string, modelName: string, versionNumber: number, alias: string | null, minReplicas: number, maxReplicas: number, visibility: Visibility, status: DeploymentStatus, statusMessage: string | null, task: string, labels: Array<string>, labelName: string, createdAt: string, updatedAt: string, model: { owner: string, name: string }, requirements: { gpu: boolean, minMemoryBytes: number | null, labels: Array<string> }, batching: { maxBatchSize: number, maxQueueDelayMs: number }, limits: { requestsPerSecond: number | null, dailyRequests: number | null }, replicas: Array<{ id: string, state: ReplicaState, versionNumber: number, nodeId: string | null, nodeName: string | null, inFlight: number, queued: number, latencyMs: number | null, readyAt: string | null }>, features: Array<{ name: string, type: string, categories: Array<string> | null }>, endpoints: { tfServing: string, kserve: string }, stats: { requestsPerSecond: number, p50Ms: number | null, p99Ms: number | null, errorRate: number, batchSizes: Array<{ size: number, count: number }> } } };
+
+export type DeploymentStatsQueryVariables = Exact<{
+  owner: string;
+  name: string;
+}>;
+
+
+export type DeploymentStatsQuery = { deployment: { id: string, stats: { requestsPerSecond: number, p50Ms: number | null, p99Ms: number | null, errorRate: number, batchSizes: Array<{ size: number, count: number }> }, replicas: Array<{ id: string, state: ReplicaState, versionNumber: number, nodeId: string | null, nodeName: string | null, inFlight: number, queued: number, latencyMs: number | null, readyAt: string | null }> } };
+
+export type DeploymentChangedSubscriptionVariables = Exact<{
+  owner: string;
+  name: string;
+}>;
+
+
+export type DeploymentChangedSubscription = { deploymentChanged: { id: string, owner: string, name: string, modelName: string, versionNumber: number, alias: string | null, minReplicas: number, maxReplicas: number, visibility: Visibility, status: DeploymentStatus, statusMessage: string | null, task: string, labels: Array<string>, labelName: string, createdAt: string, updatedAt: string, model: { owner: string, name: string }, requirements: { gpu: boolean, minMemoryBytes: number | null, labels: Array<string> }, batching: { maxBatchSize: number, maxQueueDelayMs: number }, limits: { requestsPerSecond: number | null, dailyRequests: number | null }, replicas: Array<{ id: string, state: ReplicaState, versionNumber: number, nodeId: string | null, nodeName: string | null, inFlight: number, queued: number, latencyMs: number | null, readyAt: string | null }>, features: Array<{ name: string, type: string, categories: Array<string> | null }>, endpoints: { tfServing: string, kserve: string }, stats: { requestsPerSecond: number, p50Ms: number | null, p99Ms: number | null, errorRate: number, batchSizes: Array<{ size: number, count: number }> } } };
+
+export type CreateDeploymentMutationVariables = Exact<{
+  input: CreateDeploymentInput;
+}>;
+
+
+export type CreateDeploymentMutation = { createDeployment: { id: string, owner: string, name: string, status: DeploymentStatus } };
+
+export type DeleteDeploymentMutationVariables = Exact<{
+  owner: string;
+  name: string;
+}>;
+
+
+export type DeleteDeploymentMutation = { deleteDeployment: boolean };
+
+export type DeploymentUsageQueryVariables = Exact<{
+  deployment: string;
+  from: string;
+  to: string;
+  granularity?: UsageGranularity | null | undefined;
+}>;
+
+
+export type DeploymentUsageQuery = { usage: Array<{ start: string, apiKeyId: string | null, apiKeyName: string | null, requests: number, rows: number, errors: number, computeMs: number }> };
+
+export type TryDeploymentsQueryVariables = Exact<{
+  model?: string | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+
+export type TryDeploymentsQuery = { deployments: { totalCount: number, edges: Array<{ node: { id: string, owner: string, name: string, modelName: string, versionNumber: number, status: DeploymentStatus, task: string, labelName: string, model: { owner: string, name: string }, features: Array<{ name: string, type: string, categories: Array<string> | null }>, endpoints: { tfServing: string, kserve: string } } }> } };
+
+export type PredictMutationVariables = Exact<{
+  deployment: string;
+  instances: Array<unknown> | unknown;
+}>;
+
+
+export type PredictMutation = { predict: { model: string, versionNumber: number, replica: string, nodeName: string | null, latencyMs: number, predictions: Array<{ label: string | null, value: number | null, outputs: Array<number | null> | null, probabilities: Array<{ label: string, probability: number }> | null }> } };
 
 export type ArchitectureSummaryFieldsFragment = { id: string, owner: string, name: string, description: string, tags: Array<string>, visibility: Visibility, kind: string, layerCount: number, totalParams: number, createdAt: string, updatedAt: string };
 

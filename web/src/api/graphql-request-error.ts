@@ -11,6 +11,8 @@ export type ErrorCode =
   | 'BAD_USER_INPUT'
   | 'CONFLICT'
   | 'RATE_LIMITED'
+  | 'UNAVAILABLE'
+  | 'DEADLINE_EXCEEDED'
   | 'INTERNAL'
   | 'NETWORK';
 
@@ -21,6 +23,8 @@ const CODES: readonly string[] = [
   'BAD_USER_INPUT',
   'CONFLICT',
   'RATE_LIMITED',
+  'UNAVAILABLE',
+  'DEADLINE_EXCEEDED',
   'INTERNAL',
   'NETWORK',
 ];
@@ -38,7 +42,7 @@ export class GraphQLRequestError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly fields: readonly FieldProblem[] = [],
-    /** For RATE_LIMITED: seconds until a retry may succeed. */
+    /** For RATE_LIMITED and UNAVAILABLE: seconds until a retry may succeed. */
     readonly retryAfterSeconds?: number,
   ) {
     super(message);

@@ -5,6 +5,7 @@
  */
 import { useState } from 'react';
 import { DateTime } from '../components/DateTime';
+import { DeployButton, DeployForm } from '../deployments/DeployButton';
 import { Markdown } from '../components/Markdown';
 import { StatusBadge } from '../components/StatusBadge';
 import { CardEditor } from './CardEditor';
@@ -14,6 +15,7 @@ import { SignatureView } from './SignatureView';
 import type { ModelAccess } from './use-model-access';
 import type { ModelVersion } from './types';
 import { VersionActions } from './VersionActions';
+import '../deployments/deployments.css';
 
 export interface VersionViewProps {
   owner: string;
@@ -26,6 +28,7 @@ export interface VersionViewProps {
 
 export function VersionView({ owner, name, version, access, onChanged, onDeleted }: VersionViewProps) {
   const [editing, setEditing] = useState(false);
+  const [deploying, setDeploying] = useState(false);
   const canWrite = access === 'write' || access === 'admin';
   return (
     <div data-testid="version-view" data-version={version.number}>
@@ -45,10 +48,12 @@ export function VersionView({ owner, name, version, access, onChanged, onDeleted
               )}
             </span>
           </h2>
+          {canWrite && <DeployButton number={version.number} open={deploying} onToggle={() => setDeploying((d) => !d)} />}
           {canWrite && (
             <VersionActions owner={owner} name={name} version={version} canDelete={access === 'admin'} onChanged={onChanged} onDeleted={onDeleted} />
           )}
         </div>
+        {deploying && canWrite && <DeployForm owner={owner} name={name} number={version.number} />}
         {version.status === 'DEPRECATED' && (
           <div className="notice warning-notice" role="note" data-testid="deprecation">
             <strong>Deprecated.</strong> {version.deprecationMessage}

@@ -2,7 +2,8 @@
  * The Lab: write SQL over the datasets you can read and run it (Run or Ctrl/Cmd+Enter). A SELECT
  * answers rows in a grid, page by page, with a quick chart; CREATE MODEL … AS SELECT starts
  * training and shows its curve live, then links to the model version it made. A refused query is
- * marked in the editor where the hub says the problem is. The text is kept across visits.
+ * marked in the editor where the hub says the problem is. The text is kept across visits. A
+ * deployed model can be called from here too (Try a deployed model).
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { formatNumber } from '../components/format';
@@ -14,6 +15,7 @@ import { ResultsGrid } from '../lab/ResultsGrid';
 import { loadSavedQuery, saveQuery } from '../lab/saved-query';
 import { SqlEditor } from '../lab/SqlEditor';
 import { TrainingPanel } from '../lab/TrainingPanel';
+import { TryDeploymentPanel } from '../lab/TryDeploymentPanel';
 import type { SqlResult } from '../lab/types';
 import { useLabSchema } from '../lab/use-lab-schema';
 import { useSqlRun } from '../lab/use-sql-run';
@@ -104,6 +106,8 @@ export function LabPage() {
           <span data-testid="lab-problem-message">{problem.message}</span>
         </div>
       )}
+
+      <TryDeploymentPanel />
 
       {result && <Result key={`${sqlRun.ran}\u0000${result.statement}\u0000${String(result.rows[0]?.[0])}`} result={result} sqlRun={sqlRun} />}
     </div>

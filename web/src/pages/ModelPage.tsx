@@ -13,6 +13,7 @@ import { useQuery } from '../api/use-query';
 import { ItemPlaceholder } from '../components/ItemPlaceholder';
 import { Markdown } from '../components/Markdown';
 import { usePageTitle } from '../components/use-page-title';
+import { ModelDeployments } from '../deployments/ModelDeployments';
 import { AliasesPanel } from '../models/AliasesPanel';
 import { DeleteModelForm } from '../models/DeleteModelForm';
 import { FilesTable } from '../models/FilesTable';
@@ -135,6 +136,7 @@ function ModelDetails({ model, access, reload }: { model: ModelDetail; access: M
                 )}
               </section>
             )}
+            <ModelDeployments owner={model.owner} name={model.name} />
           </div>
           <aside>
             <section className="card" aria-labelledby="about-heading">

@@ -1,0 +1,125 @@
+/**
+ * One deployment, live: its status and replicas (node, state, load) through `deploymentChanged`,
+ * request-rate and latency charts over the last minutes, the batch sizes of the last minute, usage
+ * by API key, its settings and endpoints, Try it, and (for its owner) Delete.
+ */
+import { Link, useNavigate, useParams } from 'react-router';
+import { request } from '../api/graphql-client';
+import { DateTime } from '../components/DateTime';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { ItemPlaceholder } from '../components/ItemPlaceholder';
+import { StatusBadge } from '../components/StatusBadge';
+import { usePageTitle } from '../components/use-page-title';
+import { useRowAction } from '../components/use-row-action';
+import { BatchSizeChart } from '../deployments/BatchSizeChart';
+import { DELETE_DEPLOYMENT } from '../deployments/deployment-operations';
+import { DeploymentFacts } from '../deployments/DeploymentFacts';
+import { LatencyChart, RequestRateChart } from '../deployments/LiveCharts';
+import { ReplicasTable } from '../deployments/ReplicasTable';
+import { TryItPanel } from '../deployments/TryItPanel';
+import type { DeploymentDetail } from '../deployments/types';
+import { UsageByKey } from '../deployments/UsageByKey';
+import { useLiveDeployment } from '../deployments/use-live-deployment';
+import type { Sample } from '../deployments/use-samples';
+import { useMe } from '../forms/OwnerSelect';
+import { modelPath } from '../models/model-path';
+import '../deployments/deployments.css';
+
+export function DeploymentPage() {
+  const { owner = '', name = '' } = useParams();
+  usePageTitle(`${owner}/${name}`);
+  const { deployment, error, liveError, samples } = useLiveDeployment(owner, name);
+  return (
+    <div className="page">
+      <p>
+        <Link to="/deployments">← All deployments</Link>
+      </p>
+      {deployment ? (
+        <DeploymentDetails deployment={deployment} samples={samples} liveError={liveError?.message} />
+      ) : (
+        <ItemPlaceholder error={error} what="Deployment" slug={`${owner}/${name}`} notFoundTestId="deployment-not-found" />
+      )}
+    </div>
+  );
+}
+
+function DeploymentDetails({ deployment, samples, liveError }: { deployment: DeploymentDetail; samples: Sample[]; liveError?: string }) {
+  const slug = `${deployment.owner}/${deployment.name}`;
+  const me = useMe();
+  const navigate = useNavigate();
+  const remove = useRowAction();
+  return (
+    <>
+      <div className="page-heading job-heading">
+        <h1>
+          {slug} <StatusBadge status={deployment.status} testId="deployment-status" />
+        </h1>
+        {me === deployment.owner && (
+          <button
+            type="button"
+            className="button danger"
+            disabled={remove.pending !== null}
+            onClick={() =>
+              remove.run(
+                deployment.id,
+                'delete',
+                async () => {
+                  await request(DELETE_DEPLOYMENT, { owner: deployment.owner, name: deployment.name });
+                  navigate('/deployments', { replace: true });
+                },
+                `Delete the deployment ${slug}? Its replicas stop and its endpoints answer 404.`,
+              )
+            }
+            data-testid="delete-deployment"
+          >
+            {remove.pending ? 'Deleting…' : 'Delete deployment'}
+          </button>
+        )}
+      </div>
+      <p className="muted">
+        Serves{' '}
+        <Link to={modelPath(deployment.model.owner, deployment.model.name, `?version=${deployment.versionNumber}`)}>
+          {deployment.model.owner}/{deployment.model.name} version {deployment.versionNumber}</Link>
+        {deployment.alias && <> (following the alias <code>{deployment.alias}</code>)</>} · created <DateTime value={deployment.createdAt} />
+      </p>
+      {deployment.statusMessage && (
+        <p className="notice" data-testid="deployment-status-message">
+          {deployment.statusMessage}
+        </p>
+      )}
+      <ErrorMessage error={remove.error} testId="deployment-alert" />
+      <ErrorMessage error={liveError && `Live updates stopped: ${liveError}`} />
+
+      <section className="card" aria-labelledby="replicas-heading">
+        <h2 id="replicas-heading">Replicas</h2>
+        <ReplicasTable replicas={deployment.replicas} />
+      </section>
+
+      <section className="card" aria-labelledby="traffic-heading">
+        <h2 id="traffic-heading">Traffic</h2>
+        <div className="chart-grid">
+          <RequestRateChart samples={samples} />
+          <LatencyChart samples={samples} />
+          <BatchSizeChart batchSizes={deployment.stats.batchSizes} />
+        </div>
+      </section>
+
+      <div className="page-grid">
+        <section className="card" aria-label="Try it">
+          <TryItPanel key={`${deployment.id}:${deployment.versionNumber}`} deployment={deployment} />
+        </section>
+        <aside>
+          <section className="card" aria-labelledby="settings-heading">
+            <h2 id="settings-heading">Settings</h2>
+            <DeploymentFacts deployment={deployment} />
+          </section>
+        </aside>
+      </div>
+
+      <section className="card" aria-labelledby="usage-heading">
+        <h2 id="usage-heading">Usage by key</h2>
+        <UsageByKey deployment={slug} />
+      </section>
+    </>
+  );
+}
