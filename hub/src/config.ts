@@ -339,6 +339,16 @@ export const VARIABLES = {
     description: 'most input rows an ML.PREDICT / ML.EVALUATE query may return; the hub keeps ML.PREDICT results in the database',
     parse: int(1, 100000000),
   },
+  AIMASS_SERVING_MAX_BODY_BYTES: {
+    default: '8388608',
+    description: 'largest request body the TF Serving (/v1/models) and KServe v2 (/v2) routes read; larger ones are answered 413',
+    parse: int(1024, 1073741824),
+  },
+  AIMASS_SERVING_DEADLINE_MS: {
+    default: '30000',
+    description: 'deadline of an online prediction (REST and GraphQL predict); a client may lower it with the X-Request-Timeout-Ms header, never raise it',
+    parse: int(1, 3600000),
+  },
   AIMASS_WEB_DIR: {
     default: './dist/web',
     description: 'built portal served at / (npm run build makes it)',
@@ -394,6 +404,8 @@ export interface Config {
   training: { checkpointEpochs: number; maxRows: number; chunkRows: number; maxClasses: number; maxVocabulary: number; maxTrials: number };
   /** ML.PREDICT and ML.EVALUATE by SQL (ml/). */
   ml: { waitMs: number; maxRows: number; resultHours: number };
+  /** Online predictions through the front doors (serving/doors/). */
+  serving: { maxBodyBytes: number; deadlineMs: number };
   /** AIMASS_MODEL_SPEC_MAX_PARAMS */
   modelSpecMaxParams: number;
   webhooks: { maxAttempts: number; retryBaseMs: number; retryMaxMs: number; timeoutMs: number; allowPrivate: boolean };
@@ -484,6 +496,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxTrials: v.AIMASS_TRAIN_MAX_TRIALS,
     },
     ml: { waitMs: v.AIMASS_ML_WAIT_MS, maxRows: v.AIMASS_ML_MAX_ROWS, resultHours: v.AIMASS_ML_RESULT_HOURS },
+    serving: { maxBodyBytes: v.AIMASS_SERVING_MAX_BODY_BYTES, deadlineMs: v.AIMASS_SERVING_DEADLINE_MS },
     modelSpecMaxParams: v.AIMASS_MODEL_SPEC_MAX_PARAMS,
     webhooks: {
       maxAttempts: v.AIMASS_WEBHOOK_MAX_ATTEMPTS,
