@@ -9,10 +9,7 @@ import { GraphQLJSON } from 'graphql-scalars';
 import { Arg, Authorized, Ctx, Field, Float, ID, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
 import { badInput } from '../../errors.js';
 import type { Context } from '../../graphql/context.js';
-import type { DeploymentTarget } from '../deployment-target.js';
-import type { InferenceAnswer } from '../inference.js';
-import { names } from './check-records.js';
-import { classOutputs } from './outputs.js';
+import { instancesOf, predictionResult } from './predict-result.js';
 import { requestDeadline } from './request-deadline.js';
 
 @ObjectType('ClassProbability', { description: 'One class of a classifier and its probability' })
@@ -37,33 +34,6 @@ export class PredictionResult {
   @Field(() => ID, { description: 'The replica (serve job) that answered' }) replica: string;
   @Field(() => String, { nullable: true, description: 'The node the replica runs on' }) nodeName: string | null;
   @Field(() => Float, { description: 'Milliseconds from the hub taking the call to the answer' }) latencyMs: number;
-}
-
-/** The GraphQL answer of one prediction. */
-export function predictionResult(target: DeploymentTarget, answer: InferenceAnswer): PredictionResult {
-  return {
-    predictions: answer.outputs.map((outputs) => {
-      if (target.task === 'regression') return { label: null, probabilities: null, value: outputs[0] ?? null, outputs };
-      const { label, probabilities } = classOutputs(target.labels, outputs);
-      return { label, probabilities: target.labels.map((l, i) => ({ label: l, probability: probabilities[i] ?? null })), value: null, outputs };
-    }),
-    model: target.model,
-    versionNumber: answer.versionNumber,
-    replica: answer.replicaId,
-    nodeName: answer.nodeName || null,
-    latencyMs: answer.latencyMs,
-  };
-}
-
-/** GraphQL instances: objects of named features, or lists of values in signature order. */
-export function instancesOf(target: DeploymentTarget, instances: readonly unknown[]): unknown[] {
-  return instances.map((instance, i) => {
-    if (!Array.isArray(instance)) return instance;
-    if (instance.length !== target.features.length) {
-      throw badInput(`instances[${i}]`, `has ${instance.length} values; a list instance holds one value per feature in signature order (${target.features.length}: ${names(target.features)})`);
-    }
-    return Object.fromEntries(target.features.map((f, j) => [f.name, instance[j]]));
-  });
 }
 
 @Resolver()
