@@ -14,10 +14,11 @@ import express, { Router, type Request, type Response } from 'express';
 import { Scope, type Principal } from '../../accounts/index.js';
 import { badInput, notFound } from '../../errors.js';
 import { requiredPrincipal, routeAccess } from '../../http/route-access.js';
+import type { DeploymentTarget } from '../deployment-target.js';
 import { doorErrorHandler, sendDoorError } from './door-error-handler.js';
 import { deploymentName, type DoorDeps } from './door-deps.js';
 import type { VersionSelector } from './inference-service.js';
-import { parseV2Infer, v2InferResponse, v2ModelMetadata } from './kserve-v2.js';
+import { parseV2Infer, v2InferResponse, v2ModelMetadata, type V2Request } from './kserve-v2.js';
 import { DEADLINE_HEADER, requestDeadline } from './request-deadline.js';
 
 function targetOf(req: Request): { owner: string; name: string; selector: VersionSelector } {
@@ -56,9 +57,14 @@ export function kserveRouter(deps: DoorDeps): Router {
   const infer = async (req: Request, res: Response) => {
     const t = targetOf(req);
     const deadlineAt = requestDeadline(req.headers[DEADLINE_HEADER], deps.deadlineMs, now());
-    const request = parseV2Infer(req.body);
-    const prediction = await deps.inference.predict(requiredPrincipal<Principal>(res), t.owner, t.name, t.selector, request.records, deadlineAt, 'inputs');
-    res.set(prediction.rateLimit).json(v2InferResponse(prediction.target, prediction.answer, request));
+    // The body is read once the deployment is known to the caller: a hidden one is 404 whatever was sent.
+    let request: V2Request | undefined;
+    const records = (target: DeploymentTarget) => {
+      request = parseV2Infer(req.body);
+      return request.records(target);
+    };
+    const prediction = await deps.inference.predict(requiredPrincipal<Principal>(res), t.owner, t.name, t.selector, records, deadlineAt, 'inputs');
+    res.set(prediction.rateLimit).json(v2InferResponse(prediction.target, prediction.answer, request!));
   };
   const body = express.json({ limit: deps.maxBodyBytes, type: () => true });
 

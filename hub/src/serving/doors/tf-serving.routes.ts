@@ -14,6 +14,7 @@ import express, { Router, type Request, type Response } from 'express';
 import { Scope, type Principal } from '../../accounts/index.js';
 import { notFound } from '../../errors.js';
 import { requiredPrincipal, routeAccess } from '../../http/route-access.js';
+import type { DeploymentTarget } from '../deployment-target.js';
 import { doorErrorHandler, sendDoorError } from './door-error-handler.js';
 import { deploymentName, type DoorDeps } from './door-deps.js';
 import type { VersionSelector } from './inference-service.js';
@@ -55,9 +56,16 @@ export function tfServingRouter(deps: DoorDeps): Router {
       throw notFound(target.action === ':classify' || target.action === ':regress' ? `${target.action} (the Classify and Regress APIs are not served; use :predict)` : `No TF Serving route POST /v1/models${req.path}`);
     }
     const deadlineAt = requestDeadline(req.headers[DEADLINE_HEADER], deps.deadlineMs, now());
-    const request = parseTfServingPredict(req.body);
-    const prediction = await deps.inference.predict(requiredPrincipal<Principal>(res), target.owner, target.name, target.selector, request.records, deadlineAt, request.columnar ? 'inputs' : 'instances');
-    res.set(prediction.rateLimit).json(tfServingPredictions(prediction.target, prediction.answer, request.columnar));
+    // The body is read once the deployment is known to the caller: a hidden one is 404 whatever was sent.
+    let columnar = false;
+    const records = (t: DeploymentTarget) => {
+      const request = parseTfServingPredict(req.body);
+      columnar = request.columnar;
+      return request.records(t);
+    };
+    const field = typeof req.body === 'object' && req.body !== null && 'inputs' in req.body ? 'inputs' : 'instances';
+    const prediction = await deps.inference.predict(requiredPrincipal<Principal>(res), target.owner, target.name, target.selector, records, deadlineAt, field);
+    res.set(prediction.rateLimit).json(tfServingPredictions(prediction.target, prediction.answer, columnar));
   });
 
   router.get('/*path', caller, async (req: Request, res: Response) => {
