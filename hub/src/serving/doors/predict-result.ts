@@ -9,7 +9,7 @@ import { names } from './check-records.js';
 import { classOutputs } from './outputs.js';
 
 export interface PredictionResultView {
-  predictions: { label: string | null; probabilities: { label: string; probability: number | null }[] | null; value: number | null; outputs: (number | null)[] }[];
+  predictions: { label: string | null; probabilities: { label: string; probability: number }[] | null; value: number | null; outputs: (number | null)[] }[];
   model: string;
   versionNumber: number;
   replica: string;
@@ -23,7 +23,8 @@ export function predictionResult(target: DeploymentTarget, answer: InferenceAnsw
     predictions: answer.outputs.map((outputs) => {
       if (target.task === 'regression') return { label: null, probabilities: null, value: outputs[0] ?? null, outputs };
       const { label, probabilities } = classOutputs(target.labels, outputs);
-      return { label, probabilities: target.labels.map((l, i) => ({ label: l, probability: probabilities[i] ?? null })), value: null, outputs };
+      const finite = probabilities.length === target.labels.length && probabilities.every((p) => p !== null);
+      return { label, probabilities: finite ? target.labels.map((l, i) => ({ label: l, probability: probabilities[i]! })) : null, value: null, outputs };
     }),
     model: target.model,
     versionNumber: answer.versionNumber,

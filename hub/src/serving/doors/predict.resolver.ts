@@ -15,15 +15,15 @@ import { requestDeadline } from './request-deadline.js';
 @ObjectType('ClassProbability', { description: 'One class of a classifier and its probability' })
 export class ClassProbability {
   @Field(() => String) label: string;
-  @Field(() => Float, { nullable: true, description: 'Null where the model answered a value that is not a finite number' }) probability: number | null;
+  @Field(() => Float) probability: number;
 }
 
 @ObjectType('Prediction', { description: 'The answer for one instance' })
 export class Prediction {
   @Field(() => String, { nullable: true, description: 'Classifiers: the most probable class (the first in class order on a tie)' }) label: string | null;
-  @Field(() => [ClassProbability], { nullable: true, description: 'Classifiers: every class with its probability, in the model’s class order' }) probabilities: ClassProbability[] | null;
+  @Field(() => [ClassProbability], { nullable: true, description: 'Classifiers: every class with its probability, in the model’s class order (null when the model answered a value that is not a finite number: see outputs)' }) probabilities: ClassProbability[] | null;
   @Field(() => Float, { nullable: true, description: 'Regressors: the predicted value' }) value: number | null;
-  @Field(() => [Float], { nullable: 'items', description: 'The model’s raw outputs: the probabilities (classifiers) or [value] (regressors)' }) outputs: (number | null)[];
+  @Field(() => [Float], { nullable: 'itemsAndList', description: 'The model’s raw outputs: the probabilities (classifiers) or [value] (regressors); null where not a finite number' }) outputs: (number | null)[];
 }
 
 @ObjectType('PredictionResult', { description: 'An online prediction by a deployment' })
