@@ -176,6 +176,11 @@ describe('API key scopes across the whole API', () => {
     const undeclared: string[] = [];
     for (const op of operations) {
       const error = await firstError(op, inferenceOnly);
+      if (`${op.root}.${op.name}` === 'Mutation.predict') {
+        // Serving's GraphQL front door is the one operation the inference scope opens.
+        if (error?.code === 'FORBIDDEN' || error?.code === 'UNAUTHENTICATED') undeclared.push(`${op.root}.${op.name}: ${JSON.stringify(error)}`);
+        continue;
+      }
       const match = error?.code === 'FORBIDDEN' ? DECLARED.exec(error.message) : null;
       if (!match) undeclared.push(`${op.root}.${op.name}: ${JSON.stringify(error)}`);
       else if (match[2]) needs.set(`${op.root}.${op.name}`, match[2]);

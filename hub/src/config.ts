@@ -384,6 +384,11 @@ export const VARIABLES = {
     description: 'most input rows an ML.PREDICT / ML.EVALUATE query may return; the hub keeps ML.PREDICT results in the database',
     parse: int(1, 100000000),
   },
+  AIMASS_SERVING_MAX_BODY_BYTES: {
+    default: '8388608',
+    description: 'largest request body the TF Serving (/v1/models) and KServe v2 (/v2) routes read; larger ones are answered 413',
+    parse: int(1024, 1073741824),
+  },
   AIMASS_WEB_DIR: {
     default: './dist/web',
     description: 'built portal served at / (npm run build makes it)',
@@ -451,6 +456,8 @@ export interface Config {
     ejectionBaseSeconds: number;
     ejectionMaxSeconds: number;
   };
+  /** Online predictions through the front doors (serving/doors/). */
+  serving: { maxBodyBytes: number };
   /** AIMASS_MODEL_SPEC_MAX_PARAMS */
   modelSpecMaxParams: number;
   webhooks: { maxAttempts: number; retryBaseMs: number; retryMaxMs: number; timeoutMs: number; allowPrivate: boolean };
@@ -552,6 +559,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ejectionBaseSeconds: v.AIMASS_INFERENCE_EJECTION_BASE_SECONDS,
       ejectionMaxSeconds: v.AIMASS_INFERENCE_EJECTION_MAX_SECONDS,
     },
+    serving: { maxBodyBytes: v.AIMASS_SERVING_MAX_BODY_BYTES },
     modelSpecMaxParams: v.AIMASS_MODEL_SPEC_MAX_PARAMS,
     webhooks: {
       maxAttempts: v.AIMASS_WEBHOOK_MAX_ATTEMPTS,

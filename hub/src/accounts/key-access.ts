@@ -12,12 +12,15 @@ import { Scope } from './scopes.js';
 export const SESSION_ONLY = 'session';
 /**
  * Any API key that holds at least one scope besides `inference` (who am I, public profiles).
- * A key that holds only `inference` reaches nothing outside serving's routes.
+ * A key that holds only `inference` reaches nothing outside serving's front doors.
  */
 export const ANY_SCOPE = 'any';
 
-/** The inference scope is not among them: serving's routes check it themselves, nothing else accepts it. */
-export type KeyAccess = Exclude<Scope, Scope.INFERENCE> | typeof SESSION_ONLY | typeof ANY_SCOPE;
+/**
+ * `inference` is declared by serving's front doors only: the TF Serving and KServe routes and the
+ * `predict` mutation (route-access and operation-access tests check nothing else declares it).
+ */
+export type KeyAccess = Scope | typeof SESSION_ONLY | typeof ANY_SCOPE;
 
 /** Throws FORBIDDEN naming what is missing when an API key may not reach something declared `access`. */
 export function requireKeyAccess(principal: Principal, access: KeyAccess): void {

@@ -15,7 +15,7 @@ export enum Scope {
   NODES_READ = 'nodes:read',
   NODES_MANAGE = 'nodes:manage',
   NOTIFICATIONS = 'notifications',
-  /** Accepted by serving's routes only; every other operation refuses it. */
+  /** Accepted by serving's front doors only (TF Serving and KServe routes, the predict mutation); everything else refuses it. */
   INFERENCE = 'inference',
 }
 registerEnumType(Scope, { name: 'Scope', description: 'Permissions an API key can carry' });

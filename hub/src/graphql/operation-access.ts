@@ -108,6 +108,9 @@ const mutation: Access = {
   quarantineNode: SESSION_ONLY,
   releaseNodeFromQuarantine: SESSION_ONLY,
 
+  // Serving's GraphQL front door: the one operation the inference scope opens.
+  predict: Scope.INFERENCE,
+
   subscribe: Scope.NOTIFICATIONS,
   updateSubscription: Scope.NOTIFICATIONS,
   unsubscribe: Scope.NOTIFICATIONS,

@@ -7,6 +7,7 @@ import { catalogResolvers } from '../catalog/index.js';
 import { computeResolvers } from '../compute/index.js';
 import { datasetsResolvers } from '../datasets/index.js';
 import { mlResolvers } from '../ml/index.js';
+import { servingResolvers } from '../serving/index.js';
 import type { ResolverClass } from '../module.js';
 import { notificationsResolvers } from '../notifications/index.js';
 import type { EventBus } from '../pubsub.js';
@@ -27,6 +28,7 @@ export const resolvers: readonly ResolverClass[] = [
   ...storageResolvers,
   ...trainingResolvers,
   ...mlResolvers,
+  ...servingResolvers,
 ];
 
 /** The schema of `modules` resolvers (by default every module's: `npm run schema` prints it without a hub). */

@@ -1,5 +1,7 @@
 /** Serving (deployments, replicas, the router, the front doors, quotas, usage): what other domains may use. */
-export { servingModule, type ServingServices } from './serving.module.js';
+export { servingModule, servingResolvers, type ServingServices } from './serving.module.js';
+export { InferenceService, type CallableDeployments, type InferenceParts, type Prediction, type VersionSelector } from './doors/inference-service.js';
+export { checkRecords } from './doors/check-records.js';
 
 import type { ServingServices } from './serving.module.js';
 declare module '../module.js' {
