@@ -1,5 +1,5 @@
 /** Serving (deployments, replicas, the router, the front doors, quotas, usage): what other domains may use. */
-export { servingModule, type ServingServices } from './serving.module.js';
+export { servingModule, servingResolvers, type ServingServices } from './serving.module.js';
 
 import type { ServingServices } from './serving.module.js';
 declare module '../module.js' {
