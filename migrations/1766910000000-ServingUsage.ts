@@ -5,8 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * - `api_keys` gains its own inference limits (requests per second, requests per UTC day);
  * - `serving_daily_counts`: requests spent per limit and UTC day (a key's, a subscriber plan's,
  *   a deployment's); `serving_rate_buckets`: one token bucket per per-second limit. Both are
- *   spent by `serving_admit()`, one call per admitted request, so every hub on the database sees
- *   the same counts;
+ *   spent by `serving_admit()` (one call admits the requests a hub has waiting on the same
+ *   limits), so every hub on the database sees the same counts;
  * - `serving_usage`: metered usage per minute, deployment, user and API key (null: a session),
  *   with fixed-bucket histograms of latency and batch size.
  * Rows name deployments by id without a foreign key: usage outlives its deployment.
@@ -29,26 +29,27 @@ export class ServingUsage1766910000000 implements MigrationInterface {
       tokens double precision NOT NULL,
       refilled_at timestamptz NOT NULL
     )`);
-    // Checks every limit of one request, then spends one of each only when none is exhausted. Rows
-    // are locked one by one in (kind, key) order, the same order in every call, so concurrent calls
-    // on other hubs wait for each other instead of deadlocking, and none sees a count another is
-    // about to change. p_now: the caller's clock (tests), or null for the database's.
-    await q.query(`CREATE FUNCTION serving_admit(p_kinds text[], p_keys text[], p_limits double precision[], p_now timestamptz)
-      RETURNS TABLE (limit_kind text, limit_key text, limit_value double precision, remaining double precision,
-                     reset_seconds double precision, wait_seconds double precision, admitted boolean)
+    // Admits up to p_count requests that share these limits: as many as every limit has left, and
+    // spends that many of each (none when one is spent). Rows are locked one by one in (kind, key)
+    // order, the same order in every call, so concurrent calls on other hubs wait for each other
+    // instead of deadlocking, and none sees a count another is about to change. Answers per limit
+    // what it had left before (requests for a day, tokens for a bucket), how many were admitted,
+    // and the seconds to the next UTC midnight. p_now: the caller's clock (tests), or null for the
+    // database's.
+    await q.query(`CREATE FUNCTION serving_admit(p_kinds text[], p_keys text[], p_limits double precision[], p_count integer, p_now timestamptz)
+      RETURNS TABLE (limit_kind text, limit_key text, limit_value double precision, left_before double precision,
+                     granted integer, to_midnight double precision)
       LANGUAGE plpgsql AS $fn$
       DECLARE
         t timestamptz := coalesce(p_now, now());
         d date := (t AT TIME ZONE 'UTC')::date;
-        to_midnight double precision := extract(epoch FROM ((d + 1)::timestamp AT TIME ZONE 'UTC') - t);
         r record;
         cur double precision;
         kinds text[] := '{}';
         keys text[] := '{}';
         lims double precision[] := '{}';
-        left_before double precision[] := '{}';
-        ok boolean := true;
-        n integer;
+        lefts double precision[] := '{}';
+        admit integer := p_count;
       BEGIN
         FOR r IN SELECT u.k AS kind, u.key AS key, u.lim AS lim
                  FROM unnest(p_kinds, p_keys, p_limits) AS u(k, key, lim) ORDER BY u.k, u.key COLLATE "C" LOOP
@@ -57,7 +58,7 @@ export class ServingUsage1766910000000 implements MigrationInterface {
               ON CONFLICT (key, day) DO UPDATE SET used = c.used
               RETURNING r.lim - c.used INTO cur;
           ELSE
-            -- The refill is stored even when the request is refused: it depends on the time only.
+            -- The refill is stored even when nothing is admitted: it depends on the time only.
             INSERT INTO serving_rate_buckets AS b (key, tokens, refilled_at) VALUES (r.key, greatest(r.lim, 1), t)
               ON CONFLICT (key) DO UPDATE
               SET tokens = least(greatest(r.lim, 1), b.tokens + greatest(0, extract(epoch FROM t - b.refilled_at)) * r.lim),
@@ -67,32 +68,23 @@ export class ServingUsage1766910000000 implements MigrationInterface {
           kinds := kinds || r.kind::text;
           keys := keys || r.key::text;
           lims := lims || r.lim::double precision;
-          left_before := left_before || cur;
-          IF cur < 1 THEN ok := false; END IF;
+          lefts := lefts || cur;
+          admit := least(admit, greatest(0, floor(cur))::integer);
         END LOOP;
-        n := coalesce(array_length(keys, 1), 0);
-        IF ok THEN
-          FOR i IN 1..n LOOP
+        FOR i IN 1..coalesce(array_length(keys, 1), 0) LOOP
+          IF admit > 0 THEN
             IF kinds[i] = 'day' THEN
-              UPDATE serving_daily_counts SET used = used + 1 WHERE key = keys[i] AND day = d;
+              UPDATE serving_daily_counts SET used = used + admit WHERE key = keys[i] AND day = d;
             ELSE
-              UPDATE serving_rate_buckets SET tokens = tokens - 1 WHERE key = keys[i];
+              UPDATE serving_rate_buckets SET tokens = tokens - admit WHERE key = keys[i];
             END IF;
-          END LOOP;
-        END IF;
-        FOR i IN 1..n LOOP
+          END IF;
           limit_kind := kinds[i];
           limit_key := keys[i];
           limit_value := lims[i];
-          remaining := greatest(0, left_before[i] - CASE WHEN ok THEN 1 ELSE 0 END);
-          IF kinds[i] = 'day' THEN
-            reset_seconds := to_midnight;
-            wait_seconds := CASE WHEN left_before[i] < 1 THEN to_midnight ELSE 0 END;
-          ELSE
-            reset_seconds := (greatest(lims[i], 1) - remaining) / lims[i];
-            wait_seconds := greatest(0, 1 - left_before[i]) / lims[i];
-          END IF;
-          admitted := ok;
+          left_before := lefts[i];
+          granted := admit;
+          to_midnight := extract(epoch FROM ((d + 1)::timestamp AT TIME ZONE 'UTC') - t);
           RETURN NEXT;
         END LOOP;
       END
@@ -118,7 +110,7 @@ export class ServingUsage1766910000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE IF EXISTS serving_usage`);
-    await q.query(`DROP FUNCTION IF EXISTS serving_admit(text[], text[], double precision[], timestamptz)`);
+    await q.query(`DROP FUNCTION IF EXISTS serving_admit(text[], text[], double precision[], integer, timestamptz)`);
     await q.query(`DROP TABLE IF EXISTS serving_rate_buckets`);
     await q.query(`DROP TABLE IF EXISTS serving_daily_counts`);
     await q.query(`ALTER TABLE api_keys DROP COLUMN IF EXISTS requests_per_second, DROP COLUMN IF EXISTS daily_requests`);

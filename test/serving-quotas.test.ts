@@ -227,6 +227,35 @@ describe('Serving quotas and usage', () => {
       expect(deploymentDay).toBe(2);
     });
 
+    it('sends requests waiting on the same limits together, one statement at a time, admitting exactly what is left', async () => {
+      let statements = 0;
+      let running = 0;
+      let mostAtOnce = 0;
+      const counting: Queryable = {
+        query: async (sql, params) => {
+          statements++;
+          mostAtOnce = Math.max(mostAtOnce, ++running);
+          try {
+            return await poolA.query(sql, params);
+          } finally {
+            running--;
+          }
+        },
+      };
+      const admission = new LimitsAdmission(counting);
+      const key = await keyWith(alice, { dailyRequests: 30 });
+      const hot = target({ requestsPerSecond: 1000 });
+      const { admitted, refused } = await settle(Array.from({ length: 200 }, () => admission.admit(key.principal, hot, MEMBER)));
+      expect(admitted).toHaveLength(30);
+      expect(refused).toHaveLength(170);
+      expect(refused.every((e) => e.limitedBy === 'apiKey' && e.period === 'day')).toBe(true);
+      // Each admitted request is told what was left after it.
+      expect(admitted.map((h) => Number(h['RateLimit-Remaining'])).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+      expect(mostAtOnce).toBe(1);
+      expect(statements).toBeLessThan(10);
+      expect(await dailyUsed(`apiKey:${key.id}`)).toBe(30);
+    });
+
     it('runs no statement when no limit applies', async () => {
       let statements = 0;
       const counting: Queryable = { query: (sql, params) => (statements++, poolA.query(sql, params)) };
