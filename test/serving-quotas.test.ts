@@ -17,7 +17,7 @@ import type { Logger } from '../hub/src/logger.js';
 import type { CallerAccess, DeploymentTarget } from '../hub/src/serving/deployment-target.js';
 import type { Clock } from '../hub/src/serving/quotas/clock.js';
 import { createQuotas, type Quotas } from '../hub/src/serving/quotas/create-quotas.js';
-import { LimitsAdmission } from '../hub/src/serving/quotas/limits-admission.js';
+import { LimitsAdmission, MAX_WAITING } from '../hub/src/serving/quotas/limits-admission.js';
 import type { UsageDeployments } from '../hub/src/serving/quotas/usage-deployments.js';
 import { UsageMeter } from '../hub/src/serving/quotas/usage-meter.js';
 import { UsageGranularity } from '../hub/src/serving/quotas/usage-point.js';
@@ -254,6 +254,22 @@ describe('Serving quotas and usage', () => {
       expect(mostAtOnce).toBe(1);
       expect(statements).toBeLessThan(10);
       expect(await dailyUsed(`apiKey:${key.id}`)).toBe(30);
+    });
+
+    it('refuses at once, with UNAVAILABLE, requests past the bound waiting on one set of limits while the database is slow', async () => {
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      const slow: Queryable = { query: async (sql, params) => (await gate, poolA.query(sql, params)) };
+      const admission = new LimitsAdmission(slow);
+      const key = await keyWith(alice, { dailyRequests: 100_000 });
+      const deployment = target();
+      // One in the running call, MAX_WAITING behind it.
+      const waiting = Array.from({ length: MAX_WAITING + 1 }, () => admission.admit(key.principal, deployment, MEMBER));
+      await expect(admission.admit(key.principal, deployment, MEMBER)).rejects.toMatchObject({ code: 'UNAVAILABLE', retryAfterSeconds: 1 });
+      open();
+      const { admitted } = await settle(waiting);
+      expect(admitted).toHaveLength(MAX_WAITING + 1);
+      expect(await dailyUsed(`apiKey:${key.id}`)).toBe(MAX_WAITING + 1);
     });
 
     it('runs no statement when no limit applies', async () => {

@@ -15,6 +15,7 @@
  */
 import type { Principal } from '../../accounts/index.js';
 import { rows, type Queryable } from '../../db/rows.js';
+import { AppError } from '../../errors.js';
 import type { Admission, RateLimitHeaders } from '../admission.js';
 import type { CallerAccess, DeploymentTarget } from '../deployment-target.js';
 import { applicableLimits, type Limit } from './applicable-limits.js';
@@ -49,6 +50,11 @@ interface Group {
 
 /** Requests one call may admit. */
 const MAX_PER_CALL = 1000;
+/**
+ * Requests that may wait on one set of limits while the database is slow; beyond, they are
+ * refused at once (UNAVAILABLE) rather than queued without bound.
+ */
+export const MAX_WAITING = 10_000;
 
 export class LimitsAdmission implements Admission {
   private readonly groups = new Map<string, Group>();
@@ -68,6 +74,9 @@ export class LimitsAdmission implements Admission {
     const id = limits.map((l) => `${l.period}|${l.key}|${l.value}`).join('\n');
     let group = this.groups.get(id);
     if (!group) this.groups.set(id, (group = { limits, waiting: [], running: false }));
+    if (group.waiting.length >= MAX_WAITING) {
+      return Promise.reject(new AppError('UNAVAILABLE', 'Too many requests are waiting for their limits to be checked; retry shortly', [], 1));
+    }
     const admitted = new Promise<RateLimitHeaders>((resolve, reject) => group.waiting.push({ resolve, reject }));
     if (!group.running) void this.run(id, group);
     return admitted;
