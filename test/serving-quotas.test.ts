@@ -272,6 +272,16 @@ describe('Serving quotas and usage', () => {
       expect(await dailyUsed(`apiKey:${key.id}`)).toBe(MAX_WAITING + 1);
     });
 
+    it("sweeps past days' counters and buckets idle for a day, keeping today's", async () => {
+      const stale = `apiKey:${randomUUID()}`;
+      const fresh = `apiKey:${randomUUID()}`;
+      await hub.sql(`INSERT INTO serving_daily_counts (key, day, used) VALUES ($1, '2020-01-01', 5), ($2, (now() AT TIME ZONE 'UTC')::date, 7)`, [stale, fresh]);
+      await hub.sql(`INSERT INTO serving_rate_buckets (key, tokens, refilled_at) VALUES ($1, 1, now() - interval '2 days'), ($2, 1, now())`, [stale, fresh]);
+      await createQuotas({ db: poolA, log, deployments: { find: async () => null, names: async () => new Map() }, apiKeyNames: async () => new Map() }).housekeeping();
+      const left = await hub.sql(`SELECT key FROM serving_daily_counts WHERE key IN ($1, $2) UNION ALL SELECT key FROM serving_rate_buckets WHERE key IN ($1, $2)`, [stale, fresh]);
+      expect(left.map((r) => r.key)).toEqual([fresh, fresh]);
+    });
+
     it('runs no statement when no limit applies', async () => {
       let statements = 0;
       const counting: Queryable = { query: (sql, params) => (statements++, poolA.query(sql, params)) };
