@@ -25,9 +25,13 @@ export type AccountEventKind =
   | 'NODE_TOKEN_REVOKED';
 
 export type CreateApiKeyInput = {
+  /** Inference requests per UTC day (1 to 100000000); omit for none */
+  dailyRequests?: number | null | undefined;
   /** Days until it expires; omit for no expiry */
   expiresInDays?: number | null | undefined;
   name: string;
+  /** Inference requests per second (more than 0, at most 100000); omit for none */
+  requestsPerSecond?: number | null | undefined;
   scopes: Array<Scope>;
 };
 
