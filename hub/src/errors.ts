@@ -44,6 +44,11 @@ export class AppError extends Error {
   get details(): Record<string, string | number> | undefined {
     return undefined;
   }
+
+  /** HTTP response headers that belong to this error (REST sets them; e.g. RateLimit-*); none by default. */
+  get headers(): Record<string, string> | undefined {
+    return undefined;
+  }
 }
 
 /** Which per-owner storage quota (AIMASS_QUOTA_DATASET_BYTES, AIMASS_QUOTA_ARTIFACT_BYTES). */

@@ -1,4 +1,4 @@
-import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
 import { ApiKey } from './api-key.entity.js';
 import { OrgRole } from './membership.entity.js';
 import { Scope } from './scopes.js';
@@ -30,6 +30,8 @@ export class CreateApiKeyInput {
   @Field(() => String) name: string;
   @Field(() => [Scope]) scopes: Scope[];
   @Field(() => Int, { nullable: true, description: 'Days until it expires; omit for no expiry' }) expiresInDays?: number | null;
+  @Field(() => Float, { nullable: true, description: 'Inference requests per second (more than 0, at most 100000); omit for none' }) requestsPerSecond?: number | null;
+  @Field(() => Int, { nullable: true, description: 'Inference requests per UTC day (1 to 100000000); omit for none' }) dailyRequests?: number | null;
 }
 
 @ObjectType()

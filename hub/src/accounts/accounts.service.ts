@@ -156,7 +156,13 @@ export class AccountsService {
           `UPDATE api_keys SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
           [key.id],
         );
-        return { user, via: 'apiKey', credentialId: key.id, scopes: new Set(key.scopes) };
+        return {
+          user,
+          via: 'apiKey',
+          credentialId: key.id,
+          scopes: new Set(key.scopes),
+          keyLimits: { requestsPerSecond: key.requestsPerSecond, dailyRequests: key.dailyRequests },
+        };
       }
       throw unauthenticated('This API key is unknown, expired or revoked');
     }

@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { Scope } from './scopes.js';
 
@@ -26,6 +26,14 @@ export class ApiKey {
   @Field(() => [Scope])
   @Column({ type: 'text', array: true })
   scopes: Scope[];
+
+  @Field(() => Float, { nullable: true, description: 'Inference requests per second this key may send (a token bucket, bursts of one second); null: no limit of its own' })
+  @Column({ name: 'requests_per_second', type: 'double precision', nullable: true })
+  requestsPerSecond: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Inference requests per UTC day this key may send; null: no limit of its own' })
+  @Column({ name: 'daily_requests', type: 'integer', nullable: true })
+  dailyRequests: number | null;
 
   @Field(() => Date)
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

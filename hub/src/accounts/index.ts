@@ -8,7 +8,7 @@ export { NodeToken } from './node-token.entity.js';
 export type { NodeTokensService } from './node-tokens.service.js';
 export { Organization } from './organization.entity.js';
 export type { OrganizationsService, Owner } from './organizations.service.js';
-export { hasScope, type Principal } from './principal.js';
+export { hasScope, type KeyLimits, type Principal } from './principal.js';
 export { Scope } from './scopes.js';
 export { hashToken, issueToken } from './tokens.js';
 export { User } from './user.entity.js';

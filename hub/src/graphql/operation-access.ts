@@ -45,6 +45,8 @@ const query: Access = {
   subscription: Scope.NOTIFICATIONS,
   subscriptionTo: Scope.NOTIFICATIONS,
   webhookDeliveries: Scope.NOTIFICATIONS,
+
+  usage: Scope.MODELS_READ,
 };
 
 const mutation: Access = {

@@ -31,6 +31,7 @@ export function errorHandler(development: boolean): ErrorRequestHandler {
       return sendError(res, 413, error.code, error.message, error.fields, error.details);
     }
     if (error instanceof AppError) {
+      for (const [name, value] of Object.entries(error.headers ?? {})) res.setHeader(name, value);
       if (error.retryAfterSeconds) res.setHeader('Retry-After', String(error.retryAfterSeconds));
       return sendError(res, httpStatus(error.code), error.code, error.message, error.fields, error.details);
     }

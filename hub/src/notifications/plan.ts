@@ -1,6 +1,7 @@
 /**
  * Plans on model subscriptions: a name and a daily request quota for the model's inference API.
- * Validated and stored now; the serving domain will enforce the quota when inference lands.
+ * Serving enforces the quota (serving/quotas/applicable-limits.ts): a subscriber's requests to the
+ * model's deployments, with any of their keys or sessions, count against it per UTC day.
  */
 import type { Checks } from '../validation/checks.js';
 import { SubjectKind } from './subject.js';

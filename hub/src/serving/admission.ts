@@ -28,6 +28,8 @@ export interface UsageEntry {
   computeMs: number;
   /** Hub-measured latency. */
   latencyMs: number;
+  /** Rows in the agent's predict call that answered it (InferenceAnswer.batchSize); absent for a failed request. */
+  batchSize?: number;
 }
 
 export interface Metering {
