@@ -15,6 +15,7 @@
  * Plain and clock-injected (no TF.js, no timers of its own), so it is unit-tested with a fake clock.
  */
 import type { InferErrorCode } from '../../../../schema/index.js';
+import type { InferAnswer, ReplicaLoadSnapshot } from '../job-handler.js';
 
 export interface BatcherClock {
   /** Milliseconds on the same scale as requests' `receivedAt` and `deadlineAt`. */
@@ -40,22 +41,9 @@ export interface BatchRequest<I> {
   deadlineAt: number;
 }
 
-export interface BatchAnswer {
-  requestId: string;
-  outputs?: (number | null)[][];
-  error?: { code: InferErrorCode; message: string };
-  /** Rows in the call that answered it; 0 when nothing ran. */
-  batchSize: number;
-  queueMs: number;
-  computeMs: number;
-}
-
-export interface BatcherLoad {
-  inFlight: number;
-  queued: number;
-  latencyMs: number;
-  requests: number;
-}
+/** `batchSize` is 0 when nothing ran. */
+export type BatchAnswer = InferAnswer;
+export type BatcherLoad = ReplicaLoadSnapshot;
 
 export interface BatcherOptions<I> {
   maxBatchSize: number;
