@@ -7,7 +7,7 @@ import { FeatureEncoder, JOB_KINDS, type FeatureSpec, type ServePayload } from '
 import type { InferAnswer, JobContext, ReplicaLoadSnapshot, ServeRequest } from '../jobs/job-handler.js';
 import { serve } from '../jobs/serve/serve.js';
 import { sha256Hex } from '../jobs/serve/file-cache.js';
-import { loadBestBackend } from '../tf/load-backend.js';
+import { loadBestBackend, type LoadedTf } from '../tf/load-backend.js';
 
 const features: FeatureSpec[] = [
   { name: 'x', type: 'number', preprocessing: { kind: 'standardize', mean: 2, std: 4 } },
@@ -16,7 +16,7 @@ const features: FeatureSpec[] = [
 const labels = ['a', 'b', 'c'];
 
 /** A tiny classifier saved the way the trainer saves one: model.json plus one weight shard. */
-async function buildModel(tf: typeof tfjs) {
+async function buildModel(tf: LoadedTf['tf']) {
   const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 5, activation: 'relu' }), tf.layers.dense({ units: 3, activation: 'softmax' })] });
   let artifacts!: tfjs.io.ModelArtifacts;
   await model.save(tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
@@ -93,7 +93,7 @@ function harness(files: Map<string, Uint8Array>, cacheDir: string, overrides: Pa
 }
 
 describe('serve job (real TF.js, files from a fake job route)', () => {
-  let tf: typeof tfjs;
+  let tf: LoadedTf['tf'];
   let built: Awaited<ReturnType<typeof buildModel>>;
   let cacheDir: string;
 
