@@ -165,6 +165,11 @@ describe('Serving replicas on a real agent process (fake hub)', () => {
     expect(answer.frame).toMatchObject({ batchSize: 20_000 });
     expect(answer.frame.outputs).toHaveLength(20_000);
     expect(frames.some((f) => f.frame.requestId === 'bad-1' || f.frame.requestId === 'bad-2')).toBe(false); // refused unread, not answered
+    // 100,000 answers do not fit in a frame the hub reads (1 MiB unless its welcome says otherwise).
+    send({ type: 'infer.request', requestId: 'huge-1', jobId, records: Array.from({ length: 100_000 }, (_, i) => ({ x: i })), deadlineMs: 60_000 });
+    const huge = await result('huge-1');
+    expect(huge.raw.length).toBeLessThan(1024);
+    expect(huge.frame).toMatchObject({ error: { code: 'FAILED', message: expect.stringMatching(/more than the 1048576 a frame to the hub may carry/) }, batchSize: 100_000 });
     await agent.waitFor(/ignored a malformed frame from the hub/);
     expect(agent.child.exitCode).toBeNull();
   });

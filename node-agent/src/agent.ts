@@ -70,6 +70,8 @@ interface ReplicaState {
 }
 
 const MAX_REPORTED_MS = 3_600_000;
+/** The hub's frame limit when its welcome does not say (AIMASS_AGENT_MAX_FRAME_BYTES's default). */
+const DEFAULT_MAX_FRAME_BYTES = 1_048_576;
 const clampMs = (ms: number) => Math.min(MAX_REPORTED_MS, Math.max(0, Number.isFinite(ms) ? ms : 0));
 /** Receipt times and deadlines, on the clock the replicas' batchers use (dynamic-batcher.ts systemClock). */
 const now = () => performance.timeOrigin + performance.now();
@@ -89,6 +91,7 @@ export class Agent extends EventEmitter<AgentEvents> {
   private socket: WebSocket | undefined;
   private welcomed = false;
   private heartbeatSeconds = 15;
+  private maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
   private heartbeat: NodeJS.Timeout | undefined;
   private silence: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -117,9 +120,9 @@ export class Agent extends EventEmitter<AgentEvents> {
     this.connect();
   }
 
-  private send(message: AgentToHub): boolean {
+  private send(message: AgentToHub, encoded?: string): boolean {
     if (this.socket?.readyState !== WebSocket.OPEN || (!this.welcomed && message.type !== 'hello')) return false;
-    this.socket.send(encodeFrame(message));
+    this.socket.send(encoded ?? encodeFrame(message));
     return true;
   }
 
@@ -196,6 +199,7 @@ export class Agent extends EventEmitter<AgentEvents> {
         this.attempt = 0;
         this.welcomed = true;
         this.heartbeatSeconds = message.heartbeatSeconds;
+        this.maxFrameBytes = message.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
         if (this.socket) this.expectWithin(this.socket); // re-arm with the hub's interval
         this.log('info', 'connected to hub', { nodeId: message.nodeId, nodeName: message.nodeName, backend: this.backend.backend });
         clearInterval(this.heartbeat);
@@ -279,7 +283,7 @@ export class Agent extends EventEmitter<AgentEvents> {
 
   /** `type` and `requestId` lead the frame: the hub's frame budget reads them from its head (agent-gateway.ts). */
   private sendAnswer(jobId: string, answer: InferAnswer): void {
-    this.send({
+    const frame: Message<AgentToHub, 'infer.result'> = {
       type: 'infer.result',
       requestId: answer.requestId,
       jobId,
@@ -288,7 +292,16 @@ export class Agent extends EventEmitter<AgentEvents> {
       batchSize: Math.min(1_000_000, Math.max(0, Math.round(answer.batchSize))),
       queueMs: clampMs(answer.queueMs),
       computeMs: clampMs(answer.computeMs),
-    });
+    };
+    const encoded = encodeFrame(frame);
+    const bytes = Buffer.byteLength(encoded);
+    if (bytes <= this.maxFrameBytes) {
+      this.send(frame, encoded);
+      return;
+    }
+    // Too big for the hub to read (a frame far over its limit would close the whole connection).
+    const message = `the answer is ${bytes} bytes, more than the ${this.maxFrameBytes} a frame to the hub may carry: send fewer records per request`;
+    this.send({ type: 'infer.result', requestId: frame.requestId, jobId, error: { code: 'FAILED', message }, batchSize: frame.batchSize, queueMs: frame.queueMs, computeMs: frame.computeMs });
   }
 
   /** Answers UNAVAILABLE for every request a replica still holds (it was stopped or its worker ended). */
