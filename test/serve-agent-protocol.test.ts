@@ -49,7 +49,7 @@ describe('Serving replicas on a real agent process (fake hub)', () => {
   };
   const result = (requestId: string) => next((f) => f.type === 'infer.result' && f.requestId === requestId, `infer.result ${requestId}`);
 
-  function assign(jobId: string, batching = { maxBatchSize: 32, maxQueueDelayMs: 30 }) {
+  function assign(jobId: string, batching: { maxBatchSize: number; maxQueueDelayMs: number }) {
     tokens.set(jobId, `tok-${jobId}`);
     send({
       type: 'job.assign',
@@ -128,7 +128,8 @@ describe('Serving replicas on a real agent process (fake hub)', () => {
 
   it('loads a replica from the file route, says ready, and answers batched requests with the model’s predictions', async () => {
     const jobId = '00000000-0000-4000-8000-000000000a01';
-    assign(jobId);
+    // The four rows below fill a batch, which then leaves at once (a slow machine cannot split it).
+    assign(jobId, { maxBatchSize: 4, maxQueueDelayMs: 1000 });
     await next((f) => f.type === 'job.started' && f.jobId === jobId, 'job.started');
     const ready = await next((f) => f.type === 'replica.ready' && f.jobId === jobId, 'replica.ready');
     expect(ready.frame).toMatchObject({ attempt: 1, warmupMs: expect.any(Number) });
@@ -172,6 +173,20 @@ describe('Serving replicas on a real agent process (fake hub)', () => {
     expect(huge.frame).toMatchObject({ error: { code: 'FAILED', message: expect.stringMatching(/more than the 1048576 a frame to the hub may carry/) }, batchSize: 100_000 });
     await agent.waitFor(/ignored a malformed frame from the hub/);
     expect(agent.child.exitCode).toBeNull();
+  });
+
+  it('after a reconnect says again which replicas are ready, and keeps serving them', async () => {
+    const jobId = '00000000-0000-4000-8000-000000000a01';
+    const readies = () => frames.filter((f) => f.frame.type === 'replica.ready' && f.frame.jobId === jobId).length;
+    const before = readies();
+    const hellos = () => frames.filter((f) => f.frame.type === 'hello');
+    const count = hellos().length;
+    socket!.terminate();
+    await waitFor('the agent to reconnect', async () => hellos().length > count, 20_000);
+    expect(hellos().at(-1)!.frame.running).toEqual([{ jobId, attempt: 1 }]);
+    await waitFor('replica.ready again', async () => readies() === before + 1, 20_000);
+    send({ type: 'infer.request', requestId: 'again-1', jobId, records: [{ x: 1 }], deadlineMs: 10_000 });
+    expect((await result('again-1')).frame).toMatchObject({ batchSize: 1, outputs: [[expect.any(Number)]] });
   });
 
   it('on job.cancel answers what the replica holds UNAVAILABLE, then refuses requests for it', async () => {

@@ -62,6 +62,7 @@ interface RunningJob {
 
 interface ReplicaState {
   ready: boolean;
+  warmupMs: number;
   /** Draining: takes nothing more; released once `outstanding` is empty. */
   draining: boolean;
   /** Requests handed to the worker and not yet answered. */
@@ -207,6 +208,10 @@ export class Agent extends EventEmitter<AgentEvents> {
         if (this.draining) this.send({ type: 'draining' });
         for (const report of this.outbox.values()) this.send(report);
         this.outbox.clear();
+        // A hub we reconnect to (maybe another one) learns which replicas it can route to.
+        for (const [jobId, job] of this.running) {
+          if (job.replica?.ready && !job.replica.draining) this.send({ type: 'replica.ready', jobId, attempt: job.attempt, warmupMs: job.replica.warmupMs });
+        }
         this.emit('welcome', { nodeId: message.nodeId, nodeName: message.nodeName });
         this.settleDrain();
         break;
@@ -333,7 +338,7 @@ export class Agent extends EventEmitter<AgentEvents> {
     this.log('info', 'job started', { jobId, attempt, kind });
     const serving = kind === 'serve' ? { cacheDir: this.config.cacheDir, delayMs: this.config.serveDelayMs } : undefined;
     const replica: ReplicaState | undefined = serving
-      ? { ready: false, draining: false, outstanding: new Set(), load: { inFlight: 0, queued: 0, latencyMs: 0, requests: 0 } }
+      ? { ready: false, warmupMs: 0, draining: false, outstanding: new Set(), load: { inFlight: 0, queued: 0, latencyMs: 0, requests: 0 } }
       : undefined;
     const runner = new JobRunner(
       { jobId, attempt, kind, payload: message.payload, hubUrl: this.config.hubUrl, jobToken: message.jobToken, ...(serving ? { serving } : {}) },
@@ -342,8 +347,9 @@ export class Agent extends EventEmitter<AgentEvents> {
           const job = this.running.get(jobId);
           if (!job?.replica || job.replica.draining) return;
           job.replica.ready = true;
+          job.replica.warmupMs = clampMs(warmupMs);
           this.log('info', 'replica ready', { jobId, attempt, warmupMs: Math.round(warmupMs) });
-          this.send({ type: 'replica.ready', jobId, attempt, warmupMs: clampMs(warmupMs) });
+          this.send({ type: 'replica.ready', jobId, attempt, warmupMs: job.replica.warmupMs });
         },
         answer: (answer) => {
           const job = this.running.get(jobId);
