@@ -49,7 +49,7 @@ describe('Serving replicas on a real agent process (fake hub)', () => {
   };
   const result = (requestId: string) => next((f) => f.type === 'infer.result' && f.requestId === requestId, `infer.result ${requestId}`);
 
-  function assign(jobId: string, batching: { maxBatchSize: number; maxQueueDelayMs: number }) {
+  function assign(jobId: string, batching: { maxBatchSize: number; maxQueueDelayMs: number }, maxQueue = 100) {
     tokens.set(jobId, `tok-${jobId}`);
     send({
       type: 'job.assign',
@@ -68,7 +68,7 @@ describe('Serving replicas on a real agent process (fake hub)', () => {
         labels: [],
         files: [...files].map(([p, bytes]) => ({ path: p, sha256: sha256Hex(bytes), size: bytes.length })),
         batching,
-        maxQueue: 100,
+        maxQueue,
       },
     });
   }
@@ -197,6 +197,22 @@ describe('Serving replicas on a real agent process (fake hub)', () => {
     send({ type: 'infer.request', requestId: 'after-1', jobId, records: [{ x: 1 }], deadlineMs: 10_000 });
     expect((await result('after-1')).frame).toMatchObject({ error: { code: 'UNAVAILABLE', message: 'this agent holds no such replica' } });
     expect(frames.some((f) => f.frame.jobId === jobId && /^job\.(succeeded|failed|released)$/.test(f.frame.type))).toBe(false);
+  });
+
+  it('answers OVERLOADED at once beyond what a replica may hold, even while its worker computes', async () => {
+    const jobId = '00000000-0000-4000-8000-000000000a03';
+    assign(jobId, { maxBatchSize: 1, maxQueueDelayMs: 0 }, 2);
+    await next((f) => f.type === 'replica.ready' && f.jobId === jobId, 'replica.ready');
+    const ids = Array.from({ length: 10 }, (_, i) => `over-${i}`);
+    for (const requestId of ids) send({ type: 'infer.request', requestId, jobId, records: [{ x: 1 }], deadlineMs: 30_000 });
+    const answers = await Promise.all(ids.map((id) => result(id)));
+    // One computing (at least DELAY_MS) and two waiting; the other seven are refused before any answer.
+    expect(answers.filter((a) => a.frame.outputs).map((a) => a.frame.requestId)).toEqual(['over-0', 'over-1', 'over-2']);
+    const refused = answers.filter((a) => a.frame.error);
+    expect(refused).toHaveLength(7);
+    for (const a of refused) expect(a.frame).toMatchObject({ error: { code: 'OVERLOADED' }, batchSize: 0 });
+    expect(Math.max(...refused.map((a) => frames.indexOf(a)))).toBeLessThan(Math.min(...answers.filter((a) => a.frame.outputs).map((a) => frames.indexOf(a))));
+    send({ type: 'job.cancel', jobId, reason: 'test over' });
   });
 
   it('a second replica of the version loads from the cache; on SIGTERM it answers what it holds, then is released', async () => {

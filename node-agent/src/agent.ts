@@ -25,6 +25,7 @@ import {
   HubToAgent,
   parseFrame,
   PROTOCOL_VERSION,
+  servePayload,
   type AgentToHub,
   type Capabilities,
   type ErrorCode,
@@ -67,6 +68,11 @@ interface ReplicaState {
   draining: boolean;
   /** Requests handed to the worker and not yet answered. */
   outstanding: Set<string>;
+  /**
+   * Most requests the replica can hold (maxQueue waiting plus a batch computing): more are answered
+   * OVERLOADED here at once, even while its worker is busy in a predict call and cannot answer.
+   */
+  capacity: number;
   load: ReplicaLoadSnapshot;
 }
 
@@ -76,6 +82,12 @@ const DEFAULT_MAX_FRAME_BYTES = 1_048_576;
 const clampMs = (ms: number) => Math.min(MAX_REPORTED_MS, Math.max(0, Number.isFinite(ms) ? ms : 0));
 /** Receipt times and deadlines, on the clock the replicas' batchers use (dynamic-batcher.ts systemClock). */
 const now = () => performance.timeOrigin + performance.now();
+
+/** maxQueue + maxBatchSize of a serve payload (the worker checks the payload; a bad one never gets ready). */
+function replicaCapacity(payload: unknown): number {
+  const parsed = servePayload.safeParse(payload);
+  return parsed.success ? parsed.data.maxQueue + parsed.data.batching.maxBatchSize : 0;
+}
 
 export function capabilities(config: AgentConfig, backend: Pick<LoadedBackend, 'backend' | 'gpu'>): Capabilities {
   return {
@@ -268,6 +280,11 @@ export class Agent extends EventEmitter<AgentEvents> {
       this.log('warn', 'ignored a second infer.request with a request id the replica still holds', { jobId, requestId });
       return;
     }
+    if (replica.outstanding.size >= replica.capacity) {
+      const error = { code: 'OVERLOADED' as const, message: `the replica already holds ${replica.outstanding.size} requests` };
+      this.sendAnswer(jobId, { requestId, error, batchSize: 0, queueMs: 0, computeMs: 0 });
+      return;
+    }
     const receivedAt = now();
     replica.outstanding.add(requestId);
     try {
@@ -338,7 +355,7 @@ export class Agent extends EventEmitter<AgentEvents> {
     this.log('info', 'job started', { jobId, attempt, kind });
     const serving = kind === 'serve' ? { cacheDir: this.config.cacheDir, delayMs: this.config.serveDelayMs } : undefined;
     const replica: ReplicaState | undefined = serving
-      ? { ready: false, warmupMs: 0, draining: false, outstanding: new Set(), load: { inFlight: 0, queued: 0, latencyMs: 0, requests: 0 } }
+      ? { ready: false, warmupMs: 0, draining: false, outstanding: new Set(), capacity: replicaCapacity(message.payload), load: { inFlight: 0, queued: 0, latencyMs: 0, requests: 0 } }
       : undefined;
     const runner = new JobRunner(
       { jobId, attempt, kind, payload: message.payload, hubUrl: this.config.hubUrl, jobToken: message.jobToken, ...(serving ? { serving } : {}) },
