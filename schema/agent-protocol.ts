@@ -197,6 +197,11 @@ export const welcome = z
     heartbeatSeconds: z.number().int().min(1),
     /** A lease lasts this long after each heartbeat that reports the job. */
     leaseSeconds: z.number().int().min(1),
+    /**
+     * The largest frame the hub reads from this agent (AIMASS_AGENT_MAX_FRAME_BYTES); the agent
+     * answers an infer.result that would not fit with an error instead. 1 MiB when absent.
+     */
+    maxFrameBytes: z.number().int().min(1024).optional(),
   })
   .strict();
 

@@ -10,6 +10,12 @@
  * A dead connection is noticed by silence: no frame or ping from the hub within three heartbeat
  * intervals and the socket is dropped and reopened. A refusal (bad token, wrong protocol version)
  * is final: retrying cannot fix it.
+ *
+ * Serving: a `serve` job's worker is a replica. Each `infer.request` is routed here to the worker of
+ * the replica it names and its answer sent back as `infer.result`; the main thread keeps the set of
+ * requests each replica holds, so every request gets exactly one answer — UNAVAILABLE at once for
+ * an unknown, loading or stopping replica, and for whatever a replica held when it was canceled or
+ * its worker ended. Draining lets a replica answer what it holds, then releases it.
  */
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
@@ -19,12 +25,14 @@ import {
   HubToAgent,
   parseFrame,
   PROTOCOL_VERSION,
+  servePayload,
   type AgentToHub,
   type Capabilities,
   type ErrorCode,
   type Message,
 } from '../../schema/index.js';
 import { agentSocketUrl, type AgentConfig } from './config.js';
+import type { InferAnswer, ReplicaLoadSnapshot } from './jobs/job-handler.js';
 import { JobRunner } from './jobs/job-runner.js';
 import type { LoadedBackend } from './tf/load-backend.js';
 
@@ -49,6 +57,36 @@ interface RunningJob {
   kind: string;
   runner: JobRunner;
   lastProgressAt: number;
+  /** Serve jobs only. */
+  replica?: ReplicaState;
+}
+
+interface ReplicaState {
+  ready: boolean;
+  warmupMs: number;
+  /** Draining: takes nothing more; released once `outstanding` is empty. */
+  draining: boolean;
+  /** Requests handed to the worker and not yet answered. */
+  outstanding: Set<string>;
+  /**
+   * Most requests the replica can hold (maxQueue waiting plus a batch computing): more are answered
+   * OVERLOADED here at once, even while its worker is busy in a predict call and cannot answer.
+   */
+  capacity: number;
+  load: ReplicaLoadSnapshot;
+}
+
+const MAX_REPORTED_MS = 3_600_000;
+/** The hub's frame limit when its welcome does not say (AIMASS_AGENT_MAX_FRAME_BYTES's default). */
+const DEFAULT_MAX_FRAME_BYTES = 1_048_576;
+const clampMs = (ms: number) => Math.min(MAX_REPORTED_MS, Math.max(0, Number.isFinite(ms) ? ms : 0));
+/** Receipt times and deadlines, on the clock the replicas' batchers use (dynamic-batcher.ts systemClock). */
+const now = () => performance.timeOrigin + performance.now();
+
+/** maxQueue + maxBatchSize of a serve payload (the worker checks the payload; a bad one never gets ready). */
+function replicaCapacity(payload: unknown): number {
+  const parsed = servePayload.safeParse(payload);
+  return parsed.success ? parsed.data.maxQueue + parsed.data.batching.maxBatchSize : 0;
 }
 
 export function capabilities(config: AgentConfig, backend: Pick<LoadedBackend, 'backend' | 'gpu'>): Capabilities {
@@ -66,6 +104,7 @@ export class Agent extends EventEmitter<AgentEvents> {
   private socket: WebSocket | undefined;
   private welcomed = false;
   private heartbeatSeconds = 15;
+  private maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
   private heartbeat: NodeJS.Timeout | undefined;
   private silence: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -94,9 +133,9 @@ export class Agent extends EventEmitter<AgentEvents> {
     this.connect();
   }
 
-  private send(message: AgentToHub): boolean {
+  private send(message: AgentToHub, encoded?: string): boolean {
     if (this.socket?.readyState !== WebSocket.OPEN || (!this.welcomed && message.type !== 'hello')) return false;
-    this.socket.send(encodeFrame(message));
+    this.socket.send(encoded ?? encodeFrame(message));
     return true;
   }
 
@@ -173,6 +212,7 @@ export class Agent extends EventEmitter<AgentEvents> {
         this.attempt = 0;
         this.welcomed = true;
         this.heartbeatSeconds = message.heartbeatSeconds;
+        this.maxFrameBytes = message.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
         if (this.socket) this.expectWithin(this.socket); // re-arm with the hub's interval
         this.log('info', 'connected to hub', { nodeId: message.nodeId, nodeName: message.nodeName, backend: this.backend.backend });
         clearInterval(this.heartbeat);
@@ -180,17 +220,25 @@ export class Agent extends EventEmitter<AgentEvents> {
         if (this.draining) this.send({ type: 'draining' });
         for (const report of this.outbox.values()) this.send(report);
         this.outbox.clear();
+        // A hub we reconnect to (maybe another one) learns which replicas it can route to.
+        for (const [jobId, job] of this.running) {
+          if (job.replica?.ready && !job.replica.draining) this.send({ type: 'replica.ready', jobId, attempt: job.attempt, warmupMs: job.replica.warmupMs });
+        }
         this.emit('welcome', { nodeId: message.nodeId, nodeName: message.nodeName });
         this.settleDrain();
         break;
       case 'job.assign':
         this.assign(message);
         break;
+      case 'infer.request':
+        this.infer(message);
+        break;
       case 'job.cancel': {
         const job = this.running.get(message.jobId);
         if (job && (message.attempt === undefined || message.attempt === job.attempt)) {
           this.log('info', 'job canceled by the hub', { jobId: message.jobId, reason: message.reason });
           this.running.delete(message.jobId);
+          this.abandonRequests(message.jobId, job, 'the replica was stopped');
           job.runner.abort();
           this.settleDrain();
         }
@@ -212,7 +260,90 @@ export class Agent extends EventEmitter<AgentEvents> {
 
   private sendHeartbeat(): void {
     const load = os.loadavg()[0] / Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
-    this.send({ type: 'heartbeat', load, running: this.held(), replicas: [] });
+    const replicas = [...this.running]
+      .filter(([, job]) => job.replica)
+      .map(([jobId, job]) => ({ jobId, ...job.replica!.load }));
+    this.send({ type: 'heartbeat', load, running: this.held(), replicas });
+  }
+
+  /** Routes one request to the replica it names; anything else is answered UNAVAILABLE at once, nothing run. */
+  private infer(message: Message<HubToAgent, 'infer.request'>): void {
+    const { requestId, jobId } = message;
+    const job = this.running.get(jobId);
+    const replica = job?.replica;
+    if (!job || !replica || !replica.ready || replica.draining) {
+      const why = !job ? 'this agent holds no such replica' : !replica ? 'the job is not a serving replica' : replica.draining ? 'the replica is stopping' : 'the replica is still loading';
+      this.sendAnswer(jobId, { requestId, error: { code: 'UNAVAILABLE', message: why }, batchSize: 0, queueMs: 0, computeMs: 0 });
+      return;
+    }
+    if (replica.outstanding.has(requestId)) {
+      this.log('warn', 'ignored a second infer.request with a request id the replica still holds', { jobId, requestId });
+      return;
+    }
+    if (replica.outstanding.size >= replica.capacity) {
+      const error = { code: 'OVERLOADED' as const, message: `the replica already holds ${replica.outstanding.size} requests` };
+      this.sendAnswer(jobId, { requestId, error, batchSize: 0, queueMs: 0, computeMs: 0 });
+      return;
+    }
+    const receivedAt = now();
+    replica.outstanding.add(requestId);
+    try {
+      job.runner.infer({ requestId, records: message.records, receivedAt, deadlineAt: receivedAt + message.deadlineMs });
+    } catch (error) {
+      replica.outstanding.delete(requestId);
+      this.sendAnswer(jobId, { requestId, error: { code: 'UNAVAILABLE', message: `the replica could not take it: ${(error as Error).message}` }, batchSize: 0, queueMs: 0, computeMs: 0 });
+    }
+  }
+
+  /** An answer from a replica's worker: sent once, only for a request it still holds. */
+  private answered(jobId: string, job: RunningJob, answer: InferAnswer): void {
+    const replica = job.replica;
+    if (this.running.get(jobId) !== job || !replica?.outstanding.delete(answer.requestId)) return;
+    this.sendAnswer(jobId, answer);
+    if (replica.draining && replica.outstanding.size === 0) this.releaseReplica(jobId, job);
+  }
+
+  /** `type` and `requestId` lead the frame: the hub's frame budget reads them from its head (agent-gateway.ts). */
+  private sendAnswer(jobId: string, answer: InferAnswer): void {
+    const frame: Message<AgentToHub, 'infer.result'> = {
+      type: 'infer.result',
+      requestId: answer.requestId,
+      jobId,
+      ...(answer.outputs ? { outputs: answer.outputs } : {}),
+      ...(answer.error ? { error: answer.error } : {}),
+      batchSize: Math.min(1_000_000, Math.max(0, Math.round(answer.batchSize))),
+      queueMs: clampMs(answer.queueMs),
+      computeMs: clampMs(answer.computeMs),
+    };
+    const encoded = encodeFrame(frame);
+    const bytes = Buffer.byteLength(encoded);
+    if (bytes <= this.maxFrameBytes) {
+      this.send(frame, encoded);
+      return;
+    }
+    // Too big for the hub to read (a frame far over its limit would close the whole connection).
+    const message = `the answer is ${bytes} bytes, more than the ${this.maxFrameBytes} a frame to the hub may carry: send fewer records per request`;
+    this.send({ type: 'infer.result', requestId: frame.requestId, jobId, error: { code: 'FAILED', message }, batchSize: frame.batchSize, queueMs: frame.queueMs, computeMs: frame.computeMs });
+  }
+
+  /** Answers UNAVAILABLE for every request a replica still holds (it was stopped or its worker ended). */
+  private abandonRequests(jobId: string, job: RunningJob, why: string): void {
+    const replica = job.replica;
+    if (!replica) return;
+    replica.ready = false;
+    for (const requestId of replica.outstanding) this.sendAnswer(jobId, { requestId, error: { code: 'UNAVAILABLE', message: why }, batchSize: 0, queueMs: 0, computeMs: 0 });
+    replica.outstanding.clear();
+  }
+
+  /** A drained replica is given back: it never ends on its own. */
+  private releaseReplica(jobId: string, job: RunningJob): void {
+    if (this.running.get(jobId) !== job) return;
+    this.running.delete(jobId);
+    this.abandonRequests(jobId, job, 'the agent is draining');
+    job.runner.abort();
+    this.log('info', 'replica released (agent draining)', { jobId, attempt: job.attempt });
+    this.report({ type: 'job.released', jobId, attempt: job.attempt, reason: 'agent is draining' });
+    this.settleDrain();
   }
 
   private assign(message: Message<HubToAgent, 'job.assign'>): void {
@@ -222,9 +353,29 @@ export class Agent extends EventEmitter<AgentEvents> {
       return;
     }
     this.log('info', 'job started', { jobId, attempt, kind });
+    const serving = kind === 'serve' ? { cacheDir: this.config.cacheDir, delayMs: this.config.serveDelayMs } : undefined;
+    const replica: ReplicaState | undefined = serving
+      ? { ready: false, warmupMs: 0, draining: false, outstanding: new Set(), capacity: replicaCapacity(message.payload), load: { inFlight: 0, queued: 0, latencyMs: 0, requests: 0 } }
+      : undefined;
     const runner = new JobRunner(
-      { jobId, attempt, kind, payload: message.payload, hubUrl: this.config.hubUrl, jobToken: message.jobToken },
+      { jobId, attempt, kind, payload: message.payload, hubUrl: this.config.hubUrl, jobToken: message.jobToken, ...(serving ? { serving } : {}) },
       {
+        ready: (warmupMs) => {
+          const job = this.running.get(jobId);
+          if (!job?.replica || job.replica.draining) return;
+          job.replica.ready = true;
+          job.replica.warmupMs = clampMs(warmupMs);
+          this.log('info', 'replica ready', { jobId, attempt, warmupMs: Math.round(warmupMs) });
+          this.send({ type: 'replica.ready', jobId, attempt, warmupMs: job.replica.warmupMs });
+        },
+        answer: (answer) => {
+          const job = this.running.get(jobId);
+          if (job) this.answered(jobId, job, answer);
+        },
+        load: (load) => {
+          const job = this.running.get(jobId);
+          if (job?.replica) job.replica.load = { ...load, latencyMs: clampMs(load.latencyMs) };
+        },
         progress: (progress, text, metrics) => {
           const job = this.running.get(jobId);
           // At most four progress frames a second per job; the last one (1) always goes.
@@ -234,11 +385,13 @@ export class Agent extends EventEmitter<AgentEvents> {
         },
       },
     );
-    this.running.set(jobId, { attempt, kind, runner, lastProgressAt: 0 });
+    this.running.set(jobId, { attempt, kind, runner, lastProgressAt: 0, ...(replica ? { replica } : {}) });
     this.send({ type: 'job.started', jobId, attempt });
     void runner.outcome.then((outcome) => {
-      if (this.running.get(jobId)?.runner !== runner) return; // canceled or released meanwhile
+      const job = this.running.get(jobId);
+      if (job?.runner !== runner) return; // canceled or released meanwhile
       this.running.delete(jobId);
+      this.abandonRequests(jobId, job, 'the replica ended');
       if (outcome.ok) {
         this.log('info', 'job succeeded', { jobId, attempt, kind });
         this.report({ type: 'job.succeeded', jobId, attempt, result: outcome.result });
@@ -274,11 +427,19 @@ export class Agent extends EventEmitter<AgentEvents> {
     const idle = new Promise<void>((resolve) => {
       this.drainDone = resolve;
     });
+    // Replicas never finish: each answers what it holds and is released (at once if still loading).
+    for (const [jobId, job] of [...this.running]) {
+      if (!job.replica) continue;
+      job.replica.draining = true;
+      if (!job.replica.ready || job.replica.outstanding.size === 0) this.releaseReplica(jobId, job);
+      else job.runner.drain();
+    }
     this.settleDrain();
     const timeout = (ms: number) => new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), ms).unref());
     if ((await Promise.race([idle, timeout(this.config.drainSeconds * 1000)])) === 'timeout') {
       for (const [jobId, job] of [...this.running]) {
         this.running.delete(jobId);
+        this.abandonRequests(jobId, job, 'the agent stopped');
         job.runner.abort();
         this.report({ type: 'job.released', jobId, attempt: job.attempt, reason: 'agent stopped (drain timeout)' });
       }
@@ -293,7 +454,10 @@ export class Agent extends EventEmitter<AgentEvents> {
     clearTimeout(this.retryTimer);
     clearInterval(this.heartbeat);
     clearTimeout(this.silence);
-    for (const job of this.running.values()) job.runner.abort();
+    for (const [jobId, job] of this.running) {
+      this.abandonRequests(jobId, job, 'the agent stopped');
+      job.runner.abort();
+    }
     const socket = this.socket;
     if (socket?.readyState === WebSocket.OPEN) {
       // Let queued reports leave before closing.

@@ -3,6 +3,7 @@
  * place the agent reads either.
  */
 import os from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 export interface AgentConfig {
@@ -13,7 +14,17 @@ export interface AgentConfig {
   labels: string[];
   /** On SIGTERM, how long running jobs may take to finish before they are handed back. */
   drainSeconds: number;
+  /** Where serving replicas keep downloaded model files, by content hash. */
+  cacheDir: string;
+  /**
+   * Fault rehearsal for tests: milliseconds added to every predict call of a serving replica, to
+   * make one replica slow on purpose. 0 (the default) in any real deployment.
+   */
+  serveDelayMs: number;
 }
+
+/** The model file cache when neither --cache-dir nor AIMASS_AGENT_CACHE_DIR says otherwise. */
+export const DEFAULT_CACHE_DIR = path.join(os.tmpdir(), 'aimass-agent-cache');
 
 export class AgentConfigError extends Error {}
 
@@ -24,7 +35,10 @@ export const USAGE = `Usage: npm run agent -- --hub URL --token TOKEN [--name NA
   --name   how this machine calls itself in logs   (default: hostname)
   --slots  jobs run at once                        (default: 1)
   --label  free-form label for job matching, repeatable
-  --drain-seconds  on SIGTERM, time running jobs get to finish before they are handed back (default: 30)`;
+  --drain-seconds  on SIGTERM, time running jobs get to finish before they are handed back (default: 30)
+  --cache-dir  where serving replicas cache model files by content hash  (env AIMASS_AGENT_CACHE_DIR, default: <tmp>/aimass-agent-cache)
+
+  AIMASS_AGENT_SERVE_DELAY_MS  fault rehearsal for tests only: ms added to every serving predict call (default: 0)`;
 
 export function loadAgentConfig(argv: string[], env: Record<string, string | undefined>): AgentConfig {
   let values;
@@ -38,6 +52,7 @@ export function loadAgentConfig(argv: string[], env: Record<string, string | und
         slots: { type: 'string' },
         label: { type: 'string', multiple: true },
         'drain-seconds': { type: 'string' },
+        'cache-dir': { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -63,10 +78,14 @@ export function loadAgentConfig(argv: string[], env: Record<string, string | und
   if (!Number.isInteger(slots) || slots < 1 || slots > 1024) problems.push('--slots must be a whole number from 1 to 1024');
   const drainSeconds = Number(values['drain-seconds'] ?? '30');
   if (!Number.isFinite(drainSeconds) || drainSeconds < 0 || drainSeconds > 86400) problems.push('--drain-seconds must be between 0 and 86400');
+  const cacheDir = values['cache-dir'] ?? env.AIMASS_AGENT_CACHE_DIR ?? DEFAULT_CACHE_DIR;
+  if (cacheDir.trim() === '') problems.push('--cache-dir must not be empty');
+  const serveDelayMs = Number(env.AIMASS_AGENT_SERVE_DELAY_MS ?? '0');
+  if (!Number.isFinite(serveDelayMs) || serveDelayMs < 0 || serveDelayMs > 600_000) problems.push('AIMASS_AGENT_SERVE_DELAY_MS must be between 0 and 600000');
   const labels = values.label ?? [];
   for (const label of labels) if (!/^[A-Za-z0-9._:=-]{1,64}$/.test(label)) problems.push(`--label "${label}" may use letters, digits and . _ : = - (at most 64)`);
   if (problems.length > 0) throw new AgentConfigError(`${problems.join('\n')}\n\n${USAGE}`);
-  return { hubUrl: hubUrl!, token: token!, name: values.name ?? os.hostname(), slots, labels, drainSeconds };
+  return { hubUrl: hubUrl!, token: token!, name: values.name ?? os.hostname(), slots, labels, drainSeconds, cacheDir: path.resolve(cacheDir), serveDelayMs };
 }
 
 /** ws(s)://host/agents for any http(s)/ws(s) hub URL. */

@@ -233,6 +233,7 @@ export class AgentGateway {
       nodeName: node.name,
       heartbeatSeconds: this.services.config.agent.heartbeatSeconds,
       leaseSeconds: this.services.config.jobs.leaseSeconds,
+      maxFrameBytes: this.services.config.agent.maxFrameBytes,
     });
     await this.services.scheduler.ready(session);
     this.services.events.publish(

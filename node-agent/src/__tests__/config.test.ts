@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AgentConfigError, agentSocketUrl, loadAgentConfig } from '../config.js';
+import { AgentConfigError, agentSocketUrl, DEFAULT_CACHE_DIR, loadAgentConfig } from '../config.js';
 
 describe('Agent configuration', () => {
   it('reads flags, falling back to the environment', () => {
@@ -15,6 +15,14 @@ describe('Agent configuration', () => {
       expect((error as Error).message).toMatch(/--hub must be an http\(s\) or ws\(s\) URL\n--token is required.*\n--slots must be/);
     }
     expect(() => loadAgentConfig(['--bogus'], {})).toThrowError(/Unknown option '--bogus'/);
+  });
+
+  it('reads the serving cache directory and the fault-rehearsal delay, with defaults', () => {
+    expect(loadAgentConfig(['--hub', 'http://hub:4000'], { AIMASS_NODE_TOKEN: 't' })).toMatchObject({ cacheDir: DEFAULT_CACHE_DIR, serveDelayMs: 0 });
+    const config = loadAgentConfig(['--hub', 'http://hub:4000', '--cache-dir', '/var/cache/aimass'], { AIMASS_NODE_TOKEN: 't', AIMASS_AGENT_SERVE_DELAY_MS: '2000' });
+    expect(config).toMatchObject({ cacheDir: '/var/cache/aimass', serveDelayMs: 2000 });
+    expect(loadAgentConfig(['--hub', 'http://hub:4000'], { AIMASS_NODE_TOKEN: 't', AIMASS_AGENT_CACHE_DIR: '/srv/c' }).cacheDir).toBe('/srv/c');
+    expect(() => loadAgentConfig(['--hub', 'http://hub:4000'], { AIMASS_NODE_TOKEN: 't', AIMASS_AGENT_SERVE_DELAY_MS: '-1' })).toThrow(/AIMASS_AGENT_SERVE_DELAY_MS must be between 0 and 600000/);
   });
 
   it('derives the agent socket URL from the hub URL', () => {

@@ -3,7 +3,7 @@
  * thread (see run-job-worker.ts), one per job, so a long TF.js computation never blocks the
  * agent's heartbeats and cancelling a job can always stop it.
  */
-import type { JobKind, JobPayload, JobResult } from '../../../schema/index.js';
+import type { AgentToHub, JobKind, JobPayload, JobResult, Message, RawRecord } from '../../../schema/index.js';
 import type { LoadedTf } from '../tf/load-backend.js';
 
 export interface JobContext<K extends JobKind> {
@@ -23,6 +23,42 @@ export interface JobContext<K extends JobKind> {
    * token holds only while the job's lease does.
    */
   hubFetch(path: string, init?: RequestInit): Promise<Response>;
+  /** Only for `serve` jobs: the replica's line to the agent's main thread, which holds the hub's socket. */
+  serving?: ServingPort;
+}
+
+/** One infer.request as the agent received it; times on the scale of `performance.timeOrigin + performance.now()`. */
+export interface ServeRequest {
+  requestId: string;
+  records: RawRecord[];
+  receivedAt: number;
+  deadlineAt: number;
+}
+
+/** The answer to one request: an infer.result without what the main thread adds. */
+export type InferAnswer = Omit<Message<AgentToHub, 'infer.result'>, 'type' | 'jobId'>;
+
+/** The replica's load, sent in heartbeats (schema/serving.ts replicaLoad without the job id). */
+export interface ReplicaLoadSnapshot {
+  inFlight: number;
+  queued: number;
+  latencyMs: number;
+  requests: number;
+}
+
+export interface ServingPort {
+  /** The agent's model file cache directory. */
+  cacheDir: string;
+  /** Fault rehearsal: ms to add to every predict call (AIMASS_AGENT_SERVE_DELAY_MS). */
+  delayMs: number;
+  /** Requests routed to this replica; each must get exactly one answer(). */
+  onRequest(handler: (request: ServeRequest) => void): void;
+  /** The agent drains: answer what is held, take nothing more (the agent then releases the job). */
+  onDrain(handler: () => void): void;
+  answer(answer: InferAnswer): void;
+  /** Loaded and warmed up: the agent says replica.ready and starts routing requests. */
+  ready(warmupMs: number): void;
+  load(load: ReplicaLoadSnapshot): void;
 }
 
 export type JobHandler<K extends JobKind> = (ctx: JobContext<K>) => Promise<JobResult<K>>;

@@ -3,10 +3,17 @@
  * job to stop and terminates the worker if it has not ended within the grace period.
  */
 import { Worker } from 'node:worker_threads';
-import type { FromJobWorker, JobWorkerData } from './job-worker.js';
+import type { InferAnswer, ReplicaLoadSnapshot, ServeRequest } from './job-handler.js';
+import type { FromJobWorker, JobWorkerData, ToJobWorker } from './job-worker.js';
 
 export interface JobRunnerEvents {
   progress(progress: number, message?: string, metrics?: Record<string, number>): void;
+  /** Serve jobs: the replica is loaded and warm. */
+  ready?(warmupMs: number): void;
+  /** Serve jobs: the answer to one request given to infer(). */
+  answer?(answer: InferAnswer): void;
+  /** Serve jobs: the replica's load changed. */
+  load?(load: ReplicaLoadSnapshot): void;
 }
 
 export type JobOutcome = { ok: true; result: unknown } | { ok: false; error: string; permanent: boolean } | { ok: false; aborted: true };
@@ -29,6 +36,12 @@ export class JobRunner {
       this.worker.on('message', (message: FromJobWorker) => {
         if (message.type === 'progress') {
           if (!this.aborted) events.progress(message.progress, message.message, message.metrics);
+        } else if (message.type === 'replica.ready') {
+          if (!this.aborted) events.ready?.(message.warmupMs);
+        } else if (message.type === 'infer.answer') {
+          if (!this.aborted) events.answer?.(message.answer);
+        } else if (message.type === 'replica.load') {
+          if (!this.aborted) events.load?.(message.load);
         } else if (message.type === 'done') settle({ ok: true, result: message.result });
         else settle({ ok: false, error: message.error, permanent: message.permanent });
       });
@@ -37,10 +50,24 @@ export class JobRunner {
     });
   }
 
+  private tell(message: ToJobWorker): void {
+    this.worker.postMessage(message);
+  }
+
+  /** Serve jobs: hands one request to the replica (answered through the `answer` event). */
+  infer(request: ServeRequest): void {
+    if (!this.aborted) this.tell({ type: 'infer', request });
+  }
+
+  /** Serve jobs: answer what is held, take nothing more. */
+  drain(): void {
+    if (!this.aborted) this.tell({ type: 'drain' });
+  }
+
   abort(graceMs = 2000): void {
     if (this.aborted) return;
     this.aborted = true;
-    this.worker.postMessage({ type: 'abort' });
+    this.tell({ type: 'abort' });
     setTimeout(() => void this.worker.terminate(), graceMs).unref();
   }
 }

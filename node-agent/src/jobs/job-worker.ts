@@ -3,12 +3,22 @@
  * main thread means a long TF.js computation never delays heartbeats, and a job that ignores its
  * abort signal can still be stopped by terminating its worker.
  *
- * Messages to the parent: {progress}, then {done, result} or {failed, error, permanent}.
+ * Messages to the parent: {progress}, then {done, result} or {failed, error, permanent}; a serve
+ * job also sends {replica.ready}, {infer.answer} for each request and {replica.load}.
+ * Messages from the parent: {abort}; for a serve job {infer, request} and {drain}.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { JOB_KINDS, isJobKind, type JobKind } from '../../../schema/index.js';
 import { loadBestBackend } from '../tf/load-backend.js';
-import { PermanentJobError, type JobContext, type JobHandler } from './job-handler.js';
+import {
+  PermanentJobError,
+  type InferAnswer,
+  type JobContext,
+  type JobHandler,
+  type ReplicaLoadSnapshot,
+  type ServeRequest,
+  type ServingPort,
+} from './job-handler.js';
 import { handlers } from './handlers.js';
 
 export interface JobWorkerData {
@@ -19,20 +29,52 @@ export interface JobWorkerData {
   /** The hub's base URL and the job token, for the job's HTTP endpoints. */
   hubUrl: string;
   jobToken: string;
+  /** Serve jobs: the agent's model file cache and the fault-rehearsal delay (config.ts). */
+  serving?: { cacheDir: string; delayMs: number };
 }
+
+export type ToJobWorker = { type: 'abort' } | { type: 'infer'; request: ServeRequest } | { type: 'drain' };
 
 export type FromJobWorker =
   | { type: 'progress'; progress: number; message?: string; metrics?: Record<string, number> }
   | { type: 'done'; result: unknown }
-  | { type: 'failed'; error: string; permanent: boolean };
+  | { type: 'failed'; error: string; permanent: boolean }
+  | { type: 'replica.ready'; warmupMs: number }
+  | { type: 'infer.answer'; answer: InferAnswer }
+  | { type: 'replica.load'; load: ReplicaLoadSnapshot };
 
 const port = parentPort!;
 const data = workerData as JobWorkerData;
 const controller = new AbortController();
-port.on('message', (message: { type: 'abort' }) => {
-  if (message.type === 'abort') controller.abort();
-});
 const post = (message: FromJobWorker) => port.postMessage(message);
+let onRequest: ((request: ServeRequest) => void) | undefined;
+let onDrain: (() => void) | undefined;
+port.on('message', (message: ToJobWorker) => {
+  if (message.type === 'abort') controller.abort();
+  else if (message.type === 'infer') {
+    if (onRequest) onRequest(message.request);
+    else {
+      const { requestId } = message.request;
+      post({ type: 'infer.answer', answer: { requestId, error: { code: 'UNAVAILABLE', message: 'the replica is not loaded' }, batchSize: 0, queueMs: 0, computeMs: 0 } });
+    }
+  } else if (message.type === 'drain') onDrain?.();
+});
+
+function servingPort(settings: NonNullable<JobWorkerData['serving']>): ServingPort {
+  return {
+    cacheDir: settings.cacheDir,
+    delayMs: settings.delayMs,
+    onRequest: (handler) => {
+      onRequest = handler;
+    },
+    onDrain: (handler) => {
+      onDrain = handler;
+    },
+    answer: (answer) => post({ type: 'infer.answer', answer }),
+    ready: (warmupMs) => post({ type: 'replica.ready', warmupMs }),
+    load: (load) => post({ type: 'replica.load', load }),
+  };
+}
 
 async function run(): Promise<void> {
   if (!isJobKind(data.kind)) throw new PermanentJobError(`this agent does not know job kind "${data.kind}"`);
@@ -54,6 +96,7 @@ async function run(): Promise<void> {
       headers.set('authorization', `Bearer ${data.jobToken}`);
       return fetch(`${data.hubUrl.replace(/\/+$/, '')}/api/jobs/${data.jobId}${path}`, { ...init, headers, signal: init.signal ?? controller.signal });
     },
+    ...(kind === 'serve' && data.serving ? { serving: servingPort(data.serving) } : {}),
   };
   const result = await (handlers[kind] as JobHandler<JobKind>)(ctx);
   post({ type: 'done', result });

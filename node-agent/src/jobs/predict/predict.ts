@@ -9,12 +9,10 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { categoryValue, FeatureEncoder, numberValue } from '../../../../schema/index.js';
-import type { LoadedTf } from '../../tf/load-backend.js';
 import { PermanentJobError, type JobHandler } from '../job-handler.js';
+import { checkModelShapes, loadModel } from '../load-model.js';
 import { classificationMetrics, regressionMetrics } from '../train/evaluation-metrics.js';
 import { PredictHub } from './predict-hub.js';
-
-type Tf = LoadedTf['tf'];
 
 export const predict: JobHandler<'predict'> = async (ctx) => {
   const { payload, signal } = ctx;
@@ -25,17 +23,10 @@ export const predict: JobHandler<'predict'> = async (ctx) => {
 
   ctx.progress(0.01, 'loading the model');
   const { tf } = await ctx.tf();
-  const model = await loadModel(tf, hub, payload.files);
+  const model = await loadModel(tf, (path) => hub.file(path), payload.files);
   try {
     const encoder = new FeatureEncoder(payload.features);
-    const shape = (model.inputs[0]?.shape ?? []) as (number | null)[];
-    if (shape.length !== 2 || (shape[1] !== null && shape[1] !== encoder.width)) {
-      throw new PermanentJobError(`the model reads inputs of shape ${JSON.stringify(shape)}, but its features make ${encoder.width} values per row`);
-    }
-    const outShape = (model.outputs[0]?.shape ?? []) as (number | null)[];
-    if (outShape.length !== 2 || outShape[1] !== outputs) {
-      throw new PermanentJobError(`the model gives outputs of shape ${JSON.stringify(outShape)}, not ${outputs} per row (${classification ? 'one per class' : 'the predicted value'})`);
-    }
+    checkModelShapes(model, encoder.width, outputs, classification);
 
     // ML.EVALUATE: the labelled rows' outputs and truths.
     const probabilities: number[] = [];
@@ -112,30 +103,3 @@ export const predict: JobHandler<'predict'> = async (ctx) => {
     model.dispose();
   }
 };
-
-/** model.json and the weight shards it names (which must be files of the version), loaded with TF.js. */
-async function loadModel(tf: Tf, hub: PredictHub, files: string[]): Promise<tfjs.LayersModel> {
-  let json: { modelTopology?: object; weightsManifest?: { paths: string[]; weights: tfjs.io.WeightsManifestEntry[] }[] };
-  try {
-    json = JSON.parse(new TextDecoder().decode(await hub.file('model.json')));
-  } catch (error) {
-    if (error instanceof SyntaxError) throw new PermanentJobError('the model.json of the version is not JSON');
-    throw error;
-  }
-  if (!json.modelTopology || !Array.isArray(json.weightsManifest)) throw new PermanentJobError('the version’s model.json is not a TF.js layers model');
-  const shards: ArrayBuffer[] = [];
-  const specs: tfjs.io.WeightsManifestEntry[] = [];
-  for (const group of json.weightsManifest) {
-    for (const path of group.paths) {
-      if (!files.includes(path)) throw new PermanentJobError(`model.json names the weight file ${path}, which the version does not have`);
-      shards.push(await hub.file(path));
-    }
-    specs.push(...group.weights);
-  }
-  const weightData = tf.io.concatenateArrayBuffers(shards);
-  try {
-    return await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData }));
-  } catch (error) {
-    throw new PermanentJobError(`TF.js could not load the model: ${(error as Error).message}`);
-  }
-}
