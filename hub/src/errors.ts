@@ -45,9 +45,17 @@ export class AppError extends Error {
     return undefined;
   }
 
+  private added: Record<string, string> | undefined;
+
   /** HTTP response headers that belong to this error (REST sets them; e.g. RateLimit-*); none by default. */
   get headers(): Record<string, string> | undefined {
-    return undefined;
+    return this.added;
+  }
+
+  /** Adds response headers (e.g. the RateLimit-* of a request refused after its admission); returns this error. */
+  withHeaders(headers: Record<string, string>): this {
+    this.added = { ...this.added, ...headers };
+    return this;
   }
 }
 

@@ -194,7 +194,7 @@ describe('TF Serving REST routes', () => {
   });
 
   it('passes 429 and 503 with Retry-After, and 504 past the deadline the client lowered', async () => {
-    admitThrows = Object.assign(new AppError('RATE_LIMITED', 'Daily quota of 10 requests spent', [], 30), { headers: { 'RateLimit-Remaining': '0' } });
+    admitThrows = new AppError('RATE_LIMITED', 'Daily quota of 10 requests spent', [], 30).withHeaders({ 'RateLimit-Remaining': '0' });
     const limited = await call('POST', '/v1/models/alice.churn:predict', { instances: [{ x: 1 }] });
     expect(limited).toMatchObject({ status: 429, body: { error: 'Daily quota of 10 requests spent' } });
     expect(limited.headers.get('retry-after')).toBe('30');

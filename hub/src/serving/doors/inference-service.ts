@@ -138,5 +138,5 @@ export function headersOf(error: unknown): RateLimitHeaders {
 /** The admission's `RateLimit-*` headers stay on an error that happened after it, so every answer carries them. */
 function withHeaders(error: AppError, rateLimit: RateLimitHeaders): AppError {
   if (Object.keys(headersOf(error)).length > 0) return error;
-  return Object.assign(error, { headers: rateLimit });
+  return error.withHeaders(rateLimit);
 }
