@@ -65,7 +65,8 @@ export function tfServingRouter(deps: DoorDeps): Router {
     };
     const field = typeof req.body === 'object' && req.body !== null && 'inputs' in req.body ? 'inputs' : 'instances';
     const prediction = await deps.inference.predict(requiredPrincipal<Principal>(res), target.owner, target.name, target.selector, records, deadlineAt, field);
-    res.set(prediction.rateLimit).json(tfServingPredictions(prediction.target, prediction.answer, columnar));
+    // TF Serving's body has no version; the header says which one answered (two may during a rolling update).
+    res.set(prediction.rateLimit).set('X-Model-Version', String(prediction.answer.versionNumber)).json(tfServingPredictions(prediction.target, prediction.answer, columnar));
   });
 
   router.get('/*path', caller, async (req: Request, res: Response) => {
