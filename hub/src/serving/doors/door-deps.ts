@@ -8,7 +8,7 @@ export interface DoorDeps {
   inference: Pick<InferenceService, 'predict' | 'describe'>;
   /** AIMASS_SERVING_MAX_BODY_BYTES: larger request bodies are 413. */
   maxBodyBytes: number;
-  /** AIMASS_SERVING_DEADLINE_MS: each request's deadline unless the client lowers it. */
+  /** AIMASS_INFERENCE_DEADLINE_MS: each request's deadline unless the client lowers it. */
   deadlineMs: number;
   /** Error details reach clients (NODE_ENV=development). */
   development: boolean;

@@ -1,5 +1,5 @@
 /**
- * Each online request's deadline: the hub's default (AIMASS_SERVING_DEADLINE_MS), which a client
+ * Each online request's deadline: the hub's default (AIMASS_INFERENCE_DEADLINE_MS), which a client
  * may lower, never raise, with the `X-Request-Timeout-Ms` header (whole milliseconds). Past it the
  * router gives up (504) and the agent drops the work.
  */
