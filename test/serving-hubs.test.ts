@@ -36,7 +36,7 @@ describe('Serving across two hubs on one database', () => {
   });
 
   it('serves requests reaching the hub that does not hold the agent, with the same answers', async () => {
-    const key = await apiKey(a, alice, ['inference']);
+    const key = await apiKey(a, alice, ['INFERENCE']);
     // Hub B learns of the replica through the database.
     await waitForDeployment(b, alice.token, alice.username, 'iris');
     const viaA = await tfServingPredict(a, key, alice.username, 'iris', { instances: [record] });
@@ -59,7 +59,7 @@ describe('Serving across two hubs on one database', () => {
 
   it('lets exactly N requests of a key with a daily quota of N through, whichever hub they reach; usage counts them', async () => {
     const quota = 7;
-    const key = await apiKey(a, alice, ['inference', 'models:read'], { dailyRequests: quota });
+    const key = await apiKey(a, alice, ['INFERENCE', 'MODELS_READ'], { dailyRequests: quota });
     const statuses: number[] = [];
     for (let i = 0; i < quota + 3; i++) {
       const hub = i % 2 === 0 ? a : b;
@@ -69,7 +69,7 @@ describe('Serving across two hubs on one database', () => {
     expect(statuses.slice(quota)).toEqual([429, 429, 429]);
 
     // Concurrent requests through both hubs cannot squeeze past the quota either.
-    const racing = await apiKey(a, alice, ['inference'], { dailyRequests: quota });
+    const racing = await apiKey(a, alice, ['INFERENCE'], { dailyRequests: quota });
     const raced = await Promise.all(Array.from({ length: 20 }, (_, i) => tfServingPredict(i % 2 ? a : b, racing, alice.username, 'iris', { instances: [record] })));
     expect(raced.filter((r) => r.status === 200)).toHaveLength(quota);
     expect(raced.filter((r) => r.status === 429)).toHaveLength(20 - quota);

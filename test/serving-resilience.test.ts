@@ -42,7 +42,7 @@ describe('Serving under trouble: dying, slow and overloaded replicas, rolling up
     alice = await signUp(hub);
     for (const name of ['n1', 'n2', 'n3', 'n4']) await startAgent(name, ['--slots', '2']);
     await trainIris(hub, alice, 'iris');
-    key = await apiKey(hub, alice, ['inference']);
+    key = await apiKey(hub, alice, ['INFERENCE']);
   }, 300_000);
   afterAll(async () => {
     await Promise.all([...agents.values()].map((a) => a.stop()));

@@ -39,7 +39,7 @@ describe('Serving: deployments answered through TF Serving REST, KServe v2 and G
     const ready = await waitForDeployment(hub, alice.token, alice.username, 'iris', (d) => d.status === 'READY' && d.replicas.filter((r: any) => r.state === 'READY').length === 2);
     // Spread over the two nodes.
     expect(new Set(ready.replicas.map((r: any) => r.nodeId)).size).toBe(2);
-    key = await apiKey(hub, alice, ['inference']);
+    key = await apiKey(hub, alice, ['INFERENCE']);
     expected = await localPredict(hub, alice, 'iris', 1, records);
   }, 300_000);
   afterAll(async () => {
@@ -173,11 +173,11 @@ describe('Serving: deployments answered through TF Serving REST, KServe v2 and G
   });
 
   it('holds credentials and sharing: no inference scope refused, private deployment 404 to strangers, subscribers within their plan', async () => {
-    const modelsOnly = await apiKey(hub, alice, ['models:read']);
+    const modelsOnly = await apiKey(hub, alice, ['MODELS_READ']);
     expect((await tfServingPredict(hub, modelsOnly, alice.username, 'iris', { instances: records.slice(0, 1) })).status).toBe(403);
     expect((await tfServingPredict(hub, undefined, alice.username, 'iris', { instances: records.slice(0, 1) })).status).toBe(401);
 
-    const bobKey = await apiKey(hub, bob, ['inference']);
+    const bobKey = await apiKey(hub, bob, ['INFERENCE']);
     const stranger = await tfServingPredict(hub, bobKey, alice.username, 'iris', { instances: records.slice(0, 1) });
     expect(stranger.status).toBe(404);
     expect(stranger.body.error).toMatch(/not found/i);

@@ -1,0 +1,366 @@
+/**
+ * `npm run bench` (after the other benchmarks), or `npm run bench:serving` alone: online serving,
+ * all figures from one run on one machine, with real node-agent processes on this machine:
+ *
+ *  1. throughput and p50/p99 latency of BENCH_SERVE_REQUESTS single-record requests from
+ *     BENCH_SERVE_CLIENTS (64) concurrent clients through the hub (TF Serving REST) to one replica
+ *     with dynamic batching, against (a) the same with batching off (maxBatchSize 1) and (b) direct
+ *     in-process `model.predict` of the downloaded artifact one request at a time; the ratios (the
+ *     goal: batching at least 3× per-request predict), and the hub's CPU per 1,000 requests;
+ *  2. the hub's added latency at low load: p50 of one client's requests through the hub against
+ *     the same requests sent straight to an agent by this process acting as its hub (the agent
+ *     protocol's infer.request over a WebSocket, the same serve code on the agent);
+ *  3. a slow replica (2 s per request) among four: success rate, p50/p99, share under 1 s;
+ *  4. overload: 400 requests from 200 clients at a replica that takes 2 s per request one at a
+ *     time: how many were refused (429/503), how fast, and /readyz's p99 meanwhile.
+ *
+ * Needs PostgreSQL (DATABASE_URL as an admin connection, else a throwaway server). Everything it
+ * starts is removed before it exits, on failure and on Ctrl-C too.
+ */
+import { spawn } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type * as tfjs from '@tensorflow/tfjs';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { loadBestBackend } from '../../node-agent/src/tf/load-backend.js';
+import { FeatureEncoder, PROTOCOL_VERSION, type FeatureSpec, type ServePayload } from '../../schema/index.js';
+import { fmt, graphql, intEnv, onCleanup, ratio, ROOT, runBenchmark, setUpDatabase, signUp, sleep, summarize, table, type Hub, startHub } from './harness.js';
+import { cpuSeconds } from './proc-stats.js';
+
+const SETTINGS = {
+  requests: intEnv('BENCH_SERVE_REQUESTS', 3000),
+  clients: intEnv('BENCH_SERVE_CLIENTS', 64),
+  lowLoadRequests: intEnv('BENCH_SERVE_LOW_LOAD_REQUESTS', 500),
+};
+const AGENT_ENTRY = path.join(ROOT, 'dist/node-agent/src/main.js');
+const COLORS = ['red', 'green', 'blue'];
+
+function rows(n: number, seed: number) {
+  let s = seed;
+  const uniform = () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), s | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return Array.from({ length: n }, () => {
+    const a = Number((4 * uniform() - 2).toFixed(4));
+    const b = Number((4 * uniform() - 2).toFixed(4));
+    const color = COLORS[Math.floor(uniform() * 3)];
+    const z = 2 * a - b + (color === 'red' ? 1 : color === 'blue' ? -1 : 0);
+    return { a, b, color, kind: z < -1 ? 'low' : z < 1 ? 'mid' : 'high' };
+  });
+}
+
+function startAgent(hubUrl: string, token: string, name: string, args: string[] = [], env: Record<string, string> = {}): Promise<void> {
+  const child = spawn(process.execPath, [AGENT_ENTRY, '--hub', hubUrl, '--token', token, '--name', name, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  onCleanup(`stop agent ${name}`, async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  });
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => reject(new Error(`agent ${name} did not connect:\n${text}`)), 60_000);
+    for (const stream of [child.stdout!, child.stderr!]) {
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => {
+        text = (text + chunk).slice(-20_000);
+        if (/connected to hub/.test(text)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    }
+    child.once('exit', (code) => reject(new Error(`agent ${name} exited with ${code}:\n${text}`)));
+  });
+}
+
+async function waitReady(hub: Hub, token: string, owner: string, name: string, replicas: number): Promise<void> {
+  for (;;) {
+    const { deployment } = await graphql(hub, `query($o: String!, $n: String!) { deployment(owner: $o, name: $n) { status replicas { state } } }`, { o: owner, n: name }, token);
+    if (deployment.replicas.filter((r: { state: string }) => r.state === 'READY').length >= replicas) return;
+    await sleep(100);
+  }
+}
+
+interface Shot {
+  status: number;
+  ms: number;
+}
+
+/** `count` requests from `clients` concurrent clients; every answer's status and latency, and the wall time. */
+async function fire(count: number, clients: number, send: (i: number) => Promise<number>): Promise<{ shots: Shot[]; seconds: number }> {
+  const shots: Shot[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < count) {
+        const i = next++;
+        const t = performance.now();
+        let status = 0;
+        try {
+          status = await send(i);
+        } catch {
+          status = 0;
+        }
+        shots.push({ status, ms: performance.now() - t });
+      }
+    }),
+  );
+  return { shots, seconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * This process as an agent's hub: accepts one agent, hands it the serve job, serves the version's
+ * files, and sends infer.request frames straight to it.
+ */
+async function directAgent(payload: ServePayload, files: Map<string, Buffer>): Promise<{ url: string; ready: Promise<void>; infer(record: Record<string, unknown>): Promise<void> }> {
+  const jobId = randomUUID();
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const file = files.get(url.searchParams.get('path') ?? '');
+    if (url.pathname !== `/api/jobs/${jobId}/serve/file` || !file) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(file);
+  });
+  const wss = new WebSocketServer({ server, path: '/agents' });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onCleanup('stop the direct hub', () => new Promise<void>((resolve) => {
+    for (const c of wss.clients) c.terminate();
+    wss.close();
+    server.close(() => resolve());
+  }));
+  const pending = new Map<string, () => void>();
+  let socket: WebSocket | undefined;
+  let readyResolve!: () => void;
+  const ready = new Promise<void>((resolve) => (readyResolve = resolve));
+  wss.on('connection', (ws) => {
+    socket = ws;
+    ws.on('message', (data) => {
+      const message = JSON.parse(data.toString());
+      if (message.type === 'hello') {
+        ws.send(JSON.stringify({ type: 'welcome', protocolVersion: PROTOCOL_VERSION, nodeId: randomUUID(), nodeName: 'direct', heartbeatSeconds: 5, leaseSeconds: 600 }));
+        ws.send(JSON.stringify({ type: 'job.assign', jobId, attempt: 1, kind: 'serve', payload, leaseExpiresAt: new Date(Date.now() + 600_000).toISOString(), jobToken: 'direct' }));
+      } else if (message.type === 'replica.ready') readyResolve();
+      else if (message.type === 'infer.result') pending.get(message.requestId)?.();
+    });
+  });
+  let n = 0;
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    ready,
+    infer(record) {
+      const requestId = `r${n++}`;
+      return new Promise<void>((resolve) => {
+        pending.set(requestId, () => {
+          pending.delete(requestId);
+          resolve();
+        });
+        socket!.send(JSON.stringify({ type: 'infer.request', requestId, jobId, records: [record], deadlineMs: 10_000 }));
+      });
+    },
+  };
+}
+
+await runBenchmark(async () => {
+  console.log(`serving benchmark: ${SETTINGS.requests.toLocaleString('en-US')} single-record requests from ${SETTINGS.clients} clients; ${SETTINGS.lowLoadRequests} at low load`);
+  const db = await setUpDatabase();
+  const hub = await startHub(db, { AIMASS_AGENT_HEARTBEAT_SECONDS: '1', AIMASS_SCHEDULER_TICK_SECONDS: '1', AIMASS_JOB_LEASE_SECONDS: '10' });
+  const user = await signUp(hub);
+  const data = rows(2000, 1);
+  await graphql(hub, `mutation($input: CreateDatasetInput!) { createDataset(input: $input) { id } }`, { input: { name: 'train', visibility: 'PRIVATE' } }, user.token);
+  const csv = ['a,b,color,kind', ...data.map((r) => `${r.a},${r.b},${r.color},${r.kind}`)].join('\n') + '\n';
+  const uploaded = await fetch(`${hub.url}/api/datasets/${user.username}/train/versions`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${user.token}` }, body: csv });
+  if (uploaded.status !== 201) throw new Error(`upload failed: ${uploaded.status}`);
+  const node = async (name: string) => (await graphql(hub, `mutation($n: String!) { registerNode(input: { name: $n }) { token } }`, { n: name }, user.token)).registerNode.token as string;
+  await startAgent(hub.url, await node('fast-1'), 'fast-1', ['--slots', '4']);
+
+  // A classifier trained by SQL on the agent.
+  const created = await graphql(hub, `mutation($q: String!) { runSql(query: $q) { rows } }`, {
+    q: `CREATE MODEL ${user.username}.m OPTIONS (model_type = 'dnn_classifier', input_label_cols = ['kind'], hidden_units = [32, 16], epochs = 3, early_stop = FALSE)
+        AS SELECT a, b, color, kind FROM ${user.username}.train`,
+  }, user.token);
+  for (;;) {
+    const { job } = await graphql(hub, `query($id: ID!) { job(id: $id) { status error } }`, { id: created.runSql.rows[0][0] }, user.token);
+    if (job.status === 'SUCCEEDED') break;
+    if (['FAILED', 'CANCELED'].includes(job.status)) throw new Error(`training failed: ${job.error}`);
+    await sleep(100);
+  }
+  const key = (await graphql(hub, `mutation { createApiKey(input: { name: "bench", scopes: [INFERENCE] }) { secret } }`, {}, user.token)).createApiKey.secret as string;
+  const record = (i: number) => {
+    const r = data[i % data.length];
+    return { a: r.a, b: r.b, color: r.color };
+  };
+  const viaHub = (name: string, timeoutMs?: number) => async (i: number) => {
+    const res = await fetch(`${hub.url}/v1/models/${user.username}.${name}:predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, ...(timeoutMs ? { 'x-request-timeout-ms': String(timeoutMs) } : {}) },
+      body: JSON.stringify({ instances: [record(i)] }),
+    });
+    await res.arrayBuffer();
+    return res.status;
+  };
+  const deploy = async (name: string, extra: object) => {
+    await graphql(hub, `mutation($input: CreateDeploymentInput!) { createDeployment(input: $input) { id } }`, { input: { name, model: `${user.username}/m`, ...extra } }, user.token);
+  };
+
+  // 1. Batching on and off, one replica each (made one after the other so they don't share the agent's time).
+  const results: { name: string; seconds: number; shots: Shot[]; cpu: number }[] = [];
+  for (const [name, batching] of [
+    ['batched', { maxBatchSize: 64, maxQueueDelayMs: 2 }],
+    ['unbatched', { maxBatchSize: 1, maxQueueDelayMs: 0 }],
+  ] as const) {
+    await deploy(name, { minReplicas: 1, maxReplicas: 1, batching });
+    await waitReady(hub, user.token, user.username, name, 1);
+    await fire(200, SETTINGS.clients, viaHub(name)); // warm-up
+    const cpuBefore = cpuSeconds(hub.pid) ?? 0;
+    const run = await fire(SETTINGS.requests, SETTINGS.clients, viaHub(name));
+    results.push({ name, ...run, cpu: (cpuSeconds(hub.pid) ?? 0) - cpuBefore });
+    await graphql(hub, `mutation($o: String!, $n: String!) { deleteDeployment(owner: $o, name: $n) }`, { o: user.username, n: name }, user.token);
+  }
+
+  // (b) The downloaded artifact in this process, one request at a time.
+  const { tf, backend } = await loadBestBackend();
+  const { modelVersion } = await graphql(
+    hub,
+    `query($o: String!) { modelVersion(owner: $o, name: "m", number: 1) { id files { path sha256 size } signature { features { name type preprocessing { kind mean std vocabulary } } labels } } }`,
+    { o: user.username },
+    user.token,
+  );
+  const features: FeatureSpec[] = modelVersion.signature.features.map((f: any) => ({
+    name: f.name,
+    type: f.type.toLowerCase(),
+    preprocessing: f.preprocessing.kind === 'STANDARDIZE' ? { kind: 'standardize', mean: f.preprocessing.mean, std: f.preprocessing.std } : { kind: 'one_hot', vocabulary: f.preprocessing.vocabulary },
+  }));
+  const files = new Map<string, Buffer>();
+  for (const f of modelVersion.files as { path: string }[]) {
+    const res = await fetch(`${hub.url}/api/models/${user.username}/m/versions/1/${f.path}`, { headers: { authorization: `Bearer ${user.token}` } });
+    files.set(f.path, Buffer.from(await res.arrayBuffer()));
+  }
+  const json = JSON.parse(files.get('model.json')!.toString());
+  const weightData = tf.io.concatenateArrayBuffers(json.weightsManifest.flatMap((g: { paths: string[] }) => g.paths.map((p) => new Uint8Array(files.get(p)!).buffer)));
+  const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((g: { weights: unknown[] }) => g.weights), weightData }));
+  const encoder = new FeatureEncoder(features);
+  const direct: number[] = [];
+  const directStarted = performance.now();
+  for (let i = 0; i < SETTINGS.requests; i++) {
+    const t = performance.now();
+    const y = tf.tidy(() => model.predict(tf.tensor2d(encoder.encodeRecord(record(i)), [1, encoder.width])) as tfjs.Tensor);
+    await y.data();
+    y.dispose();
+    direct.push(performance.now() - t);
+  }
+  const directSeconds = (performance.now() - directStarted) / 1000;
+  model.dispose();
+
+  const rps = (r: { shots: Shot[]; seconds: number }) => r.shots.filter((s) => s.status === 200).length / r.seconds;
+  const [batched, unbatched] = results;
+  const directRps = SETTINGS.requests / directSeconds;
+  console.log(`\n1. throughput, ${SETTINGS.clients} clients, one replica on one local agent (in-process backend: ${backend})`);
+  const s = (shots: Shot[]) => summarize(shots.map((x) => x.ms));
+  console.log(
+    table(
+      ['', 'ok', 'requests/s', 'p50 ms', 'p99 ms', 'vs per-request predict', 'hub CPU s / 1,000 req'],
+      [
+        ['through the hub, dynamic batching (64, 2 ms)', `${batched.shots.filter((x) => x.status === 200).length}/${batched.shots.length}`, fmt(rps(batched), 0), fmt(s(batched.shots).p50), fmt(s(batched.shots).p99), ratio(rps(batched), directRps), fmt((batched.cpu / SETTINGS.requests) * 1000, 3)],
+        ['through the hub, batching off', `${unbatched.shots.filter((x) => x.status === 200).length}/${unbatched.shots.length}`, fmt(rps(unbatched), 0), fmt(s(unbatched.shots).p50), fmt(s(unbatched.shots).p99), ratio(rps(unbatched), directRps), fmt((unbatched.cpu / SETTINGS.requests) * 1000, 3)],
+        ['in-process model.predict, one at a time', `${SETTINGS.requests}`, fmt(directRps, 0), fmt(summarize(direct).p50), fmt(summarize(direct).p99), '1.00×', ''],
+      ],
+    ),
+  );
+  console.log(`batching vs batching off: ${ratio(rps(batched), rps(unbatched))}`);
+
+  // 2. Low load: one client, through the hub vs straight to an agent.
+  await deploy('single', { minReplicas: 1, maxReplicas: 1, batching: { maxBatchSize: 1, maxQueueDelayMs: 0 } });
+  await waitReady(hub, user.token, user.username, 'single', 1);
+  const payload: ServePayload = {
+    deploymentId: randomUUID(),
+    model: `${user.username}.m@1`,
+    versionId: modelVersion.id,
+    versionNumber: 1,
+    task: 'classification',
+    features,
+    labels: modelVersion.signature.labels,
+    files: ['model.json', ...[...files.keys()].filter((p) => p !== 'model.json')].map((p) => ({ path: p, sha256: createHash('sha256').update(files.get(p)!).digest('hex'), size: files.get(p)!.length })),
+    batching: { maxBatchSize: 1, maxQueueDelayMs: 0 },
+    maxQueue: 256,
+  };
+  const straight = await directAgent(payload, files);
+  await startAgent(straight.url, 'direct-token', 'direct');
+  await straight.ready;
+  const lowHub: number[] = [];
+  const lowDirect: number[] = [];
+  for (let i = 0; i < 50; i++) {
+    await viaHub('single')(i);
+    await straight.infer(record(i));
+  }
+  for (let i = 0; i < SETTINGS.lowLoadRequests; i++) {
+    let t = performance.now();
+    await viaHub('single')(i);
+    lowHub.push(performance.now() - t);
+    t = performance.now();
+    await straight.infer(record(i));
+    lowDirect.push(performance.now() - t);
+  }
+  const hubLow = summarize(lowHub);
+  const directLow = summarize(lowDirect);
+  console.log('\n2. low load: one client, one record per request, batching off');
+  console.log(
+    table(
+      ['', 'p50 ms', 'p99 ms'],
+      [
+        ['through the hub (HTTP TF Serving → router → agent)', fmt(hubLow.p50, 3), fmt(hubLow.p99, 3)],
+        ['straight to the agent (infer.request over its socket)', fmt(directLow.p50, 3), fmt(directLow.p99, 3)],
+        ['the hub’s added latency (p50 difference)', fmt(hubLow.p50 - directLow.p50, 3), ''],
+      ],
+    ),
+  );
+
+  // 3. One slow replica among four.
+  for (const name of ['fast-2', 'fast-3']) await startAgent(hub.url, await node(name), name, ['--slots', '4']);
+  await startAgent(hub.url, await node('slow'), 'slow', ['--slots', '4', '--label', 'slow'], { AIMASS_AGENT_SERVE_DELAY_MS: '2000' });
+  await deploy('mixed', { minReplicas: 4, maxReplicas: 4 });
+  await waitReady(hub, user.token, user.username, 'mixed', 4);
+  const mixed = await fire(1000, 8, viaHub('mixed'));
+  const mixedStats = s(mixed.shots);
+  console.log('\n3. one replica taking 2 s per request among four, 8 clients, 1,000 requests');
+  console.log(
+    table(
+      ['ok', 'p50 ms', 'p99 ms', 'share under 1 s'],
+      [[`${mixed.shots.filter((x) => x.status === 200).length}/${mixed.shots.length}`, fmt(mixedStats.p50), fmt(mixedStats.p99), `${fmt((100 * mixed.shots.filter((x) => x.ms < 1000).length) / mixed.shots.length, 1)} %`]],
+    ),
+  );
+
+  // 4. Overload: one replica, 2 s per request, one at a time.
+  await deploy('tiny', { minReplicas: 1, maxReplicas: 1, requirements: { labels: ['slow'] }, batching: { maxBatchSize: 1, maxQueueDelayMs: 0 } });
+  await waitReady(hub, user.token, user.username, 'tiny', 1);
+  let loading = true;
+  const probes: number[] = [];
+  const prober = (async () => {
+    while (loading) {
+      const t = performance.now();
+      await (await fetch(`${hub.url}/readyz`)).arrayBuffer();
+      probes.push(performance.now() - t);
+    }
+  })();
+  const over = await fire(400, 200, viaHub('tiny', 5000));
+  loading = false;
+  await prober;
+  const refused = over.shots.filter((x) => x.status === 429 || x.status === 503);
+  const refusedStats = summarize(refused.map((x) => x.ms));
+  console.log('\n4. overload: 400 requests from 200 clients at one replica that takes 2 s per request, one at a time');
+  console.log(
+    table(
+      ['answered 200', 'refused 429/503', 'deadline 504', 'refusal p50 ms', 'refusal p99 ms', '/readyz p99 ms'],
+      [[over.shots.filter((x) => x.status === 200).length, refused.length, over.shots.filter((x) => x.status === 504).length, fmt(refusedStats.p50), fmt(refusedStats.p99), fmt(summarize(probes).p99)]],
+    ),
+  );
+});
