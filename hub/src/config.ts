@@ -339,6 +339,21 @@ export const VARIABLES = {
     description: 'most input rows an ML.PREDICT / ML.EVALUATE query may return; the hub keeps ML.PREDICT results in the database',
     parse: int(1, 100000000),
   },
+  AIMASS_SERVE_MAX_QUEUE: {
+    default: '256',
+    description: 'requests a deployment replica holds waiting for a batch at most; more are answered OVERLOADED at once (the serve job payload\'s maxQueue)',
+    parse: int(1, 100000),
+  },
+  AIMASS_SERVE_RECONCILE_MS: {
+    default: '5000',
+    description: 'how often each hub checks every deployment against its replicas (alias moves, replicas placed, lost or failed); changes and replica events also check at once',
+    parse: int(100, 600000),
+  },
+  AIMASS_SERVE_SPREAD_WAIT_SECONDS: {
+    default: '30',
+    description: 'how long a replica waits for a node that holds no replica of its deployment before it may join one on a node that already does (so a one-node hub still serves every replica)',
+    parse: int(0, 86400),
+  },
   AIMASS_WEB_DIR: {
     default: './dist/web',
     description: 'built portal served at / (npm run build makes it)',
@@ -394,6 +409,8 @@ export interface Config {
   training: { checkpointEpochs: number; maxRows: number; chunkRows: number; maxClasses: number; maxVocabulary: number; maxTrials: number };
   /** ML.PREDICT and ML.EVALUATE by SQL (ml/). */
   ml: { waitMs: number; maxRows: number; resultHours: number };
+  /** Deployments and their replicas (serving/). */
+  deployments: { maxQueue: number; reconcileMs: number; spreadWaitSeconds: number };
   /** AIMASS_MODEL_SPEC_MAX_PARAMS */
   modelSpecMaxParams: number;
   webhooks: { maxAttempts: number; retryBaseMs: number; retryMaxMs: number; timeoutMs: number; allowPrivate: boolean };
@@ -484,6 +501,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxTrials: v.AIMASS_TRAIN_MAX_TRIALS,
     },
     ml: { waitMs: v.AIMASS_ML_WAIT_MS, maxRows: v.AIMASS_ML_MAX_ROWS, resultHours: v.AIMASS_ML_RESULT_HOURS },
+    deployments: { maxQueue: v.AIMASS_SERVE_MAX_QUEUE, reconcileMs: v.AIMASS_SERVE_RECONCILE_MS, spreadWaitSeconds: v.AIMASS_SERVE_SPREAD_WAIT_SECONDS },
     modelSpecMaxParams: v.AIMASS_MODEL_SPEC_MAX_PARAMS,
     webhooks: {
       maxAttempts: v.AIMASS_WEBHOOK_MAX_ATTEMPTS,

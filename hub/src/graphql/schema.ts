@@ -10,6 +10,7 @@ import { mlResolvers } from '../ml/index.js';
 import type { ResolverClass } from '../module.js';
 import { notificationsResolvers } from '../notifications/index.js';
 import type { EventBus } from '../pubsub.js';
+import { servingResolvers } from '../serving/index.js';
 import { sqlResolvers } from '../sql/index.js';
 import { storageResolvers } from '../storage/index.js';
 import { trainingResolvers } from '../training/index.js';
@@ -27,6 +28,7 @@ export const resolvers: readonly ResolverClass[] = [
   ...storageResolvers,
   ...trainingResolvers,
   ...mlResolvers,
+  ...servingResolvers,
 ];
 
 /** The schema of `modules` resolvers (by default every module's: `npm run schema` prints it without a hub). */

@@ -1,5 +1,10 @@
 /** Serving (deployments, replicas, the router, the front doors, quotas, usage): what other domains may use. */
-export { servingModule, type ServingServices } from './serving.module.js';
+export { servingModule, servingResolvers, type ServingServices } from './serving.module.js';
+export { Deployment, DeploymentStatus } from './deployment.entity.js';
+export { DeploymentReplica } from './deployment-replica.entity.js';
+export type { DeploymentsService } from './deployments.service.js';
+export type { ReplicaDirectory, ReplicaView } from './replica-directory.js';
+export type { CallerAccess, DeploymentTarget } from './deployment-target.js';
 
 import type { ServingServices } from './serving.module.js';
 declare module '../module.js' {
