@@ -257,6 +257,18 @@ describe('deployments and their replicas (serve jobs on agents)', () => {
     await closeAll();
   }, 60_000);
 
+  it('a replica takes no job slot: a one-slot node holds replicas of two deployments and still runs a job', async () => {
+    const only = await servingAgent('only', alice, { autoReady: true });
+    expect((await deploy({ name: 'first', model: `${alice.username}/iris` })).errors).toBeUndefined();
+    expect((await deploy({ name: 'second', model: `${alice.username}/iris` })).errors).toBeUndefined();
+    for (const name of ['first', 'second']) expect((await until(name, 'READY', (d) => d.status === 'READY')).replicas[0].nodeId).toBe(only.nodeId);
+    const echo = await submitJob(hub, alice.token, { kind: 'echo', payload: {} });
+    expect((await waitForJob(hub, alice.token, echo.id, (j) => j.status === 'SUCCEEDED')).node.id).toBe(only.nodeId);
+    await remove('first');
+    await remove('second');
+    await closeAll();
+  }, 60_000);
+
   it('replaces a replica whose agent disconnects at once, on another connected node', async () => {
     const a = await servingAgent('a', alice, { autoReady: true });
     const b = await servingAgent('b', alice, { autoReady: true });
