@@ -7,7 +7,9 @@
  * nodes, keeps a private model's replicas on trusted nodes, hides private deployments from
  * strangers, and refuses a `replica.ready` about a job the node does not hold.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from 'graphql-ws';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { spawnAgent } from './support/agent.js';
 import { FAST_SCHEDULER, registerNode, submitJob, waitFor, waitForJob } from './support/compute.js';
 import { createDataset, upload } from './support/datasets.js';
@@ -41,7 +43,7 @@ describe('deployments and their replicas (serve jobs on agents)', () => {
 
   const gql = async (query: string, variables: object, token = alice.token) => hub.graphql(query, variables, token);
 
-  async function servingAgent(name: string, owner: SignedUp, options: { autoReady?: boolean } = {}): Promise<ServingAgent> {
+  async function servingAgent(name: string, owner: SignedUp, options: { autoReady?: boolean; failServe?: boolean; inFlight?: number } = {}): Promise<ServingAgent> {
     const node = await registerNode(hub, owner.token, `${name}-${Date.now()}`);
     const raw = await connectRawAgent(hub, node.token, [], { slots: 4 });
     const send = (frame: object) => raw.socket.readyState === raw.socket.OPEN && raw.socket.send(JSON.stringify(frame));
@@ -55,6 +57,7 @@ describe('deployments and their replicas (serve jobs on agents)', () => {
       for (const m of raw.received) {
         if (m.type !== 'job.assign' || answered.has(m.jobId)) continue;
         if (m.kind === 'echo') send({ type: 'job.succeeded', jobId: m.jobId, attempt: m.attempt, result: { steps: 1 } });
+        else if (m.kind === 'serve' && options.failServe) send({ type: 'job.failed', jobId: m.jobId, attempt: m.attempt, error: 'model.json: unexpected end of JSON', retryable: false });
         else if (m.kind === 'serve' && options.autoReady) send({ type: 'replica.ready', jobId: m.jobId, attempt: m.attempt, warmupMs: 5 });
         answered.add(m.jobId);
       }
@@ -65,7 +68,7 @@ describe('deployments and their replicas (serve jobs on agents)', () => {
         type: 'heartbeat',
         load: 0,
         running: serving.map((a) => ({ jobId: a.jobId, attempt: a.attempt })),
-        replicas: serving.map((a) => ({ jobId: a.jobId, inFlight: 0, queued: 0, latencyMs: 1, requests: 0 })),
+        replicas: serving.map((a) => ({ jobId: a.jobId, inFlight: options.inFlight ?? 0, queued: 1, latencyMs: 7.5, requests: 0 })),
       });
     }, 1000);
     const agent: ServingAgent = {
@@ -143,6 +146,12 @@ describe('deployments and their replicas (serve jobs on agents)', () => {
     );
     await hub.sql(`UPDATE models SET visibility = 'private' WHERE name = 'iris'`);
   }, 180_000);
+  // A test that failed midway leaves nothing behind for the next one: its agents and deployments go.
+  afterEach(async () => {
+    await closeAll();
+    const left = await gql(`query($o: String!) { deployments(owner: $o, first: 100) { edges { node { name } } } }`, { o: alice.username });
+    for (const { node } of left.data?.deployments.edges ?? []) await remove(node.name);
+  });
   afterAll(async () => {
     await closeAll();
     await hub?.close();
@@ -266,6 +275,49 @@ describe('deployments and their replicas (serve jobs on agents)', () => {
     expect((await waitForJob(hub, alice.token, echo.id, (j) => j.status === 'SUCCEEDED')).node.id).toBe(only.nodeId);
     await remove('first');
     await remove('second');
+    await closeAll();
+  }, 60_000);
+
+  it('deploymentChanged tells a subscriber about status and load, and ends when the deployment is deleted', async () => {
+    await servingAgent('busy', alice, { autoReady: true, inFlight: 3 });
+    expect((await deploy({ name: 'watched', model: `${alice.username}/iris`, minReplicas: 0 })).errors).toBeUndefined();
+    const client = createClient({ url: `${hub.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${alice.token}` } });
+    const seen: any[] = [];
+    let subscribed!: () => void;
+    const started = new Promise<void>((resolve) => (subscribed = resolve));
+    const ended = new Promise<void>((resolve, reject) => {
+      client.subscribe(
+        { query: `subscription($o: String!) { deploymentChanged(owner: $o, name: "watched") { status replicas { state inFlight queued latencyMs } } }`, variables: { o: alice.username } },
+        { next: ({ data, errors }) => (errors ? reject(new Error(JSON.stringify(errors))) : seen.push(data!.deploymentChanged)), error: reject, complete: resolve },
+      );
+      // Whether the subscription is live yet is not observable; the settings change is repeated until an event arrives.
+      void waitFor('the first event', async () => {
+        await gql(`mutation($o: String!) { updateDeployment(owner: $o, name: "watched", input: { minReplicas: 0 }) { id } }`, { o: alice.username });
+        return seen.length > 0;
+      }).then(subscribed, reject);
+    });
+    await started;
+    expect(seen[0].status).toBe('STOPPED');
+    await gql(`mutation($o: String!) { updateDeployment(owner: $o, name: "watched", input: { minReplicas: 1 }) { id } }`, { o: alice.username });
+    await waitFor('READY with its load heard', async () => seen.some((d) => d.status === 'READY' && d.replicas[0]?.inFlight === 3));
+    expect(seen.find((d) => d.replicas[0]?.inFlight === 3).replicas[0]).toEqual({ state: 'READY', inFlight: 3, queued: 1, latencyMs: 7.5 });
+    await remove('watched');
+    await ended;
+    client.dispose();
+    await closeAll();
+  }, 60_000);
+
+  it('a deployment whose replicas keep failing is FAILED with the reason, and tried again when updated', async () => {
+    await servingAgent('broken', alice, { failServe: true });
+    expect((await deploy({ name: 'broken', model: `${alice.username}/iris` })).errors).toBeUndefined();
+    const failed = await until('broken', 'FAILED', (d) => d.status === 'FAILED');
+    expect(failed.statusMessage).toMatch(/unexpected end of JSON/);
+    expect(Number((await hub.sql(`SELECT count(*)::int AS n FROM jobs WHERE kind = 'serve' AND status = 'failed' AND payload->>'deploymentId' = $1`, [failed.id]))[0].n)).toBe(3);
+    await closeAll();
+    await servingAgent('fixed', alice, { autoReady: true });
+    await gql(`mutation($o: String!) { updateDeployment(owner: $o, name: "broken", input: { batching: { maxBatchSize: 8 } }) { id } }`, { o: alice.username });
+    expect((await until('broken', 'READY', (d) => d.status === 'READY')).statusMessage).toBeNull();
+    await remove('broken');
     await closeAll();
   }, 60_000);
 

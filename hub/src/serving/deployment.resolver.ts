@@ -3,6 +3,7 @@ import { MISSING_CATEGORY } from '../../../schema/index.js';
 import { Model, ModelVersion } from '../catalog/index.js';
 import { ConnectionType, PageArgs, type Page } from '../graphql/connection.js';
 import type { Context } from '../graphql/context.js';
+import { whileReadable } from '../graphql/while-readable.js';
 import { notFound } from '../errors.js';
 import { CreateDeploymentInput, UpdateDeploymentInput } from './deployment.inputs.js';
 import { Deployment } from './deployment.entity.js';
@@ -69,14 +70,18 @@ export class DeploymentResolver {
       const ctx = context as Context;
       const { owner, name } = args as { owner: string; name: string };
       const d = await ctx.services.deployments.get(ctx.principal, owner, name);
-      return ctx.services.events.subscribe('DEPLOYMENT_CHANGED', d.id);
+      return whileReadable(ctx.services.events.subscribe('DEPLOYMENT_CHANGED', d.id), async () => {
+        // Deleted (and a new one of the same name is another deployment) or no longer visible: the subscription ends.
+        const now = await ctx.services.deployments.get(ctx.principal, owner, name);
+        if (now.id !== d.id) throw notFound('Deployment');
+      });
     },
     description: 'The deployment each time its status, replicas, load (at most about once a second) or settings change; ends when it is deleted or you may no longer see it',
   })
-  async deploymentChanged(@Root() change: { id: string }, @Arg('owner', () => String) owner: string, @Arg('name', () => String) name: string, @Ctx() ctx: Context): Promise<Deployment> {
+  async deploymentChanged(@Root() change: { id: string }, @Arg('owner', () => String) _owner: string, @Arg('name', () => String) _name: string, @Ctx() ctx: Context): Promise<Deployment> {
     const d = await ctx.services.deployments.byId(change.id);
     if (!d) throw notFound('Deployment');
-    return ctx.services.deployments.get(ctx.principal, owner, name);
+    return d;
   }
 
   @FieldResolver(() => String, { description: 'Handle of the user or organization that owns it' })

@@ -36,7 +36,11 @@ export function servingModule(
   const deployments = new DeploymentsService(db, organizations, catalog);
   const deploymentReconciler = new DeploymentReconciler(db, config, jobs, deployments, events, signals, servingLog);
   deployments.wire(
-    (id) => deploymentReconciler.reconcile(id),
+    async (id) => {
+      await deploymentReconciler.reconcile(id);
+      // Its settings changed even when its status did not: subscribers hear it.
+      events.publish('DEPLOYMENT_CHANGED', id, { id });
+    },
     (d) => deploymentReconciler.remove(d),
   );
   const replicaDirectory = new ReplicaRegistry(db, signals, events, deploymentReconciler, (session) => {
