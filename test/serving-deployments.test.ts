@@ -10,6 +10,7 @@
 import { createClient } from 'graphql-ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { claimJobs } from '../hub/src/compute/queue/claim-jobs.js';
 import { spawnAgent } from './support/agent.js';
 import { FAST_SCHEDULER, registerNode, submitJob, waitFor, waitForJob } from './support/compute.js';
 import { createDataset, upload } from './support/datasets.js';
@@ -265,6 +266,26 @@ describe('deployments and their replicas (serve jobs on agents)', () => {
     await remove('spread');
     await closeAll();
   }, 60_000);
+
+  it('spreading yields once a replica has waited long enough, so a node already holding one takes another', async () => {
+    const node = await registerNode(hub, alice.token, `lonely-${Date.now()}`);
+    const db = { query: (sql: string, params?: unknown[]) => hub.sql(sql, params) };
+    const insert = async (status: string, spread: string, nodeId: string | null) =>
+      (
+        await hub.sql(
+          `INSERT INTO jobs (kind, payload, owner_id, status, node_id, requirements, run_after, updated_at) VALUES ('echo', '{}', $1, $2, $3, $4, now(), now()) RETURNING id`,
+          [alice.id, status, nodeId, JSON.stringify({ spread, spreadWaitSeconds: 60 })],
+        )
+      )[0].id as string;
+    await insert('running', 'k', node.nodeId);
+    const same = await insert('queued', 'k', null);
+    const other = await insert('queued', 'other', null);
+    expect((await claimJobs(db, node.nodeId, 5, 60)).map((j) => j.id)).toEqual([other]);
+    // Due for a minute: it waited its spreadWaitSeconds for a node without one of its kind.
+    await hub.sql(`UPDATE jobs SET run_after = now() - interval '61 seconds' WHERE id = $1`, [same]);
+    expect((await claimJobs(db, node.nodeId, 5, 60)).map((j) => j.id)).toEqual([same]);
+    await hub.sql(`UPDATE jobs SET status = 'canceled' WHERE owner_id = $1 AND kind = 'echo' AND node_id = $2`, [alice.id, node.nodeId]);
+  });
 
   it('a replica takes no job slot: a one-slot node holds replicas of two deployments and still runs a job', async () => {
     const only = await servingAgent('only', alice, { autoReady: true });
