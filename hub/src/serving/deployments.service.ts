@@ -14,6 +14,7 @@ import { AccessService, allows, type Permission } from '../access/index.js';
 import { Visibility, type OrganizationsService, type Principal } from '../accounts/index.js';
 import { ModelVersion, type CatalogService, type Model } from '../catalog/index.js';
 import { asUuid } from '../db/ids.js';
+import { emptyPage } from '../db/keyset-search.js';
 import { paginate, type Page, type PageArgs } from '../db/paging.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import { AppError, badInput, conflict, forbidden, notFound } from '../errors.js';
@@ -143,7 +144,7 @@ export class DeploymentsService {
   /** Deployments the viewer may list, newest first; `owner` (a handle) and `model` ("owner/name") narrow it. */
   async list(viewer: Principal | null, filter: { owner?: string | null; model?: string | null }, args: PageArgs): Promise<Page<Deployment>> {
     const qb = this.repo.createQueryBuilder('d').where(deploymentReadableSql(viewer ? ':me' : null, viewer?.user.isAdmin ?? false, 'listed'), viewer ? { me: viewer.user.id } : {});
-    const empty = { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 } as unknown as Page<Deployment>;
+    const empty = emptyPage<Deployment>();
     if (filter.owner) {
       try {
         qb.andWhere('d.ownerId = :ownerId', { ownerId: (await this.organizations.ownerByHandle(filter.owner, 'Owner')).id });
