@@ -44,9 +44,9 @@ describe('deployments and their replicas (serve jobs on agents)', () => {
 
   const gql = async (query: string, variables: object, token = alice.token) => hub.graphql(query, variables, token);
 
-  async function servingAgent(name: string, owner: SignedUp, options: { autoReady?: boolean; failServe?: boolean; inFlight?: number } = {}): Promise<ServingAgent> {
+  async function servingAgent(name: string, owner: SignedUp, options: { autoReady?: boolean; failServe?: boolean; inFlight?: number; on?: TestHub } = {}): Promise<ServingAgent> {
     const node = await registerNode(hub, owner.token, `${name}-${Date.now()}`);
-    const raw = await connectRawAgent(hub, node.token, [], { slots: 4 });
+    const raw = await connectRawAgent(options.on ?? hub, node.token, [], { slots: 4 });
     const send = (frame: object) => raw.socket.readyState === raw.socket.OPEN && raw.socket.send(JSON.stringify(frame));
     const assigned = () => raw.received.filter((m) => m.type === 'job.assign' && m.kind === 'serve');
     const canceled = () => raw.received.filter((m) => m.type === 'job.cancel').map((m) => m.jobId as string);
@@ -341,6 +341,28 @@ describe('deployments and their replicas (serve jobs on agents)', () => {
     await remove('broken');
     await closeAll();
   }, 60_000);
+
+  it('two hubs on one database take turns: replicas placed through the other hub are READY on both, never placed twice', async () => {
+    const peer = await hub.peer();
+    try {
+      await servingAgent('far1', alice, { autoReady: true, on: peer });
+      await servingAgent('far2', alice, { autoReady: true, on: peer });
+      const created = await deploy({ name: 'shared', model: `${alice.username}/iris`, minReplicas: 2, maxReplicas: 2 });
+      expect(created.errors).toBeUndefined();
+      await until('shared', 'READY with 2 replicas', (d) => d.status === 'READY' && d.replicas.length === 2);
+      const onPeer = await peer.graphql(`query($o: String!) { deployment(owner: $o, name: "shared") { status replicas { state } } }`, { o: alice.username }, alice.token);
+      expect(onPeer.data.deployment).toEqual({ status: 'READY', replicas: [{ state: 'READY' }, { state: 'READY' }] });
+      // Both hubs reconcile every 300 ms; scaling down on the peer stops exactly one, and no pass ever placed a third.
+      await peer.graphql(`mutation($o: String!) { updateDeployment(owner: $o, name: "shared", input: { minReplicas: 1 }) { id } }`, { o: alice.username }, alice.token);
+      await until('shared', 'one replica', (d) => d.status === 'READY' && d.replicas.length === 1);
+      const jobs = await hub.sql(`SELECT status FROM jobs WHERE kind = 'serve' AND payload->>'deploymentId' = $1 ORDER BY status`, [created.data.createDeployment.id]);
+      expect(jobs.map((j) => j.status)).toEqual(['canceled', 'leased']);
+      await remove('shared');
+      await closeAll();
+    } finally {
+      await peer.close();
+    }
+  }, 90_000);
 
   it('replaces a replica whose agent disconnects at once, on another connected node', async () => {
     const a = await servingAgent('a', alice, { autoReady: true });
