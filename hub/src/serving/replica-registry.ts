@@ -151,6 +151,9 @@ export class ReplicaRegistry implements ReplicaDirectory, AgentFrameHandler {
     const due = replicas.filter((r) => session.held.has(r.jobId) && now - (this.loadWrittenAt.get(r.jobId) ?? 0) >= LOAD_WRITE_MS);
     if (due.length === 0) return;
     for (const r of due) this.loadWrittenAt.set(r.jobId, now);
+    // Replicas stopped without going through this index leave their throttle entry: pruned in bulk.
+    if (this.loadWrittenAt.size > 1000) for (const [id, at] of this.loadWrittenAt) if (now - at > 60_000) this.loadWrittenAt.delete(id);
+    if (this.loadPublishedAt.size > 1000) for (const [id, at] of this.loadPublishedAt) if (now - at > 60_000) this.loadPublishedAt.delete(id);
     try {
       const updated = rows<{ deployment_id: string }>(
         await this.db.query(
