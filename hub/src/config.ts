@@ -389,6 +389,21 @@ export const VARIABLES = {
     description: 'largest request body the TF Serving (/v1/models) and KServe v2 (/v2) routes read; larger ones are answered 413',
     parse: int(1024, 1073741824),
   },
+  AIMASS_SERVE_MAX_QUEUE: {
+    default: '256',
+    description: 'requests a deployment replica holds waiting for a batch at most; more are answered OVERLOADED at once (the serve job payload\'s maxQueue)',
+    parse: int(1, 100000),
+  },
+  AIMASS_SERVE_RECONCILE_MS: {
+    default: '5000',
+    description: 'how often each hub checks every deployment against its replicas (alias moves, replicas placed, lost or failed); changes and replica events also check at once',
+    parse: int(100, 600000),
+  },
+  AIMASS_SERVE_SPREAD_WAIT_SECONDS: {
+    default: '30',
+    description: 'how long a replica waits for a node that holds no replica of its deployment before it may join one on a node that already does (so a one-node hub still serves every replica)',
+    parse: int(0, 86400),
+  },
   AIMASS_WEB_DIR: {
     default: './dist/web',
     description: 'built portal served at / (npm run build makes it)',
@@ -458,6 +473,8 @@ export interface Config {
   };
   /** Online predictions through the front doors (serving/doors/). */
   serving: { maxBodyBytes: number };
+  /** Deployments and their replicas (serving/). */
+  deployments: { maxQueue: number; reconcileMs: number; spreadWaitSeconds: number };
   /** AIMASS_MODEL_SPEC_MAX_PARAMS */
   modelSpecMaxParams: number;
   webhooks: { maxAttempts: number; retryBaseMs: number; retryMaxMs: number; timeoutMs: number; allowPrivate: boolean };
@@ -560,6 +577,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ejectionMaxSeconds: v.AIMASS_INFERENCE_EJECTION_MAX_SECONDS,
     },
     serving: { maxBodyBytes: v.AIMASS_SERVING_MAX_BODY_BYTES },
+    deployments: { maxQueue: v.AIMASS_SERVE_MAX_QUEUE, reconcileMs: v.AIMASS_SERVE_RECONCILE_MS, spreadWaitSeconds: v.AIMASS_SERVE_SPREAD_WAIT_SECONDS },
     modelSpecMaxParams: v.AIMASS_MODEL_SPEC_MAX_PARAMS,
     webhooks: {
       maxAttempts: v.AIMASS_WEBHOOK_MAX_ATTEMPTS,

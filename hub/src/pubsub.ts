@@ -40,12 +40,14 @@ export type Topics = {
   NOTIFICATION_ADDED: [userId: string, notification: Notification];
   /** A training job's agent reported an epoch, routed by job id. */
   TRAINING_EPOCH: [jobId: string, epoch: TrainingEpoch];
+  /** A deployment's status, replicas, load or settings changed, routed by deployment id (subscribers re-read it). */
+  DEPLOYMENT_CHANGED: [deploymentId: string, change: { id: string }];
 };
 
 type Topic = keyof Topics;
 
 /** Every topic, for checking what arrives from other hubs. */
-const TOPICS: ReadonlySet<string> = new Set<Topic>(['ACCOUNT_EVENT', 'NODE_CHANGED', 'JOB_UPDATED', 'MODEL_EVENT', 'NOTIFICATION_ADDED', 'TRAINING_EPOCH']);
+const TOPICS: ReadonlySet<string> = new Set<Topic>(['ACCOUNT_EVENT', 'NODE_CHANGED', 'JOB_UPDATED', 'MODEL_EVENT', 'NOTIFICATION_ADDED', 'TRAINING_EPOCH', 'DEPLOYMENT_CHANGED']);
 
 /**
  * Topics every hub publishes itself from the database, so they are not sent across. New inbox

@@ -12,6 +12,11 @@ export class AgentSession {
   readonly held = new Map<string, number>();
   /** When each held job was handed out (ms), to tell a give-back within seconds. */
   readonly assignedAt = new Map<string, number>();
+  /**
+   * Held jobs that are serving replicas (kind `serve`): long-lived and mostly waiting for requests,
+   * they take no slot, or one replica would keep a one-slot node from every other job for good.
+   */
+  readonly serving = new Set<string>();
   draining = false;
   /** Frames allowed right now (token bucket: `burst` deep, refilled at `perSecond`). */
   private tokens: number;
@@ -43,7 +48,13 @@ export class AgentSession {
   }
 
   get freeSlots(): number {
-    return this.draining || this.throttled ? 0 : Math.max(0, this.slots - this.held.size);
+    if (this.draining || this.throttled) return 0;
+    let replicas = 0;
+    for (const id of this.serving) {
+      if (this.held.has(id)) replicas++;
+      else this.serving.delete(id);
+    }
+    return Math.max(0, this.slots - (this.held.size - replicas));
   }
 
   /** Measured speed; a node not measured yet counts as a typical one (1). */

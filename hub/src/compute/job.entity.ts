@@ -27,6 +27,10 @@ export interface JobRequirements {
   ownNodesOnly?: boolean;
   /** Exactly this node (the benchmark a node runs when it joins). */
   nodeId?: string;
+  /** Not onto a node already holding an active job with this key (a deployment's replicas), … */
+  spread?: string;
+  /** … unless it has waited this long for another node (claim-jobs.ts). */
+  spreadWaitSeconds?: number;
 }
 
 @ObjectType('Job')

@@ -169,6 +169,27 @@ export class JobsService {
   }
 
   /**
+   * Cancels a queued or active job for the hub itself (another domain ends work it made: a
+   * deployment's surplus replica); the node holding it is told to stop. False when it had ended.
+   */
+  async stop(id: string, reason: string): Promise<boolean> {
+    const result = await this.db.query(
+      `UPDATE jobs SET status = 'canceled', finished_at = now(), updated_at = now(), lease_expires_at = NULL, job_token_hash = NULL, error = $2
+       WHERE id = $1 AND status IN ('queued', 'leased', 'running')
+       RETURNING node_id, attempts`,
+      [id, reason],
+    );
+    const row = rows(result)[0];
+    if (!row) return false;
+    if (row.node_id) {
+      await this.db.query(`UPDATE job_attempts SET outcome = 'canceled', ended_at = now(), reason = $3 WHERE job_id = $1 AND attempt = $2 AND ended_at IS NULL`, [id, row.attempts, reason]);
+      this.signals.emit('jobCanceled', { jobId: id, nodeId: row.node_id, attempt: row.attempts });
+    }
+    await this.refresh(id);
+    return true;
+  }
+
+  /**
    * Where a job with this residency may run, and how many eligible nodes are online now.
    * `viewerId`: whose point of view the text takes ("your trusted nodes" when the viewer is the
    * only owner concerned).

@@ -199,6 +199,7 @@ export class Scheduler {
       if (this.sessions.get(session.nodeId) !== session || session.socket.readyState !== session.socket.OPEN) break; // lease expires, job returns
       session.held.set(job.id, job.attempt);
       session.assignedAt.set(job.id, Date.now());
+      if (job.kind === 'serve') session.serving.add(job.id);
       session.send({
         type: 'job.assign',
         jobId: job.id,

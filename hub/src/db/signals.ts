@@ -22,9 +22,11 @@ export type SignalMap = {
   notificationsAdded: { eventId: string };
   /** A session was ended or an API key revoked: close the live connections opened with it. */
   credentialRevoked: { credentialId: string };
+  /** A deployment's replicas changed (placed, ready, lost, stopped): reload its ready replicas. */
+  replicasChanged: { deploymentId: string };
 };
 
-const KINDS: ReadonlySet<string> = new Set<keyof SignalMap>(['jobs', 'jobCanceled', 'nodeChanged', 'nodeTokenRevoked', 'notificationsAdded', 'credentialRevoked']);
+const KINDS: ReadonlySet<string> = new Set<keyof SignalMap>(['jobs', 'jobCanceled', 'nodeChanged', 'nodeTokenRevoked', 'notificationsAdded', 'credentialRevoked', 'replicasChanged']);
 
 export interface Signals {
   readonly instanceId: string;

@@ -20,6 +20,8 @@ const query: Access = {
   model: Scope.MODELS_READ,
   models: Scope.MODELS_READ,
   modelVersion: Scope.MODELS_READ,
+  deployment: Scope.MODELS_READ,
+  deployments: Scope.MODELS_READ,
   architecture: Scope.MODELS_READ,
   architectures: Scope.MODELS_READ,
   validateModelSpec: Scope.MODELS_READ,
@@ -63,6 +65,9 @@ const mutation: Access = {
   removeOrganizationMember: SESSION_ONLY,
 
   createModel: Scope.MODELS_WRITE,
+  createDeployment: Scope.MODELS_WRITE,
+  updateDeployment: Scope.MODELS_WRITE,
+  deleteDeployment: Scope.MODELS_WRITE,
   updateModel: Scope.MODELS_WRITE,
   deleteModel: Scope.MODELS_WRITE,
   forkModel: Scope.MODELS_WRITE,
@@ -123,6 +128,7 @@ const mutation: Access = {
 const subscription: Access = {
   accountEvents: SESSION_ONLY,
   modelEvents: Scope.MODELS_READ,
+  deploymentChanged: Scope.MODELS_READ,
   jobUpdated: Scope.JOBS_READ,
   trainingEpochAdded: Scope.JOBS_READ,
   nodeChanged: Scope.NODES_READ,

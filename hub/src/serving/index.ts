@@ -2,6 +2,11 @@
 export { servingModule, servingResolvers, type ServingServices } from './serving.module.js';
 export { InferenceService, type CallableDeployments, type InferenceParts, type Prediction, type VersionSelector } from './doors/inference-service.js';
 export { checkRecords } from './doors/check-records.js';
+export { Deployment, DeploymentStatus } from './deployment.entity.js';
+export { DeploymentReplica } from './deployment-replica.entity.js';
+export type { DeploymentsService } from './deployments.service.js';
+export type { ReplicaDirectory, ReplicaView } from './replica-directory.js';
+export type { CallerAccess, DeploymentTarget } from './deployment-target.js';
 
 import type { ServingServices } from './serving.module.js';
 declare module '../module.js' {

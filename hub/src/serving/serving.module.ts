@@ -1,22 +1,40 @@
-/** The serving module: deployments, their replicas (`serve` jobs), the router, the front doors, quotas and usage. */
+/**
+ * The serving module: deployments and their replicas (`serve` jobs placed by the reconciler, ready
+ * replicas known through the replica registry), the router that carries each request to one of
+ * them, the front doors (TF Serving REST, KServe v2, GraphQL predict), and the limits and meter
+ * every request passes (quotas/). See docs/serving.md.
+ */
 import type { AccountsServices } from '../accounts/index.js';
+import type { ArtifactsServices } from '../artifacts/index.js';
 import type { CatalogServices } from '../catalog/index.js';
+import type { ComputeServices } from '../compute/index.js';
 import type { HubFloor, HubModule } from '../module.js';
 import type { Admission, Metering } from './admission.js';
+import { DeploymentStatsResolver } from './deployment-stats.resolver.js';
+import { DeploymentResolver } from './deployment.resolver.js';
+import { DeploymentsService } from './deployments.service.js';
 import { InferenceService } from './doors/inference-service.js';
 import { kserveRouter } from './doors/kserve-v2.routes.js';
-import { noDeployments } from './doors/no-deployments.js';
 import { PredictResolver } from './doors/predict.resolver.js';
 import { tfServingRouter } from './doors/tf-serving.routes.js';
 import { createQuotas } from './quotas/create-quotas.js';
-import { NO_DEPLOYMENTS } from './quotas/usage-deployments.js';
 import { UsageResolver } from './quotas/usage.resolver.js';
 import type { UsageService } from './quotas/usage.service.js';
+import { DeploymentReconciler } from './reconciler.js';
+import { ReplicaRegistry } from './replica-registry.js';
+import { createRouter } from './router/create-router.js';
+import { serveAgentRouter } from './serve-agent.routes.js';
 
 /** Its GraphQL resolvers (static: `npm run schema` prints the SDL without a hub). */
-export const servingResolvers = [PredictResolver, UsageResolver] as const;
+export const servingResolvers = [DeploymentResolver, DeploymentStatsResolver, PredictResolver, UsageResolver] as const;
 
 export interface ServingServices {
+  /** Deployments: their rules, access, and what the front doors and the router look up. */
+  deployments: DeploymentsService;
+  /** Keeps each deployment's replicas (serve jobs) at the desired count and version. */
+  deploymentReconciler: DeploymentReconciler;
+  /** The ready replicas of every deployment, on every hub (the router reads it per request). */
+  replicaDirectory: ReplicaRegistry;
   /** One online prediction through any front door (TF Serving REST, KServe v2, GraphQL predict). */
   inference: InferenceService;
   /** The limits every inference request spends (quotas/limits-admission.ts). */
@@ -29,38 +47,89 @@ export interface ServingServices {
 
 export function servingModule(
   floor: HubFloor,
-  accounts: Pick<AccountsServices, 'accounts' | 'apiKeys'>,
-  catalog: Pick<CatalogServices, 'catalog'>,
+  accounts: Pick<AccountsServices, 'accounts' | 'apiKeys' | 'organizations'>,
+  { jobs, scheduler, agentFrames }: Pick<ComputeServices, 'jobs' | 'scheduler' | 'agentFrames'>,
+  { catalog }: Pick<CatalogServices, 'catalog'>,
+  { artifacts }: Pick<ArtifactsServices, 'artifacts'>,
 ): HubModule<ServingServices> {
+  const { db, config, events, signals, log } = floor;
+  const servingLog = log.child({ module: 'serving' });
+
+  // Deployments and their replicas.
+  const deployments = new DeploymentsService(db, accounts.organizations, catalog);
+  const deploymentReconciler = new DeploymentReconciler(db, config, jobs, deployments, events, signals, servingLog);
+  deployments.wire(
+    async (id) => {
+      await deploymentReconciler.reconcile(id);
+      // Its settings changed even when its status did not: subscribers hear it.
+      events.publish('DEPLOYMENT_CHANGED', id, { id });
+    },
+    (d) => deploymentReconciler.remove(d),
+  );
+  const replicaDirectory = new ReplicaRegistry(
+    db,
+    signals,
+    events,
+    deploymentReconciler,
+    (session) => {
+      const current = scheduler.session(session.nodeId);
+      return current === undefined || current === session;
+    },
+    servingLog,
+  );
+  // Registered first: it takes replica.ready and leaves infer.result to the router's transport.
+  agentFrames.register(replicaDirectory);
+
+  // The router, and the limits and meter in front of it.
+  const routing = createRouter({ directory: replicaDirectory, scheduler, agentFrames, channel: floor.channel, config, metrics: floor.metrics, log: servingLog });
   const quotas = createQuotas({
-    db: floor.db,
-    log: floor.log.child({ component: 'serving-usage' }),
-    deployments: NO_DEPLOYMENTS,
+    db,
+    log: log.child({ component: 'serving-usage' }),
+    deployments: { find: (viewer, ref) => deployments.forUsage(viewer, ref), names: (ids) => deployments.fullNames(ids) },
     apiKeyNames: (ids) => accounts.apiKeys.names(ids),
   });
-  const parts = { ...noDeployments(), admission: quotas.admission, metering: quotas.metering };
-  const inference = new InferenceService(parts, catalog.catalog);
+  const inference = new InferenceService(
+    { deployments, admission: quotas.admission, router: routing.router, metering: quotas.metering, replicas: replicaDirectory },
+    catalog,
+  );
   const doors = {
     accounts: accounts.accounts,
     inference,
-    maxBodyBytes: floor.config.serving.maxBodyBytes,
-    deadlineMs: floor.config.inference.defaultDeadlineMs,
-    development: floor.config.env === 'development',
+    maxBodyBytes: config.serving.maxBodyBytes,
+    deadlineMs: config.inference.defaultDeadlineMs,
+    development: config.env === 'development',
   };
+
   return {
     name: 'serving',
-    services: { inference, admission: quotas.admission, metering: quotas.metering, usage: quotas.usage },
+    services: { deployments, deploymentReconciler, replicaDirectory, inference, admission: quotas.admission, metering: quotas.metering, usage: quotas.usage },
     resolvers: servingResolvers,
     routes: [
+      { path: '/jobs', router: serveAgentRouter({ scheduler, artifacts }), jobTokenOnly: true },
       { path: '/v1/models', root: true, router: tfServingRouter(doors) },
       { path: '/v2', root: true, router: kserveRouter(doors) },
     ],
     jobKinds: {
       // A deployment's replica: reads the model's weights, so private models go to trusted nodes only.
-      serve: { submittable: false, readsData: true },
+      serve: {
+        submittable: false,
+        readsData: true,
+        onFailed: (job, reason) => deploymentReconciler.failed(job.id, reason),
+      },
     },
-    start: () => quotas.start(),
-    stop: () => quotas.stop(),
+    async start() {
+      quotas.start();
+      routing.start();
+      await replicaDirectory.start();
+      deploymentReconciler.start();
+      void deploymentReconciler.tick();
+    },
+    async stop() {
+      replicaDirectory.stop();
+      await deploymentReconciler.stop();
+      routing.close();
+      await quotas.stop();
+    },
     housekeeping: () => quotas.housekeeping(),
   };
 }

@@ -25,10 +25,12 @@ export type AccountEventKind =
   | 'NODE_TOKEN_REVOKED';
 
 export type CreateApiKeyInput = {
+  /** Inference requests per UTC day (1 to 100000000); omit for none */
   dailyRequests?: number | null | undefined;
   /** Days until it expires; omit for no expiry */
   expiresInDays?: number | null | undefined;
   name: string;
+  /** Inference requests per second (more than 0, at most 100000); omit for none */
   requestsPerSecond?: number | null | undefined;
   scopes: Array<Scope>;
 };
@@ -62,16 +64,23 @@ export type CreateDatasetInput = {
 };
 
 export type CreateDeploymentInput = {
+  /** Follow this alias: the deployment moves when it moves */
   alias?: string | null | undefined;
   batching?: DeploymentBatchingInput | null | undefined;
   limits?: DeploymentLimitsInput | null | undefined;
+  /** 1–64, at least minReplicas */
   maxReplicas?: number | null | undefined;
+  /** 0–64 (default 1) */
   minReplicas?: number | null | undefined;
+  /** The model, "owner/name" */
   model: string;
   name: string;
+  /** A user or organization handle (default: you) */
   owner?: string | null | undefined;
   requirements?: DeploymentRequirementsInput | null | undefined;
+  /** Serve this version (default: the newest); not with alias */
   version?: number | null | undefined;
+  /** Default PRIVATE */
   visibility?: Visibility | null | undefined;
 };
 
@@ -112,22 +121,28 @@ export type DatasetRole =
   | 'WRITE';
 
 export type DeploymentBatchingInput = {
+  /** 1–1024 rows per predict call (default 32; 1 turns batching off) */
   maxBatchSize?: number | null | undefined;
+  /** 0–1000 ms the first request of a batch waits for others (default 2) */
   maxQueueDelayMs?: number | null | undefined;
 };
 
 export type DeploymentLimitsInput = {
+  /** Requests per day (UTC) for every caller together */
   dailyRequests?: number | null | undefined;
+  /** Requests per second for every caller together */
   requestsPerSecond?: number | null | undefined;
 };
 
 export type DeploymentRequirementsInput = {
+  /** Only nodes with a GPU */
   gpu?: boolean | null | undefined;
+  /** Only nodes with all of these labels */
   labels?: Array<string> | null | undefined;
+  /** Only nodes with at least this much memory */
   minMemoryBytes?: number | null | undefined;
 };
 
-/** Whether a deployment can answer: READY when every wanted replica is ready, DEGRADED when some are */
 export type DeploymentStatus =
   | 'DEGRADED'
   | 'FAILED'
@@ -263,7 +278,6 @@ export type RegisterNodeInput = {
   name: string;
 };
 
-/** Where one replica of a deployment is in its life */
 export type ReplicaState =
   | 'LOADING'
   | 'PLACING'
@@ -362,6 +376,7 @@ export type UpdateModelInput = {
   visibility?: Visibility | null | undefined;
 };
 
+/** How usage points are grouped: by UTC minute, hour or day */
 export type UsageGranularity =
   | 'DAY'
   | 'HOUR'

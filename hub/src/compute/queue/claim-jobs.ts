@@ -23,6 +23,11 @@
  * SQL, together with the node's own state: a disabled, quarantined, draining or throttled node
  * claims nothing.
  *
+ * Spreading: a job whose requirements carry a `spread` key does not go to a node that already
+ * holds an active job with the same key (jobs_active_node finds them), until it has waited
+ * `spreadWaitSeconds` since it became due; then any eligible node may take it, so a deployment
+ * with more replicas than nodes still gets all of them.
+ *
  * Residency (placement.ts): a job with `residency` goes only to a node every one of those owners
  * trusts. Who trusts this node is computed once per claim (the `node` CTE), so each candidate row
  * costs one array containment test, not a lookup.
@@ -85,6 +90,12 @@ export async function claimJobs(db: Queryable, nodeId: string, limit: number, le
                AND ((j.requirements->'backends') IS NULL OR (j.requirements->'backends') ? n.backend)
                AND ((j.requirements->'labels') IS NULL OR to_jsonb(n.labels) @> (j.requirements->'labels'))
                AND ((j.requirements->>'nodeId') IS NULL OR (j.requirements->>'nodeId') = n.id::text)
+               -- Spreading (a deployment's replicas): not onto a node already holding an active job
+               -- with the same key, unless the job has waited spreadWaitSeconds for another node.
+               AND ((j.requirements->>'spread') IS NULL
+                    OR j.run_after <= now() - make_interval(secs => coalesce((j.requirements->>'spreadWaitSeconds')::float8, 0))
+                    OR NOT EXISTS (SELECT 1 FROM jobs s WHERE s.node_id = n.id AND s.status IN ('leased', 'running')
+                                     AND s.requirements->>'spread' = j.requirements->>'spread'))
                AND (NOT coalesce((j.requirements->>'ownNodesOnly')::boolean, false)
                     OR j.owner_id = n.owner_id
                     OR (j.organization_id IS NOT NULL AND EXISTS (

@@ -1,0 +1,139 @@
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { BatchingSpec } from '../../../schema/index.js';
+import { Visibility } from '../accounts/index.js';
+
+export enum DeploymentStatus {
+  /** No replica is placed on a node yet. */
+  PENDING = 'pending',
+  /** Replicas are placed, none is ready. */
+  STARTING = 'starting',
+  /** At least minReplicas replicas are ready. */
+  READY = 'ready',
+  /** Some replicas are ready, fewer than minReplicas. */
+  DEGRADED = 'degraded',
+  /** Replicas keep failing (statusMessage says why); no more are placed until the deployment changes. */
+  FAILED = 'failed',
+  /** minReplicas is 0, or it is being deleted. */
+  STOPPED = 'stopped',
+}
+registerEnumType(DeploymentStatus, { name: 'DeploymentStatus' });
+
+/** What a deployment's replicas ask of a node (compute's job requirements). */
+export interface DeploymentRequirementsValue {
+  gpu: boolean;
+  minMemoryBytes: number | null;
+  labels: string[];
+}
+
+@ObjectType('DeploymentBatching', { description: 'Dynamic batching on each replica' })
+export class DeploymentBatching {
+  @Field(() => Int, { description: 'Rows one predict call may hold; 1 turns batching off' }) maxBatchSize: number;
+  @Field(() => Int, { description: 'How long the first request of a batch may wait for others' }) maxQueueDelayMs: number;
+}
+
+@ObjectType('DeploymentRequirements', { description: 'What a node must have to hold a replica' })
+export class DeploymentRequirements {
+  @Field(() => Boolean) gpu: boolean;
+  @Field(() => Float, { nullable: true }) minMemoryBytes: number | null;
+  @Field(() => [String], { description: 'Node labels, all required' }) labels: string[];
+}
+
+@ObjectType('DeploymentLimits', { description: 'Limits of the deployment itself, for every caller together' })
+export class DeploymentLimits {
+  @Field(() => Float, { nullable: true }) requestsPerSecond: number | null;
+  @Field(() => Int, { nullable: true }) dailyRequests: number | null;
+}
+
+@ObjectType('Deployment', { description: 'A model version online: replicas on nodes answering predict requests' })
+@Entity('deployments')
+export class Deployment {
+  @Field(() => ID)
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  /** A user id or an organization id. */
+  @Column({ name: 'owner_id', type: 'uuid' })
+  ownerId: string;
+
+  @Field(() => String)
+  @Column({ type: 'text' })
+  name: string;
+
+  @Column({ name: 'model_id', type: 'uuid' })
+  modelId: string;
+
+  /** The version new replicas serve. */
+  @Column({ name: 'version_id', type: 'uuid' })
+  versionId: string;
+
+  @Field(() => Int, { description: 'The version new replicas serve' })
+  @Column({ name: 'version_number', type: 'int' })
+  versionNumber: number;
+
+  @Field(() => String, { nullable: true, description: 'The alias it follows (it moves when the alias moves); null when pinned to a version' })
+  @Column({ type: 'text', nullable: true })
+  alias: string | null;
+
+  @Field(() => Int)
+  @Column({ name: 'min_replicas', type: 'int' })
+  minReplicas: number;
+
+  @Field(() => Int)
+  @Column({ name: 'max_replicas', type: 'int' })
+  maxReplicas: number;
+
+  @Column({ name: 'requirements', type: 'jsonb' })
+  requirementsValue: DeploymentRequirementsValue;
+
+  @Column({ name: 'batching', type: 'jsonb' })
+  batchingValue: BatchingSpec;
+
+  @Column({ name: 'requests_per_second', type: 'double precision', nullable: true })
+  requestsPerSecond: number | null;
+
+  @Column({ name: 'daily_requests', type: 'int', nullable: true })
+  dailyRequests: number | null;
+
+  @Field(() => Visibility)
+  @Column({ type: 'text' })
+  visibility: Visibility;
+
+  @Field(() => DeploymentStatus)
+  @Column({ type: 'text' })
+  status: DeploymentStatus;
+
+  @Field(() => String, { nullable: true, description: 'Why it is FAILED (or what went wrong last)' })
+  @Column({ name: 'status_message', type: 'text', nullable: true })
+  statusMessage: string | null;
+
+  /** Replicas that ended failed since one was last ready. */
+  @Column({ type: 'int', default: 0 })
+  failures: number;
+
+  @Column({ name: 'created_by', type: 'uuid', nullable: true })
+  createdBy: string | null;
+
+  @Field(() => Date)
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt: Date;
+
+  @Field(() => Date)
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
+  updatedAt: Date;
+
+  @Field(() => DeploymentRequirements)
+  get requirements(): DeploymentRequirements {
+    return { gpu: this.requirementsValue?.gpu ?? false, minMemoryBytes: this.requirementsValue?.minMemoryBytes ?? null, labels: this.requirementsValue?.labels ?? [] };
+  }
+
+  @Field(() => DeploymentBatching)
+  get batching(): DeploymentBatching {
+    return this.batchingValue;
+  }
+
+  @Field(() => DeploymentLimits)
+  get limits(): DeploymentLimits {
+    return { requestsPerSecond: this.requestsPerSecond, dailyRequests: this.dailyRequests };
+  }
+}

@@ -1,0 +1,437 @@
+/**
+ * Deployments: create, update, delete, read and list, with their rules (docs/serving.md).
+ *
+ * Who sees (and calls) a deployment: its owner, the members of the organization that owns it, the
+ * collaborators of its model, subscribers to its model (within their plan) and platform admins;
+ * anyone when it is PUBLIC (or by name when UNLISTED). To anyone else it is NOT_FOUND. Who changes
+ * it: its owner and the organization's members (write), as for a model. Creating one needs a
+ * namespace the caller may create in (themselves or an organization they belong to) and read
+ * access to the model, whose version must be a trained TF.js model (served-version.ts).
+ */
+import type { DataSource } from 'typeorm';
+import { batchingSpec, type BatchingSpec } from '../../../schema/index.js';
+import { AccessService, allows, type Permission } from '../access/index.js';
+import { Visibility, type OrganizationsService, type Principal } from '../accounts/index.js';
+import { ModelVersion, type CatalogService, type Model } from '../catalog/index.js';
+import { asUuid } from '../db/ids.js';
+import { emptyPage } from '../db/keyset-search.js';
+import { paginate, type Page, type PageArgs } from '../db/paging.js';
+import { isUniqueViolation } from '../db/unique-violation.js';
+import { AppError, badInput, conflict, forbidden, notFound } from '../errors.js';
+import { checks, type Checks } from '../validation/checks.js';
+import { Deployment, DeploymentStatus, type DeploymentRequirementsValue } from './deployment.entity.js';
+import { ReplicaState, type Replica } from './deployment-replica.entity.js';
+import type { CallerAccess, DeploymentTarget } from './deployment-target.js';
+import { servedVersion, type ServedVersion } from './served-version.js';
+
+/** Replicas a deployment may ask for. */
+export const MAX_REPLICAS = 64;
+
+export interface DeploymentRequirementsInput {
+  gpu?: boolean | null;
+  minMemoryBytes?: number | null;
+  labels?: string[] | null;
+}
+export interface DeploymentSettingsInput {
+  version?: number | null;
+  alias?: string | null;
+  minReplicas?: number | null;
+  maxReplicas?: number | null;
+  requirements?: DeploymentRequirementsInput | null;
+  batching?: { maxBatchSize?: number | null; maxQueueDelayMs?: number | null } | null;
+  limits?: { requestsPerSecond?: number | null; dailyRequests?: number | null } | null;
+  visibility?: Visibility | null;
+}
+export interface CreateDeploymentInput extends DeploymentSettingsInput {
+  owner?: string | null;
+  name: string;
+  /** "owner/name" */
+  model: string;
+}
+
+/** Someone changed a deployment (the reconciler places or stops replicas; subscribers hear it). */
+export type DeploymentChanged = (deploymentId: string) => Promise<void>;
+
+const ALIAS = /^[a-z][a-z0-9_-]{0,49}$/;
+const LABEL = /^[A-Za-z0-9._:=-]{1,64}$/;
+
+/** The viewer's access as SQL arms over deployments `d` (readable: not private; listed: public). */
+export function deploymentReadableSql(me: string | null, isAdmin: boolean, mode: 'readable' | 'listed'): string {
+  if (isAdmin) return 'true';
+  const arms = [mode === 'listed' ? `d.visibility = 'public'` : `d.visibility <> 'private'`];
+  if (me) {
+    arms.push(
+      `d.owner_id = ${me}`,
+      `d.owner_id IN (SELECT organization_id FROM memberships WHERE user_id = ${me})`,
+      `d.model_id IN (SELECT model_id FROM model_collaborators WHERE user_id = ${me})`,
+      `d.model_id IN (SELECT model_id FROM notification_subscriptions WHERE user_id = ${me} AND model_id IS NOT NULL)`,
+    );
+  }
+  return `(${arms.join(' OR ')})`;
+}
+
+export class DeploymentsService {
+  private readonly access: AccessService;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly organizations: OrganizationsService,
+    private readonly catalog: CatalogService,
+    private readonly changed: { on?: DeploymentChanged; deleting?: (deployment: Deployment) => Promise<void> } = {},
+  ) {
+    this.access = new AccessService(db);
+  }
+
+  private get repo() {
+    return this.db.getRepository(Deployment);
+  }
+
+  /** The reconciler's hooks (it is built after this service). */
+  wire(changed: DeploymentChanged, deleting: (deployment: Deployment) => Promise<void>): void {
+    this.changed.on = changed;
+    this.changed.deleting = deleting;
+  }
+
+  // ---- access ----------------------------------------------------------------------------------
+
+  /** How the viewer reaches the deployment: their permission (owner, organization, admin), or read as collaborator / subscriber / public; undefined: not at all. */
+  private async reach(viewer: Principal | null, d: Deployment): Promise<{ permission?: Permission; access: CallerAccess } | undefined> {
+    const permission = await this.access.permission(viewer, { ownerId: d.ownerId, visibility: 'private' as Visibility });
+    if (allows(permission, 'read')) return { permission, access: { via: 'member', plan: null } };
+    if (viewer) {
+      const [collaborator] = await this.db.query(`SELECT 1 FROM model_collaborators WHERE model_id = $1 AND user_id = $2`, [d.modelId, viewer.user.id]);
+      if (collaborator) return { permission: 'read', access: { via: 'member', plan: null } };
+      const [subscription] = await this.db.query(
+        `SELECT plan_name, plan_daily_request_quota FROM notification_subscriptions WHERE model_id = $1 AND user_id = $2`,
+        [d.modelId, viewer.user.id],
+      );
+      if (subscription) {
+        const plan = subscription.plan_name === null ? null : { name: subscription.plan_name as string, dailyRequestQuota: Number(subscription.plan_daily_request_quota) };
+        return { permission: 'read', access: { via: 'subscriber', plan } };
+      }
+    }
+    if (d.visibility !== Visibility.PRIVATE) return { permission: 'read', access: { via: 'public', plan: null } };
+    return undefined;
+  }
+
+  private async byOwnerAndName(owner: string, name: string): Promise<Deployment> {
+    let ownerId: string;
+    try {
+      ownerId = (await this.organizations.ownerByHandle(owner, 'Deployment')).id;
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'NOT_FOUND') throw notFound('Deployment');
+      throw error;
+    }
+    const d = await this.repo.createQueryBuilder('d').where('d.ownerId = :ownerId AND lower(d.name) = lower(:name)', { ownerId, name }).getOne();
+    if (!d) throw notFound('Deployment');
+    return d;
+  }
+
+  /** The deployment `owner/name` if the viewer may see it (NOT_FOUND otherwise); with `need` write, FORBIDDEN to those who only see it. */
+  async get(viewer: Principal | null, owner: string, name: string, need: Permission = 'read'): Promise<Deployment> {
+    const d = await this.byOwnerAndName(owner, name);
+    const reach = await this.reach(viewer, d);
+    if (!reach) throw notFound('Deployment');
+    if (need !== 'read' && !allows(reach.permission, need)) throw forbidden(`You need ${need} access to this deployment`);
+    return d;
+  }
+
+  /**
+   * For the usage query: the deployment "owner/name" as the viewer may see it (null when they may
+   * not), and whether they administer it (then they see every caller's usage of it).
+   */
+  async forUsage(viewer: Principal, ref: string): Promise<{ id: string; admin: boolean } | null> {
+    const [owner, name, extra] = ref.split('/');
+    if (!owner || !name || extra !== undefined) return null;
+    try {
+      const d = await this.byOwnerAndName(owner, name);
+      const reach = await this.reach(viewer, d);
+      return reach ? { id: d.id, admin: allows(reach.permission, 'admin') } : null;
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'NOT_FOUND') return null;
+      throw error;
+    }
+  }
+
+  /** "owner/name" of the deployments among `ids` that still exist. */
+  async fullNames(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const found: { id: string; owner: string; name: string }[] = await this.db.query(
+      `SELECT d.id, coalesce(u.username, o.handle) AS owner, d.name FROM deployments d
+       LEFT JOIN users u ON u.id = d.owner_id LEFT JOIN organizations o ON o.id = d.owner_id WHERE d.id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return new Map(found.map((r) => [r.id, `${r.owner}/${r.name}`]));
+  }
+
+  /** By id, no access check (the router, the reconciler, subscriptions re-reading). */
+  byId(id: string): Promise<Deployment | null> {
+    return this.repo.findOneBy({ id });
+  }
+
+  /** Deployments the viewer may list, newest first; `owner` (a handle) and `model` ("owner/name") narrow it. */
+  async list(viewer: Principal | null, filter: { owner?: string | null; model?: string | null }, args: PageArgs): Promise<Page<Deployment>> {
+    const qb = this.repo.createQueryBuilder('d').where(deploymentReadableSql(viewer ? ':me' : null, viewer?.user.isAdmin ?? false, 'listed'), viewer ? { me: viewer.user.id } : {});
+    const empty = emptyPage<Deployment>();
+    if (filter.owner) {
+      try {
+        qb.andWhere('d.ownerId = :ownerId', { ownerId: (await this.organizations.ownerByHandle(filter.owner, 'Owner')).id });
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'NOT_FOUND') return empty;
+        throw error;
+      }
+    }
+    if (filter.model) {
+      const [owner, name] = splitModel(filter.model);
+      try {
+        qb.andWhere('d.modelId = :modelId', { modelId: (await this.catalog.get(viewer, owner, name)).id });
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'NOT_FOUND') return empty;
+        throw error;
+      }
+    }
+    return paginate(qb, args);
+  }
+
+  // ---- changes ---------------------------------------------------------------------------------
+
+  async create(principal: Principal, input: CreateDeploymentInput): Promise<Deployment> {
+    const c = checks().listing({ name: input.name });
+    if (!/^[^/\s]+\/[^/\s]+$/.test(input.model ?? '')) c.add('model', 'name the model as "owner/name"');
+    const settings = this.settings(c, input, { minReplicas: 1, maxReplicas: null });
+    c.throwIfAny();
+    const owner = await this.organizations.ownerForNew(principal, input.owner, 'deployments');
+    const [modelOwner, modelName] = splitModel(input.model);
+    const model = await this.catalog.get(principal, modelOwner, modelName);
+    const served = await this.resolveVersion(model, `${modelOwner}/${modelName}`, input.version ?? null, input.alias ?? null);
+    try {
+      const saved = await this.repo.save(
+        this.repo.create({
+          ownerId: owner.id,
+          name: input.name,
+          modelId: model.id,
+          versionId: served.versionId,
+          versionNumber: served.versionNumber,
+          alias: input.alias ?? null,
+          minReplicas: settings.minReplicas!,
+          maxReplicas: settings.maxReplicas!,
+          requirementsValue: settings.requirements ?? { gpu: false, minMemoryBytes: null, labels: [] },
+          batchingValue: settings.batching ?? batchingSpec.parse({}),
+          requestsPerSecond: settings.limits?.requestsPerSecond ?? null,
+          dailyRequests: settings.limits?.dailyRequests ?? null,
+          visibility: input.visibility ?? Visibility.PRIVATE,
+          status: DeploymentStatus.PENDING,
+          statusMessage: null,
+          failures: 0,
+          createdBy: principal.user.id,
+        }),
+      );
+      await this.changed.on?.(saved.id);
+      return (await this.byId(saved.id)) ?? saved;
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(`${owner.handle} already has a deployment named ${input.name}`, 'name');
+      throw error;
+    }
+  }
+
+  async update(principal: Principal, owner: string, name: string, input: DeploymentSettingsInput): Promise<Deployment> {
+    const d = await this.get(principal, owner, name, 'write');
+    const c = checks();
+    const settings = this.settings(c, input, { minReplicas: d.minReplicas, maxReplicas: d.maxReplicas });
+    c.throwIfAny();
+    if (input.version != null || input.alias != null) {
+      const model = await this.modelOf(d);
+      const served = await this.resolveVersion(model, await this.modelName(d), input.version ?? null, input.alias ?? null);
+      d.versionId = served.versionId;
+      d.versionNumber = served.versionNumber;
+      d.alias = input.alias ?? null;
+    }
+    if (input.visibility != null && input.visibility !== d.visibility) {
+      const permission = await this.access.permission(principal, { ownerId: d.ownerId, visibility: d.visibility });
+      if (!allows(permission, 'admin')) throw forbidden('You need admin access to change who sees this deployment');
+      d.visibility = input.visibility;
+    }
+    d.minReplicas = settings.minReplicas!;
+    d.maxReplicas = settings.maxReplicas!;
+    if (settings.requirements) d.requirementsValue = settings.requirements;
+    if (settings.batching) d.batchingValue = settings.batching;
+    if (input.limits) {
+      if (input.limits.requestsPerSecond !== undefined) d.requestsPerSecond = input.limits.requestsPerSecond;
+      if (input.limits.dailyRequests !== undefined) d.dailyRequests = input.limits.dailyRequests;
+    }
+    // A change is a fresh start: replicas that kept failing are tried again.
+    d.failures = 0;
+    if (d.status === DeploymentStatus.FAILED) {
+      d.status = DeploymentStatus.PENDING;
+      d.statusMessage = null;
+    }
+    d.updatedAt = new Date();
+    await this.repo.save(d);
+    await this.changed.on?.(d.id);
+    return (await this.byId(d.id)) ?? d;
+  }
+
+  /** Cancels every replica, then removes the deployment. */
+  async delete(principal: Principal, owner: string, name: string): Promise<boolean> {
+    const d = await this.get(principal, owner, name, 'write');
+    await this.changed.deleting?.(d);
+    return true;
+  }
+
+  // ---- the front doors and the router ----------------------------------------------------------
+
+  /** The deployment `owner/name` as the front doors call it, and why this caller may: NOT_FOUND to those who may not. */
+  async callable(principal: Principal, owner: string, name: string): Promise<{ target: DeploymentTarget; access: CallerAccess }> {
+    const d = await this.byOwnerAndName(owner, name);
+    const reach = await this.reach(principal, d);
+    if (!reach) throw notFound('Deployment');
+    return { target: await this.target(d), access: reach.access };
+  }
+
+  /** The deployment with this id as the router needs it; null when there is none. */
+  async targetById(id: string): Promise<DeploymentTarget | null> {
+    const d = await this.byId(asUuid(id, 'Deployment'));
+    return d ? this.target(d) : null;
+  }
+
+  private async target(d: Deployment): Promise<DeploymentTarget> {
+    const served = await this.served(d);
+    const handles = await this.organizations.ownerHandles([d.ownerId]);
+    return {
+      id: d.id,
+      owner: handles.get(d.ownerId) ?? '',
+      name: d.name,
+      ownerId: d.ownerId,
+      model: await this.modelName(d),
+      modelId: d.modelId,
+      versionId: served.versionId,
+      versionNumber: served.versionNumber,
+      task: served.task,
+      features: served.features,
+      labels: served.labels,
+      labelName: served.labelName,
+      requestsPerSecond: d.requestsPerSecond,
+      dailyRequestQuota: d.dailyRequests,
+    };
+  }
+
+  /** The version the deployment serves, as its replicas get it. */
+  async served(d: Pick<Deployment, 'versionId' | 'versionNumber'>): Promise<ServedVersion> {
+    const version = await this.db.getRepository(ModelVersion).findOneBy({ id: d.versionId });
+    if (!version) throw new AppError('UNAVAILABLE', `version ${d.versionNumber} of this deployment's model was deleted`);
+    const served = servedVersion(version, `version ${version.number}`);
+    if (typeof served === 'string') throw new AppError('UNAVAILABLE', served);
+    return served;
+  }
+
+  /** The version row the deployment serves (null when it was deleted). */
+  versionOf(d: Pick<Deployment, 'versionId'>): Promise<ModelVersion | null> {
+    return this.db.getRepository(ModelVersion).findOneBy({ id: d.versionId });
+  }
+
+  /** Its replicas with their node and load, oldest first. */
+  async replicas(deploymentId: string): Promise<Replica[]> {
+    const found: any[] = await this.db.query(
+      `SELECT r.job_id, r.state, r.version_number, r.in_flight, r.queued, r.latency_ms, r.ready_at, j.status AS job_status,
+         coalesce(r.node_id, j.node_id) AS node_id, n.name AS node_name
+       FROM deployment_replicas r JOIN jobs j ON j.id = r.job_id LEFT JOIN nodes n ON n.id = coalesce(r.node_id, j.node_id)
+       WHERE r.deployment_id = $1 ORDER BY j.created_at, r.job_id`,
+      [deploymentId],
+    );
+    return found.map((r) => ({
+      id: r.job_id,
+      state:
+        r.state === 'stopping' ? ReplicaState.STOPPING : r.state === 'ready' ? ReplicaState.READY : r.job_status === 'queued' ? ReplicaState.PLACING : ReplicaState.LOADING,
+      versionNumber: Number(r.version_number),
+      nodeId: r.job_status === 'queued' ? null : r.node_id,
+      nodeName: r.job_status === 'queued' ? null : r.node_name,
+      inFlight: Number(r.in_flight),
+      queued: Number(r.queued),
+      latencyMs: r.latency_ms === null ? null : Number(r.latency_ms),
+      readyAt: r.ready_at,
+    }));
+  }
+
+  /** "owner/name" of the deployment's model. */
+  async modelName(d: Pick<Deployment, 'modelId'>): Promise<string> {
+    const [row] = await this.db.query(
+      `SELECT coalesce(u.username, o.handle) AS owner, m.name FROM models m LEFT JOIN users u ON u.id = m.owner_id LEFT JOIN organizations o ON o.id = m.owner_id WHERE m.id = $1`,
+      [d.modelId],
+    );
+    return row ? `${row.owner}/${row.name}` : '';
+  }
+
+  private async modelOf(d: Deployment): Promise<Model> {
+    const [owner, name] = splitModel(await this.modelName(d));
+    return this.catalog.byOwnerAndName(owner, name);
+  }
+
+  // ---- input rules -----------------------------------------------------------------------------
+
+  /** The version `number`, the one `alias` points at, or the newest; BAD_USER_INPUT when it cannot be served. */
+  private async resolveVersion(model: Model, shown: string, number: number | null, alias: string | null): Promise<ServedVersion> {
+    if (number != null && alias != null) throw badInput('alias', 'give a version or an alias, not both');
+    if (alias != null && !ALIAS.test(alias)) throw badInput('alias', 'use 1–50 lower-case letters, digits, "_" or "-", starting with a letter');
+    const field = alias != null ? 'alias' : 'version';
+    const versions = this.db.getRepository(ModelVersion);
+    let version: ModelVersion | null;
+    if (alias != null) {
+      const [row] = await this.db.query(`SELECT version_id FROM model_aliases WHERE model_id = $1 AND alias = $2`, [model.id, alias]);
+      version = row ? await versions.findOneBy({ id: row.version_id }) : null;
+      if (!version) throw badInput('alias', `${shown} has no alias "${alias}"`);
+    } else if (number != null) {
+      version = Number.isInteger(number) ? await versions.findOneBy({ modelId: model.id, number }) : null;
+      if (!version) throw badInput('version', `${shown} has no version ${number}`);
+    } else {
+      version = await versions.findOne({ where: { modelId: model.id }, order: { number: 'DESC' } });
+      if (!version) throw badInput('model', `${shown} has no version yet`);
+    }
+    const served = servedVersion(version, `model ${shown}@${version.number}`);
+    if (typeof served === 'string') throw badInput(field === 'alias' || number != null ? field : 'model', served);
+    return served;
+  }
+
+  private settings(
+    c: Checks,
+    input: DeploymentSettingsInput,
+    current: { minReplicas: number; maxReplicas: number | null },
+  ): { minReplicas?: number; maxReplicas?: number; requirements?: DeploymentRequirementsValue; batching?: BatchingSpec; limits?: DeploymentSettingsInput['limits'] } {
+    const min = input.minReplicas ?? current.minReplicas;
+    const max = input.maxReplicas ?? Math.max(current.maxReplicas ?? 1, min, 1);
+    if (!Number.isInteger(min) || min < 0 || min > MAX_REPLICAS) c.add('minReplicas', `must be a whole number from 0 to ${MAX_REPLICAS}`);
+    if (!Number.isInteger(max) || max < 1 || max > MAX_REPLICAS) c.add('maxReplicas', `must be a whole number from 1 to ${MAX_REPLICAS}`);
+    else if (Number.isInteger(min) && min > max) c.add('minReplicas', `must be at most maxReplicas (${max})`);
+    let requirements: DeploymentRequirementsValue | undefined;
+    if (input.requirements) {
+      const r = input.requirements;
+      requirements = { gpu: r.gpu ?? false, minMemoryBytes: null, labels: [] };
+      if (r.minMemoryBytes != null) {
+        if (!Number.isFinite(r.minMemoryBytes) || r.minMemoryBytes < 0) c.add('requirements.minMemoryBytes', 'must be 0 or more');
+        else requirements.minMemoryBytes = Math.floor(r.minMemoryBytes);
+      }
+      if (r.labels?.length) {
+        if (r.labels.length > 32 || r.labels.some((l) => !LABEL.test(l))) c.add('requirements.labels', 'at most 32 labels of letters, digits and . _ : = -');
+        else requirements.labels = [...new Set(r.labels)];
+      }
+    }
+    let batching: BatchingSpec | undefined;
+    if (input.batching) {
+      const given = Object.fromEntries(Object.entries(input.batching).filter(([, v]) => v != null));
+      const parsed = batchingSpec.safeParse(given);
+      if (!parsed.success) for (const issue of parsed.error.issues) c.add(['batching', ...issue.path].join('.'), issue.message);
+      else batching = parsed.data;
+    }
+    const limits = input.limits ?? undefined;
+    if (limits?.requestsPerSecond != null && (!Number.isFinite(limits.requestsPerSecond) || limits.requestsPerSecond <= 0 || limits.requestsPerSecond > 1e6)) {
+      c.add('limits.requestsPerSecond', 'must be more than 0 and at most 1000000');
+    }
+    if (limits?.dailyRequests != null && (!Number.isInteger(limits.dailyRequests) || limits.dailyRequests < 1)) c.add('limits.dailyRequests', 'must be a whole number of at least 1');
+    return { minReplicas: min, maxReplicas: max, requirements, batching, limits };
+  }
+}
+
+function splitModel(model: string): [string, string] {
+  const at = model.indexOf('/');
+  if (at <= 0 || at === model.length - 1) throw badInput('model', 'name the model as "owner/name"');
+  return [model.slice(0, at), model.slice(at + 1)];
+}

@@ -1,0 +1,314 @@
+/**
+ * Keeps each deployment at its desired number of replicas (`serve` jobs): places missing ones,
+ * replaces lost ones, stops surplus ones, follows its alias, and sets its status.
+ *
+ * One pass over one deployment runs in a transaction holding the deployment's row (FOR UPDATE), so
+ * hubs sharing the database take turns on it and never both place the same missing replica. Passes
+ * run on every change (create, update), replica event (ready, lost, failed) and on a tick
+ * (AIMASS_SERVE_RECONCILE_MS) for the deployments that need one; the tick also notices alias moves
+ * (the catalog publishes none) and jobs compute requeued or ended on its own (lease expiry).
+ *
+ * The rules of one pass (desired = minReplicas; autoscaling up to maxReplicas is not done here):
+ * - current = active replicas of the version it serves that are not lost. Missing current
+ *   replicas are placed (none while FAILED); surplus ones are stopped, queued first, then loading,
+ *   then the newest ready.
+ * - a rolling update (version changed): old-version replicas keep serving while fewer than
+ *   desired current ones are ready, one old replica stopped per new one ready.
+ * - lost replicas (their agent disconnected) count for nothing; they are stopped once desired
+ *   current replicas are ready, or come back (`replica.ready` again) and are then surplus.
+ */
+import type { DataSource, EntityManager } from 'typeorm';
+import type { ServePayload } from '../../../schema/index.js';
+import type { JobsService } from '../compute/index.js';
+import type { Config } from '../config.js';
+import { rows } from '../db/rows.js';
+import type { Signals } from '../db/signals.js';
+import type { Logger } from '../logger.js';
+import type { EventBus } from '../pubsub.js';
+import { DeploymentStatus, type Deployment } from './deployment.entity.js';
+import type { DeploymentsService } from './deployments.service.js';
+import { servedVersion } from './served-version.js';
+
+/** Replicas that end failed in a row (none ready in between) before the deployment is FAILED. */
+export const FAILURES_BEFORE_FAILED = 3;
+/** Attempts of one serve job: an agent restarting costs one; replacements are new jobs. */
+const SERVE_ATTEMPTS = 20;
+/** Serving comes before batch work of the same owner. */
+const SERVE_PRIORITY = 50;
+
+interface ReplicaRow {
+  job_id: string;
+  version_id: string;
+  state: 'placing' | 'ready' | 'lost' | 'stopping';
+  ready_at: Date | null;
+  job_status: 'queued' | 'leased' | 'running';
+  created_at: Date;
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export class DeploymentReconciler {
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | undefined;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly config: Config,
+    private readonly jobs: Pick<JobsService, 'enqueue' | 'stop'>,
+    private readonly deployments: DeploymentsService,
+    private readonly events: EventBus,
+    private readonly signals: Signals,
+    private readonly log: Logger,
+    readonly clock: Clock = { now: () => Date.now() },
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), this.config.deployments.reconcileMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.ticking;
+  }
+
+  /** Reconciles the deployments that need it (any hub may; they take turns on each row). */
+  tick(): Promise<void> {
+    if (this.ticking) return this.ticking;
+    this.ticking = (async () => {
+      try {
+        const due: { id: string }[] = await this.db.query(
+          `SELECT d.id FROM deployments d
+           WHERE d.status NOT IN ('ready', 'stopped', 'failed')
+              OR (d.alias IS NOT NULL AND EXISTS (SELECT 1 FROM model_aliases a WHERE a.model_id = d.model_id AND a.alias = d.alias AND a.version_id <> d.version_id))
+              OR (SELECT count(*) FROM deployment_replicas r WHERE r.deployment_id = d.id AND r.state IN ('placing', 'ready') AND r.version_id = d.version_id) <> d.min_replicas
+              OR EXISTS (SELECT 1 FROM deployment_replicas r JOIN jobs j ON j.id = r.job_id WHERE r.deployment_id = d.id
+                           AND (j.status NOT IN ('queued', 'leased', 'running') OR r.version_id <> d.version_id OR r.state IN ('lost', 'stopping')))`,
+        );
+        for (const { id } of due) await this.reconcile(id);
+        await this.stopOrphans();
+      } catch (error) {
+        this.log.error({ err: error }, 'reconciling deployments failed');
+      } finally {
+        this.ticking = undefined;
+      }
+    })();
+    return this.ticking;
+  }
+
+  /** Serve jobs no replica row names (a hub stopped between queuing one and recording it): stopped. */
+  private async stopOrphans(): Promise<void> {
+    const orphans: { id: string }[] = await this.db.query(
+      `SELECT j.id FROM jobs j WHERE j.kind = 'serve' AND j.status IN ('queued', 'leased', 'running') AND j.created_at < now() - interval '1 minute'
+         AND NOT EXISTS (SELECT 1 FROM deployment_replicas r WHERE r.job_id = j.id) LIMIT 100`,
+    );
+    for (const { id } of orphans) await this.jobs.stop(id, 'no deployment names this replica');
+  }
+
+  /** One pass over one deployment. Never throws (a failure is logged; the tick tries again). */
+  async reconcile(deploymentId: string): Promise<void> {
+    try {
+      const outcome = await this.db.transaction((tx) => this.pass(tx, deploymentId));
+      if (!outcome) return;
+      for (const jobId of outcome.stop) await this.jobs.stop(jobId, outcome.stopReasons.get(jobId) ?? 'the deployment no longer needs this replica');
+      if (outcome.replicasChanged) this.signals.emit('replicasChanged', { deploymentId });
+      if (outcome.changed || outcome.replicasChanged) this.events.publish('DEPLOYMENT_CHANGED', deploymentId, { id: deploymentId });
+    } catch (error) {
+      this.log.error({ err: error, deploymentId }, 'reconciling a deployment failed');
+    }
+  }
+
+  private async pass(tx: EntityManager, deploymentId: string) {
+    const [row] = await tx.query(`SELECT * FROM deployments WHERE id = $1 FOR UPDATE`, [deploymentId]);
+    if (!row) return undefined;
+    let changed = false;
+    let message: string | null = row.status_message;
+
+    // Follow the alias.
+    if (row.alias) {
+      const [target] = await tx.query(
+        `SELECT v.id, v.number, v.signature, v.files, v.lineage FROM model_aliases a JOIN model_versions v ON v.id = a.version_id WHERE a.model_id = $1 AND a.alias = $2`,
+        [row.model_id, row.alias],
+      );
+      if (target && target.id !== row.version_id) {
+        const served = servedVersion(target, `version ${target.number} (alias "${row.alias}")`);
+        if (typeof served === 'string') message = `stays on version ${row.version_number}: ${served}`;
+        else {
+          await tx.query(`UPDATE deployments SET version_id = $2, version_number = $3, failures = 0, updated_at = now() WHERE id = $1`, [deploymentId, served.versionId, served.versionNumber]);
+          row.version_id = served.versionId;
+          row.version_number = served.versionNumber;
+          row.failures = 0;
+          message = null;
+          changed = true;
+        }
+      }
+    }
+
+    // Forget replicas whose job ended; a job compute queued again is placing again.
+    const ended = await tx.query(
+      `DELETE FROM deployment_replicas r USING jobs j WHERE r.job_id = j.id AND r.deployment_id = $1 AND j.status NOT IN ('queued', 'leased', 'running') RETURNING r.job_id`,
+      [deploymentId],
+    );
+    let replicasChanged = rows<any>(ended).length > 0;
+    const requeued = await tx.query(
+      `UPDATE deployment_replicas r SET state = 'placing', node_id = NULL, hub_instance = NULL, ready_at = NULL, updated_at = now()
+       FROM jobs j WHERE r.job_id = j.id AND r.deployment_id = $1 AND j.status = 'queued' AND r.state IN ('ready', 'lost') RETURNING r.job_id`,
+      [deploymentId],
+    );
+    if (rows<any>(requeued).length > 0) replicasChanged = true;
+
+    const replicas: ReplicaRow[] = await tx.query(
+      `SELECT r.job_id, r.version_id, r.state, r.ready_at, j.status AS job_status, j.created_at FROM deployment_replicas r JOIN jobs j ON j.id = r.job_id
+       WHERE r.deployment_id = $1 ORDER BY j.created_at, r.job_id`,
+      [deploymentId],
+    );
+    const desired = row.min_replicas as number;
+    const failed = (row.failures as number) >= FAILURES_BEFORE_FAILED;
+    const stop = new Map<string, string>();
+    const live = replicas.filter((r) => r.state !== 'stopping');
+    const current = live.filter((r) => r.version_id === row.version_id && r.state !== 'lost');
+    // Surplus current replicas: queued first, then loading, then the newest ready.
+    const rank = (r: ReplicaRow) => (r.job_status === 'queued' ? 0 : r.state !== 'ready' ? 1 : 2);
+    const surplus = [...current].sort((a, b) => rank(a) - rank(b) || +b.created_at - +a.created_at).slice(0, Math.max(0, current.length - desired));
+    for (const r of surplus) stop.set(r.job_id, 'the deployment has more replicas than it needs');
+    const kept = current.filter((r) => !stop.has(r.job_id));
+    const readyCurrent = kept.filter((r) => r.state === 'ready').length;
+    // Old-version replicas: the ready ones serve until enough new ones are ready.
+    const old = live.filter((r) => r.version_id !== row.version_id && r.state !== 'lost');
+    let keepOld = Math.max(0, desired - readyCurrent);
+    for (const r of [...old].sort((a, b) => +(a.ready_at ?? 0) - +(b.ready_at ?? 0))) {
+      if (r.state === 'ready' && keepOld > 0) keepOld--;
+      else stop.set(r.job_id, `version ${row.version_number} replaces this replica's version`);
+    }
+    // Lost replicas: kept in case their agent comes back, until they are not needed.
+    for (const r of live.filter((x) => x.state === 'lost')) {
+      if (r.version_id !== row.version_id || readyCurrent >= desired) stop.set(r.job_id, 'its agent disconnected and a replacement serves');
+    }
+    // Replicas already stopping whose job still runs: told again.
+    for (const r of replicas.filter((x) => x.state === 'stopping')) stop.set(r.job_id, 'the deployment no longer needs this replica');
+    if (stop.size > 0) {
+      await tx.query(`UPDATE deployment_replicas SET state = 'stopping', updated_at = now() WHERE job_id = ANY($1::uuid[])`, [[...stop.keys()]]);
+      replicasChanged = true;
+    }
+
+    // Place the missing ones.
+    const missing = failed ? 0 : Math.max(0, desired - kept.length);
+    if (missing > 0) {
+      const placed = await this.place(tx, row, missing);
+      if (placed === 0) message = message ?? 'its version cannot be served';
+      if (placed > 0) replicasChanged = true;
+    }
+
+    // The status.
+    const ready = replicas.filter((r) => r.state === 'ready' && !stop.has(r.job_id)).length;
+    const placedOnNodes = replicas.some((r) => r.state !== 'stopping' && !stop.has(r.job_id) && r.job_status !== 'queued');
+    const status =
+      desired === 0
+        ? DeploymentStatus.STOPPED
+        : ready >= desired
+          ? DeploymentStatus.READY
+          : ready > 0
+            ? DeploymentStatus.DEGRADED
+            : failed
+              ? DeploymentStatus.FAILED
+              : placedOnNodes
+                ? DeploymentStatus.STARTING
+                : DeploymentStatus.PENDING;
+    if (status === DeploymentStatus.READY || status === DeploymentStatus.STOPPED) message = message?.startsWith('stays on version') ? message : null;
+    if (status !== row.status || message !== row.status_message) {
+      await tx.query(`UPDATE deployments SET status = $2, status_message = $3, updated_at = now() WHERE id = $1`, [deploymentId, status, message]);
+      changed = true;
+    }
+    return { stop: [...stop.keys()], stopReasons: stop, changed, replicasChanged };
+  }
+
+  /** Queues `count` serve jobs for the deployment's version and records them; the number queued. */
+  private async place(tx: EntityManager, row: Record<string, any>, count: number): Promise<number> {
+    let served;
+    try {
+      served = await this.deployments.served({ versionId: row.version_id, versionNumber: row.version_number });
+    } catch (error) {
+      await tx.query(`UPDATE deployments SET status_message = $2 WHERE id = $1`, [row.id, (error as Error).message]);
+      return 0;
+    }
+    const [model] = await tx.query(
+      `SELECT m.owner_id, m.visibility, m.name, coalesce(u.username, o.handle) AS owner FROM models m
+       LEFT JOIN users u ON u.id = m.owner_id LEFT JOIN organizations o ON o.id = m.owner_id WHERE m.id = $1`,
+      [row.model_id],
+    );
+    if (!model) return 0;
+    // Jobs belong to a user: an organization's deployment runs as its creator, for the organization.
+    const [owner] = await tx.query(`SELECT EXISTS (SELECT 1 FROM users WHERE id = $1) AS is_user`, [row.owner_id]);
+    const ownerId: string | null = owner?.is_user ? row.owner_id : row.created_by;
+    if (!ownerId) {
+      await tx.query(`UPDATE deployments SET status_message = $2 WHERE id = $1`, [row.id, 'the user who created this deployment is gone: update it to take it over']);
+      return 0;
+    }
+    const requirements = row.requirements as { gpu?: boolean; minMemoryBytes?: number | null; labels?: string[] };
+    const payload: ServePayload = {
+      deploymentId: row.id,
+      model: `${model.owner}.${model.name}@${served.versionNumber}`,
+      versionId: served.versionId,
+      versionNumber: served.versionNumber,
+      task: served.task,
+      features: served.features,
+      labels: served.labels,
+      files: served.files,
+      batching: row.batching,
+      maxQueue: this.config.deployments.maxQueue,
+    };
+    for (let i = 0; i < count; i++) {
+      const job = await this.jobs.enqueue({
+        kind: 'serve',
+        payload,
+        ownerId,
+        organizationId: owner?.is_user ? null : row.owner_id,
+        priority: SERVE_PRIORITY,
+        maxAttempts: SERVE_ATTEMPTS,
+        requirements: {
+          ...(requirements.gpu ? { gpu: true } : {}),
+          ...(requirements.minMemoryBytes != null ? { minMemoryBytes: requirements.minMemoryBytes } : {}),
+          ...(requirements.labels?.length ? { labels: requirements.labels } : {}),
+          spread: row.id,
+          spreadWaitSeconds: this.config.deployments.spreadWaitSeconds,
+        },
+        reads: [{ ownerId: model.owner_id, public: model.visibility === 'public', what: `model ${model.owner}/${model.name}@${served.versionNumber}` }],
+      });
+      await tx.query(`INSERT INTO deployment_replicas (job_id, deployment_id, version_id, version_number, state) VALUES ($1, $2, $3, $4, 'placing')`, [
+        job.id,
+        row.id,
+        served.versionId,
+        served.versionNumber,
+      ]);
+    }
+    return count;
+  }
+
+  /** Cancels every replica, then removes the deployment (deleteDeployment). */
+  async remove(deployment: Deployment): Promise<void> {
+    const jobIds = await this.db.transaction(async (tx) => {
+      await tx.query(`SELECT id FROM deployments WHERE id = $1 FOR UPDATE`, [deployment.id]);
+      const replicas: { job_id: string }[] = await tx.query(`SELECT job_id FROM deployment_replicas WHERE deployment_id = $1`, [deployment.id]);
+      await tx.query(`UPDATE deployments SET status = 'stopped', status_message = 'deleting' WHERE id = $1`, [deployment.id]);
+      return replicas.map((r) => r.job_id);
+    });
+    for (const jobId of jobIds) await this.jobs.stop(jobId, 'the deployment was deleted');
+    await this.db.query(`DELETE FROM deployments WHERE id = $1`, [deployment.id]);
+    this.signals.emit('replicasChanged', { deploymentId: deployment.id });
+    this.events.publish('DEPLOYMENT_CHANGED', deployment.id, { id: deployment.id });
+  }
+
+  /** A replica's job ended failed (the serve kind's onFailed): counted; FAILED after a few in a row. */
+  async failed(jobId: string, reason: string): Promise<void> {
+    const updated = await this.db.query(
+      `UPDATE deployments d SET failures = d.failures + 1, status_message = $2, updated_at = now()
+       FROM deployment_replicas r WHERE r.job_id = $1 AND r.deployment_id = d.id RETURNING d.id`,
+      [jobId, `a replica failed: ${reason}`.slice(0, 2000)],
+    );
+    const id = rows<any>(updated)[0]?.id as string | undefined;
+    if (id) await this.reconcile(id);
+  }
+}
