@@ -88,6 +88,8 @@ describe('Serving under trouble: dying, slow and overloaded replicas, rolling up
       batching: { maxBatchSize: 1, maxQueueDelayMs: 0 },
     });
     await waitForDeployment(hub, alice.token, alice.username, 'tiny', (d) => readyReplicas(d).length === 1);
+    // In use before the rush: the hub has measured how long it takes.
+    for (let i = 0; i < 2; i++) expect((await predict('tiny', i, { 'x-request-timeout-ms': '20000' })).status).toBe(200);
     const probes: number[] = [];
     let loading = true;
     const prober = (async () => {

@@ -101,7 +101,7 @@ export class ReplicaRouter implements InferenceRouter {
       this.observeOutcome(call.deploymentId, 'DEADLINE_EXCEEDED', 0);
       return Promise.reject(new AppError('DEADLINE_EXCEEDED', 'The deadline passed before the prediction was sent'));
     }
-    const first = this.pick(call, startedAt);
+    const first = this.pick(call, startedAt, deadlineAt - startedAt);
     if (typeof first === 'string') return Promise.reject(this.shed(call, first));
     this.budget(call.deploymentId).deposit(startedAt);
     return new Promise<InferenceAnswer>((resolve, reject) => {
@@ -111,8 +111,12 @@ export class ReplicaRouter implements InferenceRouter {
     });
   }
 
-  /** Power of two choices among the replicas that may take the call now, or why none may. */
-  private pick(call: InferenceCall, now: number, exclude?: string): { replica: ReplicaView; state: ReplicaState } | Shed {
+  /**
+   * Power of two choices among the replicas that may take the call now, or why none may: a replica
+   * at its outstanding cap, or whose queue would outlast the call's `remainingMs`, may not (the
+   * call is refused at once rather than left to time out in a queue).
+   */
+  private pick(call: InferenceCall, now: number, remainingMs: number, exclude?: string): { replica: ReplicaView; state: ReplicaState } | Shed {
     const candidates: ReplicaView[] = [];
     for (const replica of this.directory.ready(call.deploymentId)) {
       if (replica.jobId === exclude) continue;
@@ -124,7 +128,11 @@ export class ReplicaRouter implements InferenceRouter {
     let pool = candidates.map((replica, i) => ({ replica, state: states[i] })).filter(({ state }) => !state.ejected(now));
     // Every candidate ejected (replicas went away since): a replica under suspicion beats none.
     if (pool.length === 0) pool = candidates.map((replica, i) => ({ replica, state: states[i] }));
-    const open = pool.filter(({ state }) => state.outstanding.size < this.settings.replicaMaxOutstanding);
+    const open = pool.filter(({ state }) => {
+      if (state.outstanding.size >= this.settings.replicaMaxOutstanding) return false;
+      const wait = state.expectedWaitMs(now);
+      return wait === undefined || wait < remainingMs;
+    });
     if (open.length === 0) return 'full';
     if (open.length === 1) return open[0];
     const a = Math.floor(this.random() * open.length);
@@ -198,6 +206,7 @@ export class ReplicaRouter implements InferenceRouter {
       }
     }
     state.observe(now - attempt.sentAt, now);
+    state.answered(now);
     const ejected = this.outliers.succeeded(state, this.peersOf(replica), now);
     if (ejected) this.ejected(replica, state, ejected, now);
     this.metrics.inferenceBatchSize.observe({ deployment: replica.deploymentId }, result.batchSize);
@@ -219,7 +228,7 @@ export class ReplicaRouter implements InferenceRouter {
     if (run.done) return;
     if (!run.retried && now < run.deadlineAt && !this.closed) {
       if (this.budget(run.call.deploymentId).tryWithdraw(now)) {
-        const next = this.pick(run.call, now, replica.jobId);
+        const next = this.pick(run.call, now, run.deadlineAt - now, replica.jobId);
         if (typeof next !== 'string') {
           this.metrics.inferenceRetries.inc({ deployment: run.call.deploymentId, result: 'retried' });
           run.retried = true;

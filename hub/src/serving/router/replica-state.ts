@@ -11,6 +11,8 @@ export const DECAY_MS = 10_000;
 const LATENCY_FLOOR_MS = 1;
 /** Weight of a new sample in the mean latency outlier detection compares. */
 const MEAN_WEIGHT = 0.2;
+/** Weight of a new gap between answers in the drain time. */
+const DRAIN_WEIGHT = 0.1;
 
 export class ReplicaState {
   /** Request id → when it was sent (insertion order: the first is the oldest). */
@@ -22,6 +24,10 @@ export class ReplicaState {
   ejections = 0;
   ejectedUntil = 0;
   lastEjectedAt = 0;
+  /** EWMA of the time between answers while requests stayed outstanding: how fast it works off its queue. */
+  private drainMs: number | undefined;
+  /** The last answer, while the replica has been busy since (undefined when it went idle). */
+  private lastAnswerAt: number | undefined;
 
   constructor(
     readonly jobId: string,
@@ -50,6 +56,27 @@ export class ReplicaState {
     if (this.ejectedUntil > now) return true;
     this.ejectedUntil = 0;
     return false;
+  }
+
+  /** An answer arrived (its request is no longer outstanding): measures the drain time while busy. */
+  answered(now: number): void {
+    if (this.lastAnswerAt !== undefined) {
+      const gap = now - this.lastAnswerAt;
+      this.drainMs = this.drainMs === undefined ? gap : this.drainMs + DRAIN_WEIGHT * (gap - this.drainMs);
+    }
+    // Idle from here: the next gap would measure the quiet, not the replica.
+    this.lastAnswerAt = this.outstanding.size > 0 ? now : undefined;
+  }
+
+  /**
+   * How long a request sent now would wait behind those outstanding (Little's law): outstanding ×
+   * the drain time, or × the measured latency before the replica was ever busy (one request at a
+   * time takes that long each). Undefined before anything was measured.
+   */
+  expectedWaitMs(now: number): number | undefined {
+    if (this.outstanding.size === 0) return 0;
+    const perRequest = this.drainMs ?? (this.samples > 0 ? this.latency.value(now) : undefined);
+    return perRequest === undefined ? undefined : this.outstanding.size * perRequest;
   }
 
   /** A latency measured on an answer (or on giving up at the deadline). */
