@@ -40,6 +40,21 @@ export class TrainedVersions {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * At start: runs whose version was made but whose deployment was never answered for (the hub
+   * stopped in between) are told again. A listener that deploys writes its note, so each is told
+   * once more at most per start.
+   */
+  async resume(): Promise<void> {
+    if (this.listeners.size === 0) return;
+    const rows: { id: string }[] = await this.db.query(
+      // A minute old at least: a version another hub made just now is being deployed by that hub.
+      `SELECT r.id FROM training_runs r JOIN model_versions v ON v.id = r.model_version_id
+        WHERE r.deploy IS NOT NULL AND r.deploy_message IS NULL AND v.created_at < now() - interval '1 minute'`,
+    );
+    for (const row of rows) await this.landed(row.id);
+  }
+
   /** Tells every listener that the run's version was made. Never throws. */
   async landed(runId: string): Promise<void> {
     if (this.listeners.size === 0) return;

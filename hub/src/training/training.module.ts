@@ -63,7 +63,11 @@ export function trainingModule(
       },
     },
     // Tuning: queues trials as slots free up, and goes on with running tunings after a restart.
-    start: () => tuner.start(),
+    // A version made just before the hub stopped is deployed now, when its statement asked.
+    start: () => {
+      tuner.start();
+      void trainedVersions.resume().catch((error: unknown) => log.warn({ err: error }, 'could not resume deploying trained versions'));
+    },
     stop: () => tuner.close(),
   };
 }
