@@ -384,6 +384,11 @@ export const VARIABLES = {
     description: 'most input rows an ML.PREDICT / ML.EVALUATE query may return; the hub keeps ML.PREDICT results in the database',
     parse: int(1, 100000000),
   },
+  AIMASS_ML_ONLINE_MAX_ROWS: {
+    default: '100',
+    description: 'most input rows an ML.PREDICT answers online through a READY deployment of the model version (one request against its quotas) instead of a predict job; 0 turns online answers off',
+    parse: int(0, 1000),
+  },
   AIMASS_SERVING_MAX_BODY_BYTES: {
     default: '8388608',
     description: 'largest request body the TF Serving (/v1/models) and KServe v2 (/v2) routes read; larger ones are answered 413',
@@ -458,7 +463,7 @@ export interface Config {
   /** Training by SQL (training/). */
   training: { checkpointEpochs: number; maxRows: number; chunkRows: number; maxClasses: number; maxVocabulary: number; maxTrials: number };
   /** ML.PREDICT and ML.EVALUATE by SQL (ml/). */
-  ml: { waitMs: number; maxRows: number; resultHours: number };
+  ml: { waitMs: number; maxRows: number; resultHours: number; onlineMaxRows: number };
   /** The inference router (serving/router/): deadlines, per-replica cap, retry budget, outlier ejection. */
   inference: {
     defaultDeadlineMs: number;
@@ -564,7 +569,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxVocabulary: v.AIMASS_TRAIN_MAX_VOCABULARY,
       maxTrials: v.AIMASS_TRAIN_MAX_TRIALS,
     },
-    ml: { waitMs: v.AIMASS_ML_WAIT_MS, maxRows: v.AIMASS_ML_MAX_ROWS, resultHours: v.AIMASS_ML_RESULT_HOURS },
+    ml: { waitMs: v.AIMASS_ML_WAIT_MS, maxRows: v.AIMASS_ML_MAX_ROWS, resultHours: v.AIMASS_ML_RESULT_HOURS, onlineMaxRows: v.AIMASS_ML_ONLINE_MAX_ROWS },
     inference: {
       defaultDeadlineMs: v.AIMASS_INFERENCE_DEADLINE_MS,
       maxDeadlineMs: v.AIMASS_INFERENCE_MAX_DEADLINE_MS,

@@ -14,6 +14,7 @@ import type { Config } from '../config.js';
 import { badInput, notFound } from '../errors.js';
 import type { ResolvedDataset } from '../sql/index.js';
 import type { TrainingSql } from '../training/index.js';
+import { predictedValues } from './predicted-values.js';
 
 interface JobRow {
   mode: 'predict' | 'evaluate';
@@ -79,9 +80,8 @@ export class MlAgentDoor {
   }
 
   /**
-   * POST predictions: the model's outputs for rows offset… (each served first). A classifier's
-   * probabilities become predicted_<label> (the most probable class; the first on a tie) and
-   * predicted_<label>_probs ([{ label, prob }] in class order); a regressor's value is kept as is.
+   * POST predictions: the model's outputs for rows offset… (each served first), made ML.PREDICT's
+   * predicted columns by predictedValues (predicted-values.ts), as an online answer is.
    */
   async predictions(job: LeasedJob, body: unknown): Promise<{ stored: number }> {
     const parsed = predictionChunk.safeParse(body);
@@ -97,10 +97,7 @@ export class MlAgentDoor {
     const width = row.task === 'classification' ? row.labels.length : 1;
     const predicted = chunk.outputs.map((out, i) => {
       if (out.length !== width) throw badInput(`body.outputs.${i}`, `must have ${width} value${width > 1 ? 's' : ''} (${row.task === 'classification' ? 'a probability per class' : 'the predicted value'}), not ${out.length}`);
-      if (row.task === 'regression') return [out[0]];
-      let best = 0;
-      for (let k = 1; k < width; k++) if ((out[k] ?? -Infinity) > (out[best] ?? -Infinity)) best = k;
-      return [row.labels[best], row.labels.map((label, k) => ({ label, prob: out[k] }))];
+      return predictedValues(row.task, row.labels, out);
     });
     if (predicted.length === 0) return { stored: 0 };
     const result = await this.db.query(

@@ -26,7 +26,7 @@ export interface MlServices {
 }
 
 export function mlModule(
-  { db, config }: HubFloor,
+  { db, config, log }: HubFloor,
   { accounts }: Pick<AccountsServices, 'accounts'>,
   { jobs, scheduler }: Pick<ComputeServices, 'jobs' | 'scheduler'>,
   { artifacts }: Pick<ArtifactsServices, 'artifacts'>,
@@ -34,7 +34,7 @@ export function mlModule(
   { catalog }: Pick<CatalogServices, 'catalog'>,
   { sql }: SqlServices,
 ): HubModule<MlServices> {
-  const ml = new MlService(db, config, sql, catalog, datasets, jobs);
+  const ml = new MlService(db, config, sql, catalog, datasets, jobs, log.child({ component: 'ml' }));
   const mlAgentDoor = new MlAgentDoor(db, config, sql, artifacts);
   return {
     name: 'ml',

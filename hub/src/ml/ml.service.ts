@@ -13,6 +13,11 @@
  *               root_mean_squared_error, median_absolute_error, r2_score (regressors). Without a
  *               query, the metrics recorded at training (no job).
  *
+ * Online: an ML.PREDICT of at most AIMASS_ML_ONLINE_MAX_ROWS rows on a model version a READY
+ * deployment serves is answered by that deployment (the slot serving fills, online-predictor.ts),
+ * with the same columns and values, and no job. Without a predictor, without such a deployment, or
+ * when the online call fails or is refused, the job runs as above.
+ *
  * ML.PREDICT's result rows stay in ml_result_rows, so paging with runSql's endCursor reads the
  * rows of the caller's latest finished job of the same model version and resolved query instead
  * of predicting again.
@@ -32,7 +37,10 @@ import type { DatasetsService } from '../datasets/index.js';
 import { badInput, notFound } from '../errors.js';
 import { SqlError, type PreparedStatement, type ResolvedDataset } from '../sql/index.js';
 import type { TrainingSql } from '../training/index.js';
-import { planMl, trainedVersion, type MlStatement } from './ml-plan.js';
+import type { Logger } from '../logger.js';
+import { planMl, trainedVersion, type MlPlan, type MlStatement, type TrainedVersion } from './ml-plan.js';
+import type { OnlinePredictor } from './online-predictor.js';
+import { onlineRecords, onlineResultRows } from './predicted-values.js';
 
 /** Rows a statement answers (runSql pages them). */
 export interface MlRows {
@@ -75,6 +83,8 @@ interface MlJobRow {
 }
 
 export class MlService {
+  private online: OnlinePredictor | null = null;
+
   constructor(
     private readonly db: DataSource,
     private readonly config: Config,
@@ -82,7 +92,13 @@ export class MlService {
     private readonly catalog: CatalogService,
     private readonly datasets: DatasetsService,
     private readonly jobs: JobsService,
+    private readonly log?: Logger,
   ) {}
+
+  /** Serving fills this: small ML.PREDICTs on a deployed version are answered online (null empties it). */
+  useOnlinePredictor(predictor: OnlinePredictor | null): void {
+    this.online = predictor;
+  }
 
   /** runSql's handler for ML.PREDICT and ML.EVALUATE. */
   async run(principal: Principal, prepared: PreparedStatement, page: { offset: number; first: number }): Promise<MlRows> {
@@ -93,11 +109,13 @@ export class MlService {
 
     const plan = await planMl({ sql: this.sql, catalog: this.catalog, config: this.config }, principal, prepared);
     const { trained, payload, select } = plan;
-    const predicted = trained.task === 'classification'
-      ? [{ name: `predicted_${trained.labelName}`, type: 'text' }, { name: `predicted_${trained.labelName}_probs`, type: 'jsonb' }]
-      : [{ name: `predicted_${trained.labelName}`, type: 'double precision' }];
+    const predicted = predictedColumns(trained);
     const columns = payload.mode === 'predict' ? [...plan.inputColumns, ...predicted] : metricColumns(trained.task);
     if (payload.mode === 'predict' && payload.rowCount === 0) return { columns, rows: [], totalCount: 0 };
+    if (payload.mode === 'predict') {
+      const online = await this.predictOnline(principal, prepared, plan);
+      if (online) return { columns, rows: online.slice(page.offset, page.offset + page.first), totalCount: online.length };
+    }
 
     const jobId = randomUUID();
     // The row first: the moment the job is queued an agent may ask for its rows.
@@ -173,8 +191,49 @@ export class MlService {
        ORDER BY m.created_at DESC LIMIT 1`,
       [principal.user.id, trained.version.id, prepared.select!.sql],
     );
-    if (!job) throw badInput('after', 'no finished ML.PREDICT of this query to page through: run it without a cursor first');
-    return this.page(job.job_id, page);
+    if (job) return this.page(job.job_id, page);
+    // Answered online the first time: predicted online again (a deployment answers the same), one page of it.
+    if (this.online && prepared.select) {
+      const plan = await planMl({ sql: this.sql, catalog: this.catalog, config: this.config }, principal, prepared);
+      const online = await this.predictOnline(principal, prepared, plan);
+      if (online) return { columns: [...plan.inputColumns, ...predictedColumns(plan.trained)], rows: online.slice(page.offset, page.offset + page.first), totalCount: online.length };
+    }
+    throw badInput('after', 'no finished ML.PREDICT of this query to page through: run it without a cursor first');
+  }
+
+  /**
+   * ML.PREDICT through a deployment: the rows of the input query (at most AIMASS_ML_ONLINE_MAX_ROWS)
+   * sent as raw records, answered as the job's rows would be (input columns, then the predicted
+   * columns of predictedValues; values as the job's rows read back from the database). Null when
+   * the job must answer: no predictor, too many rows, no deployment, or the online call failed.
+   */
+  private async predictOnline(principal: Principal, prepared: PreparedStatement, plan: MlPlan): Promise<unknown[][] | null> {
+    const { trained, payload, select } = plan;
+    const max = this.config.ml.onlineMaxRows;
+    if (!this.online || payload.rowCount === 0 || payload.rowCount > max) return null;
+    const statement = prepared.statement as MlStatement;
+    const n = payload.rowCount;
+    try {
+      const model = await this.catalog.byOwnerAndName(statement.model.owner, statement.model.name);
+      const input = await this.sql.runWrapped(select, (sql) => `SELECT * FROM (${sql}) AS aimass_ml LIMIT ${n}`, { first: n, maxRows: n, source: prepared.source });
+      const records = onlineRecords(input.columns.map((c) => c.name), input.rows, trained.features.map((f) => f.name));
+      const answer = await this.online.predict(principal, {
+        model: { id: model.id, owner: statement.model.owner, name: statement.model.name },
+        versionNumber: trained.version.number,
+        records: JSON.parse(JSON.stringify(records)) as Record<string, unknown>[],
+      });
+      if (!answer) return null;
+      const rows = onlineResultRows(trained.task, trained.labels, input.rows, answer.outputs);
+      if (!rows) {
+        this.log?.warn({ model: payload.model, deployment: answer.deployment }, 'an online ML.PREDICT answer does not fit the version: the job answers');
+        return null;
+      }
+      for (const datasetId of new Set(select.datasets.map((d) => d.datasetId))) await this.datasets.recordUsage(datasetId);
+      return rows;
+    } catch (error) {
+      this.log?.warn({ err: error, model: payload.model }, 'ML.PREDICT could not be answered online: the job answers');
+      return null;
+    }
   }
 
   /** ML.EVALUATE without a query: the metrics recorded when the version was trained. */
@@ -220,6 +279,13 @@ export class MlService {
     const [{ done }] = await this.db.query(`SELECT count(*)::int AS done FROM ml_result_rows WHERE job_id = $1 AND predicted IS NOT NULL`, [jobId]);
     return done === rowCount ? null : `the hub holds predictions for ${done} of the ${rowCount} rows`;
   }
+}
+
+/** ML.PREDICT's columns after the input's: predicted_<label> (and predicted_<label>_probs for classifiers). */
+function predictedColumns(trained: TrainedVersion): { name: string; type: string }[] {
+  return trained.task === 'classification'
+    ? [{ name: `predicted_${trained.labelName}`, type: 'text' }, { name: `predicted_${trained.labelName}_probs`, type: 'jsonb' }]
+    : [{ name: `predicted_${trained.labelName}`, type: 'double precision' }];
 }
 
 function metricColumns(task: 'classification' | 'regression'): { name: string; type: string }[] {

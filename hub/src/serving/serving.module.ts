@@ -8,7 +8,9 @@ import type { AccountsServices } from '../accounts/index.js';
 import type { ArtifactsServices } from '../artifacts/index.js';
 import type { CatalogServices } from '../catalog/index.js';
 import type { ComputeServices } from '../compute/index.js';
+import type { MlServices } from '../ml/index.js';
 import type { HubFloor, HubModule } from '../module.js';
+import type { TrainingServices } from '../training/index.js';
 import type { Admission, Metering } from './admission.js';
 import { DeploymentStatsResolver } from './deployment-stats.resolver.js';
 import { DeploymentResolver } from './deployment.resolver.js';
@@ -17,6 +19,10 @@ import { InferenceService } from './doors/inference-service.js';
 import { kserveRouter } from './doors/kserve-v2.routes.js';
 import { PredictResolver } from './doors/predict.resolver.js';
 import { tfServingRouter } from './doors/tf-serving.routes.js';
+import { connectSql } from './from-sql/connect-sql.js';
+import { DeploymentOnlinePredictor } from './from-sql/deployment-online-predictor.js';
+import { ReadyDeploymentsOfModel } from './from-sql/ready-deployments-of-model.js';
+import { TrainedVersionDeployer, deploymentWriter } from './from-sql/trained-version-deployer.js';
 import { createQuotas } from './quotas/create-quotas.js';
 import { UsageResolver } from './quotas/usage.resolver.js';
 import type { UsageService } from './quotas/usage.service.js';
@@ -51,6 +57,8 @@ export function servingModule(
   { jobs, scheduler, agentFrames }: Pick<ComputeServices, 'jobs' | 'scheduler' | 'agentFrames'>,
   { catalog }: Pick<CatalogServices, 'catalog'>,
   { artifacts }: Pick<ArtifactsServices, 'artifacts'>,
+  training: Pick<TrainingServices, 'trainedVersions'>,
+  ml: Pick<MlServices, 'ml'>,
 ): HubModule<ServingServices> {
   const { db, config, events, signals, log } = floor;
   const servingLog = log.child({ module: 'serving' });
@@ -92,6 +100,11 @@ export function servingModule(
     { deployments, admission: quotas.admission, router: routing.router, metering: quotas.metering, replicas: replicaDirectory },
     catalog,
   );
+  // CREATE MODEL … OPTIONS (deploy = TRUE) deploys; small ML.PREDICTs on a deployed version are answered online.
+  connectSql(training, ml, {
+    deployer: new TrainedVersionDeployer(accounts.accounts, deploymentWriter(deployments)),
+    onlinePredictor: new DeploymentOnlinePredictor(inference, new ReadyDeploymentsOfModel(db, replicaDirectory), config.inference.defaultDeadlineMs),
+  });
   const doors = {
     accounts: accounts.accounts,
     inference,

@@ -51,6 +51,12 @@ export interface ModelOptions {
   autoClassWeights: boolean | null;
   numTrials: number;
   maxParallelTrials: number;
+  /**
+   * deploy = TRUE or deployment = 'name': put the trained version online when it lands (a
+   * deployment named after the model, or the one named; an existing one of that model moves to the
+   * new version). `name` null: the model's own name. Null: no deployment.
+   */
+  deploy: { name: string | null } | null;
 }
 
 /** An option's value as written. `start` is its offset in the query. */
@@ -201,6 +207,8 @@ const SPECS: Record<string, OptionSpec> = {
   auto_class_weights: { appliesTo: CLASSIFIERS },
   num_trials: { appliesTo: MODEL_TYPES },
   max_parallel_trials: { appliesTo: MODEL_TYPES },
+  deploy: { appliesTo: MODEL_TYPES },
+  deployment: { appliesTo: MODEL_TYPES },
 };
 
 /** BigQuery's other spellings. */
@@ -368,6 +376,8 @@ export function checkOptions(source: SourceText, written: WrittenOption[], optio
   const autoClassWeights = byName.has('auto_class_weights') ? bool(byName.get('auto_class_weights')!, fail) : null;
   if (classWeights && autoClassWeights) throw fail(byName.get('auto_class_weights')!.nameStart, 'give class_weights or auto_class_weights = TRUE, not both');
 
+  const deploy = deployOption(byName.get('deploy'), byName.get('deployment'), fail);
+
   if (numTrials > 1 && tuned.length === 0) {
     throw fail(byName.get('num_trials')!.value.start, 'num_trials > 1 needs at least one option written as HPARAM_RANGE(…) or HPARAM_CANDIDATES([…])');
   }
@@ -394,7 +404,19 @@ export function checkOptions(source: SourceText, written: WrittenOption[], optio
     autoClassWeights,
     numTrials,
     maxParallelTrials,
+    deploy,
   };
+}
+
+/** deploy = TRUE / FALSE and deployment = 'name' together: what is deployed, under which name. */
+function deployOption(deploy: WrittenOption | undefined, deployment: WrittenOption | undefined, fail: Problem): ModelOptions['deploy'] {
+  const on = deploy ? bool(deploy, fail) : null;
+  if (!deployment) return on ? { name: null } : null;
+  const v = deployment.value;
+  if (v.kind !== 'string') throw wrongKind(v, 'deployment', "a deployment name in quotes, like 'churn-api'", fail);
+  if (!isName(v.value)) throw fail(v.start, `deployment '${v.value}' is not a valid name: use 1–100 letters, digits, ".", "_" or "-", starting with a letter or digit`);
+  if (on === false) throw fail(deploy!.nameStart, `deploy = FALSE contradicts deployment = '${v.value}': drop one of them`);
+  return { name: v.value };
 }
 
 function wrongKind(v: OptionValue, name: string, expected: string, fail: Problem): Error {

@@ -1,7 +1,8 @@
 /** Training by SQL (CREATE MODEL … AS SELECT on agents): what other domains may use. */
 export { TrainingService, type StatementRows } from './training.service.js';
 export { trainingBlobReferences } from './training-blob-references.js';
-export { TrainingRun } from './training-run.entity.js';
+export { TrainingRun, type RunDeploy } from './training-run.entity.js';
+export { TrainedVersions, type TrainedVersionEvent, type TrainedVersionListener } from './trained-versions.js';
 export { TrainingEpoch } from './training-epoch.entity.js';
 export { TrainingCheckpoint } from './training-checkpoint.entity.js';
 export { TrainingTuning } from './training-tuning.entity.js';

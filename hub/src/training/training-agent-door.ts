@@ -33,6 +33,7 @@ import { TrainingCheckpoint } from './training-checkpoint.entity.js';
 import { TrainingEpoch } from './training-epoch.entity.js';
 import { TrainingRun, type TrialArtifact } from './training-run.entity.js';
 import type { TrainingSql } from './training-sql.js';
+import type { TrainedVersions } from './trained-versions.js';
 
 /** Checkpoints kept per run: the newest, and one before it in case the newest is bad. */
 const KEEP_CHECKPOINTS = 2;
@@ -57,6 +58,8 @@ export class TrainingAgentDoor {
     private readonly blobs: BlobSweeper,
     private readonly events: EventBus,
     private readonly log: Logger,
+    /** Told once a run's version is made (serving deploys it when the statement asked). */
+    private readonly trained?: Pick<TrainedVersions, 'landed'>,
   ) {}
 
   /** The run of a `train` job the token opens (with its query); NOT_FOUND for any other job. */
@@ -242,6 +245,8 @@ export class TrainingAgentDoor {
       // The model is made: nobody will resume from the checkpoints any more.
       await this.prune(run.id, 0).catch((error: unknown) => this.log.warn({ err: error, runId: run.id }, 'could not delete the checkpoints of a finished run'));
       this.log.info({ jobId: job.id, modelId: run.modelId, version: version.number, nodeId: job.nodeId }, 'trained model version made');
+      // Before answering the agent, so the deployment exists when the job succeeds; never throws.
+      await this.trained?.landed(run.id);
       return { modelVersionId: version.id, versionNumber: version.number, epochs: info.epochs, stoppedEarly: info.stoppedEarly };
     } catch (error) {
       await this.blobs.deleteUnreferenced(created);

@@ -37,6 +37,18 @@ export interface TrialArtifact {
   stoppedEarly: boolean;
 }
 
+/**
+ * Where a run's version goes online (CREATE MODEL … OPTIONS (deploy = TRUE | deployment = 'name')),
+ * and the credential that asked for it: the deployment is made for that user, with that
+ * credential's scopes, when the version lands.
+ */
+export interface RunDeploy {
+  name: string;
+  via: 'session' | 'apiKey';
+  credentialId: string;
+  scopes: string[] | 'all';
+}
+
 /** One CREATE MODEL … AS SELECT: the job that trains it and what it reads. */
 @ObjectType('TrainingRun', { description: 'A training job started by CREATE MODEL … AS SELECT' })
 @Entity('training_runs')
@@ -117,6 +129,13 @@ export class TrainingRun {
   /** Tuning: the trial's trained model, kept as a candidate until the best trial is picked. */
   @Column({ name: 'trial_artifact', type: 'jsonb', nullable: true })
   trialArtifact: TrialArtifact | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  deploy: RunDeploy | null;
+
+  @Field(() => String, { nullable: true, description: 'What came of deploying its version: the deployment made or moved, or why it could not be' })
+  @Column({ name: 'deploy_message', type: 'text', nullable: true })
+  deployMessage: string | null;
 
   @Field(() => Date)
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })

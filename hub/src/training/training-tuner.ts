@@ -36,6 +36,7 @@ import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { EventBus } from '../pubsub.js';
 import { TrainingRun } from './training-run.entity.js';
+import type { TrainedVersions } from './trained-versions.js';
 import { TrainingTuning } from './training-tuning.entity.js';
 
 /** How often running tunings are looked at besides their job events (a safety net, not the pace). */
@@ -75,6 +76,8 @@ export class TrainingTuner {
     private readonly blobs: BlobSweeper,
     private readonly events: EventBus,
     private readonly log: Logger,
+    /** Told once the best trial's version is made (serving deploys it when the statement asked). */
+    private readonly trained?: Pick<TrainedVersions, 'landed'>,
   ) {}
 
   /** Starts the sweep (server.ts); it looks at running tunings at once, so a restart goes on where it stopped. */
@@ -314,6 +317,7 @@ export class TrainingTuner {
     }
     await this.discard(tuning.id);
     this.log.info({ tuningId: tuning.id, trial: best.number, version: version.number }, 'tuning finished: best trial made the version');
+    await this.trained?.landed(run.id);
   }
 
   /**

@@ -9,6 +9,7 @@ import type { HubFloor, HubModule } from '../module.js';
 import type { SqlServices } from '../sql/index.js';
 import { TrainingAgentDoor } from './training-agent-door.js';
 import { trainingAgentRouter } from './training-agent.routes.js';
+import { TrainedVersions } from './trained-versions.js';
 import { TrainingTuner } from './training-tuner.js';
 import { TrainingCurveResolver, TrainingRunResolver } from './training.resolver.js';
 import { TrainingService } from './training.service.js';
@@ -24,6 +25,8 @@ export interface TrainingServices {
   training: TrainingService;
   /** The training agent's job-token door: rows, epochs, checkpoints, the trained model. */
   trainingAgentDoor: TrainingAgentDoor;
+  /** Listeners told when a CREATE MODEL run's version is made (serving deploys it when asked). */
+  trainedVersions: Pick<TrainedVersions, 'onTrained'>;
 }
 
 export function trainingModule(
@@ -36,12 +39,13 @@ export function trainingModule(
   { architectures }: ArchitecturesServices,
   { sql }: SqlServices,
 ): HubModule<TrainingServices> {
-  const tuner = new TrainingTuner(db, catalog, jobs, blobSweeper, events, log.child({ component: 'tuning' }));
+  const trainedVersions = new TrainedVersions(db, log.child({ component: 'trained-versions' }));
+  const tuner = new TrainingTuner(db, catalog, jobs, blobSweeper, events, log.child({ component: 'tuning' }), trainedVersions);
   const training = new TrainingService(db, config, sql, catalog, architectures, organizations, datasets, jobs, events, tuner);
-  const trainingAgentDoor = new TrainingAgentDoor(db, config, sql, catalog, versionMetadata, artifacts, blobSweeper, events, log.child({ component: 'training' }));
+  const trainingAgentDoor = new TrainingAgentDoor(db, config, sql, catalog, versionMetadata, artifacts, blobSweeper, events, log.child({ component: 'training' }), trainedVersions);
   return {
     name: 'training',
-    services: { training, trainingAgentDoor },
+    services: { training, trainingAgentDoor, trainedVersions },
     resolvers: trainingResolvers,
     routes: [{ path: '/jobs', router: trainingAgentRouter({ scheduler, config, trainingAgentDoor }), jobTokenOnly: true }],
     sqlStatements: {
@@ -59,7 +63,11 @@ export function trainingModule(
       },
     },
     // Tuning: queues trials as slots free up, and goes on with running tunings after a restart.
-    start: () => tuner.start(),
+    // A version made just before the hub stopped is deployed now, when its statement asked.
+    start: () => {
+      tuner.start();
+      void trainedVersions.resume().catch((error: unknown) => log.warn({ err: error }, 'could not resume deploying trained versions'));
+    },
     stop: () => tuner.close(),
   };
 }

@@ -43,6 +43,11 @@ class TrainingTuningView {
 
 @Resolver(() => TrainingRun)
 export class TrainingRunResolver {
+  @FieldResolver(() => String, { nullable: true, description: "The deployment its version goes to (OPTIONS deploy = TRUE or deployment = 'name'); null when none" })
+  deployment(@Root() run: TrainingRun): string | null {
+    return run.deploy?.name ?? null;
+  }
+
   @Authorized()
   @Query(() => TrainingRun, { description: 'The training run of a job started by CREATE MODEL (NOT_FOUND for a job you may not see, or another kind)' })
   trainingRun(@Arg('jobId', () => ID) jobId: string, @Ctx() ctx: Context): Promise<TrainingRun> {

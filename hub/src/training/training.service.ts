@@ -26,12 +26,24 @@ import { SqlError, type PreparedStatement, type SqlStatement } from '../sql/inde
 import { TrainingCheckpoint } from './training-checkpoint.entity.js';
 import { TrainingEpoch } from './training-epoch.entity.js';
 import { planTraining, type CreateModelStatement, type TrainingPlan } from './training-plan.js';
-import { TrainingRun } from './training-run.entity.js';
+import { TrainingRun, type RunDeploy } from './training-run.entity.js';
 import type { TrainingSql } from './training-sql.js';
 import type { TrainingTuner } from './training-tuner.js';
 import { trainingReads } from './training-reads.js';
 import { TrainingTuning } from './training-tuning.entity.js';
 import { drawTrials, tunedValues } from './tuning-search.js';
+
+/** The deployment a statement asks for (OPTIONS deploy / deployment), with the credential that asked. */
+function runDeploy(principal: Principal, statement: CreateModelStatement): RunDeploy | null {
+  const asked = statement.options.deploy;
+  if (!asked) return null;
+  return {
+    name: asked.name ?? statement.model.name,
+    via: principal.via,
+    credentialId: principal.credentialId,
+    scopes: principal.scopes === 'all' ? 'all' : [...principal.scopes],
+  };
+}
 
 /** Rows a statement answers (runSql pages them). */
 export interface StatementRows {
@@ -139,6 +151,7 @@ export class TrainingService {
     const reads = await trainingReads(this.datasets, plan.datasets, plan.architecture);
     const placement = await this.jobs.placement(residencyOf(reads), principal.user.id);
     if (statement.options.numTrials > 1) return this.createTuning(principal, prepared, model, plan, organizationId, reads, placement.text);
+    const deploy = runDeploy(principal, statement);
     const jobId = randomUUID();
     // The run first: the moment the job is queued an agent may ask for its rows.
     const run = await this.runs.save(
@@ -158,6 +171,8 @@ export class TrainingService {
         modelVersionId: null,
         epochsTrained: null,
         stoppedEarly: null,
+        deploy,
+        deployMessage: null,
       }),
     );
     let job: Job;
@@ -232,6 +247,8 @@ export class TrainingService {
           trialNumber: i + 1,
           trialSubmitted: false,
           trialArtifact: null,
+          deploy: runDeploy(principal, statement),
+          deployMessage: null,
         })),
       );
       return tuning.id;

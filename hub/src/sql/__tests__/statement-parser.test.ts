@@ -58,10 +58,47 @@ describe('Parse: CREATE MODEL', () => {
       autoClassWeights: null,
       numTrials: 1,
       maxParallelTrials: 1,
+      deploy: null,
     });
     expect(s.query.datasets.map(({ owner, name, version }) => ({ owner, name, version }))).toEqual([
       { owner: 'alice', name: 'customers', version: { number: 2 } },
     ]);
+  });
+
+  it('reads deploy = TRUE and deployment = \'name\' (put the trained version online)', () => {
+    const options = (query: string) => {
+      const s = statementOf(query);
+      return s.kind === 'CREATE_MODEL' ? s.options.deploy : undefined;
+    };
+    const base = `CREATE MODEL alice.churn OPTIONS (model_type = 'logistic_reg'`;
+    expect(options(`${base}, deploy = TRUE) AS SELECT * FROM alice.d`)).toEqual({ name: null });
+    expect(options(`${base}, deploy = FALSE) AS SELECT * FROM alice.d`)).toBeNull();
+    expect(options(`${base}) AS SELECT * FROM alice.d`)).toBeNull();
+    expect(options(`${base}, deployment = 'churn-api') AS SELECT * FROM alice.d`)).toEqual({ name: 'churn-api' });
+    expect(options(`${base}, DEPLOY = true, deployment = 'churn.v2') AS SELECT * FROM alice.d`)).toEqual({ name: 'churn.v2' });
+  });
+
+  it('refuses deploy options that cannot be followed, pointing at them', () => {
+    const base = `CREATE MODEL alice.churn OPTIONS (model_type = 'logistic_reg', `;
+    expect(errorOf(`${base}deploy = 'yes') AS SELECT * FROM alice.d`)).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      column: base.length + 10,
+      message: 'deploy must be TRUE or FALSE, not a string',
+    });
+    expect(errorOf(`${base}deployment = TRUE) AS SELECT * FROM alice.d`)).toMatchObject({
+      column: base.length + 14,
+      message: "deployment must be a deployment name in quotes, like 'churn-api', not TRUE or FALSE",
+    });
+    expect(errorOf(`${base}deployment = 'churn api') AS SELECT * FROM alice.d`)).toMatchObject({
+      column: base.length + 14,
+      message: expect.stringContaining("deployment 'churn api' is not a valid name"),
+    });
+    expect(errorOf(`${base}deploy = FALSE, deployment = 'x') AS SELECT * FROM alice.d`)).toMatchObject({
+      column: base.length + 1,
+      message: "deploy = FALSE contradicts deployment = 'x': drop one of them",
+    });
+    expect(errorOf(`${base}deploy = TRUE, deploy = TRUE) AS SELECT * FROM alice.d`)).toMatchObject({ message: 'option deploy is given twice' });
+    expect(errorOf(`${base}deploi = TRUE) AS SELECT * FROM alice.d`)).toMatchObject({ message: 'unknown option deploi (did you mean deploy?)' });
   });
 
   it('reads tuning search spaces and custom models', () => {
