@@ -18,6 +18,7 @@ import { DeploymentsService } from './deployments.service.js';
 import { InferenceService } from './doors/inference-service.js';
 import { kserveRouter } from './doors/kserve-v2.routes.js';
 import { PredictResolver } from './doors/predict.resolver.js';
+import { RecentAuthenticator, RecentCallable } from './doors/recent-callers.js';
 import { tfServingRouter } from './doors/tf-serving.routes.js';
 import { connectSql } from './from-sql/connect-sql.js';
 import { DeploymentOnlinePredictor } from './from-sql/deployment-online-predictor.js';
@@ -66,8 +67,12 @@ export function servingModule(
   // Deployments and their replicas.
   const deployments = new DeploymentsService(db, accounts.organizations, catalog);
   const deploymentReconciler = new DeploymentReconciler(db, config, jobs, deployments, events, signals, servingLog);
+  // The inference path's short memory of callers (doors/recent-callers.ts), told of changes made here.
+  const recentCallable = new RecentCallable(deployments, signals);
+  const recentAuthenticator = new RecentAuthenticator(accounts.accounts, signals);
   deployments.wire(
     async (id) => {
+      recentCallable.forget(id);
       await deploymentReconciler.reconcile(id);
       // Its settings changed even when its status did not: subscribers hear it.
       events.publish('DEPLOYMENT_CHANGED', id, { id });
@@ -97,7 +102,7 @@ export function servingModule(
     apiKeyNames: (ids) => accounts.apiKeys.names(ids),
   });
   const inference = new InferenceService(
-    { deployments, admission: quotas.admission, router: routing.router, metering: quotas.metering, replicas: replicaDirectory },
+    { deployments: recentCallable, admission: quotas.admission, router: routing.router, metering: quotas.metering, replicas: replicaDirectory },
     catalog,
   );
   // CREATE MODEL … OPTIONS (deploy = TRUE) deploys; small ML.PREDICTs on a deployed version are answered online.
@@ -106,7 +111,7 @@ export function servingModule(
     onlinePredictor: new DeploymentOnlinePredictor(inference, new ReadyDeploymentsOfModel(db, replicaDirectory), config.inference.defaultDeadlineMs),
   });
   const doors = {
-    accounts: accounts.accounts,
+    accounts: recentAuthenticator,
     inference,
     maxBodyBytes: config.serving.maxBodyBytes,
     deadlineMs: config.inference.defaultDeadlineMs,
@@ -141,6 +146,8 @@ export function servingModule(
       replicaDirectory.stop();
       await deploymentReconciler.stop();
       routing.close();
+      recentCallable.stop();
+      recentAuthenticator.stop();
       await quotas.stop();
     },
     housekeeping: () => quotas.housekeeping(),
