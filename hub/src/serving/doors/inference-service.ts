@@ -88,7 +88,7 @@ export class InferenceService {
       const records = checkRecords(target.features, typeof input === 'function' ? input(target) : input, field);
       rows = records.length;
       const answer = await this.parts.router.infer({ deploymentId: target.id, versionNumber, records, deadlineAt });
-      this.meter(principal, target, rows, false, answer.computeMs, this.now() - started);
+      this.meter(principal, target, rows, false, answer.computeMs, this.now() - started, answer.batchSize);
       return { target, answer, records, rateLimit };
     } catch (error) {
       this.meter(principal, target, rows, true, 0, this.now() - started);
@@ -110,7 +110,7 @@ export class InferenceService {
     return alias.number;
   }
 
-  private meter(principal: Principal, target: DeploymentTarget, rows: number, error: boolean, computeMs: number, latencyMs: number): void {
+  private meter(principal: Principal, target: DeploymentTarget, rows: number, error: boolean, computeMs: number, latencyMs: number, batchSize?: number): void {
     this.parts.metering.record({
       deploymentId: target.id,
       userId: principal.user.id,
@@ -119,6 +119,7 @@ export class InferenceService {
       error,
       computeMs,
       latencyMs,
+      ...(batchSize === undefined ? {} : { batchSize }),
     });
   }
 }
