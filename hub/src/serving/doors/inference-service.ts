@@ -51,6 +51,9 @@ export interface InferenceParts {
   replicas: Pick<ReplicaDirectory, 'ready'>;
 }
 
+/** Output values one answer may carry (a value is at most about 24 bytes of JSON: under the agents' 1 MiB frame). */
+export const MAX_OUTPUT_VALUES = 40_000;
+
 export class InferenceService {
   constructor(
     private readonly parts: InferenceParts,
@@ -87,6 +90,11 @@ export class InferenceService {
     try {
       const records = checkRecords(target.features, typeof input === 'function' ? input(target) : input, field);
       rows = records.length;
+      // The answer rides one agent frame: a request whose outputs could not fit is refused here, before a replica runs it.
+      const perRecord = Math.max(1, target.labels.length);
+      if (records.length * perRecord > MAX_OUTPUT_VALUES) {
+        throw badInput(field, `at most ${Math.floor(MAX_OUTPUT_VALUES / perRecord)} records per request for a model with ${perRecord} outputs per record`);
+      }
       const answer = await this.parts.router.infer({ deploymentId: target.id, versionNumber, records, deadlineAt });
       this.meter(principal, target, rows, false, answer.computeMs, this.now() - started, answer.batchSize);
       return { target, answer, records, rateLimit };
