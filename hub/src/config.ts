@@ -346,7 +346,7 @@ export const VARIABLES = {
   },
   AIMASS_INFERENCE_REPLICA_MAX_OUTSTANDING: {
     default: '256',
-    description: 'requests the router keeps outstanding on one replica (about its queue); when every replica is at it, requests are refused 503 at once',
+    description: 'requests the router keeps outstanding on one replica (about its queue); when every replica is at it (or would make a request wait past its deadline), requests are refused 503 at once',
     parse: int(1, 100000),
   },
   AIMASS_INFERENCE_RETRY_BUDGET_PERCENT: {
