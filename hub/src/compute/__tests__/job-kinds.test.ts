@@ -22,6 +22,7 @@ describe('Job kinds: the hooks each module declares for the kinds it owns', () =
     kinds.add('compute', { echo, benchmark: { submittable: true, readsData: false, onSucceeded: async (job) => void seen.push(job.nodeId) } });
     kinds.add('training', { train: { submittable: false, readsData: true, checkResult: async () => 'no run' } });
     kinds.add('ml', { predict: { submittable: false, readsData: true } });
+    kinds.add('serving', { serve: { submittable: false, readsData: true } });
     expect(() => kinds.assertComplete()).not.toThrow();
     await kinds.of('benchmark').onSucceeded?.({ id: 'j', nodeId: 'n1' }, { gflops: 1, stepsPerSecond: 1, backend: 'cpu' } as never);
     expect(seen).toEqual(['n1']);
