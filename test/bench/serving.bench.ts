@@ -11,8 +11,8 @@
  *     the same requests sent straight to an agent by this process acting as its hub (the agent
  *     protocol's infer.request over a WebSocket, the same serve code on the agent);
  *  3. a slow replica (2 s per request) among four: success rate, p50/p99, share under 1 s;
- *  4. overload: 400 requests from 200 clients at a replica that takes 2 s per request one at a
- *     time: how many were refused (429/503), how fast, and /readyz's p99 meanwhile.
+ *  4. overload: 400 requests from 200 clients at a replica (in use before) that takes 2 s per
+ *     request one at a time: how many were refused (429/503), how fast, and /readyz's p99 meanwhile.
  *
  * Needs PostgreSQL (DATABASE_URL as an admin connection, else a throwaway server). Everything it
  * starts is removed before it exits, on failure and on Ctrl-C too.
@@ -26,13 +26,15 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { loadBestBackend } from '../../node-agent/src/tf/load-backend.js';
 import { FeatureEncoder, PROTOCOL_VERSION, type FeatureSpec, type ServePayload } from '../../schema/index.js';
-import { fmt, graphql, intEnv, onCleanup, ratio, ROOT, runBenchmark, setUpDatabase, signUp, sleep, summarize, table, type Hub, startHub } from './harness.js';
+import { fmt, graphql, intEnv, listEnv, onCleanup, ratio, ROOT, runBenchmark, setUpDatabase, signUp, sleep, summarize, table, type Hub, startHub } from './harness.js';
 import { cpuSeconds } from './proc-stats.js';
 
 const SETTINGS = {
   requests: intEnv('BENCH_SERVE_REQUESTS', 3000),
   clients: intEnv('BENCH_SERVE_CLIENTS', 64),
   lowLoadRequests: intEnv('BENCH_SERVE_LOW_LOAD_REQUESTS', 500),
+  /** The served network's hidden layers: large enough that predicting is work worth batching. */
+  hidden: listEnv('BENCH_SERVE_HIDDEN', [512, 512, 256]),
 };
 const AGENT_ENTRY = path.join(ROOT, 'dist/node-agent/src/main.js');
 const COLORS = ['red', 'green', 'blue'];
@@ -171,7 +173,7 @@ async function directAgent(payload: ServePayload, files: Map<string, Buffer>): P
 }
 
 await runBenchmark(async () => {
-  console.log(`serving benchmark: ${SETTINGS.requests.toLocaleString('en-US')} single-record requests from ${SETTINGS.clients} clients; ${SETTINGS.lowLoadRequests} at low load`);
+  console.log(`serving benchmark: ${SETTINGS.requests.toLocaleString('en-US')} single-record requests from ${SETTINGS.clients} clients; ${SETTINGS.lowLoadRequests} at low load; hidden_units ${JSON.stringify(SETTINGS.hidden)}`);
   const db = await setUpDatabase();
   const hub = await startHub(db, { AIMASS_AGENT_HEARTBEAT_SECONDS: '1', AIMASS_SCHEDULER_TICK_SECONDS: '1', AIMASS_JOB_LEASE_SECONDS: '10' });
   const user = await signUp(hub);
@@ -185,7 +187,7 @@ await runBenchmark(async () => {
 
   // A classifier trained by SQL on the agent.
   const created = await graphql(hub, `mutation($q: String!) { runSql(query: $q) { rows } }`, {
-    q: `CREATE MODEL ${user.username}.m OPTIONS (model_type = 'dnn_classifier', input_label_cols = ['kind'], hidden_units = [32, 16], epochs = 3, early_stop = FALSE)
+    q: `CREATE MODEL ${user.username}.m OPTIONS (model_type = 'dnn_classifier', input_label_cols = ['kind'], hidden_units = ${JSON.stringify(SETTINGS.hidden)}, epochs = 3, early_stop = FALSE)
         AS SELECT a, b, color, kind FROM ${user.username}.train`,
   }, user.token);
   for (;;) {
@@ -342,6 +344,8 @@ await runBenchmark(async () => {
   // 4. Overload: one replica, 2 s per request, one at a time.
   await deploy('tiny', { minReplicas: 1, maxReplicas: 1, requirements: { labels: ['slow'] }, batching: { maxBatchSize: 1, maxQueueDelayMs: 0 } });
   await waitReady(hub, user.token, user.username, 'tiny', 1);
+  // In use before the rush, so the hub has measured it (a cold replica's first wave waits out its deadline instead).
+  for (let i = 0; i < 2; i++) await viaHub('tiny', 20_000)(i);
   let loading = true;
   const probes: number[] = [];
   const prober = (async () => {
