@@ -263,8 +263,12 @@ describe('deployments and their replicas (serve jobs on agents)', () => {
     expect(new Set(ready.replicas.map((r: any) => r.nodeId))).toEqual(new Set([a.nodeId, b.nodeId]));
     expect(a.held().size).toBe(1);
     expect(b.held().size).toBe(1);
+    const active = () => hub.sql(`SELECT id FROM jobs WHERE kind = 'serve' AND payload->>'deploymentId' = $1 AND status IN ('queued', 'leased', 'running')`, [ready.id]);
+    expect(await active()).toHaveLength(2);
     await remove('spread');
+    // Deleting stops every replica and places none while it does (a pass in between once left queued orphans).
     await closeAll();
+    expect(await active()).toEqual([]);
   }, 60_000);
 
   it('spreading yields once a replica has waited long enough, so a node already holding one takes another', async () => {

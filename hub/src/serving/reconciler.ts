@@ -29,6 +29,9 @@ import { DeploymentStatus, type Deployment } from './deployment.entity.js';
 import type { DeploymentsService } from './deployments.service.js';
 import { servedVersion } from './served-version.js';
 
+/** The status message of a deployment whose replicas remove() is stopping; passes leave it alone. */
+const DELETING = 'deleting';
+
 /** Replicas that end failed in a row (none ready in between) before the deployment is FAILED. */
 export const FAILURES_BEFORE_FAILED = 3;
 /** Attempts of one serve job: an agent restarting costs one; replacements are new jobs. */
@@ -123,7 +126,8 @@ export class DeploymentReconciler {
 
   private async pass(tx: EntityManager, deploymentId: string) {
     const [row] = await tx.query(`SELECT * FROM deployments WHERE id = $1 FOR UPDATE`, [deploymentId]);
-    if (!row) return undefined;
+    // Being deleted (remove() marked it and is stopping its replicas): placing one now would leave it orphaned.
+    if (!row || row.status_message === DELETING) return undefined;
     let changed = false;
     let message: string | null = row.status_message;
 
@@ -292,7 +296,7 @@ export class DeploymentReconciler {
     const jobIds = await this.db.transaction(async (tx) => {
       await tx.query(`SELECT id FROM deployments WHERE id = $1 FOR UPDATE`, [deployment.id]);
       const replicas: { job_id: string }[] = await tx.query(`SELECT job_id FROM deployment_replicas WHERE deployment_id = $1`, [deployment.id]);
-      await tx.query(`UPDATE deployments SET status = 'stopped', status_message = 'deleting' WHERE id = $1`, [deployment.id]);
+      await tx.query(`UPDATE deployments SET status = 'stopped', status_message = $2 WHERE id = $1`, [deployment.id, DELETING]);
       return replicas.map((r) => r.job_id);
     });
     for (const jobId of jobIds) await this.jobs.stop(jobId, 'the deployment was deleted');

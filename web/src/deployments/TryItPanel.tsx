@@ -74,7 +74,7 @@ function PredictError({ error }: { error: GraphQLRequestError }) {
   return (
     <p className="alert" role="alert" data-testid="try-error" data-code={error.code}>
       {error.message}
-      {error.retryAfterSeconds !== undefined && <> (try again in {error.retryAfterSeconds} s)</>}
+      {error.retryAfterSeconds !== undefined && !/retry in \d+ s/.test(error.message) && <> (try again in {error.retryAfterSeconds} s)</>}
     </p>
   );
 }
