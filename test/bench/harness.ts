@@ -30,9 +30,10 @@ export function intEnv(name: string, fallback: number): number {
   return n;
 }
 
-export function listEnv(name: string, fallback: number[]): number[] {
+export function listEnv(name: string, fallback: number[], emptyAllowed = false): number[] {
   const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
+  if (raw === undefined) return fallback;
+  if (raw.trim() === '') return emptyAllowed ? [] : fallback;
   const list = raw.split(',').map((s) => Number(s.trim()));
   if (list.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`${name} must be a comma-separated list of whole numbers, got "${raw}"`);
   return list;

@@ -6,7 +6,9 @@
  *     BENCH_SERVE_CLIENTS (64) concurrent clients through the hub (TF Serving REST) to one replica
  *     with dynamic batching, against (a) the same with batching off (maxBatchSize 1) and (b) direct
  *     in-process `model.predict` of the downloaded artifact one request at a time; the ratios (the
- *     goal: batching at least 3× per-request predict), and the hub's CPU per 1,000 requests;
+ *     goal: batching at least 3× per-request predict), and the hub's CPU per 1,000 requests — for
+ *     a light network (BENCH_SERVE_HIDDEN), whose in-process prediction is cheaper than any trip
+ *     through HTTP, and a heavy one (BENCH_SERVE_HEAVY_HIDDEN), where predicting dominates;
  *  2. the hub's added latency at low load: p50 of one client's requests through the hub against
  *     the same requests sent straight to an agent by this process acting as its hub (the agent
  *     protocol's infer.request over a WebSocket, the same serve code on the agent);
@@ -33,8 +35,13 @@ const SETTINGS = {
   requests: intEnv('BENCH_SERVE_REQUESTS', 3000),
   clients: intEnv('BENCH_SERVE_CLIENTS', 64),
   lowLoadRequests: intEnv('BENCH_SERVE_LOW_LOAD_REQUESTS', 500),
-  /** The served network's hidden layers: large enough that predicting is work worth batching. */
+  /** The light network's hidden layers (parts 1 to 4): a prediction costs about 0.1 ms in process. */
   hidden: listEnv('BENCH_SERVE_HIDDEN', [512, 512, 256]),
+  /**
+   * A heavy network measured in part 1 beside it (empty: skipped): one row's prediction reads
+   * every weight (about 25 MB) for a handful of multiplications each, which a batch shares.
+   */
+  heavyHidden: listEnv('BENCH_SERVE_HEAVY_HIDDEN', [2048, 2048, 1024], true),
 };
 const AGENT_ENTRY = path.join(ROOT, 'dist/node-agent/src/main.js');
 const COLORS = ['red', 'green', 'blue'];
@@ -191,7 +198,7 @@ async function directAgent(payload: ServePayload, files: Map<string, Buffer>): P
 }
 
 await runBenchmark(async () => {
-  console.log(`serving benchmark: ${SETTINGS.requests.toLocaleString('en-US')} single-record requests from ${SETTINGS.clients} clients; ${SETTINGS.lowLoadRequests} at low load; hidden_units ${JSON.stringify(SETTINGS.hidden)}`);
+  console.log(`serving benchmark: ${SETTINGS.requests.toLocaleString('en-US')} single-record requests from ${SETTINGS.clients} clients; ${SETTINGS.lowLoadRequests} at low load; hidden_units ${JSON.stringify(SETTINGS.hidden)}${SETTINGS.heavyHidden.length > 0 ? ` and ${JSON.stringify(SETTINGS.heavyHidden)}` : ''}`);
   const db = await setUpDatabase();
   const hub = await startHub(db, { AIMASS_AGENT_HEARTBEAT_SECONDS: '1', AIMASS_SCHEDULER_TICK_SECONDS: '1', AIMASS_JOB_LEASE_SECONDS: '10' });
   const user = await signUp(hub);
@@ -203,17 +210,6 @@ await runBenchmark(async () => {
   const node = async (name: string) => (await graphql(hub, `mutation($n: String!) { registerNode(input: { name: $n }) { token } }`, { n: name }, user.token)).registerNode.token as string;
   await startAgent(hub.url, await node('fast-1'), 'fast-1', ['--slots', '4']);
 
-  // A classifier trained by SQL on the agent.
-  const created = await graphql(hub, `mutation($q: String!) { runSql(query: $q) { rows } }`, {
-    q: `CREATE MODEL ${user.username}.m OPTIONS (model_type = 'dnn_classifier', input_label_cols = ['kind'], hidden_units = ${JSON.stringify(SETTINGS.hidden)}, epochs = 3, early_stop = FALSE)
-        AS SELECT a, b, color, kind FROM ${user.username}.train`,
-  }, user.token);
-  for (;;) {
-    const { job } = await graphql(hub, `query($id: ID!) { job(id: $id) { status error } }`, { id: created.runSql.rows[0][0] }, user.token);
-    if (job.status === 'SUCCEEDED') break;
-    if (['FAILED', 'CANCELED'].includes(job.status)) throw new Error(`training failed: ${job.error}`);
-    await sleep(100);
-  }
   const key = (await graphql(hub, `mutation { createApiKey(input: { name: "bench", scopes: [INFERENCE] }) { secret } }`, {}, user.token)).createApiKey.secret as string;
   const record = (i: number) => {
     const r = data[i % data.length];
@@ -228,87 +224,131 @@ await runBenchmark(async () => {
   const deploy = async (name: string, extra: object) => {
     await graphql(hub, `mutation($input: CreateDeploymentInput!) { createDeployment(input: $input) { id } }`, { input: { name, model: `${user.username}/m`, ...extra } }, user.token);
   };
-
-  // 1. Batching on and off: both deployed and warmed up first, then measured one after the other.
-  const results: { name: string; seconds: number; shots: Shot[]; cpu: number }[] = [];
-  const variants = [
-    ['batched', { maxBatchSize: 64, maxQueueDelayMs: 2 }],
-    ['unbatched', { maxBatchSize: 1, maxQueueDelayMs: 0 }],
-  ] as const;
-  for (const [name, batching] of variants) await deploy(name, { minReplicas: 1, maxReplicas: 1, batching });
-  for (const [name] of variants) {
-    await waitReady(hub, user.token, user.username, name, 1);
-    await fire(500, SETTINGS.clients, viaHub(name)); // warm-up
-  }
-  for (const [name] of variants) {
-    const cpuBefore = cpuSeconds(hub.pid) ?? 0;
-    const run = await fire(SETTINGS.requests, SETTINGS.clients, viaHub(name));
-    results.push({ name, ...run, cpu: (cpuSeconds(hub.pid) ?? 0) - cpuBefore });
-  }
-  for (const [name] of variants) await graphql(hub, `mutation($o: String!, $n: String!) { deleteDeployment(owner: $o, name: $n) }`, { o: user.username, n: name }, user.token);
-
-  // (b) The downloaded artifact in this process, one request at a time.
+  const undeploy = (name: string) => graphql(hub, `mutation($o: String!, $n: String!) { deleteDeployment(owner: $o, name: $n) }`, { o: user.username, n: name }, user.token);
   const { tf, backend } = await loadBestBackend();
-  const { modelVersion } = await graphql(
-    hub,
-    `query($o: String!) { modelVersion(owner: $o, name: "m", number: 1) { id files { path sha256 size } signature { features { name type preprocessing { kind mean std vocabulary } } labels } } }`,
-    { o: user.username },
-    user.token,
-  );
-  const features: FeatureSpec[] = modelVersion.signature.features.map((f: any) => ({
-    name: f.name,
-    type: f.type.toLowerCase(),
-    preprocessing: f.preprocessing.kind === 'STANDARDIZE' ? { kind: 'standardize', mean: f.preprocessing.mean, std: f.preprocessing.std } : { kind: 'one_hot', vocabulary: f.preprocessing.vocabulary },
-  }));
-  const files = new Map<string, Buffer>();
-  for (const f of modelVersion.files as { path: string }[]) {
-    const res = await fetch(`${hub.url}/api/models/${user.username}/m/versions/1/${f.path}`, { headers: { authorization: `Bearer ${user.token}` } });
-    files.set(f.path, Buffer.from(await res.arrayBuffer()));
-  }
-  const json = JSON.parse(files.get('model.json')!.toString());
-  const weightData = tf.io.concatenateArrayBuffers(json.weightsManifest.flatMap((g: { paths: string[] }) => g.paths.map((p) => new Uint8Array(files.get(p)!).buffer)));
-  const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((g: { weights: unknown[] }) => g.weights), weightData }));
-  const encoder = new FeatureEncoder(features);
-  const direct: number[] = [];
-  const directStarted = performance.now();
-  for (let i = 0; i < SETTINGS.requests; i++) {
-    const t = performance.now();
-    const y = tf.tidy(() => model.predict(tf.tensor2d(encoder.encodeRecord(record(i)), [1, encoder.width])) as tfjs.Tensor);
-    await y.data();
-    y.dispose();
-    direct.push(performance.now() - t);
-  }
-  const directSeconds = (performance.now() - directStarted) / 1000;
-  model.dispose();
 
-  const rps = (r: { shots: Shot[]; seconds: number }) => r.shots.filter((s) => s.status === 200).length / r.seconds;
-  const [batched, unbatched] = results;
-  const directRps = SETTINGS.requests / directSeconds;
-  console.log(`\n1. throughput, ${SETTINGS.clients} clients, one replica on one local agent (in-process backend: ${backend})`);
-  const s = (shots: Shot[]) => summarize(shots.map((x) => x.ms));
-  console.log(
-    table(
-      ['', 'ok', 'requests/s', 'p50 ms', 'p99 ms', 'vs per-request predict', 'hub CPU s / 1,000 req'],
-      [
-        ['through the hub, dynamic batching (64, 2 ms)', `${batched.shots.filter((x) => x.status === 200).length}/${batched.shots.length}`, fmt(rps(batched), 0), fmt(s(batched.shots).p50), fmt(s(batched.shots).p99), ratio(rps(batched), directRps), fmt((batched.cpu / SETTINGS.requests) * 1000, 3)],
-        ['through the hub, batching off', `${unbatched.shots.filter((x) => x.status === 200).length}/${unbatched.shots.length}`, fmt(rps(unbatched), 0), fmt(s(unbatched.shots).p50), fmt(s(unbatched.shots).p99), ratio(rps(unbatched), directRps), fmt((unbatched.cpu / SETTINGS.requests) * 1000, 3)],
-        ['in-process model.predict, one at a time', `${SETTINGS.requests}`, fmt(directRps, 0), fmt(summarize(direct).p50), fmt(summarize(direct).p99), '1.00×', ''],
-      ],
-    ),
-  );
-  console.log(`batching vs batching off: ${ratio(rps(batched), rps(unbatched))}`);
+  /** Trains model `m` with these hidden layers as version `number` (CREATE MODEL again adds one). */
+  async function train(hidden: number[]): Promise<number> {
+    const created = await graphql(hub, `mutation($q: String!) { runSql(query: $q) { rows } }`, {
+      q: `CREATE OR REPLACE MODEL ${user.username}.m OPTIONS (model_type = 'dnn_classifier', input_label_cols = ['kind'], hidden_units = ${JSON.stringify(hidden)}, epochs = 2, early_stop = FALSE)
+          AS SELECT a, b, color, kind FROM ${user.username}.train`,
+    }, user.token);
+    for (;;) {
+      const { job } = await graphql(hub, `query($id: ID!) { job(id: $id) { status error } }`, { id: created.runSql.rows[0][0] }, user.token);
+      if (job.status === 'SUCCEEDED') break;
+      if (['FAILED', 'CANCELED'].includes(job.status)) throw new Error(`training failed: ${job.error}`);
+      await sleep(100);
+    }
+    const { model } = await graphql(hub, `query($o: String!) { model(owner: $o, name: "m") { versions { number } } }`, { o: user.username }, user.token);
+    return Math.max(...model.versions.map((v: { number: number }) => v.number));
+  }
+
+  /** The version's artifact as this process loads it (the in-process reference and the direct agent). */
+  async function artifact(version: number) {
+    const { modelVersion } = await graphql(
+      hub,
+      `query($o: String!, $v: Int!) { modelVersion(owner: $o, name: "m", number: $v) { id files { path sha256 size } signature { features { name type preprocessing { kind mean std vocabulary } } labels } } }`,
+      { o: user.username, v: version },
+      user.token,
+    );
+    const features: FeatureSpec[] = modelVersion.signature.features.map((f: any) => ({
+      name: f.name,
+      type: f.type.toLowerCase(),
+      preprocessing: f.preprocessing.kind === 'STANDARDIZE' ? { kind: 'standardize', mean: f.preprocessing.mean, std: f.preprocessing.std } : { kind: 'one_hot', vocabulary: f.preprocessing.vocabulary },
+    }));
+    const files = new Map<string, Buffer>();
+    for (const f of modelVersion.files as { path: string }[]) {
+      const res = await fetch(`${hub.url}/api/models/${user.username}/m/versions/${version}/${f.path}`, { headers: { authorization: `Bearer ${user.token}` } });
+      files.set(f.path, Buffer.from(await res.arrayBuffer()));
+    }
+    return { id: modelVersion.id as string, labels: modelVersion.signature.labels as string[], features, files };
+  }
+
+  /** Part 1 for one version: batching on, off, and in-process predict one request at a time. */
+  async function throughput(version: number, hidden: number[]) {
+    const results: { name: string; seconds: number; shots: Shot[]; cpu: number }[] = [];
+    const variants = [
+      [`batched-${version}`, { maxBatchSize: 64, maxQueueDelayMs: 2 }],
+      [`unbatched-${version}`, { maxBatchSize: 1, maxQueueDelayMs: 0 }],
+    ] as const;
+    // Both deployed and warmed up first, then measured one after the other.
+    for (const [name, batching] of variants) await deploy(name, { version, minReplicas: 1, maxReplicas: 1, batching });
+    for (const [name] of variants) {
+      await waitReady(hub, user.token, user.username, name, 1);
+      await fire(500, SETTINGS.clients, viaHub(name)); // warm-up
+    }
+    for (const [name] of variants) {
+      const cpuBefore = cpuSeconds(hub.pid) ?? 0;
+      const run = await fire(SETTINGS.requests, SETTINGS.clients, viaHub(name));
+      results.push({ name, ...run, cpu: (cpuSeconds(hub.pid) ?? 0) - cpuBefore });
+    }
+    for (const [name] of variants) await undeploy(name);
+
+    // (b) The downloaded artifact in this process, one request at a time.
+    const { features, files } = await artifact(version);
+    const json = JSON.parse(files.get('model.json')!.toString());
+    const weightData = tf.io.concatenateArrayBuffers(json.weightsManifest.flatMap((g: { paths: string[] }) => g.paths.map((p) => new Uint8Array(files.get(p)!).buffer)));
+    const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((g: { weights: unknown[] }) => g.weights), weightData }));
+    const encoder = new FeatureEncoder(features);
+    const predictOne = async (i: number) => {
+      const y = tf.tidy(() => model.predict(tf.tensor2d(encoder.encodeRecord(record(i)), [1, encoder.width])) as tfjs.Tensor);
+      await y.data();
+      y.dispose();
+    };
+    for (let i = 0; i < 50; i++) await predictOne(i); // warm-up
+    const direct: number[] = [];
+    const directStarted = performance.now();
+    for (let i = 0; i < SETTINGS.requests; i++) {
+      const t = performance.now();
+      await predictOne(i);
+      direct.push(performance.now() - t);
+    }
+    const directSeconds = (performance.now() - directStarted) / 1000;
+    model.dispose();
+
+    const rps = (r: { shots: Shot[]; seconds: number }) => r.shots.filter((x) => x.status === 200).length / r.seconds;
+    const [batched, unbatched] = results;
+    const directRps = SETTINGS.requests / directSeconds;
+    console.log(`\n1. throughput, hidden_units ${JSON.stringify(hidden)}, ${SETTINGS.clients} clients, one replica on one local agent (in-process backend: ${backend})`);
+    const s = (shots: Shot[]) => summarize(shots.map((x) => x.ms));
+    const row = (label: string, r: (typeof results)[number]) => [
+      label,
+      `${r.shots.filter((x) => x.status === 200).length}/${r.shots.length}`,
+      fmt(rps(r), 0),
+      fmt(s(r.shots).p50),
+      fmt(s(r.shots).p99),
+      ratio(rps(r), directRps),
+      fmt((r.cpu / SETTINGS.requests) * 1000, 3),
+    ];
+    console.log(
+      table(
+        ['', 'ok', 'requests/s', 'p50 ms', 'p99 ms', 'vs per-request predict', 'hub CPU s / 1,000 req'],
+        [
+          row('through the hub, dynamic batching (64, 2 ms)', batched),
+          row('through the hub, batching off', unbatched),
+          ['in-process model.predict, one at a time', `${SETTINGS.requests}`, fmt(directRps, 0), fmt(summarize(direct).p50), fmt(summarize(direct).p99), '1.00×', ''],
+        ],
+      ),
+    );
+    console.log(`batching vs batching off: ${ratio(rps(batched), rps(unbatched))}`);
+  }
+
+  const light = await train(SETTINGS.hidden);
+  await throughput(light, SETTINGS.hidden);
+  if (SETTINGS.heavyHidden.length > 0) await throughput(await train(SETTINGS.heavyHidden), SETTINGS.heavyHidden);
+  const { id: lightId, labels, features, files } = await artifact(light);
 
   // 2. Low load: one client, through the hub vs straight to an agent.
-  await deploy('single', { minReplicas: 1, maxReplicas: 1, batching: { maxBatchSize: 1, maxQueueDelayMs: 0 } });
+  await deploy('single', { version: light, minReplicas: 1, maxReplicas: 1, batching: { maxBatchSize: 1, maxQueueDelayMs: 0 } });
   await waitReady(hub, user.token, user.username, 'single', 1);
   const payload: ServePayload = {
     deploymentId: randomUUID(),
-    model: `${user.username}.m@1`,
-    versionId: modelVersion.id,
-    versionNumber: 1,
+    model: `${user.username}.m@${light}`,
+    versionId: lightId,
+    versionNumber: light,
     task: 'classification',
     features,
-    labels: modelVersion.signature.labels,
+    labels,
     files: ['model.json', ...[...files.keys()].filter((p) => p !== 'model.json')].map((p) => ({ path: p, sha256: createHash('sha256').update(files.get(p)!).digest('hex'), size: files.get(p)!.length })),
     batching: { maxBatchSize: 1, maxQueueDelayMs: 0 },
     maxQueue: 256,
@@ -347,10 +387,10 @@ await runBenchmark(async () => {
   // 3. One slow replica among four.
   for (const name of ['fast-2', 'fast-3']) await startAgent(hub.url, await node(name), name, ['--slots', '4']);
   await startAgent(hub.url, await node('slow'), 'slow', ['--slots', '4', '--label', 'slow'], { AIMASS_AGENT_SERVE_DELAY_MS: '2000' });
-  await deploy('mixed', { minReplicas: 4, maxReplicas: 4 });
+  await deploy('mixed', { version: light, minReplicas: 4, maxReplicas: 4 });
   await waitReady(hub, user.token, user.username, 'mixed', 4);
   const mixed = await fire(1000, 8, viaHub('mixed'));
-  const mixedStats = s(mixed.shots);
+  const mixedStats = summarize(mixed.shots.map((x) => x.ms));
   console.log('\n3. one replica taking 2 s per request among four, 8 clients, 1,000 requests');
   console.log(
     table(
@@ -360,7 +400,7 @@ await runBenchmark(async () => {
   );
 
   // 4. Overload: one replica, 2 s per request, one at a time.
-  await deploy('tiny', { minReplicas: 1, maxReplicas: 1, requirements: { labels: ['slow'] }, batching: { maxBatchSize: 1, maxQueueDelayMs: 0 } });
+  await deploy('tiny', { version: light, minReplicas: 1, maxReplicas: 1, requirements: { labels: ['slow'] }, batching: { maxBatchSize: 1, maxQueueDelayMs: 0 } });
   await waitReady(hub, user.token, user.username, 'tiny', 1);
   // In use before the rush, so the hub has measured it (a cold replica's first wave waits out its deadline instead).
   for (let i = 0; i < 2; i++) await viaHub('tiny', 20_000)(i);
