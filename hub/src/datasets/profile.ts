@@ -70,19 +70,24 @@ const isTemporal = (type: ColumnType) => type === ColumnType.DATE || type === Co
  * MAX_SORTS sorts, and never splits what one `group()` call added.
  */
 class AggregateStatements {
-  private readonly groups: { expressions: string[]; sorts: number; inner: string[] }[] = [];
+  private readonly groups: { expressions: string[]; sorts: number; inner: string[]; params: unknown[] }[] = [];
   private count = 0;
 
-  /** Expressions of one column, with the sorts they take and the per-row values they read from the inner select. */
-  group(expressions: string[], sorts = 0, inner: string[] = []): number[] {
+  /**
+   * Expressions of one column, with the sorts they take, and the per-row values they read from
+   * the inner select; `$1`, `$2`… in those stand for `params`, renumbered within the statement.
+   */
+  group(expressions: string[], sorts = 0, inner: string[] = [], params: unknown[] = []): number[] {
     let last = this.groups.at(-1);
     if (!last || last.expressions.length + expressions.length > MAX_EXPRESSIONS || last.sorts + sorts > MAX_SORTS) {
-      last = { expressions: [], sorts: 0, inner: [] };
+      last = { expressions: [], sorts: 0, inner: [], params: [] };
       this.groups.push(last);
     }
     last.expressions.push(...expressions);
     last.sorts += sorts;
-    last.inner.push(...inner);
+    const offset = last.params.length;
+    last.inner.push(...inner.map((e) => e.replace(/\$(\d+)/g, (_, n: string) => `$${offset + Number(n)}`)));
+    last.params.push(...params);
     const first = this.count;
     this.count += expressions.length;
     return expressions.map((_, i) => first + i);
@@ -96,9 +101,9 @@ class AggregateStatements {
     return this.count === 0;
   }
 
-  async run(qr: QueryRunner, table: string, params: unknown[] = []): Promise<unknown[]> {
+  async run(qr: QueryRunner, table: string): Promise<unknown[]> {
     const values: unknown[] = [];
-    for (const { expressions, inner } of this.groups) {
+    for (const { expressions, inner, params } of this.groups) {
       const from = inner.length === 0 ? table : `(SELECT *, ${inner.join(', ')} FROM ${table}) t`;
       const [row] = await qr.query(`SELECT ${expressions.map((e, i) => `${e} AS a${i}`).join(', ')} FROM ${from}`, params);
       expressions.forEach((_, i) => values.push(row[`a${i}`]));
@@ -188,7 +193,6 @@ export async function computeProfile(qr: QueryRunner, table: string, columns: Da
  */
 async function sortingPass(qr: QueryRunner, table: string, profiles: ColumnProfile[]): Promise<void> {
   const sorting = new AggregateStatements();
-  const params: number[] = [];
   const pending: (() => void)[] = [];
   let values: unknown[] = [];
   profiles.forEach((profile, i) => {
@@ -206,12 +210,11 @@ async function sortingPass(qr: QueryRunner, table: string, profiles: ColumnProfi
     const expressions = [`count(DISTINCT ${c})::bigint`, `percentile_cont(ARRAY[0.25, 0.5, 0.75]::float8[]) WITHIN GROUP (ORDER BY ${x})`];
     const inner: string[] = [];
     if (ranged) {
-      params.push(min, max);
       const bin = `h${i}`;
-      inner.push(`CASE WHEN ${c} IS NOT NULL THEN least(width_bucket(${x}, $${params.length - 1}::float8, $${params.length}::float8, ${HISTOGRAM_BINS}), ${HISTOGRAM_BINS}) END AS ${bin}`);
+      inner.push(`CASE WHEN ${c} IS NOT NULL THEN least(width_bucket(${x}, $1::float8, $2::float8, ${HISTOGRAM_BINS}), ${HISTOGRAM_BINS}) END AS ${bin}`);
       for (let b = 1; b <= HISTOGRAM_BINS; b++) expressions.push(`count(*) FILTER (WHERE ${bin} = ${b})::bigint`);
     }
-    const [distinct, quartileAt, ...bins] = sorting.group(expressions, 2, inner);
+    const [distinct, quartileAt, ...bins] = sorting.group(expressions, 2, inner, ranged ? [min, max] : []);
     pending.push(() => {
       const [p25, p50, p75] = quartiles(values[quartileAt]);
       Object.assign(profile, { distinct: Number(values[distinct]), median: p50, quantiles: { p25, p50, p75 } });
@@ -221,7 +224,7 @@ async function sortingPass(qr: QueryRunner, table: string, profiles: ColumnProfi
     });
   });
   if (sorting.empty) return;
-  values = await sorting.run(qr, table, params);
+  values = await sorting.run(qr, table);
   for (const fill of pending) fill();
 }
 
