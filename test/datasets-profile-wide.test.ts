@@ -22,7 +22,8 @@ function rng(seed: number) {
 }
 
 const NUMBERS = 18;
-const numberNames = Array.from({ length: NUMBERS }, (_, i) => `m${i}`);
+/** Named like the profile's own per-row bin values might be, so that no name of its may clash with a column's. */
+const numberNames = Array.from({ length: NUMBERS }, (_, i) => `h${i}`);
 
 /** 150 distinct-ish rows, each present twice: 150 duplicates. Booleans tie 60 / 60 with 30 NULLs. */
 function generate(): (number | string | boolean | null)[][] {

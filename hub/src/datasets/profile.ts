@@ -210,7 +210,8 @@ async function sortingPass(qr: QueryRunner, table: string, profiles: ColumnProfi
     const expressions = [`count(DISTINCT ${c})::bigint`, `percentile_cont(ARRAY[0.25, 0.5, 0.75]::float8[]) WITHIN GROUP (ORDER BY ${x})`];
     const inner: string[] = [];
     if (ranged) {
-      const bin = `h${i}`;
+      // Quoted with a space: no column name (lower snake case) can be the same.
+      const bin = `"bin ${i}"`;
       inner.push(`CASE WHEN ${c} IS NOT NULL THEN least(width_bucket(${x}, $1::float8, $2::float8, ${HISTOGRAM_BINS}), ${HISTOGRAM_BINS}) END AS ${bin}`);
       for (let b = 1; b <= HISTOGRAM_BINS; b++) expressions.push(`count(*) FILTER (WHERE ${bin} = ${b})::bigint`);
     }
