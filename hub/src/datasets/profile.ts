@@ -9,14 +9,31 @@
  * (ties by value). Dates and timestamps: min and max. The dataset: rows, duplicate rows (rows
  * equal in every column to an earlier one), and the Pearson correlation (corr(), pairwise
  * complete rows) of every pair of numeric columns.
+ *
+ * Every figure is exact. The table is read by few statements, each covering many columns:
+ *  1. one plain aggregate (PostgreSQL may share it among parallel workers): row count, present
+ *     counts, min, max, mean, variance, the true and false counts of booleans, and every corr();
+ *  2. one sorting aggregate: count(DISTINCT) of numbers and dates, one percentile_cont over the
+ *     array of quartile fractions per number (one sort for the three), and the histogram counts
+ *     (count(*) FILTER on the bin, computed once per row, with the min and max of step 1);
+ *  3. one GROUP BY per category or text column (hashed): its distinct count and, by a top-N
+ *     sort of the groups, its most frequent values;
+ *  4. the duplicate rows (duplicate-rows.ts), often without reading the table again.
+ * Very wide tables take more than one statement for steps 1 and 2: PostgreSQL takes 1,664
+ * result columns, and each sort of step 2 holds up to work_mem while the table is read.
  */
 import type { QueryRunner } from 'typeorm';
 import { ColumnType, NUMERIC_TYPES, type DatasetColumn } from './dataset-version.entity.js';
+import { countDuplicateRows } from './duplicate-rows.js';
 
 export const HISTOGRAM_BINS = 10;
 export const TOP_VALUES = 10;
 /** Beyond this many numeric columns the correlation matrix covers the first ones only. */
 export const MAX_CORRELATION_COLUMNS = 50;
+/** Result columns per aggregate statement, under PostgreSQL's limit of 1,664. */
+export const MAX_EXPRESSIONS = 1200;
+/** Sorts (count(DISTINCT), percentile_cont) per statement: bounds the memory of one statement. */
+export const MAX_SORTS = 16;
 
 export interface ColumnProfile {
   name: string;
@@ -45,100 +62,200 @@ export interface Profile {
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const q = (name: string) => `"${name}"`;
+const isTemporal = (type: ColumnType) => type === ColumnType.DATE || type === ColumnType.TIMESTAMP;
+
+/**
+ * Aggregate expressions over one table; `add` answers where the value comes back. `run` sends
+ * one statement per group of expressions: a group closes at MAX_EXPRESSIONS expressions or
+ * MAX_SORTS sorts, and never splits what one `group()` call added.
+ */
+class AggregateStatements {
+  private readonly groups: { expressions: string[]; sorts: number; inner: string[]; params: unknown[] }[] = [];
+  private count = 0;
+
+  /**
+   * Expressions of one column, with the sorts they take, and the per-row values they read from
+   * the inner select; `$1`, `$2`… in those stand for `params`, renumbered within the statement.
+   */
+  group(expressions: string[], sorts = 0, inner: string[] = [], params: unknown[] = []): number[] {
+    let last = this.groups.at(-1);
+    if (!last || last.expressions.length + expressions.length > MAX_EXPRESSIONS || last.sorts + sorts > MAX_SORTS) {
+      last = { expressions: [], sorts: 0, inner: [], params: [] };
+      this.groups.push(last);
+    }
+    last.expressions.push(...expressions);
+    last.sorts += sorts;
+    const offset = last.params.length;
+    last.inner.push(...inner.map((e) => e.replace(/\$(\d+)/g, (_, n: string) => `$${offset + Number(n)}`)));
+    last.params.push(...params);
+    const first = this.count;
+    this.count += expressions.length;
+    return expressions.map((_, i) => first + i);
+  }
+
+  add(expression: string): number {
+    return this.group([expression])[0];
+  }
+
+  get empty(): boolean {
+    return this.count === 0;
+  }
+
+  async run(qr: QueryRunner, table: string): Promise<unknown[]> {
+    const values: unknown[] = [];
+    for (const { expressions, inner, params } of this.groups) {
+      const from = inner.length === 0 ? table : `(SELECT *, ${inner.join(', ')} FROM ${table}) t`;
+      const [row] = await qr.query(`SELECT ${expressions.map((e, i) => `${e} AS a${i}`).join(', ')} FROM ${from}`, params);
+      expressions.forEach((_, i) => values.push(row[`a${i}`]));
+    }
+    return values;
+  }
+}
 
 export async function computeProfile(qr: QueryRunner, table: string, columns: DatasetColumn[]): Promise<Profile> {
-  const [{ rows }] = await qr.query(`SELECT count(*)::bigint AS rows FROM ${table}`);
-  const rowCount = Number(rows);
-  const all = columns.map((c) => q(c.name)).join(', ');
-  const [{ distinct_rows }] = await qr.query(`SELECT count(*)::bigint AS distinct_rows FROM (SELECT DISTINCT ${all} FROM ${table}) d`);
-
-  const profiles: ColumnProfile[] = [];
-  for (const column of columns) {
+  // 1. The plain aggregate.
+  const plain = new AggregateStatements();
+  const rowsAt = plain.add('count(*)::bigint');
+  const at = columns.map((column) => {
     const c = q(column.name);
-    const [base] = await qr.query(`SELECT count(${c})::bigint AS present, count(DISTINCT ${c})::bigint AS distinct FROM ${table}`);
-    const present = Number(base.present);
+    const x = `${c}::float8`;
+    if (NUMERIC_TYPES.has(column.type)) return plain.group([`count(${c})::bigint`, `min(${x})`, `max(${x})`, `avg(${x})`, `stddev_samp(${x})`, `var_samp(${x})`]);
+    if (isTemporal(column.type)) return plain.group([`count(${c})::bigint`, `min(${c})::text`, `max(${c})::text`]);
+    if (column.type === ColumnType.BOOLEAN) return plain.group([`count(${c})::bigint`, `count(*) FILTER (WHERE ${c})::bigint`, `count(*) FILTER (WHERE NOT ${c})::bigint`]);
+    return plain.group([`count(${c})::bigint`]);
+  });
+  const numeric = columns.filter((c) => NUMERIC_TYPES.has(c.type)).slice(0, MAX_CORRELATION_COLUMNS);
+  const pairs: number[] = [];
+  for (let i = 0; i < numeric.length; i++) {
+    for (let j = i + 1; j < numeric.length; j++) pairs.push(plain.add(`corr(${q(numeric[i].name)}::float8, ${q(numeric[j].name)}::float8)`));
+  }
+  const values = await plain.run(qr, table);
+  const rowCount = Number(values[rowsAt]);
+
+  const profiles: ColumnProfile[] = columns.map((column, i) => {
+    const [present, ...rest] = at[i].map((k) => values[k]);
+    const missing = rowCount - Number(present);
     const profile: ColumnProfile = {
       name: column.name,
       type: column.type,
       count: rowCount,
-      missing: rowCount - present,
-      missingRate: rowCount === 0 ? 0 : (rowCount - present) / rowCount,
-      distinct: Number(base.distinct),
+      missing,
+      missingRate: rowCount === 0 ? 0 : missing / rowCount,
+      distinct: 0,
     };
     if (NUMERIC_TYPES.has(column.type)) {
-      const x = `${c}::float8`;
-      const [s] = await qr.query(
-        `SELECT min(${x}) AS min, max(${x}) AS max, avg(${x}) AS mean, stddev_samp(${x}) AS stddev, var_samp(${x}) AS variance,
-                percentile_cont(0.25) WITHIN GROUP (ORDER BY ${x}) AS p25,
-                percentile_cont(0.5) WITHIN GROUP (ORDER BY ${x}) AS p50,
-                percentile_cont(0.75) WITHIN GROUP (ORDER BY ${x}) AS p75
-           FROM ${table}`,
-      );
-      Object.assign(profile, {
-        min: num(s.min),
-        max: num(s.max),
-        mean: num(s.mean),
-        median: num(s.p50),
-        stddev: num(s.stddev),
-        variance: num(s.variance),
-        quantiles: { p25: num(s.p25), p50: num(s.p50), p75: num(s.p75) },
-      });
-      profile.histogram = await histogram(qr, table, x, profile.min as number | null, profile.max as number | null);
-    } else if (column.type === ColumnType.DATE || column.type === ColumnType.TIMESTAMP) {
-      const [s] = await qr.query(`SELECT min(${c})::text AS min, max(${c})::text AS max FROM ${table}`);
-      Object.assign(profile, { min: s.min, max: s.max });
-    } else {
-      const top = await qr.query(
-        `SELECT ${c} AS value, count(*)::bigint AS count FROM ${table} WHERE ${c} IS NOT NULL GROUP BY ${c} ORDER BY count(*) DESC, ${c} LIMIT ${TOP_VALUES}`,
-      );
-      profile.topValues = top.map((r: { value: string | boolean; count: string }) => ({ value: r.value, count: Number(r.count) }));
+      const [min, max, mean, stddev, variance] = rest.map(num);
+      Object.assign(profile, { min, max, mean, median: null, stddev, variance, quantiles: { p25: null, p50: null, p75: null } });
+    } else if (isTemporal(column.type)) {
+      Object.assign(profile, { min: rest[0] ?? null, max: rest[1] ?? null });
+    } else if (column.type === ColumnType.BOOLEAN) {
+      const counts = [
+        { value: true, count: Number(rest[0]) },
+        { value: false, count: Number(rest[1]) },
+      ].filter((v) => v.count > 0);
+      // Most frequent first, ties by value (false before true), as ORDER BY count DESC, value.
+      counts.sort((a, b) => b.count - a.count || Number(a.value) - Number(b.value));
+      profile.distinct = counts.length;
+      profile.topValues = counts.slice(0, TOP_VALUES);
     }
-    profiles.push(profile);
+    return profile;
+  });
+
+  // 2. The sorting aggregate, with the histograms.
+  await sortingPass(qr, table, profiles);
+
+  // 3. Categories and texts.
+  for (const profile of profiles) {
+    if (profile.type === ColumnType.CATEGORICAL || profile.type === ColumnType.TEXT) await textGroups(qr, table, profile);
   }
 
-  const numeric = columns.filter((c) => NUMERIC_TYPES.has(c.type)).slice(0, MAX_CORRELATION_COLUMNS);
   const matrix: (number | null)[][] = numeric.map(() => numeric.map(() => null));
-  if (numeric.length > 0) {
-    const pairs: string[] = [];
-    for (let i = 0; i < numeric.length; i++) {
-      for (let j = i + 1; j < numeric.length; j++) pairs.push(`corr(${q(numeric[i].name)}::float8, ${q(numeric[j].name)}::float8) AS r${pairs.length}`);
-    }
-    const row = pairs.length ? (await qr.query(`SELECT ${pairs.join(', ')} FROM ${table}`))[0] : {};
-    const values = pairs.map((_, k) => row[`r${k}`]);
-    let k = 0;
-    for (let i = 0; i < numeric.length; i++) {
-      matrix[i][i] = 1;
-      for (let j = i + 1; j < numeric.length; j++) {
-        const r = num(values[k++]);
-        matrix[i][j] = r;
-        matrix[j][i] = r;
-      }
+  let k = 0;
+  for (let i = 0; i < numeric.length; i++) {
+    matrix[i][i] = 1;
+    for (let j = i + 1; j < numeric.length; j++) {
+      const r = num(values[pairs[k++]]);
+      matrix[i][j] = r;
+      matrix[j][i] = r;
     }
   }
-  return {
-    rowCount,
-    duplicateRows: rowCount - Number(distinct_rows),
-    columns: profiles,
-    correlation: { columns: numeric.map((c) => c.name), matrix },
-  };
+
+  // 4. Duplicate rows.
+  const duplicateRows = await countDuplicateRows(qr, table, columns, profiles, rowCount);
+  return { rowCount, duplicateRows, columns: profiles, correlation: { columns: numeric.map((c) => c.name), matrix } };
 }
 
-async function histogram(qr: QueryRunner, table: string, x: string, min: number | null, max: number | null) {
-  if (min === null || max === null) return [];
-  if (min === max) {
-    const [{ n }] = await qr.query(`SELECT count(${x})::bigint AS n FROM ${table}`);
-    return [{ lower: min, upper: max, count: Number(n) }];
-  }
-  const rows: { bin: number; n: string }[] = await qr.query(
-    `SELECT least(width_bucket(${x}, $1::float8, $2::float8, ${HISTOGRAM_BINS}), ${HISTOGRAM_BINS}) AS bin, count(*)::bigint AS n
-       FROM ${table} WHERE ${x} IS NOT NULL GROUP BY 1`,
-    [min, max],
-  );
+/**
+ * Distinct counts of numbers and dates, quartiles, and histograms. A number's bin,
+ * `least(width_bucket(x, min, max, 10), 10)` (NULL for NULL: least() passes over NULL), is
+ * computed once per row in the inner select and counted by one FILTER per bin. A numeric column
+ * with one value has one bin holding its present rows, and one with no value has no bins.
+ */
+async function sortingPass(qr: QueryRunner, table: string, profiles: ColumnProfile[]): Promise<void> {
+  const sorting = new AggregateStatements();
+  const pending: (() => void)[] = [];
+  let values: unknown[] = [];
+  profiles.forEach((profile, i) => {
+    const c = q(profile.name);
+    if (isTemporal(profile.type)) {
+      const [distinct] = sorting.group([`count(DISTINCT ${c})::bigint`], 1);
+      pending.push(() => (profile.distinct = Number(values[distinct])));
+      return;
+    }
+    if (!NUMERIC_TYPES.has(profile.type)) return;
+    const x = `${c}::float8`;
+    const min = profile.min as number | null;
+    const max = profile.max as number | null;
+    const ranged = min !== null && max !== null && min !== max;
+    const expressions = [`count(DISTINCT ${c})::bigint`, `percentile_cont(ARRAY[0.25, 0.5, 0.75]::float8[]) WITHIN GROUP (ORDER BY ${x})`];
+    const inner: string[] = [];
+    if (ranged) {
+      // Quoted with a space: no column name (lower snake case) can be the same.
+      const bin = `"bin ${i}"`;
+      inner.push(`CASE WHEN ${c} IS NOT NULL THEN least(width_bucket(${x}, $1::float8, $2::float8, ${HISTOGRAM_BINS}), ${HISTOGRAM_BINS}) END AS ${bin}`);
+      for (let b = 1; b <= HISTOGRAM_BINS; b++) expressions.push(`count(*) FILTER (WHERE ${bin} = ${b})::bigint`);
+    }
+    const [distinct, quartileAt, ...bins] = sorting.group(expressions, 2, inner, ranged ? [min, max] : []);
+    pending.push(() => {
+      const [p25, p50, p75] = quartiles(values[quartileAt]);
+      Object.assign(profile, { distinct: Number(values[distinct]), median: p50, quantiles: { p25, p50, p75 } });
+      if (min === null || max === null) profile.histogram = [];
+      else if (!ranged) profile.histogram = [{ lower: min, upper: max, count: profile.count - profile.missing }];
+      else profile.histogram = histogramOf(min, max, bins.map((k) => Number(values[k])));
+    });
+  });
+  if (sorting.empty) return;
+  values = await sorting.run(qr, table);
+  for (const fill of pending) fill();
+}
+
+/** percentile_cont over an array answers a float8[]: parsed by the driver, or as its text form. */
+function quartiles(value: unknown): [number | null, number | null, number | null] {
+  if (value === null || value === undefined) return [null, null, null];
+  const list = Array.isArray(value) ? value : String(value).replace(/^\{|\}$/g, '').split(',');
+  const at = (i: number) => (list[i] === null || list[i] === undefined || list[i] === 'NULL' ? null : Number(list[i]));
+  return [at(0), at(1), at(2)];
+}
+
+function histogramOf(min: number, max: number, counts: number[]) {
   const width = (max - min) / HISTOGRAM_BINS;
-  const counts = new Map(rows.map((r) => [Number(r.bin), Number(r.n)]));
-  return Array.from({ length: HISTOGRAM_BINS }, (_, i) => ({
+  return counts.map((count, i) => ({
     lower: min + i * width,
     upper: i === HISTOGRAM_BINS - 1 ? max : min + (i + 1) * width,
-    count: counts.get(i + 1) ?? 0,
+    count,
   }));
+}
+
+/**
+ * A category or text column: its values counted in one GROUP BY, which gives the distinct count
+ * (the number of groups) and, by a top-N sort of the groups, the most frequent values.
+ */
+async function textGroups(qr: QueryRunner, table: string, profile: ColumnProfile): Promise<void> {
+  const c = q(profile.name);
+  const rows: { value: string; n: string; groups: string }[] = await qr.query(
+    `SELECT value, n, groups FROM (SELECT ${c} AS value, count(*)::bigint AS n, count(*) OVER ()::bigint AS groups FROM ${table} WHERE ${c} IS NOT NULL GROUP BY ${c}) g
+      ORDER BY n DESC, value LIMIT ${TOP_VALUES}`,
+  );
+  profile.distinct = rows.length === 0 ? 0 : Number(rows[0].groups);
+  profile.topValues = rows.map((r) => ({ value: r.value, count: Number(r.n) }));
 }
