@@ -10,7 +10,11 @@ export const DEFAULT_NULL_TOKENS = ['', 'NA', 'N/A', 'null', 'NaN', '-'];
 /** Case-insensitive null-token matcher. '' always counts as null. */
 export function nullMatcher(tokens: readonly string[]): (cell: string) => boolean {
   const set = new Set(['', ...tokens.map((t) => t.trim().toLowerCase())]);
-  return (cell) => set.has(cell.toLowerCase());
+  // Lower-casing never shortens a string, so a cell longer than every token is no token (and is
+  // not lower-cased: most cells are).
+  let longest = 0;
+  for (const token of set) longest = Math.max(longest, token.length);
+  return (cell) => cell.length <= longest && set.has(cell.toLowerCase());
 }
 
 const INTEGER = /^[-+]?\d+$/;
@@ -21,14 +25,26 @@ const TRUE = new Set(['true', 't', 'yes', 'y']);
 const FALSE = new Set(['false', 'f', 'no', 'n']);
 const INT8_MAX = 9223372036854775807n;
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** A day of the proleptic Gregorian calendar (as JavaScript's Date counts), year 1 onwards. */
 function validDate(y: string, m: string, d: string): boolean {
   const year = Number(y);
   const month = Number(m);
   const day = Number(d);
   if (year < 1 || month < 1 || month > 12 || day < 1) return false;
-  const date = new Date(Date.UTC(year, month - 1, day));
-  date.setUTCFullYear(year);
-  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]);
+}
+
+/** A canonical bigint already: an optional minus, then 1 to 15 digits without a leading zero (or "0"). */
+function plainInteger(cell: string): boolean {
+  const start = cell.charCodeAt(0) === 45 ? 1 : 0;
+  const digits = cell.length - start;
+  if (digits < 1 || digits > 15) return false;
+  const lead = cell.charCodeAt(start);
+  if (lead === 48) return digits === 1 && start === 0;
+  return lead > 48 && lead <= 57;
 }
 
 /** How numbers are written in a file: the decimal mark and the thousands separator ('' for none). */
@@ -102,6 +118,7 @@ const mapDefined = (value: string | undefined, parse: (cell: string) => string |
 export const parsers: Parsers = {
   [ColumnType.INTEGER]: (cell) => {
     if (!INTEGER.test(cell)) return undefined;
+    if (plainInteger(cell)) return cell;
     const value = BigInt(cell);
     return value > INT8_MAX || value < -INT8_MAX - 1n ? undefined : value.toString();
   },

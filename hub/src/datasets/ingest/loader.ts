@@ -13,19 +13,25 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { QueryRunner } from 'typeorm';
 
 export interface RowLoader {
-  /** One row: the row number, then one canonical value (or null) per column. */
-  write(row: number, values: (string | null)[]): Promise<void>;
+  /** One row, buffered: the row number, then one canonical value (or null) per column. */
+  add(row: number, values: (string | null)[]): void;
+  /** Sends what is buffered once there is enough of it, waiting while the database is behind. */
+  flush(): Promise<void>;
+  /** Sends everything buffered and ends the load. */
   finish(): Promise<void>;
   abort(): void;
 }
 
+const ESCAPED = /[\\\t\n\r]/;
+
 /** COPY text format: backslash escapes for \, tab, newline and CR; \N is NULL. */
 function copyText(value: string | null): string {
   if (value === null) return '\\N';
+  if (!ESCAPED.test(value)) return value;
   return value.replace(/[\\\t\n\r]/g, (ch) => (ch === '\\' ? '\\\\' : ch === '\t' ? '\\t' : ch === '\n' ? '\\n' : '\\r'));
 }
 
-const COPY_CHUNK = 64 * 1024;
+const COPY_CHUNK = 256 * 1024;
 
 export async function copyLoader(qr: QueryRunner, table: string, columns: string[]): Promise<RowLoader> {
   const client = (await qr.connect()) as PoolClient;
@@ -33,7 +39,7 @@ export async function copyLoader(qr: QueryRunner, table: string, columns: string
   let failure: Error | undefined;
   stream.on('error', (error) => (failure ??= error));
   let buffer = '';
-  const flush = async () => {
+  const send = async () => {
     if (failure) throw failure;
     if (!buffer) return;
     const ok = stream.write(buffer);
@@ -42,12 +48,16 @@ export async function copyLoader(qr: QueryRunner, table: string, columns: string
     if (failure) throw failure;
   };
   return {
-    async write(row, values) {
-      buffer += `${row}\t${values.map(copyText).join('\t')}\n`;
-      if (buffer.length >= COPY_CHUNK) await flush();
+    add(row, values) {
+      let line = String(row);
+      for (const value of values) line += `\t${copyText(value)}`;
+      buffer += `${line}\n`;
+    },
+    async flush() {
+      if (buffer.length >= COPY_CHUNK || failure) await send();
     },
     async finish() {
-      await flush();
+      await send();
       stream.end();
       await finished(stream);
       if (failure) throw failure;
@@ -65,26 +75,27 @@ export function insertLoader(qr: QueryRunner, table: string, columns: string[], 
   const types = ['bigint', ...sqlTypes];
   const perRow = types.length;
   const batchRows = Math.max(1, Math.min(1000, Math.floor(MAX_PARAMS / perRow)));
-  let params: (string | null)[] = [];
-  let rows = 0;
-  const flush = async () => {
-    if (rows === 0) return;
+  let pending: (string | null)[][] = [];
+  const insert = async (batch: (string | null)[][]) => {
     const tuples: string[] = [];
-    for (let r = 0; r < rows; r++) tuples.push(`(${types.map((t, c) => `$${r * perRow + c + 1}::${t}`).join(', ')})`);
-    await qr.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`, params);
-    params = [];
-    rows = 0;
+    for (let r = 0; r < batch.length; r++) tuples.push(`(${types.map((t, c) => `$${r * perRow + c + 1}::${t}`).join(', ')})`);
+    await qr.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`, batch.flat());
+  };
+  const send = async (all: boolean) => {
+    while (pending.length >= batchRows || (all && pending.length > 0)) {
+      const batch = pending.slice(0, batchRows);
+      pending = pending.slice(batch.length);
+      await insert(batch);
+    }
   };
   return {
-    async write(row, values) {
-      params.push(String(row), ...values);
-      rows++;
-      if (rows >= batchRows) await flush();
+    add(row, values) {
+      pending.push([String(row), ...values]);
     },
-    finish: flush,
+    flush: () => send(false),
+    finish: () => send(true),
     abort() {
-      params = [];
-      rows = 0;
+      pending = [];
     },
   };
 }
