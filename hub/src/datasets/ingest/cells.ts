@@ -91,6 +91,43 @@ export function cellParsers(format: NumberFormat = DEFAULT_NUMBER_FORMAT): Parse
   };
 }
 
+/**
+ * The parsers of a load: the verdict of {@link cellParsers}, but under the default number format a
+ * float written as a plain decimal (sign, digits, at most one point; at most 30 characters, so it
+ * cannot overflow or underflow; not minus zero) goes to PostgreSQL as written. PostgreSQL reads
+ * the same double from it as from the canonical text (both round correctly), without the cost of
+ * writing that text.
+ */
+export function loadParsers(format: NumberFormat = DEFAULT_NUMBER_FORMAT): Parsers {
+  const base = cellParsers(format);
+  if (format.decimal !== '.' || format.thousands !== '') return base;
+  const float = base[ColumnType.FLOAT];
+  return { ...base, [ColumnType.FLOAT]: (cell) => (plainDecimal(cell) ? cell : float(cell)) };
+}
+
+function plainDecimal(cell: string): boolean {
+  const n = cell.length;
+  if (n > 30) return false;
+  const sign = cell.charCodeAt(0);
+  let i = sign === 45 || sign === 43 ? 1 : 0;
+  let digits = 0;
+  let nonZero = false;
+  let point = false;
+  for (; i < n; i++) {
+    const ch = cell.charCodeAt(i);
+    if (ch === 46) {
+      if (point) return false;
+      point = true;
+    } else if (ch >= 48 && ch <= 57) {
+      digits++;
+      if (ch !== 48) nonZero = true;
+    } else {
+      return false;
+    }
+  }
+  return digits > 0 && (sign !== 45 || nonZero);
+}
+
 const DMY = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T](.+))?$/;
 
 /**
@@ -115,6 +152,33 @@ function withDateOrder(base: Parsers, order: NumberFormat['dateOrder']): Parsers
 
 const mapDefined = (value: string | undefined, parse: (cell: string) => string | undefined) => (value === undefined ? undefined : parse(value));
 
+/**
+ * A decimal JavaScript already writes this way (String(Number(cell)) === cell): an optional minus,
+ * an integer part without leading zeros, an optional fraction not ending in 0, at most 15
+ * significant digits (so the double prints back digit for digit), not below 1e-6 (printed with an
+ * exponent), not minus zero.
+ */
+function canonicalDecimal(cell: string): boolean {
+  const n = cell.length;
+  let i = cell.charCodeAt(0) === 45 ? 1 : 0;
+  const start = i;
+  while (i < n && isDigit(cell.charCodeAt(i))) i++;
+  const whole = i - start;
+  if (whole === 0 || whole > 15 || (whole > 1 && cell.charCodeAt(start) === 48)) return false;
+  const zeroWhole = whole === 1 && cell.charCodeAt(start) === 48;
+  if (i === n) return !(zeroWhole && start === 1);
+  if (cell.charCodeAt(i) !== 46) return false;
+  const dot = ++i;
+  while (i < n && isDigit(cell.charCodeAt(i))) i++;
+  if (i !== n || i === dot || cell.charCodeAt(n - 1) === 48) return false;
+  if (!zeroWhole) return whole + (n - dot) <= 15;
+  let zeros = 0;
+  while (cell.charCodeAt(dot + zeros) === 48) zeros++;
+  return zeros < 6 && n - dot - zeros <= 15;
+}
+
+const isDigit = (ch: number) => ch >= 48 && ch <= 57;
+
 export const parsers: Parsers = {
   [ColumnType.INTEGER]: (cell) => {
     if (!INTEGER.test(cell)) return undefined;
@@ -123,6 +187,7 @@ export const parsers: Parsers = {
     return value > INT8_MAX || value < -INT8_MAX - 1n ? undefined : value.toString();
   },
   [ColumnType.FLOAT]: (cell) => {
+    if (canonicalDecimal(cell)) return cell;
     if (!FLOAT.test(cell)) return undefined;
     const value = Number(cell);
     return Number.isFinite(value) ? String(value) : undefined;

@@ -8,7 +8,7 @@ import type { QueryRunner } from 'typeorm';
 import { badInput } from '../../errors.js';
 import { ColumnType, SQL_TYPES, type DatasetColumn } from '../dataset-version.entity.js';
 import { protectDatasetTable } from '../sandbox-read-policy.js';
-import { cellParsers, nullMatcher, type NumberFormat } from './cells.js';
+import { cellParsers, loadParsers, nullMatcher, type NumberFormat } from './cells.js';
 import { normaliseHeaders } from './headers.js';
 import { inferType, widerType } from './infer.js';
 import { openParquet } from './parquet.js';
@@ -185,7 +185,8 @@ export async function ingest(params: {
     params.backend === 'postgres' ? copyLoader(qr, table, quoted) : insertLoader(qr, table, quoted, sqlTypes);
   let loader = await openLoader();
   const reports: ColumnReport[] = columns.map((c) => ({ ...c, nullCount: 0, invalidCount: 0, invalidSamples: [] }));
-  const parse = columns.map((c) => parsers[c.type]);
+  const load = loadParsers(options.numberFormat);
+  const parse = columns.map((c) => load[c.type]);
   const widen = async (c: number, type: ColumnType, line: number) => {
     await loader.finish();
     await qr.query(`ALTER TABLE ${table} ALTER COLUMN "${columns[c].name}" TYPE ${SQL_TYPES[type]}`);
@@ -194,7 +195,7 @@ export async function ingest(params: {
     columns[c] = { ...columns[c], type };
     reports[c].type = type;
     sqlTypes[c] = SQL_TYPES[type];
-    parse[c] = parsers[type];
+    parse[c] = load[type];
     loader = await openLoader();
   };
   const ragged = { policy: options.raggedRows, count: 0, lines: [] as number[], padded: 0, truncated: 0 };

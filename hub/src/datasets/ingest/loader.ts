@@ -13,7 +13,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { QueryRunner } from 'typeorm';
 
 export interface RowLoader {
-  /** One row, buffered: the row number, then one canonical value (or null) per column. */
+  /** One row, buffered: the row number, then one canonical value (or null) per column (an array the loader may reuse). */
   add(row: number, values: (string | null)[]): void;
   /** Sends what is buffered once there is enough of it, waiting while the database is behind. */
   flush(): Promise<void>;
@@ -38,23 +38,28 @@ export async function copyLoader(qr: QueryRunner, table: string, columns: string
   const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
   let failure: Error | undefined;
   stream.on('error', (error) => (failure ??= error));
-  let buffer = '';
+  // Whole rows of COPY text, joined into one string per write.
+  let rows: string[] = [];
+  let size = 0;
   const send = async () => {
     if (failure) throw failure;
-    if (!buffer) return;
-    const ok = stream.write(buffer);
-    buffer = '';
+    if (rows.length === 0) return;
+    const ok = stream.write(rows.join(''));
+    rows = [];
+    size = 0;
     if (!ok) await Promise.race([once(stream, 'drain'), once(stream, 'error')]);
     if (failure) throw failure;
   };
   return {
     add(row, values) {
-      let line = String(row);
-      for (const value of values) line += `\t${copyText(value)}`;
-      buffer += `${line}\n`;
+      // The values array is the caller's, made for this row: it takes the COPY text in place.
+      for (let c = 0; c < values.length; c++) values[c] = copyText(values[c]);
+      const line = `${row}\t${values.join('\t')}\n`;
+      rows.push(line);
+      size += line.length;
     },
     async flush() {
-      if (buffer.length >= COPY_CHUNK || failure) await send();
+      if (size >= COPY_CHUNK || failure) await send();
     },
     async finish() {
       await send();
