@@ -12,7 +12,7 @@
  */
 import { StringDecoder } from 'node:string_decoder';
 import { utf8Stream } from './decode.js';
-import type { RawRecord } from './records.js';
+import type { RawRecord } from './raw-record.js';
 
 /** The reader met something only csv-parse decides; `records` were yielded before it. */
 export class NotPlainCsv extends Error {}

@@ -8,15 +8,12 @@ import { CsvError, parse } from 'csv-parse';
 import { AppError, badInput } from '../../errors.js';
 import { utf8Stream } from './decode.js';
 import { NotPlainCsv, plainCsvBatches } from './plain-csv.js';
+import type { RawRecord } from './raw-record.js';
 
 /** One record (CSV) or line (JSON Lines) may hold at most this many characters: memory stays bounded. */
 export const MAX_RECORD_CHARS = 16 * 1024 * 1024;
 
-export interface RawRecord {
-  /** 1-based line number in the file where the record ends. */
-  line: number;
-  cells: string[];
-}
+export type { RawRecord } from './raw-record.js';
 
 export async function* csvRecords(file: string, delimiter: string, encoding: 'utf8' | 'latin1'): AsyncGenerator<RawRecord> {
   const source = utf8Stream(file, encoding);
