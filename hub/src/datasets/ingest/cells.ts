@@ -179,6 +179,20 @@ function canonicalDecimal(cell: string): boolean {
 
 const isDigit = (ch: number) => ch >= 48 && ch <= 57;
 
+/** Positions of the digits, and the separators, of `2024-01-02T03:04:05Z`. */
+const UTC_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+
+/** `YYYY-MM-DDTHH:MM:SSZ` (the commonest timestamp) in canonical form, without a regular expression; else undefined. */
+function utcSeconds(cell: string): string | undefined {
+  if (cell.length !== 20) return undefined;
+  for (const i of UTC_DIGITS) if (!isDigit(cell.charCodeAt(i))) return undefined;
+  const t = cell[10];
+  const z = cell[19];
+  if (cell[4] !== '-' || cell[7] !== '-' || (t !== 'T' && t !== 't' && t !== ' ') || cell[13] !== ':' || cell[16] !== ':' || (z !== 'Z' && z !== 'z')) return undefined;
+  if (!validDate(cell.slice(0, 4), cell.slice(5, 7), cell.slice(8, 10)) || Number(cell.slice(11, 13)) > 23 || Number(cell.slice(14, 16)) > 59 || Number(cell.slice(17, 19)) > 59) return undefined;
+  return `${cell.slice(0, 10)} ${cell.slice(11, 19)}+00:00`;
+}
+
 export const parsers: Parsers = {
   [ColumnType.INTEGER]: (cell) => {
     if (!INTEGER.test(cell)) return undefined;
@@ -201,6 +215,8 @@ export const parsers: Parsers = {
     return m && validDate(m[1], m[2], m[3]) ? cell : undefined;
   },
   [ColumnType.TIMESTAMP]: (cell) => {
+    const utc = utcSeconds(cell);
+    if (utc !== undefined) return utc;
     // A bare date in a timestamp column is its midnight, UTC.
     const d = DATE.exec(cell);
     if (d) return validDate(d[1], d[2], d[3]) ? `${cell} 00:00:00+00:00` : undefined;

@@ -182,7 +182,9 @@ export async function ingest(params: {
   await protectDatasetTable(qr, table);
   const quoted = ['_row', ...columns.map((c) => `"${c.name}"`)];
   const openLoader = async (): Promise<RowLoader> =>
-    params.backend === 'postgres' ? copyLoader(qr, table, quoted) : insertLoader(qr, table, quoted, sqlTypes);
+    params.backend === 'postgres'
+      ? copyLoader(qr, table, quoted, columns.map((c) => c.type === ColumnType.TEXT || c.type === ColumnType.CATEGORICAL))
+      : insertLoader(qr, table, quoted, sqlTypes);
   let loader = await openLoader();
   const reports: ColumnReport[] = columns.map((c) => ({ ...c, nullCount: 0, invalidCount: 0, invalidSamples: [] }));
   const load = loadParsers(options.numberFormat);

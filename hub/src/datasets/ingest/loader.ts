@@ -33,7 +33,11 @@ function copyText(value: string | null): string {
 
 const COPY_CHUNK = 256 * 1024;
 
-export async function copyLoader(qr: QueryRunner, table: string, columns: string[]): Promise<RowLoader> {
+/**
+ * `textual[c]`: whether column c (after `_row`) holds text. The other columns' canonical values
+ * (numbers, booleans, dates, timestamps) never hold a character COPY escapes.
+ */
+export async function copyLoader(qr: QueryRunner, table: string, columns: string[], textual: boolean[]): Promise<RowLoader> {
   const client = (await qr.connect()) as PoolClient;
   const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
   let failure: Error | undefined;
@@ -47,13 +51,21 @@ export async function copyLoader(qr: QueryRunner, table: string, columns: string
     const ok = stream.write(rows.join(''));
     rows = [];
     size = 0;
-    if (!ok) await Promise.race([once(stream, 'drain'), once(stream, 'error')]);
+    if (!ok) {
+      // Whichever comes first; the other listener is removed (a listener per wait would pile up).
+      const done = new AbortController();
+      await Promise.race([once(stream, 'drain', { signal: done.signal }), once(stream, 'error', { signal: done.signal })]).catch(() => undefined);
+      done.abort();
+    }
     if (failure) throw failure;
   };
   return {
     add(row, values) {
       // The values array is the caller's, made for this row: it takes the COPY text in place.
-      for (let c = 0; c < values.length; c++) values[c] = copyText(values[c]);
+      for (let c = 0; c < values.length; c++) {
+        const value = values[c];
+        values[c] = value === null ? '\\N' : textual[c] ? copyText(value) : value;
+      }
       const line = `${row}\t${values.join('\t')}\n`;
       rows.push(line);
       size += line.length;
