@@ -29,6 +29,10 @@ const QUOTE = 34;
 const MAX_PLAIN_CHARS = Math.floor((16 * 1024 * 1024) / 3);
 
 type Mode = 'unknown' | 'lf' | 'crlf';
+const LF_AT = 0;
+const CR_AT = 1;
+const QUOTE_AT = 2;
+const DELIMITER_AT = 3;
 /** A record that needs bytes not read yet. */
 const MORE = Symbol('more');
 
@@ -54,7 +58,16 @@ export async function* plainCsvBatches(file: string, delimiter: string, encoding
   let first = true;
   let batch: RawRecord[] = [];
 
-  /** One record from `pos` read character by character; sets the record delimiter when first met. */
+  // Where the next LF, CR, quote and delimiter are in `text` (-1: none from where it was looked for on; -2:
+  // not looked for), so a field looks each up once per occurrence, not once per field.
+  const found = [-2, -2, -2, -2];
+  const nextIndex = (slot: number, ch: string, from: number): number => {
+    const at = found[slot];
+    if (at === -1 || at >= from) return at;
+    return (found[slot] = text.indexOf(ch, from));
+  };
+
+  /** One record from `pos`, field by field; sets the record delimiter when first met. */
   const parseRecord = (pos: number, eof: boolean): Parsed | typeof MORE => {
     const cells: string[] = [];
     let innerBreaks = 0;
@@ -71,10 +84,7 @@ export async function* plainCsvBatches(file: string, delimiter: string, encoding
             if (eof) throw new NotPlainCsv();
             return MORE;
           }
-          for (let k = j; k < q; k++) {
-            const ch = text.charCodeAt(k);
-            if (ch === LF || ch === CR) innerBreaks++;
-          }
+          innerBreaks += breaksBetween(text, j, q);
           if (q + 1 >= n && !eof) return MORE;
           if (text.charCodeAt(q + 1) === QUOTE) {
             value += text.slice(j, q + 1);
@@ -102,12 +112,16 @@ export async function* plainCsvBatches(file: string, delimiter: string, encoding
         }
         throw new NotPlainCsv();
       }
-      // An unquoted field.
-      let j = i;
-      for (; j < n; j++) {
-        const ch = text.charCodeAt(j);
-        if (ch === delim || ch === LF || ch === CR) break;
-        if (ch === QUOTE && quoting) throw new NotPlainCsv();
+      // An unquoted field: up to the first delimiter, LF or CR; a quote inside it is csv-parse's to refuse.
+      let j = nextIndex(DELIMITER_AT, delimiter, i);
+      if (j === -1) j = n;
+      const lf = nextIndex(LF_AT, '\n', i);
+      if (lf !== -1 && lf < j) j = lf;
+      const cr = nextIndex(CR_AT, '\r', i);
+      if (cr !== -1 && cr < j) j = cr;
+      if (quoting) {
+        const quote = nextIndex(QUOTE_AT, '"', i);
+        if (quote !== -1 && quote < j) throw new NotPlainCsv();
       }
       if (j >= n) {
         if (!eof) return MORE;
@@ -185,8 +199,10 @@ export async function* plainCsvBatches(file: string, delimiter: string, encoding
         if (decoded.charCodeAt(0) === 0xfeff) decoded = decoded.slice(1);
       }
       text = text.length ? text + decoded : decoded;
+      found.fill(-2);
       const pos = consume(false);
       text = text.slice(pos);
+      found.fill(-2);
       if (text.length > MAX_PLAIN_CHARS) throw new NotPlainCsv();
       if (batch.length >= BATCH) {
         yield batch;
@@ -194,6 +210,7 @@ export async function* plainCsvBatches(file: string, delimiter: string, encoding
       }
     }
     text += decoder.end();
+    found.fill(-2);
     consume(true);
     if (batch.length) yield batch;
   } finally {
@@ -202,3 +219,11 @@ export async function* plainCsvBatches(file: string, delimiter: string, encoding
 }
 
 const isBreak = (ch: number) => ch === LF || ch === CR;
+
+/** CR and LF characters in text[from, to). */
+function breaksBetween(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let k = text.indexOf('\n', from); k !== -1 && k < to; k = text.indexOf('\n', k + 1)) count++;
+  for (let k = text.indexOf('\r', from); k !== -1 && k < to; k = text.indexOf('\r', k + 1)) count++;
+  return count;
+}
