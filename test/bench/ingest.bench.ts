@@ -30,7 +30,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { QueryRunner } from 'typeorm';
 import { ColumnType, NUMERIC_TYPES, type DatasetColumn } from '../../hub/src/datasets/dataset-version.entity.js';
 import { DEFAULT_NULL_TOKENS, nullMatcher, parsers } from '../../hub/src/datasets/ingest/cells.js';
-import { csvRecords } from '../../hub/src/datasets/ingest/records.js';
+import { csvRecordBatches, csvRecords } from '../../hub/src/datasets/ingest/records.js';
 import { computeProfile } from '../../hub/src/datasets/profile.js';
 import { connect, cpuDelta, fmt, graphql, HUB_ENTRY, intEnv, onCleanup, postgresCpu, ratio, runBenchmark, setUpDatabase, signUp, startHub, table, type Hub } from './harness.js';
 import { cpuSeconds, rssMb } from './proc-stats.js';
@@ -177,6 +177,18 @@ interface UploadResult {
   rssPeakMb: number;
   hubCpuSeconds: number;
   pgCpuSeconds?: number;
+  /** The hub's own step timings from the answer's Server-Timing header, in seconds. */
+  steps: Record<string, number>;
+}
+
+/** `spool;dur=812.3, ingest;dur=…` → { spool: 0.8123, … } (seconds). */
+function serverTiming(header: string | string[] | undefined): Record<string, number> {
+  const steps: Record<string, number> = {};
+  for (const part of String(header ?? '').split(',')) {
+    const m = /^\s*([\w-]+);dur=([\d.]+)/.exec(part);
+    if (m) steps[m[1]] = Number(m[2]) / 1000;
+  }
+  return steps;
 }
 
 async function upload(hub: Hub, token: string, owner: string, name: string, file: string, pgCpu: () => Map<number, number> | undefined): Promise<UploadResult> {
@@ -193,7 +205,7 @@ async function upload(hub: Hub, token: string, owner: string, name: string, file
   const t0 = performance.now();
   let bodySent = NaN;
   try {
-    const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const { status, body, timing } = await new Promise<{ status: number; body: string; timing: Record<string, number> }>((resolve, reject) => {
       const req = http.request(
         `${hub.url}/api/datasets/${owner}/${name}/versions?format=csv`,
         { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', 'content-length': String(size) } },
@@ -201,7 +213,7 @@ async function upload(hub: Hub, token: string, owner: string, name: string, file
           let text = '';
           res.setEncoding('utf8');
           res.on('data', (chunk: string) => (text += chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, timing: serverTiming(res.headers['server-timing']) }));
           res.on('error', reject);
         },
       );
@@ -222,6 +234,7 @@ async function upload(hub: Hub, token: string, owner: string, name: string, file
       rssPeakMb,
       hubCpuSeconds: (cpuSeconds(hub.pid) ?? 0) - hubCpu0,
       pgCpuSeconds: cpuDelta(pg0, pgCpu()),
+      steps: timing,
     };
   } finally {
     clearInterval(sampler);
@@ -328,33 +341,56 @@ async function profileVsAggregate(db: pg.Client, version: UploadResult['version'
 // ---- 5. the hub's own work, in this process --------------------------------------------------
 
 /**
- * The upload's CPU-bound steps redone here, without a database: csv-parse over the file as the hub
- * reads it (records.ts), then the same plus the per-cell null-token match and type check
- * (cells.ts). Tells how much of the upload is parsing and checking.
+ * The upload's CPU-bound steps redone here, without a database: csv-parse over the file (the
+ * reader the hub used before, records.ts `csvRecords`), the hub's reader (`csvRecordBatches`: the
+ * fast reader of plain-csv.ts, csv-parse past anything it does not read), then the hub's reader
+ * plus the per-cell null-token match and type check (cells.ts), and the same checks over
+ * csv-parse's records. Tells how much of the upload is parsing and checking.
  */
-async function hubSteps(file: string): Promise<{ parseSeconds: number; checkSeconds: number }> {
-  let t = performance.now();
-  let n = 0;
-  for await (const record of csvRecords(file, ',', 'utf8')) n += record.cells.length;
-  const parseSeconds = (performance.now() - t) / 1000;
+interface HubSteps {
+  parseSeconds: number;
+  fastParseSeconds: number;
+  checkSeconds: number;
+  fastCheckSeconds: number;
+}
+
+async function hubSteps(file: string): Promise<HubSteps> {
+  const records = (reader: 'csv-parse' | 'hub') =>
+    reader === 'csv-parse' ? csvRecords(file, ',', 'utf8') : (async function* () {
+      for await (const batch of csvRecordBatches(file, ',', 'utf8')) yield* batch;
+    })();
+  const parseOnly = async (reader: 'csv-parse' | 'hub') => {
+    const t = performance.now();
+    let n = 0;
+    for await (const record of records(reader)) n += record.cells.length;
+    if (n === 0) throw new Error('no cells parsed');
+    return (performance.now() - t) / 1000;
+  };
   const isNull = nullMatcher(DEFAULT_NULL_TOKENS);
   const check = COLUMNS.map((c) => parsers[c.type]);
-  let invalid = 0;
-  let header = true;
-  t = performance.now();
-  for await (const { cells } of csvRecords(file, ',', 'utf8')) {
-    if (header) {
-      header = false;
-      continue;
+  const parseAndCheck = async (reader: 'csv-parse' | 'hub') => {
+    let invalid = 0;
+    let header = true;
+    const t = performance.now();
+    for await (const { cells } of records(reader)) {
+      if (header) {
+        header = false;
+        continue;
+      }
+      for (let c = 0; c < cells.length; c++) {
+        const cell = cells[c].trim();
+        if (!isNull(cell) && check[c](cell) === undefined) invalid++;
+      }
     }
-    for (let c = 0; c < cells.length; c++) {
-      const cell = cells[c].trim();
-      if (!isNull(cell) && check[c](cell) === undefined) invalid++;
-    }
-  }
-  const checkSeconds = (performance.now() - t) / 1000;
-  if (n === 0 || invalid < 0) throw new Error('no cells parsed');
-  return { parseSeconds, checkSeconds };
+    if (invalid < 0) throw new Error('unreachable');
+    return (performance.now() - t) / 1000;
+  };
+  return {
+    parseSeconds: await parseOnly('csv-parse'),
+    fastParseSeconds: await parseOnly('hub'),
+    checkSeconds: await parseAndCheck('csv-parse'),
+    fastCheckSeconds: await parseAndCheck('hub'),
+  };
 }
 
 // ---- main -------------------------------------------------------------------------------------
@@ -411,6 +447,12 @@ async function main(): Promise<void> {
     `  CPU during the upload: hub ${fmt(up.hubCpuSeconds, 1)} s` + (up.pgCpuSeconds !== undefined ? `, PostgreSQL ${fmt(up.pgCpuSeconds, 1)} s` : '') +
       `; ingest report: ${nulls} NULL cells, ${invalid} invalid cells stored as NULL`,
   );
+  const hubProfile = up.steps.profile;
+  const ingestSeconds = hubProfile === undefined ? NaN : up.seconds - hubProfile;
+  console.log(
+    `  the hub's steps (Server-Timing): ${Object.entries(up.steps).map(([step, sec]) => `${step} ${fmt(sec)} s`).join(', ') || 'not answered'}; ` +
+      `upload without the profile step ${fmt(ingestSeconds)} s (${fmt(up.version.rowCount / ingestSeconds, 0)} rows/s)`,
+  );
   const wrongTypes = COLUMNS.filter((c) => up.version.columns.find((v) => v.name === c.name)?.type !== c.type).map((c) => c.name);
   if (wrongTypes.length > 0) console.log(`  NOTE: inferred types differ from the generated ones for ${wrongTypes.join(', ')}`);
   console.log('');
@@ -433,17 +475,21 @@ async function main(): Promise<void> {
 
   console.log("## 5. The hub's CPU-bound steps redone in this process, no database");
   const steps = await hubSteps(dirtyFile);
+  const perSecond = (sec: number) => `${fmt(sec)} s (${fmt(SETTINGS.rows / sec, 0)} rows/s)`;
+  console.log(`  csv-parse alone ${perSecond(steps.parseSeconds)}; the hub's reader (plain-csv.ts) alone ${perSecond(steps.fastParseSeconds)}`);
   console.log(
-    `  csv-parse alone ${fmt(steps.parseSeconds)} s (${fmt(SETTINGS.rows / steps.parseSeconds, 0)} rows/s); ` +
-      `parse + null-token match + type check of every cell ${fmt(steps.checkSeconds)} s (${fmt(SETTINGS.rows / steps.checkSeconds, 0)} rows/s)`,
+    `  parse + null-token match + type check of every cell: with csv-parse ${perSecond(steps.checkSeconds)}; with the hub's reader ${perSecond(steps.fastCheckSeconds)}`,
   );
   console.log('');
 
   const loads: [string, number][] = [
     ['upload through the hub (spool, parse, check, COPY, profile)', up.seconds],
     ['  of which the profile (timed separately, section 4)', profileSeconds],
+    ["  upload less the hub's profile step (Server-Timing)", ingestSeconds],
     ['  csv-parse of the file alone (section 5)', steps.parseSeconds],
+    ["  the hub's reader alone (section 5)", steps.fastParseSeconds],
     ['  csv-parse + cell checks (section 5)', steps.checkSeconds],
+    ["  the hub's reader + cell checks (section 5)", steps.fastCheckSeconds],
     ['raw COPY of the clean file', copy.seconds],
     [`row-by-row INSERT (${ins.rows} rows, scaled ×${fmt(SETTINGS.rows / ins.rows, 0)})`, insScaled],
   ];
@@ -457,10 +503,12 @@ async function main(): Promise<void> {
       [
         ['ingest rate, upload through the hub', `${fmt(upRate, 0)} rows/s`, '', ''],
         ['upload time / raw COPY of the clean file', `${fmt(up.seconds)} s`, `COPY: ${fmt(copy.seconds)} s`, ratio(up.seconds, copy.seconds)],
+        ["upload less the hub's profile step / raw COPY", `${fmt(ingestSeconds)} s`, `COPY: ${fmt(copy.seconds)} s`, ratio(ingestSeconds, copy.seconds)],
         ['upload time / row-by-row INSERT, scaled', `${fmt(up.seconds)} s`, `INSERT: ${fmt(insScaled, 1)} s`, ratio(up.seconds, insScaled)],
         ['profile / one aggregate pass', `${fmt(profileSeconds)} s`, `aggregate: ${fmt(aggSeconds, 3)} s`, ratio(profileSeconds, aggSeconds)],
         ['profile share of the upload', `${fmt(profileSeconds)} s`, `upload: ${fmt(up.seconds)} s`, ratio(profileSeconds, up.seconds)],
         ['csv-parse + cell checks share of the upload', `${fmt(steps.checkSeconds)} s`, `upload: ${fmt(up.seconds)} s`, ratio(steps.checkSeconds, up.seconds)],
+        ["the hub's reader + cell checks / csv-parse + cell checks", `${fmt(steps.fastCheckSeconds)} s`, `csv-parse: ${fmt(steps.checkSeconds)} s`, ratio(steps.fastCheckSeconds, steps.checkSeconds)],
         ['hub peak RSS during the upload', `${fmt(up.rssPeakMb, 1)} MB`, `before: ${fmt(up.rssBeforeMb, 1)} MB`, ratio(up.rssPeakMb, up.rssBeforeMb)],
       ],
     ),

@@ -10,7 +10,11 @@ export const DEFAULT_NULL_TOKENS = ['', 'NA', 'N/A', 'null', 'NaN', '-'];
 /** Case-insensitive null-token matcher. '' always counts as null. */
 export function nullMatcher(tokens: readonly string[]): (cell: string) => boolean {
   const set = new Set(['', ...tokens.map((t) => t.trim().toLowerCase())]);
-  return (cell) => set.has(cell.toLowerCase());
+  // Lower-casing never shortens a string, so a cell longer than every token is no token (and is
+  // not lower-cased: most cells are).
+  let longest = 0;
+  for (const token of set) longest = Math.max(longest, token.length);
+  return (cell) => cell.length <= longest && set.has(cell.toLowerCase());
 }
 
 const INTEGER = /^[-+]?\d+$/;
@@ -21,14 +25,26 @@ const TRUE = new Set(['true', 't', 'yes', 'y']);
 const FALSE = new Set(['false', 'f', 'no', 'n']);
 const INT8_MAX = 9223372036854775807n;
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** A day of the proleptic Gregorian calendar (as JavaScript's Date counts), year 1 onwards. */
 function validDate(y: string, m: string, d: string): boolean {
   const year = Number(y);
   const month = Number(m);
   const day = Number(d);
   if (year < 1 || month < 1 || month > 12 || day < 1) return false;
-  const date = new Date(Date.UTC(year, month - 1, day));
-  date.setUTCFullYear(year);
-  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]);
+}
+
+/** A canonical bigint already: an optional minus, then 1 to 15 digits without a leading zero (or "0"). */
+function plainInteger(cell: string): boolean {
+  const start = cell.charCodeAt(0) === 45 ? 1 : 0;
+  const digits = cell.length - start;
+  if (digits < 1 || digits > 15) return false;
+  const lead = cell.charCodeAt(start);
+  if (lead === 48) return digits === 1 && start === 0;
+  return lead > 48 && lead <= 57;
 }
 
 /** How numbers are written in a file: the decimal mark and the thousands separator ('' for none). */
@@ -75,6 +91,43 @@ export function cellParsers(format: NumberFormat = DEFAULT_NUMBER_FORMAT): Parse
   };
 }
 
+/**
+ * The parsers of a load: the verdict of {@link cellParsers}, but under the default number format a
+ * float written as a plain decimal (sign, digits, at most one point; at most 30 characters, so it
+ * cannot overflow or underflow; not minus zero) goes to PostgreSQL as written. PostgreSQL reads
+ * the same double from it as from the canonical text (both round correctly), without the cost of
+ * writing that text.
+ */
+export function loadParsers(format: NumberFormat = DEFAULT_NUMBER_FORMAT): Parsers {
+  const base = cellParsers(format);
+  if (format.decimal !== '.' || format.thousands !== '') return base;
+  const float = base[ColumnType.FLOAT];
+  return { ...base, [ColumnType.FLOAT]: (cell) => (plainDecimal(cell) ? cell : float(cell)) };
+}
+
+function plainDecimal(cell: string): boolean {
+  const n = cell.length;
+  if (n > 30) return false;
+  const sign = cell.charCodeAt(0);
+  let i = sign === 45 || sign === 43 ? 1 : 0;
+  let digits = 0;
+  let nonZero = false;
+  let point = false;
+  for (; i < n; i++) {
+    const ch = cell.charCodeAt(i);
+    if (ch === 46) {
+      if (point) return false;
+      point = true;
+    } else if (ch >= 48 && ch <= 57) {
+      digits++;
+      if (ch !== 48) nonZero = true;
+    } else {
+      return false;
+    }
+  }
+  return digits > 0 && (sign !== 45 || nonZero);
+}
+
 const DMY = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T](.+))?$/;
 
 /**
@@ -99,13 +152,56 @@ function withDateOrder(base: Parsers, order: NumberFormat['dateOrder']): Parsers
 
 const mapDefined = (value: string | undefined, parse: (cell: string) => string | undefined) => (value === undefined ? undefined : parse(value));
 
+/**
+ * A decimal JavaScript already writes this way (String(Number(cell)) === cell): an optional minus,
+ * an integer part without leading zeros, an optional fraction not ending in 0, at most 15
+ * significant digits (so the double prints back digit for digit), not below 1e-6 (printed with an
+ * exponent), not minus zero.
+ */
+function canonicalDecimal(cell: string): boolean {
+  const n = cell.length;
+  let i = cell.charCodeAt(0) === 45 ? 1 : 0;
+  const start = i;
+  while (i < n && isDigit(cell.charCodeAt(i))) i++;
+  const whole = i - start;
+  if (whole === 0 || whole > 15 || (whole > 1 && cell.charCodeAt(start) === 48)) return false;
+  const zeroWhole = whole === 1 && cell.charCodeAt(start) === 48;
+  if (i === n) return !(zeroWhole && start === 1);
+  if (cell.charCodeAt(i) !== 46) return false;
+  const dot = ++i;
+  while (i < n && isDigit(cell.charCodeAt(i))) i++;
+  if (i !== n || i === dot || cell.charCodeAt(n - 1) === 48) return false;
+  if (!zeroWhole) return whole + (n - dot) <= 15;
+  let zeros = 0;
+  while (cell.charCodeAt(dot + zeros) === 48) zeros++;
+  return zeros < 6 && n - dot - zeros <= 15;
+}
+
+const isDigit = (ch: number) => ch >= 48 && ch <= 57;
+
+/** Positions of the digits, and the separators, of `2024-01-02T03:04:05Z`. */
+const UTC_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+
+/** `YYYY-MM-DDTHH:MM:SSZ` (the commonest timestamp) in canonical form, without a regular expression; else undefined. */
+function utcSeconds(cell: string): string | undefined {
+  if (cell.length !== 20) return undefined;
+  for (const i of UTC_DIGITS) if (!isDigit(cell.charCodeAt(i))) return undefined;
+  const t = cell[10];
+  const z = cell[19];
+  if (cell[4] !== '-' || cell[7] !== '-' || (t !== 'T' && t !== 't' && t !== ' ') || cell[13] !== ':' || cell[16] !== ':' || (z !== 'Z' && z !== 'z')) return undefined;
+  if (!validDate(cell.slice(0, 4), cell.slice(5, 7), cell.slice(8, 10)) || Number(cell.slice(11, 13)) > 23 || Number(cell.slice(14, 16)) > 59 || Number(cell.slice(17, 19)) > 59) return undefined;
+  return `${cell.slice(0, 10)} ${cell.slice(11, 19)}+00:00`;
+}
+
 export const parsers: Parsers = {
   [ColumnType.INTEGER]: (cell) => {
     if (!INTEGER.test(cell)) return undefined;
+    if (plainInteger(cell)) return cell;
     const value = BigInt(cell);
     return value > INT8_MAX || value < -INT8_MAX - 1n ? undefined : value.toString();
   },
   [ColumnType.FLOAT]: (cell) => {
+    if (canonicalDecimal(cell)) return cell;
     if (!FLOAT.test(cell)) return undefined;
     const value = Number(cell);
     return Number.isFinite(value) ? String(value) : undefined;
@@ -119,6 +215,8 @@ export const parsers: Parsers = {
     return m && validDate(m[1], m[2], m[3]) ? cell : undefined;
   },
   [ColumnType.TIMESTAMP]: (cell) => {
+    const utc = utcSeconds(cell);
+    if (utc !== undefined) return utc;
     // A bare date in a timestamp column is its midnight, UTC.
     const d = DATE.exec(cell);
     if (d) return validDate(d[1], d[2], d[3]) ? `${cell} 00:00:00+00:00` : undefined;

@@ -18,9 +18,9 @@ export function decodeSingleByte(bytes: Buffer): string {
   return bytes.toString('latin1').replace(/[\x80-\x9f]/g, (ch) => CP1252[ch.charCodeAt(0) - 0x80]);
 }
 
-/** The file's content as a stream of UTF-8 bytes. */
-export function utf8Stream(file: string, encoding: 'utf8' | 'latin1'): Readable {
-  const bytes = createReadStream(file);
+/** The file's content as a stream of UTF-8 bytes, read `chunkBytes` at a time (Node's default when absent). */
+export function utf8Stream(file: string, encoding: 'utf8' | 'latin1', chunkBytes?: number): Readable {
+  const bytes = createReadStream(file, chunkBytes ? { highWaterMark: chunkBytes } : {});
   if (encoding === 'utf8') return bytes;
   const reencode = new Transform({
     transform(chunk: Buffer, _encoding, callback) {

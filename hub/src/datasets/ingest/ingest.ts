@@ -8,12 +8,12 @@ import type { QueryRunner } from 'typeorm';
 import { badInput } from '../../errors.js';
 import { ColumnType, SQL_TYPES, type DatasetColumn } from '../dataset-version.entity.js';
 import { protectDatasetTable } from '../sandbox-read-policy.js';
-import { cellParsers, nullMatcher, type NumberFormat } from './cells.js';
+import { cellParsers, loadParsers, nullMatcher, type NumberFormat } from './cells.js';
 import { normaliseHeaders } from './headers.js';
 import { inferType, widerType } from './infer.js';
 import { openParquet } from './parquet.js';
 import { copyLoader, insertLoader, type RowLoader } from './loader.js';
-import { csvRecords, jsonCell, jsonRecords, type RawRecord } from './records.js';
+import { batched, csvRecordBatches, jsonCell, jsonRecords, type RawRecord } from './records.js';
 import { sniffDelimiter, type Spooled } from './spool.js';
 
 export type UploadFormat = 'csv' | 'tsv' | 'jsonl' | 'parquet';
@@ -69,8 +69,8 @@ const MAX_SAMPLES = 5;
 
 interface Source {
   header: string[];
-  /** Data records only (the header is skipped). */
-  records(): AsyncGenerator<RawRecord>;
+  /** Data records only (the header is skipped), in batches. */
+  records(): AsyncGenerator<RawRecord[]>;
   ignoredKeys: Set<string>;
 }
 
@@ -78,7 +78,7 @@ async function openSource(file: string, spooled: Spooled, options: IngestOptions
   const encoding = spooled.encoding;
   if (options.format === 'parquet') {
     const parquet = await openParquet(file, { maxRows: options.maxRows, maxBytes: options.maxBytes, fileBytes: spooled.bytes });
-    return { delimiter: null, source: { header: parquet.header, ignoredKeys: new Set(), records: () => parquet.records() } };
+    return { delimiter: null, source: { header: parquet.header, ignoredKeys: new Set(), records: () => batched(parquet.records()) } };
   }
   if (options.format === 'jsonl') {
     const keys: string[] = [];
@@ -94,12 +94,15 @@ async function openSource(file: string, spooled: Spooled, options: IngestOptions
       source: {
         header: keys,
         ignoredKeys,
-        async *records() {
-          for await (const { line, object } of jsonRecords(file, encoding)) {
-            for (const key of Object.keys(object)) if (!seen.has(key) && ignoredKeys.size < 100) ignoredKeys.add(key);
-            yield { line, cells: keys.map((k) => jsonCell(object[k])) };
-          }
-        },
+        records: () =>
+          batched(
+            (async function* () {
+              for await (const { line, object } of jsonRecords(file, encoding)) {
+                for (const key of Object.keys(object)) if (!seen.has(key) && ignoredKeys.size < 100) ignoredKeys.add(key);
+                yield { line, cells: keys.map((k) => jsonCell(object[k])) };
+              }
+            })(),
+          ),
       },
     };
   }
@@ -109,8 +112,8 @@ async function openSource(file: string, spooled: Spooled, options: IngestOptions
     delimiter = sniffDelimiter(text.split(/\r?\n/, 1)[0] ?? '');
   }
   let header: string[] | undefined;
-  for await (const record of csvRecords(file, delimiter, encoding)) {
-    header = record.cells;
+  for await (const batch of csvRecordBatches(file, delimiter, encoding)) {
+    header = batch[0]?.cells;
     break;
   }
   const d = delimiter;
@@ -121,12 +124,13 @@ async function openSource(file: string, spooled: Spooled, options: IngestOptions
       ignoredKeys: new Set(),
       async *records() {
         let first = true;
-        for await (const record of csvRecords(file, d, encoding)) {
+        for await (const batch of csvRecordBatches(file, d, encoding)) {
           if (first) {
             first = false;
-            continue;
+            batch.shift();
+            if (batch.length === 0) continue;
           }
-          yield record;
+          yield batch;
         }
       },
     },
@@ -156,12 +160,14 @@ export async function ingest(params: {
   // Pass 2: sample for inference.
   const samples: string[][] = names.map(() => []);
   let sampled = 0;
-  for await (const { cells } of source.records()) {
-    for (let c = 0; c < width; c++) {
-      const cell = (cells[c] ?? '').trim();
-      if (!isNull(cell)) samples[c].push(cell);
+  sample: for await (const batch of source.records()) {
+    for (const { cells } of batch) {
+      for (let c = 0; c < width; c++) {
+        const cell = (cells[c] ?? '').trim();
+        if (!isNull(cell)) samples[c].push(cell);
+      }
+      if (++sampled >= options.inferRows) break sample;
     }
-    if (++sampled >= options.inferRows) break;
   }
   if (sampled === 0) throw badInput('body', options.format === 'jsonl' ? 'The file holds no rows' : 'The file has a header but no rows');
   const parsers = cellParsers(options.numberFormat);
@@ -176,10 +182,13 @@ export async function ingest(params: {
   await protectDatasetTable(qr, table);
   const quoted = ['_row', ...columns.map((c) => `"${c.name}"`)];
   const openLoader = async (): Promise<RowLoader> =>
-    params.backend === 'postgres' ? copyLoader(qr, table, quoted) : insertLoader(qr, table, quoted, sqlTypes);
+    params.backend === 'postgres'
+      ? copyLoader(qr, table, quoted, columns.map((c) => c.type === ColumnType.TEXT || c.type === ColumnType.CATEGORICAL))
+      : insertLoader(qr, table, quoted, sqlTypes);
   let loader = await openLoader();
   const reports: ColumnReport[] = columns.map((c) => ({ ...c, nullCount: 0, invalidCount: 0, invalidSamples: [] }));
-  const parse = columns.map((c) => parsers[c.type]);
+  const load = loadParsers(options.numberFormat);
+  const parse = columns.map((c) => load[c.type]);
   const widen = async (c: number, type: ColumnType, line: number) => {
     await loader.finish();
     await qr.query(`ALTER TABLE ${table} ALTER COLUMN "${columns[c].name}" TYPE ${SQL_TYPES[type]}`);
@@ -188,48 +197,53 @@ export async function ingest(params: {
     columns[c] = { ...columns[c], type };
     reports[c].type = type;
     sqlTypes[c] = SQL_TYPES[type];
-    parse[c] = parsers[type];
+    parse[c] = load[type];
     loader = await openLoader();
   };
   const ragged = { policy: options.raggedRows, count: 0, lines: [] as number[], padded: 0, truncated: 0 };
   let rows = 0;
+  const reject = options.raggedRows === 'reject';
   try {
-    for await (const { line, cells } of source.records()) {
-      if (cells.length !== width) {
-        ragged.count++;
-        if (ragged.lines.length < MAX_LISTED_LINES) ragged.lines.push(line);
-        if (options.raggedRows === 'reject') continue;
-        if (cells.length < width) ragged.padded++;
-        else ragged.truncated++;
-      }
-      if (ragged.count > 0 && options.raggedRows === 'reject') continue;
-      const values: (string | null)[] = new Array(width);
-      for (let c = 0; c < width; c++) {
-        const cell = (cells[c] ?? '').trim();
-        if (isNull(cell)) {
-          values[c] = null;
-          reports[c].nullCount++;
-          continue;
+    for await (const batch of source.records()) {
+      for (const { line, cells } of batch) {
+        if (cells.length !== width) {
+          ragged.count++;
+          if (ragged.lines.length < MAX_LISTED_LINES) ragged.lines.push(line);
+          if (reject) continue;
+          if (cells.length < width) ragged.padded++;
+          else ragged.truncated++;
         }
-        let value = parse[c](cell);
-        if (value === undefined) {
-          const wider = widerType(columns[c].type, cell, parsers);
-          if (wider !== undefined) {
-            await widen(c, wider, line);
-            value = parse[c](cell);
+        if (ragged.count > 0 && reject) continue;
+        const values: (string | null)[] = new Array(width);
+        for (let c = 0; c < width; c++) {
+          const raw = cells[c];
+          const cell = raw === undefined ? '' : raw.trim();
+          if (isNull(cell)) {
+            values[c] = null;
+            reports[c].nullCount++;
+            continue;
+          }
+          let value = parse[c](cell);
+          if (value === undefined) {
+            const wider = widerType(columns[c].type, cell, parsers);
+            if (wider !== undefined) {
+              await widen(c, wider, line);
+              value = parse[c](cell);
+            }
+          }
+          if (value === undefined) {
+            values[c] = null;
+            const report = reports[c];
+            report.invalidCount++;
+            if (report.invalidSamples.length < MAX_SAMPLES && !report.invalidSamples.includes(cell)) report.invalidSamples.push(cell.slice(0, 200));
+          } else {
+            values[c] = value;
           }
         }
-        if (value === undefined) {
-          values[c] = null;
-          const report = reports[c];
-          report.invalidCount++;
-          if (report.invalidSamples.length < MAX_SAMPLES && !report.invalidSamples.includes(cell)) report.invalidSamples.push(cell.slice(0, 200));
-        } else {
-          values[c] = value;
-        }
+        if (rows >= options.maxRows) throw badInput('body', `The file has more than ${options.maxRows} rows`);
+        loader.add(++rows, values);
       }
-      if (rows >= options.maxRows) throw badInput('body', `The file has more than ${options.maxRows} rows`);
-      await loader.write(++rows, values);
+      await loader.flush();
     }
     if (ragged.count > 0 && options.raggedRows === 'reject') {
       throw badInput(

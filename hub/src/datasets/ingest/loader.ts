@@ -13,41 +13,68 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { QueryRunner } from 'typeorm';
 
 export interface RowLoader {
-  /** One row: the row number, then one canonical value (or null) per column. */
-  write(row: number, values: (string | null)[]): Promise<void>;
+  /** One row, buffered: the row number, then one canonical value (or null) per column (an array the loader may reuse). */
+  add(row: number, values: (string | null)[]): void;
+  /** Sends what is buffered once there is enough of it, waiting while the database is behind. */
+  flush(): Promise<void>;
+  /** Sends everything buffered and ends the load. */
   finish(): Promise<void>;
   abort(): void;
 }
 
+const ESCAPED = /[\\\t\n\r]/;
+
 /** COPY text format: backslash escapes for \, tab, newline and CR; \N is NULL. */
 function copyText(value: string | null): string {
   if (value === null) return '\\N';
+  if (!ESCAPED.test(value)) return value;
   return value.replace(/[\\\t\n\r]/g, (ch) => (ch === '\\' ? '\\\\' : ch === '\t' ? '\\t' : ch === '\n' ? '\\n' : '\\r'));
 }
 
-const COPY_CHUNK = 64 * 1024;
+const COPY_CHUNK = 256 * 1024;
 
-export async function copyLoader(qr: QueryRunner, table: string, columns: string[]): Promise<RowLoader> {
+/**
+ * `textual[c]`: whether column c (after `_row`) holds text. The other columns' canonical values
+ * (numbers, booleans, dates, timestamps) never hold a character COPY escapes.
+ */
+export async function copyLoader(qr: QueryRunner, table: string, columns: string[], textual: boolean[]): Promise<RowLoader> {
   const client = (await qr.connect()) as PoolClient;
   const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
   let failure: Error | undefined;
   stream.on('error', (error) => (failure ??= error));
-  let buffer = '';
-  const flush = async () => {
+  // Whole rows of COPY text, joined into one string per write.
+  let rows: string[] = [];
+  let size = 0;
+  const send = async () => {
     if (failure) throw failure;
-    if (!buffer) return;
-    const ok = stream.write(buffer);
-    buffer = '';
-    if (!ok) await Promise.race([once(stream, 'drain'), once(stream, 'error')]);
+    if (rows.length === 0) return;
+    const ok = stream.write(rows.join(''));
+    rows = [];
+    size = 0;
+    if (!ok) {
+      // Whichever comes first; the other listener is removed (a listener per wait would pile up).
+      const done = new AbortController();
+      await Promise.race([once(stream, 'drain', { signal: done.signal }), once(stream, 'error', { signal: done.signal })]).catch(() => undefined);
+      done.abort();
+    }
     if (failure) throw failure;
   };
   return {
-    async write(row, values) {
-      buffer += `${row}\t${values.map(copyText).join('\t')}\n`;
-      if (buffer.length >= COPY_CHUNK) await flush();
+    add(row, values) {
+      // The values array is the caller's, made for this row: it takes the COPY text in place.
+      for (let c = 0; c < values.length; c++) {
+        const value = values[c];
+        values[c] = value === null ? '\\N' : textual[c] ? copyText(value) : value;
+      }
+      const line = `${row}\t${values.join('\t')}\n`;
+      rows.push(line);
+      size += line.length;
+    },
+    async flush() {
+      if (size >= COPY_CHUNK || failure) await send();
     },
     async finish() {
-      await flush();
+      await send();
       stream.end();
       await finished(stream);
       if (failure) throw failure;
@@ -65,26 +92,27 @@ export function insertLoader(qr: QueryRunner, table: string, columns: string[], 
   const types = ['bigint', ...sqlTypes];
   const perRow = types.length;
   const batchRows = Math.max(1, Math.min(1000, Math.floor(MAX_PARAMS / perRow)));
-  let params: (string | null)[] = [];
-  let rows = 0;
-  const flush = async () => {
-    if (rows === 0) return;
+  let pending: (string | null)[][] = [];
+  const insert = async (batch: (string | null)[][]) => {
     const tuples: string[] = [];
-    for (let r = 0; r < rows; r++) tuples.push(`(${types.map((t, c) => `$${r * perRow + c + 1}::${t}`).join(', ')})`);
-    await qr.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`, params);
-    params = [];
-    rows = 0;
+    for (let r = 0; r < batch.length; r++) tuples.push(`(${types.map((t, c) => `$${r * perRow + c + 1}::${t}`).join(', ')})`);
+    await qr.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`, batch.flat());
+  };
+  const send = async (all: boolean) => {
+    while (pending.length >= batchRows || (all && pending.length > 0)) {
+      const batch = pending.slice(0, batchRows);
+      pending = pending.slice(batch.length);
+      await insert(batch);
+    }
   };
   return {
-    async write(row, values) {
-      params.push(String(row), ...values);
-      rows++;
-      if (rows >= batchRows) await flush();
+    add(row, values) {
+      pending.push([String(row), ...values]);
     },
-    finish: flush,
+    flush: () => send(false),
+    finish: () => send(true),
     abort() {
-      params = [];
-      rows = 0;
+      pending = [];
     },
   };
 }

@@ -7,15 +7,13 @@ import { StringDecoder } from 'node:string_decoder';
 import { CsvError, parse } from 'csv-parse';
 import { AppError, badInput } from '../../errors.js';
 import { utf8Stream } from './decode.js';
+import { NotPlainCsv, plainCsvBatches } from './plain-csv.js';
+import type { RawRecord } from './raw-record.js';
 
 /** One record (CSV) or line (JSON Lines) may hold at most this many characters: memory stays bounded. */
 export const MAX_RECORD_CHARS = 16 * 1024 * 1024;
 
-export interface RawRecord {
-  /** 1-based line number in the file where the record ends. */
-  line: number;
-  cells: string[];
-}
+export type { RawRecord } from './raw-record.js';
 
 export async function* csvRecords(file: string, delimiter: string, encoding: 'utf8' | 'latin1'): AsyncGenerator<RawRecord> {
   const source = utf8Stream(file, encoding);
@@ -47,6 +45,52 @@ export async function* csvRecords(file: string, delimiter: string, encoding: 'ut
     parser.destroy();
     source.destroy();
   }
+}
+
+const BATCH = 1024;
+
+/**
+ * The records of {@link csvRecords}, in batches: read by the fast reader (plain-csv.ts) while the
+ * file keeps to the shape it reads, then by csv-parse from the first record it does not (csv-parse
+ * reads the file again from the start and its records already yielded are skipped).
+ */
+export async function* csvRecordBatches(file: string, delimiter: string, encoding: 'utf8' | 'latin1'): AsyncGenerator<RawRecord[]> {
+  let yielded = 0;
+  try {
+    for await (const batch of plainCsvBatches(file, delimiter, encoding)) {
+      yielded += batch.length;
+      yield batch;
+    }
+    return;
+  } catch (error) {
+    if (!(error instanceof NotPlainCsv)) throw error;
+  }
+  let batch: RawRecord[] = [];
+  for await (const record of csvRecords(file, delimiter, encoding)) {
+    if (yielded > 0) {
+      yielded--;
+      continue;
+    }
+    batch.push(record);
+    if (batch.length >= BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
+}
+
+/** Any record stream in batches of up to `size`. */
+export async function* batched<T>(items: AsyncIterable<T>, size = BATCH): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  for await (const item of items) {
+    batch.push(item);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
 }
 
 export interface JsonRecord {

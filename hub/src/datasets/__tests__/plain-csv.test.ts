@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { plainCsvBatches } from '../ingest/plain-csv.js';
+import { csvRecordBatches, csvRecords, type RawRecord } from '../ingest/records.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'aimass-plain-csv-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+
+type Outcome = { records: RawRecord[] } | { error: string };
+
+async function read(reader: (file: string) => AsyncIterable<RawRecord | RawRecord[]>, file: string): Promise<Outcome> {
+  const records: RawRecord[] = [];
+  try {
+    for await (const item of reader(file)) records.push(...(Array.isArray(item) ? item : [item]));
+    return { records };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
+/** What the ingest reads (fast reader, csv-parse from where it stops) against csv-parse alone. */
+async function compare(content: string | Buffer, delimiter = ',', encoding: 'utf8' | 'latin1' = 'utf8', fastAlone = false) {
+  const file = path.join(dir, `${files++}.csv`);
+  writeFileSync(file, content);
+  const fast = await read((f) => csvRecordBatches(f, delimiter, encoding), file);
+  const reference = await read((f) => csvRecords(f, delimiter, encoding), file);
+  expect(fast, JSON.stringify(content.toString())).toEqual(reference);
+  // The fast reader read the whole file itself (csv-parse was not needed).
+  if (fastAlone) expect(await read((f) => plainCsvBatches(f, delimiter, encoding), file), JSON.stringify(content.toString())).toEqual(reference);
+  return fast;
+}
+
+/** mulberry32: a seeded PRNG so a failure is reproducible. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('Ingest: the fast CSV reader yields what csv-parse yields', () => {
+  it('reads plain, quoted, multi-line, CRLF, BOM, empty-line and ragged files the same', async () => {
+    const cases = [
+      'a,b,c\n1,2,3\n4,5\n6,7,8\n9,10,11,12\n',
+      'a,b\r\n1,"x, y"\r\n\r\n2,"say ""hi"""\r\n',
+      'a,b\n1,"two\nlines"\n2,"cr\r\nlf"\n3,x',
+      '\uFEFFcity,pop\nZürich,400000\n',
+      'a\n\n\n1\n\n2',
+      'a,b\n"",\n,""\n"a""",b\n',
+      'a;b\n1;"x;y"\n',
+      'only header',
+      '"quoted header, with comma",b\n1,2\n',
+      'a,b\n1,2\n   \n3,4\n',
+    ];
+    for (const c of cases) expect('records' in (await compare(c, c.includes(';') ? ';' : ',', 'utf8', true))).toBe(true);
+    await compare('a\tb\n1\tx, y\n2\t5" screen\n', '\t', 'utf8', true);
+    await compare(Buffer.from('ville;prix\nMontréal;\x80 10\nQuébec;\x93ok\x94\n', 'latin1'), ';', 'latin1', true);
+  });
+
+  it('hands what only csv-parse decides to csv-parse: lone CR, stray quotes, unclosed quotes, mixed line ends', async () => {
+    const cases = [
+      'a,b\r1,2\r3,4\r',
+      'a,b\n1,2\r\n3,4\n',
+      'a,b\r\n1,2\n3,4\r\n',
+      'a,b\n1,x"y\n',
+      'a,b\n1,"x"y\n',
+      'a,b\n1,"open\n2,3\n',
+      'a,b\n1,2\n3,"x" \n',
+      'a,b\n1,a\rb\n',
+    ];
+    for (const c of cases) await compare(c);
+  });
+
+  it('agrees on thousands of random files (quotes, delimiters, CR, LF, spaces, non-ASCII)', async () => {
+    const r = prng(16);
+    const alphabet = ['a', 'b', '1', ',', ',', '"', '"', '\n', '\n', '\r\n', '\r', ' ', 'é', '€', '\t', ';'];
+    for (let n = 0; n < 600; n++) {
+      let text = '';
+      const length = Math.floor(r() * 40);
+      for (let i = 0; i < length; i++) text += alphabet[Math.floor(r() * alphabet.length)];
+      await compare(text, r() < 0.8 ? ',' : '\t');
+    }
+  });
+
+  it('agrees across read chunks on a large file with a quoted field every few lines', async () => {
+    const lines = ['id,text,n'];
+    for (let i = 0; i < 60_000; i++) lines.push(i % 7 === 0 ? `${i},"multi\nline, ""quoted"" ${'é'.repeat(i % 5)}",${i}` : `${i},plain ${i},${i}`);
+    const outcome = await compare(lines.join('\n') + '\n', ',', 'utf8', true);
+    expect('records' in outcome && outcome.records.length).toBe(60_001);
+  });
+});
