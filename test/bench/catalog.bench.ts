@@ -184,7 +184,8 @@ async function main(): Promise<void> {
   if (!existsSync(HUB_ENTRY)) throw new Error(`${HUB_ENTRY} is missing: run \`npm run build:hub\` first (npm run bench does).`);
   const started = performance.now();
   const database = await setUpDatabase();
-  const hub = await startHub(database);
+  // BENCH_HUB_NODE_OPTIONS reaches the hub process only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+  const hub = await startHub(database, process.env.BENCH_HUB_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_HUB_NODE_OPTIONS } : {});
   const dir = mkdtempSync(path.join(os.tmpdir(), 'aimass-bench-catalog-'));
   onCleanup('remove the temporary directory', () => rmSync(dir, { recursive: true, force: true }));
 

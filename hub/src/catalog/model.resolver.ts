@@ -1,6 +1,7 @@
-import { Arg, Args, Authorized, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, Info, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { ANYONE } from '../graphql/auth-checker.js';
-import { ConnectionType, PageArgs, type Page } from '../graphql/connection.js';
+import { ConnectionType, PageArgs, selectedNodeFields, type Page } from '../graphql/connection.js';
 import type { Context } from '../graphql/context.js';
 import { CreateModelInput, ModelFilter, UpdateModelInput } from './catalog.inputs.js';
 import { ModelVersion } from './model-version.entity.js';
@@ -28,15 +29,27 @@ export class ModelResolver {
     description:
       'The catalog: public models, yours, your organizations’ and those shared with you (others’ unlisted ones are not listed); full-text search, filters and sort',
   })
-  models(
+  async models(
     @Args(() => PageArgs) page: PageArgs,
     @Arg('search', () => String, { nullable: true, description: 'Words to find in name, tags, description and model card (web search syntax), at most 200 characters' })
     search: string | null,
     @Arg('filter', () => ModelFilter, { nullable: true }) filter: ModelFilter | null,
     @Arg('sort', () => ModelSort, { nullable: true }) sort: ModelSort | null,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Page<Model>> {
-    return ctx.services.catalog.list(ctx.principal, page, { ...filter, search, sort });
+    // What the nodes select of owner, latestVersion and aliases is read with the page, in its one
+    // statement, and handed to the loaders their field resolvers ask.
+    const fields = selectedNodeFields(info);
+    const extras = { owner: fields.has('owner'), latestVersion: fields.has('latestVersion'), aliases: fields.has('aliases') };
+    const result = await ctx.services.catalog.list(ctx.principal, page, { ...filter, search, sort }, extras);
+    const prefetched = result.prefetched;
+    if (prefetched) {
+      for (const [id, handle] of prefetched.ownerHandles) ctx.loaders.ownerHandle.prime(id, handle);
+      for (const [id, version] of prefetched.latestVersions) ctx.loaders.latestModelVersion.prime(id, version);
+      for (const [id, aliases] of prefetched.aliases) ctx.loaders.modelAliases.prime(id, aliases);
+    }
+    return result;
   }
 
   @Authorized()

@@ -15,6 +15,8 @@ import type { Principal } from '../accounts/index.js';
 import { readableSql } from '../access/index.js';
 import type { Page, PageArgs } from '../db/paging.js';
 import { filterText, keysetPage, keysetRequest, TS_QUERY, type KeysetRequest, type SortKey } from '../db/keyset-search.js';
+import { entityFromJson } from '../db/entity-from-json.js';
+import { ModelVersion } from './model-version.entity.js';
 import { Model } from './model.entity.js';
 
 /** Where a model's collaborators are (MODEL_SHARING names the same table). */
@@ -72,11 +74,46 @@ export function modelSearchRequest(filter: ModelSearch, args: PageArgs): ModelSe
   };
 }
 
+/** What a page of the catalog may read in its own statement besides the models (see {@link searchModels}). */
+export interface ModelPageExtras {
+  /** The owner's handle (a user's username or an organization's handle). */
+  owner?: boolean;
+  /** The newest published version. */
+  latestVersion?: boolean;
+  /** Aliases by name with the version numbers they point at. */
+  aliases?: boolean;
+}
+
+/** What {@link ModelPageExtras} asked for, by model id; a model absent from a map was not asked about. */
+export interface ModelPagePrefetch {
+  ownerHandles: Map<string, string | null>;
+  latestVersions: Map<string, ModelVersion | null>;
+  aliases: Map<string, { alias: string; number: number }[]>;
+}
+
+/**
+ * The SQL of each extra, over the page's alias `m`. The same answers as the batch loaders
+ * (OrganizationsService.ownerHandles, CatalogService.latestPublishedVersions and aliasesOfModels).
+ */
+const EXTRA_SQL: Record<keyof ModelPageExtras, string> = {
+  owner: `coalesce((SELECT u.username FROM users u WHERE u.id = m.owner_id), (SELECT o.handle FROM organizations o WHERE o.id = m.owner_id))`,
+  latestVersion: `SELECT to_jsonb(v) FROM model_versions v WHERE v.model_id = m.id AND v.status = 'published' ORDER BY v.number DESC LIMIT 1`,
+  aliases: `SELECT coalesce(jsonb_agg(jsonb_build_object('alias', a.alias, 'number', v.number) ORDER BY a.alias), '[]'::jsonb)
+            FROM model_aliases a JOIN model_versions v ON v.id = a.version_id WHERE a.model_id = m.id`,
+};
+
 /**
  * Models listed to `principal` (null: anonymous, public only) that match the request; `ownerId` is
- * the owner filter's handle already resolved. One statement counts, one reads the page.
+ * the owner filter's handle already resolved. One statement reads the page (with the `extras`
+ * asked for), one counts (only when `totalCount` is read).
  */
-export function searchModels(db: DataSource, principal: Principal | null, request: ModelSearchRequest, ownerId: string | null): Promise<Page<Model>> {
+export async function searchModels(
+  db: DataSource,
+  principal: Principal | null,
+  request: ModelSearchRequest,
+  ownerId: string | null,
+  extras: ModelPageExtras = {},
+): Promise<Page<Model> & { prefetched: ModelPagePrefetch }> {
   const qb = db.getRepository(Model).createQueryBuilder('m');
   qb.where(readableSql({ alias: 'm', collaborators: MODEL_COLLABORATORS }, { user: principal && ':me', isAdmin: principal?.user.isAdmin }, 'listed'), principal ? { me: principal.user.id } : {});
   if (request.text) qb.andWhere(`m.search @@ ${TS_QUERY}`, { q: request.text });
@@ -85,5 +122,16 @@ export function searchModels(db: DataSource, principal: Principal | null, reques
   if (request.license) qb.andWhere('lower(m.license) = lower(:license)', { license: request.license });
   if (request.framework) qb.andWhere('lower(m.framework) = lower(:framework)', { framework: request.framework });
   if (ownerId) qb.andWhere('m.owner_id = :ownerId', { ownerId });
-  return keysetPage(qb, request, SORT_KEY[request.sort]);
+  const wanted = (Object.keys(EXTRA_SQL) as (keyof ModelPageExtras)[]).filter((name) => extras[name]);
+  const page = await keysetPage(qb, request, SORT_KEY[request.sort], Object.fromEntries(wanted.map((name) => [name, EXTRA_SQL[name]])));
+  const prefetched: ModelPagePrefetch = { ownerHandles: new Map(), latestVersions: new Map(), aliases: new Map() };
+  const versionFromJson = wanted.includes('latestVersion') ? entityFromJson(db, ModelVersion) : undefined;
+  for (const { node } of page.edges) {
+    const row = page.extras.get(node.id)!;
+    if (extras.owner) prefetched.ownerHandles.set(node.ownerId, (row.owner as string | null) ?? null);
+    if (versionFromJson) prefetched.latestVersions.set(node.id, row.latestVersion == null ? null : versionFromJson(row.latestVersion as Record<string, unknown>));
+    if (extras.aliases) prefetched.aliases.set(node.id, (row.aliases as { alias: string; number: number }[]).map((a) => ({ alias: a.alias, number: Number(a.number) })));
+  }
+  // Object.assign, not a spread: a spread would read the totalCount getter, and so count every time.
+  return Object.assign(page, { prefetched });
 }

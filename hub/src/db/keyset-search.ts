@@ -78,7 +78,24 @@ export async function keysetPage<T extends ObjectLiteral & { id: string }, S ext
   qb: SelectQueryBuilder<T>,
   request: KeysetRequest<S>,
   key: SortKey,
-): Promise<Page<T>> {
+): Promise<Page<T>>;
+/**
+ * The same, with `extras` (name → a scalar SQL expression over the row, e.g. a correlated
+ * subquery) read in the page's own statement: PostgreSQL works them out after the sort and limit,
+ * for the rows of the page only. Answers each row's values by id.
+ */
+export async function keysetPage<T extends ObjectLiteral & { id: string }, S extends string, E extends string>(
+  qb: SelectQueryBuilder<T>,
+  request: KeysetRequest<S>,
+  key: SortKey,
+  extras: Record<E, string>,
+): Promise<Page<T> & { extras: Map<string, Record<E, unknown>> }>;
+export async function keysetPage<T extends ObjectLiteral & { id: string }, S extends string>(
+  qb: SelectQueryBuilder<T>,
+  request: KeysetRequest<S>,
+  key: SortKey,
+  extras?: Record<string, string>,
+): Promise<Page<T> & { extras?: Map<string, Record<string, unknown>> }> {
   const alias = qb.alias;
   let counted: Promise<number> | undefined;
   const page = qb.clone();
@@ -88,15 +105,20 @@ export async function keysetPage<T extends ObjectLiteral & { id: string }, S ext
       afterId: request.after.id,
     });
   }
+  page.addSelect(`(${key.expr})::text`, 'keyset_sort_key');
+  for (const [name, expr] of Object.entries(extras ?? {})) page.addSelect(`(${expr})`, `extra_${name}`);
   const { raw, entities } = await page
-    .addSelect(`(${key.expr})::text`, 'keyset_sort_key')
     .orderBy(key.expr, 'DESC')
     .addOrderBy(`${alias}.id`, 'DESC')
     .limit(request.first + 1)
     .getRawAndEntities();
   const keys = new Map<string, string>(raw.map((r) => [r[`${alias}_id`], r.keyset_sort_key]));
   const edges = entities.slice(0, request.first).map((node) => ({ node, cursor: encodeCursor(request.sort, keys.get(node.id)!, node.id) }));
+  const names = Object.keys(extras ?? {});
   return {
+    ...(extras && {
+      extras: new Map(raw.slice(0, request.first).map((r) => [r[`${alias}_id`] as string, Object.fromEntries(names.map((n) => [n, r[`extra_${n}`]]))])),
+    }),
     edges,
     // A getter: GraphQL reads it (and so counts) only when the selection names totalCount.
     get totalCount() {
