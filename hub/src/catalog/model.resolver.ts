@@ -6,7 +6,7 @@ import type { Context } from '../graphql/context.js';
 import { CreateModelInput, ModelFilter, UpdateModelInput } from './catalog.inputs.js';
 import { ModelVersion } from './model-version.entity.js';
 import { Model } from './model.entity.js';
-import { ModelSort } from './search.js';
+import { ModelSort, prefetchedWith } from './search.js';
 
 const ModelConnection = ConnectionType(Model, 'Model');
 
@@ -29,7 +29,7 @@ export class ModelResolver {
     description:
       'The catalog: public models, yours, your organizations’ and those shared with you (others’ unlisted ones are not listed); full-text search, filters and sort',
   })
-  async models(
+  models(
     @Args(() => PageArgs) page: PageArgs,
     @Arg('search', () => String, { nullable: true, description: 'Words to find in name, tags, description and model card (web search syntax), at most 200 characters' })
     search: string | null,
@@ -39,17 +39,10 @@ export class ModelResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<Page<Model>> {
     // What the nodes select of owner, latestVersion and aliases is read with the page, in its one
-    // statement, and handed to the loaders their field resolvers ask.
+    // statement; their field resolvers below answer from it (search.ts `prefetchedWith`).
     const fields = selectedNodeFields(info);
     const extras = { owner: fields.has('owner'), latestVersion: fields.has('latestVersion'), aliases: fields.has('aliases') };
-    const result = await ctx.services.catalog.list(ctx.principal, page, { ...filter, search, sort }, extras);
-    const prefetched = result.prefetched;
-    if (prefetched) {
-      for (const [id, handle] of prefetched.ownerHandles) ctx.loaders.ownerHandle.prime(id, handle);
-      for (const [id, version] of prefetched.latestVersions) ctx.loaders.latestModelVersion.prime(id, version);
-      for (const [id, aliases] of prefetched.aliases) ctx.loaders.modelAliases.prime(id, aliases);
-    }
-    return result;
+    return ctx.services.catalog.list(ctx.principal, page, { ...filter, search, sort }, extras);
   }
 
   @Authorized()
@@ -81,9 +74,12 @@ export class ModelResolver {
     return ctx.services.catalog.setAlias(ctx.principal!, owner, name, alias, number);
   }
 
+  // Each of these answers at once (no promise) what the catalog page read with the model.
   @FieldResolver(() => String, { description: 'Handle of the user or organization that owns it' })
-  async owner(@Root() model: Model, @Ctx() ctx: Context): Promise<string> {
-    return (await ctx.loaders.ownerHandle.load(model.ownerId)) ?? '';
+  owner(@Root() model: Model, @Ctx() ctx: Context): string | Promise<string> {
+    const known = prefetchedWith(model);
+    if (known?.owner !== undefined) return known.owner ?? '';
+    return ctx.loaders.ownerHandle.load(model.ownerId).then((handle) => handle ?? '');
   }
 
   @FieldResolver(() => [ModelVersion], { description: 'Newest first' })
@@ -95,12 +91,14 @@ export class ModelResolver {
     nullable: true,
     description: 'The newest PUBLISHED version (drafts and deprecated versions do not count), the same for every reader; null if none',
   })
-  latestVersion(@Root() model: Model, @Ctx() ctx: Context): Promise<ModelVersion | null> {
+  latestVersion(@Root() model: Model, @Ctx() ctx: Context): ModelVersion | null | Promise<ModelVersion | null> {
+    const known = prefetchedWith(model);
+    if (known?.latestVersion !== undefined) return known.latestVersion;
     return ctx.loaders.latestModelVersion.load(model.id);
   }
 
   @FieldResolver(() => [ModelAliasRef], { description: 'By name' })
-  aliases(@Root() model: Model, @Ctx() ctx: Context): Promise<ModelAliasRef[]> {
-    return ctx.loaders.modelAliases.load(model.id);
+  aliases(@Root() model: Model, @Ctx() ctx: Context): ModelAliasRef[] | Promise<ModelAliasRef[]> {
+    return prefetchedWith(model)?.aliases ?? ctx.loaders.modelAliases.load(model.id);
   }
 }

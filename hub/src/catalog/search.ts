@@ -84,11 +84,23 @@ export interface ModelPageExtras {
   aliases?: boolean;
 }
 
-/** What {@link ModelPageExtras} asked for, by model id; a model absent from a map was not asked about. */
-export interface ModelPagePrefetch {
-  ownerHandles: Map<string, string | null>;
-  latestVersions: Map<string, ModelVersion | null>;
-  aliases: Map<string, { alias: string; number: number }[]>;
+/** What a page's statement read with one model, for each extra asked for (see {@link prefetchedWith}). */
+export interface ModelPrefetch {
+  owner?: string | null;
+  latestVersion?: ModelVersion | null;
+  aliases?: { alias: string; number: number }[];
+}
+
+/**
+ * The extras read with each model of a page, held by the model object itself (so they go with it):
+ * its field resolvers answer from here at once, without a DataLoader round (and the promise per
+ * field that graphql-js then waits on).
+ */
+const PREFETCHED = new WeakMap<Model, ModelPrefetch>();
+
+/** What the page statement read with `model`; undefined when it was not read by a page that asked. */
+export function prefetchedWith(model: Model): ModelPrefetch | undefined {
+  return PREFETCHED.get(model);
 }
 
 /**
@@ -113,7 +125,7 @@ export async function searchModels(
   request: ModelSearchRequest,
   ownerId: string | null,
   extras: ModelPageExtras = {},
-): Promise<Page<Model> & { prefetched: ModelPagePrefetch }> {
+): Promise<Page<Model>> {
   const qb = db.getRepository(Model).createQueryBuilder('m');
   qb.where(readableSql({ alias: 'm', collaborators: MODEL_COLLABORATORS }, { user: principal && ':me', isAdmin: principal?.user.isAdmin }, 'listed'), principal ? { me: principal.user.id } : {});
   if (request.text) qb.andWhere(`m.search @@ ${TS_QUERY}`, { q: request.text });
@@ -124,14 +136,15 @@ export async function searchModels(
   if (ownerId) qb.andWhere('m.owner_id = :ownerId', { ownerId });
   const wanted = (Object.keys(EXTRA_SQL) as (keyof ModelPageExtras)[]).filter((name) => extras[name]);
   const page = await keysetPage(qb, request, SORT_KEY[request.sort], Object.fromEntries(wanted.map((name) => [name, EXTRA_SQL[name]])));
-  const prefetched: ModelPagePrefetch = { ownerHandles: new Map(), latestVersions: new Map(), aliases: new Map() };
-  const versionFromJson = wanted.includes('latestVersion') ? entityFromJson(db, ModelVersion) : undefined;
+  if (wanted.length === 0) return page;
+  const versionFromJson = entityFromJson(db, ModelVersion);
   for (const { node } of page.edges) {
     const row = page.extras.get(node.id)!;
-    if (extras.owner) prefetched.ownerHandles.set(node.ownerId, (row.owner as string | null) ?? null);
-    if (versionFromJson) prefetched.latestVersions.set(node.id, row.latestVersion == null ? null : versionFromJson(row.latestVersion as Record<string, unknown>));
-    if (extras.aliases) prefetched.aliases.set(node.id, (row.aliases as { alias: string; number: number }[]).map((a) => ({ alias: a.alias, number: Number(a.number) })));
+    const known: ModelPrefetch = {};
+    if (extras.owner) known.owner = (row.owner as string | null) ?? null;
+    if (extras.latestVersion) known.latestVersion = row.latestVersion == null ? null : versionFromJson(row.latestVersion as Record<string, unknown>);
+    if (extras.aliases) known.aliases = (row.aliases as { alias: string; number: number }[]).map((a) => ({ alias: a.alias, number: Number(a.number) }));
+    PREFETCHED.set(node, known);
   }
-  // Object.assign, not a spread: a spread would read the totalCount getter, and so count every time.
-  return Object.assign(page, { prefetched });
+  return page;
 }
