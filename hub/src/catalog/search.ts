@@ -14,8 +14,8 @@ import type { DataSource } from 'typeorm';
 import type { Principal } from '../accounts/index.js';
 import { readableSql } from '../access/index.js';
 import type { Page, PageArgs } from '../db/paging.js';
-import { filterText, keysetPage, keysetRequest, TS_QUERY, type KeysetRequest, type SortKey } from '../db/keyset-search.js';
-import { entityFromJson } from '../db/entity-from-json.js';
+import { filterText, keysetPageSql, keysetRequest, TS_QUERY, type KeysetRequest, type SortKey } from '../db/keyset-search.js';
+import { entityColumnsSql, entityFromJson, entityFromRow } from '../db/entity-from-json.js';
 import { ModelVersion } from './model-version.entity.js';
 import { Model } from './model.entity.js';
 
@@ -104,7 +104,8 @@ export function prefetchedWith(model: Model): ModelPrefetch | undefined {
 }
 
 /**
- * The SQL of each extra, over the page's alias `m`. The same answers as the batch loaders
+ * The SQL of each extra, over the page's alias `m` (PostgreSQL works them out after the sort and
+ * limit, for the rows of the page only). The same answers as the batch loaders
  * (OrganizationsService.ownerHandles, CatalogService.latestPublishedVersions and aliasesOfModels).
  */
 const EXTRA_SQL: Record<keyof ModelPageExtras, string> = {
@@ -126,25 +127,43 @@ export async function searchModels(
   ownerId: string | null,
   extras: ModelPageExtras = {},
 ): Promise<Page<Model>> {
-  const qb = db.getRepository(Model).createQueryBuilder('m');
-  qb.where(readableSql({ alias: 'm', collaborators: MODEL_COLLABORATORS }, { user: principal && ':me', isAdmin: principal?.user.isAdmin }, 'listed'), principal ? { me: principal.user.id } : {});
-  if (request.text) qb.andWhere(`m.search @@ ${TS_QUERY}`, { q: request.text });
-  if (request.task) qb.andWhere('m.task = :task', { task: request.task });
-  if (request.tag) qb.andWhere(':tag = ANY(m.tags)', { tag: request.tag });
-  if (request.license) qb.andWhere('lower(m.license) = lower(:license)', { license: request.license });
-  if (request.framework) qb.andWhere('lower(m.framework) = lower(:framework)', { framework: request.framework });
-  if (ownerId) qb.andWhere('m.owner_id = :ownerId', { ownerId });
+  const params: unknown[] = [];
+  const bind = (value: unknown) => `$${params.push(value)}`;
+  const where = [readableSql({ alias: 'm', collaborators: MODEL_COLLABORATORS }, { user: principal && bind(principal.user.id), isAdmin: principal?.user.isAdmin }, 'listed')];
+  // The search text is one parameter, for the filter and the relevance sort alike.
+  const q = request.text ? bind(request.text) : null;
+  if (q) where.push(`m.search @@ ${TS_QUERY.replaceAll(':q', q)}`);
+  if (request.task) where.push(`m.task = ${bind(request.task)}`);
+  if (request.tag) where.push(`${bind(request.tag)} = ANY(m.tags)`);
+  if (request.license) where.push(`lower(m.license) = lower(${bind(request.license)})`);
+  if (request.framework) where.push(`lower(m.framework) = lower(${bind(request.framework)})`);
+  if (ownerId) where.push(`m.owner_id = ${bind(ownerId)}`);
+  const key = SORT_KEY[request.sort];
   const wanted = (Object.keys(EXTRA_SQL) as (keyof ModelPageExtras)[]).filter((name) => extras[name]);
-  const page = await keysetPage(qb, request, SORT_KEY[request.sort], Object.fromEntries(wanted.map((name) => [name, EXTRA_SQL[name]])));
-  if (wanted.length === 0) return page;
-  const versionFromJson = entityFromJson(db, ModelVersion);
-  for (const { node } of page.edges) {
-    const row = page.extras.get(node.id)!;
-    const known: ModelPrefetch = {};
-    if (extras.owner) known.owner = (row.owner as string | null) ?? null;
-    if (extras.latestVersion) known.latestVersion = row.latestVersion == null ? null : versionFromJson(row.latestVersion as Record<string, unknown>);
-    if (extras.aliases) known.aliases = (row.aliases as { alias: string; number: number }[]).map((a) => ({ alias: a.alias, number: Number(a.number) }));
-    PREFETCHED.set(node, known);
-  }
-  return page;
+  const columns = [modelColumns(db), ...wanted.map((name) => `(${EXTRA_SQL[name]}) AS "extra_${name}"`)].join(', ');
+  const modelFromRow = entityFromRow(db, Model);
+  const versionFromJson = extras.latestVersion ? entityFromJson(db, ModelVersion) : undefined;
+  return keysetPageSql(
+    db,
+    { from: 'models m', alias: 'm', columns, where, params },
+    request,
+    { expr: q ? key.expr.replaceAll(':q', q) : key.expr, type: key.type },
+    (row: Record<string, unknown> & { id: string }) => {
+      const model = modelFromRow(row);
+      if (wanted.length > 0) {
+        const known: ModelPrefetch = {};
+        if (extras.owner) known.owner = (row.extra_owner as string | null) ?? null;
+        if (versionFromJson) known.latestVersion = row.extra_latestVersion == null ? null : versionFromJson(row.extra_latestVersion as Record<string, unknown>);
+        if (extras.aliases) known.aliases = (row.extra_aliases as { alias: string; number: number }[]).map((a) => ({ alias: a.alias, number: Number(a.number) }));
+        PREFETCHED.set(model, known);
+      }
+      return model;
+    },
+  );
+}
+
+let columnsSql: string | undefined;
+/** The models table's columns under `m` (the entity's; the search vectors stay in the database). */
+function modelColumns(db: DataSource): string {
+  return (columnsSql ??= entityColumnsSql(db, Model, 'm'));
 }
