@@ -129,7 +129,10 @@ export async function searchModels(
 ): Promise<Page<Model>> {
   const params: unknown[] = [];
   const bind = (value: unknown) => `$${params.push(value)}`;
-  const where = [readableSql({ alias: 'm', collaborators: MODEL_COLLABORATORS }, { user: principal && bind(principal.user.id), isAdmin: principal?.user.isAdmin }, 'listed')];
+  // An admin's condition is `true`: their id is bound only where the condition names it (PostgreSQL
+  // refuses a parameter no statement uses the type of).
+  const isAdmin = principal?.user.isAdmin === true;
+  const where = [readableSql({ alias: 'm', collaborators: MODEL_COLLABORATORS }, { user: principal && !isAdmin ? bind(principal.user.id) : null, isAdmin }, 'listed')];
   // The search text is one parameter, for the filter and the relevance sort alike.
   const q = request.text ? bind(request.text) : null;
   if (q) where.push(`m.search @@ ${TS_QUERY.replaceAll(':q', q)}`);
