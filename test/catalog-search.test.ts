@@ -285,8 +285,8 @@ describe.each(BACKENDS)('Catalog search on %s', (backend) => {
     expect(typeof small.statements).toBe('number');
     expect(large.statements).toBe(small.statements);
     expect(large.statements).toBeLessThan(10);
-    // Authentication, count, page, owner handles, latest versions, aliases, versions: counted for real.
-    expect(large.statements).toBeGreaterThanOrEqual(7);
+    // Authentication, page (owner handles, latest versions and aliases read with it), count, versions: counted for real.
+    expect(large.statements).toBeGreaterThanOrEqual(4);
     // The next page costs the same too.
     const next = await hub.graphql(PAGE.replace('$filter: ModelFilter)', '$filter: ModelFilter, $after: String)').replace('sort: NEWEST)', 'sort: NEWEST, after: $after)'), { first: 50, filter: { tag }, after: large.data.pageInfo.endCursor }, bob.token);
     expect(next.data.models.edges).toHaveLength(10);

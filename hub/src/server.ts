@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express, { type Request } from 'express';
@@ -24,6 +24,7 @@ import { createHubChannel } from './events/hub-channel.js';
 import { buildContext, type Context } from './graphql/context.js';
 import { formatError } from './graphql/format-error.js';
 import { metricsPlugin } from './graphql/metrics-plugin.js';
+import { noStorePlugin } from './graphql/no-store-plugin.js';
 import { operationGuardPlugin } from './graphql/operation-guard.js';
 import { sqlStatementsPlugin } from './graphql/sql-statements-plugin.js';
 import { createSchema } from './graphql/schema.js';
@@ -113,6 +114,9 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Apollo's landing page loads its sandbox from a CDN; nothing here may.
       ApolloServerPluginLandingPageDisabled(),
+      // The same `Cache-Control: no-store` without a hook on every resolved field (no-store-plugin.ts).
+      ApolloServerPluginCacheControlDisabled(),
+      noStorePlugin(),
       operationGuardPlugin(),
       metricsPlugin(metrics),
       sqlStatementsPlugin(metrics, config.debugSqlCount),

@@ -17,7 +17,12 @@
  *  4. CPU per request of the hub, of PostgreSQL (when this run started the server) and of the
  *     bare server, from /proc;
  *  5. SQL statements per page, as the hub counts them (the `aimass_graphql_sql_statements`
- *     histogram in /metrics): for one page of 5 and one of 50, and the mean over the runs.
+ *     histogram in /metrics): for one page of 5 and one of 50, and the mean over the runs;
+ *  6. a summary in the shape of issue 16's rows: req/s with the most clients, p50/p99, the ratio
+ *     to bare graphql-js, statements per page.
+ *
+ * BENCH_HUB_NODE_OPTIONS is handed to the hub process alone (NODE_OPTIONS there): `--import` of a
+ * file that starts node:inspector's profiler, or heap flags (`--cpu-prof` is refused in NODE_OPTIONS).
  *
  * Needs PostgreSQL (DATABASE_URL as an admin connection, else a throwaway server from
  * test/support/postgres.sh). Everything it starts or writes is removed before it exits, on
@@ -184,7 +189,8 @@ async function main(): Promise<void> {
   if (!existsSync(HUB_ENTRY)) throw new Error(`${HUB_ENTRY} is missing: run \`npm run build:hub\` first (npm run bench does).`);
   const started = performance.now();
   const database = await setUpDatabase();
-  const hub = await startHub(database);
+  // BENCH_HUB_NODE_OPTIONS reaches the hub process only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+  const hub = await startHub(database, process.env.BENCH_HUB_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_HUB_NODE_OPTIONS } : {});
   const dir = mkdtempSync(path.join(os.tmpdir(), 'aimass-bench-catalog-'));
   onCleanup('remove the temporary directory', () => rmSync(dir, { recursive: true, force: true }));
 
@@ -305,6 +311,17 @@ async function main(): Promise<void> {
     table(
       ['query', 'operations', 'statements', 'per operation'],
       operations.map((o) => [LABEL[o], runStatements[o].count, runStatements[o].sum, fmt(runStatements[o].sum / runStatements[o].count)]),
+    ),
+  );
+  // The rows of issue 16's table: the catalog page with 50 clients (or the most measured), and its statements.
+  const most = Math.max(...SETTINGS.clients);
+  console.log(`\n## Summary: catalog page of ${SETTINGS.page}, ${most} clients, against bare graphql-js in the same run (goal: ≤ 2× fewer req/s, ≤ 3 statements)`);
+  console.log(
+    table(
+      ['query', 'hub req/s', 'hub p50 / p99 ms', 'bare req/s', 'req/s bare/hub', 'SQL statements per page'],
+      rows
+        .filter((r) => r.clients === most)
+        .map((r) => [LABEL[r.operation], fmt(r.hub.rps, 0), `${fmt(r.hub.p50, 0)} / ${fmt(r.hub.p99, 0)}`, fmt(r.bare.rps, 0), ratio(r.bare.rps, r.hub.rps), fmt(runStatements[r.operation].sum / runStatements[r.operation].count)]),
     ),
   );
   console.log(`\nload average at the end: ${os.loadavg().map((l) => fmt(l)).join(' ')}`);

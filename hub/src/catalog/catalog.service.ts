@@ -29,7 +29,7 @@ import { ModelAlias } from './model-alias.entity.js';
 import { ModelVersion, ModelVersionStatus, type ModelSignature } from './model-version.entity.js';
 import { Model, ModelVisibility } from './model.entity.js';
 import { FRAMING_BYTES, ModelTooLargeError, receiveFiles, type ReceivedFiles, type UploadRoom } from './multipart-files.js';
-import { modelSearchRequest, searchModels, type ModelSearch } from './search.js';
+import { modelSearchRequest, searchModels, type ModelPageExtras, type ModelSearch } from './search.js';
 import type { ResourceSharing } from '../sharing/index.js';
 
 export interface ModelInput {
@@ -140,8 +140,14 @@ export class CatalogService {
   /**
    * The catalog: full-text search, filters and sorts over the models the caller may list (see
    * search.ts). Input is checked first; an unknown owner then finds nothing, as in the data market.
+   * `extras` are read with the page, for the model's field resolvers (search.ts `prefetchedWith`).
    */
-  async list(principal: Principal | null, args: PageArgs, filter: ModelSearch = {}): Promise<Page<Model>> {
+  async list(
+    principal: Principal | null,
+    args: PageArgs,
+    filter: ModelSearch = {},
+    extras: ModelPageExtras = {},
+  ): Promise<Page<Model>> {
     const request = modelSearchRequest(filter, args);
     let ownerId: string | null = null;
     if (request.owner) {
@@ -152,7 +158,7 @@ export class CatalogService {
         throw error;
       }
     }
-    return searchModels(this.db, principal, request, ownerId);
+    return searchModels(this.db, principal, request, ownerId, extras);
   }
 
   /** For a DataLoader: each model's newest published version (drafts and deprecated ones do not count), one statement. */

@@ -1,11 +1,12 @@
-import { Arg, Args, Authorized, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, Info, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { ANYONE } from '../graphql/auth-checker.js';
-import { ConnectionType, PageArgs, type Page } from '../graphql/connection.js';
+import { ConnectionType, PageArgs, selectedNodeFields, type Page } from '../graphql/connection.js';
 import type { Context } from '../graphql/context.js';
 import { CreateModelInput, ModelFilter, UpdateModelInput } from './catalog.inputs.js';
 import { ModelVersion } from './model-version.entity.js';
 import { Model } from './model.entity.js';
-import { ModelSort } from './search.js';
+import { ModelSort, prefetchedWith } from './search.js';
 
 const ModelConnection = ConnectionType(Model, 'Model');
 
@@ -35,8 +36,13 @@ export class ModelResolver {
     @Arg('filter', () => ModelFilter, { nullable: true }) filter: ModelFilter | null,
     @Arg('sort', () => ModelSort, { nullable: true }) sort: ModelSort | null,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Page<Model>> {
-    return ctx.services.catalog.list(ctx.principal, page, { ...filter, search, sort });
+    // What the nodes select of owner, latestVersion and aliases is read with the page, in its one
+    // statement; their field resolvers below answer from it (search.ts `prefetchedWith`).
+    const fields = selectedNodeFields(info);
+    const extras = { owner: fields.has('owner'), latestVersion: fields.has('latestVersion'), aliases: fields.has('aliases') };
+    return ctx.services.catalog.list(ctx.principal, page, { ...filter, search, sort }, extras);
   }
 
   @Authorized()
@@ -68,9 +74,12 @@ export class ModelResolver {
     return ctx.services.catalog.setAlias(ctx.principal!, owner, name, alias, number);
   }
 
+  // Each of these answers at once (no promise) what the catalog page read with the model.
   @FieldResolver(() => String, { description: 'Handle of the user or organization that owns it' })
-  async owner(@Root() model: Model, @Ctx() ctx: Context): Promise<string> {
-    return (await ctx.loaders.ownerHandle.load(model.ownerId)) ?? '';
+  owner(@Root() model: Model, @Ctx() ctx: Context): string | Promise<string> {
+    const known = prefetchedWith(model);
+    if (known?.owner !== undefined) return known.owner ?? '';
+    return ctx.loaders.ownerHandle.load(model.ownerId).then((handle) => handle ?? '');
   }
 
   @FieldResolver(() => [ModelVersion], { description: 'Newest first' })
@@ -82,12 +91,14 @@ export class ModelResolver {
     nullable: true,
     description: 'The newest PUBLISHED version (drafts and deprecated versions do not count), the same for every reader; null if none',
   })
-  latestVersion(@Root() model: Model, @Ctx() ctx: Context): Promise<ModelVersion | null> {
+  latestVersion(@Root() model: Model, @Ctx() ctx: Context): ModelVersion | null | Promise<ModelVersion | null> {
+    const known = prefetchedWith(model);
+    if (known?.latestVersion !== undefined) return known.latestVersion;
     return ctx.loaders.latestModelVersion.load(model.id);
   }
 
   @FieldResolver(() => [ModelAliasRef], { description: 'By name' })
-  aliases(@Root() model: Model, @Ctx() ctx: Context): Promise<ModelAliasRef[]> {
-    return ctx.loaders.modelAliases.load(model.id);
+  aliases(@Root() model: Model, @Ctx() ctx: Context): ModelAliasRef[] | Promise<ModelAliasRef[]> {
+    return prefetchedWith(model)?.aliases ?? ctx.loaders.modelAliases.load(model.id);
   }
 }

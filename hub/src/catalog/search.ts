@@ -14,7 +14,9 @@ import type { DataSource } from 'typeorm';
 import type { Principal } from '../accounts/index.js';
 import { readableSql } from '../access/index.js';
 import type { Page, PageArgs } from '../db/paging.js';
-import { filterText, keysetPage, keysetRequest, TS_QUERY, type KeysetRequest, type SortKey } from '../db/keyset-search.js';
+import { filterText, keysetPageSql, keysetRequest, TS_QUERY, type KeysetRequest, type SortKey } from '../db/keyset-search.js';
+import { entityColumnsSql, entityFromJson, entityFromRow } from '../db/entity-from-json.js';
+import { ModelVersion } from './model-version.entity.js';
 import { Model } from './model.entity.js';
 
 /** Where a model's collaborators are (MODEL_SHARING names the same table). */
@@ -72,18 +74,99 @@ export function modelSearchRequest(filter: ModelSearch, args: PageArgs): ModelSe
   };
 }
 
+/** What a page of the catalog may read in its own statement besides the models (see {@link searchModels}). */
+export interface ModelPageExtras {
+  /** The owner's handle (a user's username or an organization's handle). */
+  owner?: boolean;
+  /** The newest published version. */
+  latestVersion?: boolean;
+  /** Aliases by name with the version numbers they point at. */
+  aliases?: boolean;
+}
+
+/** What a page's statement read with one model, for each extra asked for (see {@link prefetchedWith}). */
+export interface ModelPrefetch {
+  owner?: string | null;
+  latestVersion?: ModelVersion | null;
+  aliases?: { alias: string; number: number }[];
+}
+
+/**
+ * The extras read with each model of a page, held by the model object itself (so they go with it):
+ * its field resolvers answer from here at once, without a DataLoader round (and the promise per
+ * field that graphql-js then waits on).
+ */
+const PREFETCHED = new WeakMap<Model, ModelPrefetch>();
+
+/** What the page statement read with `model`; undefined when it was not read by a page that asked. */
+export function prefetchedWith(model: Model): ModelPrefetch | undefined {
+  return PREFETCHED.get(model);
+}
+
+/**
+ * The SQL of each extra, over the page's alias `m` (PostgreSQL works them out after the sort and
+ * limit, for the rows of the page only). The same answers as the batch loaders
+ * (OrganizationsService.ownerHandles, CatalogService.latestPublishedVersions and aliasesOfModels).
+ */
+const EXTRA_SQL: Record<keyof ModelPageExtras, string> = {
+  owner: `coalesce((SELECT u.username FROM users u WHERE u.id = m.owner_id), (SELECT o.handle FROM organizations o WHERE o.id = m.owner_id))`,
+  latestVersion: `SELECT to_jsonb(v) FROM model_versions v WHERE v.model_id = m.id AND v.status = 'published' ORDER BY v.number DESC LIMIT 1`,
+  aliases: `SELECT coalesce(jsonb_agg(jsonb_build_object('alias', a.alias, 'number', v.number) ORDER BY a.alias), '[]'::jsonb)
+            FROM model_aliases a JOIN model_versions v ON v.id = a.version_id WHERE a.model_id = m.id`,
+};
+
 /**
  * Models listed to `principal` (null: anonymous, public only) that match the request; `ownerId` is
- * the owner filter's handle already resolved. One statement counts, one reads the page.
+ * the owner filter's handle already resolved. One statement reads the page (with the `extras`
+ * asked for), one counts (only when `totalCount` is read).
  */
-export function searchModels(db: DataSource, principal: Principal | null, request: ModelSearchRequest, ownerId: string | null): Promise<Page<Model>> {
-  const qb = db.getRepository(Model).createQueryBuilder('m');
-  qb.where(readableSql({ alias: 'm', collaborators: MODEL_COLLABORATORS }, { user: principal && ':me', isAdmin: principal?.user.isAdmin }, 'listed'), principal ? { me: principal.user.id } : {});
-  if (request.text) qb.andWhere(`m.search @@ ${TS_QUERY}`, { q: request.text });
-  if (request.task) qb.andWhere('m.task = :task', { task: request.task });
-  if (request.tag) qb.andWhere(':tag = ANY(m.tags)', { tag: request.tag });
-  if (request.license) qb.andWhere('lower(m.license) = lower(:license)', { license: request.license });
-  if (request.framework) qb.andWhere('lower(m.framework) = lower(:framework)', { framework: request.framework });
-  if (ownerId) qb.andWhere('m.owner_id = :ownerId', { ownerId });
-  return keysetPage(qb, request, SORT_KEY[request.sort]);
+export async function searchModels(
+  db: DataSource,
+  principal: Principal | null,
+  request: ModelSearchRequest,
+  ownerId: string | null,
+  extras: ModelPageExtras = {},
+): Promise<Page<Model>> {
+  const params: unknown[] = [];
+  const bind = (value: unknown) => `$${params.push(value)}`;
+  // An admin's condition is `true`: their id is bound only where the condition names it (PostgreSQL
+  // refuses a parameter no statement uses the type of).
+  const isAdmin = principal?.user.isAdmin === true;
+  const where = [readableSql({ alias: 'm', collaborators: MODEL_COLLABORATORS }, { user: principal && !isAdmin ? bind(principal.user.id) : null, isAdmin }, 'listed')];
+  // The search text is one parameter, for the filter and the relevance sort alike.
+  const q = request.text ? bind(request.text) : null;
+  if (q) where.push(`m.search @@ ${TS_QUERY.replaceAll(':q', q)}`);
+  if (request.task) where.push(`m.task = ${bind(request.task)}`);
+  if (request.tag) where.push(`${bind(request.tag)} = ANY(m.tags)`);
+  if (request.license) where.push(`lower(m.license) = lower(${bind(request.license)})`);
+  if (request.framework) where.push(`lower(m.framework) = lower(${bind(request.framework)})`);
+  if (ownerId) where.push(`m.owner_id = ${bind(ownerId)}`);
+  const key = SORT_KEY[request.sort];
+  const wanted = (Object.keys(EXTRA_SQL) as (keyof ModelPageExtras)[]).filter((name) => extras[name]);
+  const columns = [modelColumns(db), ...wanted.map((name) => `(${EXTRA_SQL[name]}) AS "extra_${name}"`)].join(', ');
+  const modelFromRow = entityFromRow(db, Model);
+  const versionFromJson = extras.latestVersion ? entityFromJson(db, ModelVersion) : undefined;
+  return keysetPageSql(
+    db,
+    { from: 'models m', alias: 'm', columns, where, params },
+    request,
+    { expr: q ? key.expr.replaceAll(':q', q) : key.expr, type: key.type },
+    (row: Record<string, unknown> & { id: string }) => {
+      const model = modelFromRow(row);
+      if (wanted.length > 0) {
+        const known: ModelPrefetch = {};
+        if (extras.owner) known.owner = (row.extra_owner as string | null) ?? null;
+        if (versionFromJson) known.latestVersion = row.extra_latestVersion == null ? null : versionFromJson(row.extra_latestVersion as Record<string, unknown>);
+        if (extras.aliases) known.aliases = (row.extra_aliases as { alias: string; number: number }[]).map((a) => ({ alias: a.alias, number: Number(a.number) }));
+        PREFETCHED.set(model, known);
+      }
+      return model;
+    },
+  );
+}
+
+let columnsSql: string | undefined;
+/** The models table's columns under `m` (the entity's; the search vectors stay in the database). */
+function modelColumns(db: DataSource): string {
+  return (columnsSql ??= entityColumnsSql(db, Model, 'm'));
 }

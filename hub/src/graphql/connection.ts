@@ -3,6 +3,7 @@
  * and `<Name>Connection` / `<Name>Edge` object types, after Relay's cursor connections
  * (https://relay.dev/graphql/connections.htm).
  */
+import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import type { Page, PageArgs as PageRequest, PageInfo as PageInfoShape } from '../db/paging.js';
 
@@ -40,4 +41,33 @@ export function ConnectionType<T extends object>(node: ClassType<T>, name: strin
     @Field(() => Int) totalCount: number;
   }
   return Connection;
+}
+
+/**
+ * Names of the fields a connection query selects on its nodes (`edges { node { … } }`), through
+ * fragments and inline fragments, so its resolver can read what they need with the page. A field
+ * under `@skip`/`@include` counts as selected: reading it anyway costs a little, never an answer.
+ */
+export function selectedNodeFields(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>): Set<string> {
+  const names = new Set<string>();
+  const fieldsOf = (set: SelectionSetNode | undefined, visit: (field: FieldNode) => void): void => {
+    for (const selection of set?.selections ?? []) {
+      if (selection.kind === Kind.FIELD) visit(selection);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) fieldsOf(selection.selectionSet, visit);
+      else {
+        // Validation has refused fragment cycles before any resolver runs.
+        const fragment = info.fragments[selection.name.value];
+        if (fragment) fieldsOf(fragment.selectionSet, visit);
+      }
+    }
+  };
+  for (const connection of info.fieldNodes) {
+    fieldsOf(connection.selectionSet, (edges) => {
+      if (edges.name.value !== 'edges') return;
+      fieldsOf(edges.selectionSet, (node) => {
+        if (node.name.value === 'node') fieldsOf(node.selectionSet, (field) => names.add(field.name.value));
+      });
+    });
+  }
+  return names;
 }
