@@ -6,3 +6,4 @@ export * from './preprocessing.js';
 export * from './training.js';
 export * from './ml.js';
 export * from './serving.js';
+export * from './gathered-send.js';

@@ -22,6 +22,8 @@ import os from 'node:os';
 import WebSocket from 'ws';
 import {
   encodeFrame,
+  sendGathered,
+  type FrameSocket,
   HubToAgent,
   parseFrame,
   PROTOCOL_VERSION,
@@ -135,7 +137,7 @@ export class Agent extends EventEmitter<AgentEvents> {
 
   private send(message: AgentToHub, encoded?: string): boolean {
     if (this.socket?.readyState !== WebSocket.OPEN || (!this.welcomed && message.type !== 'hello')) return false;
-    this.socket.send(encoded ?? encodeFrame(message));
+    sendGathered(this.socket as unknown as FrameSocket, encoded ?? encodeFrame(message));
     return true;
   }
 

@@ -5,7 +5,7 @@
  * ties between nodes the hub has measured alike.
  */
 import type { WebSocket } from 'ws';
-import { encodeFrame, type HubToAgent } from '../../../schema/index.js';
+import { encodeFrame, sendGathered, type FrameSocket, type HubToAgent } from '../../../schema/index.js';
 import type { NodeBehaviour } from './nodes.service.js';
 
 export class AgentSession {
@@ -73,7 +73,7 @@ export class AgentSession {
   }
 
   send(message: HubToAgent): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(encodeFrame(message));
+    if (this.socket.readyState === this.socket.OPEN) sendGathered(this.socket as unknown as FrameSocket, encodeFrame(message));
   }
 
   /** False when the agent sends frames faster than any honest agent would. */
