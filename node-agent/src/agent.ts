@@ -57,6 +57,8 @@ interface RunningJob {
   kind: string;
   runner: JobRunner;
   lastProgressAt: number;
+  /** Where the job's time went, as the job told (logged when it succeeds). */
+  steps?: Record<string, number>;
   /** Serve jobs only. */
   replica?: ReplicaState;
 }
@@ -376,6 +378,10 @@ export class Agent extends EventEmitter<AgentEvents> {
           const job = this.running.get(jobId);
           if (job?.replica) job.replica.load = { ...load, latencyMs: clampMs(load.latencyMs) };
         },
+        steps: (steps) => {
+          const job = this.running.get(jobId);
+          if (job) job.steps = steps;
+        },
         progress: (progress, text, metrics) => {
           const job = this.running.get(jobId);
           // At most four progress frames a second per job; the last one (1) always goes.
@@ -393,7 +399,7 @@ export class Agent extends EventEmitter<AgentEvents> {
       this.running.delete(jobId);
       this.abandonRequests(jobId, job, 'the replica ended');
       if (outcome.ok) {
-        this.log('info', 'job succeeded', { jobId, attempt, kind });
+        this.log('info', 'job succeeded', { jobId, attempt, kind, ...(job.steps ? { steps: job.steps } : {}) });
         this.report({ type: 'job.succeeded', jobId, attempt, result: outcome.result });
       } else if (!('aborted' in outcome)) {
         this.log('warn', 'job failed', { jobId, attempt, kind, error: outcome.error });

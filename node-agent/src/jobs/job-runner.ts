@@ -8,6 +8,8 @@ import type { FromJobWorker, JobWorkerData, ToJobWorker } from './job-worker.js'
 
 export interface JobRunnerEvents {
   progress(progress: number, message?: string, metrics?: Record<string, number>): void;
+  /** Where the job's time went (JobContext.steps). */
+  steps?(steps: Record<string, number>): void;
   /** Serve jobs: the replica is loaded and warm. */
   ready?(warmupMs: number): void;
   /** Serve jobs: the answer to one request given to infer(). */
@@ -36,6 +38,8 @@ export class JobRunner {
       this.worker.on('message', (message: FromJobWorker) => {
         if (message.type === 'progress') {
           if (!this.aborted) events.progress(message.progress, message.message, message.metrics);
+        } else if (message.type === 'steps') {
+          if (!this.aborted) events.steps?.(message.steps);
         } else if (message.type === 'replica.ready') {
           if (!this.aborted) events.ready?.(message.warmupMs);
         } else if (message.type === 'infer.answer') {

@@ -37,6 +37,7 @@ export type ToJobWorker = { type: 'abort' } | { type: 'infer'; request: ServeReq
 
 export type FromJobWorker =
   | { type: 'progress'; progress: number; message?: string; metrics?: Record<string, number> }
+  | { type: 'steps'; steps: Record<string, number> }
   | { type: 'done'; result: unknown }
   | { type: 'failed'; error: string; permanent: boolean }
   | { type: 'replica.ready'; warmupMs: number }
@@ -77,6 +78,8 @@ function servingPort(settings: NonNullable<JobWorkerData['serving']>): ServingPo
 }
 
 async function run(): Promise<void> {
+  // Since this thread began: starting the worker and importing the job code.
+  const startedAt = performance.now();
   if (!isJobKind(data.kind)) throw new PermanentJobError(`this agent does not know job kind "${data.kind}"`);
   const kind: JobKind = data.kind;
   const parsed = JOB_KINDS[kind].payload.safeParse(data.payload);
@@ -91,6 +94,7 @@ async function run(): Promise<void> {
     signal: controller.signal,
     progress: (progress, message, metrics) => post({ type: 'progress', progress: Math.min(1, Math.max(0, progress)), message, metrics }),
     tf: () => loadBestBackend(),
+    steps: (steps) => post({ type: 'steps', steps: { 'worker start': Math.round(startedAt), ...steps } }),
     hubFetch: (path, init = {}) => {
       const headers = new Headers(init.headers);
       headers.set('authorization', `Bearer ${data.jobToken}`);
