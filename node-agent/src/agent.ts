@@ -33,7 +33,7 @@ import {
 } from '../../schema/index.js';
 import { agentSocketUrl, type AgentConfig } from './config.js';
 import type { InferAnswer, ReplicaLoadSnapshot } from './jobs/job-handler.js';
-import { JobRunner } from './jobs/job-runner.js';
+import { dropSpareWorker, JobRunner, prepareSpareWorker } from './jobs/job-runner.js';
 import type { LoadedBackend } from './tf/load-backend.js';
 
 export const AGENT_VERSION = '0.2.0';
@@ -51,6 +51,9 @@ export interface AgentEvents {
 
 type Log = (level: 'info' | 'warn' | 'error', message: string, fields?: object) => void;
 type Terminal = Message<AgentToHub, 'job.succeeded' | 'job.failed' | 'job.released'>;
+
+/** Job kinds whose handlers use TF.js: after one, a spare worker is readied for the next. */
+const TF_KINDS: ReadonlySet<string> = new Set(['benchmark', 'train', 'predict', 'serve']);
 
 interface RunningJob {
   attempt: number;
@@ -131,7 +134,10 @@ export class Agent extends EventEmitter<AgentEvents> {
     this.done.catch(() => undefined); // observed by the caller
   }
 
+  private readonly spareReady = () => this.log('info', 'spare worker ready');
+
   start(): void {
+    if (this.config.spareWorker) prepareSpareWorker(this.spareReady);
     this.connect();
   }
 
@@ -395,6 +401,8 @@ export class Agent extends EventEmitter<AgentEvents> {
     this.send({ type: 'job.started', jobId, attempt });
     void runner.outcome.then((outcome) => {
       const job = this.running.get(jobId);
+      // The next TF.js job finds a worker with TF.js loaded (started after this one, not beside it).
+      if (this.config.spareWorker && TF_KINDS.has(kind) && !this.stopped && !this.draining) prepareSpareWorker(this.spareReady);
       if (job?.runner !== runner) return; // canceled or released meanwhile
       this.running.delete(jobId);
       this.abandonRequests(jobId, job, 'the replica ended');
@@ -457,6 +465,7 @@ export class Agent extends EventEmitter<AgentEvents> {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    void dropSpareWorker();
     clearTimeout(this.retryTimer);
     clearInterval(this.heartbeat);
     clearTimeout(this.silence);

@@ -81,12 +81,17 @@ async function uploadCsv(hub: Hub, token: string, owner: string, name: string, b
 interface BenchAgent {
   /** The steps the agent logged for a job it finished ("job succeeded" with `steps`). */
   steps(jobId: string): Promise<Record<string, number>>;
+  /** Settles once the agent's spare worker (if it keeps one) is ready: an idle agent's steady state. */
+  settled: Promise<void>;
 }
+
+/** BENCH_SPARE_WORKER=0 runs the agent without a spare worker (AIMASS_AGENT_SPARE_WORKER), to compare. */
+const SPARE_WORKER = process.env.BENCH_SPARE_WORKER ?? '1';
 
 function startAgent(hub: Hub, token: string): Promise<BenchAgent> {
   const child = spawn(process.execPath, [AGENT_ENTRY, '--hub', hub.url, '--token', token, '--name', 'bench-agent'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', AIMASS_AGENT_SPARE_WORKER: SPARE_WORKER },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   onCleanup('stop the agent', async () => {
@@ -99,7 +104,9 @@ function startAgent(hub: Hub, token: string): Promise<BenchAgent> {
   });
   const succeeded = new Map<string, Record<string, number>>();
   const waiting = new Map<string, (steps: Record<string, number>) => void>();
+  let settle!: () => void;
   const agent: BenchAgent = {
+    settled: new Promise((resolve) => (settle = resolve)),
     steps: (jobId) => {
       const known = succeeded.get(jobId);
       return known ? Promise.resolve(known) : new Promise((resolve) => waiting.set(jobId, resolve));
@@ -118,7 +125,9 @@ function startAgent(hub: Hub, token: string): Promise<BenchAgent> {
         if (/connected to hub/.test(l)) {
           clearTimeout(timer);
           resolve(agent);
+          if (SPARE_WORKER === '0') settle();
         }
+        if (l.includes('"spare worker ready"')) settle();
         if (!l.includes('"job succeeded"')) continue;
         const entry = JSON.parse(l) as { jobId: string; steps?: Record<string, number> };
         succeeded.set(entry.jobId, entry.steps ?? {});
@@ -315,6 +324,7 @@ await runBenchmark(async () => {
   if (longData) await uploadCsv(hub, user.token, user.username, 'train_long', csv(longData));
   const { registerNode } = await graphql(hub, `mutation { registerNode(input: { name: "bench-agent" }) { token } }`, {}, user.token);
   const agent = await startAgent(hub, registerNode.token);
+  await agent.settled;
 
   // 1. CREATE MODEL to the model version, on the agent; then the same fit raw.
   const sql = await sqlFit(hub, db, agent, user, 'bench', 'train', SETTINGS.epochs);

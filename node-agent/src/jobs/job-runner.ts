@@ -1,6 +1,10 @@
 /**
  * Runs one job in its own worker thread and turns its messages into callbacks. `abort()` asks the
  * job to stop and terminates the worker if it has not ended within the grace period.
+ *
+ * A worker loads TF.js as it starts, before it is given its job; `prepareSpareWorker()` starts one
+ * ahead of time, which the next job takes, so it does not wait for a thread and TF.js (seconds on
+ * a busy machine). Each job still gets a thread of its own, ended with the job.
  */
 import { Worker } from 'node:worker_threads';
 import type { InferAnswer, ReplicaLoadSnapshot, ServeRequest } from './job-handler.js';
@@ -18,6 +22,53 @@ export interface JobRunnerEvents {
   load?(load: ReplicaLoadSnapshot): void;
 }
 
+const WORKER_URL = new URL('./job-worker.js', import.meta.url);
+
+/** A worker started ahead of its job, and what became of it while it waited. */
+let spare: { worker: Worker; dead: boolean } | undefined;
+
+/**
+ * Starts a spare worker unless one is waiting; it does not keep the process alive. `warm` is
+ * called once its TF.js is loaded, if it is still the spare then.
+ */
+export function prepareSpareWorker(warm?: () => void): void {
+  if (spare && !spare.dead) return;
+  const worker = new Worker(WORKER_URL, { workerData: { spare: true } });
+  const held = { worker, dead: false };
+  worker.on('message', (message: FromJobWorker) => {
+    if (message.type === 'warm' && spare === held) warm?.();
+  });
+  const die = () => {
+    held.dead = true;
+    if (spare === held) spare = undefined;
+  };
+  worker.once('error', die);
+  worker.once('exit', die);
+  worker.unref();
+  spare = held;
+}
+
+/** Ends the spare worker (the agent is stopping). */
+export async function dropSpareWorker(): Promise<void> {
+  const held = spare;
+  spare = undefined;
+  if (held) await held.worker.terminate();
+}
+
+/** The spare worker if one is alive, else a new one. */
+function takeWorker(): Worker {
+  const held = spare;
+  spare = undefined;
+  if (held && !held.dead) {
+    held.worker.removeAllListeners('error');
+    held.worker.removeAllListeners('exit');
+    held.worker.removeAllListeners('message');
+    held.worker.ref();
+    return held.worker;
+  }
+  return new Worker(WORKER_URL);
+}
+
 export type JobOutcome = { ok: true; result: unknown } | { ok: false; error: string; permanent: boolean } | { ok: false; aborted: true };
 
 export class JobRunner {
@@ -26,7 +77,7 @@ export class JobRunner {
   readonly outcome: Promise<JobOutcome>;
 
   constructor(data: JobWorkerData, events: JobRunnerEvents) {
-    this.worker = new Worker(new URL('./job-worker.js', import.meta.url), { workerData: data });
+    this.worker = takeWorker();
     this.outcome = new Promise<JobOutcome>((resolve) => {
       let settled = false;
       const settle = (outcome: JobOutcome) => {
@@ -38,6 +89,8 @@ export class JobRunner {
       this.worker.on('message', (message: FromJobWorker) => {
         if (message.type === 'progress') {
           if (!this.aborted) events.progress(message.progress, message.message, message.metrics);
+        } else if (message.type === 'warm') {
+          // a spare's TF.js finished loading: nothing to tell
         } else if (message.type === 'steps') {
           if (!this.aborted) events.steps?.(message.steps);
         } else if (message.type === 'replica.ready') {
@@ -52,6 +105,7 @@ export class JobRunner {
       this.worker.on('error', (error) => settle({ ok: false, error: `job crashed: ${error.message}`, permanent: false }));
       this.worker.on('exit', (code) => settle({ ok: false, error: `job worker exited with code ${code}`, permanent: false }));
     });
+    this.tell({ type: 'start', data, startedAt: Date.now() });
   }
 
   private tell(message: ToJobWorker): void {

@@ -36,16 +36,20 @@ export const train: JobHandler<'train'> = async (ctx) => {
   const classification = payload.task === 'classification';
   const steps = new StepClock();
 
-  // An earlier attempt may have made the version and lost only its report.
-  const done = await hub.finished();
-  if (done) return { modelVersionId: done.modelVersionId, versionNumber: done.versionNumber, epochs: done.epochs, resumedFromEpoch: done.epochs, stoppedEarly: done.stoppedEarly };
-
-  steps.lap('ask for a finished version');
+  // Asked together, as none depends on another: whether an earlier attempt made the version and
+  // lost only its report (then nothing else is used), the newest checkpoint, and the rows.
+  const finished = hub.finished();
+  const checkpointAsked = hub.checkpoint();
+  checkpointAsked.catch(() => undefined); // awaited below unless the version is already made
   ctx.progress(0.01, 'reading the training rows');
-  const data = await readRows(hub, payload, signal, (read) =>
+  const reading = readRows(hub, payload, signal, (read) =>
     ctx.progress(0.01 + 0.09 * Math.min(1, read / payload.rowCount), `read ${read} of ${payload.rowCount} rows`),
   );
-  steps.lap('read rows');
+  reading.catch(() => undefined);
+  const done = await finished;
+  if (done) return { modelVersionId: done.modelVersionId, versionNumber: done.versionNumber, epochs: done.epochs, resumedFromEpoch: done.epochs, stoppedEarly: done.stoppedEarly };
+  const data = await reading;
+  steps.lap('read rows (and ask for a finished version, a checkpoint)');
   const { train: trainRows, evaluation: evalRows } = splitRows(data, payload);
   const labelAt = data.index.get(payload.label.name)!;
   const featureAt = payload.features.map((f) => data.index.get(f.name)!);
@@ -57,8 +61,7 @@ export const train: JobHandler<'train'> = async (ctx) => {
   steps.lap('split rows');
 
   // ---- resume, or fit the preprocessing on the training split ----
-  const checkpoint = await hub.checkpoint();
-  steps.lap('ask for a checkpoint');
+  const checkpoint = await checkpointAsked;
   let resumed: { state: CheckpointState; weights: Float32Array } | null = null;
   if (checkpoint.state) {
     const problem = mismatch(checkpoint.state, payload.features, classes);
@@ -109,9 +112,18 @@ export const train: JobHandler<'train'> = async (ctx) => {
     let bestLoss = resumed && startEpoch > 0 ? resumed.state.bestLoss : null;
     let staleEpochs = resumed && startEpoch > 0 ? resumed.state.staleEpochs : 0;
     let stoppedEarly = false;
+    // Epoch reports go out in order while the next epoch trains; a refused one stops training
+    // after the epoch in flight, and every report is in before a checkpoint or the model goes up.
+    let reporting: Promise<void> = Promise.resolve();
+    const refused: { error?: unknown } = {};
+    const reported = async () => {
+      await reporting;
+      if ('error' in refused) throw refused.error;
+    };
     ctx.progress(0.1 + (0.85 * epoch) / h.epochs, startEpoch > 0 ? `resuming from the checkpoint at epoch ${startEpoch}` : 'training');
     while (epoch < h.epochs) {
       signal.throwIfAborted();
+      if ('error' in refused) throw refused.error;
       epoch++;
       const started = performance.now();
       const history = await model.fit(x, y, {
@@ -151,8 +163,11 @@ export const train: JobHandler<'train'> = async (ctx) => {
       }
       const report: EpochReport = { epoch, loss, evalLoss, learningRate: h.learnRate, durationMs: Math.round(performance.now() - started), metrics };
       steps.lap('epochs');
-      await hub.epochs([report]);
-      steps.lap('report epochs');
+      reporting = reporting.then(() =>
+        hub.epochs([report]).catch((error: unknown) => {
+          if (!('error' in refused)) refused.error = error;
+        }),
+      );
       ctx.progress(0.1 + (0.85 * epoch) / h.epochs, `epoch ${epoch} of ${h.epochs}`, { epoch, loss, ...(evalLoss !== null ? { eval_loss: evalLoss } : {}) });
 
       // BigQuery ML's early stop: after the first epoch whose relative improvement of the
@@ -168,6 +183,7 @@ export const train: JobHandler<'train'> = async (ctx) => {
         }
       }
       if (payload.checkpointEveryEpochs > 0 && epoch % payload.checkpointEveryEpochs === 0 && epoch < h.epochs) {
+        await reported();
         const { specs, values } = await readWeights(model);
         await hub.saveCheckpoint({ epoch, features, labels: classes, labelScaling: scaling, bestLoss, staleEpochs, weights: specs }, values);
         steps.lap('checkpoints');
@@ -190,6 +206,8 @@ export const train: JobHandler<'train'> = async (ctx) => {
     ctx.progress(0.98, 'uploading the trained model');
     const { modelJson, weights } = await serialize(tf, model);
     steps.lap('serialize');
+    await reported();
+    steps.lap('wait for epoch reports');
     const made = await hub.uploadModel(modelJson, weights, { features, labels: classes, metrics, epochs: epoch, stoppedEarly });
     steps.lap('upload, version made');
     ctx.steps?.(steps.done());
