@@ -33,7 +33,6 @@ import { TrainingCheckpoint } from './training-checkpoint.entity.js';
 import { TrainingEpoch } from './training-epoch.entity.js';
 import { TrainingRun, type TrialArtifact } from './training-run.entity.js';
 import type { TrainingSql } from './training-sql.js';
-import { loadTf } from '../tf.js';
 import type { TrainedVersions } from './trained-versions.js';
 
 /** Checkpoints kept per run: the newest, and one before it in case the newest is bad. */
@@ -93,9 +92,6 @@ export class TrainingAgentDoor {
   async recordEpochs(job: LeasedJob, body: unknown): Promise<{ recorded: number }> {
     const parsed = parse(epochReports, body, 'body');
     const run = await this.runOf(job);
-    // The trained model is checked with TF.js when it comes back (CatalogService.checkUploadedModel):
-    // the hub loads TF.js while the agent trains, not while the agent waits for its version.
-    void loadTf().catch(() => undefined);
     const saved: TrainingEpoch[] = [];
     for (const e of parsed.epochs) {
       if (e.epoch > run.hyperparameters.epochs) throw badInput('epochs', `epoch ${e.epoch} is beyond the ${run.hyperparameters.epochs} epochs asked for`);

@@ -133,8 +133,10 @@ export const train: JobHandler<'train'> = async (ctx) => {
         verbose: 0,
         validationData,
         classWeight,
+        // Checked when TF.js yields to the event loop (every 125 ms), where an abort can arrive:
+        // an onBatchEnd callback would make TF.js read back every batch's loss and accuracy.
         callbacks: {
-          onBatchEnd: async () => {
+          onYield: () => {
             if (signal.aborted) model.stopTraining = true;
           },
         },
