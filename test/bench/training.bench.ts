@@ -8,10 +8,16 @@
  *     real node-agent process, timed from sending the statement to the job's success (the model
  *     version made); against a raw TF.js fit of the same network on the same rows and epochs in
  *     this one process (the agent's own backend loader, preprocessing and network code), timed from
- *     the rows in memory to the fitted model; and the ratio;
+ *     the rows in memory to the fitted model; and the ratio. The job's end is taken from the
+ *     jobUpdated subscription; the agent is idle (its spare worker ready) before the clock starts.
+ *     Then where the time went: the hub's job record (queued, claimed, finished) and the agent's
+ *     step timings (its "job succeeded" log line), adding up to the wall time;
  *  2. ML.PREDICT throughput: BENCH_PREDICT_ROWS (100,000) rows predicted with that model, timed
  *     from sending runSql to its first page of results (every row predicted and stored); rows per
- *     second.
+ *     second;
+ *  3. BENCH_TRAIN_LONG=1: the comparison of 1 again on a fit of about a minute (BENCH_TRAIN_LONG_ROWS,
+ *     default 100,000, BENCH_TRAIN_LONG_EPOCHS, default 15). BENCH_SPARE_WORKER=0 runs the agent
+ *     without its spare worker.
  *
  * Needs PostgreSQL (DATABASE_URL as an admin connection, else a throwaway server from
  * test/support/postgres.sh). Every hub, agent, database and temporary file it starts is removed
