@@ -2,9 +2,10 @@
  * Runs one job in its own worker thread and turns its messages into callbacks. `abort()` asks the
  * job to stop and terminates the worker if it has not ended within the grace period.
  *
- * A worker loads TF.js as it starts, before it is given its job; `prepareSpareWorker()` starts one
- * ahead of time, which the next job takes, so it does not wait for a thread and TF.js (seconds on
- * a busy machine). Each job still gets a thread of its own, ended with the job.
+ * A worker is given its job in a message (`start`), so one can be started ahead of its job:
+ * `prepareSpareWorker()` starts a spare that loads TF.js while it waits, and the next job takes it
+ * rather than waiting for a thread and TF.js (seconds on a busy machine). Each job still gets a
+ * thread of its own, ended with the job.
  */
 import { Worker } from 'node:worker_threads';
 import type { InferAnswer, ReplicaLoadSnapshot, ServeRequest } from './job-handler.js';

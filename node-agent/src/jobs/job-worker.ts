@@ -3,12 +3,13 @@
  * main thread means a long TF.js computation never delays heartbeats, and a job that ignores its
  * abort signal can still be stopped by terminating its worker.
  *
- * A worker starts empty: it loads TF.js at once and waits for its job ({start, data}), so the
- * agent can start one ahead of the job (a spare, job-runner.ts) and the job finds TF.js ready.
+ * A worker starts without a job and waits for it ({start, data}), so the agent can start one
+ * ahead of the job (a spare, job-runner.ts); a spare loads TF.js meanwhile and says {warm}.
  *
- * Messages to the parent: {progress}, then {done, result} or {failed, error, permanent}; a serve
- * job also sends {replica.ready}, {infer.answer} for each request and {replica.load}.
- * Messages from the parent: {abort}; for a serve job {infer, request} and {drain}.
+ * Messages to the parent: {progress}, {steps} (where the time went), then {done, result} or
+ * {failed, error, permanent}; a serve job also sends {replica.ready}, {infer.answer} for each
+ * request and {replica.load}. Messages from the parent: {start}, {abort}; for a serve job
+ * {infer, request} and {drain}.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { JOB_KINDS, isJobKind, type JobKind } from '../../../schema/index.js';
