@@ -1,6 +1,6 @@
 /**
- * What keeps a training job's fixed cost low, as users and providers see it: the agent keeps a
- * spare job worker with TF.js loaded (AIMASS_AGENT_SPARE_WORKER), so a CREATE MODEL job starts on
+ * What keeps a training job's fixed cost low, as users and providers see it: the agent can keep a
+ * spare job worker with TF.js loaded (AIMASS_AGENT_SPARE_WORKER=1), so a CREATE MODEL job starts on
  * it and the next spare is readied after it; rows are read several chunks at once, and epoch
  * reports go out while the next epoch trains — yet every row is trained on and every epoch is
  * recorded, in order, before the job succeeds. With the spare worker off, training works as ever.
@@ -62,7 +62,7 @@ describe('Training with little fixed overhead (spare worker, read-ahead, epoch r
 
   it('runs a CREATE MODEL job on the spare worker, readies the next spare after it, and records every epoch in order before the job succeeds', async () => {
     const node = await registerNode(hub, alice.token, 'warm');
-    const agent = spawnAgent(['--hub', hub.url, '--token', node.token, '--name', 'warm']);
+    const agent = spawnAgent(['--hub', hub.url, '--token', node.token, '--name', 'warm'], { AIMASS_AGENT_SPARE_WORKER: '1' });
     agents.push(agent);
     await agent.waitFor(/connected to hub/);
     await agent.waitFor(/"spare worker ready"/, 60_000);
@@ -94,7 +94,7 @@ describe('Training with little fixed overhead (spare worker, read-ahead, epoch r
     await agent.stop();
   }, 180_000);
 
-  it('trains the same way with AIMASS_AGENT_SPARE_WORKER=0 (a worker started per job), and keeps no spare', async () => {
+  it('trains the same way with AIMASS_AGENT_SPARE_WORKER=0, the default (a worker started per job), and keeps no spare', async () => {
     const node = await registerNode(hub, alice.token, 'cold');
     const agent = spawnAgent(['--hub', hub.url, '--token', node.token, '--name', 'cold'], { AIMASS_AGENT_SPARE_WORKER: '0' });
     agents.push(agent);

@@ -91,7 +91,7 @@ interface BenchAgent {
   settled: Promise<void>;
 }
 
-/** BENCH_SPARE_WORKER=0 runs the agent without a spare worker (AIMASS_AGENT_SPARE_WORKER), to compare. */
+/** The agent keeps a spare worker (AIMASS_AGENT_SPARE_WORKER=1, off by default); BENCH_SPARE_WORKER=0 runs it without, to compare. */
 const SPARE_WORKER = process.env.BENCH_SPARE_WORKER ?? '1';
 
 function startAgent(hub: Hub, token: string): Promise<BenchAgent> {
