@@ -35,7 +35,7 @@ import {
 } from '../../schema/index.js';
 import { agentSocketUrl, type AgentConfig } from './config.js';
 import type { InferAnswer, ReplicaLoadSnapshot } from './jobs/job-handler.js';
-import { JobRunner } from './jobs/job-runner.js';
+import { dropSpareWorker, JobRunner, prepareSpareWorker } from './jobs/job-runner.js';
 import type { LoadedBackend } from './tf/load-backend.js';
 
 export const AGENT_VERSION = '0.2.0';
@@ -54,11 +54,16 @@ export interface AgentEvents {
 type Log = (level: 'info' | 'warn' | 'error', message: string, fields?: object) => void;
 type Terminal = Message<AgentToHub, 'job.succeeded' | 'job.failed' | 'job.released'>;
 
+/** Job kinds whose handlers use TF.js: after one, a spare worker is readied for the next. */
+const TF_KINDS: ReadonlySet<string> = new Set(['benchmark', 'train', 'predict', 'serve']);
+
 interface RunningJob {
   attempt: number;
   kind: string;
   runner: JobRunner;
   lastProgressAt: number;
+  /** Where the job's time went, as the job told (logged when it succeeds). */
+  steps?: Record<string, number>;
   /** Serve jobs only. */
   replica?: ReplicaState;
 }
@@ -131,7 +136,10 @@ export class Agent extends EventEmitter<AgentEvents> {
     this.done.catch(() => undefined); // observed by the caller
   }
 
+  private readonly spareReady = () => this.log('info', 'spare worker ready');
+
   start(): void {
+    if (this.config.spareWorker) prepareSpareWorker(this.spareReady);
     this.connect();
   }
 
@@ -378,6 +386,10 @@ export class Agent extends EventEmitter<AgentEvents> {
           const job = this.running.get(jobId);
           if (job?.replica) job.replica.load = { ...load, latencyMs: clampMs(load.latencyMs) };
         },
+        steps: (steps) => {
+          const job = this.running.get(jobId);
+          if (job) job.steps = steps;
+        },
         progress: (progress, text, metrics) => {
           const job = this.running.get(jobId);
           // At most four progress frames a second per job; the last one (1) always goes.
@@ -391,11 +403,13 @@ export class Agent extends EventEmitter<AgentEvents> {
     this.send({ type: 'job.started', jobId, attempt });
     void runner.outcome.then((outcome) => {
       const job = this.running.get(jobId);
+      // The next TF.js job finds a worker with TF.js loaded (started after this one, not beside it).
+      if (this.config.spareWorker && TF_KINDS.has(kind) && !this.stopped && !this.draining) prepareSpareWorker(this.spareReady);
       if (job?.runner !== runner) return; // canceled or released meanwhile
       this.running.delete(jobId);
       this.abandonRequests(jobId, job, 'the replica ended');
       if (outcome.ok) {
-        this.log('info', 'job succeeded', { jobId, attempt, kind });
+        this.log('info', 'job succeeded', { jobId, attempt, kind, ...(job.steps ? { steps: job.steps } : {}) });
         this.report({ type: 'job.succeeded', jobId, attempt, result: outcome.result });
       } else if (!('aborted' in outcome)) {
         this.log('warn', 'job failed', { jobId, attempt, kind, error: outcome.error });
@@ -453,6 +467,7 @@ export class Agent extends EventEmitter<AgentEvents> {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    void dropSpareWorker();
     clearTimeout(this.retryTimer);
     clearInterval(this.heartbeat);
     clearTimeout(this.silence);

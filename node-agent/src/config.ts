@@ -21,6 +21,12 @@ export interface AgentConfig {
    * make one replica slow on purpose. 0 (the default) in any real deployment.
    */
   serveDelayMs: number;
+  /**
+   * Keep a job worker started, with TF.js loaded, for the next job (AIMASS_AGENT_SPARE_WORKER=1;
+   * off by default): a TF.js job then starts without waiting for a thread and TF.js. Costs the
+   * memory of one idle TF.js instance, and a second TF.js load as the agent starts.
+   */
+  spareWorker: boolean;
 }
 
 /** The model file cache when neither --cache-dir nor AIMASS_AGENT_CACHE_DIR says otherwise. */
@@ -38,6 +44,7 @@ export const USAGE = `Usage: npm run agent -- --hub URL --token TOKEN [--name NA
   --drain-seconds  on SIGTERM, time running jobs get to finish before they are handed back (default: 30)
   --cache-dir  where serving replicas cache model files by content hash  (env AIMASS_AGENT_CACHE_DIR, default: <tmp>/aimass-agent-cache)
 
+  AIMASS_AGENT_SPARE_WORKER    1: keep a worker with TF.js loaded for the next job; 0 (default): start one per job
   AIMASS_AGENT_SERVE_DELAY_MS  fault rehearsal for tests only: ms added to every serving predict call (default: 0)`;
 
 export function loadAgentConfig(argv: string[], env: Record<string, string | undefined>): AgentConfig {
@@ -82,10 +89,12 @@ export function loadAgentConfig(argv: string[], env: Record<string, string | und
   if (cacheDir.trim() === '') problems.push('--cache-dir must not be empty');
   const serveDelayMs = Number(env.AIMASS_AGENT_SERVE_DELAY_MS ?? '0');
   if (!Number.isFinite(serveDelayMs) || serveDelayMs < 0 || serveDelayMs > 600_000) problems.push('AIMASS_AGENT_SERVE_DELAY_MS must be between 0 and 600000');
+  const spareWorker = env.AIMASS_AGENT_SPARE_WORKER ?? '0';
+  if (spareWorker !== '0' && spareWorker !== '1') problems.push('AIMASS_AGENT_SPARE_WORKER must be 0 or 1');
   const labels = values.label ?? [];
   for (const label of labels) if (!/^[A-Za-z0-9._:=-]{1,64}$/.test(label)) problems.push(`--label "${label}" may use letters, digits and . _ : = - (at most 64)`);
   if (problems.length > 0) throw new AgentConfigError(`${problems.join('\n')}\n\n${USAGE}`);
-  return { hubUrl: hubUrl!, token: token!, name: values.name ?? os.hostname(), slots, labels, drainSeconds, cacheDir: path.resolve(cacheDir), serveDelayMs };
+  return { hubUrl: hubUrl!, token: token!, name: values.name ?? os.hostname(), slots, labels, drainSeconds, cacheDir: path.resolve(cacheDir), serveDelayMs, spareWorker: spareWorker === '1' };
 }
 
 /** ws(s)://host/agents for any http(s)/ws(s) hub URL. */

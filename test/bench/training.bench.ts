@@ -8,29 +8,40 @@
  *     real node-agent process, timed from sending the statement to the job's success (the model
  *     version made); against a raw TF.js fit of the same network on the same rows and epochs in
  *     this one process (the agent's own backend loader, preprocessing and network code), timed from
- *     the rows in memory to the fitted model; and the ratio;
+ *     the rows in memory to the fitted model; and the ratio. The job's end is taken from the
+ *     jobUpdated subscription; the agent is idle (its spare worker ready) before the clock starts.
+ *     Then where the time went: the hub's job record (queued, claimed, finished) and the agent's
+ *     step timings (its "job succeeded" log line), adding up to the wall time;
  *  2. ML.PREDICT throughput: BENCH_PREDICT_ROWS (100,000) rows predicted with that model, timed
  *     from sending runSql to its first page of results (every row predicted and stored); rows per
- *     second.
+ *     second;
+ *  3. BENCH_TRAIN_LONG=1: the comparison of 1 again on a fit of about a minute (BENCH_TRAIN_LONG_ROWS,
+ *     default 100,000, BENCH_TRAIN_LONG_EPOCHS, default 15). BENCH_SPARE_WORKER=0 runs the agent
+ *     without its spare worker.
  *
  * Needs PostgreSQL (DATABASE_URL as an admin connection, else a throwaway server from
  * test/support/postgres.sh). Every hub, agent, database and temporary file it starts is removed
  * before it exits, on failure and on Ctrl-C too.
  */
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type * as tfjs from '@tensorflow/tfjs';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
 import { buildNetwork, optimizer } from '../../node-agent/src/jobs/train/network.js';
 import { loadBestBackend } from '../../node-agent/src/tf/load-backend.js';
 import { FeatureEncoder, fitPreprocessing, type FeatureColumn, type TrainPayload } from '../../schema/index.js';
-import { fmt, graphql, intEnv, onCleanup, ratio, ROOT, runBenchmark, setUpDatabase, signUp, sleep, startHub, table, type Hub } from './harness.js';
+import { connect, fmt, graphql, intEnv, onCleanup, ratio, ROOT, runBenchmark, setUpDatabase, signUp, startHub, table, type Database, type Hub } from './harness.js';
 
 const SETTINGS = {
   trainRows: intEnv('BENCH_TRAIN_ROWS', 10_000),
   epochs: intEnv('BENCH_TRAIN_EPOCHS', 5),
   predictRows: intEnv('BENCH_PREDICT_ROWS', 100_000),
 };
+/** BENCH_TRAIN_LONG=1: also a fit of about a minute (BENCH_TRAIN_LONG_ROWS, BENCH_TRAIN_LONG_EPOCHS). */
+const LONG = process.env.BENCH_TRAIN_LONG === '1' ? { rows: intEnv('BENCH_TRAIN_LONG_ROWS', 100_000), epochs: intEnv('BENCH_TRAIN_LONG_EPOCHS', 15) } : null;
 const HIDDEN = [32, 16];
 const BATCH = 64;
 const LEARN_RATE = 0.01;
@@ -73,10 +84,20 @@ async function uploadCsv(hub: Hub, token: string, owner: string, name: string, b
   if (res.status !== 201) throw new Error(`upload of ${name} failed: ${res.status} ${await res.text()}`);
 }
 
-function startAgent(hub: Hub, token: string): Promise<void> {
+interface BenchAgent {
+  /** The steps the agent logged for a job it finished ("job succeeded" with `steps`). */
+  steps(jobId: string): Promise<Record<string, number>>;
+  /** Settles once the agent's spare worker (if it keeps one) is ready: an idle agent's steady state. */
+  settled: Promise<void>;
+}
+
+/** The agent keeps a spare worker (AIMASS_AGENT_SPARE_WORKER=1, off by default); BENCH_SPARE_WORKER=0 runs it without, to compare. */
+const SPARE_WORKER = process.env.BENCH_SPARE_WORKER ?? '1';
+
+function startAgent(hub: Hub, token: string): Promise<BenchAgent> {
   const child = spawn(process.execPath, [AGENT_ENTRY, '--hub', hub.url, '--token', token, '--name', 'bench-agent'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', AIMASS_AGENT_SPARE_WORKER: SPARE_WORKER },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   onCleanup('stop the agent', async () => {
@@ -87,19 +108,42 @@ function startAgent(hub: Hub, token: string): Promise<void> {
     await exited;
     clearTimeout(timer);
   });
+  const succeeded = new Map<string, Record<string, number>>();
+  const waiting = new Map<string, (steps: Record<string, number>) => void>();
+  let settle!: () => void;
+  const agent: BenchAgent = {
+    settled: new Promise((resolve) => (settle = resolve)),
+    steps: (jobId) => {
+      const known = succeeded.get(jobId);
+      return known ? Promise.resolve(known) : new Promise((resolve) => waiting.set(jobId, resolve));
+    },
+  };
   return new Promise((resolve, reject) => {
     let text = '';
+    let line = '';
     const timer = setTimeout(() => reject(new Error(`the agent did not connect:\n${text}`)), 60_000);
-    for (const stream of [child.stdout!, child.stderr!]) {
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => {
-        text += chunk;
-        if (/connected to hub/.test(text)) {
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (chunk: string) => {
+      const lines = (line + chunk).split('\n');
+      line = lines.pop()!;
+      for (const l of lines) {
+        if (text.length < 100_000) text += l + '\n';
+        if (/connected to hub/.test(l)) {
           clearTimeout(timer);
-          resolve();
+          resolve(agent);
+          if (SPARE_WORKER === '0') settle();
         }
-      });
-    }
+        if (l.includes('"spare worker ready"')) settle();
+        if (!l.includes('"job succeeded"')) continue;
+        const entry = JSON.parse(l) as { jobId: string; steps?: Record<string, number> };
+        succeeded.set(entry.jobId, entry.steps ?? {});
+        waiting.get(entry.jobId)?.(entry.steps ?? {});
+      }
+    });
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => {
+      if (text.length < 100_000) text += chunk;
+    });
     child.once('exit', (code) => reject(new Error(`the agent exited with ${code}:\n${text}`)));
   });
 }
@@ -109,17 +153,114 @@ async function runSql(hub: Hub, token: string, query: string): Promise<{ columns
   return data.runSql;
 }
 
-async function waitForJob(hub: Hub, token: string, id: string): Promise<{ status: string; error: string | null }> {
-  for (;;) {
-    const { job } = await graphql(hub, `query($id: ID!) { job(id: $id) { status error } }`, { id }, token);
-    if (['SUCCEEDED', 'FAILED', 'CANCELED'].includes(job.status)) return job;
-    await sleep(50);
-  }
+const ENDED = ['SUCCEEDED', 'FAILED', 'CANCELED'];
+
+/**
+ * The moment the job ends, as the jobUpdated subscription tells it (the socket is opened before
+ * the clock starts). A job that ended before the subscription took hold is caught by a slow poll,
+ * and the answer says which noticed.
+ */
+async function waitForJob(live: Client, hub: Hub, token: string, id: string): Promise<{ status: string; error: string | null; noticedAt: number; by: string }> {
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const finish = (job: { status: string; error: string | null }, by: string) => {
+      if (done) return;
+      done = true;
+      const noticedAt = performance.now();
+      stop();
+      clearInterval(poll);
+      resolve({ ...job, noticedAt, by });
+    };
+    const stop = live.subscribe<{ jobUpdated: { status: string; error: string | null } }>(
+      { query: `subscription($id: ID!) { jobUpdated(id: $id) { status error } }`, variables: { id } },
+      {
+        next: ({ data }) => {
+          if (data && ENDED.includes(data.jobUpdated.status)) finish(data.jobUpdated, 'subscription');
+        },
+        error: (error) => {
+          if (!done) reject(error instanceof Error ? error : new Error(JSON.stringify(error)));
+        },
+        complete: () => undefined,
+      },
+    );
+    const poll = setInterval(() => {
+      void graphql(hub, `query($id: ID!) { job(id: $id) { status error } }`, { id }, token).then(
+        ({ job }) => {
+          if (ENDED.includes(job.status)) finish(job, 'poll');
+        },
+        (error: unknown) => {
+          if (!done) reject(error);
+        },
+      );
+    }, 1000);
+  });
+}
+
+/** One CREATE MODEL on the agent, timed, with where its time went. */
+interface SqlFit {
+  seconds: number;
+  accuracy: number;
+  epochSeconds: number;
+  noticedBy: string;
+  /** [step, seconds] in the order they happen. */
+  steps: [string, number][];
+}
+
+async function sqlFit(hub: Hub, db: Database, agent: BenchAgent, user: { token: string; username: string }, model: string, dataset: string, epochs: number): Promise<SqlFit> {
+  const live = createClient({ url: `${hub.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${user.token}` }, lazy: false });
+  onCleanup('close the subscription socket', () => live.dispose());
+  await new Promise<void>((resolve, reject) => {
+    const off = live.on('connected', () => (off(), resolve()));
+    live.on('error', reject);
+  });
+  const wallStart = Date.now();
+  const started = performance.now();
+  const created = await runSql(
+    hub,
+    user.token,
+    `CREATE MODEL ${user.username}.${model} OPTIONS (model_type = 'dnn_classifier', input_label_cols = ['kind'], hidden_units = ${JSON.stringify(HIDDEN)},
+       epochs = ${epochs}, batch_size = ${BATCH}, learn_rate = ${LEARN_RATE}, early_stop = FALSE, data_split_method = 'no_split')
+     AS SELECT a, b, c, color, kind FROM ${user.username}.${dataset}`,
+  );
+  const answeredAt = performance.now();
+  const jobId = String(created.rows[0][0]);
+  const job = await waitForJob(live, hub, user.token, jobId);
+  const seconds = (job.noticedAt - started) / 1000;
+  if (job.status !== 'SUCCEEDED') throw new Error(`training failed: ${job.error}`);
+  await live.dispose();
+  const info = await runSql(hub, user.token, `SELECT * FROM ML.TRAINING_INFO(MODEL ${user.username}.${model})`);
+  const durationAt = info.columns.findIndex((c) => c.name === 'duration_ms');
+  const epochSeconds = info.rows.reduce((s, r) => s + Number(r[durationAt]), 0) / 1000;
+  const evaluated = await runSql(hub, user.token, `SELECT * FROM ML.EVALUATE(MODEL ${user.username}.${model})`);
+  const accuracy = Number(evaluated.rows[0][evaluated.columns.findIndex((c) => c.name === 'accuracy')]);
+
+  // The hub's own record of the job (PostgreSQL's clock is this machine's clock).
+  const client = await connect(db.url);
+  const [t] = (
+    await client.query(
+      `SELECT extract(epoch FROM j.created_at) * 1000 AS queued, extract(epoch FROM a.started_at) * 1000 AS claimed, extract(epoch FROM j.finished_at) * 1000 AS finished
+       FROM jobs j JOIN job_attempts a ON a.job_id = j.id AND a.attempt = 1 WHERE j.id = $1`,
+      [jobId],
+    )
+  ).rows;
+  await client.end();
+  const at = (wall: number) => (Number(wall) - wallStart) / 1000;
+  const agentSteps = await agent.steps(jobId);
+  const agentSeconds = Object.values(agentSteps).reduce((a, b) => a + b, 0) / 1000;
+  const steps: [string, number][] = [
+    ['hub: parse, plan, queue the job', at(t.queued)],
+    ['hub: queued → claimed for the agent', at(t.claimed) - at(t.queued)],
+    ...Object.entries(agentSteps).map(([step, ms]): [string, number] => [`agent: ${step}`, ms / 1000]),
+    ['assign, hand-offs, job.succeeded recorded', at(t.finished) - at(t.claimed) - agentSeconds],
+    [`job succeeded → the bench knows (${job.by})`, seconds - at(t.finished)],
+  ];
+  console.log(`  (runSql answered after ${fmt((answeredAt - started) / 1000, 3)} s)`);
+  return { seconds, accuracy, epochSeconds, noticedBy: job.by, steps };
 }
 
 // ---- the raw fit ------------------------------------------------------------------------------
 
-async function rawFit(data: ReturnType<typeof rows>): Promise<{ seconds: number; backend: string; accuracy: number }> {
+async function rawFit(data: ReturnType<typeof rows>, epochs: number): Promise<{ seconds: number; backend: string; accuracy: number }> {
   const { tf, backend } = await loadBestBackend();
   const started = performance.now();
   const columns: FeatureColumn[] = [
@@ -147,7 +288,7 @@ async function rawFit(data: ReturnType<typeof rows>): Promise<{ seconds: number;
   model.compile({ optimizer: optimizer(tf, payload), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const xs = tf.tensor2d(x, [data.length, encoder.width]);
   const ys = tf.tensor2d(y, [data.length, classes.length]);
-  const history = await model.fit(xs, ys, { epochs: SETTINGS.epochs, batchSize: BATCH, shuffle: true, verbose: 0 });
+  const history = await model.fit(xs, ys, { epochs, batchSize: BATCH, shuffle: true, verbose: 0 });
   const seconds = (performance.now() - started) / 1000;
   const acc = history.history.acc ?? history.history.accuracy;
   tf.dispose([xs, ys] as tfjs.Tensor[]);
@@ -157,36 +298,44 @@ async function rawFit(data: ReturnType<typeof rows>): Promise<{ seconds: number;
 
 // ---- main -------------------------------------------------------------------------------------
 
+function trainingTable(title: string, raw: { seconds: number; backend: string; accuracy: number }, sql: SqlFit): void {
+  console.log(`\n${title}`);
+  console.log(
+    table(
+      ['', 'wall time (s)', 'accuracy (training rows)', 'ratio'],
+      [
+        ['raw TF.js fit (' + raw.backend + ')', fmt(raw.seconds), fmt(raw.accuracy, 3), '1.00×'],
+        ['CREATE MODEL → model version', fmt(sql.seconds), fmt(sql.accuracy, 3), ratio(sql.seconds, raw.seconds)],
+        ['  of which epochs on the agent', fmt(sql.epochSeconds), '', ratio(sql.epochSeconds, raw.seconds)],
+      ],
+    ),
+  );
+  console.log('where CREATE MODEL → model version went (hub steps from its job record, agent steps from its log):');
+  console.log(table(['step', 's', 'share'], sql.steps.map(([step, sec]) => [step, fmt(sec, 3), `${fmt((100 * sec) / sql.seconds, 1)} %`])));
+}
+
 await runBenchmark(async () => {
-  console.log(`training benchmark: ${SETTINGS.trainRows.toLocaleString('en-US')} training rows, ${SETTINGS.epochs} epochs, hidden_units ${JSON.stringify(HIDDEN)}, batch ${BATCH}; ML.PREDICT on ${SETTINGS.predictRows.toLocaleString('en-US')} rows`);
+  console.log(
+    `training benchmark: ${SETTINGS.trainRows.toLocaleString('en-US')} training rows, ${SETTINGS.epochs} epochs, hidden_units ${JSON.stringify(HIDDEN)}, batch ${BATCH}; ML.PREDICT on ${SETTINGS.predictRows.toLocaleString('en-US')} rows` +
+      (LONG ? `; the long fit: ${LONG.rows.toLocaleString('en-US')} rows, ${LONG.epochs} epochs` : ''),
+  );
+  console.log(`load ${os.loadavg().map((l) => fmt(l)).join(' ')} (1, 5, 15 min load average at the start: other work on the machine skews every figure)`);
   const db = await setUpDatabase();
   const hub = await startHub(db, { AIMASS_ML_WAIT_MS: '3600000' });
   const user = await signUp(hub);
   const trainData = rows(SETTINGS.trainRows, 1);
   await uploadCsv(hub, user.token, user.username, 'train', csv(trainData));
   await uploadCsv(hub, user.token, user.username, 'score', csv(rows(SETTINGS.predictRows, 2)));
+  const longData = LONG ? rows(LONG.rows, 3) : null;
+  if (longData) await uploadCsv(hub, user.token, user.username, 'train_long', csv(longData));
   const { registerNode } = await graphql(hub, `mutation { registerNode(input: { name: "bench-agent" }) { token } }`, {}, user.token);
-  await startAgent(hub, registerNode.token);
+  const agent = await startAgent(hub, registerNode.token);
+  await agent.settled;
 
-  // 1. CREATE MODEL to the model version, on the agent.
-  const started = performance.now();
-  const created = await runSql(
-    hub,
-    user.token,
-    `CREATE MODEL ${user.username}.bench OPTIONS (model_type = 'dnn_classifier', input_label_cols = ['kind'], hidden_units = ${JSON.stringify(HIDDEN)},
-       epochs = ${SETTINGS.epochs}, batch_size = ${BATCH}, learn_rate = ${LEARN_RATE}, early_stop = FALSE, data_split_method = 'no_split')
-     AS SELECT a, b, c, color, kind FROM ${user.username}.train`,
-  );
-  const job = await waitForJob(hub, user.token, String(created.rows[0][0]));
-  const sqlSeconds = (performance.now() - started) / 1000;
-  if (job.status !== 'SUCCEEDED') throw new Error(`training failed: ${job.error}`);
-  const info = await runSql(hub, user.token, `SELECT * FROM ML.TRAINING_INFO(MODEL ${user.username}.bench)`);
-  const durationAt = info.columns.findIndex((c) => c.name === 'duration_ms');
-  const epochSeconds = info.rows.reduce((s, r) => s + Number(r[durationAt]), 0) / 1000;
-  const evaluated = await runSql(hub, user.token, `SELECT * FROM ML.EVALUATE(MODEL ${user.username}.bench)`);
-  const sqlAccuracy = Number(evaluated.rows[0][evaluated.columns.findIndex((c) => c.name === 'accuracy')]);
-
-  const raw = await rawFit(trainData);
+  // 1. CREATE MODEL to the model version, on the agent; then the same fit raw.
+  const sql = await sqlFit(hub, db, agent, user, 'bench', 'train', SETTINGS.epochs);
+  const raw = await rawFit(trainData, SETTINGS.epochs);
+  trainingTable('1. training: CREATE MODEL … AS SELECT on an agent vs a raw TF.js fit in one process (same rows, epochs, network)', raw, sql);
 
   // 2. ML.PREDICT on the scoring rows.
   const predictStarted = performance.now();
@@ -195,18 +344,13 @@ await runBenchmark(async () => {
   if (predicted.totalCount !== SETTINGS.predictRows || predicted.columns.at(-1)?.name !== 'predicted_kind_probs') {
     throw new Error(`ML.PREDICT answered ${predicted.totalCount} rows with columns ${predicted.columns.map((c) => c.name).join(', ')}`);
   }
-
-  console.log('\n1. training: CREATE MODEL … AS SELECT on an agent vs a raw TF.js fit in one process (same rows, epochs, network)');
-  console.log(
-    table(
-      ['', 'wall time (s)', 'accuracy (training rows)', 'ratio'],
-      [
-        ['raw TF.js fit (' + raw.backend + ')', fmt(raw.seconds), fmt(raw.accuracy, 3), '1.00×'],
-        ['CREATE MODEL → model version', fmt(sqlSeconds), fmt(sqlAccuracy, 3), ratio(sqlSeconds, raw.seconds)],
-        ['  of which epochs on the agent', fmt(epochSeconds), '', ratio(epochSeconds, raw.seconds)],
-      ],
-    ),
-  );
   console.log('\n2. ML.PREDICT (job on the agent; rows streamed in chunks, predictions stored by the hub)');
   console.log(table(['rows', 'wall time (s)', 'rows / s'], [[SETTINGS.predictRows.toLocaleString('en-US'), fmt(predictSeconds), fmt(SETTINGS.predictRows / predictSeconds, 0)]]));
+
+  // 3. BENCH_TRAIN_LONG=1: a fit of about a minute, where the fixed cost should all but vanish.
+  if (LONG && longData) {
+    const longSql = await sqlFit(hub, db, agent, user, 'bench_long', 'train_long', LONG.epochs);
+    const longRaw = await rawFit(longData, LONG.epochs);
+    trainingTable(`3. the long fit: ${LONG.rows.toLocaleString('en-US')} rows, ${LONG.epochs} epochs`, longRaw, longSql);
+  }
 });

@@ -23,6 +23,11 @@ export interface JobContext<K extends JobKind> {
    * token holds only while the job's lease does.
    */
   hubFetch(path: string, init?: RequestInit): Promise<Response>;
+  /**
+   * Where the job's time went (ms per step, in the order the steps ran), written to the agent's
+   * "job succeeded" log line: what the training benchmark breaks its overhead down by.
+   */
+  steps?(steps: Record<string, number>): void;
   /** Only for `serve` jobs: the replica's line to the agent's main thread, which holds the hub's socket. */
   serving?: ServingPort;
 }

@@ -1,6 +1,11 @@
 /**
  * Runs one job in its own worker thread and turns its messages into callbacks. `abort()` asks the
  * job to stop and terminates the worker if it has not ended within the grace period.
+ *
+ * A worker is given its job in a message (`start`), so one can be started ahead of its job:
+ * `prepareSpareWorker()` starts a spare that loads TF.js while it waits, and the next job takes it
+ * rather than waiting for a thread and TF.js (seconds on a busy machine). Each job still gets a
+ * thread of its own, ended with the job.
  */
 import { Worker } from 'node:worker_threads';
 import type { InferAnswer, ReplicaLoadSnapshot, ServeRequest } from './job-handler.js';
@@ -8,12 +13,61 @@ import type { FromJobWorker, JobWorkerData, ToJobWorker } from './job-worker.js'
 
 export interface JobRunnerEvents {
   progress(progress: number, message?: string, metrics?: Record<string, number>): void;
+  /** Where the job's time went (JobContext.steps). */
+  steps?(steps: Record<string, number>): void;
   /** Serve jobs: the replica is loaded and warm. */
   ready?(warmupMs: number): void;
   /** Serve jobs: the answer to one request given to infer(). */
   answer?(answer: InferAnswer): void;
   /** Serve jobs: the replica's load changed. */
   load?(load: ReplicaLoadSnapshot): void;
+}
+
+const WORKER_URL = new URL('./job-worker.js', import.meta.url);
+
+/** A worker started ahead of its job, and what became of it while it waited. */
+let spare: { worker: Worker; dead: boolean } | undefined;
+
+/**
+ * Starts a spare worker unless one is waiting; it does not keep the process alive. `warm` is
+ * called once its TF.js is loaded, if it is still the spare then.
+ */
+export function prepareSpareWorker(warm?: () => void): void {
+  if (spare && !spare.dead) return;
+  const worker = new Worker(WORKER_URL, { workerData: { spare: true } });
+  const held = { worker, dead: false };
+  worker.on('message', (message: FromJobWorker) => {
+    if (message.type === 'warm' && spare === held) warm?.();
+  });
+  const die = () => {
+    held.dead = true;
+    if (spare === held) spare = undefined;
+  };
+  worker.once('error', die);
+  worker.once('exit', die);
+  worker.unref();
+  spare = held;
+}
+
+/** Ends the spare worker (the agent is stopping). */
+export async function dropSpareWorker(): Promise<void> {
+  const held = spare;
+  spare = undefined;
+  if (held) await held.worker.terminate();
+}
+
+/** The spare worker if one is alive, else a new one. */
+function takeWorker(): Worker {
+  const held = spare;
+  spare = undefined;
+  if (held && !held.dead) {
+    held.worker.removeAllListeners('error');
+    held.worker.removeAllListeners('exit');
+    held.worker.removeAllListeners('message');
+    held.worker.ref();
+    return held.worker;
+  }
+  return new Worker(WORKER_URL);
 }
 
 export type JobOutcome = { ok: true; result: unknown } | { ok: false; error: string; permanent: boolean } | { ok: false; aborted: true };
@@ -24,7 +78,7 @@ export class JobRunner {
   readonly outcome: Promise<JobOutcome>;
 
   constructor(data: JobWorkerData, events: JobRunnerEvents) {
-    this.worker = new Worker(new URL('./job-worker.js', import.meta.url), { workerData: data });
+    this.worker = takeWorker();
     this.outcome = new Promise<JobOutcome>((resolve) => {
       let settled = false;
       const settle = (outcome: JobOutcome) => {
@@ -36,6 +90,10 @@ export class JobRunner {
       this.worker.on('message', (message: FromJobWorker) => {
         if (message.type === 'progress') {
           if (!this.aborted) events.progress(message.progress, message.message, message.metrics);
+        } else if (message.type === 'warm') {
+          // a spare's TF.js finished loading: nothing to tell
+        } else if (message.type === 'steps') {
+          if (!this.aborted) events.steps?.(message.steps);
         } else if (message.type === 'replica.ready') {
           if (!this.aborted) events.ready?.(message.warmupMs);
         } else if (message.type === 'infer.answer') {
@@ -48,6 +106,7 @@ export class JobRunner {
       this.worker.on('error', (error) => settle({ ok: false, error: `job crashed: ${error.message}`, permanent: false }));
       this.worker.on('exit', (code) => settle({ ok: false, error: `job worker exited with code ${code}`, permanent: false }));
     });
+    this.tell({ type: 'start', data, startedAt: Date.now() });
   }
 
   private tell(message: ToJobWorker): void {

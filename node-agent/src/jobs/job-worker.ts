@@ -3,9 +3,13 @@
  * main thread means a long TF.js computation never delays heartbeats, and a job that ignores its
  * abort signal can still be stopped by terminating its worker.
  *
- * Messages to the parent: {progress}, then {done, result} or {failed, error, permanent}; a serve
- * job also sends {replica.ready}, {infer.answer} for each request and {replica.load}.
- * Messages from the parent: {abort}; for a serve job {infer, request} and {drain}.
+ * A worker starts without a job and waits for it ({start, data}), so the agent can start one
+ * ahead of the job (a spare, job-runner.ts); a spare loads TF.js meanwhile and says {warm}.
+ *
+ * Messages to the parent: {progress}, {steps} (where the time went), then {done, result} or
+ * {failed, error, permanent}; a serve job also sends {replica.ready}, {infer.answer} for each
+ * request and {replica.load}. Messages from the parent: {start}, {abort}; for a serve job
+ * {infer, request} and {drain}.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { JOB_KINDS, isJobKind, type JobKind } from '../../../schema/index.js';
@@ -33,10 +37,14 @@ export interface JobWorkerData {
   serving?: { cacheDir: string; delayMs: number };
 }
 
-export type ToJobWorker = { type: 'abort' } | { type: 'infer'; request: ServeRequest } | { type: 'drain' };
+export type ToJobWorker =
+  | { type: 'start'; data: JobWorkerData; startedAt: number }
+  | { type: 'abort' } | { type: 'infer'; request: ServeRequest } | { type: 'drain' };
 
 export type FromJobWorker =
   | { type: 'progress'; progress: number; message?: string; metrics?: Record<string, number> }
+  | { type: 'steps'; steps: Record<string, number> }
+  | { type: 'warm' }
   | { type: 'done'; result: unknown }
   | { type: 'failed'; error: string; permanent: boolean }
   | { type: 'replica.ready'; warmupMs: number }
@@ -44,13 +52,29 @@ export type FromJobWorker =
   | { type: 'replica.load'; load: ReplicaLoadSnapshot };
 
 const port = parentPort!;
-const data = workerData as JobWorkerData;
 const controller = new AbortController();
 const post = (message: FromJobWorker) => port.postMessage(message);
 let onRequest: ((request: ServeRequest) => void) | undefined;
 let onDrain: (() => void) | undefined;
+// A spare loads TF.js while it waits, since that is most of a TF.js job's start (a failure is not
+// kept: the job's own ctx.tf() tries again and reports it). A worker started for its job loads it
+// only if the job asks: an echo job never does.
+if ((workerData as { spare?: boolean } | null)?.spare) {
+  loadBestBackend().then(
+    () => post({ type: 'warm' }),
+    () => undefined,
+  );
+}
+let started = false;
+
 port.on('message', (message: ToJobWorker) => {
-  if (message.type === 'abort') controller.abort();
+  if (message.type === 'start') {
+    if (started) return;
+    started = true;
+    run(message.data, message.startedAt).catch((error: unknown) => {
+      post({ type: 'failed', error: String((error as Error)?.message ?? error).slice(0, 2000), permanent: error instanceof PermanentJobError });
+    });
+  } else if (message.type === 'abort') controller.abort();
   else if (message.type === 'infer') {
     if (onRequest) onRequest(message.request);
     else {
@@ -76,7 +100,10 @@ function servingPort(settings: NonNullable<JobWorkerData['serving']>): ServingPo
   };
 }
 
-async function run(): Promise<void> {
+/** `startedAt`: when the agent started the job (Date.now() on its main thread). */
+async function run(data: JobWorkerData, startedAt: number): Promise<void> {
+  // From the agent's job.assign to the handler: getting a worker ready and handing it the job.
+  const handedOver = Date.now() - startedAt;
   if (!isJobKind(data.kind)) throw new PermanentJobError(`this agent does not know job kind "${data.kind}"`);
   const kind: JobKind = data.kind;
   const parsed = JOB_KINDS[kind].payload.safeParse(data.payload);
@@ -91,6 +118,7 @@ async function run(): Promise<void> {
     signal: controller.signal,
     progress: (progress, message, metrics) => post({ type: 'progress', progress: Math.min(1, Math.max(0, progress)), message, metrics }),
     tf: () => loadBestBackend(),
+    steps: (steps) => post({ type: 'steps', steps: { 'worker start': handedOver, ...steps } }),
     hubFetch: (path, init = {}) => {
       const headers = new Headers(init.headers);
       headers.set('authorization', `Bearer ${data.jobToken}`);
@@ -101,7 +129,3 @@ async function run(): Promise<void> {
   const result = await (handlers[kind] as JobHandler<JobKind>)(ctx);
   post({ type: 'done', result });
 }
-
-run().catch((error: unknown) => {
-  post({ type: 'failed', error: String((error as Error)?.message ?? error).slice(0, 2000), permanent: error instanceof PermanentJobError });
-});

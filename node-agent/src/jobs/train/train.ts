@@ -34,15 +34,22 @@ export const train: JobHandler<'train'> = async (ctx) => {
   const h = payload.hyperparameters;
   const hub = new TrainingHub(ctx);
   const classification = payload.task === 'classification';
+  const steps = new StepClock();
 
-  // An earlier attempt may have made the version and lost only its report.
-  const done = await hub.finished();
-  if (done) return { modelVersionId: done.modelVersionId, versionNumber: done.versionNumber, epochs: done.epochs, resumedFromEpoch: done.epochs, stoppedEarly: done.stoppedEarly };
-
+  // Asked together, as none depends on another: whether an earlier attempt made the version and
+  // lost only its report (then nothing else is used), the newest checkpoint, and the rows.
+  const finished = hub.finished();
+  const checkpointAsked = hub.checkpoint();
+  checkpointAsked.catch(() => undefined); // awaited below unless the version is already made
   ctx.progress(0.01, 'reading the training rows');
-  const data = await readRows(hub, payload, signal, (read) =>
+  const reading = readRows(hub, payload, signal, (read) =>
     ctx.progress(0.01 + 0.09 * Math.min(1, read / payload.rowCount), `read ${read} of ${payload.rowCount} rows`),
   );
+  reading.catch(() => undefined);
+  const done = await finished;
+  if (done) return { modelVersionId: done.modelVersionId, versionNumber: done.versionNumber, epochs: done.epochs, resumedFromEpoch: done.epochs, stoppedEarly: done.stoppedEarly };
+  const data = await reading;
+  steps.lap('read rows (and ask for a finished version, a checkpoint)');
   const { train: trainRows, evaluation: evalRows } = splitRows(data, payload);
   const labelAt = data.index.get(payload.label.name)!;
   const featureAt = payload.features.map((f) => data.index.get(f.name)!);
@@ -51,8 +58,10 @@ export const train: JobHandler<'train'> = async (ctx) => {
     throw new PermanentJobError(`a classifier needs 2 to ${payload.maxClasses} classes; the label has ${classes.length}`);
   }
 
+  steps.lap('split rows');
+
   // ---- resume, or fit the preprocessing on the training split ----
-  const checkpoint = await hub.checkpoint();
+  const checkpoint = await checkpointAsked;
   let resumed: { state: CheckpointState; weights: Float32Array } | null = null;
   if (checkpoint.state) {
     const problem = mismatch(checkpoint.state, payload.features, classes);
@@ -62,8 +71,10 @@ export const train: JobHandler<'train'> = async (ctx) => {
   const features: FeatureSpec[] = resumed?.state.features ?? fitPreprocessing(payload.features, trainRows, (row, i) => row[featureAt[i]], payload.maxVocabulary);
   const scaling = classification ? null : (resumed?.state.labelScaling ?? labelScaling(trainRows, labelAt));
 
+  steps.lap('fit preprocessing');
   const { tf } = await ctx.tf();
   signal.throwIfAborted();
+  steps.lap('load TF.js');
   const width = inputWidth(features);
   const outputs = classification ? classes.length : 1;
   const model = buildNetwork(tf, payload, width, outputs);
@@ -95,13 +106,24 @@ export const train: JobHandler<'train'> = async (ctx) => {
     const lossScale = scaling ? scaling.std ** 2 : 1;
     const errorScale = scaling ? scaling.std : 1;
 
+    steps.lap('build network, encode rows');
+
     let epoch = startEpoch;
     let bestLoss = resumed && startEpoch > 0 ? resumed.state.bestLoss : null;
     let staleEpochs = resumed && startEpoch > 0 ? resumed.state.staleEpochs : 0;
     let stoppedEarly = false;
+    // Epoch reports go out in order while the next epoch trains; a refused one stops training
+    // after the epoch in flight, and every report is in before a checkpoint or the model goes up.
+    let reporting: Promise<void> = Promise.resolve();
+    const refused: { error?: unknown } = {};
+    const reported = async () => {
+      await reporting;
+      if ('error' in refused) throw refused.error;
+    };
     ctx.progress(0.1 + (0.85 * epoch) / h.epochs, startEpoch > 0 ? `resuming from the checkpoint at epoch ${startEpoch}` : 'training');
     while (epoch < h.epochs) {
       signal.throwIfAborted();
+      if ('error' in refused) throw refused.error;
       epoch++;
       const started = performance.now();
       const history = await model.fit(x, y, {
@@ -111,8 +133,10 @@ export const train: JobHandler<'train'> = async (ctx) => {
         verbose: 0,
         validationData,
         classWeight,
+        // Checked when TF.js yields to the event loop (every 125 ms), where an abort can arrive:
+        // an onBatchEnd callback would make TF.js read back every batch's loss and accuracy.
         callbacks: {
-          onBatchEnd: async () => {
+          onYield: () => {
             if (signal.aborted) model.stopTraining = true;
           },
         },
@@ -140,7 +164,12 @@ export const train: JobHandler<'train'> = async (ctx) => {
         put('eval_mean_absolute_error', value('val_mae'), errorScale);
       }
       const report: EpochReport = { epoch, loss, evalLoss, learningRate: h.learnRate, durationMs: Math.round(performance.now() - started), metrics };
-      await hub.epochs([report]);
+      steps.lap('epochs');
+      reporting = reporting.then(() =>
+        hub.epochs([report]).catch((error: unknown) => {
+          if (!('error' in refused)) refused.error = error;
+        }),
+      );
       ctx.progress(0.1 + (0.85 * epoch) / h.epochs, `epoch ${epoch} of ${h.epochs}`, { epoch, loss, ...(evalLoss !== null ? { eval_loss: evalLoss } : {}) });
 
       // BigQuery ML's early stop: after the first epoch whose relative improvement of the
@@ -156,8 +185,10 @@ export const train: JobHandler<'train'> = async (ctx) => {
         }
       }
       if (payload.checkpointEveryEpochs > 0 && epoch % payload.checkpointEveryEpochs === 0 && epoch < h.epochs) {
+        await reported();
         const { specs, values } = await readWeights(model);
         await hub.saveCheckpoint({ epoch, features, labels: classes, labelScaling: scaling, bestLoss, staleEpochs, weights: specs }, values);
+        steps.lap('checkpoints');
       }
     }
 
@@ -173,9 +204,15 @@ export const train: JobHandler<'train'> = async (ctx) => {
     const predicted = (await prediction.data()) as Float32Array;
     const metrics = classification ? classificationMetrics(predicted, evaluated.truth, outputs) : regressionMetrics(predicted, evaluated.truth);
 
+    steps.lap('evaluate');
     ctx.progress(0.98, 'uploading the trained model');
     const { modelJson, weights } = await serialize(tf, model);
+    steps.lap('serialize');
+    await reported();
+    steps.lap('wait for epoch reports');
     const made = await hub.uploadModel(modelJson, weights, { features, labels: classes, metrics, epochs: epoch, stoppedEarly });
+    steps.lap('upload, version made');
+    ctx.steps?.(steps.done());
     ctx.progress(1, `made version ${made.versionNumber}`, { epoch });
     return { modelVersionId: made.modelVersionId, versionNumber: made.versionNumber, epochs: epoch, resumedFromEpoch: startEpoch, stoppedEarly };
   } finally {
@@ -183,6 +220,22 @@ export const train: JobHandler<'train'> = async (ctx) => {
     model.dispose();
   }
 };
+
+/** Milliseconds per named step; a step lapped more than once adds up. */
+class StepClock {
+  private at = performance.now();
+  private readonly ms: Record<string, number> = {};
+
+  lap(step: string): void {
+    const now = performance.now();
+    this.ms[step] = (this.ms[step] ?? 0) + (now - this.at);
+    this.at = now;
+  }
+
+  done(): Record<string, number> {
+    return Object.fromEntries(Object.entries(this.ms).map(([step, ms]) => [step, Math.round(ms)]));
+  }
+}
 
 /** Mean and population standard deviation of a regressor's label over the training rows. */
 function labelScaling(rows: unknown[][], at: number): { mean: number; std: number } {

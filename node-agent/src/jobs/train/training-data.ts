@@ -3,7 +3,7 @@
  * evaluation rows the same way on every attempt (so an agent resuming from a checkpoint goes on
  * with the same split), and encoded into the network's inputs and targets.
  */
-import { categoryValue, FeatureEncoder, numberValue, type FeatureSpec, type TrainPayload } from '../../../../schema/index.js';
+import { categoryValue, FeatureEncoder, numberValue, type FeatureSpec, type RowsChunk, type TrainPayload } from '../../../../schema/index.js';
 import { PermanentJobError } from '../job-handler.js';
 import type { TrainingHub } from './training-hub.js';
 
@@ -13,13 +13,34 @@ export interface Rows {
   rows: unknown[][];
 }
 
-/** Reads every row of the training query, chunk by chunk, until a short chunk. */
+/** Chunks asked for at once. */
+const READ_AHEAD = 3;
+
+/**
+ * Reads every row of the training query, chunk by chunk, until a short chunk. The hub counted the
+ * rows when it planned the job (`rowCount`; dataset versions never change), so the chunks up to
+ * that count are asked for {@link READ_AHEAD} at a time rather than one after another; they are
+ * still taken in order, and reading goes on past the count until a short chunk.
+ */
 export async function readRows(hub: TrainingHub, payload: TrainPayload, signal: AbortSignal, progress: (read: number) => void): Promise<Rows> {
+  const size = payload.chunkRows;
+  const asked = new Map<number, Promise<RowsChunk>>();
+  const ask = (k: number): Promise<RowsChunk> => {
+    let chunk = asked.get(k);
+    if (!chunk) {
+      chunk = hub.rows(k * size, size);
+      chunk.catch(() => undefined); // awaited in its turn; one asked ahead may be dropped on an abort
+      asked.set(k, chunk);
+    }
+    return chunk;
+  };
   const rows: unknown[][] = [];
   let columns: string[] | null = null;
-  for (;;) {
+  for (let k = 0; ; k++) {
     signal.throwIfAborted();
-    const chunk = await hub.rows(rows.length, payload.chunkRows);
+    for (let ahead = k + 1; ahead < k + READ_AHEAD && ahead * size <= payload.rowCount; ahead++) ask(ahead);
+    const chunk = await ask(k);
+    asked.delete(k);
     columns ??= chunk.columns;
     if (chunk.columns.join('\u0000') !== columns.join('\u0000')) throw new Error('the training rows changed columns between chunks');
     for (const row of chunk.rows) {
@@ -27,7 +48,7 @@ export async function readRows(hub: TrainingHub, payload: TrainPayload, signal: 
       rows.push(row);
     }
     progress(rows.length);
-    if (chunk.rows.length < payload.chunkRows) break;
+    if (chunk.rows.length < size) break;
   }
   const index = new Map(columns!.map((name, i) => [name, i]));
   for (const name of [payload.label.name, ...payload.features.map((f) => f.name), ...(payload.hyperparameters.dataSplitCol ? [payload.hyperparameters.dataSplitCol] : [])]) {
