@@ -8,7 +8,19 @@ import { AgentConfigError, loadAgentConfig } from './config.js';
 import { assertHandlers } from './jobs/handlers.js';
 import { loadBestBackend } from './tf/load-backend.js';
 
+/**
+ * Set once stdout or stderr failed (whoever read them went away: EPIPE). The agent keeps working
+ * without logs: writing again would raise the error again, and logging that error would loop.
+ */
+let outputGone = false;
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', () => {
+    outputGone = true;
+  });
+}
+
 function log(level: 'info' | 'warn' | 'error', message: string, fields: object = {}): void {
+  if (outputGone) return;
   const line = JSON.stringify({ level, time: new Date().toISOString(), service: 'aimass-agent', message, ...fields });
   (level === 'info' ? process.stdout : process.stderr).write(`${line}\n`);
 }
