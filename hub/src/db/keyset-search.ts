@@ -97,14 +97,19 @@ export async function keysetPage<T extends ObjectLiteral & { id: string }, S ext
     .getRawAndEntities();
   const keys = new Map<string, string>(raw.map((r) => [r[`${alias}_id`], r.keyset_sort_key]));
   const edges = entities.slice(0, request.first).map((node) => ({ node, cursor: encodeCursor(request.sort, keys.get(node.id)!, node.id) }));
+  return keysetResult(edges, entities.length, request, () => (counted ??= qb.clone().getCount()));
+}
+
+/** The page of `edges` out of `fetched` rows (one more than asked means a next page), counted by `count` when read. */
+function keysetResult<T, S extends string>(edges: Page<T>['edges'], fetched: number, request: KeysetRequest<S>, count: () => Promise<number>): Page<T> {
   return {
     edges,
     // A getter: GraphQL reads it (and so counts) only when the selection names totalCount.
     get totalCount() {
-      return (counted ??= qb.clone().getCount());
+      return count();
     },
     pageInfo: {
-      hasNextPage: entities.length > request.first,
+      hasNextPage: fetched > request.first,
       hasPreviousPage: request.after !== null,
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
@@ -153,21 +158,11 @@ export async function keysetPageSql<R extends { id: string }, T, S extends strin
   );
   const edges = rows.slice(0, request.first).map((row) => ({ node: build(row), cursor: encodeCursor(request.sort, row.keyset_sort_key, row.id) }));
   let counted: Promise<number> | undefined;
-  return {
-    edges,
-    // A getter: GraphQL reads it (and so counts) only when the selection names totalCount.
-    get totalCount() {
-      return (counted ??= db
-        .query(`SELECT count(*) AS count FROM ${sql.from} WHERE ${counting.where}`, counting.params)
-        .then((r: { count: string | number }[]) => Number(r[0].count)));
-    },
-    pageInfo: {
-      hasNextPage: rows.length > request.first,
-      hasPreviousPage: request.after !== null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-  };
+  return keysetResult(edges, rows.length, request, () =>
+    (counted ??= db
+      .query(`SELECT count(*) AS count FROM ${sql.from} WHERE ${counting.where}`, counting.params)
+      .then((r: { count: string | number }[]) => Number(r[0].count))),
+  );
 }
 
 /** The answer when a filter names nothing (e.g. an unknown owner): no rows, nothing to count. */
