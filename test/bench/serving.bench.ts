@@ -285,7 +285,8 @@ await runBenchmark(async () => {
     for (const [name] of variants) await undeploy(name);
 
     // (b) The downloaded artifact in this process, one request at a time.
-    const { features, files } = await artifact(version);
+    const served = await artifact(version);
+    const { features, files } = served;
     const json = JSON.parse(files.get('model.json')!.toString());
     const weightData = tf.io.concatenateArrayBuffers(json.weightsManifest.flatMap((g: { paths: string[] }) => g.paths.map((p) => new Uint8Array(files.get(p)!).buffer)));
     const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((g: { weights: unknown[] }) => g.weights), weightData }));
@@ -331,12 +332,11 @@ await runBenchmark(async () => {
       ),
     );
     console.log(`batching vs batching off: ${ratio(rps(batched), rps(unbatched))}`);
+    return { version, ...served };
   }
 
-  const light = await train(SETTINGS.hidden);
-  await throughput(light, SETTINGS.hidden);
+  const { version: light, id: lightId, labels, features, files } = await throughput(await train(SETTINGS.hidden), SETTINGS.hidden);
   if (SETTINGS.heavyHidden.length > 0) await throughput(await train(SETTINGS.heavyHidden), SETTINGS.heavyHidden);
-  const { id: lightId, labels, features, files } = await artifact(light);
 
   // 2. Low load: one client, through the hub vs straight to an agent.
   await deploy('single', { version: light, minReplicas: 1, maxReplicas: 1, batching: { maxBatchSize: 1, maxQueueDelayMs: 0 } });
