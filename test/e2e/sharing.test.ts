@@ -53,6 +53,17 @@ describe('Portal: the public face and sharing', () => {
     else await page.getByTestId('header-login').waitFor();
   }
 
+  /**
+   * Opens the owner's private dataset as `who` once every part of its page has drawn: the rows
+   * and the profile's charts load after the sharing card and push it ~1,000 px down, so a click
+   * aimed at the card before then lands on whatever moved into its place.
+   */
+  async function visitVaultAs(who: Account): Promise<void> {
+    await visitAs(who, `/datasets/${owner.username}/vault`);
+    await page.locator('[data-testid="rows-table"] tbody tr').first().waitFor();
+    await page.getByTestId('histogram').first().waitFor();
+  }
+
   beforeAll(async () => {
     browser = await openBrowser();
     page = browser.page;
@@ -171,7 +182,7 @@ describe('Portal: the public face and sharing', () => {
     await visitAs(friend, `/datasets/${owner.username}/vault`);
     await page.getByTestId('dataset-not-found').waitFor();
 
-    await visitAs(owner, `/datasets/${owner.username}/vault`);
+    await visitVaultAs(owner);
     await page.getByTestId('collaborators-empty').waitFor();
     await page.getByTestId('collaborator-username').fill(friend.username);
     await page.getByTestId('collaborator-add').click();
@@ -188,13 +199,13 @@ describe('Portal: the public face and sharing', () => {
     expect((await readFile((await download.path())!, 'utf8')).split(/\r?\n/)[0]).toBe('species,petal,sepal');
 
     // Made a writer, they may upload and see the collaborators (but not change them).
-    await visitAs(owner, `/datasets/${owner.username}/vault`);
+    await visitVaultAs(owner);
     await row.getByTestId('collaborator-role').selectOption('WRITE');
     await waitFor('the new role to be stored', async () => {
       const res = await hub.graphql(`query($o: String!) { dataset(owner: $o, name: "vault") { collaborators { role user { username } } } }`, { o: owner.username }, owner.token);
       return res.data?.dataset.collaborators.some((c: any) => c.user.username === friend.username && c.role === 'WRITE');
     });
-    await visitAs(owner, `/datasets/${owner.username}/vault`);
+    await visitVaultAs(owner);
     expect(await row.getByTestId('collaborator-role').inputValue()).toBe('WRITE');
     await visitAs(friend, `/datasets/${owner.username}/vault`);
     await page.getByTestId('upload-link').waitFor();
@@ -202,7 +213,7 @@ describe('Portal: the public face and sharing', () => {
     expect(await page.getByTestId('collaborator-add').count()).toBe(0);
 
     // Removed, the dataset is gone for them again.
-    await visitAs(owner, `/datasets/${owner.username}/vault`);
+    await visitVaultAs(owner);
     await row.getByTestId('collaborator-remove').click();
     await page.getByTestId('collaborators-empty').waitFor();
     await visitAs(friend, `/datasets/${owner.username}/vault`);
@@ -217,7 +228,7 @@ describe('Portal: the public face and sharing', () => {
     await page.getByTestId('request-access-submit').click();
     await page.getByTestId('request-access-sent').waitFor();
 
-    await visitAs(owner, `/datasets/${owner.username}/vault`);
+    await visitVaultAs(owner);
     const request = page.locator(`[data-testid="access-request-row"][data-username="${requester.username}"]`);
     await expectText(request, 'For my botany thesis');
     await request.getByTestId('access-request-approve').click();
