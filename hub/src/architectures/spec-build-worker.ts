@@ -3,29 +3,25 @@
  * main thread, and in a TF.js instance that is thrown away now and then, because TF.js keeps
  * every tensor name it has ever given out (about 140 KB for a 500-layer model, never freed).
  *
- * Receives `{ id, spec, limits }`, answers `{ id, result: TfConfirmation }`.
+ * Receives `{ spec, limits }`, answers a TfConfirmation (recycling-worker.ts carries them).
  */
 import { parentPort } from 'node:worker_threads';
 import type { ModelSpecLimits } from '../../../schema/index.js';
+import { answerRequests } from '../recycling-worker.js';
 import { loadTf } from '../tf.js';
 import { confirmWithTf, type TfConfirmation } from './spec-confirmation.js';
 
 export interface BuildRequest {
-  id: number;
   spec: unknown;
   limits: Partial<ModelSpecLimits>;
 }
-export interface BuildAnswer {
-  id: number;
-  result: TfConfirmation;
-}
 
-parentPort?.on('message', async ({ id, spec, limits }: BuildRequest) => {
-  let result: TfConfirmation;
-  try {
-    result = confirmWithTf(spec, await loadTf(), limits);
-  } catch (error) {
-    result = { ok: false, message: String((error as Error)?.message ?? error).slice(0, 500) };
-  }
-  parentPort!.postMessage({ id, result } satisfies BuildAnswer);
-});
+if (parentPort) {
+  answerRequests<BuildRequest, TfConfirmation>(parentPort, async ({ spec, limits }) => {
+    try {
+      return confirmWithTf(spec, await loadTf(), limits);
+    } catch (error) {
+      return { ok: false, message: String((error as Error)?.message ?? error).slice(0, 500) };
+    }
+  });
+}

@@ -1,14 +1,14 @@
 /**
  * Where model specs are built with TF.js to confirm the analysis: {@link WorkerTfConfirmer} (the
- * hub: a worker thread, replaced after `recycleAfter` builds and stopped when idle) or
+ * hub: a {@link RecyclingWorker}, replaced after `recycleAfter` builds and stopped when idle) or
  * {@link inlineTfConfirmer} (in this thread: tests and tools).
  *
  * One request at a time: the validator queues them, so a worker never holds two models at once.
  */
-import { Worker } from 'node:worker_threads';
 import type { ModelSpecLimits } from '../../../schema/index.js';
+import { RecyclingWorker } from '../recycling-worker.js';
 import { loadTf } from '../tf.js';
-import type { BuildAnswer, BuildRequest } from './spec-build-worker.js';
+import type { BuildRequest } from './spec-build-worker.js';
 import { confirmWithTf, type TfConfirmation } from './spec-confirmation.js';
 
 export interface TfConfirmer {
@@ -33,73 +33,27 @@ export interface WorkerTfConfirmerOptions {
 }
 
 export class WorkerTfConfirmer implements TfConfirmer {
-  private worker: Worker | null = null;
-  private builds = 0;
-  private nextId = 1;
-  /** Requests in flight, with the worker each was sent to. */
-  private readonly pending = new Map<number, { worker: Worker; resolve: (result: TfConfirmation) => void }>();
-  private idleTimer: NodeJS.Timeout | undefined;
-  private readonly recycleAfter: number;
-  private readonly idleMs: number;
-  private readonly workerUrl: URL;
-
-  /** How many workers have been started so far. */
-  started = 0;
+  private readonly worker: RecyclingWorker<BuildRequest, TfConfirmation>;
 
   constructor(options: WorkerTfConfirmerOptions = {}) {
-    this.recycleAfter = options.recycleAfter ?? 100;
-    this.idleMs = options.idleMs ?? 60_000;
-    this.workerUrl = options.workerUrl ?? new URL('./spec-build-worker.js', import.meta.url);
-  }
-
-  confirm(spec: unknown, limits: Partial<ModelSpecLimits>): Promise<TfConfirmation> {
-    clearTimeout(this.idleTimer);
-    const worker = this.current();
-    const id = this.nextId++;
-    return new Promise<TfConfirmation>((resolve) => {
-      this.pending.set(id, { worker, resolve });
-      worker.postMessage({ id, spec, limits } satisfies BuildRequest);
-    }).finally(() => {
-      if (this.pending.size === 0) this.idleTimer = setTimeout(() => void this.stop(), this.idleMs).unref();
+    this.worker = new RecyclingWorker<BuildRequest, TfConfirmation>({
+      workerUrl: options.workerUrl ?? new URL('./spec-build-worker.js', import.meta.url),
+      recycleAfter: options.recycleAfter,
+      idleMs: options.idleMs,
+      failed: (reason) => ({ ok: false, message: `the TF.js check ${reason}` }),
     });
   }
 
-  private current(): Worker {
-    if (this.worker && this.builds >= this.recycleAfter && this.pending.size === 0) void this.stop();
-    if (!this.worker) {
-      const worker = new Worker(this.workerUrl);
-      // The hub may exit while a worker idles; a build in flight is lost with the request anyway.
-      worker.unref();
-      worker.on('message', ({ id, result }: BuildAnswer) => {
-        this.pending.get(id)?.resolve(result);
-        this.pending.delete(id);
-      });
-      const fail = (message: string) => {
-        if (this.worker === worker) this.worker = null;
-        for (const [id, request] of this.pending) {
-          if (request.worker !== worker) continue;
-          request.resolve({ ok: false, message });
-          this.pending.delete(id);
-        }
-      };
-      worker.on('error', (error) => fail(`the TF.js check failed: ${error.message}`));
-      worker.on('exit', (code) => fail(`the TF.js check stopped (exit code ${code})`));
-      this.worker = worker;
-      this.builds = 0;
-      this.started++;
-    }
-    this.builds++;
-    return this.worker;
+  /** How many workers have been started so far. */
+  get started(): number {
+    return this.worker.started;
   }
 
-  private async stop(): Promise<void> {
-    const worker = this.worker;
-    this.worker = null;
-    if (worker) await worker.terminate();
+  confirm(spec: unknown, limits: Partial<ModelSpecLimits>): Promise<TfConfirmation> {
+    return this.worker.run({ spec, limits });
   }
 
-  async close(): Promise<void> {
-    clearTimeout(this.idleTimer);
-    await this.stop();
+  close(): Promise<void> {
+    return this.worker.close();
   }
 }

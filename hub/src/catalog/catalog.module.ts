@@ -9,6 +9,7 @@ import { CatalogService } from './catalog.service.js';
 import { ModelDeletionResolver } from './model-deletion.resolver.js';
 import { ModelDeletionService } from './model-deletion.service.js';
 import { ModelForksService } from './model-forks.service.js';
+import { WorkerModelLoader } from './model-loader.js';
 import { ModelSharingResolver } from './model-sharing.resolver.js';
 import { MODEL_SHARING, ModelSharingService } from './model-sharing.service.js';
 import { ModelVersionResolver } from './model-version.resolver.js';
@@ -39,7 +40,7 @@ export function catalogModule(
   { notificationSubjects, notificationFanOut }: Pick<NotificationsServices, 'notificationSubjects' | 'notificationFanOut'>,
 ): HubModule<CatalogServices> {
   const modelAccess = new ResourceSharing(db, access, accounts, events, MODEL_SHARING);
-  const catalog = new CatalogService(db, config, artifacts, modelAccess, organizations, blobSweeper);
+  const catalog = new CatalogService(db, config, artifacts, modelAccess, organizations, blobSweeper, new WorkerModelLoader());
   notificationSubjects.register(SubjectKind.MODEL, modelAccess, catalog);
   return {
     name: 'catalog',

@@ -24,7 +24,8 @@ import { artifactBytesOf } from './model-storage.js';
 import type { Page, PageArgs } from '../db/paging.js';
 import { emptyPage } from '../db/keyset-search.js';
 import { CheckSlots } from './check-slots.js';
-import { checkManifest, loadAndSign } from './layers-model-check.js';
+import { checkManifest } from './layers-model-check.js';
+import type { ModelLoader } from './model-loader.js';
 import { ModelAlias } from './model-alias.entity.js';
 import { ModelVersion, ModelVersionStatus, type ModelSignature } from './model-version.entity.js';
 import { Model, ModelVisibility } from './model.entity.js';
@@ -64,6 +65,8 @@ export class CatalogService {
     private readonly organizations: OrganizationsService,
     /** Deletes the blobs of a failed upload unless another version has the same bytes. */
     private readonly blobs: BlobSweeper,
+    /** Loads a checked model with TF.js (off the event loop in the hub: model-loader.ts). */
+    private readonly loader: ModelLoader,
   ) {
     this.checkSlots = new CheckSlots(config.models.checkConcurrency, config.models.checkQueue);
   }
@@ -313,7 +316,7 @@ export class CatalogService {
           offset += bytes.length;
         }
       }
-      return loadAndSign(manifest, weights.buffer);
+      return this.loader.loadAndSign(manifest, weights.buffer);
     });
   }
 
