@@ -44,6 +44,70 @@ export interface ClaimedJob {
   ownerId: string;
 }
 
+/** The claim statement: $1 node id, $2 limit, $3 lease seconds, $4 queued by (or NULL). */
+export const CLAIM_JOBS_SQL = `WITH node AS (
+     SELECT id, owner_id, backend, gpu_name IS NOT NULL AS has_gpu, coalesce(memory_bytes, 0) AS memory, labels, operator_run,
+       ${trustedBySql('nodes')} AS trusted_by
+     FROM nodes WHERE id = $1 AND NOT disabled AND NOT quarantined AND NOT draining AND (throttled_until IS NULL OR throttled_until <= now())
+   ),
+   -- The owners with queued jobs, one index probe each (a skip scan of jobs_owner_queue).
+   queued_owners AS (
+     WITH RECURSIVE walk(owner_id) AS (
+       (SELECT owner_id FROM jobs WHERE status = 'queued' ORDER BY owner_id LIMIT 1)
+       UNION ALL
+       SELECT (SELECT j.owner_id FROM jobs j WHERE j.status = 'queued' AND j.owner_id > walk.owner_id ORDER BY j.owner_id LIMIT 1)
+       FROM walk WHERE walk.owner_id IS NOT NULL
+     )
+     SELECT owner_id FROM walk WHERE owner_id IS NOT NULL
+   ),
+   -- Their running jobs, counted on jobs_active_owner: bounded by the slots of the nodes, not by the queue.
+   owners AS (
+     SELECT q.owner_id, s.last_dispatched_at,
+       (SELECT count(*) FROM jobs r WHERE r.owner_id = q.owner_id AND r.status IN ('leased', 'running')) AS running
+     FROM queued_owners q LEFT JOIN job_owner_shares s ON s.owner_id = q.owner_id
+     ORDER BY running, s.last_dispatched_at NULLS FIRST
+   ),
+   candidates AS (
+     SELECT j.id
+     FROM node n CROSS JOIN owners o CROSS JOIN LATERAL (
+       SELECT j.id, j.priority, j.created_at
+       FROM jobs j
+       WHERE j.owner_id = o.owner_id AND j.status = 'queued'
+         AND j.run_after <= coalesce($4::timestamptz, now()) AND j.created_at <= coalesce($4::timestamptz, now())
+         -- One opaque test for the planner: it estimates each requirement test as rare, which
+         -- makes it cost this LIMIT as a scan of the owner's whole queue and compile the
+         -- statement with JIT (hundreds of ms) on every claim.
+         AND CASE WHEN
+             (NOT coalesce((j.requirements->>'gpu')::boolean, false) OR n.has_gpu)
+             AND coalesce((j.requirements->>'minMemoryBytes')::bigint, 0) <= n.memory
+             AND ((j.requirements->'backends') IS NULL OR (j.requirements->'backends') ? n.backend)
+             AND ((j.requirements->'labels') IS NULL OR to_jsonb(n.labels) @> (j.requirements->'labels'))
+             AND ((j.requirements->>'nodeId') IS NULL OR (j.requirements->>'nodeId') = n.id::text)
+             -- Spreading (a deployment's replicas): not onto a node already holding an active job
+             -- with the same key, unless the job has waited spreadWaitSeconds for another node.
+             AND ((j.requirements->>'spread') IS NULL
+                  OR j.run_after <= now() - make_interval(secs => coalesce((j.requirements->>'spreadWaitSeconds')::float8, 0))
+                  OR NOT EXISTS (SELECT 1 FROM jobs s WHERE s.node_id = n.id AND s.status IN ('leased', 'running')
+                                   AND s.requirements->>'spread' = j.requirements->>'spread'))
+             AND (NOT coalesce((j.requirements->>'ownNodesOnly')::boolean, false)
+                  OR j.owner_id = n.owner_id
+                  OR (j.organization_id IS NOT NULL AND EXISTS (
+                        SELECT 1 FROM memberships m WHERE m.organization_id = j.organization_id AND m.user_id = n.owner_id)))
+             AND ${eligibleSql('j.residency', 'n', 'n.trusted_by')}
+           THEN true ELSE false END
+       ORDER BY j.priority DESC, j.created_at, j.id
+       LIMIT $2
+       FOR UPDATE OF j SKIP LOCKED
+     ) j
+     ORDER BY o.running, o.last_dispatched_at NULLS FIRST, j.priority DESC, j.created_at, j.id
+     LIMIT $2
+   )
+   UPDATE jobs SET status = 'leased', node_id = $1, attempts = jobs.attempts + 1,
+     lease_expires_at = now() + make_interval(secs => $3), started_at = coalesce(jobs.started_at, now()),
+     progress = 0, progress_message = NULL, updated_at = now()
+   FROM candidates WHERE jobs.id = candidates.id
+   RETURNING jobs.id, jobs.kind, jobs.payload, jobs.attempts, jobs.lease_expires_at, jobs.owner_id`;
+
 /**
  * `queuedBy`: only jobs queued (and due) by this time. A dispatch pass passes its start time, so a
  * job arriving mid-pass waits for the next pass, which offers it to the fastest idle agent first
@@ -51,69 +115,7 @@ export interface ClaimedJob {
  */
 export async function claimJobs(db: Queryable, nodeId: string, limit: number, leaseSeconds: number, queuedBy?: Date): Promise<ClaimedJob[]> {
   if (limit < 1) return [];
-  const result = await db.query(
-    `WITH node AS (
-       SELECT id, owner_id, backend, gpu_name IS NOT NULL AS has_gpu, coalesce(memory_bytes, 0) AS memory, labels, operator_run,
-         ${trustedBySql('nodes')} AS trusted_by
-       FROM nodes WHERE id = $1 AND NOT disabled AND NOT quarantined AND NOT draining AND (throttled_until IS NULL OR throttled_until <= now())
-     ),
-     -- The owners with queued jobs, one index probe each (a skip scan of jobs_owner_queue).
-     queued_owners AS (
-       WITH RECURSIVE walk(owner_id) AS (
-         (SELECT owner_id FROM jobs WHERE status = 'queued' ORDER BY owner_id LIMIT 1)
-         UNION ALL
-         SELECT (SELECT j.owner_id FROM jobs j WHERE j.status = 'queued' AND j.owner_id > walk.owner_id ORDER BY j.owner_id LIMIT 1)
-         FROM walk WHERE walk.owner_id IS NOT NULL
-       )
-       SELECT owner_id FROM walk WHERE owner_id IS NOT NULL
-     ),
-     -- Their running jobs, counted on jobs_active_owner: bounded by the slots of the nodes, not by the queue.
-     owners AS (
-       SELECT q.owner_id, s.last_dispatched_at,
-         (SELECT count(*) FROM jobs r WHERE r.owner_id = q.owner_id AND r.status IN ('leased', 'running')) AS running
-       FROM queued_owners q LEFT JOIN job_owner_shares s ON s.owner_id = q.owner_id
-       ORDER BY running, s.last_dispatched_at NULLS FIRST
-     ),
-     candidates AS (
-       SELECT j.id
-       FROM node n CROSS JOIN owners o CROSS JOIN LATERAL (
-         SELECT j.id, j.priority, j.created_at
-         FROM jobs j
-         WHERE j.owner_id = o.owner_id AND j.status = 'queued'
-           AND j.run_after <= coalesce($4::timestamptz, now()) AND j.created_at <= coalesce($4::timestamptz, now())
-           -- One opaque test for the planner: it estimates each requirement test as rare, which
-           -- makes it cost this LIMIT as a scan of the owner's whole queue and compile the
-           -- statement with JIT (hundreds of ms) on every claim.
-           AND CASE WHEN
-               (NOT coalesce((j.requirements->>'gpu')::boolean, false) OR n.has_gpu)
-               AND coalesce((j.requirements->>'minMemoryBytes')::bigint, 0) <= n.memory
-               AND ((j.requirements->'backends') IS NULL OR (j.requirements->'backends') ? n.backend)
-               AND ((j.requirements->'labels') IS NULL OR to_jsonb(n.labels) @> (j.requirements->'labels'))
-               AND ((j.requirements->>'nodeId') IS NULL OR (j.requirements->>'nodeId') = n.id::text)
-               -- Spreading (a deployment's replicas): not onto a node already holding an active job
-               -- with the same key, unless the job has waited spreadWaitSeconds for another node.
-               AND ((j.requirements->>'spread') IS NULL
-                    OR j.run_after <= now() - make_interval(secs => coalesce((j.requirements->>'spreadWaitSeconds')::float8, 0))
-                    OR NOT EXISTS (SELECT 1 FROM jobs s WHERE s.node_id = n.id AND s.status IN ('leased', 'running')
-                                     AND s.requirements->>'spread' = j.requirements->>'spread'))
-               AND (NOT coalesce((j.requirements->>'ownNodesOnly')::boolean, false)
-                    OR j.owner_id = n.owner_id
-                    OR (j.organization_id IS NOT NULL AND EXISTS (
-                          SELECT 1 FROM memberships m WHERE m.organization_id = j.organization_id AND m.user_id = n.owner_id)))
-               AND ${eligibleSql('j.residency', 'n', 'n.trusted_by')}
-             THEN true ELSE false END
-         ORDER BY j.priority DESC, j.created_at, j.id
-         LIMIT $2
-         FOR UPDATE OF j SKIP LOCKED
-       ) j
-       ORDER BY o.running, o.last_dispatched_at NULLS FIRST, j.priority DESC, j.created_at, j.id
-       LIMIT $2
-     )
-     UPDATE jobs SET status = 'leased', node_id = $1, attempts = jobs.attempts + 1,
-       lease_expires_at = now() + make_interval(secs => $3), started_at = coalesce(jobs.started_at, now()),
-       progress = 0, progress_message = NULL, updated_at = now()
-     FROM candidates WHERE jobs.id = candidates.id
-     RETURNING jobs.id, jobs.kind, jobs.payload, jobs.attempts, jobs.lease_expires_at, jobs.owner_id`,
+  const result = await db.query(CLAIM_JOBS_SQL,
     [nodeId, limit, leaseSeconds, queuedBy ?? null],
   );
   return rows<any>(result).map((r) => ({
