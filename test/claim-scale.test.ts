@@ -7,6 +7,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimJobs, recordAttempts } from '../hub/src/compute/queue/claim-jobs.js';
+import { preparedOnClient } from '../hub/src/db/prepared.js';
 import type { Queryable } from '../hub/src/db/rows.js';
 import { registerNode } from './support/compute.js';
 import { startTestHub, type TestHub } from './support/hub.js';
@@ -99,10 +100,12 @@ describe('Claims with 20,000 queued jobs', () => {
     await hub?.close();
   });
 
+  /** One claim in its own transaction; as the hub runs it (a prepared statement, generic plan) every other time, else planned anew. */
+  let claims = 0;
   async function claim(limit: number): Promise<string[]> {
     await db.query('BEGIN');
     try {
-      const jobs = await claimJobs(q, nodeId, limit, 60);
+      const jobs = await claimJobs(claims++ % 2 === 0 ? preparedOnClient(db) : q, nodeId, limit, 60);
       await recordAttempts(q, nodeId, jobs.map((j) => ({ id: j.id, attempt: j.attempt, tokenHash: `hash-${j.id}`, ownerId: j.ownerId })));
       await db.query('COMMIT');
       return jobs.map((j) => j.id);

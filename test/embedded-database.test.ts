@@ -12,6 +12,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnAgent } from './support/agent.js';
+import { registerNode, submitJob, waitForJob } from './support/compute.js';
 import { embeddedServerPid, isAlive } from './support/embedded-server.js';
 import { startTestHub, type TestHub } from './support/hub.js';
 import { PASSWORD, signUp } from './support/users.js';
@@ -237,5 +239,18 @@ describe('PGlite fallback (AIMASS_EMBEDDED_DB=pglite)', () => {
     expect(await mode(path.join(socketDir, SOCKET))).toBe(0o600);
     // The hub process listens on its HTTP port and nothing else.
     expect(await listeningTcpPorts([hub.process.pid!])).toEqual([Number(new URL(hub.url).port)]);
+  });
+
+  it('claims jobs for an agent (its claim is planned each time here: no prepared statements on PGlite)', async () => {
+    const alice = await signUp(hub);
+    const node = await registerNode(hub, alice.token, 'pglite-worker');
+    const agent = spawnAgent(['--hub', hub.url, '--token', node.token]);
+    try {
+      await agent.waitFor(/connected to hub/);
+      const jobs = await Promise.all([1, 2, 3].map((i) => submitJob(hub, alice.token, { kind: 'echo', payload: { value: i } })));
+      for (const job of jobs) await waitForJob(hub, alice.token, job.id, (j) => j.status === 'SUCCEEDED');
+    } finally {
+      await agent.stop();
+    }
   });
 });

@@ -34,7 +34,7 @@ export function createModules(
   database: { url: string; kind: DatabaseKind },
 ): HubModules {
   const accounts = accountsModule(floor);
-  const compute = computeModule(floor, accounts.services);
+  const compute = computeModule(floor, accounts.services, database.kind !== 'pglite');
   // Every domain that names blobs lists its references here, or the orphan sweep takes its blobs.
   const artifacts = artifactsModule(floor, [modelBlobReferences(floor.db), trainingBlobReferences(floor.db)]);
   const notifications = notificationsModule(floor);

@@ -18,6 +18,7 @@ import type { DataSource } from 'typeorm';
 import { JOB_KINDS, isJobKind, type AgentToHub, type JobKind, type JobResult, type Message } from '../../../schema/index.js';
 import { issueToken } from '../accounts/index.js';
 import type { Config } from '../config.js';
+import { preparedInTransaction } from '../db/prepared.js';
 import type { Signals } from '../db/signals.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -64,6 +65,8 @@ export class Scheduler {
     private readonly signals: Signals,
     private readonly metrics: Metrics,
     private readonly log: Logger,
+    /** Whether the claim runs as a prepared statement (db/prepared.ts): not on PGlite. */
+    private readonly preparedClaims = true,
   ) {
     this.backoff = { baseSeconds: config.jobs.retryBaseSeconds, maxSeconds: config.jobs.retryMaxSeconds };
     this.stops.push(
@@ -186,7 +189,7 @@ export class Scheduler {
   /** Claims up to `wanted` jobs for one agent in one transaction and sends them; returns how many. */
   private async claimFor(session: AgentSession, wanted: number, queuedBy: Date): Promise<number> {
     const claimed = await this.db.transaction(async (tx) => {
-      const jobs = await claimJobs(tx, session.nodeId, wanted, this.config.jobs.leaseSeconds, queuedBy);
+      const jobs = await claimJobs(preparedInTransaction(tx, this.preparedClaims), session.nodeId, wanted, this.config.jobs.leaseSeconds, queuedBy);
       const withTokens = jobs.map((job) => ({ ...job, token: issueToken('amj') }));
       await recordAttempts(
         tx,

@@ -33,7 +33,7 @@
  * costs one array containment test, not a lookup.
  */
 import { eligibleSql, trustedBySql } from '../placement.js';
-import { rows, type Queryable } from '../../db/rows.js';
+import { rows, type PreparedQueryable, type Queryable } from '../../db/rows.js';
 
 export interface ClaimedJob {
   id: string;
@@ -105,7 +105,9 @@ export const CLAIM_JOBS_SQL = `WITH node AS (
    UPDATE jobs SET status = 'leased', node_id = $1, attempts = jobs.attempts + 1,
      lease_expires_at = now() + make_interval(secs => $3), started_at = coalesce(jobs.started_at, now()),
      progress = 0, progress_message = NULL, updated_at = now()
-   FROM candidates WHERE jobs.id = candidates.id
+   -- By primary key whatever the plan expects of candidates (a generic plan expects hundreds, and
+   -- would join them to a scan of every job).
+   WHERE jobs.id = ANY (ARRAY(SELECT id FROM candidates))
    RETURNING jobs.id, jobs.kind, jobs.payload, jobs.attempts, jobs.lease_expires_at, jobs.owner_id`;
 
 /**
@@ -113,11 +115,11 @@ export const CLAIM_JOBS_SQL = `WITH node AS (
  * job arriving mid-pass waits for the next pass, which offers it to the fastest idle agent first
  * instead of whichever agent the running pass happens to reach next.
  */
-export async function claimJobs(db: Queryable, nodeId: string, limit: number, leaseSeconds: number, queuedBy?: Date): Promise<ClaimedJob[]> {
+export async function claimJobs(db: Queryable | PreparedQueryable, nodeId: string, limit: number, leaseSeconds: number, queuedBy?: Date): Promise<ClaimedJob[]> {
   if (limit < 1) return [];
-  const result = await db.query(CLAIM_JOBS_SQL,
-    [nodeId, limit, leaseSeconds, queuedBy ?? null],
-  );
+  const params = [nodeId, limit, leaseSeconds, queuedBy ?? null];
+  // Planning this statement costs twice its run: planned once per connection where the caller can (db/prepared.ts).
+  const result = 'prepared' in db ? await db.prepared('aimass_claim_jobs', CLAIM_JOBS_SQL, params) : await db.query(CLAIM_JOBS_SQL, params);
   return rows<any>(result).map((r) => ({
     id: r.id,
     kind: r.kind,
@@ -128,7 +130,10 @@ export async function claimJobs(db: Queryable, nodeId: string, limit: number, le
   }));
 }
 
-/** Records the attempts just claimed, the hash of each attempt's job token, and when their owners were served. */
+/**
+ * Records the attempts just claimed, the hash of each attempt's job token, and when their owners
+ * were served: one statement (three data-modifying parts), one round trip in the claim's transaction.
+ */
 export async function recordAttempts(
   db: Queryable,
   nodeId: string,
@@ -136,18 +141,14 @@ export async function recordAttempts(
 ): Promise<void> {
   if (claimed.length === 0) return;
   await db.query(
-    `INSERT INTO job_owner_shares (owner_id, last_dispatched_at) SELECT unnest($1::uuid[]), clock_timestamp()
-     ON CONFLICT (owner_id) DO UPDATE SET last_dispatched_at = excluded.last_dispatched_at`,
-    [[...new Set(claimed.map((c) => c.ownerId))]],
-  );
-  const ids = claimed.map((c) => c.id);
-  await db.query(
-    `UPDATE jobs SET job_token_hash = t.hash FROM unnest($1::uuid[], $2::text[]) AS t(id, hash) WHERE jobs.id = t.id`,
-    [ids, claimed.map((c) => c.tokenHash)],
-  );
-  await db.query(
-    `INSERT INTO job_attempts (job_id, attempt, node_id, node_name)
-     SELECT t.id, t.attempt, $3, (SELECT name FROM nodes WHERE id = $3) FROM unnest($1::uuid[], $2::int[]) AS t(id, attempt)`,
-    [ids, claimed.map((c) => c.attempt), nodeId],
+    `WITH claimed AS (SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[]) AS t(id, attempt, hash)),
+     shares AS (
+       INSERT INTO job_owner_shares (owner_id, last_dispatched_at) SELECT unnest($4::uuid[]), clock_timestamp()
+       ON CONFLICT (owner_id) DO UPDATE SET last_dispatched_at = excluded.last_dispatched_at
+     ),
+     tokens AS (UPDATE jobs SET job_token_hash = c.hash FROM claimed c WHERE jobs.id = c.id)
+     INSERT INTO job_attempts (job_id, attempt, node_id, node_name)
+     SELECT c.id, c.attempt, $5, (SELECT name FROM nodes WHERE id = $5) FROM claimed c`,
+    [claimed.map((c) => c.id), claimed.map((c) => c.attempt), claimed.map((c) => c.tokenHash), [...new Set(claimed.map((c) => c.ownerId))], nodeId],
   );
 }
