@@ -23,6 +23,6 @@ export function evaluationOutputProblem(task: 'classification' | 'regression', l
     if (p < -PROBABILITY_TOLERANCE || p > 1 + PROBABILITY_TOLERANCE) return `class "${labels[c]}" has a probability of ${p}, outside [0, 1]`;
     sum += p;
   }
-  if (Math.abs(sum - 1) > PROBABILITY_TOLERANCE) return `the class probabilities sum to ${sum}, not 1 (does the model end in a softmax?)`;
+  if (Math.abs(sum - 1) > PROBABILITY_TOLERANCE) return `the class probabilities sum to ${Number(sum.toPrecision(6))}, not 1 (does the model end in a softmax?)`;
   return null;
 }

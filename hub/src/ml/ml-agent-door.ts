@@ -14,10 +14,9 @@ import type { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import { predictionChunk, type PredictionChunk, type RowsChunk } from '../../../schema/index.js';
 import type { ArtifactStore } from '../artifacts/index.js';
-import { AppError } from '../errors.js';
 import type { LeasedJob } from '../compute/index.js';
 import type { Config } from '../config.js';
-import { badInput, notFound } from '../errors.js';
+import { AppError, badInput, notFound } from '../errors.js';
 import type { ResolvedDataset } from '../sql/index.js';
 import type { TrainingSql } from '../training/index.js';
 import { evaluationOutputProblem } from './evaluation-outputs.js';
@@ -115,7 +114,7 @@ export class MlAgentDoor {
       return await this.keepOutputs(job, row, body);
     } catch (error) {
       if (row.mode === 'evaluate' && error instanceof AppError) {
-        await this.db.query(`UPDATE ml_jobs SET refusal = $2, refused_attempt = $3 WHERE job_id = $1`, [job.id, `${error.message}`, job.attempt]);
+        await this.db.query(`UPDATE ml_jobs SET refusal = $2, refused_attempt = $3 WHERE job_id = $1`, [job.id, error.message, job.attempt]);
       }
       throw error;
     }

@@ -159,6 +159,16 @@ describe('Evaluation metrics: classification', () => {
     expect(rocAuc([0.5, 0.5, 0.5, 0.5], [1, 0, 1, 0])).toBe(0.5);
     expect(rocAuc([0.2, 0.5, 0.5, 0.9], [0, 1, 0, 1])).toBeCloseTo(refAuc([0.2, 0.5, 0.5, 0.9], [false, true, false, true])!, 15);
     expect(rocAuc([0.2, 0.5, 0.5, 0.9], [0, 1, 0, 1])).toBe(0.875);
+    // Heavy ties on random inputs: equal to the pairwise count.
+    const rand = lcg(11);
+    for (let trial = 0; trial < 50; trial++) {
+      const n = 2 + Math.floor(rand() * 80);
+      const scores = Array.from({ length: n }, () => Math.floor(rand() * 5) / 4);
+      const positive = scores.map(() => rand() < 0.4);
+      const want = refAuc(scores, positive);
+      if (want === null) expect(rocAuc(scores, positive)).toBeNull();
+      else expect(rocAuc(scores, positive)).toBeCloseTo(want, 12);
+    }
   });
 
   it('answer null, never NaN or a throw, where a metric is undefined', () => {

@@ -44,6 +44,22 @@ export function predictedClass(p: ClassPredictions, r: number): number {
   return best;
 }
 
+/**
+ * Every row's predicted class, worked out once per predictions object: a bootstrap scores the
+ * same rows hundreds of times. The inputs are not changed after scoring starts (they are the
+ * checked outputs the hub holds).
+ */
+const predictedCache = new WeakMap<ClassPredictions, Int32Array>();
+function predictedClasses(p: ClassPredictions): Int32Array {
+  let predicted = predictedCache.get(p);
+  if (!predicted) {
+    predicted = new Int32Array(p.truth.length);
+    for (let r = 0; r < predicted.length; r++) predicted[r] = predictedClass(p, r);
+    predictedCache.set(p, predicted);
+  }
+  return predicted;
+}
+
 /** Per class: true positives, false positives, false negatives. */
 interface Confusion {
   n: number;
@@ -56,6 +72,7 @@ interface Confusion {
 function confusion(p: ClassPredictions, rows?: ArrayLike<number>): Confusion {
   const at = scoredRows(p.truth.length, rows);
   const k = p.classes;
+  const classes = predictedClasses(p);
   const tp = new Float64Array(k);
   const fp = new Float64Array(k);
   const fn = new Float64Array(k);
@@ -63,7 +80,7 @@ function confusion(p: ClassPredictions, rows?: ArrayLike<number>): Confusion {
   for (let i = 0; i < at.length; i++) {
     const r = at[i];
     const truth = p.truth[r];
-    const predicted = predictedClass(p, r);
+    const predicted = classes[r];
     if (predicted === truth) {
       tp[truth]++;
       correct++;
