@@ -264,6 +264,20 @@ describe('ML.EVALUATE scored by the hub (a raw agent)', () => {
     for (const [name, value] of Object.entries(want)) expect(got[name], name).toBeCloseTo(value, 9);
   }, 120_000);
 
+  it('answers a clear error when no row has a label the model knows (none is scored)', async () => {
+    const seen = agent.received.filter((m) => m.type === 'job.assign' && m.kind === 'predict').length;
+    const answer = runSql(`SELECT * FROM ML.EVALUATE(MODEL ${alice.username}.iris3, (SELECT * FROM ${alice.username}.petals WHERE species = 'martian'))`);
+    const assign = await nextAssign(seen);
+    const d = door(assign);
+    const { rows } = await d.readAll();
+    expect(rows.length).toBe(flowers.filter((f) => f.species === 'martian').length);
+    expect((await d.post(0, rows.map(classOutputs))).status).toBe(200);
+    d.report({ rows: rows.length });
+    const res = await answer;
+    expect(codeOf(res)).toBe('BAD_USER_INPUT');
+    expect(res.errors![0].message).toContain('no input row has a label the model knows (one of its classes): there is nothing to evaluate against');
+  }, 60_000);
+
   it('refuses outputs of the wrong shape with a clear error, and the attempt fails instead of being scored', async () => {
     const seen = agent.received.filter((m) => m.type === 'job.assign' && m.kind === 'predict').length;
     const answer = runSql(`SELECT * FROM ML.EVALUATE(MODEL ${alice.username}.iris3, (SELECT * FROM ${alice.username}.petals))`);
