@@ -25,7 +25,7 @@
 import { z } from 'zod';
 import { InferErrorCode, rawRecord, replicaLoad } from './serving.js';
 
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** WebSocket close codes (4000–4999 are for applications, RFC 6455 §7.4.2). */
 export const CloseCode = {

@@ -3,25 +3,26 @@
  * agent sends back over the job's HTTP endpoints, and what it reports at the end. The agent loads
  * the model version's TF.js files, reads the input rows in chunks, turns each RAW record into the
  * model's input with the preprocessing stored in the version's signature (preprocessing.ts, the
- * trainer's own code), and predicts. For ML.PREDICT it uploads the outputs chunk by chunk (the
- * hub joins them to the input rows it served); for ML.EVALUATE it reports the metrics.
+ * trainer's own code), predicts, and uploads the outputs chunk by chunk; the hub joins them to the
+ * input rows it served.
+ *
+ * The job is the same for both statements, and the payload does not say which: for ML.EVALUATE the
+ * hub serves only the model's feature columns (never the label) and scores the returned outputs
+ * itself against the labels it kept (hub/src/evaluation/). An agent is a third party's machine: it
+ * never sees the labels and never reports a score.
  *
  * Job-token endpoints (hub/src/ml/ml-agent.routes.ts), all under /api/jobs/:id/ml:
  *   GET  file?path=model.json   a file of the model version (model.json, then its weight shards)
  *   GET  rows?offset=&limit=    a chunk of the input query's rows: {@link RowsChunk} (training.ts)
- *   POST predictions            {@link PredictionChunk}: the model's outputs for rows offset… (ML.PREDICT)
+ *   POST predictions            {@link PredictionChunk}: the model's outputs for rows offset…
  */
 import { z } from 'zod';
 import { featureSpec, MAX_CATEGORY_LENGTH } from './preprocessing.js';
 
 const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
-const metricName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/);
-
-export const PREDICT_MODES = ['predict', 'evaluate'] as const;
 
 export const predictPayload = z
   .object({
-    mode: z.enum(PREDICT_MODES),
     /** owner.name@number, for logs. */
     model: z.string().max(300),
     task: z.enum(['classification', 'regression']),
@@ -29,8 +30,6 @@ export const predictPayload = z
     features: z.array(featureSpec).min(1).max(2000),
     /** Classes in output order (classifiers); empty for regressors. */
     labels: z.array(z.string().max(MAX_CATEGORY_LENGTH)).max(100_000),
-    /** ML.EVALUATE: the label column of the input rows (null for ML.PREDICT). */
-    labelColumn: z.string().min(1).max(200).nullable(),
     /** Rows the input query returned when the job was made; the agent reads until a short chunk. */
     rowCount: z.number().int().min(0),
     /** Rows to ask for per request to GET rows. */
@@ -43,12 +42,8 @@ export type PredictPayload = z.infer<typeof predictPayload>;
 
 export const predictResult = z
   .object({
-    /** Input rows read and predicted. */
+    /** Input rows read and predicted (the hub checks it holds an output for each). */
     rows: z.number().int().min(0),
-    /** ML.EVALUATE: the metrics (BigQuery ML's names); null for ML.PREDICT. */
-    metrics: z.record(metricName, finite).refine((m) => Object.keys(m).length <= 50, { message: 'at most 50 metrics' }).nullable(),
-    /** ML.EVALUATE: rows left out because their label was NULL (or, for a classifier, not one of its classes). */
-    skipped: z.number().int().min(0),
   })
   .strict();
 export type PredictResult = z.infer<typeof predictResult>;
@@ -56,7 +51,8 @@ export type PredictResult = z.infer<typeof predictResult>;
 /**
  * POST predictions: the outputs for the rows from `offset`, one array per row — the class
  * probabilities in label order for a classifier, [value] for a regressor (null when the model gave
- * something that is not a finite number).
+ * something that is not a finite number). For ML.EVALUATE the hub refuses a null, a probability
+ * outside [0, 1] and a vector that does not sum to 1 (the attempt then fails: it is not scored).
  */
 export const predictionChunk = z
   .object({

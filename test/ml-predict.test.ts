@@ -335,7 +335,7 @@ describe('ML.PREDICT and ML.EVALUATE by SQL (predict jobs on agents)', () => {
       const answer = runSql(`SELECT * FROM ML.PREDICT(MODEL ${alice.username}.price, (SELECT area, rooms, district FROM ${alice.username}.houses_eval))`);
       const assign = await waitFor('assign', async () => received.find((m) => m.type === 'job.assign' && m.kind === 'predict'));
       const jobId: string = assign.jobId;
-      expect(assign.payload).toMatchObject({ mode: 'predict', task: 'regression', model: `${alice.username}.price@1`, rowCount: evalHouses.length, labels: [], labelColumn: null });
+      expect(assign.payload).toMatchObject({ task: 'regression', model: `${alice.username}.price@1`, rowCount: evalHouses.length, labels: [] });
       expect(JSON.stringify(assign.payload)).not.toMatch(/ds_|SELECT/); // never the internal SQL
       const call = (p: string, init: RequestInit = {}, token = assign.jobToken) =>
         fetch(`${hub.url}/api/jobs/${jobId}${p}`, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.headers ?? {}) } });
@@ -361,7 +361,7 @@ describe('ML.PREDICT and ML.EVALUATE by SQL (predict jobs on agents)', () => {
 
       // Success after 100 of the 120 rows: the hub refuses it and the attempt fails.
       socket.send(JSON.stringify({ type: 'job.started', jobId, attempt: assign.attempt }));
-      socket.send(JSON.stringify({ type: 'job.succeeded', jobId, attempt: assign.attempt, result: { rows: evalHouses.length, metrics: null, skipped: 0 } }));
+      socket.send(JSON.stringify({ type: 'job.succeeded', jobId, attempt: assign.attempt, result: { rows: evalHouses.length } }));
       const failed = await waitForJob(hub, alice.token, jobId, (j) => j.failures === 1);
       expect(failed.history[0]).toMatchObject({ outcome: 'failed', reason: expect.stringContaining(`the hub holds predictions for 100 of the ${evalHouses.length} rows`) });
       await hub.graphql(`mutation($id: ID!) { cancelJob(id: $id) { status } }`, { id: jobId }, alice.token);

@@ -27,6 +27,8 @@ export interface TrainedVersion {
 }
 
 export interface MlPlan {
+  /** ML.PREDICT or ML.EVALUATE (the job's payload is the same for both: the agent is not told). */
+  mode: 'predict' | 'evaluate';
   trained: TrainedVersion;
   payload: PredictPayload;
   /** The input SELECT over internal tables (never shown). */
@@ -117,15 +119,13 @@ export async function planMl(
   const files = ['model.json', ...Object.keys(trained.version.files).filter((p) => p !== 'model.json')];
   const ref = statement.model;
   const payload: PredictPayload = {
-    mode: evaluate ? 'evaluate' : 'predict',
     model: `${ref.owner}.${ref.name}@${trained.version.number}`,
     task: trained.task,
     features: trained.features,
     labels: trained.labels,
-    labelColumn: evaluate ? trained.labelName : null,
     rowCount,
     chunkRows: deps.config.training.chunkRows,
     files,
   };
-  return { trained, payload, select, inputColumns: columns };
+  return { mode: evaluate ? 'evaluate' : 'predict', trained, payload, select, inputColumns: columns };
 }

@@ -10,8 +10,10 @@
  *               predicted_<label>_probs: [{ label, prob }] in the model's class order.
  *   ML.EVALUATE one row: precision, recall, accuracy, f1_score, log_loss, roc_auc (classifiers;
  *               macro averages over the classes) or mean_absolute_error, mean_squared_error,
- *               root_mean_squared_error, median_absolute_error, r2_score (regressors). Without a
- *               query, the metrics recorded at training (no job).
+ *               root_mean_squared_error, median_absolute_error, r2_score (regressors), computed
+ *               by the hub (evaluation-score.ts) from the labels it kept and the model's outputs
+ *               the agent returned for the features alone. Without a query, the metrics recorded
+ *               at training (no job).
  *
  * Online: an ML.PREDICT of at most AIMASS_ML_ONLINE_MAX_ROWS rows on a model version a READY
  * deployment serves is answered by that deployment (the slot serving fills, online-predictor.ts),
@@ -24,7 +26,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { predictResult, type JobResult } from '../../../schema/index.js';
+import type { JobResult } from '../../../schema/index.js';
 import type { Principal } from '../accounts/index.js';
 import { Visibility } from '../accounts/index.js';
 import type { DataRead } from '../compute/index.js';
@@ -38,6 +40,7 @@ import { badInput, notFound } from '../errors.js';
 import { SqlError, type PreparedStatement, type ResolvedDataset } from '../sql/index.js';
 import type { TrainingSql } from '../training/index.js';
 import type { Logger } from '../logger.js';
+import { scoreEvaluation } from './evaluation-score.js';
 import { planMl, trainedVersion, type MlPlan, type MlStatement, type TrainedVersion } from './ml-plan.js';
 import type { OnlinePredictor } from './online-predictor.js';
 import { onlineRecords, onlineResultRows } from './predicted-values.js';
@@ -72,6 +75,8 @@ const POLL_MS = 100;
 
 interface MlJobRow {
   job_id: string;
+  /** ML.EVALUATE's scores, by the hub: metric name → value (null: undefined), and `scored` / `skipped` row counts. */
+  metrics: Record<string, number | null> | null;
   mode: 'predict' | 'evaluate';
   owner_id: string;
   task: 'classification' | 'regression';
@@ -108,11 +113,11 @@ export class MlService {
     if (page.offset > 0) return this.nextPage(principal, prepared, page);
 
     const plan = await planMl({ sql: this.sql, catalog: this.catalog, config: this.config }, principal, prepared);
-    const { trained, payload, select } = plan;
+    const { mode, trained, payload, select } = plan;
     const predicted = predictedColumns(trained);
-    const columns = payload.mode === 'predict' ? [...plan.inputColumns, ...predicted] : metricColumns(trained.task);
-    if (payload.mode === 'predict' && payload.rowCount === 0) return { columns, rows: [], totalCount: 0 };
-    if (payload.mode === 'predict') {
+    const columns = mode === 'predict' ? [...plan.inputColumns, ...predicted] : metricColumns(trained.task);
+    if (mode === 'predict' && payload.rowCount === 0) return { columns, rows: [], totalCount: 0 };
+    if (mode === 'predict') {
       const online = await this.predictOnline(principal, prepared, plan);
       if (online) return { columns, rows: online.slice(page.offset, page.offset + page.first), totalCount: online.length };
     }
@@ -122,7 +127,7 @@ export class MlService {
     await this.db.query(
       `INSERT INTO ml_jobs (job_id, mode, owner_id, model_version_id, statement, query_sql, datasets, task, labels, label_name, columns, row_count)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      [jobId, payload.mode, principal.user.id, trained.version.id, prepared.source.text, select.sql, JSON.stringify(select.datasets), trained.task,
+      [jobId, mode, principal.user.id, trained.version.id, prepared.source.text, select.sql, JSON.stringify(select.datasets), trained.task,
         JSON.stringify(trained.labels), trained.labelName, JSON.stringify(columns), payload.rowCount],
     );
     try {
@@ -172,8 +177,9 @@ export class MlService {
     }
     if (row.mode === 'evaluate') {
       if (page.offset > 0) throw badInput('after', 'ML.EVALUATE answers one row: there is no next page');
-      const result = predictResult.parse(row.result);
-      return { columns: row.columns, rows: [row.columns.map((c) => result.metrics?.[c.name] ?? null)], totalCount: 1 };
+      const score = row.metrics ?? {};
+      if (score.scored === 0) throw badInput('query', `no input row has a label the model knows${row.task === 'classification' ? ' (one of its classes)' : ''}: there is nothing to evaluate against`);
+      return { columns: row.columns, rows: [row.columns.map((c) => (typeof score[c.name] === 'number' ? score[c.name] : null))], totalCount: 1 };
     }
     const rows: { input: unknown[]; predicted: unknown[] }[] = await this.db.query(
       `SELECT input, predicted FROM ml_result_rows WHERE job_id = $1 AND n >= $2 ORDER BY n LIMIT $3`,
@@ -267,17 +273,28 @@ export class MlService {
   }
 
   /**
-   * The scheduler's check of an agent's success report: ML.PREDICT must have predicted every
-   * input row (the hub counts what it stored); ML.EVALUATE must report metrics. Answers why not, or null.
+   * The scheduler's check of an agent's success report: the hub must not have refused this
+   * attempt's outputs, and must hold an output from this attempt for every input row. For
+   * ML.EVALUATE the hub then scores them (evaluation-score.ts) and keeps the metrics: what the
+   * user reads is the hub's computation, never the agent's word. Answers why not, or null.
    */
   async checkResult(jobId: string, result: JobResult<'predict'>): Promise<string | null> {
-    const [row] = await this.db.query(`SELECT mode, row_count FROM ml_jobs WHERE job_id = $1`, [jobId]);
+    const [row] = await this.db.query(
+      `SELECT m.mode, m.row_count, m.task, m.labels, m.refusal, m.refused_attempt, j.attempts FROM ml_jobs m JOIN jobs j ON j.id = m.job_id WHERE m.job_id = $1`,
+      [jobId],
+    );
     if (!row) return 'the job has no ML.PREDICT / ML.EVALUATE statement';
+    const attempt = Number(row.attempts);
+    if (row.refusal && Number(row.refused_attempt) === attempt) return `the hub refused its predictions (${row.refusal})`;
     const rowCount = Number(row.row_count);
     if (result.rows !== rowCount) return `it read ${result.rows} rows, the query returns ${rowCount}`;
-    if (row.mode === 'evaluate') return result.metrics && Object.keys(result.metrics).length > 0 ? null : 'it reported no metrics';
-    const [{ done }] = await this.db.query(`SELECT count(*)::int AS done FROM ml_result_rows WHERE job_id = $1 AND predicted IS NOT NULL`, [jobId]);
-    return done === rowCount ? null : `the hub holds predictions for ${done} of the ${rowCount} rows`;
+    const [{ done }] = await this.db.query(`SELECT count(*)::int AS done FROM ml_result_rows WHERE job_id = $1 AND attempt = $2 AND predicted IS NOT NULL`, [jobId, attempt]);
+    if (done !== rowCount) return `the hub holds predictions for ${done} of the ${rowCount} rows`;
+    if (row.mode === 'evaluate') {
+      const score = await scoreEvaluation(this.db, { id: jobId, attempt, task: row.task, labels: row.labels });
+      await this.db.query(`UPDATE ml_jobs SET metrics = $2 WHERE job_id = $1`, [jobId, JSON.stringify({ ...score.metrics, scored: score.scored, skipped: score.skipped })]);
+    }
+    return null;
   }
 }
 

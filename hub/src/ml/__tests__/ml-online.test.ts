@@ -117,7 +117,7 @@ describe('ML.PREDICT online or as a job', () => {
       const { ml, queued } = service(c);
       await expect(ml.run(principal, prepared(), { offset: 0, first: 10 })).rejects.toBeInstanceOf(JobQueued);
       expect(queued).toHaveLength(1);
-      expect(queued[0]).toMatchObject({ kind: 'predict', payload: { mode: 'predict', rowCount: 3, model: 'alice.iris@1' } });
+      expect(queued[0]).toMatchObject({ kind: 'predict', payload: { rowCount: 3, model: 'alice.iris@1' } });
     }
   });
 });
