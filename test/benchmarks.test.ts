@@ -408,3 +408,30 @@ describe('Benchmarks', () => {
     expect((await hub.graphql(`query($o: String!, $n: String!) { dataset(owner: $o, name: $n) { name } }`, { o: owner.username, n: `${b.name}-dev` }, owner.token)).data.dataset.name).toBe(`${b.name}-dev`);
   });
 });
+
+describe('Benchmarks on the PGlite fallback', () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await startTestHub({ backend: 'pglite' });
+  });
+  afterAll(() => hub?.close());
+
+  it('splits and stores a benchmark there too (SQL is off there; the dev split is still a dataset)', async () => {
+    const owner = await signUp(hub);
+    await createDataset(hub, owner.token, { name: 'houses', visibility: 'PRIVATE' });
+    expect((await upload(hub, owner.token, owner.username, 'houses', housesCsv(1, 40))).status).toBe(201);
+    const res = await hub.graphql(
+      CREATE,
+      { input: { name: 'prices', dataset: `${owner.username}/houses@1`, label: 'price', task: 'REGRESSION', metric: 'MAE', split: { testFraction: 0.25, publicFraction: 0.5, seed: 7 } } },
+      owner.token,
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data.createBenchmark).toMatchObject({ testRowCount: 10, publicRowCount: 5, devVersion: { rowCount: 30 }, devDataset: { name: 'prices-dev' } });
+    const rows = await hub.graphql(
+      `query($o: String!) { datasetVersion(owner: $o, name: "prices-dev") { rows(first: 100) { rows totalCount } } }`,
+      { o: owner.username },
+      owner.token,
+    );
+    expect(rows.data.datasetVersion.rows.totalCount).toBe(30);
+  });
+});
