@@ -338,6 +338,24 @@ describe('Benchmarks', () => {
     expect(codeOf(denied)).toBe('FORBIDDEN');
   });
 
+  it('belongs to an organization: members read a private one, only its admins change it, outsiders cannot make one for it', async () => {
+    const handle = uniqueName('org');
+    expect((await hub.graphql(`mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { handle } }`, { i: { handle } }, owner.token)).errors).toBeUndefined();
+    const member = await signUp(hub);
+    const added = await hub.graphql(`mutation($i: MemberInput!) { addOrganizationMember(input: $i) { role } }`, { i: { organization: handle, username: member.username, role: 'MEMBER' } }, owner.token);
+    expect(added.errors).toBeUndefined();
+    const b = await created({ owner: handle, visibility: 'PRIVATE' });
+    expect(b).toMatchObject({ owner: handle, devDataset: { owner: handle, name: `${b.name}-dev`, visibility: 'PRIVATE' } });
+    const read = await hub.graphql(`query($o: String!, $n: String!) { benchmark(owner: $o, name: $n) { name viewerIsAdmin devVersion { rowCount } } }`, { o: handle, n: b.name }, member.token);
+    expect(read.data.benchmark).toEqual({ name: b.name, viewerIsAdmin: false, devVersion: { rowCount: 150 } });
+    const update = `mutation($o: String!, $n: String!, $i: UpdateBenchmarkInput!) { updateBenchmark(owner: $o, name: $n, input: $i) { rules { submissionsPerDay } } }`;
+    expect(codeOf(await hub.graphql(update, { o: handle, n: b.name, i: { rules: { submissionsPerDay: 50 } } }, member.token))).toBe('FORBIDDEN');
+    expect((await hub.graphql(update, { o: handle, n: b.name, i: { rules: { submissionsPerDay: 50 } } }, owner.token)).data.updateBenchmark.rules.submissionsPerDay).toBe(50);
+    expect(codeOf(await hub.graphql(GET, { owner: handle, name: b.name }, stranger.token))).toBe('NOT_FOUND');
+    // A stranger may not make one for the organization (their own public dataset would be fine as a source).
+    expect(codeOf(await create({ owner: handle }, stranger.token))).toBe('FORBIDDEN');
+  });
+
   it('searches by text, task, tags and open or closed, in keyset pages', async () => {
     const word = uniqueName('w');
     const a = await created({ description: `About ${word}.`, tags: ['housing', word] });
