@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataset, upload } from '../support/datasets.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
-import { expectText, openBrowser, signInAsNewUser, type Browser } from './browser.js';
+import { expectText, openBrowser, screenshot, signInAsNewUser, type Browser } from './browser.js';
 
 const TIMEOUT = 120_000;
 
@@ -60,6 +60,7 @@ describe('Portal: benchmarks, from the form to the list and the page', () => {
     await expectText(page.getByTestId('benchmark-dev-link'), `${username}/iris-species-dev`);
     await expectText(page.locator('[data-testid="benchmark-column"][data-role="label"]'), 'species');
     expect(await page.locator('[data-testid="benchmark-column"][data-role="feature"]').count()).toBe(2);
+    await screenshot(page, 'benchmark-page.png');
     // The data card leads to the dev split, an ordinary dataset with its 30 labelled rows.
     await page.getByTestId('benchmark-dev-link').click();
     await page.waitForURL(new RegExp(`/datasets/${username}/iris-species-dev\\?version=1$`));
@@ -85,6 +86,7 @@ describe('Portal: benchmarks, from the form to the list and the page', () => {
     await page.getByTestId('benchmarks-filter').fill('flowers');
     await expectText(row, 'Macro F1 ↑');
 
+    await screenshot(page, 'benchmarks-list.png');
     await row.getByTestId('benchmark-link').click();
     await page.waitForURL(`${hub.url}/leaderboards/${username}/iris-species`);
     await expectText(page.getByTestId('benchmark-title'), `${username}/iris-species`);
