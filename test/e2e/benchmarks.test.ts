@@ -1,8 +1,9 @@
 /**
  * Leaderboards in a real browser against a real hub: a data provider makes a benchmark from a
- * private dataset version with the form, lands on its page (markdown description, rules, data card
- * linking to the dev split, columns with the label marked), and a visitor without an account finds
- * it in the list, filters by task and open or closed, and opens it.
+ * private dataset version's page with the form, lands on its page (markdown description, rules,
+ * data card linking to the dev split, columns with the label marked) and changes its rules, and a
+ * visitor without an account finds it in the list, filters by task and open or closed, and opens
+ * it.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,8 +36,11 @@ describe('Portal: benchmarks, from the form to the list and the page', () => {
   }, TIMEOUT);
 
   it('makes a benchmark from a dataset version with the form, and shows its page', { timeout: TIMEOUT }, async () => {
-    await page.goto(`${hub.url}/leaderboards?dataset=${username}/iris@1`);
+    // From the dataset version's page, which fills the version in.
+    await page.goto(`${hub.url}/datasets/${username}/iris`);
+    await page.getByTestId('make-benchmark').click();
     await page.getByTestId('benchmarks-empty').waitFor();
+    expect(await page.getByTestId('benchmark-dataset').inputValue()).toBe(`${username}/iris@1`);
     await page.getByTestId('benchmark-name').fill('iris-species');
     // The label's choices come from the version's columns.
     await page.getByTestId('benchmark-label').locator('option', { hasText: 'species (categorical)' }).waitFor({ state: 'attached' });
@@ -61,6 +65,10 @@ describe('Portal: benchmarks, from the form to the list and the page', () => {
     await expectText(page.locator('[data-testid="benchmark-column"][data-role="label"]'), 'species');
     expect(await page.locator('[data-testid="benchmark-column"][data-role="feature"]').count()).toBe(2);
     await screenshot(page, 'benchmark-page.png');
+    // Its admin changes the rules on the page.
+    await page.getByTestId('manage-benchmark-submissions').fill('9');
+    await page.getByTestId('save-benchmark').click();
+    await expectText(page.getByTestId('benchmark-rules'), '9 per team per day');
     // The data card leads to the dev split, an ordinary dataset with its 30 labelled rows.
     await page.getByTestId('benchmark-dev-link').click();
     await page.waitForURL(new RegExp(`/datasets/${username}/iris-species-dev\\?version=1$`));

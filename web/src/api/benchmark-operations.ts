@@ -9,6 +9,10 @@ import type {
   BenchmarksQueryVariables,
   CreateBenchmarkMutation,
   CreateBenchmarkMutationVariables,
+  DeleteBenchmarkMutation,
+  DeleteBenchmarkMutationVariables,
+  UpdateBenchmarkMutation,
+  UpdateBenchmarkMutationVariables,
 } from './generated';
 
 /** Benchmarks you may see, newest first (best matches first with a search); `open` picks open or closed ones. */
@@ -44,5 +48,17 @@ export const BENCHMARK_SOURCE_COLUMNS = document<BenchmarkSourceColumnsQuery, Be
 export const CREATE_BENCHMARK = document<CreateBenchmarkMutation, CreateBenchmarkMutationVariables>(
   /* GraphQL */ `mutation CreateBenchmark($input: CreateBenchmarkInput!) {
   createBenchmark(input: $input) { id owner name }
+}`,
+);
+
+export const UPDATE_BENCHMARK = document<UpdateBenchmarkMutation, UpdateBenchmarkMutationVariables>(
+  /* GraphQL */ `mutation UpdateBenchmark($owner: String!, $name: String!, $input: UpdateBenchmarkInput!) {
+  updateBenchmark(owner: $owner, name: $name, input: $input) { id description deadline open visibility tags rules { submissionsPerDay teamSize } }
+}`,
+);
+
+export const DELETE_BENCHMARK = document<DeleteBenchmarkMutation, DeleteBenchmarkMutationVariables>(
+  /* GraphQL */ `mutation DeleteBenchmark($owner: String!, $name: String!) {
+  deleteBenchmark(owner: $owner, name: $name)
 }`,
 );

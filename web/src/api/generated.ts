@@ -425,6 +425,17 @@ export type UpdateArchitectureInput = {
   visibility?: Visibility | null | undefined;
 };
 
+export type UpdateBenchmarkInput = {
+  /** A new deadline (a past one closes it); null makes it a standing benchmark; absent keeps it */
+  deadline?: string | null | undefined;
+  /** Markdown */
+  description?: string | null | undefined;
+  rules?: BenchmarkRulesInput | null | undefined;
+  tags?: Array<string> | null | undefined;
+  /** The dev split dataset follows */
+  visibility?: Visibility | null | undefined;
+};
+
 export type UpdateModelInput = {
   description?: string | null | undefined;
   license?: string | null | undefined;
@@ -615,6 +626,23 @@ export type CreateBenchmarkMutationVariables = Exact<{
 
 
 export type CreateBenchmarkMutation = { createBenchmark: { id: string, owner: string, name: string } };
+
+export type UpdateBenchmarkMutationVariables = Exact<{
+  owner: string;
+  name: string;
+  input: UpdateBenchmarkInput;
+}>;
+
+
+export type UpdateBenchmarkMutation = { updateBenchmark: { id: string, description: string, deadline: string | null, open: boolean, visibility: Visibility, tags: Array<string>, rules: { submissionsPerDay: number, teamSize: number } } };
+
+export type DeleteBenchmarkMutationVariables = Exact<{
+  owner: string;
+  name: string;
+}>;
+
+
+export type DeleteBenchmarkMutation = { deleteBenchmark: boolean };
 
 export type ComputeNodeFieldsFragment = { id: string, name: string, status: NodeStatus, backend: string | null, gpuName: string | null, gpuMemoryBytes: number | null, cpuCores: number | null, memoryBytes: number | null, slots: number, labels: Array<string>, agentVersion: string | null, connected: boolean, load: number | null, lastHeartbeatAt: string | null, connectedAt: string | null, gflops: number | null, stepsPerSecond: number | null, benchmarkedAt: string | null, runningJobs: number, quarantineReason: string | null, createdAt: string, operatorRun: boolean, measuredSpeed: number | null, speedSamples: number, provenSlots: number, speedFlag: string | null, giveBacks: number | null, throttledUntil: string | null, owner: { username: string } | null };
 

@@ -2,8 +2,9 @@
  * One benchmark: its header (owner/name, visibility, open or closed, tags), its description as
  * markdown, the task and metrics, the rules and deadline, and a data card: the dev split dataset
  * (a link to it, where its rows, profile and export are), the hidden split's size, and the columns
- * a model gets and the one it predicts. Visitors without an account read public benchmarks; a
- * benchmark the user may not see is "not found", as the hub says.
+ * a model gets and the one it predicts; for its admins, a form to change or delete it. Visitors
+ * without an account read public benchmarks; a benchmark the user may not see is "not found", as
+ * the hub says.
  */
 import { Link, useParams } from 'react-router';
 import { BENCHMARK } from '../api/benchmark-operations';
@@ -18,11 +19,12 @@ import { StatusBadge } from '../components/StatusBadge';
 import { Tags } from '../components/Tags';
 import { usePageTitle } from '../components/use-page-title';
 import { datasetPath } from '../datasets/dataset-path';
+import { ManageBenchmark } from '../benchmarks/ManageBenchmark';
 
 export function BenchmarkPage() {
   const { owner = '', name = '' } = useParams();
   usePageTitle(`${owner}/${name}`);
-  const { data, error } = useQuery(BENCHMARK, { owner, name });
+  const { data, error, reload } = useQuery(BENCHMARK, { owner, name });
   const benchmark = data?.benchmark;
   if (!benchmark) {
     return (
@@ -34,10 +36,10 @@ export function BenchmarkPage() {
       </div>
     );
   }
-  return <BenchmarkDetails benchmark={benchmark} />;
+  return <BenchmarkDetails key={benchmark.id} benchmark={benchmark} reload={reload} />;
 }
 
-function BenchmarkDetails({ benchmark: b }: { benchmark: BenchmarkDetail }) {
+function BenchmarkDetails({ benchmark: b, reload }: { benchmark: BenchmarkDetail; reload(): void }) {
   const columns = [...b.featureColumns.map((c) => ({ ...c, role: 'feature' })), { name: b.label, type: b.labelType, role: 'label' }];
   return (
     <div className="page">
@@ -81,6 +83,7 @@ function BenchmarkDetails({ benchmark: b }: { benchmark: BenchmarkDetail }) {
             <dt>Team size</dt>
             <dd>up to {b.rules.teamSize}</dd>
           </dl>
+          {b.viewerIsAdmin && <ManageBenchmark key={`${b.description}/${b.deadline}/${b.visibility}/${b.tags.join()}/${b.rules.submissionsPerDay}/${b.rules.teamSize}`} benchmark={b} onChanged={reload} />}
         </aside>
       </div>
       <section className="card" aria-labelledby="benchmark-data">
