@@ -21,6 +21,7 @@ import { ClaimQueueIndex1766800000000 } from './1766800000000-ClaimQueueIndex.js
 import { Deployments1766900000000 } from './1766900000000-Deployments.js';
 import { ServingUsage1766910000000 } from './1766910000000-ServingUsage.js';
 import { TrainingDeploy1766950000000 } from './1766950000000-TrainingDeploy.js';
+import { Benchmarks1767000000000 } from './1767000000000-Benchmarks.js';
 import { MlHubScores1767010000000 } from './1767010000000-MlHubScores.js';
 
-export const migrations = [Foundation1764300000000, Compute1764400000000, Datasets1764500000000, Catalog1764600000000, DatasetMarket1764700000000, DatasetSharing1764800000000, ModelPublishing1764900000000, Architectures1765000000000, ModelSharing1765200000000, ModelSearch1765300000000, Notifications1765100000000, Training1765500000000, TrainingTuning1765700000000, MlJobs1765800000000, Trust1766200000000, SqlSandbox1766100000000, SignupLimits1766300000000, HubEvents1766700000000, ClaimQueueIndex1766800000000, Deployments1766900000000, ServingUsage1766910000000, TrainingDeploy1766950000000, MlHubScores1767010000000];
+export const migrations = [Foundation1764300000000, Compute1764400000000, Datasets1764500000000, Catalog1764600000000, DatasetMarket1764700000000, DatasetSharing1764800000000, ModelPublishing1764900000000, Architectures1765000000000, ModelSharing1765200000000, ModelSearch1765300000000, Notifications1765100000000, Training1765500000000, TrainingTuning1765700000000, MlJobs1765800000000, Trust1766200000000, SqlSandbox1766100000000, SignupLimits1766300000000, HubEvents1766700000000, ClaimQueueIndex1766800000000, Deployments1766900000000, ServingUsage1766910000000, TrainingDeploy1766950000000, Benchmarks1767000000000, MlHubScores1767010000000];

@@ -4,6 +4,7 @@
  */
 import { ApiKey, Membership, NodeToken, Organization, Session, User } from './accounts/index.js';
 import { Architecture } from './architectures/index.js';
+import { Benchmark } from './benchmarks/index.js';
 import { Job, JobAttempt, Node } from './compute/index.js';
 import { Dataset, DatasetVersion } from './datasets/index.js';
 import { Model, ModelAlias, ModelVersion } from './catalog/index.js';
@@ -11,4 +12,4 @@ import { Notification, NotificationSubscription, WebhookDelivery } from './notif
 import { Deployment, DeploymentReplica } from './serving/index.js';
 import { TrainingCheckpoint, TrainingEpoch, TrainingRun, TrainingTuning } from './training/index.js';
 
-export const entities = [User, Session, Organization, Membership, ApiKey, NodeToken, Node, Job, JobAttempt, Dataset, DatasetVersion, Model, ModelVersion, ModelAlias, Architecture, NotificationSubscription, Notification, WebhookDelivery, TrainingRun, TrainingEpoch, TrainingCheckpoint, TrainingTuning, Deployment, DeploymentReplica];
+export const entities = [User, Session, Organization, Membership, ApiKey, NodeToken, Node, Job, JobAttempt, Dataset, DatasetVersion, Model, ModelVersion, ModelAlias, Architecture, NotificationSubscription, Notification, WebhookDelivery, TrainingRun, TrainingEpoch, TrainingCheckpoint, TrainingTuning, Deployment, DeploymentReplica, Benchmark];

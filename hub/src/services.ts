@@ -8,6 +8,7 @@
 import { accountsModule } from './accounts/index.js';
 import { architecturesModule } from './architectures/index.js';
 import { artifactsModule } from './artifacts/index.js';
+import { benchmarksModule } from './benchmarks/index.js';
 import { catalogModule, modelBlobReferences } from './catalog/index.js';
 import { computeModule } from './compute/index.js';
 import { datasetsModule } from './datasets/index.js';
@@ -41,11 +42,12 @@ export function createModules(
   const datasets = datasetsModule(floor, database.kind === 'pglite' ? 'pglite' : 'postgres', accounts.services, notifications.services);
   const catalog = catalogModule(floor, accounts.services, artifacts.services, datasets.services, notifications.services);
   const architectures = architecturesModule(floor, accounts.services);
+  const benchmarks = benchmarksModule(floor, accounts.services, datasets.services);
   const sql = sqlModule(floor, database, accounts.services, datasets.services, catalog.services);
   const training = trainingModule(floor, accounts.services, compute.services, artifacts.services, datasets.services, catalog.services, architectures.services, sql.services);
   const ml = mlModule(floor, accounts.services, compute.services, artifacts.services, datasets.services, catalog.services, sql.services);
   const serving = servingModule(floor, accounts.services, compute.services, catalog.services, artifacts.services, training.services, ml.services);
-  const modules: HubModule[] = [accounts, compute, artifacts, notifications, datasets, catalog, architectures, sql, storageModule(), training, ml, serving];
+  const modules: HubModule[] = [accounts, compute, artifacts, notifications, datasets, catalog, architectures, benchmarks, sql, storageModule(), training, ml, serving];
 
   for (const module of modules) {
     for (const [kind, handler] of Object.entries(module.sqlStatements ?? {})) {

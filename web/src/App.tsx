@@ -29,6 +29,9 @@ const ModelsPage = lazy(() => import('./pages/ModelsPage').then((module) => ({ d
 const ModelPage = lazy(() => import('./pages/ModelPage').then((module) => ({ default: module.ModelPage })));
 // The model editor brings CodeMirror.
 const EditorPage = lazy(() => import('./pages/EditorPage').then((module) => ({ default: module.EditorPage })));
+// The benchmark pages bring the markdown renderer.
+const BenchmarksPage = lazy(() => import('./pages/BenchmarksPage').then((module) => ({ default: module.BenchmarksPage })));
+const BenchmarkPage = lazy(() => import('./pages/BenchmarkPage').then((module) => ({ default: module.BenchmarkPage })));
 // The Lab brings CodeMirror's SQL support and the chart library.
 const LabPage = lazy(() => import('./pages/LabPage').then((module) => ({ default: module.LabPage })));
 // The deployment pages bring the chart library.
@@ -53,6 +56,22 @@ export function App() {
               element={
                 <Suspense fallback={loading}>
                   <DatasetPage />
+                </Suspense>
+              }
+            />
+            <Route
+              path="/leaderboards"
+              element={
+                <Suspense fallback={loading}>
+                  <BenchmarksPage />
+                </Suspense>
+              }
+            />
+            <Route
+              path="/leaderboards/:owner/:name"
+              element={
+                <Suspense fallback={loading}>
+                  <BenchmarkPage />
                 </Suspense>
               }
             />

@@ -30,7 +30,7 @@ export const SECTIONS: readonly Section[] = [
   {
     path: '/leaderboards',
     label: 'Leaderboards',
-    unavailable: 'This hub has no leaderboards: compare models by the metrics on their versions, or score one on your own rows with ML.EVALUATE in the Lab.',
+    description: 'Benchmarks with a dev split to explore and train on and a hidden test split only the hub scores against.',
   },
   {
     path: '/lab',

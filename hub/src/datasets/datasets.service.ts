@@ -10,7 +10,7 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import type { Permission } from '../access/index.js';
 import type { AccountsService } from '../accounts/index.js';
 import type { OrganizationsService, Owner } from '../accounts/index.js';
@@ -22,8 +22,10 @@ import { isUniqueViolation } from '../db/unique-violation.js';
 import { AppError, conflict, forbidden, notFound, QuotaExceededError } from '../errors.js';
 import { lockOwnerQuota } from '../db/quota-lock.js';
 import { datasetBytesOf } from './dataset-storage.js';
+import type { Queryable } from '../db/rows.js';
 import { paginate, type Page, type PageArgs } from '../db/paging.js';
-import { DatasetVersion } from './dataset-version.entity.js';
+import { DatasetVersion, SQL_TYPES, type DatasetColumn } from './dataset-version.entity.js';
+import { protectDatasetTable } from './sandbox-read-policy.js';
 import { Dataset, DatasetVisibility } from './dataset.entity.js';
 import { DEFAULT_NULL_TOKENS, type NumberFormat } from './ingest/cells.js';
 import { ingest, type IngestOptions, type RaggedPolicy, type UploadFormat } from './ingest/ingest.js';
@@ -106,6 +108,69 @@ export class DatasetsService {
       if (isUniqueViolation(error)) throw conflict(`${owner.handle} already has a dataset named ${input.name}`, 'name');
       throw error;
     }
+  }
+
+  /**
+   * A new dataset whose version 1 the hub fills from tables it already holds (a benchmark's dev
+   * split), inside the caller's transaction `qr`: the dataset row, the typed table (with the SQL
+   * sandbox's read policy, like an upload's), its rows, its profile and the version row, so
+   * preview, profile, export and SQL treat it like any upload. `fill` gets the new table's name and
+   * must insert `_row` (1, 2, … in order) and every column. Its ingest report has an upload's
+   * shape (no bytes: a derived version counts for no storage quota) with `derivedFrom`.
+   * The caller has checked the owner and that the name is free (a clash is a unique violation).
+   */
+  async createDerived(
+    qr: QueryRunner,
+    createdBy: string,
+    ownerId: string,
+    listing: { name: string; description: string; tags: string[]; visibility: DatasetVisibility },
+    columns: DatasetColumn[],
+    fill: (table: string) => Promise<void>,
+    /** Where the rows came from, for the ingest report (`derivedFrom`), e.g. "alice/iris@2, benchmark alice/iris-bench". */
+    derivedFrom: string,
+  ): Promise<{ dataset: Dataset; version: DatasetVersion }> {
+    const datasets = qr.manager.getRepository(Dataset);
+    const dataset = await datasets.save(datasets.create({ ownerId, ...listing, license: '', createdBy }));
+    const id = randomUUID();
+    // Generated, never from user input.
+    const table = `datasets.v_${id.replace(/-/g, '')}`;
+    await qr.query(`CREATE TABLE ${table} (_row bigint NOT NULL, ${columns.map((c) => `"${c.name}" ${SQL_TYPES[c.type]}`).join(', ')})`);
+    await protectDatasetTable(qr, table);
+    await fill(table);
+    await qr.query(`ALTER TABLE ${table} ADD PRIMARY KEY (_row)`);
+    const [{ count }] = await qr.query(`SELECT count(*)::int AS count FROM ${table}`);
+    const rows = Number(count);
+    const profile = await computeProfile(qr, table, columns);
+    const missing = new Map(profile.columns.map((c) => [c.name, c.missing]));
+    const ingestReport = {
+      format: 'derived',
+      derivedFrom,
+      encoding: 'utf-8',
+      delimiter: null,
+      bytes: 0,
+      rows,
+      nullTokens: [''],
+      sampledRows: rows,
+      columns: columns.map((c) => ({ ...c, nullCount: missing.get(c.name) ?? 0, invalidCount: 0, invalidSamples: [] })),
+      renamedColumns: [],
+      raggedRows: { policy: 'reject', count: 0, lines: [], padded: 0, truncated: 0 },
+      ignoredKeys: [],
+    };
+    const versions = qr.manager.getRepository(DatasetVersion);
+    const version = await versions.save(
+      versions.create({ id, datasetId: dataset.id, number: 1, tableName: table, status: 'ready', rowCount: rows, columns, ingestReport, profile, createdBy }),
+    );
+    return { dataset, version };
+  }
+
+  /** Sets a dataset's visibility with no access check: for the domain that made it (createDerived) and keeps it in step. */
+  async setVisibility(qr: Queryable, datasetId: string, visibility: DatasetVisibility): Promise<void> {
+    await qr.query(`UPDATE datasets SET visibility = $2, updated_at = now() WHERE id = $1`, [datasetId, visibility]);
+  }
+
+  /** A version by id with no access check (the caller checked access to what refers to it). */
+  versionById(id: string): Promise<DatasetVersion | null> {
+    return this.db.getRepository(DatasetVersion).findOneBy({ id });
   }
 
   /** The dataset `owner/name` with no access check; NOT_FOUND when there is none. For sharing.ts only. */

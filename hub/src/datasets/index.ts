@@ -1,5 +1,5 @@
 /** Datasets (uploads, versions, profiles, the data market): what other domains may use. */
-export { DatasetVersion } from './dataset-version.entity.js';
+export { ColumnType, DatasetColumn, DatasetVersion, SQL_TYPES } from './dataset-version.entity.js';
 export { Dataset } from './dataset.entity.js';
 export type { DatasetsService } from './datasets.service.js';
 export { SANDBOX_READ_POLICY, protectDatasetTable } from './sandbox-read-policy.js';

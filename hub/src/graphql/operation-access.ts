@@ -29,6 +29,8 @@ const query: Access = {
   dataset: Scope.DATASETS_READ,
   datasets: Scope.DATASETS_READ,
   datasetVersion: Scope.DATASETS_READ,
+  benchmark: Scope.DATASETS_READ,
+  benchmarks: Scope.DATASETS_READ,
   sqlJobResult: Scope.DATASETS_READ,
 
   job: Scope.JOBS_READ,
@@ -94,6 +96,10 @@ const mutation: Access = {
   decideDatasetAccessRequest: Scope.DATASETS_WRITE,
   starDataset: Scope.DATASETS_READ,
   requestDatasetAccess: Scope.DATASETS_READ,
+  // A benchmark's dev split is a new dataset: benchmarks are written with datasets:write.
+  createBenchmark: Scope.DATASETS_WRITE,
+  updateBenchmark: Scope.DATASETS_WRITE,
+  deleteBenchmark: Scope.DATASETS_WRITE,
   // Statements that write (CREATE MODEL) also need models:write; the SQL service checks that per statement.
   runSql: Scope.DATASETS_READ,
 

@@ -3,6 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { accountsResolvers } from '../accounts/index.js';
 import { architecturesResolvers } from '../architectures/index.js';
+import { benchmarksResolvers } from '../benchmarks/index.js';
 import { catalogResolvers } from '../catalog/index.js';
 import { computeResolvers } from '../compute/index.js';
 import { datasetsResolvers } from '../datasets/index.js';
@@ -24,6 +25,7 @@ export const resolvers: readonly ResolverClass[] = [
   ...datasetsResolvers,
   ...catalogResolvers,
   ...architecturesResolvers,
+  ...benchmarksResolvers,
   ...sqlResolvers,
   ...storageResolvers,
   ...trainingResolvers,

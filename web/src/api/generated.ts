@@ -24,6 +24,37 @@ export type AccountEventKind =
   | 'NODE_REGISTERED'
   | 'NODE_TOKEN_REVOKED';
 
+/** Classification: ACCURACY, MACRO_F1, LOG_LOSS (lower is better), ROC_AUC (two classes). Regression: RMSE, MAE (lower is better), R2 */
+export type BenchmarkMetric =
+  | 'ACCURACY'
+  | 'LOG_LOSS'
+  | 'MACRO_F1'
+  | 'MAE'
+  | 'R2'
+  | 'RMSE'
+  | 'ROC_AUC';
+
+export type BenchmarkRulesInput = {
+  /** 1–1000 submissions per team per UTC day; default 5 */
+  submissionsPerDay?: number | null | undefined;
+  /** 1–1000 members per team (an organization); default 5 */
+  teamSize?: number | null | undefined;
+};
+
+export type BenchmarkSplitInput = {
+  /** Share of the hidden rows scored on the public leaderboard, in (0, 1); default 0.3 */
+  publicFraction?: number | null | undefined;
+  /** The split’s seed: the same dataset version and seed give the same rows; default 0 */
+  seed?: number | null | undefined;
+  /** Share of the labelled rows held out, in (0, 1); default 0.2. Leave out with testDataset */
+  testFraction?: number | null | undefined;
+};
+
+/** Predict a class (CLASSIFICATION) or a number (REGRESSION) */
+export type BenchmarkTask =
+  | 'CLASSIFICATION'
+  | 'REGRESSION';
+
 export type CreateApiKeyInput = {
   /** Inference requests per UTC day (1 to 100000000); omit for none */
   dailyRequests?: number | null | undefined;
@@ -46,6 +77,32 @@ export type CreateArchitectureInput = {
   spec: unknown;
   tags?: Array<string> | null | undefined;
   /** Default PUBLIC */
+  visibility?: Visibility | null | undefined;
+};
+
+export type CreateBenchmarkInput = {
+  /** The dataset version to split: owner/name@version (the latest without @version) */
+  dataset: string;
+  /** When submissions close (in the future); none: a standing benchmark */
+  deadline?: string | null | undefined;
+  /** Markdown */
+  description?: string | null | undefined;
+  /** The label column */
+  label: string;
+  /** The metric the leaderboard ranks by; it must suit the task */
+  metric: BenchmarkMetric;
+  /** 1–96 letters, digits, ".", "_" or "-"; unique per owner. The dev split becomes the dataset <name>-dev */
+  name: string;
+  /** User or organization handle that will own it; default: you */
+  owner?: string | null | undefined;
+  rules?: BenchmarkRulesInput | null | undefined;
+  secondaryMetrics?: Array<BenchmarkMetric> | null | undefined;
+  split?: BenchmarkSplitInput | null | undefined;
+  tags?: Array<string> | null | undefined;
+  task: BenchmarkTask;
+  /** A separate test set, owner/name@version, with the same columns and types, instead of split.testFraction */
+  testDataset?: string | null | undefined;
+  /** Default PUBLIC; the dev split dataset gets the same */
   visibility?: Visibility | null | undefined;
 };
 
@@ -368,6 +425,17 @@ export type UpdateArchitectureInput = {
   visibility?: Visibility | null | undefined;
 };
 
+export type UpdateBenchmarkInput = {
+  /** A new deadline (a past one closes it); null makes it a standing benchmark; absent keeps it */
+  deadline?: string | null | undefined;
+  /** Markdown */
+  description?: string | null | undefined;
+  rules?: BenchmarkRulesInput | null | undefined;
+  tags?: Array<string> | null | undefined;
+  /** The dev split dataset follows */
+  visibility?: Visibility | null | undefined;
+};
+
 export type UpdateModelInput = {
   description?: string | null | undefined;
   license?: string | null | undefined;
@@ -523,6 +591,58 @@ export type LogOutMutationVariables = Exact<{ [key: string]: never; }>;
 
 
 export type LogOutMutation = { logOut: boolean };
+
+export type BenchmarksQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  search?: string | null | undefined;
+  task?: BenchmarkTask | null | undefined;
+  open?: boolean | null | undefined;
+}>;
+
+
+export type BenchmarksQuery = { benchmarks: { totalCount: number, pageInfo: { endCursor: string | null, hasNextPage: boolean }, edges: Array<{ node: { id: string, owner: string, name: string, description: string, task: BenchmarkTask, metric: BenchmarkMetric, higherIsBetter: boolean, tags: Array<string>, visibility: Visibility, deadline: string | null, open: boolean, testRowCount: number, createdAt: string } }> } };
+
+export type BenchmarkQueryVariables = Exact<{
+  owner: string;
+  name: string;
+}>;
+
+
+export type BenchmarkQuery = { benchmark: { id: string, owner: string, name: string, description: string, task: BenchmarkTask, metric: BenchmarkMetric, higherIsBetter: boolean, secondaryMetrics: Array<BenchmarkMetric>, label: string, labelType: DatasetColumnType, tags: Array<string>, visibility: Visibility, deadline: string | null, open: boolean, testRowCount: number, publicRowCount: number, createdAt: string, viewerIsAdmin: boolean, rules: { submissionsPerDay: number, teamSize: number }, featureColumns: Array<{ name: string, type: DatasetColumnType }>, devDataset: { owner: string, name: string } | null, devVersion: { number: number, rowCount: number } | null } };
+
+export type BenchmarkSourceColumnsQueryVariables = Exact<{
+  owner: string;
+  name: string;
+  number?: number | null | undefined;
+}>;
+
+
+export type BenchmarkSourceColumnsQuery = { datasetVersion: { id: string, number: number, rowCount: number, columns: Array<{ name: string, type: DatasetColumnType }> } };
+
+export type CreateBenchmarkMutationVariables = Exact<{
+  input: CreateBenchmarkInput;
+}>;
+
+
+export type CreateBenchmarkMutation = { createBenchmark: { id: string, owner: string, name: string } };
+
+export type UpdateBenchmarkMutationVariables = Exact<{
+  owner: string;
+  name: string;
+  input: UpdateBenchmarkInput;
+}>;
+
+
+export type UpdateBenchmarkMutation = { updateBenchmark: { id: string, description: string, deadline: string | null, open: boolean, visibility: Visibility, tags: Array<string>, rules: { submissionsPerDay: number, teamSize: number } } };
+
+export type DeleteBenchmarkMutationVariables = Exact<{
+  owner: string;
+  name: string;
+}>;
+
+
+export type DeleteBenchmarkMutation = { deleteBenchmark: boolean };
 
 export type ComputeNodeFieldsFragment = { id: string, name: string, status: NodeStatus, backend: string | null, gpuName: string | null, gpuMemoryBytes: number | null, cpuCores: number | null, memoryBytes: number | null, slots: number, labels: Array<string>, agentVersion: string | null, connected: boolean, load: number | null, lastHeartbeatAt: string | null, connectedAt: string | null, gflops: number | null, stepsPerSecond: number | null, benchmarkedAt: string | null, runningJobs: number, quarantineReason: string | null, createdAt: string, operatorRun: boolean, measuredSpeed: number | null, speedSamples: number, provenSlots: number, speedFlag: string | null, giveBacks: number | null, throttledUntil: string | null, owner: { username: string } | null };
 

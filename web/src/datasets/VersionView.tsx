@@ -1,6 +1,7 @@
 /**
- * One version of a dataset: its columns as ingested (the report), the CSV export, a preview of its
- * rows, its profile as charts, and ANOVA of its numeric columns by a grouping column.
+ * One version of a dataset: its columns as ingested (the report), the CSV export, a link to make a
+ * benchmark from it, a preview of its rows, its profile as charts, and ANOVA of its numeric columns
+ * by a grouping column.
  */
 import { lazy, Suspense } from 'react';
 import { Link } from 'react-router';
@@ -34,7 +35,8 @@ export function VersionView({ owner, name, number, visibility }: { owner: string
           </span>
         </h2>
         <p>
-          <ExportLink owner={owner} name={name} number={version.number} visibility={visibility} />
+          <ExportLink owner={owner} name={name} number={version.number} visibility={visibility} />{' '}
+          · <Link to={`/leaderboards?dataset=${encodeURIComponent(`${owner}/${name}@${version.number}`)}`} data-testid="make-benchmark">Make a benchmark from it</Link>
         </p>
         <h3>Ingest report</h3>
         <IngestReportView report={version.ingestReport} />

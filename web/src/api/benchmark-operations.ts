@@ -1,0 +1,64 @@
+/** GraphQL documents for benchmarks: the list, one benchmark, the columns of a dataset version to build one from, and creating one. */
+import { document } from './document';
+import type {
+  BenchmarkQuery,
+  BenchmarkQueryVariables,
+  BenchmarkSourceColumnsQuery,
+  BenchmarkSourceColumnsQueryVariables,
+  BenchmarksQuery,
+  BenchmarksQueryVariables,
+  CreateBenchmarkMutation,
+  CreateBenchmarkMutationVariables,
+  DeleteBenchmarkMutation,
+  DeleteBenchmarkMutationVariables,
+  UpdateBenchmarkMutation,
+  UpdateBenchmarkMutationVariables,
+} from './generated';
+
+/** Benchmarks you may see, newest first (best matches first with a search); `open` picks open or closed ones. */
+export const BENCHMARKS = document<BenchmarksQuery, BenchmarksQueryVariables>(
+  /* GraphQL */ `query Benchmarks($first: Int, $after: String, $search: String, $task: BenchmarkTask, $open: Boolean) {
+  benchmarks(first: $first, after: $after, search: $search, task: $task, open: $open) {
+    totalCount pageInfo { endCursor hasNextPage }
+    edges { node { id owner name description task metric higherIsBetter tags visibility deadline open testRowCount createdAt } }
+  }
+}`,
+);
+
+export const BENCHMARK = document<BenchmarkQuery, BenchmarkQueryVariables>(
+  /* GraphQL */ `query Benchmark($owner: String!, $name: String!) {
+  benchmark(owner: $owner, name: $name) {
+    id owner name description task metric higherIsBetter secondaryMetrics label labelType tags visibility deadline open
+    testRowCount publicRowCount createdAt viewerIsAdmin
+    rules { submissionsPerDay teamSize }
+    featureColumns { name type }
+    devDataset { owner name }
+    devVersion { number rowCount }
+  }
+}`,
+);
+
+/** The columns of the dataset version a benchmark is to be made from (the latest without a number). */
+export const BENCHMARK_SOURCE_COLUMNS = document<BenchmarkSourceColumnsQuery, BenchmarkSourceColumnsQueryVariables>(
+  /* GraphQL */ `query BenchmarkSourceColumns($owner: String!, $name: String!, $number: Int) {
+  datasetVersion(owner: $owner, name: $name, number: $number) { id number rowCount columns { name type } }
+}`,
+);
+
+export const CREATE_BENCHMARK = document<CreateBenchmarkMutation, CreateBenchmarkMutationVariables>(
+  /* GraphQL */ `mutation CreateBenchmark($input: CreateBenchmarkInput!) {
+  createBenchmark(input: $input) { id owner name }
+}`,
+);
+
+export const UPDATE_BENCHMARK = document<UpdateBenchmarkMutation, UpdateBenchmarkMutationVariables>(
+  /* GraphQL */ `mutation UpdateBenchmark($owner: String!, $name: String!, $input: UpdateBenchmarkInput!) {
+  updateBenchmark(owner: $owner, name: $name, input: $input) { id description deadline open visibility tags rules { submissionsPerDay teamSize } }
+}`,
+);
+
+export const DELETE_BENCHMARK = document<DeleteBenchmarkMutation, DeleteBenchmarkMutationVariables>(
+  /* GraphQL */ `mutation DeleteBenchmark($owner: String!, $name: String!) {
+  deleteBenchmark(owner: $owner, name: $name)
+}`,
+);
