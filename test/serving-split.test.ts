@@ -199,6 +199,44 @@ describe('Traffic split: weighted variants, stickiness, pinning and shadow traff
     expect(figures.primaryLatencyP50Ms).toBeGreaterThan(0);
   });
 
+  it('sums the shadow figures of every hub on the database', async () => {
+    const read = async (on: TestHub) => (await on.graphql(SHADOW, { o: alice.username, n: 'shadowed' }, alice.token)).data.deployment.shadow[0];
+    const before = await read(hub);
+    const peer = await hub.peer();
+    try {
+      const viaPeer = await load(rows.length, 4, (i) => tfServingPredict(peer, key, alice.username, 'shadowed', { instances: [rows[i]] }));
+      expect(viaPeer.every((r) => r.status === 200 && versionOf(r.answer) === 1)).toBe(true);
+      // The peer writes its figures within a second; this hub reads every hub's.
+      const after = await waitFor('both hubs’ shadow figures', async () => {
+        const s = await read(hub);
+        return s.requests === before.requests + rows.length ? s : undefined;
+      });
+      expect(after.agreedRecords - before.agreedRecords).toBe((before.agreedRecords / before.requests) * rows.length);
+      expect(after.comparedRecords).toBe(before.comparedRecords + rows.length);
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it('divides minReplicas among the variants by weight, and keeps a weight-0 variant warm for pinned requests only', async () => {
+    const even = await hub.graphql(UPDATE, { o: alice.username, n: 'ab', input: { minReplicas: 4, maxReplicas: 4, variants: [{ version: 1, weight: 50 }, { version: 2, weight: 50 }] } }, alice.token);
+    expect(even.errors).toBeUndefined();
+    expect(even.data.updateDeployment.variants.map((v: any) => v.replicas)).toEqual([2, 2]);
+    const ready = (d: any, n: number) => d.replicas.filter((r: any) => r.state === 'READY' && r.versionNumber === n).length;
+    await waitForDeployment(hub, alice.token, alice.username, 'ab', (d) => d.status === 'READY' && d.replicas.length === 4 && ready(d, 1) === 2 && ready(d, 2) === 2, 120_000);
+
+    const warm = await hub.graphql(UPDATE, { o: alice.username, n: 'ab', input: { minReplicas: 2, variants: [{ version: 1, weight: 100 }, { version: 2, weight: 0 }] } }, alice.token);
+    expect(warm.data.updateDeployment.variants).toEqual([
+      { versionNumber: 1, weight: 100, shadow: false, replicas: 1 },
+      { versionNumber: 2, weight: 0, shadow: false, replicas: 1 },
+    ]);
+    await waitForDeployment(hub, alice.token, alice.username, 'ab', (d) => d.status === 'READY' && d.replicas.length === 2 && ready(d, 1) === 1 && ready(d, 2) === 1, 120_000);
+    const routed = await load(100, 4, (i) => tfServingPredict(hub, key, alice.username, 'ab', { instances: [rows[i % rows.length]] }));
+    expect(routed.every((r) => r.status === 200 && versionOf(r.answer) === 1)).toBe(true);
+    const pinned = await tfServingPredict(hub, key, alice.username, 'ab', { instances: [rows[0]] }, { headers: { 'X-AIMass-Variant': '2' } });
+    expect(versionOf(pinned)).toBe(2);
+  });
+
   it('keeps the one-version forms: updateDeployment with a version makes a split of one again', async () => {
     const res = await hub.graphql(UPDATE, { o: alice.username, n: 'ab', input: { version: 2 } }, alice.token);
     expect(res.errors).toBeUndefined();
