@@ -67,7 +67,7 @@ export function kserveRouter(deps: DoorDeps): Router {
     // A routing key may also come as the request's `parameters.user` (the caller's user, as OpenAI-style APIs name it).
     const parameters = typeof req.body === 'object' && req.body !== null ? (req.body as { parameters?: { user?: unknown } }).parameters : undefined;
     const routing = routingOf(req);
-    if (routing.key === undefined && typeof parameters?.user === 'string') routing.key = parameters.user;
+    if (routing.key === undefined && typeof parameters?.user === 'string') Object.assign(routing, { key: parameters.user, keyField: 'parameters.user' });
     const prediction = await deps.inference.predict(requiredPrincipal<Principal>(res), t.owner, t.name, t.selector, records, deadlineAt, 'inputs', routing);
     res.set(prediction.rateLimit).set('X-Model-Version', String(prediction.answer.versionNumber)).json(v2InferResponse(prediction.target, prediction.answer, request!));
   };

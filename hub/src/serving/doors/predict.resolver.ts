@@ -64,7 +64,7 @@ export class PredictResolver {
       (target) => instancesOf(target, instances),
       requestDeadline(undefined, ctx.services.config.inference.defaultDeadlineMs, Date.now()),
       'instances',
-      routingKey === null ? {} : { key: routingKey },
+      routingKey === null ? {} : { key: routingKey, keyField: 'routingKey' },
     );
     return predictionResult(prediction.target, prediction.answer);
   }

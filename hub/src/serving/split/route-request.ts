@@ -21,6 +21,8 @@ export interface Routing {
   /** The pin header's value as sent (a version number). */
   pin?: string;
   key?: string;
+  /** Where the key came from, for messages (default the header's name). */
+  keyField?: string;
 }
 
 export interface Routed {
@@ -42,9 +44,9 @@ export function pinnedVersion(target: DeploymentTarget, routing: Routing): numbe
 }
 
 /** The routing key, checked: at most MAX_ROUTING_KEY characters. */
-export function routingKey(routing: Routing, field = 'X-AIMass-Routing-Key'): string | undefined {
+export function routingKey(routing: Routing): string | undefined {
   if (routing.key === undefined || routing.key === '') return undefined;
-  if (routing.key.length > MAX_ROUTING_KEY) throw badInput(field, `must be at most ${MAX_ROUTING_KEY} characters`);
+  if (routing.key.length > MAX_ROUTING_KEY) throw badInput(routing.keyField ?? 'X-AIMass-Routing-Key', `must be at most ${MAX_ROUTING_KEY} characters`);
   return routing.key;
 }
 
