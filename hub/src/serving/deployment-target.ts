@@ -26,6 +26,26 @@ export interface DeploymentTarget {
   /** Limits of the deployment itself, for every caller together (null: none). */
   requestsPerSecond: number | null;
   dailyRequestQuota: number | null;
+  /**
+   * Its variants when it is split (more than one version, or a shadow), the primary first, each
+   * with its version's signature; absent when one version answers every request.
+   */
+  variants?: VariantTarget[];
+  /** How requests stick to a variant (split/variants.ts VariantStickiness); absent: 'request'. */
+  stickiness?: 'request' | 'caller';
+}
+
+/** One variant of a split deployment as the inference path needs it. */
+export interface VariantTarget {
+  versionId: string;
+  versionNumber: number;
+  /** Percent of requests it answers; a shadow: percent of requests copied to it. */
+  weight: number;
+  shadow: boolean;
+  task: 'classification' | 'regression';
+  features: FeatureSpec[];
+  labels: string[];
+  labelName: string;
 }
 
 /** Why this caller may call it: a member (owner, organization, collaborator), a subscriber, or anyone (public). */

@@ -2,6 +2,7 @@ import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphq
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { BatchingSpec } from '../../../schema/index.js';
 import { Visibility } from '../accounts/index.js';
+import type { StoredVariant } from './split/variants.js';
 
 export enum DeploymentStatus {
   /** No replica is placed on a node yet. */
@@ -67,13 +68,21 @@ export class Deployment {
   @Column({ name: 'version_id', type: 'uuid' })
   versionId: string;
 
-  @Field(() => Int, { description: 'The version new replicas serve' })
+  @Field(() => Int, { description: 'The version new replicas serve (of a split deployment: its primary variant, see variants)' })
   @Column({ name: 'version_number', type: 'int' })
   versionNumber: number;
 
   @Field(() => String, { nullable: true, description: 'The alias it follows (it moves when the alias moves); null when pinned to a version' })
   @Column({ type: 'text', nullable: true })
   alias: string | null;
+
+  /** Its variants when split (split/variants.ts); empty: its one version answers every request. */
+  @Column({ type: 'jsonb', default: () => `'[]'` })
+  variants: StoredVariant[];
+
+  /** How requests stick to a variant: 'request' or 'caller' (split/variants.ts VariantStickiness). */
+  @Column({ type: 'text', default: 'request' })
+  stickiness: string;
 
   @Field(() => Int)
   @Column({ name: 'min_replicas', type: 'int' })

@@ -1,5 +1,7 @@
 import { Field, Float, InputType, Int } from 'type-graphql';
 import { Visibility } from '../accounts/index.js';
+import { DeploymentVariantInput } from './split/variant.types.js';
+import { VariantStickiness } from './split/variants.js';
 
 @InputType()
 export class DeploymentRequirementsInput {
@@ -33,6 +35,8 @@ export class CreateDeploymentInput {
   @Field(() => DeploymentBatchingInput, { nullable: true }) batching?: DeploymentBatchingInput | null;
   @Field(() => DeploymentLimitsInput, { nullable: true }) limits?: DeploymentLimitsInput | null;
   @Field(() => Visibility, { nullable: true, description: 'Default PRIVATE' }) visibility?: Visibility | null;
+  @Field(() => [DeploymentVariantInput], { nullable: true, description: `A traffic split: 1–4 variants served under the deployment's name (not with version or alias)` }) variants?: DeploymentVariantInput[] | null;
+  @Field(() => VariantStickiness, { nullable: true, description: 'How requests stick to a variant (default REQUEST)' }) stickiness?: VariantStickiness | null;
 }
 
 @InputType()
@@ -45,4 +49,6 @@ export class UpdateDeploymentInput {
   @Field(() => DeploymentBatchingInput, { nullable: true }) batching?: DeploymentBatchingInput | null;
   @Field(() => DeploymentLimitsInput, { nullable: true }) limits?: DeploymentLimitsInput | null;
   @Field(() => Visibility, { nullable: true }) visibility?: Visibility | null;
+  @Field(() => [DeploymentVariantInput], { nullable: true, description: 'Replace the traffic split (version or alias instead: a split of one)' }) variants?: DeploymentVariantInput[] | null;
+  @Field(() => VariantStickiness, { nullable: true }) stickiness?: VariantStickiness | null;
 }

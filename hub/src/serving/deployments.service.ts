@@ -21,8 +21,9 @@ import { AppError, badInput, conflict, forbidden, notFound } from '../errors.js'
 import { checks, type Checks } from '../validation/checks.js';
 import { Deployment, DeploymentStatus, type DeploymentRequirementsValue } from './deployment.entity.js';
 import { ReplicaState, type Replica } from './deployment-replica.entity.js';
-import type { CallerAccess, DeploymentTarget } from './deployment-target.js';
+import type { CallerAccess, DeploymentTarget, VariantTarget } from './deployment-target.js';
 import { servedVersion, type ServedVersion } from './served-version.js';
+import { MAX_VARIANTS, variantReplicas, VariantStickiness, type StoredVariant } from './split/variants.js';
 
 /** Replicas a deployment may ask for. */
 export const MAX_REPLICAS = 64;
@@ -41,6 +42,9 @@ export interface DeploymentSettingsInput {
   batching?: { maxBatchSize?: number | null; maxQueueDelayMs?: number | null } | null;
   limits?: { requestsPerSecond?: number | null; dailyRequests?: number | null } | null;
   visibility?: Visibility | null;
+  /** A traffic split: its variants (not with version or alias). */
+  variants?: { version?: number | null; alias?: string | null; weight: number; shadow?: boolean | null }[] | null;
+  stickiness?: VariantStickiness | null;
 }
 export interface CreateDeploymentInput extends DeploymentSettingsInput {
   owner?: string | null;
@@ -203,7 +207,8 @@ export class DeploymentsService {
     const owner = await this.organizations.ownerForNew(principal, input.owner, 'deployments');
     const [modelOwner, modelName] = splitModel(input.model);
     const model = await this.catalog.get(principal, modelOwner, modelName);
-    const served = await this.resolveVersion(model, `${modelOwner}/${modelName}`, input.version ?? null, input.alias ?? null);
+    const split = await this.resolveSplit(model, `${modelOwner}/${modelName}`, input, settings);
+    const served = split?.primary ?? (await this.resolveVersion(model, `${modelOwner}/${modelName}`, input.version ?? null, input.alias ?? null));
     try {
       const saved = await this.repo.save(
         this.repo.create({
@@ -212,7 +217,9 @@ export class DeploymentsService {
           modelId: model.id,
           versionId: served.versionId,
           versionNumber: served.versionNumber,
-          alias: input.alias ?? null,
+          alias: split ? split.alias : (input.alias ?? null),
+          variants: split?.variants ?? [],
+          stickiness: input.stickiness ?? VariantStickiness.REQUEST,
           minReplicas: settings.minReplicas!,
           maxReplicas: settings.maxReplicas!,
           requirementsValue: settings.requirements ?? { gpu: false, minMemoryBytes: null, labels: [] },
@@ -239,13 +246,22 @@ export class DeploymentsService {
     const c = checks();
     const settings = this.settings(c, input, { minReplicas: d.minReplicas, maxReplicas: d.maxReplicas });
     c.throwIfAny();
-    if (input.version != null || input.alias != null) {
+    if (input.variants != null) {
+      const split = (await this.resolveSplit(await this.modelOf(d), await this.modelName(d), input, settings))!;
+      d.versionId = split.primary.versionId;
+      d.versionNumber = split.primary.versionNumber;
+      d.alias = split.alias;
+      d.variants = split.variants;
+    } else if (input.version != null || input.alias != null) {
       const model = await this.modelOf(d);
       const served = await this.resolveVersion(model, await this.modelName(d), input.version ?? null, input.alias ?? null);
       d.versionId = served.versionId;
       d.versionNumber = served.versionNumber;
       d.alias = input.alias ?? null;
+      // A version or an alias is a split of one.
+      d.variants = [];
     }
+    if (input.stickiness != null) d.stickiness = input.stickiness;
     if (input.visibility != null && input.visibility !== d.visibility) {
       const permission = await this.access.permission(principal, { ownerId: d.ownerId, visibility: d.visibility });
       if (!allows(permission, 'admin')) throw forbidden('You need admin access to change who sees this deployment');
@@ -253,6 +269,14 @@ export class DeploymentsService {
     }
     d.minReplicas = settings.minReplicas!;
     d.maxReplicas = settings.maxReplicas!;
+    if (d.variants.length > 0) {
+      if (d.minReplicas > 0 && d.variants.length > d.maxReplicas) {
+        if (input.maxReplicas != null) throw badInput('maxReplicas', `must be at least the number of variants (${d.variants.length})`);
+        d.maxReplicas = d.variants.length;
+      }
+      const counts = variantReplicas(d.minReplicas, d.variants);
+      d.variants = d.variants.map((v, i) => ({ ...v, replicas: counts[i] }));
+    }
     if (settings.requirements) d.requirementsValue = settings.requirements;
     if (settings.batching) d.batchingValue = settings.batching;
     if (input.limits) {
@@ -312,7 +336,23 @@ export class DeploymentsService {
       labelName: served.labelName,
       requestsPerSecond: d.requestsPerSecond,
       dailyRequestQuota: d.dailyRequests,
+      ...(d.variants?.length ? { variants: await this.variantTargets(d.variants), stickiness: d.stickiness === VariantStickiness.CALLER ? 'caller' : 'request' } : {}),
     };
+  }
+
+  /** Each variant with its version's signature; a variant whose version was deleted is left out. */
+  private async variantTargets(variants: readonly StoredVariant[]): Promise<VariantTarget[]> {
+    const out: VariantTarget[] = [];
+    for (const v of variants) {
+      let served: ServedVersion;
+      try {
+        served = await this.served(v);
+      } catch {
+        continue;
+      }
+      out.push({ versionId: v.versionId, versionNumber: v.versionNumber, weight: v.weight, shadow: v.shadow, task: served.task, features: served.features, labels: served.labels, labelName: served.labelName });
+    }
+    return out;
   }
 
   /** The version the deployment serves, as its replicas get it. */
@@ -369,26 +409,92 @@ export class DeploymentsService {
   // ---- input rules -----------------------------------------------------------------------------
 
   /** The version `number`, the one `alias` points at, or the newest; BAD_USER_INPUT when it cannot be served. */
-  private async resolveVersion(model: Model, shown: string, number: number | null, alias: string | null): Promise<ServedVersion> {
-    if (number != null && alias != null) throw badInput('alias', 'give a version or an alias, not both');
-    if (alias != null && !ALIAS.test(alias)) throw badInput('alias', 'use 1–50 lower-case letters, digits, "_" or "-", starting with a letter');
+  private async resolveVersion(model: Model, shown: string, number: number | null, alias: string | null, prefix = ''): Promise<ServedVersion> {
+    if (number != null && alias != null) throw badInput(`${prefix}alias`, 'give a version or an alias, not both');
+    if (alias != null && !ALIAS.test(alias)) throw badInput(`${prefix}alias`, 'use 1–50 lower-case letters, digits, "_" or "-", starting with a letter');
     const field = alias != null ? 'alias' : 'version';
     const versions = this.db.getRepository(ModelVersion);
     let version: ModelVersion | null;
     if (alias != null) {
       const [row] = await this.db.query(`SELECT version_id FROM model_aliases WHERE model_id = $1 AND alias = $2`, [model.id, alias]);
       version = row ? await versions.findOneBy({ id: row.version_id }) : null;
-      if (!version) throw badInput('alias', `${shown} has no alias "${alias}"`);
+      if (!version) throw badInput(`${prefix}alias`, `${shown} has no alias "${alias}"`);
     } else if (number != null) {
       version = Number.isInteger(number) ? await versions.findOneBy({ modelId: model.id, number }) : null;
-      if (!version) throw badInput('version', `${shown} has no version ${number}`);
+      if (!version) throw badInput(`${prefix}version`, `${shown} has no version ${number}`);
+    } else if (prefix) {
+      throw badInput(`${prefix}version`, 'give the variant a version or an alias');
     } else {
       version = await versions.findOne({ where: { modelId: model.id }, order: { number: 'DESC' } });
       if (!version) throw badInput('model', `${shown} has no version yet`);
     }
     const served = servedVersion(version, `model ${shown}@${version.number}`);
-    if (typeof served === 'string') throw badInput(field === 'alias' || number != null ? field : 'model', served);
+    if (typeof served === 'string') throw badInput(field === 'alias' || number != null ? `${prefix}${field}` : 'model', served);
     return served;
+  }
+
+  /**
+   * The variants of `input` checked and resolved (undefined when it names none): at most
+   * MAX_VARIANTS, whole weights from 0 to 100 adding up to 100 over the non-shadow ones (a shadow's
+   * 1 to 100), distinct versions that can be served and take the same features (names, types,
+   * order) for the same task as the primary (the non-shadow one of the largest weight, the first on
+   * a tie), which is listed first. One non-shadow variant alone is a split of one (no variants).
+   */
+  private async resolveSplit(
+    model: Model,
+    shown: string,
+    input: DeploymentSettingsInput,
+    settings: { minReplicas?: number; maxReplicas?: number },
+  ): Promise<{ primary: ServedVersion; alias: string | null; variants: StoredVariant[] } | undefined> {
+    const given = input.variants;
+    if (given == null) return undefined;
+    if (input.version != null || input.alias != null) throw badInput('variants', 'give variants, or a version or an alias, not both');
+    if (given.length === 0 || given.length > MAX_VARIANTS) throw badInput('variants', `give 1 to ${MAX_VARIANTS} variants`);
+    const c = checks();
+    given.forEach((v, i) => {
+      const shadow = v.shadow ?? false;
+      const low = shadow ? 1 : 0;
+      if (!Number.isInteger(v.weight) || v.weight < low || v.weight > 100) c.add(`variants[${i}].weight`, `must be a whole number from ${low} to 100${shadow ? ' (the percent of requests copied to the shadow)' : ''}`);
+    });
+    const routed = given.filter((v) => !v.shadow);
+    if (routed.length === 0) c.add('variants', 'at least one variant must not be a shadow (someone must answer)');
+    else if (routed.reduce((sum, v) => sum + (Number.isInteger(v.weight) ? v.weight : 0), 0) !== 100) c.add('variants', 'the weights of the variants that are not shadows must add up to 100');
+    c.throwIfAny();
+    const resolved: ServedVersion[] = [];
+    for (let i = 0; i < given.length; i++) {
+      const served = await this.resolveVersion(model, shown, given[i].version ?? null, given[i].alias ?? null, `variants[${i}].`);
+      const twin = resolved.findIndex((r) => r.versionId === served.versionId);
+      if (twin >= 0) throw badInput(`variants[${i}].${given[i].alias != null ? 'alias' : 'version'}`, `version ${served.versionNumber} is already variant ${twin}`);
+      resolved.push(served);
+    }
+    let primaryAt = given.findIndex((v) => !v.shadow);
+    given.forEach((v, i) => {
+      if (!v.shadow && v.weight > given[primaryAt].weight) primaryAt = i;
+    });
+    const primary = resolved[primaryAt];
+    const shape = (s: ServedVersion) => JSON.stringify([s.task, s.features.map((f) => [f.name, f.type])]);
+    resolved.forEach((r, i) => {
+      if (shape(r) !== shape(primary)) {
+        c.add(`variants[${i}].${given[i].alias != null ? 'alias' : 'version'}`, `version ${r.versionNumber} takes other features (or another task) than version ${primary.versionNumber}: every variant must answer the same requests`);
+      }
+    });
+    c.throwIfAny();
+    const order = [primaryAt, ...given.map((_, i) => i).filter((i) => i !== primaryAt)];
+    if (given.length === 1) return { primary, alias: given[0].alias ?? null, variants: [] };
+    const counts = variantReplicas(settings.minReplicas ?? 0, order.map((i) => given[i]));
+    const variants = order.map((i, k) => ({
+      versionId: resolved[i].versionId,
+      versionNumber: resolved[i].versionNumber,
+      alias: given[i].alias ?? null,
+      weight: given[i].weight,
+      shadow: given[i].shadow ?? false,
+      replicas: counts[k],
+    }));
+    if ((settings.minReplicas ?? 0) > 0 && variants.length > (settings.maxReplicas ?? 1)) {
+      if (input.maxReplicas != null) throw badInput('maxReplicas', `must be at least the number of variants (${variants.length})`);
+      settings.maxReplicas = variants.length;
+    }
+    return { primary, alias: given[primaryAt].alias ?? null, variants };
   }
 
   private settings(

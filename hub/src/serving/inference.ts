@@ -9,6 +9,8 @@ export interface InferenceCall {
   deploymentId: string;
   /** Only replicas serving this version number (TF Serving /versions/n); undefined: any ready replica. */
   versionNumber?: number;
+  /** Never replicas serving these versions (a split deployment's shadows, when any replica may answer). */
+  exceptVersions?: readonly number[];
   records: RawRecord[];
   /** Epoch ms past which the answer is worth nothing: the router gives up and the agent drops the work. */
   deadlineAt: number;

@@ -8,14 +8,16 @@
  * (AIMASS_SERVE_RECONCILE_MS) for the deployments that need one; the tick also notices alias moves
  * (the catalog publishes none) and jobs compute requeued or ended on its own (lease expiry).
  *
- * The rules of one pass (desired = minReplicas; autoscaling up to maxReplicas is not done here):
- * - current = active replicas of the version it serves that are not lost. Missing current
+ * The rules of one pass, per variant (a deployment that is not split has one: its version, desired
+ * = minReplicas; a split one divides minReplicas among its variants, split/variants.ts
+ * variantReplicas; autoscaling up to maxReplicas is not done here):
+ * - current = active replicas of the variant's version that are not lost. Missing current
  *   replicas are placed (none while FAILED); surplus ones are stopped, queued first, then loading,
  *   then the newest ready.
- * - a rolling update (version changed): old-version replicas keep serving while fewer than
- *   desired current ones are ready, one old replica stopped per new one ready.
- * - lost replicas (their agent disconnected) count for nothing; they are stopped once desired
- *   current replicas are ready, or come back (`replica.ready` again) and are then surplus.
+ * - a rolling update (a version no variant serves any more): its replicas keep serving while fewer
+ *   than desired current ones are ready (all variants together), one stopped per new one ready.
+ * - lost replicas (their agent disconnected) count for nothing; they are stopped once their
+ *   variant's desired replicas are ready, or come back (`replica.ready` again) and are then surplus.
  */
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ServePayload } from '../../../schema/index.js';
@@ -28,6 +30,7 @@ import type { EventBus } from '../pubsub.js';
 import { DeploymentStatus, type Deployment } from './deployment.entity.js';
 import type { DeploymentsService } from './deployments.service.js';
 import { servedVersion } from './served-version.js';
+import { variantReplicas, variantsOf, type StoredVariant } from './split/variants.js';
 
 /** The status message of a deployment whose replicas remove() is stopping; passes leave it alone. */
 const DELETING = 'deleting';
@@ -87,9 +90,14 @@ export class DeploymentReconciler {
           `SELECT d.id FROM deployments d
            WHERE d.status NOT IN ('ready', 'stopped', 'failed')
               OR (d.alias IS NOT NULL AND EXISTS (SELECT 1 FROM model_aliases a WHERE a.model_id = d.model_id AND a.alias = d.alias AND a.version_id <> d.version_id))
-              OR (SELECT count(*) FROM deployment_replicas r WHERE r.deployment_id = d.id AND r.state IN ('placing', 'ready') AND r.version_id = d.version_id) <> d.min_replicas
+              OR EXISTS (SELECT 1 FROM jsonb_array_elements(d.variants) v JOIN model_aliases a ON a.model_id = d.model_id AND a.alias = v->>'alias' WHERE a.version_id::text <> v->>'versionId')
+              OR (jsonb_array_length(d.variants) = 0
+                  AND (SELECT count(*) FROM deployment_replicas r WHERE r.deployment_id = d.id AND r.state IN ('placing', 'ready') AND r.version_id = d.version_id) <> d.min_replicas)
+              OR EXISTS (SELECT 1 FROM jsonb_array_elements(d.variants) v
+                         WHERE (v->>'replicas')::int <> (SELECT count(*) FROM deployment_replicas r WHERE r.deployment_id = d.id AND r.state IN ('placing', 'ready') AND r.version_id::text = v->>'versionId'))
               OR EXISTS (SELECT 1 FROM deployment_replicas r JOIN jobs j ON j.id = r.job_id WHERE r.deployment_id = d.id
-                           AND (j.status NOT IN ('queued', 'leased', 'running') OR r.version_id <> d.version_id OR r.state IN ('lost', 'stopping')))`,
+                           AND (j.status NOT IN ('queued', 'leased', 'running') OR r.state IN ('lost', 'stopping')
+                                OR NOT (r.version_id = d.version_id OR d.variants @> jsonb_build_array(jsonb_build_object('versionId', r.version_id::text)))))`,
         );
         for (const { id } of due) await this.reconcile(id);
         await this.stopOrphans();
@@ -131,8 +139,8 @@ export class DeploymentReconciler {
     let changed = false;
     let message: string | null = row.status_message;
 
-    // Follow the alias.
-    if (row.alias) {
+    // Follow the alias (a split deployment's variants follow theirs below).
+    if (row.alias && !(Array.isArray(row.variants) && row.variants.length > 0)) {
       const [target] = await tx.query(
         `SELECT v.id, v.number, v.signature, v.files, v.lineage FROM model_aliases a JOIN model_versions v ON v.id = a.version_id WHERE a.model_id = $1 AND a.alias = $2`,
         [row.model_id, row.alias],
@@ -150,6 +158,28 @@ export class DeploymentReconciler {
         }
       }
     }
+
+    // Follow the aliases of a split's variants (the primary's is the deployment's own, above).
+    let variants: StoredVariant[] = Array.isArray(row.variants) ? row.variants : [];
+    if (variants.some((v) => v.alias)) {
+      const moved = await this.followVariantAliases(tx, row, variants);
+      if (moved.message) message = moved.message;
+      if (moved.variants !== variants) {
+        variants = moved.variants;
+        const primary = variants[0];
+        await tx.query(`UPDATE deployments SET variants = $2::jsonb, version_id = $3, version_number = $4, failures = 0, updated_at = now() WHERE id = $1`, [
+          deploymentId,
+          JSON.stringify(variants),
+          primary.versionId,
+          primary.versionNumber,
+        ]);
+        row.version_id = primary.versionId;
+        row.version_number = primary.versionNumber;
+        row.failures = 0;
+        changed = true;
+      }
+    }
+    row.variants = variants;
 
     // Forget replicas whose job ended; a job compute queued again is placing again.
     const ended = await tx.query(
@@ -169,19 +199,29 @@ export class DeploymentReconciler {
        WHERE r.deployment_id = $1 ORDER BY j.created_at, r.job_id`,
       [deploymentId],
     );
-    const desired = row.min_replicas as number;
+    // Each variant's desired replicas (a deployment that is not split: its version, minReplicas).
+    const plan = variantsOf(row);
+    const counts = variantReplicas(row.min_replicas as number, plan);
+    const desiredOf = new Map(plan.map((v, i) => [v.versionId, plan.length === 1 ? (row.min_replicas as number) : counts[i]]));
+    const desired = [...desiredOf.values()].reduce((a, b) => a + b, 0);
     const failed = (row.failures as number) >= FAILURES_BEFORE_FAILED;
     const stop = new Map<string, string>();
     const live = replicas.filter((r) => r.state !== 'stopping');
-    const current = live.filter((r) => r.version_id === row.version_id && r.state !== 'lost');
-    // Surplus current replicas: queued first, then loading, then the newest ready.
     const rank = (r: ReplicaRow) => (r.job_status === 'queued' ? 0 : r.state !== 'ready' ? 1 : 2);
-    const surplus = [...current].sort((a, b) => rank(a) - rank(b) || +b.created_at - +a.created_at).slice(0, Math.max(0, current.length - desired));
-    for (const r of surplus) stop.set(r.job_id, 'the deployment has more replicas than it needs');
-    const kept = current.filter((r) => !stop.has(r.job_id));
-    const readyCurrent = kept.filter((r) => r.state === 'ready').length;
-    // Old-version replicas: the ready ones serve until enough new ones are ready.
-    const old = live.filter((r) => r.version_id !== row.version_id && r.state !== 'lost');
+    const missingOf = new Map<string, number>();
+    const readyOf = new Map<string, number>();
+    for (const [versionId, want] of desiredOf) {
+      const current = live.filter((r) => r.version_id === versionId && r.state !== 'lost');
+      // Surplus current replicas: queued first, then loading, then the newest ready.
+      const surplus = [...current].sort((a, b) => rank(a) - rank(b) || +b.created_at - +a.created_at).slice(0, Math.max(0, current.length - want));
+      for (const r of surplus) stop.set(r.job_id, 'the deployment has more replicas than it needs');
+      const kept = current.filter((r) => !stop.has(r.job_id));
+      readyOf.set(versionId, kept.filter((r) => r.state === 'ready').length);
+      missingOf.set(versionId, Math.max(0, want - kept.length));
+    }
+    const readyCurrent = [...readyOf.values()].reduce((a, b) => a + b, 0);
+    // Replicas of a version no variant serves: the ready ones serve until enough new ones are ready.
+    const old = live.filter((r) => !desiredOf.has(r.version_id) && r.state !== 'lost');
     let keepOld = Math.max(0, desired - readyCurrent);
     for (const r of [...old].sort((a, b) => +(a.ready_at ?? 0) - +(b.ready_at ?? 0))) {
       if (r.state === 'ready' && keepOld > 0) keepOld--;
@@ -189,7 +229,7 @@ export class DeploymentReconciler {
     }
     // Lost replicas: kept in case their agent comes back, until they are not needed.
     for (const r of live.filter((x) => x.state === 'lost')) {
-      if (r.version_id !== row.version_id || readyCurrent >= desired) stop.set(r.job_id, 'its agent disconnected and a replacement serves');
+      if (!desiredOf.has(r.version_id) || (readyOf.get(r.version_id) ?? 0) >= desiredOf.get(r.version_id)!) stop.set(r.job_id, 'its agent disconnected and a replacement serves');
     }
     // Replicas already stopping whose job still runs: told again.
     for (const r of replicas.filter((x) => x.state === 'stopping')) stop.set(r.job_id, 'the deployment no longer needs this replica');
@@ -199,9 +239,10 @@ export class DeploymentReconciler {
     }
 
     // Place the missing ones.
-    const missing = failed ? 0 : Math.max(0, desired - kept.length);
-    if (missing > 0) {
-      const placed = await this.place(tx, row, missing);
+    for (const v of plan) {
+      const missing = failed ? 0 : (missingOf.get(v.versionId) ?? 0);
+      if (missing === 0) continue;
+      const placed = await this.place(tx, row, v, missing);
       if (placed === 0) message = message ?? 'its version cannot be served';
       if (placed > 0) replicasChanged = true;
     }
@@ -221,7 +262,7 @@ export class DeploymentReconciler {
               : placedOnNodes
                 ? DeploymentStatus.STARTING
                 : DeploymentStatus.PENDING;
-    if (status === DeploymentStatus.READY || status === DeploymentStatus.STOPPED) message = message?.startsWith('stays on version') ? message : null;
+    if (status === DeploymentStatus.READY || status === DeploymentStatus.STOPPED) message = message?.includes('stays on version') ? message : null;
     if (status !== row.status || message !== row.status_message) {
       await tx.query(`UPDATE deployments SET status = $2, status_message = $3, updated_at = now() WHERE id = $1`, [deploymentId, status, message]);
       changed = true;
@@ -230,10 +271,10 @@ export class DeploymentReconciler {
   }
 
   /** Queues `count` serve jobs for the deployment's version and records them; the number queued. */
-  private async place(tx: EntityManager, row: Record<string, any>, count: number): Promise<number> {
+  private async place(tx: EntityManager, row: Record<string, any>, variant: Pick<StoredVariant, 'versionId' | 'versionNumber'>, count: number): Promise<number> {
     let served;
     try {
-      served = await this.deployments.served({ versionId: row.version_id, versionNumber: row.version_number });
+      served = await this.deployments.served(variant);
     } catch (error) {
       await tx.query(`UPDATE deployments SET status_message = $2 WHERE id = $1`, [row.id, (error as Error).message]);
       return 0;
@@ -289,6 +330,32 @@ export class DeploymentReconciler {
       ]);
     }
     return count;
+  }
+
+  /**
+   * The variants with each alias followed to where it points now; the same array when none moved.
+   * A move to a version that cannot be served, or that another variant already serves, is not
+   * followed, and the message says why.
+   */
+  private async followVariantAliases(tx: EntityManager, row: Record<string, any>, variants: StoredVariant[]): Promise<{ variants: StoredVariant[]; message?: string }> {
+    let next = variants;
+    let message: string | undefined;
+    for (let i = 0; i < next.length; i++) {
+      const v = next[i];
+      if (!v.alias) continue;
+      const [target] = await tx.query(
+        `SELECT v.id, v.number, v.signature, v.files, v.lineage FROM model_aliases a JOIN model_versions v ON v.id = a.version_id WHERE a.model_id = $1 AND a.alias = $2`,
+        [row.model_id, v.alias],
+      );
+      if (!target || target.id === v.versionId) continue;
+      const served = servedVersion(target, `version ${target.number} (alias "${v.alias}")`);
+      if (typeof served === 'string') message = `variant ${i} stays on version ${v.versionNumber}: ${served}`;
+      else if (next.some((o) => o.versionId === served.versionId)) message = `variant ${i} stays on version ${v.versionNumber}: version ${served.versionNumber} is already a variant`;
+      else {
+        next = next.map((o, k) => (k === i ? { ...o, versionId: served.versionId, versionNumber: served.versionNumber } : o));
+      }
+    }
+    return { variants: next, message };
   }
 
   /** Cancels every replica, then removes the deployment (deleteDeployment). */

@@ -31,9 +31,14 @@ import { DeploymentReconciler } from './reconciler.js';
 import { ReplicaRegistry } from './replica-registry.js';
 import { createRouter } from './router/create-router.js';
 import { serveAgentRouter } from './serve-agent.routes.js';
+import { DeploymentSplitResolver } from './split/deployment-split.resolver.js';
+import { ShadowMeter } from './split/shadow-meter.js';
+
+/** Days the shadow traffic's figures are kept. */
+const SHADOW_FIGURES_DAYS = 30;
 
 /** Its GraphQL resolvers (static: `npm run schema` prints the SDL without a hub). */
-export const servingResolvers = [DeploymentResolver, DeploymentStatsResolver, PredictResolver, UsageResolver] as const;
+export const servingResolvers = [DeploymentResolver, DeploymentStatsResolver, DeploymentSplitResolver, PredictResolver, UsageResolver] as const;
 
 export interface ServingServices {
   /** Deployments: their rules, access, and what the front doors and the router look up. */
@@ -50,6 +55,8 @@ export interface ServingServices {
   metering: Metering;
   /** Metered usage and a deployment's last-minute figures (quotas/usage.service.ts). */
   usage: UsageService;
+  /** Split deployments' shadow traffic: agreement and latency, summed over every hub (split/shadow-meter.ts). */
+  shadowMeter: ShadowMeter;
 }
 
 export function servingModule(
@@ -101,8 +108,9 @@ export function servingModule(
     deployments: { find: (viewer, ref) => deployments.forUsage(viewer, ref), names: (ids) => deployments.fullNames(ids) },
     apiKeyNames: (ids) => accounts.apiKeys.names(ids),
   });
+  const shadowMeter = new ShadowMeter(db, log.child({ component: 'serving-shadow' }));
   const inference = new InferenceService(
-    { deployments: recentCallable, admission: quotas.admission, router: routing.router, metering: quotas.metering, replicas: replicaDirectory },
+    { deployments: recentCallable, admission: quotas.admission, router: routing.router, metering: quotas.metering, replicas: replicaDirectory, shadows: shadowMeter },
     catalog,
   );
   // CREATE MODEL … OPTIONS (deploy = TRUE) deploys; small ML.PREDICTs on a deployed version are answered online.
@@ -120,7 +128,7 @@ export function servingModule(
 
   return {
     name: 'serving',
-    services: { deployments, deploymentReconciler, replicaDirectory, inference, admission: quotas.admission, metering: quotas.metering, usage: quotas.usage },
+    services: { deployments, deploymentReconciler, replicaDirectory, inference, admission: quotas.admission, metering: quotas.metering, usage: quotas.usage, shadowMeter },
     resolvers: servingResolvers,
     routes: [
       { path: '/jobs', router: serveAgentRouter({ scheduler, artifacts }), jobTokenOnly: true },
@@ -137,6 +145,7 @@ export function servingModule(
     },
     async start() {
       quotas.start();
+      shadowMeter.start();
       routing.start();
       await replicaDirectory.start();
       deploymentReconciler.start();
@@ -149,7 +158,11 @@ export function servingModule(
       recentCallable.stop();
       recentAuthenticator.stop();
       await quotas.stop();
+      await shadowMeter.stop();
     },
-    housekeeping: () => quotas.housekeeping(),
+    housekeeping: async () => {
+      await quotas.housekeeping();
+      await shadowMeter.prune(SHADOW_FIGURES_DAYS);
+    },
   };
 }

@@ -135,6 +135,10 @@ export type CreateDeploymentInput = {
   /** A user or organization handle (default: you) */
   owner?: string | null | undefined;
   requirements?: DeploymentRequirementsInput | null | undefined;
+  /** How requests stick to a variant (default REQUEST) */
+  stickiness?: VariantStickiness | null | undefined;
+  /** A traffic split: 1–4 variants served under the deployment's name (not with version or alias) */
+  variants?: Array<DeploymentVariantInput> | null | undefined;
   /** Serve this version (default: the newest); not with alias */
   version?: number | null | undefined;
   /** Default PRIVATE */
@@ -207,6 +211,18 @@ export type DeploymentStatus =
   | 'READY'
   | 'STARTING'
   | 'STOPPED';
+
+/** One variant of a split deployment: a version (or an alias it follows) and its weight */
+export type DeploymentVariantInput = {
+  /** Follow this alias: the variant moves when it moves */
+  alias?: string | null | undefined;
+  /** A shadow: gets a copy of its share of the requests; its answers are compared, never returned (default false) */
+  shadow?: boolean | null | undefined;
+  /** Serve this version; not with alias */
+  version?: number | null | undefined;
+  /** Non-shadow: percent of requests it answers (0–100; the non-shadow weights add up to 100). Shadow: percent of requests copied to it (1–100) */
+  weight: number;
+};
 
 export type FeatureType =
   | 'BOOLEAN'
@@ -449,6 +465,11 @@ export type UsageGranularity =
   | 'DAY'
   | 'HOUR'
   | 'MINUTE';
+
+/** How requests stick to a variant of a split deployment */
+export type VariantStickiness =
+  | 'CALLER'
+  | 'REQUEST';
 
 /** PUBLIC: listed and readable by everyone; UNLISTED: readable by anyone with its name, listed only for those with a role; PRIVATE: the owner, organization members and collaborators only (NOT_FOUND to anyone else) */
 export type Visibility =

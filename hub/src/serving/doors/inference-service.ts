@@ -7,14 +7,22 @@
  * Order matters: an unknown or hidden deployment is NOT_FOUND before anything is spent; a request
  * that passed admission is metered whatever happens next (bad records count as errors, as they
  * cost the hub a request), so quotas and usage agree.
+ *
+ * A split deployment (split/): the request goes to the variant its pin, routing key or a weighted
+ * draw names (split/route-request.ts), and a copy may go to its shadows. A copy is neither admitted
+ * nor metered (it spends no quota of the caller's), and the caller's answer never waits for it:
+ * once both answered, the shadow meter records whether they agree and how long each took.
  */
 import type { RawRecord } from '../../../../schema/index.js';
 import type { Principal } from '../../accounts/index.js';
 import { AppError, badInput, notFound } from '../../errors.js';
 import type { Admission, Metering, RateLimitHeaders } from '../admission.js';
-import type { CallerAccess, DeploymentTarget } from '../deployment-target.js';
+import type { CallerAccess, DeploymentTarget, VariantTarget } from '../deployment-target.js';
 import type { InferenceAnswer, InferenceRouter } from '../inference.js';
 import type { ReplicaDirectory } from '../replica-directory.js';
+import { agreement } from '../split/agreement.js';
+import { pinnedVersion, routeRequest, routingKey, type Routing } from '../split/route-request.js';
+import type { ShadowEntry } from '../split/shadow-meter.js';
 import { checkRecords } from './check-records.js';
 
 /** Finds a deployment the caller may call (DeploymentsService.callable): NOT_FOUND when it does not exist or they may not see it. */
@@ -49,6 +57,8 @@ export interface InferenceParts {
   metering: Metering;
   /** The replicas that are ready, for the version status the doors show and to refuse versions nobody serves. */
   replicas: Pick<ReplicaDirectory, 'ready'>;
+  /** Where shadow copies' figures go (split/shadow-meter.ts). */
+  shadows?: { record(entry: ShadowEntry): void };
 }
 
 /** Output values one answer may carry (a value is at most about 24 bytes of JSON: under the agents' 1 MiB frame). */
@@ -59,6 +69,7 @@ export class InferenceService {
     private readonly parts: InferenceParts,
     private readonly catalog: ModelAliases,
     private readonly now: () => number = Date.now,
+    private readonly random: () => number = Math.random,
   ) {}
 
   /** The deployment as the caller may see it (NOT_FOUND otherwise), for the status and metadata routes. */
@@ -66,7 +77,7 @@ export class InferenceService {
     const { target } = await this.parts.deployments.callable(principal, owner, name);
     const versionNumber = await this.versionOf(target, selector);
     const ready = this.parts.replicas.ready(target.id);
-    const served = [...new Set([target.versionNumber, ...ready.map((r) => r.versionNumber)])].sort((a, b) => b - a);
+    const served = [...new Set([target.versionNumber, ...(target.variants ?? []).map((v) => v.versionNumber), ...ready.map((r) => r.versionNumber)])].sort((a, b) => b - a);
     if (versionNumber !== undefined && !served.includes(versionNumber)) throw notFound(`Version ${versionNumber} of deployment ${owner}.${name}`);
     return {
       target,
@@ -77,12 +88,31 @@ export class InferenceService {
     };
   }
 
-  /** `field` names where the records sit in the caller's request, for messages (`instances`, `inputs`). */
-  async predict(principal: Principal, owner: string, name: string, selector: VersionSelector, input: RecordsInput, deadlineAt: number, field = 'instances'): Promise<Prediction> {
+  /**
+   * `field` names where the records sit in the caller's request, for messages (`instances`,
+   * `inputs`); `routing` is how the caller steers a split deployment (the pin and routing key).
+   */
+  async predict(
+    principal: Principal,
+    owner: string,
+    name: string,
+    selector: VersionSelector,
+    input: RecordsInput,
+    deadlineAt: number,
+    field = 'instances',
+    routing: Routing = {},
+  ): Promise<Prediction> {
     const started = this.now();
     const { target, access } = await this.parts.deployments.callable(principal, owner, name);
-    const versionNumber = await this.versionOf(target, selector);
-    if (versionNumber !== undefined && versionNumber !== target.versionNumber && !this.parts.replicas.ready(target.id).some((r) => r.versionNumber === versionNumber)) {
+    let versionNumber = await this.versionOf(target, selector);
+    const pinned = pinnedVersion(target, routing);
+    if (pinned !== undefined) {
+      if (versionNumber !== undefined && versionNumber !== pinned) throw badInput('X-AIMass-Variant', `names version ${pinned}, the request names version ${versionNumber}`);
+      versionNumber = pinned;
+    }
+    const key = routingKey(routing);
+    const known = versionNumber === target.versionNumber || (target.variants ?? []).some((v) => v.versionNumber === versionNumber);
+    if (versionNumber !== undefined && !known && !this.parts.replicas.ready(target.id).some((r) => r.versionNumber === versionNumber)) {
       throw notFound(`Version ${versionNumber} of deployment ${owner}.${name}`);
     }
     const rateLimit = await this.parts.admission.admit(principal, target, access);
@@ -95,14 +125,46 @@ export class InferenceService {
       if (records.length * perRecord > MAX_OUTPUT_VALUES) {
         throw badInput(field, `at most ${Math.floor(MAX_OUTPUT_VALUES / perRecord)} records per request for a model with ${perRecord} outputs per record`);
       }
-      const answer = await this.parts.router.infer({ deploymentId: target.id, versionNumber, records, deadlineAt });
+      const routed =
+        versionNumber === undefined && target.variants
+          ? routeRequest(target, principal, key, new Set(this.parts.replicas.ready(target.id).map((r) => r.versionNumber)), this.random)
+          : { versionNumber, shadows: [] };
+      const answering = this.parts.router.infer({ deploymentId: target.id, versionNumber: routed.versionNumber, exceptVersions: routed.exceptVersions, records, deadlineAt });
+      for (const shadow of routed.shadows) this.copyToShadow(target, shadow, records, deadlineAt, answering);
+      const answer = await answering;
       this.meter(principal, target, rows, false, answer.computeMs, this.now() - started, answer.batchSize);
-      return { target, answer, records, rateLimit };
+      return { target: answeredBy(target, answer.versionNumber), answer, records, rateLimit };
     } catch (error) {
       this.meter(principal, target, rows, true, 0, this.now() - started);
       if (error instanceof AppError) throw withHeaders(error, rateLimit);
       throw error;
     }
+  }
+
+  /**
+   * Sends a copy of the records to a shadow variant and, once it and the caller's answer are both
+   * in, records the comparison. Never throws, and nothing waits for it.
+   */
+  private copyToShadow(target: DeploymentTarget, shadow: VariantTarget, records: RawRecord[], deadlineAt: number, answering: Promise<InferenceAnswer>): void {
+    const meter = this.parts.shadows;
+    if (!meter) return;
+    const copy = this.parts.router.infer({ deploymentId: target.id, versionNumber: shadow.versionNumber, records, deadlineAt });
+    void Promise.allSettled([answering, copy]).then(([primary, mirrored]) => {
+      const answered = primary.status === 'fulfilled' ? primary.value : null;
+      const copied = mirrored.status === 'fulfilled' ? mirrored.value : null;
+      const compared =
+        answered && copied
+          ? agreement({ ...answeredBy(target, answered.versionNumber), outputs: answered.outputs }, { task: shadow.task, labels: shadow.labels, outputs: copied.outputs })
+          : { compared: 0, agreed: 0 };
+      meter.record({
+        deploymentId: target.id,
+        versionNumber: shadow.versionNumber,
+        error: copied === null,
+        ...compared,
+        latencyMs: copied?.latencyMs ?? null,
+        primaryLatencyMs: answered?.latencyMs ?? null,
+      });
+    });
   }
 
   /** The version number a selector names: undefined for "any the deployment serves"; an alias read from the catalog. */
@@ -130,6 +192,14 @@ export class InferenceService {
       ...(batchSize === undefined ? {} : { batchSize }),
     });
   }
+}
+
+/** The deployment as the version that answered sees it (its labels and signature), when that version is one of its variants. */
+function answeredBy(target: DeploymentTarget, versionNumber: number): DeploymentTarget {
+  const variant = target.variants?.find((v) => v.versionNumber === versionNumber);
+  if (!variant || variant.versionNumber === target.versionNumber) return target;
+  const { weight: _weight, shadow: _shadow, ...version } = variant;
+  return { ...target, ...version };
 }
 
 export interface DeploymentView {

@@ -20,6 +20,7 @@ import { deploymentName, type DoorDeps } from './door-deps.js';
 import type { VersionSelector } from './inference-service.js';
 import { parseV2Infer, v2InferResponse, v2ModelMetadata, type V2Request } from './kserve-v2.js';
 import { DEADLINE_HEADER, requestDeadline } from './request-deadline.js';
+import { routingOf } from './routing-headers.js';
 
 function targetOf(req: Request): { owner: string; name: string; selector: VersionSelector } {
   const model = String(req.params.model);
@@ -63,8 +64,12 @@ export function kserveRouter(deps: DoorDeps): Router {
       request = parseV2Infer(req.body);
       return request.records(target);
     };
-    const prediction = await deps.inference.predict(requiredPrincipal<Principal>(res), t.owner, t.name, t.selector, records, deadlineAt, 'inputs');
-    res.set(prediction.rateLimit).json(v2InferResponse(prediction.target, prediction.answer, request!));
+    // A routing key may also come as the request's `parameters.user` (the caller's user, as OpenAI-style APIs name it).
+    const parameters = typeof req.body === 'object' && req.body !== null ? (req.body as { parameters?: { user?: unknown } }).parameters : undefined;
+    const routing = routingOf(req);
+    if (routing.key === undefined && typeof parameters?.user === 'string') Object.assign(routing, { key: parameters.user, keyField: 'parameters.user' });
+    const prediction = await deps.inference.predict(requiredPrincipal<Principal>(res), t.owner, t.name, t.selector, records, deadlineAt, 'inputs', routing);
+    res.set(prediction.rateLimit).set('X-Model-Version', String(prediction.answer.versionNumber)).json(v2InferResponse(prediction.target, prediction.answer, request!));
   };
   const body = express.json({ limit: deps.maxBodyBytes, type: () => true });
 

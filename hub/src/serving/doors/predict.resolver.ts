@@ -49,6 +49,8 @@ export class PredictResolver {
     @Arg('deployment', () => String, { description: 'owner/name' }) deployment: string,
     @Arg('instances', () => [GraphQLJSON]) instances: unknown[],
     @Arg('version', () => Int, { nullable: true, description: 'Only replicas serving this model version (default: any the deployment serves)' }) version: number | null,
+    @Arg('routingKey', () => String, { nullable: true, description: 'A split deployment: requests with the same key reach the same variant while its weights stay (e.g. your end user’s id)' })
+    routingKey: string | null,
     @Ctx() ctx: Context,
   ): Promise<PredictionResult> {
     const slash = deployment.indexOf('/');
@@ -61,6 +63,8 @@ export class PredictResolver {
       version === null ? {} : { versionNumber: version },
       (target) => instancesOf(target, instances),
       requestDeadline(undefined, ctx.services.config.inference.defaultDeadlineMs, Date.now()),
+      'instances',
+      routingKey === null ? {} : { key: routingKey, keyField: 'routingKey' },
     );
     return predictionResult(prediction.target, prediction.answer);
   }

@@ -19,6 +19,7 @@ import { doorErrorHandler, sendDoorError } from './door-error-handler.js';
 import { deploymentName, type DoorDeps } from './door-deps.js';
 import type { VersionSelector } from './inference-service.js';
 import { requestDeadline, DEADLINE_HEADER } from './request-deadline.js';
+import { routingOf } from './routing-headers.js';
 import { parseTfServingPredict, tfServingMetadata, tfServingPredictions, tfServingStatus } from './tf-serving.js';
 
 const PATH = /^\/([^/:]+)(?:\/versions\/(\d{1,9})|\/labels\/([^/:]+))?(:predict|:classify|:regress|\/metadata)?\/?$/;
@@ -64,8 +65,8 @@ export function tfServingRouter(deps: DoorDeps): Router {
       return request.records(t);
     };
     const field = typeof req.body === 'object' && req.body !== null && 'inputs' in req.body ? 'inputs' : 'instances';
-    const prediction = await deps.inference.predict(requiredPrincipal<Principal>(res), target.owner, target.name, target.selector, records, deadlineAt, field);
-    // TF Serving's body has no version; the header says which one answered (two may during a rolling update).
+    const prediction = await deps.inference.predict(requiredPrincipal<Principal>(res), target.owner, target.name, target.selector, records, deadlineAt, field, routingOf(req));
+    // TF Serving's body has no version; the header says which one answered (a split deployment's variants, or two during a rolling update).
     res.set(prediction.rateLimit).set('X-Model-Version', String(prediction.answer.versionNumber)).json(tfServingPredictions(prediction.target, prediction.answer, columnar));
   });
 

@@ -121,6 +121,7 @@ export class ReplicaRouter implements InferenceRouter {
     for (const replica of this.directory.ready(call.deploymentId)) {
       if (replica.jobId === exclude) continue;
       if (call.versionNumber !== undefined && replica.versionNumber !== call.versionNumber) continue;
+      if (call.exceptVersions?.includes(replica.versionNumber)) continue;
       candidates.push(replica);
     }
     if (candidates.length === 0) return 'no_replica';
