@@ -133,10 +133,12 @@ export class AgentGateway {
       log.info('agent disconnected');
     });
     socket.on('message', (data, isBinary) => {
-      // Every frame spends the sender's budget, final reports included. Over budget, only a final
-      // report about a job this node holds still goes through (dropping it would strand the job
-      // until its lease ends); there are at most as many as the jobs it holds, each ending once.
-      if (session && !session.takeFrame() && !isHeldFinalReport(data, isBinary, session, this.services.agentFrames)) {
+      // Every frame spends the sender's budget except a final report about a job this node holds
+      // and an answer this hub waits for: those always go through, and spend nothing, since the
+      // hub's own requests bound their number (a job ends once; an answer answers one request).
+      // Were answers to spend it, a replica answering 200 requests a second would have its
+      // heartbeats dropped and its lease would lapse while it served.
+      if (session && !isHeldFinalReport(data, isBinary, session, this.services.agentFrames) && !session.takeFrame()) {
         // Drop without a reply: answering a flood would feed it. Logged once a minute at most.
         this.metrics.agentFramesRejected.inc({ reason: 'RATE_LIMITED' });
         if (session.shouldLogFlood()) log.warn({ reason: 'RATE_LIMITED' }, 'agent is flooding; dropping its frames');
