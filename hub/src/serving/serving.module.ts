@@ -24,6 +24,9 @@ import { connectSql } from './from-sql/connect-sql.js';
 import { DeploymentOnlinePredictor } from './from-sql/deployment-online-predictor.js';
 import { ReadyDeploymentsOfModel } from './from-sql/ready-deployments-of-model.js';
 import { TrainedVersionDeployer, deploymentWriter } from './from-sql/trained-version-deployer.js';
+import { createMonitoring } from './monitoring/create-monitoring.js';
+import { DeploymentMetricsResolver } from './monitoring/deployment-metrics.resolver.js';
+import type { MetricsService } from './monitoring/metrics.service.js';
 import { createQuotas } from './quotas/create-quotas.js';
 import { UsageResolver } from './quotas/usage.resolver.js';
 import type { UsageService } from './quotas/usage.service.js';
@@ -33,7 +36,7 @@ import { createRouter } from './router/create-router.js';
 import { serveAgentRouter } from './serve-agent.routes.js';
 
 /** Its GraphQL resolvers (static: `npm run schema` prints the SDL without a hub). */
-export const servingResolvers = [DeploymentResolver, DeploymentStatsResolver, PredictResolver, UsageResolver] as const;
+export const servingResolvers = [DeploymentResolver, DeploymentStatsResolver, DeploymentMetricsResolver, PredictResolver, UsageResolver] as const;
 
 export interface ServingServices {
   /** Deployments: their rules, access, and what the front doors and the router look up. */
@@ -50,6 +53,8 @@ export interface ServingServices {
   metering: Metering;
   /** Metered usage and a deployment's last-minute figures (quotas/usage.service.ts). */
   usage: UsageService;
+  /** A deployment's stored metrics series (monitoring/metrics.service.ts). */
+  deploymentMetrics: MetricsService;
 }
 
 export function servingModule(
@@ -101,8 +106,24 @@ export function servingModule(
     deployments: { find: (viewer, ref) => deployments.forUsage(viewer, ref), names: (ids) => deployments.fullNames(ids) },
     apiKeyNames: (ids) => accounts.apiKeys.names(ids),
   });
+  // Every metered request also feeds the deployment's metrics series and /metrics (monitoring/).
+  const monitoring = createMonitoring({
+    db,
+    log: log.child({ component: 'serving-metrics' }),
+    events,
+    metrics: floor.metrics,
+    tiers: config.monitoring.tiers,
+    rollupSeconds: config.monitoring.rollupSeconds,
+    maxDeploymentLabels: config.monitoring.maxDeploymentLabels,
+  });
+  const metering: Metering = {
+    record(entry) {
+      quotas.metering.record(entry);
+      monitoring.meter.record(entry);
+    },
+  };
   const inference = new InferenceService(
-    { deployments: recentCallable, admission: quotas.admission, router: routing.router, metering: quotas.metering, replicas: replicaDirectory },
+    { deployments: recentCallable, admission: quotas.admission, router: routing.router, metering, replicas: replicaDirectory },
     catalog,
   );
   // CREATE MODEL … OPTIONS (deploy = TRUE) deploys; small ML.PREDICTs on a deployed version are answered online.
@@ -120,7 +141,7 @@ export function servingModule(
 
   return {
     name: 'serving',
-    services: { deployments, deploymentReconciler, replicaDirectory, inference, admission: quotas.admission, metering: quotas.metering, usage: quotas.usage },
+    services: { deployments, deploymentReconciler, replicaDirectory, inference, admission: quotas.admission, metering, usage: quotas.usage, deploymentMetrics: monitoring.service },
     resolvers: servingResolvers,
     routes: [
       { path: '/jobs', router: serveAgentRouter({ scheduler, artifacts }), jobTokenOnly: true },
@@ -137,6 +158,7 @@ export function servingModule(
     },
     async start() {
       quotas.start();
+      monitoring.start();
       routing.start();
       await replicaDirectory.start();
       deploymentReconciler.start();
@@ -149,6 +171,7 @@ export function servingModule(
       recentCallable.stop();
       recentAuthenticator.stop();
       await quotas.stop();
+      await monitoring.stop();
     },
     housekeeping: () => quotas.housekeeping(),
   };

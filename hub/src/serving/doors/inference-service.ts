@@ -96,10 +96,13 @@ export class InferenceService {
         throw badInput(field, `at most ${Math.floor(MAX_OUTPUT_VALUES / perRecord)} records per request for a model with ${perRecord} outputs per record`);
       }
       const answer = await this.parts.router.infer({ deploymentId: target.id, versionNumber, records, deadlineAt });
-      this.meter(principal, target, rows, false, answer.computeMs, this.now() - started, answer.batchSize);
+      this.meter(principal, target, rows, false, answer.computeMs, this.now() - started, answer.batchSize, { versionNumber: answer.versionNumber, replicaId: answer.replicaId });
       return { target, answer, records, rateLimit };
     } catch (error) {
-      this.meter(principal, target, rows, true, 0, this.now() - started);
+      this.meter(principal, target, rows, true, 0, this.now() - started, undefined, {
+        versionNumber: versionNumber ?? target.versionNumber,
+        status: error instanceof AppError ? error.code : 'INTERNAL',
+      });
       if (error instanceof AppError) throw withHeaders(error, rateLimit);
       throw error;
     }
@@ -118,8 +121,19 @@ export class InferenceService {
     return alias.number;
   }
 
-  private meter(principal: Principal, target: DeploymentTarget, rows: number, error: boolean, computeMs: number, latencyMs: number, batchSize?: number): void {
+  private meter(
+    principal: Principal,
+    target: DeploymentTarget,
+    rows: number,
+    error: boolean,
+    computeMs: number,
+    latencyMs: number,
+    batchSize: number | undefined,
+    answered: { versionNumber: number; replicaId?: string; status?: string },
+  ): void {
     this.parts.metering.record({
+      ...answered,
+      deployment: `${target.owner}/${target.name}`,
       deploymentId: target.id,
       userId: principal.user.id,
       apiKeyId: principal.via === 'apiKey' ? principal.credentialId : null,
