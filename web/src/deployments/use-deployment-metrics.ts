@@ -39,12 +39,12 @@ export function mergePoint(points: readonly MetricsPoint[], point: MetricsPoint,
 export function useDeploymentMetrics(owner: string, name: string, range: MetricsRange) {
   const [points, setPoints] = useState<MetricsPoint[]>([]);
   const [error, setError] = useState<GraphQLRequestError>();
-  const [loaded, setLoaded] = useState(false);
+  /** The range the points are of (the previous range's stay drawn until the new one is read). */
+  const [loadedRange, setLoadedRange] = useState<string>();
 
   useEffect(() => {
     let current = true;
     let readAt = 0;
-    setLoaded(false);
     setError(undefined);
     const read = () => {
       readAt = Date.now();
@@ -53,7 +53,7 @@ export function useDeploymentMetrics(owner: string, name: string, range: Metrics
         ({ deployment }) => {
           if (!current) return;
           setPoints(deployment.metrics.points);
-          setLoaded(true);
+          setLoadedRange(`${owner}/${name}:${range.id}`);
         },
         (problem: unknown) => {
           if (current) setError(GraphQLRequestError.from(problem));
@@ -77,5 +77,5 @@ export function useDeploymentMetrics(owner: string, name: string, range: Metrics
     };
   }, [owner, name, range]);
 
-  return { points, error, loaded };
+  return { points, error, loaded: loadedRange === `${owner}/${name}:${range.id}` };
 }
