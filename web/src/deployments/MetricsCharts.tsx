@@ -4,7 +4,7 @@
  * serving nodes' CPU and memory. The captions of the first two give the last minute's figures
  * (Deployment.stats), as the hub reads them now.
  */
-import { useState, type ReactNode } from 'react';
+import { memo, useMemo, useState, type ReactElement, type ReactNode } from 'react';
 import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { formatBytes, formatNumber } from '../components/format';
@@ -29,29 +29,11 @@ interface Row {
 export function MetricsCharts({ owner, name, stats }: { owner: string; name: string; stats: DeploymentStats }) {
   const [range, setRange] = useState<MetricsRange>(METRICS_RANGES[0]);
   const { points, error, loaded } = useDeploymentMetrics(owner, name, range);
-  const statuses = [...new Set(points.flatMap((p) => p.errorsByStatus.map((e) => e.status)))].sort();
-  const rows: Row[] = points.map((p) => {
-    const row: Row = {
-      at: Date.parse(p.start),
-      point: p,
-      requestsPerSecond: p.requestsPerSecond,
-      p50Ms: p.p50Ms,
-      p95Ms: p.p95Ms,
-      p99Ms: p.p99Ms,
-      replicasReady: p.replicasReady,
-      replicasWanted: p.replicasWanted,
-      cpuPercent: p.cpuLoad === null ? null : p.cpuLoad * 100,
-      memoryBytes: p.memoryBytes,
-    };
-    for (const s of statuses) row[s] = p.errorsByStatus.find((e) => e.status === s)?.count ?? 0;
-    return row;
-  });
+  const statusList = useMemo(() => [...new Set(points.flatMap((p) => p.errorsByStatus.map((e) => e.status)))].sort().join(' '), [points]);
+  const rows = useMemo(() => toRows(points, statusList ? statusList.split(' ') : []), [points, statusList]);
   const requests = points.reduce((sum, p) => sum + p.requests, 0);
   const errors = points.reduce((sum, p) => sum + p.errors, 0);
   const latest = [...points].reverse().find((p) => p.replicasReady !== null);
-  const tick = tickFormat(range);
-  const axis = <XAxis dataKey="at" type="number" domain={['dataMin', 'dataMax']} scale="time" tickFormatter={tick} />;
-  const label = (at: unknown) => new Date(Number(at)).toLocaleString();
 
   return (
     <div data-testid="metrics" data-range={range.id} data-loaded={loaded} data-points={points.length} data-requests={requests} data-errors={errors}>
@@ -83,17 +65,11 @@ export function MetricsCharts({ owner, name, stats }: { owner: string; name: str
             </>
           }
         >
-          <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 0 }} accessibilityLayer>
-            <CartesianGrid strokeDasharray="3 3" />
-            {axis}
-            <YAxis allowDecimals />
-            <Tooltip labelFormatter={label} formatter={(v) => formatNumber(Number(v))} />
-            <Line dataKey="requestsPerSecond" name="requests/s" stroke={COLORS[0]} dot={false} isAnimationActive={false} />
-          </LineChart>
+          <ChartBody kind="rate" rows={rows} statuses={statusList} range={range} />
         </Chart>
         <Chart
           testId="latency-chart"
-          data={{ points: rows.filter((r) => r.point.p50Ms !== null).length }}
+          data={{ points: points.filter((p) => p.p50Ms !== null).length }}
           caption={
             <>
               Latency{' '}
@@ -103,28 +79,10 @@ export function MetricsCharts({ owner, name, stats }: { owner: string; name: str
             </>
           }
         >
-          <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 0 }} accessibilityLayer>
-            <CartesianGrid strokeDasharray="3 3" />
-            {axis}
-            <YAxis unit=" ms" />
-            <Tooltip labelFormatter={label} formatter={(v) => `${formatNumber(Number(v))} ms`} />
-            <Legend />
-            <Line dataKey="p50Ms" name="p50" stroke={COLORS[0]} dot={false} connectNulls={false} isAnimationActive={false} />
-            <Line dataKey="p95Ms" name="p95" stroke={COLORS[1]} dot={false} connectNulls={false} isAnimationActive={false} />
-            <Line dataKey="p99Ms" name="p99" stroke={COLORS[2]} dot={false} connectNulls={false} isAnimationActive={false} />
-          </LineChart>
+          <ChartBody kind="latency" rows={rows} statuses={statusList} range={range} />
         </Chart>
-        <Chart testId="errors-chart" data={{ errors, statuses: statuses.join(' ') }} caption={<>Errors by code <span className="muted small">{formatNumber(errors)} in the range</span></>}>
-          <BarChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 0 }} accessibilityLayer>
-            <CartesianGrid strokeDasharray="3 3" />
-            {axis}
-            <YAxis allowDecimals={false} />
-            <Tooltip labelFormatter={label} />
-            <Legend />
-            {statuses.map((s, i) => (
-              <Bar key={s} dataKey={s} name={s} stackId="errors" fill={COLORS[(i + 2) % COLORS.length]} isAnimationActive={false} />
-            ))}
-          </BarChart>
+        <Chart testId="errors-chart" data={{ errors, statuses: statusList }} caption={<>Errors by code <span className="muted small">{formatNumber(errors)} in the range</span></>}>
+          <ChartBody kind="errors" rows={rows} statuses={statusList} range={range} />
         </Chart>
         <Chart
           testId="replicas-chart"
@@ -138,47 +96,140 @@ export function MetricsCharts({ owner, name, stats }: { owner: string; name: str
             </>
           }
         >
-          <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 0 }} accessibilityLayer>
-            <CartesianGrid strokeDasharray="3 3" />
-            {axis}
-            <YAxis allowDecimals={false} />
-            <Tooltip labelFormatter={label} formatter={(v) => formatNumber(Number(v))} />
-            <Legend />
-            <Line dataKey="replicasReady" name="ready" stroke={COLORS[3]} dot={false} type="stepAfter" isAnimationActive={false} />
-            <Line dataKey="replicasWanted" name="wanted" stroke={COLORS[5]} strokeDasharray="4 4" dot={false} type="stepAfter" isAnimationActive={false} />
-          </LineChart>
+          <ChartBody kind="replicas" rows={rows} statuses={statusList} range={range} />
         </Chart>
         <Chart testId="cpu-chart" data={{ latest: latest?.cpuLoad ?? '' }} caption="Serving nodes’ CPU (load per core)">
-          <AreaChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 0 }} accessibilityLayer>
-            <CartesianGrid strokeDasharray="3 3" />
-            {axis}
-            <YAxis unit=" %" />
-            <Tooltip labelFormatter={label} formatter={(v) => `${formatNumber(Number(v))} %`} />
-            <Area dataKey="cpuPercent" name="CPU" stroke={COLORS[4]} fill={COLORS[4]} fillOpacity={0.2} connectNulls={false} isAnimationActive={false} />
-          </AreaChart>
+          <ChartBody kind="cpu" rows={rows} statuses={statusList} range={range} />
         </Chart>
         <Chart testId="memory-chart" data={{ latest: latest?.memoryBytes ?? '' }} caption="Serving nodes’ memory in use">
-          <AreaChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 0 }} accessibilityLayer>
-            <CartesianGrid strokeDasharray="3 3" />
-            {axis}
-            <YAxis tickFormatter={(v) => formatBytes(Number(v))} width={72} />
-            <Tooltip labelFormatter={label} formatter={(v) => formatBytes(Number(v))} />
-            <Area dataKey="memoryBytes" name="memory" stroke={COLORS[1]} fill={COLORS[1]} fillOpacity={0.2} connectNulls={false} isAnimationActive={false} />
-          </AreaChart>
+          <ChartBody kind="memory" rows={rows} statuses={statusList} range={range} />
         </Chart>
       </div>
     </div>
   );
 }
 
-function Chart({ testId, caption, data, children }: { testId: string; caption: ReactNode; data: Record<string, string | number>; children: React.ReactElement }) {
+function Chart({ testId, caption, data, children }: { testId: string; caption: ReactNode; data: Record<string, string | number>; children: ReactElement }) {
   const attributes = Object.fromEntries(Object.entries(data).map(([k, v]) => [`data-${k}`, String(v)]));
   return (
     <figure className="chart live-chart" data-testid={testId} {...attributes}>
       <figcaption>{caption}</figcaption>
-      <ResponsiveContainer width="100%" height={200}>
-        {children}
-      </ResponsiveContainer>
+      {children}
     </figure>
   );
 }
+
+function toRows(points: readonly MetricsPoint[], statuses: readonly string[]): Row[] {
+  return points.map((p) => {
+    const row: Row = {
+      at: Date.parse(p.start),
+      point: p,
+      requestsPerSecond: p.requestsPerSecond,
+      p50Ms: p.p50Ms,
+      p95Ms: p.p95Ms,
+      p99Ms: p.p99Ms,
+      replicasReady: p.replicasReady,
+      replicasWanted: p.replicasWanted,
+      cpuPercent: p.cpuLoad === null ? null : p.cpuLoad * 100,
+      memoryBytes: p.memoryBytes,
+    };
+    for (const s of statuses) row[s] = p.errorsByStatus.find((e) => e.status === s)?.count ?? 0;
+    return row;
+  });
+}
+
+type ChartKind = 'rate' | 'latency' | 'errors' | 'replicas' | 'cpu' | 'memory';
+
+/**
+ * A chart's drawing, redrawn only when its points change: the page re-renders each time the
+ * deployment's live copy does (about every second under load), and redrawing six charts of a few
+ * hundred points each time would hold the browser's main thread.
+ */
+const ChartBody = memo(function ChartBody({ kind, rows, statuses, range }: { kind: ChartKind; rows: Row[]; statuses: string; range: MetricsRange }) {
+  const tick = tickFormat(range);
+  const axis = <XAxis dataKey="at" type="number" domain={['dataMin', 'dataMax']} scale="time" tickFormatter={tick} />;
+  const label = (at: unknown) => new Date(Number(at)).toLocaleString();
+  const margin = { top: 8, right: 16, bottom: 8, left: 0 };
+  let chart: ReactElement;
+  switch (kind) {
+    case 'rate':
+      chart = (
+        <LineChart data={rows} margin={margin} accessibilityLayer>
+          <CartesianGrid strokeDasharray="3 3" />
+          {axis}
+          <YAxis allowDecimals />
+          <Tooltip labelFormatter={label} formatter={(v) => formatNumber(Number(v))} />
+          <Line dataKey="requestsPerSecond" name="requests/s" stroke={COLORS[0]} dot={false} isAnimationActive={false} />
+        </LineChart>
+      );
+      break;
+    case 'latency':
+      chart = (
+        <LineChart data={rows} margin={margin} accessibilityLayer>
+          <CartesianGrid strokeDasharray="3 3" />
+          {axis}
+          <YAxis unit=" ms" />
+          <Tooltip labelFormatter={label} formatter={(v) => `${formatNumber(Number(v))} ms`} />
+          <Legend />
+          <Line dataKey="p50Ms" name="p50" stroke={COLORS[0]} dot={false} connectNulls={false} isAnimationActive={false} />
+          <Line dataKey="p95Ms" name="p95" stroke={COLORS[1]} dot={false} connectNulls={false} isAnimationActive={false} />
+          <Line dataKey="p99Ms" name="p99" stroke={COLORS[2]} dot={false} connectNulls={false} isAnimationActive={false} />
+        </LineChart>
+      );
+      break;
+    case 'errors':
+      chart = (
+        <BarChart data={rows} margin={margin} accessibilityLayer>
+          <CartesianGrid strokeDasharray="3 3" />
+          {axis}
+          <YAxis allowDecimals={false} />
+          <Tooltip labelFormatter={label} />
+          <Legend />
+          {(statuses ? statuses.split(' ') : []).map((s, i) => (
+            <Bar key={s} dataKey={s} name={s} stackId="errors" fill={COLORS[(i + 2) % COLORS.length]} isAnimationActive={false} />
+          ))}
+        </BarChart>
+      );
+      break;
+    case 'replicas':
+      chart = (
+        <LineChart data={rows} margin={margin} accessibilityLayer>
+          <CartesianGrid strokeDasharray="3 3" />
+          {axis}
+          <YAxis allowDecimals={false} />
+          <Tooltip labelFormatter={label} formatter={(v) => formatNumber(Number(v))} />
+          <Legend />
+          <Line dataKey="replicasReady" name="ready" stroke={COLORS[3]} dot={false} type="stepAfter" isAnimationActive={false} />
+          <Line dataKey="replicasWanted" name="wanted" stroke={COLORS[5]} strokeDasharray="4 4" dot={false} type="stepAfter" isAnimationActive={false} />
+        </LineChart>
+      );
+      break;
+    case 'cpu':
+      chart = (
+        <AreaChart data={rows} margin={margin} accessibilityLayer>
+          <CartesianGrid strokeDasharray="3 3" />
+          {axis}
+          <YAxis unit=" %" />
+          <Tooltip labelFormatter={label} formatter={(v) => `${formatNumber(Number(v))} %`} />
+          <Area dataKey="cpuPercent" name="CPU" stroke={COLORS[4]} fill={COLORS[4]} fillOpacity={0.2} connectNulls={false} isAnimationActive={false} />
+        </AreaChart>
+      );
+      break;
+    case 'memory':
+      chart = (
+        <AreaChart data={rows} margin={margin} accessibilityLayer>
+          <CartesianGrid strokeDasharray="3 3" />
+          {axis}
+          <YAxis tickFormatter={(v) => formatBytes(Number(v))} width={72} />
+          <Tooltip labelFormatter={label} formatter={(v) => formatBytes(Number(v))} />
+          <Area dataKey="memoryBytes" name="memory" stroke={COLORS[1]} fill={COLORS[1]} fillOpacity={0.2} connectNulls={false} isAnimationActive={false} />
+        </AreaChart>
+      );
+      break;
+  }
+  return (
+    <ResponsiveContainer width="100%" height={200}>
+      {chart}
+    </ResponsiveContainer>
+  );
+});
