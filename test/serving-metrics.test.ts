@@ -132,6 +132,34 @@ describe('Deployment metrics: stored series, live points, /metrics and the rollu
     expect(text).toContain(`aimass_deployment_request_duration_seconds_count{deployment="${name}",version="1"} 34`);
   });
 
+  it('sums every hub: requests routed by a second hub on the same database add to the same points', async () => {
+    const peer = await hub.peer();
+    try {
+      const from = began - 3_600_000;
+      const total = async (reader: TestHub) => {
+        const res = await reader.graphql(
+          `query($o: String!, $n: String!, $from: DateTimeISO!, $to: DateTimeISO!) {
+            deployment(owner: $o, name: $n) { metrics(from: $from, to: $to, step: 3600) { points { requests } } } }`,
+          { o: alice.username, n: 'iris', from: new Date(from).toISOString(), to: new Date(Date.now() + 10_000).toISOString() },
+          alice.token,
+        );
+        expect(res.errors).toBeUndefined();
+        return res.data.deployment.metrics.points.reduce((s: number, p: any) => s + p.requests, 0) as number;
+      };
+      const before = await total(hub);
+      for (let i = 0; i < 10; i++) {
+        expect((await tfServingPredict(peer, key, alice.username, 'iris', { instances: records })).status).toBe(200);
+        expect((await tfServingPredict(hub, key, alice.username, 'iris', { instances: records })).status).toBe(200);
+      }
+      // Each hub writes its tallies within a second; read through either, the sum is the same.
+      for (const reader of [hub, peer]) {
+        await waitFor(`both hubs’ requests, read through ${reader.url}`, async () => (await total(reader)) === before + 20);
+      }
+    } finally {
+      await peer.close();
+    }
+  });
+
   it('refuses a step that is no multiple of 10 s, a reversed range and more than 1000 steps; a deployment you may not see is NOT_FOUND', async () => {
     const now = Date.now();
     const odd = await metrics({ from: now - 3_600_000, to: now, step: 15 });
@@ -144,15 +172,18 @@ describe('Deployment metrics: stored series, live points, /metrics and the rollu
     expect(tooLong.errors![0].extensions!.fields).toEqual([expect.objectContaining({ field: 'to' })]);
     // A day at 1 min is 1440 steps: too many; at 5 min it is answered from the 1 min tier.
     expect(codeOf(await metrics({ from: now - 86_400_000, to: now, step: 60 }))).toBe('BAD_USER_INPUT');
+    const sum = (res: any) => res.data.deployment.metrics.points.reduce((s: number, p: any) => s + p.requests, 0);
+    const all = sum(await metrics({ from: began - 10_000, to: now + 10_000, step: 10 }));
+    expect(all).toBeGreaterThanOrEqual(34);
     const day = await metrics({ from: now - 86_400_000, to: now + 10_000, step: 300 });
     expect(day.errors).toBeUndefined();
     expect(day.data.deployment.metrics.resolution).toBe(60);
     // What the 1 min tier has not rolled up yet comes from the 10 s tier: nothing is missing.
-    expect(day.data.deployment.metrics.points.reduce((s: number, p: any) => s + p.requests, 0)).toBe(34);
+    expect(sum(day)).toBe(all);
     // A year at 1 day: the 1 h tier.
     const year = await metrics({ from: now - 360 * 86_400_000, to: now + 10_000, step: 86_400 });
     expect(year.data.deployment.metrics.resolution).toBe(3600);
-    expect(year.data.deployment.metrics.points.reduce((s: number, p: any) => s + p.requests, 0)).toBe(34);
+    expect(sum(year)).toBe(all);
 
     const hidden = await metrics({ from: now - 60_000, to: now, step: 10 }, bob.token);
     expect(codeOf(hidden)).toBe('NOT_FOUND');
