@@ -12,6 +12,8 @@ import type { DeploymentStats } from './types';
 import { METRICS_RANGES, useDeploymentMetrics, type MetricsPoint, type MetricsRange } from './use-deployment-metrics';
 
 const COLORS = ['#2f5bd3', '#d97706', '#b91c1c', '#059669', '#7c3aed', '#64748b'];
+/** Latency has no value in a step without requests: small dots keep a lone step visible between gaps. */
+const SPARSE_DOT = { r: 1.5 };
 
 function tickFormat(range: MetricsRange) {
   return (at: number) =>
@@ -42,7 +44,7 @@ export function MetricsCharts({ owner, name, stats }: { owner: string; name: str
           <button
             key={r.id}
             type="button"
-            className={r.id === range.id ? 'button small selected' : 'button small'}
+            className={r.id === range.id ? 'button small' : 'button small secondary'}
             aria-pressed={r.id === range.id}
             onClick={() => setRange(r)}
             data-testid={`metrics-range-${r.id}`}
@@ -171,9 +173,9 @@ const ChartBody = memo(function ChartBody({ kind, rows, statuses, range }: { kin
           <YAxis unit=" ms" />
           <Tooltip labelFormatter={label} formatter={(v) => `${formatNumber(Number(v))} ms`} />
           <Legend />
-          <Line dataKey="p50Ms" name="p50" stroke={COLORS[0]} dot={false} connectNulls={false} isAnimationActive={false} />
-          <Line dataKey="p95Ms" name="p95" stroke={COLORS[1]} dot={false} connectNulls={false} isAnimationActive={false} />
-          <Line dataKey="p99Ms" name="p99" stroke={COLORS[2]} dot={false} connectNulls={false} isAnimationActive={false} />
+          <Line dataKey="p50Ms" name="p50" stroke={COLORS[0]} dot={SPARSE_DOT} connectNulls={false} isAnimationActive={false} />
+          <Line dataKey="p95Ms" name="p95" stroke={COLORS[1]} dot={SPARSE_DOT} connectNulls={false} isAnimationActive={false} />
+          <Line dataKey="p99Ms" name="p99" stroke={COLORS[2]} dot={SPARSE_DOT} connectNulls={false} isAnimationActive={false} />
         </LineChart>
       );
       break;
