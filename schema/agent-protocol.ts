@@ -79,6 +79,8 @@ export const heartbeat = z
     type: z.literal('heartbeat'),
     /** 1-minute load average divided by cores. */
     load: z.number().min(0).max(1e6),
+    /** Memory in use on the machine, bytes (the hub keeps at most the memory the node declared). */
+    memoryUsedBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
     running: z.array(heldJob).max(1024),
     /** The load of each serving replica it holds (schema/serving.ts). */
     replicas: z.array(replicaLoad).max(1024).default([]),

@@ -71,6 +71,38 @@ const httpUrl: Parser<string> = (raw, name) => {
   return raw.replace(/\/+$/, '');
 };
 
+/** A tier of the deployment metrics: points of `resolutionSeconds`, kept `keepSeconds`. */
+export interface MetricTier {
+  resolutionSeconds: number;
+  keepSeconds: number;
+}
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** `10s:1d,1m:30d,1h:365d`: at least one tier, finest first, each resolution a multiple of the one before and kept at least as long. */
+const metricTiers: Parser<MetricTier[]> = (raw, name) => {
+  const duration = (part: string): number => {
+    const m = /^(\d+)([smhd])$/.exec(part.trim());
+    if (!m || Number(m[1]) < 1) throw new Error(`${name}: "${part}" is not a duration like 10s, 1m, 1h or 30d`);
+    return Number(m[1]) * UNIT_SECONDS[m[2]];
+  };
+  const tiers = raw.split(',').map((tier) => {
+    const [resolution, keep, extra] = tier.split(':');
+    if (keep === undefined || extra !== undefined) throw new Error(`${name}: "${tier}" is not resolution:retention, like 10s:1d`);
+    return { resolutionSeconds: duration(resolution), keepSeconds: duration(keep) };
+  });
+  tiers.forEach((t, i) => {
+    if (t.resolutionSeconds > 86_400) throw new Error(`${name}: a resolution is at most 1d`);
+    if (t.keepSeconds < t.resolutionSeconds) throw new Error(`${name}: each tier keeps at least one of its points`);
+    const before = tiers[i - 1];
+    if (before && (t.resolutionSeconds <= before.resolutionSeconds || t.resolutionSeconds % before.resolutionSeconds !== 0)) {
+      throw new Error(`${name}: each resolution must be a multiple of the one before, and larger`);
+    }
+    if (before && t.keepSeconds < before.keepSeconds) throw new Error(`${name}: a coarser tier is kept at least as long as a finer one`);
+  });
+  return tiers;
+};
+
 /** Every environment variable the hub reads, with its default. */
 export const VARIABLES = {
   NODE_ENV: {
@@ -409,6 +441,21 @@ export const VARIABLES = {
     description: 'how long a replica waits for a node that holds no replica of its deployment before it may join one on a node that already does (so a one-node hub still serves every replica)',
     parse: int(0, 86400),
   },
+  AIMASS_METRICS_TIERS: {
+    default: '10s:1d,1m:30d,1h:365d',
+    description: 'deployment metrics tiers, finest first, as resolution:retention (units s, m, h, d): each resolution a multiple of the one before; the finest is what hubs write, each coarser one is rolled up from the one before and points older than their retention are deleted',
+    parse: metricTiers,
+  },
+  AIMASS_METRICS_ROLLUP_SECONDS: {
+    default: '60',
+    description: 'how often a hub tries the metrics rollup and retention (one hub does each rollup step, whichever claims it)',
+    parse: int(1, 3600),
+  },
+  AIMASS_METRICS_MAX_DEPLOYMENT_LABELS: {
+    default: '100',
+    description: 'distinct deployment and version pairs one hub labels on /metrics (aimass_deployment_*); further ones are counted under deployment="other", version="other"',
+    parse: int(0, 100000),
+  },
   AIMASS_WEB_DIR: {
     default: './dist/web',
     description: 'built portal served at / (npm run build makes it)',
@@ -480,6 +527,8 @@ export interface Config {
   serving: { maxBodyBytes: number };
   /** Deployments and their replicas (serving/). */
   deployments: { maxQueue: number; reconcileMs: number; spreadWaitSeconds: number };
+  /** Deployment metrics time series (serving/monitoring/). */
+  monitoring: { tiers: MetricTier[]; rollupSeconds: number; maxDeploymentLabels: number };
   /** AIMASS_MODEL_SPEC_MAX_PARAMS */
   modelSpecMaxParams: number;
   webhooks: { maxAttempts: number; retryBaseMs: number; retryMaxMs: number; timeoutMs: number; allowPrivate: boolean };
@@ -583,6 +632,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     serving: { maxBodyBytes: v.AIMASS_SERVING_MAX_BODY_BYTES },
     deployments: { maxQueue: v.AIMASS_SERVE_MAX_QUEUE, reconcileMs: v.AIMASS_SERVE_RECONCILE_MS, spreadWaitSeconds: v.AIMASS_SERVE_SPREAD_WAIT_SECONDS },
+    monitoring: { tiers: v.AIMASS_METRICS_TIERS, rollupSeconds: v.AIMASS_METRICS_ROLLUP_SECONDS, maxDeploymentLabels: v.AIMASS_METRICS_MAX_DEPLOYMENT_LABELS },
     modelSpecMaxParams: v.AIMASS_MODEL_SPEC_MAX_PARAMS,
     webhooks: {
       maxAttempts: v.AIMASS_WEBHOOK_MAX_ATTEMPTS,

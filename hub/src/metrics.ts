@@ -98,6 +98,19 @@ export function createMetrics() {
       labelNames: ['deployment', 'reason'] as const,
       registers: [registry],
     }),
+    deploymentRequests: new Counter({
+      name: 'aimass_deployment_requests_total',
+      help: 'Metered online predictions by deployment (owner/name), model version that answered and status (ok or the error code); past the label bound, deployment="other"',
+      labelNames: ['deployment', 'version', 'status'] as const,
+      registers: [registry],
+    }),
+    deploymentLatency: new Histogram({
+      name: 'aimass_deployment_request_duration_seconds',
+      help: 'Hub-measured latency of metered online predictions by deployment (owner/name) and model version; past the label bound, deployment="other"',
+      labelNames: ['deployment', 'version'] as const,
+      buckets: [0.001, 0.0025, ...seconds],
+      registers: [registry],
+    }),
     inferenceOutstanding: new Gauge({
       name: 'aimass_inference_outstanding',
       help: 'Requests this hub has sent to replicas and waits for',

@@ -24,6 +24,7 @@ import type { Node } from './compute/node.entity.js';
 import type { HubChannel } from './events/hub-channel.js';
 import type { Logger } from './logger.js';
 import type { Notification } from './notifications/notification.entity.js';
+import type { MetricsPoint } from './serving/monitoring/metrics-point.js';
 import type { TrainingEpoch } from './training/training-epoch.entity.js';
 
 /** Topic → [routing id, payload]. */
@@ -42,12 +43,14 @@ export type Topics = {
   TRAINING_EPOCH: [jobId: string, epoch: TrainingEpoch];
   /** A deployment's status, replicas, load or settings changed, routed by deployment id (subscribers re-read it). */
   DEPLOYMENT_CHANGED: [deploymentId: string, change: { id: string }];
+  /** A deployment's point of the finest metrics tier, once its bucket is complete (one hub publishes it), routed by deployment id. */
+  DEPLOYMENT_METRICS: [deploymentId: string, point: MetricsPoint];
 };
 
 type Topic = keyof Topics;
 
 /** Every topic, for checking what arrives from other hubs. */
-const TOPICS: ReadonlySet<string> = new Set<Topic>(['ACCOUNT_EVENT', 'NODE_CHANGED', 'JOB_UPDATED', 'MODEL_EVENT', 'NOTIFICATION_ADDED', 'TRAINING_EPOCH', 'DEPLOYMENT_CHANGED']);
+const TOPICS: ReadonlySet<string> = new Set<Topic>(['ACCOUNT_EVENT', 'NODE_CHANGED', 'JOB_UPDATED', 'MODEL_EVENT', 'NOTIFICATION_ADDED', 'TRAINING_EPOCH', 'DEPLOYMENT_CHANGED', 'DEPLOYMENT_METRICS']);
 
 /**
  * Topics every hub publishes itself from the database, so they are not sent across. New inbox

@@ -273,7 +273,7 @@ export class Agent extends EventEmitter<AgentEvents> {
     const replicas = [...this.running]
       .filter(([, job]) => job.replica)
       .map(([jobId, job]) => ({ jobId, ...job.replica!.load }));
-    this.send({ type: 'heartbeat', load, running: this.held(), replicas });
+    this.send({ type: 'heartbeat', load, memoryUsedBytes: Math.max(0, os.totalmem() - os.freemem()), running: this.held(), replicas });
   }
 
   /** Routes one request to the replica it names; anything else is answered UNAVAILABLE at once, nothing run. */

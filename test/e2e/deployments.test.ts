@@ -3,8 +3,8 @@
  * trained by SQL is deployed with the Deploy button on its version, its page shows the replica
  * coming up live on the agent's node until READY, Try it builds a request from the signature's
  * features (number fields, a select of the colour's categories) and shows the prediction, the curl
- * commands it shows for TF Serving and KServe v2 work as written, the request-rate chart moves
- * after a few predicts, the Deployments list shows the traffic, the model page and the Lab try the
+ * commands it shows for TF Serving and KServe v2 work as written, the stored metrics charts draw
+ * the traffic live for the chosen range, the Deployments list shows the traffic, the model page and the Lab try the
  * deployment too, a refused call (over the daily quota) shows the hub's message, and Delete
  * removes the deployment.
  */
@@ -247,12 +247,14 @@ describe('Portal: deploy a model version, watch it come up, try it and see its t
     );
   });
 
-  it('moves the request-rate chart after a few predicts, and the Deployments list shows the traffic', { timeout: TIMEOUT }, async () => {
+  it('draws the stored metrics for the chosen range, live: rate, latency, errors by code, replicas, nodes’ CPU and memory; the Deployments list shows the traffic', { timeout: TIMEOUT }, async () => {
     await page.goto(`${hub.url}/deployments/${username}/${deployment}`);
     await page.locator('[data-testid="deployment-status"][data-status="READY"]').waitFor();
-    const chart = page.getByTestId('rate-chart');
-    await waitForText(chart, () => true, 'the request-rate chart');
-    const pointsBefore = Number(await chart.getAttribute('data-points'));
+    const metrics = page.getByTestId('metrics');
+    await page.locator('[data-testid="metrics"][data-range="hour"][data-loaded="true"]').waitFor();
+    // The last hour at 30 s: a point for every step.
+    expect(Number(await metrics.getAttribute('data-points'))).toBeGreaterThanOrEqual(120);
+    const requestsBefore = Number(await metrics.getAttribute('data-requests'));
 
     const panel = page.getByTestId('try-it');
     await panel.getByTestId('try-feature-petal').fill(String(ROW.petal));
@@ -261,25 +263,40 @@ describe('Portal: deploy a model version, watch it come up, try it and see its t
       await expectNoRefusal(panel);
     }
     for (let i = 0; i < 20; i++) expect((await predictByApi(slug, { ...ROW, petal: i / 10 })).errors).toBeUndefined();
+    // Two calls whose records the hub refuses: errors by code.
+    for (let i = 0; i < 2; i++) expect((await predictByApi(slug, { ...ROW, petal: 'not a number' })).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
 
-    // The page samples the stats every few seconds: new points, and a rate above zero.
-    await waitFor(
-      'a request rate above zero on the chart',
-      async () => Number(await chart.getAttribute('data-points')) > pointsBefore && Number(await chart.getAttribute('data-latest')) > 0,
-      30_000,
-    );
+    // The page is not reloaded: each live 10 s point has the range read again.
+    await waitFor('the traffic on the charts', async () => Number(await metrics.getAttribute('data-requests')) >= requestsBefore + 27, 45_000);
+    await waitFor('the errors on the chart', async () => (await page.getByTestId('errors-chart').getAttribute('data-statuses')) === 'BAD_USER_INPUT', 15_000);
+    await waitFor('an error bar', async () => (await page.locator('[data-testid="errors-chart"] .recharts-bar-rectangle').count()) > 0, 15_000);
+    await waitFor('a request rate above zero', async () => Number(await page.getByTestId('rate-chart').getAttribute('data-latest')) > 0, 30_000);
     await expectText(page.getByTestId('rate-now'), /^now [\d.,]+\/s$/);
     await expectText(page.getByTestId('latency-now'), /^p50 [\d.,]+ ms · p99 [\d.,]+ ms$/);
-    // Lines drawn: the rate, and p50 and p99 (the stats keep the last minute, so the readings
-    // after the traffic all carry it).
+    await expectText(page.getByTestId('replicas-now'), /^1 ready of 1 wanted$/);
+    // Lines drawn: the rate; p50, p95 and p99; replicas ready and wanted; the node's CPU and memory.
     await waitFor('the request-rate line', async () => (await page.locator('[data-testid="rate-chart"] .recharts-line-curve').count()) === 1, 15_000);
-    await waitFor('the p50 and p99 lines', async () => (await page.locator('[data-testid="latency-chart"] .recharts-line-curve').count()) === 2, 15_000);
-    // The chart keeps moving: another reading arrives while the page is open.
-    const points = Number(await chart.getAttribute('data-points'));
-    await waitFor('another reading', async () => Number(await chart.getAttribute('data-points')) > points, 15_000);
+    await waitFor('the p50, p95 and p99 lines', async () => (await page.locator('[data-testid="latency-chart"] .recharts-line-curve').count()) === 3, 15_000);
+    await waitFor('the replica lines', async () => (await page.locator('[data-testid="replicas-chart"] .recharts-line-curve').count()) === 2, 15_000);
+    await waitFor('the CPU area', async () => (await page.locator('[data-testid="cpu-chart"] .recharts-area-area').count()) === 1, 15_000);
+    await waitFor('the memory area', async () => Number(await page.getByTestId('memory-chart').getAttribute('data-latest')) > 0, 15_000);
     // Batch sizes of the last minute: at least one bar.
     await waitFor('a batch-size bar', async () => Number(await page.getByTestId('batch-chart').getAttribute('data-bars')) > 0, 15_000);
     await screenshot(page, 'portal-deployment-charts.png');
+
+    // The last day, at 10 minutes a point: the same traffic, read from the 1 min tier and what it has not rolled up yet.
+    await page.getByTestId('metrics-range-day').click();
+    await page.locator('[data-testid="metrics"][data-range="day"][data-loaded="true"]').waitFor();
+    await waitFor('the day’s points', async () => Number(await metrics.getAttribute('data-points')) >= 144, 15_000);
+    expect(Number(await metrics.getAttribute('data-requests'))).toBeGreaterThanOrEqual(requestsBefore + 27);
+    expect(await page.getByTestId('metrics-range-day').getAttribute('aria-pressed')).toBe('true');
+    await waitFor('the day’s request-rate line', async () => (await page.locator('[data-testid="rate-chart"] .recharts-line-curve').count()) === 1, 15_000);
+    // A month, at 12 hours a point.
+    await page.getByTestId('metrics-range-month').click();
+    await page.locator('[data-testid="metrics"][data-range="month"][data-loaded="true"]').waitFor();
+    await waitFor('the month’s points', async () => Number(await metrics.getAttribute('data-points')) >= 60, 15_000);
+    expect(Number(await metrics.getAttribute('data-requests'))).toBeGreaterThanOrEqual(requestsBefore + 27);
+    await screenshot(page, 'portal-deployment-charts-month.png');
 
     await page.goto(`${hub.url}/deployments`);
     const row = page.locator(`[data-testid="deployment-row"][data-slug="${slug}"]`);

@@ -54,6 +54,21 @@ describe('Configuration', () => {
     expect(loadConfig({}).trustProxyHops).toBe(0);
   });
 
+  it('reads the deployment metrics tiers, finest first, and refuses tiers that cannot roll up', () => {
+    expect(loadConfig({}).monitoring.tiers).toEqual([
+      { resolutionSeconds: 10, keepSeconds: 86_400 },
+      { resolutionSeconds: 60, keepSeconds: 30 * 86_400 },
+      { resolutionSeconds: 3600, keepSeconds: 365 * 86_400 },
+    ]);
+    expect(loadConfig({ AIMASS_METRICS_TIERS: '5s:2h,1m:7d' }).monitoring.tiers).toEqual([
+      { resolutionSeconds: 5, keepSeconds: 7200 },
+      { resolutionSeconds: 60, keepSeconds: 7 * 86_400 },
+    ]);
+    for (const bad of ['', '10s', '10x:1d', '10s:1d,15s:2d', '1m:1d,10s:2d', '10s:1d,1m:1h', '1m:30s']) {
+      expect(() => loadConfig({ AIMASS_METRICS_TIERS: bad || ' ' }), bad).toThrow(/AIMASS_METRICS_TIERS/);
+    }
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' })).toMatchObject({ port: 4000, databaseUrl: undefined });
   });

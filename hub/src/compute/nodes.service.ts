@@ -197,8 +197,12 @@ export class NodesService {
   private readonly heartbeatPublishedAt = new Map<string, number>();
 
   /** Records a heartbeat; live views hear about it at most every 10 s per node. */
-  async heartbeat(id: string, load: number): Promise<void> {
+  async heartbeat(id: string, load: number, memoryUsedBytes?: number): Promise<void> {
     await this.repo.update({ id }, { lastHeartbeatAt: new Date(), load });
+    // Agent-reported: kept within the memory the node declared (serving metrics read it, serving/monitoring/).
+    if (memoryUsedBytes !== undefined) {
+      await this.repo.query(`UPDATE nodes SET memory_used_bytes = LEAST($2::bigint, coalesce(memory_bytes, $2::bigint)) WHERE id = $1`, [id, memoryUsedBytes]);
+    }
     if (Date.now() - (this.heartbeatPublishedAt.get(id) ?? 0) < 10_000) return;
     this.heartbeatPublishedAt.set(id, Date.now());
     const node = await this.repo.findOneBy({ id });

@@ -230,7 +230,7 @@ export class Scheduler {
 
 
   async heartbeat(session: AgentSession, message: Message<AgentToHub, 'heartbeat'>): Promise<void> {
-    await this.nodes.heartbeat(session.nodeId, message.load);
+    await this.nodes.heartbeat(session.nodeId, message.load, message.memoryUsedBytes);
     const mine = message.running.filter((h) => session.held.get(h.jobId) === h.attempt);
     await renewLeases(this.db, session.nodeId, mine, this.config.jobs.leaseSeconds);
   }

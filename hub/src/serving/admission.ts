@@ -30,6 +30,14 @@ export interface UsageEntry {
   latencyMs: number;
   /** Rows in the agent's predict call that answered it (InferenceAnswer.batchSize); absent for a failed request. */
   batchSize?: number;
+  /** "owner/name", for the /metrics labels (monitoring). */
+  deployment?: string;
+  /** The model version that answered, or the one asked for (or the deployment's) when none did. */
+  versionNumber?: number;
+  /** The replica (serve job) that answered; absent when none did. */
+  replicaId?: string;
+  /** Of a failed request: its error code (RATE_LIMITED never reaches the meter). */
+  status?: string;
 }
 
 export interface Metering {

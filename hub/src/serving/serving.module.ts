@@ -24,6 +24,9 @@ import { connectSql } from './from-sql/connect-sql.js';
 import { DeploymentOnlinePredictor } from './from-sql/deployment-online-predictor.js';
 import { ReadyDeploymentsOfModel } from './from-sql/ready-deployments-of-model.js';
 import { TrainedVersionDeployer, deploymentWriter } from './from-sql/trained-version-deployer.js';
+import { createMonitoring } from './monitoring/create-monitoring.js';
+import { DeploymentMetricsResolver } from './monitoring/deployment-metrics.resolver.js';
+import type { MetricsService } from './monitoring/metrics.service.js';
 import { createQuotas } from './quotas/create-quotas.js';
 import { UsageResolver } from './quotas/usage.resolver.js';
 import type { UsageService } from './quotas/usage.service.js';
@@ -38,7 +41,7 @@ import { ShadowMeter } from './split/shadow-meter.js';
 const SHADOW_FIGURES_DAYS = 30;
 
 /** Its GraphQL resolvers (static: `npm run schema` prints the SDL without a hub). */
-export const servingResolvers = [DeploymentResolver, DeploymentStatsResolver, DeploymentSplitResolver, PredictResolver, UsageResolver] as const;
+export const servingResolvers = [DeploymentResolver, DeploymentStatsResolver, DeploymentMetricsResolver, DeploymentSplitResolver, PredictResolver, UsageResolver] as const;
 
 export interface ServingServices {
   /** Deployments: their rules, access, and what the front doors and the router look up. */
@@ -57,6 +60,8 @@ export interface ServingServices {
   usage: UsageService;
   /** Split deployments' shadow traffic: agreement and latency, summed over every hub (split/shadow-meter.ts). */
   shadowMeter: ShadowMeter;
+  /** A deployment's stored metrics series (monitoring/metrics.service.ts). */
+  deploymentMetrics: MetricsService;
 }
 
 export function servingModule(
@@ -108,9 +113,25 @@ export function servingModule(
     deployments: { find: (viewer, ref) => deployments.forUsage(viewer, ref), names: (ids) => deployments.fullNames(ids) },
     apiKeyNames: (ids) => accounts.apiKeys.names(ids),
   });
+  // Every metered request also feeds the deployment's metrics series and /metrics (monitoring/).
+  const monitoring = createMonitoring({
+    db,
+    log: log.child({ component: 'serving-metrics' }),
+    events,
+    metrics: floor.metrics,
+    tiers: config.monitoring.tiers,
+    rollupSeconds: config.monitoring.rollupSeconds,
+    maxDeploymentLabels: config.monitoring.maxDeploymentLabels,
+  });
+  const metering: Metering = {
+    record(entry) {
+      quotas.metering.record(entry);
+      monitoring.meter.record(entry);
+    },
+  };
   const shadowMeter = new ShadowMeter(db, log.child({ component: 'serving-shadow' }));
   const inference = new InferenceService(
-    { deployments: recentCallable, admission: quotas.admission, router: routing.router, metering: quotas.metering, replicas: replicaDirectory, shadows: shadowMeter },
+    { deployments: recentCallable, admission: quotas.admission, router: routing.router, metering, replicas: replicaDirectory, shadows: shadowMeter },
     catalog,
   );
   // CREATE MODEL … OPTIONS (deploy = TRUE) deploys; small ML.PREDICTs on a deployed version are answered online.
@@ -128,7 +149,7 @@ export function servingModule(
 
   return {
     name: 'serving',
-    services: { deployments, deploymentReconciler, replicaDirectory, inference, admission: quotas.admission, metering: quotas.metering, usage: quotas.usage, shadowMeter },
+    services: { deployments, deploymentReconciler, replicaDirectory, inference, admission: quotas.admission, metering, usage: quotas.usage, shadowMeter, deploymentMetrics: monitoring.service },
     resolvers: servingResolvers,
     routes: [
       { path: '/jobs', router: serveAgentRouter({ scheduler, artifacts }), jobTokenOnly: true },
@@ -146,6 +167,7 @@ export function servingModule(
     async start() {
       quotas.start();
       shadowMeter.start();
+      monitoring.start();
       routing.start();
       await replicaDirectory.start();
       deploymentReconciler.start();
@@ -159,6 +181,7 @@ export function servingModule(
       recentAuthenticator.stop();
       await quotas.stop();
       await shadowMeter.stop();
+      await monitoring.stop();
     },
     housekeeping: async () => {
       await quotas.housekeeping();

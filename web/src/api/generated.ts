@@ -996,6 +996,27 @@ export type PredictMutationVariables = Exact<{
 
 export type PredictMutation = { predict: { model: string, versionNumber: number, replica: string, nodeName: string | null, latencyMs: number, predictions: Array<{ label: string | null, value: number | null, outputs: Array<number | null> | null, probabilities: Array<{ label: string, probability: number }> | null }> } };
 
+export type MetricsPointFieldsFragment = { start: string, requests: number, requestsPerSecond: number, errors: number, errorRate: number, p50Ms: number | null, p95Ms: number | null, p99Ms: number | null, queueLength: number | null, replicasReady: number | null, replicasWanted: number | null, cpuLoad: number | null, memoryBytes: number | null, errorsByStatus: Array<{ status: string, count: number }> };
+
+export type DeploymentMetricsQueryVariables = Exact<{
+  owner: string;
+  name: string;
+  from: string;
+  to: string;
+  step?: number | null | undefined;
+}>;
+
+
+export type DeploymentMetricsQuery = { deployment: { id: string, metrics: { step: number, resolution: number, points: Array<{ start: string, requests: number, requestsPerSecond: number, errors: number, errorRate: number, p50Ms: number | null, p95Ms: number | null, p99Ms: number | null, queueLength: number | null, replicasReady: number | null, replicasWanted: number | null, cpuLoad: number | null, memoryBytes: number | null, errorsByStatus: Array<{ status: string, count: number }> }> } } };
+
+export type DeploymentMetricsAddedSubscriptionVariables = Exact<{
+  owner: string;
+  name: string;
+}>;
+
+
+export type DeploymentMetricsAddedSubscription = { deploymentMetricsAdded: { start: string, requests: number, requestsPerSecond: number, errors: number, errorRate: number, p50Ms: number | null, p95Ms: number | null, p99Ms: number | null, queueLength: number | null, replicasReady: number | null, replicasWanted: number | null, cpuLoad: number | null, memoryBytes: number | null, errorsByStatus: Array<{ status: string, count: number }> } };
+
 export type ArchitectureSummaryFieldsFragment = { id: string, owner: string, name: string, description: string, tags: Array<string>, visibility: Visibility, kind: string, layerCount: number, totalParams: number, createdAt: string, updatedAt: string };
 
 export type ValidateModelSpecQueryVariables = Exact<{

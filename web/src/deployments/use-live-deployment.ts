@@ -2,14 +2,13 @@
  * One deployment kept live: `deploymentChanged` brings status and replica changes as they happen
  * (the subscription starts before the query, so no change falls between them; the newer copy by
  * updatedAt is kept), and its stats and replicas' load are re-read every STATS_MS, since traffic
- * alone announces nothing. Each stats reading is kept as a sample for the charts (see useSamples).
+ * alone announces nothing. The stored metrics series are read by useDeploymentMetrics.
  */
 import { useCallback, useEffect, useState } from 'react';
 import { request, subscribe } from '../api/graphql-client';
 import { GraphQLRequestError } from '../api/graphql-request-error';
 import { DEPLOYMENT, DEPLOYMENT_CHANGED, DEPLOYMENT_STATS } from './deployment-operations';
 import type { DeploymentDetail } from './types';
-import { useSamples, type Sample } from './use-samples';
 
 export const STATS_MS = 3_000;
 
@@ -17,8 +16,6 @@ export interface LiveDeployment {
   deployment: DeploymentDetail | undefined;
   error: GraphQLRequestError | undefined;
   liveError: GraphQLRequestError | undefined;
-  /** The stats readings of the last minutes, oldest first */
-  samples: Sample[];
   /** Takes a copy from elsewhere (a mutation's answer), if it is not older. */
   accept(deployment: DeploymentDetail): void;
 }
@@ -27,7 +24,6 @@ export function useLiveDeployment(owner: string, name: string, statsMs = STATS_M
   const [deployment, setDeployment] = useState<DeploymentDetail>();
   const [error, setError] = useState<GraphQLRequestError>();
   const [liveError, setLiveError] = useState<GraphQLRequestError>();
-  const { samples, add, clear } = useSamples();
 
   const accept = useCallback(
     (next: DeploymentDetail) =>
@@ -40,7 +36,6 @@ export function useLiveDeployment(owner: string, name: string, statsMs = STATS_M
     setDeployment(undefined);
     setError(undefined);
     setLiveError(undefined);
-    clear();
     const stop = subscribe(DEPLOYMENT_CHANGED, { owner, name }, {
       next: ({ deploymentChanged }) => {
         if (!current) return;
@@ -55,7 +50,6 @@ export function useLiveDeployment(owner: string, name: string, statsMs = STATS_M
       ({ deployment: loaded }) => {
         if (!current) return;
         accept(loaded);
-        add(loaded.stats);
       },
       (problem: unknown) => {
         if (current) setError(GraphQLRequestError.from(problem));
@@ -65,12 +59,11 @@ export function useLiveDeployment(owner: string, name: string, statsMs = STATS_M
       request(DEPLOYMENT_STATS, { owner, name }).then(
         ({ deployment: read }) => {
           if (!current) return;
-          add(read.stats);
           // Stats and load change without an event; the rest of the copy stays as it was.
           setDeployment((known) => (known && known.id === read.id ? { ...known, stats: read.stats, replicas: read.replicas } : known));
         },
         () => {
-          // A missed reading leaves a gap in the charts; the next one fills on.
+          // A missed reading: the next one comes in STATS_MS.
         },
       );
     }, statsMs);
@@ -79,7 +72,7 @@ export function useLiveDeployment(owner: string, name: string, statsMs = STATS_M
       stop();
       clearInterval(timer);
     };
-  }, [owner, name, statsMs, accept, add, clear]);
+  }, [owner, name, statsMs, accept]);
 
-  return { deployment, error, liveError, samples, accept };
+  return { deployment, error, liveError, accept };
 }

@@ -1,7 +1,8 @@
 /**
  * One deployment, live: its status and replicas (node, state, load) through `deploymentChanged`,
- * request-rate and latency charts over the last minutes, the batch sizes of the last minute, usage
- * by API key, its settings and endpoints, Try it, and (for its owner) Delete.
+ * its stored metrics over a chosen range (rate, latency, errors, replicas, nodes' CPU and memory,
+ * MetricsCharts), the batch sizes of the last minute, usage by API key, its settings and
+ * endpoints, Try it, and (for its owner) Delete.
  */
 import { Link, useNavigate, useParams } from 'react-router';
 import { request } from '../api/graphql-client';
@@ -14,13 +15,12 @@ import { useRowAction } from '../components/use-row-action';
 import { BatchSizeChart } from '../deployments/BatchSizeChart';
 import { DELETE_DEPLOYMENT } from '../deployments/deployment-operations';
 import { DeploymentFacts } from '../deployments/DeploymentFacts';
-import { LatencyChart, RequestRateChart } from '../deployments/LiveCharts';
+import { MetricsCharts } from '../deployments/MetricsCharts';
 import { ReplicasTable } from '../deployments/ReplicasTable';
 import { TryItPanel } from '../deployments/TryItPanel';
 import type { DeploymentDetail } from '../deployments/types';
 import { UsageByKey } from '../deployments/UsageByKey';
 import { useLiveDeployment } from '../deployments/use-live-deployment';
-import type { Sample } from '../deployments/use-samples';
 import { useMe } from '../forms/OwnerSelect';
 import { modelPath } from '../models/model-path';
 import '../deployments/deployments.css';
@@ -28,14 +28,14 @@ import '../deployments/deployments.css';
 export function DeploymentPage() {
   const { owner = '', name = '' } = useParams();
   usePageTitle(`${owner}/${name}`);
-  const { deployment, error, liveError, samples } = useLiveDeployment(owner, name);
+  const { deployment, error, liveError } = useLiveDeployment(owner, name);
   return (
     <div className="page">
       <p>
         <Link to="/deployments">← All deployments</Link>
       </p>
       {deployment ? (
-        <DeploymentDetails deployment={deployment} samples={samples} liveError={liveError?.message} />
+        <DeploymentDetails deployment={deployment} liveError={liveError?.message} />
       ) : (
         <ItemPlaceholder error={error} what="Deployment" slug={`${owner}/${name}`} notFoundTestId="deployment-not-found" />
       )}
@@ -43,7 +43,7 @@ export function DeploymentPage() {
   );
 }
 
-function DeploymentDetails({ deployment, samples, liveError }: { deployment: DeploymentDetail; samples: Sample[]; liveError?: string }) {
+function DeploymentDetails({ deployment, liveError }: { deployment: DeploymentDetail; liveError?: string }) {
   const slug = `${deployment.owner}/${deployment.name}`;
   const me = useMe();
   const navigate = useNavigate();
@@ -97,9 +97,8 @@ function DeploymentDetails({ deployment, samples, liveError }: { deployment: Dep
 
       <section className="card" aria-labelledby="traffic-heading">
         <h2 id="traffic-heading">Traffic</h2>
+        <MetricsCharts owner={deployment.owner} name={deployment.name} stats={deployment.stats} />
         <div className="chart-grid">
-          <RequestRateChart samples={samples} />
-          <LatencyChart samples={samples} />
           <BatchSizeChart batchSizes={deployment.stats.batchSizes} />
         </div>
       </section>

@@ -132,10 +132,13 @@ export class InferenceService {
       const answering = this.parts.router.infer({ deploymentId: target.id, versionNumber: routed.versionNumber, exceptVersions: routed.exceptVersions, records, deadlineAt });
       for (const shadow of routed.shadows) this.copyToShadow(target, shadow, records, deadlineAt, answering);
       const answer = await answering;
-      this.meter(principal, target, rows, false, answer.computeMs, this.now() - started, answer.batchSize);
+      this.meter(principal, target, rows, false, answer.computeMs, this.now() - started, answer.batchSize, { versionNumber: answer.versionNumber, replicaId: answer.replicaId });
       return { target: answeredBy(target, answer.versionNumber), answer, records, rateLimit };
     } catch (error) {
-      this.meter(principal, target, rows, true, 0, this.now() - started);
+      this.meter(principal, target, rows, true, 0, this.now() - started, undefined, {
+        versionNumber: versionNumber ?? target.versionNumber,
+        status: error instanceof AppError ? error.code : 'INTERNAL',
+      });
       if (error instanceof AppError) throw withHeaders(error, rateLimit);
       throw error;
     }
@@ -180,8 +183,19 @@ export class InferenceService {
     return alias.number;
   }
 
-  private meter(principal: Principal, target: DeploymentTarget, rows: number, error: boolean, computeMs: number, latencyMs: number, batchSize?: number): void {
+  private meter(
+    principal: Principal,
+    target: DeploymentTarget,
+    rows: number,
+    error: boolean,
+    computeMs: number,
+    latencyMs: number,
+    batchSize: number | undefined,
+    answered: { versionNumber: number; replicaId?: string; status?: string },
+  ): void {
     this.parts.metering.record({
+      ...answered,
+      deployment: `${target.owner}/${target.name}`,
       deploymentId: target.id,
       userId: principal.user.id,
       apiKeyId: principal.via === 'apiKey' ? principal.credentialId : null,
