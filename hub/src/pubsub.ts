@@ -42,12 +42,14 @@ export type Topics = {
   TRAINING_EPOCH: [jobId: string, epoch: TrainingEpoch];
   /** A deployment's status, replicas, load or settings changed, routed by deployment id (subscribers re-read it). */
   DEPLOYMENT_CHANGED: [deploymentId: string, change: { id: string }];
+  /** A scored submission changed a benchmark's leaderboard, routed by benchmark id (subscribers re-read the board). */
+  LEADERBOARD_CHANGED: [benchmarkId: string, change: { benchmarkId: string; submissionId: string }];
 };
 
 type Topic = keyof Topics;
 
 /** Every topic, for checking what arrives from other hubs. */
-const TOPICS: ReadonlySet<string> = new Set<Topic>(['ACCOUNT_EVENT', 'NODE_CHANGED', 'JOB_UPDATED', 'MODEL_EVENT', 'NOTIFICATION_ADDED', 'TRAINING_EPOCH', 'DEPLOYMENT_CHANGED']);
+const TOPICS: ReadonlySet<string> = new Set<Topic>(['ACCOUNT_EVENT', 'NODE_CHANGED', 'JOB_UPDATED', 'MODEL_EVENT', 'NOTIFICATION_ADDED', 'TRAINING_EPOCH', 'DEPLOYMENT_CHANGED', 'LEADERBOARD_CHANGED']);
 
 /**
  * Topics every hub publishes itself from the database, so they are not sent across. New inbox
