@@ -146,7 +146,7 @@ export class SubmissionsService {
       entries.push({
         rank: e.rank,
         publicRank: e.publicRank,
-        submission: await this.present(principal, e.best.row, reveal),
+        submission: await this.present(principal, benchmark, e.best.row, reveal),
         submitter: e.best.row.submitter,
         submissions: e.submissions,
         lastSubmittedAt: e.lastSubmittedAt,
@@ -170,12 +170,13 @@ export class SubmissionsService {
     const reveal = !this.benchmarks.isOpen(benchmark) || (await this.benchmarks.permission(principal, benchmark)) === 'admin';
     const rows = await this.rows(where, params);
     const out = [];
-    for (const row of rows) out.push(await this.present(principal, row, reveal));
+    for (const row of rows) out.push(await this.present(principal, benchmark, row, reveal));
     return out;
   }
 
   /** A row as the viewer may see it: private scores only when revealed; the model's name only if they may read it. */
-  private async present(principal: Principal | null, row: SubmissionRow, reveal: boolean): Promise<BenchmarkSubmission> {
+  private async present(principal: Principal | null, benchmark: Benchmark, row: SubmissionRow, reveal: boolean): Promise<BenchmarkSubmission> {
+    const order = [benchmark.metric, ...benchmark.secondaryMetrics.filter((m) => m !== benchmark.metric)];
     let model: string | null = `${row.model_owner}/${row.model_name}`;
     try {
       await this.catalog.get(principal, row.model_owner, row.model_name);
@@ -193,9 +194,9 @@ export class SubmissionsService {
       error: row.error,
       publicScore: row.public_score,
       publicInterval: row.public_low !== null && row.public_high !== null ? { low: row.public_low, high: row.public_high, confidence: INTERVAL_CONFIDENCE } : null,
-      publicMetrics: metricList(row.public_metrics),
+      publicMetrics: metricList(row.public_metrics, order),
       privateScore: reveal ? row.private_score : null,
-      privateMetrics: reveal && row.private_metrics ? metricList(row.private_metrics) : null,
+      privateMetrics: reveal && row.private_metrics ? metricList(row.private_metrics, order) : null,
       createdAt: row.created_at,
       scoredAt: row.scored_at,
     };
@@ -265,6 +266,8 @@ function asRanked(row: SubmissionRow): RankedSubmission & { row: SubmissionRow }
   };
 }
 
-function metricList(metrics: Record<string, number | null> | null): MetricScore[] {
-  return Object.entries(metrics ?? {}).map(([metric, value]) => ({ metric: metric as BenchmarkMetric, value }));
+/** The stored metrics in the benchmark's order (its metric, then the secondary ones). */
+function metricList(metrics: Record<string, number | null> | null, order: readonly BenchmarkMetric[]): MetricScore[] {
+  const stored = metrics ?? {};
+  return order.filter((m) => m in stored).map((metric) => ({ metric, value: stored[metric] }));
 }
