@@ -16,6 +16,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createModel, tfReady, uploadFiles } from './catalog-support.js';
+import { spawnAgent, type AgentProcess } from './support/agent.js';
 import { FAST_SCHEDULER, registerNode, waitFor } from './support/compute.js';
 import { createDataset, upload } from './support/datasets.js';
 import { startTestHub, type TestHub } from './support/hub.js';
@@ -88,6 +89,8 @@ describe('Benchmark submissions and leaderboards', () => {
   let bob: SignedUp;
   let carol: SignedUp;
   let agent: RawAgent;
+  let realAgent: AgentProcess | undefined;
+  let irisFiles: Map<string, Uint8Array>;
   const hidden = new Map<string, { key: number; row: number; part: string }[]>();
 
   const board = (token: string | undefined, name: string) => hub.graphql(BOARD, { o: alice.username, n: name }, token);
@@ -178,7 +181,7 @@ describe('Benchmark submissions and leaderboards', () => {
     }
     const standardized = (name: string) => ({ name, type: 'NUMBER', preprocessing: { kind: 'STANDARDIZE', mean: 4.5, std: 2.9 } });
     const models: [SignedUp, string, string, Map<string, Uint8Array>, object][] = [
-      [alice, 'iris3', 'PUBLIC', await modelFiles(3, 'softmax'), { features: ['a', 'b', 'c'].map(standardized), labels: CLASSES }],
+      [alice, 'iris3', 'PUBLIC', (irisFiles = await modelFiles(3, 'softmax')), { features: ['a', 'b', 'c'].map(standardized), labels: CLASSES }],
       [alice, 'secret3', 'PRIVATE', await modelFiles(3, 'softmax'), { features: ['a', 'b', 'c'].map(standardized), labels: CLASSES }],
       [alice, 'price', 'PUBLIC', await modelFiles(1, 'linear'), { features: ['a', 'b', 'c'].map(standardized) }],
       [alice, 'secretprice', 'PRIVATE', await modelFiles(1, 'linear'), { features: ['a', 'b', 'c'].map(standardized) }],
@@ -201,6 +204,7 @@ describe('Benchmark submissions and leaderboards', () => {
 
   afterAll(async () => {
     agent?.socket.close();
+    await realAgent?.stop();
     await hub?.close();
   });
 
@@ -376,4 +380,32 @@ describe('Benchmark submissions and leaderboards', () => {
       carolsNode.socket.close();
     }
   }, 120_000);
+
+  it('end to end: a real agent runs the model on the hidden features and the hub’s score is the model’s own', async () => {
+    agent.socket.close();
+    await agent.closed;
+    realAgent = spawnAgent(['--hub', hub.url, '--token', (await registerNode(hub, alice.token, 'alices-real-node')).token, '--name', 'real']);
+    await realAgent.waitFor(/connected to hub/);
+    const res = await submit(alice, 'secret-iris', { owner: alice.username, name: 'iris3' });
+    expect(res.errors).toBeUndefined();
+    const done = await scored(alice, 'secret-iris', res.data.submitToBenchmark.id);
+
+    // The same model, run here on the hidden rows' features (standardized as its signature says).
+    const manifest = JSON.parse(new TextDecoder().decode(irisFiles.get('model.json')!));
+    const bytes = irisFiles.get('weights.bin')!;
+    const model = await tf.loadLayersModel(
+      tf.io.fromMemory({ modelTopology: manifest.modelTopology, weightSpecs: manifest.weightsManifest[0].weights, weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer }),
+    );
+    const keys = hidden.get('secret-iris')!.filter((k) => k.part === 'public');
+    const rows = keys.map((k) => flowers[k.row - 1]);
+    const input = tf.tensor2d(rows.map((r) => [r.a, r.b, r.c].map((v) => (v - 4.5) / 2.9)));
+    const probs = (model.predict(input) as tf.Tensor).arraySync() as number[][];
+    input.dispose();
+    model.dispose();
+    const want = refClassification(rows.map((r) => r.species), probs);
+    // float32 on two backends: a near-tie may fall the other way for at most a row.
+    expect(Math.abs(done.publicScore - want.ACCURACY)).toBeLessThanOrEqual(1 / rows.length + 1e-9);
+    expect(done.publicMetrics.find((m: any) => m.metric === 'ACCURACY').value).toBe(done.publicScore);
+    expect(done.publicInterval.low).toBeLessThanOrEqual(done.publicScore);
+  }, 180_000);
 });
