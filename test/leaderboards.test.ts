@@ -263,6 +263,9 @@ describe('Benchmark submissions and leaderboards', () => {
   }, 120_000);
 
   it('refuses a model the submitter cannot read, one whose features or task do not match, and submissions over the daily limit', async () => {
+    // The submit form's list: alice's versions the benchmark can evaluate, by the same rules.
+    const compatible = await hub.graphql(`query($o: String!, $n: String!) { benchmark(owner: $o, name: $n) { compatibleModelVersions { owner name version } } }`, { o: alice.username, n: 'iris' }, alice.token);
+    expect(compatible.data.benchmark.compatibleModelVersions.map((v: any) => v.name).sort()).toEqual(['iris3', 'secret3']);
     const hiddenModel = await submit(bob, 'iris', { owner: alice.username, name: 'secret3' });
     expect(codeOf(hiddenModel)).toBe('NOT_FOUND');
     const wrongCols = await submit(alice, 'iris', { owner: alice.username, name: 'wrongcols' });

@@ -3,7 +3,7 @@ import { Benchmark } from '../benchmarks/index.js';
 import { AppError } from '../errors.js';
 import { ANYONE } from '../graphql/auth-checker.js';
 import type { Context } from '../graphql/context.js';
-import { BenchmarkRefInput, BenchmarkSubmission, Leaderboard, ModelVersionRefInput } from './submission.types.js';
+import { BenchmarkRefInput, BenchmarkSubmission, CompatibleModelVersion, Leaderboard, ModelVersionRefInput } from './submission.types.js';
 
 @Resolver(() => Benchmark)
 export class LeaderboardResolver {
@@ -27,6 +27,11 @@ export class LeaderboardResolver {
   @FieldResolver(() => [BenchmarkSubmission], { description: 'Your submissions, newest first, with their status and scores' })
   mySubmissions(@Root() benchmark: Benchmark, @Ctx() ctx: Context): Promise<BenchmarkSubmission[]> {
     return ctx.services.submissions.mine(ctx.principal, benchmark);
+  }
+
+  @FieldResolver(() => [CompatibleModelVersion], { description: 'Your own model versions this benchmark can evaluate (features and task match), newest first' })
+  compatibleModelVersions(@Root() benchmark: Benchmark, @Ctx() ctx: Context): Promise<CompatibleModelVersion[]> {
+    return ctx.services.submissions.compatible(ctx.principal, benchmark);
   }
 
   @Authorized(ANYONE)

@@ -72,3 +72,10 @@ export class ModelVersionRefInput {
   @Field(() => String) name: string;
   @Field(() => Int) version: number;
 }
+
+@ObjectType({ description: 'A model version of yours the benchmark can evaluate' })
+export class CompatibleModelVersion {
+  @Field(() => String) owner: string;
+  @Field(() => String) name: string;
+  @Field(() => Int) version: number;
+}

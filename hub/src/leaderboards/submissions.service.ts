@@ -28,7 +28,7 @@ import type { EventBus } from '../pubsub.js';
 import { scoreBenchmarkRun, INTERVAL_CONFIDENCE } from './benchmark-run-score.js';
 import { compatibilityProblems } from './feature-compatibility.js';
 import { rankLeaderboard, type RankedSubmission } from './leaderboard-ranking.js';
-import { BenchmarkSubmission, Leaderboard, SubmissionStatus, type MetricScore } from './submission.types.js';
+import { BenchmarkSubmission, Leaderboard, SubmissionStatus, type CompatibleModelVersion, type MetricScore } from './submission.types.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -127,6 +127,31 @@ export class SubmissionsService {
       throw error;
     }
     return (await this.read(principal, benchmark, `WHERE s.id = $1`, [submissionId]))[0];
+  }
+
+  /**
+   * Benchmark.compatibleModelVersions: the viewer's own model versions (newest first, the 50 latest)
+   * that submitToBenchmark would take, checked by the same rules (asTrained, compatibilityProblems).
+   */
+  async compatible(principal: Principal | null, benchmark: Benchmark): Promise<CompatibleModelVersion[]> {
+    if (!principal) return [];
+    const rows: { name: string; number: number }[] = await this.db.query(
+      `SELECT m.name, v.number FROM model_versions v JOIN models m ON m.id = v.model_id
+        WHERE m.owner_id = $1 AND v.signature ? 'features' AND v.files ? 'model.json' ORDER BY v.created_at DESC LIMIT 50`,
+      [principal.user.id],
+    );
+    const out: CompatibleModelVersion[] = [];
+    for (const row of rows) {
+      try {
+        const trained = await this.ml.trainedModel(principal, principal.user.username, row.name, row.number);
+        if (compatibilityProblems(trained, { task: benchmark.task, label: benchmark.label, featureColumns: benchmark.featureColumns }).length === 0) {
+          out.push({ owner: principal.user.username, name: row.name, version: row.number });
+        }
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+      }
+    }
+    return out;
   }
 
   /** Benchmark.mySubmissions: the viewer's submissions, newest first (none for a visitor). */
