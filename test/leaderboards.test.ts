@@ -15,28 +15,19 @@ import * as ss from 'simple-statistics';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createModel, tfReady, uploadFiles } from './catalog-support.js';
+import { createModel, uploadFiles } from './catalog-support.js';
 import { spawnAgent, type AgentProcess } from './support/agent.js';
 import { FAST_SCHEDULER, registerNode, waitFor } from './support/compute.js';
 import { createDataset, upload } from './support/datasets.js';
 import { startTestHub, type TestHub } from './support/hub.js';
 import { connectRawAgent, type RawAgent } from './support/raw-agent.js';
+import { denseModelFiles } from './support/tf-model.js';
 import { codeOf, signUp, type SignedUp } from './support/users.js';
 
 const CLASSES = ['setosa', 'versicolor', 'virginica'];
 const CHUNK_ROWS = 40;
 
-async function modelFiles(units: number, activation: 'softmax' | 'linear'): Promise<Map<string, Uint8Array>> {
-  await tfReady();
-  const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units, activation })] });
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async (artifacts) => ((saved = artifacts), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
-  model.dispose();
-  const data = saved!.weightData!;
-  const weights = new Uint8Array(Array.isArray(data) ? Buffer.concat(data.map((d) => Buffer.from(d))) : Buffer.from(data as ArrayBuffer));
-  const manifest = { format: 'layers-model', generatedBy: 'test', convertedBy: null, modelTopology: saved!.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: saved!.weightSpecs }] };
-  return new Map([['model.json', new TextEncoder().encode(JSON.stringify(manifest))], ['weights.bin', weights]]);
-}
+const modelFiles = denseModelFiles;
 
 // Unique label values, so a label leaking into the row stream is a string match.
 const flowers = Array.from({ length: 120 }, (_, i) => ({ a: (i * 7) % 10, b: (i * 3) % 10, c: (i * 5 + 2) % 10, species: CLASSES[(i + (i % 4 === 0 ? 1 : 0)) % 3] }));
