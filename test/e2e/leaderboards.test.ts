@@ -79,7 +79,7 @@ describe('Portal: a benchmark’s live leaderboard and submissions', () => {
 
   it('submits a compatible model version from the page, and the board follows live', { timeout: TIMEOUT }, async () => {
     await page.goto(`${hub.url}/leaderboards/${alice}/petals`);
-    await expectText(page.getByTestId('leaderboard'), /No scored submission yet/);
+    await expectText(page.getByTestId('leaderboard-empty'), /No scored submission yet/);
     const choice = page.getByTestId('submit-benchmark-model').locator('option');
     await choice.first().waitFor({ state: 'attached' });
     expect(await choice.allTextContents()).toEqual([`${alice}/petal-net@1`]);

@@ -48,6 +48,7 @@ export function BenchmarkLeaderboard({ benchmark: b }: { benchmark: BenchmarkDet
           caption={`${metric} (${b.higherIsBetter ? 'higher' : 'lower'} is better)`}
           testId="leaderboard"
           empty="No scored submission yet."
+          emptyTestId="leaderboard-empty"
           columns={[
             { header: 'Rank', cell: (e) => e.rank },
             ...(final ? [{ header: 'Public rank', cell: (e: { publicRank?: number | null }) => e.publicRank ?? '—' }] : []),
