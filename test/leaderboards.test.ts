@@ -151,7 +151,7 @@ describe('Benchmark submissions and leaderboards', () => {
   }
 
   beforeAll(async () => {
-    hub = await startTestHub({ env: { ...FAST_SCHEDULER, AIMASS_JOB_LEASE_SECONDS: '60', AIMASS_TRAIN_CHUNK_ROWS: String(CHUNK_ROWS) } });
+    hub = await startTestHub({ env: { ...FAST_SCHEDULER, AIMASS_JOB_LEASE_SECONDS: '60', AIMASS_TRAIN_CHUNK_ROWS: String(CHUNK_ROWS), AIMASS_ML_WAIT_MS: '60000' } });
     [alice, bob, carol] = [await signUp(hub), await signUp(hub), await signUp(hub)];
     for (const [name, rows] of [['flowers', flowers], ['houses', houses]] as const) {
       await createDataset(hub, alice.token, { name, visibility: 'PUBLIC' });
@@ -251,6 +251,18 @@ describe('Benchmark submissions and leaderboards', () => {
     expect(submission.privateScore).toBeCloseTo(priv.RMSE, 9);
     for (const m of submission.publicMetrics) expect(m.value, m.metric).toBeCloseTo(pub[m.metric as keyof typeof pub], 9);
     for (const m of submission.privateMetrics) expect(m.value, m.metric).toBeCloseTo(priv[m.metric as keyof typeof priv], 9);
+
+    // By SQL: ML.EVALUATE with a BENCHMARK submits the same way and answers once scored.
+    const seen = assigns(agent).length;
+    const answer = hub.graphql(`mutation($q: String!) { runSql(query: $q) { statement columns { name } rows } }`, { q: `SELECT * FROM ML.EVALUATE(MODEL ${alice.username}.price@1, BENCHMARK ${alice.username}.prices)` }, alice.token);
+    await serve(await waitFor('job.assign', async () => assigns(agent)[seen]), plane);
+    const res = await answer;
+    expect(res.errors).toBeUndefined();
+    expect(res.data.runSql.statement).toBe('ML_EVALUATE');
+    const row = Object.fromEntries(res.data.runSql.columns.map((c: { name: string }, i: number) => [c.name, res.data.runSql.rows[0][i]]));
+    expect(row).toMatchObject({ status: 'SCORED', benchmark: `${alice.username}.prices`, model: `${alice.username}/price@1`, error: null });
+    expect(row.public_score).toBeCloseTo(pub.RMSE, 9);
+    expect(row.private_score).toBeCloseTo(priv.RMSE, 9); // alice administers the benchmark
   }, 120_000);
 
   it('refuses a model the submitter cannot read, one whose features or task do not match, and submissions over the daily limit', async () => {

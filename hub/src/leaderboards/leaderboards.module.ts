@@ -22,6 +22,10 @@ export function leaderboardsModule(
 ): HubModule<LeaderboardsServices> {
   const submissions = new SubmissionsService(db, benchmarks, catalog, ml, events, log.child({ component: 'leaderboards' }));
   // The `predict` kind is ml's; a benchmark run's scoring and end are ours.
-  ml.useBenchmarkRuns({ score: (jobId, attempt) => submissions.scoreRun(jobId, attempt), failed: (jobId, reason) => submissions.runFailed(jobId, reason) });
+  ml.useBenchmarkRuns({
+    score: (jobId, attempt) => submissions.scoreRun(jobId, attempt),
+    failed: (jobId, reason) => submissions.runFailed(jobId, reason),
+    submitBySql: (principal, model, benchmark, waitMs) => submissions.submitBySql(principal, model, benchmark, waitMs),
+  });
   return { name: 'leaderboards', services: { submissions }, resolvers: leaderboardsResolvers };
 }

@@ -19,11 +19,11 @@ import type { DataSource } from 'typeorm';
 import type { Principal } from '../accounts/index.js';
 import { Visibility } from '../accounts/index.js';
 import { METRICS, type Benchmark, type BenchmarkMetric, type BenchmarksService } from '../benchmarks/index.js';
-import type { CatalogService } from '../catalog/index.js';
+import type { CatalogService, VersionRef } from '../catalog/index.js';
 import { rows as resultRows } from '../db/rows.js';
 import { AppError, badInput } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { MlService } from '../ml/index.js';
+import type { MlRows, MlService } from '../ml/index.js';
 import type { EventBus } from '../pubsub.js';
 import { scoreBenchmarkRun, INTERVAL_CONFIDENCE } from './benchmark-run-score.js';
 import { compatibilityProblems } from './feature-compatibility.js';
@@ -31,6 +31,20 @@ import { rankLeaderboard, type RankedSubmission } from './leaderboard-ranking.js
 import { BenchmarkSubmission, Leaderboard, SubmissionStatus, type CompatibleModelVersion, type MetricScore } from './submission.types.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const SQL_POLL_MS = 100;
+
+/** The row ML.EVALUATE(MODEL …, BENCHMARK …) answers. */
+const SQL_COLUMNS = [
+  { name: 'submission_id', type: 'uuid' },
+  { name: 'status', type: 'text' },
+  { name: 'benchmark', type: 'text' },
+  { name: 'model', type: 'text' },
+  { name: 'public_score', type: 'double precision' },
+  { name: 'public_low', type: 'double precision' },
+  { name: 'public_high', type: 'double precision' },
+  { name: 'private_score', type: 'double precision' },
+  { name: 'error', type: 'text' },
+];
 
 interface SubmissionRow {
   id: string;
@@ -76,7 +90,7 @@ export class SubmissionsService {
   ) {}
 
   /** submitToBenchmark. */
-  async submit(principal: Principal, ref: { owner: string; name: string }, model: { owner: string; name: string; version: number }): Promise<BenchmarkSubmission> {
+  async submit(principal: Principal, ref: { owner: string; name: string }, model: { owner: string; name: string; version: number | VersionRef | null }): Promise<BenchmarkSubmission> {
     const benchmark = await this.benchmarks.get(principal, ref.owner, ref.name);
     if (!this.benchmarks.isOpen(benchmark)) throw badInput('benchmark', `${ref.owner}/${ref.name} closed at ${benchmark.deadline!.toISOString()}: it takes no more submissions`);
     const trained = await this.ml.trainedModel(principal, model.owner, model.name, model.version);
@@ -127,6 +141,28 @@ export class SubmissionsService {
       throw error;
     }
     return (await this.read(principal, benchmark, `WHERE s.id = $1`, [submissionId]))[0];
+  }
+
+  /**
+   * `SELECT * FROM ML.EVALUATE(MODEL owner.model[@v], BENCHMARK owner.benchmark)`: submits like
+   * submitToBenchmark and answers one row once the submission is scored or failed, or after
+   * `waitMs` with its status (read it again with Benchmark.mySubmissions). Scores as on the board:
+   * the private score only once revealed.
+   */
+  async submitBySql(principal: Principal, model: { owner: string; name: string; version: VersionRef | null }, ref: { owner: string; name: string }, waitMs: number): Promise<MlRows> {
+    const submitted = await this.submit(principal, ref, model);
+    const benchmark = await this.benchmarks.get(principal, ref.owner, ref.name);
+    const until = Date.now() + waitMs;
+    let s = submitted;
+    while ((s.status === SubmissionStatus.QUEUED || s.status === SubmissionStatus.RUNNING) && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(SQL_POLL_MS, Math.max(1, until - Date.now()))));
+      s = (await this.read(principal, benchmark, `WHERE s.id = $1`, [submitted.id]))[0];
+    }
+    return {
+      columns: SQL_COLUMNS,
+      rows: [[s.id, s.status, `${ref.owner}.${ref.name}`, `${s.model ?? `${model.owner}/${model.name}`}@${s.modelVersion}`, s.publicScore, s.publicInterval?.low ?? null, s.publicInterval?.high ?? null, s.privateScore, s.error]],
+      totalCount: 1,
+    };
   }
 
   /**

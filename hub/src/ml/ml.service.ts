@@ -31,7 +31,7 @@ import type { Principal } from '../accounts/index.js';
 import { Visibility } from '../accounts/index.js';
 import type { DataRead } from '../compute/index.js';
 import { datasetReads } from '../training/index.js';
-import type { CatalogService } from '../catalog/index.js';
+import type { CatalogService, VersionRef } from '../catalog/index.js';
 import type { JobsService } from '../compute/index.js';
 import { JobStatus } from '../compute/index.js';
 import type { Config } from '../config.js';
@@ -95,6 +95,8 @@ interface MlJobRow {
 export interface BenchmarkRunHooks {
   score(jobId: string, attempt: number): Promise<string | null>;
   failed(jobId: string, reason: string): Promise<void>;
+  /** ML.EVALUATE(MODEL …, BENCHMARK owner.name): submits, waits up to `waitMs` for the score, answers one row. */
+  submitBySql(principal: Principal, model: { owner: string; name: string; version: VersionRef | null }, benchmark: { owner: string; name: string }, waitMs: number): Promise<MlRows>;
 }
 
 /** A benchmark run to queue: the model version (checked by asTrained) over a benchmark's hidden features. */
@@ -135,8 +137,8 @@ export class MlService {
   }
 
   /** A version the caller may read (NOT_FOUND otherwise) as a trained model a `predict` job can run (BAD_USER_INPUT naming `field` otherwise). */
-  async trainedModel(principal: Principal, owner: string, name: string, version: number, field = 'model'): Promise<TrainedVersion> {
-    const found = await this.catalog.version(principal, owner, name, { number: version });
+  async trainedModel(principal: Principal, owner: string, name: string, version: number | VersionRef | null, field = 'model'): Promise<TrainedVersion> {
+    const found = await this.catalog.version(principal, owner, name, typeof version === 'number' ? { number: version } : version);
     const trained = asTrained(found, `model ${owner}/${name}@${found.number}`, 'the evaluation');
     if (typeof trained === 'string') throw badInput(field, trained);
     return trained;
@@ -191,6 +193,11 @@ export class MlService {
   async run(principal: Principal, prepared: PreparedStatement, page: { offset: number; first: number }): Promise<MlRows> {
     const statement = prepared.statement as MlStatement;
     if (statement.kind === 'ML_EVALUATE' && page.offset > 0) throw badInput('after', 'ML.EVALUATE answers one row: there is no next page');
+    if (statement.kind === 'ML_EVALUATE' && statement.benchmark) {
+      if (!this.benchmarkRuns) throw new SqlError('BAD_USER_INPUT', 'this hub does not take benchmark submissions', prepared.source.position(statement.benchmark.offset));
+      const { owner, name, version } = statement.model;
+      return this.benchmarkRuns.submitBySql(principal, { owner, name, version }, statement.benchmark, this.config.ml.waitMs);
+    }
     if (statement.kind === 'ML_EVALUATE' && !statement.input) return this.trainingMetrics(principal, prepared);
     if (page.offset > 0) return this.nextPage(principal, prepared, page);
 
