@@ -387,6 +387,39 @@ describe('Benchmark submissions and leaderboards', () => {
     }
   }, 120_000);
 
+  it('shows a submission whose run was canceled as FAILED with the reason, and it does not count for the day', async () => {
+    const seen = assigns(agent).length;
+    const mineBefore = (await board(alice.token, 'prices')).data.benchmark.mySubmissions.length;
+    const res = await submit(alice, 'prices', { owner: alice.username, name: 'price' });
+    expect(res.errors).toBeUndefined();
+    const assign = await waitFor('job.assign', async () => assigns(agent)[seen]);
+    const canceled = await hub.graphql(`mutation($id: ID!) { cancelJob(id: $id) { status } }`, { id: assign.jobId }, alice.token);
+    expect(canceled.errors).toBeUndefined();
+    const failed = await waitFor('FAILED', async () => {
+      const mine = (await board(alice.token, 'prices')).data.benchmark.mySubmissions.find((s: any) => s.id === res.data.submitToBenchmark.id);
+      return mine?.status === 'FAILED' ? mine : undefined;
+    });
+    expect(failed.error).toContain('canceled');
+    expect((await board(alice.token, 'prices')).data.benchmark.mySubmissions).toHaveLength(mineBefore + 1);
+    const [{ n }] = await hub.sql(
+      `SELECT count(*)::int AS n FROM benchmark_submissions s JOIN benchmarks b ON b.id = s.benchmark_id WHERE b.name = 'prices' AND s.created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`,
+    );
+    // prices allows 5 a day: alice made n, one of them canceled, so she has 5 − (n − 1) left, and no more.
+    const left = 5 - (n - 1);
+    expect(left).toBeGreaterThan(0);
+    const made: string[] = [];
+    for (let i = 0; i < left; i++) {
+      const more = await submit(alice, 'prices', { owner: alice.username, name: 'price' });
+      expect(more.errors, `submission ${i + 1} of the ${left} left`).toBeUndefined();
+      made.push(more.data.submitToBenchmark.id);
+    }
+    expect(codeOf(await submit(alice, 'prices', { owner: alice.username, name: 'price' }))).toBe('RATE_LIMITED');
+    for (const id of made) {
+      const [{ job_id }] = await hub.sql(`SELECT job_id FROM benchmark_runs WHERE submission_id = $1`, [id]);
+      expect((await hub.graphql(`mutation($id: ID!) { cancelJob(id: $id) { status } }`, { id: job_id }, alice.token)).errors).toBeUndefined();
+    }
+  }, 120_000);
+
   it('end to end: a real agent runs the model on the hidden features and the hub’s score is the model’s own', async () => {
     agent.socket.close();
     await agent.closed;

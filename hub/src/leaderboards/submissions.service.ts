@@ -55,6 +55,7 @@ interface SubmissionRow {
   model_version: number;
   status: SubmissionStatus;
   job_status: string | null;
+  job_error: string | null;
   error: string | null;
   public_score: number | null;
   public_low: number | null;
@@ -69,9 +70,9 @@ interface SubmissionRow {
 const SUBMISSION_SELECT = `
   SELECT s.id, s.submitter_id, u.username AS submitter, COALESCE(mu.username, mo.handle) AS model_owner, m.name AS model_name,
          s.model_version, s.status, s.error, s.public_score, s.public_low, s.public_high, s.private_score, s.public_metrics, s.private_metrics,
-         s.created_at, s.scored_at,
-         (SELECT j.status FROM benchmark_runs r JOIN jobs j ON j.id = r.job_id WHERE r.submission_id = s.id ORDER BY r.created_at DESC LIMIT 1) AS job_status
+         s.created_at, s.scored_at, run.status AS job_status, run.error AS job_error
     FROM benchmark_submissions s
+    LEFT JOIN LATERAL (SELECT j.status, j.error FROM benchmark_runs r JOIN jobs j ON j.id = r.job_id WHERE r.submission_id = s.id ORDER BY r.created_at DESC LIMIT 1) run ON true
     JOIN users u ON u.id = s.submitter_id
     JOIN models m ON m.id = s.model_id
     LEFT JOIN users mu ON mu.id = m.owner_id
@@ -104,7 +105,10 @@ export class SubmissionsService {
       const now = this.now();
       const dayStart = new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS);
       const [{ n }] = await manager.query(
-        `SELECT count(*)::int AS n FROM benchmark_submissions WHERE benchmark_id = $1 AND submitter_id = $2 AND created_at >= $3 AND status <> 'FAILED'`,
+        `SELECT count(*)::int AS n FROM benchmark_submissions s
+          WHERE s.benchmark_id = $1 AND s.submitter_id = $2 AND s.created_at >= $3 AND s.status <> 'FAILED'
+            AND (s.status = 'SCORED' OR EXISTS (SELECT 1 FROM benchmark_runs r LEFT JOIN jobs j ON j.id = r.job_id
+                                                  WHERE r.submission_id = s.id AND (j.status IS NULL OR j.status NOT IN ('failed', 'canceled'))))`,
         [benchmark.id, principal.user.id, dayStart],
       );
       const limit = benchmark.rules.submissionsPerDay;
@@ -245,14 +249,19 @@ export class SubmissionsService {
       if (!(error instanceof AppError && error.code === 'NOT_FOUND')) throw error;
       model = null;
     }
-    const status = row.status === SubmissionStatus.QUEUED && (row.job_status === 'leased' || row.job_status === 'running') ? SubmissionStatus.RUNNING : row.status;
+    // Not scored yet: the run's job says whether a node holds it, or whether it ended without a
+    // score (a lease that expired on its last attempt, a cancel: no failure hook runs for those).
+    const ended = row.job_status === 'failed' || row.job_status === 'canceled';
+    const status =
+      row.status !== SubmissionStatus.QUEUED ? row.status : row.job_status === 'leased' || row.job_status === 'running' ? SubmissionStatus.RUNNING : ended ? SubmissionStatus.FAILED : row.status;
+    const error = status === SubmissionStatus.FAILED && !row.error ? `the evaluation job ${row.job_status}${row.job_error ? `: ${row.job_error}` : ''}` : row.error;
     return {
       id: row.id,
       model,
       modelVersion: row.model_version,
       submitter: row.submitter,
       status,
-      error: row.error,
+      error,
       publicScore: row.public_score,
       publicInterval: row.public_low !== null && row.public_high !== null ? { low: row.public_low, high: row.public_high, confidence: INTERVAL_CONFIDENCE } : null,
       publicMetrics: metricList(row.public_metrics, order),
