@@ -17,11 +17,11 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../accounts/index.js';
-import { Visibility } from '../accounts/index.js';
+import { hasScope, Scope, Visibility } from '../accounts/index.js';
 import { METRICS, type Benchmark, type BenchmarkMetric, type BenchmarksService } from '../benchmarks/index.js';
 import type { CatalogService, VersionRef } from '../catalog/index.js';
 import { rows as resultRows } from '../db/rows.js';
-import { AppError, badInput } from '../errors.js';
+import { AppError, badInput, forbidden } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { MlRows, MlService } from '../ml/index.js';
 import type { EventBus } from '../pubsub.js';
@@ -154,6 +154,8 @@ export class SubmissionsService {
    * the private score only once revealed.
    */
   async submitBySql(principal: Principal, model: { owner: string; name: string; version: VersionRef | null }, ref: { owner: string; name: string }, waitMs: number): Promise<MlRows> {
+    // As submitToBenchmark: an API key needs jobs:write (runSql itself asks only datasets:read).
+    if (!hasScope(principal, Scope.JOBS_WRITE)) throw forbidden('This API key lacks the jobs:write scope');
     const submitted = await this.submit(principal, ref, model);
     const benchmark = await this.benchmarks.get(principal, ref.owner, ref.name);
     const until = Date.now() + waitMs;
