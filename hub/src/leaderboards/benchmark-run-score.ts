@@ -15,7 +15,7 @@ import { BenchmarkMetric, BenchmarkTask, type HiddenLabelsChunk } from '../bench
 import {
   accuracy,
   bootstrapInterval,
-  classificationMetrics,
+  classRocAuc,
   logLoss,
   macroF1,
   meanAbsoluteError,
@@ -105,7 +105,7 @@ export async function scoreBenchmarkRun(
           case BenchmarkMetric.LOG_LOSS:
             return (rows) => logLoss(p, rows);
           case BenchmarkMetric.ROC_AUC:
-            return (rows) => classificationMetrics(p, rows).roc_auc;
+            return (rows) => classRocAuc(p, rows);
           default:
             return () => null;
         }
