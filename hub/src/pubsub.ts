@@ -45,12 +45,14 @@ export type Topics = {
   DEPLOYMENT_CHANGED: [deploymentId: string, change: { id: string }];
   /** A deployment's point of the finest metrics tier, once its bucket is complete (one hub publishes it), routed by deployment id. */
   DEPLOYMENT_METRICS: [deploymentId: string, point: MetricsPoint];
+  /** A scored submission changed a benchmark's leaderboard, routed by benchmark id (subscribers re-read the board). */
+  LEADERBOARD_CHANGED: [benchmarkId: string, change: { benchmarkId: string; submissionId: string }];
 };
 
 type Topic = keyof Topics;
 
 /** Every topic, for checking what arrives from other hubs. */
-const TOPICS: ReadonlySet<string> = new Set<Topic>(['ACCOUNT_EVENT', 'NODE_CHANGED', 'JOB_UPDATED', 'MODEL_EVENT', 'NOTIFICATION_ADDED', 'TRAINING_EPOCH', 'DEPLOYMENT_CHANGED', 'DEPLOYMENT_METRICS']);
+const TOPICS: ReadonlySet<string> = new Set<Topic>(['ACCOUNT_EVENT', 'NODE_CHANGED', 'JOB_UPDATED', 'MODEL_EVENT', 'NOTIFICATION_ADDED', 'TRAINING_EPOCH', 'DEPLOYMENT_CHANGED', 'DEPLOYMENT_METRICS', 'LEADERBOARD_CHANGED']);
 
 /**
  * Topics every hub publishes itself from the database, so they are not sent across. New inbox

@@ -13,6 +13,7 @@ import { catalogModule, modelBlobReferences } from './catalog/index.js';
 import { computeModule } from './compute/index.js';
 import { datasetsModule } from './datasets/index.js';
 import type { DatabaseKind } from './db/database.js';
+import { leaderboardsModule } from './leaderboards/index.js';
 import { mlModule } from './ml/index.js';
 import type { HubFloor, HubModule, Services } from './module.js';
 import { notificationsModule } from './notifications/index.js';
@@ -45,9 +46,10 @@ export function createModules(
   const benchmarks = benchmarksModule(floor, accounts.services, datasets.services);
   const sql = sqlModule(floor, database, accounts.services, datasets.services, catalog.services);
   const training = trainingModule(floor, accounts.services, compute.services, artifacts.services, datasets.services, catalog.services, architectures.services, sql.services);
-  const ml = mlModule(floor, accounts.services, compute.services, artifacts.services, datasets.services, catalog.services, sql.services);
+  const ml = mlModule(floor, accounts.services, compute.services, artifacts.services, datasets.services, catalog.services, sql.services, benchmarks.services);
   const serving = servingModule(floor, accounts.services, compute.services, catalog.services, artifacts.services, training.services, ml.services);
-  const modules: HubModule[] = [accounts, compute, artifacts, notifications, datasets, catalog, architectures, benchmarks, sql, storageModule(), training, ml, serving];
+  const leaderboards = leaderboardsModule(floor, benchmarks.services, catalog.services, ml.services);
+  const modules: HubModule[] = [accounts, compute, artifacts, notifications, datasets, catalog, architectures, benchmarks, sql, storageModule(), training, ml, serving, leaderboards];
 
   for (const module of modules) {
     for (const [kind, handler] of Object.entries(module.sqlStatements ?? {})) {

@@ -104,6 +104,8 @@ const mutation: Access = {
   runSql: Scope.DATASETS_READ,
 
   submitJob: Scope.JOBS_WRITE,
+  // A submission runs an evaluation job for the submitter.
+  submitToBenchmark: Scope.JOBS_WRITE,
   cancelJob: Scope.JOBS_WRITE,
 
   registerNode: Scope.NODES_MANAGE,
@@ -134,6 +136,7 @@ const mutation: Access = {
 const subscription: Access = {
   accountEvents: SESSION_ONLY,
   modelEvents: Scope.MODELS_READ,
+  leaderboardChanged: Scope.DATASETS_READ,
   deploymentChanged: Scope.MODELS_READ,
   jobUpdated: Scope.JOBS_READ,
   trainingEpochAdded: Scope.JOBS_READ,

@@ -7,6 +7,7 @@ import { benchmarksResolvers } from '../benchmarks/index.js';
 import { catalogResolvers } from '../catalog/index.js';
 import { computeResolvers } from '../compute/index.js';
 import { datasetsResolvers } from '../datasets/index.js';
+import { leaderboardsResolvers } from '../leaderboards/index.js';
 import { mlResolvers } from '../ml/index.js';
 import { servingResolvers } from '../serving/index.js';
 import type { ResolverClass } from '../module.js';
@@ -31,6 +32,7 @@ export const resolvers: readonly ResolverClass[] = [
   ...trainingResolvers,
   ...mlResolvers,
   ...servingResolvers,
+  ...leaderboardsResolvers,
 ];
 
 /** The schema of `modules` resolvers (by default every module's: `npm run schema` prints it without a hub). */

@@ -1,5 +1,5 @@
 /** ML.PREDICT and ML.EVALUATE by SQL (`predict` jobs on agents): what other domains may use. */
-export { MlService, CLASSIFICATION_METRICS, REGRESSION_METRICS } from './ml.service.js';
+export { MlService, CLASSIFICATION_METRICS, REGRESSION_METRICS, type MlRows, type BenchmarkRunHooks } from './ml.service.js';
 export type { OnlinePredictor, OnlinePredictCall, OnlineAnswer } from './online-predictor.js';
 export { predictedValues, onlineRecords, onlineResultRows } from './predicted-values.js';
 export { mlModule, mlResolvers, type MlServices } from './ml.module.js';

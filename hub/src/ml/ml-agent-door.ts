@@ -22,8 +22,12 @@ import type { TrainingSql } from '../training/index.js';
 import { evaluationOutputProblem } from './evaluation-outputs.js';
 import { predictedValues } from './predicted-values.js';
 
+/** The hidden features of a benchmark (BenchmarksService.hiddenFeatures). */
+export type HiddenFeatures = (benchmarkId: string, after: number, limit: number) => Promise<{ columns: string[]; rows: { key: number; values: unknown[] }[] }>;
+
 interface JobRow {
-  mode: 'predict' | 'evaluate';
+  mode: 'predict' | 'evaluate' | 'benchmark';
+  benchmark_id: string | null;
   query_sql: string;
   datasets: ResolvedDataset[];
   task: 'classification' | 'regression';
@@ -41,13 +45,14 @@ export class MlAgentDoor {
     private readonly config: Config,
     private readonly sql: TrainingSql,
     private readonly store: ArtifactStore,
+    private readonly hiddenFeatures: HiddenFeatures,
   ) {}
 
   /** The ml_jobs row of a `predict` job the token opens; NOT_FOUND for any other job. */
   private async of(job: LeasedJob): Promise<JobRow> {
     if (job.kind !== 'predict') throw notFound('Job');
     const [row] = await this.db.query(
-      `SELECT m.mode, m.query_sql, m.datasets, m.task, m.labels, m.label_name, j.payload->'features' AS features, m.row_count, v.files
+      `SELECT m.mode, m.benchmark_id, m.query_sql, m.datasets, m.task, m.labels, m.label_name, j.payload->'features' AS features, m.row_count, v.files
        FROM ml_jobs m JOIN model_versions v ON v.id = m.model_version_id JOIN jobs j ON j.id = m.job_id WHERE m.job_id = $1`,
       [job.id],
     );
@@ -71,6 +76,7 @@ export class MlAgentDoor {
     if (!Number.isSafeInteger(limit) || limit < 1) throw badInput('limit', 'must be a whole number of at least 1');
     // One more than the query returned when planned: a short chunk ends the reading.
     const first = Math.min(limit, this.config.training.chunkRows, rowCount - offset + 1);
+    if (row.mode === 'benchmark') return this.hiddenRows(job, row, offset, first);
     // A plain scan of immutable dataset tables returns rows in the same order on every run (the
     // sandbox turns parallel plans off), so OFFSET pages are stable across requests and attempts.
     const page = await this.sql.runWrapped({ sql: row.query_sql, datasets: row.datasets }, (sql) => `SELECT * FROM (${sql}) AS aimass_ml OFFSET ${offset} LIMIT ${first}`, {
@@ -89,6 +95,21 @@ export class MlAgentDoor {
     if (labelAt < 0 || served.some((i) => i < 0)) throw new Error(`the ML.EVALUATE input of job ${job.id} no longer has its label or feature columns`);
     await this.keep(job.id, offset, rows.map((r) => [r[labelAt]]));
     return { columns: row.features.map((f) => f.name), rows: rows.map((r) => served.map((i) => r[i])), offset };
+  }
+
+  /**
+   * A benchmark run's rows: the hidden split's features after key `offset` (keys are 1…m, so the
+   * row at offset n has key n + 1), in the model's feature order. The hub keeps each row's key
+   * (ml_result_rows.input = [key]) to join the outputs to the labels it scores them against; the
+   * agent gets no key, no label and no part — only feature values, in an order that says nothing
+   * about a row's part.
+   */
+  private async hiddenRows(job: LeasedJob, row: JobRow, offset: number, first: number): Promise<RowsChunk> {
+    const chunk = await this.hiddenFeatures(row.benchmark_id!, offset, first);
+    const served = row.features.map((f) => chunk.columns.indexOf(f.name));
+    if (served.some((i) => i < 0)) throw new Error(`the benchmark of job ${job.id} no longer has the model's feature columns`);
+    await this.keep(job.id, offset, chunk.rows.map((r) => [r.key]));
+    return { columns: row.features.map((f) => f.name), rows: chunk.rows.map((r) => served.map((i) => r.values[i])), offset };
   }
 
   /** Keeps what the hub joins the outputs to: the row (ML.PREDICT) or its label (ML.EVALUATE), once per row. */
@@ -113,7 +134,7 @@ export class MlAgentDoor {
     try {
       return await this.keepOutputs(job, row, body);
     } catch (error) {
-      if (row.mode === 'evaluate' && error instanceof AppError) {
+      if (row.mode !== 'predict' && error instanceof AppError) {
         await this.db.query(`UPDATE ml_jobs SET refusal = $2, refused_attempt = $3 WHERE job_id = $1`, [job.id, error.message, job.attempt]);
       }
       throw error;

@@ -43,25 +43,32 @@ export async function trainedVersion(catalog: CatalogService, principal: Princip
   const ref = statement.model;
   const at = prepared.source.position(ref.offset);
   const version = await catalog.version(principal, ref.owner, ref.name, ref.version);
-  const shown = `${ref.owner}.${ref.name}@${version.number}`;
+  const trained = asTrained(version, `model ${ref.owner}.${ref.name}@${version.number}`, `ML.${statement.kind === 'ML_PREDICT' ? 'PREDICT' : 'EVALUATE'}`);
+  if (typeof trained === 'string') throw new SqlError('BAD_USER_INPUT', trained, at);
+  return trained;
+}
+
+/**
+ * A version as a trained model the `predict` job can run, or why it cannot be one: its signature
+ * names features with a preprocessing the agent applies, and it has model.json. `shown` names the
+ * version in the reason, `what` the statement or operation that needs it.
+ */
+export function asTrained(version: ModelVersion, shown: string, what: string): TrainedVersion | string {
   const signature = (version.signature ?? {}) as { features?: StoredFeature[]; labels?: string[] };
   if (!signature.features || signature.features.length === 0) {
-    throw new SqlError(
-      'BAD_USER_INPUT',
-      `model ${shown} is not a trained model ML.${statement.kind === 'ML_PREDICT' ? 'PREDICT' : 'EVALUATE'} can run: its signature names no features (train it with CREATE MODEL, or state its features and preprocessing)`,
-      at,
-    );
+    return `${shown} is not a trained model ${what} can run: its signature names no features (train it with CREATE MODEL, or state its features and preprocessing)`;
   }
-  if (!Object.prototype.hasOwnProperty.call(version.files, 'model.json')) throw new SqlError('BAD_USER_INPUT', `model ${shown} has no model.json (TF.js layers model)`, at);
-  const features = signature.features.map((f) => {
+  if (!Object.prototype.hasOwnProperty.call(version.files, 'model.json')) return `${shown} has no model.json (TF.js layers model)`;
+  const features: FeatureSpec[] = [];
+  for (const f of signature.features) {
     const p = f.preprocessing ?? { kind: 'none' };
     const plain = p.kind === 'standardize' ? { kind: p.kind, mean: p.mean, std: p.std } : p.kind === 'one_hot' ? { kind: p.kind, vocabulary: p.vocabulary } : { kind: p.kind };
     const parsed = featureSpec.safeParse({ name: f.name, type: f.type, preprocessing: plain });
     if (!parsed.success) {
-      throw new SqlError('BAD_USER_INPUT', `model ${shown}: feature "${f.name}" has preprocessing ${String(p.kind).toUpperCase()}, which ML.* does not apply (it applies STANDARDIZE and ONE_HOT, as the trainer stores them)`, at);
+      return `${shown}: feature "${f.name}" has preprocessing ${String(p.kind).toUpperCase()}, which ${what} does not apply (it applies STANDARDIZE and ONE_HOT, as the trainer stores them)`;
     }
-    return parsed.data;
-  });
+    features.push(parsed.data);
+  }
   const labels = signature.labels ?? [];
   const lineage = (version.lineage ?? {}) as StoredLineage;
   const trainedLabel = lineage.hyperparameters?.label;

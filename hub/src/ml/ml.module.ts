@@ -1,5 +1,6 @@
 /** The ML module: ML.PREDICT and ML.EVALUATE by SQL, their results, the predict agent's door; the `predict` job kind. */
 import type { ArtifactsServices } from '../artifacts/index.js';
+import type { BenchmarksServices } from '../benchmarks/index.js';
 import type { AccountsServices } from '../accounts/index.js';
 import type { CatalogServices } from '../catalog/index.js';
 import type { ComputeServices } from '../compute/index.js';
@@ -33,9 +34,10 @@ export function mlModule(
   { datasets }: Pick<DatasetsServices, 'datasets'>,
   { catalog }: Pick<CatalogServices, 'catalog'>,
   { sql }: SqlServices,
+  { benchmarks }: Pick<BenchmarksServices, 'benchmarks'>,
 ): HubModule<MlServices> {
   const ml = new MlService(db, config, sql, catalog, datasets, jobs, log.child({ component: 'ml' }));
-  const mlAgentDoor = new MlAgentDoor(db, config, sql, artifacts);
+  const mlAgentDoor = new MlAgentDoor(db, config, sql, artifacts, (id, after, limit) => benchmarks.hiddenFeatures(id, after, limit));
   return {
     name: 'ml',
     services: { ml, mlAgentDoor },
@@ -55,6 +57,7 @@ export function mlModule(
         readsData: true,
         work: (p) => p.rowCount / PREDICT_ROWS_PER_SECOND,
         checkResult: (job, result) => ml.checkResult(job.id, result),
+        onFailed: (job, reason) => ml.failed(job.id, reason),
       },
     },
     // Prediction results past their keep time.

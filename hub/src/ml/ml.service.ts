@@ -31,7 +31,7 @@ import type { Principal } from '../accounts/index.js';
 import { Visibility } from '../accounts/index.js';
 import type { DataRead } from '../compute/index.js';
 import { datasetReads } from '../training/index.js';
-import type { CatalogService } from '../catalog/index.js';
+import type { CatalogService, VersionRef } from '../catalog/index.js';
 import type { JobsService } from '../compute/index.js';
 import { JobStatus } from '../compute/index.js';
 import type { Config } from '../config.js';
@@ -41,7 +41,7 @@ import { SqlError, type PreparedStatement, type ResolvedDataset } from '../sql/i
 import type { TrainingSql } from '../training/index.js';
 import type { Logger } from '../logger.js';
 import { scoreEvaluation } from './evaluation-score.js';
-import { planMl, trainedVersion, type MlPlan, type MlStatement, type TrainedVersion } from './ml-plan.js';
+import { asTrained, planMl, trainedVersion, type MlPlan, type MlStatement, type TrainedVersion } from './ml-plan.js';
 import type { OnlinePredictor } from './online-predictor.js';
 import { onlineRecords, onlineResultRows } from './predicted-values.js';
 
@@ -77,7 +77,7 @@ interface MlJobRow {
   job_id: string;
   /** ML.EVALUATE's scores, by the hub: metric name → value (null: undefined), and `scored` / `skipped` row counts. */
   metrics: Record<string, number | null> | null;
-  mode: 'predict' | 'evaluate';
+  mode: 'predict' | 'evaluate' | 'benchmark';
   owner_id: string;
   task: 'classification' | 'regression';
   label_name: string;
@@ -87,8 +87,34 @@ interface MlJobRow {
   model: string;
 }
 
+/**
+ * What the owner of benchmark submissions (leaderboards) does with a benchmark run's `predict`
+ * job: score the outputs of the attempt that reports success (a reason refuses the attempt), and
+ * hear that the job failed for good.
+ */
+export interface BenchmarkRunHooks {
+  score(jobId: string, attempt: number): Promise<string | null>;
+  failed(jobId: string, reason: string): Promise<void>;
+  /** ML.EVALUATE(MODEL …, BENCHMARK owner.name): submits, waits up to `waitMs` for the score, answers one row. */
+  submitBySql(principal: Principal, model: { owner: string; name: string; version: VersionRef | null }, benchmark: { owner: string; name: string }, waitMs: number): Promise<MlRows>;
+}
+
+/** A benchmark run to queue: the model version (checked by asTrained) over a benchmark's hidden features. */
+export interface BenchmarkRun {
+  jobId: string;
+  /** The submitter: the job is theirs. */
+  ownerId: string;
+  benchmark: { id: string; label: string; rowCount: number };
+  /** owner.name@number, for the payload and logs. */
+  model: string;
+  trained: TrainedVersion;
+  /** Whose data the job reads (the model and the benchmark's hidden split): residency. */
+  reads: DataRead[];
+}
+
 export class MlService {
   private online: OnlinePredictor | null = null;
+  private benchmarkRuns: BenchmarkRunHooks | null = null;
 
   constructor(
     private readonly db: DataSource,
@@ -105,10 +131,73 @@ export class MlService {
     this.online = predictor;
   }
 
+  /** Leaderboards fills this: benchmark runs are scored and ended there. */
+  useBenchmarkRuns(hooks: BenchmarkRunHooks | null): void {
+    this.benchmarkRuns = hooks;
+  }
+
+  /** A version the caller may read (NOT_FOUND otherwise) as a trained model a `predict` job can run (BAD_USER_INPUT naming `field` otherwise). */
+  async trainedModel(principal: Principal, owner: string, name: string, version: number | VersionRef | null, field = 'model'): Promise<TrainedVersion> {
+    const found = await this.catalog.version(principal, owner, name, typeof version === 'number' ? { number: version } : version);
+    const trained = asTrained(found, `model ${owner}/${name}@${found.number}`, 'the evaluation');
+    if (typeof trained === 'string') throw badInput(field, trained);
+    return trained;
+  }
+
+  /**
+   * Queues a benchmark run: a `predict` job whose rows are the benchmark's hidden features (no
+   * label, no part, in key order: the job cannot tell the benchmark's rows from any other input),
+   * whose outputs are checked as ML.EVALUATE's, and which the BenchmarkRunHooks score.
+   */
+  async enqueueBenchmarkRun(run: BenchmarkRun): Promise<void> {
+    const { trained } = run;
+    const files = ['model.json', ...Object.keys(trained.version.files).filter((p) => p !== 'model.json')];
+    const payload = {
+      model: run.model,
+      task: trained.task,
+      features: trained.features,
+      labels: trained.labels,
+      rowCount: run.benchmark.rowCount,
+      chunkRows: this.config.training.chunkRows,
+      files,
+    };
+    await this.db.query(
+      `INSERT INTO ml_jobs (job_id, mode, owner_id, model_version_id, statement, query_sql, datasets, task, labels, label_name, columns, row_count, benchmark_id)
+       VALUES ($1, 'benchmark', $2, $3, $4, '', '[]', $5, $6, $7, '[]', $8, $9)`,
+      [run.jobId, run.ownerId, trained.version.id, `benchmark run of ${run.model}`, trained.task, JSON.stringify(trained.labels), run.benchmark.label, run.benchmark.rowCount, run.benchmark.id],
+    );
+    try {
+      await this.jobs.enqueue({ id: run.jobId, kind: 'predict', payload, ownerId: run.ownerId, organizationId: null, requirements: {}, maxAttempts: 3, reads: run.reads });
+    } catch (error) {
+      await this.db.query(`DELETE FROM ml_jobs WHERE job_id = $1`, [run.jobId]);
+      throw error;
+    }
+  }
+
+  /** A benchmark run's outputs from `attempt`, by hidden key, from key `after` on, in key order. */
+  async benchmarkOutputs(jobId: string, attempt: number, after: number, limit: number): Promise<{ key: number; output: number[] }[]> {
+    const rows: { key: string; predicted: number[] }[] = await this.db.query(
+      `SELECT input->>0 AS key, predicted FROM ml_result_rows WHERE job_id = $1 AND attempt = $2 AND n >= $3 ORDER BY n LIMIT $4`,
+      [jobId, attempt, after, limit],
+    );
+    return rows.map((r) => ({ key: Number(r.key), output: r.predicted }));
+  }
+
+  /** The predict kind's onFailed: a benchmark run that failed for good ends its submission's run. */
+  async failed(jobId: string, reason: string): Promise<void> {
+    const [row] = await this.db.query(`SELECT mode FROM ml_jobs WHERE job_id = $1`, [jobId]);
+    if (row?.mode === 'benchmark' && this.benchmarkRuns) await this.benchmarkRuns.failed(jobId, reason);
+  }
+
   /** runSql's handler for ML.PREDICT and ML.EVALUATE. */
   async run(principal: Principal, prepared: PreparedStatement, page: { offset: number; first: number }): Promise<MlRows> {
     const statement = prepared.statement as MlStatement;
     if (statement.kind === 'ML_EVALUATE' && page.offset > 0) throw badInput('after', 'ML.EVALUATE answers one row: there is no next page');
+    if (statement.kind === 'ML_EVALUATE' && statement.benchmark) {
+      if (!this.benchmarkRuns) throw new SqlError('BAD_USER_INPUT', 'this hub does not take benchmark submissions', prepared.source.position(statement.benchmark.offset));
+      const { owner, name, version } = statement.model;
+      return this.benchmarkRuns.submitBySql(principal, { owner, name, version }, statement.benchmark, this.config.ml.waitMs);
+    }
     if (statement.kind === 'ML_EVALUATE' && !statement.input) return this.trainingMetrics(principal, prepared);
     if (page.offset > 0) return this.nextPage(principal, prepared, page);
 
@@ -254,7 +343,8 @@ export class MlService {
   async jobResult(principal: Principal, jobId: string, page: { offset: number; first: number }): Promise<MlPage> {
     const job = await this.jobs.get(principal, jobId);
     const [row]: MlJobRow[] = await this.db.query(`SELECT mode, datasets FROM ml_jobs WHERE job_id = $1`, [job.id]);
-    if (!row) throw notFound('Job');
+    // A benchmark run's outputs are the submission's, read through its scores.
+    if (!row || row.mode === 'benchmark') throw notFound('Job');
     const result = await this.page(job.id, page);
     return {
       ...result,
@@ -293,6 +383,10 @@ export class MlService {
     if (row.mode === 'evaluate') {
       const score = await scoreEvaluation(this.db, { id: jobId, attempt, task: row.task, labels: row.labels });
       await this.db.query(`UPDATE ml_jobs SET metrics = $2 WHERE job_id = $1`, [jobId, JSON.stringify({ ...score.metrics, scored: score.scored, skipped: score.skipped })]);
+    }
+    if (row.mode === 'benchmark') {
+      if (!this.benchmarkRuns) return 'the hub cannot score benchmark runs';
+      return this.benchmarkRuns.score(jobId, attempt);
     }
     return null;
   }

@@ -50,7 +50,8 @@ export type SqlStatement =
       query: SelectQuery;
     }
   | { kind: 'ML_PREDICT'; model: ModelRef; input: SelectQuery }
-  | { kind: 'ML_EVALUATE'; model: ModelRef; input: SelectQuery | null }
+  /** With `benchmark`: a submission of the model version to that benchmark (docs/benchmarks.md#submissions). */
+  | { kind: 'ML_EVALUATE'; model: ModelRef; input: SelectQuery | null; benchmark?: ModelName }
   | { kind: 'ML_TRAINING_INFO'; model: ModelRef }
   | { kind: 'ML_TRIAL_INFO'; model: ModelRef };
 
@@ -265,6 +266,16 @@ class StatementParser {
     const { ref, next } = this.modelRef(i, true);
     i = next;
     let input: SelectQuery | null = null;
+    if (kind === 'ML_EVALUATE' && isPunct(t[i], ',') && isWord(t[i + 1], 'benchmark')) {
+      // ML.EVALUATE(MODEL owner.model[@v], BENCHMARK owner.benchmark): a benchmark submission.
+      const read = readNameRef(t.slice(0, this.end), i + 2);
+      if (read === null) throw this.fail(this.at(i + 2), 'expected a benchmark name like owner.benchmark after BENCHMARK');
+      if (isRefProblem(read)) throw this.fail(read.at, read.problem);
+      if (read.ref.version) throw this.fail(read.ref.start, 'a benchmark has no versions: leave out the @…');
+      i = this.expectPunct(read.next, ')');
+      if (i < this.end) throw this.fail(t[i].start, 'nothing may follow ML.EVALUATE(…): write SELECT * FROM ML.EVALUATE(MODEL owner.model, BENCHMARK owner.benchmark)');
+      return { kind, model: ref, input: null, benchmark: { owner: read.ref.owner, name: read.ref.name, offset: read.ref.start } };
+    }
     if (isPunct(t[i], ',')) {
       if (kind === 'ML_TRAINING_INFO' || kind === 'ML_TRIAL_INFO') throw this.fail(t[i].start, `ML.${fnToken.value.toUpperCase()} takes only the model`);
       i++;

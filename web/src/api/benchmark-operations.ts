@@ -1,6 +1,8 @@
-/** GraphQL documents for benchmarks: the list, one benchmark, the columns of a dataset version to build one from, and creating one. */
+/** GraphQL documents for benchmarks: the list, one benchmark, the columns of a dataset version to build one from, creating one; its leaderboard (live) and submitting to it. */
 import { document } from './document';
 import type {
+  BenchmarkBoardQuery,
+  BenchmarkBoardQueryVariables,
   BenchmarkQuery,
   BenchmarkQueryVariables,
   BenchmarkSourceColumnsQuery,
@@ -11,6 +13,10 @@ import type {
   CreateBenchmarkMutationVariables,
   DeleteBenchmarkMutation,
   DeleteBenchmarkMutationVariables,
+  LeaderboardChangedSubscription,
+  LeaderboardChangedSubscriptionVariables,
+  SubmitToBenchmarkMutation,
+  SubmitToBenchmarkMutationVariables,
   UpdateBenchmarkMutation,
   UpdateBenchmarkMutationVariables,
 } from './generated';
@@ -60,5 +66,35 @@ export const UPDATE_BENCHMARK = document<UpdateBenchmarkMutation, UpdateBenchmar
 export const DELETE_BENCHMARK = document<DeleteBenchmarkMutation, DeleteBenchmarkMutationVariables>(
   /* GraphQL */ `mutation DeleteBenchmark($owner: String!, $name: String!) {
   deleteBenchmark(owner: $owner, name: $name)
+}`,
+);
+
+const SUBMISSION_FIELDS = /* GraphQL */ `fragment SubmissionFields on BenchmarkSubmission {
+  id status error model modelVersion submitter publicScore publicInterval { low high confidence } publicMetrics { metric value }
+  privateScore privateMetrics { metric value } createdAt scoredAt
+}`;
+
+/** A benchmark's leaderboard, the viewer's submissions and the model versions of theirs it can evaluate. */
+export const BENCHMARK_BOARD = document<BenchmarkBoardQuery, BenchmarkBoardQueryVariables>(
+  /* GraphQL */ `query BenchmarkBoard($owner: String!, $name: String!) {
+  benchmark(owner: $owner, name: $name) {
+    id open
+    leaderboard { final entries { rank publicRank submitter submissions lastSubmittedAt submission { ...SubmissionFields } } }
+    mySubmissions { ...SubmissionFields }
+    compatibleModelVersions { owner name version }
+  }
+} ${SUBMISSION_FIELDS}`,
+);
+
+/** Fires (with the benchmark) each time a scored submission changed its leaderboard. */
+export const LEADERBOARD_CHANGED = document<LeaderboardChangedSubscription, LeaderboardChangedSubscriptionVariables>(
+  /* GraphQL */ `subscription LeaderboardChanged($owner: String!, $name: String!) {
+  leaderboardChanged(owner: $owner, name: $name) { id }
+}`,
+);
+
+export const SUBMIT_TO_BENCHMARK = document<SubmitToBenchmarkMutation, SubmitToBenchmarkMutationVariables>(
+  /* GraphQL */ `mutation SubmitToBenchmark($benchmark: BenchmarkRefInput!, $model: ModelVersionRefInput!) {
+  submitToBenchmark(benchmark: $benchmark, model: $model) { id status }
 }`,
 );

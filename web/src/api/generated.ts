@@ -34,6 +34,11 @@ export type BenchmarkMetric =
   | 'RMSE'
   | 'ROC_AUC';
 
+export type BenchmarkRefInput = {
+  name: string;
+  owner: string;
+};
+
 export type BenchmarkRulesInput = {
   /** 1–1000 submissions per team per UTC day; default 5 */
   submissionsPerDay?: number | null | undefined;
@@ -307,6 +312,12 @@ export type ModelSort =
   | 'STARS'
   | 'UPDATED';
 
+export type ModelVersionRefInput = {
+  name: string;
+  owner: string;
+  version: number;
+};
+
 export type ModelVersionStatus =
   | 'DEPRECATED'
   | 'DRAFT'
@@ -407,6 +418,13 @@ export type SortDirection =
 export type SubjectKind =
   | 'DATASET'
   | 'MODEL';
+
+/** QUEUED: waiting for a node; RUNNING: a node is predicting; SCORED: the hub scored it; FAILED: see error */
+export type SubmissionStatus =
+  | 'FAILED'
+  | 'QUEUED'
+  | 'RUNNING'
+  | 'SCORED';
 
 export type SubmitJobInput = {
   /** echo or benchmark (other kinds are created by their domains) */
@@ -664,6 +682,32 @@ export type DeleteBenchmarkMutationVariables = Exact<{
 
 
 export type DeleteBenchmarkMutation = { deleteBenchmark: boolean };
+
+export type SubmissionFieldsFragment = { id: string, status: SubmissionStatus, error: string | null, model: string | null, modelVersion: number, submitter: string, publicScore: number | null, privateScore: number | null, createdAt: string, scoredAt: string | null, publicInterval: { low: number, high: number, confidence: number } | null, publicMetrics: Array<{ metric: BenchmarkMetric, value: number | null }>, privateMetrics: Array<{ metric: BenchmarkMetric, value: number | null }> | null };
+
+export type BenchmarkBoardQueryVariables = Exact<{
+  owner: string;
+  name: string;
+}>;
+
+
+export type BenchmarkBoardQuery = { benchmark: { id: string, open: boolean, leaderboard: { final: boolean, entries: Array<{ rank: number, publicRank: number | null, submitter: string, submissions: number, lastSubmittedAt: string, submission: { id: string, status: SubmissionStatus, error: string | null, model: string | null, modelVersion: number, submitter: string, publicScore: number | null, privateScore: number | null, createdAt: string, scoredAt: string | null, publicInterval: { low: number, high: number, confidence: number } | null, publicMetrics: Array<{ metric: BenchmarkMetric, value: number | null }>, privateMetrics: Array<{ metric: BenchmarkMetric, value: number | null }> | null } }> }, mySubmissions: Array<{ id: string, status: SubmissionStatus, error: string | null, model: string | null, modelVersion: number, submitter: string, publicScore: number | null, privateScore: number | null, createdAt: string, scoredAt: string | null, publicInterval: { low: number, high: number, confidence: number } | null, publicMetrics: Array<{ metric: BenchmarkMetric, value: number | null }>, privateMetrics: Array<{ metric: BenchmarkMetric, value: number | null }> | null }>, compatibleModelVersions: Array<{ owner: string, name: string, version: number }> } };
+
+export type LeaderboardChangedSubscriptionVariables = Exact<{
+  owner: string;
+  name: string;
+}>;
+
+
+export type LeaderboardChangedSubscription = { leaderboardChanged: { id: string } };
+
+export type SubmitToBenchmarkMutationVariables = Exact<{
+  benchmark: BenchmarkRefInput;
+  model: ModelVersionRefInput;
+}>;
+
+
+export type SubmitToBenchmarkMutation = { submitToBenchmark: { id: string, status: SubmissionStatus } };
 
 export type ComputeNodeFieldsFragment = { id: string, name: string, status: NodeStatus, backend: string | null, gpuName: string | null, gpuMemoryBytes: number | null, cpuCores: number | null, memoryBytes: number | null, slots: number, labels: Array<string>, agentVersion: string | null, connected: boolean, load: number | null, lastHeartbeatAt: string | null, connectedAt: string | null, gflops: number | null, stepsPerSecond: number | null, benchmarkedAt: string | null, runningJobs: number, quarantineReason: string | null, createdAt: string, operatorRun: boolean, measuredSpeed: number | null, speedSamples: number, provenSlots: number, speedFlag: string | null, giveBacks: number | null, throttledUntil: string | null, owner: { username: string } | null };
 

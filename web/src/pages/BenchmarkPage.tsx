@@ -2,7 +2,8 @@
  * One benchmark: its header (owner/name, visibility, open or closed, tags), its description as
  * markdown, the task and metrics, the rules and deadline, and a data card: the dev split dataset
  * (a link to it, where its rows, profile and export are), the hidden split's size, and the columns
- * a model gets and the one it predicts; for its admins, a form to change or delete it. Visitors
+ * a model gets and the one it predicts; the live leaderboard, the submit form and the viewer's
+ * submissions; for its admins, a form to change or delete it. Visitors
  * without an account read public benchmarks; a benchmark the user may not see is "not found", as
  * the hub says.
  */
@@ -19,6 +20,7 @@ import { StatusBadge } from '../components/StatusBadge';
 import { Tags } from '../components/Tags';
 import { usePageTitle } from '../components/use-page-title';
 import { datasetPath } from '../datasets/dataset-path';
+import { BenchmarkLeaderboard } from '../benchmarks/BenchmarkLeaderboard';
 import { ManageBenchmark } from '../benchmarks/ManageBenchmark';
 
 export function BenchmarkPage() {
@@ -86,6 +88,7 @@ function BenchmarkDetails({ benchmark: b, reload }: { benchmark: BenchmarkDetail
           {b.viewerIsAdmin && <ManageBenchmark key={`${b.description}/${b.deadline}/${b.visibility}/${b.tags.join()}/${b.rules.submissionsPerDay}/${b.rules.teamSize}`} benchmark={b} onChanged={reload} />}
         </aside>
       </div>
+      <BenchmarkLeaderboard benchmark={b} />
       <section className="card" aria-labelledby="benchmark-data">
         <h2 id="benchmark-data">Data</h2>
         <dl className="facts" data-testid="benchmark-data-card">

@@ -190,6 +190,17 @@ describe('Parse: ML functions', () => {
     expect(statementOf('SELECT * FROM ML.TRAINING_INFO(MODEL "alice"."churn")')).toMatchObject({ kind: 'ML_TRAINING_INFO', model: { owner: 'alice', name: 'churn' } });
   });
 
+  it('reads ML.EVALUATE against a benchmark (a submission), and refuses a benchmark version or trailing text', () => {
+    expect(statementOf('SELECT * FROM ML.EVALUATE(MODEL alice.churn@2, BENCHMARK acme.churn_bench)')).toMatchObject({
+      kind: 'ML_EVALUATE',
+      model: { owner: 'alice', name: 'churn', version: { number: 2 } },
+      input: null,
+      benchmark: { owner: 'acme', name: 'churn_bench', offset: 57 },
+    });
+    expect(errorOf('SELECT * FROM ML.EVALUATE(MODEL a.m, BENCHMARK acme.b@2)')).toMatchObject({ message: expect.stringContaining('a benchmark has no versions') });
+    expect(errorOf('SELECT * FROM ML.EVALUATE(MODEL a.m, BENCHMARK acme.b, 1)')).toMatchObject({ message: expect.stringContaining('expected ")" here') });
+  });
+
   it('says what is wrong with an ML call, where', () => {
     expect(errorOf('SELECT * FROM ML.PREDICT(MODEL alice.churn)')).toMatchObject({ message: expect.stringContaining('ML.PREDICT needs the rows to predict') });
     expect(errorOf('SELECT * FROM ML.FORECAST(MODEL alice.churn)')).toMatchObject({ column: 15, message: expect.stringContaining('unknown function ML.FORECAST') });
