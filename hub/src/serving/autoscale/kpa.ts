@@ -90,8 +90,8 @@ const fmt = (n: number) => (Math.round(n * 100) / 100).toString();
 export function decide(settings: AutoscalingSettings, bounds: Bounds, observed: Observation, previous: AutoscalerState, now: number): AutoscalerState {
   const target = settings.targetConcurrency;
   const stableMs = settings.stableWindowSeconds * 1000;
-  const stableWant = Math.ceil(observed.stableConcurrency / target - 1e-9);
-  const panicWant = Math.ceil(observed.panicConcurrency / target - 1e-9);
+  const stableWant = Math.max(0, Math.ceil(observed.stableConcurrency / target - 1e-9));
+  const panicWant = Math.max(0, Math.ceil(observed.panicConcurrency / target - 1e-9));
   const capacity = Math.max(1, observed.readyReplicas) * target;
   const lastActiveAt = Math.max(previous.lastActiveAt, observed.lastActiveAt ?? 0);
 
