@@ -11,6 +11,9 @@ export class Autoscaling1767050000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE deployments ADD COLUMN autoscaling jsonb, ADD COLUMN wanted_replicas integer, ADD COLUMN autoscaler jsonb`);
+    // IDLE: autoscaled to zero.
+    await q.query(`ALTER TABLE deployments DROP CONSTRAINT IF EXISTS deployments_status_check`);
+    await q.query(`ALTER TABLE deployments ADD CONSTRAINT deployments_status_check CHECK (status IN ('pending', 'starting', 'ready', 'degraded', 'failed', 'stopped', 'idle'))`);
     await q.query(`
       CREATE TABLE serving_concurrency (
         deployment_id uuid NOT NULL REFERENCES deployments(id) ON DELETE CASCADE,
@@ -24,6 +27,9 @@ export class Autoscaling1767050000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE IF EXISTS serving_concurrency`);
+    await q.query(`UPDATE deployments SET status = 'stopped' WHERE status = 'idle'`);
+    await q.query(`ALTER TABLE deployments DROP CONSTRAINT IF EXISTS deployments_status_check`);
+    await q.query(`ALTER TABLE deployments ADD CONSTRAINT deployments_status_check CHECK (status IN ('pending', 'starting', 'ready', 'degraded', 'failed', 'stopped'))`);
     await q.query(`ALTER TABLE deployments DROP COLUMN IF EXISTS autoscaling, DROP COLUMN IF EXISTS wanted_replicas, DROP COLUMN IF EXISTS autoscaler`);
   }
 }
