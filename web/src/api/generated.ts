@@ -123,6 +123,8 @@ export type CreateDatasetInput = {
 export type CreateDeploymentInput = {
   /** Follow this alias: the deployment moves when it moves */
   alias?: string | null | undefined;
+  /** Scale between minReplicas and maxReplicas with demand (default: kept at minReplicas) */
+  autoscaling?: DeploymentAutoscalingInput | null | undefined;
   batching?: DeploymentBatchingInput | null | undefined;
   limits?: DeploymentLimitsInput | null | undefined;
   /** 1–64, at least minReplicas */
@@ -181,6 +183,19 @@ export type DatasetRole =
   | 'READ'
   | 'WRITE';
 
+export type DeploymentAutoscalingInput = {
+  /** 1 s to the stable window (default 6) */
+  panicWindowSeconds?: number | null | undefined;
+  /** 0–3600 s (default 30) */
+  scaleDownDelaySeconds?: number | null | undefined;
+  /** 1–86400 s; needs minReplicas 0 (default: never to zero) */
+  scaleToZeroAfterSeconds?: number | null | undefined;
+  /** 1–3600 s (default 60) */
+  stableWindowSeconds?: number | null | undefined;
+  /** In-flight requests per replica, more than 0 and at most 1000 (default 4) */
+  targetConcurrency?: number | null | undefined;
+};
+
 export type DeploymentBatchingInput = {
   /** 1–1024 rows per predict call (default 32; 1 turns batching off) */
   maxBatchSize?: number | null | undefined;
@@ -207,6 +222,7 @@ export type DeploymentRequirementsInput = {
 export type DeploymentStatus =
   | 'DEGRADED'
   | 'FAILED'
+  | 'IDLE'
   | 'PENDING'
   | 'READY'
   | 'STARTING'

@@ -115,7 +115,7 @@ describe('Autoscaling: the KPA decision', () => {
     const toZero = { ...SETTINGS, scaleToZeroAfterSeconds: 120 };
     const steps = [];
     for (let t = 2_000; t <= 300_000; t += 2_000) steps.push({ at: t, stable: 0, panic: 0, ready: 1, active: false });
-    const start = { ...initialState(1, 0), lastActiveAt: 0 };
+    const start = { ...initialState(1, 0), lastActiveAt: 0, readySince: 0 };
     const zero = simulate(toZero, { minReplicas: 0, maxReplicas: 5 }, start, steps);
     const firstZero = steps[zero.findIndex((s) => s.wantedReplicas === 0)].at;
     expect(firstZero).toBe(120_000);
@@ -131,6 +131,14 @@ describe('Autoscaling: the KPA decision', () => {
       { at: 220_000, stable: 0, panic: 0, ready: 1, active: false },
     ]);
     expect(restarted.map((s) => s.wantedReplicas)).toEqual([1, 1, 0]);
+    // A cold start is never cut short: no replica ready yet keeps one wanted, and the idle period counts from when it became ready.
+    const cold = simulate(toZero, { minReplicas: 0, maxReplicas: 5 }, { ...start, wantedReplicas: 1 }, [
+      { at: 200_000, stable: 0, panic: 0, ready: 0, active: false },
+      { at: 300_000, stable: 0, panic: 0, ready: 1, active: false },
+      { at: 419_000, stable: 0, panic: 0, ready: 1, active: false },
+      { at: 420_000, stable: 0, panic: 0, ready: 1, active: false },
+    ]);
+    expect(cold.map((s) => s.wantedReplicas)).toEqual([1, 1, 1, 0]);
   });
 });
 

@@ -171,6 +171,7 @@ export class Autoscaler {
             ...previous,
             wantedReplicas: wanted,
             lastActiveAt: now,
+            readySince: null,
             lastScaledAt: now,
             decidedAt: now,
             recent: [{ at: now, wanted }],

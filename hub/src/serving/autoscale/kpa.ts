@@ -10,8 +10,10 @@
  *   goes down; panic ends once a whole stable window passed without that condition;
  * - scale-down delay: the wanted count is the largest recommendation of the last delay, so a
  *   short lull does not stop replicas;
- * - scale to zero (opt-in): 0 only once no request was seen for `scaleToZeroAfterMs`; until then
- *   at least one replica;
+ * - scale to zero (opt-in): 0 only once no request was seen for `scaleToZeroAfterSeconds`, counted
+ *   from the later of the last request and the moment a replica became ready (a cold start whose
+ *   caller gave up still finishes, and its replica gets the whole idle period); until then at
+ *   least one replica;
  * - bounds: never below max(minReplicas, floor) — `floor` is what a planner may ask for — nor
  *   above maxReplicas.
  */
@@ -41,6 +43,8 @@ export interface AutoscalerState {
   lastPanicAt: number | null;
   /** Epoch ms a request was last seen (in flight or answered). */
   lastActiveAt: number;
+  /** Epoch ms the deployment went from no ready replica to some; null while none is ready. */
+  readySince?: number | null;
   /** Epoch ms the wanted count last changed. */
   lastScaledAt: number | null;
   /** Epoch ms of this decision. */
@@ -78,6 +82,7 @@ export function initialState(wanted: number, now: number): AutoscalerState {
     panicSince: null,
     lastPanicAt: null,
     lastActiveAt: now,
+    readySince: null,
     lastScaledAt: null,
     decidedAt: now,
     recent: [],
@@ -94,6 +99,7 @@ export function decide(settings: AutoscalingSettings, bounds: Bounds, observed: 
   const panicWant = Math.max(0, Math.ceil(observed.panicConcurrency / target - 1e-9));
   const capacity = Math.max(1, observed.readyReplicas) * target;
   const lastActiveAt = Math.max(previous.lastActiveAt, observed.lastActiveAt ?? 0);
+  const readySince = observed.readyReplicas > 0 ? (previous.readySince ?? now) : null;
 
   const overPanic = observed.panicConcurrency > 0 && observed.panicConcurrency >= PANIC_THRESHOLD * capacity;
   let panicSince = previous.panicSince;
@@ -127,9 +133,10 @@ export function decide(settings: AutoscalingSettings, bounds: Bounds, observed: 
 
   const floor = Math.max(bounds.minReplicas, bounds.floor ?? 0);
   if (wanted === 0 && floor === 0) {
-    const idleMs = now - lastActiveAt;
+    const idleMs = now - Math.max(lastActiveAt, readySince ?? 0);
     const afterMs = settings.scaleToZeroAfterSeconds === null ? Infinity : settings.scaleToZeroAfterSeconds * 1000;
-    if (panicking || idleMs < afterMs) {
+    const starting = observed.readyReplicas === 0 && previous.wantedReplicas > 0;
+    if (panicking || starting || idleMs < afterMs) {
       wanted = 1;
       reason = settings.scaleToZeroAfterSeconds === null ? reason : `no demand; scales to zero after ${settings.scaleToZeroAfterSeconds} s idle (idle for ${Math.floor(idleMs / 1000)} s)`;
     } else {
@@ -153,6 +160,7 @@ export function decide(settings: AutoscalingSettings, bounds: Bounds, observed: 
     panicSince,
     lastPanicAt,
     lastActiveAt,
+    readySince,
     lastScaledAt: wanted !== previous.wantedReplicas ? now : previous.lastScaledAt,
     decidedAt: now,
     recent,
