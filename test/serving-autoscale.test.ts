@@ -5,7 +5,8 @@
  * within the panic window, never past maxReplicas; once the load is gone it scales down after the
  * stable window and the delay, never below minReplicas; a deployment that opted in scales to zero
  * when idle (status IDLE), the next requests are held through the cold start and answered, and a
- * request whose deadline comes first is refused 503 with Retry-After.
+ * request whose deadline comes first is refused 503 with Retry-After; the demand two hubs see is
+ * added up (each alone would want fewer replicas than both together).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnAgent, type AgentProcess } from './support/agent.js';
@@ -156,5 +157,29 @@ describe('Autoscaling: reactive scaling and scale to zero', () => {
     // That request still started a replica; it finishes starting, then, idle, goes back to zero.
     await until('sleepy', (d) => ready(d) === 1);
     await until('sleepy', (d) => d.status === 'IDLE' && active(d).length === 0);
+  }, 300_000);
+
+  it('adds up the demand every hub sees', async () => {
+    const peer = await hub.peer({ ...FAST_SCHEDULER, AIMASS_SERVE_AUTOSCALE_TICK_MS: String(TICK_MS), AIMASS_SERVE_RECONCILE_MS: '1000' });
+    try {
+      const settings = { targetConcurrency: 4, stableWindowSeconds: 4, panicWindowSeconds: 2, scaleDownDelaySeconds: 60 };
+      const res = await create({ name: 'shared', minReplicas: 1, maxReplicas: 3, batching: { maxBatchSize: 1024, maxQueueDelayMs: 1000 }, autoscaling: settings });
+      expect(res.errors).toBeUndefined();
+      await until('shared', (d) => d.status === 'READY' && ready(d) === 1);
+      // 6 slow clients on each hub: 6 in flight alone wants 2 replicas at 4 each and is no panic; 12 together panic to 3.
+      let running = true;
+      const statuses: number[] = [];
+      const client = (target: TestHub) => async () => {
+        while (running) statuses.push((await tfServingPredict(target, key, alice.username, 'shared', { instances: [instance] })).status);
+      };
+      const clients = [...Array.from({ length: 6 }, client(hub)), ...Array.from({ length: 6 }, client(peer))];
+      const scaled = await until('shared', (d) => d.autoscaler.wantedReplicas === 3, 60_000);
+      running = false;
+      await Promise.all(clients);
+      expect(scaled.autoscaler.panicConcurrency).toBeGreaterThan(8);
+      expect(statuses.every((s) => s === 200)).toBe(true);
+    } finally {
+      await peer.close();
+    }
   }, 300_000);
 });
