@@ -81,6 +81,27 @@ describe('Autoscaling: reactive scaling and scale to zero', () => {
     expect(JSON.stringify(none.data)).not.toContain('bad-autoscaling');
   });
 
+  it('turns autoscaling on, changes the fields given, checks them against minReplicas, and turns it off', async () => {
+    const UPDATE = `mutation($n: String!, $input: UpdateDeploymentInput!) { updateDeployment(owner: "${alice.username}", name: $n, input: $input) { ${FIELDS} } }`;
+    const update = (input: Record<string, unknown>) => hub.graphql(UPDATE, { n: 'toggled', input }, alice.token);
+    expect((await create({ name: 'toggled', minReplicas: 1, maxReplicas: 2 })).data.createDeployment.autoscaling).toBeNull();
+    const on = await update({ autoscaling: { targetConcurrency: 3 } });
+    expect(on.errors).toBeUndefined();
+    expect(on.data.updateDeployment.autoscaling).toEqual({ targetConcurrency: 3, stableWindowSeconds: 60, panicWindowSeconds: 6, scaleDownDelaySeconds: 30, scaleToZeroAfterSeconds: null });
+    const changed = await update({ autoscaling: { stableWindowSeconds: 30 } });
+    expect(changed.data.updateDeployment.autoscaling).toMatchObject({ targetConcurrency: 3, stableWindowSeconds: 30 });
+    const zeroWithout = await update({ minReplicas: 0 });
+    expect(codeOf(zeroWithout)).toBe('BAD_USER_INPUT');
+    expect(zeroWithout.errors![0].extensions!.fields!.map((f: any) => f.field)).toContain('autoscaling.scaleToZeroAfterSeconds');
+    const zero = await update({ minReplicas: 0, autoscaling: { scaleToZeroAfterSeconds: 600 } });
+    expect(zero.data.updateDeployment.autoscaling.scaleToZeroAfterSeconds).toBe(600);
+    const off = await update({ minReplicas: 1, autoscaling: null });
+    expect(off.errors).toBeUndefined();
+    expect(off.data.updateDeployment.autoscaling).toBeNull();
+    expect(off.data.updateDeployment.autoscaler).toBeNull();
+    await hub.graphql(`mutation { deleteDeployment(owner: "${alice.username}", name: "toggled") }`, {}, alice.token);
+  });
+
   it('scales up on a step in load within the panic window, never past max, and back down to min after the stable window and delay', async () => {
     const settings = { targetConcurrency: 2, stableWindowSeconds: 4, panicWindowSeconds: 2, scaleDownDelaySeconds: 2 };
     const res = await create({ name: 'steps', minReplicas: 1, maxReplicas: 3, batching: { maxBatchSize: 1024, maxQueueDelayMs: 1000 }, autoscaling: settings });
