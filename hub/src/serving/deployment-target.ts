@@ -33,6 +33,10 @@ export interface DeploymentTarget {
   variants?: VariantTarget[];
   /** How requests stick to a variant (split/variants.ts VariantStickiness); absent: 'request'. */
   stickiness?: 'request' | 'caller';
+  /** It scales to zero when idle: a request finding no ready replica is held for a cold start (autoscale/). */
+  scalesToZero?: boolean;
+  /** It is autoscaled: its requests are counted as demand (autoscale/concurrency-meter.ts). */
+  autoscaled?: boolean;
 }
 
 /** One variant of a split deployment as the inference path needs it. */

@@ -2,6 +2,8 @@ import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphq
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { BatchingSpec } from '../../../schema/index.js';
 import { Visibility } from '../accounts/index.js';
+import { DeploymentAutoscaler, DeploymentAutoscaling } from './autoscale/autoscaling.types.js';
+import type { AutoscalerState, AutoscalingSettings } from './autoscale/kpa.js';
 import type { StoredVariant } from './split/variants.js';
 
 export enum DeploymentStatus {
@@ -17,6 +19,8 @@ export enum DeploymentStatus {
   FAILED = 'failed',
   /** minReplicas is 0, or it is being deleted. */
   STOPPED = 'stopped',
+  /** Autoscaled to zero after its idle period: no replica runs; the next request starts one (and is held until it is ready). */
+  IDLE = 'idle',
 }
 registerEnumType(DeploymentStatus, { name: 'DeploymentStatus' });
 
@@ -92,6 +96,18 @@ export class Deployment {
   @Column({ name: 'max_replicas', type: 'int' })
   maxReplicas: number;
 
+  /** Its autoscaling settings (autoscale/kpa.ts); null: kept at minReplicas. */
+  @Column({ name: 'autoscaling', type: 'jsonb', nullable: true })
+  autoscalingValue: AutoscalingSettings | null;
+
+  /** Replicas the autoscaler wants (null when not autoscaled): what the reconciler keeps. */
+  @Column({ name: 'wanted_replicas', type: 'int', nullable: true })
+  wantedReplicas: number | null;
+
+  /** The autoscaler's last decision and the state its windows carry. */
+  @Column({ name: 'autoscaler', type: 'jsonb', nullable: true })
+  autoscalerValue: AutoscalerState | null;
+
   @Column({ name: 'requirements', type: 'jsonb' })
   requirementsValue: DeploymentRequirementsValue;
 
@@ -139,6 +155,27 @@ export class Deployment {
   @Field(() => DeploymentBatching)
   get batching(): DeploymentBatching {
     return this.batchingValue;
+  }
+
+  @Field(() => DeploymentAutoscaling, { nullable: true, description: 'Its autoscaling settings; null: kept at minReplicas' })
+  get autoscaling(): DeploymentAutoscaling | null {
+    return this.autoscalingValue ?? null;
+  }
+
+  @Field(() => DeploymentAutoscaler, { nullable: true, description: "The autoscaler's last decision; null when it is not autoscaled or none was made yet" })
+  get autoscaler(): DeploymentAutoscaler | null {
+    const s = this.autoscalingValue ? this.autoscalerValue : null;
+    if (!s) return null;
+    return {
+      wantedReplicas: this.wantedReplicas ?? s.wantedReplicas,
+      observedConcurrency: s.observedConcurrency,
+      panicConcurrency: s.panicConcurrency,
+      panicking: s.panicking,
+      lastScaledAt: s.lastScaledAt === null ? null : new Date(s.lastScaledAt),
+      lastActiveAt: new Date(s.lastActiveAt),
+      decidedAt: new Date(s.decidedAt),
+      reason: s.reason,
+    };
   }
 
   @Field(() => DeploymentLimits)

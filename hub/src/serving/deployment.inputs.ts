@@ -1,5 +1,6 @@
 import { Field, Float, InputType, Int } from 'type-graphql';
 import { Visibility } from '../accounts/index.js';
+import { DeploymentAutoscalingInput } from './autoscale/autoscaling.types.js';
 import { DeploymentVariantInput } from './split/variant.types.js';
 import { VariantStickiness } from './split/variants.js';
 
@@ -37,6 +38,7 @@ export class CreateDeploymentInput {
   @Field(() => Visibility, { nullable: true, description: 'Default PRIVATE' }) visibility?: Visibility | null;
   @Field(() => [DeploymentVariantInput], { nullable: true, description: `A traffic split: 1–4 variants served under the deployment's name (not with version or alias)` }) variants?: DeploymentVariantInput[] | null;
   @Field(() => VariantStickiness, { nullable: true, description: 'How requests stick to a variant (default REQUEST)' }) stickiness?: VariantStickiness | null;
+  @Field(() => DeploymentAutoscalingInput, { nullable: true, description: 'Scale between minReplicas and maxReplicas with demand (default: kept at minReplicas)' }) autoscaling?: DeploymentAutoscalingInput | null;
 }
 
 @InputType()
@@ -51,4 +53,5 @@ export class UpdateDeploymentInput {
   @Field(() => Visibility, { nullable: true }) visibility?: Visibility | null;
   @Field(() => [DeploymentVariantInput], { nullable: true, description: 'Replace the traffic split (version or alias instead: a split of one)' }) variants?: DeploymentVariantInput[] | null;
   @Field(() => VariantStickiness, { nullable: true }) stickiness?: VariantStickiness | null;
+  @Field(() => DeploymentAutoscalingInput, { nullable: true, description: 'Turn autoscaling on or change its settings (the fields given); null turns it off' }) autoscaling?: DeploymentAutoscalingInput | null;
 }

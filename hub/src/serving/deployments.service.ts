@@ -22,6 +22,8 @@ import { checks, type Checks } from '../validation/checks.js';
 import { Deployment, DeploymentStatus, type DeploymentRequirementsValue } from './deployment.entity.js';
 import { ReplicaState, type Replica } from './deployment-replica.entity.js';
 import type { CallerAccess, DeploymentTarget, VariantTarget } from './deployment-target.js';
+import { autoscalingSettings, type AutoscalingInput } from './autoscale/autoscaling-settings.js';
+import type { AutoscalingSettings } from './autoscale/kpa.js';
 import { servedVersion, type ServedVersion } from './served-version.js';
 import { MAX_VARIANTS, variantReplicas, VariantStickiness, type StoredVariant } from './split/variants.js';
 
@@ -45,6 +47,8 @@ export interface DeploymentSettingsInput {
   /** A traffic split: its variants (not with version or alias). */
   variants?: { version?: number | null; alias?: string | null; weight: number; shadow?: boolean | null }[] | null;
   stickiness?: VariantStickiness | null;
+  /** Autoscaling settings (the fields given over the current ones); null on update turns it off. */
+  autoscaling?: AutoscalingInput | null;
 }
 export interface CreateDeploymentInput extends DeploymentSettingsInput {
   owner?: string | null;
@@ -203,12 +207,19 @@ export class DeploymentsService {
     const c = checks().listing({ name: input.name });
     if (!/^[^/\s]+\/[^/\s]+$/.test(input.model ?? '')) c.add('model', 'name the model as "owner/name"');
     const settings = this.settings(c, input, { minReplicas: 1, maxReplicas: null });
+    const autoscaling = input.autoscaling ? autoscalingSettings(c, input.autoscaling, null, settings.minReplicas!) : null;
     c.throwIfAny();
     const owner = await this.organizations.ownerForNew(principal, input.owner, 'deployments');
     const [modelOwner, modelName] = splitModel(input.model);
     const model = await this.catalog.get(principal, modelOwner, modelName);
     const split = await this.resolveSplit(model, `${modelOwner}/${modelName}`, input, settings);
     const served = split?.primary ?? (await this.resolveVersion(model, `${modelOwner}/${modelName}`, input.version ?? null, input.alias ?? null));
+    // An autoscaled deployment starts with one replica at least (it scales to zero once idle).
+    const wanted = autoscaling ? Math.min(settings.maxReplicas!, Math.max(settings.minReplicas!, 1)) : null;
+    if (split && wanted !== null) {
+      const counts = variantReplicas(wanted, split.variants);
+      split.variants = split.variants.map((v, i) => ({ ...v, replicas: counts[i] }));
+    }
     try {
       const saved = await this.repo.save(
         this.repo.create({
@@ -222,6 +233,9 @@ export class DeploymentsService {
           stickiness: input.stickiness ?? VariantStickiness.REQUEST,
           minReplicas: settings.minReplicas!,
           maxReplicas: settings.maxReplicas!,
+          autoscalingValue: autoscaling ?? null,
+          wantedReplicas: wanted,
+          autoscalerValue: null,
           requirementsValue: settings.requirements ?? { gpu: false, minMemoryBytes: null, labels: [] },
           batchingValue: settings.batching ?? batchingSpec.parse({}),
           requestsPerSecond: settings.limits?.requestsPerSecond ?? null,
@@ -245,6 +259,9 @@ export class DeploymentsService {
     const d = await this.get(principal, owner, name, 'write');
     const c = checks();
     const settings = this.settings(c, input, { minReplicas: d.minReplicas, maxReplicas: d.maxReplicas });
+    let autoscaling: AutoscalingSettings | null | undefined = d.autoscalingValue;
+    if (input.autoscaling === null) autoscaling = null;
+    else if (input.autoscaling || d.autoscalingValue) autoscaling = autoscalingSettings(c, input.autoscaling ?? {}, d.autoscalingValue, settings.minReplicas!);
     c.throwIfAny();
     if (input.variants != null) {
       const split = (await this.resolveSplit(await this.modelOf(d), await this.modelName(d), input, settings))!;
@@ -269,12 +286,21 @@ export class DeploymentsService {
     }
     d.minReplicas = settings.minReplicas!;
     d.maxReplicas = settings.maxReplicas!;
+    if (autoscaling) {
+      // The wanted count stays where the autoscaler had it, within the new bounds.
+      const current = d.autoscalingValue ? (d.wantedReplicas ?? d.minReplicas) : Math.max(d.minReplicas, 1);
+      d.wantedReplicas = current === 0 && d.minReplicas === 0 ? 0 : Math.min(d.maxReplicas, Math.max(d.minReplicas, current, 1));
+    } else {
+      d.wantedReplicas = null;
+      d.autoscalerValue = null;
+    }
+    d.autoscalingValue = autoscaling ?? null;
     if (d.variants.length > 0) {
       if (d.minReplicas > 0 && d.variants.length > d.maxReplicas) {
         if (input.maxReplicas != null) throw badInput('maxReplicas', `must be at least the number of variants (${d.variants.length})`);
         d.maxReplicas = d.variants.length;
       }
-      const counts = variantReplicas(d.minReplicas, d.variants);
+      const counts = variantReplicas(d.autoscalingValue ? d.wantedReplicas! : d.minReplicas, d.variants);
       d.variants = d.variants.map((v, i) => ({ ...v, replicas: counts[i] }));
     }
     if (settings.requirements) d.requirementsValue = settings.requirements;
@@ -336,6 +362,8 @@ export class DeploymentsService {
       labelName: served.labelName,
       requestsPerSecond: d.requestsPerSecond,
       dailyRequestQuota: d.dailyRequests,
+      ...(d.autoscalingValue ? { autoscaled: true } : {}),
+      ...(d.autoscalingValue?.scaleToZeroAfterSeconds != null ? { scalesToZero: true } : {}),
       ...(d.variants?.length ? { variants: await this.variantTargets(d.variants), stickiness: d.stickiness === VariantStickiness.CALLER ? 'caller' : 'request' } : {}),
     };
   }

@@ -9,8 +9,8 @@
  * (the catalog publishes none) and jobs compute requeued or ended on its own (lease expiry).
  *
  * The rules of one pass, per variant (a deployment that is not split has one: its version, desired
- * = minReplicas; a split one divides minReplicas among its variants, split/variants.ts
- * variantReplicas; autoscaling up to maxReplicas is not done here):
+ * = minReplicas, or the autoscaler's wanted count when it is autoscaled; a split one divides that
+ * among its variants, split/variants.ts variantReplicas):
  * - current = active replicas of the variant's version that are not lost. Missing current
  *   replicas are placed (none while FAILED); surplus ones are stopped, queued first, then loading,
  *   then the newest ready.
@@ -31,6 +31,11 @@ import { DeploymentStatus, type Deployment } from './deployment.entity.js';
 import type { DeploymentsService } from './deployments.service.js';
 import { servedVersion } from './served-version.js';
 import { variantReplicas, variantsOf, type StoredVariant } from './split/variants.js';
+
+/** Replicas a deployment row is kept at: the autoscaler's wanted count when autoscaled, else minReplicas. */
+export function desiredReplicas(row: { autoscaling?: unknown; wanted_replicas?: number | null; min_replicas: number }): number {
+  return row.autoscaling && row.wanted_replicas != null ? row.wanted_replicas : row.min_replicas;
+}
 
 /** The status message of a deployment whose replicas remove() is stopping; passes leave it alone. */
 const DELETING = 'deleting';
@@ -88,11 +93,11 @@ export class DeploymentReconciler {
       try {
         const due: { id: string }[] = await this.db.query(
           `SELECT d.id FROM deployments d
-           WHERE d.status NOT IN ('ready', 'stopped', 'failed')
+           WHERE d.status NOT IN ('ready', 'stopped', 'failed', 'idle')
               OR (d.alias IS NOT NULL AND EXISTS (SELECT 1 FROM model_aliases a WHERE a.model_id = d.model_id AND a.alias = d.alias AND a.version_id <> d.version_id))
               OR EXISTS (SELECT 1 FROM jsonb_array_elements(d.variants) v JOIN model_aliases a ON a.model_id = d.model_id AND a.alias = v->>'alias' WHERE a.version_id::text <> v->>'versionId')
               OR (jsonb_array_length(d.variants) = 0
-                  AND (SELECT count(*) FROM deployment_replicas r WHERE r.deployment_id = d.id AND r.state IN ('placing', 'ready') AND r.version_id = d.version_id) <> d.min_replicas)
+                  AND (SELECT count(*) FROM deployment_replicas r WHERE r.deployment_id = d.id AND r.state IN ('placing', 'ready') AND r.version_id = d.version_id) <> coalesce(d.wanted_replicas, d.min_replicas))
               OR EXISTS (SELECT 1 FROM jsonb_array_elements(d.variants) v
                          WHERE (v->>'replicas')::int <> (SELECT count(*) FROM deployment_replicas r WHERE r.deployment_id = d.id AND r.state IN ('placing', 'ready') AND r.version_id::text = v->>'versionId'))
               OR EXISTS (SELECT 1 FROM deployment_replicas r JOIN jobs j ON j.id = r.job_id WHERE r.deployment_id = d.id
@@ -201,8 +206,9 @@ export class DeploymentReconciler {
     );
     // Each variant's desired replicas (a deployment that is not split: its version, minReplicas).
     const plan = variantsOf(row);
-    const counts = variantReplicas(row.min_replicas as number, plan);
-    const desiredOf = new Map(plan.map((v, i) => [v.versionId, plan.length === 1 ? (row.min_replicas as number) : counts[i]]));
+    const total = desiredReplicas(row);
+    const counts = variantReplicas(total, plan);
+    const desiredOf = new Map(plan.map((v, i) => [v.versionId, plan.length === 1 ? total : counts[i]]));
     const desired = [...desiredOf.values()].reduce((a, b) => a + b, 0);
     const failed = (row.failures as number) >= FAILURES_BEFORE_FAILED;
     const stop = new Map<string, string>();
@@ -252,7 +258,9 @@ export class DeploymentReconciler {
     const placedOnNodes = replicas.some((r) => r.state !== 'stopping' && !stop.has(r.job_id) && r.job_status !== 'queued');
     const status =
       desired === 0
-        ? DeploymentStatus.STOPPED
+        ? row.autoscaling && row.min_replicas === 0
+          ? DeploymentStatus.IDLE
+          : DeploymentStatus.STOPPED
         : ready >= desired
           ? DeploymentStatus.READY
           : ready > 0
@@ -262,7 +270,7 @@ export class DeploymentReconciler {
               : placedOnNodes
                 ? DeploymentStatus.STARTING
                 : DeploymentStatus.PENDING;
-    if (status === DeploymentStatus.READY || status === DeploymentStatus.STOPPED) message = message?.includes('stays on version') ? message : null;
+    if (status === DeploymentStatus.READY || status === DeploymentStatus.STOPPED || status === DeploymentStatus.IDLE) message = message?.includes('stays on version') ? message : null;
     if (status !== row.status || message !== row.status_message) {
       await tx.query(`UPDATE deployments SET status = $2, status_message = $3, updated_at = now() WHERE id = $1`, [deploymentId, status, message]);
       changed = true;

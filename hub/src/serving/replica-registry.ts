@@ -25,6 +25,8 @@ const LOAD_WRITE_MS = 1000;
 export class ReplicaRegistry implements ReplicaDirectory, AgentFrameHandler {
   private readonly byDeployment = new Map<string, readonly ReplicaView[]>();
   private readonly goneListeners = new Set<(jobId: string) => void>();
+  /** Calls waiting for a deployment to have a ready replica (a cold start), by deployment. */
+  private readonly readyWaiters = new Map<string, Set<() => void>>();
   private readonly loadWrittenAt = new Map<string, number>();
   private readonly loadPublishedAt = new Map<string, number>();
   private readonly stops: (() => void)[] = [];
@@ -55,6 +57,27 @@ export class ReplicaRegistry implements ReplicaDirectory, AgentFrameHandler {
 
   ready(deploymentId: string): readonly ReplicaView[] {
     return this.byDeployment.get(deploymentId) ?? [];
+  }
+
+  /**
+   * Resolves true as soon as the deployment has a ready replica (at once if it has one), false
+   * once `deadlineAt` (epoch ms) passes first.
+   */
+  whenReady(deploymentId: string, deadlineAt: number): Promise<boolean> {
+    if (this.ready(deploymentId).length > 0) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
+      const waiters = this.readyWaiters.get(deploymentId) ?? new Set<() => void>();
+      this.readyWaiters.set(deploymentId, waiters);
+      const done = (ready: boolean) => {
+        clearTimeout(timer);
+        waiters.delete(wake);
+        if (waiters.size === 0 && this.readyWaiters.get(deploymentId) === waiters) this.readyWaiters.delete(deploymentId);
+        resolve(ready);
+      };
+      const wake = () => done(true);
+      const timer = setTimeout(() => done(false), Math.max(0, deadlineAt - this.now()));
+      waiters.add(wake);
+    });
   }
 
   onGone(listener: (jobId: string) => void): () => void {
@@ -90,6 +113,7 @@ export class ReplicaRegistry implements ReplicaDirectory, AgentFrameHandler {
       const before = this.byDeployment.get(deploymentId) ?? [];
       if (views.length > 0) this.byDeployment.set(deploymentId, views);
       else this.byDeployment.delete(deploymentId);
+      if (views.length > 0) for (const wake of [...(this.readyWaiters.get(deploymentId) ?? [])]) wake();
       const still = new Set(views.map((v) => v.jobId));
       for (const gone of before.filter((v) => !still.has(v.jobId))) this.gone(gone.jobId);
     } catch (error) {

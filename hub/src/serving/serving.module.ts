@@ -12,6 +12,8 @@ import type { MlServices } from '../ml/index.js';
 import type { HubFloor, HubModule } from '../module.js';
 import type { TrainingServices } from '../training/index.js';
 import type { Admission, Metering } from './admission.js';
+import { Autoscaler } from './autoscale/autoscaler.js';
+import { ConcurrencyMeter } from './autoscale/concurrency-meter.js';
 import { DeploymentStatsResolver } from './deployment-stats.resolver.js';
 import { DeploymentResolver } from './deployment.resolver.js';
 import { DeploymentsService } from './deployments.service.js';
@@ -62,6 +64,8 @@ export interface ServingServices {
   shadowMeter: ShadowMeter;
   /** A deployment's stored metrics series (monitoring/metrics.service.ts). */
   deploymentMetrics: MetricsService;
+  /** Sizes autoscaled deployments from every hub's demand, and starts a replica for a request to one scaled to zero (autoscale/). */
+  autoscaler: Autoscaler;
 }
 
 export function servingModule(
@@ -130,8 +134,14 @@ export function servingModule(
     },
   };
   const shadowMeter = new ShadowMeter(db, log.child({ component: 'serving-shadow' }));
+  const demand = new ConcurrencyMeter();
+  const autoscaler = new Autoscaler(db, config, demand, deploymentReconciler, events, signals.instanceId, log.child({ component: 'serving-autoscaler' }));
   const inference = new InferenceService(
-    { deployments: recentCallable, admission: quotas.admission, router: routing.router, metering, replicas: replicaDirectory, shadows: shadowMeter },
+    { deployments: recentCallable, admission: quotas.admission, router: routing.router, metering, replicas: replicaDirectory,
+      shadows: shadowMeter,
+      demand,
+      coldStart: { wake: (id) => autoscaler.wake(id), whenReady: (id, deadlineAt) => replicaDirectory.whenReady(id, deadlineAt) },
+    },
     catalog,
   );
   // CREATE MODEL … OPTIONS (deploy = TRUE) deploys; small ML.PREDICTs on a deployed version are answered online.
@@ -149,7 +159,7 @@ export function servingModule(
 
   return {
     name: 'serving',
-    services: { deployments, deploymentReconciler, replicaDirectory, inference, admission: quotas.admission, metering, usage: quotas.usage, shadowMeter, deploymentMetrics: monitoring.service },
+    services: { deployments, deploymentReconciler, replicaDirectory, inference, admission: quotas.admission, metering, usage: quotas.usage, shadowMeter, deploymentMetrics: monitoring.service, autoscaler },
     resolvers: servingResolvers,
     routes: [
       { path: '/jobs', router: serveAgentRouter({ scheduler, artifacts }), jobTokenOnly: true },
@@ -171,10 +181,12 @@ export function servingModule(
       routing.start();
       await replicaDirectory.start();
       deploymentReconciler.start();
+      autoscaler.start();
       void deploymentReconciler.tick();
     },
     async stop() {
       replicaDirectory.stop();
+      await autoscaler.stop();
       await deploymentReconciler.stop();
       routing.close();
       recentCallable.stop();

@@ -128,6 +128,8 @@ export type CreateDatasetInput = {
 export type CreateDeploymentInput = {
   /** Follow this alias: the deployment moves when it moves */
   alias?: string | null | undefined;
+  /** Scale between minReplicas and maxReplicas with demand (default: kept at minReplicas) */
+  autoscaling?: DeploymentAutoscalingInput | null | undefined;
   batching?: DeploymentBatchingInput | null | undefined;
   limits?: DeploymentLimitsInput | null | undefined;
   /** 1–64, at least minReplicas */
@@ -186,6 +188,19 @@ export type DatasetRole =
   | 'READ'
   | 'WRITE';
 
+export type DeploymentAutoscalingInput = {
+  /** 1 s to the stable window (default 6) */
+  panicWindowSeconds?: number | null | undefined;
+  /** 0–3600 s (default 30) */
+  scaleDownDelaySeconds?: number | null | undefined;
+  /** 1–86400 s; needs minReplicas 0 (default: never to zero) */
+  scaleToZeroAfterSeconds?: number | null | undefined;
+  /** 1–3600 s (default 60) */
+  stableWindowSeconds?: number | null | undefined;
+  /** In-flight requests per replica, more than 0 and at most 1000 (default 4) */
+  targetConcurrency?: number | null | undefined;
+};
+
 export type DeploymentBatchingInput = {
   /** 1–1024 rows per predict call (default 32; 1 turns batching off) */
   maxBatchSize?: number | null | undefined;
@@ -212,6 +227,7 @@ export type DeploymentRequirementsInput = {
 export type DeploymentStatus =
   | 'DEGRADED'
   | 'FAILED'
+  | 'IDLE'
   | 'PENDING'
   | 'READY'
   | 'STARTING'
@@ -961,7 +977,7 @@ export type CreateDatasetMutationVariables = Exact<{
 
 export type CreateDatasetMutation = { createDataset: { id: string, owner: string, name: string, description: string, license: string, tags: Array<string>, visibility: Visibility, createdAt: string, updatedAt: string } };
 
-export type DeploymentFieldsFragment = { id: string, owner: string, name: string, modelName: string, versionNumber: number, alias: string | null, minReplicas: number, maxReplicas: number, visibility: Visibility, status: DeploymentStatus, statusMessage: string | null, task: string, labels: Array<string>, labelName: string, createdAt: string, updatedAt: string, model: { owner: string, name: string }, requirements: { gpu: boolean, minMemoryBytes: number | null, labels: Array<string> }, batching: { maxBatchSize: number, maxQueueDelayMs: number }, limits: { requestsPerSecond: number | null, dailyRequests: number | null }, replicas: Array<{ id: string, state: ReplicaState, versionNumber: number, nodeId: string | null, nodeName: string | null, inFlight: number, queued: number, latencyMs: number | null, readyAt: string | null }>, features: Array<{ name: string, type: string, categories: Array<string> | null }>, endpoints: { tfServing: string, kserve: string }, stats: { requestsPerSecond: number, p50Ms: number | null, p99Ms: number | null, errorRate: number, batchSizes: Array<{ size: number, count: number }> } };
+export type DeploymentFieldsFragment = { id: string, owner: string, name: string, modelName: string, versionNumber: number, alias: string | null, minReplicas: number, maxReplicas: number, visibility: Visibility, status: DeploymentStatus, statusMessage: string | null, task: string, labels: Array<string>, labelName: string, createdAt: string, updatedAt: string, model: { owner: string, name: string }, requirements: { gpu: boolean, minMemoryBytes: number | null, labels: Array<string> }, batching: { maxBatchSize: number, maxQueueDelayMs: number }, limits: { requestsPerSecond: number | null, dailyRequests: number | null }, autoscaling: { targetConcurrency: number, stableWindowSeconds: number, panicWindowSeconds: number, scaleDownDelaySeconds: number, scaleToZeroAfterSeconds: number | null } | null, autoscaler: { wantedReplicas: number, observedConcurrency: number, panicking: boolean, lastScaledAt: string | null, reason: string } | null, replicas: Array<{ id: string, state: ReplicaState, versionNumber: number, nodeId: string | null, nodeName: string | null, inFlight: number, queued: number, latencyMs: number | null, readyAt: string | null }>, features: Array<{ name: string, type: string, categories: Array<string> | null }>, endpoints: { tfServing: string, kserve: string }, stats: { requestsPerSecond: number, p50Ms: number | null, p99Ms: number | null, errorRate: number, batchSizes: Array<{ size: number, count: number }> } };
 
 export type TryDeploymentFieldsFragment = { id: string, owner: string, name: string, modelName: string, versionNumber: number, status: DeploymentStatus, task: string, labelName: string, model: { owner: string, name: string }, features: Array<{ name: string, type: string, categories: Array<string> | null }>, endpoints: { tfServing: string, kserve: string } };
 
@@ -981,7 +997,7 @@ export type DeploymentQueryVariables = Exact<{
 }>;
 
 
-export type DeploymentQuery = { deployment: { id: string, owner: string, name: string, modelName: string, versionNumber: number, alias: string | null, minReplicas: number, maxReplicas: number, visibility: Visibility, status: DeploymentStatus, statusMessage: string | null, task: string, labels: Array<string>, labelName: string, createdAt: string, updatedAt: string, model: { owner: string, name: string }, requirements: { gpu: boolean, minMemoryBytes: number | null, labels: Array<string> }, batching: { maxBatchSize: number, maxQueueDelayMs: number }, limits: { requestsPerSecond: number | null, dailyRequests: number | null }, replicas: Array<{ id: string, state: ReplicaState, versionNumber: number, nodeId: string | null, nodeName: string | null, inFlight: number, queued: number, latencyMs: number | null, readyAt: string | null }>, features: Array<{ name: string, type: string, categories: Array<string> | null }>, endpoints: { tfServing: string, kserve: string }, stats: { requestsPerSecond: number, p50Ms: number | null, p99Ms: number | null, errorRate: number, batchSizes: Array<{ size: number, count: number }> } } };
+export type DeploymentQuery = { deployment: { id: string, owner: string, name: string, modelName: string, versionNumber: number, alias: string | null, minReplicas: number, maxReplicas: number, visibility: Visibility, status: DeploymentStatus, statusMessage: string | null, task: string, labels: Array<string>, labelName: string, createdAt: string, updatedAt: string, model: { owner: string, name: string }, requirements: { gpu: boolean, minMemoryBytes: number | null, labels: Array<string> }, batching: { maxBatchSize: number, maxQueueDelayMs: number }, limits: { requestsPerSecond: number | null, dailyRequests: number | null }, autoscaling: { targetConcurrency: number, stableWindowSeconds: number, panicWindowSeconds: number, scaleDownDelaySeconds: number, scaleToZeroAfterSeconds: number | null } | null, autoscaler: { wantedReplicas: number, observedConcurrency: number, panicking: boolean, lastScaledAt: string | null, reason: string } | null, replicas: Array<{ id: string, state: ReplicaState, versionNumber: number, nodeId: string | null, nodeName: string | null, inFlight: number, queued: number, latencyMs: number | null, readyAt: string | null }>, features: Array<{ name: string, type: string, categories: Array<string> | null }>, endpoints: { tfServing: string, kserve: string }, stats: { requestsPerSecond: number, p50Ms: number | null, p99Ms: number | null, errorRate: number, batchSizes: Array<{ size: number, count: number }> } } };
 
 export type DeploymentStatsQueryVariables = Exact<{
   owner: string;
@@ -997,7 +1013,7 @@ export type DeploymentChangedSubscriptionVariables = Exact<{
 }>;
 
 
-export type DeploymentChangedSubscription = { deploymentChanged: { id: string, owner: string, name: string, modelName: string, versionNumber: number, alias: string | null, minReplicas: number, maxReplicas: number, visibility: Visibility, status: DeploymentStatus, statusMessage: string | null, task: string, labels: Array<string>, labelName: string, createdAt: string, updatedAt: string, model: { owner: string, name: string }, requirements: { gpu: boolean, minMemoryBytes: number | null, labels: Array<string> }, batching: { maxBatchSize: number, maxQueueDelayMs: number }, limits: { requestsPerSecond: number | null, dailyRequests: number | null }, replicas: Array<{ id: string, state: ReplicaState, versionNumber: number, nodeId: string | null, nodeName: string | null, inFlight: number, queued: number, latencyMs: number | null, readyAt: string | null }>, features: Array<{ name: string, type: string, categories: Array<string> | null }>, endpoints: { tfServing: string, kserve: string }, stats: { requestsPerSecond: number, p50Ms: number | null, p99Ms: number | null, errorRate: number, batchSizes: Array<{ size: number, count: number }> } } };
+export type DeploymentChangedSubscription = { deploymentChanged: { id: string, owner: string, name: string, modelName: string, versionNumber: number, alias: string | null, minReplicas: number, maxReplicas: number, visibility: Visibility, status: DeploymentStatus, statusMessage: string | null, task: string, labels: Array<string>, labelName: string, createdAt: string, updatedAt: string, model: { owner: string, name: string }, requirements: { gpu: boolean, minMemoryBytes: number | null, labels: Array<string> }, batching: { maxBatchSize: number, maxQueueDelayMs: number }, limits: { requestsPerSecond: number | null, dailyRequests: number | null }, autoscaling: { targetConcurrency: number, stableWindowSeconds: number, panicWindowSeconds: number, scaleDownDelaySeconds: number, scaleToZeroAfterSeconds: number | null } | null, autoscaler: { wantedReplicas: number, observedConcurrency: number, panicking: boolean, lastScaledAt: string | null, reason: string } | null, replicas: Array<{ id: string, state: ReplicaState, versionNumber: number, nodeId: string | null, nodeName: string | null, inFlight: number, queued: number, latencyMs: number | null, readyAt: string | null }>, features: Array<{ name: string, type: string, categories: Array<string> | null }>, endpoints: { tfServing: string, kserve: string }, stats: { requestsPerSecond: number, p50Ms: number | null, p99Ms: number | null, errorRate: number, batchSizes: Array<{ size: number, count: number }> } } };
 
 export type CreateDeploymentMutationVariables = Exact<{
   input: CreateDeploymentInput;

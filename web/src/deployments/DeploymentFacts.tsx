@@ -1,9 +1,9 @@
-/** A deployment's settings: replicas wanted, requirements, batching, limits, visibility and its REST endpoints. */
+/** A deployment's settings: replicas wanted (and the autoscaler's last decision), requirements, batching, limits, visibility and its REST endpoints. */
 import { formatBytes, formatNumber, statusWord } from '../components/format';
 import type { DeploymentDetail } from './types';
 
 export function DeploymentFacts({ deployment }: { deployment: DeploymentDetail }) {
-  const { requirements, batching, limits } = deployment;
+  const { requirements, batching, limits, autoscaling, autoscaler } = deployment;
   const origin = window.location.origin;
   const needs = [
     requirements.gpu ? 'a GPU' : '',
@@ -15,6 +15,24 @@ export function DeploymentFacts({ deployment }: { deployment: DeploymentDetail }
       <dt>Replicas</dt>
       <dd>
         {deployment.minReplicas === deployment.maxReplicas ? deployment.minReplicas : `${deployment.minReplicas} to ${deployment.maxReplicas}`}
+      </dd>
+      <dt>Autoscaling</dt>
+      <dd data-testid="deployment-autoscaling">
+        {autoscaling ? (
+          <>
+            {formatNumber(autoscaling.targetConcurrency)} in flight per replica · windows {autoscaling.stableWindowSeconds} s / {autoscaling.panicWindowSeconds} s · scale-down
+            after {autoscaling.scaleDownDelaySeconds} s
+            {autoscaling.scaleToZeroAfterSeconds != null ? ` · to zero after ${autoscaling.scaleToZeroAfterSeconds} s idle` : ''}
+            {autoscaler && (
+              <div className="muted small">
+                wants {autoscaler.wantedReplicas}
+                {autoscaler.panicking ? ' (panicking)' : ''}: {autoscaler.reason}
+              </div>
+            )}
+          </>
+        ) : (
+          <span className="muted">off: kept at its minimum</span>
+        )}
       </dd>
       <dt>Needs</dt>
       <dd>{needs.length > 0 ? needs.join(' · ') : <span className="muted">any node</span>}</dd>

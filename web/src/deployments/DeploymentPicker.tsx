@@ -10,7 +10,8 @@ import { deploymentPath } from './deployment-path';
 import { TryItPanel } from './TryItPanel';
 import type { TryDeployment } from './types';
 
-const answering = (d: TryDeployment) => d.status === 'READY' || d.status === 'DEGRADED';
+// IDLE answers too: the first request starts a replica and waits for it.
+const answering = (d: TryDeployment) => d.status === 'READY' || d.status === 'DEGRADED' || d.status === 'IDLE';
 
 export function DeploymentPicker({ deployments, testId }: { deployments: readonly TryDeployment[]; testId: string }) {
   const ordered = [...deployments].sort((a, b) => Number(answering(b)) - Number(answering(a)));

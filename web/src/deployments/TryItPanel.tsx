@@ -58,7 +58,8 @@ export function TryItPanel({ deployment, headingLevel = 2 }: { deployment: TryDe
           <button type="submit" className="button" disabled={sending || !('instance' in built)} data-testid="try-send">
             {sending ? 'Predicting…' : 'Predict'}
           </button>
-          {deployment.status !== 'READY' && deployment.status !== 'DEGRADED' && (
+          {deployment.status === 'IDLE' && <span className="muted small">Scaled to zero: this request starts a replica and waits for it (a cold start).</span>}
+          {deployment.status !== 'READY' && deployment.status !== 'DEGRADED' && deployment.status !== 'IDLE' && (
             <span className="muted small">No replica is ready yet: the hub will say so.</span>
           )}
         </div>

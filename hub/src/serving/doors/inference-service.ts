@@ -59,7 +59,14 @@ export interface InferenceParts {
   replicas: Pick<ReplicaDirectory, 'ready'>;
   /** Where shadow copies' figures go (split/shadow-meter.ts). */
   shadows?: { record(entry: ShadowEntry): void };
+  /** Counts an autoscaled deployment's requests in progress (autoscale/concurrency-meter.ts); call the returned function when one ends. */
+  demand?: { begin(deploymentId: string): () => void };
+  /** Cold starts of deployments scaled to zero: ask for a replica, wait for one to be ready. */
+  coldStart?: { wake(deploymentId: string): Promise<void>; whenReady(deploymentId: string, deadlineAt: number): Promise<boolean> };
 }
+
+/** What a request refused after waiting in vain for a cold start tells the client to wait. */
+export const COLD_START_RETRY_AFTER_SECONDS = 5;
 
 /** Output values one answer may carry (a value is at most about 24 bytes of JSON: under the agents' 1 MiB frame). */
 export const MAX_OUTPUT_VALUES = 40_000;
@@ -117,6 +124,7 @@ export class InferenceService {
     }
     const rateLimit = await this.parts.admission.admit(principal, target, access);
     let rows = 0;
+    const ended = target.autoscaled ? this.parts.demand?.begin(target.id) : undefined;
     try {
       const records = checkRecords(target.features, typeof input === 'function' ? input(target) : input, field);
       rows = records.length;
@@ -125,6 +133,7 @@ export class InferenceService {
       if (records.length * perRecord > MAX_OUTPUT_VALUES) {
         throw badInput(field, `at most ${Math.floor(MAX_OUTPUT_VALUES / perRecord)} records per request for a model with ${perRecord} outputs per record`);
       }
+      if (target.scalesToZero) await this.coldStart(target, deadlineAt);
       const routed =
         versionNumber === undefined && target.variants
           ? routeRequest(target, principal, key, new Set(this.parts.replicas.ready(target.id).map((r) => r.versionNumber)), this.random)
@@ -141,7 +150,27 @@ export class InferenceService {
       });
       if (error instanceof AppError) throw withHeaders(error, rateLimit);
       throw error;
+    } finally {
+      ended?.();
     }
+  }
+
+  /**
+   * A deployment that scales to zero with no ready replica: the request asks for one at once and
+   * is held until it is ready, or refused UNAVAILABLE (503, Retry-After) when its deadline comes
+   * first. Requests held together are all released by the same replica.
+   */
+  private async coldStart(target: DeploymentTarget, deadlineAt: number): Promise<void> {
+    const cold = this.parts.coldStart;
+    if (!cold || this.parts.replicas.ready(target.id).length > 0) return;
+    void cold.wake(target.id);
+    if (await cold.whenReady(target.id, deadlineAt)) return;
+    throw new AppError(
+      'UNAVAILABLE',
+      `Deployment ${target.owner}/${target.name} was scaled to zero and no replica became ready before the request's deadline; one is starting`,
+      [],
+      COLD_START_RETRY_AFTER_SECONDS,
+    );
   }
 
   /**
