@@ -25,9 +25,16 @@ export async function sampleGauges(db: DataSource, resolutionSeconds: number, no
          UNION ALL
          SELECT d.id, v.version, '', 0::float8, 0::float8, 0::float8, 0::float8, 0,
                 (SELECT count(*) FROM deployment_replicas r WHERE r.deployment_id = d.id AND r.state = 'ready' AND r.version_number = v.version)::float8,
-                (CASE WHEN v.version = d.version_number AND d.status <> 'stopped' THEN d.min_replicas ELSE 0 END)::float8, 1
+                -- Wanted: a split's variant keeps its own count; else the autoscaler's wish, or minReplicas.
+                (CASE WHEN d.status = 'stopped' THEN 0
+                      WHEN jsonb_array_length(d.variants) > 0
+                        THEN coalesce((SELECT sum((x->>'replicas')::int) FROM jsonb_array_elements(d.variants) x WHERE (x->>'versionNumber')::int = v.version), 0)
+                      WHEN v.version = d.version_number
+                        THEN CASE WHEN d.autoscaling IS NOT NULL AND d.wanted_replicas IS NOT NULL THEN d.wanted_replicas ELSE d.min_replicas END
+                      ELSE 0 END)::float8, 1
          FROM deployments d
          CROSS JOIN LATERAL (SELECT d.version_number AS version
+                             UNION SELECT (x->>'versionNumber')::int FROM jsonb_array_elements(d.variants) x
                              UNION SELECT r.version_number FROM deployment_replicas r WHERE r.deployment_id = d.id AND r.state = 'ready') v
        ) AS x(deployment_id, version, replica, queue_sum, in_flight_sum, cpu_sum, memory_sum, replica_samples, ready_sum, wanted_sum, deployment_samples)
        ON CONFLICT ON CONSTRAINT serving_metrics_key DO UPDATE SET
