@@ -6,12 +6,13 @@
  *
  * Like the usage meter (quotas/usage-meter.ts), a write that fails keeps its tallies for the next
  * one (up to `maxPendingRows`, then the oldest buckets are dropped and logged), and nothing here
- * throws to the request or the timer.
+ * throws to the request or the timer (../pending-tallies.ts).
  */
 import type { Queryable } from '../../db/rows.js';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../metrics.js';
 import type { Metering, UsageEntry } from '../admission.js';
+import { PendingTallies } from '../pending-tallies.js';
 import type { Clock } from '../quotas/clock.js';
 import { addCounts, BATCH_SIZE_BUCKETS, batchSizeBucket, LATENCY_BUCKETS, latencyBucket } from '../quotas/histogram.js';
 import type { DeploymentLabels } from './deployment-labels.js';
@@ -29,23 +30,41 @@ interface Tally {
   batchSizeCounts: number[];
 }
 
-const CHUNK = 2000;
+const keyOf = (t: Pick<Tally, 'bucket' | 'deploymentId' | 'version' | 'replica'>) => `${t.bucket}|${t.deploymentId}|${t.version}|${t.replica}`;
 
 export class MetricsMeter implements Metering {
-  private pending = new Map<string, Tally>();
-  private flushing: Promise<void> | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly pending: PendingTallies<Tally>;
 
   constructor(
     private readonly db: Queryable,
-    private readonly log: Logger,
+    log: Logger,
     private readonly clock: Clock,
     /** The finest tier's resolution: the buckets written here. */
     private readonly resolutionSeconds: number,
     private readonly metrics: Pick<Metrics, 'deploymentRequests' | 'deploymentLatency'>,
     private readonly labels: DeploymentLabels,
-    private readonly options = { flushIntervalMs: 1000, maxPendingRows: 100_000 },
-  ) {}
+    options = { flushIntervalMs: 1000, maxPendingRows: 100_000 },
+  ) {
+    this.pending = new PendingTallies<Tally>(
+      {
+        name: 'deployment metrics',
+        key: keyOf,
+        add(now, t) {
+          now.requests += t.requests;
+          now.errors += t.errors;
+          now.rows += t.rows;
+          for (const [code, n] of Object.entries(t.errorCodes)) now.errorCodes[code] = (now.errorCodes[code] ?? 0) + n;
+          addCounts(now.latencyCounts, t.latencyCounts);
+          addCounts(now.batchSizeCounts, t.batchSizeCounts);
+        },
+        startedAt: (t) => t.bucket,
+        requests: (t) => t.requests,
+        upsert: (tallies) => this.upsert(tallies),
+      },
+      log,
+      { flushIntervalMs: options.flushIntervalMs, maxPending: options.maxPendingRows },
+    );
+  }
 
   record(entry: UsageEntry): void {
     const version = entry.versionNumber ?? 0;
@@ -57,12 +76,8 @@ export class MetricsMeter implements Metering {
     const step = this.resolutionSeconds * 1000;
     const bucket = Math.floor(this.clock.now() / step) * step;
     const replica = entry.replicaId ?? '';
-    const id = `${bucket}|${entry.deploymentId}|${version}|${replica}`;
-    let tally = this.pending.get(id);
-    if (!tally) {
-      tally = emptyTally(bucket, entry.deploymentId, version, replica);
-      this.pending.set(id, tally);
-    }
+    const id = keyOf({ bucket, deploymentId: entry.deploymentId, version, replica });
+    const tally = this.pending.tally(id, () => emptyTally(bucket, entry.deploymentId, version, replica));
     tally.requests += 1;
     tally.rows += Math.max(0, Math.floor(entry.rows) || 0);
     if (entry.error) {
@@ -74,68 +89,16 @@ export class MetricsMeter implements Metering {
   }
 
   /** Writes what is pending; resolves once everything recorded before the call was written (or the write failed and was logged). */
-  async flush(): Promise<void> {
-    while (this.flushing) await this.flushing;
-    if (this.pending.size === 0) return;
-    this.flushing = this.write().finally(() => (this.flushing = null));
-    await this.flushing;
+  flush(): Promise<void> {
+    return this.pending.flush();
   }
 
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.flush(), this.options.flushIntervalMs);
-    this.timer.unref();
+    this.pending.start();
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.flush();
-  }
-
-  private async write(): Promise<void> {
-    const batch = this.pending;
-    this.pending = new Map();
-    // One order on every hub, so two hubs' upserts of the same rows wait rather than deadlock.
-    const tallies = [...batch.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, t]) => t);
-    let written = 0;
-    try {
-      for (let i = 0; i < tallies.length; i += CHUNK) {
-        await this.upsert(tallies.slice(i, i + CHUNK));
-        written = i + CHUNK;
-      }
-    } catch (error) {
-      const kept = tallies.slice(written);
-      this.log.warn({ err: error, tallies: kept.length }, 'deployment metrics could not be written; kept for the next flush');
-      this.keep(kept);
-    }
-  }
-
-  private keep(tallies: Tally[]): void {
-    for (const t of tallies) {
-      const id = `${t.bucket}|${t.deploymentId}|${t.version}|${t.replica}`;
-      const now = this.pending.get(id);
-      if (!now) {
-        this.pending.set(id, t);
-        continue;
-      }
-      now.requests += t.requests;
-      now.errors += t.errors;
-      now.rows += t.rows;
-      for (const [code, n] of Object.entries(t.errorCodes)) now.errorCodes[code] = (now.errorCodes[code] ?? 0) + n;
-      addCounts(now.latencyCounts, t.latencyCounts);
-      addCounts(now.batchSizeCounts, t.batchSizeCounts);
-    }
-    const excess = this.pending.size - this.options.maxPendingRows;
-    if (excess > 0) {
-      const oldest = [...this.pending.entries()].sort(([, a], [, b]) => a.bucket - b.bucket).slice(0, excess);
-      let requests = 0;
-      for (const [id, t] of oldest) {
-        this.pending.delete(id);
-        requests += t.requests;
-      }
-      this.log.error({ tallies: excess, requests }, 'deployment metrics dropped: the database has not taken them for too long');
-    }
+  stop(): Promise<void> {
+    return this.pending.stop();
   }
 
   private async upsert(tallies: Tally[]): Promise<void> {

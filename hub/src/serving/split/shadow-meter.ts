@@ -4,10 +4,11 @@
  * adds to what other hubs wrote for the same minute in `serving_shadow`; reading sums every hub's
  * rows. As the usage meter (quotas/usage-meter.ts) does for requests: a failed write keeps its
  * tallies for the next one (at most MAX_PENDING; beyond, the oldest are dropped and logged) and
- * never throws to the caller or the timer.
+ * never throws to the caller or the timer (../pending-tallies.ts).
  */
 import type { Queryable } from '../../db/rows.js';
 import type { Logger } from '../../logger.js';
+import { PendingTallies } from '../pending-tallies.js';
 import { addCounts, LATENCY_BUCKETS, latencyBucket } from '../quotas/histogram.js';
 
 export interface ShadowEntry {
@@ -49,35 +50,49 @@ export interface ShadowFigures {
 const FLUSH_MS = 1000;
 const MAX_PENDING = 10_000;
 
+const keyOf = (t: Pick<Tally, 'minute' | 'deploymentId' | 'versionNumber'>) => `${t.minute}|${t.deploymentId}|${t.versionNumber}`;
+
 export class ShadowMeter {
-  private pending = new Map<string, Tally>();
-  private flushing: Promise<void> | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly pending: PendingTallies<Tally>;
 
   constructor(
     private readonly db: Queryable,
-    private readonly log: Logger,
+    log: Logger,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.pending = new PendingTallies<Tally>(
+      {
+        name: 'shadow figures',
+        key: keyOf,
+        add(into, t) {
+          into.requests += t.requests;
+          into.errors += t.errors;
+          into.compared += t.compared;
+          into.agreed += t.agreed;
+          addCounts(into.latencyCounts, t.latencyCounts);
+          addCounts(into.primaryLatencyCounts, t.primaryLatencyCounts);
+        },
+        startedAt: (t) => t.minute,
+        requests: (t) => t.requests,
+        upsert: (tallies) => this.upsert(tallies),
+      },
+      log,
+      { flushIntervalMs: FLUSH_MS, maxPending: MAX_PENDING },
+    );
+  }
 
   record(entry: ShadowEntry): void {
     const minute = Math.floor(this.now() / 60_000) * 60_000;
-    const id = `${minute}|${entry.deploymentId}|${entry.versionNumber}`;
-    let t = this.pending.get(id);
-    if (!t) {
-      t = {
-        minute,
-        deploymentId: entry.deploymentId,
-        versionNumber: entry.versionNumber,
-        requests: 0,
-        errors: 0,
-        compared: 0,
-        agreed: 0,
-        latencyCounts: new Array<number>(LATENCY_BUCKETS).fill(0),
-        primaryLatencyCounts: new Array<number>(LATENCY_BUCKETS).fill(0),
-      };
-      this.pending.set(id, t);
-    }
+    const key = { minute, deploymentId: entry.deploymentId, versionNumber: entry.versionNumber };
+    const t = this.pending.tally(keyOf(key), () => ({
+      ...key,
+      requests: 0,
+      errors: 0,
+      compared: 0,
+      agreed: 0,
+      latencyCounts: new Array<number>(LATENCY_BUCKETS).fill(0),
+      primaryLatencyCounts: new Array<number>(LATENCY_BUCKETS).fill(0),
+    }));
     t.requests += 1;
     if (entry.error) t.errors += 1;
     t.compared += entry.compared;
@@ -87,23 +102,16 @@ export class ShadowMeter {
   }
 
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.flush(), FLUSH_MS);
-    this.timer.unref();
+    this.pending.start();
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.flush();
+  stop(): Promise<void> {
+    return this.pending.stop();
   }
 
   /** Writes what is pending; resolves once everything recorded before the call was written (or the write failed and was logged). */
-  async flush(): Promise<void> {
-    while (this.flushing) await this.flushing;
-    if (this.pending.size === 0) return;
-    this.flushing = this.write().finally(() => (this.flushing = null));
-    await this.flushing;
+  flush(): Promise<void> {
+    return this.pending.flush();
   }
 
   /** Every hub's figures of the deployment's shadows since `from` (all kept when null), per shadow version. */
@@ -132,36 +140,6 @@ export class ShadowMeter {
   /** Deletes figures older than `days` (housekeeping). */
   async prune(days: number): Promise<void> {
     await this.db.query(`DELETE FROM serving_shadow WHERE minute < now() - make_interval(days => $1)`, [days]);
-  }
-
-  private async write(): Promise<void> {
-    const batch = this.pending;
-    this.pending = new Map();
-    // One order on every hub, so two hubs' upserts of the same rows wait rather than deadlock.
-    const tallies = [...batch.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, t]) => t);
-    try {
-      await this.upsert(tallies);
-    } catch (error) {
-      this.log.warn({ err: error, tallies: tallies.length }, 'shadow figures could not be written; kept for the next flush');
-      for (const t of tallies) {
-        const id = `${t.minute}|${t.deploymentId}|${t.versionNumber}`;
-        const now = this.pending.get(id);
-        if (!now) this.pending.set(id, t);
-        else {
-          now.requests += t.requests;
-          now.errors += t.errors;
-          now.compared += t.compared;
-          now.agreed += t.agreed;
-          addCounts(now.latencyCounts, t.latencyCounts);
-          addCounts(now.primaryLatencyCounts, t.primaryLatencyCounts);
-        }
-      }
-      const excess = this.pending.size - MAX_PENDING;
-      if (excess > 0) {
-        for (const id of [...this.pending.entries()].sort(([, a], [, b]) => a.minute - b.minute).slice(0, excess).map(([k]) => k)) this.pending.delete(id);
-        this.log.error({ tallies: excess }, 'shadow figures dropped: the database has not taken them for too long');
-      }
-    }
   }
 
   private async upsert(tallies: Tally[]): Promise<void> {
