@@ -7,31 +7,18 @@
  * a missing (NaN) number, probabilities that do not sum to 1 — fail the attempt with a clear
  * reason instead of being scored. (The real agent's ML.EVALUATE: test/ml-predict.test.ts.)
  */
-import * as tf from '@tensorflow/tfjs';
 import * as ss from 'simple-statistics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createModel, tfReady, uploadFiles } from './catalog-support.js';
+import { createModel, uploadFiles } from './catalog-support.js';
 import { FAST_SCHEDULER, registerNode, waitFor, waitForJob } from './support/compute.js';
 import { createDataset, upload } from './support/datasets.js';
 import { startTestHub, type TestHub } from './support/hub.js';
 import { connectRawAgent, type RawAgent } from './support/raw-agent.js';
+import { denseModelFiles } from './support/tf-model.js';
 import { codeOf, signUp, type SignedUp } from './support/users.js';
 
 const CLASSES = ['setosa', 'versicolor', 'virginica'];
 const CHUNK_ROWS = 40;
-
-/** A dense TF.js model reading 3 values and giving `units` outputs, as uploaded files. */
-async function modelFiles(units: number, activation: 'softmax' | 'linear'): Promise<Map<string, Uint8Array>> {
-  await tfReady();
-  const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units, activation })] });
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async (artifacts) => ((saved = artifacts), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
-  model.dispose();
-  const data = saved!.weightData!;
-  const weights = new Uint8Array(Array.isArray(data) ? Buffer.concat(data.map((d) => Buffer.from(d))) : Buffer.from(data as ArrayBuffer));
-  const manifest = { format: 'layers-model', generatedBy: 'test', convertedBy: null, modelTopology: saved!.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: saved!.weightSpecs }] };
-  return new Map([['model.json', new TextEncoder().encode(JSON.stringify(manifest))], ['weights.bin', weights]]);
-}
 
 /** Rows with small whole-number features (tied scores) and labels unlike any feature value. */
 function flowerRows(n: number) {
@@ -160,8 +147,8 @@ describe('ML.EVALUATE scored by the hub (a raw agent)', () => {
     }
     const standardized = (name: string) => ({ name, type: 'NUMBER', preprocessing: { kind: 'STANDARDIZE', mean: 4.5, std: 2.9 } });
     for (const [name, files, metadata] of [
-      ['iris3', await modelFiles(3, 'softmax'), { features: ['a', 'b', 'c'].map(standardized), labels: CLASSES, lineage: { hyperparameters: { label: 'species' } } }],
-      ['price', await modelFiles(1, 'linear'), { features: ['a', 'b', 'c'].map(standardized) }],
+      ['iris3', await denseModelFiles(3, 'softmax'), { features: ['a', 'b', 'c'].map(standardized), labels: CLASSES, lineage: { hyperparameters: { label: 'species' } } }],
+      ['price', await denseModelFiles(1, 'linear'), { features: ['a', 'b', 'c'].map(standardized) }],
     ] as const) {
       await createModel(hub, alice.token, { name, visibility: 'PRIVATE' });
       expect((await uploadFiles(hub, alice.token, alice.username, name, files)).status).toBe(201);
