@@ -132,7 +132,8 @@ describe('Benchmark submissions and leaderboards', () => {
     const seen = assigns(agent).length;
     const res = await submit(who, bench, { owner: who.username, name: model });
     expect(res.errors).toBeUndefined();
-    expect(res.data.submitToBenchmark.status).toBe('QUEUED');
+    // Its run may be claimed before the answer leaves the hub.
+    expect(['QUEUED', 'RUNNING']).toContain(res.data.submitToBenchmark.status);
     const assign = await waitFor('job.assign', async () => assigns(agent)[seen]);
     const served = await serve(assign, predict);
     return { submission: await scored(who, bench, res.data.submitToBenchmark.id), served, assign };

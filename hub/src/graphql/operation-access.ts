@@ -138,6 +138,7 @@ const subscription: Access = {
   modelEvents: Scope.MODELS_READ,
   leaderboardChanged: Scope.DATASETS_READ,
   deploymentChanged: Scope.MODELS_READ,
+  deploymentMetricsAdded: Scope.MODELS_READ,
   jobUpdated: Scope.JOBS_READ,
   trainingEpochAdded: Scope.JOBS_READ,
   nodeChanged: Scope.NODES_READ,
