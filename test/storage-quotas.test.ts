@@ -173,6 +173,6 @@ describe.each(BACKENDS)('Storage quotas on %s', (backend) => {
     expect((await usage(dave)).artifacts.usedBytes).toBe(used);
     // A refused upload's temporary file is removed as its stream closes, which can come a moment
     // after the 413 (the connection is cut mid-body): nothing may be left once it has.
-    await waitFor('the refused uploads’ temporary files removed', async () => (await artifactTemp()) === 0, 15_000);
+    await waitFor('the refused uploads’ temporary files removed', async () => (await artifactTemp()) === 0, 30_000);
   });
 });

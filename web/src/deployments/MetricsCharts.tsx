@@ -93,7 +93,8 @@ export function MetricsCharts({ owner, name, stats }: { owner: string; name: str
             <>
               Replicas{' '}
               <span className="muted small" data-testid="replicas-now">
-                {latest ? `${formatNumber(latest.replicasReady ?? 0)} ready of ${formatNumber(latest.replicasWanted ?? 0)} wanted` : 'no reading yet'}
+                {/* A point's replicas are means over its samples (a replica that came or went mid-step counts in part); the caption says whole replicas. */}
+                {latest ? `${formatNumber(Math.round(latest.replicasReady ?? 0))} ready of ${formatNumber(Math.round(latest.replicasWanted ?? 0))} wanted` : 'no reading yet'}
               </span>
             </>
           }
