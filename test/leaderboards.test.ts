@@ -20,6 +20,7 @@ import { spawnAgent, type AgentProcess } from './support/agent.js';
 import { FAST_SCHEDULER, registerNode, waitFor } from './support/compute.js';
 import { createDataset, upload } from './support/datasets.js';
 import { startTestHub, type TestHub } from './support/hub.js';
+import { predictDoor } from './support/predict-door.js';
 import { connectRawAgent, type RawAgent } from './support/raw-agent.js';
 import { denseModelFiles } from './support/tf-model.js';
 import { codeOf, signUp, type SignedUp } from './support/users.js';
@@ -93,24 +94,11 @@ describe('Benchmark submissions and leaderboards', () => {
 
   /** Answers one run as an agent would, with `predict(row, index)`; returns what the agent saw. */
   async function serve(assign: any, predict: (row: unknown[], i: number) => number[]) {
-    const call = (path: string, init: RequestInit = {}) =>
-      fetch(`${hub.url}/api/jobs/${assign.jobId}${path}`, { ...init, headers: { authorization: `Bearer ${assign.jobToken}`, ...(init.headers ?? {}) } });
-    const rows: unknown[][] = [];
-    const texts: string[] = [];
-    let columns: string[] = [];
-    for (;;) {
-      const res = await call(`/ml/rows?offset=${rows.length}&limit=${CHUNK_ROWS}`);
-      expect(res.status).toBe(200);
-      const text = await res.text();
-      texts.push(text);
-      const chunk = JSON.parse(text);
-      columns = chunk.columns;
-      rows.push(...chunk.rows);
-      if (chunk.rows.length < CHUNK_ROWS) break;
-    }
+    const job = predictDoor(hub.url, assign, CHUNK_ROWS);
+    const { columns, rows, texts } = await job.readAll();
     const outputs = rows.map(predict);
     for (let at = 0; at < outputs.length; at += CHUNK_ROWS) {
-      const res = await call('/ml/predictions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ offset: at, outputs: outputs.slice(at, at + CHUNK_ROWS) }) });
+      const res = await job.post(at, outputs.slice(at, at + CHUNK_ROWS));
       expect(res.status).toBe(200);
     }
     agent.socket.send(JSON.stringify({ type: 'job.started', jobId: assign.jobId, attempt: assign.attempt }));

@@ -14,6 +14,7 @@ import { FAST_SCHEDULER, registerNode, waitFor, waitForJob } from './support/com
 import { createDataset, upload } from './support/datasets.js';
 import { startTestHub, type TestHub } from './support/hub.js';
 import { connectRawAgent, type RawAgent } from './support/raw-agent.js';
+import { predictDoor } from './support/predict-door.js';
 import { denseModelFiles } from './support/tf-model.js';
 import { codeOf, signUp, type SignedUp } from './support/users.js';
 
@@ -109,28 +110,8 @@ describe('ML.EVALUATE scored by the hub (a raw agent)', () => {
   }
 
   function door(assign: any) {
-    const call = (path: string, init: RequestInit = {}) =>
-      fetch(`${hub.url}/api/jobs/${assign.jobId}${path}`, { ...init, headers: { authorization: `Bearer ${assign.jobToken}`, ...(init.headers ?? {}) } });
     return {
-      /** Every chunk of the row stream, as the agent receives it (the raw JSON text too). */
-      async readAll(): Promise<{ columns: string[]; rows: unknown[][]; texts: string[] }> {
-        const rows: unknown[][] = [];
-        const texts: string[] = [];
-        let columns: string[] = [];
-        for (;;) {
-          const res = await call(`/ml/rows?offset=${rows.length}&limit=${CHUNK_ROWS}`);
-          expect(res.status).toBe(200);
-          const text = await res.text();
-          texts.push(text);
-          const chunk = JSON.parse(text);
-          columns = chunk.columns;
-          rows.push(...chunk.rows);
-          if (chunk.rows.length < CHUNK_ROWS) break;
-        }
-        return { columns, rows, texts };
-      },
-      post: (offset: number, outputs: unknown[]) =>
-        call('/ml/predictions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ offset, outputs }) }),
+      ...predictDoor(hub.url, assign, CHUNK_ROWS),
       report(result: unknown) {
         agent.socket.send(JSON.stringify({ type: 'job.started', jobId: assign.jobId, attempt: assign.attempt }));
         agent.socket.send(JSON.stringify({ type: 'job.succeeded', jobId: assign.jobId, attempt: assign.attempt, result }));
