@@ -15,6 +15,7 @@ import { useRowAction } from '../components/use-row-action';
 import { BatchSizeChart } from '../deployments/BatchSizeChart';
 import { DELETE_DEPLOYMENT } from '../deployments/deployment-operations';
 import { DeploymentFacts } from '../deployments/DeploymentFacts';
+import { DeploymentTimeline } from '../deployments/DeploymentTimeline';
 import { MetricsCharts } from '../deployments/MetricsCharts';
 import { ReplicasTable } from '../deployments/ReplicasTable';
 import { TryItPanel } from '../deployments/TryItPanel';
@@ -102,6 +103,8 @@ function DeploymentDetails({ deployment, liveError }: { deployment: DeploymentDe
           <BatchSizeChart batchSizes={deployment.stats.batchSizes} />
         </div>
       </section>
+
+      <DeploymentTimeline owner={deployment.owner} name={deployment.name} changedAt={deployment.updatedAt} />
 
       <div className="page-grid">
         <section className="card" aria-label="Try it">
