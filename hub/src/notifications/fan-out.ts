@@ -31,7 +31,7 @@ export interface SubjectEvent {
   subject: SubjectRef;
   /** The model or dataset version it is about. */
   version: number | null;
-  /** Words the message adds: a deprecation's reason, a dataset version's size. */
+  /** Words the message adds: a deprecation's reason, a dataset version's size, a standing's benchmark and rank. */
   detail?: string;
 }
 
@@ -50,6 +50,10 @@ export function notificationMessage(event: SubjectEvent, subject: NotificationSu
       return `Version ${event.version} of ${slug} was deprecated${detail ? `: ${detail}` : ''}`;
     case NotificationKind.DATASET_VERSION_CREATED:
       return `Version ${event.version} of ${slug} is ready${detail ? ` (${detail})` : ''}`;
+    case NotificationKind.MODEL_ENTERED_TOP_TEN:
+      return `${slug}@${event.version} entered the top 10${detail ? ` ${detail}` : ''}`;
+    case NotificationKind.MODEL_TOOK_FIRST_PLACE:
+      return `${slug}@${event.version} took first place${detail ? ` ${detail}` : ''}`;
     default:
       return assertUnreachable(event.kind);
   }

@@ -11,6 +11,10 @@ export enum NotificationKind {
   MODEL_VERSION_DEPRECATED = 'MODEL_VERSION_DEPRECATED',
   /** A new dataset version finished loading and can be queried. */
   DATASET_VERSION_CREATED = 'DATASET_VERSION_CREATED',
+  /** The model entered the top 10 of a benchmark's board (docs/benchmarks.md#standings). */
+  MODEL_ENTERED_TOP_TEN = 'MODEL_ENTERED_TOP_TEN',
+  /** The model took first place on a benchmark's board. */
+  MODEL_TOOK_FIRST_PLACE = 'MODEL_TOOK_FIRST_PLACE',
 }
 registerEnumType(NotificationKind, {
   name: 'NotificationKind',

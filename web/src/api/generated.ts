@@ -304,6 +304,8 @@ export type MemberInput = {
 
 /** Every field given must match (case-insensitive); each at most 200 characters */
 export type ModelFilter = {
+  /** A benchmark, "owner/name": only the models with a standing on it ("best on X"; sorted by their rank there unless another sort is asked for). NOT_FOUND if you may not read it */
+  bestOn?: string | null | undefined;
   /** e.g. tfjs-layers */
   framework?: string | null | undefined;
   license?: string | null | undefined;
@@ -320,8 +322,9 @@ export type ModelRole =
   | 'READ'
   | 'WRITE';
 
-/** Highest first, ties by id. RELEVANCE needs a search text; the default is RELEVANCE with one, UPDATED without */
+/** Highest first, ties by id. RELEVANCE needs a search text; BENCHMARK_RANK (best first on the benchmark filter.bestOn names) needs bestOn. The default is RELEVANCE with a search text, else BENCHMARK_RANK with bestOn, else UPDATED */
 export type ModelSort =
+  | 'BENCHMARK_RANK'
   | 'DOWNLOADS'
   | 'NEWEST'
   | 'RELEVANCE'
@@ -349,6 +352,8 @@ export type NodeStatus =
 /** What happened. A client shows a kind it does not know by its message. */
 export type NotificationKind =
   | 'DATASET_VERSION_CREATED'
+  | 'MODEL_ENTERED_TOP_TEN'
+  | 'MODEL_TOOK_FIRST_PLACE'
   | 'MODEL_VERSION_DEPRECATED'
   | 'MODEL_VERSION_PUBLISHED';
 
