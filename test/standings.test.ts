@@ -181,7 +181,7 @@ describe('Teams, standing benchmarks and model standings', () => {
     ] as const) {
       const res = await submit(who, 'iris-teams', { owner: who.username, name: model }, handle);
       expect(codeOf(res)).toBe('BAD_USER_INPUT');
-      expect(res.errors![0].extensions.fields).toEqual([expect.objectContaining({ field: 'team' })]);
+      expect(res.errors![0].extensions!.fields).toEqual([expect.objectContaining({ field: 'team' })]);
       expect(res.errors![0].message).toMatch(words);
     }
 
@@ -223,7 +223,7 @@ describe('Teams, standing benchmarks and model standings', () => {
     await newModel(dave, 'auto', 6);
     const contest = await hub.graphql(ENTER, { m: { owner: dave.username, name: 'auto' }, b: bench('iris-contest') }, dave.token);
     expect(codeOf(contest)).toBe('BAD_USER_INPUT');
-    expect(contest.errors![0].extensions.fields).toEqual([expect.objectContaining({ field: 'benchmark' })]);
+    expect(contest.errors![0].extensions!.fields).toEqual([expect.objectContaining({ field: 'benchmark' })]);
     // Only who may write the model enters it.
     expect(codeOf(await hub.graphql(ENTER, { m: { owner: dave.username, name: 'auto' }, b: bench('iris') }, carol.token))).toBe('FORBIDDEN');
 
