@@ -316,6 +316,11 @@ export type ModelFilter = {
   task?: string | null | undefined;
 };
 
+export type ModelRefInput = {
+  name: string;
+  owner: string;
+};
+
 /** READ: see and download; WRITE: also upload, publish, move aliases; ADMIN: also visibility, collaborators, delete */
 export type ModelRole =
   | 'ADMIN'
@@ -658,6 +663,7 @@ export type BenchmarksQueryVariables = Exact<{
   search?: string | null | undefined;
   task?: BenchmarkTask | null | undefined;
   open?: boolean | null | undefined;
+  tags?: Array<string> | string | null | undefined;
 }>;
 
 
@@ -704,7 +710,7 @@ export type DeleteBenchmarkMutationVariables = Exact<{
 
 export type DeleteBenchmarkMutation = { deleteBenchmark: boolean };
 
-export type SubmissionFieldsFragment = { id: string, status: SubmissionStatus, error: string | null, model: string | null, modelVersion: number, submitter: string, publicScore: number | null, privateScore: number | null, createdAt: string, scoredAt: string | null, publicInterval: { low: number, high: number, confidence: number } | null, publicMetrics: Array<{ metric: BenchmarkMetric, value: number | null }>, privateMetrics: Array<{ metric: BenchmarkMetric, value: number | null }> | null };
+export type SubmissionFieldsFragment = { id: string, status: SubmissionStatus, error: string | null, model: string | null, modelVersion: number, submitter: string, team: string | null, automatic: boolean, publicScore: number | null, privateScore: number | null, createdAt: string, scoredAt: string | null, publicInterval: { low: number, high: number, confidence: number } | null, publicMetrics: Array<{ metric: BenchmarkMetric, value: number | null }>, privateMetrics: Array<{ metric: BenchmarkMetric, value: number | null }> | null };
 
 export type BenchmarkBoardQueryVariables = Exact<{
   owner: string;
@@ -712,7 +718,7 @@ export type BenchmarkBoardQueryVariables = Exact<{
 }>;
 
 
-export type BenchmarkBoardQuery = { benchmark: { id: string, open: boolean, leaderboard: { final: boolean, entries: Array<{ rank: number, publicRank: number | null, submitter: string, submissions: number, lastSubmittedAt: string, submission: { id: string, status: SubmissionStatus, error: string | null, model: string | null, modelVersion: number, submitter: string, publicScore: number | null, privateScore: number | null, createdAt: string, scoredAt: string | null, publicInterval: { low: number, high: number, confidence: number } | null, publicMetrics: Array<{ metric: BenchmarkMetric, value: number | null }>, privateMetrics: Array<{ metric: BenchmarkMetric, value: number | null }> | null } }> }, mySubmissions: Array<{ id: string, status: SubmissionStatus, error: string | null, model: string | null, modelVersion: number, submitter: string, publicScore: number | null, privateScore: number | null, createdAt: string, scoredAt: string | null, publicInterval: { low: number, high: number, confidence: number } | null, publicMetrics: Array<{ metric: BenchmarkMetric, value: number | null }>, privateMetrics: Array<{ metric: BenchmarkMetric, value: number | null }> | null }>, compatibleModelVersions: Array<{ owner: string, name: string, version: number }> } };
+export type BenchmarkBoardQuery = { benchmark: { id: string, open: boolean, leaderboard: { final: boolean, entries: Array<{ rank: number, publicRank: number | null, submitter: string, submissions: number, lastSubmittedAt: string, submission: { id: string, status: SubmissionStatus, error: string | null, model: string | null, modelVersion: number, submitter: string, team: string | null, automatic: boolean, publicScore: number | null, privateScore: number | null, createdAt: string, scoredAt: string | null, publicInterval: { low: number, high: number, confidence: number } | null, publicMetrics: Array<{ metric: BenchmarkMetric, value: number | null }>, privateMetrics: Array<{ metric: BenchmarkMetric, value: number | null }> | null } }> }, mySubmissions: Array<{ id: string, status: SubmissionStatus, error: string | null, model: string | null, modelVersion: number, submitter: string, team: string | null, automatic: boolean, publicScore: number | null, privateScore: number | null, createdAt: string, scoredAt: string | null, publicInterval: { low: number, high: number, confidence: number } | null, publicMetrics: Array<{ metric: BenchmarkMetric, value: number | null }>, privateMetrics: Array<{ metric: BenchmarkMetric, value: number | null }> | null }>, compatibleModelVersions: Array<{ owner: string, name: string, version: number }> } };
 
 export type LeaderboardChangedSubscriptionVariables = Exact<{
   owner: string;
@@ -725,10 +731,36 @@ export type LeaderboardChangedSubscription = { leaderboardChanged: { id: string 
 export type SubmitToBenchmarkMutationVariables = Exact<{
   benchmark: BenchmarkRefInput;
   model: ModelVersionRefInput;
+  team?: string | null | undefined;
 }>;
 
 
 export type SubmitToBenchmarkMutation = { submitToBenchmark: { id: string, status: SubmissionStatus } };
+
+export type ModelStandingsQueryVariables = Exact<{
+  owner: string;
+  name: string;
+}>;
+
+
+export type ModelStandingsQuery = { model: { id: string, standings: Array<{ rank: number | null, score: number | null, modelVersion: number | null, models: number, final: boolean, entered: boolean, team: string | null, benchmark: { id: string, owner: string, name: string, metric: BenchmarkMetric, higherIsBetter: boolean, open: boolean } }> } };
+
+export type EnterStandingBenchmarkMutationVariables = Exact<{
+  model: ModelRefInput;
+  benchmark: BenchmarkRefInput;
+  team?: string | null | undefined;
+}>;
+
+
+export type EnterStandingBenchmarkMutation = { enterStandingBenchmark: { entered: boolean } };
+
+export type LeaveStandingBenchmarkMutationVariables = Exact<{
+  model: ModelRefInput;
+  benchmark: BenchmarkRefInput;
+}>;
+
+
+export type LeaveStandingBenchmarkMutation = { leaveStandingBenchmark: boolean };
 
 export type ComputeNodeFieldsFragment = { id: string, name: string, status: NodeStatus, backend: string | null, gpuName: string | null, gpuMemoryBytes: number | null, cpuCores: number | null, memoryBytes: number | null, slots: number, labels: Array<string>, agentVersion: string | null, connected: boolean, load: number | null, lastHeartbeatAt: string | null, connectedAt: string | null, gflops: number | null, stepsPerSecond: number | null, benchmarkedAt: string | null, runningJobs: number, quarantineReason: string | null, createdAt: string, operatorRun: boolean, measuredSpeed: number | null, speedSamples: number, provenSlots: number, speedFlag: string | null, giveBacks: number | null, throttledUntil: string | null, owner: { username: string } | null };
 
