@@ -4,9 +4,10 @@
  * submit: the submitter must be able to read the benchmark and the model version (NOT_FOUND
  * otherwise); the version must be a trained model whose features are the benchmark's feature
  * columns by name and type, of the benchmark's task (BAD_USER_INPUT naming what is wrong); the
- * benchmark must be open (the hub's clock, BenchmarksService.isOpen); and the submitter may make
- * rules.submissionsPerDay submissions per UTC calendar day (FAILED ones do not count;
- * RATE_LIMITED with the seconds until the next UTC midnight). It then queues one evaluation run: a
+ * benchmark must be open (the hub's clock, BenchmarksService.isOpen); a team (an organization the
+ * submitter is in, team.ts) is checked against rules.teamSize; and the competitor (the submitter
+ * alone, or the team) may make rules.submissionsPerDay submissions per UTC calendar day (FAILED
+ * ones do not count; RATE_LIMITED with the seconds until the next UTC midnight). It then queues one evaluation run: a
  * `predict` job over the hidden features (MlService.enqueueBenchmarkRun), placed as residency
  * demands for the model and for the benchmark's data.
  *
