@@ -18,10 +18,10 @@
  * metadata is set.
  */
 import type { AccountsService, Principal } from '../accounts/index.js';
-import { Visibility } from '../accounts/index.js';
+import { hasScope, Scope, Visibility } from '../accounts/index.js';
 import { METRICS, type Benchmark, type BenchmarksService } from '../benchmarks/index.js';
 import type { CatalogService, Model, ModelRanking, VersionChange } from '../catalog/index.js';
-import { AppError, badInput } from '../errors.js';
+import { AppError, badInput, forbidden } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { NotificationKind, SubjectKind, type Announce, type NotificationFanOut } from '../notifications/index.js';
 import { rankLeaderboard } from './leaderboard-ranking.js';
@@ -180,6 +180,7 @@ export class StandingsService implements ModelRanking {
    * is submitted at once when the benchmark can evaluate it and it was not submitted yet.
    */
   async enter(principal: Principal, modelRef: { owner: string; name: string }, ref: { owner: string; name: string }, team: string | null): Promise<ModelStanding> {
+    requireModelsWrite(principal);
     const model = await this.catalog.get(principal, modelRef.owner, modelRef.name, 'write');
     const benchmark = await this.benchmarks.get(principal, ref.owner, ref.name);
     if (benchmark.deadline) {
@@ -198,6 +199,7 @@ export class StandingsService implements ModelRanking {
 
   /** leaveStandingBenchmark: new versions are no longer submitted; the model's standing stays. */
   async leave(principal: Principal, modelRef: { owner: string; name: string }, ref: { owner: string; name: string }): Promise<boolean> {
+    requireModelsWrite(principal);
     const model = await this.catalog.get(principal, modelRef.owner, modelRef.name, 'write');
     const benchmark = await this.benchmarks.get(principal, ref.owner, ref.name);
     const [{ n }] = await this.db.query(
@@ -260,4 +262,9 @@ export class StandingsService implements ModelRanking {
     );
     return `${row?.owner ?? '?'}/${benchmark.name}`;
   }
+}
+
+/** As jobs:write (the operation's scope) an API key entering a model needs models:write: it changes what the model's versions do. */
+function requireModelsWrite(principal: Principal): void {
+  if (!hasScope(principal, Scope.MODELS_WRITE)) throw forbidden('This API key lacks the models:write scope');
 }
