@@ -1,9 +1,9 @@
 /**
  * One model: its header (star, fork, subscribe), then three tabs (`?tab=`): the model card of the
  * selected version (`?version=N`, the newest by default) with its metrics, signature and lineage,
- * beside its standings on benchmarks (models/ModelStandings.tsx), the versions, the aliases and how to load it with TF.js; the files of that version with
- * their download links, and (for writers) the upload of a new version; and (for writers and
- * admins) the settings: details, visibility, collaborators, access requests, deletion. A model
+ * and the model's standings on benchmarks (models/ModelStandings.tsx), beside the versions, the
+ * aliases and how to load it with TF.js; the files of that version with their download links,
+ * and (for writers) the upload of a new version; and (for writers and admins) the settings: details, visibility, collaborators, access requests, deletion. A model
  * the user may not see is "not found", as the hub says, with a form to request access. Visitors
  * without an account read public models here too.
  */
@@ -137,6 +137,7 @@ function ModelDetails({ model, access, reload }: { model: ModelDetail; access: M
                 )}
               </section>
             )}
+            <ModelStandings owner={model.owner} name={model.name} canWrite={canWrite} />
             <ModelDeployments owner={model.owner} name={model.name} />
           </div>
           <aside>
@@ -144,7 +145,6 @@ function ModelDetails({ model, access, reload }: { model: ModelDetail; access: M
               <h2 id="about-heading">About</h2>
               <Markdown text={model.description} empty="No description." testId="model-description" />
             </section>
-            <ModelStandings owner={model.owner} name={model.name} canWrite={canWrite} />
             {selected && (
               <section className="card">
                 <LoadSnippet owner={model.owner} name={model.name} number={selected.number} aliases={selectedAliases} visibility={model.visibility} />
