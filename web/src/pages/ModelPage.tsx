@@ -4,8 +4,9 @@
  * and the model's standings on benchmarks (models/ModelStandings.tsx), beside the versions, the
  * aliases and how to load it with TF.js; the files of that version with their download links,
  * and (for writers) the upload of a new version; and (for writers and admins) the settings:
- * details, visibility, collaborators, access requests, deletion. A model the user may not see is "not found", as the hub says, with a form to request access. Visitors
- * without an account read public models here too.
+ * details, visibility, collaborators, access requests, deletion. A model the user may not see is
+ * "not found", as the hub says, with a form to request access. Visitors without an account read
+ * public models here too.
  */
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { request } from '../api/graphql-client';
