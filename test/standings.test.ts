@@ -4,7 +4,8 @@
  * model's accuracy: a submission for an organization counts for its team (daily limit per team,
  * one board entry, a team larger than the rules allow or one the submitter is not in refused on
  * `team`); a model entered in a standing benchmark has its newest version and each new one
- * submitted by itself; Model.standings and the catalog's `bestOn` rank the models by their score;
+ * submitted by itself; Model.standings and the catalog's `bestOn` rank the models by their score
+ * (the public one while a benchmark is open, the private one after its deadline);
  * and a model's subscribers hear (inbox and webhook) when it enters the top 10 and when it takes
  * first place.
  */
@@ -31,7 +32,7 @@ const oneHot = (c: number) => CLASSES.map((_, j) => (j === c ? 1 : 0));
 const SUBMIT = `mutation($b: BenchmarkRefInput!, $m: ModelVersionRefInput!, $team: String) { submitToBenchmark(benchmark: $b, model: $m, team: $team) { id status team automatic submitter } }`;
 const BOARD = `query($o: String!, $n: String!) { benchmark(owner: $o, name: $n) {
   leaderboard { entries { rank submitter submissions submission { id model modelVersion team publicScore } } }
-  mySubmissions { id status error model modelVersion team automatic publicScore } } }`;
+  mySubmissions { id status error model modelVersion team automatic publicScore privateScore } } }`;
 const STANDINGS = `query($o: String!, $n: String!) { model(owner: $o, name: $n) { standings { benchmark { owner name } rank score modelVersion models final entered team } } }`;
 const BEST_ON = `query($on: String, $sort: ModelSort) { models(first: 20, filter: { bestOn: $on }, sort: $sort) { totalCount edges { node { owner name } } } }`;
 const ENTER = `mutation($m: ModelRefInput!, $b: BenchmarkRefInput!, $team: String) { enterStandingBenchmark(model: $m, benchmark: $b, team: $team) { benchmark { name } entered team rank } }`;
@@ -281,6 +282,29 @@ describe('Teams, standing benchmarks and model standings', () => {
     expect(standings).toEqual([expect.objectContaining({ benchmark: { owner: alice.username, name: 'iris' }, rank: 2, modelVersion: 1, models: 4, entered: false })]);
     const best = (await hub.graphql(STANDINGS, { o: carol.username, n: 'best' })).data.model.standings[0];
     expect(best).toMatchObject({ rank: 1, score: 1 });
+  }, 120_000);
+
+  it('shows a contest’s standing by the public score while it is open, and by the private score, final, once its deadline has passed', async () => {
+    await newModel(bob, 'contender', 4);
+    const res = await submit(bob, 'iris-contest', { owner: bob.username, name: 'contender' });
+    expect(res.errors).toBeUndefined();
+    const submission = await scored(bob, 'iris-contest', res.data.submitToBenchmark.id);
+    const open = (await hub.graphql(STANDINGS, { o: bob.username, n: 'contender' })).data.model.standings[0];
+    expect(open).toMatchObject({ benchmark: { name: 'iris-contest' }, rank: 1, final: false, score: submission.publicScore });
+
+    const closed = await hub.graphql(
+      `mutation($o: String!) { updateBenchmark(owner: $o, name: "iris-contest", input: { deadline: "2020-01-01T00:00:00Z" }) { open } }`,
+      { o: alice.username },
+      alice.token,
+    );
+    expect(closed.data.updateBenchmark.open).toBe(false);
+    const revealed = (await board(bob, 'iris-contest')).data.benchmark.mySubmissions[0];
+    expect(revealed.privateScore).not.toBeNull();
+    const final = (await hub.graphql(STANDINGS, { o: bob.username, n: 'contender' })).data.model.standings[0];
+    expect(final).toMatchObject({ rank: 1, final: true, score: revealed.privateScore });
+    // The catalog ranks by the final board too.
+    const best = await hub.graphql(BEST_ON, { on: `${alice.username}/iris-contest` });
+    expect(best.data.models.edges.map((e: any) => e.node.name)).toEqual(['contender']);
   }, 120_000);
 
   it('tells a model’s subscribers (inbox and webhook) when it enters the top 10 and when it takes first place', async () => {
