@@ -236,7 +236,7 @@ export const VARIABLES = {
     parse: int(1, 1000000),
   },
   AIMASS_DATASET_PROFILE_SAMPLE_ROWS: {
-    default: '100000',
+    default: '30000',
     description:
       'a version of at most this many rows is profiled exactly; a larger one estimates distinct counts, quartiles, histogram and top-value counts from a sample of about this many rows (docs/performance.md)',
     parse: int(1000, 100000000),

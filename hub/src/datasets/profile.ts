@@ -47,7 +47,7 @@ export const MAX_EXPRESSIONS = 1200;
 /** Sorts (count(DISTINCT), percentile_cont) per statement: bounds the memory of one statement. */
 export const MAX_SORTS = 16;
 /** Tables with more rows are profiled partly from a sample of about this many rows. */
-export const PROFILE_SAMPLE_ROWS = 100_000;
+export const PROFILE_SAMPLE_ROWS = 30_000;
 /** Integers within ±2^53 are exact as float8: the id-column check compares them as float8. */
 const EXACT_FLOAT_INTEGER = 2 ** 53;
 
