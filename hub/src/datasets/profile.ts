@@ -268,46 +268,45 @@ async function samplePasses(
   await qr.query(
     `CREATE TEMPORARY TABLE ${sample} ON COMMIT DROP AS SELECT ${profiles.map((p) => q(p.name)).join(', ')} FROM ${table} TABLESAMPLE BERNOULLI (${percent}) REPEATABLE (0)`,
   );
-  try {
-    const [{ rows }] = await qr.query(`SELECT count(*)::bigint AS rows FROM ${sample}`);
-    /** Present values of each column in the sample, from its GROUP BY. */
-    const seen = new Map<ColumnProfile, number>();
-    for (const profile of profiles) {
-      const top = profile.type === ColumnType.CATEGORICAL || profile.type === ColumnType.TEXT;
-      const total = profile.count - profile.missing;
-      const c = q(profile.name);
-      const grouped = `SELECT ${c} AS value, count(*)::bigint AS n FROM ${sample} WHERE ${c} IS NOT NULL GROUP BY ${c}`;
-      if (!top) {
-        // Its present values only, when its distinct count is exact already.
-        const [stats]: { d: string; f1: string; present: string }[] = exactDistinct.has(profile)
-          ? await qr.query(`SELECT count(${c})::bigint AS present FROM ${sample}`)
-          : await qr.query(`SELECT count(*)::bigint AS d, count(*) FILTER (WHERE n = 1)::bigint AS f1, coalesce(sum(n), 0)::bigint AS present FROM (${grouped}) g`);
-        seen.set(profile, Number(stats.present));
-        if (!exactDistinct.has(profile)) profile.distinct = distinctEstimate(Number(stats.present), Number(stats.d), Number(stats.f1), total);
-        continue;
-      }
-      const groups: { value: string; n: string; d: string; f1: string; present: string }[] = await qr.query(
-        `SELECT value, n, count(*) OVER ()::bigint AS d, (count(*) FILTER (WHERE n = 1) OVER ())::bigint AS f1, (sum(n) OVER ())::bigint AS present
-           FROM (${grouped}) g ORDER BY n DESC, value LIMIT ${TOP_VALUES}`,
-      );
-      const inSample = groups.length === 0 ? 0 : Number(groups[0].present);
-      seen.set(profile, inSample);
-      profile.distinct = groups.length === 0 ? 0 : distinctEstimate(inSample, Number(groups[0].d), Number(groups[0].f1), total);
-      profile.topValues = groups.map((g) => ({ value: g.value, count: Math.max(1, Math.round((Number(g.n) * total) / inSample)) }));
+  const [{ rows }] = await qr.query(`SELECT count(*)::bigint AS rows FROM ${sample}`);
+  /** Present values of each column in the sample, from its GROUP BY. */
+  const seen = new Map<ColumnProfile, number>();
+  for (const profile of profiles) {
+    const top = profile.type === ColumnType.CATEGORICAL || profile.type === ColumnType.TEXT;
+    const total = profile.count - profile.missing;
+    const c = q(profile.name);
+    const grouped = `SELECT ${c} AS value, count(*)::bigint AS n FROM ${sample} WHERE ${c} IS NOT NULL GROUP BY ${c}`;
+    if (!top) {
+      // Its present values only, when its distinct count is exact already.
+      const [stats]: { d: string; f1: string; present: string }[] = exactDistinct.has(profile)
+        ? await qr.query(`SELECT count(${c})::bigint AS present FROM ${sample}`)
+        : await qr.query(`SELECT count(*)::bigint AS d, count(*) FILTER (WHERE n = 1)::bigint AS f1, coalesce(sum(n), 0)::bigint AS present FROM (${grouped}) g`);
+      seen.set(profile, Number(stats.present));
+      if (!exactDistinct.has(profile)) profile.distinct = distinctEstimate(Number(stats.present), Number(stats.d), Number(stats.f1), total);
+      continue;
     }
-    // Quartiles and histograms of the sample; the bins over the whole column's [min, max].
-    const numbers = profiles.filter((p) => NUMERIC_TYPES.has(p.type));
-    if (numbers.length > 0) await sortingPass(qr, sample, numbers, false);
-    for (const profile of numbers) {
-      const total = profile.count - profile.missing;
-      const bins = profile.histogram ?? [];
-      if (bins.length === HISTOGRAM_BINS) scaleCounts(bins, seen.get(profile) ?? 0, total);
-      else if (bins.length === 1) bins[0].count = total;
-    }
-    return { rows: Number(rows) };
-  } finally {
-    await qr.query(`DROP TABLE IF EXISTS ${sample}`);
+    const groups: { value: string; n: string; d: string; f1: string; present: string }[] = await qr.query(
+      `SELECT value, n, count(*) OVER ()::bigint AS d, (count(*) FILTER (WHERE n = 1) OVER ())::bigint AS f1, (sum(n) OVER ())::bigint AS present
+         FROM (${grouped}) g ORDER BY n DESC, value LIMIT ${TOP_VALUES}`,
+    );
+    const inSample = groups.length === 0 ? 0 : Number(groups[0].present);
+    seen.set(profile, inSample);
+    profile.distinct = distinctEstimate(inSample, Number(groups[0]?.d ?? 0), Number(groups[0]?.f1 ?? 0), total);
+    profile.topValues = groups.map((g) => ({ value: g.value, count: Math.max(1, Math.round((Number(g.n) * total) / inSample)) }));
   }
+  // Quartiles and histograms of the sample; the bins over the whole column's [min, max].
+  const numbers = profiles.filter((p) => NUMERIC_TYPES.has(p.type));
+  if (numbers.length > 0) await sortingPass(qr, sample, numbers, false);
+  for (const profile of numbers) {
+    const total = profile.count - profile.missing;
+    const bins = profile.histogram ?? [];
+    if (bins.length === HISTOGRAM_BINS) scaleCounts(bins, seen.get(profile) ?? 0, total);
+    else if (bins.length === 1) bins[0].count = total;
+  }
+  // On failure the rollback drops it (ON COMMIT DROP covers commit); a DROP in an aborted
+  // transaction would only hide the first error.
+  await qr.query(`DROP TABLE ${sample}`);
+  return { rows: Number(rows) };
 }
 
 /**
