@@ -7,6 +7,7 @@ export { checkRecords } from './doors/check-records.js';
 export { Deployment, DeploymentStatus } from './deployment.entity.js';
 export { DeploymentReplica } from './deployment-replica.entity.js';
 export type { DeploymentsService } from './deployments.service.js';
+export type { RolloutService } from './rollout/rollout.service.js';
 export type { ReplicaDirectory, ReplicaView } from './replica-directory.js';
 export type { CallerAccess, DeploymentTarget } from './deployment-target.js';
 
