@@ -330,13 +330,13 @@ export class DeploymentsService {
 
   // ---- progressive rollouts (rollout/) ---------------------------------------------------------
 
-  /** A version of the deployment's model that may join it as a variant: servable, taking the same features for the same task (`field`.version / `field`.alias at fault). */
-  async variantVersion(d: Deployment, version: number | null, alias: string | null, field: string): Promise<ServedVersion> {
-    const served = await this.resolveVersion(await this.modelOf(d), await this.modelName(d), version, alias, `${field}.`);
+  /** A version of the deployment's model that may join it as a variant: servable, taking the same features for the same task (`prefix`version / `prefix`alias at fault). */
+  async variantVersion(d: Deployment, version: number | null, alias: string | null, prefix = ''): Promise<ServedVersion> {
+    const served = await this.resolveVersion(await this.modelOf(d), await this.modelName(d), version, alias, prefix);
     const primary = await this.served(d);
     const shape = (s: ServedVersion) => JSON.stringify([s.task, s.features.map((f) => [f.name, f.type])]);
     if (shape(served) !== shape(primary)) {
-      throw badInput(`${field}.${alias != null ? 'alias' : 'version'}`, `version ${served.versionNumber} takes other features (or another task) than version ${primary.versionNumber}: every variant must answer the same requests`);
+      throw badInput(`${prefix}${alias != null ? 'alias' : 'version'}`, `version ${served.versionNumber} takes other features (or another task) than version ${primary.versionNumber}: every variant must answer the same requests`);
     }
     return served;
   }

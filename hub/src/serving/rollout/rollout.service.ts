@@ -73,6 +73,7 @@ export type VersionSeries = (
 ) => Promise<Map<number, { requests: number; errorCodes: Record<string, number>; latencyCounts: number[] }>>;
 
 const ACTIVE = `status IN ('running', 'paused')`;
+const RUNNING_ALREADY = 'A rollout of this deployment is in progress already: pause, resume or abort it';
 
 export class RolloutService {
   private timer: NodeJS.Timeout | undefined;
@@ -125,13 +126,15 @@ export class RolloutService {
     const d = await this.deployments.get(principal, owner, name, 'write');
     const plan = rolloutPlan(input.steps, input.analysis);
     if (input.version == null && input.alias == null) throw badInput('version', 'name the canary: a version or an alias');
+    const [active] = rows(await this.db.query(`SELECT 1 FROM deployment_rollouts WHERE deployment_id = $1 AND ${ACTIVE}`, [d.id]));
+    if (active) throw conflict(RUNNING_ALREADY, 'version');
     const variants = variantsOf(d);
     const routed = variants.filter((v) => !v.shadow);
     if (routed.length !== 1) {
       throw badInput('version', `the deployment already splits its traffic between versions ${routed.map((v) => v.versionNumber).join(', ')}: set one version before a rollout`);
     }
     const stable = { ...routed[0], weight: 100, shadow: false };
-    const served = await this.deployments.variantVersion(d, input.version ?? null, input.alias ?? null, 'canary');
+    const served = await this.deployments.variantVersion(d, input.version ?? null, input.alias ?? null);
     const field = input.alias != null ? 'alias' : 'version';
     if (served.versionId === stable.versionId) throw badInput(field, `version ${served.versionNumber} is the version the deployment serves already`);
     if (variants.some((v) => v.shadow && v.versionId === served.versionId)) throw badInput(field, `version ${served.versionNumber} is a shadow of this deployment: remove it from the shadows first`);
@@ -158,7 +161,7 @@ export class RolloutService {
         return [rollout, after] as const;
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict('A rollout of this deployment is running already: pause, resume or abort it', 'version');
+      if (isUniqueViolation(error)) throw conflict(RUNNING_ALREADY, 'version');
       throw error;
     }
     await this.announced(d.id, [announce]);
