@@ -9,6 +9,7 @@ import type { ArtifactsServices } from '../artifacts/index.js';
 import type { CatalogServices } from '../catalog/index.js';
 import type { ComputeServices } from '../compute/index.js';
 import type { MlServices } from '../ml/index.js';
+import { SubjectKind, type NotificationsServices } from '../notifications/index.js';
 import type { HubFloor, HubModule } from '../module.js';
 import type { TrainingServices } from '../training/index.js';
 import type { Admission, Metering } from './admission.js';
@@ -18,6 +19,9 @@ import { DeploymentStatsResolver } from './deployment-stats.resolver.js';
 import { DeploymentResolver } from './deployment.resolver.js';
 import { DeploymentsService } from './deployments.service.js';
 import { InferenceService } from './doors/inference-service.js';
+import { deploymentLookup, deploymentManagersRule } from './events/deployment-subject.js';
+import { DeploymentEvents } from './events/deployment-events.js';
+import { DeploymentTimelineResolver } from './events/deployment-timeline.resolver.js';
 import { kserveRouter } from './doors/kserve-v2.routes.js';
 import { PredictResolver } from './doors/predict.resolver.js';
 import { RecentAuthenticator, RecentCallable } from './doors/recent-callers.js';
@@ -47,7 +51,7 @@ import { ShadowMeter } from './split/shadow-meter.js';
 const SHADOW_FIGURES_DAYS = 30;
 
 /** Its GraphQL resolvers (static: `npm run schema` prints the SDL without a hub). */
-export const servingResolvers = [DeploymentResolver, DeploymentStatsResolver, DeploymentMetricsResolver, DeploymentSplitResolver, RolloutResolver, PredictResolver, UsageResolver] as const;
+export const servingResolvers = [DeploymentResolver, DeploymentStatsResolver, DeploymentMetricsResolver, DeploymentSplitResolver, DeploymentTimelineResolver, RolloutResolver, PredictResolver, UsageResolver] as const;
 
 export interface ServingServices {
   /** Deployments: their rules, access, and what the front doors and the router look up. */
@@ -68,6 +72,8 @@ export interface ServingServices {
   shadowMeter: ShadowMeter;
   /** A deployment's stored metrics series (monitoring/metrics.service.ts). */
   deploymentMetrics: MetricsService;
+  /** Each deployment's timeline, told to its followers' inboxes and webhooks (events/deployment-events.ts). */
+  deploymentEvents: DeploymentEvents;
   /** Sizes autoscaled deployments from every hub's demand, and starts a replica for a request to one scaled to zero (autoscale/). */
   autoscaler: Autoscaler;
   /** Progressive rollouts: canary steps, promotion, automatic rollback; `rollBack(deploymentId, reason)` for alert actions (rollout/). */
@@ -82,13 +88,16 @@ export function servingModule(
   { artifacts }: Pick<ArtifactsServices, 'artifacts'>,
   training: Pick<TrainingServices, 'trainedVersions'>,
   ml: Pick<MlServices, 'ml'>,
+  { notificationFanOut, notificationSubjects }: Pick<NotificationsServices, 'notificationFanOut' | 'notificationSubjects'>,
 ): HubModule<ServingServices> {
   const { db, config, events, signals, log } = floor;
   const servingLog = log.child({ module: 'serving' });
 
   // Deployments and their replicas.
-  const deployments = new DeploymentsService(db, accounts.organizations, catalog);
-  const deploymentReconciler = new DeploymentReconciler(db, config, jobs, deployments, events, signals, servingLog);
+  const deploymentEvents = new DeploymentEvents(db, notificationFanOut);
+  const deployments = new DeploymentsService(db, accounts.organizations, catalog, deploymentEvents);
+  notificationSubjects.register(SubjectKind.DEPLOYMENT, deploymentManagersRule, deploymentLookup(deployments));
+  const deploymentReconciler = new DeploymentReconciler(db, config, jobs, deployments, events, signals, deploymentEvents, servingLog);
   // The inference path's short memory of callers (doors/recent-callers.ts), told of changes made here.
   const recentCallable = new RecentCallable(deployments, signals);
   const recentAuthenticator = new RecentAuthenticator(accounts.accounts, signals);
@@ -147,7 +156,7 @@ export function servingModule(
     deployments,
     versionSeries(config.monitoring.tiers[0].resolutionSeconds),
     () => monitoring.meter.flush(),
-    { record: async () => () => undefined },
+    deploymentEvents,
     events,
     config.deployments.rolloutTickMs,
     log.child({ component: 'serving-rollouts' }),
@@ -176,7 +185,7 @@ export function servingModule(
 
   return {
     name: 'serving',
-    services: { deployments, deploymentReconciler, replicaDirectory, inference, admission: quotas.admission, metering, usage: quotas.usage, shadowMeter, deploymentMetrics: monitoring.service, autoscaler, rollouts },
+    services: { deployments, deploymentReconciler, replicaDirectory, inference, admission: quotas.admission, metering, usage: quotas.usage, shadowMeter, deploymentMetrics: monitoring.service, autoscaler, deploymentEvents, rollouts },
     resolvers: servingResolvers,
     routes: [
       { path: '/jobs', router: serveAgentRouter({ scheduler, artifacts }), jobTokenOnly: true },
