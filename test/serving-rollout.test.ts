@@ -9,8 +9,6 @@
  * durations on a clock are covered without a hub in hub/src/serving/__tests__/rollout-analysis.test.ts;
  * here the steps last 0 s, so nothing waits for time to pass: each step waits for its analysis.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -22,6 +20,7 @@ import { connectRawAgent, type RawAgent } from './support/raw-agent.js';
 import { apiKey, createDeployment, load, tfServingPredict, waitForDeployment, type HttpAnswer } from './support/serving.js';
 import { csv, flowers } from './support/synthetic-data.js';
 import { codeOf, signUp, type SignedUp } from './support/users.js';
+import { startReceiver } from './support/webhook-receiver.js';
 
 const ROLLOUT = `id status stableVersion canaryVersion currentStep canaryWeight reason endedAt steps { weight durationSeconds pause }
   analysis { windowSeconds minRequests maxErrorRateIncrease }
@@ -88,28 +87,6 @@ async function servingAgent(hub: TestHub, owner: SignedUp, name: string): Promis
       if (raw.socket.readyState === raw.socket.OPEN) raw.socket.close();
       await raw.closed;
     },
-  };
-}
-
-/** A webhook receiver that keeps every JSON body it gets. */
-async function startReceiver() {
-  const bodies: any[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      res.end('thanks');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    bodies,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
   };
 }
 
@@ -226,12 +203,15 @@ describe('progressive rollouts: canary steps, promotion and automatic rollback',
   it('rolls a broken canary back within its analysis window; the stable version’s callers see no error; the rollback reaches the inbox and a webhook', async () => {
     await createDeployment(hub, alice.token, { name: 'bad-canary', model: `${alice.username}/iris`, version: 1, minReplicas: 1 });
     await waitForDeployment(hub, alice.token, alice.username, 'bad-canary');
-    const followed = await hub.graphql(
-      `mutation($input: SubscribeInput!) { subscribe(input: $input) { subscription { id } } }`,
-      { input: { kind: 'DEPLOYMENT', owner: alice.username, name: 'bad-canary', webhookUrl: receiver.url } },
+    // Its creator follows it from creation: a webhook on that subscription receives its events.
+    const followed = await hub.graphql(`query($o: String!, $n: String!) { subscriptionTo(kind: DEPLOYMENT, owner: $o, name: $n) { id } }`, { o: alice.username, n: 'bad-canary' }, alice.token);
+    expect(followed.data.subscriptionTo?.id).toBeTruthy();
+    const hooked = await hub.graphql(
+      `mutation($id: ID!, $url: String!) { updateSubscription(id: $id, input: { webhookUrl: $url }) { webhookSecret } }`,
+      { id: followed.data.subscriptionTo.id, url: receiver.url('/bad-canary') },
       alice.token,
     );
-    expect(followed.errors).toBeUndefined();
+    expect(hooked.errors).toBeUndefined();
     agent.broken.add(2);
 
     const windowSeconds = 60;
@@ -284,7 +264,12 @@ describe('progressive rollouts: canary steps, promotion and automatic rollback',
       return res.data?.notifications.edges.map((e: any) => e.node).find((n: any) => n.kind === 'DEPLOYMENT_EVENT' && /rolled back/.test(n.message));
     });
     expect(inbox.message).toMatch(/Rollout of version 2 was rolled back/);
-    const hook = await waitFor('the webhook', async () => receiver.bodies.find((b) => b.deploymentEvent?.kind === 'ROLLOUT_ROLLED_BACK'), 20_000);
+    const hook = await waitFor(
+      'the webhook',
+      async () => receiver.at('/bad-canary').map((r) => JSON.parse(r.body)).find((b) => b.deploymentEvent?.kind === 'ROLLOUT_ROLLED_BACK'),
+      20_000,
+    );
+    expect(hook.notification.message).toMatch(/Rollout of version 2 was rolled back/);
     expect(hook.deploymentEvent.detail).toMatchObject({ canaryVersion: 2, stableVersion: 1, analysis: { verdict: 'FAILING' } });
     agent.broken.delete(2);
   });
