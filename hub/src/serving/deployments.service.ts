@@ -8,7 +8,7 @@
  * namespace the caller may create in (themselves or an organization they belong to) and read
  * access to the model, whose version must be a trained TF.js model (served-version.ts).
  */
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { batchingSpec, type BatchingSpec } from '../../../schema/index.js';
 import { AccessService, allows, type Permission } from '../access/index.js';
 import { Visibility, type OrganizationsService, type Principal } from '../accounts/index.js';
@@ -365,6 +365,55 @@ export class DeploymentsService {
     const d = await this.get(principal, owner, name, 'write');
     await this.changed.deleting?.(d);
     return true;
+  }
+
+  // ---- progressive rollouts (rollout/) ---------------------------------------------------------
+
+  /** A version of the deployment's model that may join it as a variant: servable, taking the same features for the same task (`prefix`version / `prefix`alias at fault). */
+  async variantVersion(d: Deployment, version: number | null, alias: string | null, prefix = ''): Promise<ServedVersion> {
+    const served = await this.resolveVersion(await this.modelOf(d), await this.modelName(d), version, alias, prefix);
+    const primary = await this.served(d);
+    const shape = (s: ServedVersion) => JSON.stringify([s.task, s.features.map((f) => [f.name, f.type])]);
+    if (shape(served) !== shape(primary)) {
+      throw badInput(`${prefix}${alias != null ? 'alias' : 'version'}`, `version ${served.versionNumber} takes other features (or another task) than version ${primary.versionNumber}: every variant must answer the same requests`);
+    }
+    return served;
+  }
+
+  /**
+   * Sets a deployment's variants inside `tx` (a rollout's step, promotion or rollback), as update
+   * does: the primary (the non-shadow of the largest weight, the earlier on a tie) first and
+   * mirrored in version_id / version_number / alias, a lone non-shadow variant stored as a split of
+   * one, replicas shared by weight. Returns false when the deployment is gone. Announce the change
+   * with {@link announce} after the commit.
+   */
+  async setVariants(tx: EntityManager, deploymentId: string, variants: StoredVariant[]): Promise<boolean> {
+    const repo = tx.getRepository(Deployment);
+    const d = await repo.findOne({ where: { id: deploymentId }, lock: { mode: 'pessimistic_write' } });
+    if (!d) return false;
+    let primaryAt = variants.findIndex((v) => !v.shadow);
+    variants.forEach((v, i) => {
+      if (!v.shadow && v.weight > variants[primaryAt].weight) primaryAt = i;
+    });
+    const ordered = [variants[primaryAt], ...variants.filter((_, i) => i !== primaryAt)];
+    const primary = ordered[0];
+    d.versionId = primary.versionId;
+    d.versionNumber = primary.versionNumber;
+    d.alias = primary.alias;
+    if (ordered.length === 1) d.variants = [];
+    else {
+      if (d.minReplicas > 0 && ordered.length > d.maxReplicas) d.maxReplicas = ordered.length;
+      const counts = variantReplicas(d.autoscalingValue ? (d.wantedReplicas ?? d.minReplicas) : d.minReplicas, ordered);
+      d.variants = ordered.map((v, i) => ({ ...v, replicas: counts[i] }));
+    }
+    d.updatedAt = new Date();
+    await repo.save(d);
+    return true;
+  }
+
+  /** Tells the reconciler and subscribers that a deployment changed (after {@link setVariants} committed). */
+  async announce(deploymentId: string): Promise<void> {
+    await this.changed.on?.(deploymentId);
   }
 
   // ---- the front doors and the router ----------------------------------------------------------

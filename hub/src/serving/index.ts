@@ -9,6 +9,7 @@ export { DeploymentReplica } from './deployment-replica.entity.js';
 export { DeploymentEvent } from './events/deployment-event.entity.js';
 export type { DeploymentEvents, DeploymentEventInput } from './events/deployment-events.js';
 export type { DeploymentsService } from './deployments.service.js';
+export type { RolloutService } from './rollout/rollout.service.js';
 export type { ReplicaDirectory, ReplicaView } from './replica-directory.js';
 export type { CallerAccess, DeploymentTarget } from './deployment-target.js';
 

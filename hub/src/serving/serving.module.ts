@@ -33,12 +33,16 @@ import { TrainedVersionDeployer, deploymentWriter } from './from-sql/trained-ver
 import { createMonitoring } from './monitoring/create-monitoring.js';
 import { DeploymentMetricsResolver } from './monitoring/deployment-metrics.resolver.js';
 import type { MetricsService } from './monitoring/metrics.service.js';
+import { systemClock } from './quotas/clock.js';
 import { createQuotas } from './quotas/create-quotas.js';
 import { UsageResolver } from './quotas/usage.resolver.js';
 import type { UsageService } from './quotas/usage.service.js';
 import { DeploymentReconciler } from './reconciler.js';
 import { ReplicaRegistry } from './replica-registry.js';
 import { createRouter } from './router/create-router.js';
+import { RolloutResolver } from './rollout/rollout.resolver.js';
+import { RolloutService } from './rollout/rollout.service.js';
+import { versionSeries } from './rollout/version-series.js';
 import { serveAgentRouter } from './serve-agent.routes.js';
 import { DeploymentSplitResolver } from './split/deployment-split.resolver.js';
 import { ShadowMeter } from './split/shadow-meter.js';
@@ -47,7 +51,7 @@ import { ShadowMeter } from './split/shadow-meter.js';
 const SHADOW_FIGURES_DAYS = 30;
 
 /** Its GraphQL resolvers (static: `npm run schema` prints the SDL without a hub). */
-export const servingResolvers = [DeploymentResolver, DeploymentStatsResolver, DeploymentMetricsResolver, DeploymentSplitResolver, DeploymentTimelineResolver, PredictResolver, UsageResolver] as const;
+export const servingResolvers = [DeploymentResolver, DeploymentStatsResolver, DeploymentMetricsResolver, DeploymentSplitResolver, DeploymentTimelineResolver, RolloutResolver, PredictResolver, UsageResolver] as const;
 
 export interface ServingServices {
   /** Deployments: their rules, access, and what the front doors and the router look up. */
@@ -72,6 +76,8 @@ export interface ServingServices {
   deploymentEvents: DeploymentEvents;
   /** Sizes autoscaled deployments from every hub's demand, and starts a replica for a request to one scaled to zero (autoscale/). */
   autoscaler: Autoscaler;
+  /** Progressive rollouts: canary steps, promotion, automatic rollback; `rollBack(deploymentId, reason)` for alert actions (rollout/). */
+  rollouts: RolloutService;
 }
 
 export function servingModule(
@@ -145,6 +151,17 @@ export function servingModule(
   const shadowMeter = new ShadowMeter(db, log.child({ component: 'serving-shadow' }));
   const demand = new ConcurrencyMeter();
   const autoscaler = new Autoscaler(db, config, demand, deploymentReconciler, events, signals.instanceId, log.child({ component: 'serving-autoscaler' }));
+  const rollouts = new RolloutService(
+    db,
+    deployments,
+    versionSeries(config.monitoring.tiers[0].resolutionSeconds),
+    () => monitoring.meter.flush(),
+    deploymentEvents,
+    events,
+    config.deployments.rolloutTickMs,
+    log.child({ component: 'serving-rollouts' }),
+    systemClock,
+  );
   const inference = new InferenceService(
     { deployments: recentCallable, admission: quotas.admission, router: routing.router, metering, replicas: replicaDirectory,
       shadows: shadowMeter,
@@ -168,7 +185,7 @@ export function servingModule(
 
   return {
     name: 'serving',
-    services: { deployments, deploymentReconciler, replicaDirectory, inference, admission: quotas.admission, metering, usage: quotas.usage, shadowMeter, deploymentMetrics: monitoring.service, autoscaler, deploymentEvents },
+    services: { deployments, deploymentReconciler, replicaDirectory, inference, admission: quotas.admission, metering, usage: quotas.usage, shadowMeter, deploymentMetrics: monitoring.service, autoscaler, deploymentEvents, rollouts },
     resolvers: servingResolvers,
     routes: [
       { path: '/jobs', router: serveAgentRouter({ scheduler, artifacts }), jobTokenOnly: true },
@@ -191,11 +208,13 @@ export function servingModule(
       await replicaDirectory.start();
       deploymentReconciler.start();
       autoscaler.start();
+      rollouts.start();
       void deploymentReconciler.tick();
     },
     async stop() {
       replicaDirectory.stop();
       await autoscaler.stop();
+      await rollouts.stop();
       await deploymentReconciler.stop();
       routing.close();
       recentCallable.stop();

@@ -395,6 +395,44 @@ export type ReplicaState =
   | 'READY'
   | 'STOPPING';
 
+/** When the canary fails: against the stable version over a window (defaults in docs/rollouts.md) */
+export type RolloutAnalysisInput = {
+  /** Largest excess of the canary’s error rate over the stable’s, a fraction (default 0.01) */
+  maxErrorRateIncrease?: number | null | undefined;
+  /** Largest ratio of the canary’s p99 latency to the stable’s (default 1.5) … */
+  maxP99Ratio?: number | null | undefined;
+  /** Canary requests in the window before it is judged (default 20) */
+  minRequests?: number | null | undefined;
+  /** … counted only when the difference is above this many ms (default 20) */
+  p99SlackMs?: number | null | undefined;
+  /** Seconds of traffic analysed (10–86400; default 60), at most since the step began */
+  windowSeconds?: number | null | undefined;
+};
+
+/** Where a progressive rollout is */
+export type RolloutStatus =
+  | 'ABORTED'
+  | 'PAUSED'
+  | 'PROMOTED'
+  | 'ROLLED_BACK'
+  | 'RUNNING';
+
+/** One step: the canary’s weight, and how long the step lasts at least (or a pause, held until resumed) */
+export type RolloutStepInput = {
+  /** Seconds the step lasts at least (0: as soon as the analysis passes); not with pause */
+  durationSeconds?: number | null | undefined;
+  /** Hold at this step until resumeRollout (the analysis still guards it) */
+  pause?: boolean | null | undefined;
+  /** Percent of requests the canary answers (1–100), at least the step before’s */
+  weight: number;
+};
+
+/** HEALTHY: within the thresholds; FAILING: beyond one (the rollout rolls back); INSUFFICIENT: too few canary requests to judge */
+export type RolloutVerdict =
+  | 'FAILING'
+  | 'HEALTHY'
+  | 'INSUFFICIENT';
+
 export type RowFilter = {
   /** A column name (DatasetColumn.name) */
   column: string;
@@ -440,6 +478,17 @@ export type SignUpInput = {
 export type SortDirection =
   | 'ASC'
   | 'DESC';
+
+/** A progressive rollout of a canary version on a deployment that serves one version */
+export type StartRolloutInput = {
+  /** The version this alias points at now */
+  alias?: string | null | undefined;
+  analysis?: RolloutAnalysisInput | null | undefined;
+  /** Default: 10 %, 25 %, 50 %, a minute each */
+  steps?: Array<RolloutStepInput> | null | undefined;
+  /** The canary version; not with alias */
+  version?: number | null | undefined;
+};
 
 /** What a subscription follows: a model, a dataset or a deployment */
 export type SubjectKind =
@@ -495,6 +544,24 @@ export type UpdateBenchmarkInput = {
   rules?: BenchmarkRulesInput | null | undefined;
   tags?: Array<string> | null | undefined;
   /** The dev split dataset follows */
+  visibility?: Visibility | null | undefined;
+};
+
+export type UpdateDeploymentInput = {
+  /** Follow this alias */
+  alias?: string | null | undefined;
+  /** Turn autoscaling on or change its settings (the fields given); null turns it off */
+  autoscaling?: DeploymentAutoscalingInput | null | undefined;
+  batching?: DeploymentBatchingInput | null | undefined;
+  limits?: DeploymentLimitsInput | null | undefined;
+  maxReplicas?: number | null | undefined;
+  minReplicas?: number | null | undefined;
+  requirements?: DeploymentRequirementsInput | null | undefined;
+  stickiness?: VariantStickiness | null | undefined;
+  /** Replace the traffic split (version or alias instead: a split of one) */
+  variants?: Array<DeploymentVariantInput> | null | undefined;
+  /** Serve this version (a rolling update); stops following an alias */
+  version?: number | null | undefined;
   visibility?: Visibility | null | undefined;
 };
 
@@ -1016,7 +1083,7 @@ export type CreateDatasetMutationVariables = Exact<{
 
 export type CreateDatasetMutation = { createDataset: { id: string, owner: string, name: string, description: string, license: string, tags: Array<string>, visibility: Visibility, createdAt: string, updatedAt: string } };
 
-export type DeploymentFieldsFragment = { id: string, owner: string, name: string, modelName: string, versionNumber: number, alias: string | null, minReplicas: number, maxReplicas: number, visibility: Visibility, status: DeploymentStatus, statusMessage: string | null, task: string, labels: Array<string>, labelName: string, createdAt: string, updatedAt: string, model: { owner: string, name: string }, requirements: { gpu: boolean, minMemoryBytes: number | null, labels: Array<string> }, batching: { maxBatchSize: number, maxQueueDelayMs: number }, limits: { requestsPerSecond: number | null, dailyRequests: number | null }, autoscaling: { targetConcurrency: number, stableWindowSeconds: number, panicWindowSeconds: number, scaleDownDelaySeconds: number, scaleToZeroAfterSeconds: number | null } | null, autoscaler: { wantedReplicas: number, observedConcurrency: number, panicking: boolean, lastScaledAt: string | null, reason: string } | null, replicas: Array<{ id: string, state: ReplicaState, versionNumber: number, nodeId: string | null, nodeName: string | null, inFlight: number, queued: number, latencyMs: number | null, readyAt: string | null }>, features: Array<{ name: string, type: string, categories: Array<string> | null }>, endpoints: { tfServing: string, kserve: string }, stats: { requestsPerSecond: number, p50Ms: number | null, p99Ms: number | null, errorRate: number, batchSizes: Array<{ size: number, count: number }> } };
+export type DeploymentFieldsFragment = { id: string, owner: string, name: string, modelName: string, versionNumber: number, alias: string | null, minReplicas: number, maxReplicas: number, visibility: Visibility, status: DeploymentStatus, statusMessage: string | null, task: string, labels: Array<string>, labelName: string, stickiness: VariantStickiness, createdAt: string, updatedAt: string, model: { owner: string, name: string }, requirements: { gpu: boolean, minMemoryBytes: number | null, labels: Array<string> }, batching: { maxBatchSize: number, maxQueueDelayMs: number }, limits: { requestsPerSecond: number | null, dailyRequests: number | null }, autoscaling: { targetConcurrency: number, stableWindowSeconds: number, panicWindowSeconds: number, scaleDownDelaySeconds: number, scaleToZeroAfterSeconds: number | null } | null, autoscaler: { wantedReplicas: number, observedConcurrency: number, panicking: boolean, lastScaledAt: string | null, reason: string } | null, replicas: Array<{ id: string, state: ReplicaState, versionNumber: number, nodeId: string | null, nodeName: string | null, inFlight: number, queued: number, latencyMs: number | null, readyAt: string | null }>, features: Array<{ name: string, type: string, categories: Array<string> | null }>, endpoints: { tfServing: string, kserve: string }, stats: { requestsPerSecond: number, p50Ms: number | null, p99Ms: number | null, errorRate: number, batchSizes: Array<{ size: number, count: number }> }, variants: Array<{ versionNumber: number, alias: string | null, weight: number, shadow: boolean, replicas: number }>, rollout: { id: string, status: RolloutStatus, stableVersion: number, canaryVersion: number, currentStep: number, canaryWeight: number, stepStartedAt: string, reason: string | null, startedAt: string, endedAt: string | null, steps: Array<{ weight: number, durationSeconds: number | null, pause: boolean }>, analysis: { windowSeconds: number, minRequests: number, maxErrorRateIncrease: number, maxP99Ratio: number, p99SlackMs: number }, lastAnalysis: { verdict: RolloutVerdict, reasons: Array<string>, from: string, to: string, stable: { versionNumber: number, requests: number, errors: number, errorRate: number | null, p99Ms: number | null }, canary: { versionNumber: number, requests: number, errors: number, errorRate: number | null, p99Ms: number | null } } | null } | null };
 
 export type TryDeploymentFieldsFragment = { id: string, owner: string, name: string, modelName: string, versionNumber: number, status: DeploymentStatus, task: string, labelName: string, model: { owner: string, name: string }, features: Array<{ name: string, type: string, categories: Array<string> | null }>, endpoints: { tfServing: string, kserve: string } };
 
@@ -1036,7 +1103,7 @@ export type DeploymentQueryVariables = Exact<{
 }>;
 
 
-export type DeploymentQuery = { deployment: { id: string, owner: string, name: string, modelName: string, versionNumber: number, alias: string | null, minReplicas: number, maxReplicas: number, visibility: Visibility, status: DeploymentStatus, statusMessage: string | null, task: string, labels: Array<string>, labelName: string, createdAt: string, updatedAt: string, model: { owner: string, name: string }, requirements: { gpu: boolean, minMemoryBytes: number | null, labels: Array<string> }, batching: { maxBatchSize: number, maxQueueDelayMs: number }, limits: { requestsPerSecond: number | null, dailyRequests: number | null }, autoscaling: { targetConcurrency: number, stableWindowSeconds: number, panicWindowSeconds: number, scaleDownDelaySeconds: number, scaleToZeroAfterSeconds: number | null } | null, autoscaler: { wantedReplicas: number, observedConcurrency: number, panicking: boolean, lastScaledAt: string | null, reason: string } | null, replicas: Array<{ id: string, state: ReplicaState, versionNumber: number, nodeId: string | null, nodeName: string | null, inFlight: number, queued: number, latencyMs: number | null, readyAt: string | null }>, features: Array<{ name: string, type: string, categories: Array<string> | null }>, endpoints: { tfServing: string, kserve: string }, stats: { requestsPerSecond: number, p50Ms: number | null, p99Ms: number | null, errorRate: number, batchSizes: Array<{ size: number, count: number }> } } };
+export type DeploymentQuery = { deployment: { id: string, owner: string, name: string, modelName: string, versionNumber: number, alias: string | null, minReplicas: number, maxReplicas: number, visibility: Visibility, status: DeploymentStatus, statusMessage: string | null, task: string, labels: Array<string>, labelName: string, stickiness: VariantStickiness, createdAt: string, updatedAt: string, model: { owner: string, name: string }, requirements: { gpu: boolean, minMemoryBytes: number | null, labels: Array<string> }, batching: { maxBatchSize: number, maxQueueDelayMs: number }, limits: { requestsPerSecond: number | null, dailyRequests: number | null }, autoscaling: { targetConcurrency: number, stableWindowSeconds: number, panicWindowSeconds: number, scaleDownDelaySeconds: number, scaleToZeroAfterSeconds: number | null } | null, autoscaler: { wantedReplicas: number, observedConcurrency: number, panicking: boolean, lastScaledAt: string | null, reason: string } | null, replicas: Array<{ id: string, state: ReplicaState, versionNumber: number, nodeId: string | null, nodeName: string | null, inFlight: number, queued: number, latencyMs: number | null, readyAt: string | null }>, features: Array<{ name: string, type: string, categories: Array<string> | null }>, endpoints: { tfServing: string, kserve: string }, stats: { requestsPerSecond: number, p50Ms: number | null, p99Ms: number | null, errorRate: number, batchSizes: Array<{ size: number, count: number }> }, variants: Array<{ versionNumber: number, alias: string | null, weight: number, shadow: boolean, replicas: number }>, rollout: { id: string, status: RolloutStatus, stableVersion: number, canaryVersion: number, currentStep: number, canaryWeight: number, stepStartedAt: string, reason: string | null, startedAt: string, endedAt: string | null, steps: Array<{ weight: number, durationSeconds: number | null, pause: boolean }>, analysis: { windowSeconds: number, minRequests: number, maxErrorRateIncrease: number, maxP99Ratio: number, p99SlackMs: number }, lastAnalysis: { verdict: RolloutVerdict, reasons: Array<string>, from: string, to: string, stable: { versionNumber: number, requests: number, errors: number, errorRate: number | null, p99Ms: number | null }, canary: { versionNumber: number, requests: number, errors: number, errorRate: number | null, p99Ms: number | null } } | null } | null } };
 
 export type DeploymentStatsQueryVariables = Exact<{
   owner: string;
@@ -1052,7 +1119,7 @@ export type DeploymentChangedSubscriptionVariables = Exact<{
 }>;
 
 
-export type DeploymentChangedSubscription = { deploymentChanged: { id: string, owner: string, name: string, modelName: string, versionNumber: number, alias: string | null, minReplicas: number, maxReplicas: number, visibility: Visibility, status: DeploymentStatus, statusMessage: string | null, task: string, labels: Array<string>, labelName: string, createdAt: string, updatedAt: string, model: { owner: string, name: string }, requirements: { gpu: boolean, minMemoryBytes: number | null, labels: Array<string> }, batching: { maxBatchSize: number, maxQueueDelayMs: number }, limits: { requestsPerSecond: number | null, dailyRequests: number | null }, autoscaling: { targetConcurrency: number, stableWindowSeconds: number, panicWindowSeconds: number, scaleDownDelaySeconds: number, scaleToZeroAfterSeconds: number | null } | null, autoscaler: { wantedReplicas: number, observedConcurrency: number, panicking: boolean, lastScaledAt: string | null, reason: string } | null, replicas: Array<{ id: string, state: ReplicaState, versionNumber: number, nodeId: string | null, nodeName: string | null, inFlight: number, queued: number, latencyMs: number | null, readyAt: string | null }>, features: Array<{ name: string, type: string, categories: Array<string> | null }>, endpoints: { tfServing: string, kserve: string }, stats: { requestsPerSecond: number, p50Ms: number | null, p99Ms: number | null, errorRate: number, batchSizes: Array<{ size: number, count: number }> } } };
+export type DeploymentChangedSubscription = { deploymentChanged: { id: string, owner: string, name: string, modelName: string, versionNumber: number, alias: string | null, minReplicas: number, maxReplicas: number, visibility: Visibility, status: DeploymentStatus, statusMessage: string | null, task: string, labels: Array<string>, labelName: string, stickiness: VariantStickiness, createdAt: string, updatedAt: string, model: { owner: string, name: string }, requirements: { gpu: boolean, minMemoryBytes: number | null, labels: Array<string> }, batching: { maxBatchSize: number, maxQueueDelayMs: number }, limits: { requestsPerSecond: number | null, dailyRequests: number | null }, autoscaling: { targetConcurrency: number, stableWindowSeconds: number, panicWindowSeconds: number, scaleDownDelaySeconds: number, scaleToZeroAfterSeconds: number | null } | null, autoscaler: { wantedReplicas: number, observedConcurrency: number, panicking: boolean, lastScaledAt: string | null, reason: string } | null, replicas: Array<{ id: string, state: ReplicaState, versionNumber: number, nodeId: string | null, nodeName: string | null, inFlight: number, queued: number, latencyMs: number | null, readyAt: string | null }>, features: Array<{ name: string, type: string, categories: Array<string> | null }>, endpoints: { tfServing: string, kserve: string }, stats: { requestsPerSecond: number, p50Ms: number | null, p99Ms: number | null, errorRate: number, batchSizes: Array<{ size: number, count: number }> }, variants: Array<{ versionNumber: number, alias: string | null, weight: number, shadow: boolean, replicas: number }>, rollout: { id: string, status: RolloutStatus, stableVersion: number, canaryVersion: number, currentStep: number, canaryWeight: number, stepStartedAt: string, reason: string | null, startedAt: string, endedAt: string | null, steps: Array<{ weight: number, durationSeconds: number | null, pause: boolean }>, analysis: { windowSeconds: number, minRequests: number, maxErrorRateIncrease: number, maxP99Ratio: number, p99SlackMs: number }, lastAnalysis: { verdict: RolloutVerdict, reasons: Array<string>, from: string, to: string, stable: { versionNumber: number, requests: number, errors: number, errorRate: number | null, p99Ms: number | null }, canary: { versionNumber: number, requests: number, errors: number, errorRate: number | null, p99Ms: number | null } } | null } | null } };
 
 export type CreateDeploymentMutationVariables = Exact<{
   input: CreateDeploymentInput;
@@ -1115,6 +1182,49 @@ export type DeploymentMetricsAddedSubscriptionVariables = Exact<{
 
 
 export type DeploymentMetricsAddedSubscription = { deploymentMetricsAdded: { start: string, requests: number, requestsPerSecond: number, errors: number, errorRate: number, p50Ms: number | null, p95Ms: number | null, p99Ms: number | null, queueLength: number | null, replicasReady: number | null, replicasWanted: number | null, cpuLoad: number | null, memoryBytes: number | null, errorsByStatus: Array<{ status: string, count: number }> } };
+
+export type SetTrafficSplitMutationVariables = Exact<{
+  owner: string;
+  name: string;
+  input: UpdateDeploymentInput;
+}>;
+
+
+export type SetTrafficSplitMutation = { updateDeployment: { id: string, updatedAt: string, stickiness: VariantStickiness, variants: Array<{ versionNumber: number, weight: number, shadow: boolean }> } };
+
+export type StartRolloutMutationVariables = Exact<{
+  owner: string;
+  name: string;
+  input: StartRolloutInput;
+}>;
+
+
+export type StartRolloutMutation = { startRollout: { id: string, status: RolloutStatus } };
+
+export type PauseRolloutMutationVariables = Exact<{
+  owner: string;
+  name: string;
+}>;
+
+
+export type PauseRolloutMutation = { pauseRollout: { id: string, status: RolloutStatus } };
+
+export type ResumeRolloutMutationVariables = Exact<{
+  owner: string;
+  name: string;
+}>;
+
+
+export type ResumeRolloutMutation = { resumeRollout: { id: string, status: RolloutStatus } };
+
+export type AbortRolloutMutationVariables = Exact<{
+  owner: string;
+  name: string;
+  reason?: string | null | undefined;
+}>;
+
+
+export type AbortRolloutMutation = { abortRollout: { id: string, status: RolloutStatus } };
 
 export type DeploymentTimelineQueryVariables = Exact<{
   owner: string;

@@ -34,6 +34,13 @@ const DEPLOYMENT_FIELDS = /* GraphQL */ `fragment DeploymentFields on Deployment
   features { name type categories }
   endpoints { tfServing kserve }
   stats { requestsPerSecond p50Ms p99Ms errorRate batchSizes { size count } }
+  variants { versionNumber alias weight shadow replicas } stickiness
+  rollout {
+    id status stableVersion canaryVersion currentStep canaryWeight stepStartedAt reason startedAt endedAt
+    steps { weight durationSeconds pause }
+    analysis { windowSeconds minRequests maxErrorRateIncrease maxP99Ratio p99SlackMs }
+    lastAnalysis { verdict reasons from to stable { versionNumber requests errors errorRate p99Ms } canary { versionNumber requests errors errorRate p99Ms } }
+  }
   createdAt updatedAt
 }`;
 

@@ -1,7 +1,8 @@
 /**
  * One deployment, live: its status and replicas (node, state, load) through `deploymentChanged`,
  * its stored metrics over a chosen range (rate, latency, errors, replicas, nodes' CPU and memory,
- * MetricsCharts), the batch sizes of the last minute, usage by API key, its settings and
+ * MetricsCharts), the batch sizes of the last minute, its traffic split (an editor) and progressive
+ * rollout (progress, analysis, start/pause/resume/abort), usage by API key, its settings and
  * endpoints, Try it, and (for its owner) Delete.
  */
 import { Link, useNavigate, useParams } from 'react-router';
@@ -18,6 +19,8 @@ import { DeploymentFacts } from '../deployments/DeploymentFacts';
 import { DeploymentTimeline } from '../deployments/DeploymentTimeline';
 import { MetricsCharts } from '../deployments/MetricsCharts';
 import { ReplicasTable } from '../deployments/ReplicasTable';
+import { RolloutPanel } from '../deployments/RolloutPanel';
+import { TrafficSplitEditor } from '../deployments/TrafficSplitEditor';
 import { TryItPanel } from '../deployments/TryItPanel';
 import type { DeploymentDetail } from '../deployments/types';
 import { UsageByKey } from '../deployments/UsageByKey';
@@ -94,6 +97,16 @@ function DeploymentDetails({ deployment, liveError }: { deployment: DeploymentDe
       <section className="card" aria-labelledby="replicas-heading">
         <h2 id="replicas-heading">Replicas</h2>
         <ReplicasTable replicas={deployment.replicas} />
+      </section>
+
+      <section className="card" aria-labelledby="split-heading">
+        <h2 id="split-heading">Traffic split</h2>
+        <TrafficSplitEditor deployment={deployment} canEdit={me === deployment.owner} />
+      </section>
+
+      <section className="card" aria-labelledby="rollout-heading">
+        <h2 id="rollout-heading">Rollout</h2>
+        <RolloutPanel deployment={deployment} canEdit={me === deployment.owner} />
       </section>
 
       <section className="card" aria-labelledby="traffic-heading">

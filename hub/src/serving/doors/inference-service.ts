@@ -124,6 +124,8 @@ export class InferenceService {
     }
     const rateLimit = await this.parts.admission.admit(principal, target, access);
     let rows = 0;
+    // The variant chosen for it: a failed request counts against that version (a canary's analysis reads it).
+    let routedVersion: number | undefined;
     const ended = target.autoscaled ? this.parts.demand?.begin(target.id) : undefined;
     try {
       const records = checkRecords(target.features, typeof input === 'function' ? input(target) : input, field);
@@ -138,6 +140,7 @@ export class InferenceService {
         versionNumber === undefined && target.variants
           ? routeRequest(target, principal, key, new Set(this.parts.replicas.ready(target.id).map((r) => r.versionNumber)), this.random)
           : { versionNumber, shadows: [] };
+      routedVersion = routed.versionNumber;
       const answering = this.parts.router.infer({ deploymentId: target.id, versionNumber: routed.versionNumber, exceptVersions: routed.exceptVersions, records, deadlineAt });
       for (const shadow of routed.shadows) this.copyToShadow(target, shadow, records, deadlineAt, answering);
       const answer = await answering;
@@ -145,7 +148,7 @@ export class InferenceService {
       return { target: answeredBy(target, answer.versionNumber), answer, records, rateLimit };
     } catch (error) {
       this.meter(principal, target, rows, true, 0, this.now() - started, undefined, {
-        versionNumber: versionNumber ?? target.versionNumber,
+        versionNumber: versionNumber ?? routedVersion ?? target.versionNumber,
         status: error instanceof AppError ? error.code : 'INTERNAL',
       });
       if (error instanceof AppError) throw withHeaders(error, rateLimit);
