@@ -13,6 +13,9 @@ import type { HubFloor, HubModule } from '../module.js';
 import type { TrainingServices } from '../training/index.js';
 import type { Admission, Metering } from './admission.js';
 import { Autoscaler } from './autoscale/autoscaler.js';
+import { BudgetKeeper, type BudgetEventRecorder } from './budgets/budget-keeper.js';
+import { BudgetsService } from './budgets/budgets.service.js';
+import { DeploymentBudgetResolver } from './budgets/deployment-budget.resolver.js';
 import { ConcurrencyMeter } from './autoscale/concurrency-meter.js';
 import { DeploymentStatsResolver } from './deployment-stats.resolver.js';
 import { DeploymentResolver } from './deployment.resolver.js';
@@ -43,7 +46,7 @@ import { ShadowMeter } from './split/shadow-meter.js';
 const SHADOW_FIGURES_DAYS = 30;
 
 /** Its GraphQL resolvers (static: `npm run schema` prints the SDL without a hub). */
-export const servingResolvers = [DeploymentResolver, DeploymentStatsResolver, DeploymentMetricsResolver, DeploymentSplitResolver, PredictResolver, UsageResolver] as const;
+export const servingResolvers = [DeploymentResolver, DeploymentStatsResolver, DeploymentMetricsResolver, DeploymentSplitResolver, PredictResolver, UsageResolver, DeploymentBudgetResolver] as const;
 
 export interface ServingServices {
   /** Deployments: their rules, access, and what the front doors and the router look up. */
@@ -66,6 +69,10 @@ export interface ServingServices {
   deploymentMetrics: MetricsService;
   /** Sizes autoscaled deployments from every hub's demand, and starts a replica for a request to one scaled to zero (autoscale/). */
   autoscaler: Autoscaler;
+  /** Meters replica-hours and applies each deployment's monthly budget (budgets/). */
+  budgetKeeper: BudgetKeeper;
+  /** Deployment budgets: set, removed and read (budgets/budgets.service.ts). */
+  deploymentBudgets: BudgetsService;
 }
 
 export function servingModule(
@@ -136,6 +143,18 @@ export function servingModule(
   const shadowMeter = new ShadowMeter(db, log.child({ component: 'serving-shadow' }));
   const demand = new ConcurrencyMeter();
   const autoscaler = new Autoscaler(db, config, demand, deploymentReconciler, events, signals.instanceId, log.child({ component: 'serving-autoscaler' }));
+  const budgetEvents: BudgetEventRecorder = { record: async () => () => undefined };
+  const budgetKeeper = new BudgetKeeper(
+    db,
+    {
+      events: budgetEvents,
+      reconcile: (id) => deploymentReconciler.reconcile(id),
+      changed: (id) => events.publish('DEPLOYMENT_CHANGED', id, { id }),
+    },
+    config.deployments.budgetTickMs,
+    log.child({ component: 'serving-budgets' }),
+  );
+  const deploymentBudgets = new BudgetsService(db, budgetKeeper);
   const inference = new InferenceService(
     { deployments: recentCallable, admission: quotas.admission, router: routing.router, metering, replicas: replicaDirectory,
       shadows: shadowMeter,
@@ -159,7 +178,7 @@ export function servingModule(
 
   return {
     name: 'serving',
-    services: { deployments, deploymentReconciler, replicaDirectory, inference, admission: quotas.admission, metering, usage: quotas.usage, shadowMeter, deploymentMetrics: monitoring.service, autoscaler },
+    services: { deployments, deploymentReconciler, replicaDirectory, inference, admission: quotas.admission, metering, usage: quotas.usage, shadowMeter, deploymentMetrics: monitoring.service, autoscaler, budgetKeeper, deploymentBudgets },
     resolvers: servingResolvers,
     routes: [
       { path: '/jobs', router: serveAgentRouter({ scheduler, artifacts }), jobTokenOnly: true },
@@ -182,11 +201,13 @@ export function servingModule(
       await replicaDirectory.start();
       deploymentReconciler.start();
       autoscaler.start();
+      budgetKeeper.start();
       void deploymentReconciler.tick();
     },
     async stop() {
       replicaDirectory.stop();
       await autoscaler.stop();
+      await budgetKeeper.stop();
       await deploymentReconciler.stop();
       routing.close();
       recentCallable.stop();
