@@ -60,6 +60,11 @@ export type BenchmarkTask =
   | 'CLASSIFICATION'
   | 'REGRESSION';
 
+/** What happens when a deployment has used its monthly budget */
+export type BudgetAction =
+  | 'CAP'
+  | 'STOP';
+
 export type CreateApiKeyInput = {
   /** Inference requests per UTC day (1 to 100000000); omit for none */
   dailyRequests?: number | null | undefined;
@@ -206,6 +211,14 @@ export type DeploymentBatchingInput = {
   maxBatchSize?: number | null | undefined;
   /** 0–1000 ms the first request of a batch waits for others (default 2) */
   maxQueueDelayMs?: number | null | undefined;
+};
+
+/** A monthly budget in replica-hours */
+export type DeploymentBudgetInput = {
+  /** What happens at 100 % (default CAP) */
+  action?: BudgetAction | null | undefined;
+  /** More than 0, at most 1,000,000 */
+  limitReplicaHours: number;
 };
 
 export type DeploymentLimitsInput = {
@@ -483,6 +496,24 @@ export type UpdateBenchmarkInput = {
   rules?: BenchmarkRulesInput | null | undefined;
   tags?: Array<string> | null | undefined;
   /** The dev split dataset follows */
+  visibility?: Visibility | null | undefined;
+};
+
+export type UpdateDeploymentInput = {
+  /** Follow this alias */
+  alias?: string | null | undefined;
+  /** Turn autoscaling on or change its settings (the fields given); null turns it off */
+  autoscaling?: DeploymentAutoscalingInput | null | undefined;
+  batching?: DeploymentBatchingInput | null | undefined;
+  limits?: DeploymentLimitsInput | null | undefined;
+  maxReplicas?: number | null | undefined;
+  minReplicas?: number | null | undefined;
+  requirements?: DeploymentRequirementsInput | null | undefined;
+  stickiness?: VariantStickiness | null | undefined;
+  /** Replace the traffic split (version or alias instead: a split of one) */
+  variants?: Array<DeploymentVariantInput> | null | undefined;
+  /** Serve this version (a rolling update); stops following an alias */
+  version?: number | null | undefined;
   visibility?: Visibility | null | undefined;
 };
 
@@ -977,7 +1008,25 @@ export type CreateDatasetMutationVariables = Exact<{
 
 export type CreateDatasetMutation = { createDataset: { id: string, owner: string, name: string, description: string, license: string, tags: Array<string>, visibility: Visibility, createdAt: string, updatedAt: string } };
 
-export type DeploymentFieldsFragment = { id: string, owner: string, name: string, modelName: string, versionNumber: number, alias: string | null, minReplicas: number, maxReplicas: number, visibility: Visibility, status: DeploymentStatus, statusMessage: string | null, task: string, labels: Array<string>, labelName: string, createdAt: string, updatedAt: string, model: { owner: string, name: string }, requirements: { gpu: boolean, minMemoryBytes: number | null, labels: Array<string> }, batching: { maxBatchSize: number, maxQueueDelayMs: number }, limits: { requestsPerSecond: number | null, dailyRequests: number | null }, autoscaling: { targetConcurrency: number, stableWindowSeconds: number, panicWindowSeconds: number, scaleDownDelaySeconds: number, scaleToZeroAfterSeconds: number | null } | null, autoscaler: { wantedReplicas: number, observedConcurrency: number, panicking: boolean, lastScaledAt: string | null, reason: string } | null, replicas: Array<{ id: string, state: ReplicaState, versionNumber: number, nodeId: string | null, nodeName: string | null, inFlight: number, queued: number, latencyMs: number | null, readyAt: string | null }>, features: Array<{ name: string, type: string, categories: Array<string> | null }>, endpoints: { tfServing: string, kserve: string }, stats: { requestsPerSecond: number, p50Ms: number | null, p99Ms: number | null, errorRate: number, batchSizes: Array<{ size: number, count: number }> } };
+export type SetDeploymentBudgetMutationVariables = Exact<{
+  owner: string;
+  name: string;
+  budget?: DeploymentBudgetInput | null | undefined;
+}>;
+
+
+export type SetDeploymentBudgetMutation = { setDeploymentBudget: { id: string, budget: { limitReplicaHours: number, usedReplicaHours: number, month: string, action: BudgetAction, held: boolean, warnedAt: string | null, exceededAt: string | null } | null } };
+
+export type UpdateDeploymentScalingMutationVariables = Exact<{
+  owner: string;
+  name: string;
+  input: UpdateDeploymentInput;
+}>;
+
+
+export type UpdateDeploymentScalingMutation = { updateDeployment: { id: string, minReplicas: number, maxReplicas: number, autoscaling: { targetConcurrency: number, stableWindowSeconds: number, panicWindowSeconds: number, scaleDownDelaySeconds: number, scaleToZeroAfterSeconds: number | null } | null } };
+
+export type DeploymentFieldsFragment = { id: string, owner: string, name: string, modelName: string, versionNumber: number, alias: string | null, minReplicas: number, maxReplicas: number, visibility: Visibility, status: DeploymentStatus, statusMessage: string | null, task: string, labels: Array<string>, labelName: string, createdAt: string, updatedAt: string, model: { owner: string, name: string }, requirements: { gpu: boolean, minMemoryBytes: number | null, labels: Array<string> }, batching: { maxBatchSize: number, maxQueueDelayMs: number }, limits: { requestsPerSecond: number | null, dailyRequests: number | null }, autoscaling: { targetConcurrency: number, stableWindowSeconds: number, panicWindowSeconds: number, scaleDownDelaySeconds: number, scaleToZeroAfterSeconds: number | null } | null, autoscaler: { wantedReplicas: number, observedConcurrency: number, panicking: boolean, lastScaledAt: string | null, reason: string } | null, budget: { limitReplicaHours: number, usedReplicaHours: number, month: string, action: BudgetAction, held: boolean, warnedAt: string | null, exceededAt: string | null } | null, replicas: Array<{ id: string, state: ReplicaState, versionNumber: number, nodeId: string | null, nodeName: string | null, inFlight: number, queued: number, latencyMs: number | null, readyAt: string | null }>, features: Array<{ name: string, type: string, categories: Array<string> | null }>, endpoints: { tfServing: string, kserve: string }, stats: { requestsPerSecond: number, p50Ms: number | null, p99Ms: number | null, errorRate: number, batchSizes: Array<{ size: number, count: number }> } };
 
 export type TryDeploymentFieldsFragment = { id: string, owner: string, name: string, modelName: string, versionNumber: number, status: DeploymentStatus, task: string, labelName: string, model: { owner: string, name: string }, features: Array<{ name: string, type: string, categories: Array<string> | null }>, endpoints: { tfServing: string, kserve: string } };
 
@@ -997,7 +1046,7 @@ export type DeploymentQueryVariables = Exact<{
 }>;
 
 
-export type DeploymentQuery = { deployment: { id: string, owner: string, name: string, modelName: string, versionNumber: number, alias: string | null, minReplicas: number, maxReplicas: number, visibility: Visibility, status: DeploymentStatus, statusMessage: string | null, task: string, labels: Array<string>, labelName: string, createdAt: string, updatedAt: string, model: { owner: string, name: string }, requirements: { gpu: boolean, minMemoryBytes: number | null, labels: Array<string> }, batching: { maxBatchSize: number, maxQueueDelayMs: number }, limits: { requestsPerSecond: number | null, dailyRequests: number | null }, autoscaling: { targetConcurrency: number, stableWindowSeconds: number, panicWindowSeconds: number, scaleDownDelaySeconds: number, scaleToZeroAfterSeconds: number | null } | null, autoscaler: { wantedReplicas: number, observedConcurrency: number, panicking: boolean, lastScaledAt: string | null, reason: string } | null, replicas: Array<{ id: string, state: ReplicaState, versionNumber: number, nodeId: string | null, nodeName: string | null, inFlight: number, queued: number, latencyMs: number | null, readyAt: string | null }>, features: Array<{ name: string, type: string, categories: Array<string> | null }>, endpoints: { tfServing: string, kserve: string }, stats: { requestsPerSecond: number, p50Ms: number | null, p99Ms: number | null, errorRate: number, batchSizes: Array<{ size: number, count: number }> } } };
+export type DeploymentQuery = { deployment: { id: string, owner: string, name: string, modelName: string, versionNumber: number, alias: string | null, minReplicas: number, maxReplicas: number, visibility: Visibility, status: DeploymentStatus, statusMessage: string | null, task: string, labels: Array<string>, labelName: string, createdAt: string, updatedAt: string, model: { owner: string, name: string }, requirements: { gpu: boolean, minMemoryBytes: number | null, labels: Array<string> }, batching: { maxBatchSize: number, maxQueueDelayMs: number }, limits: { requestsPerSecond: number | null, dailyRequests: number | null }, autoscaling: { targetConcurrency: number, stableWindowSeconds: number, panicWindowSeconds: number, scaleDownDelaySeconds: number, scaleToZeroAfterSeconds: number | null } | null, autoscaler: { wantedReplicas: number, observedConcurrency: number, panicking: boolean, lastScaledAt: string | null, reason: string } | null, budget: { limitReplicaHours: number, usedReplicaHours: number, month: string, action: BudgetAction, held: boolean, warnedAt: string | null, exceededAt: string | null } | null, replicas: Array<{ id: string, state: ReplicaState, versionNumber: number, nodeId: string | null, nodeName: string | null, inFlight: number, queued: number, latencyMs: number | null, readyAt: string | null }>, features: Array<{ name: string, type: string, categories: Array<string> | null }>, endpoints: { tfServing: string, kserve: string }, stats: { requestsPerSecond: number, p50Ms: number | null, p99Ms: number | null, errorRate: number, batchSizes: Array<{ size: number, count: number }> } } };
 
 export type DeploymentStatsQueryVariables = Exact<{
   owner: string;
@@ -1013,7 +1062,7 @@ export type DeploymentChangedSubscriptionVariables = Exact<{
 }>;
 
 
-export type DeploymentChangedSubscription = { deploymentChanged: { id: string, owner: string, name: string, modelName: string, versionNumber: number, alias: string | null, minReplicas: number, maxReplicas: number, visibility: Visibility, status: DeploymentStatus, statusMessage: string | null, task: string, labels: Array<string>, labelName: string, createdAt: string, updatedAt: string, model: { owner: string, name: string }, requirements: { gpu: boolean, minMemoryBytes: number | null, labels: Array<string> }, batching: { maxBatchSize: number, maxQueueDelayMs: number }, limits: { requestsPerSecond: number | null, dailyRequests: number | null }, autoscaling: { targetConcurrency: number, stableWindowSeconds: number, panicWindowSeconds: number, scaleDownDelaySeconds: number, scaleToZeroAfterSeconds: number | null } | null, autoscaler: { wantedReplicas: number, observedConcurrency: number, panicking: boolean, lastScaledAt: string | null, reason: string } | null, replicas: Array<{ id: string, state: ReplicaState, versionNumber: number, nodeId: string | null, nodeName: string | null, inFlight: number, queued: number, latencyMs: number | null, readyAt: string | null }>, features: Array<{ name: string, type: string, categories: Array<string> | null }>, endpoints: { tfServing: string, kserve: string }, stats: { requestsPerSecond: number, p50Ms: number | null, p99Ms: number | null, errorRate: number, batchSizes: Array<{ size: number, count: number }> } } };
+export type DeploymentChangedSubscription = { deploymentChanged: { id: string, owner: string, name: string, modelName: string, versionNumber: number, alias: string | null, minReplicas: number, maxReplicas: number, visibility: Visibility, status: DeploymentStatus, statusMessage: string | null, task: string, labels: Array<string>, labelName: string, createdAt: string, updatedAt: string, model: { owner: string, name: string }, requirements: { gpu: boolean, minMemoryBytes: number | null, labels: Array<string> }, batching: { maxBatchSize: number, maxQueueDelayMs: number }, limits: { requestsPerSecond: number | null, dailyRequests: number | null }, autoscaling: { targetConcurrency: number, stableWindowSeconds: number, panicWindowSeconds: number, scaleDownDelaySeconds: number, scaleToZeroAfterSeconds: number | null } | null, autoscaler: { wantedReplicas: number, observedConcurrency: number, panicking: boolean, lastScaledAt: string | null, reason: string } | null, budget: { limitReplicaHours: number, usedReplicaHours: number, month: string, action: BudgetAction, held: boolean, warnedAt: string | null, exceededAt: string | null } | null, replicas: Array<{ id: string, state: ReplicaState, versionNumber: number, nodeId: string | null, nodeName: string | null, inFlight: number, queued: number, latencyMs: number | null, readyAt: string | null }>, features: Array<{ name: string, type: string, categories: Array<string> | null }>, endpoints: { tfServing: string, kserve: string }, stats: { requestsPerSecond: number, p50Ms: number | null, p99Ms: number | null, errorRate: number, batchSizes: Array<{ size: number, count: number }> } } };
 
 export type CreateDeploymentMutationVariables = Exact<{
   input: CreateDeploymentInput;

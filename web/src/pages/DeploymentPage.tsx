@@ -2,8 +2,9 @@
  * One deployment, live: its status and replicas (node, state, load) through `deploymentChanged`,
  * its stored metrics over a chosen range (rate, latency, errors, replicas, nodes' CPU and memory,
  * MetricsCharts), the batch sizes of the last minute, usage by API key, its settings and
- * endpoints, Try it, and (for its owner) Delete.
+ * endpoints (replicas and autoscaling editable), its monthly budget, Try it, and (for its owner) Delete.
  */
+import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { request } from '../api/graphql-client';
 import { DateTime } from '../components/DateTime';
@@ -13,10 +14,12 @@ import { StatusBadge } from '../components/StatusBadge';
 import { usePageTitle } from '../components/use-page-title';
 import { useRowAction } from '../components/use-row-action';
 import { BatchSizeChart } from '../deployments/BatchSizeChart';
+import { BudgetPanel } from '../deployments/BudgetPanel';
 import { DELETE_DEPLOYMENT } from '../deployments/deployment-operations';
 import { DeploymentFacts } from '../deployments/DeploymentFacts';
 import { MetricsCharts } from '../deployments/MetricsCharts';
 import { ReplicasTable } from '../deployments/ReplicasTable';
+import { ScalingEditor } from '../deployments/ScalingEditor';
 import { TryItPanel } from '../deployments/TryItPanel';
 import type { DeploymentDetail } from '../deployments/types';
 import { UsageByKey } from '../deployments/UsageByKey';
@@ -48,6 +51,7 @@ function DeploymentDetails({ deployment, liveError }: { deployment: DeploymentDe
   const me = useMe();
   const navigate = useNavigate();
   const remove = useRowAction();
+  const [scaling, setScaling] = useState(false);
   return (
     <>
       <div className="page-heading job-heading">
@@ -110,7 +114,22 @@ function DeploymentDetails({ deployment, liveError }: { deployment: DeploymentDe
         <aside>
           <section className="card" aria-labelledby="settings-heading">
             <h2 id="settings-heading">Settings</h2>
-            <DeploymentFacts deployment={deployment} />
+            {scaling ? (
+              <ScalingEditor deployment={deployment} onDone={() => setScaling(false)} />
+            ) : (
+              <>
+                <DeploymentFacts deployment={deployment} />
+                {me === deployment.owner && (
+                  <button type="button" className="button secondary small" onClick={() => setScaling(true)} data-testid="scaling-edit">
+                    Change replicas and autoscaling
+                  </button>
+                )}
+              </>
+            )}
+          </section>
+          <section className="card" aria-labelledby="budget-heading">
+            <h2 id="budget-heading">Budget</h2>
+            <BudgetPanel deployment={deployment} canEdit={me === deployment.owner} />
           </section>
         </aside>
       </div>

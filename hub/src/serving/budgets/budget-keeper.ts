@@ -108,11 +108,14 @@ export class BudgetKeeper {
     return replicaHoursUsed(this.db, deploymentId, monthOf(now), now);
   }
 
-  /** Judges one deployment's budget now; never throws. */
-  async judge(deploymentId: string): Promise<void> {
+  /** Judges one deployment's budget now; never throws. `changed`: subscribers hear of the deployment even when nothing was held or lifted (its budget was edited). */
+  async judge(deploymentId: string, changed = false): Promise<void> {
     try {
       const after = await this.db.transaction((tx) => this.judgeIn(tx, deploymentId));
-      if (!after) return;
+      if (!after) {
+        if (changed) this.parts.changed(deploymentId);
+        return;
+      }
       for (const announce of after.announce) announce();
       if (after.holdChanged) await this.parts.reconcile(deploymentId);
       this.parts.changed(deploymentId);

@@ -31,7 +31,7 @@ export class BudgetsService {
         [deploymentId, limit, action, monthOf(this.keeper.clock.now())],
       );
     }
-    await this.keeper.judge(deploymentId);
+    await this.keeper.judge(deploymentId, true);
   }
 
   /** The budget as its owner sees it now; null without one. */
