@@ -6,8 +6,8 @@
  *
  * - bad budgets are refused naming the field; a budget is only for those who may change the deployment;
  * - STOP: at 80 % the warning, at 100 % the deployment stops (status STOPPED, the message says why),
- *   with each event once in the timeline, the owner's inbox and a webhook; the use is exact;
- *   a raised budget starts it again;
+ *   with each event (BUDGET_WARNING, BUDGET_EXCEEDED) once in the timeline, the owner's inbox and a
+ *   webhook; the use is exact; a raised budget starts it again (BUDGET_LIFTED);
  * - CAP: an autoscaled deployment scaled up by load is held at its minimum while the load goes on,
  *   the autoscaler's reason says so, and a removed budget lets it scale up again;
  * - the month's use survives a hub restart.
@@ -20,6 +20,7 @@ import { FAST_SCHEDULER, registerNode, waitFor } from './support/compute.js';
 import { startTestHub, type TestHub } from './support/hub.js';
 import { apiKey, tfServingPredict, trainIris } from './support/serving.js';
 import { codeOf, signUp, type SignedUp } from './support/users.js';
+import { startReceiver } from './support/webhook-receiver.js';
 
 const H = 3_600_000;
 const BUDGET = `budget { limitReplicaHours usedReplicaHours month action held warnedAt exceededAt }`;
@@ -27,6 +28,10 @@ const FIELDS = `id status statusMessage minReplicas maxReplicas replicas { id st
   autoscaler { wantedReplicas reason } ${BUDGET}`;
 const CREATE = `mutation($input: CreateDeploymentInput!) { createDeployment(input: $input) { ${FIELDS} } }`;
 const GET = `query($o: String!, $n: String!) { deployment(owner: $o, name: $n) { ${FIELDS} } }`;
+const TIMELINE = `query($o: String!, $n: String!) { deployment(owner: $o, name: $n) { timeline(first: 20, kinds: ["BUDGET_WARNING", "BUDGET_EXCEEDED", "BUDGET_LIFTED"]) { edges { node { kind message detail } } } } }`;
+const INBOX = `{ notifications(first: 50) { edges { node { kind message subject { kind owner name } } } } }`;
+const SUBSCRIPTION_TO = `query($o: String!, $n: String!) { subscriptionTo(kind: DEPLOYMENT, owner: $o, name: $n) { id } }`;
+const ADD_WEBHOOK = `mutation($id: ID!, $url: String!) { updateSubscription(id: $id, input: { webhookUrl: $url }) { webhookSecret } }`;
 const SET = `mutation($o: String!, $n: String!, $b: DeploymentBudgetInput) { setDeploymentBudget(owner: $o, name: $n, budget: $b) { ${FIELDS} } }`;
 
 describe('Budgets: monthly replica-hours, the warning and the action', () => {
@@ -35,12 +40,13 @@ describe('Budgets: monthly replica-hours, the warning and the action', () => {
   let alice: SignedUp;
   let key: string;
   const agents: AgentProcess[] = [];
+  const receiver = startReceiver();
   // A limit that fits in what is left of this month, so the metered hours all fall in it.
   const hoursLeft = (Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() + 1, 1) - Date.now()) / H;
   const limit = Math.min(1, Math.floor((hoursLeft / 4) * 1000) / 1000);
 
   beforeAll(async () => {
-    hub = await startTestHub({ env: { ...FAST_SCHEDULER, AIMASS_SERVE_SPREAD_WAIT_SECONDS: '1', AIMASS_SERVE_AUTOSCALE_TICK_MS: '250', AIMASS_SERVE_RECONCILE_MS: '1000', AIMASS_BUDGET_TICK_MS: '200' } });
+    hub = await startTestHub({ env: { ...FAST_SCHEDULER, AIMASS_SERVE_SPREAD_WAIT_SECONDS: '1', AIMASS_SERVE_AUTOSCALE_TICK_MS: '250', AIMASS_SERVE_RECONCILE_MS: '1000', AIMASS_BUDGET_TICK_MS: '200', AIMASS_WEBHOOK_ALLOW_PRIVATE: 'true', AIMASS_WEBHOOK_RETRY_BASE_MS: '200' } });
     db = await new DataSource({ type: 'postgres', url: await hub.databaseUrl(), poolSize: 2 }).initialize();
     alice = await signUp(hub);
     for (const name of ['b1', 'b2']) {
@@ -55,6 +61,7 @@ describe('Budgets: monthly replica-hours, the warning and the action', () => {
   afterAll(async () => {
     await db?.destroy();
     await Promise.all(agents.map((a) => a.stop()));
+    await (await receiver).close();
     await hub?.close();
   });
 
@@ -100,8 +107,12 @@ describe('Budgets: monthly replica-hours, the warning and the action', () => {
     expect(cleared.data.setDeploymentBudget.budget).toBeNull();
   });
 
-  it('STOP: warns at 80 %, stops at 100 % with the use exact, and starts again when the budget is raised', async () => {
+  it('STOP: warns at 80 %, stops at 100 % with the use exact, each once in the timeline, the inbox and a webhook; a raised budget starts it again', async () => {
+    const webhooks = await receiver;
     await create({ name: 'stopper', minReplicas: 1 });
+    // Its creator follows it; a webhook on that subscription receives its events.
+    const followed = await hub.graphql(SUBSCRIPTION_TO, { o: alice.username, n: 'stopper' }, alice.token);
+    expect((await hub.graphql(ADD_WEBHOOK, { id: followed.data.subscriptionTo.id, url: webhooks.url('/stopper') }, alice.token)).errors).toBeUndefined();
     const since = await readySince('stopper');
     expect((await setBudget('stopper', { limitReplicaHours: limit, action: 'STOP' })).errors).toBeUndefined();
 
@@ -123,13 +134,35 @@ describe('Budgets: monthly replica-hours, the warning and the action', () => {
     const later = await get('stopper');
     expect(later.budget.usedReplicaHours).toBeCloseTo(limit, 6);
 
+    // Each event once: the timeline, the inbox, the webhook.
+    const month = new Date().toISOString().slice(0, 7);
+    const timeline = (await hub.graphql(TIMELINE, { o: alice.username, n: 'stopper' }, alice.token)).data.deployment.timeline.edges.map((e: any) => e.node);
+    expect(timeline.map((e: any) => e.kind)).toEqual(['BUDGET_EXCEEDED', 'BUDGET_WARNING']);
+    expect(timeline[1].detail).toMatchObject({ month, limitReplicaHours: limit, action: 'STOP' });
+    expect(timeline[1].detail.share).toBeCloseTo(0.85, 3);
+    expect(timeline[0].message).toMatch(/^budget used up: .* the deployment is stopped until next month$/);
+    const inbox = (await hub.graphql(INBOX, {}, alice.token)).data.notifications.edges.map((e: any) => e.node);
+    const budgetMail = inbox.filter((n: any) => n.kind === 'DEPLOYMENT_EVENT' && /budget/.test(n.message));
+    expect(budgetMail.map((n: any) => n.message.replace(/:.*/s, ''))).toEqual([`Deployment ${alice.username}/stopper`, `Deployment ${alice.username}/stopper`]);
+    expect(budgetMail.filter((n: any) => /budget warning: /.test(n.message))).toHaveLength(1);
+    expect(budgetMail.filter((n: any) => /budget used up: /.test(n.message))).toHaveLength(1);
+    await waitFor('both budget events at the webhook', async () => webhooks.at('/stopper').length >= 2, 30_000);
+    const kinds = webhooks.at('/stopper').map((r) => JSON.parse(r.body).deploymentEvent.kind);
+    expect(kinds.sort()).toEqual(['BUDGET_EXCEEDED', 'BUDGET_WARNING']);
+    // Later judgements add nothing.
+    await until('stopper', (d) => Date.parse(d.budget.exceededAt) < Date.now() - 1000);
+    expect((await hub.graphql(TIMELINE, { o: alice.username, n: 'stopper' }, alice.token)).data.deployment.timeline.edges).toHaveLength(2);
+    expect(webhooks.at('/stopper')).toHaveLength(2);
+
     // A raised budget lifts the stop: a replica is placed and serves again.
     expect((await setBudget('stopper', { limitReplicaHours: limit * 10, action: 'STOP' })).errors).toBeUndefined();
     const again = await until('stopper', (d) => d.status === 'READY');
     expect(again.statusMessage).toBeNull();
     expect(again.budget).toMatchObject({ held: false, exceededAt: null });
     expect((await tfServingPredict(hub, key, alice.username, 'stopper', { instances: [{ petal: 1.4, sepal: 5.1, color: 'red' }] })).status).toBe(200);
-    // Stopped again for what comes after: the next test reads a use that no longer moves.
+    const lifted = (await hub.graphql(TIMELINE, { o: alice.username, n: 'stopper' }, alice.token)).data.deployment.timeline.edges.map((e: any) => e.node.kind);
+    expect(lifted[0]).toBe('BUDGET_LIFTED');
+    // Stopped again for what comes after: the last test reads a use that no longer moves.
     expect((await setBudget('stopper', { limitReplicaHours: limit, action: 'STOP' })).errors).toBeUndefined();
     await until('stopper', (d) => d.status === 'STOPPED' && active(d).length === 0);
   });

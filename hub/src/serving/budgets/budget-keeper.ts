@@ -165,20 +165,20 @@ export class BudgetKeeper {
     const figures = `${round(used)} of ${b.limitReplicaHours} replica-hours used in ${monthName(b.month)}`;
     switch (kind) {
       case 'warning':
-        return { kind: 'BUDGET_WARNING', message: `Budget warning: ${figures} (at least ${WARNING_SHARE * 100} %)`, detail };
+        return { kind: 'BUDGET_WARNING', message: `budget warning: ${figures} (at least ${WARNING_SHARE * 100} %)`, detail };
       case 'exceeded':
         return {
           kind: 'BUDGET_EXCEEDED',
           message:
             b.action === 'stop'
-              ? `Budget used up: ${figures}; the deployment is stopped until next month`
-              : `Budget used up: ${figures}; the deployment is capped at ${Math.max(minReplicas, 1)} replica(s) until next month`,
+              ? `budget used up: ${figures}; the deployment is stopped until next month`
+              : `budget used up: ${figures}; the deployment is capped at ${Math.max(minReplicas, 1)} replica(s) until next month`,
           detail,
         };
       case 'lifted':
-        return { kind: 'BUDGET_LIFTED', message: `The budget was raised above this month's use (${figures}): the deployment is no longer held`, detail };
+        return { kind: 'BUDGET_LIFTED', message: `the budget was raised above this month's use (${figures}): the deployment is no longer held`, detail };
       case 'new-month':
-        return { kind: 'BUDGET_LIFTED', message: `A new month (${monthName(b.month)}) began: the budget no longer holds the deployment`, detail };
+        return { kind: 'BUDGET_LIFTED', message: `a new month (${monthName(b.month)}) began: the budget no longer holds the deployment`, detail };
     }
   }
 }
