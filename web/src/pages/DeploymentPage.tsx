@@ -127,10 +127,12 @@ function DeploymentDetails({ deployment, liveError }: { deployment: DeploymentDe
               </>
             )}
           </section>
-          <section className="card" aria-labelledby="budget-heading">
-            <h2 id="budget-heading">Budget</h2>
-            <BudgetPanel deployment={deployment} canEdit={me === deployment.owner} />
-          </section>
+          {(me === deployment.owner || deployment.budget) && (
+            <section className="card" aria-labelledby="budget-heading">
+              <h2 id="budget-heading">Budget</h2>
+              <BudgetPanel deployment={deployment} canEdit={me === deployment.owner} />
+            </section>
+          )}
         </aside>
       </div>
 
