@@ -17,6 +17,7 @@ import { BatchSizeChart } from '../deployments/BatchSizeChart';
 import { BudgetPanel } from '../deployments/BudgetPanel';
 import { DELETE_DEPLOYMENT } from '../deployments/deployment-operations';
 import { DeploymentFacts } from '../deployments/DeploymentFacts';
+import { DeploymentTimeline } from '../deployments/DeploymentTimeline';
 import { MetricsCharts } from '../deployments/MetricsCharts';
 import { ReplicasTable } from '../deployments/ReplicasTable';
 import { ScalingEditor } from '../deployments/ScalingEditor';
@@ -106,6 +107,8 @@ function DeploymentDetails({ deployment, liveError }: { deployment: DeploymentDe
           <BatchSizeChart batchSizes={deployment.stats.batchSizes} />
         </div>
       </section>
+
+      <DeploymentTimeline owner={deployment.owner} name={deployment.name} changedAt={deployment.updatedAt} />
 
       <div className="page-grid">
         <section className="card" aria-label="Try it">
