@@ -452,6 +452,11 @@ export const VARIABLES = {
     description: "how often each hub analyses the deployments' progressive rollouts and moves those due (a step, a promotion or a rollback; one hub at a time per rollout)",
     parse: int(100, 600000),
   },
+  AIMASS_BUDGET_TICK_MS: {
+    default: '10000',
+    description: "how often each hub meters replica-hours and judges deployment budgets (the 80 % warning, the action at 100 %, a new month); usage itself is exact whatever the tick",
+    parse: int(100, 600000),
+  },
   AIMASS_SERVE_SPREAD_WAIT_SECONDS: {
     default: '30',
     description: 'how long a replica waits for a node that holds no replica of its deployment before it may join one on a node that already does (so a one-node hub still serves every replica)',
@@ -542,7 +547,7 @@ export interface Config {
   /** Online predictions through the front doors (serving/doors/). */
   serving: { maxBodyBytes: number };
   /** Deployments and their replicas (serving/). */
-  deployments: { maxQueue: number; reconcileMs: number; spreadWaitSeconds: number; autoscaleTickMs: number; rolloutTickMs: number };
+  deployments: { maxQueue: number; reconcileMs: number; spreadWaitSeconds: number; autoscaleTickMs: number; rolloutTickMs: number; budgetTickMs: number };
   /** Deployment metrics time series (serving/monitoring/). */
   monitoring: { tiers: MetricTier[]; rollupSeconds: number; maxDeploymentLabels: number };
   /** AIMASS_MODEL_SPEC_MAX_PARAMS */
@@ -648,7 +653,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ejectionMaxSeconds: v.AIMASS_INFERENCE_EJECTION_MAX_SECONDS,
     },
     serving: { maxBodyBytes: v.AIMASS_SERVING_MAX_BODY_BYTES },
-    deployments: { maxQueue: v.AIMASS_SERVE_MAX_QUEUE, reconcileMs: v.AIMASS_SERVE_RECONCILE_MS, spreadWaitSeconds: v.AIMASS_SERVE_SPREAD_WAIT_SECONDS, autoscaleTickMs: v.AIMASS_SERVE_AUTOSCALE_TICK_MS, rolloutTickMs: v.AIMASS_ROLLOUT_TICK_MS },
+    deployments: { maxQueue: v.AIMASS_SERVE_MAX_QUEUE, reconcileMs: v.AIMASS_SERVE_RECONCILE_MS, spreadWaitSeconds: v.AIMASS_SERVE_SPREAD_WAIT_SECONDS, autoscaleTickMs: v.AIMASS_SERVE_AUTOSCALE_TICK_MS, rolloutTickMs: v.AIMASS_ROLLOUT_TICK_MS, budgetTickMs: v.AIMASS_BUDGET_TICK_MS },
     monitoring: { tiers: v.AIMASS_METRICS_TIERS, rollupSeconds: v.AIMASS_METRICS_ROLLUP_SECONDS, maxDeploymentLabels: v.AIMASS_METRICS_MAX_DEPLOYMENT_LABELS },
     modelSpecMaxParams: v.AIMASS_MODEL_SPEC_MAX_PARAMS,
     webhooks: {

@@ -29,13 +29,14 @@ import type { Logger } from '../logger.js';
 import type { EventBus } from '../pubsub.js';
 import { DeploymentStatus, type Deployment } from './deployment.entity.js';
 import type { DeploymentsService } from './deployments.service.js';
+import { budgetCeiling, budgetHoldMessage, isBudgetHoldMessage } from './budgets/budget-hold.js';
 import { servedVersion } from './served-version.js';
 import { variantReplicas, variantsOf, type StoredVariant } from './split/variants.js';
 import type { DeploymentEvents } from './events/deployment-events.js';
 
-/** Replicas a deployment row is kept at: the autoscaler's wanted count when autoscaled, else minReplicas. */
-export function desiredReplicas(row: { autoscaling?: unknown; wanted_replicas?: number | null; min_replicas: number }): number {
-  return row.autoscaling && row.wanted_replicas != null ? row.wanted_replicas : row.min_replicas;
+/** Replicas a deployment row is kept at: the autoscaler's wanted count when autoscaled, else minReplicas; never more than its budget's hold allows. */
+export function desiredReplicas(row: { autoscaling?: unknown; wanted_replicas?: number | null; min_replicas: number; budget_hold?: string | null }): number {
+  return Math.min(row.autoscaling && row.wanted_replicas != null ? row.wanted_replicas : row.min_replicas, budgetCeiling(row));
 }
 
 /** The status message of a deployment whose replicas remove() is stopping; passes leave it alone. */
@@ -99,7 +100,7 @@ export class DeploymentReconciler {
               OR (d.alias IS NOT NULL AND EXISTS (SELECT 1 FROM model_aliases a WHERE a.model_id = d.model_id AND a.alias = d.alias AND a.version_id <> d.version_id))
               OR EXISTS (SELECT 1 FROM jsonb_array_elements(d.variants) v JOIN model_aliases a ON a.model_id = d.model_id AND a.alias = v->>'alias' WHERE a.version_id::text <> v->>'versionId')
               OR (jsonb_array_length(d.variants) = 0
-                  AND (SELECT count(*) FROM deployment_replicas r WHERE r.deployment_id = d.id AND r.state IN ('placing', 'ready') AND r.version_id = d.version_id) <> coalesce(d.wanted_replicas, d.min_replicas))
+                  AND (SELECT count(*) FROM deployment_replicas r WHERE r.deployment_id = d.id AND r.state IN ('placing', 'ready') AND r.version_id = d.version_id) <> CASE WHEN d.budget_hold = 'stop' THEN 0 ELSE coalesce(d.wanted_replicas, d.min_replicas) END)
               OR EXISTS (SELECT 1 FROM jsonb_array_elements(d.variants) v
                          WHERE (v->>'replicas')::int <> (SELECT count(*) FROM deployment_replicas r WHERE r.deployment_id = d.id AND r.state IN ('placing', 'ready') AND r.version_id::text = v->>'versionId'))
               OR EXISTS (SELECT 1 FROM deployment_replicas r JOIN jobs j ON j.id = r.job_id WHERE r.deployment_id = d.id
@@ -269,7 +270,7 @@ export class DeploymentReconciler {
     const placedOnNodes = replicas.some((r) => r.state !== 'stopping' && !stop.has(r.job_id) && r.job_status !== 'queued');
     const status =
       desired === 0
-        ? row.autoscaling && row.min_replicas === 0
+        ? row.autoscaling && row.min_replicas === 0 && row.budget_hold !== 'stop'
           ? DeploymentStatus.IDLE
           : DeploymentStatus.STOPPED
         : ready >= desired
@@ -282,6 +283,8 @@ export class DeploymentReconciler {
                 ? DeploymentStatus.STARTING
                 : DeploymentStatus.PENDING;
     if (status === DeploymentStatus.READY || status === DeploymentStatus.STOPPED || status === DeploymentStatus.IDLE) message = message?.includes('stays on version') ? message : null;
+    // A budget's hold says so, unless something more pressing is said.
+    if (message === null || isBudgetHoldMessage(message)) message = budgetHoldMessage(row);
     if (status !== row.status || message !== row.status_message) {
       await tx.query(`UPDATE deployments SET status = $2, status_message = $3, updated_at = now() WHERE id = $1`, [deploymentId, status, message]);
       changed = true;

@@ -14,6 +14,9 @@ import type { HubFloor, HubModule } from '../module.js';
 import type { TrainingServices } from '../training/index.js';
 import type { Admission, Metering } from './admission.js';
 import { Autoscaler } from './autoscale/autoscaler.js';
+import { BudgetKeeper } from './budgets/budget-keeper.js';
+import { BudgetsService } from './budgets/budgets.service.js';
+import { DeploymentBudgetResolver } from './budgets/deployment-budget.resolver.js';
 import { ConcurrencyMeter } from './autoscale/concurrency-meter.js';
 import { DeploymentStatsResolver } from './deployment-stats.resolver.js';
 import { DeploymentResolver } from './deployment.resolver.js';
@@ -51,7 +54,7 @@ import { ShadowMeter } from './split/shadow-meter.js';
 const SHADOW_FIGURES_DAYS = 30;
 
 /** Its GraphQL resolvers (static: `npm run schema` prints the SDL without a hub). */
-export const servingResolvers = [DeploymentResolver, DeploymentStatsResolver, DeploymentMetricsResolver, DeploymentSplitResolver, DeploymentTimelineResolver, RolloutResolver, PredictResolver, UsageResolver] as const;
+export const servingResolvers = [DeploymentResolver, DeploymentStatsResolver, DeploymentMetricsResolver, DeploymentSplitResolver, DeploymentTimelineResolver, RolloutResolver, PredictResolver, UsageResolver, DeploymentBudgetResolver] as const;
 
 export interface ServingServices {
   /** Deployments: their rules, access, and what the front doors and the router look up. */
@@ -78,6 +81,10 @@ export interface ServingServices {
   autoscaler: Autoscaler;
   /** Progressive rollouts: canary steps, promotion, automatic rollback; `rollBack(deploymentId, reason)` for alert actions (rollout/). */
   rollouts: RolloutService;
+  /** Meters replica-hours and applies each deployment's monthly budget (budgets/). */
+  budgetKeeper: BudgetKeeper;
+  /** Deployment budgets: set, removed and read (budgets/budgets.service.ts). */
+  deploymentBudgets: BudgetsService;
 }
 
 export function servingModule(
@@ -162,6 +169,17 @@ export function servingModule(
     log.child({ component: 'serving-rollouts' }),
     systemClock,
   );
+  const budgetKeeper = new BudgetKeeper(
+    db,
+    {
+      events: deploymentEvents,
+      reconcile: (id) => deploymentReconciler.reconcile(id),
+      changed: (id) => events.publish('DEPLOYMENT_CHANGED', id, { id }),
+    },
+    config.deployments.budgetTickMs,
+    log.child({ component: 'serving-budgets' }),
+  );
+  const deploymentBudgets = new BudgetsService(db, budgetKeeper);
   const inference = new InferenceService(
     { deployments: recentCallable, admission: quotas.admission, router: routing.router, metering, replicas: replicaDirectory,
       shadows: shadowMeter,
@@ -185,7 +203,7 @@ export function servingModule(
 
   return {
     name: 'serving',
-    services: { deployments, deploymentReconciler, replicaDirectory, inference, admission: quotas.admission, metering, usage: quotas.usage, shadowMeter, deploymentMetrics: monitoring.service, autoscaler, deploymentEvents, rollouts },
+    services: { deployments, deploymentReconciler, replicaDirectory, inference, admission: quotas.admission, metering, usage: quotas.usage, shadowMeter, deploymentMetrics: monitoring.service, autoscaler, deploymentEvents, rollouts, budgetKeeper, deploymentBudgets },
     resolvers: servingResolvers,
     routes: [
       { path: '/jobs', router: serveAgentRouter({ scheduler, artifacts }), jobTokenOnly: true },
@@ -215,6 +233,7 @@ export function servingModule(
       replicaDirectory.stop();
       await autoscaler.stop();
       await rollouts.stop();
+      await budgetKeeper.stop();
       await deploymentReconciler.stop();
       routing.close();
       recentCallable.stop();

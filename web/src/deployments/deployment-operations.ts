@@ -30,6 +30,7 @@ const DEPLOYMENT_FIELDS = /* GraphQL */ `fragment DeploymentFields on Deployment
   requirements { gpu minMemoryBytes labels } batching { maxBatchSize maxQueueDelayMs } limits { requestsPerSecond dailyRequests }
   autoscaling { targetConcurrency stableWindowSeconds panicWindowSeconds scaleDownDelaySeconds scaleToZeroAfterSeconds }
   autoscaler { wantedReplicas observedConcurrency panicking lastScaledAt reason }
+  budget { limitReplicaHours usedReplicaHours month action held warnedAt exceededAt }
   replicas { id state versionNumber nodeId nodeName inFlight queued latencyMs readyAt }
   features { name type categories }
   endpoints { tfServing kserve }

@@ -3,8 +3,10 @@
  * its stored metrics over a chosen range (rate, latency, errors, replicas, nodes' CPU and memory,
  * MetricsCharts), the batch sizes of the last minute, its traffic split (an editor) and progressive
  * rollout (progress, analysis, start/pause/resume/abort), usage by API key, its settings and
- * endpoints, Try it, and (for its owner) Delete.
+ * endpoints (replicas and autoscaling editable), its monthly budget, its timeline, Try it, and (for
+ * its owner) Delete.
  */
+import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { request } from '../api/graphql-client';
 import { DateTime } from '../components/DateTime';
@@ -14,6 +16,7 @@ import { StatusBadge } from '../components/StatusBadge';
 import { usePageTitle } from '../components/use-page-title';
 import { useRowAction } from '../components/use-row-action';
 import { BatchSizeChart } from '../deployments/BatchSizeChart';
+import { BudgetPanel } from '../deployments/BudgetPanel';
 import { DELETE_DEPLOYMENT } from '../deployments/deployment-operations';
 import { DeploymentFacts } from '../deployments/DeploymentFacts';
 import { DeploymentTimeline } from '../deployments/DeploymentTimeline';
@@ -21,6 +24,7 @@ import { MetricsCharts } from '../deployments/MetricsCharts';
 import { ReplicasTable } from '../deployments/ReplicasTable';
 import { RolloutPanel } from '../deployments/RolloutPanel';
 import { TrafficSplitEditor } from '../deployments/TrafficSplitEditor';
+import { ScalingEditor } from '../deployments/ScalingEditor';
 import { TryItPanel } from '../deployments/TryItPanel';
 import type { DeploymentDetail } from '../deployments/types';
 import { UsageByKey } from '../deployments/UsageByKey';
@@ -52,6 +56,7 @@ function DeploymentDetails({ deployment, liveError }: { deployment: DeploymentDe
   const me = useMe();
   const navigate = useNavigate();
   const remove = useRowAction();
+  const [scaling, setScaling] = useState(false);
   return (
     <>
       <div className="page-heading job-heading">
@@ -126,8 +131,25 @@ function DeploymentDetails({ deployment, liveError }: { deployment: DeploymentDe
         <aside>
           <section className="card" aria-labelledby="settings-heading">
             <h2 id="settings-heading">Settings</h2>
-            <DeploymentFacts deployment={deployment} />
+            {scaling ? (
+              <ScalingEditor deployment={deployment} onDone={() => setScaling(false)} />
+            ) : (
+              <>
+                <DeploymentFacts deployment={deployment} />
+                {me === deployment.owner && (
+                  <button type="button" className="button secondary small" onClick={() => setScaling(true)} data-testid="scaling-edit">
+                    Change replicas and autoscaling
+                  </button>
+                )}
+              </>
+            )}
           </section>
+          {(me === deployment.owner || deployment.budget) && (
+            <section className="card" aria-labelledby="budget-heading">
+              <h2 id="budget-heading">Budget</h2>
+              <BudgetPanel deployment={deployment} canEdit={me === deployment.owner} />
+            </section>
+          )}
         </aside>
       </div>
 

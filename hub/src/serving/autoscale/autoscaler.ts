@@ -15,6 +15,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import type { EventBus } from '../../pubsub.js';
+import { budgetCeiling, capByBudget } from '../budgets/budget-hold.js';
 import type { DeploymentReconciler } from '../reconciler.js';
 import { variantReplicas, variantsOf } from '../split/variants.js';
 import type { ConcurrencyMeter, MeterClock } from './concurrency-meter.js';
@@ -128,8 +129,10 @@ export class Autoscaler {
       previous,
       now,
     );
-    const wanted = this.wantedTotal(row, next.wantedReplicas);
-    await this.write(tx, row, wanted, { ...next, wantedReplicas: wanted });
+    // The budget's hold comes last: it wins over every floor.
+    const held = capByBudget(row, next.wantedReplicas);
+    const wanted = this.wantedTotal(row, held.wanted);
+    await this.write(tx, row, wanted, { ...next, wantedReplicas: wanted, reason: held.note ? `${next.reason}; ${held.note}` : next.reason });
     return wanted !== row.wanted_replicas;
   }
 
@@ -163,7 +166,7 @@ export class Autoscaler {
       try {
         const scaled = await this.db.transaction(async (tx) => {
           const [row] = await tx.query(`SELECT * FROM deployments WHERE id = $1 FOR UPDATE`, [deploymentId]);
-          if (!row?.autoscaling || row.wanted_replicas !== 0 || row.status_message === 'deleting') return false;
+          if (!row?.autoscaling || row.wanted_replicas !== 0 || row.status_message === 'deleting' || budgetCeiling(row) === 0) return false;
           const now = this.clock.now();
           const previous: AutoscalerState = row.autoscaler ?? initialState(0, now);
           const wanted = this.wantedTotal(row, Math.max(1, row.min_replicas));
