@@ -50,9 +50,16 @@ export function notificationMessage(event: SubjectEvent, subject: NotificationSu
       return `Version ${event.version} of ${slug} was deprecated${detail ? `: ${detail}` : ''}`;
     case NotificationKind.DATASET_VERSION_CREATED:
       return `Version ${event.version} of ${slug} is ready${detail ? ` (${detail})` : ''}`;
+    case NotificationKind.NODE_QUARANTINED:
+      return `${detail ?? 'A node was quarantined'} (evaluating ${slug}@${event.version})`;
     default:
       return assertUnreachable(event.kind);
   }
+}
+
+/** A notification told to named users, not to subscribers (`subscription_id` NULL): no webhook. */
+export interface DirectEvent extends SubjectEvent {
+  userIds: readonly string[];
 }
 
 export class NotificationFanOut {
@@ -85,5 +92,23 @@ export class NotificationFanOut {
       [eventId],
     );
     return () => this.signals.emit('notificationsAdded', { eventId });
+  }
+
+  /**
+   * Writes one notification to each of `userIds` and signals it at once (the caller has no
+   * transaction to join: a quarantine is already saved). Each user still sees it only while they
+   * may read its subject.
+   */
+  async direct(tx: Queryable, event: DirectEvent): Promise<void> {
+    const subject = (await loadSubjects(tx, [event.subject])).get(event.subject.id);
+    if (!subject || event.userIds.length === 0) return;
+    const eventId = randomUUID();
+    const { column } = SUBJECT_TABLE[event.subject.kind];
+    await tx.query(
+      `INSERT INTO notifications (user_id, subscription_id, event_id, kind, ${column}, version, message)
+       SELECT DISTINCT u, NULL::uuid, $1::uuid, $2, $3::uuid, $4::int, $5 FROM unnest($6::uuid[]) AS u`,
+      [eventId, event.kind, event.subject.id, event.version, notificationMessage(event, subject), [...event.userIds]],
+    );
+    this.signals.emit('notificationsAdded', { eventId });
   }
 }

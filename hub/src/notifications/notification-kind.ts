@@ -11,6 +11,8 @@ export enum NotificationKind {
   MODEL_VERSION_DEPRECATED = 'MODEL_VERSION_DEPRECATED',
   /** A new dataset version finished loading and can be queried. */
   DATASET_VERSION_CREATED = 'DATASET_VERSION_CREATED',
+  /** A node was quarantined for disagreeing in a verified benchmark evaluation of the model (to the node's owner and the admins). */
+  NODE_QUARANTINED = 'NODE_QUARANTINED',
 }
 registerEnumType(NotificationKind, {
   name: 'NotificationKind',
