@@ -445,7 +445,7 @@ describe('Benchmark submissions on the PGlite fallback', () => {
   let agent: RawAgent;
 
   beforeAll(async () => {
-    hub = await startTestHub({ backend: 'pglite', env: { ...FAST_SCHEDULER, AIMASS_JOB_LEASE_SECONDS: '60', AIMASS_TRAIN_CHUNK_ROWS: String(CHUNK_ROWS) } });
+    hub = await startTestHub({ backend: 'pglite', env: { ...FAST_SCHEDULER, AIMASS_JOB_LEASE_SECONDS: '60', AIMASS_TRAIN_CHUNK_ROWS: String(CHUNK_ROWS), ...UNVERIFIED } });
     alice = await signUp(hub);
     await createDataset(hub, alice.token, { name: 'houses', visibility: 'PUBLIC' });
     expect((await upload(hub, alice.token, alice.username, 'houses', csv(houses))).status).toBe(201);

@@ -214,7 +214,8 @@ export class EvaluationVerifier {
 
   private async apply(sub: any, runs: RunRow[], decision: RoundDecision, by: 'owner' | 'node'): Promise<void> {
     const byJob = new Map(runs.map((r) => [r.job_id, r]));
-    for (const jobId of decision.caught) {
+    // Caught now (a run caught in an earlier pass of this round has its verdict already).
+    for (const jobId of decision.caught.filter((j) => byJob.get(j)!.verdict === null)) {
       await this.setVerdict(jobId, 'DISAGREED');
       await this.credit(byJob.get(jobId)!.node_id!, { spotFailed: true });
       await this.caught(byJob.get(jobId)!, sub, 'its predictions disagreed with the hub’s own on a spot check');
@@ -232,12 +233,8 @@ export class EvaluationVerifier {
       await this.ports.fail(sub.id, decision.reason);
       return;
     }
+    // The record first: once the submission is SCORED its submitter may submit again at once.
     const accepted = byJob.get(decision.jobId)!;
-    const refused = await this.ports.accept(decision.jobId, accepted.attempt!);
-    if (refused) {
-      await this.ports.fail(sub.id, refused);
-      return;
-    }
     if (decision.alone) {
       await this.setVerdict(decision.jobId, 'SPOT_CHECKED');
       await this.credit(accepted.node_id!, { clean: true, spotPassed: true });
@@ -252,6 +249,8 @@ export class EvaluationVerifier {
       await this.credit(byJob.get(jobId)!.node_id!, { disagreed: true });
       await this.caught(byJob.get(jobId)!, sub, 'its predictions disagreed with the quorum of other owners’ nodes');
     }
+    const refused = await this.ports.accept(decision.jobId, accepted.attempt!);
+    if (refused) await this.ports.fail(sub.id, refused);
   }
 
   /** A run returned after its round was decided: it earns agreement with an accepted quorum, nothing else. */
