@@ -7,7 +7,9 @@
  * with the hub's spot check (runs counted per evaluation); the traitor's lie never reaches the
  * leaderboard, it is quarantined, every evaluation it ran is re-run and scored as before by
  * other owners' nodes, its owner and the admins find it in their inbox, and the node's record is
- * shown to its owner and admins only.
+ * shown to its owner and admins only; and a liar that evades the spot check (this test tells it
+ * the sampled rows) disagrees with another owner's node, a third owner's node decides, and the
+ * liar is quarantined.
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +30,7 @@ const csv = (rows: Record<string, unknown>[]) => [Object.keys(rows[0]).join(',')
 
 const RECORD = `agreed disagreed spotChecksPassed spotChecksFailed cleanStreak trusted`;
 
-type Behaviour = 'honest' | 'lie';
+type Behaviour = 'honest' | 'lie' | 'evade';
 interface Worker {
   name: string;
   owner: SignedUp;
@@ -44,7 +46,7 @@ describe('Verified benchmark evaluation', () => {
   let alice: SignedUp;
   let admin: SignedUp;
   let model: tf.LayersModel;
-  const workers: Record<'bob' | 'carol' | 'dave', Worker> = {} as never;
+  const workers: Record<'bob' | 'carol' | 'dave' | 'erin' | 'frank', Worker> = {} as never;
 
   /** The submitted model's own probabilities for a served row (standardised as its metadata says). */
   const honest = (row: unknown[]): number[] =>
@@ -59,7 +61,15 @@ describe('Verified benchmark evaluation', () => {
     w.served.push(assign.jobId);
     const door = predictDoor(hub.url, assign, CHUNK_ROWS);
     const { rows } = await door.readAll();
-    const outputs = rows.map(w.behaviour === 'honest' ? honest : lie);
+    // 'evade': a liar told which rows the hub checks (it reads them from the database, as no node
+    // can) lies on every other row: only the quorum can catch it.
+    const checked = new Set<number>();
+    if (w.behaviour === 'evade') {
+      const [run] = await hub.sql(`SELECT s.spot_sample FROM benchmark_runs r JOIN benchmark_submissions s ON s.id = r.submission_id WHERE r.job_id = $1`, [assign.jobId]);
+      for (const key of run.spot_sample.keys) checked.add(key);
+    }
+    // Rows stream in key order, keys 1…n.
+    const outputs = rows.map((row, i) => (w.behaviour === 'honest' || checked.has(i + 1) ? honest(row) : lie(row)));
     for (let at = 0; at < outputs.length; at += CHUNK_ROWS) expect((await door.post(at, outputs.slice(at, at + CHUNK_ROWS))).status).toBe(200);
     w.raw!.socket.send(JSON.stringify({ type: 'job.started', jobId: assign.jobId, attempt: assign.attempt }));
     w.raw!.socket.send(JSON.stringify({ type: 'job.succeeded', jobId: assign.jobId, attempt: assign.attempt, result: { rows: rows.length } }));
@@ -69,11 +79,13 @@ describe('Verified benchmark evaluation', () => {
   async function connect(w: Worker) {
     if (w.raw) return;
     const raw = await connectRawAgent(hub, w.token);
-    raw.socket.on('message', (data) => {
-      const m = JSON.parse(data.toString());
-      if (m.type === 'job.assign' && m.kind === 'predict') void serve(w, m);
-    });
     w.raw = raw;
+    const answer = (m: any) => {
+      if (m.type === 'job.assign' && m.kind === 'predict') serve(w, m).catch((error) => console.error(`${w.name} could not serve ${m.jobId}: ${error}`));
+    };
+    // A job queued before it connected is assigned right after the welcome.
+    raw.received.forEach(answer);
+    raw.socket.on('message', (data) => answer(JSON.parse(data.toString())));
   }
 
   async function disconnect(w: Worker) {
@@ -157,7 +169,7 @@ describe('Verified benchmark evaluation', () => {
     }
     expected = { public: right.public[0] / right.public[1], private: right.private[0] / right.private[1] };
 
-    for (const name of ['bob', 'carol', 'dave'] as const) {
+    for (const name of ['bob', 'carol', 'dave', 'erin', 'frank'] as const) {
       const owner = await signUp(hub);
       const node = await registerNode(hub, owner.token, `${name}s-node`);
       workers[name] = { name, owner, token: node.token, nodeId: node.nodeId, raw: null, behaviour: 'honest', served: [] };
@@ -258,5 +270,41 @@ describe('Verified benchmark evaluation', () => {
     }
     const bobs = await hub.graphql(`{ notifications(first: 10) { edges { node { kind } } } }`, {}, bob.owner.token);
     expect(bobs.data.notifications.edges).toEqual([]);
+  }, 240_000);
+
+  it('catches a liar the spot check misses by the quorum: two owners disagree, a third owner’s node decides, the minority is quarantined', async () => {
+    const { bob, carol, erin, frank } = workers;
+    await disconnect(bob);
+    await disconnect(carol);
+    // A new honest node runs first: its run passes the spot check and waits for a second owner.
+    await connect(frank);
+    const id = await submit();
+    await waitFor('the first run verified, a replica queued', async () => {
+      const mine = await runs(id);
+      return mine.length === 2 && mine[0].spot_check === 'PASSED' ? mine : undefined;
+    });
+    expect((await runs(id))[0].node_id).toBe(frank.nodeId);
+    // The evading liar takes the replica: it passes its spot check but disagrees with frank.
+    erin.behaviour = 'evade';
+    await connect(erin);
+    await waitFor('a third run asked for', async () => ((await runs(id)).length === 3 ? true : undefined));
+    const [, evaded] = await runs(id);
+    expect(evaded).toMatchObject({ node_id: erin.nodeId, spot_check: 'PASSED', verdict: null });
+    expect((await hub.sql(`SELECT status FROM benchmark_submissions WHERE id = $1`, [id]))[0].status).toBe('QUEUED');
+    // A third owner's node decides.
+    await connect(carol);
+    const score = await scored(id);
+    expect(score.publicScore).toBeCloseTo(expected.public, 10);
+    const decided = await runs(id);
+    expect(decided.map((r) => [r.node_id, r.verdict])).toEqual([
+      [frank.nodeId, 'AGREED'],
+      [erin.nodeId, 'DISAGREED'],
+      [carol.nodeId, 'AGREED'],
+    ]);
+    expect(decided.find((r) => r.accepted)!.node_id).not.toBe(erin.nodeId);
+    const caught = (await record(erin, erin.owner.token)).data.node;
+    expect(caught).toMatchObject({ status: 'QUARANTINED', evaluationRecord: { disagreed: 1, spotChecksPassed: 0, spotChecksFailed: 0, trusted: false } });
+    expect(caught.quarantineReason).toMatch(/disagreed with the quorum/);
+    expect((await record(frank, frank.owner.token)).data.node.evaluationRecord).toMatchObject({ agreed: 1, spotChecksPassed: 1, cleanStreak: 1 });
   }, 240_000);
 });
