@@ -118,6 +118,12 @@ describe('Verified benchmark evaluation', () => {
   const runs = (id: string): Promise<{ job_id: string; round: number; node_id: string | null; verdict: string | null; spot_check: string | null; accepted: boolean }[]> =>
     hub.sql(`SELECT job_id, round, node_id, verdict, spot_check, accepted FROM benchmark_runs WHERE submission_id = $1 ORDER BY created_at`, [id]);
 
+  /** The submitter's submissions' verification, newest first. */
+  const verification = async () =>
+    (await hub.graphql(`query($o: String!) { benchmark(owner: $o, name: "iris") { mySubmissions { verification { round runs agreeingRuns spotChecksPassed state } } } }`, { o: alice.username }, alice.token)).data.benchmark.mySubmissions.map(
+      (s: any) => s.verification,
+    );
+
   const record = (w: Worker, token: string) => hub.graphql(`query($id: ID!) { node(id: $id) { status quarantineReason evaluationRecord { ${RECORD} } } }`, { id: w.nodeId }, token);
 
   /** Accuracy and log loss of honest predictions on each part, computed here from the source rows. */
@@ -208,6 +214,13 @@ describe('Verified benchmark evaluation', () => {
     }
     // Total evaluation compute falls as the record builds: 2 runs each, then 1.
     expect(counts).toEqual([2, 2, 1, 1]);
+    // The submitter sees how each was verified.
+    expect((await verification()).reverse()).toEqual([
+      { round: 1, runs: 2, agreeingRuns: 2, spotChecksPassed: 2, state: 'QUORUM' },
+      { round: 1, runs: 2, agreeingRuns: 2, spotChecksPassed: 2, state: 'QUORUM' },
+      { round: 1, runs: 1, agreeingRuns: 0, spotChecksPassed: 1, state: 'SPOT_CHECKED' },
+      { round: 1, runs: 1, agreeingRuns: 0, spotChecksPassed: 1, state: 'SPOT_CHECKED' },
+    ]);
 
     // The record: its owner and the admins see it, nobody else.
     const own = (await record(carol, carol.owner.token)).data.node.evaluationRecord;
@@ -302,6 +315,7 @@ describe('Verified benchmark evaluation', () => {
       [carol.nodeId, 'AGREED'],
     ]);
     expect(decided.find((r) => r.accepted)!.node_id).not.toBe(erin.nodeId);
+    expect((await verification())[0]).toEqual({ round: 1, runs: 3, agreeingRuns: 2, spotChecksPassed: 3, state: 'QUORUM' });
     const caught = (await record(erin, erin.owner.token)).data.node;
     expect(caught).toMatchObject({ status: 'QUARANTINED', evaluationRecord: { disagreed: 1, spotChecksPassed: 0, spotChecksFailed: 0, trusted: false } });
     expect(caught.quarantineReason).toMatch(/disagreed with the quorum/);

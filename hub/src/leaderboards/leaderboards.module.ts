@@ -10,10 +10,11 @@ import { LeaderboardResolver } from './leaderboard.resolver.js';
 import { SubmissionsService } from './submissions.service.js';
 import { EvaluationVerifier } from './verification/evaluation-verifier.js';
 import { NodeReputationResolver } from './verification/node-reputation.resolver.js';
+import { SubmissionVerificationResolver } from './verification/submission-verification.resolver.js';
 import { SpotChecker } from './verification/spot-checker.js';
 
 /** Its GraphQL resolvers (static: `npm run schema` prints the SDL without a hub). */
-export const leaderboardsResolvers = [LeaderboardResolver, NodeReputationResolver] as const;
+export const leaderboardsResolvers = [LeaderboardResolver, NodeReputationResolver, SubmissionVerificationResolver] as const;
 
 export interface LeaderboardsServices {
   /** submitToBenchmark, Benchmark.leaderboard and mySubmissions; scores benchmark runs. */

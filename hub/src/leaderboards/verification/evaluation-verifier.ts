@@ -327,6 +327,18 @@ export class EvaluationVerifier {
     await this.ports.replicate(source.job_id, jobId, { key: EvaluationVerifier.key(submissionId, sub.round), by: job?.residency ? 'node' : 'owner' });
   }
 
+  /** BenchmarkSubmission.verification. */
+  async verification(submissionId: string): Promise<{ round: number; runs: number; agreeingRuns: number; spotChecksPassed: number; state: string }> {
+    const [v] = await this.db.query(
+      `SELECT s.round, count(r.job_id)::int AS runs, count(*) FILTER (WHERE r.verdict = 'AGREED')::int AS agreeing,
+              count(*) FILTER (WHERE r.spot_check = 'PASSED')::int AS spot, bool_or(r.verdict = 'SPOT_CHECKED' AND r.accepted) AS alone, bool_or(r.accepted) AS accepted
+         FROM benchmark_submissions s LEFT JOIN benchmark_runs r ON r.submission_id = s.id AND r.round = s.round WHERE s.id = $1 GROUP BY s.round`,
+      [submissionId],
+    );
+    if (!v) return { round: 1, runs: 0, agreeingRuns: 0, spotChecksPassed: 0, state: 'WAITING' };
+    return { round: v.round, runs: v.runs, agreeingRuns: v.agreeing, spotChecksPassed: v.spot, state: v.alone ? 'SPOT_CHECKED' : v.accepted ? 'QUORUM' : 'WAITING' };
+  }
+
   /** A node's record (Node.evaluationRecord). */
   async record(nodeId: string): Promise<{ agreed: number; disagreed: number; spotChecksPassed: number; spotChecksFailed: number; cleanStreak: number; trusted: boolean; lastResultAt: Date | null }> {
     const [r] = await this.db.query(`SELECT * FROM node_reputation WHERE node_id = $1`, [nodeId]);
