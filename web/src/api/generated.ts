@@ -350,7 +350,8 @@ export type NodeStatus =
 export type NotificationKind =
   | 'DATASET_VERSION_CREATED'
   | 'MODEL_VERSION_DEPRECATED'
-  | 'MODEL_VERSION_PUBLISHED';
+  | 'MODEL_VERSION_PUBLISHED'
+  | 'NODE_QUARANTINED';
 
 /** owner > admin > member */
 export type OrgRole =

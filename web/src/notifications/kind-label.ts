@@ -5,6 +5,7 @@ const LABELS: Record<string, string> = {
   MODEL_VERSION_PUBLISHED: 'New model version',
   MODEL_VERSION_DEPRECATED: 'Model version deprecated',
   DATASET_VERSION_CREATED: 'New dataset version',
+  NODE_QUARANTINED: 'Node quarantined',
 };
 
 export function kindLabel(kind: NotificationKind): string {
