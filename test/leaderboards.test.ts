@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createModel, uploadFiles } from './catalog-support.js';
 import { spawnAgent, type AgentProcess } from './support/agent.js';
-import { FAST_SCHEDULER, registerNode, waitFor } from './support/compute.js';
+import { FAST_SCHEDULER, registerNode, UNVERIFIED, waitFor } from './support/compute.js';
 import { createDataset, upload } from './support/datasets.js';
 import { startTestHub, type TestHub } from './support/hub.js';
 import { predictDoor } from './support/predict-door.js';
@@ -140,7 +140,8 @@ describe('Benchmark submissions and leaderboards', () => {
   }
 
   beforeAll(async () => {
-    hub = await startTestHub({ env: { ...FAST_SCHEDULER, AIMASS_JOB_LEASE_SECONDS: '60', AIMASS_TRAIN_CHUNK_ROWS: String(CHUNK_ROWS), AIMASS_ML_WAIT_MS: '60000' } });
+    // One node answers each run with made-up predictions: no replication, no spot checks (verified-evaluation.test.ts tests those).
+    hub = await startTestHub({ env: { ...FAST_SCHEDULER, AIMASS_JOB_LEASE_SECONDS: '60', AIMASS_TRAIN_CHUNK_ROWS: String(CHUNK_ROWS), AIMASS_ML_WAIT_MS: '60000', ...UNVERIFIED } });
     [alice, bob, carol] = [await signUp(hub), await signUp(hub), await signUp(hub)];
     for (const [name, rows] of [['flowers', flowers], ['houses', houses]] as const) {
       await createDataset(hub, alice.token, { name, visibility: 'PUBLIC' });
@@ -444,7 +445,7 @@ describe('Benchmark submissions on the PGlite fallback', () => {
   let agent: RawAgent;
 
   beforeAll(async () => {
-    hub = await startTestHub({ backend: 'pglite', env: { ...FAST_SCHEDULER, AIMASS_JOB_LEASE_SECONDS: '60', AIMASS_TRAIN_CHUNK_ROWS: String(CHUNK_ROWS) } });
+    hub = await startTestHub({ backend: 'pglite', env: { ...FAST_SCHEDULER, AIMASS_JOB_LEASE_SECONDS: '60', AIMASS_TRAIN_CHUNK_ROWS: String(CHUNK_ROWS), ...UNVERIFIED } });
     alice = await signUp(hub);
     await createDataset(hub, alice.token, { name: 'houses', visibility: 'PUBLIC' });
     expect((await upload(hub, alice.token, alice.username, 'houses', csv(houses))).status).toBe(201);

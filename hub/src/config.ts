@@ -422,6 +422,31 @@ export const VARIABLES = {
     description: 'most input rows an ML.PREDICT / ML.EVALUATE query may return; the hub keeps ML.PREDICT results in the database',
     parse: int(1, 100000000),
   },
+  AIMASS_EVALUATION_QUORUM: {
+    default: '2',
+    description: 'runs of a benchmark evaluation, on nodes of different owners, whose predictions must agree before it is scored (a node with a clean record runs it alone, with spot checks); 1 turns replication off',
+    parse: int(1, 5),
+  },
+  AIMASS_EVALUATION_TRUSTED_AFTER: {
+    default: '10',
+    description: 'clean results in a row (agreeing with the quorum or passing spot checks) after which a node runs benchmark evaluations alone, checked by the hub’s spot checks; 0: never alone',
+    parse: int(0, 100000),
+  },
+  AIMASS_EVALUATION_SPOT_ROWS: {
+    default: '16',
+    description: 'hidden rows the hub predicts itself (TF.js in a worker thread) for each benchmark evaluation and compares with every run; 0 turns spot checks off',
+    parse: int(0, 1000),
+  },
+  AIMASS_EVALUATION_TOLERANCE_PPM: {
+    default: '1000',
+    description: 'how far two predicted numbers may differ and still agree, in millionths of the larger magnitude (at least 1); a classifier’s predicted classes must be equal',
+    parse: int(0, 1000000),
+  },
+  AIMASS_EVALUATION_MAX_RUNS: {
+    default: '6',
+    description: 'runs one round of a benchmark evaluation may take to reach a quorum before the submission fails',
+    parse: int(1, 50),
+  },
   AIMASS_ML_ONLINE_MAX_ROWS: {
     default: '100',
     description: 'most input rows an ML.PREDICT answers online through a READY deployment of the model version (one request against its quotas) instead of a predict job; 0 turns online answers off',
@@ -532,6 +557,8 @@ export interface Config {
   training: { checkpointEpochs: number; maxRows: number; chunkRows: number; maxClasses: number; maxVocabulary: number; maxTrials: number };
   /** ML.PREDICT and ML.EVALUATE by SQL (ml/). */
   ml: { waitMs: number; maxRows: number; resultHours: number; onlineMaxRows: number };
+  /** Verified benchmark evaluation (leaderboards/verification/). */
+  evaluation: { quorum: number; trustedAfter: number; spotRows: number; tolerance: number; maxRuns: number };
   /** The inference router (serving/router/): deadlines, per-replica cap, retry budget, outlier ejection. */
   inference: {
     defaultDeadlineMs: number;
@@ -641,6 +668,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxTrials: v.AIMASS_TRAIN_MAX_TRIALS,
     },
     ml: { waitMs: v.AIMASS_ML_WAIT_MS, maxRows: v.AIMASS_ML_MAX_ROWS, resultHours: v.AIMASS_ML_RESULT_HOURS, onlineMaxRows: v.AIMASS_ML_ONLINE_MAX_ROWS },
+    evaluation: {
+      quorum: v.AIMASS_EVALUATION_QUORUM,
+      trustedAfter: v.AIMASS_EVALUATION_TRUSTED_AFTER,
+      spotRows: v.AIMASS_EVALUATION_SPOT_ROWS,
+      tolerance: v.AIMASS_EVALUATION_TOLERANCE_PPM / 1e6,
+      maxRuns: v.AIMASS_EVALUATION_MAX_RUNS,
+    },
     inference: {
       defaultDeadlineMs: v.AIMASS_INFERENCE_DEADLINE_MS,
       maxDeadlineMs: v.AIMASS_INFERENCE_MAX_DEADLINE_MS,

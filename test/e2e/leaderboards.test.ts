@@ -10,7 +10,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModel, uploadFiles } from '../catalog-support.js';
-import { FAST_SCHEDULER, registerNode, waitFor } from '../support/compute.js';
+import { FAST_SCHEDULER, registerNode, UNVERIFIED, waitFor } from '../support/compute.js';
 import { createDataset, upload } from '../support/datasets.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
 import { connectRawAgent, type RawAgent } from '../support/raw-agent.js';
@@ -49,7 +49,8 @@ describe('Portal: a benchmark’s live leaderboard and submissions', () => {
   beforeAll(async () => {
     browser = await openBrowser();
     page = browser.page;
-    hub = await startTestHub({ env: { ...FAST_SCHEDULER, AIMASS_JOB_LEASE_SECONDS: '60' } });
+    // One node answers each run with made-up predictions: no replication, no spot checks (verified-evaluation.test.ts tests those).
+    hub = await startTestHub({ env: { ...FAST_SCHEDULER, AIMASS_JOB_LEASE_SECONDS: '60', ...UNVERIFIED } });
     aliceToken = await signInAsNewUser(hub, page, alice);
     bob = await signUp(hub);
     await createDataset(hub, aliceToken, { name: 'flowers', visibility: 'PUBLIC' });

@@ -10,6 +10,12 @@ export const FAST_SCHEDULER = {
   AIMASS_BENCHMARK_ON_JOIN: 'false',
 };
 
+/** Benchmark evaluations accepted from one run without spot checks: for tests whose one node answers with made-up predictions. */
+export const UNVERIFIED = {
+  AIMASS_EVALUATION_QUORUM: '1',
+  AIMASS_EVALUATION_SPOT_ROWS: '0',
+};
+
 export const JOB_FIELDS = `id kind status attempts failures maxAttempts progress progressMessage result error
   node { id name } history { attempt nodeId nodeName outcome reason }`;
 

@@ -31,6 +31,12 @@ export interface JobRequirements {
   spread?: string;
   /** … unless it has waited this long for another node (claim-jobs.ts). */
   spreadWaitSeconds?: number;
+  /**
+   * Replicas of one verified evaluation (leaderboards): not onto a node whose owner (`quorumBy`
+   * 'owner', the default) or which itself ('node') already took a job with this key.
+   */
+  quorum?: string;
+  quorumBy?: 'owner' | 'node';
 }
 
 @ObjectType('Job')

@@ -11,9 +11,9 @@
  * `predict` job over the hidden features (MlService.enqueueBenchmarkRun), placed as residency
  * demands for the model and for the benchmark's data.
  *
- * A submission's scores are those of its accepted run. One run scored by the hub is accepted;
- * the tables let more runs per submission (replication) decide acceptance without changing what
- * submissions, leaderboards and their clients read.
+ * A submission's scores are those of its accepted run: the run its verification accepted
+ * (verification/evaluation-verifier.ts: a quorum of agreeing runs on independent nodes, or a
+ * trusted node's run that passed the hub's spot check), scored by the hub.
  */
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
@@ -148,7 +148,11 @@ export class SubmissionsService {
     });
 
     const jobId = randomUUID();
-    await this.db.query(`INSERT INTO benchmark_runs (job_id, submission_id) VALUES ($1, $2)`, [jobId, submissionId]);
+    await this.db.query(`INSERT INTO benchmark_runs (job_id, submission_id, round) VALUES ($1, $2, 1)`, [jobId, submissionId]);
+    const reads = [
+      { ownerId: found.ownerId, public: found.visibility === Visibility.PUBLIC, what: `model ${model.owner}/${model.name}` },
+      { ownerId: benchmark.ownerId, public: benchmark.visibility === Visibility.PUBLIC, what: `benchmark ${ref.owner}/${ref.name}` },
+    ];
     try {
       await this.ml.enqueueBenchmarkRun({
         jobId,
@@ -157,10 +161,9 @@ export class SubmissionsService {
         model: `${model.owner}.${model.name}@${trained.version.number}`,
         trained,
         // Residency: the model's weights and the benchmark's hidden rows, each under its owner's rule.
-        reads: [
-          { ownerId: found.ownerId, public: found.visibility === Visibility.PUBLIC, what: `model ${model.owner}/${model.name}` },
-          { ownerId: benchmark.ownerId, public: benchmark.visibility === Visibility.PUBLIC, what: `benchmark ${ref.owner}/${ref.name}` },
-        ],
+        reads,
+        // Its replicas go to other owners' nodes; for private data, to other trusted nodes.
+        quorum: { key: `${submissionId}/1`, by: reads.every((r) => r.public) ? 'owner' : 'node' },
       });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
@@ -283,8 +286,15 @@ export class SubmissionsService {
     // Not scored yet: the run's job says whether a node holds it, or whether it ended without a
     // score (a lease that expired on its last attempt, a cancel: no failure hook runs for those).
     const ended = row.job_status === 'failed' || row.job_status === 'canceled';
+    // A run that succeeded on a submission not scored yet waits for its verification: RUNNING.
     const status =
-      row.status !== SubmissionStatus.QUEUED ? row.status : row.job_status === 'leased' || row.job_status === 'running' ? SubmissionStatus.RUNNING : ended ? SubmissionStatus.FAILED : row.status;
+      row.status !== SubmissionStatus.QUEUED
+        ? row.status
+        : row.job_status === 'leased' || row.job_status === 'running' || row.job_status === 'succeeded'
+          ? SubmissionStatus.RUNNING
+          : ended
+            ? SubmissionStatus.FAILED
+            : row.status;
     const error = status === SubmissionStatus.FAILED && !row.error ? `the evaluation job ${row.job_status}${row.job_error ? `: ${row.job_error}` : ''}` : row.error;
     return {
       id: row.id,
@@ -306,9 +316,9 @@ export class SubmissionsService {
   }
 
   /**
-   * MlService's BenchmarkRunHooks.score: the run's attempt delivered an output for every hidden
-   * row; the hub scores them and, the run accepted, its submission is SCORED. The board's live
-   * event fires when the ranking changed. A reason refuses the attempt.
+   * The verified run of a submission (evaluation-verifier.ts accepted it): the hub scores its
+   * outputs and the submission is SCORED. The board's live event fires when the ranking changed.
+   * A reason says why it could not be scored.
    */
   async scoreRun(jobId: string, attempt: number): Promise<string | null> {
     const [run] = await this.db.query(
@@ -355,6 +365,19 @@ export class SubmissionsService {
         this.log.warn({ err: error, benchmarkId: benchmark.id }, 'a listener of benchmark scoring failed');
       }
     }
+  }
+
+  /** A submission whose verification gave up: FAILED with the reason (unless scored meanwhile). */
+  async failSubmission(submissionId: string, reason: string): Promise<void> {
+    await this.db.query(`UPDATE benchmark_submissions SET status = 'FAILED', error = $2 WHERE id = $1 AND status <> 'SCORED'`, [submissionId, `the evaluation failed: ${reason}`]);
+    this.log.info({ submissionId, reason }, 'a benchmark submission failed its verification');
+  }
+
+  /** A scored submission left the board (its evaluation is re-run): the board's live event, and the standings follow. */
+  async withdrawn(benchmarkId: string, submissionId: string): Promise<void> {
+    this.events.publish('LEADERBOARD_CHANGED', benchmarkId, { benchmarkId, submissionId });
+    const benchmark = await this.benchmarks.byId(benchmarkId);
+    if (benchmark) await this.tellScored(benchmark);
   }
 
   /** MlService's BenchmarkRunHooks.failed: the run's job failed for good; a submission with no accepted run fails with its reason. */

@@ -110,6 +110,8 @@ export interface BenchmarkRun {
   trained: TrainedVersion;
   /** Whose data the job reads (the model and the benchmark's hidden split): residency. */
   reads: DataRead[];
+  /** The replicas of one verified evaluation go to nodes of different owners (or different nodes): claim-jobs.ts. */
+  quorum?: { key: string; by: 'owner' | 'node' };
 }
 
 export class MlService {
@@ -167,11 +169,43 @@ export class MlService {
       [run.jobId, run.ownerId, trained.version.id, `benchmark run of ${run.model}`, trained.task, JSON.stringify(trained.labels), run.benchmark.label, run.benchmark.rowCount, run.benchmark.id],
     );
     try {
-      await this.jobs.enqueue({ id: run.jobId, kind: 'predict', payload, ownerId: run.ownerId, organizationId: null, requirements: {}, maxAttempts: 3, reads: run.reads });
+      const requirements = run.quorum ? { quorum: run.quorum.key, quorumBy: run.quorum.by } : {};
+      await this.jobs.enqueue({ id: run.jobId, kind: 'predict', payload, ownerId: run.ownerId, organizationId: null, requirements, maxAttempts: 3, reads: run.reads });
     } catch (error) {
       await this.db.query(`DELETE FROM ml_jobs WHERE job_id = $1`, [run.jobId]);
       throw error;
     }
+  }
+
+  /**
+   * Queues another run of the benchmark run `sourceJobId` (a replica for verification, or a
+   * re-run): the same model, rows, payload and placement, under job id `jobId`.
+   */
+  async replicateBenchmarkRun(sourceJobId: string, jobId: string, quorum: { key: string; by: 'owner' | 'node' }): Promise<void> {
+    const [source] = await this.db.query(`SELECT j.payload, j.owner_id, j.residency FROM jobs j JOIN ml_jobs m ON m.job_id = j.id WHERE j.id = $1 AND m.mode = 'benchmark'`, [sourceJobId]);
+    if (!source) throw notFound('Benchmark run');
+    await this.db.query(
+      `INSERT INTO ml_jobs (job_id, mode, owner_id, model_version_id, statement, query_sql, datasets, task, labels, label_name, columns, row_count, benchmark_id)
+       SELECT $2, mode, owner_id, model_version_id, statement, query_sql, datasets, task, labels, label_name, columns, row_count, benchmark_id FROM ml_jobs WHERE job_id = $1`,
+      [sourceJobId, jobId],
+    );
+    // The placement the source run was given: the owners who must trust the node.
+    const reads: DataRead[] = ((source.residency as string[] | null) ?? []).map((ownerId) => ({ ownerId, public: false, what: `the data of benchmark run ${sourceJobId}` }));
+    try {
+      await this.jobs.enqueue({ id: jobId, kind: 'predict', payload: source.payload, ownerId: source.owner_id, organizationId: null, requirements: { quorum: quorum.key, quorumBy: quorum.by }, maxAttempts: 3, reads });
+    } catch (error) {
+      await this.db.query(`DELETE FROM ml_jobs WHERE job_id = $1`, [jobId]);
+      throw error;
+    }
+  }
+
+  /** Outputs of a benchmark run's attempt for these hidden keys. */
+  async benchmarkOutputsAt(jobId: string, attempt: number, keys: readonly number[]): Promise<{ key: number; output: number[] }[]> {
+    const rows: { key: string; predicted: number[] }[] = await this.db.query(
+      `SELECT input->>0 AS key, predicted FROM ml_result_rows WHERE job_id = $1 AND attempt = $2 AND (input->>0)::bigint = ANY($3::bigint[])`,
+      [jobId, attempt, keys],
+    );
+    return rows.map((r) => ({ key: Number(r.key), output: r.predicted }));
   }
 
   /** A benchmark run's outputs from `attempt`, by hidden key, from key `after` on, in key order. */

@@ -58,9 +58,16 @@ export function notificationMessage(event: SubjectEvent, subject: NotificationSu
       return `${slug}@${event.version} entered the top 10${detail ? ` ${detail}` : ''}`;
     case NotificationKind.MODEL_TOOK_FIRST_PLACE:
       return `${slug}@${event.version} took first place${detail ? ` ${detail}` : ''}`;
+    case NotificationKind.NODE_QUARANTINED:
+      return `${detail ?? 'A node was quarantined'} (evaluating ${slug}@${event.version})`;
     default:
       return assertUnreachable(event.kind);
   }
+}
+
+/** A notification told to named users, not to subscribers (`subscription_id` NULL): no webhook. */
+export interface DirectEvent extends SubjectEvent {
+  userIds: readonly string[];
 }
 
 export class NotificationFanOut {
@@ -93,5 +100,23 @@ export class NotificationFanOut {
       [eventId],
     );
     return () => this.signals.emit('notificationsAdded', { eventId });
+  }
+
+  /**
+   * Writes one notification to each of `userIds` and signals it at once (the caller has no
+   * transaction to join: a quarantine is already saved). Each user still sees it only while they
+   * may read its subject.
+   */
+  async direct(tx: Queryable, event: DirectEvent): Promise<void> {
+    const subject = (await loadSubjects(tx, [event.subject])).get(event.subject.id);
+    if (!subject || event.userIds.length === 0) return;
+    const eventId = randomUUID();
+    const { column } = SUBJECT_TABLE[event.subject.kind];
+    await tx.query(
+      `INSERT INTO notifications (user_id, subscription_id, event_id, kind, ${column}, version, message)
+       SELECT DISTINCT u, NULL::uuid, $1::uuid, $2, $3::uuid, $4::int, $5 FROM unnest($6::uuid[]) AS u`,
+      [eventId, event.kind, event.subject.id, event.version, notificationMessage(event, subject), [...event.userIds]],
+    );
+    this.signals.emit('notificationsAdded', { eventId });
   }
 }

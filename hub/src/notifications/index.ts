@@ -1,5 +1,5 @@
 /** The subscription centre: what other domains and the hub's wiring may use. */
-export { NotificationFanOut, type Announce, type SubjectEvent } from './fan-out.js';
+export { NotificationFanOut, type Announce, type DirectEvent, type SubjectEvent } from './fan-out.js';
 export { NotificationKind } from './notification-kind.js';
 export { Notification } from './notification.entity.js';
 export { NotificationsService } from './notifications.service.js';

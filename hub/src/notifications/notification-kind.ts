@@ -17,6 +17,8 @@ export enum NotificationKind {
   MODEL_ENTERED_TOP_TEN = 'MODEL_ENTERED_TOP_TEN',
   /** The model took first place on a benchmark's board. */
   MODEL_TOOK_FIRST_PLACE = 'MODEL_TOOK_FIRST_PLACE',
+  /** A node was quarantined for disagreeing in a verified benchmark evaluation of the model (to the node's owner and the admins). */
+  NODE_QUARANTINED = 'NODE_QUARANTINED',
 }
 registerEnumType(NotificationKind, {
   name: 'NotificationKind',

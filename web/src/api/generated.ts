@@ -374,7 +374,8 @@ export type NotificationKind =
   | 'MODEL_ENTERED_TOP_TEN'
   | 'MODEL_TOOK_FIRST_PLACE'
   | 'MODEL_VERSION_DEPRECATED'
-  | 'MODEL_VERSION_PUBLISHED';
+  | 'MODEL_VERSION_PUBLISHED'
+  | 'NODE_QUARANTINED';
 
 /** owner > admin > member */
 export type OrgRole =

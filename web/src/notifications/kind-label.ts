@@ -7,6 +7,7 @@ const LABELS: Record<string, string> = {
   DATASET_VERSION_CREATED: 'New dataset version',
   MODEL_ENTERED_TOP_TEN: 'Model entered a top 10',
   MODEL_TOOK_FIRST_PLACE: 'Model took first place',
+  NODE_QUARANTINED: 'Node quarantined',
 };
 
 export function kindLabel(kind: NotificationKind): string {

@@ -28,6 +28,11 @@
  * `spreadWaitSeconds` since it became due; then any eligible node may take it, so a deployment
  * with more replicas than nodes still gets all of them.
  *
+ * Quorum: a job whose requirements carry a `quorum` key (the replicas of one verified benchmark
+ * evaluation) does not go to a node whose owner — or, with `quorumBy: 'node'`, which node — took
+ * an attempt of another job with the same key (jobs_quorum finds them), so the replicas that must
+ * agree come from independent machines.
+ *
  * Residency (placement.ts): a job with `residency` goes only to a node every one of those owners
  * trusts. Who trusts this node is computed once per claim (the `node` CTE), so each candidate row
  * costs one array containment test, not a lookup.
@@ -89,6 +94,11 @@ export const CLAIM_JOBS_SQL = `WITH node AS (
                   OR j.run_after <= now() - make_interval(secs => coalesce((j.requirements->>'spreadWaitSeconds')::float8, 0))
                   OR NOT EXISTS (SELECT 1 FROM jobs s WHERE s.node_id = n.id AND s.status IN ('leased', 'running')
                                    AND s.requirements->>'spread' = j.requirements->>'spread'))
+             -- A verified evaluation's replicas: each on another owner's node (or another node).
+             AND ((j.requirements->>'quorum') IS NULL OR NOT EXISTS (
+                   SELECT 1 FROM jobs s JOIN job_attempts a ON a.job_id = s.id JOIN nodes sn ON sn.id = a.node_id
+                    WHERE (s.requirements->>'quorum') = (j.requirements->>'quorum') AND s.requirements ? 'quorum' AND s.id <> j.id
+                      AND CASE WHEN j.requirements->>'quorumBy' = 'node' THEN sn.id = n.id ELSE sn.owner_id = n.owner_id END))
              AND (NOT coalesce((j.requirements->>'ownNodesOnly')::boolean, false)
                   OR j.owner_id = n.owner_id
                   OR (j.organization_id IS NOT NULL AND EXISTS (
