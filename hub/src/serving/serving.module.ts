@@ -12,6 +12,9 @@ import type { MlServices } from '../ml/index.js';
 import type { HubFloor, HubModule } from '../module.js';
 import type { TrainingServices } from '../training/index.js';
 import type { Admission, Metering } from './admission.js';
+import { DeploymentAlertsResolver } from './alerts/alerts.resolver.js';
+import type { AlertRulesService } from './alerts/alert-rules.service.js';
+import { createAlerts } from './alerts/create-alerts.js';
 import { Autoscaler } from './autoscale/autoscaler.js';
 import { ConcurrencyMeter } from './autoscale/concurrency-meter.js';
 import { DeploymentStatsResolver } from './deployment-stats.resolver.js';
@@ -43,7 +46,7 @@ import { ShadowMeter } from './split/shadow-meter.js';
 const SHADOW_FIGURES_DAYS = 30;
 
 /** Its GraphQL resolvers (static: `npm run schema` prints the SDL without a hub). */
-export const servingResolvers = [DeploymentResolver, DeploymentStatsResolver, DeploymentMetricsResolver, DeploymentSplitResolver, PredictResolver, UsageResolver] as const;
+export const servingResolvers = [DeploymentResolver, DeploymentStatsResolver, DeploymentMetricsResolver, DeploymentSplitResolver, PredictResolver, UsageResolver, DeploymentAlertsResolver] as const;
 
 export interface ServingServices {
   /** Deployments: their rules, access, and what the front doors and the router look up. */
@@ -66,6 +69,8 @@ export interface ServingServices {
   deploymentMetrics: MetricsService;
   /** Sizes autoscaled deployments from every hub's demand, and starts a replica for a request to one scaled to zero (autoscale/). */
   autoscaler: Autoscaler;
+  /** Deployments' alert rules and incidents (alerts/). */
+  alertRules: AlertRulesService;
 }
 
 export function servingModule(
@@ -136,6 +141,18 @@ export function servingModule(
   const shadowMeter = new ShadowMeter(db, log.child({ component: 'serving-shadow' }));
   const demand = new ConcurrencyMeter();
   const autoscaler = new Autoscaler(db, config, demand, deploymentReconciler, events, signals.instanceId, log.child({ component: 'serving-autoscaler' }));
+  // Alert rules judged on the stored series; incidents told in the deployment's timeline (alerts/).
+  const alerts = createAlerts({
+    db,
+    log: log.child({ component: 'serving-alerts' }),
+    events,
+    deploymentEvents: { record: async () => () => undefined, publish: async () => undefined },
+    deployments,
+    reconciler: deploymentReconciler,
+    tiers: config.monitoring.tiers,
+    evaluateSeconds: config.alerts.evaluateSeconds,
+    throttleSeconds: config.alerts.throttleSeconds,
+  });
   const inference = new InferenceService(
     { deployments: recentCallable, admission: quotas.admission, router: routing.router, metering, replicas: replicaDirectory,
       shadows: shadowMeter,
@@ -159,7 +176,7 @@ export function servingModule(
 
   return {
     name: 'serving',
-    services: { deployments, deploymentReconciler, replicaDirectory, inference, admission: quotas.admission, metering, usage: quotas.usage, shadowMeter, deploymentMetrics: monitoring.service, autoscaler },
+    services: { deployments, deploymentReconciler, replicaDirectory, inference, admission: quotas.admission, metering, usage: quotas.usage, shadowMeter, deploymentMetrics: monitoring.service, autoscaler, alertRules: alerts.rules },
     resolvers: servingResolvers,
     routes: [
       { path: '/jobs', router: serveAgentRouter({ scheduler, artifacts }), jobTokenOnly: true },
@@ -182,10 +199,12 @@ export function servingModule(
       await replicaDirectory.start();
       deploymentReconciler.start();
       autoscaler.start();
+      alerts.start();
       void deploymentReconciler.tick();
     },
     async stop() {
       replicaDirectory.stop();
+      await alerts.stop();
       await autoscaler.stop();
       await deploymentReconciler.stop();
       routing.close();

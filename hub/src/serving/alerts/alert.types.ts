@@ -1,7 +1,4 @@
-/**
- * A deployment's alert rules and incidents as GraphQL shows them, and the words they are made of
- * (docs/alerts.md).
- */
+/** A deployment's alert rules and incidents as GraphQL shows them, and the inputs that make rules (docs/alerts.md). */
 import { GraphQLJSON } from 'graphql-scalars';
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { AlertAction, AlertCondition, AlertMetric } from './alert-words.js';
@@ -65,7 +62,7 @@ export class CreateAlertRuleInput {
   @Field(() => Float, { nullable: true, description: 'Needed by ABOVE and BELOW; 0–1 for ERROR_RATE' }) threshold?: number | null;
   @Field(() => Float, { nullable: true, description: 'ANOMALY: 1–20 scaled MADs (default 4)' }) sensitivity?: number | null;
   @Field(() => Int, { description: 'A multiple of the finest metrics resolution (10 s by default), at most 3600' }) windowSeconds: number;
-  @Field(() => Int, { nullable: true, description: 'ANOMALY: 5 minutes to the finest tier’s retention (default 60)' }) baselineMinutes?: number | null;
+  @Field(() => Int, { nullable: true, description: 'ANOMALY: at least 6 windows, within the finest metrics tier’s retention (default 60)' }) baselineMinutes?: number | null;
   @Field(() => Int, { nullable: true, description: '1–100000 (default 10)' }) minRequests?: number | null;
   @Field(() => AlertAction, { nullable: true, description: 'Default NONE' }) action?: AlertAction | null;
   @Field(() => Boolean, { nullable: true, description: 'Default true' }) enabled?: boolean | null;
