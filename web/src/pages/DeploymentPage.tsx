@@ -2,7 +2,8 @@
  * One deployment, live: its status and replicas (node, state, load) through `deploymentChanged`,
  * its stored metrics over a chosen range (rate, latency, errors, replicas, nodes' CPU and memory,
  * MetricsCharts), the batch sizes of the last minute, usage by API key, its settings and
- * endpoints, Try it, and (for its owner) Delete.
+ * endpoints, its alert rules and incident timeline (for those who may change it), Try it, and
+ * (for its owner) Delete.
  */
 import { Link, useNavigate, useParams } from 'react-router';
 import { request } from '../api/graphql-client';
@@ -13,6 +14,7 @@ import { StatusBadge } from '../components/StatusBadge';
 import { usePageTitle } from '../components/use-page-title';
 import { useRowAction } from '../components/use-row-action';
 import { BatchSizeChart } from '../deployments/BatchSizeChart';
+import { DeploymentAlerts } from '../deployments/DeploymentAlerts';
 import { DELETE_DEPLOYMENT } from '../deployments/deployment-operations';
 import { DeploymentFacts } from '../deployments/DeploymentFacts';
 import { MetricsCharts } from '../deployments/MetricsCharts';
@@ -101,6 +103,11 @@ function DeploymentDetails({ deployment, liveError }: { deployment: DeploymentDe
         <div className="chart-grid">
           <BatchSizeChart batchSizes={deployment.stats.batchSizes} />
         </div>
+      </section>
+
+      <section className="card" aria-labelledby="alerts-heading">
+        <h2 id="alerts-heading">Alerts and incidents</h2>
+        <DeploymentAlerts owner={deployment.owner} name={deployment.name} />
       </section>
 
       <div className="page-grid">
