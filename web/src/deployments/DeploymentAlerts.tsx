@@ -130,7 +130,7 @@ function RulesTable({ rules, onChanged }: { rules: readonly Rule[]; onChanged():
 }
 
 function CreateRuleForm({ owner, name, onCreated }: { owner: string; name: string; onCreated(): void }) {
-  const form = useForm({ name: '', threshold: '', windowSeconds: '60' });
+  const form = useForm({ name: '', threshold: '', windowSeconds: '60' }, ['metric', 'condition', 'action']);
   const [metric, setMetric] = useState<AlertMetric>('ERROR_RATE');
   const [condition, setCondition] = useState<AlertCondition>('ABOVE');
   const [action, setAction] = useState<AlertAction>('NONE');
