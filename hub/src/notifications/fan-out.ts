@@ -31,8 +31,10 @@ export interface SubjectEvent {
   subject: SubjectRef;
   /** The model or dataset version it is about. */
   version: number | null;
-  /** Words the message adds: a deprecation's reason, a dataset version's size. */
+  /** Words the message adds: a deprecation's reason, a dataset version's size, what happened to a deployment. */
   detail?: string;
+  /** The notifications' event id (default: a new one); a deployment event passes its timeline row's id, which webhooks look up. */
+  eventId?: string;
 }
 
 /** Runs after the commit; does nothing when no one was told. */
@@ -50,6 +52,8 @@ export function notificationMessage(event: SubjectEvent, subject: NotificationSu
       return `Version ${event.version} of ${slug} was deprecated${detail ? `: ${detail}` : ''}`;
     case NotificationKind.DATASET_VERSION_CREATED:
       return `Version ${event.version} of ${slug} is ready${detail ? ` (${detail})` : ''}`;
+    case NotificationKind.DEPLOYMENT_EVENT:
+      return `Deployment ${slug}: ${detail ?? 'changed'}`;
     default:
       return assertUnreachable(event.kind);
   }
@@ -65,12 +69,12 @@ export class NotificationFanOut {
   async record(tx: Queryable, event: SubjectEvent): Promise<Announce> {
     const subject = (await loadSubjects(tx, [event.subject])).get(event.subject.id);
     if (!subject) return () => undefined;
-    const eventId = randomUUID();
+    const eventId = event.eventId ?? randomUUID();
     const { column } = SUBJECT_TABLE[event.subject.kind];
     const inserted = rows<{ id: string }>(
       await tx.query(
-        `INSERT INTO notifications (user_id, subscription_id, event_id, kind, model_id, dataset_id, version, message)
-         SELECT s.user_id, s.id, $1, $2, s.model_id, s.dataset_id, $4, $5
+        `INSERT INTO notifications (user_id, subscription_id, event_id, kind, model_id, dataset_id, deployment_id, version, message)
+         SELECT s.user_id, s.id, $1, $2, s.model_id, s.dataset_id, s.deployment_id, $4, $5
          FROM notification_subscriptions s JOIN users u ON u.id = s.user_id
          WHERE s.${column} = $3 AND ${canReadSubjectSql(this.rules, 's', 's.user_id', 'u.is_admin')}
          RETURNING id`,

@@ -1,8 +1,8 @@
 import { registerEnumType } from 'type-graphql';
 
 /**
- * What a notification says happened. The enum grows as domains learn to tell (evaluation results
- * are next); clients should show unknown kinds by their `message`.
+ * What a notification says happened. The enum grows as domains learn to tell; clients should
+ * show unknown kinds by their `message`.
  */
 export enum NotificationKind {
   /** A model version was published. */
@@ -11,6 +11,8 @@ export enum NotificationKind {
   MODEL_VERSION_DEPRECATED = 'MODEL_VERSION_DEPRECATED',
   /** A new dataset version finished loading and can be queried. */
   DATASET_VERSION_CREATED = 'DATASET_VERSION_CREATED',
+  /** Something happened to a deployment (a rollout step, a rollback, an incident, its budget): the message says what; webhooks carry the event's kind and facts. */
+  DEPLOYMENT_EVENT = 'DEPLOYMENT_EVENT',
 }
 registerEnumType(NotificationKind, {
   name: 'NotificationKind',

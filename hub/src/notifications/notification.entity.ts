@@ -32,6 +32,9 @@ export class Notification {
   @Column({ name: 'dataset_id', type: 'uuid', nullable: true })
   datasetId: string | null;
 
+  @Column({ name: 'deployment_id', type: 'uuid', nullable: true })
+  deploymentId: string | null;
+
   @Field(() => Int, { nullable: true, description: 'The model or dataset version it is about' })
   @Column({ type: 'int', nullable: true })
   version: number | null;

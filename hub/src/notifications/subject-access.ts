@@ -20,14 +20,15 @@ export interface SubjectReadRule {
 export type SubjectRules = Record<SubjectKind, SubjectReadRule>;
 
 /** The table of each kind; from code, never from input. */
-export const SUBJECT_TABLE: Record<SubjectKind, { table: string; column: 'model_id' | 'dataset_id' }> = {
+export const SUBJECT_TABLE: Record<SubjectKind, { table: string; column: 'model_id' | 'dataset_id' | 'deployment_id' }> = {
   [SubjectKind.MODEL]: { table: 'models', column: 'model_id' },
   [SubjectKind.DATASET]: { table: 'datasets', column: 'dataset_id' },
+  [SubjectKind.DEPLOYMENT]: { table: 'deployments', column: 'deployment_id' },
 };
 
 /**
  * SQL true when the user `userExpr` (admin flag `isAdminExpr`) may read the subject of `row`, a
- * row alias with model_id and dataset_id columns (a subscription or a notification).
+ * row alias with the subject columns (a subscription or a notification).
  */
 export function canReadSubjectSql(rules: SubjectRules, row: string, userExpr: string, isAdminExpr: string): string {
   const parts = Object.values(SubjectKind).map((kind) => {

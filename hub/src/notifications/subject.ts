@@ -4,11 +4,13 @@ import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 export enum SubjectKind {
   MODEL = 'MODEL',
   DATASET = 'DATASET',
+  /** Its rollouts, incidents and budget; followed by those who may change it (its creator from the start). */
+  DEPLOYMENT = 'DEPLOYMENT',
 }
-registerEnumType(SubjectKind, { name: 'SubjectKind', description: 'What a subscription follows: a model or a dataset' });
+registerEnumType(SubjectKind, { name: 'SubjectKind', description: 'What a subscription follows: a model, a dataset or a deployment' });
 
-/** `owner/name` of a model or dataset as the reader sees it, resolved when it is read. */
-@ObjectType('NotificationSubject', { description: 'The model or dataset a subscription or notification is about' })
+/** `owner/name` of a model, dataset or deployment as the reader sees it, resolved when it is read. */
+@ObjectType('NotificationSubject', { description: 'The model, dataset or deployment a subscription or notification is about' })
 export class NotificationSubject {
   @Field(() => SubjectKind) kind: SubjectKind;
   @Field(() => ID) id: string;
@@ -16,11 +18,29 @@ export class NotificationSubject {
   @Field(() => String) name: string;
 }
 
-/** A subject by id, as stored: exactly one of the two columns is set. */
+/** A subject by id, as stored: exactly one of the subject columns is set. */
 export interface SubjectRef {
   kind: SubjectKind;
   id: string;
 }
 
-export const subjectOf = (row: { modelId: string | null; datasetId: string | null }): SubjectRef =>
-  row.modelId ? { kind: SubjectKind.MODEL, id: row.modelId } : { kind: SubjectKind.DATASET, id: row.datasetId! };
+/** The subject columns of a subscription or notification row. */
+export interface SubjectColumns {
+  modelId: string | null;
+  datasetId: string | null;
+  deploymentId: string | null;
+}
+
+export const subjectOf = (row: SubjectColumns): SubjectRef =>
+  row.modelId
+    ? { kind: SubjectKind.MODEL, id: row.modelId }
+    : row.datasetId
+      ? { kind: SubjectKind.DATASET, id: row.datasetId }
+      : { kind: SubjectKind.DEPLOYMENT, id: row.deploymentId! };
+
+/** The subject columns that name `ref` (the others null). */
+export const subjectColumns = (ref: SubjectRef): SubjectColumns => ({
+  modelId: ref.kind === SubjectKind.MODEL ? ref.id : null,
+  datasetId: ref.kind === SubjectKind.DATASET ? ref.id : null,
+  deploymentId: ref.kind === SubjectKind.DEPLOYMENT ? ref.id : null,
+});

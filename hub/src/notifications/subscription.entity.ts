@@ -4,15 +4,15 @@ import { NotificationSubject } from './subject.js';
 
 @ObjectType('SubscriptionPlan', {
   description:
-    'A plan for a model’s future inference API. Stored and returned now; NOT enforced yet — the serving API will count requests against dailyRequestQuota.',
+    'A plan for a model’s inference API: the subscriber’s requests to the model’s deployments count against dailyRequestQuota (per day, UTC, whichever key they call with)',
 })
 export class SubscriptionPlan {
   @Field(() => String) name: string;
-  @Field(() => Int, { description: 'Requests per day (UTC) the plan allows; not enforced yet' }) dailyRequestQuota: number;
+  @Field(() => Int, { description: 'Requests per day (UTC) the plan allows' }) dailyRequestQuota: number;
 }
 
-/** A user following one model or one dataset, with an optional webhook and (models only) a plan. */
-@ObjectType('NotificationSubscription', { description: 'You follow a model or dataset: its news reach your inbox, and your webhook if you gave one' })
+/** A user following one model, dataset or deployment, with an optional webhook and (models only) a plan. */
+@ObjectType('NotificationSubscription', { description: 'You follow a model, dataset or deployment: its news reach your inbox, and your webhook if you gave one' })
 @Entity('notification_subscriptions')
 export class NotificationSubscription {
   @Field(() => ID)
@@ -27,6 +27,9 @@ export class NotificationSubscription {
 
   @Column({ name: 'dataset_id', type: 'uuid', nullable: true })
   datasetId: string | null;
+
+  @Column({ name: 'deployment_id', type: 'uuid', nullable: true })
+  deploymentId: string | null;
 
   @Field(() => String, { nullable: true, description: 'Where each notification is POSTed, signed (see docs/notifications.md)' })
   @Column({ name: 'webhook_url', type: 'text', nullable: true })
@@ -54,7 +57,7 @@ export class NotificationSubscription {
   @Field(() => NotificationSubject)
   subject: NotificationSubject;
 
-  @Field(() => SubscriptionPlan, { nullable: true, description: 'Models only. Stored, not enforced yet' })
+  @Field(() => SubscriptionPlan, { nullable: true, description: 'Models only' })
   get plan(): SubscriptionPlan | null {
     return this.planName === null || this.planDailyRequestQuota === null ? null : { name: this.planName, dailyRequestQuota: this.planDailyRequestQuota };
   }

@@ -22,7 +22,7 @@ import { checkPlan, type PlanValue } from './plan.js';
 import { canReadSubjectSql, SUBJECT_TABLE, type SubjectRules } from './subject-access.js';
 import { loadSubjects } from './subject-names.js';
 import { NotificationSubscription } from './subscription.entity.js';
-import { SubjectKind, subjectOf } from './subject.js';
+import { SubjectKind, subjectColumns, subjectOf } from './subject.js';
 import { WebhookDelivery } from './webhook-delivery.entity.js';
 import { newWebhookSecret } from './webhook-signature.js';
 import { checkWebhookUrl } from './webhook-url.js';
@@ -54,8 +54,9 @@ export interface SubscribeResult {
   webhookSecret: string | null;
 }
 
-const SCOPE: Record<SubjectKind, Scope> = { [SubjectKind.MODEL]: Scope.MODELS_READ, [SubjectKind.DATASET]: Scope.DATASETS_READ };
-const WHAT: Record<SubjectKind, string> = { [SubjectKind.MODEL]: 'model', [SubjectKind.DATASET]: 'dataset' };
+const SCOPE: Record<SubjectKind, Scope> = { [SubjectKind.MODEL]: Scope.MODELS_READ, [SubjectKind.DATASET]: Scope.DATASETS_READ, [SubjectKind.DEPLOYMENT]: Scope.MODELS_READ };
+const SUBJECT_PROPERTY = { [SubjectKind.MODEL]: 'modelId', [SubjectKind.DATASET]: 'datasetId', [SubjectKind.DEPLOYMENT]: 'deploymentId' } as const;
+const WHAT: Record<SubjectKind, string> = { [SubjectKind.MODEL]: 'model', [SubjectKind.DATASET]: 'dataset', [SubjectKind.DEPLOYMENT]: 'deployment' };
 
 export class SubscriptionsService {
   constructor(
@@ -91,14 +92,12 @@ export class SubscriptionsService {
     this.requireScope(principal, input.kind);
     const subject = await this.lookups[input.kind].get(principal, input.owner, input.name);
     const secret = url ? newWebhookSecret() : null;
-    const { column } = SUBJECT_TABLE[input.kind];
     let row: NotificationSubscription;
     try {
       row = await this.repo.save(
         this.repo.create({
           userId: principal.user.id,
-          modelId: column === 'model_id' ? subject.id : null,
-          datasetId: column === 'dataset_id' ? subject.id : null,
+          ...subjectColumns({ kind: input.kind, id: subject.id }),
           webhookUrl: url,
           webhookSecret: secret,
           planName: plan?.name ?? null,
@@ -165,7 +164,7 @@ export class SubscriptionsService {
   async to(principal: Principal, kind: SubjectKind, owner: string, name: string): Promise<NotificationSubscription | null> {
     this.requireScope(principal, kind);
     const subject = await this.lookups[kind].get(principal, owner, name);
-    const row = await this.repo.findOneBy({ userId: principal.user.id, [kind === SubjectKind.MODEL ? 'modelId' : 'datasetId']: subject.id });
+    const row = await this.repo.findOneBy({ userId: principal.user.id, [SUBJECT_PROPERTY[kind]]: subject.id });
     return row ? this.withSubject(row) : null;
   }
 

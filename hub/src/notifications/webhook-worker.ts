@@ -44,6 +44,10 @@ interface DeliveryRow {
   notification_id: string;
   model_id: string | null;
   dataset_id: string | null;
+  deployment_id: string | null;
+  /** A deployment event's kind and facts (deployment subjects only). */
+  event_kind: string | null;
+  event_detail: Record<string, unknown> | null;
   version: number | null;
   message: string;
   created_at: Date;
@@ -125,7 +129,7 @@ export class WebhookWorker {
     const claimed = await claimDeliveries(this.db, BATCH, maxAttempts, timeoutMs + HOLD_SLACK_MS);
     if (claimed.length === 0) return 0;
     const rows = await this.details(claimed.map((c) => c.id));
-    const subjects = await loadSubjects(this.db, [...rows.values()].map((r) => subjectOf({ modelId: r.model_id, datasetId: r.dataset_id })));
+    const subjects = await loadSubjects(this.db, [...rows.values()].map((r) => subjectOf({ modelId: r.model_id, datasetId: r.dataset_id, deploymentId: r.deployment_id })));
     await Promise.all(
       claimed.map((delivery) =>
         this.deliver(delivery, rows.get(delivery.id), subjects).catch((error) => this.log.error({ err: error, delivery: delivery.id }, 'webhook delivery failed unexpectedly')),
@@ -141,7 +145,7 @@ export class WebhookWorker {
       await dropDelivery(this.db, delivery);
       return;
     }
-    const subject = subjects.get(row.model_id ?? row.dataset_id!);
+    const subject = subjects.get(row.model_id ?? row.dataset_id ?? row.deployment_id!);
     if (!subject) {
       await dropDelivery(this.db, delivery);
       return;
@@ -161,6 +165,7 @@ export class WebhookWorker {
         createdAt: new Date(row.created_at).toISOString(),
         subject: { kind: subject.kind, owner: subject.owner, name: subject.name },
       },
+      ...(row.event_kind ? { deploymentEvent: { kind: row.event_kind, detail: row.event_detail ?? {} } } : {}),
     });
     const at = new Date();
     const { timeoutMs, allowPrivate, maxAttempts, retryBaseMs, retryMaxMs } = this.config.webhooks;
@@ -191,12 +196,15 @@ export class WebhookWorker {
   private async details(ids: string[]): Promise<Map<string, DeliveryRow>> {
     const rows: DeliveryRow[] = await this.db.query(
       `SELECT w.id, w.kind, s.id AS subscription_id, s.webhook_url, s.webhook_secret,
-              n.id AS notification_id, n.model_id, n.dataset_id, n.version, n.message, n.created_at,
+              n.id AS notification_id, n.model_id, n.dataset_id, n.deployment_id, n.version, n.message, n.created_at,
+              e.kind AS event_kind, e.detail AS event_detail,
               ${canReadSubjectSql(this.rules, 'n', 's.user_id', 'u.is_admin')} AS readable
        FROM webhook_deliveries w
          JOIN notification_subscriptions s ON s.id = w.subscription_id
          JOIN notifications n ON n.id = w.notification_id
          JOIN users u ON u.id = s.user_id
+         -- A deployment event's notification carries the timeline row's id as its event id.
+         LEFT JOIN deployment_events e ON n.deployment_id IS NOT NULL AND e.id = n.event_id
        WHERE w.id = ANY($1::uuid[])`,
       [ids],
     );

@@ -24,6 +24,7 @@ import { ReplicaState, type Replica } from './deployment-replica.entity.js';
 import type { CallerAccess, DeploymentTarget, VariantTarget } from './deployment-target.js';
 import { autoscalingSettings, type AutoscalingInput } from './autoscale/autoscaling-settings.js';
 import type { AutoscalingSettings } from './autoscale/kpa.js';
+import type { DeploymentEvents } from './events/deployment-events.js';
 import { servedVersion, type ServedVersion } from './served-version.js';
 import { MAX_VARIANTS, variantReplicas, VariantStickiness, type StoredVariant } from './split/variants.js';
 
@@ -60,6 +61,15 @@ export interface CreateDeploymentInput extends DeploymentSettingsInput {
 /** Someone changed a deployment (the reconciler places or stops replicas; subscribers hear it). */
 export type DeploymentChanged = (deploymentId: string) => Promise<void>;
 
+/** What a deployment serves, in words: "version 3", "alias prod (version 3)", "versions 3 (90 %), 4 (10 %)". */
+function servedWords(d: Pick<Deployment, 'versionNumber' | 'alias' | 'variants'>): string {
+  if (d.variants.length > 0) {
+    const parts = d.variants.map((v) => `${v.versionNumber}${v.shadow ? ' (shadow)' : ` (${v.weight} %)`}`);
+    return `version${d.variants.length > 1 ? 's' : ''} ${parts.join(', ')}`;
+  }
+  return d.alias ? `alias ${d.alias} (version ${d.versionNumber})` : `version ${d.versionNumber}`;
+}
+
 const ALIAS = /^[a-z][a-z0-9_-]{0,49}$/;
 const LABEL = /^[A-Za-z0-9._:=-]{1,64}$/;
 
@@ -85,6 +95,7 @@ export class DeploymentsService {
     private readonly db: DataSource,
     private readonly organizations: OrganizationsService,
     private readonly catalog: CatalogService,
+    private readonly timeline: Pick<DeploymentEvents, 'record'>,
     private readonly changed: { on?: DeploymentChanged; deleting?: (deployment: Deployment) => Promise<void> } = {},
   ) {
     this.access = new AccessService(db);
@@ -133,6 +144,11 @@ export class DeploymentsService {
     const d = await this.repo.createQueryBuilder('d').where('d.ownerId = :ownerId AND lower(d.name) = lower(:name)', { ownerId, name }).getOne();
     if (!d) throw notFound('Deployment');
     return d;
+  }
+
+  /** Whether the viewer may change the deployment (its owner, its organization's members, admins). */
+  async canChange(viewer: Principal | null, d: Deployment): Promise<boolean> {
+    return allows((await this.reach(viewer, d))?.permission, 'write');
   }
 
   /** The deployment `owner/name` if the viewer may see it (NOT_FOUND otherwise); with `need` write, FORBIDDEN to those who only see it. */
@@ -221,8 +237,10 @@ export class DeploymentsService {
       split.variants = split.variants.map((v, i) => ({ ...v, replicas: counts[i] }));
     }
     try {
-      const saved = await this.repo.save(
-        this.repo.create({
+      let announce = () => undefined as void;
+      const saved = await this.db.transaction(async (tx) => {
+        const row = await tx.getRepository(Deployment).save(
+        tx.getRepository(Deployment).create({
           ownerId: owner.id,
           name: input.name,
           modelId: model.id,
@@ -246,7 +264,17 @@ export class DeploymentsService {
           failures: 0,
           createdBy: principal.user.id,
         }),
-      );
+        );
+        // Its creator follows it from the start: its rollouts, incidents and budget reach their inbox.
+        await tx.query(`INSERT INTO notification_subscriptions (user_id, deployment_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [principal.user.id, row.id]);
+        announce = await this.timeline.record(tx, row.id, {
+          kind: 'CREATED',
+          message: `created by ${principal.user.username}, serving ${servedWords(row)}`,
+          detail: { by: principal.user.username, versionNumber: row.versionNumber, alias: row.alias, variants: row.variants.map((v) => ({ versionNumber: v.versionNumber, weight: v.weight, shadow: v.shadow })) },
+        });
+        return row;
+      });
+      announce();
       await this.changed.on?.(saved.id);
       return (await this.byId(saved.id)) ?? saved;
     } catch (error) {
@@ -258,6 +286,7 @@ export class DeploymentsService {
   async update(principal: Principal, owner: string, name: string, input: DeploymentSettingsInput): Promise<Deployment> {
     const d = await this.get(principal, owner, name, 'write');
     const c = checks();
+    const servedBefore = servedWords(d);
     const settings = this.settings(c, input, { minReplicas: d.minReplicas, maxReplicas: d.maxReplicas });
     let autoscaling: AutoscalingSettings | null | undefined = d.autoscalingValue;
     if (input.autoscaling === null) autoscaling = null;
@@ -316,7 +345,17 @@ export class DeploymentsService {
       d.statusMessage = null;
     }
     d.updatedAt = new Date();
-    await this.repo.save(d);
+    const servedNow = servedWords(d);
+    const announce = await this.db.transaction(async (tx) => {
+      await tx.getRepository(Deployment).save(d);
+      if (servedNow === servedBefore) return () => undefined;
+      return this.timeline.record(tx, d.id, {
+        kind: 'VERSION_CHANGED',
+        message: `${principal.user.username} changed what it serves from ${servedBefore} to ${servedNow}`,
+        detail: { by: principal.user.username, versionNumber: d.versionNumber, alias: d.alias, variants: d.variants.map((v) => ({ versionNumber: v.versionNumber, weight: v.weight, shadow: v.shadow })) },
+      });
+    });
+    announce();
     await this.changed.on?.(d.id);
     return (await this.byId(d.id)) ?? d;
   }

@@ -6,6 +6,8 @@ export { DeploymentOnlinePredictor, ReadyDeploymentsOfModel, type ModelDeploymen
 export { checkRecords } from './doors/check-records.js';
 export { Deployment, DeploymentStatus } from './deployment.entity.js';
 export { DeploymentReplica } from './deployment-replica.entity.js';
+export { DeploymentEvent } from './events/deployment-event.entity.js';
+export type { DeploymentEvents, DeploymentEventInput } from './events/deployment-events.js';
 export type { DeploymentsService } from './deployments.service.js';
 export type { ReplicaDirectory, ReplicaView } from './replica-directory.js';
 export type { CallerAccess, DeploymentTarget } from './deployment-target.js';

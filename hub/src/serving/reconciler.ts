@@ -31,6 +31,7 @@ import { DeploymentStatus, type Deployment } from './deployment.entity.js';
 import type { DeploymentsService } from './deployments.service.js';
 import { servedVersion } from './served-version.js';
 import { variantReplicas, variantsOf, type StoredVariant } from './split/variants.js';
+import type { DeploymentEvents } from './events/deployment-events.js';
 
 /** Replicas a deployment row is kept at: the autoscaler's wanted count when autoscaled, else minReplicas. */
 export function desiredReplicas(row: { autoscaling?: unknown; wanted_replicas?: number | null; min_replicas: number }): number {
@@ -71,6 +72,7 @@ export class DeploymentReconciler {
     private readonly deployments: DeploymentsService,
     private readonly events: EventBus,
     private readonly signals: Signals,
+    private readonly timeline: Pick<DeploymentEvents, 'record'>,
     private readonly log: Logger,
     readonly clock: Clock = { now: () => Date.now() },
   ) {}
@@ -129,6 +131,7 @@ export class DeploymentReconciler {
     try {
       const outcome = await this.db.transaction((tx) => this.pass(tx, deploymentId));
       if (!outcome) return;
+      for (const announce of outcome.announce) announce();
       for (const jobId of outcome.stop) await this.jobs.stop(jobId, outcome.stopReasons.get(jobId) ?? 'the deployment no longer needs this replica');
       if (outcome.replicasChanged) this.signals.emit('replicasChanged', { deploymentId });
       if (outcome.changed || outcome.replicasChanged) this.events.publish('DEPLOYMENT_CHANGED', deploymentId, { id: deploymentId });
@@ -143,6 +146,7 @@ export class DeploymentReconciler {
     if (!row || row.status_message === DELETING) return undefined;
     let changed = false;
     let message: string | null = row.status_message;
+    const announce: (() => void)[] = [];
 
     // Follow the alias (a split deployment's variants follow theirs below).
     if (row.alias && !(Array.isArray(row.variants) && row.variants.length > 0)) {
@@ -155,6 +159,13 @@ export class DeploymentReconciler {
         if (typeof served === 'string') message = `stays on version ${row.version_number}: ${served}`;
         else {
           await tx.query(`UPDATE deployments SET version_id = $2, version_number = $3, failures = 0, updated_at = now() WHERE id = $1`, [deploymentId, served.versionId, served.versionNumber]);
+          announce.push(
+            await this.timeline.record(tx, deploymentId, {
+              kind: 'VERSION_CHANGED',
+              message: `alias ${row.alias} moved: it serves version ${served.versionNumber} (was ${row.version_number})`,
+              detail: { alias: row.alias, versionNumber: served.versionNumber, previousVersionNumber: row.version_number },
+            }),
+          );
           row.version_id = served.versionId;
           row.version_number = served.versionNumber;
           row.failures = 0;
@@ -274,8 +285,11 @@ export class DeploymentReconciler {
     if (status !== row.status || message !== row.status_message) {
       await tx.query(`UPDATE deployments SET status = $2, status_message = $3, updated_at = now() WHERE id = $1`, [deploymentId, status, message]);
       changed = true;
+      if (status === DeploymentStatus.FAILED && row.status !== DeploymentStatus.FAILED) {
+        announce.push(await this.timeline.record(tx, deploymentId, { kind: 'FAILED', message: `failed: ${message ?? 'its replicas kept failing'}`, detail: { statusMessage: message } }));
+      }
     }
-    return { stop: [...stop.keys()], stopReasons: stop, changed, replicasChanged };
+    return { stop: [...stop.keys()], stopReasons: stop, changed, replicasChanged, announce };
   }
 
   /** Queues `count` serve jobs for the deployment's version and records them; the number queued. */

@@ -9,6 +9,7 @@ import type { ArtifactsServices } from '../artifacts/index.js';
 import type { CatalogServices } from '../catalog/index.js';
 import type { ComputeServices } from '../compute/index.js';
 import type { MlServices } from '../ml/index.js';
+import { SubjectKind, type NotificationsServices } from '../notifications/index.js';
 import type { HubFloor, HubModule } from '../module.js';
 import type { TrainingServices } from '../training/index.js';
 import type { Admission, Metering } from './admission.js';
@@ -21,6 +22,9 @@ import { DeploymentStatsResolver } from './deployment-stats.resolver.js';
 import { DeploymentResolver } from './deployment.resolver.js';
 import { DeploymentsService } from './deployments.service.js';
 import { InferenceService } from './doors/inference-service.js';
+import { deploymentLookup, deploymentManagersRule } from './events/deployment-subject.js';
+import { DeploymentEvents } from './events/deployment-events.js';
+import { DeploymentTimelineResolver } from './events/deployment-timeline.resolver.js';
 import { kserveRouter } from './doors/kserve-v2.routes.js';
 import { PredictResolver } from './doors/predict.resolver.js';
 import { RecentAuthenticator, RecentCallable } from './doors/recent-callers.js';
@@ -46,7 +50,7 @@ import { ShadowMeter } from './split/shadow-meter.js';
 const SHADOW_FIGURES_DAYS = 30;
 
 /** Its GraphQL resolvers (static: `npm run schema` prints the SDL without a hub). */
-export const servingResolvers = [DeploymentResolver, DeploymentStatsResolver, DeploymentMetricsResolver, DeploymentSplitResolver, PredictResolver, UsageResolver, DeploymentAlertsResolver] as const;
+export const servingResolvers = [DeploymentResolver, DeploymentStatsResolver, DeploymentMetricsResolver, DeploymentSplitResolver, DeploymentTimelineResolver, PredictResolver, UsageResolver, DeploymentAlertsResolver] as const;
 
 export interface ServingServices {
   /** Deployments: their rules, access, and what the front doors and the router look up. */
@@ -67,6 +71,8 @@ export interface ServingServices {
   shadowMeter: ShadowMeter;
   /** A deployment's stored metrics series (monitoring/metrics.service.ts). */
   deploymentMetrics: MetricsService;
+  /** Each deployment's timeline, told to its followers' inboxes and webhooks (events/deployment-events.ts). */
+  deploymentEvents: DeploymentEvents;
   /** Sizes autoscaled deployments from every hub's demand, and starts a replica for a request to one scaled to zero (autoscale/). */
   autoscaler: Autoscaler;
   /** Deployments' alert rules and incidents (alerts/). */
@@ -81,13 +87,16 @@ export function servingModule(
   { artifacts }: Pick<ArtifactsServices, 'artifacts'>,
   training: Pick<TrainingServices, 'trainedVersions'>,
   ml: Pick<MlServices, 'ml'>,
+  { notificationFanOut, notificationSubjects }: Pick<NotificationsServices, 'notificationFanOut' | 'notificationSubjects'>,
 ): HubModule<ServingServices> {
   const { db, config, events, signals, log } = floor;
   const servingLog = log.child({ module: 'serving' });
 
   // Deployments and their replicas.
-  const deployments = new DeploymentsService(db, accounts.organizations, catalog);
-  const deploymentReconciler = new DeploymentReconciler(db, config, jobs, deployments, events, signals, servingLog);
+  const deploymentEvents = new DeploymentEvents(db, notificationFanOut);
+  const deployments = new DeploymentsService(db, accounts.organizations, catalog, deploymentEvents);
+  notificationSubjects.register(SubjectKind.DEPLOYMENT, deploymentManagersRule, deploymentLookup(deployments));
+  const deploymentReconciler = new DeploymentReconciler(db, config, jobs, deployments, events, signals, deploymentEvents, servingLog);
   // The inference path's short memory of callers (doors/recent-callers.ts), told of changes made here.
   const recentCallable = new RecentCallable(deployments, signals);
   const recentAuthenticator = new RecentAuthenticator(accounts.accounts, signals);
@@ -146,7 +155,7 @@ export function servingModule(
     db,
     log: log.child({ component: 'serving-alerts' }),
     events,
-    deploymentEvents: { record: async () => () => undefined, publish: async () => undefined },
+    deploymentEvents,
     deployments,
     reconciler: deploymentReconciler,
     tiers: config.monitoring.tiers,
@@ -176,7 +185,7 @@ export function servingModule(
 
   return {
     name: 'serving',
-    services: { deployments, deploymentReconciler, replicaDirectory, inference, admission: quotas.admission, metering, usage: quotas.usage, shadowMeter, deploymentMetrics: monitoring.service, autoscaler, alertRules: alerts.rules },
+    services: { deployments, deploymentReconciler, replicaDirectory, inference, admission: quotas.admission, metering, usage: quotas.usage, shadowMeter, deploymentMetrics: monitoring.service, autoscaler, deploymentEvents, alertRules: alerts.rules },
     resolvers: servingResolvers,
     routes: [
       { path: '/jobs', router: serveAgentRouter({ scheduler, artifacts }), jobTokenOnly: true },

@@ -396,6 +396,7 @@ export type NodeStatus =
 /** What happened. A client shows a kind it does not know by its message. */
 export type NotificationKind =
   | 'DATASET_VERSION_CREATED'
+  | 'DEPLOYMENT_EVENT'
   | 'MODEL_VERSION_DEPRECATED'
   | 'MODEL_VERSION_PUBLISHED';
 
@@ -477,9 +478,10 @@ export type SortDirection =
   | 'ASC'
   | 'DESC';
 
-/** What a subscription follows: a model or a dataset */
+/** What a subscription follows: a model, a dataset or a deployment */
 export type SubjectKind =
   | 'DATASET'
+  | 'DEPLOYMENT'
   | 'MODEL';
 
 /** QUEUED: waiting for a node; RUNNING: a node is predicting; SCORED: the hub scored it; FAILED: see error */

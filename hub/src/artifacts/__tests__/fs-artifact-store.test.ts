@@ -43,6 +43,19 @@ describe('FsArtifactStore', () => {
     expect((await readdir(root)).filter((d) => d !== 'tmp')).toEqual([]);
   });
 
+  it('leaves nothing behind when the stream has failed before the file is open', async () => {
+    // A refused upload part arrives already destroyed: the write fails before its file opens, and
+    // the file must not appear after the failure was answered.
+    for (let i = 0; i < 20; i++) {
+      const stream = new Readable({ read() {} });
+      stream.on('error', () => undefined);
+      stream.destroy(new Error('refused'));
+      await expect(store.put(stream)).rejects.toThrow('refused');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await readdir(path.join(root, 'tmp'))).toEqual([]);
+  });
+
   it('answers NOT_FOUND for unknown or malformed hashes and deletes quietly', async () => {
     await expect(store.get('0'.repeat(64))).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(store.get('../../etc/passwd')).rejects.toMatchObject({ code: 'NOT_FOUND' });
