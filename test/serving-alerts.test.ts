@@ -13,12 +13,16 @@ import { FAST_SCHEDULER, registerNode, waitFor } from './support/compute.js';
 import { startTestHub, type TestHub } from './support/hub.js';
 import { apiKey, createDeployment, load, tfServingPredict, trainIris, waitForDeployment } from './support/serving.js';
 import { codeOf, signUp, type SignedUp } from './support/users.js';
+import { startReceiver } from './support/webhook-receiver.js';
 
 const RULE = `id name metric condition threshold sensitivity windowSeconds baselineMinutes minRequests action enabled`;
 const INCIDENT = `id ruleId openedAt resolvedAt action rule { name metric }
   opened { value requests threshold band { median low high samples } windowStart windowEnd }
   resolved { value requests }`;
 const CREATE_RULE = `mutation($input: CreateAlertRuleInput!) { createAlertRule(input: $input) { ${RULE} } }`;
+const SUBSCRIPTION_TO = `query($o: String!, $n: String!) { subscriptionTo(kind: DEPLOYMENT, owner: $o, name: $n) { id } }`;
+const ADD_WEBHOOK = `mutation($id: ID!, $url: String!) { updateSubscription(id: $id, input: { webhookUrl: $url }) { webhookSecret } }`;
+const TIMELINE = `query($o: String!, $n: String!) { deployment(owner: $o, name: $n) { timeline(first: 20, kinds: ["INCIDENT_OPENED", "INCIDENT_RESOLVED", "ALERT_ACTION"]) { edges { node { kind message detail } } } } }`;
 const INCIDENTS = `query($o: String!, $n: String!) { deployment(owner: $o, name: $n) { minReplicas alertRules { ${RULE} } incidents(first: 20) { ${INCIDENT} } } }`;
 
 describe('Deployment alerts: rules, incidents and actions', () => {
@@ -27,12 +31,13 @@ describe('Deployment alerts: rules, incidents and actions', () => {
   let bob: SignedUp;
   let agent: AgentProcess;
   let key: string;
+  const receiver = startReceiver();
   const good = { instances: [{ petal: 1.4, sepal: 5.1, color: 'red' }] };
   const bad = { instances: [{ petal: 'not a number', sepal: 1, color: 'red' }] };
 
   beforeAll(async () => {
     hub = await startTestHub({
-      env: { ...FAST_SCHEDULER, AIMASS_METRICS_TIERS: '1s:1d,1m:30d,1h:365d', AIMASS_ALERTS_EVALUATE_SECONDS: '1', AIMASS_SERVE_RECONCILE_MS: '1000', AIMASS_SERVE_SPREAD_WAIT_SECONDS: '0' },
+      env: { ...FAST_SCHEDULER, AIMASS_WEBHOOK_ALLOW_PRIVATE: 'true', AIMASS_WEBHOOK_RETRY_BASE_MS: '200', AIMASS_METRICS_TIERS: '1s:1d,1m:30d,1h:365d', AIMASS_ALERTS_EVALUATE_SECONDS: '1', AIMASS_SERVE_RECONCILE_MS: '1000', AIMASS_SERVE_SPREAD_WAIT_SECONDS: '0' },
     });
     alice = await signUp(hub);
     bob = await signUp(hub);
@@ -45,11 +50,27 @@ describe('Deployment alerts: rules, incidents and actions', () => {
       await createDeployment(hub, alice.token, { name, model: `${alice.username}/iris`, minReplicas: 1, maxReplicas: 2, visibility: name === 'flood' ? 'PUBLIC' : 'PRIVATE' });
     }
     for (const name of ['errors', 'flood']) await waitForDeployment(hub, alice.token, alice.username, name, (d) => d.replicas.some((r: any) => r.state === 'READY'));
+    // alice follows her deployments from their creation; her subscriptions get a webhook each.
+    const webhooks = await receiver;
+    for (const name of ['errors', 'flood']) {
+      const followed = await hub.graphql(SUBSCRIPTION_TO, { o: alice.username, n: name }, alice.token);
+      expect((await hub.graphql(ADD_WEBHOOK, { id: followed.data.subscriptionTo.id, url: webhooks.url(`/${name}`) }, alice.token)).errors).toBeUndefined();
+    }
   }, 300_000);
   afterAll(async () => {
     await agent?.stop();
     await hub?.close();
+    await (await receiver).close();
   });
+
+  /** The deployment events of `kind` delivered to the webhook at `path`: the payload's deploymentEvent and notification. */
+  const delivered = async (path: string, kind: string) =>
+    (await receiver)
+      .at(path)
+      .map((r) => JSON.parse(r.body))
+      .filter((b) => b.deploymentEvent?.kind === kind);
+  const hook = (path: string, kind: string, incidentId: string) =>
+    waitFor(`${kind} at ${path}`, async () => (await delivered(path, kind)).find((b) => b.deploymentEvent.detail.incidentId === incidentId), 30_000);
 
   const read = async (name: string) => {
     const res = await hub.graphql(INCIDENTS, { o: alice.username, n: name }, alice.token);
@@ -131,6 +152,16 @@ describe('Deployment alerts: rules, incidents and actions', () => {
     }, 60_000);
     expect(new Date(resolved.resolvedAt).getTime()).toBeGreaterThan(new Date(resolved.openedAt).getTime());
     expect(resolved.resolved.value ?? 0).toBeLessThanOrEqual(0.05);
+
+    // Each opening, action and resolution reached the webhook, and the deployment's timeline.
+    const openedHook = await hook('/errors', 'INCIDENT_OPENED', opened.id);
+    expect(openedHook.notification).toMatchObject({ kind: 'DEPLOYMENT_EVENT', subject: { kind: 'DEPLOYMENT', owner: alice.username, name: 'errors' } });
+    expect(openedHook.notification.message).toMatch(/Alert error rate: error rate \d+\.\d % over 2 s \(above 5\.0 % alerts\)/);
+    expect(openedHook.deploymentEvent.detail).toMatchObject({ rule: 'error rate', metric: 'error_rate', measured: { threshold: 0.05 } });
+    expect((await hook('/errors', 'ALERT_ACTION', opened.id)).deploymentEvent.detail).toMatchObject({ action: 'scale_up', applied: true, minReplicas: 2 });
+    expect((await hook('/errors', 'INCIDENT_RESOLVED', opened.id)).notification.message).toMatch(/Alert error rate resolved/);
+    const timeline = (await hub.graphql(TIMELINE, { o: alice.username, n: 'errors' }, alice.token)).data.deployment.timeline.edges.map((e: any) => e.node.kind);
+    expect(timeline).toEqual(['INCIDENT_RESOLVED', 'ALERT_ACTION', 'INCIDENT_OPENED']);
   });
 
   it('a flood from one API key is a traffic anomaly against the baseline: that key is throttled, others are not, and it resolves once the flood is over', async () => {
@@ -173,5 +204,8 @@ describe('Deployment alerts: rules, incidents and actions', () => {
     // Quiet again: the window's traffic is back inside the band.
     const resolved = await incidentOf('flood', (i) => i.id === opened.id && i.resolvedAt !== null);
     expect(resolved.resolved.value).toBeLessThanOrEqual(opened.opened.band.high);
+    expect((await hook('/flood', 'INCIDENT_OPENED', opened.id)).deploymentEvent.detail).toMatchObject({ metric: 'requests_per_second', condition: 'anomaly', measured: { band: { samples: expect.any(Number) } } });
+    expect((await hook('/flood', 'ALERT_ACTION', opened.id)).deploymentEvent.detail).toMatchObject({ action: 'throttle_key', applied: true });
+    await hook('/flood', 'INCIDENT_RESOLVED', opened.id);
   });
 });

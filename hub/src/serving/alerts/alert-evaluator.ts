@@ -17,6 +17,7 @@
 import type { DataSource } from 'typeorm';
 import { rows, type Queryable } from '../../db/rows.js';
 import type { Logger } from '../../logger.js';
+import type { DeploymentEvents } from '../events/deployment-events.js';
 import type { Clock } from '../quotas/clock.js';
 import { withTaskClaim } from '../monitoring/task-claim.js';
 import type { ActionOutcome, AlertActions } from './alert-actions.js';
@@ -29,18 +30,8 @@ import { readWindows } from './window-figures.js';
 /** A window is judged once every hub's tallies of it are written (they write every second). */
 export const SETTLE_MS = 2000;
 
-/** What the deployment timeline records (DeploymentEvents of serving/events). */
-export interface DeploymentEventInput {
-  kind: string;
-  message: string;
-  detail?: Record<string, unknown>;
-}
-
-/** Where incidents are told: a timeline row, the followers' inbox and webhooks (serving/events DeploymentEvents). */
-export interface DeploymentEventSink {
-  record(tx: Queryable, deploymentId: string, event: DeploymentEventInput): Promise<() => void>;
-  publish(deploymentId: string, event: DeploymentEventInput): Promise<void>;
-}
+/** Where incidents are told: the deployment's timeline, its followers' inbox and webhooks (events/deployment-events.ts). */
+export type DeploymentEventSink = Pick<DeploymentEvents, 'record' | 'publish'>;
 
 export interface EvaluationResult {
   opened: string[];

@@ -13,7 +13,8 @@ import type { Queryable } from '../../../db/rows.js';
 import type { Logger } from '../../../logger.js';
 import { DeploymentAlerts1767090000000 } from '../../../../../migrations/1767090000000-DeploymentAlerts.js';
 import type { ActionRequest, AlertActions } from '../alert-actions.js';
-import { AlertEvaluator, type DeploymentEventInput } from '../alert-evaluator.js';
+import type { DeploymentEventInput } from '../../events/deployment-events.js';
+import { AlertEvaluator } from '../alert-evaluator.js';
 
 const RES = 10;
 const T0 = Date.UTC(2026, 0, 5, 12, 0, 0);
