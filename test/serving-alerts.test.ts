@@ -165,18 +165,19 @@ describe('Deployment alerts: rules, incidents and actions', () => {
   });
 
   it('a flood from one API key is a traffic anomaly against the baseline: that key is throttled, others are not, and it resolves once the flood is over', async () => {
-    // The deployment's history: two minutes at 2–3 requests a second, one point a second.
+    // The deployment's history: four minutes at 2–3 requests a second, one point a second, added to
+    // the points the hub's gauge sampler already wrote for the same seconds.
     const [{ id, version_number }] = await hub.sql(`SELECT id, version_number FROM deployments WHERE name = 'flood'`);
-    await hub.sql(`UPDATE deployments SET created_at = now() - interval '3 minutes' WHERE id = $1`, [id]);
+    await hub.sql(`UPDATE deployments SET created_at = now() - interval '5 minutes' WHERE id = $1`, [id]);
     await hub.sql(
       `INSERT INTO serving_metrics (resolution, bucket, deployment_id, version, replica, requests)
-       SELECT 1, to_timestamp(floor(extract(epoch FROM now())) - s), $1, $2, '', 2 + s % 2 FROM generate_series(4, 120) AS s
-       ON CONFLICT DO NOTHING`,
+       SELECT 1, to_timestamp(floor(extract(epoch FROM now())) - s), $1, $2, '', 2 + s % 2 FROM generate_series(4, 240) AS s
+       ON CONFLICT (deployment_id, resolution, bucket, version, replica) DO UPDATE SET requests = serving_metrics.requests + EXCLUDED.requests`,
       [id, version_number],
     );
     const made = await hub.graphql(
       CREATE_RULE,
-      { input: { owner: alice.username, deployment: 'flood', name: 'traffic', metric: 'REQUESTS_PER_SECOND', condition: 'ANOMALY', windowSeconds: 2, baselineMinutes: 1, action: 'THROTTLE_KEY' } },
+      { input: { owner: alice.username, deployment: 'flood', name: 'traffic', metric: 'REQUESTS_PER_SECOND', condition: 'ANOMALY', windowSeconds: 2, baselineMinutes: 2, action: 'THROTTLE_KEY' } },
       alice.token,
     );
     expect(made.errors).toBeUndefined();
