@@ -161,6 +161,8 @@ describe('Portal: deploy a model version, watch it come up, try it and see its t
     await expectText(page.getByTestId('endpoint-tfserving'), `${hub.url}/v1/models/${username}.${deployment}:predict`);
     await expectText(page.getByTestId('endpoint-kserve'), `${hub.url}/v2/models/${username}.${deployment}/infer`);
     await expectText(page.getByTestId('deployment-facts'), 'up to 8 rows within 5 ms');
+    // Its timeline, shown to its owner: the creation, by whom and what it serves.
+    await expectText(page.locator('[data-testid="timeline-event"][data-kind="CREATED"]'), `created by ${username}, serving version 1`);
     await screenshot(page, 'portal-deployment-ready.png');
   });
 
@@ -237,13 +239,14 @@ describe('Portal: deploy a model version, watch it come up, try it and see its t
         await page.reload();
         const row = page.locator(`[data-testid="usage-row"][data-key="${keyName}"]`);
         try {
-          await row.waitFor({ timeout: 3_000 });
+          // A loaded machine draws the page's cards slowly: give each reload its time.
+          await row.waitFor({ timeout: 10_000 });
         } catch {
           return false;
         }
         return (await row.locator('td').nth(1).innerText()).trim() === '2';
       },
-      60_000,
+      120_000,
     );
   });
 

@@ -1148,6 +1148,15 @@ export type DeploymentMetricsAddedSubscriptionVariables = Exact<{
 
 export type DeploymentMetricsAddedSubscription = { deploymentMetricsAdded: { start: string, requests: number, requestsPerSecond: number, errors: number, errorRate: number, p50Ms: number | null, p95Ms: number | null, p99Ms: number | null, queueLength: number | null, replicasReady: number | null, replicasWanted: number | null, cpuLoad: number | null, memoryBytes: number | null, errorsByStatus: Array<{ status: string, count: number }> } };
 
+export type DeploymentTimelineQueryVariables = Exact<{
+  owner: string;
+  name: string;
+  first?: number | null | undefined;
+}>;
+
+
+export type DeploymentTimelineQuery = { deployment: { id: string, timeline: { totalCount: number, edges: Array<{ node: { id: string, kind: string, message: string, createdAt: string } }> } | null } };
+
 export type ArchitectureSummaryFieldsFragment = { id: string, owner: string, name: string, description: string, tags: Array<string>, visibility: Visibility, kind: string, layerCount: number, totalParams: number, createdAt: string, updatedAt: string };
 
 export type ValidateModelSpecQueryVariables = Exact<{

@@ -17,6 +17,7 @@ import { BatchSizeChart } from '../deployments/BatchSizeChart';
 import { DeploymentAlerts } from '../deployments/DeploymentAlerts';
 import { DELETE_DEPLOYMENT } from '../deployments/deployment-operations';
 import { DeploymentFacts } from '../deployments/DeploymentFacts';
+import { DeploymentTimeline } from '../deployments/DeploymentTimeline';
 import { MetricsCharts } from '../deployments/MetricsCharts';
 import { ReplicasTable } from '../deployments/ReplicasTable';
 import { TryItPanel } from '../deployments/TryItPanel';
@@ -104,6 +105,8 @@ function DeploymentDetails({ deployment, liveError }: { deployment: DeploymentDe
           <BatchSizeChart batchSizes={deployment.stats.batchSizes} />
         </div>
       </section>
+
+      <DeploymentTimeline owner={deployment.owner} name={deployment.name} changedAt={deployment.updatedAt} />
 
       <section className="card" aria-labelledby="alerts-heading">
         <h2 id="alerts-heading">Alerts and incidents</h2>
