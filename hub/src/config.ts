@@ -235,6 +235,12 @@ export const VARIABLES = {
     description: 'rows of an upload sampled to infer column types (every row is then checked)',
     parse: int(1, 1000000),
   },
+  AIMASS_DATASET_PROFILE_SAMPLE_ROWS: {
+    default: '30000',
+    description:
+      'a version of at most this many rows is profiled exactly; a larger one estimates distinct counts, quartiles, histogram and top-value counts from a sample of about this many rows (docs/performance.md)',
+    parse: int(1000, 100000000),
+  },
   AIMASS_DATASET_MAX_ROWS: {
     default: '100000000',
     description: 'most rows a dataset upload may have',
@@ -509,7 +515,7 @@ export interface Config {
   jobs: { leaseSeconds: number; retryBaseSeconds: number; retryMaxSeconds: number; tickSeconds: number; benchmarkOnJoin: boolean };
   localAgents: number;
   webDir: string;
-  datasets: { maxBytes: number; inferRows: number; maxRows: number; maxColumns: number };
+  datasets: { maxBytes: number; inferRows: number; maxRows: number; maxColumns: number; profileSampleRows: number };
   models: { maxBytes: number; checkConcurrency: number; checkQueue: number };
   /** Per-owner storage quotas in bytes; 0 is unlimited. */
   quotas: { datasetBytes: number; artifactBytes: number };
@@ -617,6 +623,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       inferRows: v.AIMASS_DATASET_INFER_ROWS,
       maxRows: v.AIMASS_DATASET_MAX_ROWS,
       maxColumns: v.AIMASS_DATASET_MAX_COLUMNS,
+      profileSampleRows: v.AIMASS_DATASET_PROFILE_SAMPLE_ROWS,
     },
     models: { maxBytes: v.AIMASS_MODEL_MAX_BYTES, checkConcurrency: v.AIMASS_MODEL_CHECK_CONCURRENCY, checkQueue: v.AIMASS_MODEL_CHECK_QUEUE },
     quotas: { datasetBytes: v.AIMASS_QUOTA_DATASET_BYTES, artifactBytes: v.AIMASS_QUOTA_ARTIFACT_BYTES },

@@ -48,7 +48,7 @@ export function createModules(
   const training = trainingModule(floor, accounts.services, compute.services, artifacts.services, datasets.services, catalog.services, architectures.services, sql.services);
   const ml = mlModule(floor, accounts.services, compute.services, artifacts.services, datasets.services, catalog.services, sql.services, benchmarks.services);
   const serving = servingModule(floor, accounts.services, compute.services, catalog.services, artifacts.services, training.services, ml.services, notifications.services);
-  const leaderboards = leaderboardsModule(floor, benchmarks.services, catalog.services, ml.services);
+  const leaderboards = leaderboardsModule(floor, benchmarks.services, catalog.services, ml.services, accounts.services, notifications.services);
   const modules: HubModule[] = [accounts, compute, artifacts, notifications, datasets, catalog, architectures, benchmarks, sql, storageModule(), training, ml, serving, leaderboards];
 
   for (const module of modules) {

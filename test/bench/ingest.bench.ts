@@ -290,9 +290,12 @@ function queryRunner(db: pg.Client, statements: { sql: string; seconds: number }
 
 /** A profile statement in a few words, for the breakdown: its kind and the columns it reads. */
 function describeStatement(sql: string): string {
+  if (/^CREATE TEMPORARY TABLE/.test(sql)) return 'sample copied to a temporary table (TABLESAMPLE BERNOULLI)';
+  if (/^DROP TABLE/.test(sql)) return 'sample dropped';
+  const sample = /pg_temp\./.test(sql) ? ' (sample)' : '';
   const columns = [...new Set([...sql.matchAll(/"([a-z0-9_]+)"/g)].map((m) => m[1]))];
   const kind = /GROUP BY/.test(sql) ? 'GROUP BY' : /DISTINCT/.test(sql) && !/percentile_cont/.test(sql) ? 'DISTINCT' : /percentile_cont|count\(DISTINCT/.test(sql) ? 'sorting aggregate' : 'plain aggregate';
-  return `${kind} over ${columns.length <= 3 ? columns.join(', ') : `${columns.length} columns`}`;
+  return `${kind} over ${columns.length === 0 ? 'rows' : columns.length <= 3 ? columns.join(', ') : `${columns.length} columns`}${sample}`;
 }
 
 function aggregateSql(tableName: string, columns: DatasetColumn[]): string {

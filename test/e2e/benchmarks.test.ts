@@ -2,7 +2,7 @@
  * Leaderboards in a real browser against a real hub: a data provider makes a benchmark from a
  * private dataset version's page with the form, lands on its page (markdown description, rules,
  * data card linking to the dev split, columns with the label marked) and changes its rules, and a
- * visitor without an account finds it in the list, filters by task and open or closed, and opens
+ * visitor without an account finds it in the list, filters by tag, task and open or closed, and opens
  * it.
  */
 import type { Page } from 'playwright-core';
@@ -76,7 +76,7 @@ describe('Portal: benchmarks, from the form to the list and the page', () => {
     expect(browser.pageErrors).toEqual([]);
   });
 
-  it('lets a visitor without an account find it by search, task and open or closed, and read it', { timeout: TIMEOUT }, async () => {
+  it('lets a visitor without an account find it by search, tag, task and open or closed, and read it', { timeout: TIMEOUT }, async () => {
     await page.evaluate(() => localStorage.removeItem('aimass.session'));
     await page.goto(`${hub.url}/leaderboards`);
     const row = page.getByTestId('benchmark-row').filter({ hasText: `${username}/iris-species` });
@@ -90,6 +90,10 @@ describe('Portal: benchmarks, from the form to the list and the page', () => {
     await page.getByTestId('benchmarks-open').selectOption('closed');
     await page.getByTestId('benchmarks-empty').waitFor();
     await page.getByTestId('benchmarks-open').selectOption('open');
+    await row.waitFor();
+    await page.getByTestId('benchmarks-tag').fill('no-such-tag');
+    await page.getByTestId('benchmarks-empty').waitFor();
+    await page.getByTestId('benchmarks-tag').fill('flowers');
     await row.waitFor();
     await page.getByTestId('benchmarks-filter').fill('flowers');
     await expectText(row, 'Macro F1 ↑');

@@ -3,6 +3,9 @@
  * viewer's compatible model versions, a submission shows in "my submissions" and, once a (raw)
  * agent has answered its run and the hub scored it, on the leaderboard with its public score; a
  * submission made elsewhere reaches the open page live (leaderboardChanged), without a reload.
+ * Then the models' standings: the benchmark links to the catalog "best on" it, which lists the
+ * ranked models in the hub's order; a model's page shows its rank there, and its owner enters it
+ * in the standing benchmark from that page.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,14 +32,14 @@ describe('Portal: a benchmark’s live leaderboard and submissions', () => {
   const alice = `lb-${Date.now().toString(36)}`;
 
   /** Answers the next predict job on the raw agent with each row's softmax-like probabilities. */
-  async function serveNext(seen: number): Promise<void> {
+  async function serveNext(seen: number, flip = false): Promise<void> {
     const assign = await waitFor('job.assign', async () => agent.received.filter((m) => m.type === 'job.assign' && m.kind === 'predict')[seen]);
     const call = (path: string, init: RequestInit = {}) =>
       fetch(`${hub.url}/api/jobs/${assign.jobId}${path}`, { ...init, headers: { authorization: `Bearer ${assign.jobToken}`, ...(init.headers ?? {}) } });
     const chunk = await (await call('/ml/rows?offset=0&limit=1000')).json();
     const outputs = chunk.rows.map((r: number[]) => {
       const p = 1 / (1 + Math.exp(-(r[0] - r[1]) * 0.5));
-      return [p, 1 - p];
+      return flip ? [1 - p, p] : [p, 1 - p];
     });
     expect((await call('/ml/predictions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ offset: 0, outputs }) })).status).toBe(200);
     agent.socket.send(JSON.stringify({ type: 'job.started', jobId: assign.jobId, attempt: assign.attempt }));
@@ -103,6 +106,51 @@ describe('Portal: a benchmark’s live leaderboard and submissions', () => {
     await expect.poll(() => page.getByTestId('leaderboard-row').count(), { timeout: 15_000 }).toBe(2);
     await expectText(page.getByTestId('leaderboard'), new RegExp(bob.username));
     await screenshot(page, 'benchmark-leaderboard.png');
+    expect(browser.pageErrors).toEqual([]);
+  });
+
+  it('ranks the models: the catalog "best on" the benchmark, the model page’s standings, entering it in the standing benchmark', { timeout: TIMEOUT }, async () => {
+    // A third model, answered the other way round: a different score.
+    const carol = await signUp(hub);
+    const features = ['a', 'b', 'c'].map((name) => ({ name, type: 'NUMBER', preprocessing: { kind: 'STANDARDIZE', mean: 3, std: 2 } }));
+    await createModel(hub, carol.token, { name: 'petal-flip', visibility: 'PUBLIC' });
+    expect((await uploadFiles(hub, carol.token, carol.username, 'petal-flip', await denseModelFiles(2, 'softmax'))).status).toBe(201);
+    const set = await hub.graphql(
+      `mutation($o: String!, $input: ModelVersionMetadataInput!) { setModelVersionMetadata(owner: $o, name: "petal-flip", number: 1, input: $input) { number } }`,
+      { o: carol.username, input: { features, labels: CLASSES } },
+      carol.token,
+    );
+    expect(set.errors).toBeUndefined();
+    const res = await hub.graphql(
+      `mutation { submitToBenchmark(benchmark: { owner: "${alice}", name: "petals" }, model: { owner: "${carol.username}", name: "petal-flip", version: 1 }) { id } }`,
+      {},
+      carol.token,
+    );
+    expect(res.errors).toBeUndefined();
+    await serveNext(2, true);
+    await expect.poll(() => page.getByTestId('leaderboard-row').count(), { timeout: 15_000 }).toBe(3);
+
+    const hubOrder = await waitFor('three ranked models', async () => {
+      const ranked = await hub.graphql(`query($on: String) { models(first: 10, filter: { bestOn: $on }) { edges { node { owner name } } } }`, { on: `${alice}/petals` });
+      const names = ranked.data.models.edges.map((e: any) => `${e.node.owner}/${e.node.name}`);
+      return names.length === 3 ? names : undefined;
+    });
+    await page.getByTestId('benchmark-best-models').click();
+    await page.waitForURL(/\/models\?bestOn=/);
+    await expect.poll(async () => page.getByTestId('model-result').evaluateAll((items) => items.map((i) => i.getAttribute('data-name')))).toEqual(hubOrder);
+    expect(await page.getByTestId('models-sort').inputValue()).toBe('BENCHMARK_RANK');
+
+    // Alice's model page: its rank among the three, and the standing entry she makes there.
+    const standing = await hub.graphql(`query($o: String!) { model(owner: $o, name: "petal-net") { standings { rank models } } }`, { o: alice });
+    const { rank } = standing.data.model.standings[0];
+    await page.goto(`${hub.url}/models/${alice}/petal-net`);
+    await expectText(page.getByTestId('model-standing-rank'), new RegExp(`^${rank} of 3$`));
+    await page.getByTestId('enter-benchmark-name').fill(`${alice}/petals`);
+    await page.getByTestId('enter-benchmark').click();
+    await expectText(page.getByTestId('model-standings'), /new versions/);
+    const entered = await hub.graphql(`query($o: String!) { model(owner: $o, name: "petal-net") { standings { entered } } }`, { o: alice });
+    expect(entered.data.model.standings[0].entered).toBe(true);
+    await screenshot(page, 'model-standings.png');
     expect(browser.pageErrors).toEqual([]);
   });
 });

@@ -41,4 +41,6 @@ export class ModelFilter {
   @Field(() => String, { nullable: true }) license?: string | null;
   @Field(() => String, { nullable: true, description: 'A user or organization handle; an unknown one finds nothing' }) owner?: string | null;
   @Field(() => String, { nullable: true, description: 'e.g. tfjs-layers' }) framework?: string | null;
+  @Field(() => String, { nullable: true, description: 'A benchmark, "owner/name": only the models with a standing on it ("best on X"; sorted by their rank there unless another sort is asked for). NOT_FOUND if you may not read it' })
+  bestOn?: string | null;
 }

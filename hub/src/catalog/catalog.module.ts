@@ -19,6 +19,7 @@ import { PublishingResolver } from './publishing.resolver.js';
 import { PublishingService } from './publishing.service.js';
 import { VersionMetadataResolver } from './version-metadata.resolver.js';
 import { VersionMetadataService } from './version-metadata.service.js';
+import { VersionListeners } from './version-listeners.js';
 
 /** Its GraphQL resolvers (static: `npm run schema` prints the SDL without a hub). */
 export const catalogResolvers = [PublishingResolver, VersionMetadataResolver, ModelResolver, ModelVersionResolver, ModelSharingResolver, ModelDeletionResolver] as const;
@@ -30,6 +31,8 @@ export interface CatalogServices {
   modelDeletion: ModelDeletionService;
   publishing: PublishingService;
   versionMetadata: VersionMetadataService;
+  /** Hears each version added or whose metadata was set, after the commit (leaderboards' standing benchmarks listen). */
+  versionListeners: VersionListeners;
 }
 
 export function catalogModule(
@@ -40,7 +43,8 @@ export function catalogModule(
   { notificationSubjects, notificationFanOut }: Pick<NotificationsServices, 'notificationSubjects' | 'notificationFanOut'>,
 ): HubModule<CatalogServices> {
   const modelAccess = new ResourceSharing(db, access, accounts, events, MODEL_SHARING);
-  const catalog = new CatalogService(db, config, artifacts, modelAccess, organizations, blobSweeper, new WorkerModelLoader());
+  const versionListeners = new VersionListeners(log.child({ component: 'catalog' }));
+  const catalog = new CatalogService(db, config, artifacts, modelAccess, organizations, blobSweeper, new WorkerModelLoader(), versionListeners);
   notificationSubjects.register(SubjectKind.MODEL, modelAccess, catalog);
   return {
     name: 'catalog',
@@ -50,7 +54,8 @@ export function catalogModule(
       modelForks: new ModelForksService(db, catalog, organizations),
       modelDeletion: new ModelDeletionService(db, catalog, blobSweeper, log.child({ component: 'catalog' })),
       publishing: new PublishingService(db, catalog, events, notificationFanOut),
-      versionMetadata: new VersionMetadataService(db, catalog, datasets),
+      versionMetadata: new VersionMetadataService(db, catalog, datasets, versionListeners),
+      versionListeners,
     },
     resolvers: catalogResolvers,
     routes: [{ path: '/models', router: modelsRouter({ accounts, catalog }) }],

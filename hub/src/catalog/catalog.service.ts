@@ -30,7 +30,8 @@ import { ModelAlias } from './model-alias.entity.js';
 import { ModelVersion, ModelVersionStatus, type ModelSignature } from './model-version.entity.js';
 import { Model, ModelVisibility } from './model.entity.js';
 import { FRAMING_BYTES, ModelTooLargeError, receiveFiles, type ReceivedFiles, type UploadRoom } from './multipart-files.js';
-import { modelSearchRequest, searchModels, type ModelPageExtras, type ModelSearch } from './search.js';
+import type { VersionListeners } from './version-listeners.js';
+import { modelSearchRequest, searchModels, type ModelPageExtras, type ModelRanking, type ModelSearch } from './search.js';
 import type { ResourceSharing } from '../sharing/index.js';
 
 export interface ModelInput {
@@ -67,6 +68,8 @@ export class CatalogService {
     private readonly blobs: BlobSweeper,
     /** Loads a checked model with TF.js (off the event loop in the hub: model-loader.ts). */
     private readonly loader: ModelLoader,
+    /** Told of each version added, after its commit. */
+    private readonly versionListeners?: VersionListeners,
   ) {
     this.checkSlots = new CheckSlots(config.models.checkConcurrency, config.models.checkQueue);
   }
@@ -161,7 +164,14 @@ export class CatalogService {
         throw error;
       }
     }
-    return searchModels(this.db, principal, request, ownerId, extras);
+    return searchModels(this.db, principal, request, ownerId, extras, this.ranking);
+  }
+
+  private ranking: ModelRanking | undefined;
+
+  /** The leaderboards' standings the catalog sorts and filters by (`bestOn`, BENCHMARK_RANK). */
+  useModelRanking(ranking: ModelRanking): void {
+    this.ranking = ranking;
   }
 
   /** For a DataLoader: each model's newest published version (drafts and deprecated ones do not count), one statement. */
@@ -338,7 +348,7 @@ export class CatalogService {
     },
     alongside?: (tx: EntityManager, version: ModelVersion) => Promise<void>,
   ): Promise<ModelVersion> {
-    return this.db.transaction(async (tx) => {
+    const added = await this.db.transaction(async (tx) => {
       // Serialises concurrent uploads to one model for the numbering only.
       const [locked] = await tx.query(`SELECT 1 FROM models WHERE id = $1 FOR UPDATE`, [modelId]);
       if (!locked) throw notFound('Model');
@@ -375,6 +385,8 @@ export class CatalogService {
       await alongside?.(tx, version);
       return version;
     });
+    void this.versionListeners?.emit({ modelId, number: added.number });
+    return added;
   }
 
   /** Deletes the blobs no version refers to (a failed upload's own blobs, unless another version has the same bytes). */

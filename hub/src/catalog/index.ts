@@ -9,6 +9,8 @@ export type { FeatureSpecInput } from './version-metadata.js';
 export type { VersionMetadataService } from './version-metadata.service.js';
 export { catalogModule, catalogResolvers, type CatalogServices } from './catalog.module.js';
 export { modelBlobReferences } from './model-blob-references.js';
+export type { ModelRanking } from './search.js';
+export type { VersionChange, VersionListeners } from './version-listeners.js';
 
 import type { CatalogServices } from './catalog.module.js';
 declare module '../module.js' {

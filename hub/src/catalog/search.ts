@@ -10,6 +10,7 @@
  * never listed; a private one never shows, in the rows or in totalCount.
  */
 import { registerEnumType } from 'type-graphql';
+import { badInput } from '../errors.js';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../accounts/index.js';
 import { readableSql } from '../access/index.js';
@@ -28,11 +29,26 @@ export enum ModelSort {
   DOWNLOADS = 'downloads',
   UPDATED = 'updated',
   NEWEST = 'newest',
+  BENCHMARK_RANK = 'benchmark_rank',
 }
 registerEnumType(ModelSort, {
   name: 'ModelSort',
-  description: 'Highest first, ties by id. RELEVANCE needs a search text; the default is RELEVANCE with one, UPDATED without',
+  description:
+    'Highest first, ties by id. RELEVANCE needs a search text; BENCHMARK_RANK (best first on the benchmark filter.bestOn names) needs bestOn. The default is RELEVANCE with a search text, else BENCHMARK_RANK with bestOn, else UPDATED',
 });
+
+/**
+ * "Best on X": the models' standings on a benchmark, as SQL over the catalog's alias `m`, from
+ * the domain that ranks them (leaderboards registers it with CatalogService.useModelRanking).
+ */
+export interface ModelRanking {
+  /**
+   * The benchmark `ref` ("owner/name") as `principal` may read it (NOT_FOUND otherwise): `where`
+   * holds for the models with a standing on it, `rank` is a model's rank there (1 is best).
+   * Values go through `bind`.
+   */
+  rankSql(principal: Principal | null, ref: string, bind: (value: unknown) => string): Promise<{ where: string; rank: string }>;
+}
 
 export interface ModelSearch {
   /** Web search syntax: words, "a phrase", -without, or. */
@@ -43,6 +59,8 @@ export interface ModelSearch {
   /** A user or organization handle. */
   owner?: string | null;
   framework?: string | null;
+  /** A benchmark, "owner/name": only the models with a standing on it. */
+  bestOn?: string | null;
   sort?: ModelSort | null;
 }
 
@@ -52,6 +70,8 @@ const SORT_KEY: Record<ModelSort, SortKey> = {
   [ModelSort.DOWNLOADS]: { expr: 'm.downloads', type: 'bigint' },
   [ModelSort.UPDATED]: { expr: 'm.updated_at', type: 'timestamptz' },
   [ModelSort.NEWEST]: { expr: 'm.created_at', type: 'timestamptz' },
+  // The rank comes from the ModelRanking (`:rank`); negated, so that the best (rank 1) is highest.
+  [ModelSort.BENCHMARK_RANK]: { expr: '(-(:rank))', type: 'int' },
 };
 
 /** A checked search: every BAD_USER_INPUT is thrown here, before the owner is looked up or SQL runs. */
@@ -61,11 +81,16 @@ export interface ModelSearchRequest extends KeysetRequest<ModelSort> {
   license: string | null;
   owner: string | null;
   framework: string | null;
+  bestOn: string | null;
 }
 
 export function modelSearchRequest(filter: ModelSearch, args: PageArgs): ModelSearchRequest {
+  const bestOn = filterText('bestOn', filter.bestOn);
+  if (filter.sort === ModelSort.BENCHMARK_RANK && !bestOn) throw badInput('sort', 'BENCHMARK_RANK needs filter.bestOn, the benchmark to rank by');
+  const otherwise = bestOn ? ModelSort.BENCHMARK_RANK : ModelSort.UPDATED;
   return {
-    ...keysetRequest(filter, args, SORT_KEY, { relevance: ModelSort.RELEVANCE, otherwise: ModelSort.UPDATED }),
+    ...keysetRequest(filter, args, SORT_KEY, { relevance: ModelSort.RELEVANCE, otherwise }),
+    bestOn,
     task: filterText('task', filter.task)?.toLowerCase() ?? null,
     tag: filterText('tag', filter.tag)?.toLowerCase() ?? null,
     license: filterText('license', filter.license),
@@ -126,6 +151,7 @@ export async function searchModels(
   request: ModelSearchRequest,
   ownerId: string | null,
   extras: ModelPageExtras = {},
+  ranking?: ModelRanking,
 ): Promise<Page<Model>> {
   const params: unknown[] = [];
   const bind = (value: unknown) => `$${params.push(value)}`;
@@ -141,7 +167,15 @@ export async function searchModels(
   if (request.license) where.push(`lower(m.license) = lower(${bind(request.license)})`);
   if (request.framework) where.push(`lower(m.framework) = lower(${bind(request.framework)})`);
   if (ownerId) where.push(`m.owner_id = ${bind(ownerId)}`);
-  const key = SORT_KEY[request.sort];
+  let rank = 'NULL';
+  if (request.bestOn) {
+    if (!ranking) throw badInput('bestOn', 'this hub ranks no models on benchmarks');
+    const standing = await ranking.rankSql(principal, request.bestOn, bind);
+    where.push(standing.where);
+    rank = standing.rank;
+  }
+  const sortKey = SORT_KEY[request.sort];
+  const key = { ...sortKey, expr: sortKey.expr.replaceAll(':rank', rank) };
   const wanted = (Object.keys(EXTRA_SQL) as (keyof ModelPageExtras)[]).filter((name) => extras[name]);
   const columns = [modelColumns(db), ...wanted.map((name) => `(${EXTRA_SQL[name]}) AS "extra_${name}"`)].join(', ');
   const modelFromRow = entityFromRow(db, Model);

@@ -6,6 +6,7 @@
  * points at rows by id and is resolved per reader: a dataset version or parent model version the
  * reader may not read is null for them, never a name they should not learn.
  */
+import type { VersionListeners } from './version-listeners.js';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../accounts/index.js';
 import { checks, type Checks } from '../validation/checks.js';
@@ -129,6 +130,8 @@ export class VersionMetadataService {
     private readonly db: DataSource,
     private readonly catalog: CatalogService,
     private readonly datasets: DatasetsService,
+    /** Told of each draft whose metadata was set, after the save. */
+    private readonly versionListeners?: VersionListeners,
   ) {}
 
   /** Replaces the given parts of a draft's metadata. Needs write access; CONFLICT once published. */
@@ -160,7 +163,9 @@ export class VersionMetadataService {
     version.signature = signature;
     version.metrics = metrics;
     version.lineage = lineage as Record<string, unknown> | null;
-    return this.db.getRepository(ModelVersion).save(version);
+    const saved = await this.db.getRepository(ModelVersion).save(version);
+    void this.versionListeners?.emit({ modelId: saved.modelId, number: saved.number });
+    return saved;
   }
 
   /**

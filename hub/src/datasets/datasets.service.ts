@@ -140,7 +140,7 @@ export class DatasetsService {
     await qr.query(`ALTER TABLE ${table} ADD PRIMARY KEY (_row)`);
     const [{ count }] = await qr.query(`SELECT count(*)::int AS count FROM ${table}`);
     const rows = Number(count);
-    const profile = await computeProfile(qr, table, columns);
+    const profile = await computeProfile(qr, table, columns, { sampleRows: this.config.datasets.profileSampleRows });
     const missing = new Map(profile.columns.map((c) => [c.name, c.missing]));
     const ingestReport = {
       format: 'derived',
@@ -413,7 +413,7 @@ export class DatasetsService {
       try {
         const { columns, report, rowCount } = await ingest({ file, spooled, options, qr, backend: this.backend, table });
         step('ingest');
-        const profile = await computeProfile(qr, table, columns);
+        const profile = await computeProfile(qr, table, columns, { sampleRows: this.config.datasets.profileSampleRows });
         step('profile');
         if (room) {
           // Checked again under a lock: concurrent uploads by one owner cannot together cross the quota.

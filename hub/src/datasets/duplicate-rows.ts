@@ -19,6 +19,8 @@ export interface ColumnCounts {
   count: number;
   missing: number;
   distinct: number;
+  /** False when `distinct` is an estimate: it then only chooses between the two ways of reading rows. */
+  exact?: boolean;
 }
 
 export type DuplicatePlan = { kind: 'none' } | { kind: 'narrowed'; key: string; nullsRepeat: boolean } | { kind: 'full' };
@@ -32,12 +34,18 @@ export function duplicatePlan(columns: ColumnCounts[], rowCount: number): Duplic
   let bestGroups = -1;
   for (const c of columns) {
     const groups = c.distinct + (c.missing > 0 ? 1 : 0);
-    if (groups > bestGroups) {
+    // An exact count wins a tie: it may let nothing be read.
+    if (groups > bestGroups || (groups === bestGroups && best?.exact === false && c.exact !== false)) {
       best = c;
       bestGroups = groups;
     }
   }
-  if (!best || rowCount <= 1 || bestGroups >= rowCount) return { kind: 'none' };
+  if (!best || rowCount <= 1) return { kind: 'none' };
+  if (bestGroups >= rowCount) {
+    if (best.exact !== false) return { kind: 'none' };
+    // A column estimated to tell every row apart: its repeated values, if any, are few.
+    return { kind: 'narrowed', key: best.name, nullsRepeat: best.missing > 1 };
+  }
   if (2 * (rowCount - bestGroups) <= NARROWED_SHARE * rowCount) return { kind: 'narrowed', key: best.name, nullsRepeat: best.missing > 1 };
   return { kind: 'full' };
 }

@@ -10,7 +10,8 @@
  * equal in every column to an earlier one), and the Pearson correlation (corr(), pairwise
  * complete rows) of every pair of numeric columns.
  *
- * Every figure is exact. The table is read by few statements, each covering many columns:
+ * A table of at most `sampleRows` rows (PROFILE_SAMPLE_ROWS unless the caller says otherwise) is
+ * profiled exactly, by few statements, each covering many columns:
  *  1. one plain aggregate (PostgreSQL may share it among parallel workers): row count, present
  *     counts, min, max, mean, variance, the true and false counts of booleans, and every corr();
  *  2. one sorting aggregate: count(DISTINCT) of numbers and dates, one percentile_cont over the
@@ -21,7 +22,18 @@
  *  4. the duplicate rows (duplicate-rows.ts), often without reading the table again.
  * Very wide tables take more than one statement for steps 1 and 2: PostgreSQL takes 1,664
  * result columns, and each sort of step 2 holds up to work_mem while the table is read.
+ *
+ * A larger table is read whole once (step 1: every figure of it stays exact), then a Bernoulli
+ * sample of about `sampleRows` rows is copied to a temporary table, and steps 2 and 3 run on
+ * the sample for the columns holding more than `sampleRows` values (a sparser column is still
+ * profiled exactly, from the whole table): quartiles and the median are the sample's, histogram
+ * and top-value counts the sample's scaled to the column's exact count, and the distinct count
+ * the Haas–Stokes (Duj1) estimate PostgreSQL's ANALYZE makes from the sample's distinct values
+ * and those it holds once. An integer column equal to the row number plus a constant (an id
+ * column, checked in step 1) is distinct in every row, exactly. The duplicate rows stay exact.
+ * The profile then says `sample: { rows }`.
  */
+import { randomBytes } from 'node:crypto';
 import type { QueryRunner } from 'typeorm';
 import { ColumnType, NUMERIC_TYPES, type DatasetColumn } from './dataset-version.entity.js';
 import { countDuplicateRows } from './duplicate-rows.js';
@@ -34,6 +46,10 @@ export const MAX_CORRELATION_COLUMNS = 50;
 export const MAX_EXPRESSIONS = 1200;
 /** Sorts (count(DISTINCT), percentile_cont) per statement: bounds the memory of one statement. */
 export const MAX_SORTS = 16;
+/** Tables with more rows are profiled partly from a sample of about this many rows. */
+export const PROFILE_SAMPLE_ROWS = 30_000;
+/** Integers within ±2^53 are exact as float8: the id-column check compares them as float8. */
+const EXACT_FLOAT_INTEGER = 2 ** 53;
 
 export interface ColumnProfile {
   name: string;
@@ -58,6 +74,17 @@ export interface Profile {
   duplicateRows: number;
   columns: ColumnProfile[];
   correlation: { columns: string[]; matrix: (number | null)[][] };
+  /**
+   * Present when the table had more rows than the sample size: the rows of the sample from which
+   * distinct counts, quartiles, medians, histogram and top-value counts of columns holding more
+   * values than the sample size were estimated.
+   */
+  sample?: { rows: number };
+}
+
+export interface ProfileOptions {
+  /** Tables of at most this many rows are profiled exactly (PROFILE_SAMPLE_ROWS by default). */
+  sampleRows?: number;
 }
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -112,7 +139,8 @@ class AggregateStatements {
   }
 }
 
-export async function computeProfile(qr: QueryRunner, table: string, columns: DatasetColumn[]): Promise<Profile> {
+export async function computeProfile(qr: QueryRunner, table: string, columns: DatasetColumn[], options: ProfileOptions = {}): Promise<Profile> {
+  const sampleRows = options.sampleRows ?? PROFILE_SAMPLE_ROWS;
   // 1. The plain aggregate.
   const plain = new AggregateStatements();
   const rowsAt = plain.add('count(*)::bigint');
@@ -124,6 +152,11 @@ export async function computeProfile(qr: QueryRunner, table: string, columns: Da
     if (column.type === ColumnType.BOOLEAN) return plain.group([`count(${c})::bigint`, `count(*) FILTER (WHERE ${c})::bigint`, `count(*) FILTER (WHERE NOT ${c})::bigint`]);
     return plain.group([`count(${c})::bigint`]);
   });
+  // An integer column whose value minus the row number is the same in every row holds no value
+  // twice (the row number is the key): the distinct count of an id column, without a sort.
+  const shiftAt = columns.map((column) =>
+    column.type === ColumnType.INTEGER ? plain.group([`min(${q(column.name)}::float8 - _row)`, `max(${q(column.name)}::float8 - _row)`]) : undefined,
+  );
   const numeric = columns.filter((c) => NUMERIC_TYPES.has(c.type)).slice(0, MAX_CORRELATION_COLUMNS);
   const pairs: number[] = [];
   for (let i = 0; i < numeric.length; i++) {
@@ -160,13 +193,32 @@ export async function computeProfile(qr: QueryRunner, table: string, columns: Da
     }
     return profile;
   });
+  /** Columns whose distinct count is known exactly: every column of an exact profile, and id columns. */
+  const exactDistinct = new Set<ColumnProfile>();
+  profiles.forEach((profile, i) => {
+    const shift = shiftAt[i];
+    if (!shift) return;
+    const [low, high] = shift.map((k) => num(values[k]));
+    const present = profile.count - profile.missing;
+    const inRange = (v: unknown) => typeof v === 'number' && Math.abs(v) < EXACT_FLOAT_INTEGER;
+    if (present > 0 && low !== null && low === high && inRange(profile.min) && inRange(profile.max) && inRange(low)) {
+      profile.distinct = present;
+      exactDistinct.add(profile);
+    }
+  });
 
-  // 2. The sorting aggregate, with the histograms.
-  await sortingPass(qr, table, profiles);
-
-  // 3. Categories and texts.
-  for (const profile of profiles) {
-    if (profile.type === ColumnType.CATEGORICAL || profile.type === ColumnType.TEXT) await textGroups(qr, table, profile);
+  let sample: Profile['sample'];
+  if (rowCount <= sampleRows) {
+    // 2. The sorting aggregate, with the histograms. 3. Categories and texts.
+    await exactPasses(qr, table, profiles);
+    for (const profile of profiles) exactDistinct.add(profile);
+  } else {
+    // Columns holding few values are cheap to profile exactly: only their values are sorted.
+    const sparse = profiles.filter((p) => p.type !== ColumnType.BOOLEAN && p.count - p.missing <= sampleRows);
+    if (sparse.length > 0) await exactPasses(qr, table, sparse);
+    for (const profile of sparse) exactDistinct.add(profile);
+    const dense = profiles.filter((p) => p.type !== ColumnType.BOOLEAN && p.count - p.missing > sampleRows);
+    if (dense.length > 0) sample = await samplePasses(qr, table, dense, rowCount, sampleRows, exactDistinct);
   }
 
   const matrix: (number | null)[][] = numeric.map(() => numeric.map(() => null));
@@ -180,9 +232,120 @@ export async function computeProfile(qr: QueryRunner, table: string, columns: Da
     }
   }
 
-  // 4. Duplicate rows.
-  const duplicateRows = await countDuplicateRows(qr, table, columns, profiles, rowCount);
-  return { rowCount, duplicateRows, columns: profiles, correlation: { columns: numeric.map((c) => c.name), matrix } };
+  // 4. Duplicate rows: an estimated distinct count never lets the count skip reading rows.
+  const counts = profiles.map((p) => ({ name: p.name, count: p.count, missing: p.missing, distinct: p.distinct, exact: exactDistinct.has(p) || p.type === ColumnType.BOOLEAN }));
+  const duplicateRows = await countDuplicateRows(qr, table, columns, counts, rowCount);
+  const result: Profile = { rowCount, duplicateRows, columns: profiles, correlation: { columns: numeric.map((c) => c.name), matrix } };
+  if (sample) result.sample = sample;
+  return result;
+}
+
+/** Steps 2 and 3 of the exact profile, over `profiles`' columns of `table`. */
+async function exactPasses(qr: QueryRunner, table: string, profiles: ColumnProfile[]): Promise<void> {
+  await sortingPass(qr, table, profiles);
+  for (const profile of profiles) {
+    if (profile.type === ColumnType.CATEGORICAL || profile.type === ColumnType.TEXT) await textGroups(qr, table, profile);
+  }
+}
+
+/**
+ * Steps 2 and 3 over a Bernoulli sample of about `sampleRows` rows of `table` (REPEATABLE: the same
+ * rows for the same table), copied once to a temporary table dropped at the end. Per column one
+ * hashed GROUP BY of the sample: its distinct values, those seen once and, for categories and
+ * texts, the most frequent; then one sorting aggregate for the quartiles and histograms.
+ */
+async function samplePasses(
+  qr: QueryRunner,
+  table: string,
+  profiles: ColumnProfile[],
+  rowCount: number,
+  sampleRows: number,
+  exactDistinct: Set<ColumnProfile>,
+): Promise<{ rows: number }> {
+  // Generated, never from user input.
+  const sample = `pg_temp.profile_sample_${randomBytes(8).toString('hex')}`;
+  const percent = Math.min(100, (100 * sampleRows) / rowCount);
+  await qr.query(
+    `CREATE TEMPORARY TABLE ${sample} ON COMMIT DROP AS SELECT ${profiles.map((p) => q(p.name)).join(', ')} FROM ${table} TABLESAMPLE BERNOULLI (${percent}) REPEATABLE (0)`,
+  );
+  const [{ rows }] = await qr.query(`SELECT count(*)::bigint AS rows FROM ${sample}`);
+  /** Present values of each column in the sample, from its GROUP BY. */
+  const seen = new Map<ColumnProfile, number>();
+  for (const profile of profiles) {
+    const top = profile.type === ColumnType.CATEGORICAL || profile.type === ColumnType.TEXT;
+    const total = profile.count - profile.missing;
+    const c = q(profile.name);
+    const grouped = `SELECT ${c} AS value, count(*)::bigint AS n FROM ${sample} WHERE ${c} IS NOT NULL GROUP BY ${c}`;
+    if (!top) {
+      // Its present values only, when its distinct count is exact already.
+      const [stats]: { d: string; f1: string; present: string }[] = exactDistinct.has(profile)
+        ? await qr.query(`SELECT count(${c})::bigint AS present FROM ${sample}`)
+        : await qr.query(`SELECT count(*)::bigint AS d, count(*) FILTER (WHERE n = 1)::bigint AS f1, coalesce(sum(n), 0)::bigint AS present FROM (${grouped}) g`);
+      seen.set(profile, Number(stats.present));
+      if (!exactDistinct.has(profile)) profile.distinct = distinctEstimate(Number(stats.present), Number(stats.d), Number(stats.f1), total);
+      continue;
+    }
+    const groups: { value: string; n: string; d: string; f1: string; present: string }[] = await qr.query(
+      `SELECT value, n, count(*) OVER ()::bigint AS d, (count(*) FILTER (WHERE n = 1) OVER ())::bigint AS f1, (sum(n) OVER ())::bigint AS present
+         FROM (${grouped}) g ORDER BY n DESC, value LIMIT ${TOP_VALUES}`,
+    );
+    const inSample = groups.length === 0 ? 0 : Number(groups[0].present);
+    seen.set(profile, inSample);
+    profile.distinct = distinctEstimate(inSample, Number(groups[0]?.d ?? 0), Number(groups[0]?.f1 ?? 0), total);
+    profile.topValues = groups.map((g) => ({ value: g.value, count: Math.max(1, Math.round((Number(g.n) * total) / inSample)) }));
+  }
+  // Quartiles and histograms of the sample; the bins over the whole column's [min, max].
+  const numbers = profiles.filter((p) => NUMERIC_TYPES.has(p.type));
+  if (numbers.length > 0) await sortingPass(qr, sample, numbers, false);
+  for (const profile of numbers) {
+    const total = profile.count - profile.missing;
+    const bins = profile.histogram ?? [];
+    if (bins.length === HISTOGRAM_BINS) scaleCounts(bins, seen.get(profile) ?? 0, total);
+    else if (bins.length === 1) bins[0].count = total;
+  }
+  // On failure the rollback drops it (ON COMMIT DROP covers commit); a DROP in an aborted
+  // transaction would only hide the first error.
+  await qr.query(`DROP TABLE ${sample}`);
+  return { rows: Number(rows) };
+}
+
+/**
+ * Haas and Stokes' Duj1 estimate of a column's distinct values from a sample of n of its N
+ * present values holding d distinct values, f1 of them once: n·d / (n − f1 + f1·n/N), within
+ * [d, N] (the estimator of PostgreSQL's ANALYZE). A sample where no value is seen once gives d;
+ * one where every value is seen once gives N.
+ */
+export function distinctEstimate(n: number, d: number, f1: number, N: number): number {
+  if (n <= 0) return Math.min(N, 1);
+  if (n >= N) return d;
+  const estimate = (n * d) / (n - f1 + (f1 * n) / N);
+  return Math.round(Math.min(N, Math.max(d, estimate)));
+}
+
+/**
+ * Histogram counts of a sample of n present values scaled to the column's N: rounded by largest
+ * remainder, so they add up to N. The first bin holds the minimum and the last the maximum,
+ * so neither is left empty.
+ */
+export function scaleCounts(bins: { count: number }[], n: number, N: number): void {
+  if (n <= 0) return;
+  const exact = bins.map((b) => (b.count * N) / n);
+  const counts = exact.map(Math.floor);
+  let left = N - counts.reduce((a, b) => a + b, 0);
+  const order = exact.map((e, i) => [e - Math.floor(e), i]).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  for (const [, i] of order) {
+    if (left <= 0) break;
+    counts[i]++;
+    left--;
+  }
+  for (const end of [0, counts.length - 1]) {
+    if (counts[end] > 0 || N < 2) continue;
+    const largest = counts.indexOf(Math.max(...counts));
+    if (counts[largest] <= 1) continue;
+    counts[largest]--;
+    counts[end]++;
+  }
+  bins.forEach((b, i) => (b.count = counts[i]));
 }
 
 /**
@@ -191,13 +354,14 @@ export async function computeProfile(qr: QueryRunner, table: string, columns: Da
  * computed once per row in the inner select and counted by one FILTER per bin. A numeric column
  * with one value has one bin holding its present rows, and one with no value has no bins.
  */
-async function sortingPass(qr: QueryRunner, table: string, profiles: ColumnProfile[]): Promise<void> {
+async function sortingPass(qr: QueryRunner, table: string, profiles: ColumnProfile[], withDistinct = true): Promise<void> {
   const sorting = new AggregateStatements();
   const pending: (() => void)[] = [];
   let values: unknown[] = [];
   profiles.forEach((profile, i) => {
     const c = q(profile.name);
     if (isTemporal(profile.type)) {
+      if (!withDistinct) return;
       const [distinct] = sorting.group([`count(DISTINCT ${c})::bigint`], 1);
       pending.push(() => (profile.distinct = Number(values[distinct])));
       return;
@@ -207,7 +371,8 @@ async function sortingPass(qr: QueryRunner, table: string, profiles: ColumnProfi
     const min = profile.min as number | null;
     const max = profile.max as number | null;
     const ranged = min !== null && max !== null && min !== max;
-    const expressions = [`count(DISTINCT ${c})::bigint`, `percentile_cont(ARRAY[0.25, 0.5, 0.75]::float8[]) WITHIN GROUP (ORDER BY ${x})`];
+    const expressions = [`percentile_cont(ARRAY[0.25, 0.5, 0.75]::float8[]) WITHIN GROUP (ORDER BY ${x})`];
+    if (withDistinct) expressions.unshift(`count(DISTINCT ${c})::bigint`);
     const inner: string[] = [];
     if (ranged) {
       // Quoted with a space: no column name (lower snake case) can be the same.
@@ -215,10 +380,13 @@ async function sortingPass(qr: QueryRunner, table: string, profiles: ColumnProfi
       inner.push(`CASE WHEN ${c} IS NOT NULL THEN least(width_bucket(${x}, $1::float8, $2::float8, ${HISTOGRAM_BINS}), ${HISTOGRAM_BINS}) END AS ${bin}`);
       for (let b = 1; b <= HISTOGRAM_BINS; b++) expressions.push(`count(*) FILTER (WHERE ${bin} = ${b})::bigint`);
     }
-    const [distinct, quartileAt, ...bins] = sorting.group(expressions, 2, inner, ranged ? [min, max] : []);
+    const at = sorting.group(expressions, withDistinct ? 2 : 1, inner, ranged ? [min, max] : []);
+    const distinct = withDistinct ? at.shift() : undefined;
+    const [quartileAt, ...bins] = at;
     pending.push(() => {
       const [p25, p50, p75] = quartiles(values[quartileAt]);
-      Object.assign(profile, { distinct: Number(values[distinct]), median: p50, quantiles: { p25, p50, p75 } });
+      if (distinct !== undefined) profile.distinct = Number(values[distinct]);
+      Object.assign(profile, { median: p50, quantiles: { p25, p50, p75 } });
       if (min === null || max === null) profile.histogram = [];
       else if (!ranged) profile.histogram = [{ lower: min, upper: max, count: profile.count - profile.missing }];
       else profile.histogram = histogramOf(min, max, bins.map((k) => Number(values[k])));

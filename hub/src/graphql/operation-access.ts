@@ -106,6 +106,9 @@ const mutation: Access = {
   submitJob: Scope.JOBS_WRITE,
   // A submission runs an evaluation job for the submitter.
   submitToBenchmark: Scope.JOBS_WRITE,
+  // Entering a model submits its versions as the caller; the standings service also asks models:write.
+  enterStandingBenchmark: Scope.JOBS_WRITE,
+  leaveStandingBenchmark: Scope.JOBS_WRITE,
   cancelJob: Scope.JOBS_WRITE,
 
   registerNode: Scope.NODES_MANAGE,

@@ -14,9 +14,11 @@ export class LeaderboardResolver {
   submitToBenchmark(
     @Arg('benchmark', () => BenchmarkRefInput) benchmark: BenchmarkRefInput,
     @Arg('model', () => ModelVersionRefInput) model: ModelVersionRefInput,
+    @Arg('team', () => String, { nullable: true, description: 'An organization you belong to: the submission counts for it (its members are the team; rules.teamSize caps them)' })
+    team: string | null,
     @Ctx() ctx: Context,
   ): Promise<BenchmarkSubmission> {
-    return ctx.services.submissions.submit(ctx.principal!, benchmark, model);
+    return ctx.services.submissions.submit(ctx.principal!, benchmark, model, { team });
   }
 
   @FieldResolver(() => Leaderboard, { description: 'Each submitter’s best scored submission, ranked (public score while open, private after the deadline)' })

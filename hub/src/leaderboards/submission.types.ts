@@ -32,6 +32,8 @@ export class BenchmarkSubmission {
   @Field(() => String, { nullable: true, description: 'owner/name of the model; null if you may not read it' }) model: string | null;
   @Field(() => Int) modelVersion: number;
   @Field(() => String, { description: 'Username of who submitted it' }) submitter: string;
+  @Field(() => String, { nullable: true, description: 'The organization it was submitted for (its team); null: submitted alone' }) team: string | null;
+  @Field(() => Boolean, { description: 'Submitted by a standing benchmark entry (a new version of an entered model), not by hand' }) automatic: boolean;
   @Field(() => SubmissionStatus) status: SubmissionStatus;
   @Field(() => String, { nullable: true, description: 'Why it FAILED' }) error: string | null;
   @Field(() => Float, { nullable: true, description: 'The benchmark metric on the public part of the hidden split' }) publicScore: number | null;
@@ -49,7 +51,7 @@ export class LeaderboardEntry {
   @Field(() => Int, { description: 'By the public score while open, by the private score after the deadline; ties share a rank' }) rank: number;
   @Field(() => Int, { nullable: true, description: 'After the deadline: the rank on the public board, beside the final one (the shake-up)' }) publicRank: number | null;
   @Field(() => BenchmarkSubmission, { description: 'The submission the entry ranks' }) submission: BenchmarkSubmission;
-  @Field(() => String) submitter: string;
+  @Field(() => String, { description: 'The team (organization handle) for a team’s entry, else the submitter’s username' }) submitter: string;
   @Field(() => Int, { description: 'All the submitter’s submissions to the benchmark' }) submissions: number;
   @Field(() => Date) lastSubmittedAt: Date;
 }

@@ -4,9 +4,10 @@
  * submit: the submitter must be able to read the benchmark and the model version (NOT_FOUND
  * otherwise); the version must be a trained model whose features are the benchmark's feature
  * columns by name and type, of the benchmark's task (BAD_USER_INPUT naming what is wrong); the
- * benchmark must be open (the hub's clock, BenchmarksService.isOpen); and the submitter may make
- * rules.submissionsPerDay submissions per UTC calendar day (FAILED ones do not count;
- * RATE_LIMITED with the seconds until the next UTC midnight). It then queues one evaluation run: a
+ * benchmark must be open (the hub's clock, BenchmarksService.isOpen); a team (an organization the
+ * submitter is in, team.ts) is checked against rules.teamSize; and the competitor (the submitter
+ * alone, or the team) may make rules.submissionsPerDay submissions per UTC calendar day (FAILED
+ * ones do not count; RATE_LIMITED with the seconds until the next UTC midnight). It then queues one evaluation run: a
  * `predict` job over the hidden features (MlService.enqueueBenchmarkRun), placed as residency
  * demands for the model and for the benchmark's data.
  *
@@ -27,6 +28,7 @@ import type { MlRows, MlService } from '../ml/index.js';
 import type { EventBus } from '../pubsub.js';
 import { scoreBenchmarkRun, INTERVAL_CONFIDENCE } from './benchmark-run-score.js';
 import { compatibilityProblems } from './feature-compatibility.js';
+import { resolveTeam } from './team.js';
 import { rankLeaderboard, type RankedSubmission } from './leaderboard-ranking.js';
 import { BenchmarkSubmission, Leaderboard, SubmissionStatus, type CompatibleModelVersion, type MetricScore } from './submission.types.js';
 
@@ -65,13 +67,17 @@ interface SubmissionRow {
   private_metrics: Record<string, number | null> | null;
   created_at: Date;
   scored_at: Date | null;
+  team_id: string | null;
+  team: string | null;
+  automatic: boolean;
 }
 
 const SUBMISSION_SELECT = `
   SELECT s.id, s.submitter_id, u.username AS submitter, COALESCE(mu.username, mo.handle) AS model_owner, m.name AS model_name,
          s.model_version, s.status, s.error, s.public_score, s.public_low, s.public_high, s.private_score, s.public_metrics, s.private_metrics,
-         s.created_at, s.scored_at, run.status AS job_status, run.error AS job_error
+         s.created_at, s.scored_at, s.automatic, run.status AS job_status, run.error AS job_error, s.team_id, t.handle AS team
     FROM benchmark_submissions s
+    LEFT JOIN organizations t ON t.id = s.team_id
     LEFT JOIN LATERAL (SELECT j.status, j.error FROM benchmark_runs r JOIN jobs j ON j.id = r.job_id WHERE r.submission_id = s.id ORDER BY r.created_at DESC LIMIT 1) run ON true
     JOIN users u ON u.id = s.submitter_id
     JOIN models m ON m.id = s.model_id
@@ -90,35 +96,53 @@ export class SubmissionsService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** submitToBenchmark. */
-  async submit(principal: Principal, ref: { owner: string; name: string }, model: { owner: string; name: string; version: number | VersionRef | null }): Promise<BenchmarkSubmission> {
+  /** Told after each scoring (the model standings follow the board). */
+  private readonly scoredListeners: ((benchmark: Benchmark) => Promise<void>)[] = [];
+
+  onScored(listener: (benchmark: Benchmark) => Promise<void>): void {
+    this.scoredListeners.push(listener);
+  }
+
+  /**
+   * submitToBenchmark. `team`: an organization the submitter submits for (team.ts); `automatic`:
+   * made by a standing benchmark's entry, not by hand.
+   */
+  async submit(
+    principal: Principal,
+    ref: { owner: string; name: string },
+    model: { owner: string; name: string; version: number | VersionRef | null },
+    options: { team?: string | null; automatic?: boolean } = {},
+  ): Promise<BenchmarkSubmission> {
     const benchmark = await this.benchmarks.get(principal, ref.owner, ref.name);
     if (!this.benchmarks.isOpen(benchmark)) throw badInput('benchmark', `${ref.owner}/${ref.name} closed at ${benchmark.deadline!.toISOString()}: it takes no more submissions`);
     const trained = await this.ml.trainedModel(principal, model.owner, model.name, model.version);
     const problems = compatibilityProblems(trained, { task: benchmark.task, label: benchmark.label, featureColumns: benchmark.featureColumns });
     if (problems.length > 0) throw badInput('model', `${model.owner}/${model.name}@${trained.version.number} cannot be evaluated on ${ref.owner}/${ref.name}: ${problems.join('; ')}`);
     const found = await this.catalog.get(principal, model.owner, model.name);
+    const team = await resolveTeam(this.db, principal, benchmark, options.team);
+    const competitor = team ? `team:${team.id}` : principal.user.id;
 
     const submissionId = await this.db.transaction(async (manager) => {
-      // One submitter's submissions to one benchmark are counted one at a time, across hubs.
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`benchmark-submissions:${benchmark.id}:${principal.user.id}`]);
+      // One competitor's (a submitter's or a team's) submissions to one benchmark are counted one at a time, across hubs.
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`benchmark-submissions:${benchmark.id}:${competitor}`]);
       const now = this.now();
       const dayStart = new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS);
       const [{ n }] = await manager.query(
         `SELECT count(*)::int AS n FROM benchmark_submissions s
-          WHERE s.benchmark_id = $1 AND s.submitter_id = $2 AND s.created_at >= $3 AND s.status <> 'FAILED'
+          WHERE s.benchmark_id = $1 AND ${team ? 's.team_id = $2' : 's.submitter_id = $2 AND s.team_id IS NULL'} AND s.created_at >= $3 AND s.status <> 'FAILED'
             AND (s.status = 'SCORED' OR EXISTS (SELECT 1 FROM benchmark_runs r LEFT JOIN jobs j ON j.id = r.job_id
                                                   WHERE r.submission_id = s.id AND (j.status IS NULL OR j.status NOT IN ('failed', 'canceled'))))`,
-        [benchmark.id, principal.user.id, dayStart],
+        [benchmark.id, team?.id ?? principal.user.id, dayStart],
       );
       const limit = benchmark.rules.submissionsPerDay;
       if (n >= limit) {
         const retryAfter = Math.max(1, Math.ceil((dayStart.getTime() + DAY_MS - now.getTime()) / 1000));
-        throw new AppError('RATE_LIMITED', `you made ${n} of the ${limit} submissions ${ref.owner}/${ref.name} allows per UTC day: submit again after ${new Date(dayStart.getTime() + DAY_MS).toISOString()}`, [], retryAfter);
+        throw new AppError('RATE_LIMITED', `${team ? `the team ${team.handle} made` : 'you made'} ${n} of the ${limit} submissions ${ref.owner}/${ref.name} allows per UTC day: submit again after ${new Date(dayStart.getTime() + DAY_MS).toISOString()}`, [], retryAfter);
       }
       const [row] = await manager.query(
-        `INSERT INTO benchmark_submissions (benchmark_id, submitter_id, model_id, model_version_id, model_version, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-        [benchmark.id, principal.user.id, found.id, trained.version.id, trained.version.number, now],
+        `INSERT INTO benchmark_submissions (benchmark_id, submitter_id, model_id, model_version_id, model_version, created_at, team_id, automatic)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+        [benchmark.id, principal.user.id, found.id, trained.version.id, trained.version.number, now, team?.id ?? null, options.automatic === true],
       );
       return String(row.id);
     });
@@ -196,10 +220,15 @@ export class SubmissionsService {
     return out;
   }
 
-  /** Benchmark.mySubmissions: the viewer's submissions, newest first (none for a visitor). */
+  /** Benchmark.mySubmissions: the viewer's submissions and their teams' (organizations they belong to), newest first (none for a visitor). */
   async mine(principal: Principal | null, benchmark: Benchmark): Promise<BenchmarkSubmission[]> {
     if (!principal) return [];
-    return this.read(principal, benchmark, `WHERE s.benchmark_id = $1 AND s.submitter_id = $2 ORDER BY s.created_at DESC, s.id`, [benchmark.id, principal.user.id]);
+    return this.read(
+      principal,
+      benchmark,
+      `WHERE s.benchmark_id = $1 AND (s.submitter_id = $2 OR s.team_id IN (SELECT organization_id FROM memberships WHERE user_id = $2)) ORDER BY s.created_at DESC, s.id`,
+      [benchmark.id, principal.user.id],
+    );
   }
 
   /** Benchmark.leaderboard. */
@@ -214,7 +243,7 @@ export class SubmissionsService {
         rank: e.rank,
         publicRank: e.publicRank,
         submission: await this.present(principal, benchmark, e.best.row, reveal),
-        submitter: e.best.row.submitter,
+        submitter: e.best.row.team ?? e.best.row.submitter,
         submissions: e.submissions,
         lastSubmittedAt: e.lastSubmittedAt,
       });
@@ -262,6 +291,8 @@ export class SubmissionsService {
       model,
       modelVersion: row.model_version,
       submitter: row.submitter,
+      team: row.team,
+      automatic: row.automatic,
       status,
       error,
       publicScore: row.public_score,
@@ -311,7 +342,19 @@ export class SubmissionsService {
       );
     });
     if ((await this.boardSignature(benchmark)) !== before) this.events.publish('LEADERBOARD_CHANGED', benchmark.id, { benchmarkId: benchmark.id, submissionId: run.submission_id });
+    await this.tellScored(benchmark);
     return null;
+  }
+
+  /** Runs the scoring listeners; one that fails is logged (the scoring stands). */
+  private async tellScored(benchmark: Benchmark): Promise<void> {
+    for (const listener of this.scoredListeners) {
+      try {
+        await listener(benchmark);
+      } catch (error) {
+        this.log.warn({ err: error, benchmarkId: benchmark.id }, 'a listener of benchmark scoring failed');
+      }
+    }
   }
 
   /** MlService's BenchmarkRunHooks.failed: the run's job failed for good; a submission with no accepted run fails with its reason. */
@@ -329,7 +372,8 @@ export class SubmissionsService {
 function asRanked(row: SubmissionRow): RankedSubmission & { row: SubmissionRow } {
   return {
     id: row.id,
-    submitterId: row.submitter_id,
+    // A team competes as one: its members' submissions share its entry.
+    submitterId: row.team_id ?? row.submitter_id,
     scored: row.status === SubmissionStatus.SCORED,
     publicScore: row.public_score,
     privateScore: row.private_score,

@@ -31,7 +31,7 @@ export interface SubjectEvent {
   subject: SubjectRef;
   /** The model or dataset version it is about. */
   version: number | null;
-  /** Words the message adds: a deprecation's reason, a dataset version's size, what happened to a deployment. */
+  /** Words the message adds: a deprecation's reason, a dataset version's size, a standing's benchmark and rank, what happened to a deployment. */
   detail?: string;
   /** The notifications' event id (default: a new one); a deployment event passes its timeline row's id, which webhooks look up. */
   eventId?: string;
@@ -54,6 +54,10 @@ export function notificationMessage(event: SubjectEvent, subject: NotificationSu
       return `Version ${event.version} of ${slug} is ready${detail ? ` (${detail})` : ''}`;
     case NotificationKind.DEPLOYMENT_EVENT:
       return `Deployment ${slug}: ${detail ?? 'changed'}`;
+    case NotificationKind.MODEL_ENTERED_TOP_TEN:
+      return `${slug}@${event.version} entered the top 10${detail ? ` ${detail}` : ''}`;
+    case NotificationKind.MODEL_TOOK_FIRST_PLACE:
+      return `${slug}@${event.version} took first place${detail ? ` ${detail}` : ''}`;
     default:
       return assertUnreachable(event.kind);
   }

@@ -13,6 +13,10 @@ export enum NotificationKind {
   DATASET_VERSION_CREATED = 'DATASET_VERSION_CREATED',
   /** Something happened to a deployment (a rollout step, a rollback, an incident, its budget): the message says what; webhooks carry the event's kind and facts. */
   DEPLOYMENT_EVENT = 'DEPLOYMENT_EVENT',
+  /** The model entered the top 10 of a benchmark's board (docs/benchmarks.md#standings). */
+  MODEL_ENTERED_TOP_TEN = 'MODEL_ENTERED_TOP_TEN',
+  /** The model took first place on a benchmark's board. */
+  MODEL_TOOK_FIRST_PLACE = 'MODEL_TOOK_FIRST_PLACE',
 }
 registerEnumType(NotificationKind, {
   name: 'NotificationKind',

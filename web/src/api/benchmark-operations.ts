@@ -1,4 +1,4 @@
-/** GraphQL documents for benchmarks: the list, one benchmark, the columns of a dataset version to build one from, creating one; its leaderboard (live) and submitting to it. */
+/** GraphQL documents for benchmarks: the list, one benchmark, the columns of a dataset version to build one from, creating one; its leaderboard (live) and submitting to it; a model's standings and standing entries. */
 import { document } from './document';
 import type {
   BenchmarkBoardQuery,
@@ -13,6 +13,12 @@ import type {
   CreateBenchmarkMutationVariables,
   DeleteBenchmarkMutation,
   DeleteBenchmarkMutationVariables,
+  EnterStandingBenchmarkMutation,
+  EnterStandingBenchmarkMutationVariables,
+  LeaveStandingBenchmarkMutation,
+  LeaveStandingBenchmarkMutationVariables,
+  ModelStandingsQuery,
+  ModelStandingsQueryVariables,
   LeaderboardChangedSubscription,
   LeaderboardChangedSubscriptionVariables,
   SubmitToBenchmarkMutation,
@@ -23,8 +29,8 @@ import type {
 
 /** Benchmarks you may see, newest first (best matches first with a search); `open` picks open or closed ones. */
 export const BENCHMARKS = document<BenchmarksQuery, BenchmarksQueryVariables>(
-  /* GraphQL */ `query Benchmarks($first: Int, $after: String, $search: String, $task: BenchmarkTask, $open: Boolean) {
-  benchmarks(first: $first, after: $after, search: $search, task: $task, open: $open) {
+  /* GraphQL */ `query Benchmarks($first: Int, $after: String, $search: String, $task: BenchmarkTask, $open: Boolean, $tags: [String!]) {
+  benchmarks(first: $first, after: $after, search: $search, task: $task, open: $open, tags: $tags) {
     totalCount pageInfo { endCursor hasNextPage }
     edges { node { id owner name description task metric higherIsBetter tags visibility deadline open testRowCount createdAt } }
   }
@@ -70,7 +76,7 @@ export const DELETE_BENCHMARK = document<DeleteBenchmarkMutation, DeleteBenchmar
 );
 
 const SUBMISSION_FIELDS = /* GraphQL */ `fragment SubmissionFields on BenchmarkSubmission {
-  id status error model modelVersion submitter publicScore publicInterval { low high confidence } publicMetrics { metric value }
+  id status error model modelVersion submitter team automatic publicScore publicInterval { low high confidence } publicMetrics { metric value }
   privateScore privateMetrics { metric value } createdAt scoredAt
 }`;
 
@@ -94,7 +100,29 @@ export const LEADERBOARD_CHANGED = document<LeaderboardChangedSubscription, Lead
 );
 
 export const SUBMIT_TO_BENCHMARK = document<SubmitToBenchmarkMutation, SubmitToBenchmarkMutationVariables>(
-  /* GraphQL */ `mutation SubmitToBenchmark($benchmark: BenchmarkRefInput!, $model: ModelVersionRefInput!) {
-  submitToBenchmark(benchmark: $benchmark, model: $model) { id status }
+  /* GraphQL */ `mutation SubmitToBenchmark($benchmark: BenchmarkRefInput!, $model: ModelVersionRefInput!, $team: String) {
+  submitToBenchmark(benchmark: $benchmark, model: $model, team: $team) { id status }
+}`,
+);
+
+/** A model's places on the benchmarks the viewer may read (and the standing ones it is entered in). */
+export const MODEL_STANDINGS = document<ModelStandingsQuery, ModelStandingsQueryVariables>(
+  /* GraphQL */ `query ModelStandings($owner: String!, $name: String!) {
+  model(owner: $owner, name: $name) {
+    id
+    standings { benchmark { id owner name metric higherIsBetter open } rank score modelVersion models final entered team }
+  }
+}`,
+);
+
+export const ENTER_STANDING_BENCHMARK = document<EnterStandingBenchmarkMutation, EnterStandingBenchmarkMutationVariables>(
+  /* GraphQL */ `mutation EnterStandingBenchmark($model: ModelRefInput!, $benchmark: BenchmarkRefInput!, $team: String) {
+  enterStandingBenchmark(model: $model, benchmark: $benchmark, team: $team) { entered }
+}`,
+);
+
+export const LEAVE_STANDING_BENCHMARK = document<LeaveStandingBenchmarkMutation, LeaveStandingBenchmarkMutationVariables>(
+  /* GraphQL */ `mutation LeaveStandingBenchmark($model: ModelRefInput!, $benchmark: BenchmarkRefInput!) {
+  leaveStandingBenchmark(model: $model, benchmark: $benchmark)
 }`,
 );

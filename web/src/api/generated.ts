@@ -351,6 +351,8 @@ export type MemberInput = {
 
 /** Every field given must match (case-insensitive); each at most 200 characters */
 export type ModelFilter = {
+  /** A benchmark, "owner/name": only the models with a standing on it ("best on X"; sorted by their rank there unless another sort is asked for). NOT_FOUND if you may not read it */
+  bestOn?: string | null | undefined;
   /** e.g. tfjs-layers */
   framework?: string | null | undefined;
   license?: string | null | undefined;
@@ -361,14 +363,20 @@ export type ModelFilter = {
   task?: string | null | undefined;
 };
 
+export type ModelRefInput = {
+  name: string;
+  owner: string;
+};
+
 /** READ: see and download; WRITE: also upload, publish, move aliases; ADMIN: also visibility, collaborators, delete */
 export type ModelRole =
   | 'ADMIN'
   | 'READ'
   | 'WRITE';
 
-/** Highest first, ties by id. RELEVANCE needs a search text; the default is RELEVANCE with one, UPDATED without */
+/** Highest first, ties by id. RELEVANCE needs a search text; BENCHMARK_RANK (best first on the benchmark filter.bestOn names) needs bestOn. The default is RELEVANCE with a search text, else BENCHMARK_RANK with bestOn, else UPDATED */
 export type ModelSort =
+  | 'BENCHMARK_RANK'
   | 'DOWNLOADS'
   | 'NEWEST'
   | 'RELEVANCE'
@@ -397,6 +405,8 @@ export type NodeStatus =
 export type NotificationKind =
   | 'DATASET_VERSION_CREATED'
   | 'DEPLOYMENT_EVENT'
+  | 'MODEL_ENTERED_TOP_TEN'
+  | 'MODEL_TOOK_FIRST_PLACE'
   | 'MODEL_VERSION_DEPRECATED'
   | 'MODEL_VERSION_PUBLISHED';
 
@@ -702,6 +712,7 @@ export type BenchmarksQueryVariables = Exact<{
   search?: string | null | undefined;
   task?: BenchmarkTask | null | undefined;
   open?: boolean | null | undefined;
+  tags?: Array<string> | string | null | undefined;
 }>;
 
 
@@ -748,7 +759,7 @@ export type DeleteBenchmarkMutationVariables = Exact<{
 
 export type DeleteBenchmarkMutation = { deleteBenchmark: boolean };
 
-export type SubmissionFieldsFragment = { id: string, status: SubmissionStatus, error: string | null, model: string | null, modelVersion: number, submitter: string, publicScore: number | null, privateScore: number | null, createdAt: string, scoredAt: string | null, publicInterval: { low: number, high: number, confidence: number } | null, publicMetrics: Array<{ metric: BenchmarkMetric, value: number | null }>, privateMetrics: Array<{ metric: BenchmarkMetric, value: number | null }> | null };
+export type SubmissionFieldsFragment = { id: string, status: SubmissionStatus, error: string | null, model: string | null, modelVersion: number, submitter: string, team: string | null, automatic: boolean, publicScore: number | null, privateScore: number | null, createdAt: string, scoredAt: string | null, publicInterval: { low: number, high: number, confidence: number } | null, publicMetrics: Array<{ metric: BenchmarkMetric, value: number | null }>, privateMetrics: Array<{ metric: BenchmarkMetric, value: number | null }> | null };
 
 export type BenchmarkBoardQueryVariables = Exact<{
   owner: string;
@@ -756,7 +767,7 @@ export type BenchmarkBoardQueryVariables = Exact<{
 }>;
 
 
-export type BenchmarkBoardQuery = { benchmark: { id: string, open: boolean, leaderboard: { final: boolean, entries: Array<{ rank: number, publicRank: number | null, submitter: string, submissions: number, lastSubmittedAt: string, submission: { id: string, status: SubmissionStatus, error: string | null, model: string | null, modelVersion: number, submitter: string, publicScore: number | null, privateScore: number | null, createdAt: string, scoredAt: string | null, publicInterval: { low: number, high: number, confidence: number } | null, publicMetrics: Array<{ metric: BenchmarkMetric, value: number | null }>, privateMetrics: Array<{ metric: BenchmarkMetric, value: number | null }> | null } }> }, mySubmissions: Array<{ id: string, status: SubmissionStatus, error: string | null, model: string | null, modelVersion: number, submitter: string, publicScore: number | null, privateScore: number | null, createdAt: string, scoredAt: string | null, publicInterval: { low: number, high: number, confidence: number } | null, publicMetrics: Array<{ metric: BenchmarkMetric, value: number | null }>, privateMetrics: Array<{ metric: BenchmarkMetric, value: number | null }> | null }>, compatibleModelVersions: Array<{ owner: string, name: string, version: number }> } };
+export type BenchmarkBoardQuery = { benchmark: { id: string, open: boolean, leaderboard: { final: boolean, entries: Array<{ rank: number, publicRank: number | null, submitter: string, submissions: number, lastSubmittedAt: string, submission: { id: string, status: SubmissionStatus, error: string | null, model: string | null, modelVersion: number, submitter: string, team: string | null, automatic: boolean, publicScore: number | null, privateScore: number | null, createdAt: string, scoredAt: string | null, publicInterval: { low: number, high: number, confidence: number } | null, publicMetrics: Array<{ metric: BenchmarkMetric, value: number | null }>, privateMetrics: Array<{ metric: BenchmarkMetric, value: number | null }> | null } }> }, mySubmissions: Array<{ id: string, status: SubmissionStatus, error: string | null, model: string | null, modelVersion: number, submitter: string, team: string | null, automatic: boolean, publicScore: number | null, privateScore: number | null, createdAt: string, scoredAt: string | null, publicInterval: { low: number, high: number, confidence: number } | null, publicMetrics: Array<{ metric: BenchmarkMetric, value: number | null }>, privateMetrics: Array<{ metric: BenchmarkMetric, value: number | null }> | null }>, compatibleModelVersions: Array<{ owner: string, name: string, version: number }> } };
 
 export type LeaderboardChangedSubscriptionVariables = Exact<{
   owner: string;
@@ -769,10 +780,36 @@ export type LeaderboardChangedSubscription = { leaderboardChanged: { id: string 
 export type SubmitToBenchmarkMutationVariables = Exact<{
   benchmark: BenchmarkRefInput;
   model: ModelVersionRefInput;
+  team?: string | null | undefined;
 }>;
 
 
 export type SubmitToBenchmarkMutation = { submitToBenchmark: { id: string, status: SubmissionStatus } };
+
+export type ModelStandingsQueryVariables = Exact<{
+  owner: string;
+  name: string;
+}>;
+
+
+export type ModelStandingsQuery = { model: { id: string, standings: Array<{ rank: number | null, score: number | null, modelVersion: number | null, models: number, final: boolean, entered: boolean, team: string | null, benchmark: { id: string, owner: string, name: string, metric: BenchmarkMetric, higherIsBetter: boolean, open: boolean } }> } };
+
+export type EnterStandingBenchmarkMutationVariables = Exact<{
+  model: ModelRefInput;
+  benchmark: BenchmarkRefInput;
+  team?: string | null | undefined;
+}>;
+
+
+export type EnterStandingBenchmarkMutation = { enterStandingBenchmark: { entered: boolean } };
+
+export type LeaveStandingBenchmarkMutationVariables = Exact<{
+  model: ModelRefInput;
+  benchmark: BenchmarkRefInput;
+}>;
+
+
+export type LeaveStandingBenchmarkMutation = { leaveStandingBenchmark: boolean };
 
 export type ComputeNodeFieldsFragment = { id: string, name: string, status: NodeStatus, backend: string | null, gpuName: string | null, gpuMemoryBytes: number | null, cpuCores: number | null, memoryBytes: number | null, slots: number, labels: Array<string>, agentVersion: string | null, connected: boolean, load: number | null, lastHeartbeatAt: string | null, connectedAt: string | null, gflops: number | null, stepsPerSecond: number | null, benchmarkedAt: string | null, runningJobs: number, quarantineReason: string | null, createdAt: string, operatorRun: boolean, measuredSpeed: number | null, speedSamples: number, provenSlots: number, speedFlag: string | null, giveBacks: number | null, throttledUntil: string | null, owner: { username: string } | null };
 

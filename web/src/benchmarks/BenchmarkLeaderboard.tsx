@@ -7,6 +7,7 @@
 import { useEffect, useState } from 'react';
 import { BENCHMARK_BOARD, LEADERBOARD_CHANGED, SUBMIT_TO_BENCHMARK } from '../api/benchmark-operations';
 import { request, subscribe } from '../api/graphql-client';
+import { useMyOrganizations } from '../api/use-my-organizations';
 import { useQuery } from '../api/use-query';
 import { DataTable } from '../components/DataTable';
 import { DateTime } from '../components/DateTime';
@@ -91,6 +92,7 @@ export function BenchmarkLeaderboard({ benchmark: b }: { benchmark: BenchmarkDet
             empty="You have not submitted to this benchmark."
             columns={[
               { header: 'Model', cell: (s) => (s.model ? `${s.model}@${s.modelVersion}` : `version ${s.modelVersion}`) },
+              { header: 'By', cell: (s) => <span data-testid="my-submission-by">{s.submitter}{s.team ? ` for ${s.team}` : ''}{s.automatic ? ' (standing entry)' : ''}</span> },
               { header: 'Status', cell: (s) => <StatusBadge status={s.status} testId="my-submission-status" /> },
               { header: 'Public score', cell: (s) => score(s.publicScore) },
               { header: 'Private score', cell: (s) => (s.privateScore === null ? <span className="muted">after the deadline</span> : score(s.privateScore)) },
@@ -106,13 +108,15 @@ export function BenchmarkLeaderboard({ benchmark: b }: { benchmark: BenchmarkDet
 
 function SubmitForm({ benchmark: b, versions, onSubmitted }: { benchmark: BenchmarkDetail; versions: { owner: string; name: string; version: number }[]; onSubmitted(): void }) {
   const first = versions[0];
-  const form = useForm({ model: `${first.owner}/${first.name}@${first.version}` });
+  const form = useForm({ model: `${first.owner}/${first.name}@${first.version}`, team: '' });
   const model = form.field('model');
+  const team = form.field('team');
+  const { organizations } = useMyOrganizations();
 
   async function submit() {
     const [ref, version] = form.values.model.split('@');
     const [owner, name] = ref.split('/');
-    if (await form.run(() => request(SUBMIT_TO_BENCHMARK, { benchmark: { owner: b.owner, name: b.name }, model: { owner, name, version: Number(version) } }))) onSubmitted();
+    if (await form.run(() => request(SUBMIT_TO_BENCHMARK, { benchmark: { owner: b.owner, name: b.name }, model: { owner, name, version: Number(version) }, team: form.values.team || null }))) onSubmitted();
   }
 
   return (
@@ -128,6 +132,20 @@ function SubmitForm({ benchmark: b, versions, onSubmitted }: { benchmark: Benchm
           </select>
         )}
       </Field>
+      {organizations && organizations.length > 0 && (
+        <Field label="Team" error={team.error} hint={`Submit for an organization you belong to: its members are the team (up to ${b.rules.teamSize}) and share its daily submissions.`} testId="submit-benchmark-team">
+          {(control) => (
+            <select {...control} value={team.value} onChange={(event) => team.onChange(event.target.value)}>
+              <option value="">Alone</option>
+              {organizations.map((o) => (
+                <option key={o.handle} value={o.handle}>
+                  {o.handle}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      )}
       <SubmitButton busy={form.busy} busyLabel="Submitting…" testId="submit-benchmark">
         Submit
       </SubmitButton>

@@ -1,10 +1,12 @@
 /**
  * The catalog's filters: task, tag, license, owner and framework, each a text field with common
- * values offered (the hub matches them case-insensitively), and a button to clear them all.
+ * values offered (the hub matches them case-insensitively), a benchmark (`owner/name`: only the
+ * models ranked on it, best first), and a button to clear them all.
  */
 import { FILTER_NAMES, type FilterName } from './catalog-params';
 
-const LABELS: Record<FilterName, string> = { task: 'Task', tag: 'Tag', license: 'License', owner: 'Owner', framework: 'Framework' };
+const LABELS: Record<FilterName, string> = { task: 'Task', tag: 'Tag', license: 'License', owner: 'Owner', framework: 'Framework', bestOn: 'Best on benchmark' };
+const PLACEHOLDERS: Partial<Record<FilterName, string>> = { bestOn: 'owner/name' };
 
 /** Suggestions only: any value may be typed. */
 const SUGGESTIONS: Partial<Record<FilterName, string[]>> = {
@@ -33,7 +35,7 @@ export function CatalogFilters({ values, onChange, onClear }: CatalogFiltersProp
             value={values[name]}
             onChange={(event) => onChange(name, event.target.value)}
             list={SUGGESTIONS[name] ? `filter-${name}-options` : undefined}
-            placeholder="any"
+            placeholder={PLACEHOLDERS[name] ?? 'any'}
             autoComplete="off"
             data-testid={`models-filter-${name}`}
           />

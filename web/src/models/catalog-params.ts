@@ -4,14 +4,14 @@
  */
 import { MODEL_SORTS, type ModelSort } from './types';
 
-export const FILTER_NAMES = ['task', 'tag', 'license', 'owner', 'framework'] as const;
+export const FILTER_NAMES = ['task', 'tag', 'license', 'owner', 'framework', 'bestOn'] as const;
 export type FilterName = (typeof FILTER_NAMES)[number];
 
 export interface CatalogParams {
   /** The search text (`q`) */
   q: string;
   filters: Record<FilterName, string>;
-  /** null: the hub's default (best match with a search text, recently updated without) */
+  /** null: the hub's default (best match with a search text, else best on the `bestOn` benchmark, else recently updated) */
   sort: ModelSort | null;
 }
 
@@ -33,11 +33,11 @@ export function writeCatalogParams(catalog: CatalogParams): URLSearchParams {
   return params;
 }
 
-/** The `models` query's variables for `catalog`. RELEVANCE without a search text falls back to the default sort. */
+/** The `models` query's variables for `catalog`. RELEVANCE without a search text, or BENCHMARK_RANK without a benchmark, falls back to the default sort. */
 export function catalogVariables(catalog: CatalogParams): Record<string, unknown> {
   const search = catalog.q.trim();
   const filter = Object.fromEntries(FILTER_NAMES.filter((name) => catalog.filters[name].trim()).map((name) => [name, catalog.filters[name].trim()]));
-  const sort = catalog.sort === 'RELEVANCE' && !search ? null : catalog.sort;
+  const sort = (catalog.sort === 'RELEVANCE' && !search) || (catalog.sort === 'BENCHMARK_RANK' && !catalog.filters.bestOn.trim()) ? null : catalog.sort;
   return { search: search || null, filter: Object.keys(filter).length > 0 ? filter : null, sort };
 }
 

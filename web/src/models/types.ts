@@ -10,8 +10,8 @@ import type {
 
 export type { ModelSort, ModelVersionStatus, Visibility } from '../api/generated';
 
-/** In the order the catalog offers them. RELEVANCE needs a search text. */
-export const MODEL_SORTS = enumValues<ModelSort>({ RELEVANCE: true, STARS: true, DOWNLOADS: true, UPDATED: true, NEWEST: true });
+/** In the order the catalog offers them. RELEVANCE needs a search text, BENCHMARK_RANK a benchmark (`bestOn`). */
+export const MODEL_SORTS = enumValues<ModelSort>({ RELEVANCE: true, BENCHMARK_RANK: true, STARS: true, DOWNLOADS: true, UPDATED: true, NEWEST: true });
 
 /** What a model row of the catalog shows. */
 export type ModelSummary = ModelsQuery['models']['edges'][number]['node'];

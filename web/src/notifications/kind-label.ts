@@ -5,6 +5,8 @@ const LABELS: Record<string, string> = {
   MODEL_VERSION_PUBLISHED: 'New model version',
   MODEL_VERSION_DEPRECATED: 'Model version deprecated',
   DATASET_VERSION_CREATED: 'New dataset version',
+  MODEL_ENTERED_TOP_TEN: 'Model entered a top 10',
+  MODEL_TOOK_FIRST_PLACE: 'Model took first place',
 };
 
 export function kindLabel(kind: NotificationKind): string {

@@ -88,6 +88,11 @@ function BenchmarkDetails({ benchmark: b, reload }: { benchmark: BenchmarkDetail
           {b.viewerIsAdmin && <ManageBenchmark key={`${b.description}/${b.deadline}/${b.visibility}/${b.tags.join()}/${b.rules.submissionsPerDay}/${b.rules.teamSize}`} benchmark={b} onChanged={reload} />}
         </aside>
       </div>
+      <p>
+        <Link to={`/models?${new URLSearchParams({ bestOn: `${b.owner}/${b.name}` })}`} data-testid="benchmark-best-models">
+          Models ranked on this benchmark, best first
+        </Link>
+      </p>
       <BenchmarkLeaderboard benchmark={b} />
       <section className="card" aria-labelledby="benchmark-data">
         <h2 id="benchmark-data">Data</h2>

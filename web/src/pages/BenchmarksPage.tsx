@@ -1,6 +1,6 @@
 /**
  * Leaderboards: the benchmarks the user may see (public ones without an account), newest first,
- * with a search box (asked once typing pauses), a task filter and open/closed; beside them the
+ * with a search box and a tag filter (asked once typing pauses), a task filter and open/closed; beside them the
  * form that makes a benchmark from a dataset version (visitors are asked to sign in).
  */
 import { useState } from 'react';
@@ -27,9 +27,12 @@ export function BenchmarksPage() {
   const [filter, setFilter] = useState('');
   const [task, setTask] = useState<BenchmarkTask | ''>('');
   const [openness, setOpenness] = useState<Openness>('');
+  const [tagText, setTagText] = useState('');
   const search = useDebouncedValue(filter.trim());
+  const tag = useDebouncedValue(tagText.trim().toLowerCase());
   const variables = {
     ...(search ? { search } : {}),
+    ...(tag ? { tags: [tag] } : {}),
     ...(task ? { task } : {}),
     ...(openness ? { open: openness === 'open' } : {}),
   };
@@ -48,6 +51,10 @@ export function BenchmarksPage() {
             <label className="filter">
               <span>Search</span>
               <input type="search" value={filter} onChange={(event) => setFilter(event.target.value)} placeholder="name, tag, words…" data-testid="benchmarks-filter" />
+            </label>
+            <label className="filter">
+              <span>Tag</span>
+              <input type="search" value={tagText} onChange={(event) => setTagText(event.target.value)} placeholder="a tag" data-testid="benchmarks-tag" />
             </label>
             <label className="filter">
               <span>Task</span>
@@ -73,7 +80,7 @@ export function BenchmarksPage() {
             {(benchmarks) => (
               <BenchmarksTable
                 benchmarks={benchmarks}
-                empty={search || task || openness ? 'No benchmark matches these filters.' : 'There are no benchmarks yet: make the first from a dataset version.'}
+                empty={search || tag || task || openness ? 'No benchmark matches these filters.' : 'There are no benchmarks yet: make the first from a dataset version.'}
               />
             )}
           </PagedListView>

@@ -1,11 +1,12 @@
 /**
  * One model: its header (star, fork, subscribe), then three tabs (`?tab=`): the model card of the
  * selected version (`?version=N`, the newest by default) with its metrics, signature and lineage,
- * beside the versions, the aliases and how to load it with TF.js; the files of that version with
- * their download links, and (for writers) the upload of a new version; and (for writers and
- * admins) the settings: details, visibility, collaborators, access requests, deletion. A model
- * the user may not see is "not found", as the hub says, with a form to request access. Visitors
- * without an account read public models here too.
+ * and the model's standings on benchmarks (models/ModelStandings.tsx), beside the versions, the
+ * aliases and how to load it with TF.js; the files of that version with their download links,
+ * and (for writers) the upload of a new version; and (for writers and admins) the settings:
+ * details, visibility, collaborators, access requests, deletion. A model the user may not see is
+ * "not found", as the hub says, with a form to request access. Visitors without an account read
+ * public models here too.
  */
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { request } from '../api/graphql-client';
@@ -20,6 +21,7 @@ import { FilesTable } from '../models/FilesTable';
 import { LoadSnippet } from '../models/LoadSnippet';
 import { ModelDetailsForm } from '../models/ModelDetailsForm';
 import { ModelHeader } from '../models/ModelHeader';
+import { ModelStandings } from '../models/ModelStandings';
 import { DECIDE_MODEL_ACCESS_REQUEST, MODEL, REQUEST_MODEL_ACCESS, SET_MODEL_COLLABORATOR } from '../models/model-operations';
 import type { ModelDetail } from '../models/types';
 import { UploadVersionForm } from '../models/UploadVersionForm';
@@ -136,6 +138,7 @@ function ModelDetails({ model, access, reload }: { model: ModelDetail; access: M
                 )}
               </section>
             )}
+            <ModelStandings owner={model.owner} name={model.name} canWrite={canWrite} />
             <ModelDeployments owner={model.owner} name={model.name} />
           </div>
           <aside>

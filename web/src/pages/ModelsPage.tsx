@@ -1,6 +1,7 @@
 /**
  * The model catalog: a search box (full text over name, tags, description and model card, asked
- * of the hub once typing pauses), filters (task, tag, license, owner, framework), a sort, and the
+ * of the hub once typing pauses), filters (task, tag, license, owner, framework, "best on" a
+ * benchmark: the models ranked there, best first), a sort, and the
  * results page by page ("Load more"). The search lives in the URL, so it can be linked and
  * reloaded. "New model" opens the form for creating one (a visitor without an account, who sees
  * the public models, is asked to sign in instead).
@@ -24,6 +25,7 @@ import '../models/models.css';
 
 const SORT_LABELS: Record<ModelSort, string> = {
   RELEVANCE: 'Best match',
+  BENCHMARK_RANK: 'Best on the benchmark',
   STARS: 'Most stars',
   DOWNLOADS: 'Most downloads',
   UPDATED: 'Recently updated',
@@ -65,7 +67,9 @@ export function ModelsPage() {
   const searching = applied.q.trim() !== '';
   // What the hub sorts by when none is chosen: the best matches for a search, else the latest updates.
   const typed = draft.q.trim() !== '';
-  const sort = draft.sort === 'RELEVANCE' && !typed ? 'UPDATED' : (draft.sort ?? (typed ? 'RELEVANCE' : 'UPDATED'));
+  const ranked = draft.filters.bestOn.trim() !== '';
+  const fallback = typed ? 'RELEVANCE' : ranked ? 'BENCHMARK_RANK' : 'UPDATED';
+  const sort = (draft.sort === 'RELEVANCE' && !typed) || (draft.sort === 'BENCHMARK_RANK' && !ranked) ? fallback : (draft.sort ?? fallback);
   const narrowed = searching || Object.values(applied.filters).some(Boolean);
 
   return (
@@ -111,7 +115,7 @@ export function ModelsPage() {
                 onChange={(event) => setDraft((current) => ({ ...current, sort: event.target.value as ModelSort }))}
                 data-testid="models-sort"
               >
-                {MODEL_SORTS.filter((option) => option !== 'RELEVANCE' || typed).map((option) => (
+                {MODEL_SORTS.filter((option) => (option !== 'RELEVANCE' || typed) && (option !== 'BENCHMARK_RANK' || ranked)).map((option) => (
                   <option key={option} value={option}>
                     {SORT_LABELS[option]}
                   </option>
