@@ -502,6 +502,16 @@ export const VARIABLES = {
     description: 'distinct deployment and version pairs one hub labels on /metrics (aimass_deployment_*); further ones are counted under deployment="other", version="other"',
     parse: int(0, 100000),
   },
+  AIMASS_ALERTS_EVALUATE_SECONDS: {
+    default: '10',
+    description: "how often a hub tries to judge the deployments' alert rules over their latest complete window (one hub at a time does it)",
+    parse: int(1, 3600),
+  },
+  AIMASS_ALERTS_THROTTLE_SECONDS: {
+    default: '900',
+    description: 'how long an API key an alert throttled (the THROTTLE_KEY action) stays held to the baseline rate on that deployment',
+    parse: int(10, 86400),
+  },
   AIMASS_WEB_DIR: {
     default: './dist/web',
     description: 'built portal served at / (npm run build makes it)',
@@ -577,6 +587,8 @@ export interface Config {
   deployments: { maxQueue: number; reconcileMs: number; spreadWaitSeconds: number; autoscaleTickMs: number; rolloutTickMs: number; budgetTickMs: number };
   /** Deployment metrics time series (serving/monitoring/). */
   monitoring: { tiers: MetricTier[]; rollupSeconds: number; maxDeploymentLabels: number };
+  /** Deployment alert rules and incidents (serving/alerts/). */
+  alerts: { evaluateSeconds: number; throttleSeconds: number };
   /** AIMASS_MODEL_SPEC_MAX_PARAMS */
   modelSpecMaxParams: number;
   webhooks: { maxAttempts: number; retryBaseMs: number; retryMaxMs: number; timeoutMs: number; allowPrivate: boolean };
@@ -689,6 +701,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     serving: { maxBodyBytes: v.AIMASS_SERVING_MAX_BODY_BYTES },
     deployments: { maxQueue: v.AIMASS_SERVE_MAX_QUEUE, reconcileMs: v.AIMASS_SERVE_RECONCILE_MS, spreadWaitSeconds: v.AIMASS_SERVE_SPREAD_WAIT_SECONDS, autoscaleTickMs: v.AIMASS_SERVE_AUTOSCALE_TICK_MS, rolloutTickMs: v.AIMASS_ROLLOUT_TICK_MS, budgetTickMs: v.AIMASS_BUDGET_TICK_MS },
     monitoring: { tiers: v.AIMASS_METRICS_TIERS, rollupSeconds: v.AIMASS_METRICS_ROLLUP_SECONDS, maxDeploymentLabels: v.AIMASS_METRICS_MAX_DEPLOYMENT_LABELS },
+    alerts: { evaluateSeconds: v.AIMASS_ALERTS_EVALUATE_SECONDS, throttleSeconds: v.AIMASS_ALERTS_THROTTLE_SECONDS },
     modelSpecMaxParams: v.AIMASS_MODEL_SPEC_MAX_PARAMS,
     webhooks: {
       maxAttempts: v.AIMASS_WEBHOOK_MAX_ATTEMPTS,

@@ -26,6 +26,8 @@ export interface DeploymentTarget {
   /** Limits of the deployment itself, for every caller together (null: none). */
   requestsPerSecond: number | null;
   dailyRequestQuota: number | null;
+  /** API keys an alert throttled on this deployment: key id → requests per second (alerts/). */
+  keyThrottles?: Record<string, number>;
   /**
    * Its variants when it is split (more than one version, or a shadow), the primary first, each
    * with its version's signature; absent when one version answers every request.

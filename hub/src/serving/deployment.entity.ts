@@ -120,6 +120,10 @@ export class Deployment {
   @Column({ name: 'daily_requests', type: 'int', nullable: true })
   dailyRequests: number | null;
 
+  /** API keys an alert throttled on it (alerts/alert-actions.ts): key id → requests per second, until when, the incident. */
+  @Column({ name: 'key_throttles', type: 'jsonb', default: () => `'{}'` })
+  keyThrottles: Record<string, { requestsPerSecond: number; until: string; incidentId: string }>;
+
   @Field(() => Visibility)
   @Column({ type: 'text' })
   visibility: Visibility;

@@ -450,6 +450,7 @@ export class DeploymentsService {
       labelName: served.labelName,
       requestsPerSecond: d.requestsPerSecond,
       dailyRequestQuota: d.dailyRequests,
+      ...(Object.keys(d.keyThrottles ?? {}).length ? { keyThrottles: Object.fromEntries(Object.entries(d.keyThrottles).map(([key, t]) => [key, t.requestsPerSecond])) } : {}),
       ...(d.autoscalingValue ? { autoscaled: true } : {}),
       ...(d.autoscalingValue?.scaleToZeroAfterSeconds != null ? { scalesToZero: true } : {}),
       ...(d.variants?.length ? { variants: await this.variantTargets(d.variants), stickiness: d.stickiness === VariantStickiness.CALLER ? 'caller' : 'request' } : {}),

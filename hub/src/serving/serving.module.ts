@@ -13,6 +13,10 @@ import { SubjectKind, type NotificationsServices } from '../notifications/index.
 import type { HubFloor, HubModule } from '../module.js';
 import type { TrainingServices } from '../training/index.js';
 import type { Admission, Metering } from './admission.js';
+import { DeploymentAlertsResolver } from './alerts/alerts.resolver.js';
+import type { AlertRulesService } from './alerts/alert-rules.service.js';
+import { CanaryWeightRollback } from './alerts/alert-actions.js';
+import { createAlerts } from './alerts/create-alerts.js';
 import { Autoscaler } from './autoscale/autoscaler.js';
 import { BudgetKeeper } from './budgets/budget-keeper.js';
 import { BudgetsService } from './budgets/budgets.service.js';
@@ -54,7 +58,7 @@ import { ShadowMeter } from './split/shadow-meter.js';
 const SHADOW_FIGURES_DAYS = 30;
 
 /** Its GraphQL resolvers (static: `npm run schema` prints the SDL without a hub). */
-export const servingResolvers = [DeploymentResolver, DeploymentStatsResolver, DeploymentMetricsResolver, DeploymentSplitResolver, DeploymentTimelineResolver, RolloutResolver, PredictResolver, UsageResolver, DeploymentBudgetResolver] as const;
+export const servingResolvers = [DeploymentResolver, DeploymentStatsResolver, DeploymentMetricsResolver, DeploymentSplitResolver, DeploymentTimelineResolver, RolloutResolver, PredictResolver, UsageResolver, DeploymentBudgetResolver, DeploymentAlertsResolver] as const;
 
 export interface ServingServices {
   /** Deployments: their rules, access, and what the front doors and the router look up. */
@@ -85,6 +89,8 @@ export interface ServingServices {
   budgetKeeper: BudgetKeeper;
   /** Deployment budgets: set, removed and read (budgets/budgets.service.ts). */
   deploymentBudgets: BudgetsService;
+  /** Deployments' alert rules and incidents (alerts/). */
+  alertRules: AlertRulesService;
 }
 
 export function servingModule(
@@ -180,6 +186,26 @@ export function servingModule(
     log.child({ component: 'serving-budgets' }),
   );
   const deploymentBudgets = new BudgetsService(db, budgetKeeper);
+  const canaryWeights = new CanaryWeightRollback(db);
+  // Alert rules judged on the stored series; incidents told in the deployment's timeline (alerts/).
+  const alerts = createAlerts({
+    db,
+    log: log.child({ component: 'serving-alerts' }),
+    events,
+    deploymentEvents,
+    deployments,
+    reconciler: deploymentReconciler,
+    tiers: config.monitoring.tiers,
+    evaluateSeconds: config.alerts.evaluateSeconds,
+    throttleSeconds: config.alerts.throttleSeconds,
+    // A rollout in progress is rolled back by its own service (its state, its timeline); a split set by hand loses its canaries' weight.
+    canary: {
+      async rollBack(deploymentId, reason) {
+        if (await rollouts.rollBack(deploymentId, reason)) return { rolledBack: true, message: `Rolled back the rollout in progress (${reason})` };
+        return canaryWeights.rollBack(deploymentId, reason);
+      },
+    },
+  });
   const inference = new InferenceService(
     { deployments: recentCallable, admission: quotas.admission, router: routing.router, metering, replicas: replicaDirectory,
       shadows: shadowMeter,
@@ -203,7 +229,7 @@ export function servingModule(
 
   return {
     name: 'serving',
-    services: { deployments, deploymentReconciler, replicaDirectory, inference, admission: quotas.admission, metering, usage: quotas.usage, shadowMeter, deploymentMetrics: monitoring.service, autoscaler, deploymentEvents, rollouts, budgetKeeper, deploymentBudgets },
+    services: { deployments, deploymentReconciler, replicaDirectory, inference, admission: quotas.admission, metering, usage: quotas.usage, shadowMeter, deploymentMetrics: monitoring.service, autoscaler, deploymentEvents, rollouts, budgetKeeper, deploymentBudgets, alertRules: alerts.rules },
     resolvers: servingResolvers,
     routes: [
       { path: '/jobs', router: serveAgentRouter({ scheduler, artifacts }), jobTokenOnly: true },
@@ -227,10 +253,12 @@ export function servingModule(
       deploymentReconciler.start();
       autoscaler.start();
       rollouts.start();
+      alerts.start();
       void deploymentReconciler.tick();
     },
     async stop() {
       replicaDirectory.stop();
+      await alerts.stop();
       await autoscaler.stop();
       await rollouts.stop();
       await budgetKeeper.stop();

@@ -24,6 +24,28 @@ export type AccountEventKind =
   | 'NODE_REGISTERED'
   | 'NODE_TOKEN_REVOKED';
 
+/** What opening an incident does besides telling the deployment’s followers */
+export type AlertAction =
+  | 'EJECT_REPLICA'
+  | 'NONE'
+  | 'ROLL_BACK_CANARY'
+  | 'SCALE_UP'
+  | 'THROTTLE_KEY';
+
+/** ABOVE or BELOW a threshold, or ANOMALY: outside the band of the deployment’s own trailing baseline (median ± sensitivity × scaled MAD) */
+export type AlertCondition =
+  | 'ABOVE'
+  | 'ANOMALY'
+  | 'BELOW';
+
+/** A deployment's figure over a window: requests per second, the share of requests that failed, or a latency quantile in ms */
+export type AlertMetric =
+  | 'ERROR_RATE'
+  | 'P50_LATENCY_MS'
+  | 'P95_LATENCY_MS'
+  | 'P99_LATENCY_MS'
+  | 'REQUESTS_PER_SECOND';
+
 /** Classification: ACCURACY, MACRO_F1, LOG_LOSS (lower is better), ROC_AUC (two classes). Regression: RMSE, MAE (lower is better), R2 */
 export type BenchmarkMetric =
   | 'ACCURACY'
@@ -64,6 +86,31 @@ export type BenchmarkTask =
 export type BudgetAction =
   | 'CAP'
   | 'STOP';
+
+export type CreateAlertRuleInput = {
+  /** Default NONE */
+  action?: AlertAction | null | undefined;
+  /** ANOMALY: at least 6 windows, within the finest metrics tier’s retention (default 60) */
+  baselineMinutes?: number | null | undefined;
+  condition: AlertCondition;
+  /** The deployment’s name */
+  deployment: string;
+  /** Default true */
+  enabled?: boolean | null | undefined;
+  metric: AlertMetric;
+  /** 1–100000 (default 10) */
+  minRequests?: number | null | undefined;
+  /** 1–100 characters, unique among the deployment’s rules */
+  name: string;
+  /** The deployment’s owner (a user or organization handle) */
+  owner: string;
+  /** ANOMALY: 1–20 scaled MADs (default 4) */
+  sensitivity?: number | null | undefined;
+  /** Needed by ABOVE and BELOW; 0–1 for ERROR_RATE */
+  threshold?: number | null | undefined;
+  /** A multiple of the finest metrics resolution (10 s by default), at most 3600 */
+  windowSeconds: number;
+};
 
 export type CreateApiKeyInput = {
   /** Inference requests per UTC day (1 to 100000000); omit for none */
@@ -1096,6 +1143,28 @@ export type CreateDatasetMutationVariables = Exact<{
 
 
 export type CreateDatasetMutation = { createDataset: { id: string, owner: string, name: string, description: string, license: string, tags: Array<string>, visibility: Visibility, createdAt: string, updatedAt: string } };
+
+export type DeploymentAlertsQueryVariables = Exact<{
+  owner: string;
+  name: string;
+}>;
+
+
+export type DeploymentAlertsQuery = { deployment: { id: string, alertRules: Array<{ id: string, name: string, metric: AlertMetric, condition: AlertCondition, threshold: number | null, sensitivity: number, windowSeconds: number, baselineMinutes: number, minRequests: number, action: AlertAction, enabled: boolean }> | null, incidents: Array<{ id: string, ruleId: string | null, openedAt: string, resolvedAt: string | null, action: unknown, rule: { name: string, metric: AlertMetric, condition: AlertCondition, windowSeconds: number }, opened: { value: number | null, requests: number, threshold: number | null, band: { median: number, low: number, high: number } | null }, resolved: { value: number | null, requests: number } | null }> | null } };
+
+export type CreateAlertRuleMutationVariables = Exact<{
+  input: CreateAlertRuleInput;
+}>;
+
+
+export type CreateAlertRuleMutation = { createAlertRule: { id: string } };
+
+export type DeleteAlertRuleMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DeleteAlertRuleMutation = { deleteAlertRule: boolean };
 
 export type SetDeploymentBudgetMutationVariables = Exact<{
   owner: string;

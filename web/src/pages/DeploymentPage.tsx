@@ -3,8 +3,8 @@
  * its stored metrics over a chosen range (rate, latency, errors, replicas, nodes' CPU and memory,
  * MetricsCharts), the batch sizes of the last minute, its traffic split (an editor) and progressive
  * rollout (progress, analysis, start/pause/resume/abort), usage by API key, its settings and
- * endpoints (replicas and autoscaling editable), its monthly budget, its timeline, Try it, and (for
- * its owner) Delete.
+ * endpoints (replicas and autoscaling editable), its monthly budget, its timeline, its alert rules
+ * and incident timeline (for those who may change it), Try it, and (for its owner) Delete.
  */
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -17,6 +17,7 @@ import { usePageTitle } from '../components/use-page-title';
 import { useRowAction } from '../components/use-row-action';
 import { BatchSizeChart } from '../deployments/BatchSizeChart';
 import { BudgetPanel } from '../deployments/BudgetPanel';
+import { DeploymentAlerts } from '../deployments/DeploymentAlerts';
 import { DELETE_DEPLOYMENT } from '../deployments/deployment-operations';
 import { DeploymentFacts } from '../deployments/DeploymentFacts';
 import { DeploymentTimeline } from '../deployments/DeploymentTimeline';
@@ -123,6 +124,11 @@ function DeploymentDetails({ deployment, liveError }: { deployment: DeploymentDe
       </section>
 
       <DeploymentTimeline owner={deployment.owner} name={deployment.name} changedAt={deployment.updatedAt} />
+
+      <section className="card" aria-labelledby="alerts-heading">
+        <h2 id="alerts-heading">Alerts and incidents</h2>
+        <DeploymentAlerts owner={deployment.owner} name={deployment.name} />
+      </section>
 
       <div className="page-grid">
         <section className="card" aria-label="Try it">

@@ -1,5 +1,6 @@
 /**
- * Which limits one inference request spends: the API key's own (per second and per UTC day), the
+ * Which limits one inference request spends: the API key's own (per second and per UTC day, and a
+ * throttle an alert put on it for one deployment), the
  * subscriber plan's daily quota (per subscriber and model), and the deployment's own (for all its
  * callers together). Each is a counter named by `key`, shared by every hub on the database.
  */
@@ -27,6 +28,8 @@ export function applicableLimits(principal: Principal, target: DeploymentTarget,
   if (principal.via === 'apiKey') {
     add('apiKey', 'second', `apiKey:${principal.credentialId}`, principal.keyLimits?.requestsPerSecond);
     add('apiKey', 'day', `apiKey:${principal.credentialId}`, principal.keyLimits?.dailyRequests);
+    // A key an alert throttled on this deployment (it flooded it): its rate here, whatever its own limits.
+    if (principal.credentialId) add('apiKey', 'second', `throttle:${target.id}:${principal.credentialId}`, target.keyThrottles?.[principal.credentialId]);
   }
   // A plan's quota is the subscriber's per model, whichever key or session they call with.
   if (access.via === 'subscriber' && access.plan) add('plan', 'day', `plan:${principal.user.id}:${target.modelId}`, access.plan.dailyRequestQuota);
