@@ -14,6 +14,10 @@ import type { TrainingServices } from '../training/index.js';
 import type { Admission, Metering } from './admission.js';
 import { Autoscaler } from './autoscale/autoscaler.js';
 import { ConcurrencyMeter } from './autoscale/concurrency-meter.js';
+import { createPlanning } from './autoscale/create-planning.js';
+import { DeploymentPlannerResolver } from './autoscale/deployment-planner.resolver.js';
+import type { ForecastReader } from './autoscale/forecast-reader.js';
+import type { Planner } from './autoscale/planner.js';
 import { DeploymentStatsResolver } from './deployment-stats.resolver.js';
 import { DeploymentResolver } from './deployment.resolver.js';
 import { DeploymentsService } from './deployments.service.js';
@@ -43,7 +47,7 @@ import { ShadowMeter } from './split/shadow-meter.js';
 const SHADOW_FIGURES_DAYS = 30;
 
 /** Its GraphQL resolvers (static: `npm run schema` prints the SDL without a hub). */
-export const servingResolvers = [DeploymentResolver, DeploymentStatsResolver, DeploymentMetricsResolver, DeploymentSplitResolver, PredictResolver, UsageResolver] as const;
+export const servingResolvers = [DeploymentResolver, DeploymentStatsResolver, DeploymentMetricsResolver, DeploymentSplitResolver, DeploymentPlannerResolver, PredictResolver, UsageResolver] as const;
 
 export interface ServingServices {
   /** Deployments: their rules, access, and what the front doors and the router look up. */
@@ -66,6 +70,10 @@ export interface ServingServices {
   deploymentMetrics: MetricsService;
   /** Sizes autoscaled deployments from every hub's demand, and starts a replica for a request to one scaled to zero (autoscale/). */
   autoscaler: Autoscaler;
+  /** The predictive planner: forecasts each autoscaled deployment's requests and sets the floor its autoscaler keeps (autoscale/planner.ts). */
+  planner: Planner;
+  /** The planner's forecasts beside the real traffic, its plan and why a deployment waits (autoscale/forecast-reader.ts). */
+  forecasts: ForecastReader;
 }
 
 export function servingModule(
@@ -136,6 +144,8 @@ export function servingModule(
   const shadowMeter = new ShadowMeter(db, log.child({ component: 'serving-shadow' }));
   const demand = new ConcurrencyMeter();
   const autoscaler = new Autoscaler(db, config, demand, deploymentReconciler, events, signals.instanceId, log.child({ component: 'serving-autoscaler' }));
+  // Predictive planning and capacity sharing: the floor and the share the autoscaler reads (autoscale/).
+  const planning = createPlanning({ db, config: config.planner, metrics: monitoring.service, log: log.child({ component: 'serving-planner' }) });
   const inference = new InferenceService(
     { deployments: recentCallable, admission: quotas.admission, router: routing.router, metering, replicas: replicaDirectory,
       shadows: shadowMeter,
@@ -159,7 +169,7 @@ export function servingModule(
 
   return {
     name: 'serving',
-    services: { deployments, deploymentReconciler, replicaDirectory, inference, admission: quotas.admission, metering, usage: quotas.usage, shadowMeter, deploymentMetrics: monitoring.service, autoscaler },
+    services: { deployments, deploymentReconciler, replicaDirectory, inference, admission: quotas.admission, metering, usage: quotas.usage, shadowMeter, deploymentMetrics: monitoring.service, autoscaler, planner: planning.planner, forecasts: planning.forecasts },
     resolvers: servingResolvers,
     routes: [
       { path: '/jobs', router: serveAgentRouter({ scheduler, artifacts }), jobTokenOnly: true },
@@ -182,10 +192,12 @@ export function servingModule(
       await replicaDirectory.start();
       deploymentReconciler.start();
       autoscaler.start();
+      planning.start();
       void deploymentReconciler.tick();
     },
     async stop() {
       replicaDirectory.stop();
+      await planning.stop();
       await autoscaler.stop();
       await deploymentReconciler.stop();
       routing.close();
