@@ -5,10 +5,9 @@
  *
  *  1. minimums first: each deployment's minReplicas (oldest deployment first, should even those
  *     not fit);
- *  2. then fair share (max-min fairness) of what remains: every deployment still wanting more gets
- *     an equal part, a deployment that wants less than its part takes only what it wants and the
- *     rest is shared again among the others; a replica left when the parts do not divide goes to
- *     the oldest deployment still wanting.
+ *  2. then fair share (max-min fairness) of what remains: replica by replica, to the deployment
+ *     still wanting more that holds the fewest (the oldest on a tie) — so every deployment ends with
+ *     its wish or with as many as the others still waiting, give or take one.
  *
  * There is no owner-set priority: owners would all set the highest. A pure function, so the rule
  * is tested on its own; `CapacitySharing` applies it to the deployments' rows.
@@ -38,24 +37,14 @@ export function shareCapacity(capacity: number, claims: readonly Claim[]): Map<s
     granted.set(c.id, take);
     left -= take;
   }
-  let wanting = ordered.filter((c) => granted.get(c.id)! < Math.max(c.wish, c.min));
-  while (left > 0 && wanting.length > 0) {
-    const part = Math.floor(left / wanting.length);
-    if (part === 0) {
-      // Fewer replicas than wanting deployments: one each, oldest first.
-      for (const c of wanting) {
-        if (left === 0) break;
-        granted.set(c.id, granted.get(c.id)! + 1);
-        left--;
-      }
-    } else {
-      for (const c of wanting) {
-        const take = Math.min(part, Math.max(c.wish, c.min) - granted.get(c.id)!);
-        granted.set(c.id, granted.get(c.id)! + take);
-        left -= take;
-      }
-    }
-    wanting = wanting.filter((c) => granted.get(c.id)! < Math.max(c.wish, c.min));
+  // Max-min fairness in whole replicas: each next replica to the deployment granted the fewest (the oldest on a tie).
+  const wants = (c: Claim) => granted.get(c.id)! < Math.max(c.wish, c.min);
+  while (left > 0) {
+    let next: Claim | undefined;
+    for (const c of ordered) if (wants(c) && (next === undefined || granted.get(c.id)! < granted.get(next.id)!)) next = c;
+    if (!next) break;
+    granted.set(next.id, granted.get(next.id)! + 1);
+    left--;
   }
   return granted;
 }
@@ -103,7 +92,7 @@ export class CapacitySharing {
             capacity,
             wanted,
             at: now,
-            reason: `the network holds ${capacity} replicas (${nodes} online node(s) × ${this.replicasPerNode}) and every deployment together wants ${wanted}; shared minimums first, then in equal parts: ${grant} of the ${claim.wish} it wants`,
+            reason: `the network holds ${capacity} replicas (${nodes} online node(s) × ${this.replicasPerNode}) and every deployment together wants ${wanted}; shared minimums first, then evenly: ${grant} of the ${claim.wish} it wants`,
           }
         : null;
       if (share && grant < claim.wish) held.push(d.id);
