@@ -460,7 +460,7 @@ export const VARIABLES = {
   },
   AIMASS_SERVE_PLANNER_HISTORY_DAYS: {
     default: '28',
-    description: "days of a deployment's request history the planner reads (weekly seasonality needs 14)",
+    description: "days of a deployment's request history the planner reads (weekday factors need 7; more weeks average them)",
     parse: int(1, 365),
   },
   AIMASS_SERVE_PLANNER_MIN_HISTORY_DAYS: {

@@ -34,11 +34,11 @@ const wave = (t: number) => 50 + 40 * Math.sin((2 * Math.PI * (hourOf(t) - 6)) /
 
 describe('Autoscaling planner: the forecaster against known series', () => {
   it('forecasts a daily wave on the day after its history within 1 %', () => {
-    const values = series(7, wave);
+    const values = series(6, wave);
     const model = fitForecast({ startMs: MONDAY, slotMs: SLOT, values }, 3)!;
-    expect(model.historyDays).toBe(7);
-    expect(model.weekly).toBe(false);
-    const next = MONDAY + 7 * DAY_MS;
+    expect(model.historyDays).toBe(6);
+    expect(model.weekly).toBe(false); // less than a week: daily seasonality only
+    const next = MONDAY + 6 * DAY_MS;
     const predicted = forecastRange(model, next, next + DAY_MS);
     expect(predicted).toHaveLength(PER_DAY);
     const actual = predicted.map((p) => wave(p.start));
@@ -48,7 +48,7 @@ describe('Autoscaling planner: the forecaster against known series', () => {
     expect(hourOf(peak.start)).toBeCloseTo(12, 0);
   });
 
-  it('carries the week with two weeks of history: weekends at their own level', () => {
+  it('carries the week with three weeks of history: weekends at their own level', () => {
     const weekly = (t: number) => wave(t) * ([0, 6].includes(new Date(t).getUTCDay()) ? 0.4 : 1);
     const values = series(21, weekly);
     const model = fitForecast({ startMs: MONDAY, slotMs: SLOT, values }, 3)!;

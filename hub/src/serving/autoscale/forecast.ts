@@ -8,7 +8,7 @@
  *
  * - level: a straight line fitted (least squares) through the last {@link TREND_DAYS} whole days'
  *   mean rates, each divided by its weekday factor — the trend;
- * - weekday factors: with at least two weeks of history, each weekday's mean over the overall mean
+ * - weekday factors: with at least a week of history, each weekday's mean day over the trend
  *   (normalised to average 1); with less, 1 (daily seasonality only);
  * - day profile: for each slot of the day, the mean of value ÷ (its day's level × weekday factor),
  *   recent days weighing more (half-life {@link PROFILE_HALF_LIFE_DAYS} days);
@@ -21,6 +21,8 @@
  */
 
 export const DAY_MS = 86_400_000;
+/** Whole days of history from which weekday factors are fitted (each weekday seen at least once). */
+export const WEEKLY_MIN_DAYS = 7;
 /** Whole days the trend line is fitted through. */
 export const TREND_DAYS = 14;
 /** A day's weight in the profile halves every this many days back. */
@@ -46,7 +48,7 @@ export interface ForecastModel {
   /** Level (requests per second) at the middle of day 0, and its change per day. */
   intercept: number;
   slope: number;
-  /** Weekday factor by UTC weekday (0 = Sunday); all 1 without two weeks of history. */
+  /** Weekday factor by UTC weekday (0 = Sunday); all 1 with less than a week of history. */
   weekdays: number[];
   weekly: boolean;
   /** Shape of the day, one factor per slot, averaging about 1. */
@@ -99,7 +101,7 @@ export function fitForecast(input: ForecastInput, minDays: number): ForecastMode
   const weekdayOf = (d: number) => new Date(originMs + d * DAY_MS).getUTCDay();
 
   // Weekday factors: each weekday's mean day over the mean day, from the days behind a straight trend.
-  const weekly = days >= 14;
+  const weekly = days >= WEEKLY_MIN_DAYS;
   const weekdays = new Array<number>(7).fill(1);
   if (weekly) {
     const rough = line(dayMeans.map((_, d) => d), dayMeans);

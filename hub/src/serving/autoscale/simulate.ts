@@ -33,6 +33,8 @@ export interface SimulationOptions {
   minHistoryDays: number;
   /** Only what happens from this epoch ms on is counted (earlier days build the history). */
   measureFromMs: number;
+  /** When a load step begins: the result says how long until enough replicas were ready for it. */
+  stepAtMs?: number;
 }
 
 export interface SimulationResult {
@@ -50,6 +52,8 @@ export interface SimulationResult {
   plannedRuns: number;
   /** Ready replicas and demand in replicas (concurrency ÷ target) per minute, measured part. */
   timeline: { t: number; ready: number; needed: number; floor: number }[];
+  /** Ms from `stepAtMs` until the ready replicas at the target covered the demand; null: never, or no step. */
+  enoughAfterStepMs: number | null;
 }
 
 export function simulate(o: SimulationOptions): SimulationResult {
@@ -70,6 +74,7 @@ export function simulate(o: SimulationOptions): SimulationResult {
   let reactiveOnlyRuns = 0;
   let plannedRuns = 0;
   const timeline: SimulationResult['timeline'] = [];
+  let enoughAfterStepMs: number | null = null;
   const ticksPerSecond = o.tickMs / 1000;
   const plannerEveryS = Math.round(o.plannerEveryMs / 1000);
 
@@ -82,6 +87,7 @@ export function simulate(o: SimulationOptions): SimulationResult {
     const ready = replicas.filter((at) => at <= t).length;
     const capacity = ready * o.replicaCapacity;
     const waiting = concurrency <= 0 ? 0 : ready === 0 ? rate : rate * Math.max(0, 1 - capacity / concurrency);
+    if (o.stepAtMs !== undefined && enoughAfterStepMs === null && t > o.stepAtMs && ready * o.settings.targetConcurrency >= concurrency) enoughAfterStepMs = t - o.stepAtMs;
     const measured = t >= o.measureFromMs;
     if (measured) {
       requests += rate;
@@ -121,7 +127,7 @@ export function simulate(o: SimulationOptions): SimulationResult {
     }
   }
   const slots = slotSums.map((sum) => sum / (o.slotMs / 1000));
-  return { replicaMinutes: replicaMs / 60_000, requests, delayed, slots, model, reactiveOnlyRuns, plannedRuns, timeline };
+  return { replicaMinutes: replicaMs / 60_000, requests, delayed, slots, model, reactiveOnlyRuns, plannedRuns, timeline, enoughAfterStepMs };
 }
 
 /** The forecaster's MAPE on the held-out last day of a simulation's slots. */
