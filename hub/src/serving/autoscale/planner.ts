@@ -53,7 +53,7 @@ export class Planner {
     await this.db.query(`INSERT INTO serving_metric_tasks (task) VALUES ('planner') ON CONFLICT DO NOTHING`);
     // A compare-and-set, not a held lock: the run reads through other connections (PGlite would wait on itself).
     const claimed = rows(
-      await this.db.query(`UPDATE serving_metric_tasks SET done_until = $1 WHERE task = 'planner' AND (done_until IS NULL OR done_until <= $2 OR done_until > $1) RETURNING task`, [
+      await this.db.query(`UPDATE serving_metric_tasks SET done_until = $1 WHERE task = 'planner' AND (done_until IS NULL OR done_until <= $2) RETURNING task`, [
         new Date(now),
         new Date(now - halfMs),
       ]),
