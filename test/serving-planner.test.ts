@@ -196,13 +196,13 @@ describe('Autoscaling: the predictive planner and capacity sharing', () => {
   }, 300_000);
 
   it('shares a short network by its rule and tells the owner why theirs waits', async () => {
-    // One node of 4 slots holds 4 replicas: daily wants 3 (its floor), fresh 1. A third deployment makes 5.
+    // One node × AIMASS_SERVE_REPLICAS_PER_NODE 4: daily wants 3 (its floor), fresh 1. A third deployment makes 5.
     const daily = await get('daily');
     expect(daily.autoscaler.wantedReplicas).toBe(3);
     await create({ name: 'late', minReplicas: 1, maxReplicas: 1 });
     // Minimums first (1 + 1 + 1), the one replica left to daily: 2 of its 3.
     const held = await until('daily', (d) => d.waitingReason !== null && d.autoscaler.wantedReplicas === 2, 60_000);
-    expect(held.waitingReason).toMatch(/^capacity sharing: the network holds 4 replicas on 1 online node\(s\) and every deployment together wants 5; shared minimums first, then evenly: 2 of the 3 it wants/);
+    expect(held.waitingReason).toMatch(/^capacity sharing: the network holds 4 replicas \(1 online node\(s\) × 4\) and every deployment together wants 5; shared minimums first, then evenly: 2 of the 3 it wants/);
     expect(held.autoscaler.reason).toMatch(/held at 2 of 3/);
     await until('late', (d) => ready(d) === 1);
     expect((await get('fresh')).waitingReason).toBeNull();

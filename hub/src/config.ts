@@ -475,7 +475,7 @@ export const VARIABLES = {
   },
   AIMASS_SERVE_REPLICAS_PER_NODE: {
     default: '16',
-    description: 'replicas an online node counts for at most in capacity sharing (each counts its slots, up to this): when every deployment together wants more than the online nodes hold, replicas are shared by the rule of docs/autoscaling.md; 0 turns capacity sharing off',
+    description: 'replicas each online node counts for in capacity sharing: when every deployment together wants more than this × the online nodes, replicas are shared by the rule of docs/autoscaling.md; 0 turns capacity sharing off',
     parse: int(0, 10000),
   },
   AIMASS_SERVE_SPREAD_WAIT_SECONDS: {

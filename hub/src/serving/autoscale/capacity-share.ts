@@ -1,7 +1,6 @@
 /**
  * Capacity sharing (docs/autoscaling.md, "Capacity sharing"): when every deployment together
- * wants more replicas than the network holds (each online node its slots, at most
- * AIMASS_SERVE_REPLICAS_PER_NODE),
+ * wants more replicas than the network holds (online nodes × AIMASS_SERVE_REPLICAS_PER_NODE),
  * replicas are shared by one stated rule:
  *
  *  1. minimums first: each deployment's minReplicas (oldest deployment first, should even those
@@ -66,11 +65,16 @@ export class CapacitySharing {
       await this.db.query(`UPDATE deployments SET capacity_share = NULL WHERE capacity_share IS NOT NULL`);
       return [];
     }
-    // A node runs at most its slots of jobs, replicas included (the agent refuses more), and counts for at most replicasPerNode.
-    const [{ nodes, capacity: slotsTotal }] = rows<{ nodes: string; capacity: string | null }>(
-      await this.db.query(`SELECT count(*) AS nodes, sum(least(slots, $1)) AS capacity FROM nodes WHERE connected AND NOT disabled AND NOT draining AND NOT quarantined`, [this.replicasPerNode]),
+    const [{ nodes }] = rows<{ nodes: string }>(
+      await this.db.query(`SELECT count(*) AS nodes FROM nodes WHERE connected AND NOT disabled AND NOT draining AND NOT quarantined`),
     );
-    const capacity = Number(slotsTotal ?? 0);
+    const capacity = Number(nodes) * this.replicasPerNode;
+    if (capacity === 0) {
+      // No node online (a hub starting before its agents reconnect): nothing can be placed, and holding
+      // deployments at their minimum would only stop the replicas the returning agents still hold.
+      await this.db.query(`UPDATE deployments SET capacity_share = NULL WHERE capacity_share IS NOT NULL`);
+      return [];
+    }
     // Every deployment that runs replicas: autoscaled ones by their wish, others by minReplicas.
     const found = rows<{ id: string; min: number; wish: number | null; created_at: Date; autoscaled: boolean; share: CapacityShare | null }>(
       await this.db.query(
@@ -94,7 +98,7 @@ export class CapacitySharing {
             capacity,
             wanted,
             at: now,
-            reason: `the network holds ${capacity} replicas on ${nodes} online node(s) and every deployment together wants ${wanted}; shared minimums first, then evenly: ${grant} of the ${claim.wish} it wants`,
+            reason: `the network holds ${capacity} replicas (${nodes} online node(s) × ${this.replicasPerNode}) and every deployment together wants ${wanted}; shared minimums first, then evenly: ${grant} of the ${claim.wish} it wants`,
           }
         : null;
       if (share && grant < claim.wish) held.push(d.id);
