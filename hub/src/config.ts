@@ -48,6 +48,13 @@ const oneOf =
 
 const text: Parser<string> = (raw) => raw;
 
+/** Minutes that divide a day (the planner's forecast slots align to UTC midnight). */
+const dayDivisorMinutes: Parser<number> = (raw, name) => {
+  const value = int(1, 1440)(raw, name);
+  if (1440 % value !== 0) throw new Error(`${name} must divide a day (1440 minutes): 5, 10, 15, 30, 60, …, got ${value}`);
+  return value;
+};
+
 const postgresUrl: Parser<string> = (raw, name) => {
   let url: URL;
   try {
@@ -482,6 +489,36 @@ export const VARIABLES = {
     description: "how often each hub meters replica-hours and judges deployment budgets (the 80 % warning, the action at 100 %, a new month); usage itself is exact whatever the tick",
     parse: int(100, 600000),
   },
+  AIMASS_SERVE_PLANNER_MINUTES: {
+    default: '5',
+    description: "how often the predictive planner forecasts each autoscaled deployment's request rate and sets the floor the autoscaler keeps (one hub per run; docs/autoscaling.md)",
+    parse: int(1, 60),
+  },
+  AIMASS_SERVE_PLANNER_SLOT_MINUTES: {
+    default: '15',
+    description: "the planner's forecast slot in minutes: the request history is read and forecast in slots this long (must divide a day)",
+    parse: dayDivisorMinutes,
+  },
+  AIMASS_SERVE_PLANNER_HISTORY_DAYS: {
+    default: '28',
+    description: "days of a deployment's request history the planner reads (weekday factors need 7; more weeks average them)",
+    parse: int(1, 365),
+  },
+  AIMASS_SERVE_PLANNER_MIN_HISTORY_DAYS: {
+    default: '3',
+    description: 'whole days of request history a deployment needs before the planner forecasts it; with fewer it is scaled reactively only',
+    parse: int(1, 60),
+  },
+  AIMASS_SERVE_PLANNER_START_SECONDS: {
+    default: '120',
+    description: "replica start time the planner assumes for a deployment none of whose replicas has started yet (otherwise it measures it: the median of the last 20 replicas' placement to ready)",
+    parse: int(1, 3600),
+  },
+  AIMASS_SERVE_REPLICAS_PER_NODE: {
+    default: '16',
+    description: 'replicas each online node counts for in capacity sharing: when every deployment together wants more than this × the online nodes, replicas are shared by the rule of docs/autoscaling.md; 0 turns capacity sharing off',
+    parse: int(0, 10000),
+  },
   AIMASS_SERVE_SPREAD_WAIT_SECONDS: {
     default: '30',
     description: 'how long a replica waits for a node that holds no replica of its deployment before it may join one on a node that already does (so a one-node hub still serves every replica)',
@@ -585,6 +622,8 @@ export interface Config {
   serving: { maxBodyBytes: number };
   /** Deployments and their replicas (serving/). */
   deployments: { maxQueue: number; reconcileMs: number; spreadWaitSeconds: number; autoscaleTickMs: number; rolloutTickMs: number; budgetTickMs: number };
+  /** The predictive planner and capacity sharing (serving/autoscale/planner.ts, capacity-share.ts). */
+  planner: { everyMinutes: number; slotMinutes: number; historyDays: number; minHistoryDays: number; defaultStartSeconds: number; replicasPerNode: number };
   /** Deployment metrics time series (serving/monitoring/). */
   monitoring: { tiers: MetricTier[]; rollupSeconds: number; maxDeploymentLabels: number };
   /** Deployment alert rules and incidents (serving/alerts/). */
@@ -700,6 +739,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     serving: { maxBodyBytes: v.AIMASS_SERVING_MAX_BODY_BYTES },
     deployments: { maxQueue: v.AIMASS_SERVE_MAX_QUEUE, reconcileMs: v.AIMASS_SERVE_RECONCILE_MS, spreadWaitSeconds: v.AIMASS_SERVE_SPREAD_WAIT_SECONDS, autoscaleTickMs: v.AIMASS_SERVE_AUTOSCALE_TICK_MS, rolloutTickMs: v.AIMASS_ROLLOUT_TICK_MS, budgetTickMs: v.AIMASS_BUDGET_TICK_MS },
+    planner: {
+      everyMinutes: v.AIMASS_SERVE_PLANNER_MINUTES,
+      slotMinutes: v.AIMASS_SERVE_PLANNER_SLOT_MINUTES,
+      historyDays: v.AIMASS_SERVE_PLANNER_HISTORY_DAYS,
+      minHistoryDays: v.AIMASS_SERVE_PLANNER_MIN_HISTORY_DAYS,
+      defaultStartSeconds: v.AIMASS_SERVE_PLANNER_START_SECONDS,
+      replicasPerNode: v.AIMASS_SERVE_REPLICAS_PER_NODE,
+    },
     monitoring: { tiers: v.AIMASS_METRICS_TIERS, rollupSeconds: v.AIMASS_METRICS_ROLLUP_SECONDS, maxDeploymentLabels: v.AIMASS_METRICS_MAX_DEPLOYMENT_LABELS },
     alerts: { evaluateSeconds: v.AIMASS_ALERTS_EVALUATE_SECONDS, throttleSeconds: v.AIMASS_ALERTS_THROTTLE_SECONDS },
     modelSpecMaxParams: v.AIMASS_MODEL_SPEC_MAX_PARAMS,

@@ -163,7 +163,8 @@ export class Deployment {
 
   @Field(() => DeploymentAutoscaling, { nullable: true, description: 'Its autoscaling settings; null: kept at minReplicas' })
   get autoscaling(): DeploymentAutoscaling | null {
-    return this.autoscalingValue ?? null;
+    // Settings stored before the predictive planner have no `predictive`: it is on.
+    return this.autoscalingValue ? { ...this.autoscalingValue, predictive: this.autoscalingValue.predictive ?? true } : null;
   }
 
   @Field(() => DeploymentAutoscaler, { nullable: true, description: "The autoscaler's last decision; null when it is not autoscaled or none was made yet" })

@@ -22,6 +22,10 @@ import { BudgetKeeper } from './budgets/budget-keeper.js';
 import { BudgetsService } from './budgets/budgets.service.js';
 import { DeploymentBudgetResolver } from './budgets/deployment-budget.resolver.js';
 import { ConcurrencyMeter } from './autoscale/concurrency-meter.js';
+import { createPlanning } from './autoscale/create-planning.js';
+import { DeploymentPlannerResolver } from './autoscale/deployment-planner.resolver.js';
+import type { ForecastReader } from './autoscale/forecast-reader.js';
+import type { Planner } from './autoscale/planner.js';
 import { DeploymentStatsResolver } from './deployment-stats.resolver.js';
 import { DeploymentResolver } from './deployment.resolver.js';
 import { DeploymentsService } from './deployments.service.js';
@@ -58,7 +62,7 @@ import { ShadowMeter } from './split/shadow-meter.js';
 const SHADOW_FIGURES_DAYS = 30;
 
 /** Its GraphQL resolvers (static: `npm run schema` prints the SDL without a hub). */
-export const servingResolvers = [DeploymentResolver, DeploymentStatsResolver, DeploymentMetricsResolver, DeploymentSplitResolver, DeploymentTimelineResolver, RolloutResolver, PredictResolver, UsageResolver, DeploymentBudgetResolver, DeploymentAlertsResolver] as const;
+export const servingResolvers = [DeploymentResolver, DeploymentStatsResolver, DeploymentMetricsResolver, DeploymentSplitResolver, DeploymentTimelineResolver, RolloutResolver, PredictResolver, UsageResolver, DeploymentBudgetResolver, DeploymentAlertsResolver, DeploymentPlannerResolver] as const;
 
 export interface ServingServices {
   /** Deployments: their rules, access, and what the front doors and the router look up. */
@@ -91,6 +95,10 @@ export interface ServingServices {
   deploymentBudgets: BudgetsService;
   /** Deployments' alert rules and incidents (alerts/). */
   alertRules: AlertRulesService;
+  /** The predictive planner: forecasts each autoscaled deployment's requests and sets the floor its autoscaler keeps (autoscale/planner.ts). */
+  planner: Planner;
+  /** The planner's forecasts beside the real traffic, its plan and why a deployment waits (autoscale/forecast-reader.ts). */
+  forecasts: ForecastReader;
 }
 
 export function servingModule(
@@ -206,6 +214,8 @@ export function servingModule(
       },
     },
   });
+  // Predictive planning and capacity sharing: the floor and the share the autoscaler reads (autoscale/).
+  const planning = createPlanning({ db, config: config.planner, metrics: monitoring.service, log: log.child({ component: 'serving-planner' }) });
   const inference = new InferenceService(
     { deployments: recentCallable, admission: quotas.admission, router: routing.router, metering, replicas: replicaDirectory,
       shadows: shadowMeter,
@@ -229,7 +239,7 @@ export function servingModule(
 
   return {
     name: 'serving',
-    services: { deployments, deploymentReconciler, replicaDirectory, inference, admission: quotas.admission, metering, usage: quotas.usage, shadowMeter, deploymentMetrics: monitoring.service, autoscaler, deploymentEvents, rollouts, budgetKeeper, deploymentBudgets, alertRules: alerts.rules },
+    services: { deployments, deploymentReconciler, replicaDirectory, inference, admission: quotas.admission, metering, usage: quotas.usage, shadowMeter, deploymentMetrics: monitoring.service, autoscaler, deploymentEvents, rollouts, budgetKeeper, deploymentBudgets, alertRules: alerts.rules, planner: planning.planner, forecasts: planning.forecasts },
     resolvers: servingResolvers,
     routes: [
       { path: '/jobs', router: serveAgentRouter({ scheduler, artifacts }), jobTokenOnly: true },
@@ -254,11 +264,13 @@ export function servingModule(
       autoscaler.start();
       rollouts.start();
       alerts.start();
+      planning.start();
       void deploymentReconciler.tick();
     },
     async stop() {
       replicaDirectory.stop();
       await alerts.stop();
+      await planning.stop();
       await autoscaler.stop();
       await rollouts.stop();
       await budgetKeeper.stop();

@@ -3,7 +3,7 @@ import { formatBytes, formatNumber, statusWord } from '../components/format';
 import type { DeploymentDetail } from './types';
 
 export function DeploymentFacts({ deployment }: { deployment: DeploymentDetail }) {
-  const { requirements, batching, limits, autoscaling, autoscaler } = deployment;
+  const { requirements, batching, limits, autoscaling, autoscaler, planner } = deployment;
   const origin = window.location.origin;
   const needs = [
     requirements.gpu ? 'a GPU' : '',
@@ -29,6 +29,15 @@ export function DeploymentFacts({ deployment }: { deployment: DeploymentDetail }
                 {autoscaler.panicking ? ' (panicking)' : ''}: {autoscaler.reason}
               </div>
             )}
+            <div className="muted small" data-testid="deployment-planner">
+              {!autoscaling.predictive
+                ? 'predictive planning off: reactive only'
+                : !planner
+                  ? 'predictive planning: not planned yet'
+                  : planner.forecasting
+                    ? `predictive: keeps at least ${planner.floor}${planner.active ? '' : ' (plan expired)'} · ${planner.reason} · replicas start in ${planner.replicaStartSeconds} s${planner.replicaStartMeasured ? '' : ' (assumed)'} · forecast error on the last day ${planner.heldOutMape == null ? 'not scored' : `${formatNumber(planner.heldOutMape * 100)} %`}`
+                    : `predictive: ${planner.reason}`}
+            </div>
           </>
         ) : (
           <span className="muted">off: kept at its minimum</span>

@@ -2,13 +2,16 @@
  * The deployment's stored metrics over a chosen range (last hour, day, week or month), live:
  * requests per second, latency p50/p95/p99, errors by code, replicas ready and wanted, and the
  * serving nodes' CPU and memory. The captions of the first two give the last minute's figures
- * (Deployment.stats), as the hub reads them now.
+ * (Deployment.stats), as the hub reads them now. The rate chart also draws the predictive
+ * planner's forecast (dashed, with its 90 % band dotted) over the range and a little ahead, and its
+ * caption the forecast's error over the range.
  */
 import { memo, useMemo, useState, type ReactElement, type ReactNode } from 'react';
 import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { formatBytes, formatNumber } from '../components/format';
 import type { DeploymentStats } from './types';
+import { useDeploymentForecast, type DeploymentForecast } from './use-deployment-forecast';
 import { METRICS_RANGES, useDeploymentMetrics, type MetricsPoint, type MetricsRange } from './use-deployment-metrics';
 
 const COLORS = ['#2f5bd3', '#d97706', '#b91c1c', '#059669', '#7c3aed', '#64748b'];
@@ -36,6 +39,8 @@ export function MetricsCharts({ owner, name, stats }: { owner: string; name: str
   const requests = points.reduce((sum, p) => sum + p.requests, 0);
   const errors = points.reduce((sum, p) => sum + p.errors, 0);
   const latest = [...points].reverse().find((p) => p.replicasReady !== null);
+  const forecast = useDeploymentForecast(owner, name, range);
+  const forecastRows = useMemo(() => toForecastRows(forecast), [forecast]);
 
   return (
     <div data-testid="metrics" data-range={range.id} data-loaded={loaded} data-points={points.length} data-requests={requests} data-errors={errors}>
@@ -57,17 +62,24 @@ export function MetricsCharts({ owner, name, stats }: { owner: string; name: str
       <div className="chart-grid">
         <Chart
           testId="rate-chart"
-          data={{ points: rows.length, requests, latest: stats.requestsPerSecond }}
+          data={{ points: rows.length, requests, latest: stats.requestsPerSecond, forecastPoints: forecastRows.length, forecastMape: forecast?.mape ?? '' }}
           caption={
             <>
               Requests per second{' '}
               <span className="muted small" data-testid="rate-now">
                 now {formatNumber(stats.requestsPerSecond)}/s
               </span>
+              {forecastRows.length > 0 && (
+                <span className="muted small" data-testid="forecast-error">
+                  {' '}
+                  · forecast dashed
+                  {forecast?.mape != null ? `, off by ${formatNumber(forecast.mape * 100)} % on average over ${forecast.scoredSlots} slots` : ''}
+                </span>
+              )}
             </>
           }
         >
-          <ChartBody kind="rate" rows={rows} statuses={statusList} range={range} />
+          <ChartBody kind="rate" rows={rows} statuses={statusList} range={range} forecast={forecastRows} />
         </Chart>
         <Chart
           testId="latency-chart"
@@ -141,6 +153,22 @@ function toRows(points: readonly MetricsPoint[], statuses: readonly string[]): R
   });
 }
 
+interface ForecastRow {
+  at: number;
+  forecast: number;
+  lower: number;
+  upper: number;
+}
+
+/** Each forecast slot drawn at its middle. */
+function toForecastRows(forecast: DeploymentForecast | undefined): ForecastRow[] {
+  if (!forecast) return [];
+  const half = (forecast.slotSeconds * 1000) / 2;
+  return forecast.points.map((p) => ({ at: Date.parse(p.start) + half, forecast: p.requestsPerSecond, lower: p.lower, upper: p.upper }));
+}
+
+const NO_FORECAST: ForecastRow[] = [];
+
 type ChartKind = 'rate' | 'latency' | 'errors' | 'replicas' | 'cpu' | 'memory';
 
 /**
@@ -148,7 +176,19 @@ type ChartKind = 'rate' | 'latency' | 'errors' | 'replicas' | 'cpu' | 'memory';
  * deployment's live copy does (about every second under load), and redrawing six charts of a few
  * hundred points each time would hold the browser's main thread.
  */
-const ChartBody = memo(function ChartBody({ kind, rows, statuses, range }: { kind: ChartKind; rows: Row[]; statuses: string; range: MetricsRange }) {
+const ChartBody = memo(function ChartBody({
+  kind,
+  rows,
+  statuses,
+  range,
+  forecast = NO_FORECAST,
+}: {
+  kind: ChartKind;
+  rows: Row[];
+  statuses: string;
+  range: MetricsRange;
+  forecast?: ForecastRow[];
+}) {
   const tick = tickFormat(range);
   const axis = <XAxis dataKey="at" type="number" domain={['dataMin', 'dataMax']} scale="time" tickFormatter={tick} />;
   const label = (at: unknown) => new Date(Number(at)).toLocaleString();
@@ -162,7 +202,10 @@ const ChartBody = memo(function ChartBody({ kind, rows, statuses, range }: { kin
           {axis}
           <YAxis allowDecimals />
           <Tooltip labelFormatter={label} formatter={(v) => formatNumber(Number(v))} />
-          <Line dataKey="requestsPerSecond" name="requests/s" stroke={COLORS[0]} dot={false} isAnimationActive={false} />
+          <Line data={rows} dataKey="requestsPerSecond" name="requests/s" stroke={COLORS[0]} dot={false} isAnimationActive={false} />
+          {forecast.length > 0 && <Line data={forecast} dataKey="forecast" name="forecast" stroke={COLORS[4]} strokeDasharray="6 4" dot={false} isAnimationActive={false} />}
+          {forecast.length > 0 && <Line data={forecast} dataKey="upper" name="forecast band" stroke={COLORS[4]} strokeOpacity={0.4} strokeDasharray="1 3" dot={false} legendType="none" isAnimationActive={false} />}
+          {forecast.length > 0 && <Line data={forecast} dataKey="lower" name="forecast band" stroke={COLORS[4]} strokeOpacity={0.4} strokeDasharray="1 3" dot={false} legendType="none" isAnimationActive={false} />}
         </LineChart>
       );
       break;

@@ -28,9 +28,11 @@ import type {
 const DEPLOYMENT_FIELDS = /* GraphQL */ `fragment DeploymentFields on Deployment {
   id owner name modelName model { owner name } versionNumber alias minReplicas maxReplicas visibility status statusMessage task labels labelName
   requirements { gpu minMemoryBytes labels } batching { maxBatchSize maxQueueDelayMs } limits { requestsPerSecond dailyRequests }
-  autoscaling { targetConcurrency stableWindowSeconds panicWindowSeconds scaleDownDelaySeconds scaleToZeroAfterSeconds }
+  autoscaling { targetConcurrency stableWindowSeconds panicWindowSeconds scaleDownDelaySeconds scaleToZeroAfterSeconds predictive }
   autoscaler { wantedReplicas observedConcurrency panicking lastScaledAt reason }
   budget { limitReplicaHours usedReplicaHours month action held warnedAt exceededAt }
+  planner { forecasting floor active expectedRequestsPerSecond replicaStartSeconds replicaStartMeasured historyDays minHistoryDays heldOutMape reason }
+  waitingReason
   replicas { id state versionNumber nodeId nodeName inFlight queued latencyMs readyAt }
   features { name type categories }
   endpoints { tfServing kserve }

@@ -1,9 +1,12 @@
 /**
- * GraphQL documents for a deployment's stored metrics: a range read at a step (`Deployment.metrics`)
- * and the live 10 s points (`deploymentMetricsAdded`).
+ * GraphQL documents for a deployment's stored metrics: a range read at a step (`Deployment.metrics`),
+ * the live 10 s points (`deploymentMetricsAdded`), and the planner's forecast beside them
+ * (`Deployment.forecast`).
  */
 import { document } from '../api/document';
 import type {
+  DeploymentForecastQuery,
+  DeploymentForecastQueryVariables,
   DeploymentMetricsAddedSubscription,
   DeploymentMetricsAddedSubscriptionVariables,
   DeploymentMetricsQuery,
@@ -27,4 +30,12 @@ export const DEPLOYMENT_METRICS_ADDED = document<DeploymentMetricsAddedSubscript
   /* GraphQL */ `subscription DeploymentMetricsAdded($owner: String!, $name: String!) {
   deploymentMetricsAdded(owner: $owner, name: $name) { ...MetricsPointFields }
 } ${METRICS_POINT_FIELDS}`,
+);
+
+export const DEPLOYMENT_FORECAST = document<DeploymentForecastQuery, DeploymentForecastQueryVariables>(
+  /* GraphQL */ `query DeploymentForecast($owner: String!, $name: String!, $from: DateTimeISO!, $to: DateTimeISO!) {
+  deployment(owner: $owner, name: $name) {
+    id forecast(from: $from, to: $to) { slotSeconds mape scoredSlots points { start requestsPerSecond lower upper actualRequestsPerSecond } }
+  }
+}`,
 );

@@ -97,6 +97,11 @@ function DeploymentDetails({ deployment, liveError }: { deployment: DeploymentDe
           {deployment.statusMessage}
         </p>
       )}
+      {deployment.waitingReason && (
+        <p className="notice" data-testid="deployment-waiting">
+          Waiting for replicas: {deployment.waitingReason}
+        </p>
+      )}
       <ErrorMessage error={remove.error} testId="deployment-alert" />
       <ErrorMessage error={liveError && `Live updates stopped: ${liveError}`} />
 

@@ -156,7 +156,11 @@ describe('Autoscaling: settings', () => {
 
   it('has the defaults of Knative windows and refuses bad values naming the field', () => {
     const c = checks();
-    expect(autoscalingSettings(c, {}, null, 1)).toEqual({ targetConcurrency: 4, stableWindowSeconds: 60, panicWindowSeconds: 6, scaleDownDelaySeconds: 30, scaleToZeroAfterSeconds: null });
+    expect(autoscalingSettings(c, {}, null, 1)).toEqual({ targetConcurrency: 4, stableWindowSeconds: 60, panicWindowSeconds: 6, scaleDownDelaySeconds: 30, scaleToZeroAfterSeconds: null, predictive: true });
+    // Predictive planning is on unless turned off, and an update that does not name it keeps it.
+    const off = autoscalingSettings(c, { predictive: false }, null, 1)!;
+    expect(off.predictive).toBe(false);
+    expect(autoscalingSettings(c, { targetConcurrency: 2 }, off, 1)!.predictive).toBe(false);
     expect(fields({ targetConcurrency: 0 }, 1)).toEqual(['autoscaling.targetConcurrency']);
     expect(fields({ stableWindowSeconds: 10, panicWindowSeconds: 20 }, 1)).toEqual(['autoscaling.panicWindowSeconds']);
     expect(fields({ scaleDownDelaySeconds: -1 }, 1)).toEqual(['autoscaling.scaleDownDelaySeconds']);

@@ -20,6 +20,7 @@ import type { DeploymentReconciler } from '../reconciler.js';
 import { variantReplicas, variantsOf } from '../split/variants.js';
 import type { ConcurrencyMeter, MeterClock } from './concurrency-meter.js';
 import { decide, initialState, type AutoscalerState, type AutoscalingSettings } from './kpa.js';
+import { heldToShare, plannedFloor } from './planned-bounds.js';
 
 /** A `deployments` row as SQL returns it. */
 type DeploymentRow = Record<string, any> & { alias: string | null };
@@ -117,9 +118,10 @@ export class Autoscaler {
        FROM serving_concurrency WHERE deployment_id = $1 AND at > $2`,
       [deploymentId, new Date(now - stableMs), new Date(now - panicMs)],
     );
-    const next = decide(
+    const decided = decide(
       settings,
-      { minReplicas: row.min_replicas, maxReplicas: row.max_replicas },
+      // The predictive planner's floor (planner.ts), while its plan holds.
+      { minReplicas: row.min_replicas, maxReplicas: row.max_replicas, floor: plannedFloor(row.planner, settings, now) },
       {
         stableConcurrency: Number(sums.stable) / stableMs,
         panicConcurrency: Number(sums.panic) / panicMs,
@@ -129,6 +131,8 @@ export class Autoscaler {
       previous,
       now,
     );
+    // Capacity sharing (capacity-share.ts) may hold it below what it wants while the network is short.
+    const next = heldToShare(decided, row.capacity_share, row.min_replicas);
     // The budget's hold comes last: it wins over every floor.
     const held = capByBudget(row, next.wantedReplicas);
     const wanted = this.wantedTotal(row, held.wanted);

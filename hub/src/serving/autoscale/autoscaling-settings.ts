@@ -2,7 +2,7 @@
  * The autoscaling settings of a deployment, checked (BAD_USER_INPUT naming each field), with their
  * defaults: Knative's stable window (60 s) and panic window (6 s); a scale-down delay of 30 s; a
  * target of 4 in-flight requests per replica (a replica batches: a few requests in flight keep its
- * batches full without queuing long).
+ * batches full without queuing long); the predictive planner on (docs/autoscaling.md).
  */
 import type { Checks } from '../../validation/checks.js';
 import type { AutoscalingSettings } from './kpa.js';
@@ -15,6 +15,7 @@ export interface AutoscalingInput {
   panicWindowSeconds?: number | null;
   scaleDownDelaySeconds?: number | null;
   scaleToZeroAfterSeconds?: number | null;
+  predictive?: boolean | null;
 }
 
 const whole = (n: number, lo: number, hi: number) => Number.isInteger(n) && n >= lo && n <= hi;
@@ -32,6 +33,7 @@ export function autoscalingSettings(c: Checks, input: AutoscalingInput, current:
     panicWindowSeconds: input.panicWindowSeconds ?? (input.stableWindowSeconds != null ? Math.min(base.panicWindowSeconds, input.stableWindowSeconds) : base.panicWindowSeconds),
     scaleDownDelaySeconds: input.scaleDownDelaySeconds ?? base.scaleDownDelaySeconds,
     scaleToZeroAfterSeconds: input.scaleToZeroAfterSeconds !== undefined ? input.scaleToZeroAfterSeconds : base.scaleToZeroAfterSeconds,
+    predictive: input.predictive ?? base.predictive ?? true,
   };
   let ok = true;
   const bad = (field: string, message: string) => {

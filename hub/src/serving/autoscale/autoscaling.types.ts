@@ -7,6 +7,7 @@ export class DeploymentAutoscaling {
   @Field(() => Int, { description: 'Seconds of demand averaged to detect a burst (panic at twice the ready capacity)' }) panicWindowSeconds: number;
   @Field(() => Int, { description: 'Seconds a lower count must be wanted throughout before replicas are stopped' }) scaleDownDelaySeconds: number;
   @Field(() => Int, { nullable: true, description: 'Idle seconds before it scales to zero (minReplicas 0); null: never' }) scaleToZeroAfterSeconds: number | null;
+  @Field(() => Boolean, { description: 'The predictive planner scales ahead of the rise its forecast expects (docs/autoscaling.md); reactive only when false or with too little history' }) predictive: boolean;
 }
 
 @ObjectType('DeploymentAutoscaler', { description: "The autoscaler's last decision" })
@@ -28,4 +29,5 @@ export class DeploymentAutoscalingInput {
   @Field(() => Int, { nullable: true, description: '1 s to the stable window (default 6)' }) panicWindowSeconds?: number | null;
   @Field(() => Int, { nullable: true, description: '0–3600 s (default 30)' }) scaleDownDelaySeconds?: number | null;
   @Field(() => Int, { nullable: true, description: '1–86400 s; needs minReplicas 0 (default: never to zero)' }) scaleToZeroAfterSeconds?: number | null;
+  @Field(() => Boolean, { nullable: true, description: 'Scale ahead of the forecast daily and weekly pattern (default true)' }) predictive?: boolean | null;
 }

@@ -29,6 +29,8 @@ export interface AutoscalingSettings {
   scaleDownDelaySeconds: number;
   /** Idle seconds before scaling to zero; null: never to zero (minReplicas is at least 1). */
   scaleToZeroAfterSeconds: number | null;
+  /** The predictive planner may raise the floor (docs/autoscaling.md); absent in rows stored before it: true. */
+  predictive?: boolean;
 }
 
 /** What the autoscaler carries from one decision to the next (stored in `deployments.autoscaler`). */
@@ -52,6 +54,8 @@ export interface AutoscalerState {
   /** Recommendations within the scale-down delay, oldest first. */
   recent: { at: number; wanted: number }[];
   reason: string;
+  /** What it wanted before capacity sharing held it back (planner/capacity-share.ts); absent: nothing held back. */
+  wish?: number;
 }
 
 export interface Observation {
