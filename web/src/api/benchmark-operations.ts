@@ -78,6 +78,7 @@ export const DELETE_BENCHMARK = document<DeleteBenchmarkMutation, DeleteBenchmar
 const SUBMISSION_FIELDS = /* GraphQL */ `fragment SubmissionFields on BenchmarkSubmission {
   id status error model modelVersion submitter team automatic publicScore publicInterval { low high confidence } publicMetrics { metric value }
   privateScore privateMetrics { metric value } createdAt scoredAt
+  verification { state round runs agreeingRuns spotChecksPassed }
 }`;
 
 /** A benchmark's leaderboard, the viewer's submissions and the model versions of theirs it can evaluate. */

@@ -96,6 +96,7 @@ export function BenchmarkLeaderboard({ benchmark: b }: { benchmark: BenchmarkDet
               { header: 'Status', cell: (s) => <StatusBadge status={s.status} testId="my-submission-status" /> },
               { header: 'Public score', cell: (s) => score(s.publicScore) },
               { header: 'Private score', cell: (s) => (s.privateScore === null ? <span className="muted">after the deadline</span> : score(s.privateScore)) },
+              { header: 'Verification', cell: (s) => <span data-testid="my-submission-verification">{verificationWords(s.verification)}</span> },
               { header: 'Submitted', cell: (s) => <DateTime value={s.createdAt} /> },
               { header: 'Error', cell: (s) => s.error ?? '' },
             ]}
@@ -104,6 +105,15 @@ export function BenchmarkLeaderboard({ benchmark: b }: { benchmark: BenchmarkDet
       )}
     </>
   );
+}
+
+/** How the hub verified the evaluation (docs/evaluation.md, Verified evaluation), in words. */
+function verificationWords(v: { state: string; round: number; runs: number; agreeingRuns: number; spotChecksPassed: number }): string {
+  const rerun = v.round > 1 ? `, re-run (round ${v.round})` : '';
+  const spot = v.spotChecksPassed > 0 ? `; ${v.spotChecksPassed} passed the hub’s spot check` : '';
+  if (v.state === 'QUORUM') return `${v.agreeingRuns} of ${v.runs} runs on different owners’ nodes agree${spot}${rerun}`;
+  if (v.state === 'SPOT_CHECKED') return `one trusted node’s run, checked by the hub${rerun}`;
+  return `waiting: ${v.runs} run${v.runs === 1 ? '' : 's'} so far${spot}${rerun}`;
 }
 
 function SubmitForm({ benchmark: b, versions, onSubmitted }: { benchmark: BenchmarkDetail; versions: { owner: string; name: string; version: number }[]; onSubmitted(): void }) {

@@ -12,22 +12,17 @@ import type { Logger } from '../../logger.js';
 import { budgetVerdict, WARNING_SHARE, type BudgetAction, type StoredBudget, type Verdict } from './budget-verdict.js';
 import { meterSpans, replicaHoursUsed } from './replica-hours.js';
 import { monthOf } from './replica-months.js';
+import type { DeploymentEventInput, DeploymentEvents } from '../events/deployment-events.js';
 
 export interface BudgetClock {
   now(): number;
 }
 
-/** One event of a deployment's timeline (the shape of the serving module's DeploymentEvents). */
-export interface BudgetEvent {
-  kind: string;
-  message: string;
-  detail?: Record<string, unknown>;
-}
+/** One event of a deployment's timeline. */
+export type BudgetEvent = DeploymentEventInput;
 
 /** Where budget events go: recorded in the caller's transaction, announced by the function answered, after the commit. */
-export interface BudgetEventRecorder {
-  record(tx: Queryable, deploymentId: string, event: BudgetEvent): Promise<() => void>;
-}
+export type BudgetEventRecorder = Pick<DeploymentEvents, 'record'>;
 
 export interface BudgetKeeperParts {
   events: BudgetEventRecorder;

@@ -26,18 +26,13 @@ import { variantsOf, type StoredVariant } from '../split/variants.js';
 import { nextMove, type Move, type RolloutStatus } from './next-move.js';
 import { figures, judge, type Analysis } from './rollout-analysis.js';
 import { rolloutPlan, type AnalysisInput, type AnalysisSettings, type RolloutStep, type RolloutStepInput } from './rollout-plan.js';
+import type { DeploymentEventInput, DeploymentEvents } from '../events/deployment-events.js';
 
-/** One event of a deployment's timeline (DeploymentEvents' input). */
-export interface RolloutEvent {
-  kind: string;
-  message: string;
-  detail?: Record<string, unknown>;
-}
+/** One event of a deployment's timeline. */
+export type RolloutEvent = DeploymentEventInput;
 
 /** Where rollout events go: recorded inside the move's transaction; the returned function announces them after the commit. */
-export interface RolloutEventSink {
-  record(tx: Queryable, deploymentId: string, event: RolloutEvent): Promise<() => void>;
-}
+export type RolloutEventSink = Pick<DeploymentEvents, 'record'>;
 
 export interface RolloutRow {
   id: string;
