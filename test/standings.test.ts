@@ -13,7 +13,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModel, uploadFiles } from './catalog-support.js';
-import { FAST_SCHEDULER, registerNode, waitFor } from './support/compute.js';
+import { FAST_SCHEDULER, registerNode, UNVERIFIED, waitFor } from './support/compute.js';
 import { createDataset, upload } from './support/datasets.js';
 import { startTestHub, type TestHub } from './support/hub.js';
 import { predictDoor } from './support/predict-door.js';
@@ -140,7 +140,7 @@ describe('Teams, standing benchmarks and model standings', () => {
 
   beforeAll(async () => {
     [hub, receiver, files] = await Promise.all([
-      startTestHub({ env: { ...FAST_SCHEDULER, AIMASS_JOB_LEASE_SECONDS: '60', AIMASS_TRAIN_CHUNK_ROWS: String(CHUNK_ROWS), AIMASS_WEBHOOK_ALLOW_PRIVATE: 'true' } }),
+      startTestHub({ env: { ...FAST_SCHEDULER, ...UNVERIFIED, AIMASS_JOB_LEASE_SECONDS: '60', AIMASS_TRAIN_CHUNK_ROWS: String(CHUNK_ROWS), AIMASS_WEBHOOK_ALLOW_PRIVATE: 'true' } }),
       startReceiver(),
       denseModelFiles(3, 'softmax'),
     ]);
