@@ -263,6 +263,7 @@ export function servingModule(
       deploymentReconciler.start();
       autoscaler.start();
       rollouts.start();
+      budgetKeeper.start();
       alerts.start();
       planning.start();
       void deploymentReconciler.tick();
