@@ -15,7 +15,7 @@ import type { DeploymentsService } from '../deployments.service.js';
 import { AlertAction, AlertCondition, AlertMetric } from './alert-words.js';
 import type { CreateAlertRuleInput, DeploymentAlertRule, DeploymentIncident, UpdateAlertRuleInput } from './alert.types.js';
 import { MIN_BASELINE_SAMPLES } from './robust-band.js';
-import { incidentType, ruleOf, ruleType, type IncidentRow, type RuleRow } from './rule-rows.js';
+import { incidentType, ruleOf, ruleType, type IncidentRow, type RuleRow, type StoredRule } from './rule-rows.js';
 
 /** Rules one deployment may have. */
 export const MAX_RULES = 20;
@@ -30,18 +30,7 @@ export interface AlertLimits {
 }
 
 /** A rule's settings as checked. */
-interface RuleDraft {
-  name: string;
-  metric: AlertMetric;
-  condition: AlertCondition;
-  threshold: number | null;
-  sensitivity: number;
-  windowSeconds: number;
-  baselineMinutes: number;
-  minRequests: number;
-  action: AlertAction;
-  enabled: boolean;
-}
+type RuleDraft = Omit<StoredRule, 'id' | 'deploymentId' | 'createdAt' | 'updatedAt'>;
 
 export class AlertRulesService {
   constructor(
