@@ -1,6 +1,6 @@
 /**
- * What a rollout does next, from where it is, the time and its latest analysis: roll back when the
- * canary fails (running or paused), advance to the next step once the step lasted its duration and
+ * The move a rollout makes, from where it is, the time and its latest analysis: roll back when the
+ * canary fails (running or paused), advance to the following step once the step lasted its duration and
  * the analysis passed, promote after the last step; otherwise wait. A step without a duration is a
  * pause: the rollout holds there (still guarded by the analysis) until someone resumes it.
  */

@@ -25,7 +25,7 @@ export class RolloutResolver {
   }
 
   @Authorized()
-  @Mutation(() => RolloutView, { description: 'Go on with a paused rollout (past a pause step: to the next step)' })
+  @Mutation(() => RolloutView, { description: 'Go on with a paused rollout (past a pause step: to the step after it)' })
   async resumeRollout(@Arg('owner', () => String) owner: string, @Arg('name', () => String) name: string, @Ctx() ctx: Context): Promise<RolloutView> {
     return rolloutView(await ctx.services.rollouts.resume(ctx.principal!, owner, name));
   }
