@@ -109,8 +109,9 @@ describe('Serving under trouble: dying, slow and overloaded replicas, rolling up
     expect(refused.every((r) => Number(r.answer.headers.get('retry-after')) >= 1)).toBe(true);
     expect(refused.every((r) => typeof r.answer.body.error === 'string')).toBe(true);
     // Refused at once: well inside the 2 s one request takes (client-observed, 200 connections opened
-    // together on a machine the agents and the database share).
-    expect(percentile(refused.map((r) => r.ms), 50)).toBeLessThan(500);
+    // together on a machine the agents, the database and other test files share; a queued request
+    // would take 2 s or more).
+    expect(percentile(refused.map((r) => r.ms), 50)).toBeLessThan(1000);
     // Nothing else: each request was answered, refused or ran out of its deadline (504).
     expect(results.every((r) => [200, 429, 503, 504].includes(r.status))).toBe(true);
     expect(probes.length).toBeGreaterThan(0);
