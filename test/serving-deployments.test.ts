@@ -232,6 +232,10 @@ describe('deployments and their replicas (serve jobs on agents)', () => {
     expect(update.errors?.[0].extensions?.code).toBe('NOT_FOUND');
     const changeShown = await gql(`mutation($o: String!) { updateDeployment(owner: $o, name: "shown", input: { minReplicas: 1 }) { id } }`, { o: alice.username }, mallory.token);
     expect(changeShown.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    // What the portal shows its editors by: true to its owner, false to one who only sees it.
+    const canChange = async (token: string) => (await gql(`query($o: String!) { deployment(owner: $o, name: "shown") { viewerCanChange } }`, { o: alice.username }, token)).data.deployment.viewerCanChange;
+    expect(await canChange(alice.token)).toBe(true);
+    expect(await canChange(mallory.token)).toBe(false);
     const listed = async (token: string) =>
       (await gql(`query($o: String!) { deployments(owner: $o) { totalCount edges { node { name } } } }`, { o: alice.username }, token)).data.deployments.edges.map((e: any) => e.node.name).sort();
     expect(await listed(mallory.token)).toEqual(['shown']);

@@ -89,6 +89,11 @@ export class DeploymentResolver {
     return (await ctx.loaders.ownerHandle.load(d.ownerId)) ?? '';
   }
 
+  @FieldResolver(() => Boolean, { description: 'Whether you may change it (split, rollout, scaling, budget, alerts) and delete it: its owner, its organization’s members, admins' })
+  viewerCanChange(@Root() d: Deployment, @Ctx() ctx: Context): Promise<boolean> {
+    return ctx.services.deployments.canChange(ctx.principal, d);
+  }
+
   @FieldResolver(() => String, { description: 'The model it serves, "owner/name"' })
   modelName(@Root() d: Deployment, @Ctx() ctx: Context): Promise<string> {
     return ctx.services.deployments.modelName(d);

@@ -32,7 +32,7 @@ const DEPLOYMENT_FIELDS = /* GraphQL */ `fragment DeploymentFields on Deployment
   autoscaler { wantedReplicas observedConcurrency panicking lastScaledAt reason }
   budget { limitReplicaHours usedReplicaHours month action held warnedAt exceededAt }
   planner { forecasting floor active expectedRequestsPerSecond replicaStartSeconds replicaStartMeasured historyDays minHistoryDays heldOutMape reason }
-  waitingReason
+  waitingReason viewerCanChange
   replicas { id state versionNumber nodeId nodeName inFlight queued latencyMs readyAt }
   features { name type categories }
   endpoints { tfServing kserve }

@@ -4,7 +4,7 @@
  * MetricsCharts), the batch sizes of the last minute, its traffic split (an editor) and progressive
  * rollout (progress, analysis, start/pause/resume/abort), usage by API key, its settings and
  * endpoints (replicas and autoscaling editable), its monthly budget, its timeline, its alert rules
- * and incident timeline (for those who may change it), Try it, and (for its owner) Delete.
+ * and incident timeline (for those who may change it), Try it, and Delete. What changes it shows only to those who may change it (`viewerCanChange`).
  */
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -30,7 +30,6 @@ import { TryItPanel } from '../deployments/TryItPanel';
 import type { DeploymentDetail } from '../deployments/types';
 import { UsageByKey } from '../deployments/UsageByKey';
 import { useLiveDeployment } from '../deployments/use-live-deployment';
-import { useMe } from '../forms/OwnerSelect';
 import { modelPath } from '../models/model-path';
 import '../deployments/deployments.css';
 
@@ -54,7 +53,6 @@ export function DeploymentPage() {
 
 function DeploymentDetails({ deployment, liveError }: { deployment: DeploymentDetail; liveError?: string }) {
   const slug = `${deployment.owner}/${deployment.name}`;
-  const me = useMe();
   const navigate = useNavigate();
   const remove = useRowAction();
   const [scaling, setScaling] = useState(false);
@@ -64,7 +62,7 @@ function DeploymentDetails({ deployment, liveError }: { deployment: DeploymentDe
         <h1>
           {slug} <StatusBadge status={deployment.status} testId="deployment-status" />
         </h1>
-        {me === deployment.owner && (
+        {deployment.viewerCanChange && (
           <button
             type="button"
             className="button danger"
@@ -112,12 +110,12 @@ function DeploymentDetails({ deployment, liveError }: { deployment: DeploymentDe
 
       <section className="card" aria-labelledby="split-heading">
         <h2 id="split-heading">Traffic split</h2>
-        <TrafficSplitEditor deployment={deployment} canEdit={me === deployment.owner} />
+        <TrafficSplitEditor deployment={deployment} canEdit={deployment.viewerCanChange} />
       </section>
 
       <section className="card" aria-labelledby="rollout-heading">
         <h2 id="rollout-heading">Rollout</h2>
-        <RolloutPanel deployment={deployment} canEdit={me === deployment.owner} />
+        <RolloutPanel deployment={deployment} canEdit={deployment.viewerCanChange} />
       </section>
 
       <section className="card" aria-labelledby="traffic-heading">
@@ -147,7 +145,7 @@ function DeploymentDetails({ deployment, liveError }: { deployment: DeploymentDe
             ) : (
               <>
                 <DeploymentFacts deployment={deployment} />
-                {me === deployment.owner && (
+                {deployment.viewerCanChange && (
                   <button type="button" className="button secondary small" onClick={() => setScaling(true)} data-testid="scaling-edit">
                     Change replicas and autoscaling
                   </button>
@@ -155,10 +153,10 @@ function DeploymentDetails({ deployment, liveError }: { deployment: DeploymentDe
               </>
             )}
           </section>
-          {(me === deployment.owner || deployment.budget) && (
+          {(deployment.viewerCanChange || deployment.budget) && (
             <section className="card" aria-labelledby="budget-heading">
               <h2 id="budget-heading">Budget</h2>
-              <BudgetPanel deployment={deployment} canEdit={me === deployment.owner} />
+              <BudgetPanel deployment={deployment} canEdit={deployment.viewerCanChange} />
             </section>
           )}
         </aside>
