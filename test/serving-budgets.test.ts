@@ -133,6 +133,11 @@ describe('Budgets: monthly replica-hours, the warning and the action', () => {
     expect(stopped.budget.usedReplicaHours).toBeCloseTo(limit, 6);
     const later = await get('stopper');
     expect(later.budget.usedReplicaHours).toBeCloseTo(limit, 6);
+    // A request is refused at once, saying why and for how long (not held for a replica that will not start).
+    const refused = await tfServingPredict(hub, key, alice.username, 'stopper', { instances: [{ petal: 1.4, sepal: 5.1, color: 'red' }] });
+    expect(refused.status).toBe(503);
+    expect(refused.body.error).toMatch(/is stopped by its monthly budget/);
+    expect(Number(refused.headers.get('retry-after'))).toBe(3600);
 
     // Each event once: the timeline, the inbox, the webhook.
     const month = new Date().toISOString().slice(0, 7);

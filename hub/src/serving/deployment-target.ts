@@ -37,6 +37,11 @@ export interface DeploymentTarget {
   stickiness?: 'request' | 'caller';
   /** It scales to zero when idle: a request finding no ready replica is held for a cold start (autoscale/). */
   scalesToZero?: boolean;
+  /**
+   * Why it answers nothing until someone acts: its monthly budget stopped it (budgets/). A request
+   * is refused at once with this message instead of waiting for a replica that will not start.
+   */
+  stoppedBecause?: string;
   /** It is autoscaled: its requests are counted as demand (autoscale/concurrency-meter.ts). */
   autoscaled?: boolean;
 }

@@ -19,6 +19,7 @@ import { paginate, type Page, type PageArgs } from '../db/paging.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import { AppError, badInput, conflict, forbidden, notFound } from '../errors.js';
 import { checks, type Checks } from '../validation/checks.js';
+import { isBudgetHoldMessage } from './budgets/budget-hold.js';
 import { Deployment, DeploymentStatus, type DeploymentRequirementsValue } from './deployment.entity.js';
 import { ReplicaState, type Replica } from './deployment-replica.entity.js';
 import type { CallerAccess, DeploymentTarget, VariantTarget } from './deployment-target.js';
@@ -451,6 +452,7 @@ export class DeploymentsService {
       requestsPerSecond: d.requestsPerSecond,
       dailyRequestQuota: d.dailyRequests,
       ...(Object.keys(d.keyThrottles ?? {}).length ? { keyThrottles: Object.fromEntries(Object.entries(d.keyThrottles).map(([key, t]) => [key, t.requestsPerSecond])) } : {}),
+      ...(d.status === DeploymentStatus.STOPPED && d.statusMessage && isBudgetHoldMessage(d.statusMessage) ? { stoppedBecause: d.statusMessage } : {}),
       ...(d.autoscalingValue ? { autoscaled: true } : {}),
       ...(d.autoscalingValue?.scaleToZeroAfterSeconds != null ? { scalesToZero: true } : {}),
       ...(d.variants?.length ? { variants: await this.variantTargets(d.variants), stickiness: d.stickiness === VariantStickiness.CALLER ? 'caller' : 'request' } : {}),

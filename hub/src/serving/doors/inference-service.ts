@@ -65,6 +65,9 @@ export interface InferenceParts {
   coldStart?: { wake(deploymentId: string): Promise<void>; whenReady(deploymentId: string, deadlineAt: number): Promise<boolean> };
 }
 
+/** What a request to a deployment its budget stopped tells the client to wait: the hold lasts until someone raises the budget or the month ends. */
+const BUDGET_STOP_RETRY_AFTER_SECONDS = 3600;
+
 /** What a request refused after waiting in vain for a cold start tells the client to wait. */
 export const COLD_START_RETRY_AFTER_SECONDS = 5;
 
@@ -122,6 +125,8 @@ export class InferenceService {
     if (versionNumber !== undefined && !known && !this.parts.replicas.ready(target.id).some((r) => r.versionNumber === versionNumber)) {
       throw notFound(`Version ${versionNumber} of deployment ${owner}.${name}`);
     }
+    // Stopped by its budget: no replica will start for this request, so it is not held or counted.
+    if (target.stoppedBecause) throw new AppError('UNAVAILABLE', `Deployment ${owner}/${name} is ${target.stoppedBecause}`, [], BUDGET_STOP_RETRY_AFTER_SECONDS);
     const rateLimit = await this.parts.admission.admit(principal, target, access);
     let rows = 0;
     // The variant chosen for it: a failed request counts against that version (a canary's analysis reads it).
