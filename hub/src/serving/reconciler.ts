@@ -26,6 +26,7 @@ import type { Config } from '../config.js';
 import { rows } from '../db/rows.js';
 import type { Signals } from '../db/signals.js';
 import type { Logger } from '../logger.js';
+import { PeriodicPass } from './periodic-pass.js';
 import type { EventBus } from '../pubsub.js';
 import { DeploymentStatus, type Deployment } from './deployment.entity.js';
 import type { DeploymentsService } from './deployments.service.js';
@@ -63,8 +64,7 @@ export interface Clock {
 }
 
 export class DeploymentReconciler {
-  private timer: NodeJS.Timeout | undefined;
-  private ticking: Promise<void> | undefined;
+  private readonly passes: PeriodicPass;
 
   constructor(
     private readonly db: DataSource,
@@ -76,46 +76,39 @@ export class DeploymentReconciler {
     private readonly timeline: Pick<DeploymentEvents, 'record'>,
     private readonly log: Logger,
     readonly clock: Clock = { now: () => Date.now() },
-  ) {}
+  ) {
+    this.passes = new PeriodicPass(() => this.everyPass(), this.config.deployments.reconcileMs, this.log, 'reconciling deployments failed');
+  }
 
   start(): void {
-    this.timer = setInterval(() => void this.tick(), this.config.deployments.reconcileMs);
-    this.timer.unref();
+    this.passes.start();
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.ticking;
+    await this.passes.stop();
   }
 
   /** Reconciles the deployments that need it (any hub may; they take turns on each row). */
   tick(): Promise<void> {
-    if (this.ticking) return this.ticking;
-    this.ticking = (async () => {
-      try {
-        const due: { id: string }[] = await this.db.query(
-          `SELECT d.id FROM deployments d
-           WHERE d.status NOT IN ('ready', 'stopped', 'failed', 'idle')
-              OR (d.alias IS NOT NULL AND EXISTS (SELECT 1 FROM model_aliases a WHERE a.model_id = d.model_id AND a.alias = d.alias AND a.version_id <> d.version_id))
-              OR EXISTS (SELECT 1 FROM jsonb_array_elements(d.variants) v JOIN model_aliases a ON a.model_id = d.model_id AND a.alias = v->>'alias' WHERE a.version_id::text <> v->>'versionId')
-              OR (jsonb_array_length(d.variants) = 0
-                  AND (SELECT count(*) FROM deployment_replicas r WHERE r.deployment_id = d.id AND r.state IN ('placing', 'ready') AND r.version_id = d.version_id) <> CASE WHEN d.budget_hold = 'stop' THEN 0 ELSE coalesce(d.wanted_replicas, d.min_replicas) END)
-              OR EXISTS (SELECT 1 FROM jsonb_array_elements(d.variants) v
-                         WHERE (v->>'replicas')::int <> (SELECT count(*) FROM deployment_replicas r WHERE r.deployment_id = d.id AND r.state IN ('placing', 'ready') AND r.version_id::text = v->>'versionId'))
-              OR EXISTS (SELECT 1 FROM deployment_replicas r JOIN jobs j ON j.id = r.job_id WHERE r.deployment_id = d.id
-                           AND (j.status NOT IN ('queued', 'leased', 'running') OR r.state IN ('lost', 'stopping')
-                                OR NOT (r.version_id = d.version_id OR d.variants @> jsonb_build_array(jsonb_build_object('versionId', r.version_id::text)))))`,
-        );
-        for (const { id } of due) await this.reconcile(id);
-        await this.stopOrphans();
-      } catch (error) {
-        this.log.error({ err: error }, 'reconciling deployments failed');
-      } finally {
-        this.ticking = undefined;
-      }
-    })();
-    return this.ticking;
+    return this.passes.run();
+  }
+
+  private async everyPass(): Promise<void> {
+    const due: { id: string }[] = await this.db.query(
+      `SELECT d.id FROM deployments d
+       WHERE d.status NOT IN ('ready', 'stopped', 'failed', 'idle')
+          OR (d.alias IS NOT NULL AND EXISTS (SELECT 1 FROM model_aliases a WHERE a.model_id = d.model_id AND a.alias = d.alias AND a.version_id <> d.version_id))
+          OR EXISTS (SELECT 1 FROM jsonb_array_elements(d.variants) v JOIN model_aliases a ON a.model_id = d.model_id AND a.alias = v->>'alias' WHERE a.version_id::text <> v->>'versionId')
+          OR (jsonb_array_length(d.variants) = 0
+              AND (SELECT count(*) FROM deployment_replicas r WHERE r.deployment_id = d.id AND r.state IN ('placing', 'ready') AND r.version_id = d.version_id) <> CASE WHEN d.budget_hold = 'stop' THEN 0 ELSE coalesce(d.wanted_replicas, d.min_replicas) END)
+          OR EXISTS (SELECT 1 FROM jsonb_array_elements(d.variants) v
+                     WHERE (v->>'replicas')::int <> (SELECT count(*) FROM deployment_replicas r WHERE r.deployment_id = d.id AND r.state IN ('placing', 'ready') AND r.version_id::text = v->>'versionId'))
+          OR EXISTS (SELECT 1 FROM deployment_replicas r JOIN jobs j ON j.id = r.job_id WHERE r.deployment_id = d.id
+                       AND (j.status NOT IN ('queued', 'leased', 'running') OR r.state IN ('lost', 'stopping')
+                            OR NOT (r.version_id = d.version_id OR d.variants @> jsonb_build_array(jsonb_build_object('versionId', r.version_id::text)))))`,
+    );
+    for (const { id } of due) await this.reconcile(id);
+    await this.stopOrphans();
   }
 
   /** Serve jobs no replica row names (a hub stopped between queuing one and recording it): stopped. */

@@ -14,6 +14,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
+import { PeriodicPass } from '../periodic-pass.js';
 import type { EventBus } from '../../pubsub.js';
 import { budgetCeiling, capByBudget } from '../budgets/budget-hold.js';
 import type { DeploymentReconciler } from '../reconciler.js';
@@ -29,8 +30,7 @@ type DeploymentRow = Record<string, any> & { alias: string | null };
 const KEEP_SAMPLES_MS = 2 * 3600_000;
 
 export class Autoscaler {
-  private timer: NodeJS.Timeout | undefined;
-  private ticking: Promise<void> | undefined;
+  private readonly passes: PeriodicPass;
   private readonly waking = new Map<string, Promise<void>>();
   private prunedAt = 0;
 
@@ -43,40 +43,33 @@ export class Autoscaler {
     private readonly hubInstance: string,
     private readonly log: Logger,
     private readonly clock: MeterClock = { now: () => Date.now() },
-  ) {}
+  ) {
+    this.passes = new PeriodicPass(() => this.everyPass(), this.config.deployments.autoscaleTickMs, this.log, 'autoscaling failed');
+  }
 
   start(): void {
-    this.timer = setInterval(() => void this.tick(), this.config.deployments.autoscaleTickMs);
-    this.timer.unref();
+    this.passes.start();
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.ticking;
+    await this.passes.stop();
     await this.flush().catch(() => undefined);
   }
 
   /** Writes this hub's samples and decides every autoscaled deployment no other hub is deciding. */
   tick(): Promise<void> {
-    if (this.ticking) return this.ticking;
-    this.ticking = (async () => {
-      try {
-        await this.flush();
-        const due: { id: string }[] = await this.db.query(`SELECT id FROM deployments WHERE autoscaling IS NOT NULL AND coalesce(status_message, '') <> 'deleting'`);
-        for (const { id } of due) await this.decideOne(id);
-        const now = this.clock.now();
-        if (now - this.prunedAt > 60_000) {
-          this.prunedAt = now;
-          await this.db.query(`DELETE FROM serving_concurrency WHERE at < $1`, [new Date(now - KEEP_SAMPLES_MS)]);
-        }
-      } catch (error) {
-        this.log.error({ err: error }, 'autoscaling failed');
-      } finally {
-        this.ticking = undefined;
-      }
-    })();
-    return this.ticking;
+    return this.passes.run();
+  }
+
+  private async everyPass(): Promise<void> {
+    await this.flush();
+    const due: { id: string }[] = await this.db.query(`SELECT id FROM deployments WHERE autoscaling IS NOT NULL AND coalesce(status_message, '') <> 'deleting'`);
+    for (const { id } of due) await this.decideOne(id);
+    const now = this.clock.now();
+    if (now - this.prunedAt > 60_000) {
+      this.prunedAt = now;
+      await this.db.query(`DELETE FROM serving_concurrency WHERE at < $1`, [new Date(now - KEEP_SAMPLES_MS)]);
+    }
   }
 
   /** This hub's demand since the last flush, one row per deployment. */

@@ -9,6 +9,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Queryable } from '../../db/rows.js';
 import type { Logger } from '../../logger.js';
+import { PeriodicPass } from '../periodic-pass.js';
 import { budgetVerdict, WARNING_SHARE, type BudgetAction, type StoredBudget, type Verdict } from './budget-verdict.js';
 import { meterSpans, replicaHoursUsed } from './replica-hours.js';
 import { monthOf } from './replica-months.js';
@@ -58,8 +59,7 @@ const round = (n: number) => Math.round(n * 1000) / 1000;
 const monthName = (month: string) => month.slice(0, 7);
 
 export class BudgetKeeper {
-  private timer: NodeJS.Timeout | undefined;
-  private ticking: Promise<void> | undefined;
+  private readonly passes: PeriodicPass;
 
   constructor(
     private readonly db: DataSource,
@@ -67,34 +67,27 @@ export class BudgetKeeper {
     private readonly tickMs: number,
     private readonly log: Logger,
     readonly clock: BudgetClock = { now: () => Date.now() },
-  ) {}
+  ) {
+    this.passes = new PeriodicPass(() => this.everyPass(), this.tickMs, this.log, 'keeping budgets failed');
+  }
 
   start(): void {
-    this.timer = setInterval(() => void this.tick(), this.tickMs);
-    this.timer.unref();
+    this.passes.start();
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.ticking;
+    await this.passes.stop();
   }
 
   /** Meters every span and judges every budget; never throws. */
   tick(): Promise<void> {
-    if (this.ticking) return this.ticking;
-    this.ticking = (async () => {
-      try {
-        await meterSpans(this.db, this.clock.now());
-        const budgets: { deployment_id: string }[] = await this.db.query(`SELECT deployment_id FROM deployment_budgets`);
-        for (const { deployment_id } of budgets) await this.judge(deployment_id);
-      } catch (error) {
-        this.log.error({ err: error }, 'keeping budgets failed');
-      } finally {
-        this.ticking = undefined;
-      }
-    })();
-    return this.ticking;
+    return this.passes.run();
+  }
+
+  private async everyPass(): Promise<void> {
+    await meterSpans(this.db, this.clock.now());
+    const budgets: { deployment_id: string }[] = await this.db.query(`SELECT deployment_id FROM deployment_budgets`);
+    for (const { deployment_id } of budgets) await this.judge(deployment_id);
   }
 
   /** Replica-hours the deployment used this month (by the keeper's clock). */

@@ -18,6 +18,7 @@ import { rows, type Queryable } from '../../db/rows.js';
 import { isUniqueViolation } from '../../db/unique-violation.js';
 import { badInput, conflict, notFound } from '../../errors.js';
 import type { Logger } from '../../logger.js';
+import { PeriodicPass } from '../periodic-pass.js';
 import type { EventBus } from '../../pubsub.js';
 import type { Deployment } from '../deployment.entity.js';
 import type { DeploymentsService } from '../deployments.service.js';
@@ -71,8 +72,7 @@ const ACTIVE = `status IN ('running', 'paused')`;
 const RUNNING_ALREADY = 'A rollout of this deployment is in progress already: pause, resume or abort it';
 
 export class RolloutService {
-  private timer: NodeJS.Timeout | undefined;
-  private ticking: Promise<void> | undefined;
+  private readonly passes: PeriodicPass;
 
   constructor(
     private readonly db: DataSource,
@@ -85,17 +85,16 @@ export class RolloutService {
     private readonly tickMs: number,
     private readonly log: Logger,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.passes = new PeriodicPass(() => this.everyPass(), this.tickMs, this.log, 'moving the rollouts failed');
+  }
 
   start(): void {
-    this.timer = setInterval(() => void this.tick(), this.tickMs);
-    this.timer.unref();
+    this.passes.start();
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.ticking;
+    await this.passes.stop();
   }
 
   // ---- reading ---------------------------------------------------------------------------------
@@ -212,20 +211,14 @@ export class RolloutService {
 
   /** Analyses every rollout in progress that no other hub is looking at, and moves those due. */
   tick(): Promise<void> {
-    if (this.ticking) return this.ticking;
-    this.ticking = (async () => {
-      try {
-        const due = rows<{ id: string }>(await this.db.query(`SELECT id FROM deployment_rollouts WHERE ${ACTIVE}`));
-        if (due.length === 0) return;
-        await this.flushMetrics();
-        for (const { id } of due) await this.tickOne(id);
-      } catch (error) {
-        this.log.error({ err: error }, 'moving the rollouts failed');
-      } finally {
-        this.ticking = undefined;
-      }
-    })();
-    return this.ticking;
+    return this.passes.run();
+  }
+
+  private async everyPass(): Promise<void> {
+    const due = rows<{ id: string }>(await this.db.query(`SELECT id FROM deployment_rollouts WHERE ${ACTIVE}`));
+    if (due.length === 0) return;
+    await this.flushMetrics();
+    for (const { id } of due) await this.tickOne(id);
   }
 
   private async tickOne(id: string): Promise<void> {
