@@ -9,8 +9,9 @@
  * added up (each alone would want fewer replicas than both together).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnAgent, type AgentProcess } from './support/agent.js';
-import { FAST_SCHEDULER, registerNode, waitFor } from './support/compute.js';
+import { type AgentProcess } from './support/agent.js';
+import { connectAgent } from './support/connect-agent.js';
+import { FAST_SCHEDULER, waitFor } from './support/compute.js';
 import { startTestHub, type TestHub } from './support/hub.js';
 import { apiKey, tfServingPredict, trainIris, type HttpAnswer } from './support/serving.js';
 import { codeOf, signUp, type SignedUp } from './support/users.js';
@@ -33,12 +34,7 @@ describe('Autoscaling: reactive scaling and scale to zero', () => {
   beforeAll(async () => {
     hub = await startTestHub({ env: { ...FAST_SCHEDULER, AIMASS_SERVE_SPREAD_WAIT_SECONDS: '1', AIMASS_SERVE_AUTOSCALE_TICK_MS: String(TICK_MS), AIMASS_SERVE_RECONCILE_MS: '1000' } });
     alice = await signUp(hub);
-    for (const name of ['a1', 'a2']) {
-      const node = await registerNode(hub, alice.token, name);
-      const agent = spawnAgent(['--hub', hub.url, '--token', node.token, '--name', name, '--slots', '2']);
-      agents.push(agent);
-      await agent.waitFor(/connected to hub/);
-    }
+    for (const name of ['a1', 'a2']) agents.push((await connectAgent(hub, alice.token, name, ['--slots', '2'])).agent);
     await trainIris(hub, alice, 'iris');
     key = await apiKey(hub, alice, ['INFERENCE']);
   }, 300_000);

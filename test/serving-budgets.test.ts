@@ -15,8 +15,9 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meterSpans } from '../hub/src/serving/budgets/replica-hours.js';
-import { spawnAgent, type AgentProcess } from './support/agent.js';
-import { FAST_SCHEDULER, registerNode, waitFor } from './support/compute.js';
+import { type AgentProcess } from './support/agent.js';
+import { connectAgent } from './support/connect-agent.js';
+import { FAST_SCHEDULER, waitFor } from './support/compute.js';
 import { startTestHub, type TestHub } from './support/hub.js';
 import { apiKey, tfServingPredict, trainIris } from './support/serving.js';
 import { codeOf, signUp, type SignedUp } from './support/users.js';
@@ -49,12 +50,7 @@ describe('Budgets: monthly replica-hours, the warning and the action', () => {
     hub = await startTestHub({ env: { ...FAST_SCHEDULER, AIMASS_SERVE_SPREAD_WAIT_SECONDS: '1', AIMASS_SERVE_AUTOSCALE_TICK_MS: '250', AIMASS_SERVE_RECONCILE_MS: '1000', AIMASS_BUDGET_TICK_MS: '200', AIMASS_WEBHOOK_ALLOW_PRIVATE: 'true', AIMASS_WEBHOOK_RETRY_BASE_MS: '200' } });
     db = await new DataSource({ type: 'postgres', url: await hub.databaseUrl(), poolSize: 2 }).initialize();
     alice = await signUp(hub);
-    for (const name of ['b1', 'b2']) {
-      const node = await registerNode(hub, alice.token, name);
-      const agent = spawnAgent(['--hub', hub.url, '--token', node.token, '--name', name, '--slots', '2']);
-      agents.push(agent);
-      await agent.waitFor(/connected to hub/);
-    }
+    for (const name of ['b1', 'b2']) agents.push((await connectAgent(hub, alice.token, name, ['--slots', '2'])).agent);
     await trainIris(hub, alice, 'iris');
     key = await apiKey(hub, alice, ['INFERENCE']);
   }, 300_000);

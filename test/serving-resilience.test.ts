@@ -7,8 +7,9 @@
  * and a rolling update to a new version under load (no failed request).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnAgent, type AgentProcess } from './support/agent.js';
-import { FAST_SCHEDULER, registerNode } from './support/compute.js';
+import { type AgentProcess } from './support/agent.js';
+import { connectAgent } from './support/connect-agent.js';
+import { FAST_SCHEDULER } from './support/compute.js';
 import { startTestHub, type TestHub } from './support/hub.js';
 import { apiKey, createDeployment, getDeployment, load, tfServingPredict, trainIris, waitForDeployment } from './support/serving.js';
 import { flowers } from './support/synthetic-data.js';
@@ -30,11 +31,9 @@ describe('Serving under trouble: dying, slow and overloaded replicas, rolling up
   const readyReplicas = (d: any) => d.replicas.filter((r: any) => r.state === 'READY');
 
   async function startAgent(name: string, args: string[] = [], env: Record<string, string> = {}): Promise<void> {
-    const node = await registerNode(hub, alice.token, name);
-    nodeIds.set(name, node.nodeId);
-    const agent = spawnAgent(['--hub', hub.url, '--token', node.token, '--name', name, ...args], env);
+    const { agent, nodeId } = await connectAgent(hub, alice.token, name, args, env);
+    nodeIds.set(name, nodeId);
     agents.set(name, agent);
-    await agent.waitFor(/connected to hub/);
   }
 
   beforeAll(async () => {

@@ -9,8 +9,9 @@
  * refused naming the field.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnAgent, type AgentProcess } from './support/agent.js';
-import { FAST_SCHEDULER, registerNode, waitFor, waitForJob } from './support/compute.js';
+import { type AgentProcess } from './support/agent.js';
+import { connectAgent } from './support/connect-agent.js';
+import { FAST_SCHEDULER, waitFor, waitForJob } from './support/compute.js';
 import { startTestHub, type TestHub } from './support/hub.js';
 import { apiKey, kserveInfer, load, tfServingPredict, trainIris, waitForDeployment } from './support/serving.js';
 import { flowers } from './support/synthetic-data.js';
@@ -34,12 +35,7 @@ describe('Traffic split: weighted variants, stickiness, pinning and shadow traff
   beforeAll(async () => {
     hub = await startTestHub({ env: { ...FAST_SCHEDULER, AIMASS_SERVE_SPREAD_WAIT_SECONDS: '1' } });
     alice = await signUp(hub);
-    for (const name of ['s1', 's2', 's3']) {
-      const node = await registerNode(hub, alice.token, name);
-      const agent = spawnAgent(['--hub', hub.url, '--token', node.token, '--name', name, '--slots', '2']);
-      agents.push(agent);
-      await agent.waitFor(/connected to hub/);
-    }
+    for (const name of ['s1', 's2', 's3']) agents.push((await connectAgent(hub, alice.token, name, ['--slots', '2'])).agent);
     await trainIris(hub, alice, 'iris');
     // Version 2: barely trained, so it disagrees with version 1 on many inputs.
     const res = await hub.graphql(

@@ -8,8 +8,9 @@
  * deployment name taken by another model is left alone and the run says why.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnAgent, type AgentProcess } from './support/agent.js';
-import { FAST_SCHEDULER, registerNode, waitFor, waitForJob } from './support/compute.js';
+import { type AgentProcess } from './support/agent.js';
+import { connectAgent } from './support/connect-agent.js';
+import { FAST_SCHEDULER, waitFor, waitForJob } from './support/compute.js';
 import { createDataset, upload } from './support/datasets.js';
 import { startTestHub, type TestHub } from './support/hub.js';
 import { getDeployment, waitForDeployment } from './support/serving.js';
@@ -78,12 +79,7 @@ describe('From SQL to an endpoint: CREATE MODEL … deploy = TRUE, ML.PREDICT an
       await createDataset(hub, alice.token, { name, visibility: 'PUBLIC' });
       expect((await upload(hub, alice.token, alice.username, name, csv(rows))).status).toBe(201);
     }
-    for (const name of ['sql-a', 'sql-b']) {
-      const node = await registerNode(hub, alice.token, name);
-      const agent = spawnAgent(['--hub', hub.url, '--token', node.token, '--name', name, '--slots', '2']);
-      agents.push(agent);
-      await agent.waitFor(/connected to hub/);
-    }
+    for (const name of ['sql-a', 'sql-b']) agents.push((await connectAgent(hub, alice.token, name, ['--slots', '2'])).agent);
   }, 120_000);
   afterAll(async () => {
     await Promise.all(agents.map((a) => a.stop()));

@@ -8,8 +8,9 @@
  * their plan may call it and the plan's daily quota is enforced.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnAgent, type AgentProcess } from './support/agent.js';
-import { FAST_SCHEDULER, registerNode } from './support/compute.js';
+import { type AgentProcess } from './support/agent.js';
+import { connectAgent } from './support/connect-agent.js';
+import { FAST_SCHEDULER } from './support/compute.js';
 import { startTestHub, type TestHub } from './support/hub.js';
 import { apiKey, createDeployment, httpGet, kserveInfer, localPredict, tfServingPredict, trainIris, waitForDeployment } from './support/serving.js';
 import { flowers } from './support/synthetic-data.js';
@@ -28,12 +29,7 @@ describe('Serving: deployments answered through TF Serving REST, KServe v2 and G
     hub = await startTestHub({ env: FAST_SCHEDULER });
     alice = await signUp(hub);
     bob = await signUp(hub);
-    for (const name of ['serve-a', 'serve-b']) {
-      const node = await registerNode(hub, alice.token, name);
-      const agent = spawnAgent(['--hub', hub.url, '--token', node.token, '--name', name, '--slots', '2']);
-      agents.push(agent);
-      await agent.waitFor(/connected to hub/);
-    }
+    for (const name of ['serve-a', 'serve-b']) agents.push((await connectAgent(hub, alice.token, name, ['--slots', '2'])).agent);
     await trainIris(hub, alice, 'iris', 'PUBLIC');
     await createDeployment(hub, alice.token, { name: 'iris', model: `${alice.username}/iris`, minReplicas: 2, maxReplicas: 2, visibility: 'PRIVATE' });
     const ready = await waitForDeployment(hub, alice.token, alice.username, 'iris', (d) => d.status === 'READY' && d.replicas.filter((r: any) => r.state === 'READY').length === 2);

@@ -10,6 +10,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawnAgent, type AgentProcess } from './support/agent.js';
+import { connectAgent } from './support/connect-agent.js';
 import { FAST_SCHEDULER, registerNode, waitFor } from './support/compute.js';
 import { createDataset, upload } from './support/datasets.js';
 import { startTestHub, type TestHub } from './support/hub.js';
@@ -38,11 +39,9 @@ describe('Hyperparameter tuning by SQL (num_trials > 1)', () => {
   const agents: AgentProcess[] = [];
 
   async function startAgent(name: string): Promise<string> {
-    const node = await registerNode(hub, alice.token, name);
-    const agent = spawnAgent(['--hub', hub.url, '--token', node.token, '--name', name]);
+    const { agent, nodeId } = await connectAgent(hub, alice.token, name);
     agents.push(agent);
-    await agent.waitFor(/connected to hub/);
-    return node.nodeId;
+    return nodeId;
   }
 
   const runSql = (query: string, token = alice.token) =>

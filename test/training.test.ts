@@ -19,6 +19,7 @@ import WebSocket from 'ws';
 import { FeatureEncoder, MISSING_CATEGORY } from '../schema/index.js';
 import { tfReady } from './catalog-support.js';
 import { spawnAgent, type AgentProcess } from './support/agent.js';
+import { connectAgent } from './support/connect-agent.js';
 import { FAST_SCHEDULER, getJob, registerNode, waitFor, waitForJob } from './support/compute.js';
 import { createDataset, upload } from './support/datasets.js';
 import { connectRawAgent } from './support/raw-agent.js';
@@ -38,10 +39,8 @@ describe('Training by SQL (CREATE MODEL … AS SELECT on agents)', () => {
   const agents: AgentProcess[] = [];
 
   async function startAgent(name: string): Promise<AgentProcess> {
-    const node = await registerNode(hub, alice.token, name);
-    const agent = spawnAgent(['--hub', hub.url, '--token', node.token, '--name', name]);
+    const { agent } = await connectAgent(hub, alice.token, name);
     agents.push(agent);
-    await agent.waitFor(/connected to hub/);
     return agent;
   }
 
