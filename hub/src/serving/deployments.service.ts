@@ -9,7 +9,7 @@
  * access to the model, whose version must be a trained TF.js model (served-version.ts).
  */
 import type { DataSource, EntityManager } from 'typeorm';
-import { batchingSpec, type BatchingSpec } from '../../../schema/index.js';
+import { batchingSpec } from '../../../schema/index.js';
 import { AccessService, allows, type Permission } from '../access/index.js';
 import { Visibility, type OrganizationsService, type Principal } from '../accounts/index.js';
 import { ModelVersion, type CatalogService, type Model } from '../catalog/index.js';
@@ -18,46 +18,19 @@ import { emptyPage } from '../db/keyset-search.js';
 import { paginate, type Page, type PageArgs } from '../db/paging.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import { AppError, badInput, conflict, forbidden, notFound } from '../errors.js';
-import { checks, type Checks } from '../validation/checks.js';
+import { checks } from '../validation/checks.js';
 import { isBudgetHoldMessage } from './budgets/budget-hold.js';
-import { Deployment, DeploymentStatus, type DeploymentRequirementsValue } from './deployment.entity.js';
+import { Deployment, DeploymentStatus } from './deployment.entity.js';
 import { ReplicaState, type Replica } from './deployment-replica.entity.js';
 import type { CallerAccess, DeploymentTarget, VariantTarget } from './deployment-target.js';
-import { autoscalingSettings, type AutoscalingInput } from './autoscale/autoscaling-settings.js';
+import { autoscalingSettings } from './autoscale/autoscaling-settings.js';
 import type { AutoscalingSettings } from './autoscale/kpa.js';
 import type { DeploymentEvents } from './events/deployment-events.js';
+import { checkSettings, splitModel, type CreateDeploymentInput, type DeploymentSettingsInput } from './deployment-settings.js';
+import { deploymentReadableSql } from './deployment-readable-sql.js';
+import { resolveSplit, resolveVersion } from './deployment-versions.js';
 import { servedVersion, type ServedVersion } from './served-version.js';
-import { MAX_VARIANTS, variantReplicas, VariantStickiness, type StoredVariant } from './split/variants.js';
-
-/** Replicas a deployment may ask for. */
-export const MAX_REPLICAS = 64;
-
-export interface DeploymentRequirementsInput {
-  gpu?: boolean | null;
-  minMemoryBytes?: number | null;
-  labels?: string[] | null;
-}
-export interface DeploymentSettingsInput {
-  version?: number | null;
-  alias?: string | null;
-  minReplicas?: number | null;
-  maxReplicas?: number | null;
-  requirements?: DeploymentRequirementsInput | null;
-  batching?: { maxBatchSize?: number | null; maxQueueDelayMs?: number | null } | null;
-  limits?: { requestsPerSecond?: number | null; dailyRequests?: number | null } | null;
-  visibility?: Visibility | null;
-  /** A traffic split: its variants (not with version or alias). */
-  variants?: { version?: number | null; alias?: string | null; weight: number; shadow?: boolean | null }[] | null;
-  stickiness?: VariantStickiness | null;
-  /** Autoscaling settings (the fields given over the current ones); null on update turns it off. */
-  autoscaling?: AutoscalingInput | null;
-}
-export interface CreateDeploymentInput extends DeploymentSettingsInput {
-  owner?: string | null;
-  name: string;
-  /** "owner/name" */
-  model: string;
-}
+import { variantReplicas, VariantStickiness, type StoredVariant } from './split/variants.js';
 
 /** Someone changed a deployment (the reconciler places or stops replicas; subscribers hear it). */
 export type DeploymentChanged = (deploymentId: string) => Promise<void>;
@@ -69,24 +42,6 @@ function servedWords(d: Pick<Deployment, 'versionNumber' | 'alias' | 'variants'>
     return `version${d.variants.length > 1 ? 's' : ''} ${parts.join(', ')}`;
   }
   return d.alias ? `alias ${d.alias} (version ${d.versionNumber})` : `version ${d.versionNumber}`;
-}
-
-const ALIAS = /^[a-z][a-z0-9_-]{0,49}$/;
-const LABEL = /^[A-Za-z0-9._:=-]{1,64}$/;
-
-/** The viewer's access as SQL arms over deployments `d` (readable: not private; listed: public). */
-export function deploymentReadableSql(me: string | null, isAdmin: boolean, mode: 'readable' | 'listed'): string {
-  if (isAdmin) return 'true';
-  const arms = [mode === 'listed' ? `d.visibility = 'public'` : `d.visibility <> 'private'`];
-  if (me) {
-    arms.push(
-      `d.owner_id = ${me}`,
-      `d.owner_id IN (SELECT organization_id FROM memberships WHERE user_id = ${me})`,
-      `d.model_id IN (SELECT model_id FROM model_collaborators WHERE user_id = ${me})`,
-      `d.model_id IN (SELECT model_id FROM notification_subscriptions WHERE user_id = ${me} AND model_id IS NOT NULL)`,
-    );
-  }
-  return `(${arms.join(' OR ')})`;
 }
 
 export class DeploymentsService {
@@ -223,14 +178,14 @@ export class DeploymentsService {
   async create(principal: Principal, input: CreateDeploymentInput): Promise<Deployment> {
     const c = checks().listing({ name: input.name });
     if (!/^[^/\s]+\/[^/\s]+$/.test(input.model ?? '')) c.add('model', 'name the model as "owner/name"');
-    const settings = this.settings(c, input, { minReplicas: 1, maxReplicas: null });
+    const settings = checkSettings(c, input, { minReplicas: 1, maxReplicas: null });
     const autoscaling = input.autoscaling ? autoscalingSettings(c, input.autoscaling, null, settings.minReplicas!) : null;
     c.throwIfAny();
     const owner = await this.organizations.ownerForNew(principal, input.owner, 'deployments');
     const [modelOwner, modelName] = splitModel(input.model);
     const model = await this.catalog.get(principal, modelOwner, modelName);
-    const split = await this.resolveSplit(model, `${modelOwner}/${modelName}`, input, settings);
-    const served = split?.primary ?? (await this.resolveVersion(model, `${modelOwner}/${modelName}`, input.version ?? null, input.alias ?? null));
+    const split = await resolveSplit(this.db, model, `${modelOwner}/${modelName}`, input, settings);
+    const served = split?.primary ?? (await resolveVersion(this.db, model, `${modelOwner}/${modelName}`, input.version ?? null, input.alias ?? null));
     // An autoscaled deployment starts with one replica at least (it scales to zero once idle).
     const wanted = autoscaling ? Math.min(settings.maxReplicas!, Math.max(settings.minReplicas!, 1)) : null;
     if (split && wanted !== null) {
@@ -288,20 +243,20 @@ export class DeploymentsService {
     const d = await this.get(principal, owner, name, 'write');
     const c = checks();
     const servedBefore = servedWords(d);
-    const settings = this.settings(c, input, { minReplicas: d.minReplicas, maxReplicas: d.maxReplicas });
+    const settings = checkSettings(c, input, { minReplicas: d.minReplicas, maxReplicas: d.maxReplicas });
     let autoscaling: AutoscalingSettings | null | undefined = d.autoscalingValue;
     if (input.autoscaling === null) autoscaling = null;
     else if (input.autoscaling || d.autoscalingValue) autoscaling = autoscalingSettings(c, input.autoscaling ?? {}, d.autoscalingValue, settings.minReplicas!);
     c.throwIfAny();
     if (input.variants != null) {
-      const split = (await this.resolveSplit(await this.modelOf(d), await this.modelName(d), input, settings))!;
+      const split = (await resolveSplit(this.db, await this.modelOf(d), await this.modelName(d), input, settings))!;
       d.versionId = split.primary.versionId;
       d.versionNumber = split.primary.versionNumber;
       d.alias = split.alias;
       d.variants = split.variants;
     } else if (input.version != null || input.alias != null) {
       const model = await this.modelOf(d);
-      const served = await this.resolveVersion(model, await this.modelName(d), input.version ?? null, input.alias ?? null);
+      const served = await resolveVersion(this.db, model, await this.modelName(d), input.version ?? null, input.alias ?? null);
       d.versionId = served.versionId;
       d.versionNumber = served.versionNumber;
       d.alias = input.alias ?? null;
@@ -372,7 +327,7 @@ export class DeploymentsService {
 
   /** A version of the deployment's model that may join it as a variant: servable, taking the same features for the same task (`prefix`version / `prefix`alias at fault). */
   async variantVersion(d: Deployment, version: number | null, alias: string | null, prefix = ''): Promise<ServedVersion> {
-    const served = await this.resolveVersion(await this.modelOf(d), await this.modelName(d), version, alias, prefix);
+    const served = await resolveVersion(this.db, await this.modelOf(d), await this.modelName(d), version, alias, prefix);
     const primary = await this.served(d);
     const shape = (s: ServedVersion) => JSON.stringify([s.task, s.features.map((f) => [f.name, f.type])]);
     if (shape(served) !== shape(primary)) {
@@ -525,138 +480,5 @@ export class DeploymentsService {
     return this.catalog.byOwnerAndName(owner, name);
   }
 
-  // ---- input rules -----------------------------------------------------------------------------
 
-  /** The version `number`, the one `alias` points at, or the newest; BAD_USER_INPUT when it cannot be served. */
-  private async resolveVersion(model: Model, shown: string, number: number | null, alias: string | null, prefix = ''): Promise<ServedVersion> {
-    if (number != null && alias != null) throw badInput(`${prefix}alias`, 'give a version or an alias, not both');
-    if (alias != null && !ALIAS.test(alias)) throw badInput(`${prefix}alias`, 'use 1–50 lower-case letters, digits, "_" or "-", starting with a letter');
-    const field = alias != null ? 'alias' : 'version';
-    const versions = this.db.getRepository(ModelVersion);
-    let version: ModelVersion | null;
-    if (alias != null) {
-      const [row] = await this.db.query(`SELECT version_id FROM model_aliases WHERE model_id = $1 AND alias = $2`, [model.id, alias]);
-      version = row ? await versions.findOneBy({ id: row.version_id }) : null;
-      if (!version) throw badInput(`${prefix}alias`, `${shown} has no alias "${alias}"`);
-    } else if (number != null) {
-      version = Number.isInteger(number) ? await versions.findOneBy({ modelId: model.id, number }) : null;
-      if (!version) throw badInput(`${prefix}version`, `${shown} has no version ${number}`);
-    } else if (prefix) {
-      throw badInput(`${prefix}version`, 'give the variant a version or an alias');
-    } else {
-      version = await versions.findOne({ where: { modelId: model.id }, order: { number: 'DESC' } });
-      if (!version) throw badInput('model', `${shown} has no version yet`);
-    }
-    const served = servedVersion(version, `model ${shown}@${version.number}`);
-    if (typeof served === 'string') throw badInput(field === 'alias' || number != null ? `${prefix}${field}` : 'model', served);
-    return served;
-  }
-
-  /**
-   * The variants of `input` checked and resolved (undefined when it names none): at most
-   * MAX_VARIANTS, whole weights from 0 to 100 adding up to 100 over the non-shadow ones (a shadow's
-   * 1 to 100), distinct versions that can be served and take the same features (names, types,
-   * order) for the same task as the primary (the non-shadow one of the largest weight, the first on
-   * a tie), which is listed first. One non-shadow variant alone is a split of one (no variants).
-   */
-  private async resolveSplit(
-    model: Model,
-    shown: string,
-    input: DeploymentSettingsInput,
-    settings: { minReplicas?: number; maxReplicas?: number },
-  ): Promise<{ primary: ServedVersion; alias: string | null; variants: StoredVariant[] } | undefined> {
-    const given = input.variants;
-    if (given == null) return undefined;
-    if (input.version != null || input.alias != null) throw badInput('variants', 'give variants, or a version or an alias, not both');
-    if (given.length === 0 || given.length > MAX_VARIANTS) throw badInput('variants', `give 1 to ${MAX_VARIANTS} variants`);
-    const c = checks();
-    given.forEach((v, i) => {
-      const shadow = v.shadow ?? false;
-      const low = shadow ? 1 : 0;
-      if (!Number.isInteger(v.weight) || v.weight < low || v.weight > 100) c.add(`variants[${i}].weight`, `must be a whole number from ${low} to 100${shadow ? ' (the percent of requests copied to the shadow)' : ''}`);
-    });
-    const routed = given.filter((v) => !v.shadow);
-    if (routed.length === 0) c.add('variants', 'at least one variant must not be a shadow (someone must answer)');
-    else if (routed.reduce((sum, v) => sum + (Number.isInteger(v.weight) ? v.weight : 0), 0) !== 100) c.add('variants', 'the weights of the variants that are not shadows must add up to 100');
-    c.throwIfAny();
-    const resolved: ServedVersion[] = [];
-    for (let i = 0; i < given.length; i++) {
-      const served = await this.resolveVersion(model, shown, given[i].version ?? null, given[i].alias ?? null, `variants[${i}].`);
-      const twin = resolved.findIndex((r) => r.versionId === served.versionId);
-      if (twin >= 0) throw badInput(`variants[${i}].${given[i].alias != null ? 'alias' : 'version'}`, `version ${served.versionNumber} is already variant ${twin}`);
-      resolved.push(served);
-    }
-    let primaryAt = given.findIndex((v) => !v.shadow);
-    given.forEach((v, i) => {
-      if (!v.shadow && v.weight > given[primaryAt].weight) primaryAt = i;
-    });
-    const primary = resolved[primaryAt];
-    const shape = (s: ServedVersion) => JSON.stringify([s.task, s.features.map((f) => [f.name, f.type])]);
-    resolved.forEach((r, i) => {
-      if (shape(r) !== shape(primary)) {
-        c.add(`variants[${i}].${given[i].alias != null ? 'alias' : 'version'}`, `version ${r.versionNumber} takes other features (or another task) than version ${primary.versionNumber}: every variant must answer the same requests`);
-      }
-    });
-    c.throwIfAny();
-    const order = [primaryAt, ...given.map((_, i) => i).filter((i) => i !== primaryAt)];
-    if (given.length === 1) return { primary, alias: given[0].alias ?? null, variants: [] };
-    const counts = variantReplicas(settings.minReplicas ?? 0, order.map((i) => given[i]));
-    const variants = order.map((i, k) => ({
-      versionId: resolved[i].versionId,
-      versionNumber: resolved[i].versionNumber,
-      alias: given[i].alias ?? null,
-      weight: given[i].weight,
-      shadow: given[i].shadow ?? false,
-      replicas: counts[k],
-    }));
-    if ((settings.minReplicas ?? 0) > 0 && variants.length > (settings.maxReplicas ?? 1)) {
-      if (input.maxReplicas != null) throw badInput('maxReplicas', `must be at least the number of variants (${variants.length})`);
-      settings.maxReplicas = variants.length;
-    }
-    return { primary, alias: given[primaryAt].alias ?? null, variants };
-  }
-
-  private settings(
-    c: Checks,
-    input: DeploymentSettingsInput,
-    current: { minReplicas: number; maxReplicas: number | null },
-  ): { minReplicas?: number; maxReplicas?: number; requirements?: DeploymentRequirementsValue; batching?: BatchingSpec; limits?: DeploymentSettingsInput['limits'] } {
-    const min = input.minReplicas ?? current.minReplicas;
-    const max = input.maxReplicas ?? Math.max(current.maxReplicas ?? 1, min, 1);
-    if (!Number.isInteger(min) || min < 0 || min > MAX_REPLICAS) c.add('minReplicas', `must be a whole number from 0 to ${MAX_REPLICAS}`);
-    if (!Number.isInteger(max) || max < 1 || max > MAX_REPLICAS) c.add('maxReplicas', `must be a whole number from 1 to ${MAX_REPLICAS}`);
-    else if (Number.isInteger(min) && min > max) c.add('minReplicas', `must be at most maxReplicas (${max})`);
-    let requirements: DeploymentRequirementsValue | undefined;
-    if (input.requirements) {
-      const r = input.requirements;
-      requirements = { gpu: r.gpu ?? false, minMemoryBytes: null, labels: [] };
-      if (r.minMemoryBytes != null) {
-        if (!Number.isFinite(r.minMemoryBytes) || r.minMemoryBytes < 0) c.add('requirements.minMemoryBytes', 'must be 0 or more');
-        else requirements.minMemoryBytes = Math.floor(r.minMemoryBytes);
-      }
-      if (r.labels?.length) {
-        if (r.labels.length > 32 || r.labels.some((l) => !LABEL.test(l))) c.add('requirements.labels', 'at most 32 labels of letters, digits and . _ : = -');
-        else requirements.labels = [...new Set(r.labels)];
-      }
-    }
-    let batching: BatchingSpec | undefined;
-    if (input.batching) {
-      const given = Object.fromEntries(Object.entries(input.batching).filter(([, v]) => v != null));
-      const parsed = batchingSpec.safeParse(given);
-      if (!parsed.success) for (const issue of parsed.error.issues) c.add(['batching', ...issue.path].join('.'), issue.message);
-      else batching = parsed.data;
-    }
-    const limits = input.limits ?? undefined;
-    if (limits?.requestsPerSecond != null && (!Number.isFinite(limits.requestsPerSecond) || limits.requestsPerSecond <= 0 || limits.requestsPerSecond > 1e6)) {
-      c.add('limits.requestsPerSecond', 'must be more than 0 and at most 1000000');
-    }
-    if (limits?.dailyRequests != null && (!Number.isInteger(limits.dailyRequests) || limits.dailyRequests < 1)) c.add('limits.dailyRequests', 'must be a whole number of at least 1');
-    return { minReplicas: min, maxReplicas: max, requirements, batching, limits };
-  }
-}
-
-function splitModel(model: string): [string, string] {
-  const at = model.indexOf('/');
-  if (at <= 0 || at === model.length - 1) throw badInput('model', 'name the model as "owner/name"');
-  return [model.slice(0, at), model.slice(at + 1)];
 }
