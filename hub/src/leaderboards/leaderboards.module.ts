@@ -47,8 +47,10 @@ export function leaderboardsModule(
   catalog.useModelRanking(standings);
   const spots = new SpotChecker(db, benchmarks, artifacts, config.evaluation.spotRows);
   const evaluationVerifier = new EvaluationVerifier(db, config.evaluation, spots, {
-    accept: (jobId, attempt) => submissions.scoreRun(jobId, attempt),
-    fail: (submissionId, reason) => submissions.failSubmission(submissionId, reason),
+    prepareScore: (jobId, attempt) => submissions.prepareScore(jobId, attempt),
+    recordScore: (tx, score) => submissions.recordScore(tx, score),
+    scored: (score) => submissions.announceScored(score),
+    fail: (submissionId, reason, tx) => submissions.failSubmission(submissionId, reason, tx),
     withdrawn: (benchmarkId, submissionId) => submissions.withdrawn(benchmarkId, submissionId),
     replicate: (source, jobId, quorum) => ml.replicateBenchmarkRun(source, jobId, quorum),
     outputs: async (jobId, attempt) => {
