@@ -73,6 +73,10 @@ export class Benchmark extends OwnedListing {
   @Column({ type: 'jsonb' })
   split: BenchmarkSplit;
 
+  /** When its final ranking was announced (leaderboards/final-rankings.ts); cleared when the deadline moves ahead again. */
+  @Column({ name: 'final_ranking_announced_at', type: 'timestamptz', nullable: true })
+  finalRankingAnnouncedAt: Date | null;
+
   @Column({ name: 'source_version_id', type: 'uuid' })
   sourceVersionId: string;
 

@@ -128,6 +128,11 @@ export class BenchmarksService {
     return this.db.getRepository(Benchmark);
   }
 
+  /** The time by the clock deadlines are compared with. */
+  currentTime(): Date {
+    return this.now();
+  }
+
   /** Whether submissions are open: no deadline, or one still ahead. */
   isOpen(benchmark: Benchmark): boolean {
     return benchmark.deadline === null || benchmark.deadline.getTime() > this.now().getTime();
@@ -334,7 +339,11 @@ export class BenchmarksService {
     const benchmark = await this.get(principal, owner, name, 'admin');
     if (patch.description != null) benchmark.description = patch.description;
     if (tags) benchmark.tags = [...new Set(tags)];
-    if (patch.deadline !== undefined) benchmark.deadline = patch.deadline;
+    if (patch.deadline !== undefined) {
+      benchmark.deadline = patch.deadline;
+      // Open again: its next closing is announced again.
+      if (this.isOpen(benchmark)) benchmark.finalRankingAnnouncedAt = null;
+    }
     if (patch.rules) benchmark.rules = { ...benchmark.rules, ...definedOnly(patch.rules) };
     const visibility = patch.visibility != null && patch.visibility !== benchmark.visibility ? patch.visibility : null;
     if (visibility) benchmark.visibility = visibility;
