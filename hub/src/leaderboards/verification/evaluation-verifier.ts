@@ -401,8 +401,9 @@ export class EvaluationVerifier {
   /** After the decision committed: replica jobs, quarantines, the scored submission's announcements. */
   private async after(plan: Plan, effects: Effects): Promise<void> {
     if (plan.kind === 'late') return;
-    for (const r of effects.replicas) await this.ports.replicate(r.source, r.jobId, r.quorum);
+    // A caught node is quarantined before the replicas are queued: none of them may go to it.
     for (const c of effects.caught) await this.caught(c.run, plan.sub, c.why);
+    for (const r of effects.replicas) await this.ports.replicate(r.source, r.jobId, r.quorum);
     if (effects.scored) await this.ports.scored(effects.scored);
   }
 
