@@ -5,9 +5,16 @@
  * Checked: each submitter's inbox has their final rank and the shake-up; a follower of bob's
  * model has the model's final rank in the inbox and at its webhook; each once, whichever hub
  * announced it (one hub announced, both looked again after); a benchmark opened again and closed
- * again is told again; and one closed with no submission tells no one.
+ * again is told again; and one closed with no submission tells no one. And the announcer on its
+ * own (its service on the hubs' database): it goes by the benchmarks' injectable clock, and of two
+ * announcing one benchmark at the same instant one claims it.
  */
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BenchmarksService } from '../hub/src/benchmarks/index.js';
+import { entities } from '../hub/src/entities.js';
+import { FinalRankings } from '../hub/src/leaderboards/final-rankings.js';
 import { createModel, uploadFiles } from './catalog-support.js';
 import { FAST_SCHEDULER, registerNode, UNVERIFIED, waitFor } from './support/compute.js';
 import { createDataset, upload } from './support/datasets.js';
@@ -197,4 +204,42 @@ describe('A benchmark’s final ranking, told once', () => {
     const [{ n }] = await hub.sql(`SELECT count(*)::int AS n FROM notifications WHERE kind = 'BENCHMARK_FINAL_RANKING'`);
     expect(n).toBe(6);
   }, 120_000);
+
+  it('goes by the benchmarks’ clock, and of two announcers racing for one benchmark one claims it', async () => {
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    const ids: string[] = [];
+    for (const name of ['clocked', 'raced']) {
+      const res = await hub.graphql(
+        `mutation($input: CreateBenchmarkInput!) { createBenchmark(input: $input) { id } }`,
+        { input: { name, dataset: `${alice.username}/flowers@1`, label: 'species', task: 'CLASSIFICATION', metric: 'ACCURACY', deadline: tomorrow.toISOString() } },
+        alice.token,
+      );
+      expect(res.errors).toBeUndefined();
+      ids.push(res.data.createBenchmark.id);
+    }
+    const db = await new DataSource({ type: 'postgres', url: await hub.databaseUrl(), entities: [...entities], poolSize: 4 }).initialize();
+    try {
+      let now = new Date();
+      const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined } as never;
+      const counters = { checks: { inc: () => undefined }, announced: { inc: () => undefined } };
+      // The hub's parts these benchmarks (no submission) need: the database and the clock.
+      const benchmarks = new BenchmarksService(db, {} as never, {} as never, {} as never, () => now);
+      const announcer = () => new FinalRankings(db, benchmarks, {} as never, 60_000, quiet, counters);
+      const [first, second] = [announcer(), announcer()];
+      // Open by the clock: nothing to announce (the hubs, by the real clock, do not either).
+      expect(await first.announce(ids[0])).toBe(false);
+      // The clock passes the deadline: announced once.
+      now = new Date(tomorrow.getTime() + 1000);
+      expect(await first.announce(ids[0])).toBe(true);
+      expect(await first.announce(ids[0])).toBe(false);
+      expect(await second.announce(ids[0])).toBe(false);
+      // Two at the same instant: one claims it.
+      const raced = await Promise.all([first.announce(ids[1]), second.announce(ids[1])]);
+      expect(raced.filter(Boolean)).toHaveLength(1);
+      const rows = await hub.sql(`SELECT final_ranking_announced_at AS at FROM benchmarks WHERE id = ANY($1::uuid[])`, [ids]);
+      expect(rows.every((r) => r.at !== null)).toBe(true);
+    } finally {
+      await db.destroy();
+    }
+  }, 60_000);
 });

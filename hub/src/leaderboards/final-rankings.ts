@@ -20,7 +20,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { Visibility } from '../accounts/index.js';
 import { METRICS, type Benchmark, type BenchmarksService } from '../benchmarks/index.js';
-import type { Queryable } from '../db/rows.js';
+import { rows, type Queryable } from '../db/rows.js';
 import type { Logger } from '../logger.js';
 import { NotificationKind, SubjectKind, type Announce, type NotificationFanOut } from '../notifications/index.js';
 import { finalRanking, shakeUp } from './final-ranking.js';
@@ -89,10 +89,10 @@ export class FinalRankings {
     if (!benchmark || this.benchmarks.isOpen(benchmark)) return false;
     const told: Announce[] = [];
     const claimed = await this.db.transaction(async (tx) => {
-      const [claim] = await tx.query(
+      const [claim] = rows(await tx.query(
         `UPDATE benchmarks SET final_ranking_announced_at = now() WHERE id = $1 AND final_ranking_announced_at IS NULL AND deadline <= $2 RETURNING id`,
         [benchmark.id, this.benchmarks.currentTime()],
-      );
+      ));
       if (!claim) return false;
       told.push(...(await this.tell(tx, benchmark)));
       return true;
@@ -113,7 +113,7 @@ export class FinalRankings {
 
   /** Writes the notifications of the final ranking with `tx`. */
   private async tell(tx: Queryable, benchmark: Benchmark): Promise<Announce[]> {
-    const rows: {
+    const submissions: {
       id: string;
       submitter_id: string;
       team_id: string | null;
@@ -131,7 +131,7 @@ export class FinalRankings {
       [benchmark.id],
     );
     const board = finalRanking(
-      rows.map((r) => ({
+      submissions.map((r) => ({
         id: r.id,
         // A team competes as one (as on the leaderboard).
         submitterId: r.team_id ?? r.submitter_id,
