@@ -6,10 +6,12 @@
  * return and decides the round. Checked for every submission: one decision — the three runs agree
  * and one is accepted, no replica is queued twice, the submission is scored once with the right
  * score — and one set of reputation updates (each node's record counts each evaluation once).
+ * Then real node-agent processes of three owners, on both hubs, verify an evaluation the same way.
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModel, uploadFiles } from './catalog-support.js';
+import { spawnAgent, type AgentProcess } from './support/agent.js';
 import { FAST_SCHEDULER, registerNode, waitFor } from './support/compute.js';
 import { createDataset, upload } from './support/datasets.js';
 import { startTestHub, type TestHub } from './support/hub.js';
@@ -41,6 +43,7 @@ describe('Verified evaluation decided by two hubs at once', () => {
   let alice: SignedUp;
   let model: tf.LayersModel;
   let expected: number;
+  let publicRows: number;
   const workers: Record<'carol' | 'dave' | 'erin', Worker> = {} as never;
 
   const honest = (row: unknown[]): number[] =>
@@ -137,6 +140,7 @@ describe('Verified evaluation decided by two hubs at once', () => {
       right += CLASSES[p.indexOf(Math.max(...p))] === src.species ? 1 : 0;
     }
     expected = right / hidden.length;
+    publicRows = hidden.length;
 
     const at = { carol: first, dave: first, erin: second };
     for (const name of ['carol', 'dave', 'erin'] as const) {
@@ -146,7 +150,10 @@ describe('Verified evaluation decided by two hubs at once', () => {
     }
   }, 180_000);
 
+  const agents: AgentProcess[] = [];
+
   afterAll(async () => {
+    for (const a of agents) await a.stop();
     for (const w of Object.values(workers)) w.raw?.socket.close();
     model?.dispose();
     await second?.close();
@@ -202,4 +209,41 @@ describe('Verified evaluation decided by two hubs at once', () => {
     );
     expect(n).toBe(3 * SUBMISSIONS);
   }, 300_000);
+
+  it('verifies an evaluation run by real agents of three owners on both hubs: their runs agree, pass the spot check, and the score is the model’s own', async () => {
+    await disconnect(workers.carol);
+    for (const [i, at] of [first, first, second].entries()) {
+      const owner = await signUp(first);
+      const node = await registerNode(first, owner.token, `real-${i}`);
+      const agent = spawnAgent(['--hub', at.url, '--token', node.token, '--name', `real-${i}`]);
+      agents.push(agent);
+      await agent.waitFor(/connected to hub/);
+    }
+    const res = await first.graphql(
+      `mutation($b: BenchmarkRefInput!, $m: ModelVersionRefInput!) { submitToBenchmark(benchmark: $b, model: $m) { id } }`,
+      { b: { owner: alice.username, name: 'iris' }, m: { owner: alice.username, name: 'iris3', version: 1 } },
+      alice.token,
+    );
+    expect(res.errors).toBeUndefined();
+    const id = res.data.submitToBenchmark.id;
+    const row = await waitFor('scored by the real agents', async () => {
+      const [s] = await first.sql(`SELECT status, error, public_score FROM benchmark_submissions WHERE id = $1`, [id]);
+      if (s.status === 'FAILED') throw new Error(s.error);
+      return s.status === 'SCORED' ? s : undefined;
+    }, 120_000);
+    const [{ n }] = await first.sql(`SELECT count(*)::int AS n FROM benchmark_runs r WHERE r.submission_id = $1`, [id]);
+    expect(n).toBe(3);
+    // The agents' float32 on another backend: a near-tie may fall the other way for at most a row.
+    expect(Math.abs(row.public_score - expected)).toBeLessThanOrEqual(1 / publicRows + 1e-9);
+    const mine = await waitFor('the round settled', async () => {
+      const r = await runs(id);
+      return r.every((x) => x.verdict !== null) ? r : undefined;
+    });
+    expect(mine.map((r) => [r.verdict, r.spot_check])).toEqual([
+      ['AGREED', 'PASSED'],
+      ['AGREED', 'PASSED'],
+      ['AGREED', 'PASSED'],
+    ]);
+    expect(new Set(mine.map((r) => r.node_id)).size).toBe(3);
+  }, 240_000);
 });
