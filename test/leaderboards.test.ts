@@ -3,7 +3,8 @@
  * (test/support/raw-agent.ts) answering the evaluation jobs so this test controls the predictions:
  * the run's row stream carries the hidden features only (no label, no part, no key); the scores
  * on the board equal this test's own computation over the predictions it returned and the true
- * labels of the source dataset, for a classification and a regression benchmark; the daily limit,
+ * labels of the source dataset, for a classification, a two-class ROC AUC and a regression
+ * benchmark; no hidden label is in any field of a benchmark with scored submissions; the daily limit,
  * an incompatible or unreadable model and a closed benchmark are refused; before the deadline
  * only public scores show (to everyone but the benchmark's admins), after it the private ranking
  * with ties sharing a rank and the public rank beside it; a graphql-ws client hears
@@ -19,6 +20,7 @@ import { createModel, uploadFiles } from './catalog-support.js';
 import { spawnAgent, type AgentProcess } from './support/agent.js';
 import { FAST_SCHEDULER, registerNode, UNVERIFIED, waitFor } from './support/compute.js';
 import { createDataset, upload } from './support/datasets.js';
+import { everyField } from './support/every-field.js';
 import { startTestHub, type TestHub } from './support/hub.js';
 import { predictDoor } from './support/predict-door.js';
 import { connectRawAgent, type RawAgent } from './support/raw-agent.js';
@@ -33,6 +35,8 @@ const modelFiles = denseModelFiles;
 // Unique label values, so a label leaking into the row stream is a string match.
 const flowers = Array.from({ length: 120 }, (_, i) => ({ a: (i * 7) % 10, b: (i * 3) % 10, c: (i * 5 + 2) % 10, species: CLASSES[(i + (i % 4 === 0 ? 1 : 0)) % 3] }));
 const houses = Array.from({ length: 100 }, (_, i) => ({ a: i % 9, b: (i * 4) % 7, c: (i * 2) % 5, price: 5000 + (i % 9) * 3 + ((i * 4) % 7) + ((i * 37) % 11) * 0.25 + 0.0173 }));
+// Two classes with a ROC AUC benchmark (the second class of the model, "tails", is the positive one).
+const coins = Array.from({ length: 100 }, (_, i) => ({ a: i % 7, b: (i * 3) % 5, c: (i * 11) % 4, flip: (i * 7 + (i % 3)) % 5 < 2 ? 'tails' : 'heads' }));
 const csv = (rows: Record<string, unknown>[]) => [Object.keys(rows[0]).join(','), ...rows.map((r) => Object.values(r).join(','))].join('\n') + '\n';
 
 function softmax(row: unknown[]): number[] {
@@ -59,6 +63,20 @@ function refClassification(truth: string[], probs: number[][]) {
     MACRO_F1: ss.mean(f1),
     LOG_LOSS: ss.mean(truth.map((t, i) => -Math.log(Math.min(1 - 1e-15, Math.max(1e-15, probs[i][CLASSES.indexOf(t)]))))),
   };
+}
+/** Mann–Whitney: the share of (positive, negative) pairs the positive scores higher, a tie counting one half. */
+function refRocAuc(positive: boolean[], score: number[]) {
+  let wins = 0;
+  let pairs = 0;
+  for (let i = 0; i < score.length; i++) {
+    if (!positive[i]) continue;
+    for (let j = 0; j < score.length; j++) {
+      if (positive[j]) continue;
+      pairs++;
+      wins += score[i] > score[j] ? 1 : score[i] === score[j] ? 0.5 : 0;
+    }
+  }
+  return wins / pairs;
 }
 function refRegression(truth: number[], predicted: number[]) {
   const mse = ss.mean(truth.map((t, i) => (predicted[i] - t) ** 2));
@@ -143,7 +161,7 @@ describe('Benchmark submissions and leaderboards', () => {
     // One node answers each run with made-up predictions: no replication, no spot checks (verified-evaluation.test.ts tests those).
     hub = await startTestHub({ env: { ...FAST_SCHEDULER, AIMASS_JOB_LEASE_SECONDS: '60', AIMASS_TRAIN_CHUNK_ROWS: String(CHUNK_ROWS), AIMASS_ML_WAIT_MS: '60000', ...UNVERIFIED } });
     [alice, bob, carol] = [await signUp(hub), await signUp(hub), await signUp(hub)];
-    for (const [name, rows] of [['flowers', flowers], ['houses', houses]] as const) {
+    for (const [name, rows] of [['flowers', flowers], ['houses', houses], ['coins', coins]] as const) {
       await createDataset(hub, alice.token, { name, visibility: 'PUBLIC' });
       expect((await upload(hub, alice.token, alice.username, name, csv(rows))).status).toBe(201);
     }
@@ -153,6 +171,7 @@ describe('Benchmark submissions and leaderboards', () => {
       { name: 'iris', dataset: `${alice.username}/flowers@1`, label: 'species', task: 'CLASSIFICATION', metric: 'ACCURACY', secondaryMetrics: ['MACRO_F1', 'LOG_LOSS'], rules: { submissionsPerDay: 2 } },
       { name: 'prices', dataset: `${alice.username}/houses@1`, label: 'price', task: 'REGRESSION', metric: 'RMSE', secondaryMetrics: ['MAE', 'R2'] },
       { name: 'secret-iris', dataset: `${alice.username}/flowers@1`, label: 'species', task: 'CLASSIFICATION', metric: 'ACCURACY', visibility: 'PRIVATE' },
+      { name: 'flips', dataset: `${alice.username}/coins@1`, label: 'flip', task: 'CLASSIFICATION', metric: 'ROC_AUC', secondaryMetrics: ['ACCURACY', 'LOG_LOSS'] },
     ]) {
       const res = await create({ visibility: 'PUBLIC', split: { testFraction: 0.5, publicFraction: 0.5, seed: 3 }, ...input });
       expect(res.errors).toBeUndefined();
@@ -166,6 +185,7 @@ describe('Benchmark submissions and leaderboards', () => {
       [alice, 'secret3', 'PRIVATE', await modelFiles(3, 'softmax'), { features: ['a', 'b', 'c'].map(standardized), labels: CLASSES }],
       [alice, 'price', 'PUBLIC', await modelFiles(1, 'linear'), { features: ['a', 'b', 'c'].map(standardized) }],
       [alice, 'secretprice', 'PRIVATE', await modelFiles(1, 'linear'), { features: ['a', 'b', 'c'].map(standardized) }],
+      [alice, 'coin2', 'PUBLIC', await modelFiles(2, 'softmax'), { features: ['a', 'b', 'c'].map(standardized), labels: ['heads', 'tails'] }],
       [alice, 'wrongcols', 'PUBLIC', await modelFiles(3, 'softmax'), { features: ['a', 'b', 'z'].map(standardized), labels: CLASSES }],
       [bob, 'iris3', 'PUBLIC', await modelFiles(3, 'softmax'), { features: ['a', 'b', 'c'].map(standardized), labels: CLASSES }],
       [carol, 'iris3', 'PUBLIC', await modelFiles(3, 'softmax'), { features: ['a', 'b', 'c'].map(standardized), labels: CLASSES }],
@@ -255,10 +275,57 @@ describe('Benchmark submissions and leaderboards', () => {
     expect(row.private_score).toBeCloseTo(priv.RMSE, 9); // alice administers the benchmark
   }, 120_000);
 
+  it('scores a two-class ROC AUC benchmark: ROC AUC, accuracy and log loss on each part equal this test’s computation', async () => {
+    // Scores with ties (features are small integers), so tied pairs count.
+    const flipProbs = (row: unknown[]) => {
+      const tails = 1 / (1 + Math.exp(-(Number(row[0]) - Number(row[1]) * 0.5 - 1)));
+      return [1 - tails, tails];
+    };
+    const { submission, served } = await submitAndServe(alice, 'flips', 'coin2', flipProbs);
+    const truth = truthOf('flips', coins, 'flip', served.rows);
+    const part = (p: string) => truth.map((t, i) => ({ label: String(t.label), part: t.part, probs: served.outputs[i] })).filter((t) => t.part === p);
+    for (const [name, scores, metrics] of [
+      ['public', submission.publicScore, submission.publicMetrics],
+      ['private', submission.privateScore, submission.privateMetrics],
+    ] as const) {
+      const rows = part(name);
+      const auc = refRocAuc(rows.map((r) => r.label === 'tails'), rows.map((r) => r.probs[1]));
+      expect(scores, name).toBeCloseTo(auc, 9);
+      const byName = Object.fromEntries(metrics.map((m: { metric: string; value: number }) => [m.metric, m.value]));
+      expect(Object.keys(byName)).toEqual(['ROC_AUC', 'ACCURACY', 'LOG_LOSS']);
+      expect(byName.ROC_AUC, name).toBeCloseTo(auc, 9);
+      const predicted = rows.map((r) => (r.probs[1] > r.probs[0] ? 'tails' : 'heads'));
+      expect(byName.ACCURACY, name).toBeCloseTo(rows.filter((r, i) => r.label === predicted[i]).length / rows.length, 9);
+      expect(byName.LOG_LOSS, name).toBeCloseTo(ss.mean(rows.map((r) => -Math.log(r.probs[r.label === 'tails' ? 1 : 0]))), 9);
+    }
+  }, 120_000);
+
+  it('keeps the hidden labels out of every field of a benchmark with scored submissions (its leaderboard and submissions included), for its admin and for others', async () => {
+    // The hidden prices that no dev row has: one of them in an answer could only come from the hidden split.
+    const hiddenRows = new Set(hidden.get('prices')!.map((k) => k.row));
+    const devPrices = new Set(houses.filter((_h, i) => !hiddenRows.has(i + 1)).map((h) => String(h.price)));
+    const hiddenPrices = [...hiddenRows].map((row) => String(houses[row - 1].price)).filter((p) => !devPrices.has(p));
+    expect(hiddenPrices.length).toBeGreaterThan(10);
+    const selection = await everyField(hub, 'Benchmark', alice.token);
+    expect(selection).toMatch(/leaderboard \{ final entries \{/);
+    expect(selection).toMatch(/mySubmissions \{/);
+    for (const token of [alice.token, bob.token, undefined]) {
+      const res = await hub.graphql(`query($o: String!) { benchmark(owner: $o, name: "prices") { ${selection} } }`, { o: alice.username }, token);
+      if (token === alice.token) expect(res.errors).toBeUndefined();
+      // The scored submissions are in the answer (the scan is meaningful)…
+      expect(res.data.benchmark.leaderboard.entries.length).toBeGreaterThan(0);
+      if (token === alice.token) expect(res.data.benchmark.mySubmissions.length).toBeGreaterThan(0);
+      // …the dev rows too, and not one hidden label.
+      const text = JSON.stringify(res.data);
+      for (const price of hiddenPrices) expect(text).not.toContain(price);
+    }
+  });
+
   it('refuses a model the submitter cannot read, one whose features or task do not match, and submissions over the daily limit', async () => {
     // The submit form's list: alice's versions the benchmark can evaluate, by the same rules.
     const compatible = await hub.graphql(`query($o: String!, $n: String!) { benchmark(owner: $o, name: $n) { compatibleModelVersions { owner name version } } }`, { o: alice.username, n: 'iris' }, alice.token);
-    expect(compatible.data.benchmark.compatibleModelVersions.map((v: any) => v.name).sort()).toEqual(['iris3', 'secret3']);
+    // (coin2 knows two classes of the three: it can be evaluated, a class it lacks counting as wrong.)
+    expect(compatible.data.benchmark.compatibleModelVersions.map((v: any) => v.name).sort()).toEqual(['coin2', 'iris3', 'secret3']);
     const hiddenModel = await submit(bob, 'iris', { owner: alice.username, name: 'secret3' });
     expect(codeOf(hiddenModel)).toBe('NOT_FOUND');
     const wrongCols = await submit(alice, 'iris', { owner: alice.username, name: 'wrongcols' });

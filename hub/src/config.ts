@@ -454,6 +454,11 @@ export const VARIABLES = {
     description: 'runs one round of a benchmark evaluation may take to reach a quorum before the submission fails',
     parse: int(1, 50),
   },
+  AIMASS_BENCHMARK_CLOSE_CHECK_SECONDS: {
+    default: '30',
+    description: 'how often each hub looks for benchmarks whose deadline has passed and announces their final ranking (once, whichever hub finds it first)',
+    parse: int(1, 3600),
+  },
   AIMASS_ML_ONLINE_MAX_ROWS: {
     default: '100',
     description: 'most input rows an ML.PREDICT answers online through a READY deployment of the model version (one request against its quotas) instead of a predict job; 0 turns online answers off',
@@ -605,7 +610,7 @@ export interface Config {
   /** ML.PREDICT and ML.EVALUATE by SQL (ml/). */
   ml: { waitMs: number; maxRows: number; resultHours: number; onlineMaxRows: number };
   /** Verified benchmark evaluation (leaderboards/verification/). */
-  evaluation: { quorum: number; trustedAfter: number; spotRows: number; tolerance: number; maxRuns: number };
+  evaluation: { quorum: number; trustedAfter: number; spotRows: number; tolerance: number; maxRuns: number; closeCheckMs: number };
   /** The inference router (serving/router/): deadlines, per-replica cap, retry budget, outlier ejection. */
   inference: {
     defaultDeadlineMs: number;
@@ -725,6 +730,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       spotRows: v.AIMASS_EVALUATION_SPOT_ROWS,
       tolerance: v.AIMASS_EVALUATION_TOLERANCE_PPM / 1e6,
       maxRuns: v.AIMASS_EVALUATION_MAX_RUNS,
+      closeCheckMs: v.AIMASS_BENCHMARK_CLOSE_CHECK_SECONDS * 1000,
     },
     inference: {
       defaultDeadlineMs: v.AIMASS_INFERENCE_DEADLINE_MS,

@@ -116,6 +116,16 @@ export function createMetrics() {
       help: 'Requests this hub has sent to replicas and waits for',
       registers: [registry],
     }),
+    benchmarkCloseChecks: new Counter({
+      name: 'aimass_benchmark_close_checks_total',
+      help: 'Looks this hub took for benchmarks whose deadline passed and whose final ranking was not announced',
+      registers: [registry],
+    }),
+    finalRankingsAnnounced: new Counter({
+      name: 'aimass_benchmark_final_rankings_announced_total',
+      help: 'Final rankings of closed benchmarks this hub announced (each benchmark once across all hubs)',
+      registers: [registry],
+    }),
   };
 }
 

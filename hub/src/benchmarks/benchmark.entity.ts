@@ -73,6 +73,14 @@ export class Benchmark extends OwnedListing {
   @Column({ type: 'jsonb' })
   split: BenchmarkSplit;
 
+  /**
+   * When its final ranking was announced (leaderboards/final-rankings.ts claims it with SQL; a
+   * deadline moved ahead again clears it, BenchmarksService.update). Never written by saving the
+   * entity, so an edit does not undo a claim made meanwhile.
+   */
+  @Column({ name: 'final_ranking_announced_at', type: 'timestamptz', nullable: true, insert: false, update: false })
+  finalRankingAnnouncedAt: Date | null;
+
   @Column({ name: 'source_version_id', type: 'uuid' })
   sourceVersionId: string;
 

@@ -128,6 +128,11 @@ export class BenchmarksService {
     return this.db.getRepository(Benchmark);
   }
 
+  /** The time by the clock deadlines are compared with. */
+  currentTime(): Date {
+    return this.now();
+  }
+
   /** Whether submissions are open: no deadline, or one still ahead. */
   isOpen(benchmark: Benchmark): boolean {
     return benchmark.deadline === null || benchmark.deadline.getTime() > this.now().getTime();
@@ -335,6 +340,8 @@ export class BenchmarksService {
     if (patch.description != null) benchmark.description = patch.description;
     if (tags) benchmark.tags = [...new Set(tags)];
     if (patch.deadline !== undefined) benchmark.deadline = patch.deadline;
+    // Open again: its next closing is announced again.
+    const reopened = patch.deadline !== undefined && this.isOpen(benchmark);
     if (patch.rules) benchmark.rules = { ...benchmark.rules, ...definedOnly(patch.rules) };
     const visibility = patch.visibility != null && patch.visibility !== benchmark.visibility ? patch.visibility : null;
     if (visibility) benchmark.visibility = visibility;
@@ -342,6 +349,10 @@ export class BenchmarksService {
     return this.db.transaction(async (manager) => {
       // The dev split is seen exactly where the benchmark is.
       if (visibility) await this.datasets.setVisibility(manager, benchmark.devDatasetId, visibility);
+      if (reopened) {
+        await manager.query(`UPDATE benchmarks SET final_ranking_announced_at = NULL WHERE id = $1`, [benchmark.id]);
+        benchmark.finalRankingAnnouncedAt = null;
+      }
       return manager.getRepository(Benchmark).save(benchmark);
     });
   }

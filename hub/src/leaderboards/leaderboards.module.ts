@@ -7,6 +7,7 @@ import type { ComputeServices } from '../compute/index.js';
 import type { MlServices } from '../ml/index.js';
 import type { HubFloor, HubModule } from '../module.js';
 import { NotificationKind, SubjectKind, type NotificationsServices } from '../notifications/index.js';
+import { FinalRankings } from './final-rankings.js';
 import { LeaderboardResolver } from './leaderboard.resolver.js';
 import { StandingsResolver } from './standings.resolver.js';
 import { StandingsService } from './standings.service.js';
@@ -26,10 +27,12 @@ export interface LeaderboardsServices {
   standings: StandingsService;
   /** Verifies benchmark runs (quorum, spot checks, node reputation) before they are scored. */
   evaluationVerifier: EvaluationVerifier;
+  /** Announces each closed benchmark's final ranking once, to its submitters and the followers of its models. */
+  finalRankings: FinalRankings;
 }
 
 export function leaderboardsModule(
-  { db, config, events, log }: HubFloor,
+  { db, config, events, metrics, log }: HubFloor,
   { benchmarks }: Pick<BenchmarksServices, 'benchmarks'>,
   { catalog, versionListeners }: Pick<CatalogServices, 'catalog' | 'versionListeners'>,
   { ml }: Pick<MlServices, 'ml'>,
@@ -45,10 +48,18 @@ export function leaderboardsModule(
   submissions.onScored((benchmark) => standings.refresh(benchmark));
   versionListeners.listen((change) => standings.versionChanged(change));
   catalog.useModelRanking(standings);
+  // A closed benchmark's final ranking is told once; its standings turn final with it.
+  const finalRankings = new FinalRankings(db, benchmarks, notificationFanOut, config.evaluation.closeCheckMs, leaderboardsLog, {
+    checks: metrics.benchmarkCloseChecks,
+    announced: metrics.finalRankingsAnnounced,
+  });
+  finalRankings.onAnnounced((benchmark) => standings.refresh(benchmark));
   const spots = new SpotChecker(db, benchmarks, artifacts, config.evaluation.spotRows);
   const evaluationVerifier = new EvaluationVerifier(db, config.evaluation, spots, {
-    accept: (jobId, attempt) => submissions.scoreRun(jobId, attempt),
-    fail: (submissionId, reason) => submissions.failSubmission(submissionId, reason),
+    prepareScore: (jobId, attempt) => submissions.prepareScore(jobId, attempt),
+    recordScore: (tx, score) => submissions.recordScore(tx, score),
+    scored: (score) => submissions.announceScored(score),
+    fail: (submissionId, reason, tx) => submissions.failSubmission(submissionId, reason, tx),
     withdrawn: (benchmarkId, submissionId) => submissions.withdrawn(benchmarkId, submissionId),
     replicate: (source, jobId, quorum) => ml.replicateBenchmarkRun(source, jobId, quorum),
     outputs: async (jobId, attempt) => {
@@ -78,9 +89,13 @@ export function leaderboardsModule(
   });
   return {
     name: 'leaderboards',
-    services: { submissions, standings, evaluationVerifier },
+    services: { submissions, standings, evaluationVerifier, finalRankings },
     resolvers: leaderboardsResolvers,
+    start() {
+      finalRankings.start();
+    },
     async stop() {
+      await finalRankings.stop();
       await evaluationVerifier.close();
     },
   };

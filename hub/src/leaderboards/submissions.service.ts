@@ -21,18 +21,28 @@ import type { Principal } from '../accounts/index.js';
 import { hasScope, Scope, Visibility } from '../accounts/index.js';
 import { METRICS, type Benchmark, type BenchmarkMetric, type BenchmarksService } from '../benchmarks/index.js';
 import type { CatalogService, VersionRef } from '../catalog/index.js';
-import { rows as resultRows } from '../db/rows.js';
+import { rows as resultRows, type Queryable } from '../db/rows.js';
 import { AppError, badInput, forbidden } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { MlRows, MlService } from '../ml/index.js';
 import type { EventBus } from '../pubsub.js';
-import { scoreBenchmarkRun, INTERVAL_CONFIDENCE } from './benchmark-run-score.js';
+import { scoreBenchmarkRun, INTERVAL_CONFIDENCE, type RunScore } from './benchmark-run-score.js';
 import { compatibilityProblems } from './feature-compatibility.js';
 import { resolveTeam } from './team.js';
 import { rankLeaderboard, type RankedSubmission } from './leaderboard-ranking.js';
 import { BenchmarkSubmission, Leaderboard, SubmissionStatus, type CompatibleModelVersion, type MetricScore } from './submission.types.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A run's scores, computed and not stored yet (SubmissionsService.prepareScore). */
+export interface PreparedScore {
+  jobId: string;
+  submissionId: string;
+  benchmark: Benchmark;
+  score: RunScore;
+  /** The board's signature before the score is stored. */
+  boardBefore: string;
+}
 const SQL_POLL_MS = 100;
 
 /** The row ML.EVALUATE(MODEL …, BENCHMARK …) answers. */
@@ -316,22 +326,21 @@ export class SubmissionsService {
   }
 
   /**
-   * The verified run of a submission (evaluation-verifier.ts accepted it): the hub scores its
-   * outputs and the submission is SCORED. The board's live event fires when the ranking changed.
-   * A reason says why it could not be scored.
+   * The scores of a run's attempt, computed by the hub before the run is accepted
+   * (evaluation-verifier.ts stores them with its decision, in one transaction), with the board as
+   * it was (the live event fires when the ranking changed). A reason says why it cannot be scored.
    */
-  async scoreRun(jobId: string, attempt: number): Promise<string | null> {
+  async prepareScore(jobId: string, attempt: number): Promise<PreparedScore | string> {
     const [run] = await this.db.query(
-      `SELECT r.submission_id, s.benchmark_id, s.status, j.labels FROM benchmark_runs r JOIN benchmark_submissions s ON s.id = r.submission_id
+      `SELECT r.submission_id, s.benchmark_id, j.labels FROM benchmark_runs r JOIN benchmark_submissions s ON s.id = r.submission_id
          JOIN ml_jobs j ON j.job_id = r.job_id WHERE r.job_id = $1`,
       [jobId],
     );
     if (!run) return 'the run has no submission';
     const benchmark = await this.benchmarks.byId(run.benchmark_id);
     if (!benchmark) return 'the benchmark was deleted';
-    let score;
     try {
-      score = await scoreBenchmarkRun(
+      const score = await scoreBenchmarkRun(
         {
           outputs: (after, limit) => this.ml.benchmarkOutputs(jobId, attempt, after, limit),
           labels: (after, limit) => this.benchmarks.hiddenLabels(benchmark.id, after, limit),
@@ -339,21 +348,30 @@ export class SubmissionsService {
         benchmark,
         run.labels,
       );
+      return { jobId, submissionId: run.submission_id, benchmark, score, boardBefore: await this.boardSignature(benchmark) };
     } catch (error) {
       return `the hub could not score the outputs: ${error instanceof Error ? error.message : String(error)}`;
     }
-    const before = await this.boardSignature(benchmark);
-    await this.db.transaction(async (manager) => {
-      await manager.query(`UPDATE benchmark_runs SET status = 'SCORED', accepted = true, finished_at = now() WHERE job_id = $1`, [jobId]);
-      await manager.query(
-        `UPDATE benchmark_submissions SET status = 'SCORED', error = NULL, public_score = $2, public_low = $3, public_high = $4, private_score = $5,
-                public_metrics = $6, private_metrics = $7, scored_at = now() WHERE id = $1`,
-        [run.submission_id, score.public.score, score.public.low, score.public.high, score.private.score, JSON.stringify(score.public.metrics), JSON.stringify(score.private.metrics)],
-      );
-    });
-    if ((await this.boardSignature(benchmark)) !== before) this.events.publish('LEADERBOARD_CHANGED', benchmark.id, { benchmarkId: benchmark.id, submissionId: run.submission_id });
+  }
+
+  /** Stores a prepared score with `tx` (the verifier's decision): its run is the accepted one, its submission SCORED. */
+  async recordScore(tx: Queryable, prepared: PreparedScore): Promise<void> {
+    const { score } = prepared;
+    await tx.query(`UPDATE benchmark_runs SET status = 'SCORED', accepted = true, finished_at = now() WHERE job_id = $1`, [prepared.jobId]);
+    await tx.query(
+      `UPDATE benchmark_submissions SET status = 'SCORED', error = NULL, public_score = $2, public_low = $3, public_high = $4, private_score = $5,
+              public_metrics = $6, private_metrics = $7, scored_at = now() WHERE id = $1`,
+      [prepared.submissionId, score.public.score, score.public.low, score.public.high, score.private.score, JSON.stringify(score.public.metrics), JSON.stringify(score.private.metrics)],
+    );
+  }
+
+  /** After a recorded score committed: the board's live event when the ranking changed, and the scoring listeners. */
+  async announceScored(prepared: PreparedScore): Promise<void> {
+    const { benchmark } = prepared;
+    if ((await this.boardSignature(benchmark)) !== prepared.boardBefore) {
+      this.events.publish('LEADERBOARD_CHANGED', benchmark.id, { benchmarkId: benchmark.id, submissionId: prepared.submissionId });
+    }
     await this.tellScored(benchmark);
-    return null;
   }
 
   /** Runs the scoring listeners; one that fails is logged (the scoring stands). */
@@ -367,9 +385,9 @@ export class SubmissionsService {
     }
   }
 
-  /** A submission whose verification gave up: FAILED with the reason (unless scored meanwhile). */
-  async failSubmission(submissionId: string, reason: string): Promise<void> {
-    await this.db.query(`UPDATE benchmark_submissions SET status = 'FAILED', error = $2 WHERE id = $1 AND status <> 'SCORED'`, [submissionId, `the evaluation failed: ${reason}`]);
+  /** A submission whose verification gave up: FAILED with the reason (unless scored meanwhile), with `q` (the verifier's decision). */
+  async failSubmission(submissionId: string, reason: string, q: Queryable = this.db): Promise<void> {
+    await q.query(`UPDATE benchmark_submissions SET status = 'FAILED', error = $2 WHERE id = $1 AND status <> 'SCORED'`, [submissionId, `the evaluation failed: ${reason}`]);
     this.log.info({ submissionId, reason }, 'a benchmark submission failed its verification');
   }
 

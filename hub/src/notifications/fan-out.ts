@@ -60,6 +60,8 @@ export function notificationMessage(event: SubjectEvent, subject: NotificationSu
       return `${slug}@${event.version} took first place${detail ? ` ${detail}` : ''}`;
     case NotificationKind.NODE_QUARANTINED:
       return `${detail ?? 'A node was quarantined'} (evaluating ${slug}@${event.version})`;
+    case NotificationKind.BENCHMARK_FINAL_RANKING:
+      return `${slug}@${event.version}: final ranking${detail ? ` ${detail}` : ''}`;
     default:
       return assertUnreachable(event.kind);
   }
@@ -108,15 +110,29 @@ export class NotificationFanOut {
    * may read its subject.
    */
   async direct(tx: Queryable, event: DirectEvent): Promise<void> {
+    (await this.recordDirect(tx, event))();
+  }
+
+  /**
+   * Writes one notification to each of `userIds` with `tx` (the caller's transaction) and answers
+   * the signal to run after the commit. With `event.eventId` shared with a `record` of the same
+   * change, a user who already got it through a subscription (with its webhook) is not told twice.
+   */
+  async recordDirect(tx: Queryable, event: DirectEvent): Promise<Announce> {
     const subject = (await loadSubjects(tx, [event.subject])).get(event.subject.id);
-    if (!subject || event.userIds.length === 0) return;
-    const eventId = randomUUID();
+    if (!subject || event.userIds.length === 0) return () => undefined;
+    const eventId = event.eventId ?? randomUUID();
     const { column } = SUBJECT_TABLE[event.subject.kind];
-    await tx.query(
-      `INSERT INTO notifications (user_id, subscription_id, event_id, kind, ${column}, version, message)
-       SELECT DISTINCT u, NULL::uuid, $1::uuid, $2, $3::uuid, $4::int, $5 FROM unnest($6::uuid[]) AS u`,
-      [eventId, event.kind, event.subject.id, event.version, notificationMessage(event, subject), [...event.userIds]],
+    const inserted = rows<{ id: string }>(
+      await tx.query(
+        `INSERT INTO notifications (user_id, subscription_id, event_id, kind, ${column}, version, message)
+         SELECT DISTINCT u, NULL::uuid, $1::uuid, $2, $3::uuid, $4::int, $5 FROM unnest($6::uuid[]) AS u
+          WHERE NOT EXISTS (SELECT 1 FROM notifications n WHERE n.event_id = $1::uuid AND n.user_id = u)
+         RETURNING id`,
+        [eventId, event.kind, event.subject.id, event.version, notificationMessage(event, subject), [...event.userIds]],
+      ),
     );
-    this.signals.emit('notificationsAdded', { eventId });
+    if (inserted.length === 0) return () => undefined;
+    return () => this.signals.emit('notificationsAdded', { eventId });
   }
 }

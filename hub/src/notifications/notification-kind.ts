@@ -19,6 +19,8 @@ export enum NotificationKind {
   MODEL_TOOK_FIRST_PLACE = 'MODEL_TOOK_FIRST_PLACE',
   /** A node was quarantined for disagreeing in a verified benchmark evaluation of the model (to the node's owner and the admins). */
   NODE_QUARANTINED = 'NODE_QUARANTINED',
+  /** A benchmark's deadline passed: the model's final (private) rank on it and how far it moved from its public rank (to its submitters and its followers). */
+  BENCHMARK_FINAL_RANKING = 'BENCHMARK_FINAL_RANKING',
 }
 registerEnumType(NotificationKind, {
   name: 'NotificationKind',

@@ -418,6 +418,7 @@ export type NodeStatus =
 
 /** What happened. A client shows a kind it does not know by its message. */
 export type NotificationKind =
+  | 'BENCHMARK_FINAL_RANKING'
   | 'DATASET_VERSION_CREATED'
   | 'DEPLOYMENT_EVENT'
   | 'MODEL_ENTERED_TOP_TEN'

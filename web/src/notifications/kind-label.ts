@@ -8,6 +8,7 @@ const LABELS: Record<string, string> = {
   MODEL_ENTERED_TOP_TEN: 'Model entered a top 10',
   MODEL_TOOK_FIRST_PLACE: 'Model took first place',
   NODE_QUARANTINED: 'Node quarantined',
+  BENCHMARK_FINAL_RANKING: 'Final ranking of a benchmark',
 };
 
 export function kindLabel(kind: NotificationKind): string {
