@@ -26,6 +26,8 @@ export interface DatasetRead {
   version: VersionSpec | null;
   /** Where it is written in the query (absolute offset), for errors about it. */
   offset: number | null;
+  /** Where the written name ends (absolute offset), when known. */
+  end: number | null;
   /** The FROM item to rewrite. */
   node: AstNode;
 }
@@ -125,6 +127,7 @@ export function parseSelect(source: SourceText, blanked: string, tokens: Token[]
     name: use.ref.name,
     version: use.ref.version,
     offset: use.ref.start ?? findTwoPartName(tokens, from, to, use.ref.owner, use.ref.name),
+    end: use.ref.end,
     node: use.node,
   }));
   return { start, end, ast, datasets, strings };
