@@ -458,6 +458,22 @@ export type ReplicaState =
   | 'READY'
   | 'STOPPING';
 
+/** Where a retraining run is (QUEUED, TRAINING and JUDGING are active) */
+export type RetrainingRunState =
+  | 'FAILED'
+  | 'JUDGING'
+  | 'KEPT'
+  | 'PROMOTED'
+  | 'QUEUED'
+  | 'TRAINED'
+  | 'TRAINING';
+
+/** What started a retraining run */
+export type RetrainingTrigger =
+  | 'CRON'
+  | 'MANUAL'
+  | 'ON_NEW_DATA';
+
 /** When the canary fails: against the stable version over a window (defaults in docs/rollouts.md) */
 export type RolloutAnalysisInput = {
   /** Largest excess of the canary’s error rate over the stable’s, a fraction (default 0.01) */
@@ -1145,6 +1161,38 @@ export type CreateDatasetMutationVariables = Exact<{
 
 
 export type CreateDatasetMutation = { createDataset: { id: string, owner: string, name: string, description: string, license: string, tags: Array<string>, visibility: Visibility, createdAt: string, updatedAt: string } };
+
+export type ModelRetrainingQueryVariables = Exact<{
+  owner: string;
+  name: string;
+}>;
+
+
+export type ModelRetrainingQuery = { model: { id: string, retraining: { nextRunAt: string | null, triggers: { onNewData: boolean, cron: string | null, paused: boolean }, watching: Array<{ owner: string, name: string, seen: number }>, runs: { edges: Array<{ node: { id: string, trigger: RetrainingTrigger, state: RetrainingRunState, detail: string | null, scheduledFor: string | null, dataVersions: Array<string>, holdoutRows: number | null, challengerVersion: number | null, promoted: boolean | null, reason: string | null, error: string | null, createdAt: string, finishedAt: string | null, durationMs: number | null } }> } } | null } };
+
+export type RunRetrainingNowMutationVariables = Exact<{
+  owner: string;
+  name: string;
+}>;
+
+
+export type RunRetrainingNowMutation = { runRetrainingNow: { id: string, state: RetrainingRunState } };
+
+export type PauseRetrainingMutationVariables = Exact<{
+  owner: string;
+  name: string;
+}>;
+
+
+export type PauseRetrainingMutation = { pauseRetraining: { triggers: { paused: boolean } } };
+
+export type ResumeRetrainingMutationVariables = Exact<{
+  owner: string;
+  name: string;
+}>;
+
+
+export type ResumeRetrainingMutation = { resumeRetraining: { triggers: { paused: boolean } } };
 
 export type DeploymentAlertsQueryVariables = Exact<{
   owner: string;
