@@ -93,6 +93,7 @@ export function ModelRetraining({ owner, name }: { owner: string; name: string }
         caption="Latest retraining runs, newest first"
         testId="retraining-runs"
         empty="No retraining has run yet."
+        emptyTestId="retraining-runs-empty"
         columns={[
           { header: 'Started', cell: (r) => <DateTime value={r.createdAt} seconds /> },
           { header: 'By', cell: (r) => TRIGGER_LABELS[r.trigger] },
