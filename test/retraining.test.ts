@@ -255,6 +255,14 @@ describe('Continuous training: retraining triggers and runs', () => {
     const byBob = await hub.graphql(`mutation($o: String!) { runRetrainingNow(owner: $o, name: "live") { id } }`, { o: alice.username }, bob.token);
     expect(byBob.errors?.[0].extensions?.code).toBe('FORBIDDEN');
 
+    // A model not trained by SQL has no retraining.
+    const uploaded = await hub.graphql(`mutation { createModel(input: { name: "uploaded", visibility: PRIVATE }) { id } }`, {}, alice.token);
+    expect(uploaded.errors).toBeUndefined();
+    expect(await retraining('uploaded')).toBeNull();
+    const notSql = await runSql(`ALTER MODEL ${alice.username}.uploaded SET OPTIONS (retrain = 'on_new_data')`);
+    expect(notSql.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(notSql.errors?.[0].message).toMatch(/was not trained by SQL/);
+
     const off = await runSql(`ALTER MODEL ${alice.username}.live SET OPTIONS (retrain = 'off')`);
     expect(off.data.runSql.rows[0][1]).toBe('off');
     expect((await retraining('live'))!.triggers).toEqual({ onNewData: false, cron: null, paused: false });

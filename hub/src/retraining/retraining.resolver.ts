@@ -19,7 +19,7 @@ function shape(view: RetrainingView): RetrainingObject {
 export class ModelRetrainingResolver {
   @FieldResolver(() => RetrainingObject, {
     nullable: true,
-    description: 'Continuous training (owners and writers only; null to others and for a model that never had retraining set)',
+    description: 'Continuous training of a model trained by SQL (those who may write it only; null to others and for a model not trained by SQL)',
   })
   async retraining(@Root() model: Model, @Ctx() ctx: Context): Promise<RetrainingObject | null> {
     const view = await ctx.services.retraining.forViewer(ctx.principal, model);

@@ -136,11 +136,15 @@ export class RetrainingService {
     return run;
   }
 
-  /** Model.retraining: null to a viewer who may not write the model, and for a model that has never had triggers. */
+  /** Model.retraining: null to a viewer who may not write the model, and for a model not trained by SQL. */
   async forViewer(principal: Principal | null, model: Model): Promise<RetrainingView | null> {
     if (!principal || !hasScope(principal, Scope.MODELS_READ)) return null;
     if (!allows(await this.modelSharing.permission(principal, model), 'write')) return null;
-    return this.viewOf(model.id);
+    const view = await this.viewOf(model.id);
+    if (view) return view;
+    // Trained by SQL but never set to retrain: everything off, so owners can set it or run one now.
+    const [trained] = await this.db.query(`SELECT 1 FROM training_runs WHERE model_id = $1 LIMIT 1`, [model.id]);
+    return trained ? { modelId: model.id, onNewData: false, cron: null, paused: false, nextRunAt: null, watched: [] } : null;
   }
 
   /** The model's retraining runs, newest first. */

@@ -3,7 +3,7 @@
  * triggers (new data in the datasets it reads unpinned, a cron schedule), the next scheduled run,
  * and its latest retraining runs with the data versions each trained on, the version it made, its
  * state, outcome and duration. "Run now" starts one; "Pause" / "Resume" hold the triggers.
- * Nothing is shown when the hub answers no retraining (a model never set to retrain, or a reader).
+ * Nothing is shown when the hub answers no retraining (a model not trained by SQL, or a reader).
  */
 import { useState } from 'react';
 import { request } from '../api/graphql-client';
