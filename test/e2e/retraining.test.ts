@@ -2,7 +2,8 @@
  * The model page's Continuous training card in a real browser against a real hub and agent: its
  * owner sees the triggers, the watched dataset, the next scheduled run by the hub's retraining
  * clock, starts a run with "Run now" and sees it in the history with its data version, the version
- * it made, its state and duration; "Pause" holds the triggers (no next run) and "Resume" lifts it.
+ * it made, its state and duration; sets the triggers from its form (a bad schedule refused at its
+ * field); "Pause" holds the triggers (no next run) and "Resume" lifts it.
  * A reader of the model sees no card.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -76,6 +77,18 @@ describe('Portal: a model’s continuous training', () => {
     await expectText(row, 'v2');
     await expectText(row, /\t\d+ (s|min \d+ s)\t/);
     await screenshot(page, 'model-retraining.png');
+
+    // The triggers are set from the card: a schedule the hub cannot read is refused at its field.
+    await card.getByTestId('retraining-cron').fill('every day');
+    await card.getByTestId('retraining-save').click();
+    await expectText(card.getByTestId('retraining-cron-error'), /not valid|fields/);
+    await card.getByTestId('retraining-cron').fill('30 4 * * *');
+    await card.getByTestId('retraining-on-new-data').uncheck();
+    await card.getByTestId('retraining-save').click();
+    await expectText(card.getByTestId('retraining-triggers'), '30 4 * * * (UTC)');
+    await expectText(card.getByTestId('retraining-triggers'), /On new data\s*off/);
+    const saved = await hub.graphql(`query($o: String!) { model(owner: $o, name: "price") { retraining { triggers { onNewData cron } } } }`, { o: alice }, token);
+    expect(saved.data.model.retraining.triggers).toEqual({ onNewData: false, cron: '30 4 * * *' });
 
     await card.getByTestId('retraining-pause').click();
     await expectText(card.getByTestId('retraining-next-run'), 'paused');

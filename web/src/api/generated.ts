@@ -474,6 +474,13 @@ export type RetrainingTrigger =
   | 'MANUAL'
   | 'ON_NEW_DATA';
 
+export type RetrainingTriggersInput = {
+  /** A cron expression (node-cron, UTC), like '0 3 * * 1'; null: no schedule */
+  cron?: string | null | undefined;
+  /** Retrain when a dataset the query names without @n gets a newer version */
+  onNewData: boolean;
+};
+
 /** When the canary fails: against the stable version over a window (defaults in docs/rollouts.md) */
 export type RolloutAnalysisInput = {
   /** Largest excess of the canary’s error rate over the stable’s, a fraction (default 0.01) */
@@ -1193,6 +1200,15 @@ export type ResumeRetrainingMutationVariables = Exact<{
 
 
 export type ResumeRetrainingMutation = { resumeRetraining: { triggers: { paused: boolean } } };
+
+export type SetRetrainingTriggersMutationVariables = Exact<{
+  owner: string;
+  name: string;
+  input: RetrainingTriggersInput;
+}>;
+
+
+export type SetRetrainingTriggersMutation = { setRetrainingTriggers: { nextRunAt: string | null, triggers: { onNewData: boolean, cron: string | null, paused: boolean } } };
 
 export type DeploymentAlertsQueryVariables = Exact<{
   owner: string;

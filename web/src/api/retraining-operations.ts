@@ -9,6 +9,8 @@ import type {
   ResumeRetrainingMutationVariables,
   RunRetrainingNowMutation,
   RunRetrainingNowMutationVariables,
+  SetRetrainingTriggersMutation,
+  SetRetrainingTriggersMutationVariables,
 } from './generated';
 
 export const MODEL_RETRAINING = document<ModelRetrainingQuery, ModelRetrainingQueryVariables>(
@@ -42,5 +44,11 @@ export const PAUSE_RETRAINING = document<PauseRetrainingMutation, PauseRetrainin
 export const RESUME_RETRAINING = document<ResumeRetrainingMutation, ResumeRetrainingMutationVariables>(
   /* GraphQL */ `mutation ResumeRetraining($owner: String!, $name: String!) {
   resumeRetraining(owner: $owner, name: $name) { triggers { paused } }
+}`,
+);
+
+export const SET_RETRAINING_TRIGGERS = document<SetRetrainingTriggersMutation, SetRetrainingTriggersMutationVariables>(
+  /* GraphQL */ `mutation SetRetrainingTriggers($owner: String!, $name: String!, $input: RetrainingTriggersInput!) {
+  setRetrainingTriggers(owner: $owner, name: $name, input: $input) { triggers { onNewData cron paused } nextRunAt }
 }`,
 );

@@ -2,17 +2,21 @@
  * A model's continuous training (docs/retraining.md), for those who may change the model: its
  * triggers (new data in the datasets it reads unpinned, a cron schedule), the next scheduled run,
  * and its latest retraining runs with the data versions each trained on, the version it made, its
- * state, outcome and duration. "Run now" starts one; "Pause" / "Resume" hold the triggers.
+ * state, outcome and duration. "Run now" starts one; "Pause" / "Resume" hold the triggers; the
+ * form below sets them.
  * Nothing is shown when the hub answers no retraining (a model not trained by SQL, or a reader).
  */
 import { useState } from 'react';
 import { request } from '../api/graphql-client';
 import { GraphQLRequestError } from '../api/graphql-request-error';
-import { MODEL_RETRAINING, PAUSE_RETRAINING, RESUME_RETRAINING, RUN_RETRAINING_NOW } from '../api/retraining-operations';
+import { MODEL_RETRAINING, PAUSE_RETRAINING, RESUME_RETRAINING, RUN_RETRAINING_NOW, SET_RETRAINING_TRIGGERS } from '../api/retraining-operations';
 import { useQuery } from '../api/use-query';
 import { DataTable } from '../components/DataTable';
 import { DateTime } from '../components/DateTime';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { Form, SubmitButton } from '../forms/Form';
+import { TextField } from '../forms/TextField';
+import { useForm } from '../forms/use-form';
 
 const TRIGGER_LABELS = { ON_NEW_DATA: 'new data', CRON: 'schedule', MANUAL: 'run now' } as const;
 
@@ -86,6 +90,7 @@ export function ModelRetraining({ owner, name }: { owner: string; name: string }
           Refresh
         </button>
       </p>
+      <TriggersForm owner={owner} name={name} onNewData={triggers.onNewData} cron={triggers.cron} onSaved={reload} />
       <DataTable
         rows={runs}
         rowKey={(r) => r.id}
@@ -108,5 +113,32 @@ export function ModelRetraining({ owner, name }: { owner: string; name: string }
         ]}
       />
     </section>
+  );
+}
+
+function TriggersForm({ owner, name, onNewData, cron, onSaved }: { owner: string; name: string; onNewData: boolean; cron: string | null; onSaved(): void }) {
+  const form = useForm({ onNewData: onNewData ? 'yes' : '', cron: cron ?? '' });
+  async function save() {
+    const done = await form.run(() =>
+      request(SET_RETRAINING_TRIGGERS, { owner, name, input: { onNewData: form.values.onNewData === 'yes', cron: form.values.cron.trim() || null } }),
+    );
+    if (done) onSaved();
+  }
+  return (
+    <Form form={form} onSubmit={save} heading="Triggers" alertTestId="retraining-triggers-alert">
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          checked={form.values.onNewData === 'yes'}
+          onChange={(event) => form.set('onNewData', event.target.checked ? 'yes' : '')}
+          data-testid="retraining-on-new-data"
+        />{' '}
+        Retrain when a dataset the query reads without @n gets a new version
+      </label>
+      <TextField label="Schedule (cron, UTC)" placeholder="0 3 * * 1" hint="Empty: no schedule. node-cron syntax: minute hour day month weekday." testId="retraining-cron" {...form.field('cron')} />
+      <SubmitButton busy={form.busy} busyLabel="Saving…" testId="retraining-save">
+        Save triggers
+      </SubmitButton>
+    </Form>
   );
 }
