@@ -554,6 +554,16 @@ export const VARIABLES = {
     description: 'how long an API key an alert throttled (the THROTTLE_KEY action) stays held to the baseline rate on that deployment',
     parse: int(10, 86400),
   },
+  AIMASS_RETRAIN_TICK_MS: {
+    default: '15000',
+    description: 'how often a hub looks for retraining triggers that are due (a cron time come, a dataset version newer than a model trained on) and moves retraining runs on',
+    parse: int(50, 3_600_000),
+  },
+  AIMASS_RETRAIN_CLOCK_FILE: {
+    default: undefined,
+    description: 'a file holding an ISO 8601 instant that retraining schedules are read against instead of the system clock (for tests and drills: write a later instant to move time on); unset: the system clock',
+    parse: (raw) => path.resolve(raw),
+  },
   AIMASS_WEB_DIR: {
     default: './dist/web',
     description: 'built portal served at / (npm run build makes it)',
@@ -633,6 +643,8 @@ export interface Config {
   monitoring: { tiers: MetricTier[]; rollupSeconds: number; maxDeploymentLabels: number };
   /** Deployment alert rules and incidents (serving/alerts/). */
   alerts: { evaluateSeconds: number; throttleSeconds: number };
+  /** Continuous training (retraining/): the loop's period, and the clock file read instead of the system clock. */
+  retraining: { tickMs: number; clockFile: string | undefined };
   /** AIMASS_MODEL_SPEC_MAX_PARAMS */
   modelSpecMaxParams: number;
   webhooks: { maxAttempts: number; retryBaseMs: number; retryMaxMs: number; timeoutMs: number; allowPrivate: boolean };
@@ -755,6 +767,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     monitoring: { tiers: v.AIMASS_METRICS_TIERS, rollupSeconds: v.AIMASS_METRICS_ROLLUP_SECONDS, maxDeploymentLabels: v.AIMASS_METRICS_MAX_DEPLOYMENT_LABELS },
     alerts: { evaluateSeconds: v.AIMASS_ALERTS_EVALUATE_SECONDS, throttleSeconds: v.AIMASS_ALERTS_THROTTLE_SECONDS },
+    retraining: { tickMs: v.AIMASS_RETRAIN_TICK_MS, clockFile: v.AIMASS_RETRAIN_CLOCK_FILE },
     modelSpecMaxParams: v.AIMASS_MODEL_SPEC_MAX_PARAMS,
     webhooks: {
       maxAttempts: v.AIMASS_WEBHOOK_MAX_ATTEMPTS,

@@ -13,6 +13,7 @@ import { servingResolvers } from '../serving/index.js';
 import type { ResolverClass } from '../module.js';
 import { notificationsResolvers } from '../notifications/index.js';
 import type { EventBus } from '../pubsub.js';
+import { retrainingResolvers } from '../retraining/index.js';
 import { sqlResolvers } from '../sql/index.js';
 import { storageResolvers } from '../storage/index.js';
 import { trainingResolvers } from '../training/index.js';
@@ -33,6 +34,7 @@ export const resolvers: readonly ResolverClass[] = [
   ...mlResolvers,
   ...servingResolvers,
   ...leaderboardsResolvers,
+  ...retrainingResolvers,
 ];
 
 /** The schema of `modules` resolvers (by default every module's: `npm run schema` prints it without a hub). */

@@ -5,6 +5,7 @@
  * Every problem names the option and points at it. An option left out is null here: the trainer
  * picks its default.
  */
+import { validateDetailed } from 'node-cron';
 import { isPunct, isWord, type Token } from './lexer.js';
 import { isName, isOwner } from './names.js';
 import { sqlError } from './sql-error.js';
@@ -57,6 +58,73 @@ export interface ModelOptions {
    * new version). `name` null: the model's own name. Null: no deployment.
    */
   deploy: { name: string | null } | null;
+  /** retrain = 'on_new_data' | 'cron:<expr>' | both | 'off' (docs/retraining.md). Null: not written. */
+  retrain: RetrainSetting | null;
+  /** promote_metric, promote_min_improvement, promote_tolerance: the promotion rule as written. Null: none written. */
+  promotion: PromotionOptions | null;
+}
+
+/** When a model trained by SQL retrains itself; `{ onNewData: false, cron: null }` is retrain = 'off'. */
+export interface RetrainSetting {
+  onNewData: boolean;
+  /** A node-cron expression (5 fields, or 6 with seconds), in UTC. */
+  cron: string | null;
+}
+
+/** The promotion rule's options as written in SQL; an option left out is absent. */
+export interface PromotionOptions {
+  metric?: string;
+  minImprovement?: number;
+  tolerance?: number;
+}
+
+/** The options ALTER MODEL … SET OPTIONS (…) may change. */
+export const ALTERABLE_OPTIONS = ['retrain', 'promote_metric', 'promote_min_improvement', 'promote_tolerance'] as const;
+
+export interface AlterOptions {
+  retrain: RetrainSetting | null;
+  promotion: PromotionOptions | null;
+}
+
+/**
+ * Reads a retrain value: 'off', 'on_new_data', 'cron:<expr>', or both joined by a comma
+ * ('on_new_data,cron:0 3 * * 1'). Answers the setting, or the problem in words.
+ */
+export function parseRetrain(value: string): RetrainSetting | { problem: string } {
+  let text = value.trim();
+  const lower = text.toLowerCase();
+  if (lower === 'off') return { onNewData: false, cron: null };
+  let onNewData = false;
+  if (lower === 'on_new_data') return { onNewData: true, cron: null };
+  if (lower.startsWith('on_new_data,')) {
+    onNewData = true;
+    text = text.slice('on_new_data,'.length).trim();
+  } else if (lower.endsWith(',on_new_data')) {
+    onNewData = true;
+    text = text.slice(0, -',on_new_data'.length).trim();
+  }
+  if (!text.toLowerCase().startsWith('cron:')) {
+    return { problem: `retrain must be 'off', 'on_new_data', 'cron:<expression>' or 'on_new_data,cron:<expression>', got '${value}'` };
+  }
+  const cron = text.slice('cron:'.length).trim();
+  const problem = cronProblem(cron);
+  if (problem) return { problem };
+  return { onNewData, cron };
+}
+
+/** Why a cron expression is not one node-cron runs, or null when it is. */
+export function cronProblem(cron: string): string | null {
+  if (cron === '') return "the cron expression is empty: write it after 'cron:', like 'cron:0 3 * * 1'";
+  const fields = cron.split(/\s+/).length;
+  if (fields < 5 || fields > 6) return `the cron expression '${cron}' has ${fields} fields: give 5 (minute hour day month weekday) or 6 (with seconds first)`;
+  let checked;
+  try {
+    checked = validateDetailed(cron);
+  } catch (error) {
+    return `the cron expression '${cron}' is not valid: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  if (!checked.valid) return `the cron expression '${cron}' is not valid: ${checked.errors.map((e) => e.message).join('; ')}`;
+  return null;
 }
 
 /** An option's value as written. `start` is its offset in the query. */
@@ -209,6 +277,10 @@ const SPECS: Record<string, OptionSpec> = {
   max_parallel_trials: { appliesTo: MODEL_TYPES },
   deploy: { appliesTo: MODEL_TYPES },
   deployment: { appliesTo: MODEL_TYPES },
+  retrain: { appliesTo: MODEL_TYPES },
+  promote_metric: { appliesTo: MODEL_TYPES },
+  promote_min_improvement: { appliesTo: MODEL_TYPES },
+  promote_tolerance: { appliesTo: MODEL_TYPES },
 };
 
 /** BigQuery's other spellings. */
@@ -377,6 +449,7 @@ export function checkOptions(source: SourceText, written: WrittenOption[], optio
   if (classWeights && autoClassWeights) throw fail(byName.get('auto_class_weights')!.nameStart, 'give class_weights or auto_class_weights = TRUE, not both');
 
   const deploy = deployOption(byName.get('deploy'), byName.get('deployment'), fail);
+  const { retrain, promotion } = retrainingOptions(byName, fail);
 
   if (numTrials > 1 && tuned.length === 0) {
     throw fail(byName.get('num_trials')!.value.start, 'num_trials > 1 needs at least one option written as HPARAM_RANGE(…) or HPARAM_CANDIDATES([…])');
@@ -405,7 +478,58 @@ export function checkOptions(source: SourceText, written: WrittenOption[], optio
     numTrials,
     maxParallelTrials,
     deploy,
+    retrain,
+    promotion,
   };
+}
+
+/** ALTER MODEL … SET OPTIONS (…): only the retraining and promotion options, at least one. */
+export function checkAlterOptions(source: SourceText, written: WrittenOption[], optionsStart: number): AlterOptions {
+  const fail: Problem = (at, message) => sqlError(source, at, message);
+  const byName = new Map<string, WrittenOption>();
+  for (const option of written) {
+    if (!(ALTERABLE_OPTIONS as readonly string[]).includes(option.name)) {
+      const known = option.name in SPECS || option.name in SYNONYMS;
+      throw fail(
+        option.nameStart,
+        known
+          ? `ALTER MODEL cannot change ${option.name}: it sets ${ALTERABLE_OPTIONS.join(', ')} (train a new version with CREATE OR REPLACE MODEL for the rest)`
+          : `unknown option ${option.name} (ALTER MODEL sets ${ALTERABLE_OPTIONS.join(', ')})`,
+      );
+    }
+    if (byName.has(option.name)) throw fail(option.nameStart, `option ${option.name} is given twice`);
+    byName.set(option.name, option);
+  }
+  if (byName.size === 0) throw fail(optionsStart, `SET OPTIONS must set at least one of ${ALTERABLE_OPTIONS.join(', ')}`);
+  return retrainingOptions(byName, fail);
+}
+
+/** retrain and promote_* from the written options. */
+function retrainingOptions(byName: Map<string, WrittenOption>, fail: Problem): AlterOptions {
+  let retrain: RetrainSetting | null = null;
+  const retrainOption = byName.get('retrain');
+  if (retrainOption) {
+    const v = retrainOption.value;
+    if (v.kind !== 'string') throw wrongKind(v, 'retrain', "a string like 'on_new_data' or 'cron:0 3 * * 1'", fail);
+    const parsed = parseRetrain(v.value);
+    if ('problem' in parsed) throw fail(v.start, parsed.problem);
+    retrain = parsed;
+  }
+  const promotion: PromotionOptions = {};
+  const metric = byName.get('promote_metric');
+  if (metric) {
+    if (metric.value.kind !== 'string' || metric.value.value.trim() === '') throw wrongKind(metric.value, 'promote_metric', "a metric name in quotes, like 'accuracy'", fail);
+    promotion.metric = metric.value.value.trim();
+  }
+  for (const [name, key] of [['promote_min_improvement', 'minImprovement'], ['promote_tolerance', 'tolerance']] as const) {
+    const option = byName.get(name);
+    if (!option) continue;
+    const v = option.value;
+    if (v.kind !== 'number') throw wrongKind(v, name, 'a number', fail);
+    if (v.value < 0) throw fail(v.start, `${name} must be at least 0`);
+    promotion[key] = v.value;
+  }
+  return { retrain, promotion: Object.keys(promotion).length > 0 ? promotion : null };
 }
 
 /** deploy = TRUE / FALSE and deployment = 'name' together: what is deployed, under which name. */

@@ -34,7 +34,7 @@ export class CheckProblem extends Error {
 /** One `FROM owner.dataset` (or a join of one) found in the query: the AST node to rewrite and the name. */
 export interface DatasetUse {
   node: AstNode;
-  ref: Omit<NameRef, 'start' | 'end'> & { start: number | null };
+  ref: Omit<NameRef, 'start' | 'end'> & { start: number | null; end: number | null };
 }
 
 /** The parts of a query the checker resolves names with. */
@@ -152,13 +152,13 @@ export function checkSelect(ast: AstNode, context: CheckContext): DatasetUse[] {
     if (db === null) {
       const placeholder = context.placeholders.get(table);
       if (placeholder) {
-        uses.push({ node: n, ref: { owner: placeholder.owner, name: placeholder.name, version: placeholder.version, start: placeholder.start } });
+        uses.push({ node: n, ref: { owner: placeholder.owner, name: placeholder.name, version: placeholder.version, start: placeholder.start, end: placeholder.end } });
         return;
       }
       if (ctes.has(table)) return;
       throw new CheckProblem(`unknown table "${table}": name a dataset as owner.dataset (or define "${table}" in WITH)`, { name: table });
     }
-    uses.push({ node: n, ref: { owner: db, name: table, version: null, start: null } });
+    uses.push({ node: n, ref: { owner: db, name: table, version: null, start: null, end: null } });
   };
 
   const checkCall = (n: AstNode, here: Locator): void => {

@@ -26,6 +26,8 @@ export interface DatasetRead {
   version: VersionSpec | null;
   /** Where it is written in the query (absolute offset), for errors about it. */
   offset: number | null;
+  /** Where the written name ends (absolute offset), when known. */
+  end: number | null;
   /** The FROM item to rewrite. */
   node: AstNode;
 }
@@ -120,25 +122,29 @@ export function parseSelect(source: SourceText, blanked: string, tokens: Token[]
     if (error instanceof RangeError) throw sqlError(source, start, 'the query is too deeply nested to read');
     throw error;
   }
-  const datasets = uses.map((use): DatasetRead => ({
-    owner: use.ref.owner,
-    name: use.ref.name,
-    version: use.ref.version,
-    offset: use.ref.start ?? findTwoPartName(tokens, from, to, use.ref.owner, use.ref.name),
-    node: use.node,
-  }));
+  const datasets = uses.map((use): DatasetRead => {
+    const found = use.ref.start === null ? findTwoPartName(tokens, from, to, use.ref.owner, use.ref.name) : null;
+    return {
+      owner: use.ref.owner,
+      name: use.ref.name,
+      version: use.ref.version,
+      offset: use.ref.start ?? found?.start ?? null,
+      end: use.ref.end ?? found?.end ?? null,
+      node: use.node,
+    };
+  });
   return { start, end, ast, datasets, strings };
 }
 
-/** Where `owner.name` is written, if it is (node-sql-parser gives no positions for tables). */
-function findTwoPartName(tokens: Token[], from: number, to: number, owner: string, name: string): number | null {
+/** Where `owner.name` is written, if it is (node-sql-parser gives no positions for tables): its start and end. */
+function findTwoPartName(tokens: Token[], from: number, to: number, owner: string, name: string): { start: number; end: number } | null {
   const same = (t: Token | undefined, value: string) =>
     t !== undefined && ((t.kind === 'ident' && t.value === value.toLowerCase()) || (t.kind === 'quoted' && t.value === value));
   for (let i = from; i + 2 < to; i++) {
-    if (same(tokens[i], owner) && isPunct(tokens[i + 1], '.') && same(tokens[i + 2], name)) return tokens[i].start;
+    if (same(tokens[i], owner) && isPunct(tokens[i + 1], '.') && same(tokens[i + 2], name)) return { start: tokens[i].start, end: tokens[i + 2].end };
   }
   // my-org.weather: the owner is several tokens; find the name after a ".".
-  for (let i = from + 1; i < to; i++) if (same(tokens[i], name) && isPunct(tokens[i - 1], '.')) return tokens[i - 1].start;
+  for (let i = from + 1; i < to; i++) if (same(tokens[i], name) && isPunct(tokens[i - 1], '.')) return { start: tokens[i - 1].start, end: tokens[i].end };
   return null;
 }
 

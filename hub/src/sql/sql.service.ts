@@ -129,6 +129,18 @@ export class SqlService {
         await this.checkTrainingColumns(source, statement, select);
         return { source, statement, select };
       }
+      case 'ALTER_MODEL': {
+        // The model must exist and be writable by the caller; the retraining module checks it was trained by SQL.
+        if (!hasScope(principal, Scope.MODELS_WRITE)) throw forbidden('This API key lacks the models:write scope');
+        const { owner, name, offset } = statement.model;
+        try {
+          await this.catalog.get(principal, owner, name, 'write');
+        } catch (error) {
+          if (error instanceof AppError) throw new SqlError(error.code, error.code === 'NOT_FOUND' ? `model ${owner}.${name} not found` : error.message, source.position(offset));
+          throw error;
+        }
+        return { source, statement, select: null };
+      }
       case 'ML_PREDICT':
       case 'ML_EVALUATE':
       case 'ML_TRAINING_INFO':
@@ -357,6 +369,7 @@ const NOT_AVAILABLE: Record<Exclude<StatementKind, 'SELECT'>, string> = {
   ML_EVALUATE: 'ML.EVALUATE is valid, but evaluation by SQL is not available on this hub yet',
   ML_TRAINING_INFO: 'ML.TRAINING_INFO is valid, but training by SQL is not available on this hub yet',
   ML_TRIAL_INFO: 'ML.TRIAL_INFO is valid, but hyperparameter tuning is not available on this hub yet',
+  ALTER_MODEL: 'ALTER MODEL is valid, but retraining is not available on this hub',
 };
 
 function notAvailable(source: SourceText, statement: SqlStatement): SqlError {

@@ -13,7 +13,7 @@
  * {@link SqlError} with the line and column.
  */
 import { isPunct, isWord, lex, significant, type Token } from './lexer.js';
-import { canonicalOption, checkOptions, readOptions, type ModelOptions } from './model-options.js';
+import { canonicalOption, checkAlterOptions, checkOptions, readOptions, type AlterOptions, type ModelOptions } from './model-options.js';
 import { isRefProblem, readNameRef, type VersionSpec } from './names.js';
 import { parseSelect, type SelectQuery } from './select-parser.js';
 import { sqlError } from './sql-error.js';
@@ -30,6 +30,8 @@ export interface ModelName {
   owner: string;
   name: string;
   offset: number;
+  /** Where the written name ends. */
+  end?: number;
 }
 
 export interface ModelRef extends ModelName {
@@ -53,6 +55,8 @@ export type SqlStatement =
   /** With `benchmark`: a submission of the model version to that benchmark (docs/benchmarks.md#submissions). */
   | { kind: 'ML_EVALUATE'; model: ModelRef; input: SelectQuery | null; benchmark?: ModelName }
   | { kind: 'ML_TRAINING_INFO'; model: ModelRef }
+  /** ALTER MODEL owner.name SET OPTIONS (…): the retraining triggers and promotion rule of a model trained by SQL. */
+  | { kind: 'ALTER_MODEL'; model: ModelName; options: AlterOptions }
   | { kind: 'ML_TRIAL_INFO'; model: ModelRef };
 
 export type StatementKind = SqlStatement['kind'];
@@ -78,7 +82,7 @@ const REFUSED: Record<string, string> = {
   upsert: 'UPSERT is not allowed: the SQL surface only reads datasets',
   truncate: 'TRUNCATE is not allowed: the SQL surface only reads datasets',
   drop: 'DROP is not allowed: the SQL surface only reads datasets',
-  alter: 'ALTER is not allowed: the SQL surface only reads datasets',
+  alter: 'ALTER is not allowed here: the SQL surface only reads datasets (ALTER MODEL owner.name SET OPTIONS (…) sets a model’s retraining)',
   grant: 'GRANT is not allowed',
   revoke: 'REVOKE is not allowed',
   copy: 'COPY is not allowed: export a dataset version as CSV instead (see docs/data-market.md)',
@@ -154,6 +158,7 @@ export function parseStatement(query: string): ParsedStatement {
   const first = tokens[0];
   const parser = new StatementParser(source, blanked, tokens, end);
   if (isWord(first, 'create')) return { source, statement: parser.createModel() };
+  if (isWord(first, 'alter') && isWord(tokens[1], 'model')) return { source, statement: parser.alterModel() };
   if (isWord(first, 'select', 'with') || isPunct(first, '(')) {
     const ml = tokens.findIndex((t, i) => i < end && isWord(t, 'ml') && isPunct(tokens[i + 1], '.') && tokens[i + 2]?.kind === 'ident' && isPunct(tokens[i + 3], '('));
     if (ml !== -1) return { source, statement: parser.mlFunction(ml) };
@@ -161,7 +166,7 @@ export function parseStatement(query: string): ParsedStatement {
   }
   const word = first.kind === 'ident' ? first.value : null;
   if (word && REFUSED[word]) throw sqlError(source, first.start, REFUSED[word]);
-  throw sqlError(source, first.start, 'expected SELECT, WITH or CREATE MODEL');
+  throw sqlError(source, first.start, 'expected SELECT, WITH, CREATE MODEL or ALTER MODEL');
 }
 
 function checkNesting(source: SourceText, tokens: Token[], end: number): void {
@@ -209,7 +214,7 @@ class StatementParser {
     if (read === null) throw this.fail(this.at(i), 'expected a model name like owner.model (or `owner.model`, "owner"."model") here');
     if (isRefProblem(read)) throw this.fail(read.at, read.problem);
     if (read.ref.version && !allowVersion) throw this.fail(read.ref.start, 'CREATE MODEL names a model, not a version: leave out the @…');
-    return { ref: { owner: read.ref.owner, name: read.ref.name, version: read.ref.version, offset: read.ref.start }, next: read.next };
+    return { ref: { owner: read.ref.owner, name: read.ref.name, version: read.ref.version, offset: read.ref.start, end: read.ref.end }, next: read.next };
   }
 
   /** CREATE [OR REPLACE] MODEL [IF NOT EXISTS] owner.name OPTIONS (…) AS SELECT … */
@@ -249,8 +254,21 @@ class StatementParser {
     if (i >= this.end) throw this.fail(this.at(i), 'expected the SELECT to train on after AS');
     if (!isWord(t[i], 'select', 'with') && !isPunct(t[i], '(')) throw this.fail(t[i].start, 'expected SELECT (or WITH …) after AS');
     const query = parseSelect(this.source, this.blanked, t, i, this.end);
-    const model: ModelName = { owner: ref.owner, name: ref.name, offset: ref.offset };
+    const model: ModelName = { owner: ref.owner, name: ref.name, offset: ref.offset, end: ref.end };
     return { kind: 'CREATE_MODEL', replace, ifNotExists, model, options, optionOffsets, query };
+  }
+
+  /** ALTER MODEL owner.name SET OPTIONS (…), after BigQuery ML's ALTER MODEL SET OPTIONS. */
+  alterModel(): SqlStatement {
+    const t = this.tokens;
+    const { ref, next } = this.modelRef(2, false);
+    let i = this.expectWord(next, 'set', 'SET OPTIONS (…)');
+    if (i >= this.end || !isWord(t[i], 'options')) throw this.fail(this.at(i), 'expected OPTIONS (…) after SET');
+    const optionsStart = t[i].start;
+    const { options: written, next: after } = readOptions(this.source, t.slice(0, this.end), i + 1);
+    const options = checkAlterOptions(this.source, written, optionsStart);
+    if (after < this.end) throw this.fail(t[after].start, 'nothing may follow SET OPTIONS (…)');
+    return { kind: 'ALTER_MODEL', model: { owner: ref.owner, name: ref.name, offset: ref.offset }, options };
   }
 
   /** SELECT * FROM ML.<fn>(MODEL ref[, (SELECT …)]) — the whole statement; `ml` indexes the "ML" token. */

@@ -1,5 +1,5 @@
 /** Training by SQL (CREATE MODEL … AS SELECT on agents): what other domains may use. */
-export { TrainingService, type StatementRows } from './training.service.js';
+export { TrainingService, type StatementRows, type CreateModelEvent, type CreateModelListener } from './training.service.js';
 export { trainingBlobReferences } from './training-blob-references.js';
 export { TrainingRun, type RunDeploy } from './training-run.entity.js';
 export { TrainedVersions, type TrainedVersionEvent, type TrainedVersionListener } from './trained-versions.js';

@@ -104,7 +104,21 @@ export interface TrialView {
   isOptimal: boolean;
 }
 
+/** A CREATE MODEL statement a user ran was accepted: its model exists and its job is queued. */
+export interface CreateModelEvent {
+  principal: Principal;
+  modelId: string;
+  /** The statement as written. */
+  statement: string;
+  prepared: PreparedStatement;
+}
+
+/** Told after a user's CREATE MODEL was accepted (retraining keeps its triggers); a failure is the statement's error. */
+export type CreateModelListener = (event: CreateModelEvent) => Promise<void>;
+
 export class TrainingService {
+  private readonly createListeners: CreateModelListener[] = [];
+
   constructor(
     private readonly db: DataSource,
     private readonly config: Config,
@@ -123,12 +137,17 @@ export class TrainingService {
     return this.db.getRepository(TrainingRun);
   }
 
+  /** Registers a listener told of each CREATE MODEL a user ran (not of the ones retraining runs). */
+  onCreateModel(listener: CreateModelListener): void {
+    this.createListeners.push(listener);
+  }
+
   /**
    * CREATE [OR REPLACE] MODEL … AS SELECT, prepared (parsed, names resolved, access checked) by
    * the SQL surface. Checks the training data, makes the model if it is new, and queues the job.
    * Answers one row: the job's id and status, the model, the label, the features and the row count.
    */
-  async createModel(principal: Principal, prepared: PreparedStatement): Promise<StatementRows> {
+  async createModel(principal: Principal, prepared: PreparedStatement, origin: { retraining?: boolean } = {}): Promise<StatementRows> {
     const statement = prepared.statement as CreateModelStatement;
     const { owner, name } = statement.model;
     const at = prepared.source.position(statement.model.offset);
@@ -150,7 +169,11 @@ export class TrainingService {
     const organizationId = (await this.organizations.byIds([model.ownerId]))[0]?.id ?? null;
     const reads = await trainingReads(this.datasets, plan.datasets, plan.architecture);
     const placement = await this.jobs.placement(residencyOf(reads), principal.user.id);
-    if (statement.options.numTrials > 1) return this.createTuning(principal, prepared, model, plan, organizationId, reads, placement.text);
+    if (statement.options.numTrials > 1) {
+      const answer = await this.createTuning(principal, prepared, model, plan, organizationId, reads, placement.text);
+      if (!origin.retraining) await this.created(principal, model.id, prepared);
+      return answer;
+    }
     const deploy = runDeploy(principal, statement);
     const jobId = randomUUID();
     // The run first: the moment the job is queued an agent may ask for its rows.
@@ -183,6 +206,7 @@ export class TrainingService {
       throw error;
     }
     for (const datasetId of new Set(plan.datasets.map((d) => d.datasetId))) await this.datasets.recordUsage(datasetId);
+    if (!origin.retraining) await this.created(principal, model.id, prepared);
     const row = [job.id, job.status, `${owner}.${name}`, plan.payload.label.name, plan.payload.features.map((f) => f.name), plan.payload.rowCount, placement.text];
     return { columns: CREATE_MODEL_COLUMNS, rows: [row], totalCount: 1 };
   }
@@ -260,6 +284,10 @@ export class TrainingService {
     const { owner, name } = statement.model;
     const row = [jobIds[0], first.status, `${owner}.${name}`, plan.payload.label.name, plan.payload.features.map((f) => f.name), plan.payload.rowCount, placement];
     return { columns: CREATE_MODEL_COLUMNS, rows: [row], totalCount: 1 };
+  }
+
+  private async created(principal: Principal, modelId: string, prepared: PreparedStatement): Promise<void> {
+    for (const listener of this.createListeners) await listener({ principal, modelId, statement: prepared.source.text, prepared });
   }
 
   /** The tuning a run is a trial of (null for a run without tuning). */

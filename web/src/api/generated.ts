@@ -459,6 +459,29 @@ export type ReplicaState =
   | 'READY'
   | 'STOPPING';
 
+/** Where a retraining run is (QUEUED, TRAINING and JUDGING are active) */
+export type RetrainingRunState =
+  | 'FAILED'
+  | 'JUDGING'
+  | 'KEPT'
+  | 'PROMOTED'
+  | 'QUEUED'
+  | 'TRAINED'
+  | 'TRAINING';
+
+/** What started a retraining run */
+export type RetrainingTrigger =
+  | 'CRON'
+  | 'MANUAL'
+  | 'ON_NEW_DATA';
+
+export type RetrainingTriggersInput = {
+  /** A cron expression (node-cron, UTC), like '0 3 * * 1'; null: no schedule */
+  cron?: string | null | undefined;
+  /** Retrain when a dataset the query names without @n gets a newer version */
+  onNewData: boolean;
+};
+
 /** When the canary fails: against the stable version over a window (defaults in docs/rollouts.md) */
 export type RolloutAnalysisInput = {
   /** Largest excess of the canary’s error rate over the stable’s, a fraction (default 0.01) */
@@ -1146,6 +1169,47 @@ export type CreateDatasetMutationVariables = Exact<{
 
 
 export type CreateDatasetMutation = { createDataset: { id: string, owner: string, name: string, description: string, license: string, tags: Array<string>, visibility: Visibility, createdAt: string, updatedAt: string } };
+
+export type ModelRetrainingQueryVariables = Exact<{
+  owner: string;
+  name: string;
+}>;
+
+
+export type ModelRetrainingQuery = { model: { id: string, retraining: { nextRunAt: string | null, triggers: { onNewData: boolean, cron: string | null, paused: boolean }, watching: Array<{ owner: string, name: string, seen: number }>, runs: { edges: Array<{ node: { id: string, trigger: RetrainingTrigger, state: RetrainingRunState, detail: string | null, scheduledFor: string | null, dataVersions: Array<string>, holdoutRows: number | null, challengerVersion: number | null, promoted: boolean | null, reason: string | null, error: string | null, createdAt: string, finishedAt: string | null, durationMs: number | null } }> } } | null } };
+
+export type RunRetrainingNowMutationVariables = Exact<{
+  owner: string;
+  name: string;
+}>;
+
+
+export type RunRetrainingNowMutation = { runRetrainingNow: { id: string, state: RetrainingRunState } };
+
+export type PauseRetrainingMutationVariables = Exact<{
+  owner: string;
+  name: string;
+}>;
+
+
+export type PauseRetrainingMutation = { pauseRetraining: { triggers: { paused: boolean } } };
+
+export type ResumeRetrainingMutationVariables = Exact<{
+  owner: string;
+  name: string;
+}>;
+
+
+export type ResumeRetrainingMutation = { resumeRetraining: { triggers: { paused: boolean } } };
+
+export type SetRetrainingTriggersMutationVariables = Exact<{
+  owner: string;
+  name: string;
+  input: RetrainingTriggersInput;
+}>;
+
+
+export type SetRetrainingTriggersMutation = { setRetrainingTriggers: { nextRunAt: string | null, triggers: { onNewData: boolean, cron: string | null, paused: boolean } } };
 
 export type DeploymentAlertsQueryVariables = Exact<{
   owner: string;

@@ -1,7 +1,8 @@
 /**
  * One model: its header (star, fork, subscribe), then three tabs (`?tab=`): the model card of the
  * selected version (`?version=N`, the newest by default) with its metrics, signature and lineage,
- * and the model's standings on benchmarks (models/ModelStandings.tsx), beside the versions, the
+ * for writers its continuous training (models/ModelRetraining.tsx: triggers, next run, runs, Run
+ * now and Pause), and the model's standings on benchmarks (models/ModelStandings.tsx), beside the versions, the
  * aliases and how to load it with TF.js; the files of that version with their download links,
  * and (for writers) the upload of a new version; and (for writers and admins) the settings:
  * details, visibility, collaborators, access requests, deletion. A model the user may not see is
@@ -21,6 +22,7 @@ import { FilesTable } from '../models/FilesTable';
 import { LoadSnippet } from '../models/LoadSnippet';
 import { ModelDetailsForm } from '../models/ModelDetailsForm';
 import { ModelHeader } from '../models/ModelHeader';
+import { ModelRetraining } from '../models/ModelRetraining';
 import { ModelStandings } from '../models/ModelStandings';
 import { DECIDE_MODEL_ACCESS_REQUEST, MODEL, REQUEST_MODEL_ACCESS, SET_MODEL_COLLABORATOR } from '../models/model-operations';
 import type { ModelDetail } from '../models/types';
@@ -138,6 +140,7 @@ function ModelDetails({ model, access, reload }: { model: ModelDetail; access: M
                 )}
               </section>
             )}
+            {canWrite && <ModelRetraining owner={model.owner} name={model.name} />}
             <ModelStandings owner={model.owner} name={model.name} canWrite={canWrite} />
             <ModelDeployments owner={model.owner} name={model.name} />
           </div>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SqlError } from '../sql-error.js';
+import { createModelParts, pinnedSelect } from '../create-model-parts.js';
 import { parseStatement, type SqlStatement } from '../statement-parser.js';
 
 /** The error a query gets: where, and what it says. */
@@ -32,7 +33,7 @@ describe('Parse: CREATE MODEL', () => {
     if (s.kind !== 'CREATE_MODEL') return;
     expect(s.replace).toBe(true);
     expect(s.ifNotExists).toBe(false);
-    expect(s.model).toEqual({ owner: 'alice', name: 'churn', offset: 24 });
+    expect(s.model).toEqual({ owner: 'alice', name: 'churn', offset: 24, end: 35 });
     expect(s.options).toEqual({
       modelType: 'dnn_classifier',
       inputLabelCols: ['churned'],
@@ -59,6 +60,8 @@ describe('Parse: CREATE MODEL', () => {
       numTrials: 1,
       maxParallelTrials: 1,
       deploy: null,
+      retrain: null,
+      promotion: null,
     });
     expect(s.query.datasets.map(({ owner, name, version }) => ({ owner, name, version }))).toEqual([
       { owner: 'alice', name: 'customers', version: { number: 2 } },
@@ -222,7 +225,7 @@ describe('Parse: statements other than SELECT and CREATE MODEL', () => {
       ['COPY a.b TO STDOUT', 'COPY is not allowed'],
       ['SET search_path = public', 'SET is not allowed'],
       ['VACUUM', 'VACUUM is not allowed'],
-      ['hello world', 'expected SELECT, WITH or CREATE MODEL'],
+      ['hello world', 'expected SELECT, WITH, CREATE MODEL or ALTER MODEL'],
     ] as const) {
       const e = errorOf(query);
       expect(e.message, query).toContain(words);
@@ -236,5 +239,63 @@ describe('Parse: statements other than SELECT and CREATE MODEL', () => {
   it('allows one statement, with or without a final semicolon', () => {
     expect(statementOf('SELECT 1;  -- done').kind).toBe('SELECT');
     expect(errorOf('SELECT 1;\n  SELECT 2')).toMatchObject({ line: 2, column: 3, message: expect.stringContaining('only one statement') });
+  });
+});
+
+describe('Parse: retraining options and ALTER MODEL … SET OPTIONS', () => {
+  const create = (options: string) => statementOf(`CREATE MODEL a.m OPTIONS (model_type = 'linear_reg', ${options}) AS SELECT x, label FROM a.d`);
+
+  it('reads retrain as on new data, a cron schedule, both, or off; and the promotion options', () => {
+    const retrainOf = (value: string) => {
+      const s = create(`retrain = '${value}'`);
+      return s.kind === 'CREATE_MODEL' ? s.options.retrain : undefined;
+    };
+    expect(retrainOf('on_new_data')).toEqual({ onNewData: true, cron: null });
+    expect(retrainOf('cron:0 3 * * 1')).toEqual({ onNewData: false, cron: '0 3 * * 1' });
+    expect(retrainOf('on_new_data,cron:0 3 * * 1,4')).toEqual({ onNewData: true, cron: '0 3 * * 1,4' });
+    expect(retrainOf('cron:*/30 * * * * *,on_new_data')).toEqual({ onNewData: true, cron: '*/30 * * * * *' });
+    expect(retrainOf('OFF')).toEqual({ onNewData: false, cron: null });
+    const s = create(`promote_metric = 'rmse', promote_min_improvement = 0.01, promote_tolerance = 0.02`);
+    expect(s.kind === 'CREATE_MODEL' && s.options.promotion).toEqual({ metric: 'rmse', minImprovement: 0.01, tolerance: 0.02 });
+    expect(s.kind === 'CREATE_MODEL' && s.options.retrain).toBeNull();
+  });
+
+  it('refuses a retrain value or cron expression that does not run, pointing at it', () => {
+    expect(errorOf(`CREATE MODEL a.m OPTIONS (model_type = 'linear_reg', retrain = 'daily') AS SELECT x, label FROM a.d`)).toMatchObject({
+      column: 64,
+      message: expect.stringContaining("retrain must be 'off', 'on_new_data', 'cron:<expression>'"),
+    });
+    expect(errorOf(`CREATE MODEL a.m OPTIONS (model_type = 'linear_reg', retrain = 'cron:0 25 * * *') AS SELECT x, label FROM a.d`).message).toContain("the cron expression '0 25 * * *' is not valid");
+    expect(errorOf(`CREATE MODEL a.m OPTIONS (model_type = 'linear_reg', retrain = 'cron:0 3 *') AS SELECT x, label FROM a.d`).message).toContain('has 3 fields');
+    expect(errorOf(`CREATE MODEL a.m OPTIONS (model_type = 'linear_reg', retrain = TRUE) AS SELECT x, label FROM a.d`).message).toContain('retrain must be a string');
+    expect(errorOf(`CREATE MODEL a.m OPTIONS (model_type = 'linear_reg', promote_tolerance = -1) AS SELECT x, label FROM a.d`).message).toContain('promote_tolerance must be at least 0');
+  });
+
+  it('reads ALTER MODEL owner.name SET OPTIONS (…) with the retraining and promotion options only', () => {
+    expect(statementOf(`ALTER MODEL alice.churn SET OPTIONS (retrain = 'off', promote_metric = 'accuracy')`)).toEqual({
+      kind: 'ALTER_MODEL',
+      model: { owner: 'alice', name: 'churn', offset: 12 },
+      options: { retrain: { onNewData: false, cron: null }, promotion: { metric: 'accuracy' } },
+    });
+    expect(errorOf(`ALTER MODEL alice.churn SET OPTIONS (epochs = 3)`).message).toContain('ALTER MODEL cannot change epochs');
+    expect(errorOf(`ALTER MODEL alice.churn SET OPTIONS (colour = 3)`).message).toContain('unknown option colour');
+    expect(errorOf(`ALTER MODEL alice.churn OPTIONS (retrain = 'off')`).message).toContain('expected SET OPTIONS');
+    expect(errorOf(`ALTER MODEL alice.churn@2 SET OPTIONS (retrain = 'off')`).message).toContain('leave out the @');
+    expect(errorOf(`ALTER MODEL alice.churn SET OPTIONS (retrain = 'off') AS SELECT 1`).message).toContain('nothing may follow');
+    expect(errorOf(`ALTER TABLE a.b ADD COLUMN c int`).message).toContain('ALTER is not allowed here');
+  });
+
+  it('takes a CREATE MODEL statement apart and pins the datasets it names without a version', () => {
+    const statement = 'CREATE MODEL alice.m OPTIONS (model_type = \'linear_reg\') AS SELECT a, label FROM alice.houses h JOIN "my-org"."x.y" USING (a) JOIN alice.z@2 USING (a) JOIN `bob.w` USING (a)';
+    const parts = createModelParts(statement);
+    expect(parts.options).toBe(" OPTIONS (model_type = 'linear_reg') AS ");
+    expect(parts.datasets).toEqual([
+      { owner: 'alice', name: 'houses', pinned: null },
+      { owner: 'my-org', name: 'x.y', pinned: null },
+      { owner: 'alice', name: 'z', pinned: 2 },
+      { owner: 'bob', name: 'w', pinned: null },
+    ]);
+    expect(pinnedSelect(statement, (owner) => (owner === 'bob' ? 9 : 4))).toBe('SELECT a, label FROM alice.houses@4 h JOIN "my-org"."x.y"@4 USING (a) JOIN alice.z@2 USING (a) JOIN `bob.w@9` USING (a)');
+    expect(pinnedSelect(statement, (owner) => (owner === 'bob' ? null : 1))).toBeNull();
   });
 });
