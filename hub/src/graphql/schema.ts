@@ -12,6 +12,7 @@ import { mlResolvers } from '../ml/index.js';
 import { servingResolvers } from '../serving/index.js';
 import type { ResolverClass } from '../module.js';
 import { notificationsResolvers } from '../notifications/index.js';
+import { promotionResolvers } from '../promotion/index.js';
 import type { EventBus } from '../pubsub.js';
 import { sqlResolvers } from '../sql/index.js';
 import { storageResolvers } from '../storage/index.js';
@@ -33,6 +34,7 @@ export const resolvers: readonly ResolverClass[] = [
   ...mlResolvers,
   ...servingResolvers,
   ...leaderboardsResolvers,
+  ...promotionResolvers,
 ];
 
 /** The schema of `modules` resolvers (by default every module's: `npm run schema` prints it without a hub). */
