@@ -34,5 +34,6 @@ export function promotionModule(
     name: 'promotion',
     services: { promotion },
     resolvers: promotionResolvers,
+    housekeeping: () => promotion.failAbandoned(),
   };
 }

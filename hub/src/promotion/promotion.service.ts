@@ -379,6 +379,21 @@ export class PromotionService {
     return saved.row;
   }
 
+  /**
+   * Housekeeping: a comparison still EVALUATING well past AIMASS_PROMOTION_WAIT_MS lost the hub
+   * that ran it (a restart): it ends FAILED, saying so, and production stays.
+   */
+  async failAbandoned(): Promise<void> {
+    const abandoned: PromotionComparison[] = await this.db
+      .getRepository(PromotionComparison)
+      .createQueryBuilder('c')
+      .where(`c.status = 'evaluating' AND c.createdAt < now() - make_interval(secs => :secs)`, { secs: (this.config.promotion.waitMs * 2) / 1000 })
+      .getMany();
+    for (const c of abandoned) {
+      await this.settle(c, { status: ComparisonStatus.FAILED, reason: 'the hub comparing the versions stopped before they were scored: compare again' }, { kind: 'COMPARISON_FAILED', message: `The comparison of version ${c.challengerVersion} was abandoned (its hub stopped): compare again` }, c.createdAt.getTime());
+    }
+  }
+
   // ── Production by hand ───────────────────────────────────────────────────
 
   /** Points production at `version` by hand (no comparison); deployments following it roll over. */
