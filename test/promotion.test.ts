@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnAgent, type AgentProcess } from './support/agent.js';
-import { FAST_SCHEDULER, registerNode, waitFor, waitForJob } from './support/compute.js';
+import { FAST_SCHEDULER, registerNode, UNVERIFIED, waitFor, waitForJob } from './support/compute.js';
 import { createDataset, upload } from './support/datasets.js';
 import { startTestHub, type TestHub } from './support/hub.js';
 import { apiKey, createDeployment, getDeployment, tfServingPredict, waitForDeployment, type HttpAnswer } from './support/serving.js';
@@ -40,7 +40,7 @@ describe('champion and challenger: compare on a holdout, promote, keep, promote 
   const holdout = () => `SELECT petal, sepal, color, species FROM ${alice.username}.flowers_holdout@1`;
   const records = flowers(30, 11, 0).map(({ petal, sepal, color }) => ({ petal, sepal, color }));
 
-  const gql = (query: string, variables: Record<string, unknown>, token = alice.token) => hub.graphql(query, variables, token);
+  const gql = (query: string, variables: Record<string, unknown>, token = alice.token): Promise<any> => hub.graphql(query, variables, token);
   const model = async () => {
     const res = await gql(MODEL, { o: alice.username, n: 'iris' });
     expect(res.errors).toBeUndefined();
@@ -54,14 +54,14 @@ describe('champion and challenger: compare on a holdout, promote, keep, promote 
     return d.versionNumber === version && ready.length > 0 && ready.every((r: any) => r.versionNumber === version);
   };
 
-  /** Trains the next version of alice.iris by SQL: weak (one epoch at a tiny learning rate) or strong. */
-  async function train(strength: 'weak' | 'strong', first = false): Promise<void> {
+  /** Trains the next version of alice.<name> by SQL: weak (one epoch at a tiny learning rate) or strong. */
+  async function train(strength: 'weak' | 'strong', first = false, name = 'iris'): Promise<void> {
     const options =
       strength === 'strong'
         ? `hidden_units = [12], epochs = 20, learn_rate = 0.03`
         : `hidden_units = [2], epochs = 1, learn_rate = 0.0001`;
     const res = await gql(`mutation($q: String!) { runSql(query: $q) { rows } }`, {
-      q: `CREATE ${first ? '' : 'OR REPLACE '}MODEL ${alice.username}.iris OPTIONS (model_type = 'dnn_classifier', input_label_cols = ['species'], ${options}, early_stop = FALSE)
+      q: `CREATE ${first ? '' : 'OR REPLACE '}MODEL ${alice.username}.${name} OPTIONS (model_type = 'dnn_classifier', input_label_cols = ['species'], ${options}, early_stop = FALSE)
           AS SELECT petal, sepal, color, species FROM ${alice.username}.flowers_train`,
     });
     expect(res.errors).toBeUndefined();
@@ -85,7 +85,7 @@ describe('champion and challenger: compare on a holdout, promote, keep, promote 
   beforeAll(async () => {
     // The reconciler's tick is slowed to ten minutes: a deployment moves with its alias only by the aliasMoved signal.
     [hub, receiver] = await Promise.all([
-      startTestHub({ env: { ...FAST_SCHEDULER, AIMASS_TRAIN_CHUNK_ROWS: '100', AIMASS_ML_WAIT_MS: '1000', AIMASS_SERVE_RECONCILE_MS: '600000', AIMASS_SERVE_SPREAD_WAIT_SECONDS: '0', AIMASS_WEBHOOK_ALLOW_PRIVATE: 'true' } }),
+      startTestHub({ env: { ...FAST_SCHEDULER, ...UNVERIFIED, AIMASS_TRAIN_CHUNK_ROWS: '100', AIMASS_ML_WAIT_MS: '1000', AIMASS_SERVE_RECONCILE_MS: '600000', AIMASS_SERVE_SPREAD_WAIT_SECONDS: '0', AIMASS_WEBHOOK_ALLOW_PRIVATE: 'true' } }),
       startReceiver(),
     ]);
     alice = await signUp(hub);
@@ -147,11 +147,11 @@ describe('champion and challenger: compare on a holdout, promote, keep, promote 
     const before = await jobs();
     const production1 = await gql(COMPARE, { o: alice.username, n: 'iris', c: 1, h: holdout(), p: true });
     expect(codeOf(production1)).toBe('BAD_USER_INPUT');
-    expect(production1.errors[0].message).toContain('production version already');
+    expect(production1.errors?.[0].message).toContain('production version already');
     await train('strong');
     const noHoldout = await gql(COMPARE, { o: alice.username, n: 'iris', c: 2, h: null, p: true });
     expect(codeOf(noHoldout)).toBe('BAD_USER_INPUT');
-    expect(noHoldout.errors[0].extensions.fields[0].field).toBe('holdoutSql');
+    expect(noHoldout.errors?.[0].extensions?.fields[0].field).toBe('holdoutSql');
     const notSelect = await gql(COMPARE, { o: alice.username, n: 'iris', c: 2, h: `DELETE FROM ${alice.username}.flowers_holdout`, p: true });
     expect(codeOf(notSelect)).toBe('BAD_USER_INPUT');
     expect(codeOf(await gql(COMPARE, { o: alice.username, n: 'iris', c: 99, h: holdout(), p: true }))).toBe('NOT_FOUND');
@@ -263,5 +263,39 @@ describe('champion and challenger: compare on a holdout, promote, keep, promote 
     // The model's continuous training is for those who may change it.
     const seen = await gql(MODEL, { o: alice.username, n: 'iris' }, stranger.token);
     expect(codeOf(seen)).toBe('NOT_FOUND');
+  }, 300_000);
+
+  it('compares on the verified scores of the benchmark the model is entered in, without a holdout', async () => {
+    await createDataset(hub, alice.token, { name: 'flowers_bench', visibility: 'PRIVATE' });
+    expect((await upload(hub, alice.token, alice.username, 'flowers_bench', csv(flowers(300, 21, 0) as unknown as Record<string, unknown>[]))).status).toBe(201);
+    const bench = await gql(`mutation($input: CreateBenchmarkInput!) { createBenchmark(input: $input) { id } }`, {
+      input: { name: 'iris-bench', dataset: `${alice.username}/flowers_bench@1`, label: 'species', task: 'CLASSIFICATION', metric: 'MACRO_F1', secondaryMetrics: ['ACCURACY'], visibility: 'PRIVATE', split: { testFraction: 0.5, publicFraction: 0.5, seed: 1 } },
+    });
+    expect(bench.errors).toBeUndefined();
+    await train('weak', true, 'iris_b');
+    expect((await gql(`mutation($o: String!) { promoteVersion(owner: $o, name: "iris_b", version: 1) { number } }`, { o: alice.username })).errors).toBeUndefined();
+    const entered = await gql(`mutation($m: ModelRefInput!, $b: BenchmarkRefInput!) { enterStandingBenchmark(model: $m, benchmark: $b) { entered } }`, {
+      m: { owner: alice.username, name: 'iris_b' },
+      b: { owner: alice.username, name: 'iris-bench' },
+    });
+    expect(entered.errors).toBeUndefined();
+    await train('strong', false, 'iris_b');
+
+    const started = await gql(COMPARE, { o: alice.username, n: 'iris_b', c: 2, h: null, p: true });
+    expect(started.errors).toBeUndefined();
+    expect(started.data.compareVersions).toMatchObject({ method: 'BENCHMARK', championVersion: 1, status: 'EVALUATING' });
+    const comparison = await decided(started.data.compareVersions.id);
+    expect(comparison).toMatchObject({ status: 'DECIDED', wins: true, promoted: true });
+    const byMetric = Object.fromEntries(comparison.scores.map((s: any) => [s.metric, s]));
+    // The benchmark's verified scores: its metric (macro F1) and the secondary one it keeps (accuracy); nothing else.
+    expect(byMetric.f1_score.challenger).toBeGreaterThan(byMetric.f1_score.champion);
+    expect(byMetric.accuracy).toMatchObject({ champion: expect.any(Number), challenger: expect.any(Number) });
+    expect(byMetric.roc_auc).toMatchObject({ champion: null, challenger: null });
+    // They are the two versions' scored submissions on the board.
+    const board = await gql(`query($o: String!) { benchmark(owner: $o, name: "iris-bench") { mySubmissions { modelVersion status publicScore } } }`, { o: alice.username });
+    const mine = board.data.benchmark.mySubmissions.filter((s: any) => s.status === 'SCORED');
+    expect(Object.fromEntries(mine.map((s: any) => [s.modelVersion, s.publicScore]))).toEqual({ 1: byMetric.f1_score.champion, 2: byMetric.f1_score.challenger });
+    const production = (await gql(`query($o: String!) { model(owner: $o, name: "iris_b") { aliases { alias number } } }`, { o: alice.username })).data.model.aliases;
+    expect(production).toContainEqual({ alias: 'production', number: 2 });
   }, 300_000);
 });

@@ -12,8 +12,8 @@ import { AppError } from '../errors.js';
 import type { SubmissionsService } from '../leaderboards/index.js';
 
 export interface BenchmarkScores {
-  /** The benchmark the model was entered in first, or null. */
-  entryOf(modelId: string): Promise<{ benchmarkId: string; slug: string } | null>;
+  /** The benchmark the model was entered in first (its metric by ML.EVALUATE's name), or null. */
+  entryOf(modelId: string): Promise<{ benchmarkId: string; slug: string; metric: string } | null>;
   /** The verified metrics (ML.EVALUATE's names) of version `number` on the benchmark; waits up to `waitMs` for them. */
   verifiedScores(principal: Principal, benchmarkId: string, modelId: string, number: number, waitMs: number): Promise<Record<string, number | null>>;
 }
@@ -37,14 +37,14 @@ export class LeaderboardScores implements BenchmarkScores {
     private readonly accounts: Pick<AccountsService, 'usersByIds'>,
   ) {}
 
-  async entryOf(modelId: string): Promise<{ benchmarkId: string; slug: string } | null> {
+  async entryOf(modelId: string): Promise<{ benchmarkId: string; slug: string; metric: string } | null> {
     const [row] = await this.db.query(
-      `SELECT e.benchmark_id, coalesce(u.username, o.handle) || '/' || b.name AS slug
+      `SELECT e.benchmark_id, b.metric, coalesce(u.username, o.handle) || '/' || b.name AS slug
        FROM benchmark_entries e JOIN benchmarks b ON b.id = e.benchmark_id LEFT JOIN users u ON u.id = b.owner_id LEFT JOIN organizations o ON o.id = b.owner_id
        WHERE e.model_id = $1 ORDER BY e.created_at LIMIT 1`,
       [modelId],
     );
-    return row ? { benchmarkId: row.benchmark_id, slug: row.slug } : null;
+    return row ? { benchmarkId: row.benchmark_id, slug: row.slug, metric: AS_EVALUATE[row.metric] ?? row.metric } : null;
   }
 
   async verifiedScores(principal: Principal, benchmarkId: string, modelId: string, number: number, waitMs: number): Promise<Record<string, number | null>> {

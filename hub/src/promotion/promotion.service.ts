@@ -210,7 +210,9 @@ export class PromotionService {
     else if (!champion) method = ComparisonMethod.NONE;
     else throw badInput('holdoutSql', `give a holdout query: ${model.owner}/${model.name} is entered in no benchmark, and version ${version.number} must be scored on the same data as production (version ${champion.number})`);
     const task = await this.taskOf(model);
-    const rule = await this.effectiveRule(model, task);
+    let rule = await this.effectiveRule(model, task);
+    // A benchmark scores its own metric (and the secondary ones it keeps): the default rule decides by it.
+    if (benchmark && !rule.custom && taskOfMetric(benchmark.metric) === task) rule = ruleType({ ...defaultRule(task), metric: benchmark.metric }, false);
     const dataVersions = options.dataVersions ?? (await this.dataVersionsOf(version));
     const saved = await this.db.transaction(async (tx) => {
       const row = await tx.getRepository(PromotionComparison).save(
