@@ -10,7 +10,7 @@
  * - the wiring (WIRING): builds the modules and the server; nothing imports it but itself.
  * And: no import circles (type-only imports count); the node agent imports nothing of the hub.
  */
-const DOMAINS = '(accounts|architectures|artifacts|benchmarks|catalog|compute|datasets|evaluation|leaderboards|ml|notifications|retraining|serving|sharing|sql|storage|training)';
+const DOMAINS = '(accounts|architectures|artifacts|benchmarks|catalog|compute|datasets|evaluation|leaderboards|ml|notifications|promotion|retraining|serving|sharing|sql|storage|training)';
 const FLOOR = [
   '^hub/src/db/',
   '^hub/src/http/',

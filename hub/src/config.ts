@@ -374,6 +374,11 @@ export const VARIABLES = {
     description: 'how long runSql waits for an ML.PREDICT / ML.EVALUATE job before answering its job id and status instead (read the rows later with sqlJobResult)',
     parse: int(0, 3600000),
   },
+  AIMASS_PROMOTION_WAIT_MS: {
+    default: '3600000',
+    description: 'how long a comparison of a challenger with the production version waits for the scores of both (ML.EVALUATE jobs on agents, or a benchmark\'s verified evaluation) before it fails',
+    parse: int(1000, 86400000),
+  },
   AIMASS_ML_RESULT_HOURS: {
     default: '24',
     description: 'hours the hub keeps the result of a finished ML.PREDICT / ML.EVALUATE job (for paging and sqlJobResult) before housekeeping deletes it',
@@ -619,6 +624,7 @@ export interface Config {
   training: { checkpointEpochs: number; maxRows: number; chunkRows: number; maxClasses: number; maxVocabulary: number; maxTrials: number };
   /** ML.PREDICT and ML.EVALUATE by SQL (ml/). */
   ml: { waitMs: number; maxRows: number; resultHours: number; onlineMaxRows: number };
+  promotion: { waitMs: number };
   /** Verified benchmark evaluation (leaderboards/verification/). */
   evaluation: { quorum: number; trustedAfter: number; spotRows: number; tolerance: number; maxRuns: number; closeCheckMs: number };
   /** The inference router (serving/router/): deadlines, per-replica cap, retry budget, outlier ejection. */
@@ -736,6 +742,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxTrials: v.AIMASS_TRAIN_MAX_TRIALS,
     },
     ml: { waitMs: v.AIMASS_ML_WAIT_MS, maxRows: v.AIMASS_ML_MAX_ROWS, resultHours: v.AIMASS_ML_RESULT_HOURS, onlineMaxRows: v.AIMASS_ML_ONLINE_MAX_ROWS },
+    promotion: { waitMs: v.AIMASS_PROMOTION_WAIT_MS },
     evaluation: {
       quorum: v.AIMASS_EVALUATION_QUORUM,
       trustedAfter: v.AIMASS_EVALUATION_TRUSTED_AFTER,

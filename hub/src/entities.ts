@@ -9,8 +9,9 @@ import { Job, JobAttempt, Node } from './compute/index.js';
 import { Dataset, DatasetVersion } from './datasets/index.js';
 import { Model, ModelAlias, ModelVersion } from './catalog/index.js';
 import { Notification, NotificationSubscription, WebhookDelivery } from './notifications/index.js';
+import { ModelTimelineEvent, PromotionComparison } from './promotion/index.js';
 import { Deployment, DeploymentEvent, DeploymentReplica } from './serving/index.js';
 import { RetrainingRun, RetrainingTriggers } from './retraining/index.js';
 import { TrainingCheckpoint, TrainingEpoch, TrainingRun, TrainingTuning } from './training/index.js';
 
-export const entities = [User, Session, Organization, Membership, ApiKey, NodeToken, Node, Job, JobAttempt, Dataset, DatasetVersion, Model, ModelVersion, ModelAlias, Architecture, NotificationSubscription, Notification, WebhookDelivery, TrainingRun, TrainingEpoch, TrainingCheckpoint, TrainingTuning, Deployment, DeploymentReplica, DeploymentEvent, Benchmark, RetrainingTriggers, RetrainingRun];
+export const entities = [User, Session, Organization, Membership, ApiKey, NodeToken, Node, Job, JobAttempt, Dataset, DatasetVersion, Model, ModelVersion, ModelAlias, Architecture, NotificationSubscription, Notification, WebhookDelivery, TrainingRun, TrainingEpoch, TrainingCheckpoint, TrainingTuning, Deployment, DeploymentReplica, DeploymentEvent, Benchmark, PromotionComparison, ModelTimelineEvent, RetrainingTriggers, RetrainingRun];

@@ -17,6 +17,7 @@ import { leaderboardsModule } from './leaderboards/index.js';
 import { mlModule } from './ml/index.js';
 import type { HubFloor, HubModule, Services } from './module.js';
 import { notificationsModule } from './notifications/index.js';
+import { promotionModule } from './promotion/index.js';
 import { servingModule } from './serving/index.js';
 import { retrainingModule } from './retraining/index.js';
 import { sqlModule } from './sql/index.js';
@@ -50,8 +51,10 @@ export function createModules(
   const ml = mlModule(floor, accounts.services, compute.services, artifacts.services, datasets.services, catalog.services, sql.services, benchmarks.services);
   const serving = servingModule(floor, accounts.services, compute.services, catalog.services, artifacts.services, training.services, ml.services, notifications.services);
   const leaderboards = leaderboardsModule(floor, benchmarks.services, catalog.services, ml.services, accounts.services, notifications.services, compute.services, artifacts.services);
+  const promotion = promotionModule(floor, accounts.services, catalog.services, sql.services, ml.services, notifications.services, leaderboards.services);
   const retraining = retrainingModule(floor, catalog.services, datasets.services, sql.services, training.services);
-  const modules: HubModule[] = [accounts, compute, artifacts, notifications, datasets, catalog, architectures, benchmarks, sql, storageModule(), training, ml, serving, leaderboards, retraining];
+  retraining.services.retraining.usePromotion(promotion.services.promotion);
+  const modules: HubModule[] = [accounts, compute, artifacts, notifications, datasets, catalog, architectures, benchmarks, sql, storageModule(), training, ml, serving, leaderboards, promotion, retraining];
 
   for (const module of modules) {
     for (const [kind, handler] of Object.entries(module.sqlStatements ?? {})) {

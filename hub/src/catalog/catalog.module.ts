@@ -36,7 +36,7 @@ export interface CatalogServices {
 }
 
 export function catalogModule(
-  { db, config, events, log }: HubFloor,
+  { db, config, events, signals, log }: HubFloor,
   { accounts, organizations, access }: Pick<AccountsServices, 'accounts' | 'organizations' | 'access'>,
   { artifacts, blobSweeper }: ArtifactsServices,
   { datasets }: Pick<DatasetsServices, 'datasets'>,
@@ -44,7 +44,7 @@ export function catalogModule(
 ): HubModule<CatalogServices> {
   const modelAccess = new ResourceSharing(db, access, accounts, events, MODEL_SHARING);
   const versionListeners = new VersionListeners(log.child({ component: 'catalog' }));
-  const catalog = new CatalogService(db, config, artifacts, modelAccess, organizations, blobSweeper, new WorkerModelLoader(), versionListeners);
+  const catalog = new CatalogService(db, config, artifacts, modelAccess, organizations, blobSweeper, new WorkerModelLoader(), versionListeners, signals);
   notificationSubjects.register(SubjectKind.MODEL, modelAccess, catalog);
   return {
     name: 'catalog',

@@ -31,6 +31,7 @@ import { ModelVersion, ModelVersionStatus, type ModelSignature } from './model-v
 import { Model, ModelVisibility } from './model.entity.js';
 import { FRAMING_BYTES, ModelTooLargeError, receiveFiles, type ReceivedFiles, type UploadRoom } from './multipart-files.js';
 import type { VersionListeners } from './version-listeners.js';
+import type { Signals } from '../db/signals.js';
 import { modelSearchRequest, searchModels, type ModelPageExtras, type ModelRanking, type ModelSearch } from './search.js';
 import type { ResourceSharing } from '../sharing/index.js';
 
@@ -70,6 +71,8 @@ export class CatalogService {
     private readonly loader: ModelLoader,
     /** Told of each version added, after its commit. */
     private readonly versionListeners?: VersionListeners,
+    /** `aliasMoved` goes to every hub once an alias points elsewhere (serving's deployments follow it). */
+    private readonly signals?: Pick<Signals, 'emit'>,
   ) {
     this.checkSlots = new CheckSlots(config.models.checkConcurrency, config.models.checkQueue);
   }
@@ -238,12 +241,27 @@ export class CatalogService {
     if (!ALIAS.test(alias)) throw badInput('alias', 'use 1–50 lower-case letters, digits, "_" or "-", starting with a letter');
     const model = await this.get(principal, owner, name, 'write');
     const version = await this.versionOf(model, { number });
-    await this.db.query(
+    await this.pointAlias(this.db, model.id, alias, version.id);
+    this.aliasMoved(model.id, alias);
+    return version;
+  }
+
+  /**
+   * Points `alias` of the model at the version `versionId`, with `tx` (no access check: the caller
+   * checked it). Call `aliasMoved` once the change committed.
+   */
+  async pointAlias(tx: Pick<EntityManager, 'query'> | DataSource, modelId: string, alias: string, versionId: string): Promise<void> {
+    if (!ALIAS.test(alias)) throw badInput('alias', 'use 1–50 lower-case letters, digits, "_" or "-", starting with a letter');
+    await tx.query(
       `INSERT INTO model_aliases (model_id, alias, version_id) VALUES ($1, $2, $3)
        ON CONFLICT (model_id, alias) DO UPDATE SET version_id = EXCLUDED.version_id, updated_at = now()`,
-      [model.id, alias, version.id],
+      [modelId, alias, versionId],
     );
-    return version;
+  }
+
+  /** Tells every hub that the alias moved (deployments following it roll over at once). */
+  aliasMoved(modelId: string, alias: string): void {
+    this.signals?.emit('aliasMoved', { modelId, alias });
   }
 
   /**

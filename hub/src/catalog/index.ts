@@ -7,6 +7,7 @@ export { ModelTooLargeError, type ReceivedFiles } from './multipart-files.js';
 export type { StoredFeature, StoredLineage } from './version-metadata.js';
 export type { FeatureSpecInput } from './version-metadata.js';
 export type { VersionMetadataService } from './version-metadata.service.js';
+export type { PublishingService } from './publishing.service.js';
 export { catalogModule, catalogResolvers, type CatalogServices } from './catalog.module.js';
 export { modelBlobReferences } from './model-blob-references.js';
 export type { ModelRanking } from './search.js';

@@ -24,9 +24,11 @@ export type SignalMap = {
   credentialRevoked: { credentialId: string };
   /** A deployment's replicas changed (placed, ready, lost, stopped): reload its ready replicas. */
   replicasChanged: { deploymentId: string };
+  /** A model's alias was pointed at another version: the deployments following it roll over. */
+  aliasMoved: { modelId: string; alias: string };
 };
 
-const KINDS: ReadonlySet<string> = new Set<keyof SignalMap>(['jobs', 'jobCanceled', 'nodeChanged', 'nodeTokenRevoked', 'notificationsAdded', 'credentialRevoked', 'replicasChanged']);
+const KINDS: ReadonlySet<string> = new Set<keyof SignalMap>(['jobs', 'jobCanceled', 'nodeChanged', 'nodeTokenRevoked', 'notificationsAdded', 'credentialRevoked', 'replicasChanged', 'aliasMoved']);
 
 export interface Signals {
   readonly instanceId: string;

@@ -12,6 +12,7 @@ import { mlResolvers } from '../ml/index.js';
 import { servingResolvers } from '../serving/index.js';
 import type { ResolverClass } from '../module.js';
 import { notificationsResolvers } from '../notifications/index.js';
+import { promotionResolvers } from '../promotion/index.js';
 import type { EventBus } from '../pubsub.js';
 import { retrainingResolvers } from '../retraining/index.js';
 import { sqlResolvers } from '../sql/index.js';
@@ -34,6 +35,7 @@ export const resolvers: readonly ResolverClass[] = [
   ...mlResolvers,
   ...servingResolvers,
   ...leaderboardsResolvers,
+  ...promotionResolvers,
   ...retrainingResolvers,
 ];
 

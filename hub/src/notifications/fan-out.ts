@@ -54,6 +54,8 @@ export function notificationMessage(event: SubjectEvent, subject: NotificationSu
       return `Version ${event.version} of ${slug} is ready${detail ? ` (${detail})` : ''}`;
     case NotificationKind.DEPLOYMENT_EVENT:
       return `Deployment ${slug}: ${detail ?? 'changed'}`;
+    case NotificationKind.MODEL_TIMELINE_EVENT:
+      return `${slug}: ${detail ?? 'changed'}`;
     case NotificationKind.MODEL_ENTERED_TOP_TEN:
       return `${slug}@${event.version} entered the top 10${detail ? ` ${detail}` : ''}`;
     case NotificationKind.MODEL_TOOK_FIRST_PLACE:

@@ -13,6 +13,8 @@ export enum NotificationKind {
   DATASET_VERSION_CREATED = 'DATASET_VERSION_CREATED',
   /** Something happened to a deployment (a rollout step, a rollback, an incident, its budget): the message says what; webhooks carry the event's kind and facts. */
   DEPLOYMENT_EVENT = 'DEPLOYMENT_EVENT',
+  /** Something happened in a model's continuous training (a retraining, a comparison of a challenger with production, a promotion decision, a roll back): the message says what; webhooks carry the event's kind and facts. */
+  MODEL_TIMELINE_EVENT = 'MODEL_TIMELINE_EVENT',
   /** The model entered the top 10 of a benchmark's board (docs/benchmarks.md#standings). */
   MODEL_ENTERED_TOP_TEN = 'MODEL_ENTERED_TOP_TEN',
   /** The model took first place on a benchmark's board. */

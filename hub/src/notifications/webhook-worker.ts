@@ -48,6 +48,9 @@ interface DeliveryRow {
   /** A deployment event's kind and facts (deployment subjects only). */
   event_kind: string | null;
   event_detail: Record<string, unknown> | null;
+  /** A model timeline event's kind and facts (MODEL_TIMELINE_EVENT notifications only). */
+  model_event_kind: string | null;
+  model_event_detail: Record<string, unknown> | null;
   version: number | null;
   message: string;
   created_at: Date;
@@ -166,6 +169,7 @@ export class WebhookWorker {
         subject: { kind: subject.kind, owner: subject.owner, name: subject.name },
       },
       ...(row.event_kind ? { deploymentEvent: { kind: row.event_kind, detail: row.event_detail ?? {} } } : {}),
+      ...(row.model_event_kind ? { modelEvent: { kind: row.model_event_kind, detail: row.model_event_detail ?? {} } } : {}),
     });
     const at = new Date();
     const { timeoutMs, allowPrivate, maxAttempts, retryBaseMs, retryMaxMs } = this.config.webhooks;
@@ -197,7 +201,7 @@ export class WebhookWorker {
     const rows: DeliveryRow[] = await this.db.query(
       `SELECT w.id, w.kind, s.id AS subscription_id, s.webhook_url, s.webhook_secret,
               n.id AS notification_id, n.model_id, n.dataset_id, n.deployment_id, n.version, n.message, n.created_at,
-              e.kind AS event_kind, e.detail AS event_detail,
+              e.kind AS event_kind, e.detail AS event_detail, me.kind AS model_event_kind, me.detail AS model_event_detail,
               ${canReadSubjectSql(this.rules, 'n', 's.user_id', 'u.is_admin')} AS readable
        FROM webhook_deliveries w
          JOIN notification_subscriptions s ON s.id = w.subscription_id
@@ -205,6 +209,8 @@ export class WebhookWorker {
          JOIN users u ON u.id = s.user_id
          -- A deployment event's notification carries the timeline row's id as its event id.
          LEFT JOIN deployment_events e ON n.deployment_id IS NOT NULL AND e.id = n.event_id
+         -- So does a model timeline event's (promotion/).
+         LEFT JOIN model_timeline_events me ON n.kind = 'MODEL_TIMELINE_EVENT' AND me.id = n.event_id
        WHERE w.id = ANY($1::uuid[])`,
       [ids],
     );

@@ -5,8 +5,10 @@
  * One pass over one deployment runs in a transaction holding the deployment's row (FOR UPDATE), so
  * hubs sharing the database take turns on it and never both place the same missing replica. Passes
  * run on every change (create, update), replica event (ready, lost, failed) and on a tick
- * (AIMASS_SERVE_RECONCILE_MS) for the deployments that need one; the tick also notices alias moves
- * (the catalog publishes none) and jobs compute requeued or ended on its own (lease expiry).
+ * (AIMASS_SERVE_RECONCILE_MS) for the deployments that need one. An alias moved by the catalog
+ * (the `aliasMoved` signal, heard by every hub) reconciles the deployments following it at once;
+ * the tick still notices a move whose signal was lost, and jobs compute requeued or ended on its
+ * own (lease expiry).
  *
  * The rules of one pass, per variant (a deployment that is not split has one: its version, desired
  * = minReplicas, or the autoscaler's wanted count when it is autoscaled; a split one divides that
@@ -65,6 +67,7 @@ export interface Clock {
 
 export class DeploymentReconciler {
   private readonly passes: PeriodicPass;
+  private unlisten: (() => void) | undefined;
 
   constructor(
     private readonly db: DataSource,
@@ -82,9 +85,27 @@ export class DeploymentReconciler {
 
   start(): void {
     this.passes.start();
+    this.unlisten = this.signals.on('aliasMoved', ({ modelId, alias }) => void this.followAlias(modelId, alias));
+  }
+
+  /** Reconciles the deployments that follow `alias` of the model (as the deployment or as a variant of its split). Never throws. */
+  async followAlias(modelId: string, alias: string): Promise<void> {
+    try {
+      const due: { id: string }[] = await this.db.query(
+        `SELECT d.id FROM deployments d
+         WHERE d.model_id = $1 AND d.status <> 'stopped'
+           AND (d.alias = $2 OR EXISTS (SELECT 1 FROM jsonb_array_elements(d.variants) v WHERE v->>'alias' = $2))`,
+        [modelId, alias],
+      );
+      for (const { id } of due) await this.reconcile(id);
+    } catch (error) {
+      this.log.error({ err: error, modelId, alias }, 'following a moved alias failed');
+    }
   }
 
   async stop(): Promise<void> {
+    this.unlisten?.();
+    this.unlisten = undefined;
     await this.passes.stop();
   }
 

@@ -87,6 +87,17 @@ export type BudgetAction =
   | 'CAP'
   | 'STOP';
 
+/** The data both versions were scored on */
+export type ComparisonMethod =
+  | 'BENCHMARK'
+  | 'HOLDOUT'
+  | 'NONE';
+
+export type ComparisonStatus =
+  | 'DECIDED'
+  | 'EVALUATING'
+  | 'FAILED';
+
 export type CreateAlertRuleInput = {
   /** Default NONE */
   action?: AlertAction | null | undefined;
@@ -422,6 +433,7 @@ export type NotificationKind =
   | 'DATASET_VERSION_CREATED'
   | 'DEPLOYMENT_EVENT'
   | 'MODEL_ENTERED_TOP_TEN'
+  | 'MODEL_TIMELINE_EVENT'
   | 'MODEL_TOOK_FIRST_PLACE'
   | 'MODEL_VERSION_DEPRECATED'
   | 'MODEL_VERSION_PUBLISHED'
@@ -1713,6 +1725,31 @@ export type SubscribeMutationVariables = Exact<{
 
 
 export type SubscribeMutation = { subscribe: { webhookSecret: string | null, subscription: { id: string, webhookUrl: string | null, createdAt: string, plan: { name: string, dailyRequestQuota: number } | null, subject: { kind: SubjectKind, id: string, owner: string, name: string } } } };
+
+export type ModelPromotionQueryVariables = Exact<{
+  owner: string;
+  name: string;
+}>;
+
+
+export type ModelPromotionQuery = { model: { id: string, aliases: Array<{ alias: string, number: number }>, promotionRule: { metric: string, minImprovement: number, tolerance: number, lowerIsBetter: boolean, custom: boolean } | null, promotionComparisons: { totalCount: number, edges: Array<{ node: { id: string, challengerVersion: number, championVersion: number | null, method: ComparisonMethod, status: ComparisonStatus, decides: boolean, wins: boolean | null, promoted: boolean, reason: string | null, createdAt: string, finishedAt: string | null, scores: Array<{ metric: string, words: string, champion: number | null, challenger: number | null, lowerIsBetter: boolean }> } }> } | null, timeline: { totalCount: number, edges: Array<{ node: { id: string, kind: string, version: number | null, message: string, createdAt: string } }> } | null } };
+
+export type PromoteVersionMutationVariables = Exact<{
+  owner: string;
+  name: string;
+  version: number;
+}>;
+
+
+export type PromoteVersionMutation = { promoteVersion: { id: string, number: number } };
+
+export type RollBackProductionMutationVariables = Exact<{
+  owner: string;
+  name: string;
+}>;
+
+
+export type RollBackProductionMutation = { rollBackProduction: { id: string, number: number } };
 
 export type NotificationSubjectFieldsFragment = { kind: SubjectKind, id: string, owner: string, name: string };
 

@@ -56,7 +56,7 @@ export function ModelRetraining({ owner, name }: { owner: string; name: string }
   const watched = retraining.watching.map((w) => `${w.owner}/${w.name} (trained on @${w.seen})`).join(', ');
   return (
     <section className="card" aria-labelledby="retraining-heading" data-testid="model-retraining">
-      <h2 id="retraining-heading">Continuous training</h2>
+      <h2 id="retraining-heading">Retraining</h2>
       <ErrorMessage error={error ?? actionError} />
       <dl className="facts" data-testid="retraining-triggers">
         <dt>On new data</dt>

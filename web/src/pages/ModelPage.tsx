@@ -1,8 +1,10 @@
 /**
  * One model: its header (star, fork, subscribe), then three tabs (`?tab=`): the model card of the
  * selected version (`?version=N`, the newest by default) with its metrics, signature and lineage,
- * for writers its continuous training (models/ModelRetraining.tsx: triggers, next run, runs, Run
- * now and Pause), and the model's standings on benchmarks (models/ModelStandings.tsx), beside the versions, the
+ * for writers its retraining (models/ModelRetraining.tsx: triggers, next run, runs, Run now and
+ * Pause) and its promotion to production (models/ContinuousTraining.tsx: the promotion rule,
+ * comparisons with production, promote and roll back), the model's standings on benchmarks
+ * (models/ModelStandings.tsx), beside the versions, the
  * aliases and how to load it with TF.js; the files of that version with their download links,
  * and (for writers) the upload of a new version; and (for writers and admins) the settings:
  * details, visibility, collaborators, access requests, deletion. A model the user may not see is
@@ -17,6 +19,7 @@ import { Markdown } from '../components/Markdown';
 import { usePageTitle } from '../components/use-page-title';
 import { ModelDeployments } from '../deployments/ModelDeployments';
 import { AliasesPanel } from '../models/AliasesPanel';
+import { ContinuousTraining } from '../models/ContinuousTraining';
 import { DeleteModelForm } from '../models/DeleteModelForm';
 import { FilesTable } from '../models/FilesTable';
 import { LoadSnippet } from '../models/LoadSnippet';
@@ -142,6 +145,7 @@ function ModelDetails({ model, access, reload }: { model: ModelDetail; access: M
             )}
             {canWrite && <ModelRetraining owner={model.owner} name={model.name} />}
             <ModelStandings owner={model.owner} name={model.name} canWrite={canWrite} />
+            <ContinuousTraining owner={model.owner} name={model.name} canWrite={canWrite} onChanged={reload} />
             <ModelDeployments owner={model.owner} name={model.name} />
           </div>
           <aside>
