@@ -4,7 +4,9 @@
  * (not when they read it pinned with @n), on their cron schedule by the hub's retraining clock
  * (a file this test writes), once for schedules missed while the hub was down, one run at a time
  * however many ask at once; a run against a champion sets aside a holdout of rows neither trained
- * on. With no promotion service wired, runs end TRAINED and their versions stay drafts.
+ * on. Each run's version is judged by the promotion service (docs/promotion.md): with no production
+ * version yet it becomes production; against one, it is compared on the holdout; with no new rows
+ * to compare on it stays a draft, and the run says why. Runs and decisions are in the model's timeline.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -17,7 +19,7 @@ import { startTestHub, type TestHub } from './support/hub.js';
 import { csv, houses } from './support/synthetic-data.js';
 import { signUp, type SignedUp } from './support/users.js';
 
-const RUN_FIELDS = `id trigger state detail scheduledFor jobId dataVersions holdoutSql holdoutRows challengerVersion error createdAt finishedAt durationMs`;
+const RUN_FIELDS = `id trigger state detail scheduledFor jobId dataVersions holdoutSql holdoutRows challengerVersion reason scores error createdAt finishedAt durationMs`;
 const RETRAINING = `retraining { triggers { onNewData cron paused } nextRunAt watching { owner name seen } runs(first: 10) { totalCount edges { node { ${RUN_FIELDS} } } } }`;
 
 interface Run {
@@ -31,6 +33,8 @@ interface Run {
   holdoutSql: string | null;
   holdoutRows: number | null;
   challengerVersion: number | null;
+  reason: string | null;
+  scores: Record<string, unknown> | null;
   error: string | null;
   durationMs: number | null;
 }
@@ -57,6 +61,21 @@ describe('Continuous training: retraining triggers and runs', () => {
       watching: { owner: string; name: string; seen: number }[];
       runs: { totalCount: number; edges: { node: Run }[] };
     };
+  }
+
+  /** The version the model's production alias points at (null: none). */
+  async function production(model: string): Promise<number | null> {
+    const [row] = await hub.sql(
+      `SELECT v.number FROM model_aliases a JOIN model_versions v ON v.id = a.version_id JOIN models m ON m.id = a.model_id WHERE m.name = $1 AND a.alias = 'production' AND m.owner_id = (SELECT id FROM users WHERE username = $2)`,
+      [model, alice.username],
+    );
+    return row ? Number(row.number) : null;
+  }
+
+  async function timeline(model: string): Promise<{ kind: string; message: string }[]> {
+    const res = await hub.graphql(`query($o: String!, $n: String!) { model(owner: $o, name: $n) { timeline(first: 50) { edges { node { kind message } } } } }`, { o: alice.username, n: model }, alice.token);
+    expect(res.errors).toBeUndefined();
+    return res.data.model.timeline.edges.map((e: { node: { kind: string; message: string } }) => e.node);
   }
 
   const runsOf = async (model: string) => (await retraining(model))!.runs.edges.map((e) => e.node);
@@ -134,15 +153,21 @@ describe('Continuous training: retraining triggers and runs', () => {
     expect((await upload(hub, alice.token, alice.username, 'houses', csv(houses(200, 2)))).status).toBe(201);
     const [run, ...others] = await runsEnded('live', 1);
     expect(others).toEqual([]);
-    expect(run).toMatchObject({ trigger: 'ON_NEW_DATA', state: 'TRAINED', dataVersions: [`${alice.username}/houses@2`], challengerVersion: 2, holdoutSql: null, error: null });
+    // No production version yet: the first retrained version becomes it.
+    expect(run).toMatchObject({ trigger: 'ON_NEW_DATA', state: 'PROMOTED', dataVersions: [`${alice.username}/houses@2`], challengerVersion: 2, holdoutSql: null, error: null });
     expect(run.detail).toContain(`${alice.username}/houses@2 is newer than @1`);
     expect(run.durationMs).toBeGreaterThan(0);
     const [trained] = await hub.sql(`SELECT row_count, datasets FROM training_runs WHERE job_id = $1`, [run.jobId]);
     expect(Number(trained.row_count)).toBe(200);
     expect(trained.datasets.map((d: { version: number }) => d.version)).toEqual([2]);
-    // The new version is a draft: nothing promoted it.
+    // Promoted: production points at it, and the model's timeline tells the run and the decision. The
+    // model has no license, so the version cannot be published: it stays a draft, and the timeline says why.
+    expect(await production('live')).toBe(2);
     const version = await hub.graphql(`query($o: String!) { modelVersion(owner: $o, name: "live", number: 2) { status } }`, { o: alice.username }, alice.token);
     expect(version.data.modelVersion.status).toBe('DRAFT');
+    const events = await timeline('live');
+    expect(events.map((e) => e.kind)).toEqual(expect.arrayContaining(['RETRAINING_STARTED', 'RETRAINING_FINISHED', 'PROMOTED']));
+    expect(events.find((e) => e.kind === 'PROMOTED')!.message).toMatch(/stays a draft, not published: .*license/);
     expect((await retraining('live'))!.watching).toEqual([{ owner: alice.username, name: 'houses', seen: 2 }]);
     expect(await runsOf('pinned')).toEqual([]);
   });
@@ -159,7 +184,7 @@ describe('Continuous training: retraining triggers and runs', () => {
     await setClock('2026-12-07T03:00:05Z');
     const [run, ...others] = await runsEnded('pinned', 1);
     expect(others).toEqual([]);
-    expect(run).toMatchObject({ trigger: 'CRON', state: 'TRAINED', dataVersions: [`${alice.username}/houses@1`], challengerVersion: 2, detail: null });
+    expect(run).toMatchObject({ trigger: 'CRON', state: 'PROMOTED', dataVersions: [`${alice.username}/houses@1`], challengerVersion: 2, detail: null });
     expect(new Date(run.scheduledFor!).toISOString()).toBe('2026-12-07T03:00:00.000Z');
     expect(new Date((await retraining('pinned'))!.nextRunAt!).toISOString()).toBe('2026-12-14T03:00:00.000Z');
   });
@@ -171,7 +196,10 @@ describe('Continuous training: retraining triggers and runs', () => {
     await hub.restart();
     const runs = await runsEnded('pinned', 2);
     expect(runs).toHaveLength(2);
-    expect(runs[0]).toMatchObject({ trigger: 'CRON', state: 'TRAINED', challengerVersion: 3 });
+    // The same pinned rows as production's: nothing new to compare on, so the version stays a draft.
+    expect(runs[0]).toMatchObject({ trigger: 'CRON', state: 'KEPT', challengerVersion: 3, holdoutSql: null });
+    expect(runs[0].reason).toMatch(/no new rows that neither version 3 nor production trained on/);
+    expect(await production('pinned')).toBe(2);
     expect(new Date(runs[0].scheduledFor!).toISOString()).toBe('2026-12-14T03:00:00.000Z');
     expect(runs[0].detail).toMatch(/^2 scheduled times passed since 2026-12-07T03:00:05.000Z/);
     expect(new Date((await retraining('pinned'))!.nextRunAt!).toISOString()).toBe('2026-12-28T03:00:00.000Z');
@@ -190,7 +218,7 @@ describe('Continuous training: retraining triggers and runs', () => {
     }
     const runs = await runsEnded('live', 2);
     expect(runs).toHaveLength(2);
-    expect(runs[0]).toMatchObject({ id: started[0].data.runRetrainingNow.id, trigger: 'MANUAL', state: 'TRAINED', dataVersions: [`${alice.username}/houses@2`] });
+    expect(runs[0]).toMatchObject({ id: started[0].data.runRetrainingNow.id, trigger: 'MANUAL', state: 'KEPT', dataVersions: [`${alice.username}/houses@2`] });
     // The database holds the rule too: a second active run of one model cannot be written.
     const [{ id: modelId }] = await hub.sql(`SELECT model_id AS id FROM retraining_runs WHERE id = $1`, [runs[0].id]);
     await hub.sql(`INSERT INTO retraining_runs (model_id, trigger, state) VALUES ($1, 'MANUAL', 'TRAINING')`, [modelId]);
@@ -206,7 +234,12 @@ describe('Continuous training: retraining triggers and runs', () => {
     const fresh = houses(160, 3);
     expect((await upload(hub, alice.token, alice.username, 'houses', csv([...old, ...fresh]))).status).toBe(201);
     const [run] = await runsEnded('live', 3);
-    expect(run).toMatchObject({ trigger: 'ON_NEW_DATA', state: 'TRAINED', dataVersions: [`${alice.username}/houses@3`] });
+    expect(run).toMatchObject({ trigger: 'ON_NEW_DATA', dataVersions: [`${alice.username}/houses@3`] });
+    // Judged on the holdout against version 1: production follows the decision, which says why.
+    expect(['PROMOTED', 'KEPT']).toContain(run.state);
+    expect(run.reason).toBeTruthy();
+    expect(Object.keys(run.scores ?? {}).length).toBeGreaterThan(0);
+    expect(await production('live')).toBe(run.state === 'PROMOTED' ? run.challengerVersion : 1);
     expect(run.holdoutSql, run.detail ?? '').not.toBeNull();
     expect(run.holdoutSql).toContain(`${alice.username}.houses@3`);
     expect(run.holdoutSql).toContain(`${alice.username}.houses@1`);

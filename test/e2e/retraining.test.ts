@@ -1,9 +1,11 @@
 /**
- * The model page's Continuous training card in a real browser against a real hub and agent: its
+ * The model page's Retraining card in a real browser against a real hub and agent: its
  * owner sees the triggers, the watched dataset, the next scheduled run by the hub's retraining
  * clock, starts a run with "Run now" and sees it in the history with its data version, the version
- * it made, its state and duration; sets the triggers from its form (a bad schedule refused at its
- * field); "Pause" holds the triggers (no next run) and "Resume" lifts it.
+ * it made, its state (promoted: the model had no production version) and duration, and the
+ * promotion card shows version 2 as production, the comparison and the model's timeline; sets the
+ * triggers from its form (a bad schedule refused at its field); "Pause" holds the triggers (no
+ * next run) and "Resume" lifts it.
  * A reader of the model sees no card.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -68,15 +70,24 @@ describe('Portal: a model’s continuous training', () => {
     await card.getByTestId('retraining-run-now').click();
     await expectText(card.getByTestId('retraining-run'), /run now/);
     // The run ends on the agent; Refresh reads it again until it has.
-    for (let i = 0; i < 240 && !/trained/.test((await card.getByTestId('retraining-run-state').first().textContent()) ?? ''); i++) {
+    for (let i = 0; i < 240 && !/promoted|kept|failed/.test((await card.getByTestId('retraining-run-state').first().textContent()) ?? ''); i++) {
       await Promise.all([page.waitForResponse((r) => r.url().endsWith('/graphql')), card.getByTestId('retraining-refresh').click()]);
     }
     const row = card.getByTestId('retraining-run').first();
     await expectText(row, `${alice}/houses@1`);
-    await expectText(row.getByTestId('retraining-run-state'), 'trained');
+    // No production version yet: the retrained one becomes it.
+    await expectText(row.getByTestId('retraining-run-state'), 'promoted');
     await expectText(row, 'v2');
     await expectText(row, /\t\d+ (s|min \d+ s)\t/);
     await screenshot(page, 'model-retraining.png');
+
+    // The promotion card beside it tells the decision and the model's timeline, the run included.
+    await page.reload();
+    const promotion = page.getByTestId('continuous-training');
+    await expectText(promotion.getByTestId('production-version'), /version 2/);
+    await expectText(promotion.locator('[data-testid="comparison"][data-promoted="true"]'), /v?2/);
+    await promotion.locator('[data-testid="model-timeline-event"][data-kind="RETRAINING_STARTED"]').waitFor();
+    await promotion.locator('[data-testid="model-timeline-event"][data-kind="PROMOTED"]').waitFor();
 
     // The triggers are set from the card: a schedule the hub cannot read is refused at its field.
     await card.getByTestId('retraining-cron').fill('every day');

@@ -246,6 +246,16 @@ export class RetrainingRuns {
       );
       if (done.length > 0) await this.event(run.model_id, 'RETRAINING_FINISHED', { retrainingRunId: run.id, state, challengerVersion: run.challenger_version, reason: outcome.reason });
     } catch (error) {
+      // No rows that neither version trained on (the data the champion read did not change): there
+      // is nothing fair to compare on, so the version is kept as a draft for its owner to judge.
+      if (error instanceof AppError && error.code === 'BAD_USER_INPUT' && error.fields.some((f) => f.field === 'holdoutSql')) {
+        const reason = `kept as a draft: no new rows that neither version ${run.challenger_version} nor production trained on, so nothing to compare them on (compareVersions compares them on a holdout you choose)`;
+        const done = rows(
+          await this.db.query(`UPDATE retraining_runs SET state = 'KEPT', promoted = false, reason = $2, finished_at = now() WHERE id = $1 AND state = 'JUDGING' RETURNING id`, [run.id, reason]),
+        );
+        if (done.length > 0) await this.event(run.model_id, 'RETRAINING_FINISHED', { retrainingRunId: run.id, state: RetrainingRunState.KEPT, challengerVersion: run.challenger_version, reason });
+        return;
+      }
       this.log.warn({ err: error, runId: run.id }, 'judging a retrained version failed');
       await this.fail(run.id, `judging failed: ${error instanceof Error ? error.message : String(error)}`);
     }

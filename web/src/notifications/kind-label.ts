@@ -9,6 +9,7 @@ const LABELS: Record<string, string> = {
   MODEL_TOOK_FIRST_PLACE: 'Model took first place',
   NODE_QUARANTINED: 'Node quarantined',
   BENCHMARK_FINAL_RANKING: 'Final ranking of a benchmark',
+  MODEL_TIMELINE_EVENT: 'Model event',
 };
 
 export function kindLabel(kind: NotificationKind): string {
