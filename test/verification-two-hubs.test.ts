@@ -8,23 +8,18 @@
  * score — and one set of reputation updates (each node's record counts each evaluation once).
  * Then real node-agent processes of three owners, on both hubs, verify an evaluation the same way.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createModel, uploadFiles } from './catalog-support.js';
 import { spawnAgent, type AgentProcess } from './support/agent.js';
 import { FAST_SCHEDULER, registerNode, waitFor } from './support/compute.js';
-import { createDataset, upload } from './support/datasets.js';
 import { startTestHub, type TestHub } from './support/hub.js';
+import { CLASSES, flowers, predictRow, setUpIrisBenchmark } from './support/iris-benchmark.js';
 import { predictDoor } from './support/predict-door.js';
 import { connectRawAgent, type RawAgent } from './support/raw-agent.js';
-import { denseModelFiles } from './support/tf-model.js';
 import { signUp, type SignedUp } from './support/users.js';
 
-const CLASSES = ['setosa', 'versicolor', 'virginica'];
 const CHUNK_ROWS = 40;
 const SUBMISSIONS = 3;
-const flowers = Array.from({ length: 120 }, (_, i) => ({ a: (i * 7) % 10, b: (i * 3) % 10, c: (i * 5 + 2) % 10, species: CLASSES[(i * 7 + (i % 3)) % 3] }));
-const csv = (rows: Record<string, unknown>[]) => [Object.keys(rows[0]).join(','), ...rows.map((r) => Object.values(r).join(','))].join('\n') + '\n';
 
 interface Worker {
   name: string;
@@ -46,8 +41,7 @@ describe('Verified evaluation decided by two hubs at once', () => {
   let publicRows: number;
   const workers: Record<'carol' | 'dave' | 'erin', Worker> = {} as never;
 
-  const honest = (row: unknown[]): number[] =>
-    tf.tidy(() => Array.from((model.predict(tf.tensor2d([row.map((v) => (Number(v) - 4.5) / 2.9)])) as tf.Tensor).dataSync()));
+  const honest = (row: unknown[]): number[] => predictRow(model, row);
 
   /** The held replicas whose outputs are uploaded, each with the frames that finish it. */
   let ready: (() => void)[] = [];
@@ -103,35 +97,10 @@ describe('Verified evaluation decided by two hubs at once', () => {
     first = await startTestHub({ env });
     second = await first.peer();
     alice = await signUp(first);
-    await createDataset(first, alice.token, { name: 'flowers', visibility: 'PUBLIC' });
-    expect((await upload(first, alice.token, alice.username, 'flowers', csv(flowers))).status).toBe(201);
-    const created = await first.graphql(
-      `mutation($input: CreateBenchmarkInput!) { createBenchmark(input: $input) { id } }`,
-      {
-        input: {
-          name: 'iris', dataset: `${alice.username}/flowers@1`, label: 'species', task: 'CLASSIFICATION', metric: 'ACCURACY', visibility: 'PUBLIC',
-          split: { testFraction: 0.5, publicFraction: 0.5, seed: 3 }, rules: { submissionsPerDay: 50 },
-        },
-      },
-      alice.token,
-    );
-    expect(created.errors).toBeUndefined();
-    const files = await denseModelFiles(3, 'softmax');
-    await createModel(first, alice.token, { name: 'iris3', visibility: 'PUBLIC' });
-    expect((await uploadFiles(first, alice.token, alice.username, 'iris3', files)).status).toBe(201);
-    const set = await first.graphql(
-      `mutation($o: String!, $n: String!, $input: ModelVersionMetadataInput!) { setModelVersionMetadata(owner: $o, name: $n, number: 1, input: $input) { number } }`,
-      { o: alice.username, n: 'iris3', input: { labels: CLASSES, features: ['a', 'b', 'c'].map((name) => ({ name, type: 'NUMBER', preprocessing: { kind: 'STANDARDIZE', mean: 4.5, std: 2.9 } })) } },
-      alice.token,
-    );
-    expect(set.errors).toBeUndefined();
-    const json = JSON.parse(new TextDecoder().decode(files.get('model.json')!));
-    const weights = files.get('weights.bin')!;
-    model = await tf.loadLayersModel(
-      tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer }),
-    );
+    const fixture = await setUpIrisBenchmark(first, alice);
+    model = fixture.model;
     // The reference public accuracy of honest predictions, from the source rows.
-    const [{ hidden_table: table }] = await first.sql(`SELECT hidden_table FROM benchmarks WHERE id = $1`, [created.data.createBenchmark.id]);
+    const [{ hidden_table: table }] = await first.sql(`SELECT hidden_table FROM benchmarks WHERE id = $1`, [fixture.benchmarkId]);
     const hidden: { row: number }[] = await first.sql(`SELECT __row::int AS row FROM ${table} WHERE __part = 'public' ORDER BY __key`);
     let right = 0;
     for (const h of hidden) {

@@ -11,22 +11,17 @@
  * the sampled rows) disagrees with another owner's node, a third owner's node decides, and the
  * liar is quarantined.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createModel, uploadFiles } from './catalog-support.js';
 import { FAST_SCHEDULER, registerNode, waitFor } from './support/compute.js';
-import { createDataset, upload } from './support/datasets.js';
 import { startTestHub, type TestHub } from './support/hub.js';
+import { CLASSES, flowers, predictRow, setUpIrisBenchmark } from './support/iris-benchmark.js';
 import { predictDoor } from './support/predict-door.js';
 import { connectRawAgent, type RawAgent } from './support/raw-agent.js';
-import { denseModelFiles } from './support/tf-model.js';
 import { signUp, type SignedUp } from './support/users.js';
 
-const CLASSES = ['setosa', 'versicolor', 'virginica'];
 const CHUNK_ROWS = 40;
 const TRUSTED_AFTER = 2;
-const flowers = Array.from({ length: 120 }, (_, i) => ({ a: (i * 7) % 10, b: (i * 3) % 10, c: (i * 5 + 2) % 10, species: CLASSES[(i * 7 + (i % 3)) % 3] }));
-const csv = (rows: Record<string, unknown>[]) => [Object.keys(rows[0]).join(','), ...rows.map((r) => Object.values(r).join(','))].join('\n') + '\n';
 
 const RECORD = `agreed disagreed spotChecksPassed spotChecksFailed cleanStreak trusted`;
 
@@ -49,8 +44,7 @@ describe('Verified benchmark evaluation', () => {
   const workers: Record<'bob' | 'carol' | 'dave' | 'erin' | 'frank', Worker> = {} as never;
 
   /** The submitted model's own probabilities for a served row (standardised as its metadata says). */
-  const honest = (row: unknown[]): number[] =>
-    tf.tidy(() => Array.from((model.predict(tf.tensor2d([row.map((v) => (Number(v) - 4.5) / 2.9)])) as tf.Tensor).dataSync()));
+  const honest = (row: unknown[]): number[] => predictRow(model, row);
   /** Plausible but wrong: the same probabilities moved one class on (a valid distribution, a different class). */
   const lie = (row: unknown[]): number[] => {
     const p = honest(row);
@@ -135,36 +129,11 @@ describe('Verified benchmark evaluation', () => {
     });
     [alice, admin] = [await signUp(hub), await signUp(hub)];
     await hub.sql(`UPDATE users SET is_admin = true WHERE id = $1`, [admin.id]);
-    await createDataset(hub, alice.token, { name: 'flowers', visibility: 'PUBLIC' });
-    expect((await upload(hub, alice.token, alice.username, 'flowers', csv(flowers))).status).toBe(201);
-    const created = await hub.graphql(
-      `mutation($input: CreateBenchmarkInput!) { createBenchmark(input: $input) { id } }`,
-      {
-        input: {
-          name: 'iris', dataset: `${alice.username}/flowers@1`, label: 'species', task: 'CLASSIFICATION', metric: 'ACCURACY', visibility: 'PUBLIC',
-          split: { testFraction: 0.5, publicFraction: 0.5, seed: 3 }, rules: { submissionsPerDay: 50 },
-        },
-      },
-      alice.token,
-    );
-    expect(created.errors).toBeUndefined();
-    const files = await denseModelFiles(3, 'softmax');
-    await createModel(hub, alice.token, { name: 'iris3', visibility: 'PUBLIC' });
-    expect((await uploadFiles(hub, alice.token, alice.username, 'iris3', files)).status).toBe(201);
-    const set = await hub.graphql(
-      `mutation($o: String!, $n: String!, $input: ModelVersionMetadataInput!) { setModelVersionMetadata(owner: $o, name: $n, number: 1, input: $input) { number } }`,
-      { o: alice.username, n: 'iris3', input: { labels: CLASSES, features: ['a', 'b', 'c'].map((name) => ({ name, type: 'NUMBER', preprocessing: { kind: 'STANDARDIZE', mean: 4.5, std: 2.9 } })) } },
-      alice.token,
-    );
-    expect(set.errors).toBeUndefined();
-    const json = JSON.parse(new TextDecoder().decode(files.get('model.json')!));
-    const weights = files.get('weights.bin')!;
-    model = await tf.loadLayersModel(
-      tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer }),
-    );
+    const fixture = await setUpIrisBenchmark(hub, alice);
+    model = fixture.model;
 
     // The reference: honest predictions against the true labels of the hidden rows, per part.
-    const [{ hidden_table: table }] = await hub.sql(`SELECT hidden_table FROM benchmarks WHERE id = $1`, [created.data.createBenchmark.id]);
+    const [{ hidden_table: table }] = await hub.sql(`SELECT hidden_table FROM benchmarks WHERE id = $1`, [fixture.benchmarkId]);
     const hidden: { row: number; part: 'public' | 'private' }[] = await hub.sql(`SELECT __row::int AS row, __part AS part FROM ${table} ORDER BY __key`);
     const right = { public: [0, 0], private: [0, 0] };
     for (const h of hidden) {
