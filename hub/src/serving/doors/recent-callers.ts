@@ -6,7 +6,8 @@
  * What this may delay, and by how much: a revoked session or API key is forgotten at once on every
  * hub (the `credentialRevoked` signal); any other change (a key's expiry, sharing, visibility, a
  * subscription ended, a deployment changed on another hub or deleted) reaches callers within
- * {@link CALLER_TTL_MS}. A failed lookup is never kept: the next request asks again.
+ * {@link CALLER_TTL_MS}. A failed lookup is never kept, nor a deployment its budget stopped: the
+ * next request asks again.
  */
 import type { Principal, Scope } from '../../accounts/index.js';
 import type { Signals } from '../../db/signals.js';
@@ -88,7 +89,9 @@ export class RecentCallable implements CallableDeployments {
     const known = this.answers.get(key);
     if (known) return known.answer;
     const answer = await this.inner.callable(principal, owner, name);
-    this.answers.set(key, { credentialId: principal.credentialId, answer }, this.now() + CALLER_TTL_MS);
+    // A deployment its budget stopped is read again on each request: it answers the moment the
+    // budget is raised (on any hub), and refusing it costs nothing a replica would do.
+    if (!answer.target.stoppedBecause) this.answers.set(key, { credentialId: principal.credentialId, answer }, this.now() + CALLER_TTL_MS);
     return answer;
   }
 
