@@ -16,7 +16,7 @@ const FLOOR = [
   '^hub/src/http/',
   '^hub/src/graphql/(connection|format-error|keyset-search|while-readable|paging)',
   '^hub/src/(access|events|validation)(/|\\.ts$)',
-  '^hub/src/(errors|config|logger|metrics|module|tf)\\.ts$',
+  '^hub/src/(errors|config|config-parsers|config-variables|logger|metrics|module|tf)\\.ts$',
 ];
 /** The event bus's topic map: it names the domain types its topics carry, as types only. */
 const TOPICS = '^hub/src/pubsub\\.ts$';
