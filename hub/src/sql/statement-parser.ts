@@ -13,7 +13,8 @@
  * {@link SqlError} with the line and column.
  */
 import { isPunct, isWord, lex, significant, type Token } from './lexer.js';
-import { canonicalOption, checkAlterOptions, checkOptions, readOptions, type AlterOptions, type ModelOptions } from './model-options.js';
+import { canonicalOption, checkAlterOptions, checkOptions, type AlterOptions, type ModelOptions } from './model-options.js';
+import { readOptions } from './option-values.js';
 import { isRefProblem, readNameRef, type VersionSpec } from './names.js';
 import { parseSelect, type SelectQuery } from './select-parser.js';
 import { sqlError } from './sql-error.js';
