@@ -105,20 +105,28 @@ describe('progressive rollouts: canary steps, promotion and automatic rollback',
   };
   const predict = (name: string, i: number, headers: Record<string, string> = {}) => tfServingPredict(hub, key, alice.username, name, { instances: [rows[i % rows.length]] }, { headers });
   /** Sends requests in rounds of 8 until `done` holds (checked between rounds); every answer. */
-  async function trafficUntil(name: string, what: string, done: () => Promise<boolean>, extra?: (i: number) => Promise<void>): Promise<HttpAnswer[]> {
+  async function trafficUntil(name: string, what: string, done: (rollout: any) => boolean, extra?: (i: number) => Promise<void>): Promise<HttpAnswer[]> {
     const answers: HttpAnswer[] = [];
     let i = 0;
-    await waitFor(
-      what,
-      async () => {
-        const round = await load(8, 4, (k) => predict(name, i + k));
-        answers.push(...round.map((r) => r.answer));
-        if (extra) await extra(i);
-        i += 8;
-        return done();
-      },
-      90_000,
-    );
+    let last: any;
+    try {
+      await waitFor(
+        what,
+        async () => {
+          const round = await load(8, 4, (k) => predict(name, i + k));
+          answers.push(...round.map((r) => r.answer));
+          if (extra) await extra(i);
+          i += 8;
+          last = (await state(name)).rollout;
+          return done(last);
+        },
+        90_000,
+      );
+    } catch (error) {
+      // Say where the rollout stood and what callers got, not only that time ran out.
+      const statuses = answers.reduce<Record<string, number>>((acc, a) => ({ ...acc, [a.status]: (acc[a.status] ?? 0) + 1 }), {});
+      throw new Error(`${(error as Error).message}; the rollout: ${JSON.stringify(last)}; answers by status: ${JSON.stringify(statuses)}`);
+    }
     return answers;
   }
 
@@ -231,7 +239,7 @@ describe('progressive rollouts: canary steps, promotion and automatic rollback',
     const answers = await trafficUntil(
       'bad-canary',
       'the rollback',
-      async () => (await state('bad-canary')).rollout.status === 'ROLLED_BACK',
+      (rollout) => rollout.status === 'ROLLED_BACK',
       async (i) => {
         pinned.push(await predict('bad-canary', i, { 'X-AIMass-Variant': '1' }));
       },
@@ -272,7 +280,7 @@ describe('progressive rollouts: canary steps, promotion and automatic rollback',
     expect(hook.notification.message).toMatch(/Rollout of version 2 was rolled back/);
     expect(hook.deploymentEvent.detail).toMatchObject({ canaryVersion: 2, stableVersion: 1, analysis: { verdict: 'FAILING' } });
     agent.broken.delete(2);
-  });
+  }, 150_000);
 
   it('advances a healthy canary step by step on its own, live over deploymentChanged, and promotes it', async () => {
     await createDeployment(hub, alice.token, { name: 'good-canary', model: `${alice.username}/iris`, version: 1, minReplicas: 1 });
@@ -299,7 +307,8 @@ describe('progressive rollouts: canary steps, promotion and automatic rollback',
         alice.token,
       );
       expect(started.errors).toBeUndefined();
-      const answers = await trafficUntil('good-canary', 'the promotion', async () => (await state('good-canary')).rollout.status === 'PROMOTED');
+      await waitForDeployment(hub, alice.token, alice.username, 'good-canary', (d) => d.replicas.some((r: any) => r.versionNumber === 3 && r.state === 'READY'), 30_000);
+      const answers = await trafficUntil('good-canary', 'the promotion', (rollout) => rollout.status === 'PROMOTED');
       expect(answers.filter((a) => a.status !== 200).map((a) => a.body)).toEqual([]);
       expect(answers.some((a) => versionOf(a) === 3)).toBe(true);
 
@@ -325,5 +334,5 @@ describe('progressive rollouts: canary steps, promotion and automatic rollback',
       dispose();
       await client.dispose();
     }
-  });
+  }, 150_000);
 });
