@@ -5,7 +5,8 @@
  */
 import { Agent, AgentRefused } from './agent.js';
 import { AgentConfigError, loadAgentConfig } from './config.js';
-import { assertHandlers } from './jobs/handlers.js';
+import { jobKinds } from '../../schema/index.js';
+import { assertHandlers, handlers } from './jobs/handlers.js';
 import { loadBestBackend } from './tf/load-backend.js';
 
 /**
@@ -36,7 +37,7 @@ async function main(): Promise<number> {
     }
     throw error;
   }
-  assertHandlers();
+  assertHandlers(handlers, jobKinds);
   const backend = await loadBestBackend();
   log('info', 'starting agent', { hub: config.hubUrl, name: config.name, backend: backend.backend, gpu: backend.gpu, skipped: backend.tried });
   const agent = new Agent(config, backend, log);

@@ -9,6 +9,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { InferAnswer, ReplicaLoadSnapshot, ServeRequest } from './job-handler.js';
+import { checkJobPayload } from './job-payload.js';
 import type { FromJobWorker, JobWorkerData, ToJobWorker } from './job-worker.js';
 
 export interface JobRunnerEvents {
@@ -106,7 +107,9 @@ export class JobRunner {
       this.worker.on('error', (error) => settle({ ok: false, error: `job crashed: ${error.message}`, permanent: false }));
       this.worker.on('exit', (code) => settle({ ok: false, error: `job worker exited with code ${code}`, permanent: false }));
     });
-    this.tell({ type: 'start', data, startedAt: Date.now() });
+    const startedAt = Date.now();
+    const checked = checkJobPayload(data.kind, data.payload);
+    this.tell({ type: 'start', data: checked.ok ? { ...data, payload: checked.payload } : { ...data, refused: checked.error }, startedAt });
   }
 
   private tell(message: ToJobWorker): void {

@@ -12,7 +12,7 @@
  * {infer, request} and {drain}.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { JOB_KINDS, isJobKind, type JobKind } from '../../../schema/index.js';
+import type { JobKind } from '../../../schema/job-kinds.js';
 import { loadBestBackend } from '../tf/load-backend.js';
 import {
   PermanentJobError,
@@ -29,7 +29,9 @@ export interface JobWorkerData {
   jobId: string;
   attempt: number;
   kind: string;
+  /** Checked on the main thread (job-payload.ts), which sends `refused` instead when it fails. */
   payload: unknown;
+  refused?: string;
   /** The hub's base URL and the job token, for the job's HTTP endpoints. */
   hubUrl: string;
   jobToken: string;
@@ -102,19 +104,15 @@ function servingPort(settings: NonNullable<JobWorkerData['serving']>): ServingPo
 
 /** `startedAt`: when the agent started the job (Date.now() on its main thread). */
 async function run(data: JobWorkerData, startedAt: number): Promise<void> {
-  // From the agent's job.assign to the handler: getting a worker ready and handing it the job.
+  if (data.refused !== undefined) throw new PermanentJobError(data.refused);
+  const kind = data.kind as JobKind;
+  const handler = (await handlers[kind]()) as JobHandler<JobKind>;
+  // From the agent's job.assign to the handler: getting a worker ready, handing it the job and loading its handler.
   const handedOver = Date.now() - startedAt;
-  if (!isJobKind(data.kind)) throw new PermanentJobError(`this agent does not know job kind "${data.kind}"`);
-  const kind: JobKind = data.kind;
-  const parsed = JOB_KINDS[kind].payload.safeParse(data.payload);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new PermanentJobError(`invalid payload: ${issue.path.join('.') || 'payload'}: ${issue.message}`);
-  }
   const ctx: JobContext<JobKind> = {
     jobId: data.jobId,
     attempt: data.attempt,
-    payload: parsed.data as never,
+    payload: data.payload as never,
     signal: controller.signal,
     progress: (progress, message, metrics) => post({ type: 'progress', progress: Math.min(1, Math.max(0, progress)), message, metrics }),
     tf: () => loadBestBackend(),
@@ -126,6 +124,6 @@ async function run(data: JobWorkerData, startedAt: number): Promise<void> {
     },
     ...(kind === 'serve' && data.serving ? { serving: servingPort(data.serving) } : {}),
   };
-  const result = await (handlers[kind] as JobHandler<JobKind>)(ctx);
+  const result = await handler(ctx);
   post({ type: 'done', result });
 }
