@@ -55,13 +55,29 @@ export class RecyclingWorker<TRequest, TAnswer> {
   run(request: TRequest, transfer: readonly TransferListItem[] = []): Promise<TAnswer> {
     clearTimeout(this.idleTimer);
     const worker = this.current();
+    this.requests++;
     const id = this.nextId++;
     return new Promise<TAnswer>((resolve) => {
       this.pending.set(id, { worker, resolve });
       worker.postMessage({ id, request } satisfies WorkerRequest<TRequest>, transfer);
-    }).finally(() => {
-      if (this.pending.size === 0) this.idleTimer = setTimeout(() => void this.stop(), this.idleMs).unref();
-    });
+    }).finally(() => this.idleLater());
+  }
+
+  /**
+   * Starts a worker now unless one is running (without sending it anything), and gives it a fresh
+   * `idleMs` before it stops: for a caller that knows a request is coming, when the worker module
+   * prepares itself as it starts (TF.js imported by the time the request arrives).
+   */
+  warm(): void {
+    this.current();
+    this.idleLater();
+  }
+
+  /** Stops the worker after `idleMs` unless a request comes first. */
+  private idleLater(): void {
+    if (this.pending.size > 0) return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => void this.stop(), this.idleMs).unref();
   }
 
   private current(): Worker {
@@ -88,7 +104,6 @@ export class RecyclingWorker<TRequest, TAnswer> {
       this.requests = 0;
       this.started++;
     }
-    this.requests++;
     return this.worker;
   }
 

@@ -402,10 +402,13 @@ export class Agent extends EventEmitter<AgentEvents> {
     this.running.set(jobId, { attempt, kind, runner, lastProgressAt: 0, ...(replica ? { replica } : {}) });
     this.send({ type: 'job.started', jobId, attempt });
     void runner.outcome.then((outcome) => {
+      // The next TF.js job finds a worker with TF.js loaded (started after this one, not beside it,
+      // and after its report is sent: loading TF.js would compete with the hub's end of the job).
+      const spare = () => {
+        if (this.config.spareWorker && TF_KINDS.has(kind) && !this.stopped && !this.draining) prepareSpareWorker(this.spareReady);
+      };
       const job = this.running.get(jobId);
-      // The next TF.js job finds a worker with TF.js loaded (started after this one, not beside it).
-      if (this.config.spareWorker && TF_KINDS.has(kind) && !this.stopped && !this.draining) prepareSpareWorker(this.spareReady);
-      if (job?.runner !== runner) return; // canceled or released meanwhile
+      if (job?.runner !== runner) return spare(); // canceled or released meanwhile
       this.running.delete(jobId);
       this.abandonRequests(jobId, job, 'the replica ended');
       if (outcome.ok) {
@@ -415,6 +418,7 @@ export class Agent extends EventEmitter<AgentEvents> {
         this.log('warn', 'job failed', { jobId, attempt, kind, error: outcome.error });
         this.report({ type: 'job.failed', jobId, attempt, error: outcome.error, retryable: !outcome.permanent });
       }
+      spare();
       this.settleDrain();
     });
   }

@@ -349,6 +349,14 @@ export class CatalogService {
   }
 
   /**
+   * A model is about to be uploaded for checking (a training job is in its epochs): the loader
+   * readies TF.js meanwhile, off the event loop, so the check does not start with its import.
+   */
+  prepareModelCheck(): void {
+    this.loader.warm?.();
+  }
+
+  /**
    * Writes the version row for checked files (see {@link checkUploadedModel}), numbered after every
    * number the model ever gave. `alongside` runs in the same transaction (the trainer records which
    * run made the version), so both happen or neither.

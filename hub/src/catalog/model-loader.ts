@@ -15,6 +15,12 @@ import type { ModelSignature } from './model-version.entity.js';
 export interface ModelLoader {
   /** The model's signature; BAD_USER_INPUT when TF.js cannot load it. `weightData` may be moved away. */
   loadAndSign(manifest: ModelJson, weightData: ArrayBuffer): Promise<ModelSignature>;
+  /**
+   * A model is coming (a training job is in its epochs): get TF.js ready for it off the event
+   * loop, so the check itself does not pay the import. Optional: a loader on the caller's thread
+   * has nothing it could prepare without blocking that thread.
+   */
+  warm?(): void;
   close(): Promise<void>;
 }
 
@@ -53,6 +59,11 @@ export class WorkerModelLoader implements ModelLoader {
   /** How many workers have been started so far. */
   get started(): number {
     return this.worker.started;
+  }
+
+  /** Starts the worker (which imports TF.js as it starts) unless one is running, and keeps it another idle period. */
+  warm(): void {
+    this.worker.warm();
   }
 
   async loadAndSign(manifest: ModelJson, weightData: ArrayBuffer): Promise<ModelSignature> {

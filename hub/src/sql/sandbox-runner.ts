@@ -51,15 +51,20 @@ export async function runSandboxed(
   explain: (error: PgError) => Error,
 ): Promise<SandboxPage> {
   try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    await client.query(`SET LOCAL statement_timeout = ${Math.trunc(limits.timeoutMs)}`);
-    await client.query(`SET LOCAL search_path = pg_catalog`);
-    await client.query(`SET LOCAL standard_conforming_strings = on`);
-    await client.query(`SET LOCAL TimeZone = 'UTC'`);
-    await client.query(`SET LOCAL DateStyle = 'ISO, YMD'`);
-    await client.query(`SET LOCAL max_parallel_workers_per_gather = 0`);
-    await client.query(`SET LOCAL work_mem = '${SANDBOX_WORK_MEM}'`);
-    await client.query(`SET LOCAL idle_in_transaction_session_timeout = ${Math.trunc(limits.timeoutMs) + 10_000}`);
+    // One round trip (a simple-protocol query may hold several statements; none takes a parameter).
+    await client.query(
+      [
+        'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+        `SET LOCAL statement_timeout = ${Math.trunc(limits.timeoutMs)}`,
+        `SET LOCAL search_path = pg_catalog`,
+        `SET LOCAL standard_conforming_strings = on`,
+        `SET LOCAL TimeZone = 'UTC'`,
+        `SET LOCAL DateStyle = 'ISO, YMD'`,
+        `SET LOCAL max_parallel_workers_per_gather = 0`,
+        `SET LOCAL work_mem = '${SANDBOX_WORK_MEM}'`,
+        `SET LOCAL idle_in_transaction_session_timeout = ${Math.trunc(limits.timeoutMs) + 10_000}`,
+      ].join('; '),
+    );
 
     const capped = `SELECT * FROM (${sql}) AS aimass_query LIMIT ${limits.maxRows + 1}`;
     const paged = `SELECT aimass_page.*, count(*) OVER () AS aimass_total, sum(pg_column_size(aimass_page.*)) OVER () AS aimass_bytes FROM (${capped}) AS aimass_page OFFSET ${page.offset} LIMIT ${page.first}`;

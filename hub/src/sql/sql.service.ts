@@ -80,6 +80,8 @@ export class SqlService {
   private readonly handlers = new Map<StatementKind, StatementHandler>();
   private running = 0;
   private readonly waiting: (() => void)[] = [];
+  /** columnsOf's answers, while the resolved SELECT is in use. */
+  private readonly columnsKnown = new WeakMap<ResolvedSelect, Promise<{ name: string; type: string }[]>>();
   /** Sandboxed queries running at once on this hub: half the pool, so the rest of the hub keeps connections. */
   private readonly concurrency: number;
 
@@ -284,10 +286,19 @@ export class SqlService {
     }
   }
 
-  /** The columns a resolved SELECT returns (it is planned and started, but no row is read). */
+  /**
+   * The columns a resolved SELECT returns (it is planned and started, but no row is read). Asked
+   * once per resolved SELECT: it reads fixed dataset versions, so the answer cannot change, and
+   * CREATE MODEL asks twice (the statement's check here, then the training plan).
+   */
   async columnsOf(source: SourceText, select: ResolvedSelect): Promise<{ name: string; type: string }[]> {
-    const page = await this.runSelect(select, select.sql, { offset: 0, first: 0 }, this.limits(this.config.sql.maxRows), source);
-    return page.columns;
+    let columns = this.columnsKnown.get(select);
+    if (!columns) {
+      columns = this.runSelect(select, select.sql, { offset: 0, first: 0 }, this.limits(this.config.sql.maxRows), source).then((page) => page.columns);
+      this.columnsKnown.set(select, columns);
+      columns.catch(() => this.columnsKnown.delete(select));
+    }
+    return (await columns).map((c) => ({ ...c }));
   }
 
   /**

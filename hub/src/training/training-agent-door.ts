@@ -106,6 +106,8 @@ export class TrainingAgentDoor {
       saved.push(Object.assign(new TrainingEpoch(), { runId: run.id, epoch: e.epoch, attempt: job.attempt, nodeId: job.nodeId, loss: e.loss, evalLoss: e.evalLoss, learningRate: e.learningRate, durationMs: e.durationMs, metrics: e.metrics, createdAt: row.created_at }));
     }
     for (const epoch of saved) this.events.publish('TRAINING_EPOCH', job.id, epoch);
+    // The trained model follows the epochs: its check's TF.js gets ready meanwhile, off the event loop.
+    this.catalog.prepareModelCheck();
     return { recorded: saved.length };
   }
 
@@ -188,11 +190,20 @@ export class TrainingAgentDoor {
    * features must be this run's columns), then the version is written with the hub's own lineage
    * (dataset versions, statement, hyperparameters, job, node; declared: false) in the same
    * transaction that ties it to the run. A second upload for a run that has its version answers
-   * that version (the first answer was lost) and keeps nothing.
+   * that version (the first answer was lost) and keeps nothing. `timings` is given the milliseconds
+   * of each step (receive: the files stored; check: the model loaded and its metadata checked;
+   * version: the version written), which the route answers as Server-Timing.
    */
-  async uploadModel(job: LeasedJob, headers: IncomingHttpHeaders, body: Readable): Promise<FinishedModel> {
+  async uploadModel(job: LeasedJob, headers: IncomingHttpHeaders, body: Readable, timings: Record<string, number> = {}): Promise<FinishedModel> {
+    let lapAt = performance.now();
+    const lap = (step: string) => {
+      const now = performance.now();
+      timings[step] = now - lapAt;
+      lapAt = now;
+    };
     const run = await this.runOf(job);
     const { files, created } = await this.catalog.receiveUpload(headers, body);
+    lap('receive');
     const infoFile = files.get('training.json');
     try {
       const already = await this.finished(job);
@@ -215,6 +226,7 @@ export class TrainingAgentDoor {
         labels: info.labels,
         metrics: info.metrics,
       });
+      lap('check');
       if (run.tuningId) {
         const kept = await this.keepTrialModel(run, files, signature, metrics, info);
         await this.blobs.deleteUnreferenced([infoFile.sha256]);
@@ -247,6 +259,7 @@ export class TrainingAgentDoor {
       this.log.info({ jobId: job.id, modelId: run.modelId, version: version.number, nodeId: job.nodeId }, 'trained model version made');
       // Before answering the agent, so the deployment exists when the job succeeds; never throws.
       await this.trained?.landed(run.id);
+      lap('version');
       return { modelVersionId: version.id, versionNumber: version.number, epochs: info.epochs, stoppedEarly: info.stoppedEarly };
     } catch (error) {
       await this.blobs.deleteUnreferenced(created);

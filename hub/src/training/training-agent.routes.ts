@@ -9,7 +9,8 @@
  *   GET  /api/jobs/:id/checkpoint            the newest checkpoint's state.json (204 when there is none)
  *   GET  /api/jobs/:id/checkpoint/weights    its weights.bin
  *   GET  /api/jobs/:id/model                 the version already made from this job (204 when none)
- *   POST /api/jobs/:id/model                 multipart: model.json + shards + training.json → 201 { modelVersionId, versionNumber, … }
+ *   POST /api/jobs/:id/model                 multipart: model.json + shards + training.json → 201 { modelVersionId, versionNumber, … },
+ *                                            with Server-Timing: receive, check, version (ms)
  */
 import express, { Router, type Request, type Response } from 'express';
 import { leasedJob } from '../compute/index.js';
@@ -39,7 +40,13 @@ export function trainingAgentRouter(services: Pick<Services, 'scheduler' | 'conf
     res.status(201).json(await handle(job, req));
   };
   router.post('/:id/checkpoints', upload((job, req) => files.saveCheckpoint(job, req.headers, req)));
-  router.post('/:id/model', upload((job, req) => files.uploadModel(job, req.headers, req)));
+  router.post('/:id/model', async (req: Request, res: Response) => {
+    const job = await leasedJob(services.scheduler, req);
+    const timings: Record<string, number> = {};
+    const made = await files.uploadModel(job, req.headers, req, timings);
+    res.setHeader('server-timing', Object.entries(timings).map(([step, ms]) => `${step};dur=${ms.toFixed(1)}`).join(', '));
+    res.status(201).json(made);
+  });
 
   router.get('/:id/model', async (req: Request, res: Response) => {
     const done = await files.finished(await leasedJob(services.scheduler, req));

@@ -14,6 +14,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { JobKind } from '../../../schema/job-kinds.js';
 import { loadBestBackend } from '../tf/load-backend.js';
+import { warmUpTraining } from '../tf/warm-up.js';
 import {
   PermanentJobError,
   type InferAnswer,
@@ -58,16 +59,19 @@ const controller = new AbortController();
 const post = (message: FromJobWorker) => port.postMessage(message);
 let onRequest: ((request: ServeRequest) => void) | undefined;
 let onDrain: (() => void) | undefined;
-// A spare loads TF.js while it waits, since that is most of a TF.js job's start (a failure is not
-// kept: the job's own ctx.tf() tries again and reports it). A worker started for its job loads it
-// only if the job asks: an echo job never does.
-if ((workerData as { spare?: boolean } | null)?.spare) {
-  loadBestBackend().then(
-    () => post({ type: 'warm' }),
-    () => undefined,
-  );
-}
 let started = false;
+// A spare loads TF.js while it waits, since that is most of a TF.js job's start (a failure is not
+// kept: the job's own ctx.tf() tries again and reports it), then runs a short training so V8 has
+// compiled TF.js's training code (warm-up.ts; it stops at its next yield once the job starts). A
+// worker started for its job loads TF.js only if the job asks: an echo job never does.
+if ((workerData as { spare?: boolean } | null)?.spare) {
+  loadBestBackend()
+    .then(({ tf }) => warmUpTraining(tf, () => started).catch(() => undefined)) // the warm-up is a nicety: the spare is ready without it
+    .then(
+      () => post({ type: 'warm' }),
+      () => undefined,
+    );
+}
 
 port.on('message', (message: ToJobWorker) => {
   if (message.type === 'start') {

@@ -17,10 +17,12 @@ export interface Rows {
 const READ_AHEAD = 3;
 
 /**
- * Reads every row of the training query, chunk by chunk, until a short chunk. The hub counted the
- * rows when it planned the job (`rowCount`; dataset versions never change), so the chunks up to
- * that count are asked for {@link READ_AHEAD} at a time rather than one after another; they are
- * still taken in order, and reading goes on past the count until a short chunk.
+ * Reads every row of the training query, chunk by chunk, until a short chunk or exactly the count.
+ * The hub counted the rows when it planned the job (`rowCount`, the same query over dataset
+ * versions that never change), so the chunks up to that count are asked for {@link READ_AHEAD} at
+ * a time rather than one after another; they are taken in order. Reading stops when the rows read
+ * reach the count at a chunk's end (no request past it only to find it empty), and otherwise goes
+ * on until a short chunk, should the count be wrong.
  */
 export async function readRows(hub: TrainingHub, payload: TrainPayload, signal: AbortSignal, progress: (read: number) => void): Promise<Rows> {
   const size = payload.chunkRows;
@@ -38,7 +40,7 @@ export async function readRows(hub: TrainingHub, payload: TrainPayload, signal: 
   let columns: string[] | null = null;
   for (let k = 0; ; k++) {
     signal.throwIfAborted();
-    for (let ahead = k + 1; ahead < k + READ_AHEAD && ahead * size <= payload.rowCount; ahead++) ask(ahead);
+    for (let ahead = k + 1; ahead < k + READ_AHEAD && ahead * size < payload.rowCount; ahead++) ask(ahead);
     const chunk = await ask(k);
     asked.delete(k);
     columns ??= chunk.columns;
@@ -48,7 +50,7 @@ export async function readRows(hub: TrainingHub, payload: TrainPayload, signal: 
       rows.push(row);
     }
     progress(rows.length);
-    if (chunk.rows.length < size) break;
+    if (chunk.rows.length < size || rows.length === payload.rowCount) break;
   }
   const index = new Map(columns!.map((name, i) => [name, i]));
   for (const name of [payload.label.name, ...payload.features.map((f) => f.name), ...(payload.hyperparameters.dataSplitCol ? [payload.hyperparameters.dataSplitCol] : [])]) {

@@ -31,9 +31,15 @@ export class TrainingHub {
 
   async rows(offset: number, limit: number): Promise<RowsChunk> {
     const res = await this.call('reading the training rows', `/rows?offset=${offset}&limit=${limit}`);
-    const parsed = rowsChunk.safeParse(await res.json());
-    if (!parsed.success) throw new Error(`reading the training rows: the hub's answer is malformed (${parsed.error.issues[0].message})`);
-    return parsed.data;
+    const body: unknown = await res.json();
+    const malformed = (why: string) => new Error(`reading the training rows: the hub's answer is malformed (${why})`);
+    // rowsChunk checks all but the rows, which are checked here by hand (an array of arrays, as
+    // rowsChunk says): zod's first parses of thousands of rows in a fresh worker cost tens of ms a chunk.
+    const rows = (body as { rows?: unknown } | null)?.rows;
+    const parsed = rowsChunk.safeParse(body !== null && typeof body === 'object' && !Array.isArray(body) ? { ...body, rows: [] } : body);
+    if (!parsed.success) throw malformed(parsed.error.issues[0].message);
+    if (!Array.isArray(rows) || !rows.every((row) => Array.isArray(row))) throw malformed('rows must be an array of arrays');
+    return { ...parsed.data, rows: rows as unknown[][] };
   }
 
   async epochs(epochs: EpochReport[]): Promise<void> {
@@ -66,7 +72,8 @@ export class TrainingHub {
     return res.status === 204 ? null : finishedModel(await res.json());
   }
 
-  async uploadModel(modelJson: object, weights: Uint8Array, info: TrainedModelInfo): Promise<FinishedModel> {
+  /** The version made, and the hub's own timing of its steps (its Server-Timing, in ms; for the agent's step log only). */
+  async uploadModel(modelJson: object, weights: Uint8Array, info: TrainedModelInfo): Promise<{ made: FinishedModel; hubTimings: Record<string, number> }> {
     const res = await this.call('uploading the trained model', '/model', () => {
       const form = new FormData();
       form.append('files', new Blob([JSON.stringify(modelJson)], { type: 'application/json' }), 'model.json');
@@ -74,8 +81,20 @@ export class TrainingHub {
       form.append('files', new Blob([JSON.stringify(info)], { type: 'application/json' }), 'training.json');
       return { method: 'POST', body: form };
     });
-    return finishedModel(await res.json());
+    return { made: finishedModel(await res.json()), hubTimings: serverTiming(res.headers.get('server-timing')) };
   }
+}
+
+/** `name;dur=12.5, …` as milliseconds by name; anything else in the header is left out. */
+export function serverTiming(header: string | null): Record<string, number> {
+  const timings: Record<string, number> = {};
+  for (const entry of (header ?? '').split(',').slice(0, 16)) {
+    const [name, ...params] = entry.split(';').map((part) => part.trim());
+    const dur = params.find((p) => p.startsWith('dur='));
+    const ms = Number(dur?.slice(4));
+    if (/^[A-Za-z0-9_-]{1,32}$/.test(name) && Number.isFinite(ms) && ms >= 0) timings[name] = ms;
+  }
+  return timings;
 }
 
 function finishedModel(value: unknown): FinishedModel {
