@@ -29,7 +29,7 @@ export interface ModelSignature {
   outputs: TensorSignature[];
 }
 
-@ObjectType('ModelVersion', { description: 'An immutable, numbered version of a model' })
+@ObjectType('ModelVersion', { description: 'An immutable, numbered version of a model', simpleResolvers: true })
 @Entity('model_versions')
 export class ModelVersion {
   @Field(() => ID)

@@ -7,7 +7,9 @@ import { bigintAsNumber, OwnedListing } from '../sharing/index.js';
 export const ModelVisibility = Visibility;
 export type ModelVisibility = Visibility;
 
-@ObjectType('Model', { description: 'A model in the catalog, `owner/name`, with immutable numbered versions' })
+// simpleResolvers: plain fields read by graphql-js's default resolver (see graphql/connection.ts);
+// owner, latestVersion, aliases and versions keep their field resolvers.
+@ObjectType('Model', { description: 'A model in the catalog, `owner/name`, with immutable numbered versions', simpleResolvers: true })
 @Entity('models')
 export class Model extends OwnedListing {
   @Field(() => String, { description: 'classification, regression or any other task name' })

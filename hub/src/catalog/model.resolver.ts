@@ -10,7 +10,7 @@ import { ModelSort, prefetchedWith } from './search.js';
 
 const ModelConnection = ConnectionType(Model, 'Model');
 
-@ObjectType('ModelAliasRef', { description: 'An alias and the version number it points at' })
+@ObjectType('ModelAliasRef', { description: 'An alias and the version number it points at', simpleResolvers: true })
 export class ModelAliasRef {
   @Field(() => String) alias: string;
   @Field(() => Int) number: number;

@@ -62,7 +62,7 @@ export interface StoredLineage {
   declared?: boolean;
 }
 
-@ObjectType('TensorSpec', { description: 'An input or output tensor, as TF.js reports it on loading the model' })
+@ObjectType('TensorSpec', { description: 'An input or output tensor, as TF.js reports it on loading the model', simpleResolvers: true })
 export class TensorSpec {
   @Field(() => String) name: string;
   @Field(() => [Int], { nullable: 'items', description: 'null for a free dimension (usually the batch)' }) shape: (number | null)[];
@@ -86,7 +86,7 @@ export class FeatureSpec {
   @Field(() => Preprocessing) preprocessing: Preprocessing;
 }
 
-@ObjectType('ModelSignature')
+@ObjectType('ModelSignature', { simpleResolvers: true })
 export class ModelSignatureType {
   @Field(() => [TensorSpec]) inputs: TensorSpec[];
   @Field(() => [TensorSpec]) outputs: TensorSpec[];

@@ -9,7 +9,10 @@ import type { Page, PageArgs as PageRequest, PageInfo as PageInfoShape } from '.
 
 export type { Edge, Page } from '../db/paging.js';
 
-@ObjectType('PageInfo')
+// simpleResolvers: graphql-js's default resolver reads these fields, not type-graphql's wrapper (an
+// object and a closure per field; no field here has middleware or roles). Lists of 50 rows resolve
+// over a thousand such fields a page (docs/performance.md, catalog search).
+@ObjectType('PageInfo', { simpleResolvers: true })
 export class PageInfo implements PageInfoShape {
   @Field(() => Boolean) hasNextPage: boolean;
   @Field(() => Boolean) hasPreviousPage: boolean;
@@ -28,13 +31,13 @@ export class PageArgs implements PageRequest {
 
 /** Builds `<Name>Connection` and `<Name>Edge` object types for a node type. */
 export function ConnectionType<T extends object>(node: ClassType<T>, name: string): ClassType<Page<T>> {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { simpleResolvers: true })
   class EdgeType {
     @Field(() => String) cursor: string;
     @Field(() => node) node: T;
   }
 
-  @ObjectType(`${name}Connection`)
+  @ObjectType(`${name}Connection`, { simpleResolvers: true })
   class Connection {
     @Field(() => [EdgeType]) edges: EdgeType[];
     @Field(() => PageInfo) pageInfo: PageInfo;
