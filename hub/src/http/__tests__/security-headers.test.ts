@@ -23,7 +23,9 @@ async function headersThrough(middleware: express.RequestHandler): Promise<{ hea
     for (let i = 0; i < 2; i++) {
       const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
       const { nonce } = (await res.json()) as { nonce: string };
-      const headers = [...res.headers].filter(([name]) => !['date', 'etag', 'content-length'].includes(name)).map(([name, value]): [string, string] => [name, value.replaceAll(nonce, 'NONCE')]);
+      const all: [string, string][] = [];
+      res.headers.forEach((value, name) => all.push([name, value]));
+      const headers = all.filter(([name]) => !['date', 'etag', 'content-length'].includes(name)).map(([name, value]): [string, string] => [name, value.replaceAll(nonce, 'NONCE')]);
       answers.push({ headers, nonce });
     }
     return answers;
