@@ -6,8 +6,8 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimJobs, recordAttempts } from '../hub/src/compute/queue/claim-jobs.js';
-import { preparedOnClient } from '../hub/src/db/prepared.js';
+import { claimJobs } from '../hub/src/compute/queue/claim-jobs.js';
+import { preparedConnection, type PreparedConnection } from '../hub/src/db/prepared.js';
 import type { Queryable } from '../hub/src/db/rows.js';
 import { registerNode } from './support/compute.js';
 import { startTestHub, type TestHub } from './support/hub.js';
@@ -51,6 +51,7 @@ describe('Claims with 20,000 queued jobs', () => {
   let hub: TestHub;
   let db: pg.Client;
   let q: Queryable;
+  let prepared: PreparedConnection;
   let alice: SignedUp;
   let bob: SignedUp;
   let carol: SignedUp;
@@ -63,6 +64,7 @@ describe('Claims with 20,000 queued jobs', () => {
     db = new pg.Client({ connectionString: await hub.databaseUrl() });
     await db.connect();
     q = { query: async (sql, params) => (await db.query(sql, params)).rows };
+    prepared = preparedConnection(await hub.databaseUrl(), 'claim-scale-test');
     [alice, bob, carol, dave] = await Promise.all([signUp(hub), signUp(hub), signUp(hub), signUp(hub)]);
     // Carol's node: no GPU, 8 GB, cpu backend, label x. No agent connects: the test claims for it.
     nodeId = (await registerNode(hub, carol.token, 'claimer')).nodeId;
@@ -96,23 +98,21 @@ describe('Claims with 20,000 queued jobs', () => {
     await db.query(`ANALYZE jobs`);
   });
   afterAll(async () => {
+    await prepared?.close();
     await db?.end();
     await hub?.close();
   });
 
-  /** One claim in its own transaction; as the hub runs it (a prepared statement, generic plan) every other time, else planned anew. */
+  /** One claim (one statement, autocommit); as the hub runs it (a prepared statement on its own connection, generic plan) every other time, else planned anew. */
   let claims = 0;
   async function claim(limit: number): Promise<string[]> {
-    await db.query('BEGIN');
-    try {
-      const jobs = await claimJobs(claims++ % 2 === 0 ? preparedOnClient(db) : q, nodeId, limit, 60);
-      await recordAttempts(q, nodeId, jobs.map((j) => ({ id: j.id, attempt: j.attempt, tokenHash: `hash-${j.id}`, ownerId: j.ownerId })));
-      await db.query('COMMIT');
-      return jobs.map((j) => j.id);
-    } catch (error) {
-      await db.query('ROLLBACK');
-      throw error;
-    }
+    const hashes = Array.from({ length: limit }, (_, i) => `hash-${claims}-${i}`);
+    const jobs = await claimJobs(claims++ % 2 === 0 ? prepared : q, nodeId, limit, 60, undefined, hashes);
+    // The i-th job claimed holds the i-th hash and its attempt is recorded.
+    expect(jobs.map((j) => j.tokenHash)).toEqual(hashes.slice(0, jobs.length));
+    const recorded = await db.query(`SELECT count(*)::int AS n FROM job_attempts WHERE job_id = ANY($1) AND node_id = $2`, [jobs.map((j) => j.id), nodeId]);
+    expect(recorded.rows[0].n).toBe(jobs.length);
+    return jobs.map((j) => j.id);
   }
 
   const reference = async (limit: number) => (await db.query(REFERENCE, [nodeId, limit])).rows.map((r) => r.id as string);

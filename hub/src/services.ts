@@ -38,7 +38,7 @@ export function createModules(
   database: { url: string; kind: DatabaseKind },
 ): HubModules {
   const accounts = accountsModule(floor);
-  const compute = computeModule(floor, accounts.services, database.kind !== 'pglite');
+  const compute = computeModule(floor, accounts.services, database.kind === 'pglite' ? undefined : database.url);
   // Every domain that names blobs lists its references here, or the orphan sweep takes its blobs.
   const artifacts = artifactsModule(floor, [modelBlobReferences(floor.db), trainingBlobReferences(floor.db)]);
   const notifications = notificationsModule(floor);

@@ -5,8 +5,8 @@
  *  1. dispatch latency: `submitJob` sent → `job.assign` received by a simulated agent (p50, p99),
  *     with 1, 16 and 200 idle agents, and the hub's and PostgreSQL's CPU per job;
  *  2. throughput: no-op echo jobs completed per second with 1, 4 and 16 simulated agents;
- *  3. claim path: our claim statement (claimJobs) vs a bare `FOR UPDATE SKIP LOCKED` loop, with
- *     1,000 and 100,000 jobs queued;
+ *  3. claim path: our claim (claimJobs, as the scheduler runs it) vs a bare `FOR UPDATE SKIP LOCKED`
+ *     loop, with 1,000 and 100,000 jobs queued;
  *  4. hub CPU and RSS with 200 agents heartbeating every second vs the same hub idle.
  *
  * Needs PostgreSQL: DATABASE_URL (an admin connection: a database is created and dropped), else a
@@ -19,8 +19,8 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { issueToken } from '../../hub/src/accounts/tokens.js';
-import { claimJobs, recordAttempts } from '../../hub/src/compute/queue/claim-jobs.js';
-import { preparedOnClient } from '../../hub/src/db/prepared.js';
+import { claimJobs } from '../../hub/src/compute/queue/claim-jobs.js';
+import { preparedConnection } from '../../hub/src/db/prepared.js';
 import type { Queryable } from '../../hub/src/db/rows.js';
 import {
   runBenchmark,
@@ -335,39 +335,21 @@ interface ClaimResult {
   lastTenthMs: number;
 }
 
-const CLAIM_METHODS = ['claimJobs, planned each time', 'claimJobs', 'scheduler txn', 'bare SKIP LOCKED'] as const;
+const CLAIM_METHODS = ['claimJobs, planned each time', 'claimJobs', 'bare SKIP LOCKED'] as const;
 type ClaimMethod = (typeof CLAIM_METHODS)[number];
 
-async function measureClaims(db: pg.Client, ownerId: string, nodeId: string, queued: number): Promise<Record<ClaimMethod, ClaimResult>> {
+async function measureClaims(db: pg.Client, url: string, ownerId: string, nodeId: string, queued: number): Promise<Record<ClaimMethod, ClaimResult>> {
   const q: Queryable = { query: async (sql, params) => (await db.query(sql, params)).rows };
-  const prepared = preparedOnClient(db);
+  // The scheduler's claim connection (db/prepared.ts): generic plans and JIT off as its defaults.
+  const claims = preparedConnection(url, 'aimass-bench-claims');
+  const forget = onCleanup('close the claim connection', () => claims.close());
   const n = Math.min(SETTINGS.claimCount, queued);
   const claimOne: Record<ClaimMethod, () => Promise<number>> = {
-    'claimJobs, planned each time': async () => (await claimJobs(q, nodeId, 1, 60)).length,
-    // As the hub sends it: a prepared statement with a generic plan, in a transaction (db/prepared.ts).
-    claimJobs: async () => {
-      await db.query('BEGIN');
-      const claimed = (await claimJobs(prepared, nodeId, 1, 60)).length;
-      await db.query('COMMIT');
-      return claimed;
-    },
-    // What Scheduler.dispatch does per idle agent: claim and record the attempt, in one transaction.
-    'scheduler txn': async () => {
-      await db.query('BEGIN');
-      try {
-        const jobs = await claimJobs(prepared, nodeId, 1, 60);
-        await recordAttempts(
-          q,
-          nodeId,
-          jobs.map((j) => ({ id: j.id, attempt: j.attempt, tokenHash: issueToken('amj').hash, ownerId: j.ownerId })),
-        );
-        await db.query('COMMIT');
-        return jobs.length;
-      } catch (error) {
-        await db.query('ROLLBACK');
-        throw error;
-      }
-    },
+    // The same statement unprepared, on an ordinary connection, autocommit.
+    'claimJobs, planned each time': async () => (await claimJobs(q, nodeId, 1, 60, undefined, [issueToken('amj').hash])).length,
+    // What Scheduler.claimFor does per idle agent: a token issued, then the one statement that
+    // claims and records the attempt, prepared on the claim connection, autocommit.
+    claimJobs: async () => (await claimJobs(claims, nodeId, 1, 60, undefined, [issueToken('amj').hash])).length,
     'bare SKIP LOCKED': async () =>
       (
         await db.query(
@@ -399,6 +381,8 @@ async function measureClaims(db: pg.Client, ownerId: string, nodeId: string, que
     }
   }
   await db.query(`DELETE FROM jobs WHERE owner_id = $1`, [ownerId]);
+  forget();
+  await claims.close();
   const result = {} as Record<ClaimMethod, ClaimResult>;
   for (const method of CLAIM_METHODS) {
     // The fastest round counts (least disturbed by the machine); the tenths come from that round.
@@ -582,7 +566,7 @@ async function main(): Promise<void> {
     console.log(
       `## 3. Claim path: ${SETTINGS.claimJobs.join(' and ')} queued jobs, ${SETTINGS.claimCount} of them claimed one at a time, same database, no hub running (best of ${SETTINGS.claimRounds} rounds)`,
     );
-    for (const queued of SETTINGS.claimJobs) claimSizes.push({ queued, claims: await measureClaims(db, user.id, nodes[0].id, queued) });
+    for (const queued of SETTINGS.claimJobs) claimSizes.push({ queued, claims: await measureClaims(db, database.url, user.id, nodes[0].id, queued) });
     const small = claimSizes[0];
     console.log(
       table(
@@ -601,8 +585,7 @@ async function main(): Promise<void> {
         ),
       ),
     );
-    console.log('  claimJobs: the hub\'s claim statement (fair share, requirements, lease), as the hub sends it: prepared once, generic plan, in BEGIN … COMMIT. Planned each time: the same statement unprepared, autocommit.');
-    console.log('  scheduler txn: BEGIN + claimJobs + recordAttempts + COMMIT, as Scheduler.dispatch runs it.');
+    console.log('  claimJobs: the hub\'s claim (fair share, requirements, lease, attempt and token hash recorded) as Scheduler.claimFor runs it: a token issued, one statement prepared once on the claim connection (generic plan, JIT off), autocommit. Planned each time: the same statement unprepared, autocommit.');
     console.log('  Claimed jobs stay leased (as running jobs do), so the owner\'s active-job count grows during the run.');
     console.log('');
   }
@@ -672,7 +655,6 @@ async function main(): Promise<void> {
     rows.push(
       [`claims/s, claimJobs, ${queued} queued`, fmt(claims.claimJobs.perSecond, 0), `bare SKIP LOCKED: ${fmt(bare.perSecond, 0)}`, ratio(claims.claimJobs.perSecond, bare.perSecond)],
       [`claims/s, claimJobs planned each time, ${queued} queued`, fmt(claims['claimJobs, planned each time'].perSecond, 0), `bare SKIP LOCKED: ${fmt(bare.perSecond, 0)}`, ratio(claims['claimJobs, planned each time'].perSecond, bare.perSecond)],
-      [`claims/s, scheduler txn, ${queued} queued`, fmt(claims['scheduler txn'].perSecond, 0), `bare SKIP LOCKED: ${fmt(bare.perSecond, 0)}`, ratio(claims['scheduler txn'].perSecond, bare.perSecond)],
     );
   }
   if (hb) {

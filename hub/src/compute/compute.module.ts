@@ -30,13 +30,16 @@ export interface ComputeServices {
 export function computeModule(
   { db, config, events, signals, metrics, log }: HubFloor,
   { accounts, organizations, nodeTokens }: Pick<AccountsServices, 'accounts' | 'organizations' | 'nodeTokens'>,
-  /** Claims run as a prepared statement (not on PGlite, whose session every connection shares). */
-  preparedClaims = true,
+  /**
+   * The database to claim jobs on, over a connection of their own that runs the claim as a prepared
+   * statement (db/prepared.ts); undefined on PGlite, whose one session every connection shares.
+   */
+  claimDatabaseUrl: string | undefined,
 ): HubModule<ComputeServices> {
   const jobKinds = new JobKinds();
   const nodes = new NodesService(db, nodeTokens, events, signals);
   const jobs = new JobsService(db, organizations, events, signals, jobKinds);
-  const scheduler = new Scheduler(db, config, jobs, nodes, jobKinds, signals, metrics, log.child({ component: 'scheduler' }), preparedClaims);
+  const scheduler = new Scheduler(db, config, jobs, nodes, jobKinds, signals, metrics, log.child({ component: 'scheduler' }), claimDatabaseUrl);
   return {
     name: 'compute',
     services: { nodes, trust: new TrustService(db, accounts, organizations, nodes), jobs, scheduler, jobKinds, agentFrames: new AgentFrames() },

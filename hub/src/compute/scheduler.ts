@@ -18,7 +18,8 @@ import type { DataSource } from 'typeorm';
 import { JOB_KINDS, isJobKind, type AgentToHub, type JobKind, type JobResult, type Message } from '../../../schema/index.js';
 import { issueToken } from '../accounts/index.js';
 import type { Config } from '../config.js';
-import { preparedInTransaction } from '../db/prepared.js';
+import { preparedConnection, type PreparedConnection } from '../db/prepared.js';
+import type { Queryable } from '../db/rows.js';
 import type { Signals } from '../db/signals.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -26,7 +27,7 @@ import type { AgentSession } from './agent-session.js';
 import type { JobKindHooks, JobKinds } from './job-kinds.js';
 import type { JobsService } from './jobs.service.js';
 import { behaviourOf, type NodesService } from './nodes.service.js';
-import { claimJobs, recordAttempts } from './queue/claim-jobs.js';
+import { claimJobs } from './queue/claim-jobs.js';
 import { failJob, loseJobs, releaseJob, succeedJob, type Backoff, type FinishedJob } from './queue/finish-attempt.js';
 import { renewLeases } from './queue/renew-leases.js';
 
@@ -55,6 +56,9 @@ export class Scheduler {
   private readonly backoff: Backoff;
   /** Last progress write per job, to keep a chatty job from writing on every report. */
   private readonly progressWrittenAt = new Map<string, number>();
+  /** Claims run on a connection of their own (a prepared statement, db/prepared.ts); on PGlite, on the DataSource. */
+  private readonly claimConnection: PreparedConnection | undefined;
+  private readonly claims: Queryable;
 
   constructor(
     private readonly db: DataSource,
@@ -65,9 +69,11 @@ export class Scheduler {
     private readonly signals: Signals,
     private readonly metrics: Metrics,
     private readonly log: Logger,
-    /** Whether the claim runs as a prepared statement (db/prepared.ts): not on PGlite. */
-    private readonly preparedClaims = true,
+    /** The database claims run on over a connection of their own (db/prepared.ts); undefined on PGlite. */
+    claimDatabaseUrl: string | undefined,
   ) {
+    this.claimConnection = claimDatabaseUrl ? preparedConnection(claimDatabaseUrl, 'aimass_claims') : undefined;
+    this.claims = this.claimConnection ?? db;
     this.backoff = { baseSeconds: config.jobs.retryBaseSeconds, maxSeconds: config.jobs.retryMaxSeconds };
     this.stops.push(
       signals.on('jobs', () => this.kick()),
@@ -186,18 +192,13 @@ export class Scheduler {
     }
   }
 
-  /** Claims up to `wanted` jobs for one agent in one transaction and sends them; returns how many. */
+  /** Claims up to `wanted` jobs for one agent, their attempts recorded, in one statement, and sends them; returns how many. */
   private async claimFor(session: AgentSession, wanted: number, queuedBy: Date): Promise<number> {
-    const claimed = await this.db.transaction(async (tx) => {
-      const jobs = await claimJobs(preparedInTransaction(tx, this.preparedClaims), session.nodeId, wanted, this.config.jobs.leaseSeconds, queuedBy);
-      const withTokens = jobs.map((job) => ({ ...job, token: issueToken('amj') }));
-      await recordAttempts(
-        tx,
-        session.nodeId,
-        withTokens.map((j) => ({ id: j.id, attempt: j.attempt, tokenHash: j.token.hash, ownerId: j.ownerId })),
-      );
-      return withTokens;
-    });
+    // A token for every job wanted, before the claim: the statement stores their hashes itself.
+    const tokens = Array.from({ length: wanted }, () => issueToken('amj'));
+    const byHash = new Map(tokens.map((t) => [t.hash, t]));
+    const jobs = await claimJobs(this.claims, session.nodeId, wanted, this.config.jobs.leaseSeconds, queuedBy, tokens.map((t) => t.hash));
+    const claimed = jobs.map((job) => ({ ...job, token: byHash.get(job.tokenHash!)! }));
     for (const job of claimed) {
       if (this.sessions.get(session.nodeId) !== session || session.socket.readyState !== session.socket.OPEN) break; // lease expires, job returns
       session.held.set(job.id, job.attempt);
@@ -427,5 +428,6 @@ export class Scheduler {
     this.closed = true;
     for (const stop of this.stops) stop();
     await this.dispatching;
+    await this.claimConnection?.close();
   }
 }

@@ -1,6 +1,7 @@
 /**
- * Claims up to `limit` queued jobs this node can run, in one statement whose cost does not grow
- * with the number of queued jobs.
+ * Claims up to `limit` queued jobs this node can run and records their attempts, in one statement
+ * whose cost does not grow with the number of queued jobs. One statement is the whole claim: it
+ * runs on its own (autocommit, one round trip), atomic as the transaction it replaced.
  *
  * `FOR UPDATE … SKIP LOCKED` makes the claim safe across hub processes sharing one database: a row
  * another transaction is claiming is skipped, never handed out twice.
@@ -11,7 +12,8 @@
  * - the owners with queued jobs come from a skip scan of the jobs_owner_queue index (one probe per
  *   owner, however many jobs each has queued), each with its running jobs counted on
  *   jobs_active_owner (bounded by the nodes' slots, not by the queue) and when job_owner_shares
- *   says it was last served;
+ *   says it was last served. The count is skipped when only one owner has jobs queued: every row
+ *   then ties on it, so it cannot change the order;
  * - for each owner in fair order, that owner's first jobs this node can run come from the
  *   jobs_owner_queue index (owner, priority DESC, created_at, id), at most `limit` of them;
  * - the owner rows arrive sorted, so the final sort (fair order, then priority, age, id: the same
@@ -36,6 +38,11 @@
  * Residency (placement.ts): a job with `residency` goes only to a node every one of those owners
  * trusts. Who trusts this node is computed once per claim (the `node` CTE), so each candidate row
  * costs one array containment test, not a lookup.
+ *
+ * The same statement records what was claimed: each job's row gets its attempt's job-token hash
+ * (the caller issues the tokens before it knows how many jobs it gets, one per job wanted, and the
+ * i-th job claimed gets the i-th hash), its attempt goes into job_attempts, and its owner's
+ * job_owner_shares row says it was served now.
  */
 import { eligibleSql, trustedBySql } from '../placement.js';
 import { rows, type PreparedQueryable, type Queryable } from '../../db/rows.js';
@@ -47,9 +54,11 @@ export interface ClaimedJob {
   attempt: number;
   leaseExpiresAt: Date;
   ownerId: string;
+  /** The hash of the job token this attempt was given (null past the hashes passed). */
+  tokenHash: string | null;
 }
 
-/** The claim statement: $1 node id, $2 limit, $3 lease seconds, $4 queued by (or NULL). */
+/** The claim statement: $1 node id, $2 limit, $3 lease seconds, $4 queued by (or NULL), $5 the token hashes in claim order. */
 export const CLAIM_JOBS_SQL = `WITH node AS (
      SELECT id, owner_id, backend, gpu_name IS NOT NULL AS has_gpu, coalesce(memory_bytes, 0) AS memory, labels, operator_run,
        ${trustedBySql('nodes')} AS trusted_by
@@ -65,10 +74,12 @@ export const CLAIM_JOBS_SQL = `WITH node AS (
      )
      SELECT owner_id FROM walk WHERE owner_id IS NOT NULL
    ),
-   -- Their running jobs, counted on jobs_active_owner: bounded by the slots of the nodes, not by the queue.
+   -- Their running jobs, counted on jobs_active_owner: bounded by the slots of the nodes, not by the
+   -- queue. Only when two owners or more have jobs queued: one owner's rows all tie on the count.
    owners AS (
      SELECT q.owner_id, s.last_dispatched_at,
-       (SELECT count(*) FROM jobs r WHERE r.owner_id = q.owner_id AND r.status IN ('leased', 'running')) AS running
+       CASE WHEN EXISTS (SELECT 1 FROM queued_owners OFFSET 1)
+         THEN (SELECT count(*) FROM jobs r WHERE r.owner_id = q.owner_id AND r.status IN ('leased', 'running')) ELSE 0 END AS running
      FROM queued_owners q LEFT JOIN job_owner_shares s ON s.owner_id = q.owner_id
      ORDER BY running, s.last_dispatched_at NULLS FIRST
    ),
@@ -111,23 +122,51 @@ export const CLAIM_JOBS_SQL = `WITH node AS (
      ) j
      ORDER BY o.running, o.last_dispatched_at NULLS FIRST, j.priority DESC, j.created_at, j.id
      LIMIT $2
+   ),
+   -- The claim order, as one array: the i-th job gets the i-th token hash.
+   picked AS (SELECT ARRAY(SELECT id FROM candidates) AS ids),
+   claimed AS (
+     UPDATE jobs SET status = 'leased', node_id = $1, attempts = jobs.attempts + 1,
+       lease_expires_at = now() + make_interval(secs => $3), started_at = coalesce(jobs.started_at, now()),
+       progress = 0, progress_message = NULL, updated_at = now(),
+       job_token_hash = ($5::text[])[array_position(p.ids, jobs.id)]
+     -- By primary key whatever the plan expects of candidates (a generic plan expects hundreds, and
+     -- would join them to a scan of every job).
+     FROM picked p
+     WHERE jobs.id = ANY (p.ids)
+     RETURNING jobs.id, jobs.kind, jobs.payload, jobs.attempts, jobs.lease_expires_at, jobs.owner_id, jobs.job_token_hash,
+       array_position(p.ids, jobs.id) AS place
+   ),
+   attempts AS (
+     INSERT INTO job_attempts (job_id, attempt, node_id, node_name)
+     SELECT c.id, c.attempts, $1, (SELECT name FROM nodes WHERE id = $1) FROM claimed c
+   ),
+   -- clock_timestamp(): two claims in one transaction still serve their owners in order.
+   shares AS (
+     INSERT INTO job_owner_shares (owner_id, last_dispatched_at)
+     SELECT o.owner_id, clock_timestamp() FROM (SELECT DISTINCT owner_id FROM claimed) o
+     ON CONFLICT (owner_id) DO UPDATE SET last_dispatched_at = excluded.last_dispatched_at
    )
-   UPDATE jobs SET status = 'leased', node_id = $1, attempts = jobs.attempts + 1,
-     lease_expires_at = now() + make_interval(secs => $3), started_at = coalesce(jobs.started_at, now()),
-     progress = 0, progress_message = NULL, updated_at = now()
-   -- By primary key whatever the plan expects of candidates (a generic plan expects hundreds, and
-   -- would join them to a scan of every job).
-   WHERE jobs.id = ANY (ARRAY(SELECT id FROM candidates))
-   RETURNING jobs.id, jobs.kind, jobs.payload, jobs.attempts, jobs.lease_expires_at, jobs.owner_id`;
+   SELECT id, kind, payload, attempts, lease_expires_at, owner_id, job_token_hash FROM claimed ORDER BY place`;
 
 /**
  * `queuedBy`: only jobs queued (and due) by this time. A dispatch pass passes its start time, so a
  * job arriving mid-pass waits for the next pass, which offers it to the fastest idle agent first
  * instead of whichever agent the running pass happens to reach next.
+ *
+ * `tokenHashes`: the hashes of the job tokens to hand out, the i-th to the i-th job claimed (a job
+ * past the last hash gets none). Answers the jobs in claim order.
  */
-export async function claimJobs(db: Queryable | PreparedQueryable, nodeId: string, limit: number, leaseSeconds: number, queuedBy?: Date): Promise<ClaimedJob[]> {
+export async function claimJobs(
+  db: Queryable | PreparedQueryable,
+  nodeId: string,
+  limit: number,
+  leaseSeconds: number,
+  queuedBy?: Date,
+  tokenHashes: readonly string[] = [],
+): Promise<ClaimedJob[]> {
   if (limit < 1) return [];
-  const params = [nodeId, limit, leaseSeconds, queuedBy ?? null];
+  const params = [nodeId, limit, leaseSeconds, queuedBy ?? null, tokenHashes];
   // Planning this statement costs twice its run: planned once per connection where the caller can (db/prepared.ts).
   const result = 'prepared' in db ? await db.prepared('aimass_claim_jobs', CLAIM_JOBS_SQL, params) : await db.query(CLAIM_JOBS_SQL, params);
   return rows<any>(result).map((r) => ({
@@ -137,28 +176,6 @@ export async function claimJobs(db: Queryable | PreparedQueryable, nodeId: strin
     attempt: r.attempts,
     leaseExpiresAt: new Date(r.lease_expires_at),
     ownerId: r.owner_id,
+    tokenHash: r.job_token_hash,
   }));
-}
-
-/**
- * Records the attempts just claimed, the hash of each attempt's job token, and when their owners
- * were served: one statement (three data-modifying parts), one round trip in the claim's transaction.
- */
-export async function recordAttempts(
-  db: Queryable,
-  nodeId: string,
-  claimed: { id: string; attempt: number; tokenHash: string; ownerId: string }[],
-): Promise<void> {
-  if (claimed.length === 0) return;
-  await db.query(
-    `WITH claimed AS (SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[]) AS t(id, attempt, hash)),
-     shares AS (
-       INSERT INTO job_owner_shares (owner_id, last_dispatched_at) SELECT unnest($4::uuid[]), clock_timestamp()
-       ON CONFLICT (owner_id) DO UPDATE SET last_dispatched_at = excluded.last_dispatched_at
-     ),
-     tokens AS (UPDATE jobs SET job_token_hash = c.hash FROM claimed c WHERE jobs.id = c.id)
-     INSERT INTO job_attempts (job_id, attempt, node_id, node_name)
-     SELECT c.id, c.attempt, $5, (SELECT name FROM nodes WHERE id = $5) FROM claimed c`,
-    [claimed.map((c) => c.id), claimed.map((c) => c.attempt), claimed.map((c) => c.tokenHash), [...new Set(claimed.map((c) => c.ownerId))], nodeId],
-  );
 }
