@@ -35,7 +35,7 @@ export const VARIABLES = {
       'embedded database without DATABASE_URL: postgres (a PostgreSQL server from npm binaries on a private Unix socket) or pglite (in-process fallback, cannot interrupt a query); see docs/embedded-database.md',
     parse: oneOf('postgres', 'pglite'),
   },
-  DATABASE_POOL_SIZE: { default: '10', description: 'database connections per hub process', parse: int(1, 200) },
+  DATABASE_POOL_SIZE: { default: '10', description: 'database connections in the hub\'s pool (the job claim has one more of its own on PostgreSQL)', parse: int(1, 200) },
   LOG_LEVEL: {
     default: 'info',
     description: 'pino level: fatal, error, warn, info, debug, trace, silent',
