@@ -22,8 +22,9 @@ export function withStyleNonce(html: string, res: Response): string {
 /** Stands for the nonce while helmet works the headers out once (base64 never contains it). */
 const NONCE_MARK = 'aimass-style-nonce-mark';
 
-export function securityHeaders(): RequestHandler {
-  const headers = helmet({
+/** helmet with the portal's policy, run per request: what {@link securityHeaders} works out once. */
+export function portalHelmet(): RequestHandler {
+  return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -45,6 +46,10 @@ export function securityHeaders(): RequestHandler {
     crossOriginEmbedderPolicy: false,
     referrerPolicy: { policy: 'same-origin' },
   });
+}
+
+export function securityHeaders(): RequestHandler {
+  const headers = portalHelmet();
   // helmet's headers depend on nothing of the request but the nonce: helmet works them out once
   // here, in order, with a mark for the nonce, and each response gets them with its own nonce
   // (helmet per request built the policy and ran a dozen middlewares: ~3 % of a catalog page's CPU).

@@ -2,11 +2,10 @@
  * securityHeaders() works helmet's headers out once and sets them per response with a fresh
  * nonce: every response must carry exactly what helmet itself sends with that nonce, in order.
  */
-import express, { type Response } from 'express';
-import helmet from 'helmet';
+import express from 'express';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { securityHeaders } from '../security-headers.js';
+import { portalHelmet, securityHeaders } from '../security-headers.js';
 
 /** Headers of two GET / through `middleware`, each with its response's nonce replaced by NONCE. */
 async function headersThrough(middleware: express.RequestHandler): Promise<{ headers: [string, string][]; nonce: string }[]> {
@@ -36,27 +35,7 @@ async function headersThrough(middleware: express.RequestHandler): Promise<{ hea
 
 /** The same policy with helmet running on every request (what security-headers.ts did before). */
 function helmetPerRequest(): express.RequestHandler {
-  const nonceOf = (res: Response) => res.locals.cspNonce as string;
-  const headers = helmet({
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", (_req, res) => `'nonce-${nonceOf(res as Response)}'`],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        workerSrc: ["'self'", 'blob:'],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
-    },
-    crossOriginEmbedderPolicy: false,
-    referrerPolicy: { policy: 'same-origin' },
-  });
+  const headers = portalHelmet();
   return (req, res, next) => {
     res.locals.cspNonce = 'per-request-nonce';
     headers(req, res, next);
