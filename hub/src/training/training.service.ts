@@ -118,6 +118,8 @@ export type CreateModelListener = (event: CreateModelEvent) => Promise<void>;
 
 export class TrainingService {
   private readonly createListeners: CreateModelListener[] = [];
+  /** See tuningOf(). */
+  private readonly tuningReads = new WeakMap<TrainingRun, Promise<TrainingTuning | null>>();
 
   constructor(
     private readonly db: DataSource,
@@ -290,9 +292,19 @@ export class TrainingService {
     for (const listener of this.createListeners) await listener({ principal, modelId, statement: prepared.source.text, prepared });
   }
 
-  /** The tuning a run is a trial of (null for a run without tuning). */
+  /**
+   * The tuning a run is a trial of (null for a run without tuning), read once per run object: a
+   * query's `tuning` and `trials` fields resolve from the same row, so a poll never sees the tuning
+   * succeeded while its trials show no best one (each field reading the row on its own did, when
+   * the tuning finished between the two reads). Runs are loaded per request.
+   */
   tuningOf(run: TrainingRun): Promise<TrainingTuning | null> {
-    return run.tuningId ? this.db.getRepository(TrainingTuning).findOneBy({ id: run.tuningId }) : Promise.resolve(null);
+    let read = this.tuningReads.get(run);
+    if (!read) {
+      read = run.tuningId ? this.db.getRepository(TrainingTuning).findOneBy({ id: run.tuningId }) : Promise.resolve(null);
+      this.tuningReads.set(run, read);
+    }
+    return read;
   }
 
   /** Every trial of a run's tuning, with its tuned values and score; empty for a run without tuning. */
