@@ -59,7 +59,7 @@ describe('Measured, not claimed', () => {
     const liarNode = await registerNode(hub, owner.token, 'liar');
     const honestNode = await registerNode(hub, owner.token, 'honest');
     const liar = await connectRawAgent(hub, liarNode.token, ['speed'], { slots: 1024 });
-    playNode(liar, 1e6, 10, 4000);
+    playNode(liar, 1e6, 10, 6000);
     const honest = spawnAgent(['--hub', hub.url, '--token', honestNode.token, '--name', 'honest', '--label', 'speed', '--slots', '2']);
     agents.push(honest);
     await honest.waitFor(/connected to hub/);
@@ -73,7 +73,7 @@ describe('Measured, not claimed', () => {
     // One job at a time, both idle each time: after its first, the liar gets none.
     const ran: string[] = [];
     for (let i = 0; i < 6; i++) {
-      const job = await submitJob(hub, owner.token, { kind: 'echo', payload: { durationMs: 500 }, requirements: { labels: ['speed'] } });
+      const job = await submitJob(hub, owner.token, { kind: 'echo', payload: { durationMs: 1000 }, requirements: { labels: ['speed'] } });
       ran.push((await waitForJob(hub, owner.token, job.id, (j) => j.status === 'SUCCEEDED', 60_000)).node.name);
     }
     expect(ran.filter((n) => n === 'liar').length).toBeLessThanOrEqual(1);
