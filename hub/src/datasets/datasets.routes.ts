@@ -22,6 +22,7 @@ import type { Principal } from '../accounts/index.js';
 import { Scope } from '../accounts/index.js';
 import { notFound } from '../errors.js';
 import { principalOf, requiredPrincipal, routeAccess } from '../http/route-access.js';
+import { setServerTiming } from '../http/server-timing.js';
 import type { Services } from '../module.js';
 import type { UploadTimings } from './datasets.service.js';
 
@@ -32,7 +33,7 @@ export function datasetsRouter(services: Pick<Services, 'accounts' | 'datasets'>
     const length = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
     const timings: UploadTimings = {};
     const version = await services.datasets.upload(principal, String(req.params.owner), String(req.params.name), req, req.query, length, timings);
-    res.setHeader('server-timing', Object.entries(timings).map(([step, ms]) => `${step};dur=${ms.toFixed(1)}`).join(', '));
+    setServerTiming(res, timings);
     res.status(201).json({
       id: version.id,
       number: version.number,

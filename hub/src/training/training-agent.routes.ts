@@ -15,6 +15,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import { leasedJob } from '../compute/index.js';
 import { queryInteger } from '../http/query-integer.js';
+import { setServerTiming } from '../http/server-timing.js';
 import type { Services } from '../module.js';
 
 /** Epoch reports are small; a thousand of them fit easily. */
@@ -44,7 +45,7 @@ export function trainingAgentRouter(services: Pick<Services, 'scheduler' | 'conf
     const job = await leasedJob(services.scheduler, req);
     const timings: Record<string, number> = {};
     const made = await files.uploadModel(job, req.headers, req, timings);
-    res.setHeader('server-timing', Object.entries(timings).map(([step, ms]) => `${step};dur=${ms.toFixed(1)}`).join(', '));
+    setServerTiming(res, timings);
     res.status(201).json(made);
   });
 

@@ -293,10 +293,8 @@ export class TrainingService {
   }
 
   /**
-   * The tuning a run is a trial of (null for a run without tuning), read once per run object: a
-   * query's `tuning` and `trials` fields resolve from the same row, so a poll never sees the tuning
-   * succeeded while its trials show no best one (each field reading the row on its own did, when
-   * the tuning finished between the two reads). Runs are loaded per request.
+   * The tuning a run is a trial of (null without tuning), read once per run object (runs are loaded
+   * per request): a query's `tuning` and `trials` then agree, never "succeeded" with no best trial.
    */
   tuningOf(run: TrainingRun): Promise<TrainingTuning | null> {
     let read = this.tuningReads.get(run);
