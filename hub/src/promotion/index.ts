@@ -1,5 +1,6 @@
 /** Champion and challenger (promotion rules, comparisons, production moves) and the model timeline: what other domains may use. */
-export { PromotionService, PRODUCTION, type JudgeInput, type JudgeOutcome, type ModelEventDetail } from './promotion.service.js';
+export { PRODUCTION, ProductionMoves } from './production-moves.js';
+export { PromotionService, type JudgeInput, type JudgeOutcome, type ModelEventDetail } from './promotion.service.js';
 export type { PromotionRuleInput } from './promotion-rule.js';
 export { PromotionComparison } from './promotion-comparison.entity.js';
 export { ModelTimelineEvent } from './model-timeline-event.entity.js';

@@ -10,13 +10,16 @@ import { LeaderboardScores } from './benchmark-scores.js';
 import { ModelTimeline } from './model-timeline.js';
 import { PromotionResolver } from './promotion.resolver.js';
 import { PromotionService } from './promotion.service.js';
+import { ProductionMoves } from './production-moves.js';
 
 /** Its GraphQL resolvers (static: `npm run schema` prints the SDL without a hub). */
 export const promotionResolvers = [PromotionResolver] as const;
 
 export interface PromotionServices {
-  /** Rules, comparisons (judge for retraining runs), production by hand, the model timeline (recordModelEvent). */
+  /** Rules, comparisons (judge for retraining runs), the model timeline (recordModelEvent). */
   promotion: PromotionService;
+  /** The production alias: its moves by hand and roll-backs. */
+  production: ProductionMoves;
 }
 
 export function promotionModule(
@@ -29,10 +32,11 @@ export function promotionModule(
   { submissions }: Pick<LeaderboardsServices, 'submissions'>,
 ): HubModule<PromotionServices> {
   const timeline = new ModelTimeline(db, notificationFanOut);
-  const promotion = new PromotionService(db, config, catalog, publishing, timeline, { sql, ml }, accounts, new LeaderboardScores(db, submissions, accounts), log.child({ component: 'promotion' }));
+  const production = new ProductionMoves(db, catalog, timeline);
+  const promotion = new PromotionService(db, config, catalog, publishing, timeline, production, { sql, ml }, accounts, new LeaderboardScores(db, submissions, accounts), log.child({ component: 'promotion' }));
   return {
     name: 'promotion',
-    services: { promotion },
+    services: { promotion, production },
     resolvers: promotionResolvers,
     housekeeping: () => promotion.failAbandoned(),
   };

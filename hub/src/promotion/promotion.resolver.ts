@@ -76,12 +76,12 @@ export class PromotionResolver {
   @Authorized()
   @Mutation(() => ModelVersion, { description: 'Point production at this version by hand; deployments following it roll over' })
   promoteVersion(@Arg('owner', () => String) owner: string, @Arg('name', () => String) name: string, @Arg('version', () => Int) version: number, @Ctx() ctx: Context): Promise<ModelVersion> {
-    return ctx.services.promotion.promoteVersion(ctx.principal!, owner, name, version);
+    return ctx.services.production.promoteVersion(ctx.principal!, owner, name, version);
   }
 
   @Authorized()
   @Mutation(() => ModelVersion, { description: 'Point production back at the version it pointed at before; answers that version' })
   rollBackProduction(@Arg('owner', () => String) owner: string, @Arg('name', () => String) name: string, @Ctx() ctx: Context): Promise<ModelVersion> {
-    return ctx.services.promotion.rollBack(ctx.principal!, owner, name);
+    return ctx.services.production.rollBack(ctx.principal!, owner, name);
   }
 }

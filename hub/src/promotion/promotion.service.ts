@@ -7,31 +7,29 @@
  * with `promote`) and the challenger wins, production moves to it (deployments following the alias
  * roll over: catalog's `aliasMoved` signal) and the version is published with a changelog of its
  * data and scores beside the champion's; otherwise it stays a draft and the comparison says why.
- * Owners move production by hand (promoteVersion) or back to the previous production version
- * (rollBackProduction). Every step is in the model's timeline and reaches its followers.
+ * Owners move production by hand too (production-moves.ts). Every step is in the model's timeline
+ * and reaches its followers.
  *
- * Production moves in one transaction holding the alias row, checked against the champion the
- * comparison scored: when production moved meanwhile the challenger is not promoted over a
- * version it was never compared with.
+ * A promotion moves production in one transaction holding the alias row, checked against the
+ * champion the comparison scored: when production moved meanwhile the challenger is not promoted
+ * over a version it was never compared with.
  */
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { AccountsService, Principal } from '../accounts/index.js';
 import type { CatalogService, Model, PublishingService, StoredLineage } from '../catalog/index.js';
 import { ModelVersion, ModelVersionStatus } from '../catalog/index.js';
 import type { Config } from '../config.js';
 import { paginate, type Page, type PageArgs } from '../db/paging.js';
-import { rows } from '../db/rows.js';
-import { AppError, badInput, conflict, notFound } from '../errors.js';
+import { AppError, badInput, notFound } from '../errors.js';
 import { checks } from '../validation/checks.js';
 import type { Logger } from '../logger.js';
 import type { BenchmarkScores } from './benchmark-scores.js';
 import { changelog } from './changelog.js';
 import { holdoutQuery, holdoutScores, type HoldoutScorer } from './holdout-scores.js';
 import type { ModelTimeline } from './model-timeline.js';
+import { PRODUCTION, type ProductionMoves } from './production-moves.js';
 import { ComparisonMethod, ComparisonStatus, PromotionComparison, type MetricComparison, type PromotionRuleType } from './promotion-comparison.entity.js';
 import { decide, defaultRule, lowerIsBetter, metricsOf, metricWords, taskOfMetric, type PromotionRuleInput, type Scores, type Task } from './promotion-rule.js';
-
-export const PRODUCTION = 'production';
 
 export interface JudgeInput {
   modelId: string;
@@ -68,11 +66,6 @@ interface ModelRow {
   created_by: string | null;
 }
 
-interface Champion {
-  versionId: string;
-  number: number;
-}
-
 export class PromotionService {
   constructor(
     private readonly db: DataSource,
@@ -80,6 +73,7 @@ export class PromotionService {
     private readonly catalog: CatalogService,
     private readonly publishing: PublishingService,
     private readonly timeline: ModelTimeline,
+    private readonly production: ProductionMoves,
     private readonly scorer: HoldoutScorer,
     private readonly accounts: Pick<AccountsService, 'usersByIds'>,
     private readonly benchmarks: BenchmarkScores | null,
@@ -201,7 +195,7 @@ export class PromotionService {
     options: { holdoutSql: string | null; dataVersions: string[] | null; retrainingRunId: string | null; decides: boolean },
   ): Promise<PromotionComparison> {
     const holdout = options.holdoutSql == null || options.holdoutSql.trim() === '' ? null : holdoutQuery(options.holdoutSql);
-    const champion = await this.champion(this.db, model.id);
+    const champion = await this.production.champion(this.db, model.id);
     if (champion?.versionId === version.id) throw badInput('challenger', `version ${version.number} is ${model.owner}/${model.name}'s production version already`);
     const benchmark = this.benchmarks ? await this.benchmarks.entryOf(model.id) : null;
     let method: ComparisonMethod;
@@ -304,9 +298,9 @@ export class PromotionService {
 
   private async promote(comparison: PromotionComparison, model: ModelRow, principal: Principal, scores: MetricComparison[], reason: string, started: number): Promise<PromotionComparison> {
     const moved = await this.db.transaction(async (tx) => {
-      const now = await this.champion(tx, model.id, true);
+      const now = await this.production.champion(tx, model.id, true);
       if ((now?.versionId ?? null) !== comparison.championVersionId) return false;
-      await this.moveProduction(tx, model.id, now, { versionId: comparison.challengerVersionId, number: comparison.challengerVersion }, 'promoted', comparison.id);
+      await this.production.move(tx, model.id, now, { versionId: comparison.challengerVersionId, number: comparison.challengerVersion }, 'promoted', comparison.id);
       return true;
     });
     if (!moved) {
@@ -396,73 +390,6 @@ export class PromotionService {
     }
   }
 
-  // ── Production by hand ───────────────────────────────────────────────────
-
-  /** Points production at `version` by hand (no comparison); deployments following it roll over. */
-  async promoteVersion(principal: Principal, owner: string, name: string, number: number): Promise<ModelVersion> {
-    const model = await this.writable(principal, owner, name);
-    const version = await this.catalog.version(principal, owner, name, { number });
-    const from = await this.db.transaction(async (tx) => {
-      const now = await this.champion(tx, model.id, true);
-      if (now?.versionId === version.id) throw conflict(`version ${number} is production already`, 'version');
-      await this.moveProduction(tx, model.id, now, { versionId: version.id, number }, 'by_hand', null);
-      return now;
-    });
-    this.catalog.aliasMoved(model.id, PRODUCTION);
-    await this.timeline.publish(model.id, {
-      kind: 'PROMOTED_BY_HAND',
-      version: number,
-      message: `${principal.user.username} made version ${number} production by hand${from ? ` (was version ${from.number})` : ''}`,
-      detail: { by: principal.user.username, version: number, previous: from?.number ?? null },
-    });
-    return version;
-  }
-
-  /** Points production back at the version it pointed at before the current one (CONFLICT when there is none). */
-  async rollBack(principal: Principal, owner: string, name: string): Promise<ModelVersion> {
-    const model = await this.writable(principal, owner, name);
-    const { from, to } = await this.db.transaction(async (tx) => {
-      const now = await this.champion(tx, model.id, true);
-      if (!now) throw conflict(`${owner}/${name} has no production version to roll back`);
-      await tx.query(`UPDATE production_history SET rolled_back_at = now() WHERE model_id = $1 AND version_id = $2 AND rolled_back_at IS NULL`, [model.id, now.versionId]);
-      const [previous] = rows<{ version_id: string; number: number }>(
-        await tx.query(
-          `SELECT h.version_id, h.number FROM production_history h JOIN model_versions v ON v.id = h.version_id
-           WHERE h.model_id = $1 AND h.rolled_back_at IS NULL AND h.version_id <> $2 ORDER BY h.seq DESC LIMIT 1`,
-          [model.id, now.versionId],
-        ),
-      );
-      if (!previous) throw conflict(`${owner}/${name} has no earlier production version to roll back to`);
-      await this.catalog.pointAlias(tx, model.id, PRODUCTION, previous.version_id);
-      return { from: now, to: { versionId: previous.version_id, number: Number(previous.number) } };
-    });
-    this.catalog.aliasMoved(model.id, PRODUCTION);
-    await this.timeline.publish(model.id, {
-      kind: 'ROLLED_BACK',
-      version: to.number,
-      message: `${principal.user.username} rolled production back from version ${from.number} to version ${to.number}`,
-      detail: { by: principal.user.username, version: to.number, previous: from.number },
-    });
-    return this.catalog.version(principal, owner, name, { number: to.number });
-  }
-
-  /**
-   * Moves the alias and records the move in production_history (the version production left is
-   * recorded first when the history does not end with it: an alias set by hand before).
-   */
-  private async moveProduction(tx: EntityManager, modelId: string, from: Champion | null, to: Champion, how: 'promoted' | 'by_hand', comparisonId: string | null): Promise<void> {
-    if (from) {
-      const [last] = rows<{ version_id: string }>(
-        await tx.query(`SELECT version_id FROM production_history WHERE model_id = $1 AND rolled_back_at IS NULL ORDER BY seq DESC LIMIT 1`, [modelId]),
-      );
-      if (last?.version_id !== from.versionId) {
-        await tx.query(`INSERT INTO production_history (model_id, version_id, number, how) VALUES ($1, $2, $3, 'by_hand')`, [modelId, from.versionId, from.number]);
-      }
-    }
-    await this.catalog.pointAlias(tx, modelId, PRODUCTION, to.versionId);
-    await tx.query(`INSERT INTO production_history (model_id, version_id, number, how, comparison_id) VALUES ($1, $2, $3, $4, $5)`, [modelId, to.versionId, to.number, how, comparisonId]);
-  }
-
   // ── Timeline ─────────────────────────────────────────────────────────────
 
   /** A timeline event of another domain (retraining started/finished…): recorded and told to the model's followers. */
@@ -483,16 +410,6 @@ export class PromotionService {
   }
 
   // ── Helpers ──────────────────────────────────────────────────────────────
-
-  private async champion(tx: Pick<EntityManager, 'query'>, modelId: string, lock = false): Promise<Champion | null> {
-    const [row] = rows<{ version_id: string; number: number }>(
-      await tx.query(
-        `SELECT a.version_id, v.number FROM model_aliases a JOIN model_versions v ON v.id = a.version_id WHERE a.model_id = $1 AND a.alias = $2${lock ? ' FOR UPDATE OF a' : ''}`,
-        [modelId, PRODUCTION],
-      ),
-    );
-    return row ? { versionId: row.version_id, number: Number(row.number) } : null;
-  }
 
   async canChange(principal: Principal | null, model: Model): Promise<boolean> {
     if (!principal) return false;
