@@ -9,7 +9,7 @@
  * grouped by agreement (agreement.ts) and decided (quorum-decision.ts): accepted (the accepted run
  * is scored by SubmissionsService), waiting for more runs (replicas are queued), or failed.
  *
- * Reputation: each node's record (node_reputation). Agreeing with a quorum or passing a spot check
+ * Reputation: each node's record (node_reputation, node-reputation.ts). Agreeing with a quorum or passing a spot check
  * adds to its clean streak; after `trustedAfter` clean results in a row its runs are accepted alone
  * with a passed spot check. A node caught — its spot check failed, or it disagreed with a quorum —
  * is quarantined (NodesService.quarantine, as an admin would), its streak drops to zero, every
@@ -27,6 +27,7 @@ import { rows, type Queryable } from '../../db/rows.js';
 import type { PreparedScore } from '../submissions.service.js';
 import type { Logger } from '../../logger.js';
 import { disagreements, type Task } from './agreement.js';
+import { creditNode, nodeRecord, type Credit, type NodeRecord } from './node-reputation.js';
 import { decideRound, type RoundDecision, type RoundRun, type SpotCheck } from './quorum-decision.js';
 import type { SpotChecker, SpotSample } from './spot-checker.js';
 
@@ -76,8 +77,6 @@ interface SubmissionRow {
   visibility: string;
   task: string;
 }
-
-type Credit = { clean?: boolean; agreed?: boolean; disagreed?: boolean; spotPassed?: boolean; spotFailed?: boolean };
 
 /** What a decision read and decided, before it is written. */
 interface DecidePlan {
@@ -340,7 +339,7 @@ export class EvaluationVerifier {
           const [run] = rows<{ node_id: string }>(await tx.query(`UPDATE benchmark_runs SET verdict = 'AGREED' WHERE job_id = $1 AND verdict IS NULL RETURNING node_id`, [jobId]));
           if (run) credited.push(run.node_id);
         }
-        for (const nodeId of credited.sort()) await this.credit(tx, nodeId, { clean: true, agreed: true });
+        for (const nodeId of credited.sort()) await creditNode(tx, nodeId, { clean: true, agreed: true });
         return { caught: [], replicas: [], scored: null };
       }
       const now = await this.snapshot(tx, plan.sub.id);
@@ -394,7 +393,7 @@ export class EvaluationVerifier {
     }
     // Node records in one order, so two decisions crediting the same nodes do not deadlock.
     credits.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    for (const [nodeId, credit] of credits) await this.credit(tx, nodeId, credit);
+    for (const [nodeId, credit] of credits) await creditNode(tx, nodeId, credit);
     return effects;
   }
 
@@ -423,16 +422,6 @@ export class EvaluationVerifier {
 
   private async setVerdict(tx: Queryable, jobId: string, verdict: string): Promise<void> {
     await tx.query(`UPDATE benchmark_runs SET verdict = $2 WHERE job_id = $1`, [jobId, verdict]);
-  }
-
-  private async credit(tx: Queryable, nodeId: string, r: Credit): Promise<void> {
-    await tx.query(
-      `INSERT INTO node_reputation AS p (node_id, agreed, disagreed, spot_checks_passed, spot_checks_failed, clean_streak, last_result_at)
-       VALUES ($1, $2, $3, $4, $5, $6, now())
-       ON CONFLICT (node_id) DO UPDATE SET agreed = p.agreed + $2, disagreed = p.disagreed + $3, spot_checks_passed = p.spot_checks_passed + $4,
-         spot_checks_failed = p.spot_checks_failed + $5, clean_streak = CASE WHEN $7 THEN p.clean_streak + 1 ELSE 0 END, last_result_at = now()`,
-      [nodeId, r.agreed ? 1 : 0, r.disagreed ? 1 : 0, r.spotPassed ? 1 : 0, r.spotFailed ? 1 : 0, r.clean ? 1 : 0, r.clean === true],
-    );
   }
 
   /** A node caught disagreeing: quarantined, its other evaluations re-run, its owner and the admins told. */
@@ -499,18 +488,8 @@ export class EvaluationVerifier {
   }
 
   /** A node's record (Node.evaluationRecord). */
-  async record(nodeId: string): Promise<{ agreed: number; disagreed: number; spotChecksPassed: number; spotChecksFailed: number; cleanStreak: number; trusted: boolean; lastResultAt: Date | null }> {
-    const [r] = await this.db.query(`SELECT * FROM node_reputation WHERE node_id = $1`, [nodeId]);
-    const cleanStreak = r?.clean_streak ?? 0;
-    return {
-      agreed: r?.agreed ?? 0,
-      disagreed: r?.disagreed ?? 0,
-      spotChecksPassed: r?.spot_checks_passed ?? 0,
-      spotChecksFailed: r?.spot_checks_failed ?? 0,
-      cleanStreak,
-      trusted: this.rules.trustedAfter > 0 && cleanStreak >= this.rules.trustedAfter,
-      lastResultAt: r?.last_result_at ?? null,
-    };
+  record(nodeId: string): Promise<NodeRecord> {
+    return nodeRecord(this.db, nodeId, this.rules.trustedAfter);
   }
 
   async close(): Promise<void> {
