@@ -55,7 +55,9 @@ describe('Hub crash and restart', () => {
 
 describe('Two hubs on one PostgreSQL', () => {
   it('runs each of 200 queued jobs exactly once with agents on both hubs', async () => {
-    const first = await startTestHub({ env: FAST_SCHEDULER });
+    // Leases long enough that no job's lease lapses on a loaded machine: a lapsed lease is a
+    // legitimate second attempt, and this test is about two hubs never claiming one job twice.
+    const first = await startTestHub({ env: { ...FAST_SCHEDULER, AIMASS_JOB_LEASE_SECONDS: '30' } });
     const second = await first.peer();
     try {
       const owner = await signUp(first);
