@@ -173,6 +173,10 @@ describe.each(BACKENDS)('Catalog search on %s', (backend) => {
     const byId = rows.map((r) => r.id).sort().reverse();
     expect((await allPages({ search: word, filter: { task } }, 2)).ids).toEqual(byId);
     expect((await allPages({ search: word, filter: { task }, sort: 'RELEVANCE' }, 3)).ids).toEqual(byId);
+    // Past the last match: no rows and the same count (a relevance page counts in its own statement).
+    const all = await search({ search: word, filter: { task }, sort: 'RELEVANCE', first: 9 });
+    const past = await search({ search: word, filter: { task }, sort: 'RELEVANCE', first: 9, after: all.data.models.pageInfo.endCursor });
+    expect(past.data.models).toMatchObject({ totalCount: 9, edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: true, endCursor: null } });
     // A cursor works only with the sort it came from.
     const starsCursor = (await search({ filter: { task }, sort: 'STARS', first: 1 })).data.models.pageInfo.endCursor;
     const other = await search({ filter: { task }, sort: 'UPDATED', first: 1, after: starsCursor });

@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, Ctx, Field, FieldResolver, Info, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { ANYONE } from '../graphql/auth-checker.js';
-import { ConnectionType, PageArgs, selectedNodeFields, type Page } from '../graphql/connection.js';
+import { ConnectionType, PageArgs, selectedFieldsAt, selectedNodeFields, type Page } from '../graphql/connection.js';
 import type { Context } from '../graphql/context.js';
 import { CreateModelInput, ModelFilter, UpdateModelInput } from './catalog.inputs.js';
 import { ModelVersion } from './model-version.entity.js';
@@ -41,7 +41,9 @@ export class ModelResolver {
     // What the nodes select of owner, latestVersion and aliases is read with the page, in its one
     // statement; their field resolvers below answer from it (search.ts `prefetchedWith`).
     const fields = selectedNodeFields(info);
-    const extras = { owner: fields.has('owner'), latestVersion: fields.has('latestVersion'), aliases: fields.has('aliases') };
+    // The model card is left out of the latest version unless it is selected (it can be long).
+    const latestVersion = fields.has('latestVersion') && { card: selectedFieldsAt(info, ['edges', 'node', 'latestVersion']).has('card') };
+    const extras = { owner: fields.has('owner'), latestVersion, aliases: fields.has('aliases') };
     return ctx.services.catalog.list(ctx.principal, page, { ...filter, search, sort }, extras);
   }
 

@@ -16,7 +16,7 @@ import type { Principal } from '../accounts/index.js';
 import { readableSql } from '../access/index.js';
 import type { Page, PageArgs } from '../db/paging.js';
 import { filterText, keysetPageSql, keysetRequest, TS_QUERY, type KeysetRequest, type SortKey } from '../db/keyset-search.js';
-import { entityColumnsSql, entityFromJson, entityFromRow } from '../db/entity-from-json.js';
+import { entityFromJson, entityJsonSql } from '../db/entity-from-json.js';
 import { ModelVersion } from './model-version.entity.js';
 import { Model } from './model.entity.js';
 
@@ -103,8 +103,11 @@ export function modelSearchRequest(filter: ModelSearch, args: PageArgs): ModelSe
 export interface ModelPageExtras {
   /** The owner's handle (a user's username or an organization's handle). */
   owner?: boolean;
-  /** The newest published version. */
-  latestVersion?: boolean;
+  /**
+   * The newest published version; `{ card: false }` leaves out its model card (markdown, often the
+   * largest value of the row) when the client does not select it.
+   */
+  latestVersion?: boolean | { card: boolean };
   /** Aliases by name with the version numbers they point at. */
   aliases?: boolean;
 }
@@ -117,15 +120,19 @@ export interface ModelPrefetch {
 }
 
 /**
- * The extras read with each model of a page, held by the model object itself (so they go with it):
- * its field resolvers answer from here at once, without a DataLoader round (and the promise per
- * field that graphql-js then waits on).
+ * The extras read with each model of a page, held by the model object itself under a symbol (so
+ * they go with it, and no enumeration or JSON of the entity sees them): its field resolvers answer
+ * from here at once, without a DataLoader round (and the promise per field that graphql-js then
+ * waits on). A property, not a WeakMap: a WeakMap entry per model of every page is work for each
+ * garbage collection (ephemerons).
  */
-const PREFETCHED = new WeakMap<Model, ModelPrefetch>();
+const PREFETCHED = Symbol('catalog page extras');
+
+type Prefetched = Model & { [PREFETCHED]?: ModelPrefetch };
 
 /** What the page statement read with `model`; undefined when it was not read by a page that asked. */
 export function prefetchedWith(model: Model): ModelPrefetch | undefined {
-  return PREFETCHED.get(model);
+  return (model as Prefetched)[PREFETCHED];
 }
 
 /**
@@ -133,17 +140,26 @@ export function prefetchedWith(model: Model): ModelPrefetch | undefined {
  * limit, for the rows of the page only). The same answers as the batch loaders
  * (OrganizationsService.ownerHandles, CatalogService.latestPublishedVersions and aliasesOfModels).
  */
-const EXTRA_SQL: Record<keyof ModelPageExtras, string> = {
+const EXTRA_SQL = {
   owner: `coalesce((SELECT u.username FROM users u WHERE u.id = m.owner_id), (SELECT o.handle FROM organizations o WHERE o.id = m.owner_id))`,
   latestVersion: `SELECT to_jsonb(v) FROM model_versions v WHERE v.model_id = m.id AND v.status = 'published' ORDER BY v.number DESC LIMIT 1`,
+  latestVersionWithoutCard: `SELECT to_jsonb(v) - 'card' FROM model_versions v WHERE v.model_id = m.id AND v.status = 'published' ORDER BY v.number DESC LIMIT 1`,
   aliases: `SELECT coalesce(jsonb_agg(jsonb_build_object('alias', a.alias, 'number', v.number) ORDER BY a.alias), '[]'::jsonb)
             FROM model_aliases a JOIN model_versions v ON v.id = a.version_id WHERE a.model_id = m.id`,
 };
 
+/** A page's row: the model and its extras as one JSON object (db/entity-from-json.ts), and its sort key. */
+interface PageRow {
+  id: string;
+  model: Record<string, unknown> & { extra_owner?: string | null; extra_latestVersion?: Record<string, unknown> | null; extra_aliases?: { alias: string; number: number }[] };
+  keyset_sort_key: string;
+}
+
 /**
  * Models listed to `principal` (null: anonymous, public only) that match the request; `ownerId` is
  * the owner filter's handle already resolved. One statement reads the page (with the `extras`
- * asked for), one counts (only when `totalCount` is read).
+ * asked for), one counts (only when `totalCount` is read); sorted by relevance, the page's statement
+ * counts too (db/keyset-search.ts, `ranksEveryMatch`).
  */
 export async function searchModels(
   db: DataSource,
@@ -176,31 +192,35 @@ export async function searchModels(
   }
   const sortKey = SORT_KEY[request.sort];
   const key = { ...sortKey, expr: sortKey.expr.replaceAll(':rank', rank) };
-  const wanted = (Object.keys(EXTRA_SQL) as (keyof ModelPageExtras)[]).filter((name) => extras[name]);
-  const columns = [modelColumns(db), ...wanted.map((name) => `(${EXTRA_SQL[name]}) AS "extra_${name}"`)].join(', ');
-  const modelFromRow = entityFromRow(db, Model);
+  const more: Record<string, string> = {};
+  if (extras.owner) more.extra_owner = EXTRA_SQL.owner;
+  if (extras.latestVersion) more.extra_latestVersion = extras.latestVersion === true || extras.latestVersion.card ? EXTRA_SQL.latestVersion : EXTRA_SQL.latestVersionWithoutCard;
+  if (extras.aliases) more.extra_aliases = EXTRA_SQL.aliases;
+  const modelFromJson = entityFromJson(db, Model);
   const versionFromJson = extras.latestVersion ? entityFromJson(db, ModelVersion) : undefined;
   return keysetPageSql(
     db,
-    { from: 'models m', alias: 'm', columns, where, params },
+    {
+      from: 'models m',
+      alias: 'm',
+      columns: `m.id, ${entityJsonSql(db, Model, 'm', more)} AS model`,
+      where,
+      params,
+      // Relevance ranks every match before the best are kept, so the count comes with the page.
+      ranksEveryMatch: request.sort === ModelSort.RELEVANCE,
+    },
     request,
     { expr: q ? key.expr.replaceAll(':q', q) : key.expr, type: key.type },
-    (row: Record<string, unknown> & { id: string }) => {
-      const model = modelFromRow(row);
-      if (wanted.length > 0) {
+    ({ model: json }: PageRow) => {
+      const model = modelFromJson(json) as Prefetched;
+      if (extras.owner || extras.latestVersion || extras.aliases) {
         const known: ModelPrefetch = {};
-        if (extras.owner) known.owner = (row.extra_owner as string | null) ?? null;
-        if (versionFromJson) known.latestVersion = row.extra_latestVersion == null ? null : versionFromJson(row.extra_latestVersion as Record<string, unknown>);
-        if (extras.aliases) known.aliases = (row.extra_aliases as { alias: string; number: number }[]).map((a) => ({ alias: a.alias, number: Number(a.number) }));
-        PREFETCHED.set(model, known);
+        if (extras.owner) known.owner = json.extra_owner ?? null;
+        if (versionFromJson) known.latestVersion = json.extra_latestVersion == null ? null : versionFromJson(json.extra_latestVersion);
+        if (extras.aliases) known.aliases = json.extra_aliases!;
+        model[PREFETCHED] = known;
       }
       return model;
     },
   );
-}
-
-let columnsSql: string | undefined;
-/** The models table's columns under `m` (the entity's; the search vectors stay in the database). */
-function modelColumns(db: DataSource): string {
-  return (columnsSql ??= entityColumnsSql(db, Model, 'm'));
 }

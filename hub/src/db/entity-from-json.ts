@@ -1,10 +1,9 @@
 /**
- * Entities from rows read with plain SQL, with the values TypeORM itself would hydrate from the
- * same columns, for hot paths that skip its query builder:
- * - {@link entityFromRow}: a row as the driver parsed it (`SELECT m.*`-like, snake_case names);
- * - {@link entityFromJson}: a row a statement read as JSON (`to_jsonb(v)`, e.g. in a correlated
- *   subquery that brings one related row per row of a page): timestamps become Dates, bigint and
- *   numeric strings (as the driver answers them).
+ * Entities from rows read with plain SQL as JSON, with the values TypeORM itself would hydrate
+ * from the same columns, for hot paths that skip its query builder: {@link entityJsonSql} writes
+ * the row as one JSON object (`to_jsonb(v)` does too, e.g. in a correlated subquery that brings one
+ * related row per row of a page), {@link entityFromJson} builds the entity from it: timestamps
+ * become Dates, bigint and numeric strings (as the driver answers them).
  * Each column's transformer is applied; only columns are set (no relations).
  */
 import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
@@ -44,11 +43,20 @@ function builder<T extends ObjectLiteral>(db: DataSource, target: EntityTarget<T
   if (!known) builders.set(converter, (known = new WeakMap()));
   const built = known.get(metadata);
   if (built) return built as (row: Record<string, unknown>) => T;
-  const columns = metadata.columns.map((column) => ({ column, name: column.databaseName, convert: converter(column) }));
+  const columns = metadata.columns.map((column) => ({
+    column,
+    name: column.databaseName,
+    convert: converter(column),
+    // A plain column of the entity itself is a property: set it directly, as setEntityValue would
+    // (which looks for embeddeds and relations on every call, per row and column).
+    property: column.embeddedMetadata || column.relationMetadata ? undefined : column.propertyName,
+  }));
   const build = (row: Record<string, unknown>): T => {
     const entity = metadata.create() as T;
-    for (const { column, name, convert } of columns) {
-      if (name in row) column.setEntityValue(entity, convert(row[name]));
+    for (const { column, name, convert, property } of columns) {
+      if (!(name in row)) continue;
+      if (property !== undefined) (entity as Record<string, unknown>)[property] = convert(row[name]);
+      else column.setEntityValue(entity, convert(row[name]));
     }
     return entity;
   };
@@ -61,15 +69,16 @@ export function entityFromJson<T extends ObjectLiteral>(db: DataSource, target: 
   return builder(db, target, fromJson);
 }
 
-/** A function making an entity of `target` from a row of its table's columns as the driver parsed them. */
-export function entityFromRow<T extends ObjectLiteral>(db: DataSource, target: EntityTarget<T>): (row: Record<string, unknown>) => T {
-  return builder(db, target, transformerOf);
-}
-
-/** The select list of every column of `target`'s table under `alias` (what {@link entityFromRow} reads). */
-export function entityColumnsSql(db: DataSource, target: EntityTarget<ObjectLiteral>, alias: string): string {
-  return db
-    .getMetadata(target)
-    .columns.map((c) => `${alias}."${c.databaseName}"`)
-    .join(', ');
+/**
+ * One `json` value holding every column of `target`'s table under `alias` by its column name (what
+ * {@link entityFromJson} reads), plus `more` (name → SQL). A row of one JSON text is parsed by
+ * `JSON.parse` in one native call, where a row of many columns goes through the driver's parser per
+ * column (timestamps, arrays, JSON each in JavaScript).
+ */
+export function entityJsonSql(db: DataSource, target: EntityTarget<ObjectLiteral>, alias: string, more: Record<string, string> = {}): string {
+  const pairs = db.getMetadata(target).columns.map((c) => `'${c.databaseName}', ${alias}."${c.databaseName}"`);
+  for (const [name, sql] of Object.entries(more)) pairs.push(`'${name}', (${sql})`);
+  // json_build_object takes at most 100 arguments (FUNC_MAX_ARGS): 50 columns and extras.
+  if (pairs.length > 50) throw new Error(`${alias}: too many columns for one json_build_object`);
+  return `json_build_object(${pairs.join(', ')})`;
 }

@@ -101,7 +101,7 @@ export async function keysetPage<T extends ObjectLiteral & { id: string }, S ext
 }
 
 /** The page of `edges` out of `fetched` rows (one more than asked means a next page), counted by `count` when read. */
-function keysetResult<T, S extends string>(edges: Page<T>['edges'], fetched: number, request: KeysetRequest<S>, count: () => Promise<number>): Page<T> {
+function keysetResult<T, S extends string>(edges: Page<T>['edges'], fetched: number, request: KeysetRequest<S>, count: () => number | Promise<number>): Page<T> {
   return {
     edges,
     // A getter: GraphQL reads it (and so counts) only when the selection names totalCount.
@@ -128,13 +128,20 @@ export interface KeysetSql {
   /** Conditions, all of which hold. */
   where: string[];
   params: unknown[];
+  /**
+   * The sort key is worked out for every matching row before any is returned (a text search's
+   * relevance: each match is ranked, then the best kept): then the page and its count come from one
+   * statement, over the matches found once, instead of a second statement that finds them again.
+   */
+  ranksEveryMatch?: boolean;
 }
 
 /**
  * {@link keysetPage} without a query builder, for the hottest lists: the same order, cursors,
- * `hasNextPage` and lazily counted `totalCount` from hand-written SQL, each row built by `build`
- * (TypeORM's query building and hydration were a good part of a catalog page's CPU). `key.expr`
- * is plain SQL too (a search text already bound in `sql.params`).
+ * `hasNextPage` and `totalCount` from hand-written SQL, each row built by `build` (TypeORM's query
+ * building and hydration were a good part of a catalog page's CPU). `key.expr` is plain SQL too (a
+ * search text already bound in `sql.params`). The count is a statement of its own, sent only when
+ * `totalCount` is read, unless {@link KeysetSql.ranksEveryMatch} (then it comes with the page).
  */
 export async function keysetPageSql<R extends { id: string }, T, S extends string>(
   db: Queryable,
@@ -143,6 +150,7 @@ export async function keysetPageSql<R extends { id: string }, T, S extends strin
   key: SortKey,
   build: (row: R) => T,
 ): Promise<Page<T>> {
+  if (sql.ranksEveryMatch) return rankedPageSql(db, sql, request, key, build);
   const params = [...sql.params];
   const bind = (value: unknown) => `$${params.push(value)}`;
   const expr = key.expr;
@@ -163,6 +171,43 @@ export async function keysetPageSql<R extends { id: string }, T, S extends strin
       .query(`SELECT count(*) AS count FROM ${sql.from} WHERE ${counting.where}`, counting.params)
       .then((r: { count: string | number }[]) => Number(r[0].count))),
   );
+}
+
+/**
+ * The page and its count in one statement: the matches (id and sort key) are found and ranked once,
+ * materialized, then counted, and the page is the best of them after the cursor, joined back to its
+ * table for its columns (and whatever they compute per row: for the page's rows only). The count
+ * row comes even when the page is empty (a cursor past the last match).
+ */
+async function rankedPageSql<R extends { id: string }, T, S extends string>(
+  db: Queryable,
+  sql: KeysetSql,
+  request: KeysetRequest<S>,
+  key: SortKey,
+  build: (row: R) => T,
+): Promise<Page<T>> {
+  const params = [...sql.params];
+  const bind = (value: unknown) => `$${params.push(value)}`;
+  const after = request.after
+    ? `WHERE (keyset_sort, id) < (CAST(${bind(request.after.key)} AS ${key.type}), CAST(${bind(request.after.id)} AS uuid))`
+    : '';
+  const rows: (R & { keyset_sort_key: string | null; keyset_total: string | number })[] = await db.query(
+    `WITH keyset_matches AS MATERIALIZED (
+       SELECT ${sql.alias}.id, ${key.expr} AS keyset_sort FROM ${sql.from} WHERE ${sql.where.join(' AND ') || 'true'}
+     )
+     SELECT keyset_count.n AS keyset_total, keyset_page.* FROM (SELECT count(*) AS n FROM keyset_matches) keyset_count
+     LEFT JOIN LATERAL (
+       SELECT ${sql.columns}, keyset_best.keyset_sort::text AS keyset_sort_key, keyset_best.keyset_sort
+       FROM (SELECT id, keyset_sort FROM keyset_matches ${after} ORDER BY keyset_sort DESC, id DESC LIMIT ${request.first + 1}) keyset_best
+       JOIN ${sql.from} ON ${sql.alias}.id = keyset_best.id
+     ) keyset_page ON true
+     ORDER BY keyset_page.keyset_sort DESC NULLS LAST, keyset_page.id DESC`,
+    params,
+  );
+  const total = Number(rows[0].keyset_total);
+  const page = rows[0].keyset_sort_key === null ? [] : rows;
+  const edges = page.slice(0, request.first).map((row) => ({ node: build(row), cursor: encodeCursor(request.sort, row.keyset_sort_key!, row.id) }));
+  return keysetResult(edges, page.length, request, () => total);
 }
 
 /** The answer when a filter names nothing (e.g. an unknown owner): no rows, nothing to count. */

@@ -52,6 +52,14 @@ export function ConnectionType<T extends object>(node: ClassType<T>, name: strin
  * under `@skip`/`@include` counts as selected: reading it anyway costs a little, never an answer.
  */
 export function selectedNodeFields(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>): Set<string> {
+  return selectedFieldsAt(info, ['edges', 'node']);
+}
+
+/**
+ * Names of the fields selected at `path` below the resolved field (e.g. `['edges', 'node',
+ * 'latestVersion']`), as {@link selectedNodeFields} finds them; empty when nothing is selected there.
+ */
+export function selectedFieldsAt(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>, path: readonly string[]): Set<string> {
   const names = new Set<string>();
   const fieldsOf = (set: SelectionSetNode | undefined, visit: (field: FieldNode) => void): void => {
     for (const selection of set?.selections ?? []) {
@@ -64,13 +72,15 @@ export function selectedNodeFields(info: Pick<GraphQLResolveInfo, 'fieldNodes' |
       }
     }
   };
-  for (const connection of info.fieldNodes) {
-    fieldsOf(connection.selectionSet, (edges) => {
-      if (edges.name.value !== 'edges') return;
-      fieldsOf(edges.selectionSet, (node) => {
-        if (node.name.value === 'node') fieldsOf(node.selectionSet, (field) => names.add(field.name.value));
-      });
+  const walk = (field: FieldNode, depth: number): void => {
+    if (depth === path.length) {
+      fieldsOf(field.selectionSet, (selected) => names.add(selected.name.value));
+      return;
+    }
+    fieldsOf(field.selectionSet, (child) => {
+      if (child.name.value === path[depth]) walk(child, depth + 1);
     });
-  }
+  };
+  for (const field of info.fieldNodes) walk(field, 0);
   return names;
 }
