@@ -30,8 +30,8 @@ beforeAll(async () => {
 });
 afterAll(() => close());
 
-const post = (path: string, body: string | Uint8Array, headers: Record<string, string> = {}) =>
-  fetch(`${url}${path}`, { method: 'POST', body, headers: { 'content-type': 'text/plain', ...headers } }).then(async (r) => ({ status: r.status, body: await r.json() }));
+const post = (path: string, body: string | Buffer, headers: Record<string, string> = {}) =>
+  fetch(`${url}${path}`, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers: { 'content-type': 'text/plain', ...headers } }).then(async (r) => ({ status: r.status, body: await r.json() }));
 
 describe('JSON bodies of the inference doors', () => {
   it('parses a body whatever its Content-Type, reads an empty one as {}, and drops a byte order mark', async () => {
