@@ -16,3 +16,9 @@ export function mountApi(app: Express, modules: readonly HubModule[]): void {
   }
   app.use('/api', (req, res) => sendError(res, 404, 'NOT_FOUND', `No API route ${req.method} ${req.path}`));
 }
+
+/** Whether a request URL is under a route that asked for a quiet access log (HubRoute.quietAccessLog). */
+export function quietAccessLog(modules: readonly HubModule[]): (url: string) => boolean {
+  const prefixes = modules.flatMap((m) => m.routes ?? []).filter((r) => r.quietAccessLog).map((r) => (r.root ? r.path : `/api${r.path}`));
+  return (url) => prefixes.some((prefix) => url.startsWith(prefix) && (url.length === prefix.length || '/?'.includes(url[prefix.length]!)));
+}

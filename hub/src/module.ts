@@ -49,6 +49,8 @@ export interface HubRoute {
   router: Router;
   /** Opened by an agent's job token only (http/route-access.ts jobTokenOnly). */
   jobTokenOnly?: boolean;
+  /** Answered requests log their access line at debug, not info (http/request-context.ts): routes machines call at high rates. */
+  quietAccessLog?: boolean;
 }
 
 /** A type-graphql resolver class. */

@@ -15,7 +15,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express, { type Request } from 'express';
 import cron from 'node-cron';
 import { AgentGateway } from './compute/agent-gateway.js';
-import { mountApi } from './api-routes.js';
+import { mountApi, quietAccessLog } from './api-routes.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { createSignals } from './db/signals.js';
@@ -142,7 +142,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     });
     next();
   });
-  app.use(requestContext(log));
+  app.use(requestContext(log, { quiet: quietAccessLog(modules) }));
   app.use(securityHeaders());
 
   app.get('/healthz', (_req, res) => {

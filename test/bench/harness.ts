@@ -198,7 +198,9 @@ export interface Hub {
 export async function startHub(db: Database, env: Record<string, string> = {}): Promise<Hub> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'aimass-bench-hub-'));
-  const child: ChildProcess = spawn(process.execPath, [HUB_ENTRY], {
+  // BENCH_HUB_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": node options for the hub (a profile is written when it stops).
+  const nodeArgs = (process.env.BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, HUB_ENTRY], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',

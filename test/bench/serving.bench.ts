@@ -43,6 +43,8 @@ const SETTINGS = {
    * every weight (about 25 MB) for a handful of multiplications each, which a batch shares.
    */
   heavyHidden: listEnv('BENCH_SERVE_HEAVY_HIDDEN', [2048, 2048, 1024], true),
+  /** Which of parts 1 to 4 run (the light version is always trained; part 4 needs part 3's slow agent). */
+  parts: listEnv('BENCH_SERVE_PARTS', [1, 2, 3, 4]),
 };
 const AGENT_ENTRY = path.join(ROOT, 'dist/node-agent/src/main.js');
 const COLORS = ['red', 'green', 'blue'];
@@ -349,94 +351,102 @@ await runBenchmark(async () => {
     return { version, ...served };
   }
 
-  const { version: light, id: lightId, labels, features, files } = await throughput(await train(SETTINGS.hidden), SETTINGS.hidden);
-  if (SETTINGS.heavyHidden.length > 0) await throughput(await train(SETTINGS.heavyHidden), SETTINGS.heavyHidden);
+  const part = (n: number) => SETTINGS.parts.includes(n);
+  const lightVersion = await train(SETTINGS.hidden);
+  const { version: light, id: lightId, labels, features, files } = part(1) ? await throughput(lightVersion, SETTINGS.hidden) : { version: lightVersion, ...(await artifact(lightVersion)) };
+  if (part(1) && SETTINGS.heavyHidden.length > 0) await throughput(await train(SETTINGS.heavyHidden), SETTINGS.heavyHidden);
 
   // 2. Low load: one client, through the hub vs straight to an agent.
-  await deploy('single', { version: light, minReplicas: 1, maxReplicas: 1, batching: { maxBatchSize: 1, maxQueueDelayMs: 0 } });
-  await waitReady(hub, user.token, user.username, 'single', 1);
-  const payload: ServePayload = {
-    deploymentId: randomUUID(),
-    model: `${user.username}.m@${light}`,
-    versionId: lightId,
-    versionNumber: light,
-    task: 'classification',
-    features,
-    labels,
-    files: ['model.json', ...[...files.keys()].filter((p) => p !== 'model.json')].map((p) => ({ path: p, sha256: createHash('sha256').update(files.get(p)!).digest('hex'), size: files.get(p)!.length })),
-    batching: { maxBatchSize: 1, maxQueueDelayMs: 0 },
-    maxQueue: 256,
-  };
-  const straight = await directAgent(payload, files);
-  await startAgent(straight.url, 'direct-token', 'direct');
-  await straight.ready;
-  const lowHub: number[] = [];
-  const lowDirect: number[] = [];
-  for (let i = 0; i < 50; i++) {
-    await viaHub('single')(i);
-    await straight.infer(record(i));
+  if (part(2)) {
+    await deploy('single', { version: light, minReplicas: 1, maxReplicas: 1, batching: { maxBatchSize: 1, maxQueueDelayMs: 0 } });
+    await waitReady(hub, user.token, user.username, 'single', 1);
+    const payload: ServePayload = {
+      deploymentId: randomUUID(),
+      model: `${user.username}.m@${light}`,
+      versionId: lightId,
+      versionNumber: light,
+      task: 'classification',
+      features,
+      labels,
+      files: ['model.json', ...[...files.keys()].filter((p) => p !== 'model.json')].map((p) => ({ path: p, sha256: createHash('sha256').update(files.get(p)!).digest('hex'), size: files.get(p)!.length })),
+      batching: { maxBatchSize: 1, maxQueueDelayMs: 0 },
+      maxQueue: 256,
+    };
+    const straight = await directAgent(payload, files);
+    await startAgent(straight.url, 'direct-token', 'direct');
+    await straight.ready;
+    const lowHub: number[] = [];
+    const lowDirect: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      await viaHub('single')(i);
+      await straight.infer(record(i));
+    }
+    for (let i = 0; i < SETTINGS.lowLoadRequests; i++) {
+      let t = performance.now();
+      await viaHub('single')(i);
+      lowHub.push(performance.now() - t);
+      t = performance.now();
+      await straight.infer(record(i));
+      lowDirect.push(performance.now() - t);
+    }
+    const hubLow = summarize(lowHub);
+    const directLow = summarize(lowDirect);
+    console.log('\n2. low load: one client, one record per request, batching off');
+    console.log(
+      table(
+        ['', 'p50 ms', 'p99 ms'],
+        [
+          ['through the hub (HTTP TF Serving → router → agent)', fmt(hubLow.p50, 3), fmt(hubLow.p99, 3)],
+          ['straight to the agent (infer.request over its socket)', fmt(directLow.p50, 3), fmt(directLow.p99, 3)],
+          ['the hub’s added latency (p50 difference)', fmt(hubLow.p50 - directLow.p50, 3), ''],
+        ],
+      ),
+    );
   }
-  for (let i = 0; i < SETTINGS.lowLoadRequests; i++) {
-    let t = performance.now();
-    await viaHub('single')(i);
-    lowHub.push(performance.now() - t);
-    t = performance.now();
-    await straight.infer(record(i));
-    lowDirect.push(performance.now() - t);
-  }
-  const hubLow = summarize(lowHub);
-  const directLow = summarize(lowDirect);
-  console.log('\n2. low load: one client, one record per request, batching off');
-  console.log(
-    table(
-      ['', 'p50 ms', 'p99 ms'],
-      [
-        ['through the hub (HTTP TF Serving → router → agent)', fmt(hubLow.p50, 3), fmt(hubLow.p99, 3)],
-        ['straight to the agent (infer.request over its socket)', fmt(directLow.p50, 3), fmt(directLow.p99, 3)],
-        ['the hub’s added latency (p50 difference)', fmt(hubLow.p50 - directLow.p50, 3), ''],
-      ],
-    ),
-  );
 
   // 3. One slow replica among four.
-  for (const name of ['fast-2', 'fast-3']) await startAgent(hub.url, await node(name), name, ['--slots', '4']);
-  await startAgent(hub.url, await node('slow'), 'slow', ['--slots', '4', '--label', 'slow'], { AIMASS_AGENT_SERVE_DELAY_MS: '2000' });
-  await deploy('mixed', { version: light, minReplicas: 4, maxReplicas: 4 });
-  await waitReady(hub, user.token, user.username, 'mixed', 4);
-  const mixed = await fire(1000, 8, viaHub('mixed'));
-  const mixedStats = summarize(mixed.shots.map((x) => x.ms));
-  console.log('\n3. one replica taking 2 s per request among four, 8 clients, 1,000 requests');
-  console.log(
-    table(
-      ['ok', 'p50 ms', 'p99 ms', 'share under 1 s'],
-      [[`${mixed.shots.filter((x) => x.status === 200).length}/${mixed.shots.length}`, fmt(mixedStats.p50), fmt(mixedStats.p99), `${fmt((100 * mixed.shots.filter((x) => x.ms < 1000).length) / mixed.shots.length, 1)} %`]],
-    ),
-  );
+  if (part(3)) {
+    for (const name of ['fast-2', 'fast-3']) await startAgent(hub.url, await node(name), name, ['--slots', '4']);
+    await startAgent(hub.url, await node('slow'), 'slow', ['--slots', '4', '--label', 'slow'], { AIMASS_AGENT_SERVE_DELAY_MS: '2000' });
+    await deploy('mixed', { version: light, minReplicas: 4, maxReplicas: 4 });
+    await waitReady(hub, user.token, user.username, 'mixed', 4);
+    const mixed = await fire(1000, 8, viaHub('mixed'));
+    const mixedStats = summarize(mixed.shots.map((x) => x.ms));
+    console.log('\n3. one replica taking 2 s per request among four, 8 clients, 1,000 requests');
+    console.log(
+      table(
+        ['ok', 'p50 ms', 'p99 ms', 'share under 1 s'],
+        [[`${mixed.shots.filter((x) => x.status === 200).length}/${mixed.shots.length}`, fmt(mixedStats.p50), fmt(mixedStats.p99), `${fmt((100 * mixed.shots.filter((x) => x.ms < 1000).length) / mixed.shots.length, 1)} %`]],
+      ),
+    );
+  }
 
   // 4. Overload: one replica, 2 s per request, one at a time.
-  await deploy('tiny', { version: light, minReplicas: 1, maxReplicas: 1, requirements: { labels: ['slow'] }, batching: { maxBatchSize: 1, maxQueueDelayMs: 0 } });
-  await waitReady(hub, user.token, user.username, 'tiny', 1);
-  // In use before the rush, so the hub has measured it (a cold replica's first wave waits out its deadline instead).
-  for (let i = 0; i < 2; i++) await viaHub('tiny', 20_000)(i);
-  let loading = true;
-  const probes: number[] = [];
-  const prober = (async () => {
-    while (loading) {
-      const t = performance.now();
-      await (await fetch(`${hub.url}/readyz`)).arrayBuffer();
-      probes.push(performance.now() - t);
-    }
-  })();
-  const over = await fire(400, 200, viaHub('tiny', 5000));
-  loading = false;
-  await prober;
-  const refused = over.shots.filter((x) => x.status === 429 || x.status === 503);
-  const refusedStats = summarize(refused.map((x) => x.ms));
-  console.log('\n4. overload: 400 requests from 200 clients at one replica that takes 2 s per request, one at a time');
-  console.log(
-    table(
-      ['answered 200', 'refused 429/503', 'deadline 504', 'refusal p50 ms', 'refusal p99 ms', '/readyz p99 ms'],
-      [[over.shots.filter((x) => x.status === 200).length, refused.length, over.shots.filter((x) => x.status === 504).length, fmt(refusedStats.p50), fmt(refusedStats.p99), fmt(summarize(probes).p99)]],
-    ),
-  );
+  if (part(4)) {
+    await deploy('tiny', { version: light, minReplicas: 1, maxReplicas: 1, requirements: { labels: ['slow'] }, batching: { maxBatchSize: 1, maxQueueDelayMs: 0 } });
+    await waitReady(hub, user.token, user.username, 'tiny', 1);
+    // In use before the rush, so the hub has measured it (a cold replica's first wave waits out its deadline instead).
+    for (let i = 0; i < 2; i++) await viaHub('tiny', 20_000)(i);
+    let loading = true;
+    const probes: number[] = [];
+    const prober = (async () => {
+      while (loading) {
+        const t = performance.now();
+        await (await fetch(`${hub.url}/readyz`)).arrayBuffer();
+        probes.push(performance.now() - t);
+      }
+    })();
+    const over = await fire(400, 200, viaHub('tiny', 5000));
+    loading = false;
+    await prober;
+    const refused = over.shots.filter((x) => x.status === 429 || x.status === 503);
+    const refusedStats = summarize(refused.map((x) => x.ms));
+    console.log('\n4. overload: 400 requests from 200 clients at one replica that takes 2 s per request, one at a time');
+    console.log(
+      table(
+        ['answered 200', 'refused 429/503', 'deadline 504', 'refusal p50 ms', 'refusal p99 ms', '/readyz p99 ms'],
+        [[over.shots.filter((x) => x.status === 200).length, refused.length, over.shots.filter((x) => x.status === 504).length, fmt(refusedStats.p50), fmt(refusedStats.p99), fmt(summarize(probes).p99)]],
+      ),
+    );
+  }
 });

@@ -19,6 +19,24 @@ export function withStyleNonce(html: string, res: Response): string {
   return html.replace('<head>', `<head>\n    <meta name="csp-nonce" content="${nonceOf(res)}" />`);
 }
 
+/**
+ * Fresh nonces, 16 random bytes each, cut from a pool filled from the CSPRNG 256 at a time (as
+ * Node's randomUUID does): a randomBytes call per response was a measurable share of a small
+ * request's CPU. No bytes are used twice.
+ */
+const NONCE_BYTES = 16;
+const POOL_BYTES = NONCE_BYTES * 256;
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+function freshNonce(): string {
+  if (poolOffset + NONCE_BYTES > pool.length) {
+    pool = randomBytes(POOL_BYTES);
+    poolOffset = 0;
+  }
+  poolOffset += NONCE_BYTES;
+  return pool.toString('base64', poolOffset - NONCE_BYTES, poolOffset);
+}
+
 /** Stands for the nonce while helmet works the headers out once (base64 never contains it). */
 const NONCE_MARK = 'aimass-style-nonce-mark';
 
@@ -64,7 +82,7 @@ export function securityHeaders(): RequestHandler {
     if (error) throw error;
   });
   return (_req, res, next) => {
-    const nonce = randomBytes(16).toString('base64');
+    const nonce = freshNonce();
     res.locals.cspNonce = nonce;
     for (const name of removed) res.removeHeader(name);
     for (const [name, value] of set) res.setHeader(name, value.includes(NONCE_MARK) ? value.replace(NONCE_MARK, nonce) : value);

@@ -84,9 +84,11 @@ export async function dropDelivery(db: Queryable, delivery: ClaimedDelivery): Pr
 
 /** Milliseconds until the next row comes due (0 if one is due now), or null when none waits. */
 export async function nextDueInMs(db: Queryable): Promise<number | null> {
+  // Not greatest(0, …) in SQL: greatest ignores NULL, so an empty queue read as "due now" and the
+  // worker polled every MIN_SLEEP_MS instead of sleeping until woken or the poll ceiling.
   const [row] = await db.query(
-    `SELECT greatest(0, extract(epoch FROM (min(CASE WHEN status = 'pending' THEN next_attempt_at ELSE locked_until END) - now())) * 1000) AS ms
+    `SELECT extract(epoch FROM (min(CASE WHEN status = 'pending' THEN next_attempt_at ELSE locked_until END) - now())) * 1000 AS ms
      FROM webhook_deliveries WHERE status IN ('pending', 'sending')`,
   );
-  return row?.ms == null ? null : Number(row.ms);
+  return row?.ms == null ? null : Math.max(0, Number(row.ms));
 }

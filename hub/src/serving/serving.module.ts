@@ -243,8 +243,8 @@ export function servingModule(
     resolvers: servingResolvers,
     routes: [
       { path: '/jobs', router: serveAgentRouter({ scheduler, artifacts }), jobTokenOnly: true },
-      { path: '/v1/models', root: true, router: tfServingRouter(doors) },
-      { path: '/v2', root: true, router: kserveRouter(doors) },
+      { path: '/v1/models', root: true, router: tfServingRouter(doors), quietAccessLog: true },
+      { path: '/v2', root: true, router: kserveRouter(doors), quietAccessLog: true },
     ],
     jobKinds: {
       // A deployment's replica: reads the model's weights, so private models go to trusted nodes only.

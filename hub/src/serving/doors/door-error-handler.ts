@@ -9,10 +9,11 @@
  */
 import type { ErrorRequestHandler, Response } from 'express';
 import { AppError, BodyTooLargeError, httpStatus } from '../../errors.js';
+import { sendJson } from '../../http/send-json.js';
 import { headersOf } from './inference-service.js';
 
 export function sendDoorError(res: Response, status: number, message: string): void {
-  res.status(status).json({ error: message });
+  sendJson(res, { error: message }, status);
 }
 
 export function doorErrorHandler(development: boolean): ErrorRequestHandler {

@@ -10,10 +10,12 @@
  * The model routes need `Authorization: Bearer` with a session or an API key with the `inference`
  * scope; a deployment the caller may not call is 404. Conversions: kserve-v2.ts.
  */
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { Scope, type Principal } from '../../accounts/index.js';
 import { badInput, notFound } from '../../errors.js';
+import { jsonBody } from '../../http/json-body.js';
 import { requiredPrincipal, routeAccess } from '../../http/route-access.js';
+import { sendJson } from '../../http/send-json.js';
 import type { DeploymentTarget } from '../deployment-target.js';
 import { doorErrorHandler, sendDoorError } from './door-error-handler.js';
 import { deploymentName, type DoorDeps } from './door-deps.js';
@@ -69,9 +71,9 @@ export function kserveRouter(deps: DoorDeps): Router {
     const routing = routingOf(req);
     if (routing.key === undefined && typeof parameters?.user === 'string') Object.assign(routing, { key: parameters.user, keyField: 'parameters.user' });
     const prediction = await deps.inference.predict(requiredPrincipal<Principal>(res), t.owner, t.name, t.selector, records, deadlineAt, 'inputs', routing);
-    res.set(prediction.rateLimit).set('X-Model-Version', String(prediction.answer.versionNumber)).json(v2InferResponse(prediction.target, prediction.answer, request!));
+    sendJson(res, v2InferResponse(prediction.target, prediction.answer, request!), 200, { ...prediction.rateLimit, 'X-Model-Version': String(prediction.answer.versionNumber) });
   };
-  const body = express.json({ limit: deps.maxBodyBytes, type: () => true });
+  const body = jsonBody(deps.maxBodyBytes);
 
   router.get('/models/:model', caller, metadata);
   router.get('/models/:model/versions/:version', caller, metadata);

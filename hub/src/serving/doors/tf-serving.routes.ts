@@ -10,10 +10,12 @@
  * scope; a deployment the caller may not call is 404. Bodies are read as JSON whatever their
  * Content-Type (TF Serving's own examples send them with `curl -d`). Conversions: tf-serving.ts.
  */
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { Scope, type Principal } from '../../accounts/index.js';
 import { notFound } from '../../errors.js';
+import { jsonBody } from '../../http/json-body.js';
 import { requiredPrincipal, routeAccess } from '../../http/route-access.js';
+import { sendJson } from '../../http/send-json.js';
 import type { DeploymentTarget } from '../deployment-target.js';
 import { doorErrorHandler, sendDoorError } from './door-error-handler.js';
 import { deploymentName, type DoorDeps } from './door-deps.js';
@@ -51,7 +53,7 @@ export function tfServingRouter(deps: DoorDeps): Router {
   const now = deps.now ?? Date.now;
   const caller = routeAccess(deps.accounts, { scope: Scope.INFERENCE });
 
-  router.post('/*path', caller, express.json({ limit: deps.maxBodyBytes, type: () => true }), async (req: Request, res: Response) => {
+  router.post('/*path', caller, jsonBody(deps.maxBodyBytes), async (req: Request, res: Response) => {
     const target = targetOf(req);
     if (target.action !== ':predict') {
       throw notFound(target.action === ':classify' || target.action === ':regress' ? `${target.action} (the Classify and Regress APIs are not served; use :predict)` : `No TF Serving route POST /v1/models${req.path}`);
@@ -67,7 +69,7 @@ export function tfServingRouter(deps: DoorDeps): Router {
     const field = typeof req.body === 'object' && req.body !== null && 'inputs' in req.body ? 'inputs' : 'instances';
     const prediction = await deps.inference.predict(requiredPrincipal<Principal>(res), target.owner, target.name, target.selector, records, deadlineAt, field, routingOf(req));
     // TF Serving's body has no version; the header says which one answered (a split deployment's variants, or two during a rolling update).
-    res.set(prediction.rateLimit).set('X-Model-Version', String(prediction.answer.versionNumber)).json(tfServingPredictions(prediction.target, prediction.answer, columnar));
+    sendJson(res, tfServingPredictions(prediction.target, prediction.answer, columnar), 200, { ...prediction.rateLimit, 'X-Model-Version': String(prediction.answer.versionNumber) });
   });
 
   router.get('/*path', caller, async (req: Request, res: Response) => {
