@@ -4,8 +4,8 @@
  * runs on its own (autocommit, one round trip), atomic as the transaction it replaced.
  *
  * The statement comes in two forms built from the same text. The first leaves out the subqueries
- * of the rare requirements (spreading, quorum, own nodes through an organization, residency beyond
- * the node's own owner): a dozen plan nodes each, which every execution starts and ends though
+ * of the rare requirements (spreading, own nodes through an organization, residency beyond the
+ * node's own owner and operator-run nodes): plan nodes that every execution starts and ends though
  * they almost never run. Where a job it would claim needs one of them, it claims nothing and the
  * full form runs. Both then choose the same jobs: the full form only drops jobs that fail a rare
  * test, and none of the jobs chosen without the rare tests needed one — each job chosen comes, in
@@ -71,10 +71,12 @@ export interface ClaimedJob {
 /**
  * The claim statement: $1 node id, $2 limit, $3 lease seconds, $4 queued by (or NULL), $5 the token
  * hashes in claim order. With `lookups`, every requirement is tested. Without, the rare
- * requirements that need a lookup (spreading, quorum, own nodes through an organization, residency
- * beyond the node's own owner) are not tested but flagged: a candidate whose eligibility needs one
- * makes the statement claim nothing and answer one row with `undecided` (see {@link claimJobs}).
- * Each subquery left out is a dozen plan nodes that every execution starts and ends.
+ * requirements that need a lookup (spreading, own nodes through an organization, residency beyond
+ * the node's own owner) are not tested but flagged: a candidate whose eligibility needs one makes
+ * the statement claim nothing and answer one row with `undecided` (see {@link claimJobs}).
+ * Each subquery left out is plan nodes that every execution starts and ends. The quorum test
+ * stays in both: its per-row cost is what makes the planner read an owner's queue in index order
+ * and stop at `limit`, rather than sort the owner's whole queue (with 1,000 jobs queued).
  */
 function claimSql(lookups: boolean): string {
   // The tests that need no lookup. When they pass, the rare requirements hold: each one's answer
