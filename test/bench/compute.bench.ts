@@ -44,7 +44,7 @@ import {
   type Database,
   type Hub,
 } from './harness.js';
-import { cpuSeconds, sampleUsage, withChildren, type Usage } from './proc-stats.js';
+import { cpuSeconds, runSeconds, sampleUsage, withChildren, type Usage } from './proc-stats.js';
 import { DEFAULT_PACE, SimAgent } from './sim-agent.js';
 
 const SETTINGS = {
@@ -333,6 +333,9 @@ interface ClaimResult {
   meanMs: number;
   firstTenthMs: number;
   lastTenthMs: number;
+  /** CPU per claim, median of the rounds: the claim's PostgreSQL backend (undefined when the server is not on this machine), and this process. */
+  backendCpuUs: number | undefined;
+  benchCpuUs: number;
 }
 
 const CLAIM_METHODS = ['claimJobs, planned each time', 'claimJobs', 'bare SKIP LOCKED'] as const;
@@ -358,6 +361,11 @@ async function measureClaims(db: pg.Client, url: string, ownerId: string, nodeId
       ).rowCount ?? 0,
   };
   const times = Object.fromEntries(CLAIM_METHODS.map((m) => [m, [] as number[][]])) as Record<ClaimMethod, number[][]>;
+  // CPU time, less disturbed than wall time by whatever else the machine runs: each method's backend and this process.
+  const dbPid = Number((await db.query(`SELECT pg_backend_pid() AS pid`)).rows[0].pid);
+  const claimsPid = Number((await claims.query(`SELECT pg_backend_pid() AS pid`))[0].pid);
+  const backendPid: Record<ClaimMethod, number> = { 'claimJobs, planned each time': dbPid, claimJobs: claimsPid, 'bare SKIP LOCKED': dbPid };
+  const cpu = Object.fromEntries(CLAIM_METHODS.map((m) => [m, { backend: [] as number[], bench: [] as number[] }])) as Record<ClaimMethod, { backend: number[]; bench: number[] }>;
   for (let round = 0; round < SETTINGS.claimRounds; round++) {
     // Alternate the order each round, so neither method always runs on a warmer cache.
     const order = round % 2 === 0 ? [...CLAIM_METHODS] : [...CLAIM_METHODS].reverse();
@@ -371,6 +379,8 @@ async function measureClaims(db: pg.Client, url: string, ownerId: string, nodeId
       await db.query(`VACUUM ANALYZE jobs`);
       await db.query(`VACUUM ANALYZE job_attempts`);
       const each: number[] = [];
+      const backend0 = runSeconds(backendPid[method]);
+      const bench0 = process.cpuUsage();
       for (let i = 0; i < n; i++) {
         const t = performance.now();
         const got = await claimOne[method]();
@@ -378,6 +388,10 @@ async function measureClaims(db: pg.Client, url: string, ownerId: string, nodeId
         if (got !== 1) throw new Error(`${method} claimed ${got} jobs on claim ${i + 1} of ${n}`);
       }
       times[method].push(each);
+      const backend1 = runSeconds(backendPid[method]);
+      const bench = process.cpuUsage(bench0);
+      if (backend0 !== undefined && backend1 !== undefined) cpu[method].backend.push(((backend1 - backend0) * 1e6) / n);
+      cpu[method].bench.push((bench.user + bench.system) / n);
     }
   }
   await db.query(`DELETE FROM jobs WHERE owner_id = $1`, [ownerId]);
@@ -390,12 +404,15 @@ async function measureClaims(db: pg.Client, url: string, ownerId: string, nodeId
     const total = best.reduce((a, b) => a + b, 0);
     const tenth = Math.max(1, Math.floor(best.length / 10));
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const median = (xs: number[]) => (xs.length === 0 ? undefined : [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]);
     result[method] = {
       method,
       perSecond: best.length / (total / 1000),
       meanMs: total / best.length,
       firstTenthMs: mean(best.slice(0, tenth)),
       lastTenthMs: mean(best.slice(-tenth)),
+      backendCpuUs: median(cpu[method].backend),
+      benchCpuUs: median(cpu[method].bench)!,
     };
   }
   return result;
@@ -570,7 +587,7 @@ async function main(): Promise<void> {
     const small = claimSizes[0];
     console.log(
       table(
-        ['queued jobs', 'method', 'claims/s', 'mean ms', 'first 10% ms', 'last 10% ms', 'rate vs bare', `rate vs ${small.queued} queued`],
+        ['queued jobs', 'method', 'claims/s', 'mean ms', 'first 10% ms', 'last 10% ms', 'rate vs bare', `rate vs ${small.queued} queued`, 'PostgreSQL CPU µs/claim', 'bench CPU µs/claim'],
         claimSizes.flatMap(({ queued, claims }) =>
           CLAIM_METHODS.map((m) => [
             queued,
@@ -581,11 +598,14 @@ async function main(): Promise<void> {
             fmt(claims[m].lastTenthMs, 3),
             ratio(claims[m].perSecond, claims['bare SKIP LOCKED'].perSecond),
             ratio(claims[m].perSecond, small.claims[m].perSecond),
+            claims[m].backendCpuUs === undefined ? 'n/a' : fmt(claims[m].backendCpuUs, 0),
+            fmt(claims[m].benchCpuUs, 0),
           ]),
         ),
       ),
     );
-    console.log('  claimJobs: the hub\'s claim (fair share, requirements, lease, attempt and token hash recorded) as Scheduler.claimFor runs it: a token issued, one statement prepared once on the claim connection (generic plan, JIT off), autocommit. Planned each time: the same statement unprepared, autocommit.');
+    console.log('  claimJobs: the hub\'s claim (fair share, requirements, lease, attempt and token hash recorded) as Scheduler.claimFor runs it: a token issued, one statement without lookups (and the full one after it when a job needs a lookup) prepared once on the claim connection (generic plan, JIT and sequential scans off), autocommit. Planned each time: the same statements unprepared, autocommit.');
+    console.log('  CPU µs/claim: median over the rounds of the CPU time of the backend running the claims (/proc/<pid>/schedstat; n/a when PostgreSQL is not on this machine) and of this process (issuing tokens, the driver), per claim.');
     console.log('  Claimed jobs stay leased (as running jobs do), so the owner\'s active-job count grows during the run.');
     console.log('');
   }

@@ -32,6 +32,15 @@ export function cpuSeconds(pid: number): number | undefined {
   return f ? (Number(f[11]) + Number(f[12])) / ticksPerSecond() : undefined;
 }
 
+/** CPU time of the process in seconds, to the nanosecond (/proc/<pid>/schedstat); undefined when it is not on this machine. */
+export function runSeconds(pid: number): number | undefined {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e9;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Resident set size in MB (VmRSS of /proc/<pid>/status). */
 export function rssMb(pid: number): number | undefined {
   try {

@@ -50,3 +50,12 @@ export function trustedBySql(n: string): string {
 export function eligibleSql(residency: string, n: string, trustedBy: string): string {
   return `(${residency} IS NULL OR ${n}.operator_run OR ${residency} <@ ${trustedBy})`;
 }
+
+/**
+ * SQL that decides {@link eligibleSql} without a lookup where it can: true when the residency is
+ * empty, the node is operator-run, or every owner in it is the node's own owner (who always trusts
+ * it). False says only "not decided here": the claim then asks {@link eligibleSql}.
+ */
+export function eligibleWithoutLookupSql(residency: string, n: string): string {
+  return `(${residency} IS NULL OR ${n}.operator_run OR ${residency} <@ ARRAY[${n}.owner_id])`;
+}

@@ -14,6 +14,10 @@
  * its generic plan's estimated cost (with a LIMIT and owners it cannot see) is above the custom
  * plans'.
  *
+ * Sequential scans are off too: every table the claim reads is reached by an index, and a generic
+ * plan for a small table (1,000 jobs) would otherwise scan the whole queue to update the one job
+ * it picked by primary key, so its cost would grow with the queue (docs/performance.md#claims).
+ *
  * One connection, so its statements run one at a time (the scheduler claims one agent's jobs at a
  * time anyway); kept open while idle, so statements stay prepared; a lost connection is replaced by
  * the next statement, which prepares them again. Not on PGlite: its sessions are shared by every
@@ -27,7 +31,7 @@ export interface PreparedConnection extends PreparedQueryable {
   close(): Promise<void>;
 }
 
-/** Opens (on first use) a connection to `url` that runs prepared statements with generic plans, JIT off. */
+/** Opens (on first use) a connection to `url` that runs prepared statements with generic plans, JIT and sequential scans off. */
 export function preparedConnection(url: string, applicationName: string): PreparedConnection {
   const pool = new pg.Pool({
     connectionString: url,
@@ -36,7 +40,7 @@ export function preparedConnection(url: string, applicationName: string): Prepar
     connectionTimeoutMillis: 10_000,
     keepAlive: true,
     application_name: applicationName,
-    options: '-c plan_cache_mode=force_generic_plan -c jit=off',
+    options: '-c plan_cache_mode=force_generic_plan -c jit=off -c enable_seqscan=off',
   });
   // An idle connection that breaks is dropped by the pool; the next statement opens another.
   pool.on('error', () => undefined);

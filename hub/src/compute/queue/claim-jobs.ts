@@ -3,6 +3,15 @@
  * whose cost does not grow with the number of queued jobs. One statement is the whole claim: it
  * runs on its own (autocommit, one round trip), atomic as the transaction it replaced.
  *
+ * The statement comes in two forms built from the same text. The first leaves out the subqueries
+ * of the rare requirements (spreading, own nodes through an organization, residency beyond the
+ * node's own owner and operator-run nodes): plan nodes that every execution starts and ends though
+ * they almost never run. Where a job it would claim needs one of them, it claims nothing and the
+ * full form runs. Both then choose the same jobs: the full form only drops jobs that fail a rare
+ * test, and none of the jobs chosen without the rare tests needed one — each job chosen comes, in
+ * its owner's order, after only jobs also chosen, so dropping jobs that were not chosen moves
+ * none of them out and none ahead of them.
+ *
  * `FOR UPDATE … SKIP LOCKED` makes the claim safe across hub processes sharing one database: a row
  * another transaction is claiming is skipped, never handed out twice.
  *
@@ -36,15 +45,16 @@
  * agree come from independent machines.
  *
  * Residency (placement.ts): a job with `residency` goes only to a node every one of those owners
- * trusts. Who trusts this node is computed once per claim (the `node` CTE), so each candidate row
- * costs one array containment test, not a lookup.
+ * trusts. Who trusts this node is computed once per claim (the `node` CTE, full form only), so
+ * each candidate row costs one array containment test, not a lookup. An operator-run node, and a
+ * residency of the node's own owner alone, need no lookup.
  *
  * The same statement records what was claimed: each job's row gets its attempt's job-token hash
  * (the caller issues the tokens before it knows how many jobs it gets, one per job wanted, and the
  * i-th job claimed gets the i-th hash), its attempt goes into job_attempts, and its owner's
  * job_owner_shares row says it was served now.
  */
-import { eligibleSql, trustedBySql } from '../placement.js';
+import { eligibleSql, eligibleWithoutLookupSql, trustedBySql } from '../placement.js';
 import { rows, type PreparedQueryable, type Queryable } from '../../db/rows.js';
 
 export interface ClaimedJob {
@@ -58,18 +68,56 @@ export interface ClaimedJob {
   tokenHash: string | null;
 }
 
-/** The claim statement: $1 node id, $2 limit, $3 lease seconds, $4 queued by (or NULL), $5 the token hashes in claim order. */
-export const CLAIM_JOBS_SQL = `WITH node AS (
-     SELECT id, owner_id, backend, gpu_name IS NOT NULL AS has_gpu, coalesce(memory_bytes, 0) AS memory, labels, operator_run,
-       ${trustedBySql('nodes')} AS trusted_by
+/**
+ * The claim statement: $1 node id, $2 limit, $3 lease seconds, $4 queued by (or NULL), $5 the token
+ * hashes in claim order. With `lookups`, every requirement is tested. Without, the rare
+ * requirements that need a lookup (spreading, own nodes through an organization, residency beyond
+ * the node's own owner) are not tested but flagged: a candidate whose eligibility needs one makes
+ * the statement claim nothing and answer one row with `undecided` (see {@link claimJobs}).
+ * Each subquery left out is plan nodes that every execution starts and ends. The quorum test
+ * stays in both: its per-row cost is what makes the planner read an owner's queue in index order
+ * and stop at `limit`, rather than sort the owner's whole queue (with 1,000 jobs queued).
+ */
+function claimSql(lookups: boolean): string {
+  // The tests that need no lookup. When they pass, the rare requirements hold: each one's answer
+  // here is "eligible" or "ask the lookup", never "not eligible".
+  const spreadWaited = `(j.requirements->>'spread') IS NULL
+                  OR j.run_after <= now() - make_interval(secs => coalesce((j.requirements->>'spreadWaitSeconds')::float8, 0))`;
+  const ownNodeOrAny = `NOT coalesce((j.requirements->>'ownNodesOnly')::boolean, false)
+                  OR j.owner_id = n.owner_id`;
+  const rare = lookups
+    ? `
+             -- Spreading (a deployment's replicas): not onto a node already holding an active job
+             -- with the same key, unless the job has waited spreadWaitSeconds for another node.
+             AND (${spreadWaited}
+                  OR NOT EXISTS (SELECT 1 FROM jobs s WHERE s.node_id = n.id AND s.status IN ('leased', 'running')
+                                   AND s.requirements->>'spread' = j.requirements->>'spread'))
+             AND (${ownNodeOrAny}
+                  OR (j.organization_id IS NOT NULL AND EXISTS (
+                        SELECT 1 FROM memberships m WHERE m.organization_id = j.organization_id AND m.user_id = n.owner_id)))
+             AND ${eligibleSql('j.residency', 'n', 'n.trusted_by')}`
+    : '';
+  const undecided = lookups
+    ? ''
+    : `,
+         NOT coalesce((${spreadWaited})
+             AND (${ownNodeOrAny})
+             AND ${eligibleWithoutLookupSql('j.residency', 'n')}, false) AS undecided`;
+  return `WITH node AS (
+     SELECT id, owner_id, backend, gpu_name IS NOT NULL AS has_gpu, coalesce(memory_bytes, 0) AS memory, labels, operator_run${
+       lookups ? `,
+       ${trustedBySql('nodes')} AS trusted_by` : ''
+     }
      FROM nodes WHERE id = $1 AND NOT disabled AND NOT quarantined AND NOT draining AND (throttled_until IS NULL OR throttled_until <= now())
    ),
-   -- The owners with queued jobs, one index probe each (a skip scan of jobs_owner_queue).
+   -- The owners with queued jobs, one index probe each (a skip scan of jobs_owner_queue: its order
+   -- in ORDER BY, so the plan takes that index whatever the statistics say of jobs_owner's).
    queued_owners AS (
      WITH RECURSIVE walk(owner_id) AS (
-       (SELECT owner_id FROM jobs WHERE status = 'queued' ORDER BY owner_id LIMIT 1)
+       (SELECT owner_id FROM jobs WHERE status = 'queued' ORDER BY owner_id, priority DESC, created_at, id LIMIT 1)
        UNION ALL
-       SELECT (SELECT j.owner_id FROM jobs j WHERE j.status = 'queued' AND j.owner_id > walk.owner_id ORDER BY j.owner_id LIMIT 1)
+       SELECT (SELECT j.owner_id FROM jobs j WHERE j.status = 'queued' AND j.owner_id > walk.owner_id
+               ORDER BY j.owner_id, j.priority DESC, j.created_at, j.id LIMIT 1)
        FROM walk WHERE walk.owner_id IS NOT NULL
      )
      SELECT owner_id FROM walk WHERE owner_id IS NOT NULL
@@ -84,9 +132,9 @@ export const CLAIM_JOBS_SQL = `WITH node AS (
      ORDER BY running, s.last_dispatched_at NULLS FIRST
    ),
    candidates AS (
-     SELECT j.id
+     SELECT j.id${lookups ? '' : ', j.undecided'}
      FROM node n CROSS JOIN owners o CROSS JOIN LATERAL (
-       SELECT j.id, j.priority, j.created_at
+       SELECT j.id, j.priority, j.created_at${undecided}
        FROM jobs j
        WHERE j.owner_id = o.owner_id AND j.status = 'queued'
          AND j.run_after <= coalesce($4::timestamptz, now()) AND j.created_at <= coalesce($4::timestamptz, now())
@@ -99,22 +147,11 @@ export const CLAIM_JOBS_SQL = `WITH node AS (
              AND ((j.requirements->'backends') IS NULL OR (j.requirements->'backends') ? n.backend)
              AND ((j.requirements->'labels') IS NULL OR to_jsonb(n.labels) @> (j.requirements->'labels'))
              AND ((j.requirements->>'nodeId') IS NULL OR (j.requirements->>'nodeId') = n.id::text)
-             -- Spreading (a deployment's replicas): not onto a node already holding an active job
-             -- with the same key, unless the job has waited spreadWaitSeconds for another node.
-             AND ((j.requirements->>'spread') IS NULL
-                  OR j.run_after <= now() - make_interval(secs => coalesce((j.requirements->>'spreadWaitSeconds')::float8, 0))
-                  OR NOT EXISTS (SELECT 1 FROM jobs s WHERE s.node_id = n.id AND s.status IN ('leased', 'running')
-                                   AND s.requirements->>'spread' = j.requirements->>'spread'))
              -- A verified evaluation's replicas: each on another owner's node (or another node).
              AND ((j.requirements->>'quorum') IS NULL OR NOT EXISTS (
                    SELECT 1 FROM jobs s JOIN job_attempts a ON a.job_id = s.id JOIN nodes sn ON sn.id = a.node_id
                     WHERE (s.requirements->>'quorum') = (j.requirements->>'quorum') AND s.requirements ? 'quorum' AND s.id <> j.id
-                      AND CASE WHEN j.requirements->>'quorumBy' = 'node' THEN sn.id = n.id ELSE sn.owner_id = n.owner_id END))
-             AND (NOT coalesce((j.requirements->>'ownNodesOnly')::boolean, false)
-                  OR j.owner_id = n.owner_id
-                  OR (j.organization_id IS NOT NULL AND EXISTS (
-                        SELECT 1 FROM memberships m WHERE m.organization_id = j.organization_id AND m.user_id = n.owner_id)))
-             AND ${eligibleSql('j.residency', 'n', 'n.trusted_by')}
+                      AND CASE WHEN j.requirements->>'quorumBy' = 'node' THEN sn.id = n.id ELSE sn.owner_id = n.owner_id END))${rare}
            THEN true ELSE false END
        ORDER BY j.priority DESC, j.created_at, j.id
        LIMIT $2
@@ -124,7 +161,9 @@ export const CLAIM_JOBS_SQL = `WITH node AS (
      LIMIT $2
    ),
    -- The claim order, as one array: the i-th job gets the i-th token hash.
-   picked AS (SELECT ARRAY(SELECT id FROM candidates) AS ids),
+   picked AS (SELECT ARRAY(SELECT id FROM candidates) AS ids${
+     lookups ? '' : ', EXISTS (SELECT 1 FROM candidates WHERE undecided) AS undecided'
+   }),
    claimed AS (
      UPDATE jobs SET status = 'leased', node_id = $1, attempts = jobs.attempts + 1,
        lease_expires_at = now() + make_interval(secs => $3), started_at = coalesce(jobs.started_at, now()),
@@ -133,7 +172,7 @@ export const CLAIM_JOBS_SQL = `WITH node AS (
      -- By primary key whatever the plan expects of candidates (a generic plan expects hundreds, and
      -- would join them to a scan of every job).
      FROM picked p
-     WHERE jobs.id = ANY (p.ids)
+     WHERE jobs.id = ANY (p.ids)${lookups ? '' : ' AND NOT p.undecided'}
      RETURNING jobs.id, jobs.kind, jobs.payload, jobs.attempts, jobs.lease_expires_at, jobs.owner_id, jobs.job_token_hash,
        array_position(p.ids, jobs.id) AS place
    ),
@@ -147,7 +186,19 @@ export const CLAIM_JOBS_SQL = `WITH node AS (
      SELECT o.owner_id, clock_timestamp() FROM (SELECT DISTINCT owner_id FROM claimed) o
      ON CONFLICT (owner_id) DO UPDATE SET last_dispatched_at = excluded.last_dispatched_at
    )
-   SELECT id, kind, payload, attempts, lease_expires_at, owner_id, job_token_hash FROM claimed ORDER BY place`;
+   ${
+     lookups
+       ? 'SELECT id, kind, payload, attempts, lease_expires_at, owner_id, job_token_hash FROM claimed ORDER BY place'
+       : // One row (id NULL) when nothing is claimed, saying whether a lookup was needed.
+         `SELECT c.id, c.kind, c.payload, c.attempts, c.lease_expires_at, c.owner_id, c.job_token_hash, p.undecided
+   FROM picked p LEFT JOIN claimed c ON true ORDER BY c.place`
+   }`;
+}
+
+/** The claim with every requirement tested. */
+export const CLAIM_JOBS_SQL = claimSql(true);
+/** The claim that tests only what needs no lookup, and says when a candidate needs one. */
+export const CLAIM_JOBS_WITHOUT_LOOKUPS_SQL = claimSql(false);
 
 /**
  * `queuedBy`: only jobs queued (and due) by this time. A dispatch pass passes its start time, so a
@@ -167,9 +218,13 @@ export async function claimJobs(
 ): Promise<ClaimedJob[]> {
   if (limit < 1) return [];
   const params = [nodeId, limit, leaseSeconds, queuedBy ?? null, tokenHashes];
-  // Planning this statement costs twice its run: planned once per connection where the caller can (db/prepared.ts).
-  const result = 'prepared' in db ? await db.prepared('aimass_claim_jobs', CLAIM_JOBS_SQL, params) : await db.query(CLAIM_JOBS_SQL, params);
-  return rows<any>(result).map((r) => ({
+  // Planning these statements costs twice their run: planned once per connection where the caller can (db/prepared.ts).
+  const run = async (name: string, sql: string) => rows<any>('prepared' in db ? await db.prepared(name, sql, params) : await db.query(sql, params));
+  // Most claims need no lookup. When a job it would claim does, the claim without lookups claims
+  // nothing (its row locks end with it) and the full claim runs: both choose the same jobs then.
+  const quick = await run('aimass_claim_jobs_without_lookups', CLAIM_JOBS_WITHOUT_LOOKUPS_SQL);
+  const claimed = quick[0]?.undecided ? await run('aimass_claim_jobs', CLAIM_JOBS_SQL) : quick.filter((r) => r.id !== null);
+  return claimed.map((r) => ({
     id: r.id,
     kind: r.kind,
     payload: r.payload,
