@@ -5,9 +5,9 @@
  *  1. dispatch latency: `submitJob` sent → `job.assign` received by a simulated agent (p50, p99),
  *     with 1, 16 and 200 idle agents, and the hub's and PostgreSQL's CPU per job;
  *  2. throughput: no-op echo jobs completed per second with 1, 4 and 16 simulated agents;
- *  3. claim path: our claim (claimJobs, as the scheduler runs it) vs a bare `FOR UPDATE SKIP LOCKED`
+ *  3. claim path (claim-path.ts): our claim (claimJobs, as the scheduler runs it) vs a bare `FOR UPDATE SKIP LOCKED`
  *     loop, with 1,000 and 100,000 jobs queued;
- *  4. hub CPU and RSS with 200 agents heartbeating every second vs the same hub idle.
+ *  4. hub CPU and RSS (heartbeat-load.ts) with 200 agents heartbeating every second vs the same hub idle.
  *
  * Needs PostgreSQL: DATABASE_URL (an admin connection: a database is created and dropped), else a
  * throwaway server from test/support/postgres.sh. Every size is an environment variable (see
@@ -18,21 +18,14 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { issueToken } from '../../hub/src/accounts/tokens.js';
-import { claimJobs } from '../../hub/src/compute/queue/claim-jobs.js';
-import { preparedConnection } from '../../hub/src/db/prepared.js';
-import type { Queryable } from '../../hub/src/db/rows.js';
 import {
   runBenchmark,
   connect,
   cpuDelta,
   fmt,
-  graphql,
   HUB_ENTRY,
   intEnv,
   listEnv,
-  onCleanup,
-  percentile,
   postgresCpu,
   ratio,
   setUpDatabase,
@@ -44,8 +37,11 @@ import {
   type Database,
   type Hub,
 } from './harness.js';
-import { cpuSeconds, runSeconds, sampleUsage, withChildren, type Usage } from './proc-stats.js';
-import { DEFAULT_PACE, SimAgent } from './sim-agent.js';
+import { cpuSeconds } from './proc-stats.js';
+import { DEFAULT_PACE } from './sim-agent.js';
+import { claimSection, type ClaimSize } from './claim-path.js';
+import { measureHeartbeats, type HeartbeatResult } from './heartbeat-load.js';
+import { connectAgents, metric, registerNodes, submitEcho, type RegisteredNode } from './sim-fleet.js';
 
 const SETTINGS = {
   latencyJobs: intEnv('BENCH_LATENCY_JOBS', 200),
@@ -71,63 +67,6 @@ const SETTINGS = {
 };
 
 const PACE = SETTINGS.pace ? DEFAULT_PACE : null;
-
-
-interface RegisteredNode {
-  id: string;
-  token: string;
-}
-
-/** Registers `count` nodes, at most 100 per user (the hub allows 200 per user). */
-async function registerNodes(hub: Hub, count: number, owner?: { token: string }): Promise<RegisteredNode[]> {
-  const nodes: RegisteredNode[] = [];
-  let user = owner;
-  for (let i = 0; i < count; i++) {
-    if (!user || (i > 0 && i % 100 === 0)) user = await signUp(hub);
-    const data = await graphql(hub, `mutation($name: String!) { registerNode(input: { name: $name }) { token node { id } } }`, { name: `bench-${i}` }, user.token);
-    nodes.push({ id: data.registerNode.node.id, token: data.registerNode.token });
-  }
-  return nodes;
-}
-
-const SUBMIT = `mutation($input: SubmitJobInput!) { submitJob(input: $input) { id } }`;
-const ECHO = { kind: 'echo', payload: { durationMs: 0, steps: 1 } };
-
-async function submitEcho(hub: Hub, token: string): Promise<string> {
-  return (await graphql(hub, SUBMIT, { input: ECHO }, token)).submitJob.id;
-}
-
-/** A counter of the hub's /metrics, summed over the series whose labels contain `labels`. */
-async function metric(hub: Hub, name: string, labels = ''): Promise<number> {
-  const text = await (await fetch(`${hub.url}/metrics`)).text();
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (line.startsWith(name) && (line[name.length] === '{' || line[name.length] === ' ') && line.includes(labels)) sum += Number(line.split(' ').pop());
-  }
-  return sum;
-}
-
-interface AgentSet {
-  agents: SimAgent[];
-  /** Closes every socket, then gives the hub a moment to process the closes (detach, node offline). */
-  close(): Promise<void>;
-}
-
-async function connectAgents(hub: Hub, nodes: RegisteredNode[], onAssign?: (jobId: string, at: number) => void): Promise<AgentSet> {
-  const agents = nodes.map((n) => new SimAgent(hub.wsUrl, n.token, { pace: PACE, onAssign }));
-  const closeAll = () => Promise.all(agents.map((a) => a.close()));
-  const forget = onCleanup('close simulated agents', closeAll);
-  // In batches, so 200 handshakes do not all land at once.
-  for (let i = 0; i < agents.length; i += 20) await Promise.all(agents.slice(i, i + 20).map((a) => a.connect()));
-  return {
-    agents,
-    async close() {
-      forget();
-      await closeAll();
-      await sleep(300);
-    },
-  };
-}
 
 // ---- 1. dispatch latency ---------------------------------------------------------------------
 
@@ -160,7 +99,7 @@ interface Timing {
 async function measureLatency(hub: Hub, db: pg.Client, database: Database, user: { token: string }, nodes: RegisteredNode[]): Promise<LatencyResult> {
   const arrived = new Map<string, number>();
   const waiting = new Map<string, (at: number) => void>();
-  const set = await connectAgents(hub, nodes, (jobId, at) => {
+  const set = await connectAgents(hub, nodes, PACE, (jobId, at) => {
     arrived.set(jobId, at);
     waiting.get(jobId)?.(at);
   });
@@ -273,7 +212,7 @@ interface ThroughputResult {
 }
 
 async function measureThroughput(hub: Hub, db: pg.Client, database: Database, user: { id: string; token: string }, nodes: RegisteredNode[]): Promise<ThroughputResult> {
-  const set = await connectAgents(hub, nodes);
+  const set = await connectAgents(hub, nodes, PACE);
   await sleep(500);
   const count = async () => Number((await db.query(`SELECT count(*) AS n FROM jobs WHERE owner_id = $1 AND status = 'succeeded'`, [user.id])).rows[0].n);
   const dropsBefore = await metric(hub, 'aimass_agent_frames_rejected_total', 'reason="RATE_LIMITED"');
@@ -322,147 +261,6 @@ async function measureThroughput(hub: Hub, db: pg.Client, database: Database, us
     framesDropped,
     hubCpuPercent,
     pgCpuPercent,
-  };
-}
-
-// ---- 3. claim path vs a bare SKIP LOCKED loop -------------------------------------------------
-
-interface ClaimResult {
-  method: string;
-  perSecond: number;
-  meanMs: number;
-  firstTenthMs: number;
-  lastTenthMs: number;
-  /** CPU per claim, median of the rounds: the claim's PostgreSQL backend (undefined when the server is not on this machine), and this process. */
-  backendCpuUs: number | undefined;
-  benchCpuUs: number;
-}
-
-const CLAIM_METHODS = ['claimJobs, planned each time', 'claimJobs', 'bare SKIP LOCKED'] as const;
-type ClaimMethod = (typeof CLAIM_METHODS)[number];
-
-async function measureClaims(db: pg.Client, url: string, ownerId: string, nodeId: string, queued: number): Promise<Record<ClaimMethod, ClaimResult>> {
-  const q: Queryable = { query: async (sql, params) => (await db.query(sql, params)).rows };
-  // The scheduler's claim connection (db/prepared.ts): generic plans and JIT off as its defaults.
-  const claims = preparedConnection(url, 'aimass-bench-claims');
-  const forget = onCleanup('close the claim connection', () => claims.close());
-  const n = Math.min(SETTINGS.claimCount, queued);
-  const claimOne: Record<ClaimMethod, () => Promise<number>> = {
-    // The same statement unprepared, on an ordinary connection, autocommit.
-    'claimJobs, planned each time': async () => (await claimJobs(q, nodeId, 1, 60, undefined, [issueToken('amj').hash])).length,
-    // What Scheduler.claimFor does per idle agent: a token issued, then the one statement that
-    // claims and records the attempt, prepared on the claim connection, autocommit.
-    claimJobs: async () => (await claimJobs(claims, nodeId, 1, 60, undefined, [issueToken('amj').hash])).length,
-    'bare SKIP LOCKED': async () =>
-      (
-        await db.query(
-          `UPDATE jobs SET status = 'leased' WHERE id = (SELECT id FROM jobs WHERE status = 'queued' ORDER BY priority DESC, created_at LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id`,
-        )
-      ).rowCount ?? 0,
-  };
-  const times = Object.fromEntries(CLAIM_METHODS.map((m) => [m, [] as number[][]])) as Record<ClaimMethod, number[][]>;
-  // CPU time, less disturbed than wall time by whatever else the machine runs: each method's backend and this process.
-  const dbPid = Number((await db.query(`SELECT pg_backend_pid() AS pid`)).rows[0].pid);
-  const claimsPid = Number((await claims.query(`SELECT pg_backend_pid() AS pid`))[0].pid);
-  const backendPid: Record<ClaimMethod, number> = { 'claimJobs, planned each time': dbPid, claimJobs: claimsPid, 'bare SKIP LOCKED': dbPid };
-  const cpu = Object.fromEntries(CLAIM_METHODS.map((m) => [m, { backend: [] as number[], bench: [] as number[] }])) as Record<ClaimMethod, { backend: number[]; bench: number[] }>;
-  for (let round = 0; round < SETTINGS.claimRounds; round++) {
-    // Alternate the order each round, so neither method always runs on a warmer cache.
-    const order = round % 2 === 0 ? [...CLAIM_METHODS] : [...CLAIM_METHODS].reverse();
-    for (const method of order) {
-      await db.query(`DELETE FROM jobs WHERE owner_id = $1`, [ownerId]);
-      await db.query(
-        `INSERT INTO jobs (kind, payload, owner_id, status, run_after, updated_at)
-         SELECT 'echo', '{"durationMs":0,"steps":1}', $1, 'queued', now(), now() FROM generate_series(1, $2::int)`,
-        [ownerId, queued],
-      );
-      await db.query(`VACUUM ANALYZE jobs`);
-      await db.query(`VACUUM ANALYZE job_attempts`);
-      const each: number[] = [];
-      const backend0 = runSeconds(backendPid[method]);
-      const bench0 = process.cpuUsage();
-      for (let i = 0; i < n; i++) {
-        const t = performance.now();
-        const got = await claimOne[method]();
-        each.push(performance.now() - t);
-        if (got !== 1) throw new Error(`${method} claimed ${got} jobs on claim ${i + 1} of ${n}`);
-      }
-      times[method].push(each);
-      const backend1 = runSeconds(backendPid[method]);
-      const bench = process.cpuUsage(bench0);
-      if (backend0 !== undefined && backend1 !== undefined) cpu[method].backend.push(((backend1 - backend0) * 1e6) / n);
-      cpu[method].bench.push((bench.user + bench.system) / n);
-    }
-  }
-  await db.query(`DELETE FROM jobs WHERE owner_id = $1`, [ownerId]);
-  forget();
-  await claims.close();
-  const result = {} as Record<ClaimMethod, ClaimResult>;
-  for (const method of CLAIM_METHODS) {
-    // The fastest round counts (least disturbed by the machine); the tenths come from that round.
-    const best = times[method].reduce((a, b) => (b.reduce((x, y) => x + y, 0) < a.reduce((x, y) => x + y, 0) ? b : a));
-    const total = best.reduce((a, b) => a + b, 0);
-    const tenth = Math.max(1, Math.floor(best.length / 10));
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    const median = (xs: number[]) => (xs.length === 0 ? undefined : [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]);
-    result[method] = {
-      method,
-      perSecond: best.length / (total / 1000),
-      meanMs: total / best.length,
-      firstTenthMs: mean(best.slice(0, tenth)),
-      lastTenthMs: mean(best.slice(-tenth)),
-      backendCpuUs: median(cpu[method].backend),
-      benchCpuUs: median(cpu[method].bench)!,
-    };
-  }
-  return result;
-}
-
-// ---- 4. hub CPU and memory with heartbeating agents ------------------------------------------
-
-interface HeartbeatResult {
-  idle: Usage;
-  loaded: Usage;
-  connectSeconds: number;
-  idleXactPerSecond: number;
-  loadedXactPerSecond: number;
-  heartbeatsDropped: number;
-  heartbeatSeconds: number;
-}
-
-async function xactCommits(db: pg.Client): Promise<number> {
-  await db.query(`SELECT pg_stat_clear_snapshot()`);
-  return Number((await db.query(`SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()`)).rows[0].xact_commit);
-}
-
-async function measureHeartbeats(hub: Hub, db: pg.Client, database: Database, nodes: RegisteredNode[], heartbeatSeconds: number): Promise<HeartbeatResult> {
-  const postgres = database.postmasterPid ? () => withChildren(database.postmasterPid!) : undefined;
-  const window = async () => {
-    await db.query(`SELECT pg_stat_force_next_flush()`).catch(() => undefined);
-    const x0 = await xactCommits(db);
-    const usage = await sampleUsage(hub.pid, SETTINGS.sampleSeconds, postgres);
-    await sleep(1100); // the statistics collector flushes about once a second
-    const x1 = await xactCommits(db);
-    return { usage, xactPerSecond: (x1 - x0) / usage.seconds };
-  };
-  await sleep(5000); // settle after start-up
-  const idle = await window();
-  const t = performance.now();
-  const set = await connectAgents(hub, nodes);
-  const connectSeconds = (performance.now() - t) / 1000;
-  await sleep(3000);
-  const floodBefore = await metric(hub, 'aimass_agent_frames_rejected_total', 'reason="HEARTBEAT_FLOOD"');
-  const loaded = await window();
-  const heartbeatsDropped = (await metric(hub, 'aimass_agent_frames_rejected_total', 'reason="HEARTBEAT_FLOOD"')) - floodBefore;
-  await set.close();
-  return {
-    idle: idle.usage,
-    loaded: loaded.usage,
-    connectSeconds,
-    idleXactPerSecond: idle.xactPerSecond,
-    loadedXactPerSecond: loaded.xactPerSecond,
-    heartbeatsDropped,
-    heartbeatSeconds,
   };
 }
 
@@ -578,36 +376,9 @@ async function main(): Promise<void> {
   }
   await hub.stop();
 
-  const claimSizes: { queued: number; claims: Record<ClaimMethod, ClaimResult> }[] = [];
+  const claimSizes: ClaimSize[] = [];
   if (run(3)) {
-    console.log(
-      `## 3. Claim path: ${SETTINGS.claimJobs.join(' and ')} queued jobs, ${SETTINGS.claimCount} of them claimed one at a time, same database, no hub running (best of ${SETTINGS.claimRounds} rounds)`,
-    );
-    for (const queued of SETTINGS.claimJobs) claimSizes.push({ queued, claims: await measureClaims(db, database.url, user.id, nodes[0].id, queued) });
-    const small = claimSizes[0];
-    console.log(
-      table(
-        ['queued jobs', 'method', 'claims/s', 'mean ms', 'first 10% ms', 'last 10% ms', 'rate vs bare', `rate vs ${small.queued} queued`, 'PostgreSQL CPU µs/claim', 'bench CPU µs/claim'],
-        claimSizes.flatMap(({ queued, claims }) =>
-          CLAIM_METHODS.map((m) => [
-            queued,
-            m,
-            fmt(claims[m].perSecond, 0),
-            fmt(claims[m].meanMs, 3),
-            fmt(claims[m].firstTenthMs, 3),
-            fmt(claims[m].lastTenthMs, 3),
-            ratio(claims[m].perSecond, claims['bare SKIP LOCKED'].perSecond),
-            ratio(claims[m].perSecond, small.claims[m].perSecond),
-            claims[m].backendCpuUs === undefined ? 'n/a' : fmt(claims[m].backendCpuUs, 0),
-            fmt(claims[m].benchCpuUs, 0),
-          ]),
-        ),
-      ),
-    );
-    console.log('  claimJobs: the hub\'s claim (fair share, requirements, lease, attempt and token hash recorded) as Scheduler.claimFor runs it: a token issued, one statement without lookups (and the full one after it when a job needs a lookup) prepared once on the claim connection (generic plan, JIT and sequential scans off), autocommit. Planned each time: the same statements unprepared, autocommit.');
-    console.log('  CPU µs/claim: median over the rounds of the CPU time of the backend running the claims (/proc/<pid>/schedstat; n/a when PostgreSQL is not on this machine) and of this process (issuing tokens, the driver), per claim.');
-    console.log('  Claimed jobs stay leased (as running jobs do), so the owner\'s active-job count grows during the run.');
-    console.log('');
+    claimSizes.push(...(await claimSection(db, database.url, user.id, nodes[0].id, SETTINGS)));
   }
 
   let hb: HeartbeatResult | undefined;
@@ -616,7 +387,7 @@ async function main(): Promise<void> {
     // Hub B: heartbeat every second, 0 agents then many.
     hub = await startHub(database, { AIMASS_AGENT_HEARTBEAT_SECONDS: String(heartbeatSeconds) });
     console.log(`## 4. Hub CPU and RSS: idle (0 agents) vs ${hbNodes.length} agents heartbeating every ${heartbeatSeconds} s, ${SETTINGS.sampleSeconds} s each (hub B, pid ${hub.pid})`);
-    hb = await measureHeartbeats(hub, db, database, hbNodes, heartbeatSeconds);
+    hb = await measureHeartbeats(hub, db, database, hbNodes, heartbeatSeconds, SETTINGS.sampleSeconds, PACE);
     await hub.stop();
     const pgCol = hb.idle.otherCpuPercent !== undefined;
     console.log(

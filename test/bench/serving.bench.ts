@@ -7,7 +7,8 @@
  *     with dynamic batching, against (a) the same with batching off (maxBatchSize 1) and (b) direct
  *     in-process `model.predict` of the downloaded artifact one request at a time; the ratios (the
  *     goal: batching at least 3× per-request predict), the ceiling (c) in-process predict of the
- *     same rows in batches of 64, and the hub's CPU per 1,000 requests — for
+ *     same rows in batches of 64, (d) an empty HTTP server answering the same clients (the most
+ *     any HTTP door answers on this machine), and the hub's CPU per 1,000 requests — for
  *     a light network (BENCH_SERVE_HIDDEN), whose in-process prediction is cheaper than any trip
  *     through HTTP, and a heavy one (BENCH_SERVE_HEAVY_HIDDEN), where predicting dominates;
  *  2. the hub's added latency at low load: p50 of one client's requests through the hub against
@@ -93,6 +94,27 @@ function startAgent(hubUrl: string, token: string, name: string, args: string[] 
     }
     child.once('exit', (code) => reject(new Error(`agent ${name} exited with ${code}:\n${text}`)));
   });
+}
+
+/**
+ * (d) A node:http server in a process of its own that reads each body and answers a fixed
+ * prediction: no hub, no model, no agent. What the same clients get from it is the most any HTTP
+ * front door on Node could answer on this machine, whatever it does behind.
+ */
+async function emptyHttpServer(): Promise<{ url: string; cpu(): number }> {
+  const script = `const body = JSON.stringify({ predictions: [{ label: 'mid', probabilities: [0.2, 0.5, 0.3] }] });
+    require('node:http').createServer((req, res) => { req.on('data', () => {}); req.on('end', () => res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body)); })
+      .listen(0, '127.0.0.1', function () { console.log('port ' + this.address().port); });`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  onCleanup('stop the empty HTTP server', () => child.kill('SIGKILL'));
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.setEncoding('utf8').on('data', (text: string) => {
+      const m = /port (\d+)/.exec(text);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`the empty HTTP server exited with ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, cpu: () => cpuSeconds(child.pid!) ?? 0 };
 }
 
 async function waitReady(hub: Hub, token: string, owner: string, name: string, replicas: number): Promise<void> {
@@ -321,6 +343,13 @@ await runBenchmark(async () => {
     for (let i = 0; i < SETTINGS.requests; i += 64) await predictBatch(i, Math.min(64, SETTINGS.requests - i));
     const batchRowsPerSecond = SETTINGS.requests / ((performance.now() - batchStarted) / 1000);
     model.dispose();
+    // (d) The same requests answered by an empty HTTP server.
+    const empty = await emptyHttpServer();
+    const toEmpty = (i: number) => post(`${empty.url}/v1/models/x.y:predict`, { 'content-type': 'application/json' }, JSON.stringify({ instances: [record(i)] }));
+    await fire(500, SETTINGS.clients, toEmpty); // warm-up
+    const emptyCpu = empty.cpu();
+    const floor = await fire(SETTINGS.requests, SETTINGS.clients, toEmpty);
+    const floorRow = { name: 'empty', ...floor, cpu: empty.cpu() - emptyCpu };
 
     const rps = (r: { shots: Shot[]; seconds: number }) => r.shots.filter((x) => x.status === 200).length / r.seconds;
     const [batched, unbatched] = results;
@@ -344,6 +373,7 @@ await runBenchmark(async () => {
           row('through the hub, batching off', unbatched),
           ['in-process model.predict, one at a time', `${SETTINGS.requests}`, fmt(directRps, 0), fmt(summarize(direct).p50), fmt(summarize(direct).p99), '1.00×', ''],
           ['in-process model.predict, batches of 64 (rows/s: the ceiling)', `${SETTINGS.requests}`, fmt(batchRowsPerSecond, 0), '', '', ratio(batchRowsPerSecond, directRps), ''],
+          row('an empty node:http server, same clients (no hub, no model: the most any HTTP door answers here; its CPU)', floorRow),
         ],
       ),
     );
