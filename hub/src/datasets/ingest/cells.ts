@@ -28,10 +28,7 @@ const INT8_MAX = 9223372036854775807n;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** A day of the proleptic Gregorian calendar (as JavaScript's Date counts), year 1 onwards. */
-function validDate(y: string, m: string, d: string): boolean {
-  const year = Number(y);
-  const month = Number(m);
-  const day = Number(d);
+export function validDate(year: number, month: number, day: number): boolean {
   if (year < 1 || month < 1 || month > 12 || day < 1) return false;
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]);
@@ -189,7 +186,7 @@ function utcSeconds(cell: string): string | undefined {
   const t = cell[10];
   const z = cell[19];
   if (cell[4] !== '-' || cell[7] !== '-' || (t !== 'T' && t !== 't' && t !== ' ') || cell[13] !== ':' || cell[16] !== ':' || (z !== 'Z' && z !== 'z')) return undefined;
-  if (!validDate(cell.slice(0, 4), cell.slice(5, 7), cell.slice(8, 10)) || Number(cell.slice(11, 13)) > 23 || Number(cell.slice(14, 16)) > 59 || Number(cell.slice(17, 19)) > 59) return undefined;
+  if (!validDate(Number(cell.slice(0, 4)), Number(cell.slice(5, 7)), Number(cell.slice(8, 10))) || Number(cell.slice(11, 13)) > 23 || Number(cell.slice(14, 16)) > 59 || Number(cell.slice(17, 19)) > 59) return undefined;
   return `${cell.slice(0, 10)} ${cell.slice(11, 19)}+00:00`;
 }
 
@@ -212,16 +209,16 @@ export const parsers: Parsers = {
   },
   [ColumnType.DATE]: (cell) => {
     const m = DATE.exec(cell);
-    return m && validDate(m[1], m[2], m[3]) ? cell : undefined;
+    return m && validDate(Number(m[1]), Number(m[2]), Number(m[3])) ? cell : undefined;
   },
   [ColumnType.TIMESTAMP]: (cell) => {
     const utc = utcSeconds(cell);
     if (utc !== undefined) return utc;
     // A bare date in a timestamp column is its midnight, UTC.
     const d = DATE.exec(cell);
-    if (d) return validDate(d[1], d[2], d[3]) ? `${cell} 00:00:00+00:00` : undefined;
+    if (d) return validDate(Number(d[1]), Number(d[2]), Number(d[3])) ? `${cell} 00:00:00+00:00` : undefined;
     const m = TIMESTAMP.exec(cell);
-    if (!m || !validDate(m[1], m[2], m[3]) || Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59) return undefined;
+    if (!m || !validDate(Number(m[1]), Number(m[2]), Number(m[3])) || Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59) return undefined;
     // A timestamp without a zone is taken as UTC.
     const zone = m[8] ? (m[8].toUpperCase() === 'Z' ? '+00:00' : m[8]) : '+00:00';
     return `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${m[6] ?? '00'}${m[7] ?? ''}${zone}`;

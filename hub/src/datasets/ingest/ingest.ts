@@ -12,6 +12,7 @@ import { cellParsers, loadParsers, nullMatcher, type NumberFormat } from './cell
 import { normaliseHeaders } from './headers.js';
 import { inferType, widerType } from './infer.js';
 import { openParquet } from './parquet.js';
+import { passThrough } from './pass-through.js';
 import { copyLoader, insertLoader, type RowLoader } from './loader.js';
 import { batched, csvRecordBatches, jsonCell, jsonRecords, type RawRecord } from './records.js';
 import { sniffDelimiter, type Spooled } from './spool.js';
@@ -183,7 +184,7 @@ export async function ingest(params: {
   const quoted = ['_row', ...columns.map((c) => `"${c.name}"`)];
   const openLoader = async (): Promise<RowLoader> =>
     params.backend === 'postgres'
-      ? copyLoader(qr, table, quoted, columns.map((c) => c.type === ColumnType.TEXT || c.type === ColumnType.CATEGORICAL))
+      ? copyLoader(qr, table, quoted, delimiter)
       : insertLoader(qr, table, quoted, sqlTypes);
   let loader = await openLoader();
   const reports: ColumnReport[] = columns.map((c) => ({ ...c, nullCount: 0, invalidCount: 0, invalidSamples: [] }));
@@ -203,9 +204,19 @@ export async function ingest(params: {
   const ragged = { policy: options.raggedRows, count: 0, lines: [] as number[], padded: 0, truncated: 0 };
   let rows = 0;
   const reject = options.raggedRows === 'reject';
+  // Records whose every cell is stored as written go to COPY as the file has them (pass-through.ts).
+  const asWritten = delimiter !== null && loader.delimiter === delimiter ? passThrough(columns, delimiter, options.nullTokens, options.numberFormat) : undefined;
   try {
     for await (const batch of source.records()) {
-      for (const { line, cells } of batch) {
+      for (const record of batch) {
+        if (asWritten?.accepts(record)) {
+          if (ragged.count > 0 && reject) continue;
+          if (rows >= options.maxRows) throw badInput('body', `The file has more than ${options.maxRows} rows`);
+          for (let k = 0; k < asWritten.nulls; k++) reports[asWritten.nullColumns[k]].nullCount++;
+          loader.addAsWritten!(++rows, record.text!);
+          continue;
+        }
+        const { line, cells } = record;
         if (cells.length !== width) {
           ragged.count++;
           if (ragged.lines.length < MAX_LISTED_LINES) ragged.lines.push(line);

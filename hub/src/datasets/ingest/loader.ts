@@ -1,7 +1,12 @@
 /**
  * Loading typed rows into a version's table, on the connection of the upload's transaction.
  *
- * PostgreSQL: `COPY … FROM STDIN` (text format) through pg-copy-streams, with backpressure.
+ * PostgreSQL: `COPY … FROM STDIN (FORMAT csv)` through pg-copy-streams, with backpressure, with
+ * the file's own delimiter when COPY can take it: a record the load takes as written
+ * (pass-through.ts) goes as it was read, after its row number; every other row is written from
+ * its values. An unquoted empty field is NULL, and a quoted one too (`FORCE_NULL`: a file's `""`
+ * is NULL as every empty cell is); a value holding the delimiter, a quote or a line break is
+ * quoted.
  * PGlite: COPY FROM STDIN does not work through pglite-socket (tried with pg-copy-streams 7 and
  * pglite-socket 0.2.17: the server answers "protocol synchronization was lost" and drops the
  * connection), so there the rows go in as batched multi-row INSERTs with bound parameters.
@@ -11,10 +16,15 @@ import { finished } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { QueryRunner } from 'typeorm';
+import { copyDelimiterAsWritten } from './pass-through.js';
 
 export interface RowLoader {
   /** One row, buffered: the row number, then one canonical value (or null) per column (an array the loader may reuse). */
   add(row: number, values: (string | null)[]): void;
+  /** One row as the file wrote it (`RawRecord.text` of a record pass-through.ts accepted), buffered; only where `delimiter` is the file's. */
+  addAsWritten?(row: number, text: string): void;
+  /** The delimiter of the CSV the loader sends (undefined: it sends none). */
+  readonly delimiter?: string;
   /** Sends what is buffered once there is enough of it, waiting while the database is behind. */
   flush(): Promise<void>;
   /** Sends everything buffered and ends the load. */
@@ -22,27 +32,20 @@ export interface RowLoader {
   abort(): void;
 }
 
-const ESCAPED = /[\\\t\n\r]/;
-
-/** COPY text format: backslash escapes for \, tab, newline and CR; \N is NULL. */
-function copyText(value: string | null): string {
-  if (value === null) return '\\N';
-  if (!ESCAPED.test(value)) return value;
-  return value.replace(/[\\\t\n\r]/g, (ch) => (ch === '\\' ? '\\\\' : ch === '\t' ? '\\t' : ch === '\n' ? '\\n' : '\\r'));
-}
-
 const COPY_CHUNK = 256 * 1024;
 
-/**
- * `textual[c]`: whether column c (after `_row`) holds text. The other columns' canonical values
- * (numbers, booleans, dates, timestamps) never hold a character COPY escapes.
- */
-export async function copyLoader(qr: QueryRunner, table: string, columns: string[], textual: boolean[]): Promise<RowLoader> {
+/** `columns`: quoted identifiers, `_row` first. `fileDelimiter`: the upload's, which COPY uses when it can (else a comma). */
+export async function copyLoader(qr: QueryRunner, table: string, columns: string[], fileDelimiter: string | null): Promise<RowLoader> {
+  const delimiter = fileDelimiter !== null && copyDelimiterAsWritten(fileDelimiter) ? fileDelimiter : ',';
   const client = (await qr.connect()) as PoolClient;
-  const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+  const stream = client.query(
+    copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN (FORMAT csv, DELIMITER '${delimiter}', FORCE_NULL (${columns.slice(1).join(', ')}))`),
+  );
   let failure: Error | undefined;
   stream.on('error', (error) => (failure ??= error));
-  // Whole rows of COPY text, joined into one string per write.
+  const special = new RegExp(`[${delimiter.replace(/[-\\\]^]/g, '\\$&')}"\r\n]`);
+  const field = (value: string | null): string => (value === null ? '' : special.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+  // Whole rows of CSV, joined into one string per write.
   let rows: string[] = [];
   let size = 0;
   const send = async () => {
@@ -59,16 +62,19 @@ export async function copyLoader(qr: QueryRunner, table: string, columns: string
     }
     if (failure) throw failure;
   };
+  const push = (line: string) => {
+    rows.push(line);
+    size += line.length;
+  };
   return {
+    delimiter,
     add(row, values) {
-      // The values array is the caller's, made for this row: it takes the COPY text in place.
-      for (let c = 0; c < values.length; c++) {
-        const value = values[c];
-        values[c] = value === null ? '\\N' : textual[c] ? copyText(value) : value;
-      }
-      const line = `${row}\t${values.join('\t')}\n`;
-      rows.push(line);
-      size += line.length;
+      // The values array is the caller's, made for this row: it takes the CSV fields in place.
+      for (let c = 0; c < values.length; c++) values[c] = field(values[c]);
+      push(`${row}${delimiter}${values.join(delimiter)}\n`);
+    },
+    addAsWritten(row, text) {
+      push(`${row}${delimiter}${text}\n`);
     },
     async flush() {
       if (size >= COPY_CHUNK || failure) await send();

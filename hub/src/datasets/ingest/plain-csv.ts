@@ -12,7 +12,7 @@
  */
 import { StringDecoder } from 'node:string_decoder';
 import { utf8Stream } from './decode.js';
-import type { RawRecord } from './raw-record.js';
+import { LineRecord, type RawRecord } from './raw-record.js';
 
 /** The reader met something only csv-parse decides; `records` were yielded before it. */
 export class NotPlainCsv extends Error {}
@@ -38,6 +38,8 @@ const MORE = Symbol('more');
 
 interface Parsed {
   cells: string[];
+  /** Where the record's text ends (before its record delimiter). */
+  end: number;
   /** Position after the record delimiter (or the end of the text). */
   next: number;
   /** CR and LF characters inside quoted fields: csv-parse counts each as a line. */
@@ -98,7 +100,7 @@ export async function* plainCsvBatches(file: string, delimiter: string, encoding
         cells.push(value);
         if (i >= n) {
           if (!eof) return MORE;
-          return { cells, next: i, innerBreaks, isRecord: true };
+          return { cells, end: i, next: i, innerBreaks, isRecord: true };
         }
         const ch = text.charCodeAt(i);
         if (ch === delim) {
@@ -108,7 +110,7 @@ export async function* plainCsvBatches(file: string, delimiter: string, encoding
         if (ch === LF || ch === CR) {
           const end = recordEnd(i, eof);
           if (end === MORE) return MORE;
-          return { cells, next: end, innerBreaks, isRecord: true };
+          return { cells, end: i, next: end, innerBreaks, isRecord: true };
         }
         throw new NotPlainCsv();
       }
@@ -126,7 +128,7 @@ export async function* plainCsvBatches(file: string, delimiter: string, encoding
       if (j >= n) {
         if (!eof) return MORE;
         cells.push(text.slice(i, j));
-        return { cells, next: j, innerBreaks, isRecord: !(cells.length === 1 && cells[0] === '') };
+        return { cells, end: j, next: j, innerBreaks, isRecord: !(cells.length === 1 && cells[0] === '') };
       }
       const ch = text.charCodeAt(j);
       cells.push(text.slice(i, j));
@@ -136,7 +138,7 @@ export async function* plainCsvBatches(file: string, delimiter: string, encoding
       }
       const end = recordEnd(j, eof);
       if (end === MORE) return MORE;
-      return { cells, next: end, innerBreaks, isRecord: !(cells.length === 1 && cells[0] === '') };
+      return { cells, end: j, next: end, innerBreaks, isRecord: !(cells.length === 1 && cells[0] === '') };
     }
   };
 
@@ -173,7 +175,7 @@ export async function* plainCsvBatches(file: string, delimiter: string, encoding
         if (!(quoting && lineText.includes('"'))) {
           if (lineText.includes('\r')) throw new NotPlainCsv();
           if (lineText.length > MAX_PLAIN_CHARS) throw new NotPlainCsv();
-          if (lineText.length > 0) batch.push({ line, cells: lineText.split(delimiter) });
+          if (lineText.length > 0) batch.push(new LineRecord(line, lineText, delimiter));
           line++;
           pos = nl === -1 ? n : nl + 1;
           continue;
@@ -183,7 +185,7 @@ export async function* plainCsvBatches(file: string, delimiter: string, encoding
       if (parsed === MORE) break;
       if (parsed.next - pos > MAX_PLAIN_CHARS) throw new NotPlainCsv();
       line += parsed.innerBreaks;
-      if (parsed.isRecord) batch.push({ line, cells: parsed.cells });
+      if (parsed.isRecord) batch.push({ line, cells: parsed.cells, text: text.slice(pos, parsed.end) });
       // The record delimiter, unless the file ended without one.
       if (parsed.next <= n && (parsed.next < n || isBreak(text.charCodeAt(parsed.next - 1)))) line++;
       pos = parsed.next;
