@@ -25,7 +25,7 @@ export interface RowLoader {
   addAsWritten?(row: number, text: string): void;
   /** The delimiter of the CSV the loader sends (undefined: it sends none). */
   readonly delimiter?: string;
-  /** Sends what is buffered once there is enough of it, waiting while the database is behind. */
+  /** Waits while the database is behind (rows are sent as buffers fill). */
   flush(): Promise<void>;
   /** Sends everything buffered and ends the load. */
   finish(): Promise<void>;
@@ -39,48 +39,60 @@ export async function copyLoader(qr: QueryRunner, table: string, columns: string
   const delimiter = fileDelimiter !== null && copyDelimiterAsWritten(fileDelimiter) ? fileDelimiter : ',';
   const client = (await qr.connect()) as PoolClient;
   const stream = client.query(
-    copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN (FORMAT csv, DELIMITER '${delimiter}', FORCE_NULL (${columns.slice(1).join(', ')}))`),
+    copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN (FORMAT csv, FREEZE, DELIMITER '${delimiter}', FORCE_NULL (${columns.slice(1).join(', ')}))`),
   );
   let failure: Error | undefined;
   stream.on('error', (error) => (failure ??= error));
   const special = new RegExp(`[${delimiter.replace(/[-\\\]^]/g, '\\$&')}"\r\n]`);
   const field = (value: string | null): string => (value === null ? '' : special.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
-  // Whole rows of CSV, joined into one string per write.
-  let rows: string[] = [];
-  let size = 0;
-  const send = async () => {
-    if (failure) throw failure;
-    if (rows.length === 0) return;
-    const ok = stream.write(rows.join(''));
-    rows = [];
-    size = 0;
-    if (!ok) {
-      // Whichever comes first; the other listener is removed (a listener per wait would pile up).
-      const done = new AbortController();
-      await Promise.race([once(stream, 'drain', { signal: done.signal }), once(stream, 'error', { signal: done.signal })]).catch(() => undefined);
-      done.abort();
-    }
-    if (failure) throw failure;
+  const delimiterCode = delimiter.charCodeAt(0);
+  // Rows are written straight into a buffer as UTF-8 (no string per row joined and encoded
+  // again); a full buffer is handed to the stream and a new one taken.
+  let chunk = Buffer.allocUnsafe(COPY_CHUNK);
+  let used = 0;
+  let behind = false;
+  const ship = () => {
+    if (used === 0) return;
+    if (!stream.write(chunk.subarray(0, used))) behind = true;
+    chunk = Buffer.allocUnsafe(COPY_CHUNK);
+    used = 0;
   };
-  const push = (line: string) => {
-    rows.push(line);
-    size += line.length;
+  const putRow = (row: number, fields: string) => {
+    // At most 3 bytes of UTF-8 per UTF-16 unit, 16 digits of row number, delimiter, newline.
+    const most = 3 * fields.length + 18;
+    if (used + most > chunk.length) {
+      ship();
+      if (most > chunk.length) chunk = Buffer.allocUnsafe(most);
+    }
+    let digits = 1;
+    for (let n = row; n >= 10; n = Math.floor(n / 10)) digits++;
+    for (let k = digits - 1, n = row; k >= 0; k--, n = Math.floor(n / 10)) chunk[used + k] = 48 + (n % 10);
+    used += digits;
+    chunk[used++] = delimiterCode;
+    used += chunk.write(fields, used, 'utf8');
+    chunk[used++] = 10;
   };
   return {
     delimiter,
     add(row, values) {
       // The values array is the caller's, made for this row: it takes the CSV fields in place.
       for (let c = 0; c < values.length; c++) values[c] = field(values[c]);
-      push(`${row}${delimiter}${values.join(delimiter)}\n`);
+      putRow(row, values.join(delimiter));
     },
-    addAsWritten(row, text) {
-      push(`${row}${delimiter}${text}\n`);
-    },
+    addAsWritten: putRow,
     async flush() {
-      if (size >= COPY_CHUNK || failure) await send();
+      if (failure) throw failure;
+      if (!behind) return;
+      // Whichever comes first; the other listener is removed (a listener per wait would pile up).
+      const done = new AbortController();
+      await Promise.race([once(stream, 'drain', { signal: done.signal }), once(stream, 'error', { signal: done.signal })]).catch(() => undefined);
+      done.abort();
+      behind = false;
+      if (failure) throw failure;
     },
     async finish() {
-      await send();
+      if (failure) throw failure;
+      ship();
       stream.end();
       await finished(stream);
       if (failure) throw failure;

@@ -69,6 +69,18 @@ export async function* plainCsvBatches(file: string, delimiter: string, encoding
     return (found[slot] = text.indexOf(ch, from));
   };
 
+  /**
+   * CR and LF characters in text[from, to), from the remembered next positions: a quoted field
+   * without a line break costs no search (a file without CR would otherwise be searched to the
+   * end of the text for one at every quoted field).
+   */
+  const breaksBefore = (from: number, to: number): number => {
+    let count = 0;
+    for (let k = nextIndex(LF_AT, '\n', from); k !== -1 && k < to; k = nextIndex(LF_AT, '\n', k + 1)) count++;
+    for (let k = nextIndex(CR_AT, '\r', from); k !== -1 && k < to; k = nextIndex(CR_AT, '\r', k + 1)) count++;
+    return count;
+  };
+
   /** One record from `pos`, field by field; sets the record delimiter when first met. */
   const parseRecord = (pos: number, eof: boolean): Parsed | typeof MORE => {
     const cells: string[] = [];
@@ -86,7 +98,7 @@ export async function* plainCsvBatches(file: string, delimiter: string, encoding
             if (eof) throw new NotPlainCsv();
             return MORE;
           }
-          innerBreaks += breaksBetween(text, j, q);
+          innerBreaks += breaksBefore(j, q);
           if (q + 1 >= n && !eof) return MORE;
           if (text.charCodeAt(q + 1) === QUOTE) {
             value += text.slice(j, q + 1);
@@ -221,11 +233,3 @@ export async function* plainCsvBatches(file: string, delimiter: string, encoding
 }
 
 const isBreak = (ch: number) => ch === LF || ch === CR;
-
-/** CR and LF characters in text[from, to). */
-function breaksBetween(text: string, from: number, to: number): number {
-  let count = 0;
-  for (let k = text.indexOf('\n', from); k !== -1 && k < to; k = text.indexOf('\n', k + 1)) count++;
-  for (let k = text.indexOf('\r', from); k !== -1 && k < to; k = text.indexOf('\r', k + 1)) count++;
-  return count;
-}
