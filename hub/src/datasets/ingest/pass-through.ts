@@ -142,10 +142,23 @@ function trimmable(ch: number): boolean {
 
 /** Case-insensitive match of s[a, b) against the (lower-cased) tokens, as `nullMatcher` decides, without a new string for ASCII cells. */
 function tokenMatcher(tokens: readonly string[]): (s: string, a: number, b: number) => boolean {
+  // The ASCII characters a token starts with, lower-cased: most short cells start otherwise.
+  const starts = new Uint8Array(128);
+  let nonAscii = false;
+  for (const token of tokens) {
+    const first = token.charCodeAt(0);
+    if (first < 128) starts[first] = 1;
+    else nonAscii = true;
+  }
   return (s, a, b) => {
+    const first = s.charCodeAt(a);
+    if (first < 128 && !nonAscii && !starts[first >= 65 && first <= 90 ? first + 32 : first]) {
+      // Lower-casing a non-ASCII character can give an ASCII one (K, the Kelvin sign, is k), so
+      // only an ASCII first character rules a cell out.
+      return false;
+    }
     const length = b - a;
     for (let k = a; k < b; k++) {
-      // Lower-casing a non-ASCII character can give an ASCII one (K, the Kelvin sign, is k).
       if (s.charCodeAt(k) >= 128) return tokens.includes(s.slice(a, b).toLowerCase());
     }
     next: for (const token of tokens) {
@@ -197,6 +210,12 @@ function plainDecimalAt(s: string, a: number, b: number): boolean {
   return digits > 0 && (sign !== 45 || nonZero);
 }
 
+/** Whether s[a, a + n) are all ASCII digits. */
+function digitsAt(s: string, a: number, n: number): boolean {
+  for (let k = a; k < a + n; k++) if (!isDigit(s.charCodeAt(k))) return false;
+  return true;
+}
+
 const number = (s: string, a: number, b: number): number => {
   let value = 0;
   for (let k = a; k < b; k++) value = value * 10 + (s.charCodeAt(k) - 48);
@@ -205,8 +224,8 @@ const number = (s: string, a: number, b: number): number => {
 
 /** `YYYY-MM-DD` at s[a], a real day (as the DATE parser of cells.ts decides). */
 function isoDateAt(s: string, a: number): boolean {
-  for (const k of [0, 1, 2, 3, 5, 6, 8, 9]) if (!isDigit(s.charCodeAt(a + k))) return false;
   if (s.charCodeAt(a + 4) !== 45 || s.charCodeAt(a + 7) !== 45) return false;
+  if (!digitsAt(s, a, 4) || !digitsAt(s, a + 5, 2) || !digitsAt(s, a + 8, 2)) return false;
   return validDate(number(s, a, a + 4), number(s, a + 5, a + 7), number(s, a + 8, a + 10));
 }
 
@@ -214,6 +233,6 @@ function isoDateAt(s: string, a: number): boolean {
 function utcSecondsAt(s: string, a: number, b: number): boolean {
   if (b - a !== 20 || !isoDateAt(s, a)) return false;
   if (s.charCodeAt(a + 10) !== 84 || s.charCodeAt(a + 13) !== 58 || s.charCodeAt(a + 16) !== 58 || s.charCodeAt(a + 19) !== 90) return false;
-  for (const k of [11, 12, 14, 15, 17, 18]) if (!isDigit(s.charCodeAt(a + k))) return false;
+  if (!digitsAt(s, a + 11, 2) || !digitsAt(s, a + 14, 2) || !digitsAt(s, a + 17, 2)) return false;
   return number(s, a + 11, a + 13) <= 23 && number(s, a + 14, a + 16) <= 59 && number(s, a + 17, a + 19) <= 59;
 }
