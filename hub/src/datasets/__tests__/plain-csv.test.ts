@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { plainCsvBatches } from '../ingest/plain-csv.js';
 import { parse } from 'csv-parse/sync';
 import { csvRecordBatches, csvRecords, type RawRecord } from '../ingest/records.js';
+import { seededRandom as prng } from '../../evaluation/metrics/seeded-random.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'aimass-plain-csv-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -43,18 +44,6 @@ async function compare(content: string | Buffer, delimiter = ',', encoding: 'utf
   // The fast reader read the whole file itself (csv-parse was not needed).
   if (fastAlone) expect(await read((f) => plainCsvBatches(f, delimiter, encoding), file, delimiter), JSON.stringify(content.toString())).toEqual(reference);
   return fast;
-}
-
-/** mulberry32: a seeded PRNG so a failure is reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('Ingest: the fast CSV reader yields what csv-parse yields', () => {
