@@ -47,6 +47,7 @@ interface Session {
   /** Statement names prepared (or being prepared) on this connection, with the text each was prepared from. */
   prepared: Map<string, { sql: string; done: Promise<unknown> }>;
   broken: boolean;
+  drop(): void;
 }
 
 /** Opens (on first use) a connection to `url` that runs prepared statements with generic plans, JIT, sequential and bitmap scans off. */
@@ -63,22 +64,34 @@ export function preparedConnection(url: string, applicationName: string): Prepar
       application_name: applicationName,
       options: '-c plan_cache_mode=force_generic_plan -c jit=off -c enable_seqscan=off -c enable_bitmapscan=off',
     });
-    const s: Session = { client, ready: client.connect().then(() => undefined), prepared: new Map(), broken: false };
     // A connection that breaks (idle or not) is dropped; the next statement opens another.
     const drop = () => {
+      if (s.broken) return;
       s.broken = true;
       void client.end().catch(() => undefined);
     };
+    const s: Session = { client, ready: client.connect().then(() => undefined), prepared: new Map(), broken: false, drop };
     client.on('error', drop);
     client.on('end', () => (s.broken = true));
     s.ready.catch(drop);
     session = s;
     return s;
   };
+  // A statement that fails for a reason of its own leaves the connection usable; one the server ended
+  // the connection for (SQLSTATE classes 08 and 57P), or that never reached it (no SQLSTATE), does not.
+  const run = async (s: Session, sql: string, params?: unknown[]) => {
+    try {
+      return (await s.client.query(sql, params)).rows;
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (typeof code !== 'string' || /^(08|57P)/.test(code)) s.drop();
+      throw error;
+    }
+  };
   const query = async (sql: string, params?: unknown[]) => {
     const s = open();
     await s.ready;
-    return (await s.client.query(sql, params)).rows;
+    return run(s, sql, params);
   };
   return {
     query,
@@ -90,7 +103,7 @@ export function preparedConnection(url: string, applicationName: string): Prepar
       if (!statement) {
         // Sent before any EXECUTE queued after it (the client runs its queries in order); a statement
         // that fails to prepare is prepared again by the next call.
-        const done = s.client.query(`PREPARE ${name} AS ${sql}`);
+        const done = run(s, `PREPARE ${name} AS ${sql}`);
         statement = { sql, done };
         s.prepared.set(name, statement);
         const failed = statement;
@@ -100,7 +113,7 @@ export function preparedConnection(url: string, applicationName: string): Prepar
       }
       await statement.done;
       const args = params.length === 0 ? '' : `(${params.map(literal).join(', ')})`;
-      return (await s.client.query(`EXECUTE ${name}${args}`)).rows;
+      return run(s, `EXECUTE ${name}${args}`);
     },
     close: async () => {
       closed = true;
