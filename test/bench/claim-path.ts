@@ -36,7 +36,7 @@ export async function measureClaims(
   settings: { claimCount: number; claimRounds: number },
 ): Promise<Record<ClaimMethod, ClaimResult>> {
   const q: Queryable = { query: async (sql, params) => (await db.query(sql, params)).rows };
-  // The scheduler's claim connection (db/prepared.ts): generic plans and JIT off as its defaults.
+  // The scheduler's claim connection (db/prepared.ts): generic plans, JIT, sequential and bitmap scans off as its defaults.
   const claims = preparedConnection(url, 'aimass-bench-claims');
   const forget = onCleanup('close the claim connection', () => claims.close());
   const n = Math.min(settings.claimCount, queued);
@@ -149,7 +149,7 @@ export async function claimSection(
       ),
     ),
   );
-  console.log('  claimJobs: the hub\'s claim (fair share, requirements, lease, attempt and token hash recorded) as Scheduler.claimFor runs it: a token issued, one statement without lookups (and the full one after it when a job needs a lookup) prepared once on the claim connection (generic plan, JIT and sequential scans off), autocommit. Planned each time: the same statements unprepared, autocommit.');
+  console.log('  claimJobs: the hub\'s claim (fair share, requirements, lease, attempt and token hash recorded) as Scheduler.claimFor runs it: a token issued, one statement without lookups (and the full one after it when a job needs a lookup) prepared once on the claim connection (generic plan, JIT, sequential and bitmap scans off) and run with EXECUTE in the simple query protocol, autocommit. Planned each time: the same statements unprepared, autocommit.');
   console.log('  CPU µs/claim: median over the rounds of the CPU time of the backend running the claims (/proc/<pid>/schedstat; n/a when PostgreSQL is not on this machine) and of this process (issuing tokens, the driver), per claim.');
   console.log('  Claimed jobs stay leased (as running jobs do), so the owner\'s active-job count grows during the run.');
   console.log('');

@@ -1,0 +1,54 @@
+/**
+ * The claim connection (hub/src/db/prepared.ts) runs its statements with `EXECUTE name('…')`, each
+ * parameter quoted as a literal: every value must reach the server as the same value a bound
+ * parameter does, whatever quotes, backslashes or braces it holds, and a lost connection is
+ * replaced with its statements prepared again.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { preparedConnection, type PreparedConnection } from '../hub/src/db/prepared.js';
+import { startTestHub, type TestHub } from './support/hub.js';
+
+describe('prepared connection', () => {
+  let hub: TestHub;
+  let db: pg.Client;
+  let prepared: PreparedConnection;
+  const sql = `SELECT $1::text AS t, $2::text[] AS a, $3::timestamptz AS d, $4::int AS i, $5::float8 AS f, $6::jsonb AS j, $7::uuid AS u, $8::boolean AS b`;
+
+  beforeAll(async () => {
+    hub = await startTestHub({ backend: 'postgres' });
+    db = new pg.Client({ connectionString: await hub.databaseUrl() });
+    await db.connect();
+    prepared = preparedConnection(await hub.databaseUrl(), 'prepared-connection-test');
+  });
+  afterAll(async () => {
+    await prepared?.close();
+    await db?.end();
+    await hub?.close();
+  });
+
+  it('passes every value as a bound parameter would', async () => {
+    const cases: unknown[][] = [
+      [`it's`, ['a', 'b'], new Date('2026-12-04T05:06:07.089Z'), 3, 0.25, { k: "o'k" }, '2a782ca4-6043-488f-87c8-ddec4f6df7c1', true],
+      [`back\\slash '' "quoted" $1 ); DROP TABLE jobs; --`, [`x"y`, 'a,b', '{c}', 'back\\slash', `'`, null, ''], null, -1, 1e-7, { list: [1, 'two'], q: '"\\' }, null, false],
+      [null, [], null, null, null, null, null, null],
+      ['é 日本 \n\t', ['NULL', ' spaced '], new Date(0), 0, -0.5, '"a string"', '00000000-0000-0000-0000-000000000000', null],
+    ];
+    for (const params of cases) {
+      const bound = (await db.query(sql, params)).rows;
+      const executed = await prepared.prepared('prepared_connection_test', sql, params);
+      expect(executed).toEqual(bound);
+    }
+  });
+
+  it('prepares its statements again on a new connection when the old one is lost', async () => {
+    const [{ pid }] = await prepared.query(`SELECT pg_backend_pid() AS pid`);
+    await db.query(`SELECT pg_terminate_backend($1)`, [pid]);
+    // A statement sent before the client saw the connection end fails; the next one opens another.
+    const run = (t: string) => prepared.prepared('prepared_connection_test', sql, [t, ['z'], null, 2, 2, null, null, true]);
+    const [row] = await run('again').catch(() => run('again'));
+    expect(row).toMatchObject({ t: 'again', a: ['z'], i: 2 });
+    const [{ pid: next }] = await prepared.query(`SELECT pg_backend_pid() AS pid`);
+    expect(next).not.toBe(pid);
+  });
+});
