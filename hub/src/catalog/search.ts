@@ -208,6 +208,9 @@ export async function searchModels(
       params,
       // Relevance ranks every match before the best are kept, so the count comes with the page.
       ranksEveryMatch: request.sort === ModelSort.RELEVANCE,
+      // The plain listing (no text, no filter: the catalog's front page) binds the reader's id and
+      // the cursor alone, so its plan is the same for every reader and page and may be kept.
+      reusablePlan: where.length === 1 && !request.bestOn,
     },
     request,
     { expr: q ? key.expr.replaceAll(':q', q) : key.expr, type: key.type },

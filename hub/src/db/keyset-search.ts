@@ -12,6 +12,7 @@ import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { badInput } from '../errors.js';
 import { pageSize, type Page, type PageArgs } from './paging.js';
 import type { Queryable } from './rows.js';
+import { reusableStatement } from './named-statement.js';
 
 /** The longest search text and filter value accepted. */
 export const MAX_SEARCH_TEXT = 200;
@@ -134,6 +135,12 @@ export interface KeysetSql {
    * statement, over the matches found once, instead of a second statement that finds them again.
    */
   ranksEveryMatch?: boolean;
+  /**
+   * No condition holds a value the client chose (only the reader's identity, and the cursor): the
+   * page and the count go as named prepared statements whose plan PostgreSQL may keep
+   * (db/named-statement.ts).
+   */
+  reusablePlan?: boolean;
 }
 
 /**
@@ -159,16 +166,17 @@ export async function keysetPageSql<R extends { id: string }, T, S extends strin
   if (request.after) {
     where.push(`(${expr}, ${sql.alias}.id) < (CAST(${bind(request.after.key)} AS ${key.type}), CAST(${bind(request.after.id)} AS uuid))`);
   }
+  const statement = (text: string) => (sql.reusablePlan ? reusableStatement(db, text) : text);
   const rows: (R & { keyset_sort_key: string })[] = await db.query(
-    `SELECT ${sql.columns}, (${expr})::text AS keyset_sort_key FROM ${sql.from}
-     WHERE ${where.join(' AND ') || 'true'} ORDER BY ${expr} DESC, ${sql.alias}.id DESC LIMIT ${request.first + 1}`,
+    statement(`SELECT ${sql.columns}, (${expr})::text AS keyset_sort_key FROM ${sql.from}
+     WHERE ${where.join(' AND ') || 'true'} ORDER BY ${expr} DESC, ${sql.alias}.id DESC LIMIT ${request.first + 1}`),
     params,
   );
   const edges = rows.slice(0, request.first).map((row) => ({ node: build(row), cursor: encodeCursor(request.sort, row.keyset_sort_key, row.id) }));
   let counted: Promise<number> | undefined;
   return keysetResult(edges, rows.length, request, () =>
     (counted ??= db
-      .query(`SELECT count(*) AS count FROM ${sql.from} WHERE ${counting.where}`, counting.params)
+      .query(statement(`SELECT count(*) AS count FROM ${sql.from} WHERE ${counting.where}`), counting.params)
       .then((r: { count: string | number }[]) => Number(r[0].count))),
   );
 }
