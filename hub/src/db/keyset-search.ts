@@ -200,7 +200,7 @@ async function rankedPageSql<R extends { id: string }, T, S extends string>(
     ? `WHERE (keyset_sort, id) < (CAST(${bind(request.after.key)} AS ${key.type}), CAST(${bind(request.after.id)} AS uuid))`
     : '';
   const rows: (R & { keyset_sort_key: string | null; keyset_total: string | number })[] = await db.query(
-    `WITH keyset_matches AS MATERIALIZED (
+    (sql.reusablePlan ? (text: string) => reusableStatement(db, text) : (text: string) => text)(`WITH keyset_matches AS MATERIALIZED (
        SELECT ${sql.alias}.id, ${key.expr} AS keyset_sort FROM ${sql.from} WHERE ${sql.where.join(' AND ') || 'true'}
      )
      SELECT keyset_count.n AS keyset_total, keyset_page.* FROM (SELECT count(*) AS n FROM keyset_matches) keyset_count
@@ -209,7 +209,7 @@ async function rankedPageSql<R extends { id: string }, T, S extends string>(
        FROM (SELECT id, keyset_sort FROM keyset_matches ${after} ORDER BY keyset_sort DESC, id DESC LIMIT ${request.first + 1}) keyset_best
        JOIN ${sql.from} ON ${sql.alias}.id = keyset_best.id
      ) keyset_page ON true
-     ORDER BY keyset_page.keyset_sort DESC NULLS LAST, keyset_page.id DESC`,
+     ORDER BY keyset_page.keyset_sort DESC NULLS LAST, keyset_page.id DESC`),
     params,
   );
   const total = Number(rows[0].keyset_total);
