@@ -13,7 +13,6 @@ import { dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
 import { requireKeyAccess, type KeyAccess } from './key-access.js';
 import type { Principal } from './principal.js';
 import { Session } from './session.entity.js';
-import { reusableStatement } from '../db/named-statement.js';
 import { hashToken, issueToken, tokenKind } from './tokens.js';
 import { User } from './user.entity.js';
 import { checks } from '../validation/checks.js';
@@ -136,13 +135,9 @@ export class AccountsService {
     const kind = tokenKind(token);
     const hash = hashToken(token);
     if (kind === 'ams') {
-      // Every request with a session sends this: named, so each connection parses and plans it once.
       const row = await this.db.query(
-        reusableStatement(
-          this.db,
-          `SELECT s.id AS session_id, u.* FROM sessions s JOIN users u ON u.id = s.user_id
-           WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`,
-        ),
+        `SELECT s.id AS session_id, u.* FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`,
         [hash],
       );
       if (row.length === 1) return { user: this.userFromRow(row[0]), via: 'session', credentialId: row[0].session_id, scopes: 'all' };

@@ -2,10 +2,15 @@
  * Statements sent as named prepared statements through TypeORM's `query()`, so each pool
  * connection parses them once and PostgreSQL may keep their plan (`plan_cache_mode = auto`: after
  * five executions it keeps a generic plan when that costs no more than the custom ones). For the
- * hottest statements whose plan cannot depend on a value a client chose: the session lookup and the
- * catalog's unfiltered listing and its count, whose parameters are the reader's id and the cursor.
- * Parsing and planning the listing's page took about as much of PostgreSQL's time as running it
- * (docs/performance.md, catalog search).
+ * hottest statements whose plan cannot depend on a value a client chose: the catalog's unfiltered
+ * listing and its count, and a plain text search (db/keyset-search.ts `reusablePlan`), whose
+ * parameters are the reader's id, the text and the cursor. Parsing and planning the listing's page
+ * took about as much of PostgreSQL's time as running it (docs/performance.md, catalog search).
+ *
+ * Only for statements whose result columns are spelled out, never `t.*`: PostgreSQL refuses to run
+ * a prepared statement whose result type changed ("cached plan must not change result type"), so a
+ * migration adding a column (another hub's, on the same database) would break every connection that
+ * had prepared it. That is why the session lookup (`u.*`) is not one of them.
  *
  * pg sends `{ name, text }` as a prepared statement (Parse once per connection, then Bind/Execute);
  * TypeORM's `query()` hands its first argument to pg as is, counts it (db/statement-count.ts) and
