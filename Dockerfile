@@ -31,4 +31,6 @@ RUN mkdir -p /data && chown node:node /data
 USER node
 ENV HOST=0.0.0.0 PORT=4000 AIMASS_DATA_DIR=/data
 EXPOSE 4000
-CMD ["node", "dist/hub/src/main.js"]
+# A 64 MB young generation (V8's default semi-space is 16 MB): with many requests in flight, a
+# request's objects otherwise outlive a scavenge and are promoted (docs/performance.md, catalog search).
+CMD ["node", "--max-semi-space-size=64", "dist/hub/src/main.js"]

@@ -34,7 +34,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { connect, cpuDelta, fmt, graphql, HUB_ENTRY, intEnv, listEnv, onCleanup, postgresCpu, ratio, ROOT, runBenchmark, setUpDatabase, signUp, startHub, summarize, table, type Hub } from './harness.js';
+import { connect, cpuDelta, fmt, graphql, HUB_ENTRY, HUB_NODE_FLAGS, intEnv, listEnv, onCleanup, postgresCpu, ratio, ROOT, runBenchmark, setUpDatabase, signUp, startHub, summarize, table, type Hub } from './harness.js';
 import { cpuSeconds } from './proc-stats.js';
 
 const SETTINGS = {
@@ -202,7 +202,7 @@ async function main(): Promise<void> {
   console.log(`date        ${new Date().toISOString()}`);
   console.log(`machine     ${cpus.length} cores (${cpus[0]?.model ?? 'unknown'}), ${fmt(os.totalmem() / 2 ** 30, 1)} GiB RAM, ${os.platform()} ${os.release()}`);
   console.log(`load        ${os.loadavg().map((l) => fmt(l)).join(' ')} (1, 5, 15 min load average at the start: other work on the machine skews every figure)`);
-  console.log(`node        ${process.version}`);
+  console.log(`node        ${process.version}; the hub: node ${[...HUB_NODE_FLAGS, process.env.BENCH_HUB_NODE_ARGS ?? ''].join(' ').trim()}${process.env.BENCH_HUB_NODE_OPTIONS ? `, NODE_OPTIONS=${process.env.BENCH_HUB_NODE_OPTIONS}` : ''}`);
   console.log(`postgresql  ${pgVersion} (${process.env.DATABASE_URL ? 'DATABASE_URL' : 'throwaway server from test/support/postgres.sh: fsync=off, synchronous_commit=off'})`);
   console.log(`settings    ${JSON.stringify(SETTINGS)}`);
 

@@ -19,6 +19,8 @@ import { cpuSeconds, withChildren } from './proc-stats.js';
  */
 export const ROOT = path.resolve(import.meta.dirname, '../../..');
 export const HUB_ENTRY = path.join(ROOT, 'dist/hub/src/main.js');
+/** Node flags of the hub's start commands (the Dockerfile's CMD, `npm start`, docs/operations.md): a 64 MB young generation. */
+export const HUB_NODE_FLAGS = ['--max-semi-space-size=64'];
 
 // ---- settings -------------------------------------------------------------------------------
 
@@ -199,7 +201,8 @@ export async function startHub(db: Database, env: Record<string, string> = {}): 
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'aimass-bench-hub-'));
   // BENCH_HUB_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": node options for the hub (a profile is written when it stops).
-  const nodeArgs = (process.env.BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // The hub runs with the flags its start commands give it (Dockerfile, `npm start`).
+  const nodeArgs = [...HUB_NODE_FLAGS, ...(process.env.BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, HUB_ENTRY], {
     cwd: ROOT,
     env: {

@@ -177,7 +177,11 @@ export async function searchModels(
   const where = [readableSql({ alias: 'm', collaborators: MODEL_COLLABORATORS }, { user: principal && !isAdmin ? bind(principal.user.id) : null, isAdmin }, 'listed')];
   // The search text is one parameter, for the filter and the relevance sort alike.
   const q = request.text ? bind(request.text) : null;
-  if (q) where.push(`m.search @@ ${TS_QUERY.replaceAll(':q', q)}`);
+  // The parsed text as a subquery of its own (an InitPlan): worked out once per statement whatever
+  // the plan, so the statement's plan does not depend on the text and may be kept (reusablePlan
+  // below). Inline, a kept (generic) plan would parse the text again for every row it filters.
+  const tsQuery = q ? `(SELECT ${TS_QUERY.replaceAll(':q', q)})` : null;
+  if (tsQuery) where.push(`m.search @@ ${tsQuery}`);
   if (request.task) where.push(`m.task = ${bind(request.task)}`);
   if (request.tag) where.push(`${bind(request.tag)} = ANY(m.tags)`);
   if (request.license) where.push(`lower(m.license) = lower(${bind(request.license)})`);
@@ -208,9 +212,12 @@ export async function searchModels(
       params,
       // Relevance ranks every match before the best are kept, so the count comes with the page.
       ranksEveryMatch: request.sort === ModelSort.RELEVANCE,
+      // Without filters (the catalog's front page, a plain text search) the statement binds the
+      // reader's id, the text (parsed once, above) and the cursor: its plan may be kept.
+      reusablePlan: where.length === (tsQuery ? 2 : 1) && !request.bestOn,
     },
     request,
-    { expr: q ? key.expr.replaceAll(':q', q) : key.expr, type: key.type },
+    { expr: tsQuery ? key.expr.replaceAll(TS_QUERY, tsQuery) : key.expr, type: key.type },
     ({ model: json }: PageRow) => {
       const model = modelFromJson(json) as Prefetched;
       if (extras.owner || extras.latestVersion || extras.aliases) {

@@ -10,6 +10,7 @@ import { migrations } from '../../../migrations/index.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { startEmbeddedDatabase } from './embedded-database.js';
+import { useNamedStatements } from './named-statement.js';
 import { statementCountingLogger } from './statement-count.js';
 
 /**
@@ -55,6 +56,7 @@ export async function openDatabase(config: Config, log: Logger, entities: DataSo
   });
   try {
     await dataSource.initialize();
+    if (kind !== 'pglite') useNamedStatements(dataSource);
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     for (const m of applied) log.info({ migration: m.name }, 'migration applied');
   } catch (error) {

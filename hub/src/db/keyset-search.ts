@@ -12,6 +12,7 @@ import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { badInput } from '../errors.js';
 import { pageSize, type Page, type PageArgs } from './paging.js';
 import type { Queryable } from './rows.js';
+import { reusableStatement } from './named-statement.js';
 
 /** The longest search text and filter value accepted. */
 export const MAX_SEARCH_TEXT = 200;
@@ -134,6 +135,12 @@ export interface KeysetSql {
    * statement, over the matches found once, instead of a second statement that finds them again.
    */
   ranksEveryMatch?: boolean;
+  /**
+   * No condition holds a value the client chose (only the reader's identity, and the cursor): the
+   * page and the count go as named prepared statements whose plan PostgreSQL may keep
+   * (db/named-statement.ts).
+   */
+  reusablePlan?: boolean;
 }
 
 /**
@@ -159,16 +166,17 @@ export async function keysetPageSql<R extends { id: string }, T, S extends strin
   if (request.after) {
     where.push(`(${expr}, ${sql.alias}.id) < (CAST(${bind(request.after.key)} AS ${key.type}), CAST(${bind(request.after.id)} AS uuid))`);
   }
+  const statement = (text: string) => (sql.reusablePlan ? reusableStatement(db, text) : text);
   const rows: (R & { keyset_sort_key: string })[] = await db.query(
-    `SELECT ${sql.columns}, (${expr})::text AS keyset_sort_key FROM ${sql.from}
-     WHERE ${where.join(' AND ') || 'true'} ORDER BY ${expr} DESC, ${sql.alias}.id DESC LIMIT ${request.first + 1}`,
+    statement(`SELECT ${sql.columns}, (${expr})::text AS keyset_sort_key FROM ${sql.from}
+     WHERE ${where.join(' AND ') || 'true'} ORDER BY ${expr} DESC, ${sql.alias}.id DESC LIMIT ${request.first + 1}`),
     params,
   );
   const edges = rows.slice(0, request.first).map((row) => ({ node: build(row), cursor: encodeCursor(request.sort, row.keyset_sort_key, row.id) }));
   let counted: Promise<number> | undefined;
   return keysetResult(edges, rows.length, request, () =>
     (counted ??= db
-      .query(`SELECT count(*) AS count FROM ${sql.from} WHERE ${counting.where}`, counting.params)
+      .query(statement(`SELECT count(*) AS count FROM ${sql.from} WHERE ${counting.where}`), counting.params)
       .then((r: { count: string | number }[]) => Number(r[0].count))),
   );
 }
@@ -192,7 +200,7 @@ async function rankedPageSql<R extends { id: string }, T, S extends string>(
     ? `WHERE (keyset_sort, id) < (CAST(${bind(request.after.key)} AS ${key.type}), CAST(${bind(request.after.id)} AS uuid))`
     : '';
   const rows: (R & { keyset_sort_key: string | null; keyset_total: string | number })[] = await db.query(
-    `WITH keyset_matches AS MATERIALIZED (
+    (sql.reusablePlan ? (text: string) => reusableStatement(db, text) : (text: string) => text)(`WITH keyset_matches AS MATERIALIZED (
        SELECT ${sql.alias}.id, ${key.expr} AS keyset_sort FROM ${sql.from} WHERE ${sql.where.join(' AND ') || 'true'}
      )
      SELECT keyset_count.n AS keyset_total, keyset_page.* FROM (SELECT count(*) AS n FROM keyset_matches) keyset_count
@@ -201,7 +209,7 @@ async function rankedPageSql<R extends { id: string }, T, S extends string>(
        FROM (SELECT id, keyset_sort FROM keyset_matches ${after} ORDER BY keyset_sort DESC, id DESC LIMIT ${request.first + 1}) keyset_best
        JOIN ${sql.from} ON ${sql.alias}.id = keyset_best.id
      ) keyset_page ON true
-     ORDER BY keyset_page.keyset_sort DESC NULLS LAST, keyset_page.id DESC`,
+     ORDER BY keyset_page.keyset_sort DESC NULLS LAST, keyset_page.id DESC`),
     params,
   );
   const total = Number(rows[0].keyset_total);
