@@ -60,6 +60,7 @@ const SETTINGS = {
   /** Claims timed at each queue size (at most the queue size). */
   claimCount: intEnv('BENCH_CLAIM_COUNT', 1000),
   claimRounds: intEnv('BENCH_CLAIM_ROUNDS', 1),
+  claimWarmup: intEnv('BENCH_CLAIM_WARMUP', 50),
   heartbeatAgents: intEnv('BENCH_HEARTBEAT_AGENTS', 200),
   sampleSeconds: intEnv('BENCH_SAMPLE_SECONDS', 15),
   /** 0: simulated agents ignore the hub's frame limit (their reports may be dropped). */
