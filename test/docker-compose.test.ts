@@ -208,10 +208,11 @@ describe('Dockerfile', () => {
   // The last stage is the image that runs.
   const runtime = dockerfile.split(/^FROM\s/im).at(-1) ?? '';
 
-  it('starts the hub with node dist/hub/src/main.js', () => {
+  it('starts the hub with node dist/hub/src/main.js and the young generation npm start gives it', () => {
     const cmd = [...runtime.matchAll(/^CMD\s+(.+)$/gm)].at(-1)?.[1];
     expect(cmd, 'a CMD in the last stage').toBeDefined();
-    expect(JSON.parse(cmd!)).toEqual(['node', 'dist/hub/src/main.js']);
+    expect(JSON.parse(cmd!)).toEqual(['node', '--max-semi-space-size=64', 'dist/hub/src/main.js']);
+    expect(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start).toContain('--max-semi-space-size=64');
   });
 
   it('runs as a user other than root and exposes port 4000', () => {
