@@ -102,16 +102,16 @@ export function loadParsers(format: NumberFormat = DEFAULT_NUMBER_FORMAT): Parse
   return { ...base, [ColumnType.FLOAT]: (cell) => (plainDecimal(cell) ? cell : float(cell)) };
 }
 
-function plainDecimal(cell: string): boolean {
-  const n = cell.length;
-  if (n > 30) return false;
-  const sign = cell.charCodeAt(0);
-  let i = sign === 45 || sign === 43 ? 1 : 0;
+/** plainDecimal of s[a, b): sign, digits, at most one point, at most 30 characters, not minus zero (pass-through.ts reads cells inside a line with it). */
+export function plainDecimalAt(s: string, a: number, b: number): boolean {
+  if (b - a > 30) return false;
+  const sign = s.charCodeAt(a);
+  let i = sign === 45 || sign === 43 ? a + 1 : a;
   let digits = 0;
   let nonZero = false;
   let point = false;
-  for (; i < n; i++) {
-    const ch = cell.charCodeAt(i);
+  for (; i < b; i++) {
+    const ch = s.charCodeAt(i);
     if (ch === 46) {
       if (point) return false;
       point = true;
@@ -123,6 +123,10 @@ function plainDecimal(cell: string): boolean {
     }
   }
   return digits > 0 && (sign !== 45 || nonZero);
+}
+
+function plainDecimal(cell: string): boolean {
+  return plainDecimalAt(cell, 0, cell.length);
 }
 
 const DMY = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T](.+))?$/;

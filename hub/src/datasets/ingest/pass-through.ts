@@ -23,7 +23,7 @@
  * general path.
  */
 import { ColumnType } from '../dataset-version.entity.js';
-import { DEFAULT_NUMBER_FORMAT, validDate, type NumberFormat } from './cells.js';
+import { DEFAULT_NUMBER_FORMAT, plainDecimalAt, validDate, type NumberFormat } from './cells.js';
 import { LineRecord, type RawRecord } from './raw-record.js';
 
 const NOT = 0;
@@ -185,29 +185,6 @@ function plainIntegerAt(s: string, a: number, b: number): boolean {
   if (lead === 48) return digits === 1 && start === a;
   for (let k = start; k < b; k++) if (!isDigit(s.charCodeAt(k))) return false;
   return true;
-}
-
-/** plainDecimal (cells.ts) of s[a, b): sign, digits, at most one point, at most 30 characters, not minus zero. */
-function plainDecimalAt(s: string, a: number, b: number): boolean {
-  if (b - a > 30) return false;
-  const sign = s.charCodeAt(a);
-  let k = sign === 45 || sign === 43 ? a + 1 : a;
-  let digits = 0;
-  let nonZero = false;
-  let point = false;
-  for (; k < b; k++) {
-    const ch = s.charCodeAt(k);
-    if (ch === 46) {
-      if (point) return false;
-      point = true;
-    } else if (isDigit(ch)) {
-      digits++;
-      if (ch !== 48) nonZero = true;
-    } else {
-      return false;
-    }
-  }
-  return digits > 0 && (sign !== 45 || nonZero);
 }
 
 /** Whether s[a, a + n) are all ASCII digits. */
