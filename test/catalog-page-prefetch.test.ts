@@ -21,7 +21,7 @@ describe.each(BACKENDS)('Catalog page extras on %s', (backend) => {
   let tag: string;
 
   beforeAll(async () => {
-    hub = await startTestHub({ backend, env: { AIMASS_DEBUG_SQL_COUNT: 'true' } });
+    hub = await startTestHub({ backend, env: { AIMASS_DEBUG_SQL_COUNT: 'true', AIMASS_DEBUG_SQL_TEXT: 'true' } });
     [alice, bob] = await Promise.all([signUp(hub), signUp(hub)]);
     org = uniqueName('org');
     const orgId = (await hub.graphql(`mutation($h: String!) { createOrganization(input: { handle: $h }) { id } }`, { h: org }, alice.token)).data.createOrganization.id;
@@ -105,5 +105,24 @@ describe.each(BACKENDS)('Catalog page extras on %s', (backend) => {
     expect(full.nodes.map((n: any) => n.name)).toEqual(bare.nodes.map((n: any) => n.name));
     expect(viaFragment.statements).toBe(3);
     expect(viaFragment.nodes.map((n: any) => n.latestVersion?.number ?? null)).toEqual(full.nodes.map((n: any) => n.latestVersion?.number ?? null));
+  });
+
+  it('lists with AIMASS_DEBUG_SQL_TEXT every statement it counted, in order, as the catalog benchmark replays them', async () => {
+    const res = await hub.graphql(`{ models(first: 5) { totalCount edges { node { name } } } }`, {}, bob.token);
+    expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+    const sent = (res as any).extensions.sql as { text: string; parameters: unknown[]; name?: string }[];
+    expect(sent).toHaveLength((res as any).extensions.sqlStatements);
+    // Authentication first (the caller's session), then the page and its count.
+    expect(sent[0].text).toMatch(/sessions/);
+    const names = res.data.models.edges.map((e: any) => e.node.name);
+    const page = sent.find((s) => /\bLIMIT\b/i.test(s.text))!;
+    // The unfiltered listing goes as a named prepared statement (both backends are PostgreSQL
+    // servers); the session lookup never does (db/named-statement.ts says why).
+    expect(page.name).toMatch(/^aimass_[0-9a-f]{32}$/);
+    expect(sent[0].name).toBeUndefined();
+    // Sent again as reported (JSON parameters), the page statement reads the same models.
+    const again = await hub.sql(page.text, page.parameters as unknown[]);
+    const text = JSON.stringify(again);
+    for (const name of names) expect(text).toContain(name);
   });
 });

@@ -183,6 +183,11 @@ export const VARIABLES = {
     description: 'add extensions.sqlStatements (SQL statements the operation sent) to every GraphQL response over HTTP',
     parse: bool,
   },
+  AIMASS_DEBUG_SQL_TEXT: {
+    default: 'false',
+    description: "add extensions.sql (each statement's text, parameters and prepared name, in order) to every GraphQL response over HTTP: a development and benchmark aid that shows every caller the hub's SQL, never for a hub others use",
+    parse: bool,
+  },
   AIMASS_WEBHOOK_MAX_ATTEMPTS: {
     default: '8',
     description: 'attempts per webhook delivery (network errors, timeouts, 5xx, 408 and 429 are retried) before it fails',

@@ -90,6 +90,8 @@ export interface Config {
   webhooks: { maxAttempts: number; retryBaseMs: number; retryMaxMs: number; timeoutMs: number; allowPrivate: boolean };
   /** AIMASS_DEBUG_SQL_COUNT */
   debugSqlCount: boolean;
+  /** AIMASS_DEBUG_SQL_TEXT */
+  debugSqlText: boolean;
 }
 
 /** Reads and validates `env`; throws {@link ConfigError} naming every bad variable at once. */
@@ -218,6 +220,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       allowPrivate: v.AIMASS_WEBHOOK_ALLOW_PRIVATE,
     },
     debugSqlCount: v.AIMASS_DEBUG_SQL_COUNT,
+    debugSqlText: v.AIMASS_DEBUG_SQL_TEXT,
   };
 }
 

@@ -119,7 +119,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       noStorePlugin(),
       operationGuardPlugin(),
       metricsPlugin(metrics),
-      sqlStatementsPlugin(metrics, config.debugSqlCount),
+      sqlStatementsPlugin(metrics, { count: config.debugSqlCount, text: config.debugSqlText }),
     ],
     // main.ts owns SIGINT/SIGTERM (it stops the agent, then the hub). Apollo's own handlers would
     // re-raise the signal into a handler that is already stopping, and the process would never exit.
@@ -165,7 +165,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     '/graphql',
     express.json({ limit: config.maxBodyBytes }),
     // Everything Apollo does for this request, and the SQL it sends, runs in one counting scope.
-    (_req, _res, next) => countStatements(next),
+    (_req, _res, next) => countStatements(next, config.debugSqlText),
     expressMiddleware(apollo, {
       context: async ({ req }) =>
         buildContext(services, {

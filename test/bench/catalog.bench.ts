@@ -11,15 +11,18 @@
  *     (number, status, signature) and aliases, as GraphQL over HTTP to the built hub on PostgreSQL,
  *     for a text search (rotating through a few queries, RELEVANCE) and for the plain listing
  *     (UPDATED), with 1 and 50 clients sending back to back; p50, p99, requests per second;
- *  3. the same requests, side by side in the same run, to a bare graphql-js server
+ *  3. the same requests, side by side in the same run, to two bare graphql-js servers
  *     (bare-graphql-server.ts: `graphql()` over node:http with the hub's own SDL, answering the
- *     hub's data from memory), and the ratio hub / bare;
+ *     hub's data from memory): one that first sends PostgreSQL the SQL the hub sent for the same
+ *     request (recorded from a second hub on the same database with AIMASS_DEBUG_SQL_TEXT, then
+ *     stopped) — the issue's yardstick, "bare graphql-js with the same SQL" — and one with no
+ *     database at all; the ratios hub / bare;
  *  4. CPU per request of the hub, of PostgreSQL (when this run started the server) and of the
- *     bare server, from /proc;
+ *     bare servers, from /proc;
  *  5. SQL statements per page, as the hub counts them (the `aimass_graphql_sql_statements`
  *     histogram in /metrics): for one page of 5 and one of 50, and the mean over the runs;
- *  6. a summary in the shape of issue 16's rows: req/s with the most clients, p50/p99, the ratio
- *     to bare graphql-js, statements per page.
+ *  6. a summary in the shape of issue 16's rows: req/s with the most clients, p50/p99, the ratios
+ *     to bare graphql-js with the same SQL and from memory, statements per page.
  *
  * BENCH_HUB_NODE_OPTIONS is handed to the hub process alone (NODE_OPTIONS there): `--import` of a
  * file that starts node:inspector's profiler, or heap flags (`--cpu-prof` is refused in NODE_OPTIONS).
@@ -34,7 +37,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { connect, cpuDelta, fmt, graphql, HUB_ENTRY, HUB_NODE_FLAGS, intEnv, listEnv, onCleanup, postgresCpu, ratio, ROOT, runBenchmark, setUpDatabase, signUp, startHub, summarize, table, type Hub } from './harness.js';
+import { connect, cpuDelta, fmt, graphql, HUB_ENTRY, HUB_NODE_FLAGS, intEnv, listEnv, onCleanup, postgresCpu, ratio, ROOT, runBenchmark, setUpDatabase, signUp, startHub, summarize, table, type Database, type Hub } from './harness.js';
 import { cpuSeconds } from './proc-stats.js';
 
 const SETTINGS = {
@@ -165,13 +168,55 @@ async function statementTotals(hub: Hub, operation: Operation): Promise<{ sum: n
   return { sum: sample(text, 'aimass_graphql_sql_statements_sum', labels), count: sample(text, 'aimass_graphql_sql_statements_count', labels) };
 }
 
-/** Starts bare-graphql-server.js on the hub's SDL with `answers`; stopped at cleanup. */
-async function startBareServer(dir: string, answers: Record<string, unknown>): Promise<{ url: string; pid: number }> {
+/** The key bare-graphql-server.js finds a request's recorded statements under. */
+const requestKey = (operation: Operation, vars: object) => `${operation}\n${JSON.stringify(vars)}`;
+
+/**
+ * The SQL the hub sends for each distinct request the load sends (every search text, the listing),
+ * as a second hub on the same database reports it with AIMASS_DEBUG_SQL_TEXT; that hub is stopped
+ * before anything is measured.
+ */
+async function recordStatements(database: Database, token: string): Promise<Record<string, unknown[]>> {
+  const recorder = await startHub(database, { AIMASS_DEBUG_SQL_TEXT: 'true' });
+  const recorded: Record<string, unknown[]> = {};
+  try {
+    for (const operation of Object.keys(QUERIES) as Operation[]) {
+      for (let i = 0; i < SEARCHES.length; i++) {
+        const vars = variables(operation, i);
+        if (recorded[requestKey(operation, vars)]) continue;
+        const res = await fetch(`${recorder.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query: QUERIES[operation], variables: vars, operationName: operation }),
+        });
+        const body = (await res.json()) as { errors?: unknown; extensions?: { sql?: unknown[] } };
+        if (body.errors || !body.extensions?.sql) throw new Error(`recording ${operation}: ${JSON.stringify(body).slice(0, 500)}`);
+        recorded[requestKey(operation, vars)] = body.extensions.sql;
+      }
+    }
+  } finally {
+    await recorder.stop();
+  }
+  return recorded;
+}
+
+/**
+ * Starts bare-graphql-server.js on the hub's SDL with `answers` (and, given `sql`, sending the
+ * recorded statements to `databaseUrl` before each answer); stopped at cleanup.
+ */
+async function startBareServer(dir: string, answers: Record<string, unknown>, sql?: { statements: Record<string, unknown[]>; databaseUrl: string }): Promise<{ url: string; pid: number }> {
   const sdl = path.join(dir, 'schema.graphql');
   writeFileSync(sdl, execFileSync(process.execPath, [path.join(ROOT, 'dist/hub/src/graphql/print-schema.js')], { cwd: ROOT }));
   const data = path.join(dir, 'answers.json');
   writeFileSync(data, JSON.stringify(answers));
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/test/bench/bare-graphql-server.js'), sdl, data], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const args = [sdl, data];
+  if (sql) {
+    const statements = path.join(dir, 'statements.json');
+    writeFileSync(statements, JSON.stringify(sql.statements));
+    // As many connections as the hub's pool (DATABASE_POOL_SIZE, 10).
+    args.push(statements, sql.databaseUrl, '10');
+  }
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/test/bench/bare-graphql-server.js'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   onCleanup('stop the bare graphql-js server', async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
@@ -238,6 +283,8 @@ async function main(): Promise<void> {
     answers[operation] = page.data;
     statements[operation] = { five: five.statements, page: page.statements, totalCount: page.data.models.totalCount, bytes: JSON.stringify({ data: page.data }).length };
   }
+  const recorded = await recordStatements(database, reader.token);
+  const bareSqlTarget: Target = { name: 'bare with the same SQL', ...(await startBareServer(dir, answers, { statements: recorded, databaseUrl: database.url })), headers: { 'content-type': 'application/json' } };
   const bareTarget: Target = { name: 'bare', ...(await startBareServer(dir, answers)), headers: { 'content-type': 'application/json' } };
 
   console.log('\n## Pages');
@@ -252,6 +299,7 @@ async function main(): Promise<void> {
     operation: Operation;
     clients: number;
     hub: Figures;
+    bareSql: Figures;
     bare: Figures;
   }
   const rows: Row[] = [];
@@ -270,42 +318,47 @@ async function main(): Promise<void> {
           ...summarize(latencies),
           rps: total / seconds,
           cpuMs: perRequestMs((cpuSeconds(target.pid) ?? NaN) - cpuBefore),
-          pgCpuMs: target === hubTarget ? perRequestMs(cpuDelta(pgBefore, postgresCpu(database))) : 0,
+          pgCpuMs: target === bareTarget ? 0 : perRequestMs(cpuDelta(pgBefore, postgresCpu(database))),
         };
       };
-      // Side by side: the hub, then the bare server, with the same requests.
+      // Side by side: the hub, then the bare servers, with the same requests.
       const hubFigures = await measure(hubTarget);
+      const bareSqlFigures = await measure(bareSqlTarget);
       const bareFigures = await measure(bareTarget);
-      rows.push({ operation, clients, hub: hubFigures, bare: bareFigures });
-      console.log(`  ${LABEL[operation]}, ${clients} client(s): hub p50 ${fmt(hubFigures.p50)} ms, bare p50 ${fmt(bareFigures.p50)} ms`);
+      rows.push({ operation, clients, hub: hubFigures, bareSql: bareSqlFigures, bare: bareFigures });
+      console.log(`  ${LABEL[operation]}, ${clients} client(s): hub p50 ${fmt(hubFigures.p50)} ms, bare with the same SQL p50 ${fmt(bareSqlFigures.p50)} ms, bare from memory p50 ${fmt(bareFigures.p50)} ms`);
     }
     const after = await statementTotals(hub, operation);
     runStatements[operation] = { sum: after.sum - before.sum, count: after.count - before.count };
   }
 
-  console.log(`\n## Latency, a page of ${SETTINGS.page} (ms; requests per second)`);
+  console.log(`\n## Latency, a page of ${SETTINGS.page} (ms; requests per second; bare+SQL: bare graphql-js sending the hub's SQL first; bare: from memory)`);
   console.log(
     table(
-      ['query', 'clients', 'hub p50', 'hub p99', 'hub req/s', 'bare p50', 'bare p99', 'bare req/s', 'p50 hub/bare', 'req/s bare/hub'],
+      ['query', 'clients', 'hub p50', 'hub p99', 'hub req/s', 'bare+SQL p50', 'bare+SQL p99', 'bare+SQL req/s', 'req/s bare+SQL/hub', 'bare p50', 'bare p99', 'bare req/s', 'req/s bare/hub'],
       rows.map((r) => [
         LABEL[r.operation],
         r.clients,
         fmt(r.hub.p50),
         fmt(r.hub.p99),
         fmt(r.hub.rps, 0),
+        fmt(r.bareSql.p50),
+        fmt(r.bareSql.p99),
+        fmt(r.bareSql.rps, 0),
+        ratio(r.bareSql.rps, r.hub.rps),
         fmt(r.bare.p50),
         fmt(r.bare.p99),
         fmt(r.bare.rps, 0),
-        ratio(r.hub.p50, r.bare.p50),
         ratio(r.bare.rps, r.hub.rps),
       ]),
     ),
   );
-  console.log('\n## CPU per request (ms): the server process, and PostgreSQL (postmaster and backends) for the hub');
+  const pgMs = (f: Figures) => (Number.isNaN(f.pgCpuMs) ? 'n/a (DATABASE_URL)' : fmt(f.pgCpuMs));
+  console.log('\n## CPU per request (ms): the server process, and PostgreSQL (postmaster and backends) for the servers that send SQL');
   console.log(
     table(
-      ['query', 'clients', 'hub', 'PostgreSQL', 'bare graphql-js'],
-      rows.map((r) => [LABEL[r.operation], r.clients, fmt(r.hub.cpuMs), Number.isNaN(r.hub.pgCpuMs) ? 'n/a (DATABASE_URL)' : fmt(r.hub.pgCpuMs), fmt(r.bare.cpuMs)]),
+      ['query', 'clients', 'hub', 'PostgreSQL (hub)', 'bare+SQL', 'PostgreSQL (bare+SQL)', 'bare from memory'],
+      rows.map((r) => [LABEL[r.operation], r.clients, fmt(r.hub.cpuMs), pgMs(r.hub), fmt(r.bareSql.cpuMs), pgMs(r.bareSql), fmt(r.bare.cpuMs)]),
     ),
   );
   console.log('\n## SQL statements per operation over the measured runs (hub histogram aimass_graphql_sql_statements)');
@@ -317,13 +370,22 @@ async function main(): Promise<void> {
   );
   // The rows of issue 16's table: the catalog page with 50 clients (or the most measured), and its statements.
   const most = Math.max(...SETTINGS.clients);
-  console.log(`\n## Summary: catalog page of ${SETTINGS.page}, ${most} clients, against bare graphql-js in the same run (goal: ≤ 2× fewer req/s, ≤ 3 statements)`);
+  console.log(`\n## Summary: catalog page of ${SETTINGS.page}, ${most} clients, against bare graphql-js with the same SQL in the same run (goal: ≤ 2× fewer req/s, ≤ 3 statements), and from memory`);
   console.log(
     table(
-      ['query', 'hub req/s', 'hub p50 / p99 ms', 'bare req/s', 'req/s bare/hub', 'SQL statements per page'],
+      ['query', 'hub req/s', 'hub p50 / p99 ms', 'bare+SQL req/s', 'req/s bare+SQL/hub', 'bare req/s (memory)', 'req/s bare/hub', 'SQL statements per page'],
       rows
         .filter((r) => r.clients === most)
-        .map((r) => [LABEL[r.operation], fmt(r.hub.rps, 0), `${fmt(r.hub.p50, 0)} / ${fmt(r.hub.p99, 0)}`, fmt(r.bare.rps, 0), ratio(r.bare.rps, r.hub.rps), fmt(runStatements[r.operation].sum / runStatements[r.operation].count)]),
+        .map((r) => [
+          LABEL[r.operation],
+          fmt(r.hub.rps, 0),
+          `${fmt(r.hub.p50, 0)} / ${fmt(r.hub.p99, 0)}`,
+          fmt(r.bareSql.rps, 0),
+          ratio(r.bareSql.rps, r.hub.rps),
+          fmt(r.bare.rps, 0),
+          ratio(r.bare.rps, r.hub.rps),
+          fmt(runStatements[r.operation].sum / runStatements[r.operation].count),
+        ]),
     ),
   );
   console.log(`\nload average at the end: ${os.loadavg().map((l) => fmt(l)).join(' ')}`);

@@ -8,19 +8,31 @@
  * logger adds one to the scope the statement was sent from. Statements outside any scope
  * (housekeeping, the scheduler, agents) are not counted. The logger logs nothing: the hub runs
  * TypeORM with logging off, and this keeps it so.
+ *
+ * A scope opened with `keepText` also keeps each statement's text, parameters and prepared name
+ * (AIMASS_DEBUG_SQL_TEXT): the catalog benchmark replays them in its bare graphql-js server, so
+ * that server sends exactly the SQL the hub sent for the same request.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger as TypeOrmLogger } from 'typeorm';
 
+/** One statement as sent: `name` when it went as a named prepared statement (db/named-statement.ts). */
+export interface SentStatement {
+  text: string;
+  parameters: unknown[];
+  name?: string;
+}
+
 interface Tally {
   statements: number;
+  sent?: SentStatement[];
 }
 
 const scope = new AsyncLocalStorage<Tally>();
 
 /** Runs `work` (and everything it starts, asynchronously too) in a new counting scope. */
-export function countStatements<T>(work: () => T): T {
-  return scope.run({ statements: 0 }, work);
+export function countStatements<T>(work: () => T, keepText = false): T {
+  return scope.run(keepText ? { statements: 0, sent: [] } : { statements: 0 }, work);
 }
 
 /** Statements sent so far in the current scope; undefined outside one. */
@@ -28,13 +40,21 @@ export function statementsSoFar(): number | undefined {
   return scope.getStore()?.statements;
 }
 
+/** The statements sent so far in the current scope, when it keeps their text. */
+export function statementsSentSoFar(): SentStatement[] | undefined {
+  return scope.getStore()?.sent;
+}
+
 const ignore = () => undefined;
 
 /** The DataSource's `logger`: counts, logs nothing. */
 export const statementCountingLogger: TypeOrmLogger = {
-  logQuery() {
+  logQuery(query: string | { name: string; text: string }, parameters?: unknown[]) {
     const tally = scope.getStore();
-    if (tally) tally.statements += 1;
+    if (!tally) return;
+    tally.statements += 1;
+    // A named statement arrives as pg's { name, text } (db/named-statement.ts).
+    tally.sent?.push(typeof query === 'string' ? { text: query, parameters: parameters ?? [] } : { text: query.text, parameters: parameters ?? [], name: query.name });
   },
   logQueryError: ignore,
   logQuerySlow: ignore,
