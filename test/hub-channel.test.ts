@@ -1,13 +1,15 @@
 /**
  * The hub channel on a real PostgreSQL database, without hubs around it: what one process sends,
  * the others hear once and in order, inline or spilled to the events table; the sender never hears
- * its own messages; PGlite's in-process channel sends nothing.
+ * its own messages; a hub alone on its database sends nothing, and a hub that starts listening is
+ * heard from at once; PGlite's in-process channel sends nothing.
  */
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { createHubChannel, inProcessChannel, INLINE_LIMIT_BYTES, type HubChannel } from '../hub/src/events/hub-channel.js';
+import pg from 'pg';
+import { CHANNEL, createHubChannel, inProcessChannel, INLINE_LIMIT_BYTES, type HubChannel } from '../hub/src/events/hub-channel.js';
 import { waitFor } from './support/compute.js';
 import { databaseUrl, withClient } from './support/global-setup.js';
 
@@ -57,5 +59,54 @@ describe('The hub channel between processes on one PostgreSQL database', () => {
     expect(channel.crossesHubs).toBe(false);
     expect(heard).toEqual([]);
     await channel.close();
+  });
+
+  it('sends nothing while alone on its database, sends as soon as another hub listens, and stops once it has gone', async () => {
+    const lonely = `t_${randomBytes(6).toString('hex')}`;
+    await withClient(admin, (c) => c.query(`CREATE DATABASE ${lonely} TEMPLATE ${inject('postgresTemplate')}`));
+    const at = databaseUrl(admin, lonely);
+    // A plain listener (not a hub: another application_name) sees every NOTIFY on the channel.
+    const spy = new pg.Client({ connectionString: at });
+    const notified: string[] = [];
+    let first: HubChannel | undefined;
+    let second: HubChannel | undefined;
+    try {
+      await spy.connect();
+      spy.on('notification', (m) => notified.push(m.payload ?? ''));
+      await spy.query(`LISTEN ${CHANNEL}`);
+      first = await createHubChannel(at, log, { recountMs: 200 });
+      expect(first.othersListening).toBe(false);
+      first.send('event', { n: 'alone' });
+      first.send('signal', { n: 'alone too' });
+      // A NOTIFY the spy sends itself arrives after anything sent before it: nothing came before.
+      await spy.query(`SELECT pg_notify($1, 'marker')`, [CHANNEL]);
+      await waitFor('the marker', async () => notified.includes('marker'), 10_000);
+      expect(notified).toEqual(['marker']);
+
+      // Another hub starts listening: once it is ready, the first one sends to it.
+      second = await createHubChannel(at, log, { recountMs: 200 });
+      expect(first.othersListening).toBe(true);
+      expect(second.othersListening).toBe(true);
+      const heard: unknown[] = [];
+      second.on('event', (data) => heard.push(data));
+      first.send('event', { n: 'together' });
+      await waitFor('the event', async () => heard.length === 1, 10_000);
+      expect(heard).toEqual([{ n: 'together' }]);
+
+      // It goes; the next count finds the first hub alone again.
+      await second.close();
+      second = undefined;
+      await waitFor('alone again', async () => !first!.othersListening, 10_000);
+      notified.length = 0;
+      first.send('event', { n: 'alone again' });
+      await spy.query(`SELECT pg_notify($1, 'marker 2')`, [CHANNEL]);
+      await waitFor('the second marker', async () => notified.includes('marker 2'), 10_000);
+      expect(notified).toEqual(['marker 2']);
+    } finally {
+      await second?.close();
+      await first?.close();
+      await spy.end().catch(() => undefined);
+      await withClient(admin, (c) => c.query(`DROP DATABASE IF EXISTS ${lonely} WITH (FORCE)`));
+    }
   });
 });

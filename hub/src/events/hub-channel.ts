@@ -19,6 +19,15 @@
  * read before the next message is delivered), so subscribers see one hub's events in the order that
  * hub sent them.
  *
+ * Alone. A hub sends nothing while no other hub listens on its database: every hub that starts
+ * listening (or listens again after losing its connection) counts the other hubs' listening
+ * connections in `pg_stat_activity` (by {@link APPLICATION_NAME}), and when there are any it says
+ * `hello` and waits — at most {@link HELLO_WAIT_MS} — until each has answered `here`. A hub that
+ * hears a `hello` starts sending before it answers, so once a hub is ready every hub already
+ * sending to it does. Every {@link RECOUNT_MS} each hub counts again, to stop after the others
+ * have gone. A single hub (the common deployment) so spends no NOTIFY, no commit and no decoding
+ * of its own echo on each event and signal it publishes.
+ *
  * Failures. Sending is fire-and-forget: a hub that cannot reach the database logs a warning and goes
  * on (its own process has the message already). A lost listening connection is opened again with
  * a growing delay; what other hubs sent meanwhile is not heard (the notification inbox and webhooks,
@@ -40,6 +49,10 @@ const PRUNE_EVERY_MS = 60_000;
 const QUERY_TIMEOUT_MS = 10_000;
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 30_000;
+/** How long a hub that starts listening waits for the other hubs' answers to its hello. */
+export const HELLO_WAIT_MS = 2_000;
+/** How often a hub counts the other hubs' listening connections. */
+export const RECOUNT_MS = 10_000;
 
 /**
  * What travels: live events for GraphQL subscriptions, the hubs' internal signals, and online
@@ -54,6 +67,8 @@ export interface HubChannel {
   readonly instanceId: string;
   /** Whether messages reach other hubs (false on PGlite: there is only this one). */
   readonly crossesHubs: boolean;
+  /** Whether another hub listens on the database now: while none does, {@link send} sends nothing. */
+  readonly othersListening: boolean;
   /** Sends to every other hub; never throws (a failure is logged). */
   send(kind: MessageKind, data: unknown): void;
   /** Hears what other hubs sent (never this hub's own messages). */
@@ -61,17 +76,30 @@ export interface HubChannel {
   close(): Promise<void>;
 }
 
-type Envelope = { from: string; kind: MessageKind; data: unknown } | { from: string; ref: number | string };
+type Envelope =
+  | { from: string; kind: MessageKind; data: unknown }
+  | { from: string; ref: number | string }
+  // Presence: a hub that starts listening says hello; each other hub answers here, to it.
+  | { from: string; hello: true }
+  | { from: string; here: string };
+
+const OTHER_LISTENERS = `SELECT count(*)::int AS n FROM pg_stat_activity
+  WHERE datname = current_database() AND application_name = $1 AND pid <> pg_backend_pid()`;
 
 /** The channel of the only hub on a database (PGlite, or printing the schema): nothing leaves the process. */
 export function inProcessChannel(): HubChannel {
-  return { instanceId: randomUUID(), crossesHubs: false, send: () => undefined, on: () => () => undefined, close: async () => undefined };
+  return { instanceId: randomUUID(), crossesHubs: false, othersListening: false, send: () => undefined, on: () => () => undefined, close: async () => undefined };
 }
 
-/** The channel over PostgreSQL at `databaseUrl`; without one, {@link inProcessChannel}. */
-export async function createHubChannel(databaseUrl: string | undefined, log: Logger): Promise<HubChannel> {
+/** The channel over PostgreSQL at `databaseUrl`; without one, {@link inProcessChannel}. `recountMs` is for tests. */
+export async function createHubChannel(databaseUrl: string | undefined, log: Logger, options: { recountMs?: number } = {}): Promise<HubChannel> {
   if (!databaseUrl) return inProcessChannel();
   const instanceId = randomUUID();
+  // Whether another hub listens: nothing is sent while none does (see "Alone" above).
+  let othersListen = false;
+  let helloHeardAt = 0;
+  let answered: { waiting: number; done: () => void } | undefined;
+  let recount: NodeJS.Timeout | undefined;
   const listeners = new Map<MessageKind, Set<(data: unknown) => void>>();
   let client: pg.Client | undefined;
   let closed = false;
@@ -100,6 +128,16 @@ export async function createHubChannel(databaseUrl: string | undefined, log: Log
   const handle = async (on: pg.Client, text: string): Promise<void> => {
     let envelope = decode(text) as Envelope;
     if (envelope.from === instanceId) return;
+    if ('hello' in envelope) {
+      othersListen = true;
+      helloHeardAt = Date.now();
+      await exclusive(() => on.query(`SELECT pg_notify($1, $2)`, [CHANNEL, encode({ from: instanceId, here: envelope.from })]));
+      return;
+    }
+    if ('here' in envelope) {
+      if (envelope.here === instanceId && answered && --answered.waiting <= 0) answered.done();
+      return;
+    }
     if ('ref' in envelope) {
       const ref = envelope.ref;
       const { rows } = await exclusive(() => on.query<{ body: string }>(`SELECT body FROM aimass_private.hub_events WHERE id = $1`, [ref]));
@@ -108,8 +146,9 @@ export async function createHubChannel(databaseUrl: string | undefined, log: Log
         return;
       }
       envelope = decode(rows[0].body) as Envelope;
-      if ('ref' in envelope) return;
+      if (!('kind' in envelope)) return;
     }
+    if (!('kind' in envelope)) return;
     if (KINDS.has(envelope.kind)) deliver(envelope.kind, envelope.data);
   };
 
@@ -140,6 +179,40 @@ export async function createHubChannel(databaseUrl: string | undefined, log: Log
     await next.query(`LISTEN ${CHANNEL}`);
     client = next;
     retryMs = RECONNECT_MIN_MS;
+    await greet(next);
+  };
+
+  /** Counts the other hubs listening; when there are any, says hello and waits for their answers. */
+  const greet = async (on: pg.Client): Promise<void> => {
+    const others = (await exclusive(() => on.query<{ n: number }>(OTHER_LISTENERS, [APPLICATION_NAME]))).rows[0].n;
+    othersListen = others > 0;
+    if (others === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const heard = new Promise<void>((resolve) => {
+      answered = { waiting: others, done: resolve };
+      timer = setTimeout(resolve, HELLO_WAIT_MS);
+    });
+    await exclusive(() => on.query(`SELECT pg_notify($1, $2)`, [CHANNEL, encode({ from: instanceId, hello: true })]));
+    await heard;
+    clearTimeout(timer);
+    answered = undefined;
+  };
+
+  /** Counts again now and then, to stop sending once the other hubs are gone. */
+  const scheduleRecount = () => {
+    recount = setTimeout(() => {
+      const on = client;
+      const counted = on ? exclusive(() => on.query<{ n: number }>(OTHER_LISTENERS, [APPLICATION_NAME])) : undefined;
+      void counted
+        ?.then(({ rows }) => {
+          // A hello heard since the last count wins: that hub may have connected after this count.
+          if (rows[0].n > 0 || Date.now() - helloHeardAt < (options.recountMs ?? RECOUNT_MS)) othersListen = true;
+          else othersListen = false;
+        })
+        .catch((error) => log.warn({ err: error }, 'the hub channel could not count the other hubs'));
+      if (!closed) scheduleRecount();
+    }, options.recountMs ?? RECOUNT_MS);
+    recount.unref();
   };
 
   const reconnect = () => {
@@ -168,11 +241,16 @@ export async function createHubChannel(databaseUrl: string | undefined, log: Log
 
   // The first connection is opened before the hub serves: a database it cannot listen on fails the start.
   await connect();
+  scheduleRecount();
 
   return {
     instanceId,
     crossesHubs: true,
+    get othersListening() {
+      return othersListen;
+    },
     send(kind, data) {
+      if (!othersListen) return;
       let text: string;
       try {
         text = encode({ from: instanceId, kind, data });
@@ -197,6 +275,7 @@ export async function createHubChannel(databaseUrl: string | undefined, log: Log
     async close() {
       closed = true;
       clearTimeout(retry);
+      clearTimeout(recount);
       listeners.clear();
       const last = client;
       client = undefined;

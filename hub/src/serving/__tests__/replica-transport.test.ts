@@ -86,6 +86,7 @@ function channelPair(): [HubChannel, HubChannel] {
     return {
       instanceId: id,
       crossesHubs: true,
+      othersListening: true,
       send(kind, data) {
         const copy = JSON.parse(JSON.stringify(data));
         for (const hub of hubs) if (hub.id !== id) for (const l of hub.listeners.get(kind) ?? []) setImmediate(() => l(copy));
