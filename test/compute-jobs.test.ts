@@ -38,7 +38,7 @@ describe.each(BACKENDS)('Jobs on %s', (backend) => {
     const seen: any[] = [];
     const finished = new Promise<void>((resolve, reject) => {
       client.subscribe(
-        { query: `subscription($id: ID!) { jobUpdated(id: $id) { status progress progressMessage node { name } } }`, variables: { id: job.id } },
+        { query: `subscription($id: ID!) { jobUpdated(id: $id) { status progress progressMessage node { name } attempts failures result finishedAt updatedAt } }`, variables: { id: job.id } },
         {
           next: ({ data, errors }) => {
             if (errors) reject(new Error(JSON.stringify(errors)));
@@ -61,6 +61,10 @@ describe.each(BACKENDS)('Jobs on %s', (backend) => {
     const done = await getJob(hub, alice.token, job.id);
     expect(done).toMatchObject({ status: 'SUCCEEDED', attempts: 1, failures: 0, progress: 1, result: { value: { hello: 'world' }, steps: 5 }, node: { name: 'worker-1' } });
     expect(done.history).toEqual([expect.objectContaining({ attempt: 1, nodeName: 'worker-1', outcome: 'succeeded' })]);
+    // Events carry the row as written (not re-read): the last one is the job as a query reads it.
+    const read = (await hub.graphql(`query($id: ID!) { job(id: $id) { status progress node { name } attempts failures result finishedAt updatedAt } }`, { id: job.id }, alice.token)).data.job;
+    expect(seen.at(-1)).toEqual({ ...read, progressMessage: seen.at(-1).progressMessage });
+    expect(read.finishedAt).toEqual(expect.any(String));
   });
 
   it('cancels a queued job and a running one; the agent stops it', async () => {

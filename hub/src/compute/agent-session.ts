@@ -13,6 +13,12 @@ export class AgentSession {
   /** When each held job was handed out (ms), to tell a give-back within seconds. */
   readonly assignedAt = new Map<string, number>();
   /**
+   * What each job handed out in this session is, from its claim: its kind, and its work in
+   * reference seconds (job-kinds.ts `work`), so its reports need no read to know them. Jobs kept
+   * across a reconnect have no entry; their reports read the job.
+   */
+  readonly dispatched = new Map<string, { kind: string; work: number | undefined }>();
+  /**
    * Held jobs that are serving replicas (kind `serve`): long-lived and mostly waiting for requests,
    * they take no slot, or one replica would keep a one-slot node from every other job for good.
    */

@@ -7,6 +7,7 @@ import { JOB_KINDS, isJobKind } from '../../../schema/index.js';
 import type { Principal } from '../accounts/index.js';
 import type { OrganizationsService } from '../accounts/index.js';
 import { AccessService, readableSql, type AccessTable } from '../access/index.js';
+import { entityFromJson, entityJsonSql } from '../db/entity-from-json.js';
 import { asUuid } from '../db/ids.js';
 import { rows } from '../db/rows.js';
 import type { Signals } from '../db/signals.js';
@@ -213,6 +214,16 @@ export class JobsService {
     if (online > 0) return null;
     if (!job.residency) return WAITING_FOR_ANY;
     return job.residency.length === 1 && job.residency[0] === job.ownerId ? WAITING_FOR_TRUSTED : WAITING_FOR_SHARED;
+  }
+
+  /** SQL of the whole row of `jobs` under `alias` as one JSON value, for {@link publishRow} (e.g. an UPDATE's RETURNING). */
+  rowJsonSql(alias: string): string {
+    return entityJsonSql(this.db, Job, alias);
+  }
+
+  /** Publishes a job's row read as {@link rowJsonSql} to its subscribers, with no second read. */
+  publishRow(json: Record<string, unknown>): void {
+    this.publish(entityFromJson(this.db, Job)(json));
   }
 
   /** Re-reads a job and publishes it to its subscribers. */

@@ -14,6 +14,7 @@ import { paginate, type Page, type PageArgs } from '../db/paging.js';
 import type { EventBus } from '../pubsub.js';
 import type { Capabilities } from '../../../schema/index.js';
 import { Node, NodeStatus } from './node.entity.js';
+import { entityFromJson, entityJsonSql } from '../db/entity-from-json.js';
 import { rows } from '../db/rows.js';
 import { checks } from '../validation/checks.js';
 import { AccountEventKind, accountEvent } from '../accounts/index.js';
@@ -247,13 +248,14 @@ export class NodesService {
            speed_samples = speed_samples + CASE WHEN $2::float8 IS NULL THEN 0 ELSE 1 END,
            proven_slots = greatest(proven_slots, least(slots, $3::int + 1)),
            give_back_streak = 0
-         WHERE id = $1 RETURNING id`,
+         WHERE id = $1 RETURNING ${entityJsonSql(this.db, Node, 'nodes')} AS node`,
         [id, sample, concurrent, SPEED_ALPHA],
       ),
     );
     if (updated.length === 0) return undefined;
-    if (sample !== null) await this.checkClaims(id);
-    const node = await this.repo.findOneBy({ id });
+    // The row as updated is what subscribers hear, unless the claims check changed it again.
+    const flagged = sample !== null && (await this.checkClaims(id));
+    const node = flagged ? await this.repo.findOneBy({ id }) : entityFromJson(this.db, Node)(updated[0].node);
     if (node) this.publish(node);
     return node ? behaviourOf(node) : undefined;
   }
@@ -264,7 +266,7 @@ export class NodesService {
    * (A fast GPU running time-bound jobs at the usual speed is not flagged; a liar that runs slowly
    * is.) The flag clears when the two agree again. A new flag is told to admins and the owner.
    */
-  private async checkClaims(id: string): Promise<void> {
+  private async checkClaims(id: string): Promise<boolean> {
     const [row] = await this.db.query(
       `WITH others AS (
          SELECT gflops, measured_speed FROM nodes
@@ -275,7 +277,7 @@ export class NodesService {
        FROM nodes n WHERE n.id = $1`,
       [id],
     );
-    if (!row) return;
+    if (!row) return false;
     const { gflops, measured_speed: speed, median_gflops: medianGflops, median_speed: medianSpeed } = row;
     const disagrees =
       gflops !== null && speed !== null && medianGflops !== null && medianSpeed !== null &&
@@ -284,15 +286,17 @@ export class NodesService {
       ? `claims ${fmt(gflops)} GFLOP/s (${fmt(gflops / medianGflops)}× the median of other measured nodes) but runs jobs at ${fmt(speed)}× the expected speed, under half their median ${fmt(medianSpeed)}×`
       : null;
     if ((flag === null) === (row.speed_flag === null)) {
-      if (flag !== null) await this.db.query(`UPDATE nodes SET speed_flag = $2 WHERE id = $1`, [id, flag]);
-      return;
+      if (flag === null || flag === row.speed_flag) return false;
+      await this.db.query(`UPDATE nodes SET speed_flag = $2 WHERE id = $1`, [id, flag]);
+      return true;
     }
     await this.db.query(`UPDATE nodes SET speed_flag = $2 WHERE id = $1`, [id, flag]);
-    if (flag === null) return;
+    if (flag === null) return true;
     const admins: { id: string }[] = await this.db.query(`SELECT id FROM users WHERE is_admin`);
     for (const userId of new Set([row.owner_id as string, ...admins.map((a) => a.id)])) {
       this.events.publish('ACCOUNT_EVENT', userId, accountEvent(AccountEventKind.NODE_FLAGGED, id, `Node "${row.name}" ${flag}`));
     }
+    return true;
   }
 
   /**

@@ -19,7 +19,7 @@ import { JOB_KINDS, isJobKind, type AgentToHub, type JobKind, type JobResult, ty
 import { issueToken } from '../accounts/index.js';
 import type { Config } from '../config.js';
 import { preparedConnection, type PreparedConnection } from '../db/prepared.js';
-import type { Queryable } from '../db/rows.js';
+import { rows, type Queryable } from '../db/rows.js';
 import type { Signals } from '../db/signals.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -203,6 +203,7 @@ export class Scheduler {
       if (this.sessions.get(session.nodeId) !== session || session.socket.readyState !== session.socket.OPEN) break; // lease expires, job returns
       session.held.set(job.id, job.attempt);
       session.assignedAt.set(job.id, Date.now());
+      session.dispatched.set(job.id, { kind: job.kind, work: this.workOf(job.kind, job.payload) });
       if (job.kind === 'serve') session.serving.add(job.id);
       session.send({
         type: 'job.assign',
@@ -250,12 +251,16 @@ export class Scheduler {
     const { jobId, attempt } = message;
     switch (message.type) {
       case 'job.started': {
-        await this.db.query(`UPDATE jobs SET status = 'running', updated_at = now() WHERE id = $1 AND node_id = $2 AND attempts = $3 AND status = 'leased'`, [
-          jobId,
-          session.nodeId,
-          attempt,
-        ]);
-        await this.jobs.refresh(jobId);
+        // The row as updated is what subscribers hear: no second read. Not leased any more (a
+        // duplicate report, a job canceled meanwhile): nothing changed, nothing to tell.
+        const [row] = rows<{ job: Record<string, unknown> }>(
+          await this.db.query(
+            `UPDATE jobs SET status = 'running', updated_at = now() WHERE id = $1 AND node_id = $2 AND attempts = $3 AND status = 'leased'
+             RETURNING ${this.jobs.rowJsonSql('jobs')} AS job`,
+            [jobId, session.nodeId, attempt],
+          ),
+        );
+        if (row) this.jobs.publishRow(row.job);
         return true;
       }
       case 'job.progress': {
@@ -272,9 +277,13 @@ export class Scheduler {
       }
       case 'job.succeeded': {
         const concurrent = session.held.size;
+        // Known from the claim (finish forgets them): the job's kind and work, and how long it ran.
+        const dispatched = session.dispatched.get(jobId);
+        const handedOutAt = session.assignedAt.get(jobId);
+        const ran = dispatched && handedOutAt !== undefined ? { ...dispatched, seconds: (Date.now() - handedOutAt) / 1000 } : undefined;
         return this.finish(session, jobId, attempt, async () => {
-          const finished = await this.succeed(session, jobId, attempt, message.result);
-          if (finished?.status === 'succeeded') await this.measure(session, finished, attempt, concurrent);
+          const finished = await this.succeed(session, jobId, attempt, message.result, ran?.kind);
+          if (finished?.status === 'succeeded') await this.measure(session, finished, attempt, concurrent, ran);
           return finished;
         });
       }
@@ -303,17 +312,30 @@ export class Scheduler {
     return at !== undefined && Date.now() - at < QUICK_GIVE_BACK_MS;
   }
 
-  /** Records the wall time of a job the node ran well, and weighs the node by it from now on. */
-  private async measure(session: AgentSession, job: FinishedJob, attempt: number, concurrent: number): Promise<void> {
+  /** A job's work in reference seconds, as its kind estimates it from the payload (undefined: not measured). */
+  private workOf(kind: string, payload: unknown): number | undefined {
+    return isJobKind(kind) ? (this.kinds.of(kind).work as ((p: unknown) => number) | undefined)?.(payload) : undefined;
+  }
+
+  /**
+   * Records the wall time of a job the node ran well, and weighs the node by it from now on: from
+   * handing the job out to its report on this hub's clock when this session handed it out (`ran`),
+   * else from the attempt's start to its end in the database.
+   */
+  private async measure(session: AgentSession, job: FinishedJob, attempt: number, concurrent: number, ran?: { work: number | undefined; seconds: number }): Promise<void> {
     try {
-      const [row] = await this.db.query(
-        `SELECT extract(epoch from (coalesce(a.ended_at, now()) - a.started_at))::float8 AS seconds, j.payload
-         FROM job_attempts a JOIN jobs j ON j.id = a.job_id WHERE a.job_id = $1 AND a.attempt = $2`,
-        [job.id, attempt],
-      );
-      if (!row || !isJobKind(job.kind)) return;
-      const work = (this.kinds.of(job.kind).work as ((p: unknown) => number) | undefined)?.(row.payload);
-      const behaviour = await this.nodes.recordRun(session.nodeId, work, row.seconds, concurrent);
+      let measured = ran;
+      if (!measured) {
+        const [row] = await this.db.query(
+          `SELECT extract(epoch from (coalesce(a.ended_at, now()) - a.started_at))::float8 AS seconds, j.payload
+           FROM job_attempts a JOIN jobs j ON j.id = a.job_id WHERE a.job_id = $1 AND a.attempt = $2`,
+          [job.id, attempt],
+        );
+        if (!row) return;
+        measured = { work: this.workOf(job.kind, row.payload), seconds: row.seconds };
+      }
+      if (!isJobKind(job.kind)) return;
+      const behaviour = await this.nodes.recordRun(session.nodeId, measured.work, measured.seconds, concurrent);
       if (behaviour) session.behaviour = behaviour;
     } catch (error) {
       this.log.error({ err: error, jobId: job.id }, 'recording a node’s measured speed failed');
@@ -331,9 +353,8 @@ export class Scheduler {
   }
 
   /** Checks the result against the kind's schema before believing an (untrusted) agent. */
-  private async succeed(session: AgentSession, jobId: string, attempt: number, result: unknown): Promise<FinishedJob | undefined> {
-    const [row] = await this.db.query(`SELECT kind FROM jobs WHERE id = $1`, [jobId]);
-    const kind = row?.kind as string | undefined;
+  private async succeed(session: AgentSession, jobId: string, attempt: number, result: unknown, knownKind?: string): Promise<FinishedJob | undefined> {
+    const kind = knownKind ?? ((await this.db.query(`SELECT kind FROM jobs WHERE id = $1`, [jobId]))[0]?.kind as string | undefined);
     if (!kind || !isJobKind(kind)) return undefined;
     const parsed = JOB_KINDS[kind].result.safeParse(result);
     if (!parsed.success) {
@@ -376,11 +397,13 @@ export class Scheduler {
     // The agent's slot is free as soon as it reports, before the database says so.
     session.held.delete(jobId);
     session.assignedAt.delete(jobId);
+    session.dispatched.delete(jobId);
     this.progressWrittenAt.delete(jobId);
     const finished = await end();
     if (!finished) return false;
     this.metrics.jobsFinished.inc({ kind: finished.kind, status: finished.status });
-    await this.jobs.refresh(jobId);
+    // The row the attempt's end wrote, told after the kind's hooks ran (no hook changes the job's row).
+    this.jobs.publishRow(finished.row);
     if (finished.status === 'queued') this.signals.emit('jobs', {});
     else this.kick(); // a slot freed up
     return true;
@@ -390,6 +413,8 @@ export class Scheduler {
     const session = this.sessions.get(nodeId);
     if (!session || session.held.get(jobId) !== attempt) return;
     session.held.delete(jobId);
+    session.assignedAt.delete(jobId);
+    session.dispatched.delete(jobId);
     session.send({ type: 'job.cancel', jobId, attempt, reason: 'canceled by its owner' });
     this.kick();
   }
@@ -412,7 +437,10 @@ export class Scheduler {
       const lost = await loseJobs(this.db, { expiredBefore: 'now' }, this.backoff);
       for (const nodeId of new Set(lost.map((job) => job.nodeId))) await this.nodes.recordLoss(nodeId);
       for (const job of lost) {
-        this.sessions.get(job.nodeId)?.held.delete(job.id);
+        const holder = this.sessions.get(job.nodeId);
+        holder?.held.delete(job.id);
+        holder?.assignedAt.delete(job.id);
+        holder?.dispatched.delete(job.id);
         this.log.warn({ jobId: job.id, nodeId: job.nodeId, status: job.status }, 'job lease expired');
         await this.jobs.refresh(job.id);
       }

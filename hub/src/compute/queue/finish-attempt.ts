@@ -15,6 +15,8 @@ export interface FinishedJob {
   status: string;
   ownerId: string;
   kind: string;
+  /** The whole row as updated (`to_jsonb`), what the job's subscribers are told (JobsService.publishRow). */
+  row: Record<string, unknown>;
 }
 
 export interface Backoff {
@@ -23,11 +25,11 @@ export interface Backoff {
 }
 
 const CURRENT = `id = $1 AND node_id = $2 AND attempts = $3 AND status IN ('leased', 'running')`;
-const RETURNING = `RETURNING id, status, owner_id, kind`;
+const RETURNING = `RETURNING id, status, owner_id, kind, to_jsonb(jobs) AS row`;
 
 function map(result: unknown): FinishedJob | undefined {
   const row = rows<any>(result)[0];
-  return row && { id: row.id, status: row.status, ownerId: row.owner_id, kind: row.kind };
+  return row && { id: row.id, status: row.status, ownerId: row.owner_id, kind: row.kind, row: row.row };
 }
 
 /**
