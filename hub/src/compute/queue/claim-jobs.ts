@@ -41,7 +41,7 @@
  *
  * Quorum: a job whose requirements carry a `quorum` key (the replicas of one verified benchmark
  * evaluation) does not go to a node whose owner — or, with `quorumBy: 'node'`, which node — took
- * an attempt of another job with the same key (jobs_quorum finds them), so the replicas that must
+ * an attempt of another job with the same key (job_quorum_open, by jobs_quorum), so the replicas that must
  * agree come from independent machines.
  *
  * Residency (placement.ts): a job with `residency` goes only to a node every one of those owners
@@ -75,8 +75,10 @@ export interface ClaimedJob {
  * the node's own owner) are not tested but flagged: a candidate whose eligibility needs one makes
  * the statement claim nothing and answer one row with `undecided` (see {@link claimJobs}).
  * Each subquery left out is plan nodes that every execution starts and ends. The quorum test
- * stays in both: its per-row cost is what makes the planner read an owner's queue in index order
- * and stop at `limit`, rather than sort the owner's whole queue (with 1,000 jobs queued).
+ * stays in both, as a call of job_quorum_open (one expression step; its subquery runs only for a
+ * job with a `quorum` key): its declared per-row cost is what makes the planner read an owner's
+ * queue in index order and stop at `limit`, rather than read the owner's whole queue through
+ * another index and sort it (which a generic plan did with 1,000 jobs queued and a cheap test).
  */
 function claimSql(lookups: boolean): string {
   // The tests that need no lookup. When they pass, the rare requirements hold: each one's answer
@@ -148,10 +150,8 @@ function claimSql(lookups: boolean): string {
              AND ((j.requirements->'labels') IS NULL OR to_jsonb(n.labels) @> (j.requirements->'labels'))
              AND ((j.requirements->>'nodeId') IS NULL OR (j.requirements->>'nodeId') = n.id::text)
              -- A verified evaluation's replicas: each on another owner's node (or another node).
-             AND ((j.requirements->>'quorum') IS NULL OR NOT EXISTS (
-                   SELECT 1 FROM jobs s JOIN job_attempts a ON a.job_id = s.id JOIN nodes sn ON sn.id = a.node_id
-                    WHERE (s.requirements->>'quorum') = (j.requirements->>'quorum') AND s.requirements ? 'quorum' AND s.id <> j.id
-                      AND CASE WHEN j.requirements->>'quorumBy' = 'node' THEN sn.id = n.id ELSE sn.owner_id = n.owner_id END))${rare}
+             -- (job_quorum_open, migration ClaimQuorumFunction: one expression step, not a subquery's plan nodes.)
+             AND ((j.requirements->>'quorum') IS NULL OR job_quorum_open(j.requirements, j.id, n.id, n.owner_id))${rare}
            THEN true ELSE false END
        ORDER BY j.priority DESC, j.created_at, j.id
        LIMIT $2
