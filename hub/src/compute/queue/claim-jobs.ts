@@ -41,7 +41,7 @@
  *
  * Quorum: a job whose requirements carry a `quorum` key (the replicas of one verified benchmark
  * evaluation) does not go to a node whose owner — or, with `quorumBy: 'node'`, which node — took
- * an attempt of another job with the same key (jobs_quorum finds them), so the replicas that must
+ * an attempt of another job with the same key (job_quorum_open, by jobs_quorum), so the replicas that must
  * agree come from independent machines.
  *
  * Residency (placement.ts): a job with `residency` goes only to a node every one of those owners
@@ -75,8 +75,10 @@ export interface ClaimedJob {
  * the node's own owner) are not tested but flagged: a candidate whose eligibility needs one makes
  * the statement claim nothing and answer one row with `undecided` (see {@link claimJobs}).
  * Each subquery left out is plan nodes that every execution starts and ends. The quorum test
- * stays in both: its per-row cost is what makes the planner read an owner's queue in index order
- * and stop at `limit`, rather than sort the owner's whole queue (with 1,000 jobs queued).
+ * stays in both, as a call of job_quorum_open (one expression step; its subquery runs only for a
+ * job with a `quorum` key): its declared per-row cost is what makes the planner read an owner's
+ * queue in index order and stop at `limit`, rather than read the owner's whole queue through
+ * another index and sort it (which a generic plan did with 1,000 jobs queued and a cheap test).
  */
 function claimSql(lookups: boolean): string {
   // The tests that need no lookup. When they pass, the rare requirements hold: each one's answer
@@ -148,10 +150,8 @@ function claimSql(lookups: boolean): string {
              AND ((j.requirements->'labels') IS NULL OR to_jsonb(n.labels) @> (j.requirements->'labels'))
              AND ((j.requirements->>'nodeId') IS NULL OR (j.requirements->>'nodeId') = n.id::text)
              -- A verified evaluation's replicas: each on another owner's node (or another node).
-             AND ((j.requirements->>'quorum') IS NULL OR NOT EXISTS (
-                   SELECT 1 FROM jobs s JOIN job_attempts a ON a.job_id = s.id JOIN nodes sn ON sn.id = a.node_id
-                    WHERE (s.requirements->>'quorum') = (j.requirements->>'quorum') AND s.requirements ? 'quorum' AND s.id <> j.id
-                      AND CASE WHEN j.requirements->>'quorumBy' = 'node' THEN sn.id = n.id ELSE sn.owner_id = n.owner_id END))${rare}
+             -- (job_quorum_open, migration ClaimQuorumFunction: one expression step, not a subquery's plan nodes.)
+             AND ((j.requirements->>'quorum') IS NULL OR job_quorum_open(j.requirements, j.id, n.id, n.owner_id))${rare}
            THEN true ELSE false END
        ORDER BY j.priority DESC, j.created_at, j.id
        LIMIT $2
@@ -173,7 +173,9 @@ function claimSql(lookups: boolean): string {
      -- would join them to a scan of every job).
      FROM picked p
      WHERE jobs.id = ANY (p.ids)${lookups ? '' : ' AND NOT p.undecided'}
-     RETURNING jobs.id, jobs.kind, jobs.payload, jobs.attempts, jobs.lease_expires_at, jobs.owner_id, jobs.job_token_hash,
+     RETURNING jobs.id, jobs.kind, jobs.payload, jobs.attempts, jobs.owner_id, jobs.job_token_hash,
+       -- Milliseconds since 1970 (a float the driver reads with parseFloat, not a timestamp to parse).
+       (extract(epoch FROM jobs.lease_expires_at) * 1000)::float8 AS lease_ms,
        array_position(p.ids, jobs.id) AS place
    ),
    attempts AS (
@@ -187,11 +189,12 @@ function claimSql(lookups: boolean): string {
      ON CONFLICT (owner_id) DO UPDATE SET last_dispatched_at = excluded.last_dispatched_at
    )
    ${
+     // In no order: claimJobs puts the rows in claim order (place), which spares the plan a sort.
      lookups
-       ? 'SELECT id, kind, payload, attempts, lease_expires_at, owner_id, job_token_hash FROM claimed ORDER BY place'
+       ? 'SELECT id, kind, payload, attempts, lease_ms, owner_id, job_token_hash, place FROM claimed'
        : // One row (id NULL) when nothing is claimed, saying whether a lookup was needed.
-         `SELECT c.id, c.kind, c.payload, c.attempts, c.lease_expires_at, c.owner_id, c.job_token_hash, p.undecided
-   FROM picked p LEFT JOIN claimed c ON true ORDER BY c.place`
+         `SELECT c.id, c.kind, c.payload, c.attempts, c.lease_ms, c.owner_id, c.job_token_hash, c.place, p.undecided
+   FROM picked p LEFT JOIN claimed c ON true`
    }`;
 }
 
@@ -224,13 +227,15 @@ export async function claimJobs(
   // nothing (its row locks end with it) and the full claim runs: both choose the same jobs then.
   const quick = await run('aimass_claim_jobs_without_lookups', CLAIM_JOBS_WITHOUT_LOOKUPS_SQL);
   const claimed = quick[0]?.undecided ? await run('aimass_claim_jobs', CLAIM_JOBS_SQL) : quick.filter((r) => r.id !== null);
-  return claimed.map((r) => ({
-    id: r.id,
-    kind: r.kind,
-    payload: r.payload,
-    attempt: r.attempts,
-    leaseExpiresAt: new Date(r.lease_expires_at),
-    ownerId: r.owner_id,
-    tokenHash: r.job_token_hash,
-  }));
+  return claimed
+    .sort((a, b) => a.place - b.place)
+    .map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      payload: r.payload,
+      attempt: r.attempts,
+      leaseExpiresAt: new Date(Number(r.lease_ms)),
+      ownerId: r.owner_id,
+      tokenHash: r.job_token_hash,
+    }));
 }
