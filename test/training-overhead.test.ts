@@ -72,6 +72,7 @@ describe('Training with little fixed overhead (spare worker, read-ahead, epoch r
 
     const { job, epochs } = await train('warm_iris');
     expect(job.status, job.error).toBe('SUCCEEDED');
+    expect(await agent.waitFor(new RegExp(`"job started".*${job.id}`))).toContain('"worker":"spare"');
     expect(job).toMatchObject({ attempts: 1, result: { epochs: EPOCHS, resumedFromEpoch: 0 } });
     expect(epochs).toEqual([1, 2, 3, 4]);
     // Where its time went, for the training benchmark.
@@ -105,6 +106,7 @@ describe('Training with little fixed overhead (spare worker, read-ahead, epoch r
     expect(order.slice(0, 2)).toEqual(['connected', 'spare']);
     const echo = await submitJob(hub, alice.token, { kind: 'echo', payload: { durationMs: 300, steps: 2 }, requirements: { labels: ['spare-default'] } });
     expect((await waitForJob(hub, alice.token, echo.id, (j) => j.status === 'SUCCEEDED' || j.status === 'FAILED')).status).toBe('SUCCEEDED');
+    expect(await agent.waitFor(new RegExp(`"job started".*${echo.id}`))).toContain('"worker":"fresh"');
     await agent.waitFor(new RegExp(`"job succeeded".*${echo.id}`));
     // Had the echo job taken the spare, another would be readied after it.
     await new Promise((resolve) => setTimeout(resolve, 1500));

@@ -369,7 +369,6 @@ export class Agent extends EventEmitter<AgentEvents> {
       this.report({ type: 'job.released', jobId, attempt, reason: this.draining ? 'agent is draining' : 'no free slot' });
       return;
     }
-    this.log('info', 'job started', { jobId, attempt, kind });
     const serving = kind === 'serve' ? { cacheDir: this.config.cacheDir, delayMs: this.config.serveDelayMs } : undefined;
     const replica: ReplicaState | undefined = serving
       ? { ready: false, warmupMs: 0, draining: false, outstanding: new Set(), capacity: replicaCapacity(message.payload), load: { inFlight: 0, queued: 0, latencyMs: 0, requests: 0 } }
@@ -406,6 +405,7 @@ export class Agent extends EventEmitter<AgentEvents> {
         },
       },
     );
+    this.log('info', 'job started', { jobId, attempt, kind, worker: runner.onSpare ? 'spare' : 'fresh' });
     this.running.set(jobId, { attempt, kind, runner, lastProgressAt: 0, ...(replica ? { replica } : {}) });
     this.send({ type: 'job.started', jobId, attempt });
     void runner.outcome.then((outcome) => {

@@ -61,8 +61,8 @@ export async function dropSpareWorker(): Promise<void> {
 }
 
 /** For a TF.js job the spare worker if one is alive, else (and for any other job) a new one. */
-function takeWorker(kind: string): Worker {
-  if (!TF_JOB_KINDS.has(kind)) return new Worker(WORKER_URL);
+function takeWorker(kind: string): { worker: Worker; spare: boolean } {
+  if (!TF_JOB_KINDS.has(kind)) return { worker: new Worker(WORKER_URL), spare: false };
   const held = spare;
   spare = undefined;
   if (held && !held.dead) {
@@ -70,20 +70,22 @@ function takeWorker(kind: string): Worker {
     held.worker.removeAllListeners('exit');
     held.worker.removeAllListeners('message');
     held.worker.ref();
-    return held.worker;
+    return { worker: held.worker, spare: true };
   }
-  return new Worker(WORKER_URL);
+  return { worker: new Worker(WORKER_URL), spare: false };
 }
 
 export type JobOutcome = { ok: true; result: unknown } | { ok: false; error: string; permanent: boolean } | { ok: false; aborted: true };
 
 export class JobRunner {
   private readonly worker: Worker;
+  /** The job runs on the spare worker (started ahead of it), not on one started for it. */
+  readonly onSpare: boolean;
   private aborted = false;
   readonly outcome: Promise<JobOutcome>;
 
   constructor(data: JobWorkerData, events: JobRunnerEvents) {
-    this.worker = takeWorker(data.kind);
+    ({ worker: this.worker, spare: this.onSpare } = takeWorker(data.kind));
     this.outcome = new Promise<JobOutcome>((resolve) => {
       let settled = false;
       const settle = (outcome: JobOutcome) => {
