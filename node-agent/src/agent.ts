@@ -452,7 +452,7 @@ export class Agent extends EventEmitter<AgentEvents> {
   async drain(): Promise<void> {
     if (this.draining || this.stopped) return this.stop();
     this.draining = true;
-    // No job will come for a spare: its TF.js load would only compete with the jobs finishing.
+    // A draining agent takes no job: a spare's TF.js load would only compete with the jobs finishing.
     void dropSpareWorker();
     this.log('info', 'draining', { running: this.running.size, drainSeconds: this.config.drainSeconds });
     this.send({ type: 'draining' });
