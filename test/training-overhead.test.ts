@@ -1,13 +1,15 @@
 /**
- * What keeps a training job's fixed cost low, as users and providers see it: the agent can keep a
- * spare job worker with TF.js loaded (AIMASS_AGENT_SPARE_WORKER=1), so a CREATE MODEL job starts on
- * it and the next spare is readied after it; rows are read several chunks at once, and epoch
- * reports go out while the next epoch trains — yet every row is trained on and every epoch is
- * recorded, in order, before the job succeeds. With the spare worker off, training works as ever.
+ * What keeps a training job's fixed cost low, as users and providers see it: the agent keeps a
+ * spare job worker with TF.js loaded (AIMASS_AGENT_SPARE_WORKER, on by default), readied once the
+ * hub has welcomed it, so a CREATE MODEL job starts on it and the next spare is readied after it;
+ * a job without TF.js (echo) runs on a fresh worker and leaves the spare alone. Rows are read
+ * several chunks at once, and epoch reports go out while the next epoch trains — yet every row is
+ * trained on and every epoch is recorded, in order, before the job succeeds. With the spare worker
+ * off, training works as ever.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnAgent, type AgentProcess } from './support/agent.js';
-import { FAST_SCHEDULER, registerNode, waitForJob } from './support/compute.js';
+import { FAST_SCHEDULER, registerNode, submitJob, waitForJob } from './support/compute.js';
 import { createDataset, upload } from './support/datasets.js';
 import { startTestHub, type TestHub } from './support/hub.js';
 import { csv, flowers } from './support/synthetic-data.js';
@@ -70,6 +72,7 @@ describe('Training with little fixed overhead (spare worker, read-ahead, epoch r
 
     const { job, epochs } = await train('warm_iris');
     expect(job.status, job.error).toBe('SUCCEEDED');
+    expect(await agent.waitFor(new RegExp(`"job started".*${job.id}`))).toContain('"worker":"spare"');
     expect(job).toMatchObject({ attempts: 1, result: { epochs: EPOCHS, resumedFromEpoch: 0 } });
     expect(epochs).toEqual([1, 2, 3, 4]);
     // Where its time went, for the training benchmark.
@@ -94,7 +97,24 @@ describe('Training with little fixed overhead (spare worker, read-ahead, epoch r
     await agent.stop();
   }, 180_000);
 
-  it('trains the same way with AIMASS_AGENT_SPARE_WORKER=0, the default (a worker started per job), and keeps no spare', async () => {
+  it('keeps a spare by default, readied after the hub welcomed the agent; an echo job runs beside it on a fresh worker and leaves it alone', async () => {
+    const node = await registerNode(hub, alice.token, 'default');
+    const agent = spawnAgent(['--hub', hub.url, '--token', node.token, '--name', 'default', '--label', 'spare-default']);
+    agents.push(agent);
+    await agent.waitFor(/"spare worker ready"/, 60_000);
+    const order = agent.lines.map((l) => (l.includes('"connected to hub"') ? 'connected' : l.includes('"spare worker ready"') ? 'spare' : '')).filter(Boolean);
+    expect(order.slice(0, 2)).toEqual(['connected', 'spare']);
+    const echo = await submitJob(hub, alice.token, { kind: 'echo', payload: { durationMs: 300, steps: 2 }, requirements: { labels: ['spare-default'] } });
+    expect((await waitForJob(hub, alice.token, echo.id, (j) => j.status === 'SUCCEEDED' || j.status === 'FAILED')).status).toBe('SUCCEEDED');
+    expect(await agent.waitFor(new RegExp(`"job started".*${echo.id}`))).toContain('"worker":"fresh"');
+    await agent.waitFor(new RegExp(`"job succeeded".*${echo.id}`));
+    // Had the echo job taken the spare, another would be readied after it.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(agent.lines.filter((l) => l.includes('"spare worker ready"'))).toHaveLength(1);
+    expect(await agent.stop()).toBe(0);
+  }, 120_000);
+
+  it('trains the same way with AIMASS_AGENT_SPARE_WORKER=0 (a worker started per job), and keeps no spare', async () => {
     const node = await registerNode(hub, alice.token, 'cold');
     const agent = spawnAgent(['--hub', hub.url, '--token', node.token, '--name', 'cold'], { AIMASS_AGENT_SPARE_WORKER: '0' });
     agents.push(agent);

@@ -36,6 +36,7 @@ import {
 import { agentSocketUrl, type AgentConfig } from './config.js';
 import type { InferAnswer, ReplicaLoadSnapshot } from './jobs/job-handler.js';
 import { dropSpareWorker, JobRunner, prepareSpareWorker } from './jobs/job-runner.js';
+import { TF_JOB_KINDS } from './jobs/tf-job-kinds.js';
 import type { LoadedBackend } from './tf/load-backend.js';
 
 export const AGENT_VERSION = '0.2.0';
@@ -53,9 +54,6 @@ export interface AgentEvents {
 
 type Log = (level: 'info' | 'warn' | 'error', message: string, fields?: object) => void;
 type Terminal = Message<AgentToHub, 'job.succeeded' | 'job.failed' | 'job.released'>;
-
-/** Job kinds whose handlers use TF.js: after one, a spare worker is readied for the next. */
-const TF_KINDS: ReadonlySet<string> = new Set(['benchmark', 'train', 'predict', 'serve']);
 
 interface RunningJob {
   attempt: number;
@@ -139,8 +137,16 @@ export class Agent extends EventEmitter<AgentEvents> {
   private readonly spareReady = () => this.log('info', 'spare worker ready');
 
   start(): void {
-    if (this.config.spareWorker) prepareSpareWorker(this.spareReady);
     this.connect();
+  }
+
+  /**
+   * Readies a spare worker (job-runner.ts) once the hub has welcomed the agent and no job runs: its
+   * TF.js load and warm-up take a core for seconds, which the agent's start and its connection do
+   * not wait behind; the jobs the hub assigns at once find it loading (TF.js jobs) or do without it.
+   */
+  private prepareSpareWhenIdle(): void {
+    if (this.config.spareWorker && this.running.size === 0 && !this.stopped && !this.draining) prepareSpareWorker(this.spareReady);
   }
 
   private send(message: AgentToHub, encoded?: string): boolean {
@@ -236,6 +242,7 @@ export class Agent extends EventEmitter<AgentEvents> {
         }
         this.emit('welcome', { nodeId: message.nodeId, nodeName: message.nodeName });
         this.settleDrain();
+        this.prepareSpareWhenIdle();
         break;
       case 'job.assign':
         this.assign(message);
@@ -362,7 +369,6 @@ export class Agent extends EventEmitter<AgentEvents> {
       this.report({ type: 'job.released', jobId, attempt, reason: this.draining ? 'agent is draining' : 'no free slot' });
       return;
     }
-    this.log('info', 'job started', { jobId, attempt, kind });
     const serving = kind === 'serve' ? { cacheDir: this.config.cacheDir, delayMs: this.config.serveDelayMs } : undefined;
     const replica: ReplicaState | undefined = serving
       ? { ready: false, warmupMs: 0, draining: false, outstanding: new Set(), capacity: replicaCapacity(message.payload), load: { inFlight: 0, queued: 0, latencyMs: 0, requests: 0 } }
@@ -399,13 +405,17 @@ export class Agent extends EventEmitter<AgentEvents> {
         },
       },
     );
+    this.log('info', 'job started', { jobId, attempt, kind, worker: runner.onSpare ? 'spare' : 'fresh' });
     this.running.set(jobId, { attempt, kind, runner, lastProgressAt: 0, ...(replica ? { replica } : {}) });
     this.send({ type: 'job.started', jobId, attempt });
     void runner.outcome.then((outcome) => {
       // The next TF.js job finds a worker with TF.js loaded (started after this one, not beside it,
       // and after its report is sent: loading TF.js would compete with the hub's end of the job).
+      // Any other job used a fresh worker: a spare is readied after it only if none lives and the
+      // agent is idle.
       const spare = () => {
-        if (this.config.spareWorker && TF_KINDS.has(kind) && !this.stopped && !this.draining) prepareSpareWorker(this.spareReady);
+        if (!TF_JOB_KINDS.has(kind)) this.prepareSpareWhenIdle();
+        else if (this.config.spareWorker && !this.stopped && !this.draining) prepareSpareWorker(this.spareReady);
       };
       const job = this.running.get(jobId);
       if (job?.runner !== runner) return spare(); // canceled or released meanwhile
@@ -442,6 +452,8 @@ export class Agent extends EventEmitter<AgentEvents> {
   async drain(): Promise<void> {
     if (this.draining || this.stopped) return this.stop();
     this.draining = true;
+    // A draining agent takes no job: a spare's TF.js load would only compete with the jobs finishing.
+    void dropSpareWorker();
     this.log('info', 'draining', { running: this.running.size, drainSeconds: this.config.drainSeconds });
     this.send({ type: 'draining' });
     const idle = new Promise<void>((resolve) => {

@@ -22,9 +22,11 @@ export interface AgentConfig {
    */
   serveDelayMs: number;
   /**
-   * Keep a job worker started, with TF.js loaded, for the next job (AIMASS_AGENT_SPARE_WORKER=1;
-   * off by default): a TF.js job then starts without waiting for a thread and TF.js. Costs the
-   * memory of one idle TF.js instance, and a second TF.js load as the agent starts.
+   * Keep a job worker started, with TF.js loaded, for the next TF.js job (AIMASS_AGENT_SPARE_WORKER;
+   * on by default, 0 turns it off): such a job then starts without waiting for a thread and TF.js.
+   * Costs the memory of one idle TF.js instance (about 65 MB of an idle agent's 165 MB resident,
+   * wasm backend) and a second TF.js load and warm-up (about 1.4 s of CPU) once the hub has
+   * welcomed the agent.
    */
   spareWorker: boolean;
 }
@@ -44,7 +46,7 @@ export const USAGE = `Usage: npm run agent -- --hub URL --token TOKEN [--name NA
   --drain-seconds  on SIGTERM, time running jobs get to finish before they are handed back (default: 30)
   --cache-dir  where serving replicas cache model files by content hash  (env AIMASS_AGENT_CACHE_DIR, default: <tmp>/aimass-agent-cache)
 
-  AIMASS_AGENT_SPARE_WORKER    1: keep a worker with TF.js loaded for the next job; 0 (default): start one per job
+  AIMASS_AGENT_SPARE_WORKER    1 (default): keep a worker with TF.js loaded for the next TF.js job; 0: start one per job
   AIMASS_AGENT_SERVE_DELAY_MS  fault rehearsal for tests only: ms added to every serving predict call (default: 0)`;
 
 export function loadAgentConfig(argv: string[], env: Record<string, string | undefined>): AgentConfig {
@@ -89,7 +91,7 @@ export function loadAgentConfig(argv: string[], env: Record<string, string | und
   if (cacheDir.trim() === '') problems.push('--cache-dir must not be empty');
   const serveDelayMs = Number(env.AIMASS_AGENT_SERVE_DELAY_MS ?? '0');
   if (!Number.isFinite(serveDelayMs) || serveDelayMs < 0 || serveDelayMs > 600_000) problems.push('AIMASS_AGENT_SERVE_DELAY_MS must be between 0 and 600000');
-  const spareWorker = env.AIMASS_AGENT_SPARE_WORKER ?? '0';
+  const spareWorker = env.AIMASS_AGENT_SPARE_WORKER ?? '1';
   if (spareWorker !== '0' && spareWorker !== '1') problems.push('AIMASS_AGENT_SPARE_WORKER must be 0 or 1');
   const labels = values.label ?? [];
   for (const label of labels) if (!/^[A-Za-z0-9._:=-]{1,64}$/.test(label)) problems.push(`--label "${label}" may use letters, digits and . _ : = - (at most 64)`);

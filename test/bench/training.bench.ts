@@ -97,7 +97,7 @@ interface BenchAgent {
   spareReady(n: number): Promise<void>;
 }
 
-/** The agent keeps a spare worker (AIMASS_AGENT_SPARE_WORKER=1, off by default); BENCH_SPARE_WORKER=0 runs it without, to compare. */
+/** The agent keeps a spare worker (AIMASS_AGENT_SPARE_WORKER, on by default; set here all the same); BENCH_SPARE_WORKER=0 runs it without, to compare. */
 const SPARE_WORKER = process.env.BENCH_SPARE_WORKER ?? '1';
 
 function startAgent(hub: Hub, token: string): Promise<BenchAgent> {

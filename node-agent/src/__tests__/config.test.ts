@@ -25,6 +25,11 @@ describe('Agent configuration', () => {
     expect(() => loadAgentConfig(['--hub', 'http://hub:4000'], { AIMASS_NODE_TOKEN: 't', AIMASS_AGENT_SERVE_DELAY_MS: '-1' })).toThrow(/AIMASS_AGENT_SERVE_DELAY_MS must be between 0 and 600000/);
   });
 
+  it('keeps a spare job worker unless AIMASS_AGENT_SPARE_WORKER=0', () => {
+    expect(loadAgentConfig(['--hub', 'http://hub:4000'], { AIMASS_NODE_TOKEN: 't' }).spareWorker).toBe(true);
+    expect(loadAgentConfig(['--hub', 'http://hub:4000'], { AIMASS_NODE_TOKEN: 't', AIMASS_AGENT_SPARE_WORKER: '0' }).spareWorker).toBe(false);
+  });
+
   it('derives the agent socket URL from the hub URL', () => {
     expect(agentSocketUrl('http://localhost:4000')).toBe('ws://localhost:4000/agents');
     expect(agentSocketUrl('https://hub.example.org/base/')).toBe('wss://hub.example.org/base/agents');

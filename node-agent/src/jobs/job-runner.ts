@@ -3,13 +3,16 @@
  * job to stop and terminates the worker if it has not ended within the grace period.
  *
  * A worker is given its job in a message (`start`), so one can be started ahead of its job:
- * `prepareSpareWorker()` starts a spare that loads TF.js while it waits, and the next job takes it
- * rather than waiting for a thread and TF.js (seconds on a busy machine). Each job still gets a
- * thread of its own, ended with the job.
+ * `prepareSpareWorker()` starts a spare that loads TF.js while it waits, and the next TF.js job
+ * (tf-job-kinds.ts) takes it rather than waiting for a thread and TF.js (seconds on a busy
+ * machine). Any other job gets a fresh worker: on a spare still loading TF.js it would wait for
+ * that load (an echo job of 2.5 s took 5.1 s on the loaded machine), and a warm spare is kept for
+ * the job that needs it. Each job still gets a thread of its own, ended with the job.
  */
 import { Worker } from 'node:worker_threads';
 import type { InferAnswer, ReplicaLoadSnapshot, ServeRequest } from './job-handler.js';
 import { checkJobPayload } from './job-payload.js';
+import { TF_JOB_KINDS } from './tf-job-kinds.js';
 import type { FromJobWorker, JobWorkerData, ToJobWorker } from './job-worker.js';
 
 export interface JobRunnerEvents {
@@ -50,15 +53,16 @@ export function prepareSpareWorker(warm?: () => void): void {
   spare = held;
 }
 
-/** Ends the spare worker (the agent is stopping). */
+/** Ends the spare worker, loading or not (the agent is draining or stopping). */
 export async function dropSpareWorker(): Promise<void> {
   const held = spare;
   spare = undefined;
   if (held) await held.worker.terminate();
 }
 
-/** The spare worker if one is alive, else a new one. */
-function takeWorker(): Worker {
+/** For a TF.js job the spare worker if one is alive, else (and for any other job) a new one. */
+function takeWorker(kind: string): { worker: Worker; spare: boolean } {
+  if (!TF_JOB_KINDS.has(kind)) return { worker: new Worker(WORKER_URL), spare: false };
   const held = spare;
   spare = undefined;
   if (held && !held.dead) {
@@ -66,20 +70,22 @@ function takeWorker(): Worker {
     held.worker.removeAllListeners('exit');
     held.worker.removeAllListeners('message');
     held.worker.ref();
-    return held.worker;
+    return { worker: held.worker, spare: true };
   }
-  return new Worker(WORKER_URL);
+  return { worker: new Worker(WORKER_URL), spare: false };
 }
 
 export type JobOutcome = { ok: true; result: unknown } | { ok: false; error: string; permanent: boolean } | { ok: false; aborted: true };
 
 export class JobRunner {
   private readonly worker: Worker;
+  /** The job runs on the spare worker (started ahead of it), not on one started for it. */
+  readonly onSpare: boolean;
   private aborted = false;
   readonly outcome: Promise<JobOutcome>;
 
   constructor(data: JobWorkerData, events: JobRunnerEvents) {
-    this.worker = takeWorker();
+    ({ worker: this.worker, spare: this.onSpare } = takeWorker(data.kind));
     this.outcome = new Promise<JobOutcome>((resolve) => {
       let settled = false;
       const settle = (outcome: JobOutcome) => {

@@ -49,7 +49,7 @@ export async function warmUpTraining(tf: LoadedTf['tf'], stop: () => boolean): P
         },
       });
       if (stop()) return;
-      const predicted = model.predict(x, { batchSize: 1024 }) as tfjs.Tensor;
+      const predicted = model.predict(x, { batchSize: 8192 }) as tfjs.Tensor;
       made.push(predicted);
       await predicted.data();
     }

@@ -42,7 +42,7 @@ export const predict: JobHandler<'predict'> = async (ctx) => {
       if (n > 0) {
         const x = new Float32Array(n * encoder.width);
         chunk.rows.forEach((row, r) => encoder.encodeInto((i) => row[at[i]], x, r * encoder.width));
-        const predicted = tf.tidy(() => model.predict(tf.tensor2d(x, [n, encoder.width]), { batchSize: 1024 }) as tfjs.Tensor);
+        const predicted = tf.tidy(() => model.predict(tf.tensor2d(x, [n, encoder.width]), { batchSize: 8192 }) as tfjs.Tensor);
         const values = (await predicted.data()) as Float32Array;
         predicted.dispose();
         const out: (number | null)[][] = new Array(n);
