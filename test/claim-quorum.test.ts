@@ -5,16 +5,18 @@
  * node that did; other nodes take it. Each claim runs both as the hub runs it (prepared on its own
  * connection, generic plan) and planned anew.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimJobs } from '../hub/src/compute/queue/claim-jobs.js';
-import { preparedConnection, type PreparedConnection } from '../hub/src/db/prepared.js';
+import type { PreparedConnection } from '../hub/src/db/prepared.js';
 import type { Queryable } from '../hub/src/db/rows.js';
 import { registerNode } from './support/compute.js';
-import { startTestHub, type TestHub } from './support/hub.js';
+import { startClaimDatabase, type ClaimDatabase } from './support/claim-database.js';
+import type { TestHub } from './support/hub.js';
 import { signUp, type SignedUp } from './support/users.js';
 
 describe('Claims of quorum replicas', () => {
+  let claimDb: ClaimDatabase;
   let hub: TestHub;
   let db: pg.Client;
   let q: Queryable;
@@ -27,22 +29,15 @@ describe('Claims of quorum replicas', () => {
   let bobs: string;
 
   beforeAll(async () => {
-    hub = await startTestHub({ backend: 'postgres' });
-    db = new pg.Client({ connectionString: await hub.databaseUrl() });
-    await db.connect();
-    q = { query: async (sql, params) => (await db.query(sql, params)).rows };
-    prepared = preparedConnection(await hub.databaseUrl(), 'claim-quorum-test');
+    claimDb = await startClaimDatabase('claim-quorum-test');
+    ({ hub, db, q, prepared } = claimDb);
     [alice, bob, carol] = await Promise.all([signUp(hub), signUp(hub), signUp(hub)]);
     // No agent connects: the test claims for the nodes.
     aliceOne = (await registerNode(hub, alice.token, 'alice-1')).nodeId;
     aliceTwo = (await registerNode(hub, alice.token, 'alice-2')).nodeId;
     bobs = (await registerNode(hub, bob.token, 'bob-1')).nodeId;
   });
-  afterAll(async () => {
-    await prepared?.close();
-    await db?.end();
-    await hub?.close();
-  });
+  afterAll(() => claimDb?.close());
 
   /** Carol's replicas of one evaluation, queued a millisecond apart in this order. */
   async function queueReplicas(requirements: object, count: number): Promise<string[]> {

@@ -4,13 +4,14 @@
  * of every candidate in fair-share order would pick (fewest running, least recently served,
  * priority, age), never a job the node cannot run, and falls through owners with nothing it can run.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimJobs } from '../hub/src/compute/queue/claim-jobs.js';
-import { preparedConnection, type PreparedConnection } from '../hub/src/db/prepared.js';
+import type { PreparedConnection } from '../hub/src/db/prepared.js';
 import type { Queryable } from '../hub/src/db/rows.js';
 import { registerNode } from './support/compute.js';
-import { startTestHub, type TestHub } from './support/hub.js';
+import { startClaimDatabase, type ClaimDatabase } from './support/claim-database.js';
+import type { TestHub } from './support/hub.js';
 import { signUp, type SignedUp } from './support/users.js';
 
 const QUEUED = 20_000;
@@ -48,6 +49,7 @@ const REFERENCE = `
   LIMIT $2`;
 
 describe('Claims with 20,000 queued jobs', () => {
+  let claimDb: ClaimDatabase;
   let hub: TestHub;
   let db: pg.Client;
   let q: Queryable;
@@ -60,11 +62,8 @@ describe('Claims with 20,000 queued jobs', () => {
   let otherNodeId: string;
 
   beforeAll(async () => {
-    hub = await startTestHub({ backend: 'postgres' });
-    db = new pg.Client({ connectionString: await hub.databaseUrl() });
-    await db.connect();
-    q = { query: async (sql, params) => (await db.query(sql, params)).rows };
-    prepared = preparedConnection(await hub.databaseUrl(), 'claim-scale-test');
+    claimDb = await startClaimDatabase('claim-scale-test');
+    ({ hub, db, q, prepared } = claimDb);
     [alice, bob, carol, dave] = await Promise.all([signUp(hub), signUp(hub), signUp(hub), signUp(hub)]);
     // Carol's node: no GPU, 8 GB, cpu backend, label x. No agent connects: the test claims for it.
     nodeId = (await registerNode(hub, carol.token, 'claimer')).nodeId;
@@ -97,11 +96,7 @@ describe('Claims with 20,000 queued jobs', () => {
     );
     await db.query(`ANALYZE jobs`);
   });
-  afterAll(async () => {
-    await prepared?.close();
-    await db?.end();
-    await hub?.close();
-  });
+  afterAll(() => claimDb?.close());
 
   /** One claim (one statement, autocommit); as the hub runs it (a prepared statement on its own connection, generic plan) every other time, else planned anew. */
   let claims = 0;

@@ -24,6 +24,6 @@ export {
   rootMeanSquaredError,
   type RegressionMetrics,
 } from './metrics/regression-metrics.js';
-export { rocAuc } from './metrics/roc-auc.js';
+export { rocAuc } from '../../../schema/roc-auc.js';
 export { bootstrapInterval, quantileSorted, DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES, type BootstrapInterval, type BootstrapOptions } from './metrics/bootstrap-interval.js';
 export { seededRandom } from './metrics/seeded-random.js';

@@ -21,7 +21,7 @@
  *
  * Every metric is null for no rows.
  */
-import { rocAuc } from './roc-auc.js';
+import { rocAuc } from '../../../../schema/roc-auc.js';
 import { finiteOrNull, scoredRows, type ClassPredictions } from './scored-rows.js';
 
 /** Log loss's clipping of the true class's probability. */

@@ -6,6 +6,9 @@
  * counted directly: the positives' and the negatives' scores each sorted (typed-array sorts, no
  * comparator), then one sweep counts, for each positive, the negatives below it and those equal to
  * it. O(n log n). Null when there are no positives or no negatives (the area is undefined).
+ *
+ * Shared by the hub (evaluation/metrics/classification-metrics.ts, a verified evaluation's areas)
+ * and the agent (a training job's evaluation), so both count the same area the same way.
  */
 export function rocAuc(scores: ArrayLike<number>, positive: ArrayLike<number | boolean>): number | null {
   const n = scores.length;
