@@ -73,7 +73,10 @@ describe('Hub platform', () => {
       expect((await fetch(`${doomed.url}/readyz`)).status).toBe(200);
       const name = (await doomed.sql<{ db: string }>(`SELECT current_database() AS db`))[0].db;
       await withClient(inject('postgresAdminUrl'), (c) => c.query(`DROP DATABASE ${name} WITH (FORCE)`));
-      const res = await fetch(`${doomed.url}/readyz`);
+      // Gone, the hub's last log lines say why (a crash is logged before it exits: main.ts).
+      const res = await fetch(`${doomed.url}/readyz`).catch((error) => {
+        throw new Error(`the hub did not answer after its database went away (${error}); its last log lines:\n${doomed.logs.slice(-15).join('\n')}`);
+      });
       expect(res.status).toBe(503);
       expect(await res.json()).toMatchObject({ status: 'not ready', database: 'postgres' });
       expect((await fetch(`${doomed.url}/healthz`)).status).toBe(200);

@@ -98,6 +98,14 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // A promise nobody awaited failing (a query on a connection the server just ended) is a bug to
+  // log, not a reason to take every client's hub down; an uncaught exception leaves the process in
+  // an unknown state, so it is logged where the hub's logs go and ends it.
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection; the hub goes on'));
+  process.on('uncaughtException', (error) => {
+    log.fatal({ err: error }, 'uncaught exception; the hub stops');
+    process.exit(1);
+  });
 }
 
 main().catch((error) => {
