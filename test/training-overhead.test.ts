@@ -108,10 +108,11 @@ describe('Training with little fixed overhead (spare worker, read-ahead, epoch r
     expect((await waitForJob(hub, alice.token, echo.id, (j) => j.status === 'SUCCEEDED' || j.status === 'FAILED')).status).toBe('SUCCEEDED');
     expect(await agent.waitFor(new RegExp(`"job started".*${echo.id}`))).toContain('"worker":"fresh"');
     await agent.waitFor(new RegExp(`"job succeeded".*${echo.id}`));
-    // Had the echo job taken the spare, another would be readied after it.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(agent.lines.filter((l) => l.includes('"spare worker ready"'))).toHaveLength(1);
+    // Had the echo job taken the spare, another would be started as it ended (before the agent
+    // stops, which flushes every line).
     expect(await agent.stop()).toBe(0);
+    expect(agent.lines.filter((l) => l.includes('"spare worker starting"'))).toHaveLength(1);
+    expect(agent.lines.filter((l) => l.includes('"spare worker ready"'))).toHaveLength(1);
   }, 120_000);
 
   it('trains the same way with AIMASS_AGENT_SPARE_WORKER=0 (a worker started per job), and keeps no spare', async () => {

@@ -141,12 +141,14 @@ export class Agent extends EventEmitter<AgentEvents> {
   }
 
   /**
-   * Readies a spare worker (job-runner.ts) once the hub has welcomed the agent and no job runs: its
-   * TF.js load and warm-up take a core for seconds, which the agent's start and its connection do
-   * not wait behind; the jobs the hub assigns at once find it loading (TF.js jobs) or do without it.
+   * Starts a spare worker (job-runner.ts) unless one lives, the agent keeps none, or it is stopping
+   * or draining. Called once the hub has welcomed the agent and no job runs (its TF.js load and
+   * warm-up take a core for seconds, which the agent's start and connection do not wait behind; the
+   * jobs assigned at once find it loading, or do without it), and as jobs end.
    */
-  private prepareSpareWhenIdle(): void {
-    if (this.config.spareWorker && this.running.size === 0 && !this.stopped && !this.draining) prepareSpareWorker(this.spareReady);
+  private readySpare(): void {
+    if (!this.config.spareWorker || this.stopped || this.draining) return;
+    if (prepareSpareWorker(this.spareReady)) this.log('info', 'spare worker starting');
   }
 
   private send(message: AgentToHub, encoded?: string): boolean {
@@ -242,7 +244,7 @@ export class Agent extends EventEmitter<AgentEvents> {
         }
         this.emit('welcome', { nodeId: message.nodeId, nodeName: message.nodeName });
         this.settleDrain();
-        this.prepareSpareWhenIdle();
+        if (this.running.size === 0) this.readySpare();
         break;
       case 'job.assign':
         this.assign(message);
@@ -414,8 +416,7 @@ export class Agent extends EventEmitter<AgentEvents> {
       // Any other job used a fresh worker: a spare is readied after it only if none lives and the
       // agent is idle.
       const spare = () => {
-        if (!TF_JOB_KINDS.has(kind)) this.prepareSpareWhenIdle();
-        else if (this.config.spareWorker && !this.stopped && !this.draining) prepareSpareWorker(this.spareReady);
+        if (TF_JOB_KINDS.has(kind) || this.running.size === 0) this.readySpare();
       };
       const job = this.running.get(jobId);
       if (job?.runner !== runner) return spare(); // canceled or released meanwhile

@@ -36,8 +36,8 @@ let spare: { worker: Worker; dead: boolean } | undefined;
  * Starts a spare worker unless one is waiting; it does not keep the process alive. `warm` is
  * called once its TF.js is loaded, if it is still the spare then.
  */
-export function prepareSpareWorker(warm?: () => void): void {
-  if (spare && !spare.dead) return;
+export function prepareSpareWorker(warm?: () => void): boolean {
+  if (spare && !spare.dead) return false;
   const worker = new Worker(WORKER_URL, { workerData: { spare: true } });
   const held = { worker, dead: false };
   worker.on('message', (message: FromJobWorker) => {
@@ -51,6 +51,7 @@ export function prepareSpareWorker(warm?: () => void): void {
   worker.once('exit', die);
   worker.unref();
   spare = held;
+  return true;
 }
 
 /** Ends the spare worker, loading or not (the agent is draining or stopping). */
