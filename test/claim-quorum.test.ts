@@ -72,4 +72,15 @@ describe('Claims of quorum replicas', () => {
     expect(await claimBoth(aliceOne, 1)).toEqual({ prepared: [], planned: [] });
     expect(await claimBoth(aliceTwo, 1)).toEqual({ prepared: [four], planned: [four] });
   });
+
+  it('gives one claim at most one replica of an evaluation, however many slots the node has free', async () => {
+    // Replicas queued together (a quorum of 3 queues two once the first run is back): neither has
+    // an attempt yet, so only the claim itself can keep both off one owner's node.
+    const [one, two] = await queueReplicas({ quorum: 'eval-3' }, 2);
+    const [other] = await queueReplicas({}, 1);
+    expect(await claimBoth(bobs, 5)).toEqual({ prepared: [one, other], planned: [one, other] });
+    // Bob's node ran the first: the second goes to another owner's node.
+    expect((await claimJobs(q, bobs, 5, 60)).map((j) => j.id)).toEqual([]);
+    expect((await claimJobs(prepared, aliceOne, 5, 60)).map((j) => j.id)).toEqual([two]);
+  });
 });

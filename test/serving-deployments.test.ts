@@ -292,7 +292,14 @@ describe('deployments and their replicas (serve jobs on agents)', () => {
     // Due for a minute: it waited its spreadWaitSeconds for a node without one of its kind.
     await hub.sql(`UPDATE jobs SET run_after = now() - interval '61 seconds' WHERE id = $1`, [same]);
     expect((await claimJobs(db, node.nodeId, 5, 60)).map((j) => j.id)).toEqual([same]);
-    await hub.sql(`UPDATE jobs SET status = 'canceled' WHERE owner_id = $1 AND kind = 'echo' AND node_id = $2`, [alice.id, node.nodeId]);
+    // Two replicas queued together go to a free node one at a time: one claim takes one of them.
+    const first = await insert('queued', 'pair', null);
+    const second = await insert('queued', 'pair', null);
+    const free = await registerNode(hub, alice.token, `free-${Date.now()}`);
+    expect((await claimJobs(db, free.nodeId, 5, 60)).map((j) => j.id)).toEqual([first]);
+    expect((await claimJobs(db, free.nodeId, 5, 60)).map((j) => j.id)).toEqual([]);
+    expect((await claimJobs(db, node.nodeId, 5, 60)).map((j) => j.id)).toEqual([second]);
+    await hub.sql(`UPDATE jobs SET status = 'canceled' WHERE owner_id = $1 AND kind = 'echo' AND node_id = ANY($2)`, [alice.id, [node.nodeId, free.nodeId]]);
   });
 
   it('a replica takes no job slot: a one-slot node holds replicas of two deployments and still runs a job', async () => {

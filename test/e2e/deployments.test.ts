@@ -34,6 +34,7 @@ describe('Portal: deploy a model version, watch it come up, try it and see its t
   let token: string;
   let agent: AgentProcess | undefined;
   let apiKey: string;
+  let nodeId: string;
   const stamp = Date.now().toString(36);
   const username = `serve-${stamp}`;
   const keyName = 'try-it-curl';
@@ -70,6 +71,11 @@ describe('Portal: deploy a model version, watch it come up, try it and see its t
     expect(await refusal.count(), (await refusal.allInnerTexts()).join('')).toBe(0);
   }
 
+  async function setNode(mutation: 'drainNode' | 'enableNode') {
+    const done = await hub.graphql(`mutation($id: ID!) { ${mutation}(id: $id) { id } }`, { id: nodeId }, token);
+    expect(done.errors).toBeUndefined();
+  }
+
   /** Sends Try it as it stands and waits for its answer (or refusal) to be shown. */
   async function send(panel = page.getByTestId('try-it')) {
     const before = Number(await panel.getAttribute('data-calls'));
@@ -86,6 +92,7 @@ describe('Portal: deploy a model version, watch it come up, try it and see its t
     expect((await upload(hub, token, username, 'flowers', csv(flowers(400, 3, 0)))).status).toBe(201);
 
     const node = await registerNode(hub, token, 'server');
+    nodeId = node.nodeId;
     // Two slots: a replica keeps one for as long as it serves; the capped deployment needs another.
     agent = spawnAgent(['--hub', hub.url, '--token', node.token, '--name', 'server', '--slots', '2']);
     await agent.waitFor(/connected to hub/);
@@ -132,6 +139,9 @@ describe('Portal: deploy a model version, watch it come up, try it and see its t
     await page.getByTestId('deploy-max-replicas').fill('1');
     await page.getByTestId('deploy-max-batch').fill('8');
     await page.getByTestId('deploy-queue-delay').fill('5');
+    // The node takes no new work until the page shows the deployment waiting for one: a replica
+    // that comes up before the page loads would leave nothing to see change.
+    await setNode('drainNode');
     await page.getByTestId('deploy-submit').click();
 
     await page.waitForURL(`${hub.url}/deployments/${username}/${deployment}`);
@@ -147,12 +157,13 @@ describe('Portal: deploy a model version, watch it come up, try it and see its t
       record();
       new MutationObserver(record).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-status'], childList: true });
     });
+    await page.locator('[data-testid="deployment-status"][data-status="PENDING"]').waitFor({ timeout: 30_000 });
+    await setNode('enableNode');
     await page.locator('[data-testid="deployment-status"][data-status="READY"]').waitFor({ timeout: 120_000 });
-    // The page changed on its own: it showed the deployment before it was ready (placing the
-    // replica, downloading and warming up take the agent well over the page's load), then READY.
+    // The page changed on its own, from waiting for a node to READY.
     const statuses = await page.evaluate(() => (window as unknown as { __statuses: string[] }).__statuses);
-    expect(statuses.length, statuses.join(' → ')).toBeGreaterThanOrEqual(2);
-    expect(statuses[statuses.length - 1]).toBe('READY');
+    expect(statuses[0], statuses.join(' → ')).toBe('PENDING');
+    expect(statuses[statuses.length - 1], statuses.join(' → ')).toBe('READY');
 
     const replica = page.locator('[data-testid="replica-row"][data-state="READY"]');
     await replica.waitFor({ timeout: 30_000 });

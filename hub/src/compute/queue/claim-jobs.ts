@@ -5,8 +5,9 @@
  *
  * The statement comes in two forms built from the same text. The first leaves out the subqueries
  * of the rare requirements (spreading, own nodes through an organization, residency beyond the
- * node's own owner and operator-run nodes): plan nodes that every execution starts and ends though
- * they almost never run. Where a job it would claim needs one of them, it claims nothing and the
+ * node's own owner and operator-run nodes, the one-per-claim rule of spread and quorum keys): plan
+ * nodes that every execution starts and ends though they almost never run. Where a job it would
+ * claim needs one of them, it claims nothing and the
  * full form runs. Both then choose the same jobs: the full form only drops jobs that fail a rare
  * test, and none of the jobs chosen without the rare tests needed one — each job chosen comes, in
  * its owner's order, after only jobs also chosen, so dropping jobs that were not chosen moves
@@ -37,7 +38,9 @@
  * Spreading: a job whose requirements carry a `spread` key does not go to a node that already
  * holds an active job with the same key (jobs_active_node finds them), until it has waited
  * `spreadWaitSeconds` since it became due; then any eligible node may take it, so a deployment
- * with more replicas than nodes still gets all of them.
+ * with more replicas than nodes still gets all of them. One claim takes at most one job of a
+ * spread key that has not waited (and at most one of a quorum key): the tests read the jobs
+ * other claims took, not the ones this claim takes beside them.
  *
  * Quorum: a job whose requirements carry a `quorum` key (the replicas of one verified benchmark
  * evaluation) does not go to a node whose owner — or, with `quorumBy: 'node'`, which node — took
@@ -72,7 +75,7 @@ export interface ClaimedJob {
  * The claim statement: $1 node id, $2 limit, $3 lease seconds, $4 queued by (or NULL), $5 the token
  * hashes in claim order. With `lookups`, every requirement is tested. Without, the rare
  * requirements that need a lookup (spreading, own nodes through an organization, residency beyond
- * the node's own owner) are not tested but flagged: a candidate whose eligibility needs one makes
+ * the node's own owner) and a quorum replica (one per claim) are not tested but flagged: a candidate whose eligibility needs one makes
  * the statement claim nothing and answer one row with `undecided` (see {@link claimJobs}).
  * Each subquery left out is plan nodes that every execution starts and ends. The quorum test
  * stays in both, as a call of job_quorum_open (one expression step; its subquery runs only for a
@@ -99,10 +102,15 @@ function claimSql(lookups: boolean): string {
                         SELECT 1 FROM memberships m WHERE m.organization_id = j.organization_id AND m.user_id = n.owner_id)))
              AND ${eligibleSql('j.residency', 'n', 'n.trusted_by')}`
     : '';
+  // A job that may be claimed once per claim (see picked): in the full form its key, in the form
+  // without lookups a reason to run the full form (quorum replicas are rare).
   const undecided = lookups
-    ? ''
+    ? `,
+         CASE WHEN (j.requirements->>'quorum') IS NOT NULL THEN 'quorum:' || (j.requirements->>'quorum')
+              WHEN NOT (${spreadWaited}) THEN 'spread:' || (j.requirements->>'spread') END AS once_key`
     : `,
          NOT coalesce((${spreadWaited})
+             AND (j.requirements->>'quorum') IS NULL
              AND (${ownNodeOrAny})
              AND ${eligibleWithoutLookupSql('j.residency', 'n')}, false) AS undecided`;
   return `WITH node AS (
@@ -134,7 +142,7 @@ function claimSql(lookups: boolean): string {
      ORDER BY running, s.last_dispatched_at NULLS FIRST
    ),
    candidates AS (
-     SELECT j.id${lookups ? '' : ', j.undecided'}
+     SELECT j.id${lookups ? ', j.once_key' : ', j.undecided'}
      FROM node n CROSS JOIN owners o CROSS JOIN LATERAL (
        SELECT j.id, j.priority, j.created_at${undecided}
        FROM jobs j
@@ -160,10 +168,18 @@ function claimSql(lookups: boolean): string {
      ORDER BY o.running, o.last_dispatched_at NULLS FIRST, j.priority DESC, j.created_at, j.id
      LIMIT $2
    ),
-   -- The claim order, as one array: the i-th job gets the i-th token hash.
-   picked AS (SELECT ARRAY(SELECT id FROM candidates) AS ids${
-     lookups ? '' : ', EXISTS (SELECT 1 FROM candidates WHERE undecided) AS undecided'
-   }),
+   -- The claim order, as one array: the i-th job gets the i-th token hash.${
+     lookups
+       ? `
+   -- Of the jobs that share a spread or quorum key, only the first: the tests above see the jobs
+   -- other claims took, not the ones this claim takes beside them (a node with two free slots
+   -- would otherwise take both replicas of a deployment, or of one verified evaluation).
+   chosen AS (SELECT ARRAY(SELECT id FROM candidates) AS ids, ARRAY(SELECT once_key FROM candidates) AS keys),
+   picked AS (SELECT ARRAY(SELECT u.id FROM chosen c, unnest(c.ids, c.keys) WITH ORDINALITY u(id, once_key, i)
+                           WHERE u.once_key IS NULL OR array_position(c.keys, u.once_key) = u.i ORDER BY u.i) AS ids),`
+       : `
+   picked AS (SELECT ARRAY(SELECT id FROM candidates) AS ids, EXISTS (SELECT 1 FROM candidates WHERE undecided) AS undecided),`
+   }
    claimed AS (
      UPDATE jobs SET status = 'leased', node_id = $1, attempts = jobs.attempts + 1,
        lease_expires_at = now() + make_interval(secs => $3), started_at = coalesce(jobs.started_at, now()),
