@@ -47,14 +47,27 @@ describe('Live events across hubs on one PostgreSQL database', () => {
     let failure: unknown;
     c.subscribe(
       { query, variables },
-      { next: (value) => (value.errors ? (failure = value.errors) : events.push(value.data)), error: (e) => (failure = e), complete: () => undefined },
+      { next: (value) => (value.errors ? (failure = value.errors) : events.push(value.data)), error: (e) => (failure = described(e)), complete: () => undefined },
     );
     const until = (what: string, done: (events: any[]) => boolean, timeoutMs = 15_000) =>
       waitFor(what, async () => {
-        if (failure) throw new Error(`the subscription failed: ${JSON.stringify(failure)}`);
+        if (failure) throw new Error(`the subscription failed: ${JSON.stringify(failure)}; the hubs' warnings: ${warnings(hub)}`);
         return done(events) && events;
       }, timeoutMs);
     return { events, until };
+  }
+
+  /** What graphql-ws gave the error sink: an Error, or the socket's CloseEvent (its fields are getters JSON leaves out). */
+  function described(e: unknown): unknown {
+    if (e instanceof Error) return e.message;
+    const { code, reason, type } = (e ?? {}) as { code?: number; reason?: string; type?: string };
+    return { type, code, reason };
+  }
+
+  /** The hubs' last warnings and errors (pino levels 40 and up), to say why a subscription closed. */
+  function warnings(first: TestHub): string {
+    const logs = [first, ...[a, b].filter((h) => h !== first)].flatMap((h) => h.logs.filter((line) => /"level":(4|5|6)\d/.test(line)).slice(-5));
+    return logs.length > 0 ? logs.join('\n') : 'none';
   }
 
   /** Causes an event (one at a time) until `heard` holds: the subscription is open from then on. */

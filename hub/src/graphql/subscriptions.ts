@@ -85,6 +85,8 @@ export function createSubscriptionServer(options: {
           principal = await services.accounts.authenticate(token);
         } catch (error) {
           if (error instanceof AppError) return false;
+          // graphql-ws closes the socket with 4500 and the message; the operator sees why here.
+          log.error({ err: error }, 'graphql-ws connection failed');
           throw error;
         }
         ctx.extra.authorization = `Bearer ${token}`;
@@ -110,6 +112,10 @@ export function createSubscriptionServer(options: {
           client: { ip: clientAddress(ctx.extra.request, options.trustProxyHops), userAgent: ctx.extra.request.headers['user-agent'] },
           // Checked again for every operation, so a session ended after connecting can't start new ones.
           authorization: ctx.extra.authorization,
+        }).catch((error: unknown) => {
+          // graphql-ws closes the socket with 4500 and the message; the operator sees why here.
+          if (!(error instanceof AppError)) log.error({ err: error, requestId }, 'graphql-ws subscription failed to start');
+          throw error;
         });
         try {
           guardOperation({ schema, document, operationName: payload.operationName, variables: payload.variables, principal: contextValue.principal });
