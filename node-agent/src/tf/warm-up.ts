@@ -2,8 +2,10 @@
  * A short training run in a spare job worker (job-runner.ts) after TF.js has loaded, so the job it
  * is given later does not pay for V8's first compilation of TF.js's training code: a job's first
  * `fit` in a fresh thread took about 1 s longer than the same fit run again (10,000 rows × 5
- * epochs, wasm backend), and after this warm-up (0.2–0.6 s, on a network of another shape) most of
- * that second is gone.
+ * epochs, wasm backend), and after this warm-up (about 1 s of one core, on a network of another
+ * shape) most of that second is gone. Its size was measured (fresh threads, five of each, load
+ * about 1): after 64 batches per head the fit took 1.20–1.27 s (medians), after 256 batches
+ * 1.08–1.12 s, after 512 no less; the same fit in a thread that had trained many times 0.9–1.1 s.
  *
  * It trains a tiny dense network — a hidden ReLU layer, a softmax head and a linear head, Adam,
  * cross-entropy and squared error, then a batched predict — the paths the trainer's networks take.
@@ -14,7 +16,8 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { LoadedTf } from './load-backend.js';
 
-const ROWS = 4096;
+/** 256 batches of 64 per head: V8 optimizes the training loop's code only after many calls. */
+const ROWS = 16_384;
 const WIDTH = 4;
 
 export async function warmUpTraining(tf: LoadedTf['tf'], stop: () => boolean): Promise<void> {
