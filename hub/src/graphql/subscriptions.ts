@@ -23,6 +23,7 @@ import type { Logger } from '../logger.js';
 import type { Services } from '../module.js';
 import { bearerToken } from '../http/bearer-token.js';
 import { buildContext } from './context.js';
+import { sweepCredentials } from './credential-sweep.js';
 import { formatError } from './format-error.js';
 import { guardOperation, requestError } from './operation-guard.js';
 
@@ -62,8 +63,7 @@ export function createSubscriptionServer(options: {
     if (sweeping || open.size === 0) return;
     sweeping = true;
     try {
-      const alive = await services.accounts.liveCredentials([...open.values()]);
-      for (const [socket, credential] of open) if (!alive.has(credential.credentialId)) end(socket);
+      await sweepCredentials(open, (credentials) => services.accounts.liveCredentials(credentials), end);
     } catch (error) {
       log.warn({ err: error }, 'could not check subscription credentials');
     } finally {
