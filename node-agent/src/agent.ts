@@ -18,7 +18,6 @@
  * its worker ended. Draining lets a replica answer what it holds, then releases it.
  */
 import { EventEmitter } from 'node:events';
-import os from 'node:os';
 import WebSocket from 'ws';
 import {
   encodeFrame,
@@ -27,12 +26,11 @@ import {
   HubToAgent,
   parseFrame,
   PROTOCOL_VERSION,
-  servePayload,
   type AgentToHub,
-  type Capabilities,
   type ErrorCode,
   type Message,
 } from '../../schema/index.js';
+import { capabilities, machineLoad, replicaCapacity } from './capabilities.js';
 import { agentSocketUrl, type AgentConfig } from './config.js';
 import type { InferAnswer, ReplicaLoadSnapshot } from './jobs/job-handler.js';
 import { dropSpareWorker, JobRunner, prepareSpareWorker } from './jobs/job-runner.js';
@@ -87,23 +85,6 @@ const DEFAULT_MAX_FRAME_BYTES = 1_048_576;
 const clampMs = (ms: number) => Math.min(MAX_REPORTED_MS, Math.max(0, Number.isFinite(ms) ? ms : 0));
 /** Receipt times and deadlines, on the clock the replicas' batchers use (dynamic-batcher.ts systemClock). */
 const now = () => performance.timeOrigin + performance.now();
-
-/** maxQueue + maxBatchSize of a serve payload (the worker checks the payload; a bad one never gets ready). */
-function replicaCapacity(payload: unknown): number {
-  const parsed = servePayload.safeParse(payload);
-  return parsed.success ? parsed.data.maxQueue + parsed.data.batching.maxBatchSize : 0;
-}
-
-export function capabilities(config: AgentConfig, backend: Pick<LoadedBackend, 'backend' | 'gpu'>): Capabilities {
-  return {
-    backend: backend.backend,
-    cpuCores: Math.max(1, os.availableParallelism?.() ?? os.cpus().length),
-    memoryBytes: os.totalmem(),
-    gpu: backend.gpu,
-    slots: config.slots,
-    labels: config.labels,
-  };
-}
 
 export class Agent extends EventEmitter<AgentEvents> {
   private socket: WebSocket | undefined;
@@ -278,11 +259,10 @@ export class Agent extends EventEmitter<AgentEvents> {
   }
 
   private sendHeartbeat(): void {
-    const load = os.loadavg()[0] / Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
     const replicas = [...this.running]
       .filter(([, job]) => job.replica)
       .map(([jobId, job]) => ({ jobId, ...job.replica!.load }));
-    this.send({ type: 'heartbeat', load, memoryUsedBytes: Math.max(0, os.totalmem() - os.freemem()), running: this.held(), replicas });
+    this.send({ type: 'heartbeat', ...machineLoad(), running: this.held(), replicas });
   }
 
   /** Routes one request to the replica it names; anything else is answered UNAVAILABLE at once, nothing run. */
