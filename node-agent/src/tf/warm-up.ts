@@ -2,10 +2,11 @@
  * A short training run in a spare job worker (job-runner.ts) after TF.js has loaded, so the job it
  * is given later does not pay for V8's first compilation of TF.js's training code: a job's first
  * `fit` in a fresh thread took about 1 s longer than the same fit run again (10,000 rows × 5
- * epochs, wasm backend), and after this warm-up (about 1 s of one core, on a network of another
- * shape) most of that second is gone. Its size was measured (fresh threads, five of each, load
- * about 1): after 64 batches per head the fit took 1.20–1.27 s (medians), after 256 batches
- * 1.08–1.12 s, after 512 no less; the same fit in a thread that had trained many times 0.9–1.1 s.
+ * epochs, wasm backend), and after this warm-up (about 0.45 s of one core, on a network of another
+ * shape) most of that second is gone. Measured apart (fresh threads, five of each, load about 1),
+ * the fit took 1.20–1.27 s (medians) after it and 1.08–1.12 s after one of 256 batches per head
+ * (1 s of a core); but the benchmark's agent did not train measurably faster with the longer one,
+ * and a test suite that starts agents by the hundred took 15 % longer, so the short one stays.
  *
  * It trains a tiny dense network — a hidden ReLU layer, a softmax head and a linear head, Adam,
  * cross-entropy and squared error, then a batched predict — the paths the trainer's networks take.
@@ -16,8 +17,8 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { LoadedTf } from './load-backend.js';
 
-/** 256 batches of 64 per head: V8 optimizes the training loop's code only after many calls. */
-const ROWS = 16_384;
+/** 64 batches of 64 per head. */
+const ROWS = 4096;
 const WIDTH = 4;
 
 export async function warmUpTraining(tf: LoadedTf['tf'], stop: () => boolean): Promise<void> {
