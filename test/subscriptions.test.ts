@@ -130,7 +130,11 @@ describe('Subscriptions end with their credential, and with access to their subj
 
   /** Waits until the connection closes; answers its close code and how long it took. */
   async function closeOf(sub: ReturnType<typeof collect>, since: number, timeoutMs = 10_000) {
-    await waitFor('the connection to close', async () => sub.error() !== undefined, timeoutMs);
+    await waitFor('the connection to close', async () => sub.error() !== undefined, timeoutMs).catch((error: Error) => {
+      // Which hub missed it, and why: the hubs' warnings and errors (pino levels 40 and up).
+      const warned = [hub, peer].map((h, i) => `${i === 0 ? 'hub' : 'peer'}: ${h.logs.filter((line) => /"level":(4|5|6)\d/.test(line)).slice(-5).join('\n') || 'none'}`);
+      throw new Error(`${error.message}; the hubs' warnings: ${warned.join('\n')}`);
+    });
     return { code: (sub.error() as { code?: number }).code, afterMs: Date.now() - since };
   }
 
@@ -140,8 +144,10 @@ describe('Subscriptions end with their credential, and with access to their subj
     const there = await connected(peer, user.token, EVENTS);
     const start = Date.now();
     expect((await hub.graphql(`mutation { logOut }`, {}, user.token)).data.logOut).toBe(true);
-    for (const { sub } of [here, there]) {
-      const closed = await closeOf(sub, start);
+    for (const [where, { sub }] of [['on the hub logged out of', here], ['on the other hub', there]] as const) {
+      const closed = await closeOf(sub, start).catch((error: Error) => {
+        throw new Error(`${where}: ${error.message}`);
+      });
       expect(closed.code).toBe(4401);
       expect(closed.afterMs).toBeLessThan(5000);
     }
