@@ -6,7 +6,7 @@
  * shape) most of that second is gone. Measured apart (fresh threads, five of each, load about 1),
  * the fit took 1.20–1.27 s (medians) after it and 1.08–1.12 s after one of 256 batches per head
  * (1 s of a core); but the benchmark's agent did not train measurably faster with the longer one,
- * and a test suite that starts agents by the hundred took 15 % longer, so the short one stays.
+ * which costs every spare (one per agent start and per TF.js job) 0.5 s more CPU: the short one stays.
  *
  * It trains a tiny dense network — a hidden ReLU layer, a softmax head and a linear head, Adam,
  * cross-entropy and squared error, then a batched predict — the paths the trainer's networks take.
