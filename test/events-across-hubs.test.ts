@@ -12,7 +12,7 @@ import WebSocket from 'ws';
 import { buildModel, createModel, uploadFiles } from './catalog-support.js';
 import { FAST_SCHEDULER, registerNode, submitJob, waitFor } from './support/compute.js';
 import { createDataset, upload } from './support/datasets.js';
-import { startTestHub, type TestHub } from './support/hub.js';
+import { recentWarnings, startTestHub, type TestHub } from './support/hub.js';
 import { connectRawAgent, type RawAgent } from './support/raw-agent.js';
 import { csv, flowers } from './support/synthetic-data.js';
 import { signUp, type SignedUp } from './support/users.js';
@@ -51,7 +51,7 @@ describe('Live events across hubs on one PostgreSQL database', () => {
     );
     const until = (what: string, done: (events: any[]) => boolean, timeoutMs = 15_000) =>
       waitFor(what, async () => {
-        if (failure) throw new Error(`the subscription failed: ${JSON.stringify(failure)}; the hubs' warnings: ${warnings(hub)}`);
+        if (failure) throw new Error(`the subscription failed: ${JSON.stringify(failure)}; the hubs' warnings: ${recentWarnings({ a, b })}`);
         return done(events) && events;
       }, timeoutMs);
     return { events, until };
@@ -62,12 +62,6 @@ describe('Live events across hubs on one PostgreSQL database', () => {
     if (e instanceof Error) return e.message;
     const { code, reason, type } = (e ?? {}) as { code?: number; reason?: string; type?: string };
     return { type, code, reason };
-  }
-
-  /** The hubs' last warnings and errors (pino levels 40 and up), to say why a subscription closed. */
-  function warnings(first: TestHub): string {
-    const logs = [first, ...[a, b].filter((h) => h !== first)].flatMap((h) => h.logs.filter((line) => /"level":(4|5|6)\d/.test(line)).slice(-5));
-    return logs.length > 0 ? logs.join('\n') : 'none';
   }
 
   /** Causes an event (one at a time) until `heard` holds: the subscription is open from then on. */

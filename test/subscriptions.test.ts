@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { spawnAgent } from './support/agent.js';
 import { FAST_SCHEDULER, registerNode, submitJob, waitFor } from './support/compute.js';
-import { startTestHub, type TestHub } from './support/hub.js';
+import { recentWarnings, startTestHub, type TestHub } from './support/hub.js';
 import { connectRawAgent } from './support/raw-agent.js';
 import { signUp, uniqueName } from './support/users.js';
 
@@ -131,9 +131,7 @@ describe('Subscriptions end with their credential, and with access to their subj
   /** Waits until the connection closes; answers its close code and how long it took. */
   async function closeOf(sub: ReturnType<typeof collect>, since: number, timeoutMs = 10_000) {
     await waitFor('the connection to close', async () => sub.error() !== undefined, timeoutMs).catch((error: Error) => {
-      // Which hub missed it, and why: the hubs' warnings and errors (pino levels 40 and up).
-      const warned = [hub, peer].map((h, i) => `${i === 0 ? 'hub' : 'peer'}: ${h.logs.filter((line) => /"level":(4|5|6)\d/.test(line)).slice(-5).join('\n') || 'none'}`);
-      throw new Error(`${error.message}; the hubs' warnings: ${warned.join('\n')}`);
+      throw new Error(`${error.message}; the hubs' warnings: ${recentWarnings({ hub, peer })}`);
     });
     return { code: (sub.error() as { code?: number }).code, afterMs: Date.now() - since };
   }

@@ -170,3 +170,10 @@ function wrap(
   };
   return testHub;
 }
+
+/** Each hub's last warnings and errors (pino levels 40 and up), named: what a failing test prints to say why. */
+export function recentWarnings(hubs: Record<string, TestHub>, count = 5): string {
+  return Object.entries(hubs)
+    .map(([name, hub]) => `${name}: ${hub.logs.filter((line) => /"level":(4|5|6)\d/.test(line)).slice(-count).join('\n') || 'none'}`)
+    .join('\n');
+}

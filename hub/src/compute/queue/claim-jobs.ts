@@ -102,9 +102,10 @@ function claimSql(lookups: boolean): string {
                         SELECT 1 FROM memberships m WHERE m.organization_id = j.organization_id AND m.user_id = n.owner_id)))
              AND ${eligibleSql('j.residency', 'n', 'n.trusted_by')}`
     : '';
-  // A job that may be claimed once per claim (see picked): in the full form its key, in the form
-  // without lookups a reason to run the full form (quorum replicas are rare).
-  const undecided = lookups
+  // The column each candidate carries besides its id: in the full form the key of which one claim
+  // takes one job (see picked), in the form without lookups whether the full form must decide
+  // (quorum replicas among the reasons: they are rare).
+  const perCandidate = lookups
     ? `,
          CASE WHEN (j.requirements->>'quorum') IS NOT NULL THEN 'quorum:' || (j.requirements->>'quorum')
               WHEN NOT (${spreadWaited}) THEN 'spread:' || (j.requirements->>'spread') END AS once_key`
@@ -144,7 +145,7 @@ function claimSql(lookups: boolean): string {
    candidates AS (
      SELECT j.id${lookups ? ', j.once_key' : ', j.undecided'}
      FROM node n CROSS JOIN owners o CROSS JOIN LATERAL (
-       SELECT j.id, j.priority, j.created_at${undecided}
+       SELECT j.id, j.priority, j.created_at${perCandidate}
        FROM jobs j
        WHERE j.owner_id = o.owner_id AND j.status = 'queued'
          AND j.run_after <= coalesce($4::timestamptz, now()) AND j.created_at <= coalesce($4::timestamptz, now())
