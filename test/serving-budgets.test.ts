@@ -66,12 +66,18 @@ describe('Budgets: monthly replica-hours, the warning and the action', () => {
     expect(res.errors).toBeUndefined();
     return res.data.deployment;
   };
-  const until = (name: string, done: (d: any) => boolean, timeoutMs = 120_000, each?: (d: any) => void) =>
-    waitFor(`deployment ${name}`, async () => {
+  /** Polls the deployment until `done`; on timeout the error shows the state last seen (under the test's own timeout, so it is the error printed). */
+  const until = async (name: string, done: (d: any) => boolean, timeoutMs = 40_000, each?: (d: any) => void) => {
+    let last: unknown;
+    return waitFor(`deployment ${name}`, async () => {
       const d = await get(name);
+      last = d;
       each?.(d);
       return done(d) ? d : undefined;
-    }, timeoutMs);
+    }, timeoutMs).catch((error: Error) => {
+      throw new Error(`${error.message}; last seen: ${JSON.stringify(last)}`);
+    });
+  };
   const create = async (input: Record<string, unknown>) => {
     const res = await hub.graphql(CREATE, { input: { model: `${alice.username}/iris`, ...input } }, alice.token);
     expect(res.errors).toBeUndefined();
@@ -166,7 +172,7 @@ describe('Budgets: monthly replica-hours, the warning and the action', () => {
     // Stopped again for what comes after: the last test reads a use that no longer moves.
     expect((await setBudget('stopper', { limitReplicaHours: limit, action: 'STOP' })).errors).toBeUndefined();
     await until('stopper', (d) => d.status === 'STOPPED' && active(d).length === 0);
-  });
+  }, 180_000);
 
   it('CAP: an autoscaled deployment scaled up by load is held at its minimum while the load goes on', async () => {
     await create({
@@ -180,8 +186,14 @@ describe('Budgets: monthly replica-hours, the warning and the action', () => {
     expect((await setBudget('capped', { limitReplicaHours: limit })).errors).toBeUndefined();
 
     let running = true;
+    const failures: string[] = [];
     const client = async () => {
-      while (running) await tfServingPredict(hub, key, alice.username, 'capped', { instances: [{ petal: 1.4, sepal: 5.1, color: 'red' }] });
+      while (running) {
+        await tfServingPredict(hub, key, alice.username, 'capped', { instances: [{ petal: 1.4, sepal: 5.1, color: 'red' }] }).catch((error: Error) => {
+          failures.push(error.message);
+          running = false;
+        });
+      }
     };
     const clients = Array.from({ length: 8 }, client);
     try {
@@ -207,7 +219,9 @@ describe('Budgets: monthly replica-hours, the warning and the action', () => {
       running = false;
       await Promise.all(clients);
     }
-  });
+    expect(failures).toEqual([]);
+    // Four waits of up to 40 s each: a stage that hangs fails with its own message, not the test's timeout.
+  }, 180_000);
 
   it("keeps the month's use across a hub crash and restart", async () => {
     const before = (await get('stopper')).budget.usedReplicaHours;
