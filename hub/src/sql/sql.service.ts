@@ -15,6 +15,7 @@
 import type { DatabaseKind } from '../db/database.js';
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import type pg from 'pg';
 import type { OrganizationsService } from '../accounts/index.js';
 import { hasScope, type Principal } from '../accounts/index.js';
 import { Scope } from '../accounts/index.js';
@@ -28,7 +29,7 @@ import { lex } from './lexer.js';
 import { showRef } from './names.js';
 import { rewriteSelect } from './rewrite.js';
 import { Sandbox, type SandboxStatus } from './sandbox.js';
-import { runSandboxed, type PgError, type SandboxLimits, type SandboxPage } from './sandbox-runner.js';
+import { runSandboxed, runSandboxedJson, type PgError, type SandboxJsonRows, type SandboxLimits, type SandboxPage } from './sandbox-runner.js';
 import type { DatasetRead, SelectQuery } from './select-parser.js';
 import { SqlError } from './sql-error.js';
 import { parseStatement, type ModelRef, type SqlStatement, type StatementKind } from './statement-parser.js';
@@ -311,6 +312,15 @@ export class SqlService {
     return this.runSelect(select, wrap(select.sql), { offset: 0, first: options.first }, this.limits(options.maxRows), options.source ?? new SourceText(''));
   }
 
+  /**
+   * Like runWrapped for the first `first` rows, with the rows as PostgreSQL wrote them in JSON (the
+   * same values, sql-values.ts): for an agent's training rows, sent on without being parsed here.
+   */
+  async runWrappedJson(select: ResolvedSelect, wrap: (sql: string) => string, first: number): Promise<SandboxJsonRows> {
+    const limits = this.limits(first);
+    return this.sandboxed(select, limits, new SourceText(''), (client, explain) => runSandboxedJson(client, wrap(select.sql), first, limits, explain));
+  }
+
   private limits(maxRows: number): SandboxLimits {
     const { timeoutMs, maxCost, maxResultBytes } = this.config.sql;
     return { timeoutMs, maxRows, maxCost, maxBytes: maxResultBytes };
@@ -318,13 +328,14 @@ export class SqlService {
 
   /** Runs `sql` (built around `select`) on a sandbox connection that may read the select's dataset tables while it runs. */
   private runSelect(select: ResolvedSelect, sql: string, page: { offset: number; first: number }, limits: SandboxLimits, source: SourceText): Promise<SandboxPage> {
+    return this.sandboxed(select, limits, source, (client, explain) => runSandboxed(client, sql, page, limits, explain));
+  }
+
+  /** `work` on a sandbox connection that may read the select's dataset tables while it runs, its errors explained against `source`. */
+  private sandboxed<T>(select: ResolvedSelect, limits: SandboxLimits, source: SourceText, work: (client: pg.ClientBase, explain: (error: PgError) => Error) => Promise<T>): Promise<T> {
     const names = new Map(select.datasets.map((d) => [d.table, `${d.owner}.${d.name}@${d.number}`]));
-    return this.limited(() =>
-      this.sandbox.run(
-        select.datasets.map((d) => d.table),
-        (client) => runSandboxed(client, sql, page, limits, (error) => explainError(source, error, names, limits.timeoutMs)),
-      ),
-    );
+    const explain = (error: PgError) => explainError(source, error, names, limits.timeoutMs);
+    return this.limited(() => this.sandbox.run(select.datasets.map((d) => d.table), (client) => work(client, explain)));
   }
 
   /** CREATE MODEL: the label (and a split column) must be columns of the SELECT, named once. */

@@ -18,7 +18,6 @@ import {
   trainedModelInfo,
   type CheckpointState,
   type FeatureColumn,
-  type RowsChunk,
   type TrainedModelInfo,
 } from '../../../schema/index.js';
 import type { ArtifactStore, BlobSweeper, PutResult } from '../artifacts/index.js';
@@ -32,7 +31,7 @@ import type { EventBus } from '../pubsub.js';
 import { TrainingCheckpoint } from './training-checkpoint.entity.js';
 import { TrainingEpoch } from './training-epoch.entity.js';
 import { TrainingRun, type TrialArtifact } from './training-run.entity.js';
-import type { TrainingSql } from './training-sql.js';
+import type { TrainingRowsSql } from './training-sql.js';
 import type { TrainedVersions } from './trained-versions.js';
 
 /** Checkpoints kept per run: the newest, and one before it in case the newest is bad. */
@@ -51,7 +50,7 @@ export class TrainingAgentDoor {
   constructor(
     private readonly db: DataSource,
     private readonly config: Config,
-    private readonly sql: TrainingSql,
+    private readonly sql: TrainingRowsSql,
     private readonly catalog: CatalogService,
     private readonly versionMetadata: VersionMetadataService,
     private readonly store: ArtifactStore,
@@ -72,8 +71,11 @@ export class TrainingAgentDoor {
     return run;
   }
 
-  /** GET rows: `limit` rows from `offset` of the training query (at most AIMASS_TRAIN_CHUNK_ROWS). */
-  async rows(job: LeasedJob, offset: number, limit: number): Promise<RowsChunk> {
+  /**
+   * GET rows: `limit` rows from `offset` of the training query (at most AIMASS_TRAIN_CHUNK_ROWS),
+   * as the JSON text of a RowsChunk (schema/training.ts): the rows as PostgreSQL wrote them, sent on unparsed.
+   */
+  async rows(job: LeasedJob, offset: number, limit: number): Promise<string> {
     if (!Number.isSafeInteger(offset) || offset < 0 || offset > this.config.training.maxRows) throw badInput('offset', `must be a whole number from 0 to ${this.config.training.maxRows}`);
     if (!Number.isSafeInteger(limit) || limit < 1) throw badInput('limit', 'must be a whole number of at least 1');
     const run = await this.runOf(job, true);
@@ -84,8 +86,8 @@ export class TrainingAgentDoor {
     };
     // A plain scan of immutable dataset tables returns rows in the same order on every run (the
     // sandbox turns parallel plans off), so OFFSET pages are stable across requests and attempts.
-    const page = await this.sql.runWrapped(select, (sql) => `SELECT * FROM (${sql}) AS aimass_train OFFSET ${offset} LIMIT ${first}`, { first, maxRows: first });
-    return { columns: page.columns.map((c) => c.name), rows: page.rows, offset };
+    const page = await this.sql.runWrappedJson(select, (sql) => `SELECT * FROM (${sql}) AS aimass_train OFFSET ${offset} LIMIT ${first}`, first);
+    return `{"columns":${JSON.stringify(page.columns)},"rows":[${page.rowsJson}],"offset":${offset}}`;
   }
 
   /** POST epochs: records the attempt's epochs (a repeated report replaces its row) and publishes them. */

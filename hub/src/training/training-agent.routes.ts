@@ -27,7 +27,7 @@ export function trainingAgentRouter(services: Pick<Services, 'scheduler' | 'conf
 
   router.get('/:id/rows', async (req: Request, res: Response) => {
     const job = await leasedJob(services.scheduler, req);
-    res.json(await files.rows(job, queryInteger(req.query.offset, 'offset', 0), queryInteger(req.query.limit, 'limit', services.config.training.chunkRows)));
+    res.type('application/json').send(await files.rows(job, queryInteger(req.query.offset, 'offset', 0), queryInteger(req.query.limit, 'limit', services.config.training.chunkRows)));
   });
 
   router.post('/:id/epochs', express.json({ limit: EPOCHS_BODY_LIMIT }), async (req: Request, res: Response) => {

@@ -23,6 +23,12 @@ export interface TrainingSql {
   runWrapped(select: ResolvedSelect, wrap: (sql: string) => string, options: { first: number; maxRows: number; source?: SourceText }): Promise<SandboxRows>;
 }
 
+/** What the agent's training rows are read with (training-agent-door.ts). */
+export interface TrainingRowsSql extends TrainingSql {
+  /** runWrapped for at most `first` rows, as each row's JSON array text, comma-separated (written by PostgreSQL, not parsed on the way). */
+  runWrappedJson(select: ResolvedSelect, wrap: (sql: string) => string, first: number): Promise<{ columns: string[]; rowsJson: string }>;
+}
+
 /** A PostgreSQL identifier, quoted (column names come from the query's own output). */
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
