@@ -2,7 +2,8 @@
  * What keeps a training job's fixed cost low, as users and providers see it: the agent keeps a
  * spare job worker with TF.js loaded (AIMASS_AGENT_SPARE_WORKER, on by default), readied once the
  * hub has welcomed it, so a CREATE MODEL job starts on it and the next spare is readied after it;
- * a job without TF.js (echo) runs on a fresh worker and leaves the spare alone. Rows are read
+ * a job without TF.js (echo) runs on a fresh worker and leaves the spare alone; a TF.js job's worker
+ * that ended cleanly is kept as the next spare. Rows are read
  * several chunks at once, and epoch reports go out while the next epoch trains — yet every row is
  * trained on and every epoch is recorded, in order, before the job succeeds. With the spare worker
  * off, training works as ever.
@@ -94,6 +95,18 @@ describe('Training with little fixed overhead (spare worker, read-ahead, epoch r
         }
       }, 20);
     });
+
+    // That spare is the worker the jobs ran on, kept: the next training runs on it (TF.js as warm
+    // as its last training left it), with fresh epochs and the same layer and weight names.
+    expect(agent.lines.filter((l) => l.includes('"spare worker starting"'))).toHaveLength(1);
+    const again = await train('warm_iris_again');
+    expect(again.job.status, again.job.error).toBe('SUCCEEDED');
+    expect(await agent.waitFor(new RegExp(`"job started".*${again.job.id}`))).toMatch(/"worker":"spare".*"jobsBefore":[1-9]/);
+    expect(again.job).toMatchObject({ attempts: 1, result: { epochs: EPOCHS, resumedFromEpoch: 0 } });
+    expect(again.epochs).toEqual([1, 2, 3, 4]);
+    // Its model loads and predicts like the first one's (on the same kept worker).
+    const predicted = await runSql(`SELECT * FROM ML.PREDICT(MODEL ${alice.username}.warm_iris_again, (SELECT petal, sepal, color FROM ${alice.username}.flowers LIMIT 7))`);
+    expect(predicted.totalCount).toBe(7);
     await agent.stop();
   }, 180_000);
 

@@ -387,7 +387,7 @@ export class Agent extends EventEmitter<AgentEvents> {
         },
       },
     );
-    this.log('info', 'job started', { jobId, attempt, kind, worker: runner.onSpare ? 'spare' : 'fresh' });
+    this.log('info', 'job started', { jobId, attempt, kind, worker: runner.onSpare ? 'spare' : 'fresh', ...(runner.jobsBefore > 0 ? { jobsBefore: runner.jobsBefore } : {}) });
     this.running.set(jobId, { attempt, kind, runner, lastProgressAt: 0, ...(replica ? { replica } : {}) });
     this.send({ type: 'job.started', jobId, attempt });
     void runner.outcome.then((outcome) => {

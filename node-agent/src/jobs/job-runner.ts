@@ -7,7 +7,12 @@
  * (tf-job-kinds.ts) takes it rather than waiting for a thread and TF.js (seconds on a busy
  * machine). Any other job gets a fresh worker: on a spare still loading TF.js it would wait for
  * that load (an echo job of 2.5 s took 5.1 s on the loaded machine), and a warm spare is kept for
- * the job that needs it. Each job still gets a thread of its own, ended with the job.
+ * the job that needs it.
+ *
+ * A TF.js job's worker that ended its job cleanly (it says so: every tensor freed, its wasm heap
+ * small, fewer than 20 jobs run) is taken back as the spare when none waits, so the next TF.js job
+ * trains on a thread whose TF.js code V8 has compiled over whole trainings. Any other end — a
+ * failure, an abort, a crash, a serve job — ends the worker with its job.
  */
 import { Worker } from 'node:worker_threads';
 import type { InferAnswer, ReplicaLoadSnapshot, ServeRequest } from './job-handler.js';
@@ -29,20 +34,14 @@ export interface JobRunnerEvents {
 
 const WORKER_URL = new URL('./job-worker.js', import.meta.url);
 
-/** A worker started ahead of its job, and what became of it while it waited. */
-let spare: { worker: Worker; dead: boolean } | undefined;
+/** A worker waiting for a TF.js job, what became of it while it waited, and how many jobs it ran before. */
+let spare: { worker: Worker; dead: boolean; jobsRun: number } | undefined;
+/** Whether the agent keeps a spare now (prepareSpareWorker called, dropSpareWorker not since), and what to call when one is ready. */
+let keeping: { ready?: () => void } | undefined;
 
-/**
- * Starts a spare worker unless one is waiting; it does not keep the process alive. `warm` is
- * called once its TF.js is loaded, if it is still the spare then.
- */
-export function prepareSpareWorker(warm?: () => void): boolean {
-  if (spare && !spare.dead) return false;
-  const worker = new Worker(WORKER_URL, { workerData: { spare: true } });
-  const held = { worker, dead: false };
-  worker.on('message', (message: FromJobWorker) => {
-    if (message.type === 'warm' && spare === held) warm?.();
-  });
+/** Holds `worker` as the spare; it does not keep the process alive. */
+function holdAsSpare(worker: Worker, jobsRun: number): { worker: Worker; dead: boolean; jobsRun: number } {
+  const held = { worker, dead: false, jobsRun };
   const die = () => {
     held.dead = true;
     if (spare === held) spare = undefined;
@@ -51,29 +50,61 @@ export function prepareSpareWorker(warm?: () => void): boolean {
   worker.once('exit', die);
   worker.unref();
   spare = held;
+  return held;
+}
+
+/**
+ * Starts a spare worker unless one is waiting. `warm` is called once its TF.js is loaded, if it is
+ * still the spare then, and whenever a worker is taken back as the spare after its job.
+ */
+export function prepareSpareWorker(warm?: () => void): boolean {
+  keeping = { ready: warm };
+  if (spare && !spare.dead) return false;
+  const held = holdAsSpare(new Worker(WORKER_URL, { workerData: { spare: true } }), 0);
+  held.worker.on('message', (message: FromJobWorker) => {
+    if (message.type === 'warm' && spare === held) warm?.();
+  });
   return true;
 }
 
-/** Ends the spare worker, loading or not (the agent is draining or stopping). */
+/** Ends the spare worker, loading or not, and keeps none until asked again (the agent is draining or stopping). */
 export async function dropSpareWorker(): Promise<void> {
+  keeping = undefined;
   const held = spare;
   spare = undefined;
   if (held) await held.worker.terminate();
 }
 
+/**
+ * Takes back the worker of a TF.js job that ended cleanly (job-worker.ts says whether it left
+ * anything behind) as the spare, if the agent keeps one and none waits: the next job finds TF.js
+ * loaded and its code compiled by V8 as warm as after many trainings, not only after the spare's
+ * short warm-up. Answers whether it was taken.
+ */
+function recycle(worker: Worker, jobsRun: number): boolean {
+  if (!keeping || (spare && !spare.dead)) return false;
+  dropListeners(worker);
+  holdAsSpare(worker, jobsRun);
+  keeping.ready?.();
+  return true;
+}
+
+/** The listeners we added: not all (Node's Worker listens to its own events to deliver messages). */
+function dropListeners(worker: Worker): void {
+  for (const event of ['error', 'exit', 'message']) worker.removeAllListeners(event);
+}
+
 /** For a TF.js job the spare worker if one is alive, else (and for any other job) a new one. */
-function takeWorker(kind: string): { worker: Worker; spare: boolean } {
-  if (!TF_JOB_KINDS.has(kind)) return { worker: new Worker(WORKER_URL), spare: false };
+function takeWorker(kind: string): { worker: Worker; spare: boolean; jobsRun: number } {
+  if (!TF_JOB_KINDS.has(kind)) return { worker: new Worker(WORKER_URL), spare: false, jobsRun: 0 };
   const held = spare;
   spare = undefined;
   if (held && !held.dead) {
-    held.worker.removeAllListeners('error');
-    held.worker.removeAllListeners('exit');
-    held.worker.removeAllListeners('message');
+    dropListeners(held.worker);
     held.worker.ref();
-    return { worker: held.worker, spare: true };
+    return { worker: held.worker, spare: true, jobsRun: held.jobsRun };
   }
-  return { worker: new Worker(WORKER_URL), spare: false };
+  return { worker: new Worker(WORKER_URL), spare: false, jobsRun: 0 };
 }
 
 export type JobOutcome = { ok: true; result: unknown } | { ok: false; error: string; permanent: boolean } | { ok: false; aborted: true };
@@ -82,18 +113,22 @@ export class JobRunner {
   private readonly worker: Worker;
   /** The job runs on the spare worker (started ahead of it), not on one started for it. */
   readonly onSpare: boolean;
+  /** Jobs its worker ran before this one (a spare taken back after its job has run some). */
+  readonly jobsBefore: number;
   private aborted = false;
+  /** The job has ended: its worker is ended or is the spare now, and is not this runner's to touch. */
+  private ended = false;
   readonly outcome: Promise<JobOutcome>;
 
   constructor(data: JobWorkerData, events: JobRunnerEvents) {
-    ({ worker: this.worker, spare: this.onSpare } = takeWorker(data.kind));
+    ({ worker: this.worker, spare: this.onSpare, jobsRun: this.jobsBefore } = takeWorker(data.kind));
     this.outcome = new Promise<JobOutcome>((resolve) => {
-      let settled = false;
-      const settle = (outcome: JobOutcome) => {
-        if (settled) return;
-        settled = true;
+      const settle = (outcome: JobOutcome, reusable = false) => {
+        if (this.ended) return;
+        this.ended = true;
         resolve(this.aborted ? { ok: false, aborted: true } : outcome);
-        void this.worker.terminate();
+        const kept = reusable && !this.aborted && TF_JOB_KINDS.has(data.kind) && recycle(this.worker, this.jobsBefore + 1);
+        if (!kept) void this.worker.terminate();
       };
       this.worker.on('message', (message: FromJobWorker) => {
         if (message.type === 'progress') {
@@ -108,7 +143,7 @@ export class JobRunner {
           if (!this.aborted) events.answer?.(message.answer);
         } else if (message.type === 'replica.load') {
           if (!this.aborted) events.load?.(message.load);
-        } else if (message.type === 'done') settle({ ok: true, result: message.result });
+        } else if (message.type === 'done') settle({ ok: true, result: message.result }, message.reusable);
         else settle({ ok: false, error: message.error, permanent: message.permanent });
       });
       this.worker.on('error', (error) => settle({ ok: false, error: `job crashed: ${error.message}`, permanent: false }));
@@ -120,7 +155,7 @@ export class JobRunner {
   }
 
   private tell(message: ToJobWorker): void {
-    this.worker.postMessage(message);
+    if (!this.ended) this.worker.postMessage(message);
   }
 
   /** Serve jobs: hands one request to the replica (answered through the `answer` event). */
@@ -134,7 +169,7 @@ export class JobRunner {
   }
 
   abort(graceMs = 2000): void {
-    if (this.aborted) return;
+    if (this.aborted || this.ended) return;
     this.aborted = true;
     this.tell({ type: 'abort' });
     setTimeout(() => void this.worker.terminate(), graceMs).unref();

@@ -4,7 +4,10 @@
  * abort signal can still be stopped by terminating its worker.
  *
  * A worker starts without a job and waits for it ({start, data}), so the agent can start one
- * ahead of the job (a spare, job-runner.ts); a spare loads TF.js meanwhile and says {warm}.
+ * ahead of the job (a spare, job-runner.ts); a spare loads TF.js meanwhile and says {warm}. After
+ * a job it can take another: {done} says whether the job left it clean (`reusable`: no tensor
+ * left behind, a small wasm heap, fewer than MAX_JOBS run), and job-runner.ts keeps such a worker
+ * as the spare.
  *
  * Messages to the parent: {progress}, {steps} (where the time went), then {done, result} or
  * {failed, error, permanent}; a serve job also sends {replica.ready}, {infer.answer} for each
@@ -13,7 +16,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { JobKind } from '../../../schema/job-kinds.js';
-import { loadBestBackend } from '../tf/load-backend.js';
+import { loadBestBackend, type LoadedBackend } from '../tf/load-backend.js';
 import { warmUpTraining } from '../tf/warm-up.js';
 import {
   PermanentJobError,
@@ -49,18 +52,28 @@ export type FromJobWorker =
   | { type: 'progress'; progress: number; message?: string; metrics?: Record<string, number> }
   | { type: 'steps'; steps: Record<string, number> }
   | { type: 'warm' }
-  | { type: 'done'; result: unknown }
+  /** `reusable`: the worker may run another job (job-runner.ts recycles it as the spare). */
+  | { type: 'done'; result: unknown; reusable: boolean }
   | { type: 'failed'; error: string; permanent: boolean }
   | { type: 'replica.ready'; warmupMs: number }
   | { type: 'infer.answer'; answer: InferAnswer }
   | { type: 'replica.load'; load: ReplicaLoadSnapshot };
 
 const port = parentPort!;
-const controller = new AbortController();
+/** The running job's: a worker recycled for another job gets a new one. */
+let controller = new AbortController();
 const post = (message: FromJobWorker) => port.postMessage(message);
 let onRequest: ((request: ServeRequest) => void) | undefined;
 let onDrain: (() => void) | undefined;
 let started = false;
+/** Jobs this worker has run. */
+let jobsRun = 0;
+/** Most jobs one worker runs (a bound on what one job could leave behind for the next). */
+const MAX_JOBS = 20;
+/** A wasm heap grown past this by a large job is not kept idle as the spare (it never shrinks). */
+const MAX_KEPT_WASM_HEAP = 256 * 1024 * 1024;
+/** TF.js, once a spare has loaded it (a worker started for its job loads it only if the job asks). */
+let loadedTf: LoadedBackend['tf'] | undefined;
 // A spare loads TF.js while it waits, since that is most of a TF.js job's start (a failure is not
 // kept: the job's own ctx.tf() tries again and reports it), with the handlers of the TF.js job
 // kinds (their modules and the payload schemas: 70–90 ms of a job's start when imported with the
@@ -72,6 +85,7 @@ if ((workerData as { spare?: boolean } | null)?.spare) {
   const fetchReady = fetch('data:,').then((response) => response.arrayBuffer()).catch(() => undefined);
   loadBestBackend()
     .then(async ({ tf }) => {
+      loadedTf = tf;
       await Promise.all([ready, fetchReady]);
       await warmUpTraining(tf, () => started).catch(() => undefined); // the warm-up is a nicety: the spare is ready without it
     })
@@ -85,9 +99,20 @@ port.on('message', (message: ToJobWorker) => {
   if (message.type === 'start') {
     if (started) return;
     started = true;
-    run(message.data, message.startedAt).catch((error: unknown) => {
-      post({ type: 'failed', error: String((error as Error)?.message ?? error).slice(0, 2000), permanent: error instanceof PermanentJobError });
-    });
+    controller = new AbortController();
+    const tensorsBefore = loadedTf?.memory().numTensors;
+    run(message.data, message.startedAt).then(
+      (result) => {
+        jobsRun++;
+        const reusable = message.data.kind !== 'serve' && tensorsBefore !== undefined && leftClean(tensorsBefore);
+        // Ready for another job before the parent hears of this one's end.
+        started = false;
+        post({ type: 'done', result, reusable });
+      },
+      (error: unknown) => {
+        post({ type: 'failed', error: String((error as Error)?.message ?? error).slice(0, 2000), permanent: error instanceof PermanentJobError });
+      },
+    );
   } else if (message.type === 'abort') controller.abort();
   else if (message.type === 'infer') {
     if (onRequest) onRequest(message.request);
@@ -115,7 +140,7 @@ function servingPort(settings: NonNullable<JobWorkerData['serving']>): ServingPo
 }
 
 /** `startedAt`: when the agent started the job (Date.now() on its main thread). */
-async function run(data: JobWorkerData, startedAt: number): Promise<void> {
+async function run(data: JobWorkerData, startedAt: number): Promise<unknown> {
   if (data.refused !== undefined) throw new PermanentJobError(data.refused);
   const kind = data.kind as JobKind;
   const handler = (await handlers[kind]()) as JobHandler<JobKind>;
@@ -136,6 +161,16 @@ async function run(data: JobWorkerData, startedAt: number): Promise<void> {
     },
     ...(kind === 'serve' && data.serving ? { serving: servingPort(data.serving) } : {}),
   };
-  const result = await handler(ctx);
-  post({ type: 'done', result });
+  return handler(ctx);
+}
+
+/**
+ * Whether the job left the worker as it found it, so it can run another: every tensor it made
+ * freed, fewer than MAX_JOBS run, and the wasm heap (which never shrinks) not grown past
+ * MAX_KEPT_WASM_HEAP.
+ */
+function leftClean(tensorsBefore: number): boolean {
+  if (!loadedTf || jobsRun >= MAX_JOBS || loadedTf.memory().numTensors > tensorsBefore) return false;
+  const heap = (loadedTf.backend() as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8?.byteLength ?? 0;
+  return heap <= MAX_KEPT_WASM_HEAP;
 }

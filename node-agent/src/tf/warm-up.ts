@@ -10,8 +10,9 @@
  *
  * It trains a tiny dense network — a hidden ReLU layer, a softmax head and a linear head, Adam,
  * cross-entropy and squared error, then a batched predict — the paths the trainer's networks take.
- * Its layers have names of their own, so the names (and the weight names checkpoints are matched
- * by) of the job's network are the same as in a worker that never warmed up. It stops at its next
+ * Its layers have names of their own, so the job's network gets the layer names it would get in a
+ * worker that never warmed up (checkpoints match weights by their original names, which a thread
+ * that built the same names before does not change). It stops at its next
  * yield once `stop()` answers true (a job has started), and disposes of everything it made.
  */
 import type * as tfjs from '@tensorflow/tfjs';

@@ -78,6 +78,9 @@ export const train: JobHandler<'train'> = async (ctx) => {
   const width = inputWidth(features);
   const outputs = classification ? classes.length : 1;
   const model = buildNetwork(tf, payload, width, outputs);
+  // Given as an object, the optimizer is not the model's: model.dispose() leaves its state (a slot
+  // or two per weight), which a worker kept for the next job would hold on to.
+  const trainer = optimizer(tf, payload);
   const tensors: tfjs.Tensor[] = [];
   try {
     let startEpoch = 0;
@@ -86,7 +89,7 @@ export const train: JobHandler<'train'> = async (ctx) => {
       else ctx.progress(0.1, `not resuming from the checkpoint at epoch ${resumed.state.epoch}: its weights do not fit the network`);
     }
     model.compile({
-      optimizer: optimizer(tf, payload),
+      optimizer: trainer,
       loss: classification ? 'categoricalCrossentropy' : 'meanSquaredError',
       metrics: classification ? ['accuracy'] : ['mae'],
     });
@@ -223,6 +226,7 @@ export const train: JobHandler<'train'> = async (ctx) => {
   } finally {
     tf.dispose(tensors);
     model.dispose();
+    trainer.dispose();
   }
 };
 
@@ -294,7 +298,9 @@ function classWeights(h: { classWeights: { label: string; weight: number }[] | n
 async function readWeights(model: tfjs.LayersModel): Promise<{ specs: CheckpointState['weights']; values: Float32Array }> {
   const variables = model.weights;
   const values = model.getWeights();
-  const specs = variables.map((v, i) => ({ name: v.name, shape: [...values[i].shape], dtype: 'float32' as const }));
+  // originalName: `name` gets a suffix in a thread that built a network with the same layer names
+  // before (a worker kept for another job), and a checkpoint must match on any worker.
+  const specs = variables.map((v, i) => ({ name: v.originalName, shape: [...values[i].shape], dtype: 'float32' as const }));
   const total = values.reduce((n, t) => n + t.size, 0);
   const out = new Float32Array(total);
   let at = 0;
@@ -309,7 +315,7 @@ async function readWeights(model: tfjs.LayersModel): Promise<{ specs: Checkpoint
 function restoreWeights(tf: Tf, model: tfjs.LayersModel, state: CheckpointState, weights: Float32Array): boolean {
   const current = model.getWeights();
   if (current.length !== state.weights.length) return false;
-  const fits = state.weights.every((w, i) => w.name === model.weights[i].name && w.shape.join('x') === current[i].shape.join('x'));
+  const fits = state.weights.every((w, i) => w.name === model.weights[i].originalName && w.shape.join('x') === current[i].shape.join('x'));
   if (!fits) return false;
   let at = 0;
   const restored = state.weights.map((w) => {
