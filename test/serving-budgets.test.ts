@@ -1,7 +1,8 @@
 /**
  * Budgets on a real hub, real PostgreSQL and a real agent serving a classifier trained by SQL.
  * Replica time is metered on a clock the test drives: the test runs the metering step
- * (`meterSpans`) with a time ahead of the real one, so a replica "has been ready" for exactly the
+ * (`meterSpans`, until it has metered every span: the hub's own pass may hold them) with a time
+ * ahead of the real one, so a replica "has been ready" for exactly the
  * hours the test says, and the hub's own keeper — which judges budgets on its tick — sees that use.
  *
  * - bad budgets are refused naming the field; a budget is only for those who may change the deployment;
@@ -86,6 +87,22 @@ describe('Budgets: monthly replica-hours, the warning and the action', () => {
   const setBudget = (name: string, budget: Record<string, unknown> | null, token = alice.token) => hub.graphql(SET, { o: alice.username, n: name, b: budget }, token);
   const active = (d: any) => d.replicas.filter((r: any) => r.state !== 'STOPPING');
   const ready = (d: any) => d.replicas.filter((r: any) => r.state === 'READY');
+  /**
+   * Meters every replica's ready span as of `now` (ahead of the clock), again until none is left
+   * behind it: meterSpans passes over a span another transaction is metering (SKIP LOCKED, so two
+   * hubs never meter one stretch twice), and the hub's own budget pass, every 200 ms here, holds
+   * the spans while it meters them up to the real time.
+   */
+  const meterAll = (now: number) =>
+    waitFor('every ready span metered', async () => {
+      await meterSpans(db, now);
+      const [{ behind }] = await db.query(
+        `SELECT count(*)::int AS behind FROM replica_ready_spans
+         WHERE coalesce(metered_until, started_at) < to_timestamp($1 / 1000.0) AND (ended_at IS NULL OR coalesce(metered_until, started_at) < ended_at)`,
+        [now],
+      );
+      return behind === 0;
+    }, 20_000);
   /** The replica's ready time, as the hub recorded it (the span's start). */
   const readySince = async (name: string) => {
     const d = await until(name, (x) => x.status === 'READY');
@@ -119,14 +136,14 @@ describe('Budgets: monthly replica-hours, the warning and the action', () => {
     expect((await setBudget('stopper', { limitReplicaHours: limit, action: 'STOP' })).errors).toBeUndefined();
 
     // 85 % of the limit: the warning, and nothing held.
-    await meterSpans(db, since + 0.85 * limit * H);
+    await meterAll(since + 0.85 * limit * H);
     const warned = await until('stopper', (d) => d.budget.warnedAt !== null);
     expect(warned.budget).toMatchObject({ held: false, exceededAt: null, action: 'STOP' });
     expect(warned.status).toBe('READY');
     expect(warned.budget.usedReplicaHours).toBeCloseTo(0.85 * limit, 6);
 
     // The whole limit: stopped, and it says why.
-    await meterSpans(db, since + limit * H);
+    await meterAll(since + limit * H);
     const stopped = await until('stopper', (d) => d.status === 'STOPPED' && active(d).length === 0);
     expect(stopped.statusMessage).toMatch(/^stopped by its monthly budget/);
     expect(stopped.budget).toMatchObject({ held: true, action: 'STOP' });
@@ -199,7 +216,7 @@ describe('Budgets: monthly replica-hours, the warning and the action', () => {
     try {
       await until('capped', (d) => d.autoscaler?.wantedReplicas === 2 && ready(d).length === 2);
       // Both replicas count from when each was ready: metering far enough puts the month past the limit.
-      await meterSpans(db, since + limit * H);
+      await meterAll(since + limit * H);
       let most = 0;
       const held = await until('capped', (d) => d.budget.held && active(d).length === 1 && /held at 1 by its monthly budget \(2 wanted\)/.test(d.autoscaler.reason));
       expect(held.autoscaler.wantedReplicas).toBe(1);

@@ -3,10 +3,10 @@
  * spare job worker with TF.js loaded (AIMASS_AGENT_SPARE_WORKER, on by default), readied once the
  * hub has welcomed it, so a CREATE MODEL job starts on it and the next spare is readied after it;
  * a job without TF.js (echo) runs on a fresh worker and leaves the spare alone; a TF.js job's worker
- * that ended cleanly is kept as the next spare. Rows are read
- * several chunks at once, and epoch reports go out while the next epoch trains — yet every row is
- * trained on and every epoch is recorded, in order, before the job succeeds. With the spare worker
- * off, training works as ever.
+ * that ended cleanly is kept as the next spare. The first chunks of rows are read while the job is
+ * dispatched, the agent asks for several chunks at once, and epoch reports go out while the next
+ * epoch trains — yet every row is trained on and every epoch is recorded, in order, before the job
+ * succeeds. With the spare worker off, training works as ever.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnAgent, type AgentProcess } from './support/agent.js';
@@ -82,6 +82,11 @@ describe('Training with little fixed overhead (spare worker, read-ahead, epoch r
     expect(info.totalCount).toBe(EPOCHS);
     const evaluated = await runSql(`SELECT * FROM ML.EVALUATE(MODEL ${alice.username}.warm_iris)`);
     expect(evaluated.totalCount).toBe(1);
+
+    // Its first chunks were read while the job was dispatched, and the agent was answered with them
+    // (230 rows in chunks of 50: the three it asks for at once).
+    const prefetched = (await (await fetch(`${hub.url}/metrics`)).text()).match(/^aimass_training_rows_prefetched_total\{outcome="used"\} (\d+)/m);
+    expect(Number(prefetched?.[1])).toBe(3);
 
     // The next TF.js job finds a spare again.
     await agent.waitFor(new RegExp(`"job succeeded".*${job.id}`));

@@ -48,6 +48,12 @@ export function createMetrics() {
       help: 'Agents connected to this hub',
       registers: [registry],
     }),
+    trainingRowsPrefetched: new Counter({
+      name: 'aimass_training_rows_prefetched_total',
+      help: 'Chunks of training rows read while their job was dispatched, by outcome: used (the agent was answered with it), expired, failed',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
     jobsDispatched: new Counter({
       name: 'aimass_jobs_dispatched_total',
       help: 'Jobs handed to agents, by kind',

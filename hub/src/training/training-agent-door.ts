@@ -27,7 +27,9 @@ import type { Config } from '../config.js';
 import { rows } from '../db/rows.js';
 import { AppError, badInput, notFound } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
 import type { EventBus } from '../pubsub.js';
+import { AGENT_READ_AHEAD, RowsPrefetch } from './rows-prefetch.js';
 import { TrainingCheckpoint } from './training-checkpoint.entity.js';
 import { TrainingEpoch } from './training-epoch.entity.js';
 import { TrainingRun, type TrialArtifact } from './training-run.entity.js';
@@ -47,6 +49,8 @@ export interface FinishedModel {
 }
 
 export class TrainingAgentDoor {
+  private readonly prefetch: RowsPrefetch;
+
   constructor(
     private readonly db: DataSource,
     private readonly config: Config,
@@ -59,7 +63,10 @@ export class TrainingAgentDoor {
     private readonly log: Logger,
     /** Told once a run's version is made (serving deploys it when the statement asked). */
     private readonly trained?: Pick<TrainedVersions, 'landed'>,
-  ) {}
+    metrics?: Pick<Metrics, 'trainingRowsPrefetched'>,
+  ) {
+    this.prefetch = new RowsPrefetch(metrics);
+  }
 
   /** The run of a `train` job the token opens (with its query); NOT_FOUND for any other job. */
   private async runOf(job: LeasedJob, withQuery = false): Promise<TrainingRun> {
@@ -78,8 +85,31 @@ export class TrainingAgentDoor {
   async rows(job: LeasedJob, offset: number, limit: number): Promise<string> {
     if (!Number.isSafeInteger(offset) || offset < 0 || offset > this.config.training.maxRows) throw badInput('offset', `must be a whole number from 0 to ${this.config.training.maxRows}`);
     if (!Number.isSafeInteger(limit) || limit < 1) throw badInput('limit', 'must be a whole number of at least 1');
-    const run = await this.runOf(job, true);
-    const first = Math.min(limit, this.config.training.chunkRows, this.config.training.maxRows - offset + 1);
+    if (job.kind !== 'train') throw notFound('Job');
+    const first = this.chunkRows(offset, limit);
+    // Read ahead while the job was dispatched (only a train job's chunks are: the kind is checked above).
+    const ready = await this.prefetch.take(job.id, offset, first);
+    return ready ?? this.readChunk(await this.runOf(job, true), offset, first);
+  }
+
+  /**
+   * Reads the chunks a queued training job's agent asks for first, ahead of its requests
+   * (rows-prefetch.ts): the run is the one just saved, with its query.
+   */
+  prefetchRows(jobId: string, run: Pick<TrainingRun, 'querySql' | 'datasets' | 'rowCount'>): void {
+    const size = this.config.training.chunkRows;
+    const chunks: { offset: number; first: number }[] = [];
+    for (let k = 0; k < AGENT_READ_AHEAD && (k === 0 || k * size < run.rowCount); k++) chunks.push({ offset: k * size, first: this.chunkRows(k * size, size) });
+    this.prefetch.start(jobId, chunks, (offset, first) => this.readChunk(run, offset, first));
+  }
+
+  /** How many rows from `offset` a request for `limit` gets: a chunk at most, and one past the row limit (so too many rows show). */
+  private chunkRows(offset: number, limit: number): number {
+    return Math.min(limit, this.config.training.chunkRows, this.config.training.maxRows - offset + 1);
+  }
+
+  /** `first` rows from `offset` of the run's query, as the JSON text of a RowsChunk. */
+  private async readChunk(run: Pick<TrainingRun, 'querySql' | 'datasets'>, offset: number, first: number): Promise<string> {
     const select = {
       sql: run.querySql,
       datasets: run.datasets.map((d) => ({ owner: d.owner, name: d.name, datasetId: d.datasetId, versionId: d.versionId, number: d.version, table: d.table })),

@@ -30,7 +30,7 @@ export interface TrainingServices {
 }
 
 export function trainingModule(
-  { db, config, events, log }: HubFloor,
+  { db, config, events, metrics, log }: HubFloor,
   { organizations }: Pick<AccountsServices, 'organizations'>,
   { jobs, scheduler }: Pick<ComputeServices, 'jobs' | 'scheduler'>,
   { artifacts, blobSweeper }: ArtifactsServices,
@@ -41,8 +41,8 @@ export function trainingModule(
 ): HubModule<TrainingServices> {
   const trainedVersions = new TrainedVersions(db, log.child({ component: 'trained-versions' }));
   const tuner = new TrainingTuner(db, catalog, jobs, blobSweeper, events, log.child({ component: 'tuning' }), trainedVersions);
-  const training = new TrainingService(db, config, sql, catalog, architectures, organizations, datasets, jobs, events, tuner);
-  const trainingAgentDoor = new TrainingAgentDoor(db, config, sql, catalog, versionMetadata, artifacts, blobSweeper, events, log.child({ component: 'training' }), trainedVersions);
+  const trainingAgentDoor = new TrainingAgentDoor(db, config, sql, catalog, versionMetadata, artifacts, blobSweeper, events, log.child({ component: 'training' }), trainedVersions, metrics);
+  const training = new TrainingService(db, config, sql, catalog, architectures, organizations, datasets, jobs, events, tuner, (jobId, run) => trainingAgentDoor.prefetchRows(jobId, run));
   return {
     name: 'training',
     services: { training, trainingAgentDoor, trainedVersions },

@@ -133,6 +133,8 @@ export class TrainingService {
     private readonly events: EventBus,
     /** Tuning (num_trials > 1): queues trials as slots free up and makes the version from the best. */
     readonly tuner: TrainingTuner,
+    /** Told of each training job queued, with its run: reads the agent's first rows ahead (TrainingAgentDoor.prefetchRows). */
+    private readonly queued?: (jobId: string, run: TrainingRun) => void,
   ) {}
 
   private get runs() {
@@ -207,6 +209,7 @@ export class TrainingService {
       await this.runs.delete({ id: run.id });
       throw error;
     }
+    this.queued?.(job.id, run);
     for (const datasetId of new Set(plan.datasets.map((d) => d.datasetId))) await this.datasets.recordUsage(datasetId);
     if (!origin.retraining) await this.created(principal, model.id, prepared);
     const row = [job.id, job.status, `${owner}.${name}`, plan.payload.label.name, plan.payload.features.map((f) => f.name), plan.payload.rowCount, placement.text];

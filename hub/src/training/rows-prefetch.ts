@@ -1,0 +1,76 @@
+/**
+ * The first chunks of a training job's rows, read while the job is being dispatched: queueing,
+ * the claim, the hand-off to the agent and its worker's start take tens of milliseconds that the
+ * agent's first reads (one sandboxed query per chunk) would otherwise follow. The agent asks for
+ * its first chunks at once (up to READ_AHEAD, node-agent/src/jobs/train/training-data.ts), so
+ * those are read here as soon as the job is queued, and the door (training-agent-door.ts) answers
+ * a request for one of them with it — after the job token is checked, as every request is.
+ *
+ * A chunk is held for at most {@link HOLD_MS} and served once; no more than {@link MAX_HELD_BYTES}
+ * are held in all (past that nothing more is read ahead). A chunk asked on another hub, or after
+ * it was dropped, is read as before; a failed read ahead is forgotten and the request reads again.
+ */
+import type { Metrics } from '../metrics.js';
+
+/** Chunks the agent asks for at once (READ_AHEAD in the agent's training-data.ts). */
+export const AGENT_READ_AHEAD = 3;
+/** How long a chunk read ahead waits for its request. */
+export const HOLD_MS = 30_000;
+/** The most bytes of chunks held at once. */
+export const MAX_HELD_BYTES = 64 * 1024 * 1024;
+
+type Outcome = 'used' | 'expired' | 'failed';
+
+export class RowsPrefetch {
+  /** By `jobId:offset:first`: the chunk's JSON text (null once its read failed). */
+  private readonly held = new Map<string, { text: Promise<string | null>; bytes: number; timer: NodeJS.Timeout }>();
+  private heldBytes = 0;
+
+  constructor(private readonly metrics?: Pick<Metrics, 'trainingRowsPrefetched'>) {}
+
+  /** Reads the chunks at `offsets` (of `first` rows each, as the door would answer them) with `read`. */
+  start(jobId: string, chunks: readonly { offset: number; first: number }[], read: (offset: number, first: number) => Promise<string>): void {
+    for (const { offset, first } of chunks) {
+      if (this.heldBytes >= MAX_HELD_BYTES) return;
+      const key = `${jobId}:${offset}:${first}`;
+      const entry = {
+        text: read(offset, first).then(
+          (text) => {
+            if (this.held.get(key) === entry) {
+              entry.bytes = text.length;
+              this.heldBytes += text.length;
+            }
+            return text;
+          },
+          () => {
+            this.drop(key, 'failed');
+            return null;
+          },
+        ),
+        bytes: 0,
+        timer: setTimeout(() => this.drop(key, 'expired'), HOLD_MS).unref(),
+      };
+      this.held.set(key, entry);
+    }
+  }
+
+  /** The chunk read ahead for this request, or null (none, or its read failed): it is served once. */
+  async take(jobId: string, offset: number, first: number): Promise<string | null> {
+    const key = `${jobId}:${offset}:${first}`;
+    const entry = this.held.get(key);
+    if (!entry) return null;
+    const text = await entry.text;
+    if (text === null || this.held.get(key) !== entry) return null;
+    this.drop(key, 'used');
+    return text;
+  }
+
+  private drop(key: string, outcome: Outcome): void {
+    const entry = this.held.get(key);
+    if (!entry) return;
+    clearTimeout(entry.timer);
+    this.held.delete(key);
+    this.heldBytes -= entry.bytes;
+    this.metrics?.trainingRowsPrefetched.inc({ outcome });
+  }
+}
