@@ -7,7 +7,7 @@
  * a request for one of them with it — after the job token is checked, as every request is.
  *
  * A chunk is held for at most {@link HOLD_MS} and served once; no more than {@link MAX_HELD_BYTES}
- * are held in all (past that nothing more is read ahead). A chunk asked on another hub, or after
+ * are held in all, for at most {@link MAX_JOBS_AHEAD} jobs (past that nothing more is read ahead). A chunk asked on another hub, or after
  * it was dropped, is read as before; a failed read ahead is forgotten and the request reads again.
  */
 import type { Metrics } from '../metrics.js';
@@ -18,6 +18,12 @@ export const AGENT_READ_AHEAD = 3;
 export const HOLD_MS = 30_000;
 /** The most bytes of chunks held at once. */
 export const MAX_HELD_BYTES = 64 * 1024 * 1024;
+/**
+ * The most jobs whose chunks are held or being read at once: a burst of statements (a retraining
+ * schedule) queues more jobs than agents take at once, and reading ahead for those that wait
+ * would only hold sandbox connections and memory until the chunks expire.
+ */
+export const MAX_JOBS_AHEAD = 8;
 
 type Outcome = 'used' | 'expired' | 'failed';
 
@@ -25,14 +31,19 @@ export class RowsPrefetch {
   /** By `jobId:offset:first`: the chunk's JSON text (null once its read failed). */
   private readonly held = new Map<string, { text: Promise<string | null>; bytes: number; timer: NodeJS.Timeout }>();
   private heldBytes = 0;
+  /** Chunks held or being read, by job. */
+  private readonly perJob = new Map<string, number>();
 
   constructor(private readonly metrics?: Pick<Metrics, 'trainingRowsPrefetched'>) {}
 
   /** Reads the chunks at `offsets` (of `first` rows each, as the door would answer them) with `read`. */
   start(jobId: string, chunks: readonly { offset: number; first: number }[], read: (offset: number, first: number) => Promise<string>): void {
+    if (this.perJob.size >= MAX_JOBS_AHEAD) return;
     for (const { offset, first } of chunks) {
       if (this.heldBytes >= MAX_HELD_BYTES) return;
       const key = `${jobId}:${offset}:${first}`;
+      if (this.held.has(key)) continue;
+      this.perJob.set(jobId, (this.perJob.get(jobId) ?? 0) + 1);
       const entry = {
         text: read(offset, first).then(
           (text) => {
@@ -71,6 +82,10 @@ export class RowsPrefetch {
     clearTimeout(entry.timer);
     this.held.delete(key);
     this.heldBytes -= entry.bytes;
+    const jobId = key.slice(0, key.indexOf(':'));
+    const left = (this.perJob.get(jobId) ?? 1) - 1;
+    if (left > 0) this.perJob.set(jobId, left);
+    else this.perJob.delete(jobId);
     this.metrics?.trainingRowsPrefetched.inc({ outcome });
   }
 }
