@@ -106,6 +106,12 @@ export const rowsChunk = z
   .strict();
 export type RowsChunk = z.infer<typeof rowsChunk>;
 
+/**
+ * Chunks an agent asks for at once, the first of them as soon as its job starts: the agent reads
+ * this many ahead, and the hub reads the first this many while the job is dispatched.
+ */
+export const ROWS_READ_AHEAD = 3;
+
 export const epochReport = z
   .object({
     /** 1-based. */

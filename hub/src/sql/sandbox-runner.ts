@@ -95,8 +95,6 @@ export async function runSandboxedJson(client: pg.ClientBase, sql: string, first
     const columns = fields.map((f) => f.name);
     const names = columns.map((_, i) => `c${i + 1}`).join(', ');
     const row = jsonRowSql('q', fields.map((f) => f.dataTypeID));
-    // string_agg takes the rows in the subquery's order (a plain scan, no parallel workers).
-    const joined = `SELECT count(*)::int AS n, coalesce(sum(pg_column_size(q.*)), 0)::float8 AS bytes, coalesce(string_agg(${row ?? `''`}, ','), '') AS rows FROM (${capped}) AS q(${names})`;
     if (row === null) {
       const measured = `SELECT q.*, sum(pg_column_size(q.*)) OVER () AS aimass_bytes FROM (${capped}) AS q(${names})`;
       const result = await userQuery(explain, async () => {
@@ -106,6 +104,8 @@ export async function runSandboxedJson(client: pg.ClientBase, sql: string, first
       checkSize(result.rows.length, result.rows.length > 0 ? Number(result.rows[0][columns.length]) : 0, limits);
       return { columns, rowsJson: result.rows.map((r) => JSON.stringify(r.slice(0, -1))).join(','), count: result.rows.length };
     }
+    // string_agg takes the rows in the subquery's order (a plain scan, no parallel workers).
+    const joined = `SELECT count(*)::int AS n, coalesce(sum(pg_column_size(q.*)), 0)::float8 AS bytes, coalesce(string_agg(${row}, ','), '') AS rows FROM (${capped}) AS q(${names})`;
     const result = await userQuery(explain, async () => {
       await checkCost(client, joined, limits);
       return client.query<{ n: number; bytes: number; rows: string }>(joined);

@@ -2,18 +2,17 @@
  * The first chunks of a training job's rows, read while the job is being dispatched: queueing,
  * the claim, the hand-off to the agent and its worker's start take tens of milliseconds that the
  * agent's first reads (one sandboxed query per chunk) would otherwise follow. The agent asks for
- * its first chunks at once (up to READ_AHEAD, node-agent/src/jobs/train/training-data.ts), so
- * those are read here as soon as the job is queued, and the door (training-agent-door.ts) answers
- * a request for one of them with it — after the job token is checked, as every request is.
+ * its first chunks at once (ROWS_READ_AHEAD, schema/training.ts), so those are read here as soon
+ * as the job is queued, and the door (training-agent-door.ts) answers a request for one of them
+ * with it — after the job token is checked, as every request is.
  *
  * A chunk is held for at most {@link HOLD_MS} and served once; no more than {@link MAX_HELD_BYTES}
- * are held in all, for at most {@link MAX_JOBS_AHEAD} jobs (past that nothing more is read ahead). A chunk asked on another hub, or after
- * it was dropped, is read as before; a failed read ahead is forgotten and the request reads again.
+ * are held in all, for at most {@link MAX_JOBS_AHEAD} jobs (past that nothing more is read
+ * ahead). A chunk asked on another hub, or after it was dropped, is read as before; a failed read
+ * ahead is forgotten and the request reads again.
  */
 import type { Metrics } from '../metrics.js';
 
-/** Chunks the agent asks for at once (READ_AHEAD in the agent's training-data.ts). */
-export const AGENT_READ_AHEAD = 3;
 /** How long a chunk read ahead waits for its request. */
 export const HOLD_MS = 30_000;
 /** The most bytes of chunks held at once. */
@@ -29,14 +28,14 @@ type Outcome = 'used' | 'expired' | 'failed';
 
 export class RowsPrefetch {
   /** By `jobId:offset:first`: the chunk's JSON text (null once its read failed). */
-  private readonly held = new Map<string, { text: Promise<string | null>; bytes: number; timer: NodeJS.Timeout }>();
+  private readonly held = new Map<string, { jobId: string; text: Promise<string | null>; bytes: number; timer: NodeJS.Timeout }>();
   private heldBytes = 0;
   /** Chunks held or being read, by job. */
   private readonly perJob = new Map<string, number>();
 
   constructor(private readonly metrics?: Pick<Metrics, 'trainingRowsPrefetched'>) {}
 
-  /** Reads the chunks at `offsets` (of `first` rows each, as the door would answer them) with `read`. */
+  /** Reads `chunks` (each `first` rows from its `offset`, as the door would answer them) with `read`. */
   start(jobId: string, chunks: readonly { offset: number; first: number }[], read: (offset: number, first: number) => Promise<string>): void {
     if (this.perJob.size >= MAX_JOBS_AHEAD) return;
     for (const { offset, first } of chunks) {
@@ -45,6 +44,7 @@ export class RowsPrefetch {
       if (this.held.has(key)) continue;
       this.perJob.set(jobId, (this.perJob.get(jobId) ?? 0) + 1);
       const entry = {
+        jobId,
         text: read(offset, first).then(
           (text) => {
             if (this.held.get(key) === entry) {
@@ -82,10 +82,9 @@ export class RowsPrefetch {
     clearTimeout(entry.timer);
     this.held.delete(key);
     this.heldBytes -= entry.bytes;
-    const jobId = key.slice(0, key.indexOf(':'));
-    const left = (this.perJob.get(jobId) ?? 1) - 1;
-    if (left > 0) this.perJob.set(jobId, left);
-    else this.perJob.delete(jobId);
+    const left = (this.perJob.get(entry.jobId) ?? 1) - 1;
+    if (left > 0) this.perJob.set(entry.jobId, left);
+    else this.perJob.delete(entry.jobId);
     this.metrics?.trainingRowsPrefetched.inc({ outcome });
   }
 }

@@ -15,6 +15,7 @@ import {
   checkpointState,
   checkpointWeightBytes,
   epochReports,
+  ROWS_READ_AHEAD,
   trainedModelInfo,
   type CheckpointState,
   type FeatureColumn,
@@ -29,7 +30,7 @@ import { AppError, badInput, notFound } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { EventBus } from '../pubsub.js';
-import { AGENT_READ_AHEAD, RowsPrefetch } from './rows-prefetch.js';
+import { RowsPrefetch } from './rows-prefetch.js';
 import { TrainingCheckpoint } from './training-checkpoint.entity.js';
 import { TrainingEpoch } from './training-epoch.entity.js';
 import { TrainingRun, type TrialArtifact } from './training-run.entity.js';
@@ -99,7 +100,7 @@ export class TrainingAgentDoor {
   prefetchRows(jobId: string, run: Pick<TrainingRun, 'querySql' | 'datasets' | 'rowCount'>): void {
     const size = this.config.training.chunkRows;
     const chunks: { offset: number; first: number }[] = [];
-    for (let k = 0; k < AGENT_READ_AHEAD && (k === 0 || k * size < run.rowCount); k++) chunks.push({ offset: k * size, first: this.chunkRows(k * size, size) });
+    for (let k = 0; k < ROWS_READ_AHEAD && (k === 0 || k * size < run.rowCount); k++) chunks.push({ offset: k * size, first: this.chunkRows(k * size, size) });
     this.prefetch.start(jobId, chunks, (offset, first) => this.readChunk(run, offset, first));
   }
 

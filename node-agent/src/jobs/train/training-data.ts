@@ -3,7 +3,7 @@
  * evaluation rows the same way on every attempt (so an agent resuming from a checkpoint goes on
  * with the same split), and encoded into the network's inputs and targets.
  */
-import { categoryValue, FeatureEncoder, numberValue, type FeatureSpec, type RowsChunk, type TrainPayload } from '../../../../schema/index.js';
+import { categoryValue, FeatureEncoder, numberValue, ROWS_READ_AHEAD, type FeatureSpec, type RowsChunk, type TrainPayload } from '../../../../schema/index.js';
 import { PermanentJobError } from '../job-handler.js';
 import type { TrainingHub } from './training-hub.js';
 
@@ -13,14 +13,12 @@ export interface Rows {
   rows: unknown[][];
 }
 
-/** Chunks asked for at once. */
-const READ_AHEAD = 3;
-
 /**
  * Reads every row of the training query, chunk by chunk, until a short chunk or exactly the count.
  * The hub counted the rows when it planned the job (`rowCount`, the same query over dataset
- * versions that never change), so the chunks up to that count are asked for {@link READ_AHEAD} at
- * a time rather than one after another; they are taken in order. Reading stops when the rows read
+ * versions that never change), so the chunks up to that count are asked for ROWS_READ_AHEAD
+ * (schema/training.ts) at a time rather than one after another; they are taken in order (the hub
+ * reads the first of them while the job is dispatched). Reading stops when the rows read
  * reach the count at a chunk's end (no request past it only to find it empty), and otherwise goes
  * on until a short chunk, should the count be wrong.
  */
@@ -40,7 +38,7 @@ export async function readRows(hub: TrainingHub, payload: TrainPayload, signal: 
   let columns: string[] | null = null;
   for (let k = 0; ; k++) {
     signal.throwIfAborted();
-    for (let ahead = k + 1; ahead < k + READ_AHEAD && ahead * size < payload.rowCount; ahead++) ask(ahead);
+    for (let ahead = k + 1; ahead < k + ROWS_READ_AHEAD && ahead * size < payload.rowCount; ahead++) ask(ahead);
     const chunk = await ask(k);
     asked.delete(k);
     columns ??= chunk.columns;
