@@ -59,7 +59,7 @@ const SETTINGS = {
   claimJobs: listEnv('BENCH_CLAIM_JOBS', [1000, 100_000]),
   /** Claims timed at each queue size (at most the queue size). */
   claimCount: intEnv('BENCH_CLAIM_COUNT', 1000),
-  claimRounds: intEnv('BENCH_CLAIM_ROUNDS', 1),
+  claimRounds: intEnv('BENCH_CLAIM_ROUNDS', 3),
   claimWarmup: intEnv('BENCH_CLAIM_WARMUP', 50),
   heartbeatAgents: intEnv('BENCH_HEARTBEAT_AGENTS', 200),
   sampleSeconds: intEnv('BENCH_SAMPLE_SECONDS', 15),
