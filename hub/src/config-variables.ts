@@ -137,6 +137,12 @@ export const VARIABLES = {
     description: 'rows of an upload sampled to infer column types (every row is then checked)',
     parse: int(1, 1000000),
   },
+  AIMASS_DATASET_OVERLAP_WAIT_MS: {
+    default: '2000',
+    description:
+      'on PostgreSQL an upload is loaded while its body arrives; its transaction may wait this long in all for bytes still on their way, then the body is loaded once it is all in (a slow sender holds no database connection)',
+    parse: int(0, 600000),
+  },
   AIMASS_DATASET_PROFILE_SAMPLE_ROWS: {
     default: '30000',
     description:

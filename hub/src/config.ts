@@ -41,7 +41,7 @@ export interface Config {
   jobs: { leaseSeconds: number; retryBaseSeconds: number; retryMaxSeconds: number; tickSeconds: number; benchmarkOnJoin: boolean };
   localAgents: number;
   webDir: string;
-  datasets: { maxBytes: number; inferRows: number; maxRows: number; maxColumns: number; profileSampleRows: number };
+  datasets: { maxBytes: number; inferRows: number; maxRows: number; maxColumns: number; profileSampleRows: number; overlapWaitMs: number };
   models: { maxBytes: number; checkConcurrency: number; checkQueue: number };
   /** Per-owner storage quotas in bytes; 0 is unlimited. */
   quotas: { datasetBytes: number; artifactBytes: number };
@@ -159,6 +159,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxRows: v.AIMASS_DATASET_MAX_ROWS,
       maxColumns: v.AIMASS_DATASET_MAX_COLUMNS,
       profileSampleRows: v.AIMASS_DATASET_PROFILE_SAMPLE_ROWS,
+      overlapWaitMs: v.AIMASS_DATASET_OVERLAP_WAIT_MS,
     },
     models: { maxBytes: v.AIMASS_MODEL_MAX_BYTES, checkConcurrency: v.AIMASS_MODEL_CHECK_CONCURRENCY, checkQueue: v.AIMASS_MODEL_CHECK_QUEUE },
     quotas: { datasetBytes: v.AIMASS_QUOTA_DATASET_BYTES, artifactBytes: v.AIMASS_QUOTA_ARTIFACT_BYTES },

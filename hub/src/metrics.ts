@@ -54,6 +54,12 @@ export function createMetrics() {
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
+    datasetUploadsReadAgain: new Counter({
+      name: 'aimass_dataset_uploads_read_again_total',
+      help: 'Dataset uploads whose loading, begun while the body arrived, started again once it was all in, by reason: waited (the sender was slow), encoding (not UTF-8 past what was read)',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
     jobsDispatched: new Counter({
       name: 'aimass_jobs_dispatched_total',
       help: 'Jobs handed to agents, by kind',

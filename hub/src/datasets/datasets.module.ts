@@ -19,14 +19,14 @@ export interface DatasetsServices {
 }
 
 export function datasetsModule(
-  { db, config, events }: HubFloor,
+  { db, config, events, metrics }: HubFloor,
   /** The hub database's kind: the SQL sandbox's read policy differs on PGlite. */
   databaseKind: 'pglite' | 'postgres',
   { accounts, organizations, access }: Pick<AccountsServices, 'accounts' | 'organizations' | 'access'>,
   { notificationSubjects, notificationFanOut }: Pick<NotificationsServices, 'notificationSubjects' | 'notificationFanOut'>,
 ): HubModule<DatasetsServices> {
   const datasetAccess = new ResourceSharing(db, access, accounts, events, DATASET_SHARING);
-  const datasets = new DatasetsService(db, config, databaseKind, accounts, organizations, datasetAccess, notificationFanOut);
+  const datasets = new DatasetsService(db, config, databaseKind, accounts, organizations, datasetAccess, notificationFanOut, metrics);
   notificationSubjects.register(SubjectKind.DATASET, datasetAccess, datasets);
   return {
     name: 'datasets',

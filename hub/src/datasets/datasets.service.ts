@@ -28,8 +28,8 @@ import { DatasetVersion, SQL_TYPES, type DatasetColumn } from './dataset-version
 import { protectDatasetTable } from './sandbox-read-policy.js';
 import { Dataset, DatasetVisibility } from './dataset.entity.js';
 import { DEFAULT_NULL_TOKENS, type NumberFormat } from './ingest/cells.js';
-import { ingest, type IngestOptions, type RaggedPolicy, type UploadFormat } from './ingest/ingest.js';
-import { spool, TooLargeError, type SpoolRoom } from './ingest/spool.js';
+import { bodyFault, ingest, type IngestOptions, type RaggedPolicy, type UploadFormat } from './ingest/ingest.js';
+import { ReadAgainWhole, startSpool, TooLargeError, type SpoolFile, type SpoolHead, type Spooled, type SpoolRoom } from './ingest/spool.js';
 import { anova, type AnovaResult } from './anova.js';
 import { emptyPage, filterText } from '../db/keyset-search.js';
 import { searchDatasets, type DatasetSearch } from './search.js';
@@ -37,6 +37,7 @@ import { computeProfile } from './profile.js';
 import { queryRows, type RowsArgs, type RowsPage } from './rows-query.js';
 import type { ResourceSharing } from '../sharing/index.js';
 import { NotificationKind, SubjectKind, type NotificationFanOut } from '../notifications/index.js';
+import type { Metrics } from '../metrics.js';
 
 export interface DatasetInput {
   owner?: string | null;
@@ -72,6 +73,7 @@ export class DatasetsService {
     private readonly sharing: ResourceSharing,
     /** Tells the dataset's subscribers of each new version, in the upload's transaction. */
     private readonly notifications: NotificationFanOut,
+    private readonly metrics: Pick<Metrics, 'datasetUploadsReadAgain'>,
   ) {}
 
   private get repo() {
@@ -372,8 +374,11 @@ export class DatasetsService {
   /**
    * Uploads a new version from a byte stream. Checks run before a byte is read: the credential's
    * scope, write access to the dataset (NOT_FOUND when it is private and not yours), the options,
-   * and the declared length. The body is spooled to a temporary file, then read twice (sample,
-   * then load). The table, its rows, its profile and the version row are created in one
+   * and the declared length. The body is spooled to a temporary file, and read twice (sample,
+   * then load) as it arrives: on PostgreSQL the ingest starts once the body's head is in and loads
+   * behind the receiving (startSpool), waiting for bytes at most AIMASS_DATASET_OVERLAP_WAIT_MS in
+   * all (its transaction holds a pooled connection meanwhile), past which — or when a byte past what it read turns out not to be UTF-8 — it starts again on the whole
+   * body. The table, its rows, its profile and the version row are created in one
    * transaction: a failure anywhere leaves none of them. `timings`, when given, receives the
    * milliseconds each step took (the REST route answers them as Server-Timing).
    */
@@ -401,69 +406,111 @@ export class DatasetsService {
       if (timings) timings[name] = now - mark;
       mark = now;
     };
+    const spooling = startSpool(body, file, maxBytes, room);
     try {
-      const spooled = await spool(body, file, maxBytes, room);
+      // PGlite serves the whole hub through one connection: a transaction waiting for a body would
+      // hold it, so there the body is all in before its transaction begins. Parquet is read from its footer.
+      const overlap = this.backend === 'postgres' && options.format !== 'parquet';
+      if (!overlap) await spooling.done;
+      const head = await spooling.head;
       step('spool');
-      const id = randomUUID();
-      // Generated, never from user input.
-      const table = `datasets.v_${id.replace(/-/g, '')}`;
-      const qr = this.db.createQueryRunner();
-      await qr.connect();
-      await qr.startTransaction();
+      const attempt = (maxWaitMs: number, known: SpoolHead) => this.createVersion(principal, dataset, owner, options, room, spooling.file(maxWaitMs), known, spooling.done, step);
       try {
-        const { columns, report, rowCount } = await ingest({ file, spooled, options, qr, backend: this.backend, table });
-        step('ingest');
-        const profile = await computeProfile(qr, table, columns, { sampleRows: this.config.datasets.profileSampleRows });
-        step('profile');
-        if (room) {
-          // Checked again under a lock: concurrent uploads by one owner cannot together cross the quota.
-          await lockOwnerQuota(qr, 'datasets', dataset.ownerId);
-          const used = await datasetBytesOf(qr, dataset.ownerId);
-          const limit = this.config.quotas.datasetBytes;
-          if (used + spooled.bytes > limit) throw new QuotaExceededError('datasets', owner, used, limit, spooled.bytes);
-        }
-        // Serialises concurrent uploads to one dataset for the numbering only.
-        await qr.query(`SELECT 1 FROM datasets WHERE id = $1 FOR UPDATE`, [dataset.id]);
-        const [{ next }] = await qr.query(`SELECT coalesce(max(number), 0) + 1 AS next FROM dataset_versions WHERE dataset_id = $1`, [dataset.id]);
-        const repo = qr.manager.getRepository(DatasetVersion);
-        const version = await repo.save(
-          repo.create({
-            id,
-            datasetId: dataset.id,
-            number: Number(next),
-            tableName: table,
-            status: 'ready',
-            rowCount,
-            columns,
-            ingestReport: report,
-            profile,
-            createdBy: principal.user.id,
-          }),
-        );
-        await qr.query(`UPDATE datasets SET updated_at = now() WHERE id = $1`, [dataset.id]);
-        const announce = await this.notifications.record(qr, {
-          kind: NotificationKind.DATASET_VERSION_CREATED,
-          subject: { kind: SubjectKind.DATASET, id: dataset.id },
-          version: version.number,
-          detail: `${rowCount} rows`,
-        });
-        await qr.commitTransaction();
-        step('commit');
-        announce();
-        return version;
+        return await attempt(overlap ? this.config.datasets.overlapWaitMs : 0, head);
       } catch (error) {
-        await qr.rollbackTransaction().catch(() => undefined);
-        throw error;
-      } finally {
-        await qr.release();
+        // Counted as it happens (its transaction is already rolled back), not once the body is in.
+        if (error instanceof ReadAgainWhole) this.metrics.datasetUploadsReadAgain.inc({ reason: error.reason });
+        // What the whole body says comes first, as when it was all read before the ingest: over a
+        // limit, cut off, empty or binary.
+        const spooled = await spooling.done;
+        const fault = bodyFault(spooled, options);
+        if (fault) throw fault;
+        // Read before it was all in and the reading had to stop (a slow sender), or read as UTF-8 and
+        // it was not: read it again whole, in a new transaction.
+        if (!(error instanceof ReadAgainWhole) && !(head.utf8 && spooled.encoding === 'latin1')) throw error;
+        if (!(error instanceof ReadAgainWhole)) this.metrics.datasetUploadsReadAgain.inc({ reason: 'encoding' });
+        return await attempt(0, spooled);
       }
     } finally {
       await rm(file, { force: true });
     }
   }
+
+  /**
+   * The upload's transaction: the table and its rows, the profile, the version row and its
+   * notification, all or none.
+   */
+  private async createVersion(
+    principal: Principal,
+    dataset: Dataset,
+    owner: string,
+    options: IngestOptions,
+    room: SpoolRoom | undefined,
+    file: SpoolFile,
+    head: SpoolHead,
+    whole: Promise<Spooled>,
+    step: (name: keyof UploadTimings) => void,
+  ): Promise<DatasetVersion> {
+    const id = randomUUID();
+    // Generated, never from user input.
+    const table = `datasets.v_${id.replace(/-/g, '')}`;
+    const qr = this.db.createQueryRunner();
+    await qr.connect();
+    await qr.startTransaction();
+    try {
+      const { columns, report, rowCount } = await ingest({ file, head, whole, options, qr, backend: this.backend, table });
+      step('ingest');
+      const profile = await computeProfile(qr, table, columns, { sampleRows: this.config.datasets.profileSampleRows });
+      step('profile');
+      if (room) {
+        // Checked again under a lock: concurrent uploads by one owner cannot together cross the quota.
+        await lockOwnerQuota(qr, 'datasets', dataset.ownerId);
+        const used = await datasetBytesOf(qr, dataset.ownerId);
+        const limit = this.config.quotas.datasetBytes;
+        if (used + report.bytes > limit) throw new QuotaExceededError('datasets', owner, used, limit, report.bytes);
+      }
+      // Serialises concurrent uploads to one dataset for the numbering only.
+      await qr.query(`SELECT 1 FROM datasets WHERE id = $1 FOR UPDATE`, [dataset.id]);
+      const [{ next }] = await qr.query(`SELECT coalesce(max(number), 0) + 1 AS next FROM dataset_versions WHERE dataset_id = $1`, [dataset.id]);
+      const repo = qr.manager.getRepository(DatasetVersion);
+      const version = await repo.save(
+        repo.create({
+          id,
+          datasetId: dataset.id,
+          number: Number(next),
+          tableName: table,
+          status: 'ready',
+          rowCount,
+          columns,
+          ingestReport: report,
+          profile,
+          createdBy: principal.user.id,
+        }),
+      );
+      await qr.query(`UPDATE datasets SET updated_at = now() WHERE id = $1`, [dataset.id]);
+      const announce = await this.notifications.record(qr, {
+        kind: NotificationKind.DATASET_VERSION_CREATED,
+        subject: { kind: SubjectKind.DATASET, id: dataset.id },
+        version: version.number,
+        detail: `${rowCount} rows`,
+      });
+      await qr.commitTransaction();
+      step('commit');
+      announce();
+      return version;
+    } catch (error) {
+      await qr.rollbackTransaction().catch(() => undefined);
+      throw error;
+    } finally {
+      await qr.release();
+    }
+  }
 }
 
-/** Milliseconds per step of an upload: receiving the body, reading and loading it, profiling it, and the version row up to the commit. */
+/**
+ * Milliseconds per step of an upload: receiving the body (on PostgreSQL its head only: the rest is
+ * received while it is loaded), reading and loading it, profiling it, and the version row up to the commit.
+ */
 export interface UploadTimings {
   spool?: number;
   ingest?: number;

@@ -7,6 +7,10 @@
  */
 import { createReadStream } from 'node:fs';
 import { Transform, type Readable } from 'node:stream';
+import type { SpoolFile } from './spool.js';
+
+/** A file to read: a path, or an upload's spooled file, read as it is written. */
+export type SourceFile = string | SpoolFile;
 
 // 0x80–0x9F; the five bytes Windows-1252 leaves undefined keep their Latin-1 code point.
 const CP1252 = [
@@ -19,15 +23,15 @@ export function decodeSingleByte(bytes: Buffer): string {
 }
 
 /** The file's content as a stream of UTF-8 bytes, read `chunkBytes` at a time (Node's default when absent). */
-export function utf8Stream(file: string, encoding: 'utf8' | 'latin1', chunkBytes?: number): Readable {
-  const bytes = createReadStream(file, chunkBytes ? { highWaterMark: chunkBytes } : {});
+export function utf8Stream(file: SourceFile, encoding: 'utf8' | 'latin1', chunkBytes?: number): Readable {
+  const bytes = typeof file === 'string' ? createReadStream(file, chunkBytes ? { highWaterMark: chunkBytes } : {}) : file.stream(chunkBytes);
   if (encoding === 'utf8') return bytes;
   const reencode = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       callback(null, Buffer.from(decodeSingleByte(chunk), 'utf8'));
     },
   });
-  bytes.on('error', (error) => reencode.destroy(error));
+  bytes.on('error', (error: Error) => reencode.destroy(error));
   reencode.on('close', () => bytes.destroy());
   return bytes.pipe(reencode);
 }

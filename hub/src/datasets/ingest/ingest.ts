@@ -3,9 +3,14 @@
  * record through cleaning (trim, null tokens, typed parsing) into the version's table. Runs on
  * the upload transaction's connection; any throw rolls the whole upload back (no table, no
  * version). Returns the columns and the ingest report.
+ *
+ * It may start before the whole body is in (spool.ts): from the head alone, reading the file as it
+ * arrives. What only the whole body tells is checked when the load has read to its end — a NUL
+ * byte past the head, and whether the file was UTF-8 throughout: read as UTF-8 and found not to be,
+ * it throws ReadAgainWhole and the upload starts again on the whole file.
  */
 import type { QueryRunner } from 'typeorm';
-import { badInput } from '../../errors.js';
+import { badInput, type AppError } from '../../errors.js';
 import { ColumnType, SQL_TYPES, type DatasetColumn } from '../dataset-version.entity.js';
 import { protectDatasetTable } from '../sandbox-read-policy.js';
 import { cellParsers, loadParsers, nullMatcher, type NumberFormat } from './cells.js';
@@ -15,7 +20,8 @@ import { openParquet } from './parquet.js';
 import { passThrough } from './pass-through.js';
 import { copyLoader, insertLoader, type RowLoader } from './loader.js';
 import { batched, csvRecordBatches, jsonCell, jsonRecords, type RawRecord } from './records.js';
-import { sniffDelimiter, type Spooled } from './spool.js';
+import type { SourceFile } from './decode.js';
+import { ReadAgainWhole, sniffDelimiter, type SpoolHead, type Spooled } from './spool.js';
 
 export type UploadFormat = 'csv' | 'tsv' | 'jsonl' | 'parquet';
 export type RaggedPolicy = 'reject' | 'pad';
@@ -75,10 +81,17 @@ interface Source {
   ignoredKeys: Set<string>;
 }
 
-async function openSource(file: string, spooled: Spooled, options: IngestOptions): Promise<{ source: Source; delimiter: string | null }> {
-  const encoding = spooled.encoding;
+async function openSource(
+  file: SourceFile,
+  head: SpoolHead,
+  encoding: 'utf8' | 'latin1',
+  whole: Promise<Spooled>,
+  options: IngestOptions,
+): Promise<{ source: Source; delimiter: string | null }> {
   if (options.format === 'parquet') {
-    const parquet = await openParquet(file, { maxRows: options.maxRows, maxBytes: options.maxBytes, fileBytes: spooled.bytes });
+    // Read from its footer: the whole file first.
+    const { bytes } = await whole;
+    const parquet = await openParquet(typeof file === 'string' ? file : file.path, { maxRows: options.maxRows, maxBytes: options.maxBytes, fileBytes: bytes });
     return { delimiter: null, source: { header: parquet.header, ignoredKeys: new Set(), records: () => batched(parquet.records()) } };
   }
   if (options.format === 'jsonl') {
@@ -109,7 +122,7 @@ async function openSource(file: string, spooled: Spooled, options: IngestOptions
   }
   let delimiter = options.format === 'tsv' ? '\t' : options.delimiter;
   if (!delimiter) {
-    const text = spooled.head.toString(encoding === 'utf8' ? 'utf8' : 'latin1').replace(/^\uFEFF/, '');
+    const text = head.head.toString(encoding === 'utf8' ? 'utf8' : 'latin1').replace(/^\uFEFF/, '');
     delimiter = sniffDelimiter(text.split(/\r?\n/, 1)[0] ?? '');
   }
   let header: string[] | undefined;
@@ -138,18 +151,32 @@ async function openSource(file: string, spooled: Spooled, options: IngestOptions
   };
 }
 
+/**
+ * What makes a body no dataset at all, from its head or (with `Spooled`) the whole of it: empty,
+ * or binary. Such a body gets this answer whatever else a read of it ran into.
+ */
+export function bodyFault(body: SpoolHead | Spooled, options: IngestOptions): AppError | undefined {
+  if (body.ended && body.head.length === 0) return badInput('body', 'The file is empty');
+  if (options.format !== 'parquet' && (body.hasNul || body.controlShare > 0.05)) return badInput('body', 'The file does not look like text (it holds binary data)');
+  return undefined;
+}
+
 export async function ingest(params: {
-  file: string;
-  spooled: Spooled;
+  file: SourceFile;
+  /** The head of the body; `whole` settles when all of it is in the file. */
+  head: SpoolHead;
+  whole: Promise<Spooled>;
   options: IngestOptions;
   qr: QueryRunner;
   backend: 'postgres' | 'pglite';
   table: string;
 }): Promise<{ columns: DatasetColumn[]; report: IngestReport; rowCount: number }> {
-  const { file, spooled, options, qr, table } = params;
-  if (spooled.bytes === 0) throw badInput('body', 'The file is empty');
-  if (options.format !== 'parquet' && (spooled.hasNul || spooled.controlShare > 0.05)) throw badInput('body', 'The file does not look like text (it holds binary data)');
-  const { source, delimiter } = await openSource(file, spooled, options);
+  const { file, head, whole, options, qr, table } = params;
+  const early = bodyFault(head, options);
+  if (early) throw early;
+  // Bytes that are not UTF-8 make the whole file single-byte text; found past the head, the load starts again.
+  const encoding = head.utf8 ? 'utf8' : 'latin1';
+  const { source, delimiter } = await openSource(file, head, encoding, whole, options);
   if (source.header.length === 0 || source.header.every((h) => h.trim() === '')) {
     throw badInput('body', options.format === 'jsonl' ? 'The file holds no JSON objects' : 'The file is empty (no header row)');
   }
@@ -263,12 +290,17 @@ export async function ingest(params: {
       );
     }
     await loader.finish();
+    const spooled = await whole;
+    const fault = bodyFault(spooled, options);
+    if (fault) throw fault;
+    if (options.format !== 'parquet' && spooled.encoding !== encoding) throw new ReadAgainWhole('encoding');
   } catch (error) {
     // End the COPY cleanly (the rollback discards what it loaded) so the connection stays usable.
     await loader.finish().catch(() => loader.abort());
     throw error;
   }
   await qr.query(`ALTER TABLE ${table} ADD PRIMARY KEY (_row)`);
+  const spooled = await whole;
 
   const renamedColumns = columns.filter((c) => c.name !== c.originalName).map((c) => ({ from: c.originalName, to: c.name }));
   return {

@@ -11,7 +11,7 @@
  * caller hands the rest of the file to csv-parse, which decides (and words any error) as before.
  */
 import { StringDecoder } from 'node:string_decoder';
-import { utf8Stream } from './decode.js';
+import { utf8Stream, type SourceFile } from './decode.js';
 import { LineRecord, type RawRecord } from './raw-record.js';
 
 /** The reader met something only csv-parse decides; `records` were yielded before it. */
@@ -48,7 +48,7 @@ interface Parsed {
   isRecord: boolean;
 }
 
-export async function* plainCsvBatches(file: string, delimiter: string, encoding: 'utf8' | 'latin1'): AsyncGenerator<RawRecord[]> {
+export async function* plainCsvBatches(file: SourceFile, delimiter: string, encoding: 'utf8' | 'latin1'): AsyncGenerator<RawRecord[]> {
   if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\r' || delimiter === '\n') throw new NotPlainCsv();
   const quoting = delimiter !== '\t';
   const delim = delimiter.charCodeAt(0);

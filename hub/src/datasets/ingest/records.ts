@@ -6,7 +6,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { CsvError, parse } from 'csv-parse';
 import { AppError, badInput } from '../../errors.js';
-import { utf8Stream } from './decode.js';
+import { utf8Stream, type SourceFile } from './decode.js';
 import { NotPlainCsv, plainCsvBatches } from './plain-csv.js';
 import type { RawRecord } from './raw-record.js';
 
@@ -15,7 +15,7 @@ export const MAX_RECORD_CHARS = 16 * 1024 * 1024;
 
 export type { RawRecord } from './raw-record.js';
 
-export async function* csvRecords(file: string, delimiter: string, encoding: 'utf8' | 'latin1'): AsyncGenerator<RawRecord> {
+export async function* csvRecords(file: SourceFile, delimiter: string, encoding: 'utf8' | 'latin1'): AsyncGenerator<RawRecord> {
   const source = utf8Stream(file, encoding);
   const parser = source.pipe(
     parse({
@@ -29,6 +29,8 @@ export async function* csvRecords(file: string, delimiter: string, encoding: 'ut
       max_record_size: MAX_RECORD_CHARS,
     }),
   );
+  // pipe() does not pass the source's failure on (a spooled body cut off, or a read told to wait for it whole).
+  source.on('error', (error: Error) => parser.destroy(error));
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       yield { line: info.lines, cells: record };
@@ -54,7 +56,7 @@ const BATCH = 1024;
  * file keeps to the shape it reads, then by csv-parse from the first record it does not (csv-parse
  * reads the file again from the start and its records already yielded are skipped).
  */
-export async function* csvRecordBatches(file: string, delimiter: string, encoding: 'utf8' | 'latin1'): AsyncGenerator<RawRecord[]> {
+export async function* csvRecordBatches(file: SourceFile, delimiter: string, encoding: 'utf8' | 'latin1'): AsyncGenerator<RawRecord[]> {
   let yielded = 0;
   try {
     for await (const batch of plainCsvBatches(file, delimiter, encoding)) {
@@ -99,7 +101,7 @@ export interface JsonRecord {
 }
 
 /** JSON Lines: one JSON object per non-blank line; anything else is refused with its line number. */
-export async function* jsonRecords(file: string, encoding: 'utf8' | 'latin1'): AsyncGenerator<JsonRecord> {
+export async function* jsonRecords(file: SourceFile, encoding: 'utf8' | 'latin1'): AsyncGenerator<JsonRecord> {
   const input = utf8Stream(file, encoding);
   let line = 0;
   try {

@@ -3,24 +3,41 @@
  * (refusing past the limit), checking whether the bytes are valid UTF-8, noting a BOM, and
  * spotting binary content (NUL bytes). Memory stays bounded: one chunk at a time, plus the first
  * {@link HEAD_BYTES} bytes kept for sniffing.
+ *
+ * The file can be read while it is written ({@link SpoolFile}): the ingest starts once the head is
+ * in and reads behind the body as it arrives, so receiving and loading overlap instead of running
+ * one after the other. What only the whole body tells — its size, whether every byte was UTF-8, a
+ * NUL past the head, a body cut off or over a limit — is known when {@link Spooling.done} settles.
  */
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { isUtf8 } from 'node:buffer';
 import { once } from 'node:events';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { AppError, BodyTooLargeError } from '../../errors.js';
 
 export const HEAD_BYTES = 64 * 1024;
 
-export interface Spooled {
+/** What the first {@link HEAD_BYTES} bytes (or the whole body, when shorter) say. */
+export interface SpoolHead {
+  /** The first bytes of the file, for delimiter sniffing. */
+  head: Buffer;
+  /** True when the body ended within the head. */
+  ended: boolean;
+  /** Every byte up to the head's end was valid UTF-8 (a later byte may still not be). */
+  utf8: boolean;
+  bom: boolean;
+  /** A NUL byte in the head; control characters other than tab, CR, LF, FF as a share of the head. */
+  hasNul: boolean;
+  controlShare: number;
+}
+
+export interface Spooled extends SpoolHead {
   bytes: number;
   /** 'utf8' when every byte sequence is valid UTF-8, else 'latin1' (ISO-8859-1 maps every byte). */
   encoding: 'utf8' | 'latin1';
-  bom: boolean;
-  /** The first bytes of the file, for delimiter sniffing. */
-  head: Buffer;
-  /** Control characters other than tab, CR, LF, FF in the head, and whether any NUL appeared anywhere. */
+  /** A NUL byte anywhere in the file. */
   hasNul: boolean;
-  controlShare: number;
 }
 
 /** A dataset upload past AIMASS_DATASET_MAX_BYTES. */
@@ -32,69 +49,250 @@ export interface SpoolRoom {
   exceeded(bytes: number): AppError;
 }
 
-export async function spool(body: Readable, file: string, maxBytes: number, room?: SpoolRoom): Promise<Spooled> {
+/**
+ * A reader of the spooled file asked for it before the body was in, and the answer needs the whole
+ * body: the reader waited for bytes longer than it may (a slow sender must not hold the upload's
+ * database transaction open), or the bytes were read as UTF-8 and a later byte was not. The upload
+ * starts its ingest again once the body is in.
+ */
+export class ReadAgainWhole extends Error {
+  constructor(readonly reason: 'waited' | 'encoding') {
+    super(reason === 'waited' ? 'the ingest waited too long for the body' : 'the body is not UTF-8 past what was read');
+  }
+}
+
+/** The spooled file, readable as it is written. */
+export interface SpoolFile {
+  path: string;
+  /** The file's bytes from the start, `chunkBytes` at a time (64 KiB when absent), as they arrive. */
+  stream(chunkBytes?: number): Readable;
+}
+
+export interface Spooling {
+  /** Settles once the head is in the file (rejects with the spool's error if it fails first). */
+  head: Promise<SpoolHead>;
+  /** Settles when the whole body is in the file; rejects with why it is not (too large, over the quota, cut off). */
+  done: Promise<Spooled>;
+  /**
+   * The file. `maxWaitMs` bounds how long its readers together may wait for bytes not yet received
+   * before they fail with {@link ReadAgainWhole}; once the body is in, nothing waits.
+   */
+  file(maxWaitMs: number): SpoolFile;
+}
+
+export function startSpool(body: Readable, file: string, maxBytes: number, room?: SpoolRoom): Spooling {
   const out = createWriteStream(file);
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let utf8 = true;
-  let bytes = 0;
-  let hasNul = false;
+  let written = 0;
+  let settled: { spooled: Spooled } | { error: unknown } | undefined;
+  let wake: (() => void)[] = [];
+  const advanced = () => {
+    const waiting = wake;
+    wake = [];
+    for (const resolve of waiting) resolve();
+  };
+  let headDone: (head: SpoolHead) => void = () => undefined;
+  const head = new Promise<SpoolHead>((resolve) => (headDone = resolve));
   const headParts: Buffer[] = [];
   let headLength = 0;
-  try {
+  let headSent = false;
+  let utf8 = true;
+  let carry: Buffer = Buffer.alloc(0);
+  let hasNul = false;
+  let bytes = 0;
+  let writeError: unknown;
+  out.on('error', (error) => {
+    writeError ??= error;
+    advanced();
+  });
+
+  const describeHead = (ended: boolean): SpoolHead => {
+    const bytesOfHead = Buffer.concat(headParts);
+    let control = 0;
+    for (const byte of bytesOfHead) if (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d && byte !== 0x0c) control++;
+    return {
+      head: bytesOfHead,
+      ended,
+      utf8: utf8 && (!ended || carry.length === 0),
+      bom: bytesOfHead[0] === 0xef && bytesOfHead[1] === 0xbb && bytesOfHead[2] === 0xbf,
+      hasNul: bytesOfHead.includes(0),
+      controlShare: bytesOfHead.length ? control / bytesOfHead.length : 0,
+    };
+  };
+
+  const done = (async (): Promise<Spooled> => {
     try {
-      await copy();
-    } catch (error) {
-      if (error instanceof AppError) throw error;
-      const e = error as { code?: string; message?: string };
-      if (e.code === 'ECONNRESET' || e.message === 'aborted') {
-        throw new AppError('BAD_USER_INPUT', 'The upload was cut off before it ended', [{ field: 'body', message: 'incomplete' }]);
-      }
-      throw error;
-    }
-    if (utf8) {
       try {
-        decoder.decode();
-      } catch {
-        utf8 = false;
+        // Not destroying the request on an early stop lets the route still answer 413.
+        for await (const chunk of body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+          if (writeError) throw writeError;
+          bytes += chunk.length;
+          if (bytes > maxBytes) throw new TooLargeError(maxBytes);
+          if (room && bytes > room.bytes) throw room.exceeded(bytes);
+          if (headLength < HEAD_BYTES) {
+            headParts.push(chunk.subarray(0, HEAD_BYTES - headLength));
+            headLength += Math.min(chunk.length, HEAD_BYTES - headLength);
+          }
+          if (!hasNul && chunk.includes(0)) hasNul = true;
+          if (utf8) [utf8, carry] = checkUtf8(carry, chunk);
+          const length = chunk.length;
+          // Readers see a byte once it is in the file.
+          const flushed = new Promise<void>((resolve, reject) => out.write(chunk, (error) => (error ? reject(error) : resolve())));
+          void flushed.then(() => {
+            written += length;
+            if (!headSent && headLength >= HEAD_BYTES && written >= HEAD_BYTES) {
+              headSent = true;
+              headDone(describeHead(false));
+            }
+            advanced();
+          }, () => undefined);
+          if (out.writableNeedDrain) await once(out, 'drain');
+        }
+      } catch (error) {
+        if (error instanceof AppError) throw error;
+        const e = error as { code?: string; message?: string };
+        if (e.code === 'ECONNRESET' || e.message === 'aborted') {
+          throw new AppError('BAD_USER_INPUT', 'The upload was cut off before it ended', [{ field: 'body', message: 'incomplete' }]);
+        }
+        throw error;
       }
+    } finally {
+      out.end();
+      await once(out, 'close').catch(() => undefined);
     }
-  } finally {
-    out.end();
-    await once(out, 'close').catch(() => undefined);
+    if (writeError) throw writeError;
+    // An incomplete sequence at the very end is not UTF-8.
+    if (carry.length > 0) utf8 = false;
+    const described = describeHead(true);
+    return { ...described, ended: headLength < HEAD_BYTES, utf8, bytes, encoding: utf8 ? 'utf8' : 'latin1', hasNul };
+  })();
+  void done.then(
+    (spooled) => {
+      settled = { spooled };
+      written = spooled.bytes;
+      if (!headSent) headDone(spooled);
+      advanced();
+    },
+    (error) => {
+      settled = { error };
+      advanced();
+    },
+  );
+
+  const headOrFailure = Promise.race([head, done.then(() => head)]);
+  // Either may settle with nobody awaiting it yet (a caller waits for one, then the other): not an unhandled rejection.
+  headOrFailure.catch(() => undefined);
+  done.catch(() => undefined);
+  return {
+    head: headOrFailure,
+    done,
+    file(maxWaitMs) {
+      let waited = 0;
+      const state = {
+        get written() {
+          return written;
+        },
+        get settled() {
+          return settled;
+        },
+        async more(): Promise<void> {
+          const started = performance.now();
+          const budget = maxWaitMs - waited;
+          if (budget <= 0) throw new ReadAgainWhole('waited');
+          let timer: NodeJS.Timeout | undefined;
+          try {
+            const arrived = await Promise.race([
+              new Promise<boolean>((resolve) => wake.push(() => resolve(true))),
+              new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), budget))),
+            ]);
+            if (!arrived) throw new ReadAgainWhole('waited');
+          } finally {
+            clearTimeout(timer);
+            waited += performance.now() - started;
+          }
+        },
+      };
+      return {
+        path: file,
+        // Once the body is in, the file is an ordinary one.
+        stream: (chunkBytes) =>
+          settled && 'spooled' in settled ? createReadStream(file, chunkBytes ? { highWaterMark: chunkBytes } : {}) : new GrowingFileStream(file, state, chunkBytes ?? 64 * 1024),
+      };
+    },
+  };
+}
+
+/** What a reader of a file still being written needs of the spool. */
+interface GrowingState {
+  readonly written: number;
+  readonly settled: { spooled: Spooled } | { error: unknown } | undefined;
+  /** Waits until more bytes are in the file or the spool settles; throws {@link ReadAgainWhole} past the wait allowed. */
+  more(): Promise<void>;
+}
+
+/** Reads a file from its start while it is written, up to what is in it; ends where the body ended. */
+class GrowingFileStream extends Readable {
+  private handle: Promise<FileHandle> | undefined;
+  private position = 0;
+
+  constructor(
+    private readonly path: string,
+    private readonly state: GrowingState,
+    private readonly chunkBytes: number,
+  ) {
+    super({ highWaterMark: chunkBytes });
   }
 
-  async function copy() {
-    // Not destroying the request on an early stop lets the route still answer 413.
-    for await (const chunk of body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
-      bytes += chunk.length;
-      if (bytes > maxBytes) throw new TooLargeError(maxBytes);
-      if (room && bytes > room.bytes) throw room.exceeded(bytes);
-      if (headLength < HEAD_BYTES) {
-        headParts.push(chunk.subarray(0, HEAD_BYTES - headLength));
-        headLength += Math.min(chunk.length, HEAD_BYTES - headLength);
+  override _read(): void {
+    this.next().then(
+      (chunk) => this.push(chunk),
+      (error: Error) => this.destroy(error),
+    );
+  }
+
+  private async next(): Promise<Buffer | null> {
+    for (;;) {
+      const available = this.state.written - this.position;
+      if (available > 0) {
+        const fd = await (this.handle ??= open(this.path, 'r'));
+        const buffer = Buffer.allocUnsafe(Math.min(available, this.chunkBytes));
+        const { bytesRead } = await fd.read(buffer, 0, buffer.length, this.position);
+        this.position += bytesRead;
+        return buffer.subarray(0, bytesRead);
       }
-      if (!hasNul && chunk.includes(0)) hasNul = true;
-      if (utf8) {
-        try {
-          decoder.decode(chunk, { stream: true });
-        } catch {
-          utf8 = false;
-        }
-      }
-      if (!out.write(chunk)) await once(out, 'drain');
+      const settled = this.state.settled;
+      if (settled && 'error' in settled) throw settled.error;
+      if (settled) return null;
+      await this.state.more();
     }
   }
-  const head = Buffer.concat(headParts);
-  let control = 0;
-  for (const byte of head) if (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d && byte !== 0x0c) control++;
-  return {
-    bytes,
-    encoding: utf8 ? 'utf8' : 'latin1',
-    bom: head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf,
-    head,
-    hasNul,
-    controlShare: head.length ? control / head.length : 0,
-  };
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    const handle = this.handle;
+    this.handle = undefined;
+    if (!handle) return callback(error);
+    handle.then((fd) => fd.close()).then(
+      () => callback(error),
+      () => callback(error),
+    );
+  }
+}
+
+/**
+ * Whether `chunk`, after the bytes `carry` held back from the chunk before, is valid UTF-8 so far;
+ * and the bytes at its end that begin a sequence the next chunk completes (at most three).
+ */
+function checkUtf8(carry: Buffer, chunk: Buffer): [boolean, Buffer] {
+  const bytes = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+  let start = bytes.length - 1;
+  let continuation = 0;
+  while (start >= 0 && continuation < 3 && (bytes[start] & 0xc0) === 0x80) (start--, continuation++);
+  let cut = bytes.length;
+  if (start >= 0) {
+    const lead = bytes[start];
+    const length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+    if (length > bytes.length - start) cut = start;
+  }
+  return [isUtf8(bytes.subarray(0, cut)), Buffer.from(bytes.subarray(cut))];
 }
 
 /** Picks the delimiter that occurs most often (outside quotes) in the first line: , ; tab or |. */
