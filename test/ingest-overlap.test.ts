@@ -8,7 +8,7 @@
  */
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDataset, upload } from './support/datasets.js';
+import { createDataset } from './support/datasets.js';
 import { BACKENDS, startTestHub, type TestHub } from './support/hub.js';
 import { signUp, uniqueName, type SignedUp } from './support/users.js';
 import { waitFor } from './support/compute.js';
@@ -66,17 +66,18 @@ describe.each(BACKENDS)('Uploads loaded as they arrive on %s', (backend) => {
   it('loads rows into the version\'s table before the body has ended, and keeps every row', async () => {
     const { name } = await createDataset(hub, alice.token, { name: uniqueName('ds'), visibility: 'PRIVATE' });
     const up = openUpload(hub, alice.token, alice.username, name);
-    await up.write(Buffer.from(`id,label,score\n${csv(10_000)}`));
+    // Past the first MiB, which the load waits for.
+    await up.write(Buffer.from(`id,label,score\n${csv(60_000)}`));
     // The COPY is under way while the rest of the body has not been sent.
     await waitFor('a COPY into the version table while the body is still open', async () => copying(await activity(hub)));
-    await up.write(Buffer.from(csv(10_000, 10_001)));
+    await up.write(Buffer.from(csv(20_000, 60_001)));
     up.end();
     const res = await up.response;
     expect(res.status, JSON.stringify(res.body)).toBe(201);
-    expect(res.body.rowCount).toBe(20_000);
-    expect(res.body.ingestReport).toMatchObject({ encoding: 'utf-8', rows: 20_000, bytes: Buffer.byteLength(`id,label,score\n${csv(20_000)}`) });
+    expect(res.body.rowCount).toBe(80_000);
+    expect(res.body.ingestReport).toMatchObject({ encoding: 'utf-8', rows: 80_000, bytes: Buffer.byteLength(`id,label,score\n${csv(80_000)}`) });
     const [row] = await hub.sql(`SELECT count(*)::int AS n, sum(id)::bigint AS ids, sum(score) AS scores FROM ${(await hub.sql(`SELECT table_name FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE d.name = $1`, [name]))[0].table_name}`);
-    expect(row).toEqual({ n: 20_000, ids: String((20_000 * 20_001) / 2), scores: (20_000 * 20_001) / 2 / 4 });
+    expect(row).toEqual({ n: 80_000, ids: String((80_000 * 80_001) / 2), scores: (80_000 * 80_001) / 2 / 4 });
     expect(await readAgain(hub, 'waited')).toBe(0);
   });
 
@@ -85,7 +86,7 @@ describe.each(BACKENDS)('Uploads loaded as they arrive on %s', (backend) => {
     const { name } = await createDataset(impatient, bob.token, { name: uniqueName('ds') });
     const before = await datasetTables(impatient);
     const up = openUpload(impatient, bob.token, bob.username, name);
-    await up.write(Buffer.from(`id,label,score\n${csv(5_000)}`));
+    await up.write(Buffer.from(`id,label,score\n${csv(60_000)}`));
     // The sender stops: past 300 ms of waiting for it the load is rolled back, and no connection
     // stays in a transaction while the body is still open.
     await waitFor('the load to give up waiting for the body', async () => (await readAgain(impatient, 'waited')) === 1);
@@ -94,12 +95,12 @@ describe.each(BACKENDS)('Uploads loaded as they arrive on %s', (backend) => {
       return !copying(rows) && !rows.some((r) => r.state.startsWith('idle in transaction'));
     });
     expect(await datasetTables(impatient)).toEqual(before);
-    await up.write(Buffer.from(csv(5_000, 5_001)));
+    await up.write(Buffer.from(csv(5_000, 60_001)));
     up.end();
     const res = await up.response;
     expect(res.status, JSON.stringify(res.body)).toBe(201);
-    expect(res.body.rowCount).toBe(10_000);
-    expect(res.body.ingestReport.rows).toBe(10_000);
+    expect(res.body.rowCount).toBe(65_000);
+    expect(res.body.ingestReport.rows).toBe(65_000);
     expect(await readAgain(impatient, 'waited')).toBe(1);
     expect((await datasetTables(impatient)).length).toBe(before.length + 1);
   });
@@ -107,18 +108,22 @@ describe.each(BACKENDS)('Uploads loaded as they arrive on %s', (backend) => {
   it('reads the whole body as single-byte text when a byte past what was loaded is not UTF-8', async () => {
     const { name } = await createDataset(hub, alice.token, { name: uniqueName('ds') });
     const before = await readAgain(hub, 'encoding');
-    // "café" in UTF-8 first; 200 KB on, "café" in Latin-1 (é as the one byte 0xE9): the file is not UTF-8.
-    const body = Buffer.concat([Buffer.from(`id,word\n1,café\n${Array.from({ length: 20_000 }, (_, i) => `${i + 2},plain\n`).join('')}`), Buffer.from('20002,caf'), Buffer.from([0xe9]), Buffer.from('\n')]);
-    const res = await upload(hub, alice.token, alice.username, name, body);
+    // "café" in UTF-8 first; 1.5 MB on, "café" in Latin-1 (é as the one byte 0xE9): the file is not UTF-8.
+    const body = Buffer.concat([Buffer.from(`id,word\n1,café\n${Array.from({ length: 120_000 }, (_, i) => `${i + 2},plain\n`).join('')}`), Buffer.from('120002,caf'), Buffer.from([0xe9]), Buffer.from('\n')]);
+    // Chunked (no Content-Length): loaded as it arrives, however fast.
+    const up = openUpload(hub, alice.token, alice.username, name);
+    await up.write(body);
+    up.end();
+    const res = await up.response;
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body.ingestReport.encoding).toBe('latin-1');
-    expect(res.body.rowCount).toBe(20_002);
+    expect(res.body.rowCount).toBe(120_002);
     const table = (await hub.sql(`SELECT table_name FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE d.name = $1`, [name]))[0].table_name;
-    const words = await hub.sql(`SELECT id, word FROM ${table} WHERE id IN (1, 20002) ORDER BY id`);
+    const words = await hub.sql(`SELECT id, word FROM ${table} WHERE id IN (1, 120002) ORDER BY id`);
     // Both bytes of the UTF-8 é read as single bytes (Windows-1252), and the Latin-1 é as é.
     expect(words).toEqual([
       { id: '1', word: 'cafÃ©' },
-      { id: '20002', word: 'café' },
+      { id: '120002', word: 'café' },
     ]);
     expect(await readAgain(hub, 'encoding')).toBe(before + 1);
   });
@@ -126,16 +131,19 @@ describe.each(BACKENDS)('Uploads loaded as they arrive on %s', (backend) => {
   it('refuses a body with a NUL byte past its head, or over the size limit, and leaves no table behind', async () => {
     const { name } = await createDataset(hub, alice.token, { name: uniqueName('ds') });
     const before = await datasetTables(hub);
-    const nul = Buffer.concat([Buffer.from(`id,label,score\n${csv(10_000)}`), Buffer.from([0]), Buffer.from('\n')]);
-    const binary = await upload(hub, alice.token, alice.username, name, nul);
+    const nul = Buffer.concat([Buffer.from(`id,label,score\n${csv(60_000)}`), Buffer.from([0]), Buffer.from('\n')]);
+    const sending = openUpload(hub, alice.token, alice.username, name);
+    await sending.write(nul);
+    sending.end();
+    const binary = await sending.response;
     expect(binary.status).toBe(400);
     expect(binary.body.error.message).toContain('The file does not look like text (it holds binary data)');
 
     const up = openUpload(hub, alice.token, alice.username, name);
-    await up.write(Buffer.from(`id,label,score\n${csv(10_000)}`));
+    await up.write(Buffer.from(`id,label,score\n${csv(60_000)}`));
     await waitFor('a COPY while the body is open', async () => copying(await activity(hub)));
     // Past AIMASS_DATASET_MAX_BYTES (3,000,000) while loading.
-    const more = Buffer.from(csv(20_000, 10_001));
+    const more = Buffer.from(csv(20_000, 60_001));
     for (let i = 0; i < 8; i++) await up.write(more).catch(() => undefined);
     up.end();
     // 413, or the connection closed first (the hub closes it after answering).

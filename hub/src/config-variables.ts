@@ -140,7 +140,7 @@ export const VARIABLES = {
   AIMASS_DATASET_OVERLAP_WAIT_MS: {
     default: '2000',
     description:
-      'on PostgreSQL an upload is loaded while its body arrives; its transaction may wait this long in all for bytes still on their way, then the body is loaded once it is all in (a slow sender holds no database connection)',
+      'on PostgreSQL an upload is loaded while its body arrives; its transaction may wait this long in all for bytes still on their way, and longer only while it waits less than 80 % of its time; past that the body is loaded once it is all in (a stalled or slow sender holds no database connection)',
     parse: int(0, 600000),
   },
   AIMASS_DATASET_PROFILE_SAMPLE_ROWS: {

@@ -5,6 +5,8 @@
  *  1. upload: a generated CSV (BENCH_INGEST_ROWS rows, default 1,000,000, × 12 columns of mixed
  *     types, ~1 % dirty cells) streamed as the body of POST /api/datasets/:owner/:name/versions to
  *     the built hub on PostgreSQL; rows per second, and the hub's peak RSS (VmRSS every 100 ms);
+ *     1b. the same file sent at BENCH_INGEST_PACED_MBPS (40 MB/s) like a network upload: how long
+ *     the 201 comes after the last byte;
  *  2. raw COPY: the already-clean version of the same data (no dirty cells) loaded with
  *     `COPY … FROM STDIN (FORMAT csv, HEADER)` into a plain table with the same column types on the
  *     same server; ratio upload / COPY;
@@ -20,7 +22,6 @@
 import 'reflect-metadata';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync, statSync, type WriteStream } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -32,8 +33,9 @@ import { ColumnType, NUMERIC_TYPES, type DatasetColumn } from '../../hub/src/dat
 import { DEFAULT_NULL_TOKENS, nullMatcher, parsers } from '../../hub/src/datasets/ingest/cells.js';
 import { csvRecordBatches, csvRecords } from '../../hub/src/datasets/ingest/records.js';
 import { computeProfile } from '../../hub/src/datasets/profile.js';
-import { connect, cpuDelta, fmt, graphql, HUB_ENTRY, intEnv, onCleanup, postgresCpu, ratio, runBenchmark, setUpDatabase, signUp, startHub, table, type Hub } from './harness.js';
-import { cpuSeconds, rssMb } from './proc-stats.js';
+import { connect, fmt, graphql, HUB_ENTRY, intEnv, onCleanup, postgresCpu, ratio, runBenchmark, setUpDatabase, signUp, startHub, table } from './harness.js';
+import { upload, type UploadResult } from './ingest-upload.js';
+import { rssMb } from './proc-stats.js';
 
 const SETTINGS = {
   rows: intEnv('BENCH_INGEST_ROWS', 1_000_000),
@@ -42,6 +44,8 @@ const SETTINGS = {
   dirtyPer10k: intEnv('BENCH_INGEST_DIRTY_PER_10K', 100),
   rssIntervalMs: intEnv('BENCH_INGEST_RSS_INTERVAL_MS', 100),
   aggregateRounds: intEnv('BENCH_INGEST_AGGREGATE_ROUNDS', 3),
+  /** The pace of the network-like upload (section 1b), MB/s; 0 leaves it out. */
+  pacedMBps: intEnv('BENCH_INGEST_PACED_MBPS', 40),
 };
 
 // ---- the data ---------------------------------------------------------------------------------
@@ -164,82 +168,6 @@ async function writeFiles(dirtyFile: string, cleanFile: string): Promise<{ dirty
   await Promise.all([write(dirty, a), write(clean, b)]);
   await Promise.all([close(dirty), close(clean)]);
   return { dirtyCells };
-}
-
-// ---- 1. upload through the hub ------------------------------------------------------------------
-
-interface UploadResult {
-  seconds: number;
-  bodySentSeconds: number;
-  status: number;
-  version: { id: string; number: number; rowCount: number; columns: DatasetColumn[]; ingestReport: { columns: { name: string; type: string; nullCount: number; invalidCount: number }[] } };
-  rssBeforeMb: number;
-  rssPeakMb: number;
-  hubCpuSeconds: number;
-  pgCpuSeconds?: number;
-  /** The hub's own step timings from the answer's Server-Timing header, in seconds. */
-  steps: Record<string, number>;
-}
-
-/** `spool;dur=812.3, ingest;dur=…` → { spool: 0.8123, … } (seconds). */
-function serverTiming(header: string | string[] | undefined): Record<string, number> {
-  const steps: Record<string, number> = {};
-  for (const part of String(header ?? '').split(',')) {
-    const m = /^\s*([\w-]+);dur=([\d.]+)/.exec(part);
-    if (m) steps[m[1]] = Number(m[2]) / 1000;
-  }
-  return steps;
-}
-
-async function upload(hub: Hub, token: string, owner: string, name: string, file: string, pgCpu: () => Map<number, number> | undefined): Promise<UploadResult> {
-  const size = statSync(file).size;
-  const rssBeforeMb = rssMb(hub.pid) ?? NaN;
-  let rssPeakMb = rssBeforeMb;
-  const sampler = setInterval(() => {
-    const rss = rssMb(hub.pid);
-    if (rss !== undefined && rss > rssPeakMb) rssPeakMb = rss;
-  }, SETTINGS.rssIntervalMs);
-  const forget = onCleanup('stop the RSS sampler', () => clearInterval(sampler));
-  const hubCpu0 = cpuSeconds(hub.pid) ?? 0;
-  const pg0 = pgCpu();
-  const t0 = performance.now();
-  let bodySent = NaN;
-  try {
-    const { status, body, timing } = await new Promise<{ status: number; body: string; timing: Record<string, number> }>((resolve, reject) => {
-      const req = http.request(
-        `${hub.url}/api/datasets/${owner}/${name}/versions?format=csv`,
-        { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', 'content-length': String(size) } },
-        (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (chunk: string) => (text += chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, timing: serverTiming(res.headers['server-timing']) }));
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.on('finish', () => (bodySent = performance.now()));
-      createReadStream(file).on('error', reject).pipe(req);
-    });
-    const seconds = (performance.now() - t0) / 1000;
-    const rss = rssMb(hub.pid);
-    if (rss !== undefined && rss > rssPeakMb) rssPeakMb = rss;
-    if (status !== 201) throw new Error(`upload answered ${status}: ${body.slice(0, 2000)}`);
-    return {
-      seconds,
-      bodySentSeconds: (bodySent - t0) / 1000,
-      status,
-      version: JSON.parse(body) as UploadResult['version'],
-      rssBeforeMb,
-      rssPeakMb,
-      hubCpuSeconds: (cpuSeconds(hub.pid) ?? 0) - hubCpu0,
-      pgCpuSeconds: cpuDelta(pg0, pgCpu()),
-      steps: timing,
-    };
-  } finally {
-    clearInterval(sampler);
-    forget();
-  }
 }
 
 // ---- 2, 3. raw COPY and row-by-row INSERT -------------------------------------------------------
@@ -437,7 +365,8 @@ async function main(): Promise<void> {
   console.log('');
 
   console.log(`## 1. Upload: POST /api/datasets/${user.username}/${datasetName}/versions, the file streamed as the body (Content-Length)`);
-  const up = await upload(hub, user.token, user.username, datasetName, dirtyFile, pgCpu);
+  const uploadPath = `/api/datasets/${user.username}/${datasetName}/versions?format=csv`;
+  const up = await upload(hub, user.token, uploadPath, dirtyFile, pgCpu, SETTINGS.rssIntervalMs);
   const report = up.version.ingestReport;
   const invalid = report.columns.reduce((s, c) => s + c.invalidCount, 0);
   const nulls = report.columns.reduce((s, c) => s + c.nullCount, 0);
@@ -459,6 +388,17 @@ async function main(): Promise<void> {
   const wrongTypes = COLUMNS.filter((c) => up.version.columns.find((v) => v.name === c.name)?.type !== c.type).map((c) => c.name);
   if (wrongTypes.length > 0) console.log(`  NOTE: inferred types differ from the generated ones for ${wrongTypes.join(', ')}`);
   console.log('');
+
+  let paced: UploadResult | undefined;
+  if (SETTINGS.pacedMBps > 0) {
+    console.log(`## 1b. The same file uploaded again, sent at ${SETTINGS.pacedMBps} MB/s (a network upload): what the hub does after the last byte`);
+    paced = await upload(hub, user.token, uploadPath, dirtyFile, pgCpu, SETTINGS.rssIntervalMs, SETTINGS.pacedMBps * 1e6);
+    console.log(
+      `  body sent in ${fmt(paced.bodySentSeconds)} s, 201 after ${fmt(paced.seconds)} s: ${fmt(paced.seconds - paced.bodySentSeconds)} s after the last byte ` +
+        `(the profile step ${fmt(paced.steps.profile ?? NaN)} s of it); the hub's steps: ${Object.entries(paced.steps).map(([step, sec]) => `${step} ${fmt(sec)} s`).join(', ')}`,
+    );
+    console.log('');
+  }
 
   console.log('## 2. Raw COPY of the clean file into a plain table, same column types, same server');
   const copy = await rawCopy(db, cleanFile);
@@ -513,6 +453,9 @@ async function main(): Promise<void> {
         ['csv-parse + cell checks share of the upload', `${fmt(steps.checkSeconds)} s`, `upload: ${fmt(up.seconds)} s`, ratio(steps.checkSeconds, up.seconds)],
         ["the hub's reader + cell checks / csv-parse + cell checks", `${fmt(steps.fastCheckSeconds)} s`, `csv-parse: ${fmt(steps.checkSeconds)} s`, ratio(steps.fastCheckSeconds, steps.checkSeconds)],
         ['hub peak RSS during the upload', `${fmt(up.rssPeakMb, 1)} MB`, `before: ${fmt(up.rssBeforeMb, 1)} MB`, ratio(up.rssPeakMb, up.rssBeforeMb)],
+        ...(paced
+          ? [[`upload sent at ${SETTINGS.pacedMBps} MB/s: 201 / the body's transfer`, `${fmt(paced.seconds)} s`, `body sent: ${fmt(paced.bodySentSeconds)} s`, ratio(paced.seconds, paced.bodySentSeconds)]]
+          : []),
       ],
     ),
   );

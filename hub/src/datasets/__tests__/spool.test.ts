@@ -91,6 +91,22 @@ describe('spool', () => {
     expect((await read(spooling.file(0).stream())).equals(await readFile(into))).toBe(true);
   });
 
+  it('says a body is about to be all in when it is, or when its declared rest comes within the time at its pace', async () => {
+    const small = startSpool(Readable.from([Buffer.alloc(1000, 0x61)]), file(), 1 << 24);
+    expect(await small.soon(undefined, 1000)).toBe(true);
+    const mib = Buffer.alloc(1024 * 1024, 0x61);
+    // 1 MiB now, then nothing: a declared 100 GiB is not due within a second at any pace this test
+    // could send at, a declared 1 MiB and a byte is; an undeclared length never is.
+    const stalled = new PassThrough();
+    const paused = startSpool(stalled, file(), 1 << 30);
+    stalled.write(mib);
+    expect(await paused.soon(100 * 1024 * 1024 * 1024, 1000)).toBe(false);
+    expect(await paused.soon(mib.length + 1, 1000)).toBe(true);
+    expect(await paused.soon(undefined, 1000)).toBe(false);
+    stalled.end();
+    await paused.done;
+  });
+
   it('tells a reader that waits past its allowance to read the body whole, and a reader of a failed body why it failed', async () => {
     const body = new PassThrough();
     const spooling = startSpool(body, file(), 1000);

@@ -18,6 +18,16 @@ import { AppError, BodyTooLargeError } from '../../errors.js';
 
 export const HEAD_BYTES = 64 * 1024;
 
+/**
+ * Readers of a body still arriving give up (ReadAgainWhole) once they have waited for bytes more
+ * than the wait allowed and more than this share of the time since they began: a sender slower
+ * than about a fifth of the load's own pace is loaded once it is all in, not followed.
+ */
+const WAITING_SHARE = 0.8;
+
+/** The bytes whose pace says whether a body is about to be all in (Spooling.soon). */
+const PACE_SAMPLE_BYTES = 1024 * 1024;
+
 /** What the first {@link HEAD_BYTES} bytes (or the whole body, when shorter) say. */
 export interface SpoolHead {
   /** The first bytes of the file, for delimiter sniffing. */
@@ -74,6 +84,11 @@ export interface Spooling {
   /** Settles when the whole body is in the file; rejects with why it is not (too large, over the quota, cut off). */
   done: Promise<Spooled>;
   /**
+   * Whether the body will be all in within `withinMs`, judged once its first {@link PACE_SAMPLE_BYTES}
+   * are in from the pace they came at and its declared length (unknown: no). True when it is in already.
+   */
+  soon(declaredBytes: number | undefined, withinMs: number): Promise<boolean>;
+  /**
    * The file. `maxWaitMs` bounds how long its readers together may wait for bytes not yet received
    * before they fail with {@link ReadAgainWhole}; once the body is in, nothing waits.
    */
@@ -81,6 +96,7 @@ export interface Spooling {
 }
 
 export function startSpool(body: Readable, file: string, maxBytes: number, room?: SpoolRoom): Spooling {
+  const begun = performance.now();
   const out = createWriteStream(file);
   let written = 0;
   let settled: { spooled: Spooled } | { error: unknown } | undefined;
@@ -185,7 +201,15 @@ export function startSpool(body: Readable, file: string, maxBytes: number, room?
   return {
     head: headOrFailure,
     done,
+    async soon(declaredBytes, withinMs) {
+      while (!settled && written < PACE_SAMPLE_BYTES) await new Promise<void>((resolve) => wake.push(resolve));
+      if (settled) return true;
+      if (declaredBytes === undefined) return false;
+      const bytesPerMs = written / Math.max(1, performance.now() - begun);
+      return (declaredBytes - written) / bytesPerMs < withinMs;
+    },
     file(maxWaitMs) {
+      const readersBegun = performance.now();
       let waited = 0;
       const state = {
         get written() {
@@ -194,21 +218,27 @@ export function startSpool(body: Readable, file: string, maxBytes: number, room?
         get settled() {
           return settled;
         },
-        async more(): Promise<void> {
+        async more(stop: AbortSignal): Promise<void> {
           const started = performance.now();
-          const budget = maxWaitMs - waited;
+          // Past maxWaitMs in all, readers may go on waiting only while they wait less than
+          // WAITING_SHARE of the time since they began: a wait of t ends the reading once
+          // waited + t > WAITING_SHARE × (elapsed + t).
+          const elapsed = started - readersBegun;
+          const budget = Math.max(maxWaitMs - waited, (WAITING_SHARE * elapsed - waited) / (1 - WAITING_SHARE));
           if (budget <= 0) throw new ReadAgainWhole('waited');
           let timer: NodeJS.Timeout | undefined;
-          try {
-            const arrived = await Promise.race([
-              new Promise<boolean>((resolve) => wake.push(() => resolve(true))),
-              new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), budget))),
-            ]);
-            if (!arrived) throw new ReadAgainWhole('waited');
-          } finally {
-            clearTimeout(timer);
-            waited += performance.now() - started;
-          }
+          let stopped: (() => void) | undefined;
+          const outcome = await Promise.race([
+            new Promise<'arrived'>((resolve) => wake.push(() => resolve('arrived'))),
+            new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), budget))),
+            new Promise<'stopped'>((resolve) => stop.addEventListener('abort', (stopped = () => resolve('stopped')), { once: true })),
+          ]);
+          clearTimeout(timer);
+          if (stopped) stop.removeEventListener('abort', stopped);
+          // A reader closed while it waited (one that read ahead of what was used) spent none of the allowance.
+          if (outcome === 'stopped') return;
+          waited += performance.now() - started;
+          if (outcome === 'late') throw new ReadAgainWhole('waited');
         },
       };
       return {
@@ -225,14 +255,15 @@ export function startSpool(body: Readable, file: string, maxBytes: number, room?
 interface GrowingState {
   readonly written: number;
   readonly settled: { spooled: Spooled } | { error: unknown } | undefined;
-  /** Waits until more bytes are in the file or the spool settles; throws {@link ReadAgainWhole} past the wait allowed. */
-  more(): Promise<void>;
+  /** Waits until more bytes are in the file, the spool settles or `stop` aborts; throws {@link ReadAgainWhole} past the wait allowed. */
+  more(stop: AbortSignal): Promise<void>;
 }
 
 /** Reads a file from its start while it is written, up to what is in it; ends where the body ended. */
 class GrowingFileStream extends Readable {
   private handle: Promise<FileHandle> | undefined;
   private position = 0;
+  private readonly closing = new AbortController();
 
   constructor(
     private readonly path: string,
@@ -252,21 +283,25 @@ class GrowingFileStream extends Readable {
   private async next(): Promise<Buffer | null> {
     for (;;) {
       const available = this.state.written - this.position;
-      if (available > 0) {
+      const settled = this.state.settled;
+      // Whole chunks while the body arrives, as a reader of a finished file gets them: a reader
+      // close behind the writer would otherwise take each arrival as it comes, and pay per chunk.
+      if (available >= this.chunkBytes || (available > 0 && settled)) {
         const fd = await (this.handle ??= open(this.path, 'r'));
         const buffer = Buffer.allocUnsafe(Math.min(available, this.chunkBytes));
         const { bytesRead } = await fd.read(buffer, 0, buffer.length, this.position);
         this.position += bytesRead;
         return buffer.subarray(0, bytesRead);
       }
-      const settled = this.state.settled;
       if (settled && 'error' in settled) throw settled.error;
       if (settled) return null;
-      await this.state.more();
+      await this.state.more(this.closing.signal);
+      if (this.closing.signal.aborted) return null;
     }
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.closing.abort();
     const handle = this.handle;
     this.handle = undefined;
     if (!handle) return callback(error);
