@@ -66,7 +66,6 @@ describe.each(BACKENDS)('Uploads loaded as they arrive on %s', (backend) => {
   it('loads rows into the version\'s table before the body has ended, and keeps every row', async () => {
     const { name } = await createDataset(hub, alice.token, { name: uniqueName('ds'), visibility: 'PRIVATE' });
     const up = openUpload(hub, alice.token, alice.username, name);
-    // Past the first MiB, which the load waits for.
     await up.write(Buffer.from(`id,label,score\n${csv(60_000)}`));
     // The COPY is under way while the rest of the body has not been sent.
     await waitFor('a COPY into the version table while the body is still open', async () => copying(await activity(hub)));

@@ -6,9 +6,9 @@
  * Authenticated by `Authorization: Bearer <session token or API key with datasets:write>`.
  * Answers 201 with the version and its ingest report, or `{ error: { code, message, fields? } }`;
  * a 201 says in `Server-Timing` how long each step took (spool, ingest, profile, commit; ms): on
- * PostgreSQL the ingest begins once the body's first MiB is in (unless all of it will be within a
- * second) and reads the rest as it arrives, so `spool` is the time until the ingest began and
- * `ingest` includes receiving the rest.
+ * PostgreSQL the ingest begins once the body's first 64 KiB are in (unless its Content-Length is at
+ * most 5 MiB, or its second to fifth MiB came faster than the hub loads) and reads the rest as it
+ * arrives, so `spool` is the time until the ingest began and `ingest` includes receiving the rest.
  * A body over AIMASS_DATASET_MAX_BYTES is refused with 413 (at once when Content-Length says so)
  * and the connection is closed; so is a body that would cross the owner's dataset quota
  * (AIMASS_QUOTA_DATASET_BYTES: 413 `{ error: { code: 'QUOTA_EXCEEDED', quota, owner, used, limit, adding } }`).

@@ -91,18 +91,23 @@ describe('spool', () => {
     expect((await read(spooling.file(0).stream())).equals(await readFile(into))).toBe(true);
   });
 
-  it('says a body is about to be all in when it is, or when its declared rest comes within the time at its pace', async () => {
+  it('calls a body fast when it is small, all in, or came at the pace asked for; never when its length is unknown', async () => {
     const small = startSpool(Readable.from([Buffer.alloc(1000, 0x61)]), file(), 1 << 24);
-    expect(await small.soon(undefined, 1000)).toBe(true);
-    const mib = Buffer.alloc(1024 * 1024, 0x61);
-    // 1 MiB now, then nothing: a declared 100 GiB is not due within a second at any pace this test
-    // could send at, a declared 1 MiB and a byte is; an undeclared length never is.
+    expect(await small.fast(1000, 1e9)).toBe(true);
+    const sample = Buffer.alloc(6 * 1024 * 1024, 0x61);
+    // 6 MiB in 64 KiB pieces (the pace is taken from the second to the fifth), each on its own turn of the event loop, then nothing: no faster than a
+    // terabyte a second, faster than a byte a second.
     const stalled = new PassThrough();
     const paused = startSpool(stalled, file(), 1 << 30);
-    stalled.write(mib);
-    expect(await paused.soon(100 * 1024 * 1024 * 1024, 1000)).toBe(false);
-    expect(await paused.soon(mib.length + 1, 1000)).toBe(true);
-    expect(await paused.soon(undefined, 1000)).toBe(false);
+    for (let at = 0; at < sample.length; at += 64 * 1024) {
+      stalled.write(sample.subarray(at, at + 64 * 1024));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(await paused.fast(100 * 1024 * 1024, 1e12)).toBe(false);
+    expect(await paused.fast(100 * 1024 * 1024, 1)).toBe(true);
+    expect(await paused.fast(undefined, 1)).toBe(false);
+    // A declared length under the sample is fast whatever its pace (nothing came here at all).
+    expect(await startSpool(new PassThrough(), file(), 1 << 30).fast(1000, 1e12)).toBe(true);
     stalled.end();
     await paused.done;
   });

@@ -25,8 +25,9 @@ export const HEAD_BYTES = 64 * 1024;
  */
 const WAITING_SHARE = 0.8;
 
-/** The bytes whose pace says whether a body is about to be all in (Spooling.soon). */
-const PACE_SAMPLE_BYTES = 1024 * 1024;
+/** The bytes whose pace says whether a body comes fast (Spooling.fast), after the first PACE_SKIP_BYTES. */
+const PACE_SKIP_BYTES = 1024 * 1024;
+const PACE_SAMPLE_BYTES = 4 * 1024 * 1024;
 
 /** What the first {@link HEAD_BYTES} bytes (or the whole body, when shorter) say. */
 export interface SpoolHead {
@@ -84,10 +85,11 @@ export interface Spooling {
   /** Settles when the whole body is in the file; rejects with why it is not (too large, over the quota, cut off). */
   done: Promise<Spooled>;
   /**
-   * Whether the body will be all in within `withinMs`, judged once its first {@link PACE_SAMPLE_BYTES}
-   * are in from the pace they came at and its declared length (unknown: no). True when it is in already.
+   * Whether the body comes fast enough to be received whole before it is loaded: a declared length
+   * of at most 5 MiB does; a longer one does when its second to fifth MiB came at `bytesPerSecond` or
+   * faster (or it is all in by then); an undeclared one does not.
    */
-  soon(declaredBytes: number | undefined, withinMs: number): Promise<boolean>;
+  fast(declaredBytes: number | undefined, bytesPerSecond: number): Promise<boolean>;
   /**
    * The file. `maxWaitMs` bounds how long its readers together may wait for bytes not yet received
    * before they fail with {@link ReadAgainWhole}; once the body is in, nothing waits.
@@ -96,8 +98,11 @@ export interface Spooling {
 }
 
 export function startSpool(body: Readable, file: string, maxBytes: number, room?: SpoolRoom): Spooling {
-  const begun = performance.now();
   const out = createWriteStream(file);
+  // The pace of the body's second to fifth MiB: the first is skipped (the sender's start, and the
+  // receiving code's own warm-up in a hub that has not received a body yet).
+  let sampleFrom: { at: number; bytes: number } | undefined;
+  let sample: { bytes: number; ms: number } | undefined;
   let written = 0;
   let settled: { spooled: Spooled } | { error: unknown } | undefined;
   let wake: (() => void)[] = [];
@@ -142,6 +147,11 @@ export function startSpool(body: Readable, file: string, maxBytes: number, room?
         for await (const chunk of body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
           if (writeError) throw writeError;
           bytes += chunk.length;
+          if (sampleFrom === undefined && bytes >= PACE_SKIP_BYTES) sampleFrom = { at: performance.now(), bytes };
+          else if (sampleFrom && !sample && bytes >= PACE_SKIP_BYTES + PACE_SAMPLE_BYTES) {
+            sample = { bytes: bytes - sampleFrom.bytes, ms: performance.now() - sampleFrom.at };
+            advanced();
+          }
           if (bytes > maxBytes) throw new TooLargeError(maxBytes);
           if (room && bytes > room.bytes) throw room.exceeded(bytes);
           if (headLength < HEAD_BYTES) {
@@ -201,12 +211,14 @@ export function startSpool(body: Readable, file: string, maxBytes: number, room?
   return {
     head: headOrFailure,
     done,
-    async soon(declaredBytes, withinMs) {
-      while (!settled && written < PACE_SAMPLE_BYTES) await new Promise<void>((resolve) => wake.push(resolve));
-      if (settled) return true;
+    async fast(declaredBytes, bytesPerSecond) {
       if (declaredBytes === undefined) return false;
-      const bytesPerMs = written / Math.max(1, performance.now() - begun);
-      return (declaredBytes - written) / bytesPerMs < withinMs;
+      // Too small to judge by its pace, and soon in whatever it is.
+      if (declaredBytes <= PACE_SKIP_BYTES + PACE_SAMPLE_BYTES) return true;
+      while (!settled && sample === undefined) await new Promise<void>((resolve) => wake.push(resolve));
+      if (settled) return true;
+      if (sample === undefined) return false;
+      return (sample.bytes / Math.max(sample.ms, 0.001)) * 1000 >= bytesPerSecond;
     },
     file(maxWaitMs) {
       const readersBegun = performance.now();
