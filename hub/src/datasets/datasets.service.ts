@@ -27,8 +27,8 @@ import { paginate, type Page, type PageArgs } from '../db/paging.js';
 import { DatasetVersion, SQL_TYPES, type DatasetColumn } from './dataset-version.entity.js';
 import { protectDatasetTable } from './sandbox-read-policy.js';
 import { Dataset, DatasetVisibility } from './dataset.entity.js';
-import { DEFAULT_NULL_TOKENS, type NumberFormat } from './ingest/cells.js';
-import { bodyFault, ingest, type IngestOptions, type RaggedPolicy, type UploadFormat } from './ingest/ingest.js';
+import { bodyFault, ingest, type IngestOptions } from './ingest/ingest.js';
+import { parseUploadOptions, type UploadQuery } from './ingest/upload-options.js';
 import { ReadAgainWhole, startSpool, TooLargeError, type SpoolFile, type SpoolHead, type Spooled, type SpoolRoom } from './ingest/spool.js';
 import { anova, type AnovaResult } from './anova.js';
 import { emptyPage, filterText } from '../db/keyset-search.js';
@@ -50,16 +50,6 @@ export interface DatasetInput {
 
 export type DatasetPatch = Omit<Partial<DatasetInput>, 'owner' | 'name'>;
 
-/** Raw upload options, as they arrive in the query string. */
-export interface UploadQuery {
-  format?: unknown;
-  delimiter?: unknown;
-  nullTokens?: unknown;
-  raggedRows?: unknown;
-  decimal?: unknown;
-  thousands?: unknown;
-  dateOrder?: unknown;
-}
 
 
 /**
@@ -340,51 +330,16 @@ export class DatasetsService {
     return removed;
   }
 
-  parseUploadOptions(query: UploadQuery): IngestOptions {
-    const c = checks();
-    const one = (v: unknown) => (Array.isArray(v) ? v.join(',') : typeof v === 'string' ? v : undefined);
-    const format = (one(query.format) ?? 'csv') as UploadFormat;
-    if (!['csv', 'tsv', 'jsonl', 'parquet'].includes(format)) c.add('format', 'must be csv, tsv, jsonl or parquet');
-    const ragged = (one(query.raggedRows) ?? 'reject') as RaggedPolicy;
-    if (!['reject', 'pad'].includes(ragged)) c.add('raggedRows', 'must be reject or pad');
-    let delimiter = one(query.delimiter);
-    if (delimiter === 'tab' || delimiter === '\\t') delimiter = '\t';
-    if (delimiter !== undefined && ![',', ';', '\t', '|'].includes(delimiter)) c.add('delimiter', 'must be one of , ; | or tab');
-    if (delimiter !== undefined && format !== 'csv') c.add('delimiter', 'applies to format=csv only');
-    const rawTokens = one(query.nullTokens);
-    const nullTokens = rawTokens === undefined ? DEFAULT_NULL_TOKENS : ['', ...rawTokens.split(',').map((t) => t.trim()).filter(Boolean)];
-    if (nullTokens.length > 50 || nullTokens.some((t) => t.length > 50)) c.add('nullTokens', 'at most 50 tokens of at most 50 characters');
-    const DECIMAL: Record<string, NumberFormat['decimal']> = { point: '.', comma: ',' };
-    const THOUSANDS: Record<string, NumberFormat['thousands']> = { none: '', comma: ',', point: '.', space: ' ', apostrophe: "'" };
-    const decimal = DECIMAL[one(query.decimal) ?? 'point'];
-    const thousands = THOUSANDS[one(query.thousands) ?? 'none'];
-    if (decimal === undefined) c.add('decimal', 'must be point or comma');
-    if (thousands === undefined) c.add('thousands', 'must be none, comma, point, space or apostrophe');
-    if (decimal !== undefined && decimal === thousands) c.add('thousands', 'must differ from the decimal mark');
-    const dateOrder = (one(query.dateOrder) ?? 'YMD').toUpperCase() as NonNullable<NumberFormat['dateOrder']>;
-    if (!['YMD', 'DMY', 'MDY'].includes(dateOrder)) c.add('dateOrder', 'must be YMD, DMY or MDY');
-    c.throwIfAny();
-    return {
-      format,
-      delimiter,
-      nullTokens,
-      numberFormat: { decimal: decimal!, thousands: thousands!, dateOrder },
-      raggedRows: ragged,
-      inferRows: this.config.datasets.inferRows,
-      maxRows: this.config.datasets.maxRows,
-      maxColumns: this.config.datasets.maxColumns,
-      maxBytes: this.config.datasets.maxBytes,
-    };
-  }
 
   /**
    * Uploads a new version from a byte stream. Checks run before a byte is read: the credential's
    * scope, write access to the dataset (NOT_FOUND when it is private and not yours), the options,
    * and the declared length. The body is spooled to a temporary file, and read twice (sample,
    * then load) as it arrives: on PostgreSQL the ingest starts once the body's first 64 KiB are in
-   * (unless it comes faster than the hub loads: Spooling.fast) and loads behind the receiving (startSpool), waiting for bytes at most AIMASS_DATASET_OVERLAP_WAIT_MS in
-   * all (its transaction holds a pooled connection meanwhile), past which — or when a byte past what it read turns out not to be UTF-8 — it starts again on the whole
-   * body. The table, its rows, its profile and the version row are created in one
+   * (unless it comes faster than the hub loads: Spooling.fast) and loads behind the receiving
+   * (startSpool), its transaction holding a pooled connection meanwhile; past the wait allowed
+   * (AIMASS_DATASET_OVERLAP_WAIT_MS, Spooling.file), or when a byte past what it read turns out not
+   * to be UTF-8, it starts again on the whole body. The table, its rows, its profile and the version row are created in one
    * transaction: a failure anywhere leaves none of them. `timings`, when given, receives the
    * milliseconds each step took (the REST route answers them as Server-Timing).
    */
@@ -399,7 +354,7 @@ export class DatasetsService {
   ): Promise<DatasetVersion> {
     if (!hasScope(principal, Scope.DATASETS_WRITE)) throw forbidden('This API key lacks the datasets:write scope');
     const dataset = await this.get(principal, owner, name, 'write');
-    const options = this.parseUploadOptions(query);
+    const options = parseUploadOptions(query, this.config.datasets);
     const maxBytes = this.config.datasets.maxBytes;
     if (contentLength !== undefined && contentLength > maxBytes) throw new TooLargeError(maxBytes);
     const room = await this.quotaRoom(dataset, owner, contentLength);
