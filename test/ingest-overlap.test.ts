@@ -7,6 +7,7 @@
  * real HTTP, real PostgreSQL (the suite's server and the embedded one).
  */
 import http from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataset } from './support/datasets.js';
 import { BACKENDS, startTestHub, type TestHub } from './support/hub.js';
@@ -19,11 +20,13 @@ function openUpload(hub: TestHub, token: string, owner: string, name: string) {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', 'transfer-encoding': 'chunked' },
   });
-  const response = new Promise<{ status: number; body: any }>((resolve, reject) => {
+  const response = new Promise<{ status: number; body: any; timing: Record<string, number> }>((resolve, reject) => {
     req.on('response', (res) => {
       const parts: Buffer[] = [];
       res.on('data', (part: Buffer) => parts.push(part));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(parts).toString() || 'null') }));
+      // Server-Timing: `spool;dur=12.3, ingest;dur=…` (ms).
+      const timing = Object.fromEntries([...String(res.headers['server-timing'] ?? '').matchAll(/(\w+);dur=([\d.]+)/g)].map((m) => [m[1], Number(m[2])]));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(parts).toString() || 'null'), timing }));
     });
     req.on('error', reject);
   });
@@ -54,7 +57,8 @@ describe.each(BACKENDS)('Uploads loaded as they arrive on %s', (backend) => {
   beforeAll(async () => {
     // One hub waits for a body's bytes as long as a test takes; the other gives up after 300 ms.
     [hub, impatient] = await Promise.all([
-      startTestHub({ backend, env: { AIMASS_DATASET_OVERLAP_WAIT_MS: '600000', AIMASS_DATASET_MAX_BYTES: '3000000' } }),
+      // A pool of 4: one upload at a time may follow its body.
+      startTestHub({ backend, env: { AIMASS_DATASET_OVERLAP_WAIT_MS: '600000', AIMASS_DATASET_MAX_BYTES: '3000000', DATABASE_POOL_SIZE: '4' } }),
       startTestHub({ backend, env: { AIMASS_DATASET_OVERLAP_WAIT_MS: '300' } }),
     ]);
     alice = await signUp(hub);
@@ -78,6 +82,30 @@ describe.each(BACKENDS)('Uploads loaded as they arrive on %s', (backend) => {
     const [row] = await hub.sql(`SELECT count(*)::int AS n, sum(id)::bigint AS ids, sum(score) AS scores FROM ${(await hub.sql(`SELECT table_name FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE d.name = $1`, [name]))[0].table_name}`);
     expect(row).toEqual({ n: 80_000, ids: String((80_000 * 80_001) / 2), scores: (80_000 * 80_001) / 2 / 4 });
     expect(await readAgain(hub, 'waited')).toBe(0);
+  });
+
+  it('follows at most a quarter of the pool\'s worth of bodies at once; the others are received whole first', async () => {
+    const [first, second] = await Promise.all([0, 1].map(() => createDataset(hub, alice.token, { name: uniqueName('ds') })));
+    const a = openUpload(hub, alice.token, alice.username, first.name);
+    await a.write(Buffer.from(`id,label,score\n${csv(60_000)}`));
+    await waitFor('the first upload\'s COPY while its body is open', async () => copying(await activity(hub)));
+    const b = openUpload(hub, alice.token, alice.username, second.name);
+    await b.write(Buffer.from(`id,label,score\n${csv(60_000)}`));
+    const held = performance.now();
+    // The first finishes while the second's body is still open.
+    await a.write(Buffer.from(csv(1_000, 60_001)));
+    a.end();
+    const done = await a.response;
+    expect(done.status).toBe(201);
+    const heldMs = performance.now() - held;
+    b.end();
+    const res = await b.response;
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.rowCount).toBe(60_000);
+    // The first was loading before its body ended (the COPY above); the second began only once its
+    // body had ended: its spool step spans most of the time it was held open after its first part
+    // (a half leaves room for when the hub began receiving it; followed, it would be milliseconds).
+    expect(res.timing.spool).toBeGreaterThanOrEqual(heldMs / 2);
   });
 
   it('lets go of the transaction when the sender stalls, and loads the body once it is all in', async () => {

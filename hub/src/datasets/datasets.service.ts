@@ -50,8 +50,6 @@ export interface DatasetInput {
 
 export type DatasetPatch = Omit<Partial<DatasetInput>, 'owner' | 'name'>;
 
-
-
 /**
  * A body that comes at this pace or faster is received whole before it is loaded (see upload): about
  * one and a half times the pace the hub loads a typical CSV at on one core (~40 MB/s).
@@ -71,6 +69,9 @@ export class DatasetsService {
     private readonly notifications: NotificationFanOut,
     private readonly metrics: Pick<Metrics, 'datasetUploadsReadAgain'>,
   ) {}
+
+  /** Uploads loading their body as it arrives, now (see upload). */
+  private following = 0;
 
   private get repo() {
     return this.db.getRepository(Dataset);
@@ -330,7 +331,6 @@ export class DatasetsService {
     return removed;
   }
 
-
   /**
    * Uploads a new version from a byte stream. Checks run before a byte is read: the credential's
    * scope, write access to the dataset (NOT_FOUND when it is private and not yours), the options,
@@ -339,8 +339,8 @@ export class DatasetsService {
    * (unless it comes faster than the hub loads: Spooling.fast) and loads behind the receiving
    * (startSpool), its transaction holding a pooled connection meanwhile; past the wait allowed
    * (AIMASS_DATASET_OVERLAP_WAIT_MS, Spooling.file), or when a byte past what it read turns out not
-   * to be UTF-8, it starts again on the whole body. The table, its rows, its profile and the version row are created in one
-   * transaction: a failure anywhere leaves none of them. `timings`, when given, receives the
+   * to be UTF-8, it starts again on the whole body. The table, its rows, its profile and the version
+   * row are created in one transaction: a failure anywhere leaves none of them. `timings`, when given, receives the
    * milliseconds each step took (the REST route answers them as Server-Timing).
    */
   async upload(
@@ -373,15 +373,25 @@ export class DatasetsService {
       // hold it, so there the body is all in before its transaction begins. Parquet is read from its
       // footer. A body that comes faster than the hub loads is received whole first: receiving is then
       // most of the hub's one thread's work, and following it only switches the thread between the two
-      // (a 117 MB body over loopback was loaded 5–15 % slower so).
-      const overlap =
-        this.backend === 'postgres' && options.format !== 'parquet' && !(await spooling.fast(contentLength, FAST_BODY_BYTES_PER_SECOND));
-      if (!overlap) await spooling.done;
+      // (a 117 MB body over loopback was loaded 5–15 % slower so). And at most a quarter of the pool
+      // follows bodies at once: each holds a connection while it waits for bytes.
       const head = await spooling.head;
+      const overlap =
+        this.backend === 'postgres' &&
+        options.format !== 'parquet' &&
+        !(await spooling.fast(contentLength, FAST_BODY_BYTES_PER_SECOND)) &&
+        this.following < Math.max(1, Math.floor(this.config.poolSize / 4));
+      // Counted in the same turn as the test above, so concurrent uploads cannot pass it together.
+      if (overlap) this.following++;
+      else await spooling.done;
       step('spool');
       const attempt = (maxWaitMs: number, known: SpoolHead) => this.createVersion(principal, dataset, owner, options, room, spooling.file(maxWaitMs), known, spooling.done, step);
       try {
-        return await attempt(overlap ? this.config.datasets.overlapWaitMs : 0, head);
+        try {
+          return await attempt(overlap ? this.config.datasets.overlapWaitMs : 0, head);
+        } finally {
+          if (overlap) this.following--;
+        }
       } catch (error) {
         // Counted as it happens (its transaction is already rolled back), not once the body is in.
         if (error instanceof ReadAgainWhole) this.metrics.datasetUploadsReadAgain.inc({ reason: error.reason });
