@@ -402,8 +402,10 @@ export class DatasetsService {
         if (fault) throw fault;
         // Read before it was all in and the reading had to stop (a slow sender), or read as UTF-8 and
         // it was not: read it again whole, in a new transaction.
-        if (!(error instanceof ReadAgainWhole) && !(head.utf8 && spooled.encoding === 'latin1')) throw error;
-        if (!(error instanceof ReadAgainWhole)) this.metrics.datasetUploadsReadAgain.inc({ reason: 'encoding' });
+        if (!(error instanceof ReadAgainWhole)) {
+          if (!(head.utf8 && spooled.encoding === 'latin1')) throw error;
+          this.metrics.datasetUploadsReadAgain.inc({ reason: 'encoding' });
+        }
         return await attempt(0, spooled);
       }
     } finally {

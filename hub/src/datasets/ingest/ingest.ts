@@ -290,17 +290,17 @@ export async function ingest(params: {
       );
     }
     await loader.finish();
-    const spooled = await whole;
-    const fault = bodyFault(spooled, options);
-    if (fault) throw fault;
-    if (options.format !== 'parquet' && spooled.encoding !== encoding) throw new ReadAgainWhole('encoding');
   } catch (error) {
     // End the COPY cleanly (the rollback discards what it loaded) so the connection stays usable.
     await loader.finish().catch(() => loader.abort());
     throw error;
   }
-  await qr.query(`ALTER TABLE ${table} ADD PRIMARY KEY (_row)`);
+  // The load has read to the body's end: what only the whole body tells is known.
   const spooled = await whole;
+  const fault = bodyFault(spooled, options);
+  if (fault) throw fault;
+  if (options.format !== 'parquet' && spooled.encoding !== encoding) throw new ReadAgainWhole('encoding');
+  await qr.query(`ALTER TABLE ${table} ADD PRIMARY KEY (_row)`);
 
   const renamedColumns = columns.filter((c) => c.name !== c.originalName).map((c) => ({ from: c.originalName, to: c.name }));
   return {

@@ -112,7 +112,8 @@ export function startSpool(body: Readable, file: string, maxBytes: number, room?
     for (const resolve of waiting) resolve();
   };
   let headDone: (head: SpoolHead) => void = () => undefined;
-  const head = new Promise<SpoolHead>((resolve) => (headDone = resolve));
+  let headFailed: (error: unknown) => void = () => undefined;
+  const head = new Promise<SpoolHead>((resolve, reject) => ((headDone = resolve), (headFailed = reject)));
   const headParts: Buffer[] = [];
   let headLength = 0;
   let headSent = false;
@@ -126,6 +127,7 @@ export function startSpool(body: Readable, file: string, maxBytes: number, room?
     advanced();
   });
 
+  /** `utf8` as far as the body has been checked (final once the body is in). */
   const describeHead = (ended: boolean): SpoolHead => {
     const bytesOfHead = Buffer.concat(headParts);
     let control = 0;
@@ -133,7 +135,7 @@ export function startSpool(body: Readable, file: string, maxBytes: number, room?
     return {
       head: bytesOfHead,
       ended,
-      utf8: utf8 && (!ended || carry.length === 0),
+      utf8,
       bom: bytesOfHead[0] === 0xef && bytesOfHead[1] === 0xbb && bytesOfHead[2] === 0xbf,
       hasNul: bytesOfHead.includes(0),
       controlShare: bytesOfHead.length ? control / bytesOfHead.length : 0,
@@ -161,16 +163,16 @@ export function startSpool(body: Readable, file: string, maxBytes: number, room?
           if (!hasNul && chunk.includes(0)) hasNul = true;
           if (utf8) [utf8, carry] = checkUtf8(carry, chunk);
           const length = chunk.length;
-          // Readers see a byte once it is in the file.
-          const flushed = new Promise<void>((resolve, reject) => out.write(chunk, (error) => (error ? reject(error) : resolve())));
-          void flushed.then(() => {
+          // Readers see a byte once it is in the file (a failed write is the stream's 'error').
+          out.write(chunk, (error) => {
+            if (error) return;
             written += length;
             if (!headSent && headLength >= HEAD_BYTES && written >= HEAD_BYTES) {
               headSent = true;
               headDone(describeHead(false));
             }
             advanced();
-          }, () => undefined);
+          });
           if (out.writableNeedDrain) await once(out, 'drain');
         }
       } catch (error) {
@@ -188,8 +190,7 @@ export function startSpool(body: Readable, file: string, maxBytes: number, room?
     if (writeError) throw writeError;
     // An incomplete sequence at the very end is not UTF-8.
     if (carry.length > 0) utf8 = false;
-    const described = describeHead(true);
-    return { ...described, ended: headLength < HEAD_BYTES, utf8, bytes, encoding: utf8 ? 'utf8' : 'latin1', hasNul };
+    return { ...describeHead(headLength < HEAD_BYTES), bytes, encoding: utf8 ? 'utf8' : 'latin1', hasNul };
   })();
   void done.then(
     (spooled) => {
@@ -200,16 +201,16 @@ export function startSpool(body: Readable, file: string, maxBytes: number, room?
     },
     (error) => {
       settled = { error };
+      headFailed(error);
       advanced();
     },
   );
 
-  const headOrFailure = Promise.race([head, done.then(() => head)]);
   // Either may settle with nobody awaiting it yet (a caller waits for one, then the other): not an unhandled rejection.
-  headOrFailure.catch(() => undefined);
+  head.catch(() => undefined);
   done.catch(() => undefined);
   return {
-    head: headOrFailure,
+    head,
     done,
     async fast(declaredBytes, bytesPerSecond) {
       if (declaredBytes === undefined) return false;
