@@ -286,12 +286,15 @@ export class TrainingAgentDoor {
           if (rows(result).length === 0) throw new AppError('CONFLICT', 'This training run already has its model version');
         },
       );
-      await this.blobs.deleteUnreferenced([infoFile.sha256]);
-      // The model is made: nobody will resume from the checkpoints any more.
-      await this.prune(run.id, 0).catch((error: unknown) => this.log.warn({ err: error, runId: run.id }, 'could not delete the checkpoints of a finished run'));
       this.log.info({ jobId: job.id, modelId: run.modelId, version: version.number, nodeId: job.nodeId }, 'trained model version made');
-      // Before answering the agent, so the deployment exists when the job succeeds; never throws.
-      await this.trained?.landed(run.id);
+      // Side by side, each on its own connection; all before answering the agent, so the deployment
+      // exists when the job succeeds (landed never throws).
+      await Promise.all([
+        this.blobs.deleteUnreferenced([infoFile.sha256]),
+        // The model is made: nobody will resume from the checkpoints any more.
+        this.prune(run.id, 0).catch((error: unknown) => this.log.warn({ err: error, runId: run.id }, 'could not delete the checkpoints of a finished run')),
+        this.trained?.landed(run.id),
+      ]);
       lap('version');
       return { modelVersionId: version.id, versionNumber: version.number, epochs: info.epochs, stoppedEarly: info.stoppedEarly };
     } catch (error) {

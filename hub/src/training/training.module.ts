@@ -10,6 +10,7 @@ import type { SqlServices } from '../sql/index.js';
 import { TrainingAgentDoor } from './training-agent-door.js';
 import { trainingAgentRouter } from './training-agent.routes.js';
 import { TrainedVersions } from './trained-versions.js';
+import { trainingInfo } from './training-info.js';
 import { TrainingTuner } from './training-tuner.js';
 import { TrainingCurveResolver, TrainingRunResolver } from './training.resolver.js';
 import { TrainingService } from './training.service.js';
@@ -21,7 +22,7 @@ const TRAIN_ROW_EPOCHS_PER_SECOND = 20_000;
 export const trainingResolvers = [TrainingRunResolver, TrainingCurveResolver] as const;
 
 export interface TrainingServices {
-  /** Training by SQL: CREATE MODEL jobs, ML.TRAINING_INFO, training runs and their epochs. */
+  /** Training by SQL: CREATE MODEL jobs, ML.TRIAL_INFO, training runs and their epochs. */
   training: TrainingService;
   /** The training agent's job-token door: rows, epochs, checkpoints, the trained model. */
   trainingAgentDoor: TrainingAgentDoor;
@@ -50,7 +51,7 @@ export function trainingModule(
     routes: [{ path: '/jobs', router: trainingAgentRouter({ scheduler, config, trainingAgentDoor }), jobTokenOnly: true }],
     sqlStatements: {
       CREATE_MODEL: (principal, prepared) => training.createModel(principal, prepared),
-      ML_TRAINING_INFO: (principal, prepared, page) => training.trainingInfo(principal, prepared, page),
+      ML_TRAINING_INFO: (principal, prepared, page) => trainingInfo({ db, catalog }, principal, prepared, page),
       ML_TRIAL_INFO: (principal, prepared, page) => training.trialInfo(principal, prepared, page),
     },
     jobKinds: {

@@ -1,8 +1,9 @@
 /**
  * Training by SQL, as users meet it: CREATE [OR REPLACE] MODEL … AS SELECT starts a `train` job
- * (after every check in training-plan.ts), ML.TRAINING_INFO reads the epochs its agent reported,
- * and GraphQL shows a run and streams its epochs. The agent's side (rows, epochs, checkpoints,
- * the trained model) is training-agent-door.ts.
+ * (after every check in training-plan.ts), ML.TRIAL_INFO lists a tuning's trials, and GraphQL shows
+ * a run and streams its epochs. ML.TRAINING_INFO (the epochs its agent reported) is
+ * training-info.ts; the agent's side (rows, epochs, checkpoints, the trained model) is
+ * training-agent-door.ts.
  *
  * BigQuery ML semantics (https://cloud.google.com/bigquery/docs/reference/standard-sql/bigqueryml-syntax-create):
  * CREATE MODEL of an existing model is CONFLICT; OR REPLACE trains a new version of it; IF NOT
@@ -60,17 +61,6 @@ const CREATE_MODEL_COLUMNS = [
   { name: 'features', type: 'text[]' },
   { name: 'rows', type: 'bigint' },
   { name: 'placement', type: 'text' },
-];
-
-/** After BigQuery's ML.TRAINING_INFO, plus the metrics each epoch reported. */
-const TRAINING_INFO_COLUMNS = [
-  { name: 'training_run', type: 'bigint' },
-  { name: 'iteration', type: 'bigint' },
-  { name: 'loss', type: 'double precision' },
-  { name: 'eval_loss', type: 'double precision' },
-  { name: 'learning_rate', type: 'double precision' },
-  { name: 'duration_ms', type: 'bigint' },
-  { name: 'metrics', type: 'jsonb' },
 ];
 
 /** After BigQuery's ML.TRIAL_INFO, with the reason a trial failed. */
@@ -396,43 +386,6 @@ export class TrainingService {
       }
       throw error;
     }
-  }
-
-  /**
-   * ML.TRAINING_INFO(MODEL owner.name[@version]): the epochs of the run that made that version,
-   * or of the model's latest run (readable while it trains). One row per epoch — the latest
-   * attempt's, when an epoch was run again after a resume — in epoch order.
-   */
-  async trainingInfo(principal: Principal, prepared: PreparedStatement, page: { offset: number; first: number }): Promise<StatementRows> {
-    const statement = prepared.statement as Extract<SqlStatement, { kind: 'ML_TRAINING_INFO' }>;
-    const ref = statement.model;
-    const at = prepared.source.position(ref.offset);
-    const model = await this.catalog.get(principal, ref.owner, ref.name);
-    let run: TrainingRun | null;
-    if (ref.version) {
-      const version = await this.catalog.version(principal, ref.owner, ref.name, ref.version);
-      run = await this.runs.findOneBy({ modelVersionId: version.id });
-      if (!run) throw new SqlError('BAD_USER_INPUT', `version ${version.number} of model ${ref.owner}.${ref.name} was not trained with CREATE MODEL: it has no training info`, at);
-    } else {
-      // Of a tuning (its trials are written together): the best trial once picked, else the first.
-      run = await this.runs
-        .createQueryBuilder('r')
-        .where('r.modelId = :id', { id: model.id })
-        .orderBy('r.createdAt', 'DESC')
-        .addOrderBy('r.modelVersionId IS NOT NULL', 'DESC')
-        .addOrderBy('r.trialNumber', 'ASC', 'NULLS FIRST')
-        .getOne();
-      if (!run) throw new SqlError('BAD_USER_INPUT', `model ${ref.owner}.${ref.name} has no training runs: train it with CREATE MODEL … AS SELECT …`, at);
-    }
-    const [{ index }] = await this.db.query(`SELECT count(*)::int AS index FROM training_runs WHERE model_id = $1 AND created_at < $2`, [model.id, run.createdAt]);
-    const [{ total }] = await this.db.query(`SELECT count(DISTINCT epoch)::int AS total FROM training_epochs WHERE run_id = $1`, [run.id]);
-    const epochs: { epoch: number; loss: number; eval_loss: number | null; learning_rate: number; duration_ms: number; metrics: Record<string, number> }[] = await this.db.query(
-      `SELECT * FROM (SELECT DISTINCT ON (epoch) epoch, loss, eval_loss, learning_rate, duration_ms, metrics FROM training_epochs
-         WHERE run_id = $1 ORDER BY epoch, attempt DESC) AS e ORDER BY epoch OFFSET $2 LIMIT $3`,
-      [run.id, page.offset, page.first],
-    );
-    const rows = epochs.map((e) => [index, e.epoch - 1, Number(e.loss), e.eval_loss === null ? null : Number(e.eval_loss), Number(e.learning_rate), e.duration_ms, e.metrics]);
-    return { columns: TRAINING_INFO_COLUMNS, rows, totalCount: total };
   }
 
   /** The training run of a job the caller may see (NOT_FOUND otherwise, as for the job). */
