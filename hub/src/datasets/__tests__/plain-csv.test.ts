@@ -15,7 +15,8 @@ type Outcome = { records: RawRecord[] } | { error: string };
 
 /**
  * The records read, as line and cells. A record's `text` (the fast reader's, the load sends it to
- * COPY as written) must read back, as RFC 4180 CSV, as exactly its cells.
+ * COPY as written: its UTF-8 bytes, one per character) must read back, as RFC 4180 CSV, as exactly
+ * its cells.
  */
 async function read(reader: (file: string) => AsyncIterable<RawRecord | RawRecord[]>, file: string, delimiter: string): Promise<Outcome> {
   const records: RawRecord[] = [];
@@ -23,7 +24,8 @@ async function read(reader: (file: string) => AsyncIterable<RawRecord | RawRecor
     for await (const item of reader(file)) {
       for (const record of Array.isArray(item) ? item : [item]) {
         if (record.text !== undefined && !(delimiter === '\t' && record.text.includes('"'))) {
-          expect(parse(record.text, { delimiter, relax_quotes: false, record_delimiter: ['\n', '\r\n', '\r'] }), JSON.stringify(record.text)).toEqual([record.cells]);
+          const text = Buffer.from(record.text, 'latin1').toString('utf8');
+          expect(parse(text, { delimiter, relax_quotes: false, record_delimiter: ['\n', '\r\n', '\r'] }), JSON.stringify(text)).toEqual([record.cells]);
         }
         records.push({ line: record.line, cells: record.cells });
       }
@@ -95,5 +97,21 @@ describe('Ingest: the fast CSV reader yields what csv-parse yields', () => {
     for (let i = 0; i < 60_000; i++) lines.push(i % 7 === 0 ? `${i},"multi\nline, ""quoted"" ${'é'.repeat(i % 5)}",${i}` : `${i},plain ${i},${i}`);
     const outcome = await compare(lines.join('\n') + '\n', ',', 'utf8', true);
     expect('records' in outcome && outcome.records.length).toBe(60_001);
+  });
+
+  it('reads characters of two, three and four UTF-8 bytes where a read chunk ends inside them, quoted or not, and a BOM', async () => {
+    // Lines of varying length: the 64 KiB chunk boundaries fall inside every kind of character.
+    const lines = ['\uFEFFid,word,n'];
+    const words = ['ü', '€uro', '😀', 'naïve café', '日本語', 'a\u00A0b', 'x'];
+    for (let i = 0; i < 40_000; i++) {
+      const word = words[i % words.length].repeat(1 + (i % 3));
+      lines.push(i % 5 === 0 ? `${i},"${word}, ""${word}""",${i}` : `${i},${word},${word}${i}`);
+    }
+    const outcome = await compare(lines.join('\n'), ',', 'utf8', true);
+    expect('records' in outcome && outcome.records.slice(0, 3).map((r) => r.cells)).toEqual([
+      ['id', 'word', 'n'],
+      ['0', 'ü, "ü"', '0'],
+      ['1', '€uro€uro', '€uro€uro1'],
+    ]);
   });
 });

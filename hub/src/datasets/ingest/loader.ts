@@ -21,7 +21,7 @@ import { copyDelimiterAsWritten } from './pass-through.js';
 export interface RowLoader {
   /** One row, buffered: the row number, then one canonical value (or null) per column (an array the loader may reuse). */
   add(row: number, values: (string | null)[]): void;
-  /** One row as the file wrote it (`RawRecord.text` of a record pass-through.ts accepted), buffered; only where `delimiter` is the file's. */
+  /** One row as the file wrote it (`RawRecord.text` of a record pass-through.ts accepted: its UTF-8 bytes, one per character), buffered; only where `delimiter` is the file's. */
   addAsWritten?(row: number, text: string): void;
   /** The delimiter of the CSV the loader sends (undefined: it sends none). */
   readonly delimiter?: string;
@@ -57,9 +57,10 @@ export async function copyLoader(qr: QueryRunner, table: string, columns: string
     chunk = Buffer.allocUnsafe(COPY_CHUNK);
     used = 0;
   };
-  const putRow = (row: number, fields: string) => {
+  /** `fields` as text (`utf8`), or as its UTF-8 bytes one per character (`latin1`). */
+  const putRow = (row: number, fields: string, encoding: 'utf8' | 'latin1') => {
     // At most 3 bytes of UTF-8 per UTF-16 unit, 16 digits of row number, delimiter, newline.
-    const most = 3 * fields.length + 18;
+    const most = (encoding === 'utf8' ? 3 : 1) * fields.length + 18;
     if (used + most > chunk.length) {
       ship();
       if (most > chunk.length) chunk = Buffer.allocUnsafe(most);
@@ -69,7 +70,7 @@ export async function copyLoader(qr: QueryRunner, table: string, columns: string
     for (let k = digits - 1, n = row; k >= 0; k--, n = Math.floor(n / 10)) chunk[used + k] = 48 + (n % 10);
     used += digits;
     chunk[used++] = delimiterCode;
-    used += chunk.write(fields, used, 'utf8');
+    used += chunk.write(fields, used, encoding);
     chunk[used++] = 10;
   };
   return {
@@ -77,9 +78,9 @@ export async function copyLoader(qr: QueryRunner, table: string, columns: string
     add(row, values) {
       // The values array is the caller's, made for this row: it takes the CSV fields in place.
       for (let c = 0; c < values.length; c++) values[c] = field(values[c]);
-      putRow(row, values.join(delimiter));
+      putRow(row, values.join(delimiter), 'utf8');
     },
-    addAsWritten: putRow,
+    addAsWritten: (row, text) => putRow(row, text, 'latin1'),
     async flush() {
       if (failure) throw failure;
       if (!behind) return;

@@ -5,10 +5,12 @@
  * (`RawRecord.text`), is already a line of `COPY … (FORMAT csv)`: the loader sends it after its
  * row number, without splitting it into cells or writing them again (loader.ts). Every other
  * record takes the general path (ingest.ts: trim, null tokens, parsing, widening), and what the
- * table holds is the same either way (`hub/src/datasets/__tests__/pass-through.test.ts` loads
- * random files both ways and compares).
+ * table holds is the same either way (`test/ingest-as-written.test.ts` uploads random messy files
+ * both ways and compares).
  *
- * A cell is taken as written when, after the same checks as the general path's:
+ * The checks read the record's UTF-8 bytes (`text`, and `fields` for a record with quotes), one per
+ * character, as the fast reader read them. A cell is taken as written when, after the same checks
+ * as the general path's:
  * - it is empty (NULL; `COPY` reads an unquoted empty field as NULL, and a quoted one too with
  *   `FORCE_NULL`), or
  * - it has no leading or trailing white space (as `String#trim` sees it), is no null token, and
@@ -24,7 +26,7 @@
  */
 import { ColumnType } from '../dataset-version.entity.js';
 import { DEFAULT_NUMBER_FORMAT, plainDecimalAt, validDate, type NumberFormat } from './cells.js';
-import { LineRecord, type RawRecord } from './raw-record.js';
+import { LineRecord, utf8Of, type RawRecord } from './raw-record.js';
 
 const NOT = 0;
 const VALUE = 1;
@@ -52,7 +54,8 @@ export function passThrough(
   if (!copyDelimiterAsWritten(delimiter)) return undefined;
   if (format.decimal !== '.' || format.thousands !== '' || (format.dateOrder && format.dateOrder !== 'YMD')) return undefined;
   const tokens = [...new Set(nullTokens.map((t) => t.trim().toLowerCase()))].filter((t) => t !== '');
-  const longest = tokens.reduce((m, t) => Math.max(m, t.length), 0);
+  // In UTF-8 bytes: a cell of n UTF-16 units has at most 3n (and lower case never shortens a string).
+  const longest = 3 * tokens.reduce((m, t) => Math.max(m, t.length), 0);
   const isToken = tokenMatcher(tokens);
   const delim = delimiter;
   // TSV has no quoting in the file, but COPY's CSV reading does: a " in a TSV record is not as written.
@@ -62,7 +65,7 @@ export function passThrough(
 
   const cell = (type: ColumnType, s: string, a: number, b: number): number => {
     if (a === b) return NULL;
-    if (trimmable(s.charCodeAt(a)) || trimmable(s.charCodeAt(b - 1))) return NOT;
+    if (trimmableStart(s, a) || trimmableEnd(s, b)) return NOT;
     if (b - a <= longest && isToken(s, a, b)) return NOT;
     switch (type) {
       case ColumnType.INTEGER:
@@ -105,8 +108,8 @@ export function passThrough(
         }
         if (c !== width) return false;
       } else {
-        const cells = record.cells;
-        if (cells.length !== width) return false;
+        const cells = record.fields;
+        if (cells === undefined || cells.length !== width) return false;
         for (let c = 0; c < width; c++) {
           const value = cells[c];
           const verdict = cell(columns[c].type, value, 0, value.length);
@@ -133,14 +136,44 @@ export function copyDelimiterAsWritten(delimiter: string): boolean {
   return ch >= 32 && ch < 127 && delimiter !== '"' && delimiter !== "'" && delimiter !== '\\';
 }
 
-/** Whether `String#trim` removes this UTF-16 unit (conservative below space: control characters are left to the general path). */
-function trimmable(ch: number): boolean {
-  if (ch <= 32) return true;
-  if (ch < 0xa0) return false;
-  return ch === 0xa0 || ch === 0x1680 || (ch >= 0x2000 && ch <= 0x200a) || ch === 0x2028 || ch === 0x2029 || ch === 0x202f || ch === 0x205f || ch === 0x3000 || ch === 0xfeff;
+/**
+ * White space `String#trim` removes, as UTF-8 bytes: U+00A0 (C2 A0), U+1680 (E1 9A 80), U+2000–U+200A
+ * (E2 80 80–8A), U+2028–U+2029 (E2 80 A8–A9), U+202F (E2 80 AF), U+205F (E2 81 9F), U+3000 (E3 80 80)
+ * and U+FEFF (EF BB BF). Below space, control characters count too (left to the general path).
+ */
+function spaceAt(s: string, k: number, length: number): boolean {
+  const b0 = s.charCodeAt(k);
+  if (length === 2) return b0 === 0xc2 && s.charCodeAt(k + 1) === 0xa0;
+  if (length !== 3) return false;
+  const b1 = s.charCodeAt(k + 1);
+  const b2 = s.charCodeAt(k + 2);
+  if (b0 === 0xe2) return b1 === 0x80 ? b2 <= 0x8a || b2 === 0xa8 || b2 === 0xa9 || b2 === 0xaf : b1 === 0x81 && b2 === 0x9f;
+  return (b0 === 0xe1 && b1 === 0x9a && b2 === 0x80) || (b0 === 0xe3 && b1 === 0x80 && b2 === 0x80) || (b0 === 0xef && b1 === 0xbb && b2 === 0xbf);
 }
 
-/** Case-insensitive match of s[a, b) against the (lower-cased) tokens, as `nullMatcher` decides, without a new string for ASCII cells. */
+/** The length of the UTF-8 sequence a lead byte starts (1 for a continuation byte: not a character's start). */
+const sequenceLength = (lead: number): number => (lead < 0xc0 ? 1 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4);
+
+/** Whether the cell at s[a…] starts with something `String#trim` removes. */
+function trimmableStart(s: string, a: number): boolean {
+  const ch = s.charCodeAt(a);
+  if (ch < 0x80) return ch <= 32;
+  return spaceAt(s, a, sequenceLength(ch));
+}
+
+/** Whether the cell ending at s[b - 1] ends with something `String#trim` removes (its last character is white space, or it ends inside a character). */
+function trimmableEnd(s: string, b: number): boolean {
+  const ch = s.charCodeAt(b - 1);
+  if (ch < 0x80) return ch <= 32;
+  // Back to the last character's lead byte (at most three continuation bytes).
+  let k = b - 1;
+  while (k > b - 4 && (s.charCodeAt(k) & 0xc0) === 0x80) k--;
+  const length = sequenceLength(s.charCodeAt(k));
+  if (k + length !== b) return true;
+  return spaceAt(s, k, length);
+}
+
+/** Case-insensitive match of the UTF-8 bytes s[a, b) against the (lower-cased) tokens, as `nullMatcher` decides, without a new string for ASCII cells. */
 function tokenMatcher(tokens: readonly string[]): (s: string, a: number, b: number) => boolean {
   // The ASCII characters a token starts with, lower-cased: most short cells start otherwise.
   const starts = new Uint8Array(128);
@@ -159,7 +192,7 @@ function tokenMatcher(tokens: readonly string[]): (s: string, a: number, b: numb
     }
     const length = b - a;
     for (let k = a; k < b; k++) {
-      if (s.charCodeAt(k) >= 128) return tokens.includes(s.slice(a, b).toLowerCase());
+      if (s.charCodeAt(k) >= 128) return tokens.includes(utf8Of(s.slice(a, b)).toLowerCase());
     }
     next: for (const token of tokens) {
       if (token.length !== length) continue;

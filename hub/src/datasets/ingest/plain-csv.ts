@@ -9,10 +9,16 @@
  * quote, an unclosed quote, a record near the size limit) throws {@link NotPlainCsv} before the
  * record it is in is yielded: every record yielded so far is what csv-parse yields too, so the
  * caller hands the rest of the file to csv-parse, which decides (and words any error) as before.
+ *
+ * The file's UTF-8 bytes are read one per character (`latin1`): every character the reader looks
+ * for is ASCII, and no byte of a multi-byte UTF-8 sequence is, so records and cells split where
+ * they would in the decoded text. Decoding as UTF-8 made each 64 KiB chunk of a file with any
+ * non-ASCII character a two-byte string (twice the memory, and the decoding itself a tenth of the
+ * hub's CPU in the ingest benchmark); a record's cells are decoded only when asked for
+ * (raw-record.ts), and the load sends a record taken as written as the bytes it read.
  */
-import { StringDecoder } from 'node:string_decoder';
 import { utf8Stream, type SourceFile } from './decode.js';
-import { LineRecord, type RawRecord } from './raw-record.js';
+import { LineRecord, QuotedRecord, type RawRecord } from './raw-record.js';
 
 /** The reader met something only csv-parse decides; `records` were yielded before it. */
 export class NotPlainCsv extends Error {}
@@ -25,8 +31,10 @@ const LF = 10;
 const CR = 13;
 const QUOTE = 34;
 
-/** csv-parse counts a record's size in UTF-8 bytes: at most 3 per UTF-16 code unit. */
+/** Well under csv-parse's record size limit (16 MiB of UTF-8; the text here is bytes). */
 const MAX_PLAIN_CHARS = Math.floor((16 * 1024 * 1024) / 3);
+/** The UTF-8 byte order mark, one character per byte. */
+const BOM = '\xEF\xBB\xBF';
 
 type Mode = 'unknown' | 'lf' | 'crlf';
 const LF_AT = 0;
@@ -53,7 +61,6 @@ export async function* plainCsvBatches(file: SourceFile, delimiter: string, enco
   const quoting = delimiter !== '\t';
   const delim = delimiter.charCodeAt(0);
   const input = utf8Stream(file, encoding, READ_CHUNK);
-  const decoder = new StringDecoder('utf8');
   let mode: Mode = 'unknown';
   let line = 1;
   let text = '';
@@ -197,7 +204,7 @@ export async function* plainCsvBatches(file: SourceFile, delimiter: string, enco
       if (parsed === MORE) break;
       if (parsed.next - pos > MAX_PLAIN_CHARS) throw new NotPlainCsv();
       line += parsed.innerBreaks;
-      if (parsed.isRecord) batch.push({ line, cells: parsed.cells, text: text.slice(pos, parsed.end) });
+      if (parsed.isRecord) batch.push(new QuotedRecord(line, text.slice(pos, parsed.end), parsed.cells));
       // The record delimiter, unless the file ended without one.
       if (parsed.next <= n && (parsed.next < n || isBreak(text.charCodeAt(parsed.next - 1)))) line++;
       pos = parsed.next;
@@ -207,10 +214,10 @@ export async function* plainCsvBatches(file: SourceFile, delimiter: string, enco
 
   try {
     for await (const chunk of input as AsyncIterable<Buffer>) {
-      let decoded = decoder.write(chunk);
+      let decoded = chunk.toString('latin1');
       if (first) {
         first = false;
-        if (decoded.charCodeAt(0) === 0xfeff) decoded = decoded.slice(1);
+        if (decoded.startsWith(BOM)) decoded = decoded.slice(BOM.length);
       }
       text = text.length ? text + decoded : decoded;
       found.fill(-2);
@@ -223,7 +230,6 @@ export async function* plainCsvBatches(file: SourceFile, delimiter: string, enco
         batch = [];
       }
     }
-    text += decoder.end();
     found.fill(-2);
     consume(true);
     if (batch.length) yield batch;
