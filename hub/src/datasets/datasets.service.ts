@@ -334,14 +334,11 @@ export class DatasetsService {
   /**
    * Uploads a new version from a byte stream. Checks run before a byte is read: the credential's
    * scope, write access to the dataset (NOT_FOUND when it is private and not yours), the options,
-   * and the declared length. The body is spooled to a temporary file, and read twice (sample,
-   * then load) as it arrives: on PostgreSQL the ingest starts once the body's first 64 KiB are in
-   * (unless it comes faster than the hub loads: Spooling.fast) and loads behind the receiving
-   * (startSpool), its transaction holding a pooled connection meanwhile; past the wait allowed
-   * (AIMASS_DATASET_OVERLAP_WAIT_MS, Spooling.file), or when a byte past what it read turns out not
-   * to be UTF-8, it starts again on the whole body. The table, its rows, its profile and the version
-   * row are created in one transaction: a failure anywhere leaves none of them. `timings`, when given, receives the
-   * milliseconds each step took (the REST route answers them as Server-Timing).
+   * and the declared length. The body is spooled to a temporary file (startSpool) and read twice
+   * (sample, then load), on PostgreSQL often as it arrives (when, below). The table, its rows, its
+   * profile and the version row are created in one transaction: a failure anywhere leaves none of
+   * them. `timings`, when given, receives the milliseconds each step took (the route answers them
+   * as Server-Timing).
    */
   async upload(
     principal: Principal,
@@ -374,7 +371,8 @@ export class DatasetsService {
       // footer. A body that comes faster than the hub loads is received whole first: receiving is then
       // most of the hub's one thread's work, and following it only switches the thread between the two
       // (a 117 MB body over loopback was loaded 5–15 % slower so). And at most a quarter of the pool
-      // follows bodies at once: each holds a connection while it waits for bytes.
+      // follows bodies at once: each holds a connection while it waits for bytes. Past the wait allowed
+      // (AIMASS_DATASET_OVERLAP_WAIT_MS, Spooling.file) the load starts again on the whole body.
       const head = await spooling.head;
       const overlap =
         this.backend === 'postgres' &&

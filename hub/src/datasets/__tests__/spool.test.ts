@@ -95,8 +95,8 @@ describe('spool', () => {
     const small = startSpool(Readable.from([Buffer.alloc(1000, 0x61)]), file(), 1 << 24);
     expect(await small.fast(1000, 1e9)).toBe(true);
     const sample = Buffer.alloc(6 * 1024 * 1024, 0x61);
-    // 6 MiB in 64 KiB pieces (the pace is taken from the second to the fifth), each on its own turn of the event loop, then nothing: no faster than a
-    // terabyte a second, faster than a byte a second.
+    // 6 MiB in 64 KiB pieces, each on its own turn of the event loop (the pace is taken from the
+    // second MiB to the fifth), then nothing: no faster than a terabyte a second, faster than a byte a second.
     const stalled = new PassThrough();
     const paused = startSpool(stalled, file(), 1 << 30);
     for (let at = 0; at < sample.length; at += 64 * 1024) {

@@ -55,7 +55,7 @@ export function passThrough(
   if (format.decimal !== '.' || format.thousands !== '' || (format.dateOrder && format.dateOrder !== 'YMD')) return undefined;
   const tokens = [...new Set(nullTokens.map((t) => t.trim().toLowerCase()))].filter((t) => t !== '');
   // In UTF-8 bytes: a cell of n UTF-16 units has at most 3n (and lower case never shortens a string).
-  const longest = 3 * tokens.reduce((m, t) => Math.max(m, t.length), 0);
+  const longestBytes = 3 * tokens.reduce((m, t) => Math.max(m, t.length), 0);
   const isToken = tokenMatcher(tokens);
   const delim = delimiter;
   // TSV has no quoting in the file, but COPY's CSV reading does: a " in a TSV record is not as written.
@@ -66,7 +66,7 @@ export function passThrough(
   const cell = (type: ColumnType, s: string, a: number, b: number): number => {
     if (a === b) return NULL;
     if (trimmableStart(s, a) || trimmableEnd(s, b)) return NOT;
-    if (b - a <= longest && isToken(s, a, b)) return NOT;
+    if (b - a <= longestBytes && isToken(s, a, b)) return NOT;
     switch (type) {
       case ColumnType.INTEGER:
         return plainIntegerAt(s, a, b) ? VALUE : NOT;

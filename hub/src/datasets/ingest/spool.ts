@@ -217,8 +217,8 @@ export function startSpool(body: Readable, file: string, maxBytes: number, room?
       // Too small to judge by its pace, and soon in whatever it is.
       if (declaredBytes <= PACE_SKIP_BYTES + PACE_SAMPLE_BYTES) return true;
       while (!settled && sample === undefined) await new Promise<void>((resolve) => wake.push(resolve));
-      if (settled) return true;
-      if (sample === undefined) return false;
+      // All in (or failed) already: nothing to follow.
+      if (settled || sample === undefined) return true;
       return (sample.bytes / Math.max(sample.ms, 0.001)) * 1000 >= bytesPerSecond;
     },
     file(maxWaitMs) {
