@@ -20,8 +20,11 @@
  *     from sending runSql to its first page of results (every row predicted and stored); rows per
  *     second;
  *  3. BENCH_TRAIN_LONG=1: the comparison of 1 again on a fit of about a minute (BENCH_TRAIN_LONG_ROWS,
- *     default 100,000, BENCH_TRAIN_LONG_EPOCHS, default 15). BENCH_SPARE_WORKER=0 runs the agent
- *     without its spare worker.
+ *     default 100,000, BENCH_TRAIN_LONG_EPOCHS, default 15), one after the other; then the same
+ *     pair at once, the raw fit in a process of its own started with CREATE MODEL: the two then
+ *     run through the same minute of the machine, whose speed moves by a third between minutes
+ *     on a shared VM (the hub and PostgreSQL, nearly idle during the epochs, share the cores).
+ *     BENCH_SPARE_WORKER=0 runs the agent without its spare worker.
  *
  * Needs PostgreSQL (DATABASE_URL as an admin connection, else a throwaway server from
  * test/support/postgres.sh). Every hub, agent, database and temporary file it starts is removed
@@ -216,7 +219,16 @@ interface SqlFit {
   steps: [string, number][];
 }
 
-async function sqlFit(hub: Hub, db: Database, agent: BenchAgent, user: { token: string; username: string }, model: string, dataset: string, epochs: number): Promise<SqlFit> {
+async function sqlFit(
+  hub: Hub,
+  db: Database,
+  agent: BenchAgent,
+  user: { token: string; username: string },
+  model: string,
+  dataset: string,
+  epochs: number,
+  onStart: () => void = () => undefined,
+): Promise<SqlFit> {
   const live = createClient({ url: `${hub.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${user.token}` }, lazy: false });
   onCleanup('close the subscription socket', () => live.dispose());
   await new Promise<void>((resolve, reject) => {
@@ -225,6 +237,7 @@ async function sqlFit(hub: Hub, db: Database, agent: BenchAgent, user: { token: 
   });
   const wallStart = Date.now();
   const started = performance.now();
+  onStart();
   const created = await runSql(
     hub,
     user.token,
@@ -322,6 +335,47 @@ async function rawFit(data: ReturnType<typeof rows>, epochs: number): Promise<{ 
   return { seconds, backend, accuracy: Number(acc?.[acc.length - 1] ?? NaN) };
 }
 
+/**
+ * The raw fit in a process of its own (this file again, with BENCH_RAW_FIT_CHILD): it loads TF.js
+ * and makes its rows, and this settles once it is ready; `go()` makes it fit and answers its fit's
+ * own timing.
+ */
+async function rawFitBeside(rowCount: number, seed: number, epochs: number): Promise<{ go(): Promise<{ seconds: number; backend: string; accuracy: number }> }> {
+  const child = spawn(process.execPath, [import.meta.filename], {
+    env: { ...process.env, BENCH_RAW_FIT_CHILD: JSON.stringify({ rowCount, seed, epochs }) },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  onCleanup('stop the raw fit', () => child.kill('SIGKILL'));
+  let out = '';
+  child.stdout!.setEncoding('utf8');
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: string) => {
+      out += chunk;
+      if (out.includes('ready\n')) resolve();
+    });
+    void exited.then((code) => reject(new Error(`the raw fit's process exited with ${code} before it was ready`)));
+  });
+  return {
+    go: async () => {
+      child.stdin!.end('go\n');
+      const code = await exited;
+      if (code !== 0) throw new Error(`the raw fit's process exited with ${code}`);
+      return JSON.parse(out.trim().split('\n').at(-1)!);
+    },
+  };
+}
+
+/** The child side of {@link rawFitBeside}. */
+async function rawFitChild(settings: { rowCount: number; seed: number; epochs: number }): Promise<void> {
+  const data = rows(settings.rowCount, settings.seed);
+  await loadBestBackend();
+  process.stdout.write('ready\n');
+  await new Promise((resolve) => process.stdin.once('data', resolve));
+  process.stdout.write(JSON.stringify(await rawFit(data, settings.epochs)) + '\n');
+  process.exit(0);
+}
+
 // ---- main -------------------------------------------------------------------------------------
 
 function trainingTable(title: string, raw: { seconds: number; backend: string; accuracy: number }, sql: SqlFit): void {
@@ -340,7 +394,8 @@ function trainingTable(title: string, raw: { seconds: number; backend: string; a
   console.log(table(['step', 's', 'share'], sql.steps.map(([step, sec]) => [step, fmt(sec, 3), `${fmt((100 * sec) / sql.seconds, 1)} %`])));
 }
 
-await runBenchmark(async () => {
+if (process.env.BENCH_RAW_FIT_CHILD) await rawFitChild(JSON.parse(process.env.BENCH_RAW_FIT_CHILD));
+else await runBenchmark(async () => {
   console.log(
     `training benchmark: ${SETTINGS.trainRows.toLocaleString('en-US')} training rows, ${SETTINGS.epochs} epochs, hidden_units ${JSON.stringify(HIDDEN)}, batch ${BATCH}; ML.PREDICT on ${SETTINGS.predictRows.toLocaleString('en-US')} rows` +
       (LONG ? `; the long fit: ${LONG.rows.toLocaleString('en-US')} rows, ${LONG.epochs} epochs` : ''),
@@ -389,6 +444,18 @@ await runBenchmark(async () => {
     const longSql = await sqlFit(hub, db, agent, user, 'bench_long', 'train_long', LONG.epochs);
     await agent.spareReady(SETTINGS.repeat + 3);
     const longRaw = await rawFit(longData, LONG.epochs);
-    trainingTable(`3. the long fit: ${LONG.rows.toLocaleString('en-US')} rows, ${LONG.epochs} epochs`, longRaw, longSql);
+    trainingTable(`3. the long fit: ${LONG.rows.toLocaleString('en-US')} rows, ${LONG.epochs} epochs, one after the other`, longRaw, longSql);
+
+    // The same pair at once: both through the same minute of the machine.
+    await agent.spareReady(SETTINGS.repeat + 3);
+    const beside = await rawFitBeside(LONG.rows, 3, LONG.epochs);
+    // sqlFit starts its clock once its subscription socket is open; the raw fit starts with it.
+    let besideRaw: ReturnType<typeof beside.go> | undefined;
+    const sqlAtOnce = await sqlFit(hub, db, agent, user, 'bench_long_2', 'train_long', LONG.epochs, () => {
+      besideRaw = beside.go();
+      besideRaw.catch(() => undefined); // awaited below, after the fit on the agent
+    });
+    const rawAtOnce = await besideRaw!;
+    trainingTable(`3. the long fit again, both at once (the raw fit in a process of its own)`, rawAtOnce, sqlAtOnce);
   }
 });
