@@ -26,6 +26,7 @@ import {
   HUB_ENTRY,
   intEnv,
   listEnv,
+  postgresBackendCpu,
   postgresCpu,
   ratio,
   setUpDatabase,
@@ -37,7 +38,7 @@ import {
   type Database,
   type Hub,
 } from './harness.js';
-import { cpuSeconds } from './proc-stats.js';
+import { cpuSeconds, processRunSeconds } from './proc-stats.js';
 import { DEFAULT_PACE } from './sim-agent.js';
 import { claimSection, type ClaimSize } from './claim-path.js';
 import { measureHeartbeats, type HeartbeatResult } from './heartbeat-load.js';
@@ -48,7 +49,7 @@ const SETTINGS = {
   latencyWarmup: intEnv('BENCH_LATENCY_WARMUP', 10),
   latencyAgents: listEnv('BENCH_LATENCY_AGENTS', [1, 16, 200]),
   /** Jobs submitted alone (spaced out) to measure what one job costs the hub and the database. */
-  isolatedJobs: intEnv('BENCH_ISOLATED_JOBS', 5),
+  isolatedJobs: intEnv('BENCH_ISOLATED_JOBS', 10),
   isolatedSpacingMs: intEnv('BENCH_ISOLATED_SPACING_MS', 500),
   throughputJobs: intEnv('BENCH_THROUGHPUT_JOBS', 1000),
   throughputAgents: listEnv('BENCH_THROUGHPUT_AGENTS', [1, 4, 16]),
@@ -159,26 +160,43 @@ async function measureLatency(hub: Hub, db: pg.Client, database: Database, user:
   const pgCpuMsPerJob = pgCpuUsed === undefined ? undefined : (pgCpuUsed / SETTINGS.latencyJobs) * 1000;
 
   // Isolated jobs: one job every spacing ms on an otherwise quiet hub, so each pays for its own
-  // dispatch passes. CPU in the same length of quiet time (heartbeats) is subtracted.
+  // dispatch passes. The CPU counted is what the hub and its connections used from each job's
+  // submission to 50 ms after it succeeded (its follow-ups), less the quiet rate (heartbeats, the
+  // hub's periodic work) over as long, measured over quiet windows before and after. Counting
+  // only those short windows keeps the quiet work's bursts (a periodic task, heartbeats) from
+  // outweighing the jobs' own, as they did over whole 500 ms slots.
   const k = SETTINGS.isolatedJobs;
   const spacing = SETTINGS.isolatedSpacingMs;
-  const usage = () => ({ hub: cpuSeconds(hub.pid) ?? 0, pg: postgresCpu(database), t: performance.now() });
+  // PostgreSQL: the hub's connections alone (not this bench's, which polls each job's row, nor the
+  // background processes: an autovacuum of the jobs above may run in a quiet window).
+  const benchBackend = Number((await db.query(`SELECT pg_backend_pid() AS pid`)).rows[0].pid);
+  const usage = () => ({ hub: processRunSeconds(hub.pid) ?? 0, pg: postgresBackendCpu(database, [benchBackend]), t: performance.now() });
+  const quietFor = async (ms: number) => {
+    const a = usage();
+    await sleep(ms);
+    const b = usage();
+    return { hub: b.hub - a.hub, pg: cpuDelta(a.pg, b.pg), seconds: (b.t - a.t) / 1000 };
+  };
   await sleep(spacing);
-  const q0 = usage();
-  await sleep(k * spacing);
-  const q1 = usage();
+  const quietBefore = await quietFor(k * spacing);
+  const busy = { hub: 0, pg: 0 as number | undefined, seconds: 0 };
   for (let i = 0; i < k; i++) {
-    const t = performance.now();
+    const a = usage();
     await runOne();
-    await sleep(Math.max(0, spacing - (performance.now() - t)));
+    await sleep(50);
+    const b = usage();
+    busy.hub += b.hub - a.hub;
+    const pg = cpuDelta(a.pg, b.pg);
+    busy.pg = busy.pg === undefined || pg === undefined ? undefined : busy.pg + pg;
+    busy.seconds += (b.t - a.t) / 1000;
+    await sleep(Math.max(0, spacing - (b.t - a.t)));
   }
-  const q2 = usage();
-  const quiet = (q1.t - q0.t) / 1000;
-  const busy = (q2.t - q1.t) / 1000;
-  /** CPU ms per job: used while the jobs ran, less the quiet-time rate over as long. */
-  const isolated = (quietCpu: number, busyCpu: number) => ((busyCpu - (quietCpu / quiet) * busy) / k) * 1000;
-  const pgQuiet = cpuDelta(q0.pg, q1.pg);
-  const pgBusy = cpuDelta(q1.pg, q2.pg);
+  const quietAfter = await quietFor(k * spacing);
+  const quietSeconds = quietBefore.seconds + quietAfter.seconds;
+  /** CPU ms per job: used in the jobs' windows, less the quiet-time rate over as long. */
+  const isolated = (quietCpu: number, busyCpu: number) => ((busyCpu - (quietCpu / quietSeconds) * busy.seconds) / k) * 1000;
+  const pgQuiet = quietBefore.pg === undefined || quietAfter.pg === undefined ? undefined : quietBefore.pg + quietAfter.pg;
+  const pgBusy = busy.pg;
   await set.close();
   const pick = (key: keyof Timing) => summarize(timings.map((t) => t[key]));
   return {
@@ -190,7 +208,7 @@ async function measureLatency(hub: Hub, db: pg.Client, database: Database, user:
     claimToAssign: pick('claimToAssign'),
     hubCpuMsPerJob,
     pgCpuMsPerJob,
-    isolatedHubCpuMs: isolated(q1.hub - q0.hub, q2.hub - q1.hub),
+    isolatedHubCpuMs: isolated(quietBefore.hub + quietAfter.hub, busy.hub),
     isolatedPgCpuMs: pgQuiet === undefined || pgBusy === undefined ? undefined : isolated(pgQuiet, pgBusy),
   };
 }
@@ -326,7 +344,7 @@ async function main(): Promise<void> {
       ),
     );
     console.log('');
-    console.log(`CPU per job (ms): back to back (as above), and submitted alone every ${SETTINGS.isolatedSpacingMs} ms (${SETTINGS.isolatedJobs} jobs, quiet-time CPU subtracted):`);
+    console.log(`CPU per job (ms): back to back (as above), and submitted alone every ${SETTINGS.isolatedSpacingMs} ms (${SETTINGS.isolatedJobs} jobs; alone: CPU from each job's submission to 50 ms after its success, less the quiet rate before and after over as long; PostgreSQL alone: the hub's connection backends):`);
     const na = (v: number | undefined) => (v === undefined ? 'n/a' : fmt(v));
     const lat0 = latency[0];
     console.log(

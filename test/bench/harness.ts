@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { databaseUrl, withClient } from '../support/global-setup.js';
-import { cpuSeconds, withChildren } from './proc-stats.js';
+import { cpuSeconds, isConnectionBackend, runSeconds, withChildren } from './proc-stats.js';
 
 /**
  * The repository root. Not spawn-hub.ts's ROOT: that is computed relative to the source file
@@ -162,6 +162,22 @@ export async function setUpDatabase(): Promise<Database> {
 export function postgresCpu(database: Database): Map<number, number> | undefined {
   if (!database.postmasterPid) return undefined;
   return new Map(withChildren(database.postmasterPid).map((p) => [p, cpuSeconds(p) ?? 0]));
+}
+
+/**
+ * CPU seconds of PostgreSQL's connection backends alone, to the nanosecond (schedstat): not its
+ * background processes (autovacuum, checkpointer, WAL writer), whose work comes in bursts of its
+ * own — an autovacuum of the jobs a section just made can fall in a quiet window and outweigh a few
+ * jobs' statements. `except`: backends not to count (the bench's own connection). For small
+ * windows; `postgresCpu` for everything PostgreSQL did.
+ */
+export function postgresBackendCpu(database: Database, except: readonly number[] = []): Map<number, number> | undefined {
+  if (!database.postmasterPid) return undefined;
+  return new Map(
+    withChildren(database.postmasterPid)
+      .filter((p) => p !== database.postmasterPid && !except.includes(p) && isConnectionBackend(p))
+      .map((p) => [p, runSeconds(p) ?? 0]),
+  );
 }
 
 /**

@@ -41,6 +41,17 @@ export function runSeconds(pid: number): number | undefined {
   }
 }
 
+/** CPU time of every thread of the process in seconds, to the nanosecond (the schedstat of each of its tasks in /proc); undefined when it is gone. */
+export function processRunSeconds(pid: number): number | undefined {
+  try {
+    let sum = 0;
+    for (const task of readdirSync(`/proc/${pid}/task`)) sum += runSeconds(Number(task)) ?? 0;
+    return sum;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Resident set size in MB (VmRSS of /proc/<pid>/status). */
 export function rssMb(pid: number): number | undefined {
   try {
@@ -48,6 +59,19 @@ export function rssMb(pid: number): number | undefined {
     return kb === undefined ? undefined : Number(kb) / 1024;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Whether a PostgreSQL process serves a client connection: its title (cmdline) is
+ * `postgres: <user> <database> <host>(<port>) …` or `… [local] …`, where the background processes
+ * say what they are (`postgres: checkpointer`, `postgres: autovacuum worker`, …).
+ */
+export function isConnectionBackend(pid: number): boolean {
+  try {
+    return /^postgres: \S+ \S+ (\[local\]|[\d.:a-f]+\(\d+\))/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '));
+  } catch {
+    return false;
   }
 }
 

@@ -90,7 +90,14 @@ export class SimAgent {
             // The hub's bucket starts full when the session is made, i.e. now.
             this.tokens = this.options.pace?.burst ?? 0;
             this.refilledAt = performance.now();
-            this.heartbeat = setInterval(() => this.sendHeartbeat(), message.heartbeatSeconds * 1000);
+            // The first heartbeat at a random point of the interval: a fleet's agents connect at
+            // different times, so their heartbeats are spread over it. Here they all connect within
+            // a second, and 200 heartbeats at once every 15 s would put the fleet's whole CPU for
+            // an interval into whichever window of a measurement the burst falls in.
+            this.heartbeat = setTimeout(() => {
+              this.sendHeartbeat();
+              this.heartbeat = setInterval(() => this.sendHeartbeat(), message.heartbeatSeconds * 1000);
+            }, Math.random() * message.heartbeatSeconds * 1000);
             resolve();
             break;
           case 'job.assign':
