@@ -2,7 +2,7 @@
  * The claim connection (hub/src/db/prepared.ts) runs its statements with `EXECUTE name('…')`, each
  * parameter quoted as a literal: every value must reach the server as the same value a bound
  * parameter does, whatever quotes, backslashes or braces it holds, and a lost connection is
- * replaced with its statements prepared again.
+ * replaced with its statements prepared again. The hub readies its claim connection as it starts.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +39,28 @@ describe('prepared connection', () => {
       const executed = await prepared.prepared('prepared_connection_test', sql, params);
       expect(executed).toEqual(bound);
     }
+  });
+
+  it('warms a statement: prepared and planned on its connection, not run', async () => {
+    await db.query(`CREATE TABLE warm_probe (v text)`);
+    const insert = `INSERT INTO warm_probe VALUES ($1::text) RETURNING v`;
+    await prepared.warm('warm_probe_insert', insert, ['not inserted']);
+    expect((await db.query(`SELECT count(*)::int AS n FROM warm_probe`)).rows[0].n).toBe(0);
+    // The generic plan was made (and kept: plan_cache_mode is force_generic_plan on this connection).
+    const [statement] = await prepared.query(`SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = 'warm_probe_insert'`);
+    expect(statement).toMatchObject({ custom_plans: '0' });
+    expect(Number(statement.generic_plans)).toBeGreaterThanOrEqual(1);
+    // The statement runs as prepared, without being prepared again.
+    expect(await prepared.prepared('warm_probe_insert', insert, ['inserted'])).toEqual([{ v: 'inserted' }]);
+    expect((await db.query(`SELECT v FROM warm_probe`)).rows).toEqual([{ v: 'inserted' }]);
+  });
+
+  it('is opened by the hub as it starts, with the claim statements prepared', async () => {
+    const { rows } = await db.query(`SELECT state, query FROM pg_stat_activity WHERE application_name = 'aimass_claims' AND datname = current_database()`);
+    // One connection, whose last statement planned the full claim (after the one without lookups).
+    expect(rows).toHaveLength(1);
+    expect(rows[0].state).toBe('idle');
+    expect(rows[0].query).toMatch(/^EXPLAIN EXECUTE aimass_claim_jobs\(/);
   });
 
   it('prepares its statements again on a new connection when the old one is lost', async () => {

@@ -58,6 +58,7 @@ export function computeModule(
         },
       },
     },
+    start: () => scheduler.warm(),
     stop: () => scheduler.close(),
   };
 }

@@ -27,7 +27,7 @@ import type { AgentSession } from './agent-session.js';
 import type { JobKindHooks, JobKinds } from './job-kinds.js';
 import type { JobsService } from './jobs.service.js';
 import { behaviourOf, type NodesService } from './nodes.service.js';
-import { claimJobs } from './queue/claim-jobs.js';
+import { claimJobs, warmClaims } from './queue/claim-jobs.js';
 import { failJob, loseJobs, releaseJob, succeedJob, type Backoff, type FinishedJob } from './queue/finish-attempt.js';
 import { renewLeases } from './queue/renew-leases.js';
 
@@ -450,6 +450,18 @@ export class Scheduler {
     } catch (error) {
       this.log.error({ err: error }, 'scheduler housekeeping failed');
     }
+  }
+
+  /**
+   * Readies the claim connection before the first claim needs it (opened, both statements
+   * prepared and planned). A failure is only logged: the first claim then does it, as any claim
+   * after a lost connection does.
+   */
+  async warm(): Promise<void> {
+    if (!this.claimConnection) return;
+    await warmClaims(this.claimConnection).catch((error: unknown) => {
+      if (!this.closed) this.log.warn({ err: error }, 'could not ready the claim connection ahead of the first claim');
+    });
   }
 
   async close(): Promise<void> {

@@ -58,6 +58,7 @@
  * job_owner_shares row says it was served now.
  */
 import { eligibleSql, eligibleWithoutLookupSql, trustedBySql } from '../placement.js';
+import type { PreparedConnection } from '../../db/prepared.js';
 import { rows, type PreparedQueryable, type Queryable } from '../../db/rows.js';
 
 export interface ClaimedJob {
@@ -220,6 +221,21 @@ export const CLAIM_JOBS_SQL = claimSql(true);
 /** The claim that tests only what needs no lookup, and says when a candidate needs one. */
 export const CLAIM_JOBS_WITHOUT_LOOKUPS_SQL = claimSql(false);
 
+const CLAIM_STATEMENTS = [
+  ['aimass_claim_jobs_without_lookups', CLAIM_JOBS_WITHOUT_LOOKUPS_SQL],
+  ['aimass_claim_jobs', CLAIM_JOBS_SQL],
+] as const;
+
+/**
+ * Prepares and plans both claim statements on the claim connection ahead of the first claim (see
+ * PreparedConnection.warm). The parameters only shape the plan: a generic plan does not depend on
+ * them, and nothing runs.
+ */
+export async function warmClaims(db: PreparedConnection): Promise<void> {
+  const params = ['00000000-0000-0000-0000-000000000000', 1, 60, null, []];
+  for (const [name, sql] of CLAIM_STATEMENTS) await db.warm(name, sql, params);
+}
+
 /**
  * `queuedBy`: only jobs queued (and due) by this time. A dispatch pass passes its start time, so a
  * job arriving mid-pass waits for the next pass, which offers it to the fastest idle agent first
@@ -242,8 +258,9 @@ export async function claimJobs(
   const run = async (name: string, sql: string) => rows<any>('prepared' in db ? await db.prepared(name, sql, params) : await db.query(sql, params));
   // Most claims need no lookup. When a job it would claim does, the claim without lookups claims
   // nothing (its row locks end with it) and the full claim runs: both choose the same jobs then.
-  const quick = await run('aimass_claim_jobs_without_lookups', CLAIM_JOBS_WITHOUT_LOOKUPS_SQL);
-  const claimed = quick[0]?.undecided ? await run('aimass_claim_jobs', CLAIM_JOBS_SQL) : quick.filter((r) => r.id !== null);
+  const [[quickName, quickSql], [fullName, fullSql]] = CLAIM_STATEMENTS;
+  const quick = await run(quickName, quickSql);
+  const claimed = quick[0]?.undecided ? await run(fullName, fullSql) : quick.filter((r) => r.id !== null);
   return claimed
     .sort((a, b) => a.place - b.place)
     .map((r) => ({
