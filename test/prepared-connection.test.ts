@@ -6,6 +6,7 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { warmClaims } from '../hub/src/compute/queue/claim-jobs.js';
 import { preparedConnection, type PreparedConnection } from '../hub/src/db/prepared.js';
 import { startTestHub, type TestHub } from './support/hub.js';
 
@@ -61,6 +62,15 @@ describe('prepared connection', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0].state).toBe('idle');
     expect(rows[0].query).toMatch(/^EXPLAIN EXECUTE aimass_claim_jobs\(/);
+  });
+
+  it('plans both claim statements when warmed, as the hub does at start', async () => {
+    await warmClaims(prepared);
+    const planned = await prepared.query(`SELECT name, generic_plans FROM pg_prepared_statements WHERE name LIKE 'aimass_claim%' ORDER BY name`);
+    expect(planned.map((p: { name: string; generic_plans: string }) => [p.name, Number(p.generic_plans) >= 1])).toEqual([
+      ['aimass_claim_jobs', true],
+      ['aimass_claim_jobs_without_lookups', true],
+    ]);
   });
 
   it('prepares its statements again on a new connection when the old one is lost', async () => {
