@@ -17,6 +17,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createModel, uploadFiles } from './catalog-support.js';
+import { CHUNK_ROWS, csv, houses, plane, SUBMIT } from './support/benchmark-submissions.js';
 import { spawnAgent, type AgentProcess } from './support/agent.js';
 import { FAST_SCHEDULER, registerNode, UNVERIFIED, waitFor } from './support/compute.js';
 import { createDataset, upload } from './support/datasets.js';
@@ -24,27 +25,20 @@ import { everyField } from './support/every-field.js';
 import { startTestHub, type TestHub } from './support/hub.js';
 import { predictDoor } from './support/predict-door.js';
 import { connectRawAgent, type RawAgent } from './support/raw-agent.js';
-import { denseModelFiles } from './support/tf-model.js';
+import { denseModelFiles as modelFiles } from './support/tf-model.js';
 import { codeOf, signUp, type SignedUp } from './support/users.js';
 
 const CLASSES = ['setosa', 'versicolor', 'virginica'];
-const CHUNK_ROWS = 40;
-
-const modelFiles = denseModelFiles;
-
 // Unique label values, so a label leaking into the row stream is a string match.
 const flowers = Array.from({ length: 120 }, (_, i) => ({ a: (i * 7) % 10, b: (i * 3) % 10, c: (i * 5 + 2) % 10, species: CLASSES[(i + (i % 4 === 0 ? 1 : 0)) % 3] }));
-const houses = Array.from({ length: 100 }, (_, i) => ({ a: i % 9, b: (i * 4) % 7, c: (i * 2) % 5, price: 5000 + (i % 9) * 3 + ((i * 4) % 7) + ((i * 37) % 11) * 0.25 + 0.0173 }));
 // Two classes with a ROC AUC benchmark (the second class of the model, "tails", is the positive one).
 const coins = Array.from({ length: 100 }, (_, i) => ({ a: i % 7, b: (i * 3) % 5, c: (i * 11) % 4, flip: (i * 7 + (i % 3)) % 5 < 2 ? 'tails' : 'heads' }));
-const csv = (rows: Record<string, unknown>[]) => [Object.keys(rows[0]).join(','), ...rows.map((r) => Object.values(r).join(','))].join('\n') + '\n';
 
 function softmax(row: unknown[]): number[] {
   const e = row.map((v) => Math.exp(Number(v) * 0.4));
   const sum = e.reduce((s, x) => s + x, 0);
   return e.map((x) => x / sum);
 }
-const plane = (row: unknown[]) => [5000 + Number(row[0]) * 3 + Number(row[1])];
 
 // ---- The reference, by definition (docs/evaluation.md). ----
 function refClassification(truth: string[], probs: number[][]) {
@@ -87,7 +81,6 @@ function refRegression(truth: number[], predicted: number[]) {
   };
 }
 
-const SUBMIT = `mutation($b: BenchmarkRefInput!, $m: ModelVersionRefInput!) { submitToBenchmark(benchmark: $b, model: $m) { id status model modelVersion submitter } }`;
 const SCORES = `id status error model modelVersion submitter publicScore publicInterval { low high confidence } publicMetrics { metric value } privateScore privateMetrics { metric value } createdAt scoredAt`;
 const BOARD = `query($o: String!, $n: String!) { benchmark(owner: $o, name: $n) { open
   leaderboard { final entries { rank publicRank submitter submissions lastSubmittedAt submission { ${SCORES} } } }
@@ -504,62 +497,4 @@ describe('Benchmark submissions and leaderboards', () => {
     expect(done.publicMetrics.find((m: any) => m.metric === 'ACCURACY').value).toBe(done.publicScore);
     expect(done.publicInterval.low).toBeLessThanOrEqual(done.publicScore);
   }, 180_000);
-});
-
-describe('Benchmark submissions on the PGlite fallback', () => {
-  let hub: TestHub;
-  let alice: SignedUp;
-  let agent: RawAgent;
-
-  beforeAll(async () => {
-    hub = await startTestHub({ backend: 'pglite', env: { ...FAST_SCHEDULER, AIMASS_JOB_LEASE_SECONDS: '60', AIMASS_TRAIN_CHUNK_ROWS: String(CHUNK_ROWS), ...UNVERIFIED } });
-    alice = await signUp(hub);
-    await createDataset(hub, alice.token, { name: 'houses', visibility: 'PUBLIC' });
-    expect((await upload(hub, alice.token, alice.username, 'houses', csv(houses))).status).toBe(201);
-    const created = await hub.graphql(
-      `mutation($input: CreateBenchmarkInput!) { createBenchmark(input: $input) { id } }`,
-      { input: { name: 'prices', dataset: `${alice.username}/houses@1`, label: 'price', task: 'REGRESSION', metric: 'MAE', visibility: 'PUBLIC', split: { testFraction: 0.5, publicFraction: 0.5 } } },
-      alice.token,
-    );
-    expect(created.errors).toBeUndefined();
-    await createModel(hub, alice.token, { name: 'price', visibility: 'PUBLIC' });
-    expect((await uploadFiles(hub, alice.token, alice.username, 'price', await denseModelFiles(1, 'linear'))).status).toBe(201);
-    const features = ['a', 'b', 'c'].map((name) => ({ name, type: 'NUMBER', preprocessing: { kind: 'STANDARDIZE', mean: 4.5, std: 2.9 } }));
-    const set = await hub.graphql(
-      `mutation($o: String!, $n: String!, $input: ModelVersionMetadataInput!) { setModelVersionMetadata(owner: $o, name: $n, number: 1, input: $input) { number } }`,
-      { o: alice.username, n: 'price', input: { features } },
-      alice.token,
-    );
-    expect(set.errors).toBeUndefined();
-    agent = await connectRawAgent(hub, (await registerNode(hub, alice.token, 'raw')).token);
-  }, 180_000);
-
-  afterAll(async () => {
-    agent?.socket.close();
-    await hub?.close();
-  });
-
-  it('takes, runs and scores a submission there too', async () => {
-    const res = await hub.graphql(SUBMIT, { b: { owner: alice.username, name: 'prices' }, m: { owner: alice.username, name: 'price', version: 1 } }, alice.token);
-    expect(res.errors).toBeUndefined();
-    const assign = await waitFor('job.assign', async () => agent.received.find((m) => m.type === 'job.assign' && m.kind === 'predict'));
-    const call = (path: string, init: RequestInit = {}) =>
-      fetch(`${hub.url}/api/jobs/${assign.jobId}${path}`, { ...init, headers: { authorization: `Bearer ${assign.jobToken}`, ...(init.headers ?? {}) } });
-    const chunk = await (await call(`/ml/rows?offset=0&limit=${CHUNK_ROWS}`)).json();
-    const rows: number[][] = [...chunk.rows];
-    while (rows.length < assign.payload.rowCount) rows.push(...(await (await call(`/ml/rows?offset=${rows.length}&limit=${CHUNK_ROWS}`)).json()).rows);
-    for (let at = 0; at < rows.length; at += CHUNK_ROWS) {
-      const body = JSON.stringify({ offset: at, outputs: rows.slice(at, at + CHUNK_ROWS).map(plane) });
-      expect((await call('/ml/predictions', { method: 'POST', headers: { 'content-type': 'application/json' }, body })).status).toBe(200);
-    }
-    agent.socket.send(JSON.stringify({ type: 'job.started', jobId: assign.jobId, attempt: assign.attempt }));
-    agent.socket.send(JSON.stringify({ type: 'job.succeeded', jobId: assign.jobId, attempt: assign.attempt, result: { rows: rows.length } }));
-    const board = await waitFor('scored', async () => {
-      const b = await hub.graphql(`query($o: String!) { benchmark(owner: $o, name: "prices") { leaderboard { entries { rank submission { status publicScore } } } } }`, { o: alice.username }, alice.token);
-      return b.data?.benchmark.leaderboard.entries[0];
-    });
-    expect(board.rank).toBe(1);
-    expect(board.submission.status).toBe('SCORED');
-    expect(board.submission.publicScore).toBeGreaterThan(0);
-  }, 120_000);
 });
