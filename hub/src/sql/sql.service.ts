@@ -32,7 +32,7 @@ import { Sandbox, type SandboxStatus } from './sandbox.js';
 import { runSandboxed, runSandboxedJson, type PgError, type SandboxJsonRows, type SandboxLimits, type SandboxPage } from './sandbox-runner.js';
 import type { DatasetRead, SelectQuery } from './select-parser.js';
 import { SqlError } from './sql-error.js';
-import { parseStatement, type ModelRef, type SqlStatement, type StatementKind } from './statement-parser.js';
+import { parseStatement, warmParser, type ModelRef, type SqlStatement, type StatementKind } from './statement-parser.js';
 import { SourceText } from './source-text.js';
 
 export const DEFAULT_PAGE = 100;
@@ -101,8 +101,9 @@ export class SqlService {
   }
 
   /** Sets the sandbox up (at start, from server.ts); when it cannot be, SQL stays off with the reason. */
-  start(): Promise<void> {
-    return this.sandbox.start();
+  async start(): Promise<void> {
+    await this.sandbox.start();
+    if (this.sandbox.status().available) warmParser();
   }
 
   /** Whether SQL runs on this hub, and why not (for /readyz). */

@@ -170,6 +170,16 @@ export function parseStatement(query: string): ParsedStatement {
   throw sqlError(source, first.start, 'expected SELECT, WITH, CREATE MODEL or ALTER MODEL');
 }
 
+/**
+ * Parses one statement of each common shape, so a hub's first statement does not also pay for
+ * compiling the parser's code (the first CREATE MODEL took 12 ms to parse, later ones 2–3 ms).
+ */
+export function warmParser(): void {
+  parseStatement(`SELECT a, count(*) AS n FROM aimass.warm AS w JOIN aimass.other AS o ON o.id = w.id WHERE a > 1 GROUP BY a ORDER BY n DESC LIMIT 10`);
+  parseStatement(`CREATE OR REPLACE MODEL aimass.warm OPTIONS (model_type = 'dnn_classifier', input_label_cols = ['c'], hidden_units = [8], epochs = 1) AS SELECT a, b, c FROM aimass.warm`);
+  parseStatement(`SELECT * FROM ML.PREDICT(MODEL aimass.warm, (SELECT a, b FROM aimass.warm))`);
+}
+
 function checkNesting(source: SourceText, tokens: Token[], end: number): void {
   let depth = 0;
   for (let i = 0; i < end; i++) {
