@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { buildModel, createModel, uploadFiles } from './catalog-support.js';
 import { waitFor } from './support/compute.js';
+import { listeners } from './support/live-subscriptions.js';
 import { BACKENDS, startTestHub, type TestHub } from './support/hub.js';
 import { codeOf, signUp, type SignedUp } from './support/users.js';
 
@@ -35,11 +36,12 @@ describe.each(BACKENDS)('Publishing models on %s', (backend) => {
 
     const client = createClient({ url: `${hub.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${owner.token}` }, lazy: true });
     const events: any[] = [];
+    const modelEvents = await listeners(hub, 'MODEL_EVENT');
     const dispose = client.subscribe(
       { query: `subscription($o: String!, $n: String!) { modelEvents(owner: $o, name: $n) { kind version message } }`, variables: { o: owner.username, n: 'classifier' } },
       { next: ({ data }) => events.push(data!.modelEvents), error: () => undefined, complete: () => undefined },
     );
-    await new Promise((r) => setTimeout(r, 300));
+    await modelEvents.listening();
 
     expect((await hub.graphql(CARD, { ...v, card: '# Classifier\nSorts three features into two classes.' }, owner.token)).data.setModelCard.card).toContain('Classifier');
     await hub.graphql(`mutation($o: String!, $n: String!) { updateModel(owner: $o, name: $n, input: { license: "MIT" }) { license } }`, { o: owner.username, n: 'classifier' }, owner.token);

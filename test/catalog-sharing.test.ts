@@ -16,6 +16,7 @@ import { buildModel, createModel, tfReady, uploadFiles } from './catalog-support
 import { waitFor } from './support/compute.js';
 import { BACKENDS, startTestHub, type TestHub } from './support/hub.js';
 import { codeOf, signUp, uniqueName, type SignedUp } from './support/users.js';
+import { listeners } from './support/live-subscriptions.js';
 
 const MODEL = `query($o: String!, $n: String!) { model(owner: $o, name: $n) {
   id owner name visibility license stars viewerHasStarred forks forkedFrom { owner name }
@@ -165,8 +166,9 @@ describe.each(BACKENDS)('Model sharing on %s', (backend) => {
       const dispose = client.subscribe({ query: `subscription { accountEvents { kind message } }` }, { next: ({ data }) => events.push((data as any).accountEvents), error: () => undefined, complete: () => undefined });
       return { events, close: async () => (dispose(), await client.dispose()) };
     };
+    const accountEvents = await listeners(hub, 'ACCOUNT_EVENT');
     const [toOwner, toRequester] = [listen(alice), listen(requester)];
-    await new Promise((r) => setTimeout(r, 300));
+    await accountEvents.listening(2);
     expect((await hub.graphql(REQUEST, { ...m, m: 'for a benchmark' }, requester.token)).data.requestModelAccess).toBe(true);
     expect((await hub.graphql(REQUEST, { ...m, m: 'again' }, requester.token)).data.requestModelAccess).toBe(true);
     const pending = (await hub.graphql(REQUESTS, m, alice.token)).data.model.accessRequests;

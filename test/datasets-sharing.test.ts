@@ -6,6 +6,7 @@ import { waitFor } from './support/compute.js';
 import { createDataset, upload } from './support/datasets.js';
 import { BACKENDS, startTestHub, type TestHub } from './support/hub.js';
 import { codeOf, signUp, type SignedUp } from './support/users.js';
+import { listeners } from './support/live-subscriptions.js';
 
 const READ = `query($o: String!, $n: String!) { dataset(owner: $o, name: $n) { name } }`;
 const REQUEST = `mutation($o: String!, $n: String!, $m: String) { requestDatasetAccess(owner: $o, name: $n, message: $m) }`;
@@ -37,8 +38,9 @@ describe.each(BACKENDS)('Dataset sharing on %s', (backend) => {
     const requester = await signUp(hub);
     const client = createClient({ url: `${hub.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${requester.token}` }, lazy: true });
     const events: any[] = [];
+    const accountEvents = await listeners(hub, 'ACCOUNT_EVENT');
     const dispose = client.subscribe({ query: `subscription { accountEvents { kind message } }` }, { next: ({ data }) => events.push(data!.accountEvents), error: () => undefined, complete: () => undefined });
-    await new Promise((r) => setTimeout(r, 300));
+    await accountEvents.listening();
 
     await hub.graphql(REQUEST, { o: owner.username, n: 'vault', m: 'please' }, requester.token);
     await hub.graphql(REQUEST, { o: owner.username, n: 'vault', m: 'please again' }, requester.token); // one pending request each

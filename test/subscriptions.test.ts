@@ -7,6 +7,7 @@ import { FAST_SCHEDULER, registerNode, submitJob, waitFor } from './support/comp
 import { recentWarnings, startTestHub, type TestHub } from './support/hub.js';
 import { connectRawAgent } from './support/raw-agent.js';
 import { signUp, uniqueName } from './support/users.js';
+import { listeners, liveSubscriptions } from './support/live-subscriptions.js';
 
 const EVENTS = `subscription { accountEvents { kind subjectId message at } }`;
 
@@ -63,11 +64,13 @@ describe('Subscriptions over graphql-ws', () => {
   it('delivers my account events live, and nobody else’s', async () => {
     const alice = await signUp(hub);
     const bob = await signUp(hub);
+    const before = await liveSubscriptions(hub, 'ACCOUNT_EVENT');
+    const accountEvents = await listeners(hub, 'ACCOUNT_EVENT');
     const aliceClient = client(hub, alice.token);
     const bobClient = client(hub, bob.token);
     const aliceEvents = collect(aliceClient, EVENTS);
     const bobEvents = collect(bobClient, EVENTS);
-    await new Promise((r) => setTimeout(r, 500)); // let both subscriptions register
+    await accountEvents.listening(2);
 
     const created = await hub.graphql(`mutation { createApiKey(input: { name: "live", scopes: [INFERENCE] }) { apiKey { id } } }`, {}, alice.token);
     const { token, nodeToken } = (await hub.graphql(`mutation { registerNode(input: { name: "rig" }) { token nodeToken { id } } }`, {}, alice.token)).data.registerNode;
@@ -85,6 +88,8 @@ describe('Subscriptions over graphql-ws', () => {
     bobEvents.dispose();
     await aliceClient.dispose();
     await bobClient.dispose();
+    // Ended subscriptions stop listening: the hub's gauge is back where it was.
+    await waitFor('both subscriptions to stop listening', async () => (await liveSubscriptions(hub, 'ACCOUNT_EVENT')) === before);
   });
 
   it('refuses the subscription to an anonymous client with UNAUTHENTICATED', async () => {

@@ -26,6 +26,7 @@ import { connectRawAgent } from './support/raw-agent.js';
 import { startTestHub, type TestHub } from './support/hub.js';
 import { csv, flowers, houses, toSpec } from './support/synthetic-data.js';
 import { codeOf, signUp, type SignedUp } from './support/users.js';
+import { listeners } from './support/live-subscriptions.js';
 
 
 const VERSION_FIELDS = `number status metrics
@@ -148,12 +149,13 @@ describe('Training by SQL (CREATE MODEL … AS SELECT on agents)', () => {
       const { jobId, row } = await createModel(statement);
       expect(row).toEqual([jobId, 'queued', `${alice.username}.iris`, 'species', ['petal', 'sepal', 'color'], 600, expect.stringMatching(/^your trusted nodes \(\d+ online\)$/)]);
       const live: any[] = [];
+      const epochs = await listeners(hub, 'TRAINING_EPOCH');
       const subscribed = new Promise<void>((resolve, reject) => {
         client.subscribe(
           { query: `subscription($id: ID!) { trainingEpochAdded(jobId: $id) { epoch attempt loss evalLoss metrics } }`, variables: { id: jobId } },
           { next: ({ data, errors }) => (errors ? reject(new Error(JSON.stringify(errors))) : live.push(data!.trainingEpochAdded)), error: reject, complete: () => undefined },
         );
-        setTimeout(resolve, 300);
+        epochs.listening().then(resolve, reject);
       });
       await subscribed;
       // ML.TRAINING_INFO reads the model while its first training is still queued: no epochs yet.

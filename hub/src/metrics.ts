@@ -48,6 +48,12 @@ export function createMetrics() {
       help: 'Agents connected to this hub',
       registers: [registry],
     }),
+    liveSubscriptions: new Gauge({
+      name: 'aimass_live_subscriptions',
+      help: 'Listeners on this hub\'s event bus, by topic: each GraphQL subscription from the moment it listens, and the hub\'s own (a tuning follows its trials\' jobs)',
+      labelNames: ['topic'] as const,
+      registers: [registry],
+    }),
     trainingRowsPrefetched: new Counter({
       name: 'aimass_training_rows_prefetched_total',
       help: 'Chunks of training rows read while their job was dispatched, by outcome: used (the agent was answered with it), expired, failed',

@@ -23,6 +23,7 @@ import type { Job } from './compute/job.entity.js';
 import type { Node } from './compute/node.entity.js';
 import type { HubChannel } from './events/hub-channel.js';
 import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
 import type { Notification } from './notifications/notification.entity.js';
 import type { MetricsPoint } from './serving/monitoring/metrics-point.js';
 import type { TrainingEpoch } from './training/training-epoch.entity.js';
@@ -64,8 +65,31 @@ const PUBLISHED_BY_EVERY_HUB: ReadonlySet<Topic> = new Set<Topic>(['NOTIFICATION
 
 export type EventBus = PubSub<Topics>;
 
-export function createEventBus(channel: HubChannel, log: Logger): EventBus {
-  const local = createPubSub<Topics>();
+/**
+ * The local bus's event target, counting each topic's listeners: a GraphQL subscription listens
+ * from the moment its listener is added here, and graphql-ws gives its client no sign of that
+ * moment, so operators and tests read it from `aimass_live_subscriptions`.
+ */
+class CountingTarget extends EventTarget {
+  constructor(private readonly counted: (topic: string, change: number) => void) {
+    super();
+  }
+
+  override addEventListener(...args: Parameters<EventTarget['addEventListener']>): void {
+    super.addEventListener(...args);
+    if (args[1]) this.counted(args[0], 1);
+  }
+
+  override removeEventListener(...args: Parameters<EventTarget['removeEventListener']>): void {
+    super.removeEventListener(...args);
+    if (args[1]) this.counted(args[0], -1);
+  }
+}
+
+export function createEventBus(channel: HubChannel, log: Logger, metrics?: Pick<Metrics, 'liveSubscriptions'>): EventBus {
+  // A routed topic's listeners listen on `TOPIC:id`; they are counted by topic.
+  const eventTarget = new CountingTarget((type, change) => metrics?.liveSubscriptions.inc({ topic: type.split(':')[0] }, change));
+  const local = createPubSub<Topics>({ eventTarget });
   channel.on('event', (data) => {
     const { topic, args } = (data ?? {}) as { topic?: unknown; args?: unknown };
     if (typeof topic !== 'string' || !TOPICS.has(topic) || !Array.isArray(args)) {

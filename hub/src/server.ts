@@ -54,7 +54,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
   const metrics = createMetrics();
   // PGlite's NOTIFY does not cross connections: there, events and signals stay in process (one hub per data dir).
   const channel = await createHubChannel(db.kind === 'pglite' ? undefined : db.url, log.child({ component: 'hub-channel' }));
-  const events = createEventBus(channel, log);
+  const events = createEventBus(channel, log, metrics);
   const signals = createSignals(channel, log);
   const { modules, services } = createModules({ db: db.dataSource, config, events, signals, channel, metrics, log }, { url: db.url, kind: db.kind });
   for (const module of modules) await module.start?.();

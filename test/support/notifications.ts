@@ -2,6 +2,7 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { TestHub } from './hub.js';
+import { listeners } from './live-subscriptions.js';
 
 export const SUBJECT = 'subject { kind id owner name }';
 export const NOTIFICATION = `id kind message version read readAt createdAt subscriptionId ${SUBJECT}`;
@@ -33,8 +34,9 @@ export async function listen(hub: TestHub, token: string) {
   const client = wsClient(hub, token);
   const events: any[] = [];
   const errors: unknown[] = [];
+  const added = await listeners(hub, 'NOTIFICATION_ADDED');
   const dispose = client.subscribe({ query: LIVE }, { next: ({ data }) => events.push(data!.notificationAdded), error: (e) => errors.push(e), complete: () => undefined });
-  await new Promise((r) => setTimeout(r, 400)); // let the subscription register
+  await added.listening();
   return {
     events,
     errors,
