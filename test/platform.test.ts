@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { waitFor } from './support/compute.js';
 import { withClient } from './support/global-setup.js';
 import { startTestHub, type TestHub } from './support/hub.js';
 import { ROOT } from './support/spawn-hub.js';
@@ -46,7 +47,8 @@ describe('Hub platform', () => {
       body: JSON.stringify({ query: `mutation { logIn(input: { login: "nobody-here", password: "wrong password" }) { token } }` }),
     });
     expect(res.headers.get('x-request-id')).toBe(id);
-    await new Promise((r) => setTimeout(r, 200));
+    // The request's last line is written as its response ends: wait for it, not for a while.
+    await waitFor('the request’s last log line', async () => hub.logs.some((line) => line.includes(id) && line.includes('"request completed"')), 10_000);
     const lines = hub.logs.filter((line) => line.includes(id)).map((line) => JSON.parse(line));
     expect(lines.map((l) => l.msg)).toEqual(['login refused', 'request completed']);
     for (const line of lines) expect(line).toMatchObject({ requestId: id, level: expect.any(Number), time: expect.any(Number) });
