@@ -54,6 +54,12 @@ export function createMetrics() {
       labelNames: ['topic'] as const,
       registers: [registry],
     }),
+    liveSubscriptionsStarted: new Counter({
+      name: 'aimass_live_subscriptions_started_total',
+      help: 'Listeners added to this hub\'s event bus, by topic (aimass_live_subscriptions counts those still listening)',
+      labelNames: ['topic'] as const,
+      registers: [registry],
+    }),
     trainingRowsPrefetched: new Counter({
       name: 'aimass_training_rows_prefetched_total',
       help: 'Chunks of training rows read while their job was dispatched, by outcome: used (the agent was answered with it), expired, failed',

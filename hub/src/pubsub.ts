@@ -68,7 +68,9 @@ export type EventBus = PubSub<Topics>;
 /**
  * The local bus's event target, counting each topic's listeners: a GraphQL subscription listens
  * from the moment its listener is added here, and graphql-ws gives its client no sign of that
- * moment, so operators and tests read it from `aimass_live_subscriptions`.
+ * moment, so operators and tests read it from `aimass_live_subscriptions` (listening now) and
+ * `aimass_live_subscriptions_started_total` (ever added: a test waits for it to grow, which a
+ * subscription ending at the same time cannot hide).
  */
 class CountingTarget extends EventTarget {
   constructor(private readonly counted: (topic: string, change: number) => void) {
@@ -86,9 +88,13 @@ class CountingTarget extends EventTarget {
   }
 }
 
-export function createEventBus(channel: HubChannel, log: Logger, metrics?: Pick<Metrics, 'liveSubscriptions'>): EventBus {
+export function createEventBus(channel: HubChannel, log: Logger, metrics?: Pick<Metrics, 'liveSubscriptions' | 'liveSubscriptionsStarted'>): EventBus {
   // A routed topic's listeners listen on `TOPIC:id`; they are counted by topic.
-  const eventTarget = new CountingTarget((type, change) => metrics?.liveSubscriptions.inc({ topic: type.split(':')[0] }, change));
+  const eventTarget = new CountingTarget((type, change) => {
+    const topic = type.split(':')[0];
+    metrics?.liveSubscriptions.inc({ topic }, change);
+    if (change > 0) metrics?.liveSubscriptionsStarted.inc({ topic });
+  });
   const local = createPubSub<Topics>({ eventTarget });
   channel.on('event', (data) => {
     const { topic, args } = (data ?? {}) as { topic?: unknown; args?: unknown };

@@ -1,27 +1,36 @@
 /**
  * When a live subscription listens. graphql-ws tells a client nothing between its `subscribe`
  * and the first event, so a test that subscribes and then acts must not act before the hub's
- * listener is in place: it waits for the hub's `aimass_live_subscriptions` gauge (hub/src/pubsub.ts)
- * to count it.
+ * listener is in place: it waits for the hub to count it (hub/src/pubsub.ts). It reads the count
+ * of listeners ever added, `aimass_live_subscriptions_started_total`, not the gauge of those
+ * listening now: an earlier test's subscription ending meanwhile would hide a new one from the gauge.
  */
 import { waitFor } from './compute.js';
 
-/** How many listeners the hub at `url` has on `topic` (pubsub.ts's Topics), from /metrics. */
-export async function liveSubscriptions(hub: { url: string }, topic: string): Promise<number> {
+async function metric(hub: { url: string }, name: string, topic: string): Promise<number> {
   const text = await (await fetch(`${hub.url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`aimass_live_subscriptions{topic="${topic}"} `));
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{topic="${topic}"} `));
   return line ? Number(line.split(' ')[1]) : 0;
 }
 
+/** How many listeners the hub at `url` has on `topic` (pubsub.ts's Topics) now, from /metrics. */
+export function liveSubscriptions(hub: { url: string }, topic: string): Promise<number> {
+  return metric(hub, 'aimass_live_subscriptions', topic);
+}
+
 /**
- * Counts `topic`'s listeners now; `listening(n)` then waits until `n` more listen (subscribe after
- * counting, then wait).
+ * Counts the listeners added on `topic` so far; `listening(n)` then waits until `n` more have been
+ * (count, subscribe, then wait).
  */
 export async function listeners(hub: { url: string }, topic: string): Promise<{ listening(n?: number): Promise<void> }> {
-  const before = await liveSubscriptions(hub, topic);
+  const before = await metric(hub, 'aimass_live_subscriptions_started_total', topic);
   return {
     async listening(n = 1) {
-      await waitFor(`${n} more ${topic} subscription(s) listening`, async () => (await liveSubscriptions(hub, topic)) >= before + n, 10_000);
+      await waitFor(
+        `${n} more ${topic} subscription(s) listening`,
+        async () => (await metric(hub, 'aimass_live_subscriptions_started_total', topic)) >= before + n,
+        10_000,
+      );
     },
   };
 }

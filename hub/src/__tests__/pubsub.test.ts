@@ -26,5 +26,6 @@ describe('event bus', () => {
     await other;
     expect(await listening(metrics, 'TRAINING_EPOCH')).toBe(0);
     expect(await listening(metrics, 'JOB_UPDATED')).toBe(0);
+    expect((await metrics.liveSubscriptionsStarted.get()).values).toEqual([{ labels: { topic: 'TRAINING_EPOCH' }, value: 2 }]);
   });
 });
