@@ -8,9 +8,7 @@
  * The data are synthetic and deterministic (a seeded generator), so the quality bars are stable:
  * each is stated against the baseline a model that ignores the features would reach.
  */
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { createClient } from 'graphql-ws';
@@ -18,16 +16,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { FeatureEncoder, MISSING_CATEGORY } from '../schema/index.js';
 import { tfReady } from './catalog-support.js';
-import { spawnAgent, type AgentProcess } from './support/agent.js';
+import type { AgentProcess } from './support/agent.js';
 import { connectAgent } from './support/connect-agent.js';
-import { FAST_SCHEDULER, getJob, registerNode, waitFor, waitForJob } from './support/compute.js';
+import { FAST_SCHEDULER, getJob, waitFor, waitForJob } from './support/compute.js';
 import { createDataset, upload } from './support/datasets.js';
-import { connectRawAgent } from './support/raw-agent.js';
 import { startTestHub, type TestHub } from './support/hub.js';
-import { csv, flowers, houses, toSpec } from './support/synthetic-data.js';
-import { codeOf, signUp, type SignedUp } from './support/users.js';
 import { listeners } from './support/live-subscriptions.js';
-
+import { csv, flowers, houses, toSpec } from './support/synthetic-data.js';
+import { createModel as createModelAs, runSql as runSqlAs } from './support/training.js';
+import { codeOf, signUp, type SignedUp } from './support/users.js';
 
 const VERSION_FIELDS = `number status metrics
   signature { inputs { shape } outputs { shape } features { name type preprocessing { kind mean std vocabulary } } labels }
@@ -45,21 +42,8 @@ describe('Training by SQL (CREATE MODEL … AS SELECT on agents)', () => {
     return agent;
   }
 
-  const runSql = (query: string, token = alice.token, first?: number, after?: string) =>
-    hub.graphql(
-      `mutation($query: String!, $first: Int, $after: String) { runSql(query: $query, first: $first, after: $after) { statement columns { name type } rows totalCount pageInfo { hasNextPage endCursor } } }`,
-      { query, first, after },
-      token,
-    );
-
-  /** CREATE MODEL, answered with the job; fails the test on an error. */
-  async function createModel(statement: string): Promise<{ jobId: string; row: unknown[] }> {
-    const res = await runSql(statement);
-    expect(res.errors).toBeUndefined();
-    const { columns, rows } = res.data.runSql;
-    expect(columns.map((c: { name: string }) => c.name)).toEqual(['job_id', 'status', 'model', 'label', 'features', 'rows', 'placement']);
-    return { jobId: rows[0][0], row: rows[0] };
-  }
+  const runSql = (query: string, token = alice.token, first?: number, after?: string) => runSqlAs(hub, token, query, first, after);
+  const createModel = (statement: string) => createModelAs(hub, alice.token, statement);
 
   async function version(model: string, number: number) {
     const res = await hub.graphql(`query($o: String!, $n: String!, $v: Int!) { modelVersion(owner: $o, name: $n, number: $v) { ${VERSION_FIELDS} } }`, { o: alice.username, n: model, v: number }, alice.token);
@@ -435,108 +419,4 @@ describe('Training by SQL (CREATE MODEL … AS SELECT on agents)', () => {
     const [{ versions }] = await hub.sql(`SELECT count(*)::int AS versions FROM model_versions v JOIN models m ON m.id = v.model_id WHERE m.name = 'halted'`);
     expect(versions).toBe(0);
   }, 120_000);
-  it('believes nothing a training agent says without checking it: bad epochs, checkpoints and models are refused, a fake success fails the attempt', async () => {
-    const node = await registerNode(hub, alice.token, 'liar');
-    const { socket, received } = await connectRawAgent(hub, node.token);
-    try {
-      const { jobId } = await createModel(`CREATE MODEL ${alice.username}.lies OPTIONS (model_type = 'logistic_reg', input_label_cols = ['species'], epochs = 3)
-        AS SELECT petal, color, species FROM ${alice.username}.flowers`);
-      const assign = await waitFor('assign', async () => received.find((m) => m.type === 'job.assign' && m.jobId === jobId));
-      const call = (p: string, init: RequestInit = {}, token = assign.jobToken) =>
-        fetch(`${hub.url}/api/jobs/${jobId}${p}`, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.headers ?? {}) } });
-      const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      const multipart = (files: Record<string, string>) => {
-        const form = new FormData();
-        for (const [name, content] of Object.entries(files)) form.append('files', new Blob([content]), name);
-        return { method: 'POST', body: form };
-      };
-
-      // The rows are there for the token's own job only, in chunks.
-      const chunk = await call('/rows?offset=0&limit=100000');
-      expect(chunk.status).toBe(200);
-      const rows = await chunk.json();
-      expect(rows.columns).toEqual(['petal', 'color', 'species']);
-      expect(rows.rows).toHaveLength(250); // AIMASS_TRAIN_CHUNK_ROWS caps what one request returns
-      expect((await call('/rows', {}, alice.token)).status).toBe(404);
-      expect((await fetch(`${hub.url}/api/jobs/${randomUUID()}/rows`, { headers: { authorization: `Bearer ${assign.jobToken}` } })).status).toBe(404);
-
-      const before = await artifactCount();
-      const badEpoch = await call('/epochs', json({ epochs: [{ epoch: 1, loss: 'low', evalLoss: null, learningRate: 0.01, durationMs: 5, metrics: {} }] }));
-      expect(badEpoch.status).toBe(400);
-      expect((await badEpoch.json()).error.fields[0].field).toBe('body.epochs.0.loss');
-      const future = await call('/epochs', json({ epochs: [{ epoch: 4, loss: 1, evalLoss: null, learningRate: 0.01, durationMs: 5, metrics: {} }] }));
-      expect((await future.json()).error.message).toMatch(/epoch 4 is beyond the 3 epochs/);
-      const badCheckpoint = await call('/checkpoints', multipart({ 'state.json': '{"epoch": 1}', 'weights.bin': 'xxxx' }));
-      expect(badCheckpoint.status).toBe(400);
-      const info = {
-        features: [
-          { name: 'petal', type: 'number', preprocessing: { kind: 'standardize', mean: 0, std: 1 } },
-          { name: 'color', type: 'category', preprocessing: { kind: 'one_hot', vocabulary: ['red', MISSING_CATEGORY] } },
-        ],
-        labels: ['iris_a', 'iris_b', 'iris_c'],
-        metrics: { accuracy: 1 },
-        epochs: 3,
-        stoppedEarly: false,
-      };
-      expect((await call('/model', multipart({ 'model.json': '{}', 'training.json': '{}' }))).status).toBe(400);
-      const badModel = await call('/model', multipart({ 'model.json': '{"format":"layers-model","modelTopology":{},"weightsManifest":[]}', 'training.json': JSON.stringify(info) }));
-      expect(badModel.status).toBe(400);
-      expect((await badModel.json()).error.message).toMatch(/TF\.js could not load the model/);
-      const wrongFeatures = await call('/model', multipart({
-        'model.json': '{}',
-        'training.json': JSON.stringify({ ...info, features: info.features.slice(0, 1) }),
-      }));
-      expect((await wrongFeatures.json()).error.message).toMatch(/must be the run's feature columns in order \(petal, color\)/);
-      expect(await artifactCount()).toBe(before); // every refused upload left nothing behind
-      expect(await hub.sql(`SELECT 1 FROM training_epochs e JOIN training_runs r ON r.id = e.run_id WHERE r.job_id = $1`, [jobId])).toEqual([]);
-
-      // Success without a model the hub made: the attempt fails, the job is retried.
-      socket.send(JSON.stringify({ type: 'job.started', jobId, attempt: assign.attempt }));
-      socket.send(JSON.stringify({ type: 'job.succeeded', jobId, attempt: assign.attempt, result: { modelVersionId: randomUUID(), versionNumber: 1, epochs: 3, resumedFromEpoch: 0, stoppedEarly: false } }));
-      const retried = await waitForJob(hub, alice.token, jobId, (j) => j.failures === 1);
-      expect(retried.history[0]).toMatchObject({ outcome: 'failed', reason: expect.stringContaining('no trained model was uploaded') });
-      expect(await hub.sql(`SELECT 1 FROM model_versions v JOIN models m ON m.id = v.model_id WHERE m.name = 'lies'`)).toEqual([]);
-      await hub.graphql(`mutation($id: ID!) { cancelJob(id: $id) { status } }`, { id: jobId }, alice.token);
-    } finally {
-      socket.close();
-    }
-
-    async function artifactCount(): Promise<number> {
-      let n = 0;
-      const root = path.join(hub.dataDir, 'artifacts');
-      for (const a of await readdir(root).catch(() => [] as string[])) {
-        if (a === 'tmp') continue;
-        for (const b of await readdir(path.join(root, a))) n += (await readdir(path.join(root, a, b))).length;
-      }
-      return n;
-    }
-  }, 60_000);
 });
-
-describe('Training by SQL on the embedded database (npm start)', () => {
-  it('trains from an uploaded CSV and answers ML.TRAINING_INFO', async () => {
-    const hub = await startTestHub({ backend: 'embedded', env: FAST_SCHEDULER });
-    const agents: AgentProcess[] = [];
-    try {
-      const alice = await signUp(hub);
-      await createDataset(hub, alice.token, { name: 'houses' });
-      expect((await upload(hub, alice.token, alice.username, 'houses', csv(houses(300, 5)))).status).toBe(201);
-      const node = await registerNode(hub, alice.token, 'embedded');
-      agents.push(spawnAgent(['--hub', hub.url, '--token', node.token]));
-      const sql = (query: string) => hub.graphql(`mutation($q: String!) { runSql(query: $q) { columns { name } rows totalCount } }`, { q: query }, alice.token);
-      const created = await sql(`CREATE MODEL ${alice.username}.price OPTIONS (model_type = 'dnn_regressor', input_label_cols = ['price'], hidden_units = [8], epochs = 6, learn_rate = 0.05, early_stop = FALSE)
-        AS SELECT area, rooms, district, price FROM ${alice.username}.houses`);
-      expect(created.errors).toBeUndefined();
-      const job = await waitForJob(hub, alice.token, created.data.runSql.rows[0][0], (j) => j.status === 'SUCCEEDED' || j.status === 'FAILED', 90_000);
-      expect(job.status).toBe('SUCCEEDED');
-      const info = await sql(`SELECT * FROM ML.TRAINING_INFO(MODEL ${alice.username}.price)`);
-      expect(info.data.runSql.totalCount).toBe(6);
-      const v = await hub.graphql(`query($o: String!) { modelVersion(owner: $o, name: "price", number: 1) { metrics } }`, { o: alice.username }, alice.token);
-      expect(v.data.modelVersion.metrics.r2_score).toBeGreaterThan(0.5);
-    } finally {
-      await Promise.all(agents.map((a) => a.stop()));
-      await hub.close();
-    }
-  }, 120_000);
-});
-

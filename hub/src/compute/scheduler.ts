@@ -15,7 +15,7 @@
  */
 import cron from 'node-cron';
 import type { DataSource } from 'typeorm';
-import { JOB_KINDS, isJobKind, type AgentToHub, type JobKind, type JobResult, type Message } from '../../../schema/index.js';
+import { JOB_KINDS, isJobKind, type AgentToHub, type JobKind, type Message } from '../../../schema/index.js';
 import { issueToken } from '../accounts/index.js';
 import type { Config } from '../config.js';
 import { preparedConnection, type PreparedConnection } from '../db/prepared.js';

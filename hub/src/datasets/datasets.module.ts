@@ -26,7 +26,7 @@ export function datasetsModule(
   { notificationSubjects, notificationFanOut }: Pick<NotificationsServices, 'notificationSubjects' | 'notificationFanOut'>,
 ): HubModule<DatasetsServices> {
   const datasetAccess = new ResourceSharing(db, access, accounts, events, DATASET_SHARING);
-  const datasets = new DatasetsService(db, config, databaseKind, accounts, organizations, datasetAccess, notificationFanOut, metrics);
+  const datasets = new DatasetsService(db, config, databaseKind, organizations, datasetAccess, notificationFanOut, metrics);
   notificationSubjects.register(SubjectKind.DATASET, datasetAccess, datasets);
   return {
     name: 'datasets',

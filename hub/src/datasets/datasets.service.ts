@@ -12,7 +12,6 @@ import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { Permission } from '../access/index.js';
-import type { AccountsService } from '../accounts/index.js';
 import type { OrganizationsService, Owner } from '../accounts/index.js';
 import { hasScope, type Principal } from '../accounts/index.js';
 import { Scope } from '../accounts/index.js';
@@ -23,7 +22,7 @@ import { AppError, conflict, forbidden, notFound, QuotaExceededError } from '../
 import { lockOwnerQuota } from '../db/quota-lock.js';
 import { datasetBytesOf } from './dataset-storage.js';
 import type { Queryable } from '../db/rows.js';
-import { paginate, type Page, type PageArgs } from '../db/paging.js';
+import type { Page, PageArgs } from '../db/paging.js';
 import { DatasetVersion, SQL_TYPES, type DatasetColumn } from './dataset-version.entity.js';
 import { protectDatasetTable } from './sandbox-read-policy.js';
 import { Dataset, DatasetVisibility } from './dataset.entity.js';
@@ -61,7 +60,6 @@ export class DatasetsService {
     private readonly db: DataSource,
     private readonly config: Config,
     private readonly backend: 'postgres' | 'pglite',
-    private readonly accounts: AccountsService,
     private readonly organizations: OrganizationsService,
     /** Collaborators and stars of datasets (sharing/, built with DATASET_SHARING). */
     private readonly sharing: ResourceSharing,

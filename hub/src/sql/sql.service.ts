@@ -87,7 +87,7 @@ export class SqlService {
   private readonly concurrency: number;
 
   constructor(
-    private readonly db: DataSource,
+    db: DataSource,
     private readonly config: Config,
     private readonly datasets: DatasetsService,
     private readonly catalog: CatalogService,

@@ -66,7 +66,6 @@ function featureType(pgType: string): FeatureType | null {
   return null;
 }
 
-const CLASSIFIERS = new Set(['logistic_reg', 'dnn_classifier']);
 const REGRESSORS = new Set(['linear_reg', 'dnn_regressor']);
 
 export async function planTraining(

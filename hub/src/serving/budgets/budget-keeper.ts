@@ -7,7 +7,6 @@
  * that transaction. Time comes from the clock it is given.
  */
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Queryable } from '../../db/rows.js';
 import type { Logger } from '../../logger.js';
 import { PeriodicPass } from '../periodic-pass.js';
 import { budgetVerdict, WARNING_SHARE, type BudgetAction, type StoredBudget, type Verdict } from './budget-verdict.js';
