@@ -68,6 +68,11 @@ export class Sandbox {
       try {
         for (let i = 0; i < warm; i++) clients.push(await pool.connect());
         await Promise.all(clients.map((client) => this.warmUp(client, login.role)));
+      } catch (error) {
+        // Its connections are kept open while idle: close them, SQL stays off.
+        for (const client of clients.splice(0)) client.release(true);
+        await pool.end().catch(() => undefined);
+        throw error;
       } finally {
         for (const client of clients) client.release();
       }
