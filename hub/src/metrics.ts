@@ -66,6 +66,12 @@ export function createMetrics() {
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
+    uploads: new Counter({
+      name: 'aimass_uploads_total',
+      help: 'Dataset and model version uploads by kind and outcome (created, or the error code), counted once the upload is over: its transaction ended and its temporary files removed',
+      labelNames: ['kind', 'outcome'] as const,
+      registers: [registry],
+    }),
     datasetUploadsReadAgain: new Counter({
       name: 'aimass_dataset_uploads_read_again_total',
       help: 'Dataset uploads whose loading, begun while the body arrived, started again once it was all in, by reason: waited (the sender was slow), encoding (not UTF-8 past what was read)',

@@ -5,17 +5,11 @@
  * of listeners ever added, `aimass_live_subscriptions_started_total`, not the gauge of those
  * listening now: an earlier test's subscription ending meanwhile would hide a new one from the gauge.
  */
-import { waitFor } from './compute.js';
+import { counter, metricSum } from './metrics.js';
 
-async function metric(hub: { url: string }, name: string, topic: string): Promise<number> {
-  const text = await (await fetch(`${hub.url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{topic="${topic}"} `));
-  return line ? Number(line.split(' ')[1]) : 0;
-}
-
-/** How many listeners the hub at `url` has on `topic` (pubsub.ts's Topics) now, from /metrics. */
+/** How many listeners the hub at `url` has on `topic` (pubsub.ts's Topics) now. */
 export function liveSubscriptions(hub: { url: string }, topic: string): Promise<number> {
-  return metric(hub, 'aimass_live_subscriptions', topic);
+  return metricSum(hub, 'aimass_live_subscriptions', { topic });
 }
 
 /**
@@ -23,14 +17,6 @@ export function liveSubscriptions(hub: { url: string }, topic: string): Promise<
  * (count, subscribe, then wait).
  */
 export async function listeners(hub: { url: string }, topic: string): Promise<{ listening(n?: number): Promise<void> }> {
-  const before = await metric(hub, 'aimass_live_subscriptions_started_total', topic);
-  return {
-    async listening(n = 1) {
-      await waitFor(
-        `${n} more ${topic} subscription(s) listening`,
-        async () => (await metric(hub, 'aimass_live_subscriptions_started_total', topic)) >= before + n,
-        10_000,
-      );
-    },
-  };
+  const started = await counter(hub, 'aimass_live_subscriptions_started_total', { topic });
+  return { listening: (n = 1) => started.grown(n) };
 }

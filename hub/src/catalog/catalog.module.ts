@@ -36,7 +36,7 @@ export interface CatalogServices {
 }
 
 export function catalogModule(
-  { db, config, events, signals, log }: HubFloor,
+  { db, config, events, signals, metrics, log }: HubFloor,
   { accounts, organizations, access }: Pick<AccountsServices, 'accounts' | 'organizations' | 'access'>,
   { artifacts, blobSweeper }: ArtifactsServices,
   { datasets }: Pick<DatasetsServices, 'datasets'>,
@@ -58,6 +58,6 @@ export function catalogModule(
       versionListeners,
     },
     resolvers: catalogResolvers,
-    routes: [{ path: '/models', router: modelsRouter({ accounts, catalog }) }],
+    routes: [{ path: '/models', router: modelsRouter({ accounts, catalog }, metrics) }],
   };
 }

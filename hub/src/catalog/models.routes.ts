@@ -15,11 +15,13 @@ import { Router, type Request, type Response } from 'express';
 import type { Principal } from '../accounts/index.js';
 import { Scope } from '../accounts/index.js';
 import { badInput } from '../errors.js';
+import { countedUpload } from '../http/counted-upload.js';
 import { principalOf, requiredPrincipal, routeAccess } from '../http/route-access.js';
+import type { Metrics } from '../metrics.js';
 import type { Services } from '../module.js';
 import type { VersionRef } from './catalog.service.js';
 
-export function modelsRouter(services: Pick<Services, 'accounts' | 'catalog'>): Router {
+export function modelsRouter(services: Pick<Services, 'accounts' | 'catalog'>, metrics: Pick<Metrics, 'uploads'>): Router {
   const router = Router();
 
   const writer = routeAccess(services.accounts, { scope: Scope.MODELS_WRITE });
@@ -27,7 +29,7 @@ export function modelsRouter(services: Pick<Services, 'accounts' | 'catalog'>): 
 
   router.post('/:owner/:name/versions', writer, async (req: Request, res: Response) => {
     const principal = requiredPrincipal<Principal>(res);
-    const version = await services.catalog.upload(principal, String(req.params.owner), String(req.params.name), req.headers, req);
+    const version = await countedUpload(metrics.uploads, 'model', services.catalog.upload(principal, String(req.params.owner), String(req.params.name), req.headers, req));
     res.status(201).json({
       id: version.id,
       number: version.number,

@@ -32,7 +32,7 @@ export function datasetsModule(
     name: 'datasets',
     services: { datasets, datasetSharing: new DatasetSharingService(datasets, datasetAccess) },
     resolvers: datasetsResolvers,
-    routes: [{ path: '/datasets', router: datasetsRouter({ accounts, datasets }) }],
+    routes: [{ path: '/datasets', router: datasetsRouter({ accounts, datasets }, metrics) }],
     // Upload files a crash left behind.
     async housekeeping() {
       await datasets.sweepUploads();

@@ -24,18 +24,24 @@ import { Readable } from 'node:stream';
 import type { Principal } from '../accounts/index.js';
 import { Scope } from '../accounts/index.js';
 import { notFound } from '../errors.js';
+import { countedUpload } from '../http/counted-upload.js';
 import { principalOf, requiredPrincipal, routeAccess } from '../http/route-access.js';
 import { setServerTiming } from '../http/server-timing.js';
+import type { Metrics } from '../metrics.js';
 import type { Services } from '../module.js';
 import type { UploadTimings } from './datasets.service.js';
 
-export function datasetsRouter(services: Pick<Services, 'accounts' | 'datasets'>): Router {
+export function datasetsRouter(services: Pick<Services, 'accounts' | 'datasets'>, metrics: Pick<Metrics, 'uploads'>): Router {
   const router = Router();
   router.post('/:owner/:name/versions', routeAccess(services.accounts, { scope: Scope.DATASETS_WRITE }), async (req: Request, res: Response) => {
     const principal = requiredPrincipal<Principal>(res);
     const length = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
     const timings: UploadTimings = {};
-    const version = await services.datasets.upload(principal, String(req.params.owner), String(req.params.name), req, req.query, length, timings);
+    const version = await countedUpload(
+      metrics.uploads,
+      'dataset',
+      services.datasets.upload(principal, String(req.params.owner), String(req.params.name), req, req.query, length, timings),
+    );
     setServerTiming(res, timings);
     res.status(201).json({
       id: version.id,
