@@ -60,8 +60,18 @@ describe('Notifications across hubs on one PostgreSQL', () => {
     await waitFor('three live events on the peer', async () => live.events.length >= 3, 10_000);
     await live.close();
     expect(live.events.map((e) => e.version)).toEqual([1, 2, 3]);
-    await waitFor('every webhook', async () => followers.every((_, i) => receiver.at(`/multi-${i}`).length >= 3), 20_000);
-    await new Promise((r) => setTimeout(r, 500)); // a second send, if there were one, would land now
+    // Every delivery row finished: a row is marked succeeded only after its send was answered, and
+    // neither hub claims a finished row again, so no second send can still come.
+    const deliveries = () =>
+      hub.sql(
+        `SELECT d.status, d.attempts FROM webhook_deliveries d JOIN notification_subscriptions s ON s.id = d.subscription_id WHERE s.webhook_url LIKE $1`,
+        [receiver.url('/multi-%')],
+      );
+    await waitFor('every webhook delivered', async () => {
+      const rows = await deliveries();
+      return rows.length === followers.length * 3 && rows.every((d) => d.status === 'succeeded');
+    }, 20_000);
+    expect((await deliveries()).every((d) => d.attempts === 1)).toBe(true);
     for (const i of followers.keys()) {
       const ids = receiver.at(`/multi-${i}`).map((r) => r.headers['x-aimass-delivery']);
       expect(ids).toHaveLength(3);
