@@ -10,7 +10,10 @@
  *   POST checkpoints           multipart: state.json ({@link CheckpointState}) + weights.bin
  *   GET  checkpoint            the latest checkpoint's state (204 when there is none)
  *   GET  checkpoint/weights    its weights (float32, in the order of state.weights)
+ *   GET  model                 the version an earlier attempt of the run made (its report was lost), 204 when none
  *   POST model                 multipart: model.json + weight shards + training.json ({@link TrainedModelInfo})
+ * An agent asks `GET model` and `GET checkpoint` from the job's second attempt on: the hub counts
+ * every lease as an attempt, so nothing earlier exists for attempt 1.
  */
 import { z } from 'zod';
 import { FEATURE_TYPES, featureSpec, MAX_CATEGORY_LENGTH } from './preprocessing.js';

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnAgent, type AgentProcess } from './support/agent.js';
 import { FAST_SCHEDULER, registerNode, submitJob, waitForJob } from './support/compute.js';
 import { createDataset, upload } from './support/datasets.js';
+import { metricSum } from './support/metrics.js';
 import { startTestHub, type TestHub } from './support/hub.js';
 import { csv, flowers } from './support/synthetic-data.js';
 import { signUp, type SignedUp } from './support/users.js';
@@ -87,6 +88,11 @@ describe('Training with little fixed overhead (spare worker, read-ahead, epoch r
     // (230 rows in chunks of 50: the three it asks for at once).
     const prefetched = (await (await fetch(`${hub.url}/metrics`)).text()).match(/^aimass_training_rows_prefetched_total\{outcome="used"\} (\d+)/m);
     expect(Number(prefetched?.[1])).toBe(3);
+    // A first attempt asks for the rows alone: no earlier attempt can have made its version or a
+    // checkpoint (the hub counts every lease), so it does not ask for them.
+    expect(await metricSum(hub, 'aimass_http_requests_total', { method: 'GET', route: '/api/jobs/:id/rows' })).toBe(5);
+    expect(await metricSum(hub, 'aimass_http_requests_total', { method: 'GET', route: '/api/jobs/:id/model' })).toBe(0);
+    expect(await metricSum(hub, 'aimass_http_requests_total', { method: 'GET', route: '/api/jobs/:id/checkpoint' })).toBe(0);
 
     // The next TF.js job finds a spare again.
     await agent.waitFor(new RegExp(`"job succeeded".*${job.id}`));

@@ -267,12 +267,16 @@ export class Scheduler {
         const last = this.progressWrittenAt.get(jobId) ?? 0;
         if (Date.now() - last < 250 && message.progress < 1) return true; // throttled: at most 4 writes a second
         this.progressWrittenAt.set(jobId, Date.now());
-        await this.db.query(
-          `UPDATE jobs SET progress = $4, progress_message = $5, metrics = coalesce($6::jsonb, metrics), status = 'running', updated_at = now()
-           WHERE id = $1 AND node_id = $2 AND attempts = $3 AND status IN ('leased', 'running')`,
-          [jobId, session.nodeId, attempt, message.progress, message.message ?? null, message.metrics ? JSON.stringify(message.metrics) : null],
+        // As for job.started: subscribers hear the row as updated, and nothing when it was not.
+        const [row] = rows<{ job: Record<string, unknown> }>(
+          await this.db.query(
+            `UPDATE jobs SET progress = $4, progress_message = $5, metrics = coalesce($6::jsonb, metrics), status = 'running', updated_at = now()
+             WHERE id = $1 AND node_id = $2 AND attempts = $3 AND status IN ('leased', 'running')
+             RETURNING ${this.jobs.rowJsonSql('jobs')} AS job`,
+            [jobId, session.nodeId, attempt, message.progress, message.message ?? null, message.metrics ? JSON.stringify(message.metrics) : null],
+          ),
         );
-        await this.jobs.refresh(jobId);
+        if (row) this.jobs.publishRow(row.job);
         return true;
       }
       case 'job.succeeded': {

@@ -99,8 +99,20 @@ export async function planTraining(
   }
 
   // ---- columns and their types ----
-  const columns = await deps.sql.columnsOf(source, select);
   const labelName = options.inputLabelCols?.[0] ?? 'label';
+  const q = quoteIdent(labelName);
+  const rowStats = (task: TrainPayload['task']) =>
+    deps.sql.runWrapped(
+      select,
+      (sql) => `SELECT count(*) AS n, count(${q}) AS labelled, ${task === 'classification' ? `count(DISTINCT ${q})` : '0'} AS classes FROM (${sql}) AS aimass_train`,
+      { first: 1, maxRows: 1, source },
+    );
+  // Every model_type but 'custom' says the task itself, so the rows are counted beside the column
+  // check (one sandboxed query's wait instead of two); its answer is used only once the columns
+  // passed, so a wrong label or type is still told as such, not as the count's SQL error.
+  const countedEarly = options.modelType === 'custom' ? null : rowStats(REGRESSORS.has(options.modelType) ? 'regression' : 'classification');
+  countedEarly?.catch(() => undefined);
+  const columns = await deps.sql.columnsOf(source, select);
   const labelAt = optionAt('input_label_cols');
   const seen = new Map<string, number>();
   for (const c of columns) seen.set(c.name, (seen.get(c.name) ?? 0) + 1);
@@ -142,12 +154,7 @@ export async function planTraining(
   }
 
   // ---- the rows: how many, labelled, classes ----
-  const q = quoteIdent(labelName);
-  const stats = await deps.sql.runWrapped(
-    select,
-    (sql) => `SELECT count(*) AS n, count(${q}) AS labelled, ${task === 'classification' ? `count(DISTINCT ${q})` : '0'} AS classes FROM (${sql}) AS aimass_train`,
-    { first: 1, maxRows: 1, source },
-  );
+  const stats = await (countedEarly ?? rowStats(task));
   const [n, labelled, classes] = (stats.rows[0] ?? [0, 0, 0]).map((v) => Number(v));
   if (n > limits.maxRows) {
     throw fail(`the query returns ${n.toLocaleString('en-US')} rows, more than a training job may read (AIMASS_TRAIN_MAX_ROWS = ${limits.maxRows.toLocaleString('en-US')}): narrow it with WHERE or LIMIT`, source.position(statement.query.start));
