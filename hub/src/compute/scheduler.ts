@@ -285,11 +285,14 @@ export class Scheduler {
         const dispatched = session.dispatched.get(jobId);
         const handedOutAt = session.assignedAt.get(jobId);
         const ran = dispatched && handedOutAt !== undefined ? { ...dispatched, seconds: (Date.now() - handedOutAt) / 1000 } : undefined;
-        return this.finish(session, jobId, attempt, async () => {
-          const finished = await this.succeed(session, jobId, attempt, message.result, ran?.kind);
-          if (finished?.status === 'succeeded') await this.measure(session, finished, attempt, concurrent, ran);
-          return finished;
-        });
+        return this.finish(
+          session,
+          jobId,
+          attempt,
+          () => this.succeed(session, jobId, attempt, message.result, ran?.kind),
+          // The node's measured speed, after the job's subscribers heard of its end (and before the next claim).
+          (finished) => (finished.status === 'succeeded' ? this.measure(session, finished, attempt, concurrent, ran) : Promise.resolve()),
+        );
       }
       case 'job.failed': {
         const quick = this.quick(session, jobId) && message.retryable;
@@ -397,7 +400,14 @@ export class Scheduler {
     return finished;
   }
 
-  private async finish(session: AgentSession, jobId: string, attempt: number, end: () => Promise<FinishedJob | undefined>): Promise<boolean> {
+  /** `then`: what the attempt's end leads to besides the job's row (told first), before the next claim. */
+  private async finish(
+    session: AgentSession,
+    jobId: string,
+    attempt: number,
+    end: () => Promise<FinishedJob | undefined>,
+    then?: (finished: FinishedJob) => Promise<void>,
+  ): Promise<boolean> {
     // The agent's slot is free as soon as it reports, before the database says so.
     session.held.delete(jobId);
     session.assignedAt.delete(jobId);
@@ -408,6 +418,7 @@ export class Scheduler {
     this.metrics.jobsFinished.inc({ kind: finished.kind, status: finished.status });
     // The row the attempt's end wrote, told after the kind's hooks ran (no hook changes the job's row).
     this.jobs.publishRow(finished.row);
+    await then?.(finished);
     if (finished.status === 'queued') this.signals.emit('jobs', {});
     else this.kick(); // a slot freed up
     return true;
