@@ -93,9 +93,15 @@ async function uploadCsv(hub: Hub, token: string, owner: string, name: string, b
   if (res.status !== 201) throw new Error(`upload of ${name} failed: ${res.status} ${await res.text()}`);
 }
 
+/** What the agent logged of a job it finished: its steps (ms), and when it sent job.succeeded (epoch ms, its log line's time). */
+interface AgentJob {
+  steps: Record<string, number>;
+  reportedAt: number;
+}
+
 interface BenchAgent {
-  /** The steps the agent logged for a job it finished ("job succeeded" with `steps`). */
-  steps(jobId: string): Promise<Record<string, number>>;
+  /** The steps the agent logged for a job it finished ("job succeeded" with `steps`), and when. */
+  steps(jobId: string): Promise<AgentJob>;
   /** Settles once the agent has readied its `n`th spare worker (at once without spares): an idle agent's steady state after `n - 1` jobs. */
   spareReady(n: number): Promise<void>;
 }
@@ -117,8 +123,8 @@ function startAgent(hub: Hub, token: string): Promise<BenchAgent> {
     await exited;
     clearTimeout(timer);
   });
-  const succeeded = new Map<string, Record<string, number>>();
-  const waiting = new Map<string, (steps: Record<string, number>) => void>();
+  const succeeded = new Map<string, AgentJob>();
+  const waiting = new Map<string, (job: AgentJob) => void>();
   let spares = 0;
   const spareWaiters: { n: number; resolve: () => void }[] = [];
   const spareMade = () => {
@@ -148,9 +154,10 @@ function startAgent(hub: Hub, token: string): Promise<BenchAgent> {
         }
         if (l.includes('"spare worker ready"')) spareMade();
         if (!l.includes('"job succeeded"')) continue;
-        const entry = JSON.parse(l) as { jobId: string; steps?: Record<string, number> };
-        succeeded.set(entry.jobId, entry.steps ?? {});
-        waiting.get(entry.jobId)?.(entry.steps ?? {});
+        const entry = JSON.parse(l) as { jobId: string; time: string; steps?: Record<string, number> };
+        const job = { steps: entry.steps ?? {}, reportedAt: Date.parse(entry.time) };
+        succeeded.set(entry.jobId, job);
+        waiting.get(entry.jobId)?.(job);
       }
     });
     child.stderr!.setEncoding('utf8');
@@ -273,8 +280,10 @@ async function sqlFit(
   ).rows;
   await client.end();
   const at = (wall: number) => (Number(wall) - wallStart) / 1000;
-  const agentSteps = await agent.steps(jobId);
+  const { steps: agentSteps, reportedAt } = await agent.steps(jobId);
   const agentSeconds = Object.values(agentSteps).reduce((a, b) => a + b, 0) / 1000;
+  // The agent's "job succeeded" line is written as it sends the report (ms, the same clock).
+  const fromAgent = at(t.finished) - at(reportedAt);
   const steps: [string, number][] = [
     ['hub: parse, plan (sandboxed queries), make the model, write the run', at(t.planned)],
     ['hub: queue the job', at(t.queued) - at(t.planned)],
@@ -285,7 +294,8 @@ async function sqlFit(
       step.startsWith('hub: ') ? step : step === 'upload, version made' && 'hub: check the model (TF.js)' in agentSteps ? 'agent: upload (sending, the answer)' : `agent: ${step}`,
       ms / 1000,
     ]),
-    ['hand-offs: claim → agent job start, job.succeeded recorded', at(t.finished) - at(t.claimed) - agentSeconds],
+    ['hand-offs: claimed → the agent takes the job; its worker → its thread', at(t.finished) - at(t.claimed) - agentSeconds - fromAgent],
+    ['hand-off: the agent sends job.succeeded → the hub records it', fromAgent],
     [`job succeeded → the bench knows (${job.by})`, seconds - at(t.finished)],
   ];
   const sinceVersion = t.versioned === null ? null : at(t.finished) - at(t.versioned);
