@@ -250,33 +250,21 @@ export class Scheduler {
     if (session.held.get(message.jobId) !== message.attempt) return false;
     const { jobId, attempt } = message;
     switch (message.type) {
-      case 'job.started': {
-        // The row as updated is what subscribers hear: no second read. Not leased any more (a
-        // duplicate report, a job canceled meanwhile): nothing changed, nothing to tell.
-        const [row] = rows<{ job: Record<string, unknown> }>(
-          await this.db.query(
-            `UPDATE jobs SET status = 'running', updated_at = now() WHERE id = $1 AND node_id = $2 AND attempts = $3 AND status = 'leased'
-             RETURNING ${this.jobs.rowJsonSql('jobs')} AS job`,
-            [jobId, session.nodeId, attempt],
-          ),
+      case 'job.started':
+        await this.updateAndTell(
+          `UPDATE jobs SET status = 'running', updated_at = now() WHERE id = $1 AND node_id = $2 AND attempts = $3 AND status = 'leased'`,
+          [jobId, session.nodeId, attempt],
         );
-        if (row) this.jobs.publishRow(row.job);
         return true;
-      }
       case 'job.progress': {
         const last = this.progressWrittenAt.get(jobId) ?? 0;
         if (Date.now() - last < 250 && message.progress < 1) return true; // throttled: at most 4 writes a second
         this.progressWrittenAt.set(jobId, Date.now());
-        // As for job.started: subscribers hear the row as updated, and nothing when it was not.
-        const [row] = rows<{ job: Record<string, unknown> }>(
-          await this.db.query(
-            `UPDATE jobs SET progress = $4, progress_message = $5, metrics = coalesce($6::jsonb, metrics), status = 'running', updated_at = now()
-             WHERE id = $1 AND node_id = $2 AND attempts = $3 AND status IN ('leased', 'running')
-             RETURNING ${this.jobs.rowJsonSql('jobs')} AS job`,
-            [jobId, session.nodeId, attempt, message.progress, message.message ?? null, message.metrics ? JSON.stringify(message.metrics) : null],
-          ),
+        await this.updateAndTell(
+          `UPDATE jobs SET progress = $4, progress_message = $5, metrics = coalesce($6::jsonb, metrics), status = 'running', updated_at = now()
+           WHERE id = $1 AND node_id = $2 AND attempts = $3 AND status IN ('leased', 'running')`,
+          [jobId, session.nodeId, attempt, message.progress, message.message ?? null, message.metrics ? JSON.stringify(message.metrics) : null],
         );
-        if (row) this.jobs.publishRow(row.job);
         return true;
       }
       case 'job.succeeded': {
@@ -291,7 +279,9 @@ export class Scheduler {
           attempt,
           () => this.succeed(session, jobId, attempt, message.result, ran?.kind),
           // The node's measured speed, after the job's subscribers heard of its end (and before the next claim).
-          (finished) => (finished.status === 'succeeded' ? this.measure(session, finished, attempt, concurrent, ran) : Promise.resolve()),
+          async (finished) => {
+            if (finished.status === 'succeeded') await this.measure(session, finished, attempt, concurrent, ran);
+          },
         );
       }
       case 'job.failed': {
@@ -357,6 +347,15 @@ export class Scheduler {
       this.log.warn({ nodeId: session.nodeId, until: behaviour.throttledUntil }, 'node keeps giving jobs back; throttled');
     }
     session.behaviour = behaviour;
+  }
+
+  /**
+   * Runs an UPDATE of one job row and tells its subscribers the row as updated (no second read);
+   * when it updated nothing (a duplicate report, a job canceled meanwhile) there is nothing to tell.
+   */
+  private async updateAndTell(update: string, params: unknown[]): Promise<void> {
+    const [row] = rows<{ job: Record<string, unknown> }>(await this.db.query(`${update} RETURNING ${this.jobs.rowJsonSql('jobs')} AS job`, params));
+    if (row) this.jobs.publishRow(row.job);
   }
 
   /** Checks the result against the kind's schema before believing an (untrusted) agent. */

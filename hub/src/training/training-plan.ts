@@ -68,6 +68,20 @@ function featureType(pgType: string): FeatureType | null {
 
 const REGRESSORS = new Set(['linear_reg', 'dnn_regressor']);
 
+/**
+ * What a model type learns: regressors a number, 'custom' a number when its label is a float
+ * (anything else names classes), every other type classes. Null for 'custom' while the label's
+ * type is not known.
+ */
+function taskOf(modelType: string, labelType: FeatureColumn['type']): TrainPayload['task'];
+function taskOf(modelType: string, labelType: null): TrainPayload['task'] | null;
+function taskOf(modelType: string, labelType: FeatureColumn['type'] | null): TrainPayload['task'] | null {
+  if (REGRESSORS.has(modelType)) return 'regression';
+  if (modelType !== 'custom') return 'classification';
+  if (labelType === null) return null;
+  return labelType === 'number' ? 'regression' : 'classification';
+}
+
 export async function planTraining(
   deps: { sql: TrainingSql; config: Config; architectures: ArchitecturesService },
   principal: Principal,
@@ -107,10 +121,11 @@ export async function planTraining(
       (sql) => `SELECT count(*) AS n, count(${q}) AS labelled, ${task === 'classification' ? `count(DISTINCT ${q})` : '0'} AS classes FROM (${sql}) AS aimass_train`,
       { first: 1, maxRows: 1, source },
     );
-  // Every model_type but 'custom' says the task itself, so the rows are counted beside the column
-  // check (one sandboxed query's wait instead of two); its answer is used only once the columns
-  // passed, so a wrong label or type is still told as such, not as the count's SQL error.
-  const countedEarly = options.modelType === 'custom' ? null : rowStats(REGRESSORS.has(options.modelType) ? 'regression' : 'classification');
+  // Every model_type but 'custom' says the task itself (taskOf), so the rows are counted beside the
+  // column check (one sandboxed query's wait instead of two); its answer is used only once the
+  // columns passed, so a wrong label or type is still told as such, not as the count's SQL error.
+  const knownTask = taskOf(options.modelType, null);
+  const countedEarly = knownTask ? rowStats(knownTask) : null;
   countedEarly?.catch(() => undefined);
   const columns = await deps.sql.columnsOf(source, select);
   const labelAt = optionAt('input_label_cols');
@@ -147,8 +162,7 @@ export async function planTraining(
   // ---- the task ----
   const numericLabel = labelColumn.type === 'number' || labelColumn.type === 'integer';
   const modelType = options.modelType;
-  // custom: a float label is a value to predict; anything else names classes.
-  const task: TrainPayload['task'] = REGRESSORS.has(modelType) || (modelType === 'custom' && labelColumn.type === 'number') ? 'regression' : 'classification';
+  const task = taskOf(modelType, labelColumn.type);
   if (task === 'regression' && !numericLabel) {
     throw fail(`model_type '${modelType}' predicts a number, but the label "${labelName}" is ${label.type}: use a classifier (logistic_reg, dnn_classifier) or cast the label`, offsets.input_label_cols !== undefined ? labelAt : optionAt('model_type'));
   }
