@@ -307,7 +307,7 @@ describe('progressive rollouts: canary steps, promotion and automatic rollback',
         alice.token,
       );
       expect(started.errors).toBeUndefined();
-      await waitForDeployment(hub, alice.token, alice.username, 'good-canary', (d) => d.replicas.some((r: any) => r.versionNumber === 3 && r.state === 'READY'), 30_000);
+      await waitForDeployment(hub, alice.token, alice.username, 'good-canary', (d) => d.replicas.some((r: any) => r.versionNumber === 3 && r.state === 'READY'), 45_000);
       const answers = await trafficUntil('good-canary', 'the promotion', (rollout) => rollout.status === 'PROMOTED');
       expect(answers.filter((a) => a.status !== 200).map((a) => a.body)).toEqual([]);
       expect(answers.some((a) => versionOf(a) === 3)).toBe(true);

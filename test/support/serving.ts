@@ -7,7 +7,7 @@ import { FeatureEncoder } from '../../schema/index.js';
 import { tfReady } from '../catalog-support.js';
 import { waitFor, waitForJob } from './compute.js';
 import { createDataset, upload } from './datasets.js';
-import type { TestHub } from './hub.js';
+import { recentWarnings, type TestHub } from './hub.js';
 import { csv, flowers, toSpec } from './synthetic-data.js';
 import type { SignedUp } from './users.js';
 
@@ -54,12 +54,17 @@ export async function getDeployment(hub: TestHub, token: string, owner: string, 
   return res.data.deployment;
 }
 
-/** Waits until the deployment satisfies `done` (default: READY with every replica ready). */
-export function waitForDeployment(hub: TestHub, token: string, owner: string, name: string, done = (d: any) => d.status === 'READY', timeoutMs = 90_000): Promise<any> {
-  return waitFor(`deployment ${owner}/${name}`, async () => {
-    const d = await getDeployment(hub, token, owner, name);
-    return done(d) ? d : undefined;
-  }, timeoutMs);
+/** Waits until the deployment satisfies `done` (default: READY with every replica ready); fails with the last state seen and the hub's last warnings. */
+export async function waitForDeployment(hub: TestHub, token: string, owner: string, name: string, done = (d: any) => d.status === 'READY', timeoutMs = 90_000): Promise<any> {
+  let last: any;
+  try {
+    return await waitFor(`deployment ${owner}/${name}`, async () => {
+      last = await getDeployment(hub, token, owner, name);
+      return done(last) ? last : undefined;
+    }, timeoutMs);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; last seen: ${JSON.stringify(last)}; ${recentWarnings({ hub })}`);
+  }
 }
 
 /** An API key of `user` with `scopes`, and optional inference limits. */
