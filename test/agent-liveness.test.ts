@@ -35,6 +35,38 @@ describe('Connection liveness', () => {
     server.close();
   }, 40_000);
 
+  it('the hub keeps an agent that answers every other ping, and terminates it once it answers none', async () => {
+    const hub = await startTestHub({ env: FAST_SCHEDULER });
+    try {
+      const owner = await signUp(hub);
+      const node = await registerNode(hub, owner.token, 'sluggish');
+      const socket = new WebSocket(`${hub.url.replace('http', 'ws')}/agents`, { autoPong: false });
+      await once(socket, 'open');
+      let pings = 0;
+      let answering = true;
+      // A pong for every second ping: one ping in a row left unanswered, never two.
+      socket.on('ping', () => {
+        pings += 1;
+        if (answering && pings % 2 === 0) socket.pong();
+      });
+      socket.send(
+        JSON.stringify({
+          type: 'hello', protocolVersion: PROTOCOL_VERSION, token: node.token, agentVersion: 'sluggish', running: [],
+          capabilities: { backend: 'cpu', cpuCores: 1, memoryBytes: 1e9, gpu: null, slots: 1, labels: [] },
+        }),
+      );
+      await waitFor('six pings', async () => pings >= 6, 15_000);
+      expect(socket.readyState).toBe(WebSocket.OPEN);
+      expect(hub.logs.some((l) => l.includes('missed a pong'))).toBe(false);
+      answering = false;
+      const [code] = await once(socket, 'close');
+      expect(code).toBe(1006);
+      await waitFor('the log line', async () => hub.logs.some((l) => l.includes('missed a pong')), 5000);
+    } finally {
+      await hub.close();
+    }
+  }, 40_000);
+
   it('the hub terminates an agent that stops answering pings', async () => {
     const hub = await startTestHub({ env: FAST_SCHEDULER });
     try {

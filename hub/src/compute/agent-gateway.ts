@@ -43,11 +43,15 @@ function isHeldFinalReport(data: unknown, isBinary: boolean, session: AgentSessi
   return match !== null && session.held.get(match[1]) === Number(match[2]);
 }
 
+/** Pings an agent may leave unanswered in a row before the hub terminates its connection. */
+const MISSED_PONGS_ALLOWED = 1;
+
 export class AgentGateway {
   readonly wss: WebSocketServer;
   private readonly stopListening: () => void;
   private readonly pinger: NodeJS.Timeout;
-  private readonly alive = new WeakMap<WebSocket, boolean>();
+  /** Pings each socket left unanswered in a row (0 once it pongs). */
+  private readonly unanswered = new WeakMap<WebSocket, number>();
 
   constructor(
     private readonly services: Pick<Services, 'config' | 'events' | 'signals' | 'nodeTokens' | 'nodes' | 'scheduler' | 'agentFrames'>,
@@ -62,17 +66,27 @@ export class AgentGateway {
       const session = services.scheduler.session(id);
       if (session) this.refuse(session.socket, 'BAD_TOKEN', 'This node token was revoked', CloseCode.Revoked);
     });
-    this.pinger = setInterval(() => {
-      for (const socket of this.wss.clients) {
-        if (this.alive.get(socket) === false) {
-          this.log.warn('agent missed a pong; terminating its connection');
-          socket.terminate();
-          continue;
-        }
-        this.alive.set(socket, false);
-        socket.ping();
+    // Judged in the check phase, after the I/O already waiting: when this hub's event loop was held
+    // up past an interval (a long collection, a CPU-bound request, the process not scheduled), the
+    // pongs that came meanwhile are read before any socket is judged, not after.
+    this.pinger = setInterval(() => setImmediate(() => this.ping()), services.config.agent.heartbeatSeconds * 1000);
+  }
+
+  /**
+   * Pings every agent; terminates one that left MISSED_PONGS_ALLOWED + 1 pings in a row unanswered
+   * (one late pong, from an agent whose own event loop was busy for a moment, is forgiven).
+   */
+  private ping(): void {
+    for (const socket of this.wss.clients) {
+      const unanswered = this.unanswered.get(socket) ?? 0;
+      if (unanswered > MISSED_PONGS_ALLOWED) {
+        this.log.warn({ unanswered }, 'agent missed a pong; terminating its connection');
+        socket.terminate();
+        continue;
       }
-    }, services.config.agent.heartbeatSeconds * 1000);
+      this.unanswered.set(socket, unanswered + 1);
+      socket.ping();
+    }
   }
 
   private send(socket: WebSocket, message: HubToAgent): void {
@@ -105,8 +119,8 @@ export class AgentGateway {
     let handshaking = false;
     // Frames are handled one at a time, in order, so reports about one job can't overtake each other.
     let queue = Promise.resolve();
-    this.alive.set(socket, true);
-    socket.on('pong', () => this.alive.set(socket, true));
+    this.unanswered.set(socket, 0);
+    socket.on('pong', () => this.unanswered.set(socket, 0));
     const timer = setTimeout(() => {
       if (!handshaking) this.refuse(socket, 'HANDSHAKE_TIMEOUT', 'Send hello first, within 10 seconds', CloseCode.HandshakeTimeout);
     }, HANDSHAKE_TIMEOUT_MS);
