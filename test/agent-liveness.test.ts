@@ -1,13 +1,23 @@
 /** Dead connections are noticed from both ends: hub pings, agent listens for silence. */
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { PROTOCOL_VERSION } from '../schema/index.js';
 import { spawnAgent, type AgentProcess } from './support/agent.js';
 import { FAST_SCHEDULER, registerNode, waitFor } from './support/compute.js';
-import { startTestHub } from './support/hub.js';
-import { signUp } from './support/users.js';
+import { startTestHub, type TestHub } from './support/hub.js';
+import { signUp, type SignedUp } from './support/users.js';
+
+/** The hello a real agent sends, from a socket the test drives by hand. */
+function sayHello(socket: WebSocket, token: string, agentVersion: string): void {
+  socket.send(
+    JSON.stringify({
+      type: 'hello', protocolVersion: PROTOCOL_VERSION, token, agentVersion, running: [],
+      capabilities: { backend: 'cpu', cpuCores: 1, memoryBytes: 1e9, gpu: null, slots: 1, labels: [] },
+    }),
+  );
+}
 
 let agent: AgentProcess | undefined;
 afterEach(async () => {
@@ -35,62 +45,56 @@ describe('Connection liveness', () => {
     server.close();
   }, 40_000);
 
-  it('the hub keeps an agent that answers every other ping, and terminates it once it answers none', async () => {
-    const hub = await startTestHub({ env: FAST_SCHEDULER });
-    try {
-      const owner = await signUp(hub);
-      const node = await registerNode(hub, owner.token, 'sluggish');
+  describe('the hub', () => {
+    let hub: TestHub;
+    let owner: SignedUp;
+    beforeAll(async () => {
+      hub = await startTestHub({ env: FAST_SCHEDULER });
+      owner = await signUp(hub);
+    });
+    afterAll(() => hub?.close());
+
+    /** A node's connection the test answers pings on by hand, hello sent. */
+    async function connectByHand(name: string, onPing: () => void) {
+      const node = await registerNode(hub, owner.token, name);
       const socket = new WebSocket(`${hub.url.replace('http', 'ws')}/agents`, { autoPong: false });
+      socket.on('ping', onPing);
       await once(socket, 'open');
+      sayHello(socket, node.token, name);
+      return { node, socket, closed: once(socket, 'close') };
+    }
+    const pongsMissed = () => hub.logs.filter((l) => l.includes('missed a pong')).length;
+
+    it('keeps an agent that answers every other ping, and terminates it once it answers none', async () => {
+      const before = pongsMissed();
       let pings = 0;
       let answering = true;
       // A pong for every second ping: one ping in a row left unanswered, never two.
-      socket.on('ping', () => {
+      const { socket, closed } = await connectByHand('sluggish', () => {
         pings += 1;
         if (answering && pings % 2 === 0) socket.pong();
       });
-      socket.send(
-        JSON.stringify({
-          type: 'hello', protocolVersion: PROTOCOL_VERSION, token: node.token, agentVersion: 'sluggish', running: [],
-          capabilities: { backend: 'cpu', cpuCores: 1, memoryBytes: 1e9, gpu: null, slots: 1, labels: [] },
-        }),
-      );
       await waitFor('six pings', async () => pings >= 6, 15_000);
       expect(socket.readyState).toBe(WebSocket.OPEN);
-      expect(hub.logs.some((l) => l.includes('missed a pong'))).toBe(false);
+      expect(pongsMissed()).toBe(before);
       answering = false;
-      const [code] = await once(socket, 'close');
+      const [code] = await closed;
       expect(code).toBe(1006);
-      await waitFor('the log line', async () => hub.logs.some((l) => l.includes('missed a pong')), 5000);
-    } finally {
-      await hub.close();
-    }
-  }, 40_000);
+      await waitFor('the log line', async () => pongsMissed() > before, 5000);
+    }, 40_000);
 
-  it('the hub terminates an agent that stops answering pings', async () => {
-    const hub = await startTestHub({ env: FAST_SCHEDULER });
-    try {
-      const owner = await signUp(hub);
-      const node = await registerNode(hub, owner.token, 'frozen');
-      const socket = new WebSocket(`${hub.url.replace('http', 'ws')}/agents`, { autoPong: false });
-      await once(socket, 'open');
-      socket.send(
-        JSON.stringify({
-          type: 'hello', protocolVersion: PROTOCOL_VERSION, token: node.token, agentVersion: 'frozen', running: [],
-          capabilities: { backend: 'cpu', cpuCores: 1, memoryBytes: 1e9, gpu: null, slots: 1, labels: [] },
-        }),
-      );
+    it('terminates an agent that stops answering pings', async () => {
+      const before = pongsMissed();
       const started = Date.now();
-      const [code] = await once(socket, 'close');
+      const { node, closed } = await connectByHand('frozen', () => undefined);
+      const [code] = await closed;
       expect(code).toBe(1006); // terminated, no close handshake
       expect(Date.now() - started).toBeLessThan(5000);
-      await waitFor('the log line', async () => hub.logs.some((l) => l.includes('missed a pong')), 5000);
+      await waitFor('the log line', async () => pongsMissed() > before, 5000);
       await waitFor('the node offline', async () => {
         const status = await hub.graphql(`query($id: ID!) { node(id: $id) { status } }`, { id: node.nodeId }, owner.token);
         return status.data.node.status === 'OFFLINE';
       }, 5000);
-    } finally {
-      await hub.close();
-    }
+    });
   });
 });
