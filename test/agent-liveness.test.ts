@@ -55,10 +55,10 @@ describe('Connection liveness', () => {
     afterAll(() => hub?.close());
 
     /** A node's connection the test answers pings on by hand, hello sent. */
-    async function connectByHand(name: string, onPing: () => void) {
+    async function connectByHand(name: string, onPing: (socket: WebSocket) => void) {
       const node = await registerNode(hub, owner.token, name);
       const socket = new WebSocket(`${hub.url.replace('http', 'ws')}/agents`, { autoPong: false });
-      socket.on('ping', onPing);
+      socket.on('ping', () => onPing(socket));
       await once(socket, 'open');
       sayHello(socket, node.token, name);
       return { node, socket, closed: once(socket, 'close') };
@@ -70,9 +70,9 @@ describe('Connection liveness', () => {
       let pings = 0;
       let answering = true;
       // A pong for every second ping: one ping in a row left unanswered, never two.
-      const { socket, closed } = await connectByHand('sluggish', () => {
+      const { socket, closed } = await connectByHand('sluggish', (answerOn) => {
         pings += 1;
-        if (answering && pings % 2 === 0) socket.pong();
+        if (answering && pings % 2 === 0) answerOn.pong();
       });
       await waitFor('six pings', async () => pings >= 6, 15_000);
       expect(socket.readyState).toBe(WebSocket.OPEN);

@@ -32,11 +32,9 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { QueryRunner } from 'typeorm';
 import { ColumnType, NUMERIC_TYPES, type DatasetColumn } from '../../hub/src/datasets/dataset-version.entity.js';
-import { DEFAULT_NULL_TOKENS, nullMatcher, parsers } from '../../hub/src/datasets/ingest/cells.js';
-import { passThrough } from '../../hub/src/datasets/ingest/pass-through.js';
-import { csvRecordBatches, csvRecords } from '../../hub/src/datasets/ingest/records.js';
 import { computeProfile } from '../../hub/src/datasets/profile.js';
 import { connect, fmt, graphql, HUB_ENTRY, intEnv, onCleanup, postgresCpu, ratio, runBenchmark, setUpDatabase, signUp, startHub, table } from './harness.js';
+import { hubSteps } from './ingest-hub-steps.js';
 import { upload, type UploadResult } from './ingest-upload.js';
 import { rssMb } from './proc-stats.js';
 
@@ -47,7 +45,7 @@ const SETTINGS = {
   dirtyPer10k: intEnv('BENCH_INGEST_DIRTY_PER_10K', 100),
   rssIntervalMs: intEnv('BENCH_INGEST_RSS_INTERVAL_MS', 100),
   aggregateRounds: intEnv('BENCH_INGEST_AGGREGATE_ROUNDS', 3),
-  /** The pace of the network-like upload (section 1b), MB/s; 0 leaves it out. */
+  /** The pace of the network-like upload (section 2b), MB/s; 0 leaves it out. */
   pacedMBps: intEnv('BENCH_INGEST_PACED_MBPS', 40),
   /** Rounds of raw COPY then upload, taking turns; the ratio is of each side's best round. */
   rounds: Math.max(1, intEnv('BENCH_INGEST_ROUNDS', 2)),
@@ -175,7 +173,7 @@ async function writeFiles(dirtyFile: string, cleanFile: string): Promise<{ dirty
   return { dirtyCells };
 }
 
-// ---- 2, 3. raw COPY and row-by-row INSERT -------------------------------------------------------
+// ---- 1, 3. raw COPY and row-by-row INSERT -------------------------------------------------------
 
 const plainTable = (name: string) => `CREATE TABLE ${name} (${COLUMNS.map((c) => `${c.name} ${c.sql}`).join(', ')})`;
 
@@ -272,89 +270,6 @@ async function profileVsAggregate(db: pg.Client, version: UploadResult['version'
   console.log(`  duplicate rows ${profile.duplicateRows}${statements.some((st) => /SELECT DISTINCT/.test(st.sql)) ? '' : ' (a column differs in every row: no statement needed)'}`);
   console.log('');
   return { profileSeconds, aggSeconds };
-}
-
-// ---- 5. the hub's own work, in this process --------------------------------------------------
-
-/**
- * The upload's CPU-bound steps redone here, without a database: csv-parse over the file (the
- * reader the hub used before, records.ts `csvRecords`), the hub's reader (`csvRecordBatches`: the
- * fast reader of plain-csv.ts, csv-parse past anything it does not read), then the hub's reader
- * plus the per-cell null-token match and type check (cells.ts), and the same checks over
- * csv-parse's records; then the hub's reader with each record checked as the load does (taken as
- * written when pass-through.ts accepts it, its cells checked otherwise). Tells how much of the
- * upload is parsing and checking.
- */
-interface HubSteps {
-  parseSeconds: number;
-  fastParseSeconds: number;
-  checkSeconds: number;
-  fastCheckSeconds: number;
-  /** The hub's reader, each record checked as the load checks it: taken as written (pass-through.ts), or its cells checked. */
-  asLoadedSeconds: number;
-}
-
-async function hubSteps(file: string): Promise<HubSteps> {
-  const records = (reader: 'csv-parse' | 'hub') =>
-    reader === 'csv-parse' ? csvRecords(file, ',', 'utf8') : (async function* () {
-      for await (const batch of csvRecordBatches(file, ',', 'utf8')) yield* batch;
-    })();
-  const parseOnly = async (reader: 'csv-parse' | 'hub') => {
-    const t = performance.now();
-    let n = 0;
-    for await (const record of records(reader)) n += record.cells.length;
-    if (n === 0) throw new Error('no cells parsed');
-    return (performance.now() - t) / 1000;
-  };
-  const isNull = nullMatcher(DEFAULT_NULL_TOKENS);
-  const check = COLUMNS.map((c) => parsers[c.type]);
-  const parseAndCheck = async (reader: 'csv-parse' | 'hub') => {
-    let invalid = 0;
-    let header = true;
-    const t = performance.now();
-    for await (const { cells } of records(reader)) {
-      if (header) {
-        header = false;
-        continue;
-      }
-      for (let c = 0; c < cells.length; c++) {
-        const cell = cells[c].trim();
-        if (!isNull(cell) && check[c](cell) === undefined) invalid++;
-      }
-    }
-    if (invalid < 0) throw new Error('unreachable');
-    return (performance.now() - t) / 1000;
-  };
-  const asLoaded = async () => {
-    const asWritten = passThrough(COLUMNS, ',', DEFAULT_NULL_TOKENS)!;
-    let taken = 0;
-    let header = true;
-    const t = performance.now();
-    for await (const record of records('hub')) {
-      if (header) {
-        header = false;
-        continue;
-      }
-      if (asWritten.accepts(record)) {
-        taken++;
-        continue;
-      }
-      const { cells } = record;
-      for (let c = 0; c < cells.length; c++) {
-        const cell = cells[c].trim();
-        if (!isNull(cell)) check[c](cell);
-      }
-    }
-    if (taken === 0) throw new Error('no record taken as written');
-    return (performance.now() - t) / 1000;
-  };
-  return {
-    parseSeconds: await parseOnly('csv-parse'),
-    fastParseSeconds: await parseOnly('hub'),
-    checkSeconds: await parseAndCheck('csv-parse'),
-    fastCheckSeconds: await parseAndCheck('hub'),
-    asLoadedSeconds: await asLoaded(),
-  };
 }
 
 // ---- main -------------------------------------------------------------------------------------
@@ -469,7 +384,7 @@ async function main(): Promise<void> {
   await hub.stop();
 
   console.log("## 5. The hub's CPU-bound steps redone in this process, no database");
-  const steps = await hubSteps(dirtyFile);
+  const steps = await hubSteps(dirtyFile, COLUMNS);
   const perSecond = (sec: number) => `${fmt(sec)} s (${fmt(SETTINGS.rows / sec, 0)} rows/s)`;
   console.log(`  csv-parse alone ${perSecond(steps.parseSeconds)}; the hub's reader (plain-csv.ts) alone ${perSecond(steps.fastParseSeconds)}`);
   console.log(
