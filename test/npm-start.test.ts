@@ -29,6 +29,9 @@ describe('npm start', () => {
     expect(hub.process.exitCode, hub.logs.slice(-6).join('\n')).toBe(0);
     expect(isAlive(agentPid!)).toBe(false); // the agent went with the hub
     expect(isAlive(serverPid!)).toBe(false); // and so did the database server
+    // Stopped by the hub's shutdown: said as such, not warned of as an agent that died.
+    expect(hub.logs.some((l) => l.includes('"local agent stopped"'))).toBe(true);
+    expect(hub.logs.filter((l) => l.includes('"local agent exited"'))).toEqual([]);
   });
 
   it('starts as many local agents as --agents asks, each its own node', async () => {

@@ -21,7 +21,8 @@ const DATABASE_NAMES: Record<Database['kind'], string> = {
   pglite: 'embedded PGlite (fallback)',
 };
 
-async function startLocalAgent(hub: Hub, name: string): Promise<ChildProcess> {
+/** `stopping` says whether the hub is shutting down, when the agent's exit is what it asked for. */
+async function startLocalAgent(hub: Hub, name: string, stopping: () => boolean): Promise<ChildProcess> {
   const owner = await hub.services.accounts.ensureSystemUser(LOCAL_USER);
   const token = await hub.services.nodes.issueLocal(owner.id, name);
   const entry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../node-agent/src/main.js');
@@ -31,7 +32,10 @@ async function startLocalAgent(hub: Hub, name: string): Promise<ChildProcess> {
     env: childEnvironment({ AIMASS_NODE_TOKEN: token }),
   });
   hub.log.info({ pid: child.pid, node: name }, 'local agent started');
-  child.on('exit', (code, signal) => hub.log.warn({ code, signal, node: name }, 'local agent exited'));
+  child.on('exit', (code, signal) => {
+    if (stopping()) hub.log.info({ code, signal, node: name }, 'local agent stopped');
+    else hub.log.warn({ code, signal, node: name }, 'local agent exited');
+  });
   return child;
 }
 
@@ -62,7 +66,8 @@ async function main(): Promise<void> {
   const hub = await startHub(config, log);
   const publicUrl = config.publicUrl ?? hub.url.replace('127.0.0.1', 'localhost');
   const children: ChildProcess[] = [];
-  for (let i = 1; i <= agents; i++) children.push(await startLocalAgent(hub, agents === 1 ? 'this-machine' : `this-machine-${i}`));
+  let stopping = false;
+  for (let i = 1; i <= agents; i++) children.push(await startLocalAgent(hub, agents === 1 ? 'this-machine' : `this-machine-${i}`, () => stopping));
   log.info({ url: hub.url, database: hub.db.kind, agents }, 'hub listening');
   if (process.stdout.isTTY || config.env === 'development') {
     console.log(
@@ -78,7 +83,6 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
   }
-  let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
