@@ -20,7 +20,7 @@ const FLOOR = [
 ];
 /** The event bus's topic map: it names the domain types its topics carry, as types only. */
 const TOPICS = '^hub/src/pubsub\\.ts$';
-const WIRING = ['^hub/src/(services|server|main|entities|api-routes)\\.ts$', '^hub/src/graphql/(schema|print-schema)\\.ts$', '^hub/src/cli/'];
+const WIRING = ['^hub/src/(services|server|main|local-agent|entities|api-routes)\\.ts$', '^hub/src/graphql/(schema|print-schema)\\.ts$', '^hub/src/cli/'];
 const DOORS = { path: '^hub/src/graphql/', pathNot: [...FLOOR, ...WIRING] };
 const IDENTITY = '^hub/src/accounts/(principal|key-access|scopes)\\.ts$';
 

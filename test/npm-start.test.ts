@@ -31,7 +31,45 @@ describe('npm start', () => {
     expect(isAlive(serverPid!)).toBe(false); // and so did the database server
     // Stopped by the hub's shutdown: said as such, not warned of as an agent that died.
     expect(hub.logs.some((l) => l.includes('"local agent stopped"'))).toBe(true);
-    expect(hub.logs.filter((l) => l.includes('"local agent exited"'))).toEqual([]);
+    expect(hub.logs.filter((l) => l.includes('local agent exited'))).toEqual([]);
+  });
+
+  it('starts a local agent that died again, as the same node, and stops it with the hub', async () => {
+    const hub = await startTestHub({ env: { AIMASS_LOCAL_AGENTS: '1', AIMASS_BENCHMARK_ON_JOIN: 'false' } });
+    const lines = (text: string) => hub.logs.filter((l) => l.includes(text)).map((l) => JSON.parse(l));
+    const until = async (what: string, done: () => boolean) => {
+      const deadline = Date.now() + 30_000;
+      while (!done()) {
+        if (Date.now() > deadline) throw new Error(`${what} did not happen:\n${hub.logs.slice(-10).join('\n')}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    let pids: number[] = [];
+    try {
+      await until('the local agent connected', () => lines('"agent connected"').length === 1);
+      const [{ nodeId }] = lines('"agent connected"');
+      const [{ pid: first }] = lines('"local agent started"');
+      process.kill(first, 'SIGKILL');
+      await until('the local agent connected again', () => lines('"agent connected"').length === 2);
+      const [exited] = lines('local agent exited; starting it again');
+      expect(exited).toMatchObject({ signal: 'SIGKILL', node: 'this-machine', restartInMs: 1000 });
+      expect(lines('"agent connected"')[1].nodeId).toBe(nodeId); // the same node, not a new one
+      pids = lines('"local agent started"').map((l) => l.pid);
+      expect(pids).toHaveLength(2);
+      expect(isAlive(first)).toBe(false);
+      expect(await (await fetch(`${hub.url}/metrics`)).text()).toMatch(/^aimass_agents_connected 1$/m);
+
+      // Told to stop (SIGTERM: it drains and exits 0), it stays stopped.
+      process.kill(pids[1], 'SIGTERM');
+      await until('the hub saw the agent stop', () => lines('it stopped when told to; not starting it again').length === 1);
+      expect(lines('it stopped when told to; not starting it again')[0]).toMatchObject({ code: 0, node: 'this-machine' });
+      await until('the agent disconnected', () => lines('"agent disconnected"').length === 2);
+      expect(lines('"local agent started"')).toHaveLength(2);
+    } finally {
+      await hub.close();
+    }
+    expect(pids.some((pid) => isAlive(pid))).toBe(false);
+    expect(lines('"local agent started"')).toHaveLength(2);
   });
 
   it('starts as many local agents as --agents asks, each its own node', async () => {

@@ -1,43 +1,21 @@
 /**
  * `npm start`: read the configuration, start the hub, and the local agents (`--agents N`, default
- * AIMASS_LOCAL_AGENTS; `npm start` passes 1), then print where everything is. SIGINT/SIGTERM
- * drain the agents, then close the hub.
+ * AIMASS_LOCAL_AGENTS; `npm start` passes 1; local-agent.ts starts one again that exits), then
+ * print where everything is. SIGINT/SIGTERM drain the agents, then close the hub.
  */
 import 'reflect-metadata';
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { childEnvironment, ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import type { Database } from './db/database.js';
+import { startLocalAgent, type LocalAgent } from './local-agent.js';
 import { createLogger } from './logger.js';
-import { startHub, type Hub } from './server.js';
-
-const LOCAL_USER = 'local';
+import { startHub } from './server.js';
 
 const DATABASE_NAMES: Record<Database['kind'], string> = {
   postgres: 'PostgreSQL',
   embedded: 'embedded PostgreSQL',
   pglite: 'embedded PGlite (fallback)',
 };
-
-/** `stopping` says whether the hub is shutting down, when the agent's exit is what it asked for. */
-async function startLocalAgent(hub: Hub, name: string, stopping: () => boolean): Promise<ChildProcess> {
-  const owner = await hub.services.accounts.ensureSystemUser(LOCAL_USER);
-  const token = await hub.services.nodes.issueLocal(owner.id, name);
-  const entry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../node-agent/src/main.js');
-  // The token travels in the environment, not argv, so it does not show in `ps`.
-  const child = spawn(process.execPath, [entry, '--hub', hub.url, '--name', name], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: childEnvironment({ AIMASS_NODE_TOKEN: token }),
-  });
-  hub.log.info({ pid: child.pid, node: name }, 'local agent started');
-  child.on('exit', (code, signal) => {
-    if (stopping()) hub.log.info({ code, signal, node: name }, 'local agent stopped');
-    else hub.log.warn({ code, signal, node: name }, 'local agent exited');
-  });
-  return child;
-}
 
 /** `--agents N` on the command line wins over AIMASS_LOCAL_AGENTS; the last one given counts. */
 function agentCount(argv: string[], config: Config): number {
@@ -65,9 +43,8 @@ async function main(): Promise<void> {
   const log = createLogger(config);
   const hub = await startHub(config, log);
   const publicUrl = config.publicUrl ?? hub.url.replace('127.0.0.1', 'localhost');
-  const children: ChildProcess[] = [];
-  let stopping = false;
-  for (let i = 1; i <= agents; i++) children.push(await startLocalAgent(hub, agents === 1 ? 'this-machine' : `this-machine-${i}`, () => stopping));
+  const locals: LocalAgent[] = [];
+  for (let i = 1; i <= agents; i++) locals.push(await startLocalAgent(hub, agents === 1 ? 'this-machine' : `this-machine-${i}`));
   log.info({ url: hub.url, database: hub.db.kind, agents }, 'hub listening');
   if (process.stdout.isTTY || config.env === 'development') {
     console.log(
@@ -78,25 +55,18 @@ async function main(): Promise<void> {
         `  GraphQL       ${publicUrl}/graphql  (subscriptions: ${publicUrl.replace(/^http/, 'ws')}/graphql)`,
         `  Agents        ${publicUrl.replace(/^http/, 'ws')}/agents`,
         `  Health        ${publicUrl}/healthz  ${publicUrl}/readyz  ${publicUrl}/metrics`,
-        `  Local agents  ${agents === 0 ? 'none (--agents N to start some)' : `${agents} (pids ${children.map((c) => c.pid).join(', ')})`}`,
+        `  Local agents  ${agents === 0 ? 'none (--agents N to start some)' : `${agents} (pids ${locals.map((agent) => agent.pid).join(', ')})`}`,
         '',
       ].join('\n'),
     );
   }
+  let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
     // Agents drain first (they finish or hand back their jobs), while the hub can still hear them.
-    await Promise.all(
-      children
-        .filter((child) => child.exitCode === null)
-        .map((child) => {
-          const exited = new Promise((resolve) => child.once('exit', resolve));
-          child.kill('SIGTERM');
-          return exited;
-        }),
-    );
+    await Promise.all(locals.map((agent) => agent.stop()));
     await hub.close();
     process.exit(0);
   };
