@@ -17,7 +17,7 @@
  *     BENCH_TRAIN_REPEAT (3) runs the pair that many times, one after the other (the first training
  *     is the hub's and the agent's first, and the raw fit the bench process's first); then
  *     BENCH_TRAIN_AT_ONCE (3) times at once: the raw fit in a process of its own, warmed by one fit
- *     first (a fresh process's first fit pays about 0.4 s of compilation, which the agent's worker
+ *     first (a fresh process's first fit pays 0.4–0.6 s of compilation, which the agent's worker
  *     paid in its warm-up and earlier jobs), started with CREATE MODEL, so that both go through the
  *     same seconds of a machine whose speed moves by ±20 % between them. Every ratio and the
  *     medians of both ways are printed at the end of the section;
@@ -449,8 +449,9 @@ else await runBenchmark(async () => {
     pairs.push({ sql: sql.seconds, raw: raw.seconds });
   }
 
-  // 1b. The same pair at once, BENCH_TRAIN_SETTINGS.atOnce times: the raw fit in a process of its own,
-  // started with CREATE MODEL, so both run through the same seconds of the machine.
+  // 1b. The same pair at once, BENCH_TRAIN_AT_ONCE times: the raw fit in a process of its own
+  // (warmed by one fit of its own first, as the agent's worker is by its warm-up and the trainings
+  // before), started with CREATE MODEL, so both run through the same seconds of the machine.
   const atOnce: { sql: number; raw: number }[] = [];
   for (let run = 1; run <= SETTINGS.atOnce; run++) {
     await agent.spareReady(SETTINGS.repeat + run);
