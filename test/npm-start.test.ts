@@ -13,8 +13,7 @@ describe('npm start', () => {
     let agentPid: number | undefined;
     let serverPid: number | undefined;
     try {
-      const deadline = Date.now() + 30_000;
-      while (!hub.logs.some((l) => l.includes('"agent connected"')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      await hub.waitForLogs('the local agent to connect', (logs) => logs.some((l) => l.includes('"agent connected"')));
       const connected = JSON.parse(hub.logs.find((l) => l.includes('"agent connected"'))!);
       expect(connected.capabilities).toMatchObject({ cpuCores: expect.any(Number), slots: 1 });
       agentPid = JSON.parse(hub.logs.find((l) => l.includes('"local agent started"'))!).pid;
@@ -37,20 +36,13 @@ describe('npm start', () => {
   it('starts a local agent that died again, as the same node, and stops it with the hub', async () => {
     const hub = await startTestHub({ env: { AIMASS_LOCAL_AGENTS: '1', AIMASS_BENCHMARK_ON_JOIN: 'false' } });
     const lines = (text: string) => hub.logs.filter((l) => l.includes(text)).map((l) => JSON.parse(l));
-    const until = async (what: string, done: () => boolean) => {
-      const deadline = Date.now() + 30_000;
-      while (!done()) {
-        if (Date.now() > deadline) throw new Error(`${what} did not happen:\n${hub.logs.slice(-10).join('\n')}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
     let pids: number[] = [];
     try {
-      await until('the local agent connected', () => lines('"agent connected"').length === 1);
+      await hub.waitForLogs('the local agent to connect', () => lines('"agent connected"').length === 1);
       const [{ nodeId }] = lines('"agent connected"');
       const [{ pid: first }] = lines('"local agent started"');
       process.kill(first, 'SIGKILL');
-      await until('the local agent connected again', () => lines('"agent connected"').length === 2);
+      await hub.waitForLogs('the local agent to connect again', () => lines('"agent connected"').length === 2);
       const [exited] = lines('local agent exited; starting it again');
       expect(exited).toMatchObject({ signal: 'SIGKILL', node: 'this-machine', restartInMs: 1000 });
       expect(lines('"agent connected"')[1].nodeId).toBe(nodeId); // the same node, not a new one
@@ -61,9 +53,9 @@ describe('npm start', () => {
 
       // Told to stop (SIGTERM: it drains and exits 0), it stays stopped.
       process.kill(pids[1], 'SIGTERM');
-      await until('the hub saw the agent stop', () => lines('it stopped when told to; not starting it again').length === 1);
+      await hub.waitForLogs('the hub to see the agent stop', () => lines('it stopped when told to; not starting it again').length === 1);
       expect(lines('it stopped when told to; not starting it again')[0]).toMatchObject({ code: 0, node: 'this-machine' });
-      await until('the agent disconnected', () => lines('"agent disconnected"').length === 2);
+      await hub.waitForLogs('the agent to disconnect', () => lines('"agent disconnected"').length === 2);
       expect(lines('"local agent started"')).toHaveLength(2);
     } finally {
       await hub.close();
@@ -75,9 +67,8 @@ describe('npm start', () => {
   it('starts as many local agents as --agents asks, each its own node', async () => {
     const hub = await startTestHub({ args: ['--agents', '2'], env: { AIMASS_BENCHMARK_ON_JOIN: 'false' } });
     try {
-      const deadline = Date.now() + 30_000;
       const connected = () => hub.logs.filter((l) => l.includes('"agent connected"')).map((l) => JSON.parse(l).nodeId);
-      while (connected().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      await hub.waitForLogs('two local agents to connect', () => connected().length >= 2);
       expect(new Set(connected()).size).toBe(2);
       expect(await (await fetch(`${hub.url}/metrics`)).text()).toMatch(/^aimass_agents_connected 2$/m);
     } finally {

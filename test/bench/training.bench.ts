@@ -39,12 +39,9 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type * as tfjs from '@tensorflow/tfjs';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { buildNetwork, optimizer } from '../../node-agent/src/jobs/train/network.js';
-import { loadBestBackend } from '../../node-agent/src/tf/load-backend.js';
-import { FeatureEncoder, fitPreprocessing, type FeatureColumn, type TrainPayload } from '../../schema/index.js';
+import { BATCH, HIDDEN, LEARN_RATE, rawFit, rawFitBeside, rows, type RawFit } from './training-raw-fit.js';
 import { connect, fmt, graphql, intEnv, onCleanup, percentile, ratio, ROOT, runBenchmark, setUpDatabase, signUp, startHub, table, type Database, type Hub } from './harness.js';
 
 const SETTINGS = {
@@ -58,34 +55,9 @@ const SETTINGS = {
 };
 /** BENCH_TRAIN_LONG=1: also a fit of about a minute (BENCH_TRAIN_LONG_ROWS, BENCH_TRAIN_LONG_EPOCHS). */
 const LONG = process.env.BENCH_TRAIN_LONG === '1' ? { rows: intEnv('BENCH_TRAIN_LONG_ROWS', 100_000), epochs: intEnv('BENCH_TRAIN_LONG_EPOCHS', 15) } : null;
-const HIDDEN = [32, 16];
-const BATCH = 64;
-const LEARN_RATE = 0.01;
 const AGENT_ENTRY = path.join(ROOT, 'dist/node-agent/src/main.js');
 
-// ---- the data ---------------------------------------------------------------------------------
-
-const COLORS = ['red', 'green', 'blue', 'yellow'];
-const SHIFT: Record<string, number> = { red: 1.5, green: 0, blue: -1.5, yellow: 0.5 };
-
-function rows(n: number, seed: number): { a: number; b: number; c: number; color: string; kind: string }[] {
-  let s = seed;
-  const uniform = () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const normal = () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-  return Array.from({ length: n }, () => {
-    const a = normal();
-    const b = normal();
-    const c = 10 * uniform();
-    const color = COLORS[Math.floor(uniform() * COLORS.length)];
-    const z = 2 * a - b + 0.2 * c + SHIFT[color] + 0.4 * normal();
-    return { a: Number(a.toFixed(4)), b: Number(b.toFixed(4)), c: Number(c.toFixed(3)), color, kind: z < 0 ? 'low' : z < 2 ? 'mid' : 'high' };
-  });
-}
+// ---- the data (rows(): training-raw-fit.ts) -----------------------------------------------------
 
 function csv(data: Record<string, unknown>[]): string {
   const columns = Object.keys(data[0]);
@@ -314,86 +286,6 @@ async function sqlFit(
   return { seconds, accuracy, epochSeconds, noticedBy: job.by, steps };
 }
 
-// ---- the raw fit ------------------------------------------------------------------------------
-
-async function rawFit(data: ReturnType<typeof rows>, epochs: number): Promise<{ seconds: number; backend: string; accuracy: number }> {
-  const { tf, backend } = await loadBestBackend();
-  const started = performance.now();
-  const columns: FeatureColumn[] = [
-    { name: 'a', type: 'number' },
-    { name: 'b', type: 'number' },
-    { name: 'c', type: 'number' },
-    { name: 'color', type: 'category' },
-  ];
-  const features = fitPreprocessing(columns, data, (row, i) => row[columns[i].name as 'a'], 1000);
-  const encoder = new FeatureEncoder(features);
-  const classes = [...new Set(data.map((r) => r.kind))].sort();
-  const x = new Float32Array(data.length * encoder.width);
-  const y = new Float32Array(data.length * classes.length);
-  data.forEach((row, r) => {
-    encoder.encodeInto((i) => row[columns[i].name as 'a'], x, r * encoder.width);
-    y[r * classes.length + classes.indexOf(row.kind)] = 1;
-  });
-  const payload = {
-    modelType: 'dnn_classifier',
-    task: 'classification',
-    spec: null,
-    hyperparameters: { hiddenUnits: HIDDEN, activation: 'relu', optimizer: 'adam', learnRate: LEARN_RATE, l1Reg: 0, l2Reg: 0, dropout: 0 },
-  } as unknown as TrainPayload;
-  const model = buildNetwork(tf, payload, encoder.width, classes.length);
-  model.compile({ optimizer: optimizer(tf, payload), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-  const xs = tf.tensor2d(x, [data.length, encoder.width]);
-  const ys = tf.tensor2d(y, [data.length, classes.length]);
-  const history = await model.fit(xs, ys, { epochs, batchSize: BATCH, shuffle: true, verbose: 0 });
-  const seconds = (performance.now() - started) / 1000;
-  const acc = history.history.acc ?? history.history.accuracy;
-  tf.dispose([xs, ys] as tfjs.Tensor[]);
-  model.dispose();
-  return { seconds, backend, accuracy: Number(acc?.[acc.length - 1] ?? NaN) };
-}
-
-/**
- * The raw fit in a process of its own (this file again, with BENCH_RAW_FIT_CHILD): it loads TF.js
- * and makes its rows, and this settles once it is ready; `go()` makes it fit and answers its fit's
- * own timing.
- */
-async function rawFitBeside(rowCount: number, seed: number, epochs: number, warm = false): Promise<{ go(): Promise<{ seconds: number; backend: string; accuracy: number }> }> {
-  const child = spawn(process.execPath, [import.meta.filename], {
-    env: { ...process.env, BENCH_RAW_FIT_CHILD: JSON.stringify({ rowCount, seed, epochs, warm }) },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  onCleanup('stop the raw fit', () => child.kill('SIGKILL'));
-  let out = '';
-  child.stdout!.setEncoding('utf8');
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: string) => {
-      out += chunk;
-      if (out.includes('ready\n')) resolve();
-    });
-    void exited.then((code) => reject(new Error(`the raw fit's process exited with ${code} before it was ready`)));
-  });
-  return {
-    go: async () => {
-      child.stdin!.end('go\n');
-      const code = await exited;
-      if (code !== 0) throw new Error(`the raw fit's process exited with ${code}`);
-      return JSON.parse(out.trim().split('\n').at(-1)!);
-    },
-  };
-}
-
-/** The child side of {@link rawFitBeside}. */
-async function rawFitChild(settings: { rowCount: number; seed: number; epochs: number; warm?: boolean }): Promise<void> {
-  const data = rows(settings.rowCount, settings.seed);
-  await loadBestBackend();
-  if (settings.warm) await rawFit(data, settings.epochs);
-  process.stdout.write('ready\n');
-  await new Promise((resolve) => process.stdin.once('data', resolve));
-  process.stdout.write(JSON.stringify(await rawFit(data, settings.epochs)) + '\n');
-  process.exit(0);
-}
-
 // ---- main -------------------------------------------------------------------------------------
 
 /** A row of the training summary: the pairs' ratios in the order run, and their median (the lower of two middles). */
@@ -403,7 +295,7 @@ function summaryRow(label: string, pairs: { sql: number; raw: number }[]): strin
   return [label, String(pairs.length), ratios.map((r) => `${fmt(r)}×`).join(', '), pairs.length ? `${fmt(median)}×` : ''];
 }
 
-function trainingTable(title: string, raw: { seconds: number; backend: string; accuracy: number }, sql: SqlFit): void {
+function trainingTable(title: string, raw: RawFit, sql: SqlFit): void {
   console.log(`\n${title}`);
   console.log(
     table(
@@ -419,8 +311,7 @@ function trainingTable(title: string, raw: { seconds: number; backend: string; a
   console.log(table(['step', 's', 'share'], sql.steps.map(([step, sec]) => [step, fmt(sec, 3), `${fmt((100 * sec) / sql.seconds, 1)} %`])));
 }
 
-if (process.env.BENCH_RAW_FIT_CHILD) await rawFitChild(JSON.parse(process.env.BENCH_RAW_FIT_CHILD));
-else await runBenchmark(async () => {
+await runBenchmark(async () => {
   console.log(
     `training benchmark: ${SETTINGS.trainRows.toLocaleString('en-US')} training rows, ${SETTINGS.epochs} epochs, hidden_units ${JSON.stringify(HIDDEN)}, batch ${BATCH}; ML.PREDICT on ${SETTINGS.predictRows.toLocaleString('en-US')} rows` +
       (LONG ? `; the long fit: ${LONG.rows.toLocaleString('en-US')} rows, ${LONG.epochs} epochs` : ''),

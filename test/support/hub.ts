@@ -38,6 +38,8 @@ export interface TestHub {
   dataDir: string;
   /** The hub's stdout so far, one JSON log line each. */
   logs: string[];
+  /** Settles once `done(logs)` holds, tested now and at each line the hub logs; fails naming `what` after `timeoutMs`. */
+  waitForLogs(what: string, done: (logs: string[]) => boolean, timeoutMs?: number): Promise<void>;
   process: SpawnedHub['child'];
   graphql<T = any>(query: string, variables?: object, token?: string): Promise<GraphQLResponse<T>>;
   /** Runs SQL on the hub's own database (PostgreSQL, or the embedded one through its socket). */
@@ -117,9 +119,14 @@ function wrap(
   cleanup: () => Promise<void>,
 ): TestHub {
   const logs: string[] = [];
+  const onLines = new Set<() => void>();
   const follow = (hub: SpawnedHub) => {
     logs.push(...hub.logs);
-    hub.logs.push = (...lines: string[]) => logs.push(...lines);
+    hub.logs.push = (...lines: string[]) => {
+      const length = logs.push(...lines);
+      for (const listener of onLines) listener();
+      return length;
+    };
   };
   follow(current());
   const testHub: TestHub = {
@@ -129,6 +136,25 @@ function wrap(
     backend,
     dataDir: env.AIMASS_DATA_DIR,
     logs,
+    waitForLogs(what, done, timeoutMs = 30_000) {
+      return new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (!done(logs)) return;
+          finish();
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          finish();
+          reject(new Error(`timed out waiting for ${what}; the hub's last lines:\n${logs.slice(-10).join('\n')}`));
+        }, timeoutMs);
+        const finish = () => {
+          clearTimeout(timer);
+          onLines.delete(check);
+        };
+        onLines.add(check);
+        check();
+      });
+    },
     get process() {
       return current().child;
     },
