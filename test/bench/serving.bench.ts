@@ -30,6 +30,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { loadBestBackend } from '../../node-agent/src/tf/load-backend.js';
 import { FeatureEncoder, PROTOCOL_VERSION, type FeatureSpec, type ServePayload } from '../../schema/index.js';
+import { generator } from '../support/synthetic-data.js';
 import { fmt, graphql, intEnv, listEnv, onCleanup, ratio, ROOT, runBenchmark, setUpDatabase, signUp, sleep, summarize, table, type Hub, startHub } from './harness.js';
 import { cpuSeconds } from './proc-stats.js';
 
@@ -51,13 +52,7 @@ const AGENT_ENTRY = path.join(ROOT, 'dist/node-agent/src/main.js');
 const COLORS = ['red', 'green', 'blue'];
 
 function rows(n: number, seed: number) {
-  let s = seed;
-  const uniform = () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const { uniform } = generator(seed);
   return Array.from({ length: n }, () => {
     const a = Number((4 * uniform() - 2).toFixed(4));
     const b = Number((4 * uniform() - 2).toFixed(4));

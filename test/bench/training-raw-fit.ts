@@ -11,6 +11,7 @@ import { buildNetwork, optimizer } from '../../node-agent/src/jobs/train/network
 import { loadBestBackend } from '../../node-agent/src/tf/load-backend.js';
 import { FeatureEncoder, fitPreprocessing, type FeatureColumn, type TrainPayload } from '../../schema/index.js';
 import { onCleanup } from './harness.js';
+import { generator } from '../support/synthetic-data.js';
 
 /** The network and fit both sides use. */
 export const HIDDEN = [32, 16];
@@ -30,14 +31,7 @@ const COLORS = ['red', 'green', 'blue', 'yellow'];
 const SHIFT: Record<string, number> = { red: 1.5, green: 0, blue: -1.5, yellow: 0.5 };
 
 export function rows(n: number, seed: number): { a: number; b: number; c: number; color: string; kind: string }[] {
-  let s = seed;
-  const uniform = () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const normal = () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+  const { uniform, normal } = generator(seed);
   return Array.from({ length: n }, () => {
     const a = normal();
     const b = normal();
